@@ -1,0 +1,11 @@
+/**
+ * engine/elf: Uint8Array → ElfFile. The public surface: readElf, the data types,
+ * ElfError, the readelf-compatible name tables and small helpers.
+ */
+export { readElf } from './reader';
+export type * from './types';
+export { ElfError, elfErrorInfo, isElfError } from './errors';
+export * from './constants';
+export { relocOffset, relocOffsetNumber, relocAddend, relocAddendNumber } from './relocations';
+export { sectionFlagsString, sectionBytes, findSection, noteDesc, symbolNdx, hex64 } from './helpers';
+export { decodeUtf8 } from './strings';

@@ -1,0 +1,110 @@
+import { ByteView } from './bytes';
+import { SHN_LORESERVE, SHN_XINDEX, SHT_STRTAB, SHT_SYMTAB_SHNDX, SYM_SIZE } from './constants';
+import { elfErrorInfo, hex } from './errors';
+import type { RawHeader } from './header';
+import { CORRUPT_NAME, describeSection, sectionHeaderOffset, sectionInFile } from './sections';
+import { StringTable } from './strings';
+import type { ElfErrorInfo, ElfSection, ElfSymbol, ElfSymbolTable } from './types';
+
+/**
+ * Read one SHT_SYMTAB / SHT_DYNSYM section into symbol objects. Returns null (with a warning)
+ * when the table itself is unusable: data outside the file or a wrong sh_entsize. Bad names,
+ * section indices and SHN_XINDEX escapes are marked on the symbol and summarised in one
+ * warning per table, so a hostile file cannot produce millions of warnings.
+ */
+export function readSymbolTable(
+  view: ByteView,
+  h: RawHeader,
+  sections: ElfSection[],
+  sec: ElfSection,
+  warnings: ElfErrorInfo[],
+): ElfSymbolTable | null {
+  const entSize = SYM_SIZE[h.class];
+  const hdr = sectionHeaderOffset(h, sec.index);
+  if (!sectionInFile(view, sec)) return null; // already warned by readSections
+  if (sec.entsize !== entSize) {
+    warnings.push(elfErrorInfo('BAD_ENTSIZE', `${describeSection(sec)}: sh_entsize is ${sec.entsize}, expected ${entSize} for an ELF${h.class} symbol table`, hdr + (h.class === 64 ? 56 : 36), `sh_entsize of ${describeSection(sec)}`));
+    return null;
+  }
+  if (sec.size % entSize !== 0) {
+    warnings.push(elfErrorInfo('BAD_ENTSIZE', `${describeSection(sec)}: sh_size ${hex(sec.size)} is not a multiple of the symbol size ${entSize}; the partial entry is ignored`, hdr + (h.class === 64 ? 32 : 20), `sh_size of ${describeSection(sec)}`));
+  }
+  const count = Math.floor(sec.size / entSize);
+
+  // The string table: sh_link. A bad link leaves every name empty rather than losing the symbols.
+  let strings: StringTable | null = null;
+  const strSec = sec.link < sections.length ? sections[sec.link] : undefined;
+  if (strSec === undefined || sec.link === 0 || strSec.type !== SHT_STRTAB || !sectionInFile(view, strSec)) {
+    warnings.push(elfErrorInfo('BAD_LINK', `${describeSection(sec)}: sh_link ${sec.link} is not a usable string table; symbol names are left empty`, hdr + (h.class === 64 ? 40 : 24), `sh_link of ${describeSection(sec)}`));
+  } else {
+    strings = new StringTable(view.bytes, strSec.offset, strSec.offset + strSec.size);
+  }
+
+  // SHN_XINDEX escapes are resolved through the SHT_SYMTAB_SHNDX section linked to this table.
+  const shndxSec = sections.find((s) => s.type === SHT_SYMTAB_SHNDX && s.link === sec.index && sectionInFile(view, s));
+
+  const { dv, little } = view;
+  const symbols = new Array<ElfSymbol>(count);
+  let badName = -1;
+  let badNames = 0;
+  let badIndex = -1;
+  let badIndexes = 0;
+  let badX = -1;
+  let badXs = 0;
+  const is64 = h.class === 64;
+  for (let i = 0; i < count; i++) {
+    const o = sec.offset + i * entSize;
+    const nameOffset = dv.getUint32(o, little);
+    let info: number, other: number, rawShndx: number, value: bigint, size: bigint;
+    if (is64) {
+      info = dv.getUint8(o + 4);
+      other = dv.getUint8(o + 5);
+      rawShndx = dv.getUint16(o + 6, little);
+      value = dv.getBigUint64(o + 8, little);
+      size = dv.getBigUint64(o + 16, little);
+    } else {
+      value = BigInt(dv.getUint32(o + 4, little));
+      size = BigInt(dv.getUint32(o + 8, little));
+      info = dv.getUint8(o + 12);
+      other = dv.getUint8(o + 13);
+      rawShndx = dv.getUint16(o + 14, little);
+    }
+    let shndx = rawShndx;
+    if (rawShndx === SHN_XINDEX) {
+      const xo = shndxSec ? shndxSec.offset + i * 4 : -1;
+      if (shndxSec && i * 4 + 4 <= shndxSec.size) {
+        shndx = dv.getUint32(xo, little);
+      } else {
+        // Left as SHN_XINDEX: consumers see the index could not be resolved.
+        if (badX < 0) badX = i;
+        badXs++;
+      }
+    }
+    if (shndx >= sections.length && (shndx < SHN_LORESERVE || shndx > 0xffff)) {
+      if (badIndex < 0) badIndex = i;
+      badIndexes++;
+    }
+    let name = '';
+    if (strings) {
+      const n = strings.get(nameOffset);
+      if (n === null) {
+        name = CORRUPT_NAME;
+        if (badName < 0) badName = i;
+        badNames++;
+      } else {
+        name = n;
+      }
+    }
+    symbols[i] = { index: i, name, nameOffset, value, size, bind: info >> 4, type: info & 0xf, visibility: other & 3, other, rawShndx, shndx };
+  }
+  if (badNames > 0) {
+    warnings.push(elfErrorInfo('STRING_OUT_OF_BOUNDS', `${describeSection(sec)}: ${badNames} symbol name(s) point past the end of the string table, first symbol ${badName} (named "${CORRUPT_NAME}")`, sec.offset + badName * entSize, `st_name of symbol ${badName}`));
+  }
+  if (badIndexes > 0) {
+    warnings.push(elfErrorInfo('SECTION_INDEX_OUT_OF_RANGE', `${describeSection(sec)}: ${badIndexes} symbol(s) name a section index past the last section (${sections.length - 1}), first symbol ${badIndex}`, sec.offset + badIndex * entSize, `st_shndx of symbol ${badIndex}`));
+  }
+  if (badXs > 0) {
+    warnings.push(elfErrorInfo('BAD_LINK', `${describeSection(sec)}: ${badXs} symbol(s) use SHN_XINDEX but no SYMTAB_SHNDX entry holds their index, first symbol ${badX}`, sec.offset + badX * entSize, `st_shndx of symbol ${badX}`));
+  }
+  return { sectionIndex: sec.index, stringTableIndex: sec.link, symbols };
+}

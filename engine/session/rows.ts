@@ -1,0 +1,65 @@
+import type { Page, RelocRow, SymbolRow } from '../api-types';
+import {
+  relocAddend, relocOffset, relocTypeName, symbolBindName, symbolNdx, symbolTypeName, symbolVisibilityName,
+  SHN_UNDEF, STT_SECTION,
+} from '../elf/index';
+import type { ElfSymbol } from '../elf/types';
+import type { OpenedModule } from './open';
+import { hex64, signedHex } from './hex';
+
+function symbolRow(m: OpenedModule, s: ElfSymbol): SymbolRow {
+  const machine = m.elf.header.machine;
+  const ndx = symbolNdx(m.elf, s);
+  const section = /^\d+$/.test(ndx) ? (m.sectionNames[s.shndx] ?? ndx) : ndx;
+  return {
+    index: s.index,
+    name: s.name,
+    value: hex64(s.value),
+    size: s.size.toString(),
+    type: symbolTypeName(s.type),
+    bind: symbolBindName(s.bind),
+    visibility: symbolVisibilityName(s.visibility),
+    ndx,
+    section: section === '' && machine >= 0 ? ndx : section,
+  };
+}
+
+/** A page of .symtab rows; `filter` keeps names containing it (case-insensitive). */
+export function symbolPage(m: OpenedModule, offset: number, limit: number, filter?: string): Page<SymbolRow> {
+  const all = m.elf.symtab?.symbols ?? [];
+  const f = filter?.trim().toLowerCase();
+  const list = f ? all.filter((s) => s.name.toLowerCase().includes(f) || String(s.index) === f) : all;
+  return { total: list.length, offset, rows: list.slice(offset, offset + limit).map((s) => symbolRow(m, s)) };
+}
+
+/** The name readelf shows for a relocation's symbol: a section symbol shows its section's name. */
+export function relocSymbolName(m: OpenedModule, s: ElfSymbol | undefined): string {
+  if (!s) return '';
+  if (s.type === STT_SECTION && s.shndx !== SHN_UNDEF) return m.sectionNames[s.shndx] ?? '';
+  return s.name;
+}
+
+/** A page of relocations of one SHT_RELA/SHT_REL section (by that section's index). */
+export function relocationPage(m: OpenedModule, section: number, offset: number, limit: number): Page<RelocRow> {
+  const r = m.elf.relocSections.find((x) => x.sectionIndex === section);
+  if (!r) return { total: 0, offset, rows: [] };
+  const symtab = m.elf.symtab && m.elf.symtab.sectionIndex === r.symtabIndex ? m.elf.symtab.symbols : m.elf.dynsym?.symbols ?? [];
+  const rows: RelocRow[] = [];
+  const end = Math.min(r.count, offset + limit);
+  for (let i = offset; i < end; i++) {
+    const symIndex = r.sym[i];
+    const sym = symtab[symIndex];
+    const typeNumber = r.type[i];
+    rows.push({
+      index: i,
+      offset: hex64(relocOffset(r, i)),
+      type: relocTypeName(m.elf.header.machine, typeNumber) ?? `unrecognized: ${typeNumber.toString(16)}`,
+      typeNumber,
+      symbolIndex: symIndex,
+      symbolName: relocSymbolName(m, sym),
+      symbolValue: hex64(sym ? sym.value : 0n),
+      addend: r.rela ? signedHex(relocAddend(r, i)) : '',
+    });
+  }
+  return { total: r.count, offset, rows };
+}

@@ -1,0 +1,37 @@
+// The layering rule: engine/ is pure TypeScript (like VS Code's `common`), renderer/ is the
+// browser layer, main/ is Electron main + Node. One rule keeps the engine importable from all three.
+import tseslint from 'typescript-eslint';
+
+const engineForbidden = [
+  { group: ['electron', 'electron/*'], message: 'engine/ must not import Electron (main/ owns it).' },
+  { group: ['react', 'react-dom', 'react/*', 'react-dom/*', 'd3', 'd3-*', 'elkjs', 'elkjs/*'], message: 'engine/ must not import UI libraries (renderer/ owns them).' },
+  { group: ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'worker_threads', 'crypto', 'zlib', 'stream', 'util', 'url', 'buffer', 'events'], message: 'engine/ must not import Node built-ins; hosts pass bytes in.' },
+  { group: ['../main/*', '../../main/*', '../renderer/*', '../../renderer/*', '*/main/*', '*/renderer/*'], message: 'engine/ must not import from main/ or renderer/.' },
+];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'release/**', 'test-results/**', 'playwright-report/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['engine/**/*.ts'],
+    ignores: ['engine/**/*.test.ts', 'engine/**/*.bench.ts', 'engine/test-support/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: engineForbidden }],
+      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'process', 'require', 'Buffer', 'self', 'localStorage', 'fetch'],
+      '@typescript-eslint/no-explicit-any': 'error',
+    },
+  },
+  {
+    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['electron', 'electron/*', 'node:*', 'fs', 'path', 'child_process'], message: 'renderer/ runs sandboxed: talk to the engine through its Host.' },
+      ] }],
+    },
+  },
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+);
