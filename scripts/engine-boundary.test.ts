@@ -1,0 +1,32 @@
+// The engine stays pure: the lint rule must reject Node, Electron, React and DOM use inside engine/.
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+const eslint = new ESLint({ cwd: new URL('..', import.meta.url).pathname });
+
+async function ruleIds(code: string, filePath: string): Promise<string[]> {
+  const [r] = await eslint.lintText(code, { filePath });
+  return r.messages.map((m) => m.ruleId ?? m.message);
+}
+
+describe('engine boundary lint rule', () => {
+  it.each([
+    ["import { readFileSync } from 'node:fs';\nexport const x = readFileSync;"],
+    ["import { app } from 'electron';\nexport const x = app;"],
+    ["import React from 'react';\nexport const x = React;"],
+    ["import * as d3 from 'd3';\nexport const x = d3;"],
+    ["import path from 'path';\nexport const x = path;"],
+  ])('rejects %s in engine/', async (code) => {
+    expect(await ruleIds(code, 'engine/elf/violation.ts')).toContain('no-restricted-imports');
+  });
+
+  it('rejects DOM and Node globals in engine/', async () => {
+    expect(await ruleIds('export const x = document.title;', 'engine/elf/violation.ts')).toContain('no-restricted-globals');
+    expect(await ruleIds('export const x = process.env;', 'engine/elf/violation.ts')).toContain('no-restricted-globals');
+  });
+
+  it('allows the same import outside engine/ and pure code inside', async () => {
+    expect(await ruleIds("import { readFileSync } from 'node:fs';\nexport const x = readFileSync;", 'main/cli/ok.ts')).not.toContain('no-restricted-imports');
+    expect(await ruleIds("import { readElf } from './index';\nexport const x = readElf;", 'engine/elf/ok.ts')).toEqual([]);
+  });
+});
