@@ -8,8 +8,7 @@ import type { OpenedModule } from './open';
 import { hex64, signedHex } from './hex';
 
 function symbolRow(m: OpenedModule, s: ElfSymbol): SymbolRow {
-  const machine = m.elf.header.machine;
-  const ndx = symbolNdx(m.elf, s);
+  const ndx = symbolNdx(m.elf, s).trim();
   const section = /^\d+$/.test(ndx) ? (m.sectionNames[s.shndx] ?? ndx) : ndx;
   return {
     index: s.index,
@@ -20,7 +19,7 @@ function symbolRow(m: OpenedModule, s: ElfSymbol): SymbolRow {
     bind: symbolBindName(s.bind),
     visibility: symbolVisibilityName(s.visibility),
     ndx,
-    section: section === '' && machine >= 0 ? ndx : section,
+    section: section === '' ? ndx : section,
   };
 }
 

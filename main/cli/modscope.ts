@@ -1,0 +1,64 @@
+/**
+ * The Modscope CLI over the same engine the app uses. Bundled by scripts/build-cli.mjs to
+ * out/cli/modscope.mjs; main/cli/bin.mjs (the package "bin") runs it.
+ */
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from './args';
+import { CliError, formatError } from './errors';
+import { HELP } from './help';
+import { infoCommand } from './info';
+
+declare const __MODSCOPE_VERSION__: string;
+const VERSION = typeof __MODSCOPE_VERSION__ === 'string' ? __MODSCOPE_VERSION__ : 'dev';
+
+export interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+const stdio: Io = {
+  out: (s) => void process.stdout.write(s),
+  err: (s) => void process.stderr.write(s),
+};
+
+/** Run the CLI; resolves with the exit code. Never throws. */
+export async function run(argv: readonly string[], io: Io = stdio): Promise<number> {
+  const a = parseArgs(argv);
+  try {
+    if (a.flags.has('--version')) {
+      io.out(`modscope ${VERSION}\n`);
+      return 0;
+    }
+    if (a.flags.has('--help') || a.command === 'help' || a.command === null) {
+      const usageError = a.command === null && !a.flags.has('--help');
+      (usageError ? io.err : io.out)(HELP);
+      return usageError ? 1 : 0;
+    }
+    if (a.unknown.length) throw new CliError('USAGE', `unknown option ${a.unknown[0]} (see modscope --help)`, undefined, 1);
+    switch (a.command) {
+      case 'info': {
+        if (a.positional.length !== 1) throw new CliError('USAGE', 'info needs exactly one module file (see modscope --help)', undefined, 1);
+        await infoCommand(a.positional[0], a.flags.has('--json'), io.out);
+        return 0;
+      }
+      default:
+        throw new CliError('USAGE', `unknown command "${a.command}" (see modscope --help)`, undefined, 1);
+    }
+  } catch (e) {
+    if (e instanceof CliError) {
+      io.err(formatError(e.code, e.message, e.offset) + '\n');
+      return e.exitCode;
+    }
+    const msg = e instanceof Error ? e.message : String(e);
+    io.err(formatError('INTERNAL', msg) + '\n');
+    return 2;
+  }
+}
+
+// Run when executed directly (node out/cli/modscope.mjs …); bin.mjs imports run() instead.
+const entry = process.argv[1];
+if (entry && import.meta.url === pathToFileURL(entry).href) {
+  void run(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

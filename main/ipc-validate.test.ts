@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { fileFromArgv, isModuleFileName, isTrustedSenderUrl, validateEngineCall, MAX_BYTES_WINDOW } from './ipc-validate';
+
+describe('isTrustedSenderUrl', () => {
+  it('accepts only app://modscope pages', () => {
+    expect(isTrustedSenderUrl('app://modscope/index.html')).toBe(true);
+    expect(isTrustedSenderUrl('app://modscope/index.html?file=/local/0/x.ko')).toBe(true);
+    expect(isTrustedSenderUrl('app://evil/index.html')).toBe(false);
+    expect(isTrustedSenderUrl('file:///work/main/out/renderer/index.html')).toBe(false);
+    expect(isTrustedSenderUrl('https://modscope/')).toBe(false);
+    expect(isTrustedSenderUrl('http://localhost:5173/')).toBe(false);
+    expect(isTrustedSenderUrl('')).toBe(false);
+    expect(isTrustedSenderUrl(undefined)).toBe(false);
+    expect(isTrustedSenderUrl('not a url')).toBe(false);
+  });
+});
+
+describe('validateEngineCall', () => {
+  const bytes = new Uint8Array([0x7f, 0x45, 0x4c, 0x46]);
+
+  it('rejects unknown methods and non-object args', () => {
+    for (const m of ['nope', '__proto__', 'constructor', 42, null, undefined]) {
+      const r = validateEngineCall(m, {});
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error).toMatchObject({ code: 'BAD_REQUEST', field: 'method' });
+    }
+    for (const a of [null, undefined, 1, 'x', [], new Date()]) {
+      const r = validateEngineCall('overview', a);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error.field).toBe('arg');
+    }
+  });
+
+  it('open: needs a name and a Uint8Array, and copies only known keys', () => {
+    const ok = validateEngineCall('open', { name: 'hello.ko', bytes, extra: 'dropped' });
+    expect(ok).toEqual({ ok: true, method: 'open', arg: { name: 'hello.ko', bytes } });
+    expect(validateEngineCall('open', { name: '', bytes }).ok).toBe(false);
+    expect(validateEngineCall('open', { name: 'x.ko', bytes: [1, 2, 3] }).ok).toBe(false);
+    expect(validateEngineCall('open', { name: 'x.ko', bytes: bytes.buffer }).ok).toBe(false);
+    expect(validateEngineCall('open', { bytes }).ok).toBe(false);
+  });
+
+  it('open: a view onto a bigger buffer is copied', () => {
+    const big = new Uint8Array(64);
+    const view = big.subarray(8, 16);
+    const r = validateEngineCall('open', { name: 'x.ko', bytes: view });
+    expect(r.ok).toBe(true);
+    if (r.ok && r.method === 'open') {
+      const arg = r.arg as { bytes: Uint8Array };
+      expect(arg.bytes.byteLength).toBe(8);
+      expect(arg.bytes.buffer.byteLength).toBe(8);
+    }
+  });
+
+  it('overview/close: need an id', () => {
+    expect(validateEngineCall('overview', { id: 'm1' })).toEqual({ ok: true, method: 'overview', arg: { id: 'm1' } });
+    expect(validateEngineCall('close', { id: 'm1', x: 1 })).toEqual({ ok: true, method: 'close', arg: { id: 'm1' } });
+    expect(validateEngineCall('overview', { id: '' }).ok).toBe(false);
+    expect(validateEngineCall('overview', { id: 7 }).ok).toBe(false);
+  });
+
+  it('symbols: offset/limit integers, limit 1..5000, optional filter', () => {
+    expect(validateEngineCall('symbols', { id: 'm', offset: 0, limit: 100 }).ok).toBe(true);
+    expect(validateEngineCall('symbols', { id: 'm', offset: 0, limit: 100, filter: 'init' })).toEqual({
+      ok: true,
+      method: 'symbols',
+      arg: { id: 'm', offset: 0, limit: 100, filter: 'init' },
+    });
+    expect(validateEngineCall('symbols', { id: 'm', offset: -1, limit: 100 }).ok).toBe(false);
+    expect(validateEngineCall('symbols', { id: 'm', offset: 0.5, limit: 100 }).ok).toBe(false);
+    expect(validateEngineCall('symbols', { id: 'm', offset: 0, limit: 0 }).ok).toBe(false);
+    expect(validateEngineCall('symbols', { id: 'm', offset: 0, limit: 5001 }).ok).toBe(false);
+    expect(validateEngineCall('symbols', { id: 'm', offset: '0', limit: 10 }).ok).toBe(false);
+    expect(validateEngineCall('symbols', { id: 'm', offset: 0, limit: 10, filter: 3 }).ok).toBe(false);
+  });
+
+  it('relocations: needs a section index', () => {
+    expect(validateEngineCall('relocations', { id: 'm', section: 3, offset: 0, limit: 10 }).ok).toBe(true);
+    const r = validateEngineCall('relocations', { id: 'm', offset: 0, limit: 10 });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.field).toBe('section');
+  });
+
+  it('bytes: bounded window', () => {
+    expect(validateEngineCall('bytes', { id: 'm', offset: 0, length: 256 }).ok).toBe(true);
+    expect(validateEngineCall('bytes', { id: 'm', offset: 0, length: MAX_BYTES_WINDOW + 1 }).ok).toBe(false);
+    expect(validateEngineCall('bytes', { id: 'm', offset: Number.NaN, length: 1 }).ok).toBe(false);
+    expect(validateEngineCall('bytes', { id: 'm', offset: Infinity, length: 1 }).ok).toBe(false);
+  });
+
+  it('rejects objects with a foreign prototype', () => {
+    class Evil {
+      id = 'm';
+    }
+    expect(validateEngineCall('overview', new Evil()).ok).toBe(false);
+  });
+});
+
+describe('argv and file names', () => {
+  it('picks the first non-switch argument', () => {
+    expect(fileFromArgv(['--inspect', '.', 'x.ko'])).toBe('x.ko');
+    expect(fileFromArgv(['--no-sandbox'])).toBe(null);
+    expect(fileFromArgv([])).toBe(null);
+  });
+  it('recognises module names', () => {
+    for (const n of ['a.ko', 'a.ko.xz', 'A.KO.ZST', 'b.ko.gz']) expect(isModuleFileName(n)).toBe(true);
+    for (const n of ['a.o', 'a.ko.bz2', 'ko']) expect(isModuleFileName(n)).toBe(false);
+  });
+});

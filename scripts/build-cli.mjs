@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// Bundle the CLI (main/cli/modscope.ts + the engine) into out/cli/modscope.mjs with esbuild.
+// Also the package's "prepare" script: there a failure only warns (bin.mjs rebuilds on demand),
+// so `npm install` never breaks because the engine is mid-edit.
+import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const quiet = process.argv.includes('--quiet');
+const lenient = process.env.npm_lifecycle_event === 'prepare';
+
+try {
+  await build({
+    entryPoints: [join(root, 'main/cli/modscope.ts')],
+    outfile: join(root, 'out/cli/modscope.mjs'),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: false,
+    legalComments: 'none',
+    logLevel: quiet ? 'error' : 'warning',
+    define: { __MODSCOPE_VERSION__: JSON.stringify(pkg.version) },
+    banner: {
+      // Bundled CJS deps (if any) may call require(); give them one.
+      js: "#!/usr/bin/env node\nimport { createRequire as __modscopeCreateRequire } from 'node:module';\nconst require = __modscopeCreateRequire(import.meta.url);",
+    },
+  });
+  if (!quiet) console.log('modscope: built out/cli/modscope.mjs');
+} catch (e) {
+  if (lenient) {
+    console.warn(`modscope: warning: CLI not built yet (${e instanceof Error ? e.message.split('\n')[0] : e}); it builds on first use.`);
+  } else {
+    process.exitCode = 1;
+  }
+}
