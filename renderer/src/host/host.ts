@@ -1,0 +1,104 @@
+/**
+ * The renderer's one door to the engine. Two implementations with one behaviour:
+ *  - IPC host: Electron preload's window.modscope (engine in the main process);
+ *  - Worker host: the engine in a Web Worker (browser build).
+ * Views only ever see `Host`.
+ */
+import type { EngineArg, EngineMethod, EngineValue, ProgressEvent, Result } from '../../../engine/api-types';
+import type { OpenedFile } from './modscope-api';
+
+export type { OpenedFile } from './modscope-api';
+
+export interface Host {
+  kind: 'electron' | 'worker';
+  call<M extends EngineMethod>(
+    method: M,
+    arg: EngineArg<M>,
+    onProgress?: (p: ProgressEvent) => void,
+  ): Promise<Result<EngineValue<M>>>;
+  /** Files opened from outside the page (menu, command line). No-op in the browser. */
+  onOpenFile(cb: (file: OpenedFile) => void): () => void;
+  /** A native open dialog when the host has one (else null: use the file input). */
+  openDialog: (() => Promise<OpenedFile | null>) | null;
+}
+
+function internal(message: string): Result<never> {
+  return { ok: false, error: { code: 'INTERNAL', message } };
+}
+
+function ipcHost(): Host {
+  const bridge = window.modscope!;
+  const listeners = new Set<(p: ProgressEvent) => void>();
+  bridge.onProgress((p) => listeners.forEach((l) => l(p)));
+  return {
+    kind: 'electron',
+    async call(method, arg, onProgress) {
+      if (onProgress) listeners.add(onProgress);
+      try {
+        return await bridge.call(method, arg);
+      } catch (e) {
+        return internal(e instanceof Error ? e.message : String(e));
+      } finally {
+        if (onProgress) listeners.delete(onProgress);
+      }
+    },
+    onOpenFile(cb) {
+      const off = bridge.onOpenFile(cb);
+      return typeof off === 'function' ? off : () => {};
+    },
+    openDialog: () => bridge.openDialog(),
+  };
+}
+
+type WorkerReply =
+  | { id: number; type: 'progress'; progress: ProgressEvent }
+  | { id: number; type: 'result'; result: Result<unknown> };
+
+function workerHost(): Host {
+  const worker = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'modscope-engine' });
+  let nextId = 1;
+  const pending = new Map<number, { resolve: (r: Result<unknown>) => void; onProgress?: (p: ProgressEvent) => void }>();
+  worker.onmessage = (ev: MessageEvent<WorkerReply>) => {
+    const msg = ev.data;
+    const p = pending.get(msg.id);
+    if (!p) return;
+    if (msg.type === 'progress') p.onProgress?.(msg.progress);
+    else {
+      pending.delete(msg.id);
+      p.resolve(msg.result);
+    }
+  };
+  worker.onerror = (ev) => {
+    for (const [id, p] of pending) {
+      pending.delete(id);
+      p.resolve(internal(`engine worker failed: ${ev.message}`));
+    }
+  };
+  return {
+    kind: 'worker',
+    call(method, arg, onProgress) {
+      const id = nextId++;
+      return new Promise((resolve) => {
+        pending.set(id, { resolve: resolve as (r: Result<unknown>) => void, onProgress });
+        const transfer: Transferable[] = [];
+        if (method === 'open') {
+          // Hand the file's bytes over without a copy (the caller does not keep them).
+          const bytes = (arg as EngineArg<'open'>).bytes;
+          if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) {
+            transfer.push(bytes.buffer);
+          }
+        }
+        worker.postMessage({ id, method, arg, progress: !!onProgress }, transfer);
+      });
+    },
+    onOpenFile: () => () => {},
+    openDialog: null,
+  };
+}
+
+let host: Host | null = null;
+
+export function getHost(): Host {
+  if (!host) host = typeof window !== 'undefined' && window.modscope ? ipcHost() : workerHost();
+  return host;
+}

@@ -1,0 +1,24 @@
+/**
+ * Vite config for the browser host (the engine runs in a Web Worker).
+ *   npx vite --config renderer/vite.web.config.ts          (dev server)
+ *   npx vite build --config renderer/vite.web.config.ts    (→ out/web)
+ * The Electron build uses renderer/index.html as its renderer input too.
+ */
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+import { cspInlineScripts, devResolve, paths, samplesPlugin } from './vite.samples.mjs';
+
+export default defineConfig({
+  root: paths.root,
+  base: './',
+  plugins: [react(), samplesPlugin(paths.samples), cspInlineScripts()],
+  worker: { format: 'es' },
+  // DEV ONLY: MODSCOPE_FAKE_ENGINE=1 swaps in a canned engine (renderer/dev/fake-engine.ts).
+  resolve: devResolve(),
+  server: { fs: { allow: [paths.projectRoot] } },
+  build: {
+    outDir: paths.outDir,
+    emptyOutDir: true,
+    target: 'es2022',
+  },
+});
