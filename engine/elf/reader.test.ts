@@ -370,3 +370,39 @@ describe('strings', () => {
     expect(f.symtab?.symbols[1].name).toBe('AB');
   });
 });
+
+describe('bounded work on hostile files', () => {
+  it('stops reading relocation sections that overlap beyond the file size', () => {
+    const r = relocs(64, 'little', true, Array.from({ length: 100 }, (_, i) => ({ offset: BigInt(i), sym: 0, type: 1 })));
+    const sections = [
+      { name: '.symtab', type: 2, link: 2, entsize: 24, data: symbols(64, 'little', [{ nameOffset: 0 }]) },
+      { name: '.strtab', type: 3, data: new Uint8Array([0]) },
+      { name: '.rela.a', type: 4, link: 1, info: 0, entsize: 24, data: r },
+    ];
+    const built = buildElf({ cls: 64, endian: 'little', sections });
+    // 200 more RELA headers all pointing at the same 2400 bytes.
+    const extra = Array.from({ length: 200 }, () => ({ name: '.rela.b', type: 4, link: 1, info: 0, entsize: 24, offset: built.offsets[3], size: r.length }));
+    const f = readElf(buildElf({ cls: 64, endian: 'little', sections: [...sections, ...extra] }).bytes);
+    const total = f.relocSections.reduce((a, s) => a + s.count * 24, 0);
+    expect(total).toBeLessThanOrEqual(f.bytes.length);
+    expect(f.relocSections.length).toBeGreaterThan(1);
+    expect(f.warnings.map((w) => w.code)).toEqual(['TOO_MANY']);
+  });
+
+  it('caps string lengths in a table without NULs', () => {
+    const big = new Uint8Array(20000).fill(0x41);
+    big[0] = 0;
+    const syms = Array.from({ length: 2000 }, (_, i) => ({ nameOffset: 1 + i }));
+    const f = readElf(buildElf({
+      cls: 64, endian: 'little',
+      sections: [
+        { name: '.symtab', type: 2, link: 2, entsize: 24, data: symbols(64, 'little', syms) },
+        { name: '.strtab', type: 3, data: big },
+      ],
+    }).bytes);
+    const lens = f.symtab?.symbols.map((s) => s.name.length) ?? [];
+    expect(lens[0]).toBe(4096);
+    expect(Math.max(...lens)).toBe(4096);
+    expect(lens.reduce((a, b) => a + b, 0)).toBeLessThan(8 * 20000 + 65536 + 2000 * 4096 / 8);
+  });
+});

@@ -4,9 +4,10 @@ import { readHeader, readIdent, type RawHeader } from './header';
 import { readNotes } from './notes';
 import { readProgramHeaders } from './program-headers';
 import { readRelocSection } from './relocations';
-import { describeSection, readSections, sectionInFile } from './sections';
+import { describeSection, readSections, sectionHeaderOffset, sectionInFile } from './sections';
+import { elfErrorInfo } from './errors';
 import { readSymbolTable } from './symbols';
-import type { ElfErrorInfo, ElfFile, ElfHeader, ElfNote, ElfRelocSection, ElfSymbolTable } from './types';
+import type { ElfErrorInfo, ElfFile, ElfHeader, ElfNote, ElfRelocSection, ElfSection, ElfSymbolTable } from './types';
 
 /**
  * Parse ELF bytes (ELF32/ELF64, either byte order) into an ElfFile.
@@ -45,27 +46,54 @@ export function readElf(bytes: Uint8Array): ElfFile {
   }
 
   const relocSections: ElfRelocSection[] = [];
+  // Real relocation (and note) sections never overlap, so together they fit in the file.
+  // Hostile files can point thousands of headers at the same bytes; past the file size
+  // we stop, so memory stays proportional to the input.
+  let relocBytes = 0;
   for (const s of sections) {
     if (s.type !== SHT_RELA && s.type !== SHT_REL) continue;
+    if (!sectionInFile(view, s)) continue; // already warned by readSections
+    relocBytes += s.size;
+    if (relocBytes > view.length) {
+      warnings.push(tooMuch(h, s, 'relocation'));
+      break;
+    }
     const r = readRelocSection(view, h, sections, s, symbolCounts, warnings);
     if (r) relocSections.push(r);
   }
 
   const notes: ElfNote[] = [];
+  let noteBytes = 0;
   for (const s of sections) {
     if (s.type !== SHT_NOTE || !sectionInFile(view, s)) continue;
+    noteBytes += s.size;
+    if (noteBytes > view.length) {
+      warnings.push(tooMuch(h, s, 'note'));
+      break;
+    }
     readNotes(view, s.offset, s.size, s.addralign, s.index, describeSection(s), warnings, notes);
   }
   // Segment notes usually repeat section notes (executables); keep only ones not seen already.
   const seen = new Set(notes.map((n) => n.descOffset));
   for (const p of programHeaders) {
     if (p.type !== PT_NOTE || !view.fits(p.offset, p.filesz)) continue;
+    noteBytes += p.filesz;
+    if (noteBytes > 2 * view.length) break; // segments repeat sections once, at most
     const fromSegment: ElfNote[] = [];
     readNotes(view, p.offset, p.filesz, Number(p.align), -1, `program header ${p.index} (NOTE)`, warnings, fromSegment);
     for (const n of fromSegment) if (!seen.has(n.descOffset)) notes.push(n);
   }
 
   return { bytes, header: publicHeader(h), sections, programHeaders, symtab, dynsym, relocSections, notes, warnings };
+}
+
+function tooMuch(h: RawHeader, s: ElfSection, kind: string): ElfErrorInfo {
+  return elfErrorInfo(
+    'TOO_MANY',
+    `${describeSection(s)}: the ${kind} sections together are larger than the file (they overlap); this and later ${kind} sections are skipped`,
+    sectionHeaderOffset(h, s.index),
+    `section ${s.index}`,
+  );
 }
 
 /** Drop the raw (pre-escape) counts: the contract's ElfHeader holds resolved values only. */

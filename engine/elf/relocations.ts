@@ -46,12 +46,14 @@ export function readRelocSection(
     warnings.push(elfErrorInfo('BAD_ENTSIZE', `${where}: sh_size ${hex(sec.size)} is not a multiple of the entry size ${entSize}; the partial entry is ignored`, hdr + (is64 ? 32 : 20), `sh_size of ${where}`));
   }
   const count = Math.floor(sec.size / entSize);
-  const offsetLo = new Uint32Array(count);
-  const offsetHi = new Uint32Array(count);
-  const type = new Uint32Array(count);
-  const sym = new Uint32Array(count);
-  const addendLo = new Uint32Array(count);
-  const addendHi = new Int32Array(count);
+  // One backing store for all six columns: fewer allocations for the GC to track.
+  const store = new ArrayBuffer(count * 24);
+  const offsetLo = new Uint32Array(store, 0, count);
+  const offsetHi = new Uint32Array(store, count * 4, count);
+  const type = new Uint32Array(store, count * 8, count);
+  const sym = new Uint32Array(store, count * 12, count);
+  const addendLo = new Uint32Array(store, count * 16, count);
+  const addendHi = new Int32Array(store, count * 20, count);
   const { dv, little } = view;
   const base = sec.offset;
 

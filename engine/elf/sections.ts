@@ -59,7 +59,7 @@ export function readSections(view: ByteView, h: RawHeader, warnings: ElfErrorInf
   const sections: ElfSection[] = new Array<ElfSection>(h.shnum);
   for (let i = 0; i < h.shnum; i++) sections[i] = readSectionHeader(view, h, i);
 
-  if (h.shnum > 0 && h.shstrndx >= h.shnum) {
+  if (h.shstrndx !== 0 && h.shstrndx >= h.shnum) {
     throw new ElfError('BAD_SHSTRNDX', `e_shstrndx ${h.shstrndx} is not a section index (the file has ${h.shnum} sections)`, headerFieldOffset(h.class, 'e_shstrndx'), 'e_shstrndx');
   }
   if (h.shstrndx !== 0) {

@@ -8,6 +8,8 @@ const REPLACEMENT = 0xfffd;
 
 /** Longest string returned from a table; longer ones are cut here. */
 export const MAX_STRING = 4096;
+/** Length strings are cut to once a table has decoded far more than its own size. */
+export const SHORT_STRING = 256;
 
 /** Decode bytes[start, end) as UTF-8. */
 export function decodeUtf8(bytes: Uint8Array, start: number, end: number): string {
@@ -69,13 +71,12 @@ function asciiString(bytes: Uint8Array, start: number, end: number): string {
   return charCodes(bytes.subarray(start, end));
 }
 
-function charCodes(codes: ArrayLike<number>): string {
+function charCodes(codes: Uint8Array | number[]): string {
   // Chunked so a huge string cannot overflow the argument limit of fromCharCode.
   let s = '';
   const CHUNK = 8192;
   for (let i = 0; i < codes.length; i += CHUNK) {
-    const part = Array.prototype.slice.call(codes, i, Math.min(codes.length, i + CHUNK)) as number[];
-    s += String.fromCharCode.apply(null, part);
+    s += String.fromCharCode.apply(null, codes.slice(i, Math.min(codes.length, i + CHUNK)) as number[]);
   }
   return s;
 }
@@ -88,14 +89,44 @@ function charCodes(codes: ArrayLike<number>): string {
  */
 export class StringTable {
   private readonly cache = new Map<number, string>();
+  /**
+   * Bytes decoded so far, and the point after which strings are cut to SHORT_STRING: a
+   * hostile table without NULs and many distinct offsets into it would otherwise decode
+   * up to MAX_STRING bytes per symbol, hundreds of times the file size.
+   */
+  private decoded = 0;
+  private readonly budget: number;
 
   constructor(
     private readonly bytes: Uint8Array,
     readonly start: number,
     readonly end: number,
-  ) {}
+  ) {
+    this.budget = 8 * Math.max(0, end - start) + 65536;
+  }
 
   /** The string at `offset` within the table, or null when out of range. */
+  /**
+   * The whole table as one string when it is pure ASCII (byte offsets = string offsets):
+   * names are then cheap substrings of it instead of one decode each. null = not yet
+   * computed; false = the table has non-ASCII bytes, decode per string.
+   */
+  private ascii: string | false | null = null;
+
+  private asciiTable(): string | false {
+    if (this.ascii === null) {
+      let ok = true;
+      for (let i = this.start; i < this.end; i++) {
+        if (this.bytes[i] >= 0x80) {
+          ok = false;
+          break;
+        }
+      }
+      this.ascii = ok ? charCodes(this.bytes.subarray(this.start, this.end)) : false;
+    }
+    return this.ascii;
+  }
+
   get(offset: number): string | null {
     if (!(offset >= 0 && offset < this.end - this.start)) {
       // Offset 0 of an empty table is the empty string by convention.
@@ -106,10 +137,12 @@ export class StringTable {
     const from = this.start + offset;
     // Scan at most MAX_STRING bytes: a hostile table without NULs must not make every lookup
     // walk the whole table (quadratic time). Real names are far shorter (KSYM_NAME_LEN is 512).
-    const limit = Math.min(this.end, from + MAX_STRING);
+    const limit = Math.min(this.end, from + (this.decoded > this.budget ? SHORT_STRING : MAX_STRING));
     let to = from;
     while (to < limit && this.bytes[to] !== 0) to++;
-    const s = decodeUtf8(this.bytes, from, to);
+    this.decoded += to - from;
+    const table = this.asciiTable();
+    const s = table === false ? decodeUtf8(this.bytes, from, to) : table.substring(offset, offset + (to - from));
     this.cache.set(offset, s);
     return s;
   }
