@@ -1,16 +1,20 @@
 #!/usr/bin/env node
 // Benchmark: reading amdgpu.ko (the corpus' biggest module) with Modscope vs GNU readelf.
-//   (a) whole process: `node main/cli/bin.mjs info amdgpu.ko --json >/dev/null`
-//       vs `readelf -r -W amdgpu.ko >/dev/null` — median of 5 runs each
-//   (b) engine alone: readElf() on the already-read bytes, in process — median of 10 runs
-//       vs the readelf process
-// Peak RSS via /usr/bin/time -f %M when available.
+//   (a) whole process, same output: `node main/cli/bin.mjs relocs amdgpu.ko >/dev/null`
+//       vs `readelf -r -W amdgpu.ko >/dev/null` — the two print byte-identical text (checked
+//       first); runs alternate between the two so machine load hits both alike; median of N.
+//   (b) engine alone: readElf() on the already-read bytes, in process — median of M runs,
+//       next to the readelf process (which includes process start-up and printing).
+//   (c) `node main/cli/bin.mjs info amdgpu.ko --json >/dev/null` — reported on its own line:
+//       it prints far more than readelf -r (every section, symbol and relocation as JSON).
+// Peak RSS and CPU time (user+sys) of every process run via /usr/bin/time when available.
 //
 //   node scripts/bench.mjs [--module REL/PATH.ko] [--runs N] [--engine-runs N] [--json FILE]
 // Fetches the corpus first if it is absent (scripts/fetch-corpus.sh).
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync, mkdtempSync, rmSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { ROOT, ensureCorpus, bundleEngine, elfLength, fmtInt } from './corpus/common.mjs';
 
@@ -25,7 +29,8 @@ const ENGINE_RUNS = Number(opt('engine-runs', 10));
 const jsonOut = opt('json', '');
 
 const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
+  const s = [...xs].filter((x) => x != null).sort((a, b) => a - b);
+  if (s.length === 0) return null;
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
@@ -57,57 +62,89 @@ if (!engineUrl) {
 
 const haveTime = existsSync('/usr/bin/time');
 const tmp = mkdtempSync(join(tmpdir(), 'modscope-bench-'));
+const node = process.execPath;
+const cliBin = join(ROOT, 'main', 'cli', 'bin.mjs');
 
-/** Run cmd once; returns { ms, status, stderr }. stdout goes to /dev/null. */
+/**
+ * Run cmd once with stdout to /dev/null; returns { ms, status, stderr, rssKb, cpuMs }.
+ * Wall time is measured around the spawn; peak RSS and CPU come from /usr/bin/time (same
+ * wrapper for every subject, so its small cost is shared alike).
+ */
 function timeRun(cmd, argv) {
+  const o = join(tmp, 'time');
+  rmSync(o, { force: true });
+  const [c, a] = haveTime ? ['/usr/bin/time', ['-f', '%M %U %S', '-o', o, cmd, ...argv]] : [cmd, argv];
   const t0 = performance.now();
-  const r = spawnSync(cmd, argv, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 });
+  const r = spawnSync(c, a, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 });
   const t = performance.now() - t0;
-  return { ms: t, status: r.status, stderr: r.stderr?.toString() ?? '' };
-}
-/** Peak RSS (kB) of one run, via /usr/bin/time. */
-function peakRss(cmd, argv) {
-  if (!haveTime) return null;
-  const o = join(tmp, 'rss');
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', '-o', o, cmd, ...argv], { stdio: 'ignore' });
-  if (r.status !== 0 || !existsSync(o)) return null;
-  const kb = Number(readFileSync(o, 'utf8').trim().split('\n').pop());
-  return Number.isFinite(kb) ? kb : null;
-}
-function bench(cmd, argv, runs) {
-  const times = [];
-  for (let i = 0; i < runs; i++) {
-    const r = timeRun(cmd, argv);
-    if (r.status !== 0) return { error: `exit ${r.status}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}` };
-    times.push(r.ms);
+  let rssKb = null;
+  let cpuMs = null;
+  if (haveTime && existsSync(o)) {
+    const last = readFileSync(o, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+    if (last.length === 3 && last.every(Number.isFinite)) {
+      rssKb = last[0];
+      cpuMs = (last[1] + last[2]) * 1000;
+    }
   }
-  return { median: median(times), min: Math.min(...times), max: Math.max(...times), times, rss: peakRss(cmd, argv) };
+  return { ms: t, status: r.status, stderr: r.stderr?.toString() ?? '', rssKb, cpuMs };
+}
+
+/** Run several subjects in alternation, `runs` times each; per subject median/min/max/RSS. */
+function benchAlternating(subjects, runs) {
+  const acc = subjects.map(() => ({ times: [], rss: [], cpu: [], error: null }));
+  for (let i = 0; i < runs; i++) {
+    subjects.forEach((s, k) => {
+      if (acc[k].error) return;
+      const r = timeRun(s.cmd, s.argv);
+      if (r.status !== 0) acc[k].error = `exit ${r.status}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`;
+      acc[k].times.push(r.ms);
+      acc[k].rss.push(r.rssKb);
+      acc[k].cpu.push(r.cpuMs);
+    });
+  }
+  return acc.map((x) =>
+    x.error
+      ? { error: x.error }
+      : {
+          median: median(x.times),
+          min: Math.min(...x.times),
+          max: Math.max(...x.times),
+          times: x.times,
+          rss: x.rss.every((v) => v == null) ? null : Math.max(...x.rss.filter((v) => v != null)),
+          cpu: median(x.cpu),
+        },
+  );
+}
+
+/** sha256 + size of a command's stdout. */
+function outputDigest(cmd, argv) {
+  const r = spawnSync(cmd, argv, { maxBuffer: 1 << 30 });
+  if (r.status !== 0) return { error: `exit ${r.status}: ${r.stderr?.toString().trim().split('\n').slice(-2).join(' | ')}` };
+  return { sha: createHash('sha256').update(r.stdout).digest('hex'), bytes: r.stdout.length };
 }
 
 // ---- subjects -------------------------------------------------------------------------------
-const node = process.execPath;
-const cliBin = join(ROOT, 'main', 'cli', 'bin.mjs');
-let subject = null;
-if (existsSync(cliBin)) {
-  // warm-up run (also builds out/cli/modscope.mjs if it is missing) and sanity check
-  const w = timeRun(node, [cliBin, 'info', file, '--json']);
-  if (w.status === 0) subject = { label: 'modscope CLI info --json', cmd: node, argv: [cliBin, 'info', file, '--json'] };
-  else console.error(`bench: CLI failed (exit ${w.status}): ${w.stderr.trim().split('\n').slice(-2).join(' | ')} — using the engine script instead`);
-} else console.error('bench: main/cli/bin.mjs not found — using the engine script instead');
-if (!subject) {
-  subject = {
-    label: 'node + readElf (engine script)',
-    cmd: node,
-    argv: [join(ROOT, 'scripts', 'bench', 'parse-file.mjs'), engineUrl, file],
-  };
-  timeRun(subject.cmd, subject.argv); // warm-up
+const relocsSubject = { label: 'modscope relocs', cmd: node, argv: [cliBin, 'relocs', file] };
+const readelfSubject = { label: 'readelf -r -W', cmd: 'readelf', argv: ['-r', '-W', file] };
+const jsonSubject = { label: 'modscope info --json', cmd: node, argv: [cliBin, 'info', file, '--json'] };
+if (!existsSync(cliBin)) {
+  console.error('bench: main/cli/bin.mjs not found');
+  process.exit(2);
 }
-const readelfArgv = ['-r', '-W', file];
-timeRun('readelf', readelfArgv); // warm the page cache
 
-console.error(`bench: ${MODULE} — ${RUNS} runs per process, ${ENGINE_RUNS} in-process engine runs…`);
-const a = bench(subject.cmd, subject.argv, RUNS);
-const re = bench('readelf', readelfArgv, RUNS);
+// Same output? (this also builds out/cli/modscope.mjs if missing, and warms the page cache)
+const dm = outputDigest(relocsSubject.cmd, relocsSubject.argv);
+const dr = outputDigest(readelfSubject.cmd, readelfSubject.argv);
+if (dm.error) {
+  console.error(`bench: modscope relocs failed (${dm.error})`);
+  process.exit(2);
+}
+const sameOutput = !dr.error && dm.sha === dr.sha;
+timeRun(jsonSubject.cmd, jsonSubject.argv); // warm-up
+
+console.error(`bench: ${MODULE} — ${RUNS} runs per process (alternating), ${ENGINE_RUNS} in-process engine runs…`);
+const loadBefore = loadavg()[0];
+const [a, re, js] = benchAlternating([relocsSubject, readelfSubject, jsonSubject], RUNS);
 
 // ---- (b) engine alone, in process --------------------------------------------------------------
 const engine = await import(engineUrl);
@@ -127,15 +164,22 @@ for (const r of elf.relocSections) relocs += r.count;
 
 // ---- report -----------------------------------------------------------------------------------
 const ratio = (x, y) => (x == null || y == null || y === 0 ? 'n/a' : `${(x / y).toFixed(2)}×`);
+const proc = (label, r) =>
+  r.error
+    ? [label, 'FAILED', '', String(RUNS), '', '']
+    : [label, ms(r.median), `${ms(r.min)} … ${ms(r.max)}`, String(RUNS), ms(r.cpu), mb(r.rss)];
 const rows = [
-  ['(a) ' + subject.label, a.error ? 'FAILED' : ms(a.median), a.error ? '' : `${ms(a.min)} … ${ms(a.max)}`, String(RUNS), a.error ? '' : mb(a.rss)],
-  ['(a) readelf -r -W', re.error ? 'FAILED' : ms(re.median), re.error ? '' : `${ms(re.min)} … ${ms(re.max)}`, String(RUNS), re.error ? '' : mb(re.rss)],
-  ['    ratio modscope / readelf', a.error || re.error ? 'n/a' : ratio(a.median, re.median), '', '', ''],
-  ['(b) engine readElf (in process)', ms(eng.median), `${ms(eng.min)} … ${ms(eng.max)}`, String(ENGINE_RUNS), ''],
-  ['(b) readelf -r -W (whole process)', re.error ? 'FAILED' : ms(re.median), '', '', ''],
-  ['    ratio engine / readelf', re.error ? 'n/a' : ratio(eng.median, re.median), '', '', ''],
+  proc(`(a) ${relocsSubject.label}  (whole process)`, a),
+  proc(`(a) ${readelfSubject.label}  (whole process)`, re),
+  proc(`(c) ${jsonSubject.label}  (whole process)`, js),
+  ['(b) engine readElf  (in process)', ms(eng.median), `${ms(eng.min)} … ${ms(eng.max)}`, String(ENGINE_RUNS), '', ''],
+  ['ratio (a) modscope relocs / readelf — wall time', a.error || re.error ? 'n/a' : ratio(a.median, re.median), '', '', '', ''],
+  ['ratio (a) modscope relocs / readelf — CPU time', a.error || re.error ? 'n/a' : ratio(a.cpu, re.cpu), '', '', '', ''],
+  ['ratio (a) modscope relocs / readelf — peak RSS', a.error || re.error ? 'n/a' : ratio(a.rss, re.rss), '', '', '', ''],
+  ['ratio (c) info --json / readelf -r -W — wall time', js.error || re.error ? 'n/a' : ratio(js.median, re.median), '', '', '', ''],
+  ['ratio (b) engine readElf / readelf process — wall time', re.error ? 'n/a' : ratio(eng.median, re.median), '', '', '', ''],
 ];
-const head = ['', 'median', 'min … max', 'runs', 'peak RSS'];
+const head = ['', 'median', 'min … max', 'runs', 'CPU (median)', 'peak RSS'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const fmtRow = (r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
 
@@ -143,19 +187,32 @@ console.log(
   `bench: ${MODULE}: ${fmtInt(buf.length)} bytes (ELF ${fmtInt(bytes.length)}), ` +
     `${fmtInt(elf.sections.length)} sections, ${fmtInt(elf.symtab?.symbols.length ?? 0)} symbols, ${fmtInt(relocs)} relocations`,
 );
+console.log(
+  `output: modscope relocs ${fmtInt(dm.bytes)} bytes, readelf -r -W ${dr.error ? `FAILED (${dr.error})` : `${fmtInt(dr.bytes)} bytes`} — ` +
+    (sameOutput ? 'identical (sha256)' : 'DIFFERENT: (a) does not compare like with like'),
+);
 console.log(fmtRow(head));
 console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-for (const r of rows) console.log(fmtRow(r));
-if (a.error) console.log(`(a) ${subject.label}: ${a.error}`);
-if (re.error) console.log(`readelf: ${re.error}`);
-console.log(`node ${process.version}, readelf ${spawnSync('readelf', ['--version']).stdout.toString().split('\n')[0].replace(/^GNU readelf /, '')}`);
+rows.forEach((r, i) => {
+  if (i === 4) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  console.log(fmtRow(r));
+});
+for (const [label, r] of [['(a) modscope relocs', a], ['(a) readelf', re], ['(c) modscope info --json', js]]) if (r.error) console.log(`${label}: ${r.error}`);
+console.log(
+  `node ${process.version}, readelf ${spawnSync('readelf', ['--version']).stdout.toString().split('\n')[0].replace(/^GNU readelf /, '')}, ` +
+    `load average ${loadBefore.toFixed(2)} → ${loadavg()[0].toFixed(2)}${haveTime ? '' : ' (no /usr/bin/time: no RSS/CPU)'}`,
+);
 
 if (jsonOut) {
   mkdirSync(dirname(jsonOut), { recursive: true });
   writeFileSync(
     jsonOut,
-    JSON.stringify({ module: MODULE, bytes: buf.length, elfBytes: bytes.length, relocations: relocs, subject: subject.label, process: a, readelf: re, engine: { ...eng, times: engTimes } }, null, 2),
+    JSON.stringify(
+      { module: MODULE, bytes: buf.length, elfBytes: bytes.length, relocations: relocs, sameOutput, relocs: a, readelf: re, infoJson: js, engine: { ...eng, times: engTimes } },
+      null,
+      2,
+    ),
   );
 }
 rmSync(tmp, { recursive: true, force: true });
-process.exit(a.error || re.error ? 1 : 0);
+process.exit(a.error || re.error || js.error || !sameOutput ? 1 : 0);

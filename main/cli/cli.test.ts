@@ -126,6 +126,22 @@ describe('run() over a faked engine', () => {
     expect(j.symbols[0].value).toBe('0xffffffffc0000000');
     expect(Object.keys(j)).toEqual(expect.arrayContaining(['file', 'header', 'sections', 'symbols', 'relocations', 'notes', 'module']));
   });
+
+  it.skipIf(!existsSync(hello))('relocs prints readelf -r -W text, page by page', async () => {
+    const c = capture();
+    expect(await run(['relocs', hello], c.io)).toBe(0);
+    expect(c.out.join('')).toBe(
+      "\nRelocation section '.rela.text' at offset 0x60 contains 2 entries:\n" +
+        "    Offset             Info             Type               Symbol's Value  Symbol's Name + Addend\n" +
+        '0000000000000010  0000000100000004 R_X86_64_PLT32         0000000000000000 _printk - 4\n'.repeat(2),
+    );
+  });
+
+  it('relocs needs exactly one file', async () => {
+    const c = capture();
+    expect(await run(['relocs'], c.io)).toBe(1);
+    expect(c.err.join('')).toMatch(/^modscope: error USAGE: relocs needs exactly one module file/);
+  });
 });
 
 // The real bundle over the real engine: runs once out/cli/modscope.mjs builds and the engine answers.

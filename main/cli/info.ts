@@ -1,12 +1,15 @@
 /** `modscope info <file> [--json]` */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { createEngine } from '../../engine/engine';
-import { collectJson, must } from './collect';
+import { createEngine, type Engine } from '../../engine/engine';
+import type { ModuleOverview } from '../../engine/api-types';
+import { must, streamJson } from './collect';
 import { CliError } from './errors';
-import { formatInfo, toJson } from './format';
+import { formatInfo } from './format';
+import { BufferedWriter, type Sink } from './out';
 
-export async function infoCommand(file: string, json: boolean, write: (s: string) => void): Promise<void> {
+/** Read a module file and open it in a fresh engine; always closes the session after `use`. */
+export async function withModule<T>(file: string, use: (engine: Engine, o: ModuleOverview) => Promise<T>): Promise<T> {
   let bytes: Uint8Array;
   try {
     const buf = await readFile(file);
@@ -18,9 +21,15 @@ export async function infoCommand(file: string, json: boolean, write: (s: string
   const engine = createEngine();
   const overview = await must(engine, 'open', { name: basename(file), bytes });
   try {
-    if (json) write(toJson(await collectJson(engine, overview)) + '\n');
-    else write(formatInfo(overview));
+    return await use(engine, overview);
   } finally {
     await engine.call('close', { id: overview.id });
   }
+}
+
+export async function infoCommand(file: string, json: boolean, write: Sink): Promise<void> {
+  await withModule(file, async (engine, overview) => {
+    if (json) await streamJson(engine, overview, new BufferedWriter(write));
+    else await write(formatInfo(overview));
+  });
 }

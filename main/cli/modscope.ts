@@ -7,6 +7,8 @@ import { parseArgs } from './args';
 import { CliError, formatError } from './errors';
 import { HELP } from './help';
 import { infoCommand } from './info';
+import { stdoutSink, type Sink } from './out';
+import { relocsCommand } from './relocs';
 
 declare const __MODSCOPE_VERSION__: string;
 const VERSION = typeof __MODSCOPE_VERSION__ === 'string' ? __MODSCOPE_VERSION__ : 'dev';
@@ -14,11 +16,14 @@ const VERSION = typeof __MODSCOPE_VERSION__ === 'string' ? __MODSCOPE_VERSION__ 
 export interface Io {
   out: (s: string) => void;
   err: (s: string) => void;
+  /** Big outputs (info --json, relocs) go here when given: it may wait for the stream to drain. */
+  outStream?: Sink;
 }
 
 const stdio: Io = {
   out: (s) => void process.stdout.write(s),
   err: (s) => void process.stderr.write(s),
+  outStream: stdoutSink,
 };
 
 /** Run the CLI; resolves with the exit code. Never throws. */
@@ -38,7 +43,13 @@ export async function run(argv: readonly string[], io: Io = stdio): Promise<numb
     switch (a.command) {
       case 'info': {
         if (a.positional.length !== 1) throw new CliError('USAGE', 'info needs exactly one module file (see modscope --help)', undefined, 1);
-        await infoCommand(a.positional[0], a.flags.has('--json'), io.out);
+        await infoCommand(a.positional[0], a.flags.has('--json'), io.outStream ?? io.out);
+        return 0;
+      }
+      case 'relocs': {
+        if (a.positional.length !== 1) throw new CliError('USAGE', 'relocs needs exactly one module file (see modscope --help)', undefined, 1);
+        if (a.flags.has('--json')) throw new CliError('USAGE', 'relocs has no --json (use info --json)', undefined, 1);
+        await relocsCommand(a.positional[0], io.outStream ?? io.out);
         return 0;
       }
       default:
