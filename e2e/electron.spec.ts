@@ -4,27 +4,15 @@
  * reports itself skipped.
  */
 import { test, expect, _electron as electron, type ElectronApplication, type Page } from '@playwright/test';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { electronBinary } from '../scripts/electron-binary.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-function electronBinary(): string | null {
-  const pkgDir = join(root, 'node_modules', 'electron');
-  const pathFile = join(pkgDir, 'path.txt');
-  const exe = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : null;
-  if (process.env.ELECTRON_OVERRIDE_DIST_PATH) {
-    const p = join(process.env.ELECTRON_OVERRIDE_DIST_PATH, exe || 'electron');
-    return existsSync(p) ? p : null;
-  }
-  if (!exe) return null;
-  const p = join(pkgDir, 'dist', exe);
-  return existsSync(p) ? p : null;
-}
-
-const bin = electronBinary();
+const bin = electronBinary(root);
 
 test.describe('Electron app', () => {
   test.skip(!bin, 'no Electron binary on this machine (it downloads from GitHub); the browser e2e covers the UI');

@@ -5,7 +5,8 @@
 // browser through the Vite dev server of renderer/vite.web.config.ts, with the given file served
 // read-only at /local/<n>/<name> and opened via ?file=.
 // Never require('electron') here: its index.js tries to download the binary and throws.
-import { existsSync, readFileSync, statSync, createReadStream } from 'node:fs';
+import { electronBinary } from './electron-binary.mjs';
+import { existsSync, statSync, createReadStream } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,20 +19,6 @@ const file = fileArg ? resolve(process.cwd(), fileArg) : null;
 if (file && !(existsSync(file) && statSync(file).isFile())) {
   console.error(`modscope: error ENOENT: ${file}: no such file`);
   process.exit(2);
-}
-
-/** The Electron executable, when one is actually on disk (mirrors node_modules/electron/index.js). */
-export function electronBinary() {
-  const pkgDir = join(root, 'node_modules', 'electron');
-  const pathFile = join(pkgDir, 'path.txt');
-  const exe = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : null;
-  if (process.env.ELECTRON_OVERRIDE_DIST_PATH) {
-    const p = join(process.env.ELECTRON_OVERRIDE_DIST_PATH, exe || 'electron');
-    return existsSync(p) ? p : null;
-  }
-  if (!exe) return null;
-  const p = join(pkgDir, 'dist', exe);
-  return existsSync(p) ? p : null;
 }
 
 function run(cmd, argv, opts = {}) {
@@ -115,6 +102,6 @@ async function startBrowser() {
   process.on('SIGTERM', stop);
 }
 
-const bin = electronBinary();
+const bin = electronBinary(root);
 if (bin) await startElectron(bin);
 else await startBrowser();

@@ -1,0 +1,2 @@
+/** The Electron executable under `root`, or null when none is on disk. */
+export function electronBinary(root: string): string | null;
