@@ -27,8 +27,3 @@ export function noteDesc(file: ElfFile, note: ElfNote): Uint8Array {
 export function symbolNdx(file: ElfFile, sym: ElfSymbol): string {
   return symbolShndxName(sym.shndx, file.header.machine);
 }
-
-/** A 64-bit value as the API carries it across hosts: "0x…" lowercase hex. */
-export function hex64(v: bigint): string {
-  return '0x' + BigInt.asUintN(64, v).toString(16);
-}

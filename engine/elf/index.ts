@@ -7,5 +7,5 @@ export type * from './types';
 export { ElfError, elfErrorInfo, isElfError } from './errors';
 export * from './constants';
 export { relocOffset, relocOffsetNumber, relocAddend, relocAddendNumber } from './relocations';
-export { sectionFlagsString, sectionBytes, findSection, noteDesc, symbolNdx, hex64 } from './helpers';
+export { sectionFlagsString, sectionBytes, findSection, noteDesc, symbolNdx } from './helpers';
 export { decodeUtf8 } from './strings';
