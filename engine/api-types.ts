@@ -3,11 +3,15 @@
  * 64-bit values travel as "0x…" strings (Hex64); big tables travel in pages.
  */
 import type { ElfErrorCode } from './elf/types';
+import type { SnapshotModule } from './trace/timeline';
+import type { ItemDetail, OperationInfo, StepInfo } from './trace/types';
+export type { SnapshotModule, ItemDetail, OperationInfo, StepInfo };
+export type { Effect, Phase, RelocationDetail, SymbolDetail } from './trace/types';
 
 export type Hex64 = `0x${string}`;
 
 export interface EngineError {
-  code: ElfErrorCode | 'NO_SUCH_MODULE' | 'BAD_REQUEST' | 'INTERNAL';
+  code: ElfErrorCode | 'NO_SUCH_MODULE' | 'BAD_REQUEST' | 'INTERNAL' | 'NOT_BOOTED' | 'BAD_PROFILE';
   message: string;
   /** Byte offset in the file where the problem is, when there is one. */
   offset?: number;
@@ -157,6 +161,99 @@ export interface PageQuery {
   limit: number; // capped at 5,000 rows a page
 }
 
+export interface RegionRow {
+  name: string;
+  start: Hex64;
+  end: Hex64;
+  what: string;
+}
+
+export interface KernelSummary {
+  release: string;
+  vermagic: string;
+  paging: 4 | 5;
+  kaslr: boolean;
+  seed: number | null;
+  kernelSlide: Hex64;
+  moduleLoadOffset: Hex64;
+  modulesStart: Hex64;
+  regions: RegionRow[];
+  /** vmlinux exports in the profile. */
+  exports: number;
+}
+
+export interface BootRequest {
+  /** The kernel profile (.json.gz bytes); needed on the first boot only. */
+  profile?: Uint8Array;
+  paging?: 4 | 5;
+  /** null or absent: nokaslr. */
+  kaslrSeed?: number | null;
+  quiet?: boolean;
+}
+
+export interface AllocationRow {
+  id: number;
+  base: Hex64;
+  size: number;
+  kind: string;
+  label: string;
+  owner: string | null;
+  allocatedAt: number;
+  freedAt: number | null;
+}
+
+export interface LogRow {
+  seq: number;
+  level: number;
+  /** "[    2.000001]" */
+  time: string;
+  text: string;
+  pos: number;
+}
+
+export interface PlacedRow {
+  index: number;
+  name: string;
+  region: 'core' | 'init';
+  group: string;
+  offset: number;
+  size: number;
+  align: number;
+  /** Set once move_module has run (at the position looked at). */
+  address: Hex64 | null;
+}
+
+export interface SeekView {
+  pos: number;
+  length: number;
+  stepIndex: number;
+  step: StepInfo;
+  item: ItemDetail | null;
+  operation: OperationInfo;
+  /** Module list and taints after this step. */
+  modules: SnapshotModule[];
+  taints: string;
+  /** The last log records printed up to and including this step (at most 200). */
+  log: LogRow[];
+  allocations: AllocationRow[];
+  /** The layout of the module this operation loads, as known at this step. */
+  layout: PlacedRow[];
+}
+
+export interface MemoryView {
+  address: Hex64;
+  pos: number;
+  /** null = not mapped at that moment. */
+  bytes: (number | null)[];
+}
+
+export interface ShellAnswer {
+  output: string;
+  exit: number;
+  /** Operations this line appended to the timeline. */
+  ops: OperationInfo[];
+}
+
 /**
  * Every host implements exactly this map: method name → [argument, result].
  * Electron (IPC), the Web Worker and the CLI all call the same engine session.
@@ -168,6 +265,14 @@ export interface EngineMethods {
   symbols: [{ id: string; filter?: string } & PageQuery, Page<SymbolRow>];
   relocations: [{ id: string; section: number } & PageQuery, Page<RelocRow>];
   bytes: [{ id: string; offset: number; length: number }, Uint8Array];
+  'kernel.boot': [BootRequest, KernelSummary];
+  'kernel.load': [{ id: string; args: string; syscall?: 'finit_module' | 'init_module'; flags?: number }, OperationInfo];
+  'kernel.unload': [{ name: string; force?: boolean }, OperationInfo];
+  'kernel.shell': [{ line: string }, ShellAnswer];
+  'kernel.timeline': [Record<string, never>, { length: number; steps: number; ops: OperationInfo[] }];
+  'kernel.steps': [PageQuery, Page<StepInfo>];
+  'kernel.seek': [{ pos: number }, SeekView];
+  'kernel.memory': [{ address: Hex64; length: number; pos: number }, MemoryView];
 }
 
 export type EngineMethod = keyof EngineMethods;

@@ -8,6 +8,11 @@ import { isElfError } from './elf/errors';
 import { openModule, type OpenedModule } from './session/open';
 import { buildOverview } from './session/overview';
 import { relocationPage, symbolPage } from './session/rows';
+import { decompress, detectCompression } from './compress/index';
+import { parseProfile, isKernelProfileError, type KernelProfile } from './kernel/profile';
+import type { ModelKernel } from './kernel/model';
+import { bootKernel, kernelSummary, loadOpened, memoryAt, seek, unload } from './kernel-session';
+import { decodeUtf8 } from './elf/strings';
 
 export interface Engine {
   call<M extends EngineMethod>(
@@ -31,6 +36,7 @@ function fail(e: unknown): { ok: false; error: EngineError } {
     return { ok: false, error };
   }
   if (e instanceof BadRequest) return { ok: false, error: { code: 'BAD_REQUEST', message: e.message } };
+  if (isKernelProfileError(e)) return { ok: false, error: { code: 'BAD_PROFILE', message: e.message, field: e.path } };
   const message = e instanceof Error ? e.message : String(e);
   return { ok: false, error: { code: 'INTERNAL', message } };
 }
@@ -45,6 +51,13 @@ function int(v: unknown, name: string, min: number, max: number): number {
 export function createEngine(): Engine {
   const sessions = new Map<string, OpenedModule>();
   let next = 1;
+  let profile: KernelProfile | null = null;
+  let kernel: ModelKernel | null = null;
+
+  function booted(): ModelKernel {
+    if (!kernel) throw Object.assign(new BadRequest('no kernel booted: call kernel.boot first'), { code: 'NOT_BOOTED' });
+    return kernel;
+  }
 
   function get(id: unknown): OpenedModule {
     const m = typeof id === 'string' ? sessions.get(id) : undefined;
@@ -83,6 +96,53 @@ export function createEngine(): Engine {
         const length = int(a.length, 'length', 0, MAX_BYTES);
         return m.fileBytes.slice(offset, Math.min(m.fileBytes.length, offset + length));
       }
+      case 'kernel.boot': {
+        if (a.profile !== undefined) {
+          if (!(a.profile instanceof Uint8Array)) throw new BadRequest('profile must be the .json.gz bytes');
+          const raw = detectCompression(a.profile) ? await decompress(a.profile) : a.profile;
+          profile = parseProfile(JSON.parse(decodeUtf8(raw, 0, raw.length)));
+        }
+        if (!profile) throw new BadRequest('the first kernel.boot needs the kernel profile');
+        const paging = a.paging === 5 ? 5 : 4;
+        const seed = a.kaslrSeed === null || a.kaslrSeed === undefined ? null : int(a.kaslrSeed, 'kaslrSeed', 0, 2 ** 32 - 1);
+        kernel = bootKernel(profile, { paging, kaslrSeed: seed, quiet: a.quiet === true });
+        return kernelSummary(kernel);
+      }
+      case 'kernel.load': {
+        const k = booted();
+        const m = get(a.id);
+        const args = typeof a.args === 'string' ? a.args : '';
+        const syscall = a.syscall === 'init_module' ? 'init_module' : 'finit_module';
+        const flags = a.flags === undefined ? 0 : int(a.flags, 'flags', 0, 7);
+        return loadOpened(k, m.name, m.fileBytes, args, syscall, flags);
+      }
+      case 'kernel.unload': {
+        if (typeof a.name !== 'string') throw new BadRequest('unload needs {name: string}');
+        return unload(booted(), a.name, a.force === true);
+      }
+      case 'kernel.timeline': {
+        const k = booted();
+        return { length: k.timeline.length, steps: k.timeline.stepCount(), ops: k.timeline.ops };
+      }
+      case 'kernel.steps': {
+        const k = booted();
+        const offset = int(a.offset, 'offset', 0, 2 ** 31);
+        const limit = int(a.limit, 'limit', 0, MAX_PAGE);
+        const total = k.timeline.stepCount();
+        const rows = [];
+        for (let i = offset; i < Math.min(total, offset + limit); i++) rows.push(k.timeline.step(i));
+        return { total, offset, rows };
+      }
+      case 'kernel.seek': {
+        const k = booted();
+        if (k.timeline.length === 0) throw new BadRequest('the timeline is empty');
+        return seek(k, int(a.pos, 'pos', 0, 2 ** 31));
+      }
+      case 'kernel.memory': {
+        const k = booted();
+        if (typeof a.address !== 'string' || !/^0x[0-9a-fA-F]{1,16}$/.test(a.address)) throw new BadRequest('address must be a 0x… string');
+        return memoryAt(k, BigInt(a.address), int(a.length, 'length', 0, 4096), int(a.pos, 'pos', 0, 2 ** 31));
+      }
       default:
         throw new BadRequest(`unknown method ${String(method)}`);
     }
@@ -95,7 +155,8 @@ export function createEngine(): Engine {
         return { ok: true, value } as Result<EngineValue<typeof method>>;
       } catch (e) {
         const r = fail(e);
-        if (e instanceof BadRequest && (e as { code?: string }).code === 'NO_SUCH_MODULE') r.error.code = 'NO_SUCH_MODULE';
+        const code = (e as { code?: string }).code;
+        if (e instanceof BadRequest && (code === 'NO_SUCH_MODULE' || code === 'NOT_BOOTED')) r.error.code = code;
         return r;
       }
     },
@@ -103,3 +164,4 @@ export function createEngine(): Engine {
 }
 
 export { buildOverview };
+

@@ -15,7 +15,25 @@ export const CH_ENGINE_PROGRESS = 'engine:progress';
 export const CH_OPEN_FILE = 'file:open';
 export const CH_OPEN_DIALOG = 'file:open-dialog';
 
-export const ENGINE_METHODS: readonly EngineMethod[] = ['open', 'close', 'overview', 'symbols', 'relocations', 'bytes'];
+export const ENGINE_METHODS: readonly EngineMethod[] = [
+  'open',
+  'close',
+  'overview',
+  'symbols',
+  'relocations',
+  'bytes',
+  'kernel.boot',
+  'kernel.load',
+  'kernel.unload',
+  'kernel.shell',
+  'kernel.timeline',
+  'kernel.steps',
+  'kernel.seek',
+  'kernel.memory',
+];
+/** Largest kernel profile accepted (the Debian one is ~330 KB gzipped). */
+export const MAX_PROFILE_BYTES = 64 * 1024 * 1024;
+const MAX_LINE = 4096;
 
 /** Largest module accepted over IPC (compressed or not). Real modules are a few MiB at most. */
 export const MAX_OPEN_BYTES = 512 * 1024 * 1024;
@@ -84,6 +102,8 @@ export function validateEngineCall(method: unknown, arg: unknown): Validated {
     return { ok: true, method, arg: { name: arg.name, bytes: copy } };
   }
 
+  if (method.startsWith('kernel.')) return validateKernelCall(method, arg);
+
   if (!str(arg.id, MAX_ID)) return bad(`${method}: id must be a non-empty string`, 'id');
   const id = arg.id;
 
@@ -110,6 +130,61 @@ export function validateEngineCall(method: unknown, arg: unknown): Validated {
       if (!isUint(arg.length, MAX_BYTES_WINDOW)) return bad(`bytes: length must be an integer 0..${MAX_BYTES_WINDOW}`, 'length');
       return { ok: true, method, arg: { id, offset: arg.offset, length: arg.length } };
     }
+  }
+  return bad('unreachable', 'method');
+}
+
+function validateKernelCall(method: EngineMethod, arg: Record<string, unknown>): Validated {
+  switch (method) {
+    case 'kernel.boot': {
+      const clean: EngineArg<'kernel.boot'> = {};
+      if (arg.profile !== undefined) {
+        if (!(arg.profile instanceof Uint8Array) || arg.profile.byteLength > MAX_PROFILE_BYTES) return bad('kernel.boot: profile must be a Uint8Array', 'profile');
+        clean.profile = arg.profile.slice();
+      }
+      if (arg.paging !== undefined) {
+        if (arg.paging !== 4 && arg.paging !== 5) return bad('kernel.boot: paging must be 4 or 5', 'paging');
+        clean.paging = arg.paging;
+      }
+      if (arg.kaslrSeed !== undefined && arg.kaslrSeed !== null) {
+        if (!isUint(arg.kaslrSeed, 0xffffffff)) return bad('kernel.boot: kaslrSeed must be a 32-bit unsigned integer or null', 'kaslrSeed');
+        clean.kaslrSeed = arg.kaslrSeed;
+      }
+      if (arg.quiet !== undefined) clean.quiet = arg.quiet === true;
+      return { ok: true, method, arg: clean };
+    }
+    case 'kernel.load': {
+      if (!str(arg.id, MAX_ID)) return bad('kernel.load: id must be a non-empty string', 'id');
+      if (!str(arg.args, MAX_LINE, true)) return bad('kernel.load: args must be a string', 'args');
+      const clean: EngineArg<'kernel.load'> = { id: arg.id, args: arg.args };
+      if (arg.syscall === 'init_module' || arg.syscall === 'finit_module') clean.syscall = arg.syscall;
+      else if (arg.syscall !== undefined) return bad('kernel.load: syscall must be init_module or finit_module', 'syscall');
+      if (arg.flags !== undefined) {
+        if (!isUint(arg.flags, 7)) return bad('kernel.load: flags must be 0..7', 'flags');
+        clean.flags = arg.flags;
+      }
+      return { ok: true, method, arg: clean };
+    }
+    case 'kernel.unload':
+      if (!str(arg.name, 64)) return bad('kernel.unload: name must be a non-empty string', 'name');
+      return { ok: true, method, arg: { name: arg.name, force: arg.force === true } };
+    case 'kernel.shell':
+      if (!str(arg.line, MAX_LINE, true)) return bad(`kernel.shell: line must be a string of at most ${MAX_LINE} characters`, 'line');
+      return { ok: true, method, arg: { line: arg.line } };
+    case 'kernel.timeline':
+      return { ok: true, method, arg: {} };
+    case 'kernel.steps':
+      if (!isUint(arg.offset)) return bad('kernel.steps: offset must be a non-negative integer', 'offset');
+      if (!isUint(arg.limit, MAX_PAGE) || arg.limit === 0) return bad(`kernel.steps: limit must be an integer 1..${MAX_PAGE}`, 'limit');
+      return { ok: true, method, arg: { offset: arg.offset, limit: arg.limit } };
+    case 'kernel.seek':
+      if (!isUint(arg.pos)) return bad('kernel.seek: pos must be a non-negative integer', 'pos');
+      return { ok: true, method, arg: { pos: arg.pos } };
+    case 'kernel.memory':
+      if (typeof arg.address !== 'string' || !/^0x[0-9a-fA-F]{1,16}$/.test(arg.address)) return bad('kernel.memory: address must be a 0x… string', 'address');
+      if (!isUint(arg.length, 4096)) return bad('kernel.memory: length must be 0..4096', 'length');
+      if (!isUint(arg.pos)) return bad('kernel.memory: pos must be a non-negative integer', 'pos');
+      return { ok: true, method, arg: { address: arg.address as `0x${string}`, length: arg.length, pos: arg.pos } };
   }
   return bad('unreachable', 'method');
 }

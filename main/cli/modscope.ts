@@ -9,6 +9,7 @@ import { HELP } from './help';
 import { infoCommand } from './info';
 import { stdoutSink, type Sink } from './out';
 import { relocsCommand } from './relocs';
+import { loadCommand, parseLoadArgs } from './load';
 
 declare const __MODSCOPE_VERSION__: string;
 const VERSION = typeof __MODSCOPE_VERSION__ === 'string' ? __MODSCOPE_VERSION__ : 'dev';
@@ -30,6 +31,8 @@ const stdio: Io = {
 export async function run(argv: readonly string[], io: Io = stdio): Promise<number> {
   const a = parseArgs(argv);
   try {
+    // Commands with valued options parse their own arguments.
+    if (argv[0] === 'load' && !a.flags.has('--help')) return await loadCommand(parseLoadArgs(argv.slice(1)), io.outStream ?? io.out);
     if (a.flags.has('--version')) {
       io.out(`modscope ${VERSION}\n`);
       return 0;

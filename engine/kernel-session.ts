@@ -1,0 +1,99 @@
+/**
+ * The engine's modelled kernel: boot it from a profile, load and unload opened modules, run shell
+ * lines, and answer timeline queries (seek, memory windows) for the views.
+ */
+import type { AllocationRow, BootRequest, KernelSummary, LogRow, MemoryView, PlacedRow, SeekView } from './api-types';
+import { formatTimestamp } from './kernel/log';
+import { ModelKernel } from './kernel/model';
+import type { KernelProfile } from './kernel/profile';
+import { moduleTaintLetters } from './kernel/taint';
+import { loadModule } from './load/load-module';
+import { unloadModule } from './load/unload';
+import { hex64 } from './session/hex';
+import type { OperationInfo } from './trace/types';
+
+export function kernelSummary(k: ModelKernel): KernelSummary {
+  return {
+    release: k.profile.release,
+    vermagic: k.profile.vermagic,
+    paging: k.as.paging,
+    kaslr: k.as.kaslr,
+    seed: k.as.seed,
+    kernelSlide: hex64(k.as.kernelSlide),
+    moduleLoadOffset: hex64(k.as.moduleLoadOffset),
+    modulesStart: hex64(k.modulesArea.start),
+    regions: k.as.regions.map((r) => ({ name: r.name, start: hex64(r.start), end: hex64(r.end), what: r.what })),
+    exports: k.profile.vmlinuxExports.length,
+  };
+}
+
+export function bootKernel(profile: KernelProfile, req: BootRequest): ModelKernel {
+  return new ModelKernel(profile, { paging: req.paging ?? 4, kaslrSeed: req.kaslrSeed ?? null, quiet: req.quiet ?? false });
+}
+
+export function loadOpened(k: ModelKernel, fileName: string, image: Uint8Array, args: string, syscall: 'finit_module' | 'init_module', flags: number): OperationInfo {
+  return loadModule(k, { fileName, image, args, syscall, flags }).op;
+}
+
+export function unload(k: ModelKernel, name: string, force: boolean): OperationInfo {
+  return unloadModule(k, { name, force }).op;
+}
+
+function logRows(k: ModelKernel, pos: number): LogRow[] {
+  const recs = k.log.upTo(pos + 1);
+  return recs.slice(-200).map((r) => ({ seq: r.seq, level: r.level, time: formatTimestamp(r.tsNs), text: r.text, pos: r.pos }));
+}
+
+function allocationRows(k: ModelKernel, pos: number): AllocationRow[] {
+  return k.memory.allocations
+    .filter((a) => a.allocatedAt <= pos && (a.freedAt === null || a.freedAt > pos) && a.kind !== 'kmalloc')
+    .map((a) => ({ id: a.id, base: hex64(a.base), size: a.size, kind: a.kind, label: a.label, owner: a.owner, allocatedAt: a.allocatedAt, freedAt: a.freedAt }));
+}
+
+/** The op's layout (from layout_sections/layout_symtab) with addresses once move_module ran. */
+function layoutAt(k: ModelKernel, op: OperationInfo, pos: number): PlacedRow[] {
+  const rows: PlacedRow[] = [];
+  const addr = new Map<number, string>();
+  for (let i = k.timeline.indexAt(op.startPos); i >= 0 && i < k.timeline.stepCount(); i++) {
+    const s = k.timeline.step(i);
+    if (!s || s.op !== op.index || s.pos > pos) break;
+    for (const e of s.effects) {
+      if (e.kind === 'place') rows.push({ index: e.section, name: e.name, region: e.region, group: e.group, offset: e.offset, size: e.size, align: e.align, address: null });
+      if (e.kind === 'address') addr.set(e.section, e.address);
+    }
+  }
+  for (const r of rows) r.address = (addr.get(r.index) as PlacedRow['address']) ?? null;
+  return rows;
+}
+
+export function seek(k: ModelKernel, pos: number): SeekView {
+  const length = k.timeline.length;
+  const p = Math.max(0, Math.min(pos, length - 1));
+  const at = k.timeline.at(p);
+  if (!at) throw new Error('the timeline is empty');
+  const operation = k.timeline.ops[at.step.op];
+  return {
+    pos: p,
+    length,
+    stepIndex: k.timeline.indexAt(p),
+    step: at.step,
+    item: at.item,
+    operation,
+    modules: at.after.modules,
+    taints: taintString(at.after.taints),
+    log: logRows(k, at.step.pos + at.step.span - 1),
+    allocations: allocationRows(k, p),
+    layout: layoutAt(k, operation, p),
+  };
+}
+
+function taintString(mask: number): string {
+  return mask === 0 ? '' : moduleTaintLetters(mask) || String(mask);
+}
+
+export function memoryAt(k: ModelKernel, address: bigint, length: number, pos: number): MemoryView {
+  // The step at pos is shown with its effects applied: look just after it.
+  const writes = k.timeline.foreignWrites(address, length);
+  const bytes = k.memory.windowAt(address, length, pos + 1, writes);
+  return { address: hex64(address), pos, bytes };
+}

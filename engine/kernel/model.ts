@@ -1,0 +1,232 @@
+/**
+ * The modelled kernel: one booted Debian 6.1 kernel (its profile), an x86-64 address space with real
+ * bytes, the module list, taints, the log, and a clock. Loads and unloads change it; the timeline
+ * records every step so views can look at any moment.
+ */
+import { createAddressSpace, MODULES_END, MODULES_VADDR, type AddressSpace, type AddressSpaceOptions } from '../machine/address-space';
+import { Memory } from '../machine/memory';
+import { VmallocRange } from '../machine/vmalloc';
+import { KernelLog, KERN_WARNING } from './log';
+import type { LoadedModule, ModuleExportRecord } from './module-record';
+import type { KernelExport, KernelProfile } from './profile';
+import { TAINT_BY_LETTER } from './taint';
+import { Timeline } from '../trace/timeline';
+
+export interface BootOptions extends AddressSpaceOptions {
+  /** Nanoseconds since boot when the first command runs (the busybox shell under QEMU is up at ~2 s). */
+  bootTimeNs?: number;
+  /** Debian boots with `quiet`: console_loglevel 4 instead of 7. */
+  quiet?: boolean;
+}
+
+/** What find_symbol() returns. */
+export interface FoundSymbol {
+  name: string;
+  address: bigint;
+  crc: number | null;
+  gpl: boolean;
+  namespace: string | null;
+  /** null = vmlinux. */
+  owner: LoadedModule | null;
+}
+
+/**
+ * Module-area allocations the kernel made itself before any module loaded (observed under QEMU:
+ * with nokaslr the first module lands at MODULES_VADDR + 0x201000, after one 2 MiB area plus its
+ * guard page — the BPF JIT's bpf_prog_pack, allocated with module_alloc() at boot).
+ */
+const BOOT_MODULE_AREA_ALLOCS: { size: number; label: string }[] = [{ size: 0x200000, label: 'bpf_prog_pack (BPF JIT, allocated at boot)' }];
+
+/** PERCPU_MODULE_RESERVE (include/linux/percpu.h): the reserved chunk module per-CPU data comes from. */
+export const PERCPU_MODULE_RESERVE = 8 << 10;
+
+export class ModelKernel {
+  readonly as: AddressSpace;
+  readonly memory = new Memory();
+  readonly modulesArea: VmallocRange;
+  readonly log = new KernelLog();
+  readonly timeline = new Timeline();
+  /** The modules list, newest first (list_add_rcu at the head in add_unformed_module). */
+  readonly modules: LoadedModule[] = [];
+  taints = 0;
+  /** console_printk[]: console_loglevel, default_message_loglevel, minimum_console_loglevel, default_console_loglevel. */
+  readonly printk: [number, number, number, number];
+  clockNs: number;
+  /** pr_*_once flags and similar per-boot memories. */
+  readonly once = new Set<string>();
+  lastUnloaded: string | null = null;
+  /** The CPU model's hook: run init at its address and report its return value (issue #4). */
+  runInit: ((mod: LoadedModule, pos: number) => { ret: number; note: string }) | null = null;
+  runExit: ((mod: LoadedModule, pos: number) => { note: string }) | null = null;
+  /** General vmalloc space (temporary module images). */
+  readonly vmallocSpace: VmallocRange;
+  /** Export name → modules exporting it, oldest first. */
+  private readonly exportOwners = new Map<string, LoadedModule[]>();
+  private kmallocNext = 0xffff888100000000n;
+  private percpuNext: bigint;
+  private percpuEnd: bigint;
+
+  constructor(
+    readonly profile: KernelProfile,
+    opts: BootOptions = {},
+  ) {
+    this.as = createAddressSpace(opts);
+    this.modulesArea = new VmallocRange(MODULES_VADDR + this.as.moduleLoadOffset, MODULES_END);
+    for (const b of BOOT_MODULE_AREA_ALLOCS) {
+      const base = this.modulesArea.alloc(b.size, b.label);
+      if (base !== null) this.memory.allocate(base, 0, 'reserved', b.label, null, 0);
+    }
+    this.vmallocSpace = new VmallocRange(0xffffc90000000000n + 0x1000000n, 0xffffe90000000000n);
+    this.clockNs = opts.bootTimeNs ?? 2_000_000_000;
+    const quiet = opts.quiet ?? false;
+    const cfg = (k: string, d: number): number => Number(profile.config.get(k) ?? d);
+    this.printk = [
+      quiet ? cfg('CONFIG_CONSOLE_LOGLEVEL_QUIET', 4) : cfg('CONFIG_CONSOLE_LOGLEVEL_DEFAULT', 7),
+      cfg('CONFIG_MESSAGE_LOGLEVEL_DEFAULT', 4),
+      1,
+      cfg('CONFIG_CONSOLE_LOGLEVEL_DEFAULT', 7),
+    ];
+    // Module per-CPU data comes from the reserved chunk right after the kernel's static per-CPU area.
+    const pc = profile.percpu;
+    this.percpuNext = pc ? (pc.start + pc.size + 0xfffn) & ~0xfffn : 0n;
+    this.percpuEnd = this.percpuNext + BigInt(PERCPU_MODULE_RESERVE);
+  }
+
+  /** Advance the clock (ns) and return the new time. */
+  tick(ns: number): number {
+    this.clockNs += ns;
+    return this.clockNs;
+  }
+
+  printkAt(level: number, text: string, pos: number): void {
+    this.log.append(level, text, this.tick(1000), pos);
+  }
+
+  /** add_taint(): sets the flag; the first lockdep-unreliable taint prints a notice. */
+  addTaint(letter: string, pos: number): void {
+    const t = TAINT_BY_LETTER.get(letter);
+    if (!t) return;
+    if (t.lockdep && !this.once.has('debug_locks_off')) {
+      this.once.add('debug_locks_off');
+      this.printkAt(KERN_WARNING, 'Disabling lock debugging due to kernel taint', pos);
+    }
+    this.taints |= 1 << t.bit;
+  }
+
+  /** A module by name, in any state (find_module). */
+  findModule(name: string): LoadedModule | undefined {
+    return this.modules.find((m) => m.name === name);
+  }
+
+  /**
+   * find_symbol() (kernel/module/main.c): vmlinux __ksymtab, then __ksymtab_gpl, then each module
+   * newest first (skipping UNFORMED), its syms then gpl_syms; GPL-only tables are skipped when !gplok.
+   */
+  findSymbol(name: string, gplok: boolean): FoundSymbol | null {
+    const k = this.profile.lookup(name);
+    if (k && k.module === 'vmlinux' && (gplok || !k.gpl)) return this.fromVmlinux(k);
+    const owners = this.exportOwners.get(name);
+    if (owners) {
+      // Newest first, as the list walk finds them.
+      for (let i = owners.length - 1; i >= 0; i--) {
+        const m = owners[i];
+        if (m.state === 'UNFORMED') continue;
+        const e = findExport(m.exports, name);
+        if (e && (gplok || !e.gpl)) return { ...e, owner: m };
+      }
+    }
+    return null;
+  }
+
+  /** verify_exported_symbols(): who already exports name ("kernel" for vmlinux), ignoring `self`. */
+  exportOwner(name: string, self: LoadedModule): string | null {
+    const k = this.profile.lookup(name);
+    if (k && k.module === 'vmlinux') return 'kernel';
+    for (const m of this.exportOwners.get(name) ?? []) if (m !== self && m.state !== 'UNFORMED') return m.name;
+    return null;
+  }
+
+  tainted(letter: string): boolean {
+    const t = TAINT_BY_LETTER.get(letter);
+    return t !== undefined && (this.taints & (1 << t.bit)) !== 0;
+  }
+
+  /** list_add_rcu() at the head. Exports are indexed when the module is formed (see indexExports). */
+  addModule(m: LoadedModule): void {
+    this.modules.unshift(m);
+  }
+
+  /** Make a forming module's exports findable (they are filtered by state anyway). */
+  indexExports(m: LoadedModule): void {
+    for (const e of m.exports) {
+      const list = this.exportOwners.get(e.name);
+      if (list) list.push(m);
+      else this.exportOwners.set(e.name, [m]);
+    }
+  }
+
+  removeModule(m: LoadedModule): void {
+    const i = this.modules.indexOf(m);
+    if (i >= 0) this.modules.splice(i, 1);
+    for (const e of m.exports) {
+      const list = this.exportOwners.get(e.name);
+      if (!list) continue;
+      const j = list.indexOf(m);
+      if (j >= 0) list.splice(j, 1);
+      if (list.length === 0) this.exportOwners.delete(e.name);
+    }
+  }
+
+  moduleAlloc(size: number, label: string): bigint | null {
+    return this.modulesArea.alloc(size, label);
+  }
+
+  moduleFree(base: bigint): void {
+    this.modulesArea.free(base);
+  }
+
+  vmallocAlloc(size: number): bigint {
+    const base = this.vmallocSpace.alloc(Math.max(size, 1), 'module image');
+    if (base === null) throw new Error('vmalloc space exhausted');
+    return base;
+  }
+
+  vmallocFree(base: bigint): void {
+    this.vmallocSpace.free(base);
+  }
+
+  /** Where a vmlinux export is in this boot (link address + KASLR slide; per-CPU offsets don't slide). */
+  vmlinuxAddress(k: KernelExport): bigint {
+    if (k.address === null) return 0n;
+    return k.percpu ? k.address : k.address + this.as.kernelSlide;
+  }
+
+  private fromVmlinux(k: KernelExport): FoundSymbol {
+    return { name: k.name, address: this.vmlinuxAddress(k), crc: k.crc, gpl: k.gpl, namespace: k.namespace, owner: null };
+  }
+
+  /** kmalloc(): a modelled slab object in the direct map, rounded to its size class. */
+  kmalloc(size: number, label: string, owner: string | null, pos: number): bigint {
+    const classes = [8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192];
+    const rounded = classes.find((c) => c >= size) ?? Math.ceil(size / 4096) * 4096;
+    const base = this.kmallocNext;
+    this.kmallocNext += BigInt(rounded);
+    this.memory.allocate(base, rounded, 'kmalloc', label, owner, pos);
+    return base;
+  }
+
+  /** percpu_modalloc(): from the reserved chunk; null when it is exhausted (the kernel's -ENOMEM). */
+  percpuAlloc(size: number, align: number): bigint | null {
+    const a = BigInt(Math.max(1, align));
+    const base = ((this.percpuNext + a - 1n) / a) * a;
+    if (base + BigInt(size) > this.percpuEnd) return null;
+    this.percpuNext = base + BigInt(size);
+    return base;
+  }
+}
+
+function findExport(list: ModuleExportRecord[], name: string): ModuleExportRecord | undefined {
+  // The kernel bsearches the (sorted) __ksymtab; a linear scan finds the same entry.
+  for (const e of list) if (e.name === name) return e;
+  return undefined;
+}

@@ -1,0 +1,82 @@
+/**
+ * add_kallsyms() (kernel/module/kallsyms.c): after relocation the core symbol table — symbol 0 and
+ * every "core symbol" with its final value — its strings and one elf_type() letter per symbol are
+ * written after the core data, where layout_symtab() made room.
+ */
+import type { ElfFile, ElfSymbol } from '../elf/types';
+import type { KallsymEntry } from '../kernel/module-record';
+import { utf8Bytes } from './format';
+import { SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE } from './layout';
+
+const STB_GLOBAL = 1;
+const STB_WEAK = 2;
+const STT_OBJECT = 1;
+const SHT_NOBITS = 8;
+
+/** elf_type() of kernel/module/kallsyms.c (x86: ARCH_SHF_SMALL is 0). */
+export function elfType(sym: ElfSymbol, elf: ElfFile, flagsOf: (i: number) => number, pcpuIndex: number): string {
+  if (sym.bind === STB_WEAK) return sym.type === STT_OBJECT ? 'v' : 'w';
+  const shndx = sym.rawShndx === 0xffff ? sym.shndx : sym.rawShndx;
+  if (shndx === 0) return 'U';
+  if (shndx === 0xfff1 || (pcpuIndex !== 0 && shndx === pcpuIndex)) return 'a';
+  if (shndx >= 0xff00) return '?';
+  const sec = elf.sections[shndx];
+  if (!sec) return '?';
+  const f = flagsOf(shndx);
+  if (f & SHF_EXECINSTR) return 't';
+  if (f & SHF_ALLOC && sec.type !== SHT_NOBITS) return f & SHF_WRITE ? 'd' : 'r';
+  if (sec.type === SHT_NOBITS) return 'b';
+  if (sec.name.startsWith('.debug')) return 'n';
+  return '?';
+}
+
+export interface KallsymsImage {
+  symtab: Uint8Array;
+  strtab: Uint8Array;
+  typetab: Uint8Array;
+  entries: KallsymEntry[];
+}
+
+/**
+ * Build the core symtab (Elf64_Sym with st_name rebased to the new strtab), strtab and typetab.
+ * /proc/kallsyms prints the letter upper-case when the module exports the symbol (s_show()).
+ */
+export function buildCoreKallsyms(
+  elf: ElfFile,
+  symbols: ElfSymbol[],
+  coreSymbols: number[],
+  finalValue: (i: number) => bigint,
+  flagsOf: (i: number) => number,
+  pcpuIndex: number,
+  exported: ReadonlySet<string>,
+): KallsymsImage {
+  const names = coreSymbols.map((i) => utf8Bytes(symbols[i].name));
+  const strSize = names.reduce((n, b) => n + b.length + 1, 0);
+  const symtab = new Uint8Array(coreSymbols.length * 24);
+  const strtab = new Uint8Array(strSize);
+  const typetab = new Uint8Array(coreSymbols.length);
+  const dv = new DataView(symtab.buffer);
+  const entries: KallsymEntry[] = [];
+  let s = 0;
+  coreSymbols.forEach((i, n) => {
+    const sym = symbols[i];
+    const o = n * 24;
+    const shndx = sym.rawShndx;
+    dv.setUint32(o, s, true);
+    symtab[o + 4] = (sym.bind << 4) | (sym.type & 0xf);
+    symtab[o + 5] = sym.other;
+    dv.setUint16(o + 6, shndx, true);
+    const value = finalValue(i);
+    dv.setBigUint64(o + 8, value, true);
+    dv.setBigUint64(o + 16, sym.size, true);
+    strtab.set(names[n], s);
+    s += names[n].length + 1;
+    const t = i === 0 ? '?' : elfType(sym, elf, flagsOf, pcpuIndex);
+    typetab[n] = t.charCodeAt(0);
+    if (i !== 0) {
+      const global = sym.bind === STB_GLOBAL && exported.has(sym.name);
+      entries.push({ name: sym.name, address: value, type: global ? t.toUpperCase() : t, size: sym.size });
+    }
+  });
+  return { symtab, strtab, typetab, entries };
+}

@@ -1,0 +1,55 @@
+/**
+ * Offsets inside struct module for Debian's 6.1 build (from BTF in Debian's vmlinux, pahole -F btf;
+ * see docs: init 0x138 and exit 0x350 agree with every module's .rela.gnu.linkonce.this_module).
+ * The loader writes these fields into the final struct module, so the memory view shows them change.
+ */
+export const STRUCT_MODULE = {
+  state: 0,
+  name: 24,
+  init: 312,
+  coreLayout: 320,
+  initLayout: 400,
+  taints: 504,
+  args: 600,
+  percpu: 608,
+  percpuSize: 616,
+  exit: 848,
+  refcnt: 856,
+} as const;
+
+/** enum module_state values. */
+export const MODULE_STATE = { LIVE: 0, COMING: 1, GOING: 2, UNFORMED: 3 } as const;
+
+/** struct module_layout: base +0 (8), size +8, text_size +12, ro_size +16, ro_after_init_size +20 (u32 each). */
+export function layoutBytes(base: bigint, size: number, text: number, ro: number, roAfterInit: number): Uint8Array {
+  const b = new Uint8Array(24);
+  const dv = new DataView(b.buffer);
+  dv.setBigUint64(0, base, true);
+  dv.setUint32(8, size, true);
+  dv.setUint32(12, text, true);
+  dv.setUint32(16, ro, true);
+  dv.setUint32(20, roAfterInit, true);
+  return b;
+}
+
+export function u32(v: number): Uint8Array {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setUint32(0, v >>> 0, true);
+  return b;
+}
+
+export function u64(v: bigint): Uint8Array {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigUint64(0, v & 0xffffffffffffffffn, true);
+  return b;
+}
+
+/** Byte ranges of struct module that load_module() itself writes (the rest is the linked image). */
+export const KERNEL_WRITTEN_RANGES: readonly [number, number][] = [
+  [STRUCT_MODULE.state, 4],
+  [STRUCT_MODULE.coreLayout, 24],
+  [STRUCT_MODULE.initLayout, 24],
+  [STRUCT_MODULE.taints, 8],
+  [STRUCT_MODULE.args, 8],
+  [STRUCT_MODULE.refcnt, 4],
+];

@@ -1,0 +1,255 @@
+/**
+ * simplify_symbols() of Linux 6.1 (kernel/module/main.c) with resolve_symbol(), check_version()
+ * (kernel/module/version.c, Debian's variant) and verify_namespace_is_imported(): every symbol gets
+ * its final value. Undefined ones are looked up among the kernel's and loaded modules' exports;
+ * section-relative ones get their section's final address added. The loop never stops early:
+ * every unresolved symbol prints its own line and the last error is returned.
+ */
+import { symbolShndxName } from '../elf/constants';
+import type { ElfSymbol } from '../elf/types';
+import type { FoundSymbol } from '../kernel/model';
+import type { LoadedModule } from '../kernel/module-record';
+import type { StepBlock } from '../trace/timeline';
+import type { SymbolDetail } from '../trace/types';
+import { EINVAL, ENOENT, ENOEXEC } from './errno';
+
+const SHN_UNDEF = 0;
+const SHN_LIVEPATCH = 0xff20;
+const SHN_ABS = 0xfff1;
+const SHN_COMMON = 0xfff2;
+const STB_WEAK = 2;
+
+export type SymStatus = SymbolDetail['status'];
+
+export interface ResolveEnv {
+  modName: string;
+  /** .modinfo name (info->name), used by check_version's messages. */
+  infoName: string;
+  /** !(mod->taints & TAINT_PROPRIETARY_MODULE) */
+  gplok: () => boolean;
+  find: (name: string, gplok: boolean) => FoundSymbol | null;
+  /** __versions as name → crc; null when the module has none (or IGNORE_MODVERSIONS). */
+  versions: Map<string, bigint> | null;
+  importNs: string[];
+  /** Final address of each section (sh_addr after move_module; temporary-copy address if not ALLOC). */
+  sectionAddr: (index: number) => bigint;
+  sectionCount: number;
+  pcpuIndex: number;
+  percpuBase: bigint;
+  sectionName: (index: number) => string;
+  /** Module taint bookkeeping (inherit_taint, try_to_force_load). */
+  moduleTaints: () => number;
+  addModuleTaint: (letter: string, item: number) => void;
+  kernelTainted: (letter: string) => boolean;
+  /** ref_module(): the module now uses owner. */
+  refModule: (owner: LoadedModule) => void;
+  printk: (level: number, text: string, item: number) => void;
+}
+
+export interface SimplifyOutcome {
+  block: SymbolBlock;
+  errno: number;
+  usingGplOnly: boolean;
+}
+
+/**
+ * check_version(): true when the symbol may be used. Debian's kernel rejects a symbol missing from
+ * __versions ("no symbol version for"), upstream 6.1 only warns once.
+ */
+export function checkVersion(env: ResolveEnv, symname: string, crc: number | null, item: number): { ok: boolean; moduleCrc: bigint | null } {
+  if (crc === null) return { ok: true, moduleCrc: null };
+  if (env.versions === null) {
+    tryToForceLoad(env, symname, item);
+    return { ok: true, moduleCrc: null };
+  }
+  const v = env.versions.get(symname);
+  if (v === undefined) {
+    env.printk(4, `${env.infoName}: no symbol version for ${symname}`, item);
+    return { ok: false, moduleCrc: null };
+  }
+  if (v === BigInt(crc >>> 0)) return { ok: true, moduleCrc: v };
+  env.printk(4, `${env.infoName}: disagrees about version of symbol ${symname}`, item);
+  return { ok: false, moduleCrc: v };
+}
+
+/** try_to_force_load() with MODULE_FORCE_LOAD=y: warn once (while F is not set), taint F, go on. */
+export function tryToForceLoad(env: Pick<ResolveEnv, 'modName' | 'kernelTainted' | 'printk' | 'addModuleTaint'>, reason: string, item: number): void {
+  if (!env.kernelTainted('F')) env.printk(4, `${env.modName}: ${reason}: kernel tainted.`, item);
+  env.addModuleTaint('F', item);
+}
+
+export function simplifySymbols(symbols: ElfSymbol[], env: ResolveEnv): SimplifyOutcome {
+  const n = symbols.length;
+  const block = new SymbolBlock(symbols, env);
+  let errno = 0;
+  let usingGplOnly = false;
+  for (let i = 1; i < n; i++) {
+    const s = symbols[i];
+    const k = i - 1;
+    const name = s.name;
+    let value = s.value;
+    const shndx = s.rawShndx === 0xffff ? s.shndx : s.rawShndx;
+    switch (shndx) {
+      case SHN_COMMON:
+        if (name.startsWith('__gnu_lto')) {
+          block.status[k] = 'skipped';
+          break;
+        }
+        env.printk(4, `${env.modName}: please compile with -fno-common`, k);
+        errno = -ENOEXEC;
+        block.status[k] = 'common';
+        break;
+      case SHN_ABS:
+        block.status[k] = 'absolute';
+        break;
+      case SHN_LIVEPATCH:
+        block.status[k] = 'skipped';
+        break;
+      case SHN_UNDEF: {
+        const r = resolveSymbol(env, name, k, usingGplOnly);
+        if (r.gplOnly) usingGplOnly = true;
+        block.provider[k] = r.found ? (r.found.owner?.name ?? 'vmlinux') : null;
+        block.crc[k] = r.crc;
+        if (r.found && r.errno === 0) {
+          value = r.found.address;
+          block.status[k] = 'resolved';
+          break;
+        }
+        if (!r.found && (s.bind === STB_WEAK || name === '_GLOBAL_OFFSET_TABLE_')) {
+          block.status[k] = 'weak-unresolved';
+          break;
+        }
+        const err = r.errno || -ENOENT;
+        env.printk(4, `${env.modName}: Unknown symbol ${name} (err ${err})`, k);
+        errno = err;
+        block.status[k] = r.status;
+        break;
+      }
+      default:
+        if (shndx >= env.sectionCount) {
+          env.printk(4, `${env.modName}: Symbol ${name} has an invalid section index ${shndx} (max ${env.sectionCount - 1})`, k);
+          errno = -ENOEXEC;
+          block.status[k] = 'unknown';
+          break;
+        }
+        value += shndx === env.pcpuIndex && env.pcpuIndex !== 0 ? env.percpuBase : env.sectionAddr(shndx);
+        value &= 0xffffffffffffffffn;
+        block.status[k] = 'relative';
+    }
+    block.setValue(i, value);
+  }
+  return { block, errno, usingGplOnly };
+}
+
+interface Resolution {
+  found: FoundSymbol | null;
+  errno: number;
+  gplOnly: boolean;
+  status: SymStatus;
+  crc: SymbolDetail['crc'];
+}
+
+function resolveSymbol(env: ResolveEnv, name: string, item: number, usingGplOnly: boolean): Resolution {
+  const found = env.find(name, env.gplok());
+  if (!found) return { found: null, errno: 0, gplOnly: false, status: 'unknown', crc: null };
+  const gplOnly = found.gpl;
+  // inherit_taint(): symbols from a proprietary module.
+  if (found.owner && found.owner.taints & 1) {
+    if (usingGplOnly || gplOnly) {
+      env.printk(3, `${env.modName}: module using GPL-only symbols uses symbols ${name} from proprietary module ${found.owner.name}.`, item);
+      return { found: null, errno: 0, gplOnly, status: 'unknown', crc: null };
+    }
+    if (!(env.moduleTaints() & 1)) {
+      env.printk(4, `${env.modName}: module uses symbols ${name} from proprietary module ${found.owner.name}, inheriting taint.`, item);
+      env.addModuleTaint('P', item);
+    }
+  }
+  const v = checkVersion(env, name, found.crc, item);
+  const crc: SymbolDetail['crc'] =
+    found.crc === null ? null : { module: v.moduleCrc === null ? null : (`0x${v.moduleCrc.toString(16).padStart(8, '0')}` as const), kernel: `0x${(found.crc >>> 0).toString(16).padStart(8, '0')}`, ok: v.ok };
+  if (!v.ok) return { found, errno: -EINVAL, gplOnly, status: v.moduleCrc === null ? 'no-version' : 'bad-crc', crc };
+  if (found.namespace && !env.importNs.includes(found.namespace)) {
+    env.printk(3, `${env.modName}: module uses symbol (${name}) from namespace ${found.namespace}, but does not import it.`, item);
+    return { found, errno: -EINVAL, gplOnly, status: 'namespace', crc };
+  }
+  if (found.owner) env.refModule(found.owner);
+  return { found, errno: 0, gplOnly, status: 'resolved', crc };
+}
+
+const hex16 = (v: bigint): `0x${string}` => `0x${v.toString(16).padStart(16, '0')}`;
+
+export class SymbolBlock implements StepBlock {
+  readonly count: number;
+  readonly status: SymStatus[];
+  readonly provider: (string | null)[];
+  readonly crc: SymbolDetail['crc'][];
+  /** Final values by symbol index (0 unchanged). */
+  readonly lo: Uint32Array;
+  readonly hi: Uint32Array;
+
+  constructor(
+    private readonly symbols: ElfSymbol[],
+    private readonly env: ResolveEnv,
+  ) {
+    const n = symbols.length;
+    this.count = Math.max(0, n - 1);
+    this.status = new Array<SymStatus>(this.count).fill('not-reached');
+    this.provider = new Array<string | null>(this.count).fill(null);
+    this.crc = new Array<SymbolDetail['crc']>(this.count).fill(null);
+    this.lo = new Uint32Array(n);
+    this.hi = new Uint32Array(n);
+  }
+
+  setValue(i: number, v: bigint): void {
+    this.lo[i] = Number(v & 0xffffffffn);
+    this.hi[i] = Number((v >> 32n) & 0xffffffffn);
+  }
+
+  value(i: number): bigint {
+    return (BigInt(this.hi[i]) << 32n) | BigInt(this.lo[i]);
+  }
+
+  describe(k: number): SymbolDetail {
+    const i = k + 1;
+    const s = this.symbols[i];
+    const shndx = s.rawShndx === 0xffff ? s.shndx : s.rawShndx;
+    const section = shndx === 0 || shndx >= 0xff00 ? symbolShndxName(shndx) : this.env.sectionName(shndx);
+    const st = this.status[k];
+    const after = this.value(i);
+    const how =
+      st === 'resolved'
+        ? `undefined: found in ${this.provider[k]}'s exports; st_value = its address`
+        : st === 'relative'
+          ? shndx === this.env.pcpuIndex
+            ? `defined in ${section}: st_value += the module's per-CPU base`
+            : `defined in ${section}: st_value += ${section}'s final address`
+          : st === 'absolute'
+            ? 'SHN_ABS: left as it is'
+            : st === 'weak-unresolved'
+              ? 'weak and not found: left 0'
+              : st === 'bad-crc'
+                ? 'found, but its CRC disagrees with __versions: rejected (err -22)'
+                : st === 'no-version'
+                  ? 'found, but not listed in __versions: rejected (Debian)'
+                  : st === 'namespace'
+                    ? 'found, but its namespace is not imported: rejected (err -22)'
+                    : st === 'unknown'
+                      ? 'not exported by the kernel or any loaded module (err -2)'
+                      : st === 'common'
+                        ? 'SHN_COMMON: modules must be built with -fno-common'
+                        : 'not looked at';
+    return {
+      kind: 'symbol',
+      item: k,
+      index: i,
+      name: s.name,
+      section,
+      before: hex16(s.value),
+      after: hex16(after),
+      how,
+      provider: this.provider[k],
+      crc: this.crc[k],
+      status: st,
+    };
+  }
+}

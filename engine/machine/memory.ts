@@ -1,0 +1,161 @@
+/**
+ * Modelled kernel memory: allocations that hold real bytes, each remembering when (timeline
+ * position) it was allocated and freed, and a log of bulk writes (memset, section copies, parameter
+ * stores, kallsyms) with the bytes they replaced — so any window can be shown as it was at any step.
+ * Relocation writes are too many for objects; the load trace keeps them in typed arrays and hands
+ * them to windowAt() through `extraWrites`.
+ */
+
+export type AllocationKind = 'module-core' | 'module-init' | 'percpu' | 'kmalloc' | 'vmalloc' | 'reserved';
+
+export interface Allocation {
+  id: number;
+  base: bigint;
+  size: number;
+  bytes: Uint8Array;
+  kind: AllocationKind;
+  /** What it is for, e.g. "hello core (text, rodata, data, kallsyms)". */
+  label: string;
+  /** Module name that owns it, or null for the kernel. */
+  owner: string | null;
+  allocatedAt: number;
+  freedAt: number | null;
+}
+
+export interface WriteRecord {
+  pos: number;
+  alloc: Allocation;
+  offset: number;
+  length: number;
+  /** The bytes replaced; null means they were zero. */
+  before: Uint8Array | null;
+  what: string;
+}
+
+/** A write known elsewhere (a relocation): enough to undo it. */
+export interface ForeignWrite {
+  pos: number;
+  address: bigint;
+  before: Uint8Array;
+}
+
+export class MemoryError extends Error {
+  constructor(
+    message: string,
+    readonly address: bigint,
+  ) {
+    super(message);
+    this.name = 'MemoryError';
+  }
+}
+
+export class Memory {
+  readonly allocations: Allocation[] = [];
+  readonly writes: WriteRecord[] = [];
+  /** Keep replaced bytes of bulk writes (off for the whole-corpus run, which never seeks). */
+  recordWrites = true;
+  private nextId = 1;
+
+  allocate(base: bigint, size: number, kind: AllocationKind, label: string, owner: string | null, pos: number): Allocation {
+    const a: Allocation = { id: this.nextId++, base, size, bytes: new Uint8Array(size), kind, label, owner, allocatedAt: pos, freedAt: null };
+    this.allocations.push(a);
+    return a;
+  }
+
+  free(a: Allocation, pos: number): void {
+    a.freedAt = pos;
+    // The bytes stay: the timeline can still show this memory as it was before the free.
+  }
+
+  /** The live allocation containing [address, address+length), or null. */
+  live(address: bigint, length = 1): Allocation | null {
+    for (let i = this.allocations.length - 1; i >= 0; i--) {
+      const a = this.allocations[i];
+      if (a.freedAt !== null) continue;
+      if (address >= a.base && address + BigInt(length) <= a.base + BigInt(a.size)) return a;
+    }
+    return null;
+  }
+
+  /** The allocation containing address at timeline position pos (allocated at or before, not yet freed). */
+  at(address: bigint, pos: number): Allocation | null {
+    for (let i = this.allocations.length - 1; i >= 0; i--) {
+      const a = this.allocations[i];
+      if (a.allocatedAt > pos || (a.freedAt !== null && a.freedAt <= pos)) continue;
+      if (address >= a.base && address < a.base + BigInt(a.size)) return a;
+    }
+    return null;
+  }
+
+  private locate(address: bigint, length: number): { a: Allocation; off: number } {
+    const a = this.live(address, length);
+    if (!a) throw new MemoryError(`no memory mapped at 0x${address.toString(16)} (+${length})`, address);
+    return { a, off: Number(address - a.base) };
+  }
+
+  read(address: bigint, length: number): Uint8Array {
+    const { a, off } = this.locate(address, length);
+    return a.bytes.slice(off, off + length);
+  }
+
+  write(address: bigint, bytes: Uint8Array, pos: number, what: string): void {
+    const { a, off } = this.locate(address, bytes.length);
+    this.writeAt(a, off, bytes, pos, what);
+  }
+
+  /** Write into a known allocation (fast path for section copies). */
+  writeAt(a: Allocation, off: number, bytes: Uint8Array, pos: number, what: string, beforeWasZero = false): void {
+    if (this.recordWrites) {
+      const before = beforeWasZero ? null : a.bytes.slice(off, off + bytes.length);
+      this.writes.push({ pos, alloc: a, offset: off, length: bytes.length, before, what });
+    }
+    a.bytes.set(bytes, off);
+  }
+
+  readCString(address: bigint, max = 4096): string {
+    const a = this.live(address);
+    if (!a) throw new MemoryError(`no memory mapped at 0x${address.toString(16)}`, address);
+    const off = Number(address - a.base);
+    let end = off;
+    while (end < a.size && end - off < max && a.bytes[end] !== 0) end++;
+    let s = '';
+    for (let i = off; i < end; i++) s += String.fromCharCode(a.bytes[i]);
+    return s;
+  }
+
+  /**
+   * Bytes of [address, address+length) as they were just before timeline position `pos` took effect
+   * (pos = the step being looked at; its own writes are not yet applied). Unmapped bytes are null.
+   */
+  windowAt(address: bigint, length: number, pos: number, extraWrites: ForeignWrite[] = []): (number | null)[] {
+    const out: (number | null)[] = new Array<number | null>(length).fill(null);
+    const end = address + BigInt(length);
+    const touched = new Set<Allocation>();
+    for (let i = 0; i < length; i++) {
+      const a = this.at(address + BigInt(i), pos - 1);
+      if (!a) continue;
+      touched.add(a);
+      out[i] = a.bytes[Number(address + BigInt(i) - a.base)];
+    }
+    // Undo, newest first, every write made at or after pos.
+    const undo: { pos: number; start: bigint; before: Uint8Array | null; length: number }[] = [];
+    for (const w of this.writes) {
+      if (w.pos < pos || !touched.has(w.alloc)) continue;
+      const s = w.alloc.base + BigInt(w.offset);
+      if (s >= end || s + BigInt(w.length) <= address) continue;
+      undo.push({ pos: w.pos, start: s, before: w.before, length: w.length });
+    }
+    for (const f of extraWrites) if (f.pos >= pos) undo.push({ pos: f.pos, start: f.address, before: f.before, length: f.before.length });
+    undo.sort((x, y) => y.pos - x.pos);
+    for (const u of undo) {
+      for (let k = 0; k < u.length; k++) {
+        const at = u.start + BigInt(k);
+        if (at < address || at >= end) continue;
+        const i = Number(at - address);
+        if (out[i] === null) continue;
+        out[i] = u.before ? u.before[k] : 0;
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * `modscope load <module.ko> [name=value …] [--init|--finit] [--kaslr SEED] [--paging 5] [--with dep.ko …]
+ *  [--json] [--dump DIR]`: load the module into the modelled Debian 6.1 kernel, step by step.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { formatTimestamp } from '../../engine/kernel/log';
+import { ModelKernel } from '../../engine/kernel/model';
+import type { LoadedModule } from '../../engine/kernel/module-record';
+import { modStrerror } from '../../engine/load/errno';
+import { loadModule } from '../../engine/load/load-module';
+import { hex64 } from '../../engine/session/hex';
+import { kernelSummary } from '../../engine/kernel-session';
+import type { OperationInfo } from '../../engine/trace/types';
+import { CliError } from './errors';
+import { loadProfile, readModuleFile } from './kernel-files';
+import { BufferedWriter, type Sink } from './out';
+
+export interface LoadOptions {
+  file: string;
+  params: string[];
+  syscall: 'finit_module' | 'init_module';
+  kaslrSeed: number | null;
+  paging: 4 | 5;
+  with: string[];
+  json: boolean;
+  dump: string | null;
+}
+
+export function parseLoadArgs(argv: readonly string[]): LoadOptions {
+  const o: LoadOptions = { file: '', params: [], syscall: 'finit_module', kaslrSeed: null, paging: 4, with: [], json: false, dump: null };
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new CliError('USAGE', `${a} needs a value`, undefined, 1);
+      return v;
+    };
+    if (a === '--json') o.json = true;
+    else if (a === '--finit') o.syscall = 'finit_module';
+    else if (a === '--init') o.syscall = 'init_module';
+    else if (a === '--kaslr') {
+      const v = value();
+      if (!/^\d+$/.test(v) || Number(v) > 0xffffffff) throw new CliError('USAGE', `--kaslr needs a seed 0..4294967295, got "${v}"`, undefined, 1);
+      o.kaslrSeed = Number(v);
+    } else if (a === '--paging') {
+      const v = value();
+      if (v !== '4' && v !== '5') throw new CliError('USAGE', `--paging is 4 or 5, got "${v}"`, undefined, 1);
+      o.paging = v === '5' ? 5 : 4;
+    } else if (a === '--with') o.with.push(value());
+    else if (a === '--dump') o.dump = value();
+    else if (a.startsWith('--')) throw new CliError('USAGE', `unknown option ${a} (see modscope --help)`, undefined, 1);
+    else rest.push(a);
+  }
+  if (rest.length === 0) throw new CliError('USAGE', 'load needs a module file (see modscope --help)', undefined, 1);
+  o.file = rest[0];
+  o.params = rest.slice(1);
+  return o;
+}
+
+export async function loadCommand(o: LoadOptions, write: Sink): Promise<number> {
+  const k = new ModelKernel(loadProfile(), { kaslrSeed: o.kaslrSeed, paging: o.paging });
+  const ops: OperationInfo[] = [];
+  for (const dep of o.with) {
+    const r = await insmod(k, dep, [], o.syscall);
+    ops.push(r.op);
+    if (r.errno !== 0) throw new CliError('DEPENDENCY', `${dep} failed to load: ${modStrerror(r.errno)} (${r.errno})`);
+  }
+  const r = await insmod(k, o.file, o.params, o.syscall);
+  ops.push(r.op);
+  const w = new BufferedWriter(write);
+  if (o.json) writeJson(k, w);
+  else writeText(k, r.op, w);
+  await w.end();
+  if (o.dump && r.module) dump(o.dump, r.module, k);
+  else if (o.dump) throw new CliError('NOT_LOADED', `nothing to dump: the load failed (${r.errno})`);
+  return r.errno === 0 ? 0 : 1;
+}
+
+async function insmod(k: ModelKernel, file: string, params: string[], syscall: LoadOptions['syscall']): Promise<ReturnType<typeof loadModule>> {
+  const { bytes, compressed } = await readModuleFile(file);
+  const args = params.join(' ');
+  // kmod 30 decompresses in user space and then has to use init_module.
+  return loadModule(k, { fileName: basename(file), image: bytes, args, syscall: compressed ? 'init_module' : syscall, command: `insmod ${file}${args ? ' ' + args : ''}` });
+}
+
+function writeText(k: ModelKernel, last: OperationInfo, w: BufferedWriter): void {
+  let lastOp = -1;
+  for (let i = 0; i < k.timeline.stepCount(); i++) {
+    const s = k.timeline.step(i);
+    if (!s) continue;
+    if (s.op !== lastOp) {
+      lastOp = s.op;
+      w.write(`\n# ${k.timeline.ops[s.op].command}\n`);
+    }
+    const span = s.block ? ` [${s.span.toLocaleString('en-US')} ${s.block}]` : '';
+    w.write(`${String(s.pos).padStart(7)}  ${s.fn}${span}: ${s.title}${s.errno ? ` (${s.errno})` : ''}\n`);
+    w.write(`         ${s.text}\n`);
+  }
+  w.write('\nKernel log:\n');
+  for (const r of k.log.records) w.write(`<${r.level}>${formatTimestamp(r.tsNs)} ${r.text}\n`);
+  w.write(last.result === 0 ? '\ninsmod: ok\n' : `\ninsmod: ERROR: could not insert module ${basename(last.command.split(' ')[1] ?? '')}: ${modStrerror(last.result)}\n`);
+}
+
+function writeJson(k: ModelKernel, w: BufferedWriter): void {
+  w.write(`{"kernel":${JSON.stringify(kernelSummary(k))},"ops":${JSON.stringify(k.timeline.ops)},"steps":[`);
+  for (let i = 0; i < k.timeline.stepCount(); i++) {
+    const s = k.timeline.step(i);
+    if (!s) continue;
+    w.write((i ? ',' : '') + JSON.stringify(s).slice(0, -1));
+    if (s.block) {
+      w.write(',"items":[');
+      for (let j = 0; j < s.span; j++) {
+        const at = k.timeline.at(s.pos + j);
+        w.write((j ? ',' : '') + JSON.stringify(at?.item ?? null));
+      }
+      w.write(']');
+    }
+    w.write('}');
+  }
+  w.write(`],"log":${JSON.stringify(k.log.records.map((r) => ({ seq: r.seq, level: r.level, time: formatTimestamp(r.tsNs), text: r.text, pos: r.pos })))}}\n`);
+}
+
+/** DIR/layout.json and DIR/sections/<index>.bin: the loaded module for independent checks (GNU ld). */
+function dump(dir: string, mod: LoadedModule, k: ModelKernel): void {
+  mkdirSync(join(dir, 'sections'), { recursive: true });
+  // Init sections are freed after init; dump them as they were when init ran (the allocations keep their bytes).
+  const placed = mod.allSections;
+  const layout = {
+    module: mod.name,
+    core: mod.core ? { base: hex64(mod.core.base), size: mod.core.size } : null,
+    percpu: mod.percpu !== null ? { base: hex64(mod.percpu), size: mod.percpuSize } : null,
+    sections: placed.map((s) => ({ index: s.index, name: s.name, address: hex64(s.address), size: s.size, init: s.init })),
+    symbols: mod.symbolTable.map((s) => ({ index: s.index, name: s.name, value: hex64(s.value) })),
+  };
+  writeFileSync(join(dir, 'layout.json'), JSON.stringify(layout, null, 1) + '\n');
+  for (const s of placed) {
+    const a = k.memory.allocations.find((x) => s.address >= x.base && s.address + BigInt(s.size) <= x.base + BigInt(x.size) && x.owner === mod.name);
+    if (!a) continue;
+    const off = Number(s.address - a.base);
+    writeFileSync(join(dir, 'sections', `${s.index}.bin`), a.bytes.subarray(off, off + (s.nobits ? 0 : s.size)));
+  }
+}
