@@ -11,6 +11,7 @@ import type { LoadedModule, ModuleExportRecord } from './module-record';
 import type { KernelExport, KernelProfile } from './profile';
 import { TAINT_BY_LETTER } from './taint';
 import { Timeline } from '../trace/timeline';
+import { KmallocedParams } from '../load/params/kmalloced';
 
 export interface BootOptions extends AddressSpaceOptions {
   /** Nanoseconds since boot when the first command runs (the busybox shell under QEMU is up at ~2 s). */
@@ -55,6 +56,21 @@ export class ModelKernel {
   /** pr_*_once flags and similar per-boot memories. */
   readonly once = new Set<string>();
   lastUnloaded: string | null = null;
+  /**
+   * Bulk mode (loading a whole corpus): no per-step snapshots, no item data, no undo records.
+   * The load itself is identical; only the ability to look back is dropped.
+   */
+  get lean(): boolean {
+    return this.leanMode;
+  }
+  set lean(v: boolean) {
+    this.leanMode = v;
+    this.timeline.keepBlocks = !v;
+    this.memory.recordWrites = !v;
+  }
+  private leanMode = false;
+  /** kernel/params.c's list of kmalloc'd charp values (one per boot). */
+  readonly kmallocedParams = new KmallocedParams();
   /** The CPU model's hook: run init at its address and report its return value (issue #4). */
   runInit: ((mod: LoadedModule, pos: number) => { ret: number; note: string }) | null = null;
   runExit: ((mod: LoadedModule, pos: number) => { note: string }) | null = null;
@@ -203,6 +219,12 @@ export class ModelKernel {
 
   private fromVmlinux(k: KernelExport): FoundSymbol {
     return { name: k.name, address: this.vmlinuxAddress(k), crc: k.crc, gpl: k.gpl, namespace: k.namespace, owner: null };
+  }
+
+  /** kfree(): the allocation at exactly this address. */
+  kfree(address: bigint, pos: number): void {
+    const a = this.memory.live(address);
+    if (a && a.base === address && a.kind === 'kmalloc') this.memory.free(a, pos);
   }
 
   /** kmalloc(): a modelled slab object in the direct map, rounded to its size class. */

@@ -2,6 +2,7 @@
  * A module inside the modelled kernel: what struct module holds that the views and later loads need.
  */
 import type { Allocation } from '../machine/memory';
+import type { ResolvedParam } from '../load/params/memory';
 
 /** include/linux/module.h enum module_state. */
 export type ModuleState = 'LIVE' | 'COMING' | 'GOING' | 'UNFORMED';
@@ -81,13 +82,16 @@ export interface LoadedModule {
   /** File it came from, for lsmod/modinfo. */
   fileName: string;
   loadedAt: number;
+  /** Relocations applied when it was loaded. */
+  relocationCount: number;
 }
 
 export interface ModuleParamRecord {
   name: string;
   perm: number;
-  /** Reads the sysfs value as the kernel's ops->get would print it (with trailing newline). */
   type: string;
   /** Address of the struct kernel_param inside the module. */
   kernelParam: bigint;
+  /** The relocated struct kernel_param as parse_args() and sysfs use it (null if unreadable). */
+  resolved: ResolvedParam | null;
 }

@@ -41,6 +41,8 @@ export function snapshot(k: ModelKernel): Snapshot {
   };
 }
 
+const EMPTY: Snapshot = { modules: [], taints: 0 };
+
 /** Records steps; log lines printed while a step is "open" belong to it. */
 export class StepRecorder {
   constructor(
@@ -60,9 +62,11 @@ export class StepRecorder {
 
   step(spec: StepSpec, block: StepBlock | null = null): StepInfo {
     const pos = this.pos;
-    const logs = this.k.log.records.filter((r) => r.pos >= pos).map((r) => r.seq);
+    const recs = this.k.log.records;
+    const logs: number[] = [];
+    for (let i = recs.length - 1; i >= 0 && recs[i].pos >= pos; i--) logs.unshift(recs[i].seq);
     this.k.tick(block ? Math.max(1000, block.count * 20) : 5000);
-    return this.k.timeline.add({ ...spec, effects: spec.effects ?? [], log: logs }, snapshot(this.k), block);
+    return this.k.timeline.add({ ...spec, effects: spec.effects ?? [], log: logs }, this.k.lean ? EMPTY : snapshot(this.k), block);
   }
 }
 

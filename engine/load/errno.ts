@@ -9,6 +9,7 @@ export const EAGAIN = 11;
 export const EWOULDBLOCK = EAGAIN;
 export const ENOMEM = 12;
 export const EFAULT = 14;
+export const EACCES = 13;
 export const EBUSY = 16;
 export const EEXIST = 17;
 export const ENODEV = 19;
@@ -34,6 +35,7 @@ const NAMES: Record<number, [string, string]> = {
   [EAGAIN]: ['EAGAIN', 'Resource temporarily unavailable'],
   [ENOMEM]: ['ENOMEM', 'Cannot allocate memory'],
   [EFAULT]: ['EFAULT', 'Bad address'],
+  [EACCES]: ['EACCES', 'Permission denied'],
   [EBUSY]: ['EBUSY', 'Device or resource busy'],
   [EEXIST]: ['EEXIST', 'File exists'],
   [ENODEV]: ['ENODEV', 'No such device'],

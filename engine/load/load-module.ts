@@ -42,8 +42,6 @@ export interface LoadRequest {
   flags?: number;
   /** The command line shown for this operation. */
   command?: string;
-  /** Keep replaced bytes for seeking (off for the whole-corpus run). */
-  trace?: boolean;
 }
 
 export interface LoadResult {
@@ -56,7 +54,6 @@ export interface LoadResult {
 export function loadModule(k: ModelKernel, req: LoadRequest): LoadResult {
   const op = k.timeline.beginOp(req.command ?? `insmod ${req.fileName}${req.args ? ' ' + req.args : ''}`);
   const rec = new StepRecorder(k, op);
-  k.memory.recordWrites = req.trace ?? true;
   let errno = 0;
   let ctx: LoadContext | null = null;
   try {
@@ -461,6 +458,7 @@ function addUnformed(ctx: LoadContext, lay: ModuleLayoutResult, name: string, si
     params: [],
     fileName: ctx.fileName,
     loadedAt: rec.pos,
+    relocationCount: 0,
   };
   ctx.mod = mod;
   k.addModule(mod);
@@ -623,6 +621,7 @@ function simplifyAndRelocate(ctx: LoadContext, lay: ModuleLayoutResult, name: st
   );
   if (out.error) fail(out.error.errno, 'relocation');
   ctx.relocBlock = out.block;
+  mod.relocationCount = out.applied;
   ctx.symbolBlock = simp.block;
   mod.symbolTable = symbols.map((s, i) => ({ index: i, name: s.name, value: simp.block.value(i) }));
   postRelocation(ctx, lay, name);

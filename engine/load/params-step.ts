@@ -1,13 +1,66 @@
 /**
- * parse_args() for a forming module (kernel/params.c via load_module()): placeholder until the
- * params engine lands; records the module's parameters so sysfs can list them.
+ * load_module() → parse_args(mod->name, mod->args, mod->kp, …, unknown_module_param_cb)
+ * (kernel/module/main.c, kernel/params.c): the module is already COMING; parameters are written
+ * into its relocated variables before init runs. A bad value fails the load (coming_cleanup).
  */
+import { hex64 } from '../session/hex';
+import type { Effect } from '../trace/types';
 import type { LoadContext } from './context';
+import { kernelParamMemory } from './param-memory';
+import { KERNEL_PARAM_SIZE, parseModuleArgs, resolveParam, type ResolvedParam } from './params/index';
 
 export function applyModuleParams(ctx: LoadContext, name: string): number {
+  const { k, rec, elf, facts } = ctx;
   const mod = ctx.mod;
   if (!mod) return 0;
-  mod.params = ctx.facts.params.map((p) => ({ name: p.name, perm: p.perm, type: p.type, kernelParam: 0n }));
-  ctx.rec.step({ phase: 'params', fn: 'parse_args', file: 'kernel/params.c', title: 'Parameters', text: `${name}: arguments "${ctx.args}".` });
-  return 0;
+  const pos = rec.pos;
+  const mem = kernelParamMemory(k, pos, name);
+  const sec = elf.sections.find((s) => s.name === '__param');
+  const base = sec ? ctx.secs[sec.index].addr : 0n;
+  const resolved: ResolvedParam[] = [];
+  mod.params = facts.params.map((p) => {
+    const at = sec ? base + BigInt(p.offset - sec.offset) : 0n;
+    let r: ResolvedParam | null = null;
+    try {
+      r = resolveParam(p, at, mem);
+      resolved.push(r);
+    } catch {
+      r = null;
+    }
+    return { name: p.name, perm: p.perm, type: p.type, kernelParam: at, resolved: r };
+  });
+  const res = parseModuleArgs(name, ctx.args, resolved, mem, { kmalloced: k.kmallocedParams, comm: 'insmod' });
+  for (const line of res.log) k.printkAt(line.level, line.text, pos);
+  for (const t of res.taint) {
+    k.addTaint(t, pos);
+    mod.taints |= 1 << 6;
+  }
+  const effects: Effect[] = [];
+  const said: string[] = [];
+  for (const ev of res.events) {
+    if (ev.kind === 'set') {
+      effects.push({ kind: 'param', name: ev.param?.name ?? ev.name, value: ev.value ?? '(no value)' });
+      for (const m of ev.effects) if (m.kind === 'write') effects.push({ kind: 'write', address: hex64(m.address), length: m.bytes.length, what: `${ev.name} = ${ev.value ?? '1'}` });
+      said.push(`${ev.name} = ${ev.value ?? '(bare: true)'} written at ${ev.param ? '0x' + ev.param.arg.toString(16) : '?'}`);
+    } else if (ev.kind === 'unknown-ignored') said.push(`${ev.name}: no such parameter, ignored with a warning`);
+    else if (ev.kind === 'error') said.push(`${ev.name}=${ev.value ?? ''}: rejected (${ev.errno})`);
+    else if (ev.kind === 'not-modelled') said.push(`${ev.name}: handled by the module's own code (${ev.note ?? 'not modelled'})`);
+    else if (ev.kind === 'after-dashdash') said.push('"--": the rest is ignored');
+    else said.push(`${ev.name}: ${ev.kind}`);
+  }
+  const failed = res.loadError !== 0;
+  rec.step({
+    phase: 'params',
+    fn: 'parse_args',
+    file: 'kernel/params.c',
+    title: failed ? 'A parameter value is rejected' : ctx.args.trim() ? 'Parameters written into the module' : 'No parameters given',
+    text: ctx.args.trim()
+      ? `"${ctx.args}" is split by next_arg() and matched against ${resolved.length} parameter${resolved.length === 1 ? '' : 's'} (${resolved.map((r) => r.name).join(', ') || 'none'}): ${said.join('; ')}.${failed ? ' The load is undone (coming_cleanup) and the syscall returns ' + res.loadError + '.' : ''}`
+      : `The argument string is empty; ${resolved.length ? `${resolved.map((r) => r.name).join(', ')} keep${resolved.length === 1 ? 's' : ''} the default compiled into the module` : 'the module has no parameters'}.`,
+    effects,
+    ...(failed ? { errno: res.loadError } : {}),
+  });
+  return res.loadError;
 }
+
+export { KERNEL_PARAM_SIZE };

@@ -65,6 +65,11 @@ export class Memory {
   free(a: Allocation, pos: number): void {
     a.freedAt = pos;
     // The bytes stay: the timeline can still show this memory as it was before the free.
+    // Without undo records nobody will look back, so let it go.
+    if (!this.recordWrites) {
+      const i = this.allocations.lastIndexOf(a);
+      if (i >= 0) this.allocations.splice(i, 1);
+    }
   }
 
   /** The live allocation containing [address, address+length), or null. */

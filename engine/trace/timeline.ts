@@ -38,6 +38,8 @@ export class Timeline {
   private entries: Entry[] = [];
   readonly ops: OperationInfo[] = [];
   private nextPos = 0;
+  /** Keep block steps' item data (off for bulk runs that never seek). */
+  keepBlocks = true;
 
   get length(): number {
     return this.nextPos;
@@ -63,7 +65,7 @@ export class Timeline {
     const op = this.ops.length - 1;
     const step: StepInfo = { ...info, pos: this.nextPos, span: block ? block.count : 1, op };
     if (block) step.span = block.count;
-    this.entries.push({ info: step, block, after });
+    this.entries.push({ info: step, block: this.keepBlocks ? block : null, after });
     this.nextPos += step.span;
     return step;
   }

@@ -3,7 +3,9 @@
  *  [--json] [--dump DIR]`: load the module into the modelled Debian 6.1 kernel, step by step.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { modprobePlan } from '../../engine/load/modprobe';
 import { formatTimestamp } from '../../engine/kernel/log';
 import { ModelKernel } from '../../engine/kernel/model';
 import type { LoadedModule } from '../../engine/kernel/module-record';
@@ -23,12 +25,14 @@ export interface LoadOptions {
   kaslrSeed: number | null;
   paging: 4 | 5;
   with: string[];
+  /** Load what the module needs first, found from its symbols under this modules directory. */
+  modprobe: string | null;
   json: boolean;
   dump: string | null;
 }
 
 export function parseLoadArgs(argv: readonly string[]): LoadOptions {
-  const o: LoadOptions = { file: '', params: [], syscall: 'finit_module', kaslrSeed: null, paging: 4, with: [], json: false, dump: null };
+  const o: LoadOptions = { file: '', params: [], syscall: 'finit_module', kaslrSeed: null, paging: 4, with: [], modprobe: null, json: false, dump: null };
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -50,6 +54,7 @@ export function parseLoadArgs(argv: readonly string[]): LoadOptions {
       o.paging = v === '5' ? 5 : 4;
     } else if (a === '--with') o.with.push(value());
     else if (a === '--dump') o.dump = value();
+    else if (a === '--modprobe') o.modprobe = value();
     else if (a.startsWith('--')) throw new CliError('USAGE', `unknown option ${a} (see modscope --help)`, undefined, 1);
     else rest.push(a);
   }
@@ -62,7 +67,21 @@ export function parseLoadArgs(argv: readonly string[]): LoadOptions {
 export async function loadCommand(o: LoadOptions, write: Sink): Promise<number> {
   const k = new ModelKernel(loadProfile(), { kaslrSeed: o.kaslrSeed, paging: o.paging });
   const ops: OperationInfo[] = [];
-  for (const dep of o.with) {
+  const deps = [...o.with];
+  if (o.modprobe !== null) {
+    const dir = o.modprobe;
+    const rel = relative(dir, o.file);
+    if (rel.startsWith('..')) throw new CliError('USAGE', `${o.file} is not under --modprobe ${dir}`, undefined, 1);
+    const plan = modprobePlan(k.profile, rel, (p) => {
+      try {
+        return new Uint8Array(readFileSync(join(dir, p)));
+      } catch {
+        return null;
+      }
+    });
+    deps.push(...plan.order.slice(0, -1).map((p) => join(dir, p)));
+  }
+  for (const dep of deps) {
     const r = await insmod(k, dep, [], o.syscall);
     ops.push(r.op);
     if (r.errno !== 0) throw new CliError('DEPENDENCY', `${dep} failed to load: ${modStrerror(r.errno)} (${r.errno})`);

@@ -10,6 +10,7 @@ import { infoCommand } from './info';
 import { stdoutSink, type Sink } from './out';
 import { relocsCommand } from './relocs';
 import { loadCommand, parseLoadArgs } from './load';
+import { loadAllCommand } from './load-all';
 
 declare const __MODSCOPE_VERSION__: string;
 const VERSION = typeof __MODSCOPE_VERSION__ === 'string' ? __MODSCOPE_VERSION__ : 'dev';
@@ -54,6 +55,10 @@ export async function run(argv: readonly string[], io: Io = stdio): Promise<numb
         if (a.flags.has('--json')) throw new CliError('USAGE', 'relocs has no --json (use info --json)', undefined, 1);
         await relocsCommand(a.positional[0], io.outStream ?? io.out);
         return 0;
+      }
+      case 'load-all': {
+        if (a.positional.length !== 1) throw new CliError('USAGE', 'load-all needs one directory of modules (see modscope --help)', undefined, 1);
+        return await loadAllCommand(a.positional[0], a.flags.has('--json'), io.outStream ?? io.out);
       }
       default:
         throw new CliError('USAGE', `unknown command "${a.command}" (see modscope --help)`, undefined, 1);

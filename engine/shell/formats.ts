@@ -1,0 +1,135 @@
+/**
+ * What the kernel shows user space about modules, formatted as Linux 6.1 does: /proc/modules
+ * (kernel/module/procfs.c), /proc/kallsyms module lines (kernel/kallsyms.c s_show), the
+ * /sys/module/<m> attributes (kernel/module/sysfs.c, main.c modinfo_attrs) and the kernfs
+ * directory order that readdir (and so kmod's holders lists) sees.
+ */
+import type { ModelKernel } from '../kernel/model';
+import type { LoadedModule } from '../kernel/module-record';
+import { moduleTaintLetters } from '../kernel/taint';
+
+/** "%px": 16 lower-case hex digits, no prefix. */
+export function px(v: bigint): string {
+  return BigInt.asUintN(64, v).toString(16).padStart(16, '0');
+}
+
+/** Modules as /proc/modules lists them: newest first, UNFORMED ones skipped. */
+export function visibleModules(k: ModelKernel): LoadedModule[] {
+  return k.modules.filter((m) => m.state !== 'UNFORMED');
+}
+
+/** module_refcount(): atomic_read(&mod->refcnt) - MODULE_REF_BASE. */
+export function moduleRefcount(m: LoadedModule): number {
+  return m.refcnt - 1;
+}
+
+/** The modules using m, as the kernel's source_list holds them: newest user first (list_add). */
+export function sourceList(m: LoadedModule): string[] {
+  // LoadedModule.usedBy is in load order (oldest first): add_module_usage() list_add()s at the head.
+  return [...m.usedBy].reverse();
+}
+
+/** mod->init != NULL && mod->exit == NULL: only a forced unload can remove it. */
+export function isPermanent(m: LoadedModule): boolean {
+  return m.initFn !== null && m.exitFn === null;
+}
+
+/** core_layout.size + init_layout.size; init_layout is zeroed once init has succeeded. */
+export function procModulesSize(m: LoadedModule): number {
+  return m.coreLayout.size + (m.state === 'LIVE' ? 0 : m.initLayout.size);
+}
+
+/** One line of /proc/modules: "%s %u %i %s %s 0x%px[ (taints)]" (m_show + print_unload_info). */
+export function procModulesLine(m: LoadedModule, showAddresses: boolean): string {
+  let deps = sourceList(m)
+    .map((n) => `${n},`)
+    .join('');
+  if (isPermanent(m)) deps += '[permanent],';
+  if (deps === '') deps = '-';
+  const state = m.state === 'GOING' ? 'Unloading' : m.state === 'COMING' ? 'Loading' : 'Live';
+  const base = showAddresses && m.core ? m.core.base : 0n;
+  const taints = m.taints ? ` (${moduleTaintLetters(m.taints)})` : '';
+  return `${m.name} ${procModulesSize(m)} ${moduleRefcount(m)} ${deps} ${state} 0x${px(base)}${taints}`;
+}
+
+export function procModules(k: ModelKernel, showAddresses = true): string {
+  return visibleModules(k)
+    .map((m) => procModulesLine(m, showAddresses) + '\n')
+    .join('');
+}
+
+/** Module lines of /proc/kallsyms: "%px %c %s\t[%s]" for every module, newest first. */
+export function procKallsymsModules(k: ModelKernel, showAddresses = true): string {
+  let out = '';
+  for (const m of visibleModules(k)) {
+    for (const s of m.kallsyms) out += `${px(showAddresses ? s.address : 0n)} ${s.type} ${s.name}\t[${m.name}]\n`;
+  }
+  return out;
+}
+
+/** /sys/module/<m>/initstate. */
+export function initstate(m: LoadedModule): string {
+  return m.state === 'LIVE' ? 'live' : m.state === 'COMING' ? 'coming' : 'going';
+}
+
+/**
+ * kernfs_name_hash() (fs/kernfs/dir.c): the order of entries in a sysfs directory, which is the
+ * order readdir() returns them in (kmod's holders lists, `ls -f`). ns is NULL for module dirs.
+ */
+export function kernfsNameHash(name: string): number {
+  const GOLDEN_RATIO_64 = 0x61c8864680b583ebn;
+  const mask = (1n << 64n) - 1n;
+  let hash = 0n;
+  for (let i = 0; i < name.length; i++) {
+    // partial_name_hash(c, prev) = (prev + (c << 4) + (c >> 4)) * 11, c a (signed) char.
+    let c = BigInt(name.charCodeAt(i) & 0xff);
+    if (c >= 128n) c = (c - 256n) & mask;
+    hash = ((hash + ((c << 4n) & mask) + (c >> 4n)) * 11n) & mask;
+  }
+  // end_name_hash() = hash_long(hash, 32) on 64-bit.
+  let h = Number(((hash * GOLDEN_RATIO_64) & mask) >> 32n);
+  h &= 0x7fffffff;
+  if (h < 2) h += 2;
+  if (h >= 0x7fffffff) h = 0x7fffffff - 1;
+  return h;
+}
+
+/** Names in kernfs readdir order (hash, then strcmp). */
+export function kernfsOrder(names: readonly string[]): string[] {
+  return [...names].sort((a, b) => kernfsNameHash(a) - kernfsNameHash(b) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** /sys/module/<m>/holders entries, in readdir order. */
+export function holders(m: LoadedModule): string[] {
+  return kernfsOrder(m.usedBy);
+}
+
+/** Sections with a file in /sys/module/<m>/sections: SHF_ALLOC and non-empty (add_sect_attrs). */
+export function sysfsSections(m: LoadedModule): { name: string; address: bigint }[] {
+  const seen = new Set<string>();
+  const out: { name: string; address: bigint }[] = [];
+  for (const s of m.sections) {
+    if (s.size === 0 || s.name === '' || seen.has(s.name)) continue;
+    seen.add(s.name);
+    out.push({ name: s.name, address: s.address });
+  }
+  return out;
+}
+
+/** The /sys/module/<m> attribute files (no directories), as a name → content map. */
+export function moduleAttributes(m: LoadedModule): Map<string, string> {
+  const a = new Map<string, string>();
+  a.set('coresize', `${m.coreLayout.size}\n`);
+  a.set('initsize', `${m.state === 'LIVE' ? 0 : m.initLayout.size}\n`);
+  a.set('initstate', `${initstate(m)}\n`);
+  a.set('refcnt', `${moduleRefcount(m)}\n`);
+  a.set('taint', `${moduleTaintLetters(m.taints)}\n`);
+  if (m.srcversion !== null) a.set('srcversion', `${m.srcversion}\n`);
+  if (m.version !== null) a.set('version', `${m.version}\n`);
+  return a;
+}
+
+/** Parameters with a sysfs file: those declared with a non-zero perm (module_param_sysfs_setup). */
+export function sysfsParams(m: LoadedModule): { name: string; perm: number }[] {
+  return m.params.filter((p) => p.perm !== 0).map((p) => ({ name: p.name, perm: p.perm }));
+}
