@@ -61,6 +61,9 @@ export interface LoadedModule {
   structModule: bigint;
   initFn: bigint | null;
   exitFn: bigint | null;
+  /** The functions' own names (hello_init), not the init_module/cleanup_module aliases. */
+  initName: string | null;
+  exitName: string | null;
   exports: ModuleExportRecord[];
   kallsyms: KallsymEntry[];
   sections: PlacedSection[];

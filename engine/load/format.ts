@@ -5,6 +5,13 @@ export function hexOffset(n: number): string {
 
 /** UTF-8 bytes of a string (the engine has no TextEncoder: it is a host API). */
 export function utf8Bytes(s: string): Uint8Array {
+  let ascii = true;
+  for (let i = 0; i < s.length && ascii; i++) ascii = s.charCodeAt(i) < 0x80;
+  if (ascii) {
+    const b = new Uint8Array(s.length);
+    for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
+    return b;
+  }
   const out: number[] = [];
   for (const ch of s) {
     const c = ch.codePointAt(0) ?? 0;

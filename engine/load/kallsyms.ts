@@ -34,7 +34,8 @@ export interface KallsymsImage {
   symtab: Uint8Array;
   strtab: Uint8Array;
   typetab: Uint8Array;
-  entries: KallsymEntry[];
+  /** What /proc/kallsyms lists for the module (built on first use). */
+  entries: () => KallsymEntry[];
 }
 
 /**
@@ -56,7 +57,7 @@ export function buildCoreKallsyms(
   const strtab = new Uint8Array(strSize);
   const typetab = new Uint8Array(coreSymbols.length);
   const dv = new DataView(symtab.buffer);
-  const entries: KallsymEntry[] = [];
+  const types: string[] = new Array<string>(coreSymbols.length);
   let s = 0;
   coreSymbols.forEach((i, n) => {
     const sym = symbols[i];
@@ -66,17 +67,23 @@ export function buildCoreKallsyms(
     symtab[o + 4] = (sym.bind << 4) | (sym.type & 0xf);
     symtab[o + 5] = sym.other;
     dv.setUint16(o + 6, shndx, true);
-    const value = finalValue(i);
-    dv.setBigUint64(o + 8, value, true);
+    dv.setBigUint64(o + 8, finalValue(i), true);
     dv.setBigUint64(o + 16, sym.size, true);
     strtab.set(names[n], s);
     s += names[n].length + 1;
     const t = i === 0 ? '?' : elfType(sym, elf, flagsOf, pcpuIndex);
+    types[n] = t;
     typetab[n] = t.charCodeAt(0);
-    if (i !== 0) {
-      const global = sym.bind === STB_GLOBAL && exported.has(sym.name);
-      entries.push({ name: sym.name, address: value, type: global ? t.toUpperCase() : t, size: sym.size });
-    }
   });
+  let cache: KallsymEntry[] | null = null;
+  const entries = (): KallsymEntry[] => {
+    cache ??= coreSymbols.slice(1).map((i, n) => {
+      const sym = symbols[i];
+      const t = types[n + 1];
+      const global = sym.bind === STB_GLOBAL && exported.has(sym.name);
+      return { name: sym.name, address: finalValue(i), type: global ? t.toUpperCase() : t, size: sym.size };
+    });
+    return cache;
+  };
   return { symtab, strtab, typetab, entries };
 }

@@ -442,6 +442,8 @@ function addUnformed(ctx: LoadContext, lay: ModuleLayoutResult, name: string, si
     structModule: structAddr,
     initFn: null,
     exitFn: null,
+    initName: null,
+    exitName: null,
     exports: [],
     kallsyms: [],
     sections: ctx.placed ?? [],
@@ -593,8 +595,9 @@ function simplifyAndRelocate(ctx: LoadContext, lay: ModuleLayoutResult, name: st
   );
   if (simp.errno) fail(-simp.errno, 'symbols');
   // apply_relocations()
+  const byIndex = new Map(lay.placements.map((q) => [q.index, q]));
   const targets: (SectionTarget | null)[] = elf.sections.map((s) => {
-    const p = lay.placements.find((q) => q.index === s.index);
+    const p = byIndex.get(s.index);
     const a = p ? (p.init ? ctx.init : ctx.core) : null;
     if (!p || !a) return null;
     const addr = a.base + BigInt(p.offset);
@@ -623,7 +626,7 @@ function simplifyAndRelocate(ctx: LoadContext, lay: ModuleLayoutResult, name: st
   ctx.relocBlock = out.block;
   mod.relocationCount = out.applied;
   ctx.symbolBlock = simp.block;
-  mod.symbolTable = symbols.map((s, i) => ({ index: i, name: s.name, value: simp.block.value(i) }));
+  lazy(mod, 'symbolTable', () => symbols.map((s, i) => ({ index: i, name: s.name, value: simp.block.value(i) })));
   postRelocation(ctx, lay, name);
 }
 
@@ -650,7 +653,7 @@ function postRelocation(ctx: LoadContext, lay: ModuleLayoutResult, name: string)
     k.memory.writeAt(core, lay.kallsyms.coreStrOffset, ks.strtab, rec.pos, 'core kallsyms: strtab');
     k.memory.writeAt(core, lay.kallsyms.coreTypeOffset, ks.typetab, rec.pos, 'core kallsyms: typetab');
   }
-  mod.kallsyms = ks.entries;
+  lazy(mod, 'kallsyms', ks.entries);
   // Exports as other modules will see them: __ksymtab entries resolve to these symbols.
   const symByName = new Map<string, number>();
   symbols.forEach((s, i) => {
@@ -667,6 +670,8 @@ function postRelocation(ctx: LoadContext, lay: ModuleLayoutResult, name: string)
   const exitAt = readPtr(ctx, STRUCT_MODULE.exit);
   mod.initFn = initAt;
   mod.exitFn = exitAt;
+  mod.initName = initAt === null ? null : functionAt(ctx, initAt);
+  mod.exitName = exitAt === null ? null : functionAt(ctx, exitAt);
   const fin = finalizeSummary(elf);
   rec.step({
     phase: 'finalize',
@@ -682,6 +687,29 @@ function postRelocation(ctx: LoadContext, lay: ModuleLayoutResult, name: string)
   writeField(ctx, STRUCT_MODULE.args, u64(argsBase), 'args');
   rec.step({ phase: 'finalize', fn: 'strndup_user', file: MAIN, title: 'The argument string is kept', text: `mod->args = "${ctx.args}" (kmalloc'd at ${hx(argsBase)}); parse_args() will read it once the module is formed.` });
   completeFormation(ctx, lay, name);
+}
+
+/** The name of the function at `addr` (a FUNC symbol), preferring the real name over init_module/cleanup_module. */
+function functionAt(ctx: LoadContext, addr: bigint): string | null {
+  const block = ctx.symbolBlock;
+  const symbols = ctx.elf.symtab?.symbols ?? [];
+  if (!block) return null;
+  const lo = Number(addr & 0xffffffffn);
+  const hi = Number(addr >> 32n);
+  let alias: string | null = null;
+  for (let i = 1; i < symbols.length; i++) {
+    if (symbols[i].type !== 2 || block.lo[i] !== lo || block.hi[i] !== hi) continue;
+    const n = symbols[i].name;
+    if (n === 'init_module' || n === 'cleanup_module') alias = n;
+    else return n;
+  }
+  return alias;
+}
+
+/** A field computed on first read (big modules have 100,000 symbols; most loads never list them). */
+function lazy<K extends 'symbolTable' | 'kallsyms'>(mod: LoadedModule, key: K, make: () => LoadedModule[K]): void {
+  let v: LoadedModule[K] | null = null;
+  Object.defineProperty(mod, key, { get: () => (v ??= make()), configurable: true, enumerable: true });
 }
 
 function readPtr(ctx: LoadContext, offset: number): bigint | null {
@@ -748,7 +776,7 @@ function completeFormation(ctx: LoadContext, lay: ModuleLayoutResult, name: stri
 function doInitModule(ctx: LoadContext, name: string): void {
   const { k, rec } = ctx;
   const mod = ctx.mod as LoadedModule;
-  const sym = mod.initFn !== null ? mod.kallsyms.find((s) => s.address === mod.initFn) : undefined;
+  const sym = mod.initName !== null ? { name: mod.initName } : undefined;
   const result = k.runInit ? k.runInit(mod, rec.pos) : { ret: 0, note: 'Modscope records the call; executing the code is the CPU model\'s part.' };
   rec.step({
     phase: 'init',

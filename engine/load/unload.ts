@@ -69,7 +69,7 @@ export function unloadModule(k: ModelKernel, req: UnloadRequest): { errno: numbe
     text: `The base reference is dropped${others > 0 ? ' by force (taint R)' : ''}; state becomes GOING.`,
     effects: [{ kind: 'state', module: name, from: 'LIVE', to: 'GOING' }, ...(others > 0 ? [{ kind: 'taint', letter: 'R', module: name } as Effect] : [])],
   });
-  const exitSym = mod.exitFn !== null ? mod.kallsyms.find((s) => s.address === mod.exitFn) : undefined;
+  const exitSym = mod.exitName !== null ? { name: mod.exitName } : undefined;
   const result = k.runExit ? k.runExit(mod, rec.pos) : { note: "Modscope records the call; executing the code is the CPU model's part." };
   rec.step({
     phase: 'unload',
