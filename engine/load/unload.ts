@@ -46,9 +46,16 @@ export function unloadModule(k: ModelKernel, req: UnloadRequest): { errno: numbe
     rec.step({ phase: 'unload', fn: 'delete_module', file: MAIN, title: 'Not live', text: `${name} is ${mod.state}, not LIVE: -EBUSY.`, errno: -EBUSY });
     return done(-EBUSY);
   }
-  if (mod.initFn !== null && mod.exitFn === null && !req.force) {
-    rec.step({ phase: 'unload', fn: 'delete_module', file: MAIN, title: 'Permanent', text: `${name} has an init function but no exit function, so it can only be removed by force: -EBUSY.`, errno: -EBUSY });
-    return done(-EBUSY);
+  let forced = false;
+  if (mod.initFn !== null && mod.exitFn === null) {
+    if (!req.force) {
+      rec.step({ phase: 'unload', fn: 'delete_module', file: MAIN, title: 'Permanent', text: `${name} has an init function but no exit function, so it can only be removed by force: -EBUSY.`, errno: -EBUSY });
+      return done(-EBUSY);
+    }
+    // try_force_unload(): O_TRUNC with MODULE_FORCE_UNLOAD=y taints R and goes on.
+    k.addTaint('R', rec.pos);
+    mod.taints |= 1 << 3;
+    forced = true;
   }
   // try_stop_module(): drop the base reference; others holding references make it fail.
   const others = mod.refcnt - 1;
@@ -59,6 +66,7 @@ export function unloadModule(k: ModelKernel, req: UnloadRequest): { errno: numbe
     }
     k.addTaint('R', rec.pos);
     mod.taints |= 1 << 3;
+    forced = true;
   }
   mod.state = 'GOING';
   rec.step({
@@ -66,8 +74,8 @@ export function unloadModule(k: ModelKernel, req: UnloadRequest): { errno: numbe
     fn: 'try_stop_module',
     file: MAIN,
     title: 'MODULE_STATE_GOING',
-    text: `The base reference is dropped${others > 0 ? ' by force (taint R)' : ''}; state becomes GOING.`,
-    effects: [{ kind: 'state', module: name, from: 'LIVE', to: 'GOING' }, ...(others > 0 ? [{ kind: 'taint', letter: 'R', module: name } as Effect] : [])],
+    text: `The base reference is dropped${forced ? ' by force (taint R)' : ''}; state becomes GOING.`,
+    effects: [{ kind: 'state', module: name, from: 'LIVE', to: 'GOING' }, ...(forced ? [{ kind: 'taint', letter: 'R', module: name } as Effect] : [])],
   });
   const exitSym = mod.exitName !== null ? { name: mod.exitName } : undefined;
   const result = k.runExit ? k.runExit(mod, rec.pos) : { note: "Modscope records the call; executing the code is the CPU model's part." };

@@ -106,7 +106,8 @@ function withoutMergeFlags(bytes: Uint8Array, elf: ReturnType<typeof readElf>): 
 
 describe.skipIf(!hasLd)('GNU ld links each module at the modelled addresses to the same bytes', () => {
   it('samples/hello/hello.ko', async () => {
-    expect(await crossCheck(join(ROOT, 'samples/hello/hello.ko'), [], ['count=3'])).toBeGreaterThan(10);
+    // No parameters: parse_args() writes into .data, which ld cannot know about.
+    expect(await crossCheck(join(ROOT, 'samples/hello/hello.ko'), [])).toBeGreaterThan(10);
   });
 
   const cases: [string, string[]][] = [
