@@ -13,6 +13,7 @@ import { parseProfile, isKernelProfileError, type KernelProfile } from './kernel
 import type { ModelKernel } from './kernel/model';
 import { bootKernel, kernelSummary, loadOpened, memoryAt, seek, unload } from './kernel-session';
 import { decodeUtf8 } from './elf/strings';
+import { Shell } from './shell/index';
 
 export interface Engine {
   call<M extends EngineMethod>(
@@ -53,6 +54,14 @@ export function createEngine(): Engine {
   let next = 1;
   let profile: KernelProfile | null = null;
   let kernel: ModelKernel | null = null;
+  let shell: Shell | null = null;
+
+  /** The shell finds module files among the opened ones, by base name (as if they sat in /root). */
+  function openedFile(path: string): Uint8Array | null {
+    const base = path.split('/').pop() ?? path;
+    for (const m of sessions.values()) if (m.name === base) return m.fileBytes;
+    return null;
+  }
 
   function booted(): ModelKernel {
     if (!kernel) throw Object.assign(new BadRequest('no kernel booted: call kernel.boot first'), { code: 'NOT_BOOTED' });
@@ -106,6 +115,7 @@ export function createEngine(): Engine {
         const paging = a.paging === 5 ? 5 : 4;
         const seed = a.kaslrSeed === null || a.kaslrSeed === undefined ? null : int(a.kaslrSeed, 'kaslrSeed', 0, 2 ** 32 - 1);
         kernel = bootKernel(profile, { paging, kaslrSeed: seed, quiet: a.quiet === true });
+        shell = new Shell(kernel, openedFile);
         return kernelSummary(kernel);
       }
       case 'kernel.load': {
@@ -119,6 +129,13 @@ export function createEngine(): Engine {
       case 'kernel.unload': {
         if (typeof a.name !== 'string') throw new BadRequest('unload needs {name: string}');
         return unload(booted(), a.name, a.force === true);
+      }
+      case 'kernel.shell': {
+        const k = booted();
+        if (typeof a.line !== 'string') throw new BadRequest('shell needs {line: string}');
+        const before = k.timeline.ops.length;
+        const r = (shell ?? (shell = new Shell(k, openedFile))).run(a.line);
+        return { output: r.output, exit: r.exit, ops: k.timeline.ops.slice(before) };
       }
       case 'kernel.timeline': {
         const k = booted();

@@ -8,6 +8,7 @@ import { ModelKernel } from './kernel/model';
 import type { KernelProfile } from './kernel/profile';
 import { moduleTaintLetters } from './kernel/taint';
 import { loadModule } from './load/load-module';
+import { modStrerror, strerror } from './load/errno';
 import { unloadModule } from './load/unload';
 import { hex64 } from './session/hex';
 import type { OperationInfo } from './trace/types';
@@ -31,12 +32,19 @@ export function bootKernel(profile: KernelProfile, req: BootRequest): ModelKerne
   return new ModelKernel(profile, { paging: req.paging ?? 4, kaslrSeed: req.kaslrSeed ?? null, quiet: req.quiet ?? false });
 }
 
+/** Load an opened module as `insmod FILE ARGS` would, with insmod's message on failure (kmod 30). */
 export function loadOpened(k: ModelKernel, fileName: string, image: Uint8Array, args: string, syscall: 'finit_module' | 'init_module', flags: number): OperationInfo {
-  return loadModule(k, { fileName, image, args, syscall, flags }).op;
+  const { op } = loadModule(k, { fileName, image, args, syscall, flags });
+  if (op.result !== 0) op.output.push(`insmod: ERROR: could not insert module ${fileName}: ${modStrerror(op.result)}`);
+  return op;
 }
 
+/** delete_module as rmmod calls it, with rmmod's message on failure. */
 export function unload(k: ModelKernel, name: string, force: boolean): OperationInfo {
-  return unloadModule(k, { name, force }).op;
+  const { op } = unloadModule(k, { name, force });
+  if (op.result === -2) op.output.push(`rmmod: ERROR: Module ${name} is not currently loaded`);
+  else if (op.result !== 0) op.output.push(`rmmod: ERROR: could not remove module ${name}: ${strerror(op.result)}`);
+  return op;
 }
 
 function logRows(k: ModelKernel, pos: number): LogRow[] {

@@ -131,8 +131,9 @@ export class ModelKernel {
 
   /** A module by name, in any state (find_module). */
   findModule(name: string): LoadedModule | undefined {
-    return this.modules.find((m) => m.name === name);
+    return this.byName.get(name);
   }
+  private readonly byName = new Map<string, LoadedModule>();
 
   /**
    * find_symbol() (kernel/module/main.c): vmlinux __ksymtab, then __ksymtab_gpl, then each module
@@ -170,6 +171,7 @@ export class ModelKernel {
   /** list_add_rcu() at the head. Exports are indexed when the module is formed (see indexExports). */
   addModule(m: LoadedModule): void {
     this.modules.unshift(m);
+    this.byName.set(m.name, m);
   }
 
   /** Make a forming module's exports findable (they are filtered by state anyway). */
@@ -184,6 +186,7 @@ export class ModelKernel {
   removeModule(m: LoadedModule): void {
     const i = this.modules.indexOf(m);
     if (i >= 0) this.modules.splice(i, 1);
+    if (this.byName.get(m.name) === m) this.byName.delete(m.name);
     for (const e of m.exports) {
       const list = this.exportOwners.get(e.name);
       if (!list) continue;

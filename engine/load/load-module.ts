@@ -645,7 +645,9 @@ function postRelocation(ctx: LoadContext, lay: ModuleLayoutResult, name: string)
   const block = ctx.symbolBlock;
   const value = (i: number): bigint => (block ? block.value(i) : symbols[i].value);
   // add_kallsyms()
-  const exported = new Set(facts.exports.map((e) => e.symbol));
+  // s_show() upper-cases a module symbol when is_exported() finds it, and 6.1's is_exported() looks
+  // only at mod->syms (EXPORT_SYMBOL), not gpl_syms: a GPL-only export stays lower case.
+  const exported = new Set(facts.exports.filter((e) => !e.gplOnly).map((e) => e.symbol));
   const ks = buildCoreKallsyms(elf, symbols, lay.coreSymbols, value, (i) => ctx.secs[i]?.flags ?? 0, ctx.index.pcpu, exported);
   const core = ctx.core;
   if (core) {

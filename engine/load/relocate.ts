@@ -236,6 +236,7 @@ function bytesHex(lo: number, hi: number, width: number): string {
 }
 
 export class RelocationBlock implements StepBlock {
+  readonly kind = 'relocations';
   readonly sec: Uint16Array;
   readonly ent: Uint32Array;
   readonly status: Uint8Array;

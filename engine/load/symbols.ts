@@ -179,6 +179,7 @@ function resolveSymbol(env: ResolveEnv, name: string, item: number, usingGplOnly
 const hex16 = (v: bigint): `0x${string}` => `0x${v.toString(16).padStart(16, '0')}`;
 
 export class SymbolBlock implements StepBlock {
+  readonly kind = 'symbols';
   readonly count: number;
   readonly status: SymStatus[];
   readonly provider: (string | null)[];

@@ -3,6 +3,7 @@
  * over [MODULES_VADDR + get_module_load_offset(), MODULES_END). mm/vmalloc.c takes the lowest free
  * address that fits (find_vmap_lowest_match) and every area carries one guard page after it
  * (no VM_NO_GUARD), so modules pack upward with one-page gaps.
+ * Offsets from the range start are plain numbers (the range is at most a few TiB), kept sorted.
  */
 import { PAGE_SIZE } from './address-space';
 
@@ -13,34 +14,54 @@ export interface VmArea {
   label: string;
 }
 
+interface Area {
+  off: number;
+  size: number;
+  label: string;
+}
+
 export class VmallocRange {
-  private areas: VmArea[] = [];
+  private areas: Area[] = [];
+  private readonly length: number;
 
   constructor(
     readonly start: bigint,
     readonly end: bigint,
-  ) {}
+  ) {
+    this.length = Number(end - start);
+  }
 
   /** Returns the base address, or null when nothing fits (the kernel's -ENOMEM). */
   alloc(size: number, label: string): bigint | null {
-    const need = BigInt(Math.ceil(size / PAGE_SIZE) * PAGE_SIZE + PAGE_SIZE);
-    let cursor = this.start;
-    for (const a of this.areas) {
-      if (a.start - cursor >= need) break;
-      if (a.start + a.size > cursor) cursor = a.start + a.size;
+    const need = Math.ceil(size / PAGE_SIZE) * PAGE_SIZE + PAGE_SIZE;
+    let cursor = 0;
+    let at = this.areas.length;
+    for (let i = 0; i < this.areas.length; i++) {
+      const a = this.areas[i];
+      if (a.off - cursor >= need) {
+        at = i;
+        break;
+      }
+      cursor = Math.max(cursor, a.off + a.size);
     }
-    if (cursor + need > this.end) return null;
-    const area = { start: cursor, size: need, label };
-    this.areas.push(area);
-    this.areas.sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : 0));
-    return cursor;
+    if (cursor + need > this.length) return null;
+    this.areas.splice(at, 0, { off: cursor, size: need, label });
+    return this.start + BigInt(cursor);
   }
 
   free(start: bigint): void {
-    this.areas = this.areas.filter((a) => a.start !== start);
+    const off = Number(start - this.start);
+    let lo = 0;
+    let hi = this.areas.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.areas[mid].off < off) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < this.areas.length && this.areas[lo].off === off) this.areas.splice(lo, 1);
   }
 
   list(): readonly VmArea[] {
-    return this.areas;
+    return this.areas.map((a) => ({ start: this.start + BigInt(a.off), size: BigInt(a.size), label: a.label }));
   }
 }

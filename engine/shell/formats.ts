@@ -104,11 +104,15 @@ export function holders(m: LoadedModule): string[] {
   return kernfsOrder(m.usedBy);
 }
 
-/** Sections with a file in /sys/module/<m>/sections: SHF_ALLOC and non-empty (add_sect_attrs). */
+/**
+ * Sections with a file in /sys/module/<m>/sections: SHF_ALLOC and non-empty (add_sect_attrs), init
+ * ones included (their addresses stay after init is freed), and .symtab/.strtab, which
+ * layout_symtab() marked SHF_ALLOC.
+ */
 export function sysfsSections(m: LoadedModule): { name: string; address: bigint }[] {
   const seen = new Set<string>();
   const out: { name: string; address: bigint }[] = [];
-  for (const s of m.sections) {
+  for (const s of m.allSections) {
     if (s.size === 0 || s.name === '' || seen.has(s.name)) continue;
     seen.add(s.name);
     out.push({ name: s.name, address: s.address });

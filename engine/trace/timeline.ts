@@ -7,6 +7,7 @@ import type { ItemDetail, OperationInfo, StepInfo } from './types';
 
 /** What a block step keeps to describe its items and undo its writes. */
 export interface StepBlock {
+  readonly kind: 'symbols' | 'relocations';
   readonly count: number;
   describe(item: number): ItemDetail;
   /** Writes of items overlapping [address, address+length), with their timeline positions. */
@@ -64,7 +65,7 @@ export class Timeline {
   add(info: Omit<StepInfo, 'pos' | 'span' | 'op'>, after: Snapshot, block: StepBlock | null = null): StepInfo {
     const op = this.ops.length - 1;
     const step: StepInfo = { ...info, pos: this.nextPos, span: block ? block.count : 1, op };
-    if (block) step.span = block.count;
+    if (block) step.block = block.kind;
     this.entries.push({ info: step, block: this.keepBlocks ? block : null, after });
     this.nextPos += step.span;
     return step;

@@ -11,6 +11,7 @@ import { stdoutSink, type Sink } from './out';
 import { relocsCommand } from './relocs';
 import { loadCommand, parseLoadArgs } from './load';
 import { loadAllCommand } from './load-all';
+import { parseShellArgs, shellCommand } from './shell';
 
 declare const __MODSCOPE_VERSION__: string;
 const VERSION = typeof __MODSCOPE_VERSION__ === 'string' ? __MODSCOPE_VERSION__ : 'dev';
@@ -34,6 +35,7 @@ export async function run(argv: readonly string[], io: Io = stdio): Promise<numb
   try {
     // Commands with valued options parse their own arguments.
     if (argv[0] === 'load' && !a.flags.has('--help')) return await loadCommand(parseLoadArgs(argv.slice(1)), io.outStream ?? io.out);
+    if (argv[0] === 'shell' && !a.flags.has('--help')) return await shellCommand(parseShellArgs(argv.slice(1)), io.outStream ?? io.out);
     if (a.flags.has('--version')) {
       io.out(`modscope ${VERSION}\n`);
       return 0;

@@ -9,8 +9,9 @@ import { SectionsView } from './views/SectionsView';
 import { SymbolsView } from './views/SymbolsView';
 import { RelocationsView } from './views/RelocationsView';
 import { ModinfoView } from './views/ModinfoView';
+import { LoadView } from './views/load/LoadView';
 
-export type TabId = 'overview' | 'filemap' | 'sections' | 'symbols' | 'relocations' | 'hex' | 'modinfo';
+export type TabId = 'overview' | 'filemap' | 'sections' | 'symbols' | 'relocations' | 'hex' | 'modinfo' | 'load';
 
 const TABS: { id: TabId; label: string }[] = [
   { id: 'overview', label: 'Overview' },
@@ -20,6 +21,7 @@ const TABS: { id: TabId; label: string }[] = [
   { id: 'relocations', label: 'Relocations' },
   { id: 'hex', label: 'Hex' },
   { id: 'modinfo', label: 'Modinfo' },
+  { id: 'load', label: 'Load' },
 ];
 
 /** An error as shown in the banner: the engine's typed error, plus the file it concerns. */
@@ -334,6 +336,8 @@ export function App() {
         )}
         {mod && tab === 'hex' && <HexView mod={mod} host={host} range={hexRange} onRange={setHexRange} />}
         {mod && tab === 'modinfo' && <ModinfoView mod={mod} />}
+        {/* Always mounted: the kernel session and cursor survive a visit to another tab. */}
+        {mod && <LoadView mod={mod} host={host} active={tab === 'load'} onError={setError} />}
       </main>
 
       {dragging && (

@@ -1,0 +1,102 @@
+/** What the kernel shows at the cursor: lsmod, the taint flags, and the ring buffer. */
+import { memo, useEffect, useRef } from 'react';
+import type { LogRow, SnapshotModule } from '../../../../engine/api-types';
+
+/** include/linux/panic.h: what each taint letter means (the ones module loading sets, and a few more). */
+const TAINT_MEANING: Record<string, string> = {
+  P: 'proprietary module loaded',
+  F: 'module force-loaded',
+  R: 'module force-unloaded',
+  C: 'staging driver loaded',
+  O: 'out-of-tree module loaded',
+  E: 'unsigned module loaded',
+  K: 'kernel live-patched',
+  X: 'auxiliary taint',
+  T: 'built with struct randomisation',
+  W: 'a warning was issued',
+  D: 'the kernel died (oops)',
+};
+
+export const ModulesPane = memo(function ModulesPane({ modules, taints }: { modules: SnapshotModule[]; taints: string }) {
+  return (
+    <section className="side-pane" data-testid="modules-pane" aria-label="Loaded modules">
+      <h3>
+        lsmod <span className="muted small">at this position</span>
+      </h3>
+      <table className="grid-table compact lsmod" data-testid="lsmod">
+        <thead>
+          <tr>
+            <th>Module</th>
+            <th className="num">Size</th>
+            <th>Used by</th>
+            <th>State</th>
+            <th>Taints</th>
+          </tr>
+        </thead>
+        <tbody>
+          {modules.map((m) => (
+            <tr key={m.name} data-module={m.name}>
+              <td>
+                <code>{m.name}</code>
+              </td>
+              <td className="num">{m.size.toLocaleString('en-US')}</td>
+              <td className="mono">
+                {m.refcount} {m.usedBy.join(',')}
+              </td>
+              <td>
+                <span className={`state st-${m.state.toLowerCase()}`}>{m.state}</span>
+              </td>
+              <td className="mono taint-letters">{m.taints}</td>
+            </tr>
+          ))}
+          {modules.length === 0 && (
+            <tr>
+              <td colSpan={5} className="muted">
+                no modules
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+      <div className="taints" data-testid="kernel-taints">
+        <span className="muted">Kernel taints:</span>{' '}
+        {taints ? (
+          [...taints].map((l) => (
+            <span key={l} className="taint" title={TAINT_MEANING[l] ?? l}>
+              {l}
+              <span className="muted small"> {TAINT_MEANING[l] ?? ''}</span>
+            </span>
+          ))
+        ) : (
+          <span className="ok-text">none (0)</span>
+        )}
+      </div>
+    </section>
+  );
+});
+
+/** printk levels (KERN_EMERG … KERN_DEBUG). */
+const LEVEL = ['emerg', 'alert', 'crit', 'err', 'warn', 'notice', 'info', 'debug'];
+
+export const LogPane = memo(function LogPane({ log, currentLog }: { log: LogRow[]; currentLog: number[] }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [log]);
+  return (
+    <section className="side-pane log-pane" aria-label="Kernel log">
+      <h3>
+        dmesg <span className="muted small">up to this position</span>
+      </h3>
+      <div ref={ref} className="log-scroll mono" data-testid="kernel-log">
+        {log.map((l) => (
+          <div key={l.seq} className={`log-line lvl-${l.level}${currentLog.includes(l.seq) ? ' now' : ''}`} title={`${LEVEL[l.level] ?? l.level} · printed at position ${l.pos}`}>
+            <span className="muted">{l.time}</span> {l.text}
+          </div>
+        ))}
+        {log.length === 0 && <div className="muted">(empty)</div>}
+      </div>
+    </section>
+  );
+});

@@ -1,0 +1,224 @@
+/**
+ * The Load view: boot the modelled Linux 6.1 kernel, insmod the open module, and walk the load
+ * step by step (or relocation by relocation) with every pane a function of the timeline position.
+ *
+ * Stays mounted while other tabs are shown (`active` false hides it), so the kernel session,
+ * cursor and shell transcript survive a look at the Sections or Hex view.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { EngineError, KernelSummary, ModuleOverview, OperationInfo, StepInfo } from '../../../../engine/api-types';
+import type { Host } from '../../host/host';
+import { LoadControls, type BootOptions } from './LoadControls';
+import { Scrubber } from './Scrubber';
+import { StepsList } from './StepsList';
+import { StepCaption } from './StepCaption';
+import { MemoryMap } from './MemoryMap';
+import { ItemPanel } from './ItemPanel';
+import { LogPane, ModulesPane } from './KernelPanes';
+import { ShellPane, type ShellEntry } from './ShellPane';
+import { stepIndexAt } from './loadFormat';
+import { useKernelTimeline } from './useKernelTimeline';
+import './load.css';
+
+const NONE: never[] = [];
+const PROFILE_URL = 'samples/kernel/debian-6.1.0-50-amd64.json.gz';
+
+function defaultArgs(mod: ModuleOverview | null): string {
+  return mod?.thisModule?.name === 'hello' ? 'count=3' : '';
+}
+
+/** Keys typed into these go to the element, not to the timeline. */
+function typingTarget(t: EventTarget | null): boolean {
+  if (!(t instanceof HTMLElement)) return false;
+  if (t.isContentEditable || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT') return true;
+  if (t.tagName === 'INPUT') return (t as HTMLInputElement).type !== 'range' && (t as HTMLInputElement).type !== 'checkbox';
+  return t.getAttribute('role') === 'tab';
+}
+
+export function LoadView({
+  mod,
+  host,
+  active,
+  onError,
+}: {
+  mod: ModuleOverview | null;
+  host: Host;
+  active: boolean;
+  /** Show an engine error in the app's banner (null clears it). */
+  onError: (e: EngineError | null) => void;
+}) {
+  const [kernel, setKernel] = useState<KernelSummary | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [args, setArgs] = useState(defaultArgs(mod));
+  const [syscall, setSyscall] = useState<'finit_module' | 'init_module'>('finit_module');
+  const [rmName, setRmName] = useState(mod?.thisModule?.name ?? '');
+  const [transcript, setTranscript] = useState<ShellEntry[]>([]);
+  const profile = useRef<Uint8Array | null>(null);
+  const rootRef = useRef<HTMLDivElement>(null);
+  const errRef = useRef(onError);
+  errRef.current = onError;
+  const reportError = useCallback((e: EngineError) => errRef.current(e), []);
+  const { timeline, pos, view, seek, refresh, reset } = useKernelTimeline(host, reportError);
+
+  // A newly opened module brings its own defaults (the kernel and its timeline stay).
+  const modId = mod?.id;
+  useEffect(() => {
+    setArgs(defaultArgs(mod));
+    setRmName(mod?.thisModule?.name ?? '');
+  }, [modId]);
+
+  const stepIndex = stepIndexAt(timeline.steps, pos);
+  const step = timeline.steps[stepIndex];
+
+  const stepBy = useCallback(
+    (delta: number) => {
+      const steps = timeline.steps;
+      const i = stepIndexAt(steps, pos);
+      if (i < 0) return;
+      if (delta < 0) {
+        // Inside a block, "previous step" first goes back to the block's start.
+        if (pos > steps[i].pos) seek(steps[i].pos);
+        else if (i > 0) seek(steps[i - 1].pos);
+      } else if (i + 1 < steps.length) seek(steps[i + 1].pos);
+    },
+    [timeline.steps, pos, seek],
+  );
+
+  useEffect(() => {
+    if (!active) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.altKey || e.ctrlKey || e.metaKey || typingTarget(e.target) || timeline.length === 0) return;
+      const k = e.key;
+      if (k === 'ArrowRight') seek(pos + 1);
+      else if (k === 'ArrowLeft') seek(pos - 1);
+      else if (k === 'ArrowDown' || k === 'PageDown') stepBy(1);
+      else if (k === 'ArrowUp' || k === 'PageUp') stepBy(-1);
+      else if (k === 'Home') seek(0);
+      else if (k === 'End') seek(timeline.length - 1);
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [active, pos, seek, stepBy, timeline.length]);
+
+  const afterOp = useCallback(
+    async (op: OperationInfo | undefined, where: 'start' | 'end') => {
+      const t = await refresh();
+      if (!t || t.length === 0) return;
+      if (!op) seek(t.length - 1);
+      else seek(where === 'start' ? op.startPos : Math.max(op.startPos, op.endPos - 1));
+      rootRef.current?.focus({ preventScroll: true });
+    },
+    [refresh, seek],
+  );
+
+  const boot = useCallback(
+    async (o: BootOptions) => {
+      setBusy(true);
+      try {
+        if (!profile.current) {
+          const res = await fetch(PROFILE_URL);
+          if (!res.ok) throw new Error(`HTTP ${res.status} fetching ${PROFILE_URL}`);
+          profile.current = new Uint8Array(await res.arrayBuffer());
+        }
+        // The engine keeps the parsed profile: send the bytes only until a boot has worked.
+        const r = await host.call('kernel.boot', { profile: kernel ? undefined : profile.current, paging: o.paging, kaslrSeed: o.kaslrSeed });
+        if (!r.ok) return errRef.current(r.error);
+        errRef.current(null);
+        setKernel(r.value);
+        reset();
+        setTranscript((t) => [...t, { line: `booted ${r.value.release}, ${r.value.paging}-level paging, ${r.value.kaslr ? `KASLR seed ${r.value.seed}` : 'nokaslr'}`, output: '', exit: null, note: true }]);
+        await refresh();
+      } catch (e) {
+        errRef.current({ code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) });
+      } finally {
+        setBusy(false);
+      }
+    },
+    [host, kernel, refresh, reset],
+  );
+
+  const record = (line: string, op: OperationInfo) =>
+    setTranscript((t) => [...t, { line, output: op.output.join('\n'), exit: op.result === 0 ? 0 : 1 }]);
+
+  const insmod = useCallback(async () => {
+    if (!mod) return;
+    setBusy(true);
+    const r = await host.call('kernel.load', { id: mod.id, args, syscall });
+    setBusy(false);
+    if (!r.ok) return errRef.current(r.error);
+    errRef.current(null);
+    record(r.value.command, r.value);
+    await afterOp(r.value, 'start');
+  }, [host, mod, args, syscall, afterOp]);
+
+  const rmmod = useCallback(async () => {
+    setBusy(true);
+    const r = await host.call('kernel.unload', { name: rmName.trim() });
+    setBusy(false);
+    if (!r.ok) return errRef.current(r.error);
+    errRef.current(null);
+    record(r.value.command, r.value);
+    await afterOp(r.value, 'start');
+  }, [host, rmName, afterOp]);
+
+  const shell = useCallback(
+    async (line: string) => {
+      setBusy(true);
+      const r = await host.call('kernel.shell', { line });
+      setBusy(false);
+      if (!r.ok) {
+        setTranscript((t) => [...t, { line, output: '', exit: null, error: `${r.error.code}: ${r.error.message}` }]);
+        return errRef.current(r.error);
+      }
+      errRef.current(null);
+      setTranscript((t) => [...t, { line, output: r.value.output, exit: r.value.exit }]);
+      const ops = r.value.ops;
+      if (ops.length) await afterOp(ops[ops.length - 1], 'end');
+      else await refresh();
+    },
+    [host, afterOp, refresh],
+  );
+
+  const pickStep = useCallback((s: StepInfo) => seek(s.pos), [seek]);
+  const runShell = useCallback((l: string) => void shell(l), [shell]);
+
+  const fresh = view && step && view.step.pos === step.pos && view.step.op === step.op ? view : null;
+  const item = fresh?.item ?? null;
+  // Place the file's sections in the temporary copy only when this operation loads the open file.
+  const fileMod = mod && view && view.operation.command.split(/\s+/).some((w) => w.endsWith(mod.fileName)) ? mod : null;
+
+  return (
+    <div ref={rootRef} className="load-view" hidden={!active} tabIndex={-1} data-testid="load-view">
+      <LoadControls
+        kernel={kernel}
+        busy={busy}
+        moduleName={mod?.fileName ?? '(no module open)'}
+        args={args}
+        onArgs={setArgs}
+        syscall={syscall}
+        onSyscall={setSyscall}
+        rmName={rmName}
+        onRmName={setRmName}
+        onBoot={(o) => void boot(o)}
+        onInsmod={() => void insmod()}
+        onRmmod={() => void rmmod()}
+      />
+      <Scrubber steps={timeline.steps} length={timeline.length} pos={pos} stepIndex={stepIndex} onSeek={seek} onStep={stepBy} />
+      <div className="load-body">
+        <StepsList steps={timeline.steps} ops={timeline.ops} current={stepIndex} onPick={pickStep} />
+        <div className="load-center" data-testid="load-center">
+          <StepCaption step={step} pos={pos} view={view} />
+          {item && fresh && <ItemPanel item={item} pos={fresh.pos} host={host} onError={reportError} />}
+          {kernel ? <MemoryMap kernel={kernel} view={view} mod={fileMod} /> : <div className="card empty small">Boot to see the address space.</div>}
+        </div>
+        <div className="load-side">
+          <ModulesPane modules={view?.modules ?? NONE} taints={view?.taints ?? ''} />
+          <LogPane log={view?.log ?? NONE} currentLog={step?.log ?? NONE} />
+          <ShellPane transcript={transcript} busy={busy} disabled={!kernel} onRun={runShell} />
+        </div>
+      </div>
+    </div>
+  );
+}

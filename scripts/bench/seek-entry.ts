@@ -1,0 +1,6 @@
+// Entry bundled by scripts/bench/load.mjs: the modelled kernel, its load path and the timeline queries.
+export { ModelKernel } from '../../engine/kernel/model';
+export { parseProfile } from '../../engine/kernel/profile';
+export { loadModule } from '../../engine/load/load-module';
+export { modprobePlan } from '../../engine/load/modprobe';
+export { seek, memoryAt } from '../../engine/kernel-session';
