@@ -1,0 +1,89 @@
+/**
+ * The contract between the x86-64 interpreter (engine/cpu), the decoder the host supplies
+ * (iced-x86 in Node/Electron main/the browser worker: the engine itself imports no decoder), and the
+ * models of kernel functions a module calls. Plain data; 64-bit values are bigint.
+ */
+
+/** Register names as iced-x86 formats them, lower case: rax eax ax al ah r8 r8d r8w r8b … rip. */
+export type RegName = string;
+
+export type Operand =
+  | { kind: 'reg'; reg: RegName; size: 1 | 2 | 4 | 8 | 16 }
+  | { kind: 'imm'; value: bigint; size: 1 | 2 | 4 | 8 }
+  /** Effective address = base + index*scale + disp (rip-relative: base 'rip', disp already the final address when ripRelative). */
+  | { kind: 'mem'; size: number; base: RegName | null; index: RegName | null; scale: 1 | 2 | 4 | 8; disp: bigint; segment: 'gs' | 'fs' | null; ripRelative: boolean }
+  /** Near branch target (call/jmp/jcc/loop), absolute. */
+  | { kind: 'branch'; target: bigint };
+
+export interface Instruction {
+  ip: bigint;
+  length: number;
+  /** iced-x86 Mnemonic name, lower case: "mov", "movzx", "call", "je", "rep stosb" is mnemonic "stosb" with rep. */
+  mnemonic: string;
+  operands: Operand[];
+  rep: boolean;
+  repne: boolean;
+  lock: boolean;
+  /** GNU-assembler (AT&T) text as objdump prints it, e.g. "mov    %rdi,%rbx". */
+  text: string;
+  /** Flow: 'next' | 'call' | 'ret' | 'jmp' | 'jcc' | 'indirect-call' | 'indirect-jmp' | 'interrupt' | 'exception'. */
+  flow: string;
+}
+
+export interface Decoder {
+  /** Decode one instruction at ip from bytes (which start at ip). null when the bytes are not a valid instruction. */
+  decode(bytes: Uint8Array, ip: bigint): Instruction | null;
+}
+
+/** Memory the CPU reads and writes: the modelled address space with permissions. */
+export interface CpuMemory {
+  /** Throws CpuFault when unmapped (or, for write, read-only / for fetch, not executable). */
+  read(address: bigint, length: number, why: 'read' | 'fetch'): Uint8Array;
+  write(address: bigint, bytes: Uint8Array): void;
+}
+
+export class CpuFault extends Error {
+  constructor(
+    readonly kind: 'not-present' | 'read-only' | 'not-executable' | 'general-protection' | 'invalid-opcode' | 'divide-error' | 'stack-overflow',
+    readonly address: bigint,
+    readonly write: boolean,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CpuFault';
+  }
+}
+
+/** The architectural state the interpreter keeps (64-bit general registers, rip, rflags). */
+export interface CpuState {
+  /** rax rcx rdx rbx rsp rbp rsi rdi r8 … r15, in that (encoding) order. */
+  gpr: BigUint64Array;
+  rip: bigint;
+  /** Only CF PF AF ZF SF DF OF are modelled. */
+  rflags: bigint;
+  /** gs base: the per-CPU offset of CPU 0 (this_cpu accesses use %gs:). */
+  gsBase: bigint;
+}
+
+/**
+ * A model of a kernel function, called when execution reaches a vmlinux address.
+ * Arguments come from rdi, rsi, rdx, rcx, r8, r9 then the stack (System V); the returned value goes to rax.
+ */
+export interface KernelCallContext {
+  state: CpuState;
+  mem: CpuMemory;
+  /** n-th integer argument (0-based), stack arguments included. */
+  arg(n: number): bigint;
+  /** Read a NUL-terminated string (kernel strings: bytes, shown as latin1/UTF-8). */
+  cstring(address: bigint, max?: number): string;
+  /** The kernel's log (printk lands here): level 0..7, or 'c' for KERN_CONT; text without prefix. */
+  printk(level: number | 'cont' | 'default', text: string): void;
+  kmalloc(size: number, zero: boolean, why: string): bigint;
+  kfree(address: bigint): void;
+  /** Symbolise an address (kernel export or module symbol) for %pS and oops lines. */
+  symbolize(address: bigint): string | null;
+  /** Record something the model did ("registered char device 240 'hello'"). */
+  note(text: string): void;
+}
+
+export type KernelFunction = (ctx: KernelCallContext) => bigint | 'not-modelled';
