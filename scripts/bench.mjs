@@ -9,7 +9,8 @@
 //       it prints far more than readelf -r (every section, symbol and relocation as JSON).
 // Peak RSS and CPU time (user+sys) of every process run via /usr/bin/time when available.
 //
-//   node scripts/bench.mjs [--module REL/PATH.ko] [--runs N] [--engine-runs N] [--json FILE]
+//   node scripts/bench.mjs [--module REL/PATH.ko] [--runs N] [--engine-runs N] [--json FILE] [--no-load]
+// then runs scripts/bench/load.mjs (the modelled load path) unless --no-load.
 // Fetches the corpus first if it is absent (scripts/fetch-corpus.sh).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -215,4 +216,6 @@ if (jsonOut) {
   );
 }
 rmSync(tmp, { recursive: true, force: true });
-process.exit(a.error || re.error || js.error || !sameOutput ? 1 : 0);
+// (d)–(f): the modelled load path (amdgpu with its dependencies, the whole corpus, seeking).
+const loadBench = args.includes('--no-load') ? { status: 0 } : spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'load.mjs'), '--runs', String(RUNS)], { stdio: 'inherit' });
+process.exit(a.error || re.error || js.error || !sameOutput || loadBench.status !== 0 ? 1 : 0);

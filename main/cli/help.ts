@@ -7,6 +7,16 @@ Usage:
                                                    written as it is produced (streamed)
   modscope relocs <module.ko>                      the relocations, exactly as readelf -r -W
                                                    prints them
+  modscope load <module.ko> [name=value …]        load it into the modelled Debian 6.1 kernel and
+        [--init|--finit] [--kaslr SEED] [--paging 5]  print every step of load_module() and the
+        [--with dep.ko …] [--modprobe MODULES_DIR]    kernel log; --modprobe loads what it needs first
+        [--json] [--dump DIR]                        --json: the whole trace; --dump: DIR/layout.json and
+                                                   DIR/sections/<index>.bin (final bytes of each section)
+  modscope load-all <modules dir> [--json]         every module under the directory, in dependency order,
+                                                   into one kernel; counts and every failure
+  modscope shell <lesson.sh> [--kaslr SEED]        run shell lines (insmod, rmmod, modprobe, lsmod, modinfo,
+        [--modules DIR]                            dmesg, cat/echo on /proc and /sys) and print what a root
+                                                   terminal shows; module paths relative to the script
   modscope --help | --version
 
 "info" prints what readelf -h and modinfo would show: the file (compression, signature),
@@ -19,6 +29,10 @@ type, the symbol's value and name, and the addend (RELA sections only).
 
 Compressed modules (.ko.xz, .ko.zst, .ko.gz) are opened transparently.
 
-Exit codes: 0 ok · 1 usage error · 2 the file could not be read or parsed; errors print as
+The modelled kernel is Debian 12's 6.1.0-50-amd64 (samples/kernel/…json.gz: its exports, CRCs,
+config and vermagic), booted nokaslr unless --kaslr SEED picks a reproducible random layout.
+"load" exits 1 when the kernel refuses the module (the log says why, as the real kernel does).
+
+Exit codes: 0 ok · 1 usage error (load: the load failed) · 2 the file could not be read or parsed; errors print as
   modscope: error CODE at offset 0x…: message
 `;
