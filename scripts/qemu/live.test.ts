@@ -1,0 +1,41 @@
+/**
+ * The recorded transcripts are still the truth: boot the real Debian 6.1.0-50 kernel under QEMU
+ * (where qemu-system-x86_64 and busybox are installed), run two lessons again, and compare every
+ * command's output, exit code and kernel messages with the committed recording that the shell
+ * replay test (engine/shell/scenarios.test.ts) holds the model to.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../../engine/test-support/kernel';
+
+interface Step {
+  cmd: string;
+  output: string;
+  rc: number;
+  kmsg?: { level: number; text: string }[];
+}
+
+const qemu = spawnSync('qemu-system-x86_64', ['--version']).status === 0 && existsSync('/bin/busybox');
+const DIR = join(ROOT, 'scripts', 'qemu', 'scenarios');
+
+/** Outputs that change from run to run: ls -l dates, timestamps. */
+const stable = (s: Step): { cmd: string; output: string; rc: number; kmsg: string[] } => ({
+  cmd: s.cmd,
+  output: s.cmd.startsWith('ls -l') || s.cmd.startsWith('dmesg') ? '' : s.output,
+  rc: s.rc,
+  kmsg: (s.kmsg ?? []).map((m) => `<${m.level}>${m.text}`),
+});
+
+describe.skipIf(!qemu)('the real kernel under QEMU agrees with the recordings', () => {
+  for (const name of ['hello', 'provider-consumer']) {
+    it(`${name}.sh`, () => {
+      const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'qemu', 'run-scenario.mjs'), join(DIR, `${name}.sh`), '--timeout', '120'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+      expect(r.status, r.stderr).toBe(0);
+      const live = (JSON.parse(r.stdout) as { steps: Step[] }).steps.map(stable);
+      const recorded = (JSON.parse(readFileSync(join(DIR, `${name}.qemu.json`), 'utf8')) as { steps: Step[] }).steps.map(stable);
+      expect(live).toEqual(recorded);
+    }, 180_000);
+  }
+});
