@@ -245,6 +245,8 @@ export interface MemoryView {
   pos: number;
   /** null = not mapped at that moment. */
   bytes: (number | null)[];
+  /** Provenance: who last wrote each part of the window, up to this position (offsets into bytes). */
+  writers: { from: number; to: number; pos: number; what: string }[];
 }
 
 export interface ShellAnswer {

@@ -103,5 +103,7 @@ export function memoryAt(k: ModelKernel, address: bigint, length: number, pos: n
   // The step at pos is shown with its effects applied: look just after it.
   const writes = k.timeline.foreignWrites(address, length);
   const bytes = k.memory.windowAt(address, length, pos + 1, writes);
-  return { address: hex64(address), pos, bytes };
+  const relocs = writes.map((w) => ({ pos: w.pos, address: w.address, length: w.before.length, what: `relocation (position ${w.pos})` }));
+  const writers = k.memory.writersAt(address, length, pos + 1, relocs);
+  return { address: hex64(address), pos, bytes, writers };
 }

@@ -236,3 +236,16 @@ describe('rmmod', () => {
     expect(again.module?.core?.base).toBe(core?.base);
   });
 });
+
+describe('memory provenance', () => {
+  it('names the step that last wrote each byte: the copy of .init.text, then a relocation', () => {
+    const { k, r } = load();
+    const mod = r.module;
+    const init = mod?.allSections.find((s) => s.name === '.init.text');
+    const end = k.timeline.length - 1;
+    const v = memoryAt(k, init?.address ?? 0n, 32, end);
+    expect(v.writers.some((w) => w.what === 'copy of .init.text')).toBe(true);
+    expect(v.writers.some((w) => w.what.startsWith('relocation'))).toBe(true);
+    for (const w of v.writers) expect(w.pos).toBeLessThanOrEqual(end);
+  });
+});

@@ -129,6 +129,37 @@ export class Memory {
   }
 
   /**
+   * The last write before `pos` to each part of [address, address+length): bulk writes recorded
+   * here plus foreign ones (relocations), as ranges relative to address.
+   */
+  writersAt(address: bigint, length: number, pos: number, extra: { pos: number; address: bigint; length: number; what: string }[] = []): { from: number; to: number; pos: number; what: string }[] {
+    const last: ({ pos: number; what: string } | null)[] = new Array<{ pos: number; what: string } | null>(length).fill(null);
+    const end = address + BigInt(length);
+    const all: { pos: number; start: bigint; length: number; what: string }[] = [];
+    for (const w of this.writes) {
+      if (w.pos >= pos) continue;
+      const s = w.alloc.base + BigInt(w.offset);
+      if (s < end && s + BigInt(w.length) > address) all.push({ pos: w.pos, start: s, length: w.length, what: w.what });
+    }
+    for (const f of extra) if (f.pos < pos) all.push({ pos: f.pos, start: f.address, length: f.length, what: f.what });
+    all.sort((a, b) => a.pos - b.pos);
+    for (const w of all) {
+      const from = Math.max(0, Number(w.start - address));
+      const to = Math.min(length, Number(w.start + BigInt(w.length) - address));
+      for (let i = from; i < to; i++) last[i] = { pos: w.pos, what: w.what };
+    }
+    const out: { from: number; to: number; pos: number; what: string }[] = [];
+    for (let i = 0; i < length; i++) {
+      const l = last[i];
+      if (!l) continue;
+      const prev = out[out.length - 1];
+      if (prev && prev.to === i && prev.pos === l.pos && prev.what === l.what) prev.to = i + 1;
+      else out.push({ from: i, to: i + 1, pos: l.pos, what: l.what });
+    }
+    return out;
+  }
+
+  /**
    * Bytes of [address, address+length) as they were just before timeline position `pos` took effect
    * (pos = the step being looked at; its own writes are not yet applied). Unmapped bytes are null.
    */
