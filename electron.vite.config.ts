@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 import { samplesPlugin, paths } from './renderer/vite.samples.mjs';
+import { icedX86Plugin } from './renderer/vite.iced.mjs';
 
 const root = import.meta.dirname;
 
@@ -30,8 +31,10 @@ export default defineConfig({
     root: resolve(root, 'renderer'),
     base: './',
     // samplesPlugin copies samples/ into out/renderer/samples (served at app://modscope/samples/…).
-    plugins: [react(), samplesPlugin(paths.samples)],
-    worker: { format: 'es' },
+    plugins: [react(), samplesPlugin(paths.samples), icedX86Plugin()],
+    // iced-x86 (CommonJS + fs) becomes an inline-wasm ES module for the engine worker.
+    worker: { format: 'es', plugins: () => [icedX86Plugin()] },
+    optimizeDeps: { exclude: ['iced-x86'] },
     build: {
       outDir: resolve(root, 'out/renderer'),
       emptyOutDir: true,

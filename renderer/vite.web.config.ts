@@ -7,12 +7,15 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { cspInlineScripts, devResolve, paths, samplesPlugin } from './vite.samples.mjs';
+import { icedX86Plugin } from './vite.iced.mjs';
 
 export default defineConfig({
   root: paths.root,
   base: './',
-  plugins: [react(), samplesPlugin(paths.samples), cspInlineScripts()],
-  worker: { format: 'es' },
+  plugins: [react(), samplesPlugin(paths.samples), cspInlineScripts(), icedX86Plugin()],
+  // iced-x86 (CommonJS + fs) becomes an inline-wasm ES module for the engine worker.
+  worker: { format: 'es', plugins: () => [icedX86Plugin()] },
+  optimizeDeps: { exclude: ['iced-x86'] },
   // DEV ONLY: MODSCOPE_FAKE_ENGINE=1 swaps in a canned engine (renderer/dev/fake-engine.ts).
   resolve: devResolve(),
   server: { fs: { allow: [paths.projectRoot] } },

@@ -14,7 +14,8 @@ import { StepsList } from './StepsList';
 import { StepCaption } from './StepCaption';
 import { MemoryMap } from './MemoryMap';
 import { ItemPanel } from './ItemPanel';
-import { LogPane, ModulesPane } from './KernelPanes';
+import { ModulesPane } from './KernelPanes';
+import { LogTabs } from '../ringbuffer/LogTabs';
 import { ShellPane, type ShellEntry } from './ShellPane';
 import { stepIndexAt } from './loadFormat';
 import { useKernelTimeline } from './useKernelTimeline';
@@ -215,7 +216,7 @@ export function LoadView({
         </div>
         <div className="load-side">
           <ModulesPane modules={view?.modules ?? NONE} taints={view?.taints ?? ''} />
-          <LogPane log={view?.log ?? NONE} currentLog={step?.log ?? NONE} />
+          <LogTabs log={view?.log ?? NONE} currentLog={step?.log ?? NONE} />
           <ShellPane transcript={transcript} busy={busy} disabled={!kernel} onRun={runShell} />
         </div>
       </div>

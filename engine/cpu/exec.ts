@@ -1,0 +1,719 @@
+/**
+ * Instruction semantics. A decoded Instruction is compiled once (per address, cached by the
+ * interpreter) into an Op: operands resolved to register references / address descriptors and a
+ * handler function chosen by mnemonic. Executing is then `cpu.rip = op.next; op.fn(cpu, op)`.
+ * Handlers that branch overwrite rip; faults are CpuFault exceptions; int3 and unsupported
+ * instructions set cpu.stop.
+ */
+import { Cpu, RAX, RCX, RDI, RDX, RSI, RSP, RBP, regRef, type RegRef } from './cpu';
+import * as F from './flags';
+import { CpuFault, type Instruction, type Operand } from './types';
+
+const M64 = 0xffffffffffffffffn;
+const M32 = 0xffffffffn;
+
+export const OP_REG = 0;
+export const OP_IMM = 1;
+export const OP_MEM = 2;
+export const OP_BRANCH = 3;
+
+/** A compiled operand (one shape for all kinds, so handlers stay monomorphic). */
+export class COperand {
+  kind = OP_REG;
+  size = 8;
+  reg: RegRef = RAX_REF;
+  /** imm: value (sign-extended to 64 bits, unsigned); mem: displacement (absolute for rip-relative); branch: target. */
+  value = 0n;
+  base = -1;
+  index = -1;
+  scale = 1n;
+  /** 0 none, 1 gs, 2 fs. */
+  seg = 0;
+  /** 32-bit address size (base/index are e-registers). */
+  a32 = false;
+}
+
+export type Handler = (c: Cpu, op: Op) => void;
+
+export interface Op {
+  ins: Instruction;
+  /** Address of the next instruction. */
+  next: bigint;
+  o: COperand[];
+  fn: Handler;
+  /** Condition code for jcc / setcc / cmovcc / loopcc. */
+  cc: number;
+  rep: boolean;
+  repne: boolean;
+  /** Why it cannot run (set when fn is the unsupported handler). */
+  why: string;
+  /** The op at `next` once seen, and the last other successor (branch target) with its address. */
+  fall: Op | undefined;
+  other: Op | undefined;
+  otherIp: bigint;
+}
+
+const RAX_REF = regRef('rax') as RegRef;
+const ACC: RegRef[] = [];
+const DXR: RegRef[] = [];
+for (const [size, a, d] of [[1, 'al', 'dl'], [2, 'ax', 'dx'], [4, 'eax', 'edx'], [8, 'rax', 'rdx']] as const) {
+  ACC[size] = regRef(a) as RegRef;
+  DXR[size] = regRef(d) as RegRef;
+}
+const AH_REF = regRef('ah') as RegRef;
+
+// ---- operand access ------------------------------------------------------------------------
+
+/** Effective address without the segment base (lea). */
+function eaRaw(c: Cpu, o: COperand): bigint {
+  let a = o.value;
+  if (o.base >= 0) a += c.gpr[o.base];
+  if (o.index >= 0) a += c.gpr[o.index] * o.scale;
+  return o.a32 ? a & M32 : a & M64;
+}
+
+export function ea(c: Cpu, o: COperand): bigint {
+  const a = eaRaw(c, o);
+  return o.seg === 1 ? (a + c.gsBase) & M64 : a;
+}
+
+/** Operand value (imm: the sign-extended 64-bit value; mask it to the operation size). */
+function get(c: Cpu, o: COperand): bigint {
+  switch (o.kind) {
+    case OP_REG:
+      return c.getReg(o.reg);
+    case OP_IMM:
+    case OP_BRANCH:
+      return o.value;
+    default:
+      return c.readMem(ea(c, o), o.size);
+  }
+}
+
+function set(c: Cpu, o: COperand, v: bigint): void {
+  if (o.kind === OP_REG) c.setReg(o.reg, v);
+  else if (o.kind === OP_MEM) c.writeMem(ea(c, o), v, o.size);
+  else throw new Error('write to an immediate operand');
+}
+
+/** Read-modify-write destination: the address is computed once. */
+let rmwAddr = 0n;
+function getD(c: Cpu, o: COperand): bigint {
+  if (o.kind === OP_MEM) {
+    rmwAddr = ea(c, o);
+    return c.readMem(rmwAddr, o.size);
+  }
+  return c.getReg(o.reg);
+}
+function setD(c: Cpu, o: COperand, v: bigint): void {
+  if (o.kind === OP_MEM) c.writeMem(rmwAddr, v, o.size);
+  else c.setReg(o.reg, v);
+}
+
+// ---- handlers --------------------------------------------------------------------------------
+
+const H = new Map<string, Handler>();
+
+function unsupported(c: Cpu, op: Op): void {
+  c.rip = op.ins.ip;
+  c.stop = { kind: 'unsupported', mnemonic: op.ins.mnemonic, text: op.ins.text, rip: op.ins.ip, why: op.why };
+}
+
+const nop: Handler = () => {};
+for (const m of ['nop', 'endbr64', 'endbr32', 'pause', 'lfence', 'mfence', 'sfence', 'prefetch', 'prefetchw', 'prefetchwt1', 'prefetchnta', 'prefetcht0', 'prefetcht1', 'prefetcht2', 'clflush', 'clflushopt', 'clwb', 'cli', 'sti', 'clac', 'stac']) H.set(m, nop);
+
+// data movement
+H.set('mov', (c, op) => set(c, op.o[0], get(c, op.o[1])));
+H.set('movnti', (c, op) => set(c, op.o[0], get(c, op.o[1])));
+H.set('movzx', (c, op) => set(c, op.o[0], get(c, op.o[1])));
+const movsx: Handler = (c, op) => {
+  const s = op.o[1];
+  set(c, op.o[0], BigInt.asUintN(64, BigInt.asIntN(s.size * 8, get(c, s))));
+};
+H.set('movsx', movsx);
+H.set('movsxd', movsx);
+H.set('lea', (c, op) => set(c, op.o[0], eaRaw(c, op.o[1])));
+H.set('push', (c, op) => {
+  const s = op.o[0];
+  const size = s.kind === OP_IMM ? 8 : s.size;
+  c.push(get(c, s), size);
+});
+H.set('pop', (c, op) => {
+  const d = op.o[0];
+  set(c, d, c.pop(d.size));
+});
+H.set('pushfq', (c) => c.push(BigInt(c.flags | 0x2), 8));
+H.set('pushf', (c) => c.push(BigInt(c.flags | 0x2), 2));
+H.set('popfq', (c) => {
+  c.flags = Number(c.pop(8) & BigInt(F.MODELLED));
+});
+H.set('popf', (c) => {
+  c.flags = Number(c.pop(2) & BigInt(F.MODELLED));
+});
+H.set('lahf', (c) => c.setReg(AH_REF, BigInt((c.flags & 0xd5) | 0x2)));
+H.set('sahf', (c) => {
+  c.flags = (c.flags & ~0xd5) | Number(c.getReg(AH_REF) & 0xd5n);
+});
+H.set('leave', (c) => {
+  c.gpr[RSP] = c.gpr[RBP];
+  c.gpr[RBP] = c.pop(8);
+});
+H.set('xchg', (c, op) => {
+  const [a, b] = op.o;
+  const va = getD(c, a);
+  const vb = get(c, b);
+  setD(c, a, vb);
+  set(c, b, va);
+});
+H.set('cmpxchg', (c, op) => {
+  const [d, s] = op.o;
+  const acc = ACC[d.size];
+  const cur = getD(c, d);
+  const a = c.getReg(acc);
+  F.sub(c, a, cur, 0n, d.size);
+  if (a === cur) setD(c, d, get(c, s));
+  else c.setReg(acc, cur);
+});
+H.set('xadd', (c, op) => {
+  const [d, s] = op.o;
+  const a = getD(c, d);
+  const b = get(c, s);
+  const r = F.add(c, a, b, 0n, d.size);
+  set(c, s, a);
+  setD(c, d, r);
+});
+H.set('bswap', (c, op) => {
+  const d = op.o[0];
+  let v = get(c, d);
+  let r = 0n;
+  for (let i = 0; i < d.size; i++) {
+    r = (r << 8n) | (v & 0xffn);
+    v >>= 8n;
+  }
+  set(c, d, r);
+});
+H.set('cbw', (c) => c.setReg(ACC[2], BigInt.asUintN(16, BigInt.asIntN(8, c.getReg(ACC[1])))));
+H.set('cwde', (c) => c.setReg(ACC[4], BigInt.asUintN(32, BigInt.asIntN(16, c.getReg(ACC[2])))));
+H.set('cdqe', (c) => c.setReg(ACC[8], BigInt.asUintN(64, BigInt.asIntN(32, c.getReg(ACC[4])))));
+H.set('cwd', (c) => c.setReg(DXR[2], c.getReg(ACC[2]) & 0x8000n ? 0xffffn : 0n));
+H.set('cdq', (c) => c.setReg(DXR[4], c.getReg(ACC[4]) & 0x80000000n ? M32 : 0n));
+H.set('cqo', (c) => c.setReg(DXR[8], c.getReg(ACC[8]) & 0x8000000000000000n ? M64 : 0n));
+
+// arithmetic and logic
+function alu(kind: 'add' | 'adc' | 'sub' | 'sbb' | 'cmp' | 'and' | 'or' | 'xor' | 'test'): Handler {
+  const write = kind !== 'cmp' && kind !== 'test';
+  return (c, op) => {
+    const d = op.o[0];
+    const size = d.size;
+    const a = write ? getD(c, d) : get(c, d);
+    const b = get(c, op.o[1]) & F.MASK[size];
+    let r: bigint;
+    switch (kind) {
+      case 'add':
+        r = F.add(c, a, b, 0n, size);
+        break;
+      case 'adc':
+        r = F.add(c, a, b, BigInt(c.flags & F.CF), size);
+        break;
+      case 'sub':
+      case 'cmp':
+        r = F.sub(c, a, b, 0n, size);
+        break;
+      case 'sbb':
+        r = F.sub(c, a, b, BigInt(c.flags & F.CF), size);
+        break;
+      case 'and':
+      case 'test':
+        r = F.logic(c, a & b, size);
+        break;
+      case 'or':
+        r = F.logic(c, a | b, size);
+        break;
+      default:
+        r = F.logic(c, a ^ b, size);
+    }
+    if (write) setD(c, d, r);
+  };
+}
+for (const k of ['add', 'adc', 'sub', 'sbb', 'cmp', 'and', 'or', 'xor', 'test'] as const) H.set(k, alu(k));
+H.set('inc', (c, op) => setD(c, op.o[0], F.inc(c, getD(c, op.o[0]), op.o[0].size)));
+H.set('dec', (c, op) => setD(c, op.o[0], F.dec(c, getD(c, op.o[0]), op.o[0].size)));
+H.set('neg', (c, op) => setD(c, op.o[0], F.neg(c, getD(c, op.o[0]), op.o[0].size)));
+H.set('not', (c, op) => setD(c, op.o[0], ~getD(c, op.o[0]) & F.MASK[op.o[0].size]));
+
+function shift(fn: (s: F.FlagSink, a: bigint, c: bigint, size: number) => bigint): Handler {
+  return (c, op) => {
+    const d = op.o[0];
+    const count = op.o.length > 1 ? F.shiftCount(get(c, op.o[1]) & 0xffn, d.size) : 1n;
+    const a = getD(c, d);
+    if (count === 0n) {
+      if (d.size === 4) setD(c, d, a); // a 32-bit destination is still written: upper half cleared
+      return;
+    }
+    setD(c, d, fn(c, a, count, d.size));
+  };
+}
+H.set('shl', shift(F.shl));
+H.set('sal', shift(F.shl));
+H.set('shr', shift(F.shr));
+H.set('sar', shift(F.sar));
+H.set('rol', shift(F.rol));
+H.set('ror', shift(F.ror));
+H.set('rcl', shift(F.rcl));
+H.set('rcr', shift(F.rcr));
+function dshift(fn: typeof F.shld): Handler {
+  return (c, op) => {
+    const [d, s, n] = op.o;
+    const count = F.shiftCount(get(c, n) & 0xffn, d.size);
+    const a = getD(c, d);
+    if (count === 0n) {
+      if (d.size === 4) setD(c, d, a); // a 32-bit destination is still written: upper half cleared
+      return;
+    }
+    setD(c, d, fn(c, a, get(c, s), count, d.size));
+  };
+}
+H.set('shld', dshift(F.shld));
+H.set('shrd', dshift(F.shrd));
+
+H.set('imul', (c, op) => {
+  const o = op.o;
+  if (o.length === 1) {
+    const size = o[0].size;
+    const n = size * 8;
+    const full = BigInt.asIntN(n, c.getReg(ACC[size])) * BigInt.asIntN(n, get(c, o[0]));
+    const lo = BigInt.asUintN(n, full);
+    if (size === 1) c.setReg(ACC[2], BigInt.asUintN(16, full));
+    else {
+      c.setReg(ACC[size], lo);
+      c.setReg(DXR[size], BigInt.asUintN(n, full >> BigInt(n)));
+    }
+    F.mulFlags(c, lo, BigInt.asIntN(n, lo) !== full, size);
+    return;
+  }
+  const d = o[0];
+  const size = d.size;
+  const n = size * 8;
+  const a = o.length === 3 ? get(c, o[1]) : get(c, d);
+  const b = get(c, o.length === 3 ? o[2] : o[1]);
+  const full = BigInt.asIntN(n, a & F.MASK[size]) * BigInt.asIntN(n, b & F.MASK[size]);
+  const r = BigInt.asUintN(n, full);
+  F.mulFlags(c, r, BigInt.asIntN(n, r) !== full, size);
+  set(c, d, r);
+});
+H.set('mul', (c, op) => {
+  const s = op.o[0];
+  const size = s.size;
+  const full = c.getReg(ACC[size]) * get(c, s);
+  const lo = full & F.MASK[size];
+  const hi = full >> F.BITS[size];
+  if (size === 1) c.setReg(ACC[2], full);
+  else {
+    c.setReg(ACC[size], lo);
+    c.setReg(DXR[size], hi);
+  }
+  F.mulFlags(c, lo, hi !== 0n, size);
+});
+function divide(signed: boolean): Handler {
+  return (c, op) => {
+    const s = op.o[0];
+    const size = s.size;
+    const n = size * 8;
+    const bits = BigInt(n);
+    const raw = get(c, s);
+    if (raw === 0n) throw new CpuFault('divide-error', op.ins.ip, false, `divide error: ${op.ins.mnemonic} by zero at 0x${op.ins.ip.toString(16)}`);
+    const dividendU = size === 1 ? c.getReg(ACC[2]) : (c.getReg(DXR[size]) << bits) | c.getReg(ACC[size]);
+    let q: bigint;
+    let r: bigint;
+    if (signed) {
+      const dividend = BigInt.asIntN(2 * n, dividendU);
+      const divisor = BigInt.asIntN(n, raw);
+      q = dividend / divisor;
+      r = dividend % divisor;
+      if (q > (1n << (bits - 1n)) - 1n || q < -(1n << (bits - 1n))) throw new CpuFault('divide-error', op.ins.ip, false, `divide error: idiv quotient overflow at 0x${op.ins.ip.toString(16)}`);
+      q = BigInt.asUintN(n, q);
+      r = BigInt.asUintN(n, r);
+    } else {
+      q = dividendU / raw;
+      r = dividendU % raw;
+      if (q > F.MASK[size]) throw new CpuFault('divide-error', op.ins.ip, false, `divide error: div quotient overflow at 0x${op.ins.ip.toString(16)}`);
+    }
+    if (size === 1) {
+      c.setReg(ACC[1], q);
+      c.setReg(AH_REF, r);
+    } else {
+      c.setReg(ACC[size], q);
+      c.setReg(DXR[size], r);
+    }
+  };
+}
+H.set('div', divide(false));
+H.set('idiv', divide(true));
+
+// bits
+function bitOp(kind: 'bt' | 'bts' | 'btr' | 'btc'): Handler {
+  return (c, op) => {
+    const [d, s] = op.o;
+    const nbits = BigInt(d.size * 8);
+    let bit: bigint;
+    let addr = 0n;
+    let v: bigint;
+    if (d.kind === OP_MEM && s.kind === OP_REG) {
+      // The bit string extends beyond the operand: a signed bit offset from the address.
+      const off = BigInt.asIntN(s.size * 8, get(c, s));
+      addr = (ea(c, d) + (off >> 3n)) & M64;
+      bit = off & 7n;
+      v = c.readMem(addr, 1);
+    } else {
+      bit = get(c, s) & (nbits - 1n);
+      v = getD(c, d);
+    }
+    const was = (v >> bit) & 1n;
+    c.flags = (c.flags & ~F.CF) | (was ? F.CF : 0);
+    if (kind === 'bt') return;
+    const m = 1n << bit;
+    const nv = kind === 'bts' ? v | m : kind === 'btr' ? v & ~m : v ^ m;
+    if (d.kind === OP_MEM && s.kind === OP_REG) c.writeMem(addr, nv, 1);
+    else setD(c, d, nv);
+  };
+}
+for (const k of ['bt', 'bts', 'btr', 'btc'] as const) H.set(k, bitOp(k));
+H.set('bsf', (c, op) => {
+  const v = get(c, op.o[1]);
+  if (v === 0n) {
+    c.flags |= F.ZF;
+    return;
+  }
+  let i = 0n;
+  while (!((v >> i) & 1n)) i++;
+  c.flags &= ~F.ZF;
+  set(c, op.o[0], i);
+});
+H.set('bsr', (c, op) => {
+  const v = get(c, op.o[1]);
+  if (v === 0n) {
+    c.flags |= F.ZF;
+    return;
+  }
+  let i = BigInt(op.o[1].size * 8 - 1);
+  while (!((v >> i) & 1n)) i--;
+  c.flags &= ~F.ZF;
+  set(c, op.o[0], i);
+});
+H.set('tzcnt', (c, op) => {
+  const v = get(c, op.o[1]);
+  const n = BigInt(op.o[1].size * 8);
+  let i = 0n;
+  while (i < n && !((v >> i) & 1n)) i++;
+  c.flags = (c.flags & ~(F.CF | F.ZF)) | (v === 0n ? F.CF : 0) | (i === 0n ? F.ZF : 0);
+  set(c, op.o[0], i);
+});
+H.set('lzcnt', (c, op) => {
+  const v = get(c, op.o[1]);
+  const n = BigInt(op.o[1].size * 8);
+  let i = 0n;
+  while (i < n && !((v >> (n - 1n - i)) & 1n)) i++;
+  c.flags = (c.flags & ~(F.CF | F.ZF)) | (v === 0n ? F.CF : 0) | (i === 0n ? F.ZF : 0);
+  set(c, op.o[0], i);
+});
+H.set('popcnt', (c, op) => {
+  let v = get(c, op.o[1]);
+  const z = v === 0n;
+  let n = 0n;
+  while (v) {
+    n += v & 1n;
+    v >>= 1n;
+  }
+  c.flags = (c.flags & ~F.STATUS) | (z ? F.ZF : 0);
+  set(c, op.o[0], n);
+});
+
+// flags
+H.set('cld', (c) => {
+  c.flags &= ~F.DF;
+});
+H.set('std', (c) => {
+  c.flags |= F.DF;
+});
+H.set('clc', (c) => {
+  c.flags &= ~F.CF;
+});
+H.set('stc', (c) => {
+  c.flags |= F.CF;
+});
+H.set('cmc', (c) => {
+  c.flags ^= F.CF;
+});
+
+// control flow
+function target(c: Cpu, o: COperand): bigint {
+  return o.kind === OP_BRANCH ? o.value : get(c, o);
+}
+H.set('jmp', (c, op) => {
+  c.rip = target(c, op.o[0]);
+});
+H.set('call', (c, op) => {
+  const t = target(c, op.o[0]);
+  c.push(op.next, 8);
+  c.rip = t;
+});
+H.set('ret', (c, op) => {
+  c.rip = c.pop(8);
+  if (op.o.length) c.gpr[RSP] += op.o[0].value & 0xffffn;
+});
+const jcc: Handler = (c, op) => {
+  if (F.condition(c.flags, op.cc)) c.rip = op.o[0].value;
+};
+const setcc: Handler = (c, op) => set(c, op.o[0], F.condition(c.flags, op.cc) ? 1n : 0n);
+const cmovcc: Handler = (c, op) => {
+  const d = op.o[0];
+  if (F.condition(c.flags, op.cc)) set(c, d, get(c, op.o[1]));
+  else if (d.size === 4) c.setReg(d.reg, c.getReg(d.reg)); // a 32-bit cmov zero-extends even when false
+};
+for (const cc of F.CONDITIONS.keys()) {
+  H.set(`j${cc}`, jcc);
+  H.set(`set${cc}`, setcc);
+  H.set(`cmov${cc}`, cmovcc);
+}
+H.set('jrcxz', (c, op) => {
+  if (c.gpr[RCX] === 0n) c.rip = op.o[0].value;
+});
+H.set('jecxz', (c, op) => {
+  if ((c.gpr[RCX] & M32) === 0n) c.rip = op.o[0].value;
+});
+function loop(kind: 'loop' | 'loope' | 'loopne'): Handler {
+  return (c, op) => {
+    const n = (c.gpr[RCX] - 1n) & M64;
+    c.gpr[RCX] = n;
+    const z = (c.flags & F.ZF) !== 0;
+    if (n !== 0n && (kind === 'loop' || (kind === 'loope' ? z : !z))) c.rip = op.o[0].value;
+  };
+}
+H.set('loop', loop('loop'));
+H.set('loope', loop('loope'));
+H.set('loopne', loop('loopne'));
+
+// traps and things the model has no device for
+H.set('int3', (c, op) => {
+  c.rip = op.ins.ip;
+  c.stop = { kind: 'trap', rip: op.ins.ip, text: 'int3: breakpoint trap (no debugger attached)' };
+});
+H.set('ud2', (c, op) => {
+  const t = c.bugType ? c.bugType(op.ins.ip) : null;
+  if (t === 'warn') {
+    c.emit({ kind: 'warn', rip: op.ins.ip });
+    return;
+  }
+  throw new CpuFault('invalid-opcode', op.ins.ip, false, `invalid opcode (ud2) at 0x${op.ins.ip.toString(16)}: BUG()`);
+});
+function device(what: string, zero: (c: Cpu, op: Op) => void): Handler {
+  return (c, op) => {
+    zero(c, op);
+    c.emit({ kind: 'device', what, mnemonic: op.ins.mnemonic, rip: op.ins.ip });
+  };
+}
+const zeroRegs = (...regs: number[]) => (c: Cpu): void => {
+  for (const r of regs) c.gpr[r] = 0n;
+};
+H.set('cpuid', device('cpuid: the CPU is not modelled (returns 0)', zeroRegs(RAX, 1, RCX, RDX, 3)));
+H.set('rdtsc', device('rdtsc: the time stamp counter is not modelled (returns 0)', zeroRegs(RAX, RDX)));
+H.set('rdtscp', device('rdtscp: the time stamp counter is not modelled (returns 0)', zeroRegs(RAX, RDX, RCX)));
+H.set('rdpmc', device('rdpmc: performance counters are not modelled (returns 0)', zeroRegs(RAX, RDX)));
+H.set('rdmsr', device('rdmsr: model-specific registers are not modelled (returns 0)', zeroRegs(RAX, RDX)));
+H.set('wrmsr', device('wrmsr: model-specific registers are not modelled (ignored)', () => {}));
+H.set('xgetbv', device('xgetbv: extended control registers are not modelled (returns 0)', zeroRegs(RAX, RDX)));
+H.set('wbinvd', device('wbinvd: caches are not modelled', () => {}));
+H.set('in', device('port I/O not modelled (in returns 0)', (c, op) => set(c, op.o[0], 0n)));
+H.set('out', device('port I/O not modelled (out ignored)', () => {}));
+
+// string instructions
+function strStep(c: Cpu, size: number): bigint {
+  return c.flags & F.DF ? -BigInt(size) : BigInt(size);
+}
+const BULK = 65536;
+const stos: Handler = (c, op) => {
+  const size = op.o[0].size;
+  const v = c.getReg(ACC[size]);
+  if (!op.rep) {
+    c.writeMem(c.gpr[RDI], v, size);
+    c.gpr[RDI] = (c.gpr[RDI] + strStep(c, size)) & M64;
+    return;
+  }
+  if (c.flags & F.DF) {
+    while (c.gpr[RCX] !== 0n) {
+      c.writeMem(c.gpr[RDI], v, size);
+      c.gpr[RDI] = (c.gpr[RDI] - BigInt(size)) & M64;
+      c.gpr[RCX] -= 1n;
+    }
+    return;
+  }
+  // Forward rep stos in chunks: one write per chunk, registers updated as each completes.
+  const pattern = new Uint8Array(size);
+  for (let i = 0; i < size; i++) pattern[i] = Number((v >> BigInt(8 * i)) & 0xffn);
+  while (c.gpr[RCX] !== 0n) {
+    const n = c.gpr[RCX] > BigInt(BULK / size) ? BULK / size : Number(c.gpr[RCX]);
+    const buf = new Uint8Array(n * size);
+    for (let i = 0; i < buf.length; i++) buf[i] = pattern[i % size];
+    c.writeBytes(c.gpr[RDI], buf);
+    c.gpr[RDI] = (c.gpr[RDI] + BigInt(buf.length)) & M64;
+    c.gpr[RCX] -= BigInt(n);
+  }
+};
+function srcAddr(c: Cpu, o: COperand): bigint {
+  return o.seg === 1 ? (c.gpr[RSI] + c.gsBase) & M64 : c.gpr[RSI];
+}
+const movs: Handler = (c, op) => {
+  const size = op.o[0].size;
+  const src = op.o[1];
+  const one = (): void => {
+    c.writeMem(c.gpr[RDI], c.readMem(srcAddr(c, src), size), size);
+    const st = strStep(c, size);
+    c.gpr[RDI] = (c.gpr[RDI] + st) & M64;
+    c.gpr[RSI] = (c.gpr[RSI] + st) & M64;
+  };
+  if (!op.rep) return one();
+  while (c.gpr[RCX] !== 0n) {
+    const s = srcAddr(c, src);
+    const d = c.gpr[RDI];
+    const n = c.gpr[RCX] > BigInt(BULK / size) ? BULK / size : Number(c.gpr[RCX]);
+    const len = BigInt(n * size);
+    // Forward copies whose destination starts inside the source repeat bytes: go element by element.
+    if (c.flags & F.DF || (d > s && d < s + len)) {
+      one();
+      c.gpr[RCX] -= 1n;
+      continue;
+    }
+    const bytes = c.mem.read(s, n * size, 'read').slice();
+    c.writeBytes(d, bytes);
+    c.gpr[RDI] = (d + len) & M64;
+    c.gpr[RSI] = (c.gpr[RSI] + len) & M64;
+    c.gpr[RCX] -= BigInt(n);
+  }
+};
+const lods: Handler = (c, op) => {
+  const size = op.o[0].size;
+  const src = op.o[1];
+  const one = (): void => {
+    c.setReg(ACC[size], c.readMem(srcAddr(c, src), size));
+    c.gpr[RSI] = (c.gpr[RSI] + strStep(c, size)) & M64;
+  };
+  if (!op.rep) return one();
+  while (c.gpr[RCX] !== 0n) {
+    one();
+    c.gpr[RCX] -= 1n;
+  }
+};
+/** scas / cmps: with repe/repne they stop on the compare result. */
+function compareString(kind: 'scas' | 'cmps'): Handler {
+  return (c, op) => {
+    const size = kind === 'scas' ? op.o[1].size : op.o[0].size;
+    const one = (): void => {
+      const st = strStep(c, size);
+      if (kind === 'scas') {
+        F.sub(c, c.getReg(ACC[size]), c.readMem(c.gpr[RDI], size), 0n, size);
+      } else {
+        F.sub(c, c.readMem(srcAddr(c, op.o[0]), size), c.readMem(c.gpr[RDI], size), 0n, size);
+        c.gpr[RSI] = (c.gpr[RSI] + st) & M64;
+      }
+      c.gpr[RDI] = (c.gpr[RDI] + st) & M64;
+    };
+    if (!op.rep && !op.repne) return one();
+    while (c.gpr[RCX] !== 0n) {
+      one();
+      c.gpr[RCX] -= 1n;
+      const z = (c.flags & F.ZF) !== 0;
+      if (op.rep ? !z : z) break;
+    }
+  };
+}
+for (const s of ['b', 'w', 'd', 'q']) {
+  H.set(`stos${s}`, stos);
+  H.set(`movs${s}`, movs);
+  H.set(`lods${s}`, lods);
+  H.set(`scas${s}`, compareString('scas'));
+  H.set(`cmps${s}`, compareString('cmps'));
+}
+
+// ---- compile ---------------------------------------------------------------------------------
+
+const STRING = /^(stos|movs|lods|scas|cmps)[bwdq]$/;
+
+function compileOperand(o: Operand): COperand | string {
+  const c = new COperand();
+  switch (o.kind) {
+    case 'reg': {
+      const r = regRef(o.reg);
+      if (!r) return `register ${o.reg} is not modelled`;
+      c.kind = OP_REG;
+      c.reg = r;
+      c.size = r.size;
+      return c;
+    }
+    case 'imm':
+      c.kind = OP_IMM;
+      c.size = o.size;
+      c.value = BigInt.asUintN(64, o.value);
+      return c;
+    case 'branch':
+      c.kind = OP_BRANCH;
+      c.value = o.target;
+      return c;
+    default: {
+      c.kind = OP_MEM;
+      c.size = o.size;
+      c.value = o.disp;
+      c.scale = BigInt(o.scale);
+      if (o.segment === 'gs') c.seg = 1;
+      else if (o.segment === 'fs') c.seg = 2;
+      if (o.ripRelative) return c;
+      if (o.base) {
+        const r = regRef(o.base);
+        if (!r || (r.size !== 8 && r.size !== 4)) return `address register ${o.base} is not modelled`;
+        c.base = r.idx;
+        c.a32 = r.size === 4;
+      }
+      if (o.index) {
+        const r = regRef(o.index);
+        if (!r || (r.size !== 8 && r.size !== 4)) return `index register ${o.index} is not modelled`;
+        c.index = r.idx;
+        c.a32 = r.size === 4;
+      }
+      return c;
+    }
+  }
+}
+
+export function compile(ins: Instruction): Op {
+  const op: Op = { ins, next: ins.ip + BigInt(ins.length), o: [], fn: unsupported, cc: -1, rep: ins.rep, repne: ins.repne, why: '', fall: undefined, other: undefined, otherIp: -1n };
+  const handler = H.get(ins.mnemonic);
+  if (!handler) {
+    op.why = `the CPU model does not implement ${ins.mnemonic}`;
+    return op;
+  }
+  for (const x of ins.operands) {
+    const c = compileOperand(x);
+    if (typeof c === 'string') {
+      op.why = c;
+      return op;
+    }
+    op.o.push(c);
+  }
+  if (STRING.test(ins.mnemonic) && op.o.length < 2) {
+    op.why = `${ins.mnemonic}: unexpected operands`;
+    return op;
+  }
+  if (op.o.some((x) => x.seg === 2)) {
+    op.why = '%fs is not used by 64-bit kernel code and is not modelled';
+    return op;
+  }
+  const m = /^(j|set|cmov)(.+)$/.exec(ins.mnemonic);
+  if (m && m[2] !== 'mp' && m[2] !== 'rcxz' && m[2] !== 'ecxz') op.cc = F.CONDITIONS.get(m[2]) ?? -1;
+  op.fn = handler;
+  return op;
+}
+
+/** Mnemonics the interpreter implements (for reports and tests). */
+export function supportedMnemonics(): string[] {
+  return [...H.keys()].sort();
+}
+

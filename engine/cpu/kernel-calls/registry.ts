@@ -1,0 +1,621 @@
+/**
+ * kernelFunctionModels(): every kernel export this folder models, by name, for the CPU's
+ * resolveKernelCall. Besides printk/string/alloc (their own files) this holds the "register something,
+ * record it, return 0" models that let most real init functions run to their end
+ * (corpus-facts.md "Calls from init"), and a few with kernel rules worth modelling exactly:
+ * character-device majors (fs/char_dev.c), misc minors (drivers/char/misc.c), kprobes.
+ *
+ * Not here on purpose: __x86_return_thunk and __x86_indirect_thunk_* (the CPU executes them).
+ */
+import type { KernelCallContext, KernelFunction } from '../types';
+import { EBUSY, EINVAL, ENOENT } from './errname';
+import { allocFunctions } from './alloc';
+import { memoryFunctions } from './memory-fns';
+import { bytesToText, hex, readU64, ret, s32, tryCString, tryFieldString, u32, writeU32, writeU64 } from './mem';
+import {
+  makeDevErrProbe, makeDevPrintk, makeDevPrintkLevel, makeDynamicDebug, makePanic, makePrintk,
+  makeStackChkFail, makeVprintk, makeWarnPrintk, printkText,
+} from './printk';
+import { KernelCallState } from './state';
+import { formatAt, formatEnvFrom, registerArgs } from './vsnprintf';
+
+/** Opaque kernel objects we hand out are zeroed blocks this big (struct device is ~ 760 bytes in 6.1). */
+const HANDLE_SIZE = 1024;
+
+type NameOf = (ctx: KernelCallContext) => string | null;
+
+/** const char * at a struct offset: the name field of the struct passed as argument n. */
+const field = (n: number, offset: number): NameOf => (ctx) => tryFieldString(ctx, ctx.arg(n), offset);
+/** A plain `const char *name` argument. */
+const str = (n: number): NameOf => (ctx) => tryCString(ctx, ctx.arg(n));
+/** A printf-style name: format argument n, its variadic arguments from argument first (default n + 1). */
+const fmt = (n: number, state: KernelCallState, first = n + 1): NameOf => (ctx) => {
+  try {
+    return bytesToText(formatAt(formatEnvFrom(ctx, state.formatOptions()), ctx.arg(n), registerArgs(ctx, first)).bytes);
+  } catch {
+    return null;
+  }
+};
+
+const quoted = (name: string | null): string => (name === null ? '' : ` '${name}'`);
+
+function registrar(state: KernelCallState, kind: string, what: string, nameOf: NameOf | null, structArg: number | null, result: bigint = 0n): KernelFunction {
+  return (ctx) => {
+    const name = nameOf ? nameOf(ctx) : null;
+    state.registrations.push({ kind, name, address: structArg === null ? 0n : ctx.arg(structArg) });
+    ctx.note(`${what}${quoted(name)}: recorded, returns ${s32(result)}`);
+    return result;
+  };
+}
+
+function unregistrar(what: string, nameOf: NameOf | null): KernelFunction {
+  return (ctx) => {
+    ctx.note(`${what}${quoted(nameOf ? nameOf(ctx) : null)}: recorded`);
+    return 0n;
+  };
+}
+
+/** A function returning a pointer to a new kernel object: a zeroed block from ctx.kmalloc. */
+function handleMaker(state: KernelCallState, kind: string, what: string, nameOf: NameOf | null, extra = ''): KernelFunction {
+  return (ctx) => {
+    const name = nameOf ? nameOf(ctx) : null;
+    const h = ctx.kmalloc(HANDLE_SIZE, true, `${kind}${quoted(name)}`);
+    state.handles.set(h, `${kind}${quoted(name)}`);
+    state.registrations.push({ kind, name, address: h });
+    ctx.note(`${what}${quoted(name)}: returns a new ${kind} ${hex(h)}${extra}`);
+    return h;
+  };
+}
+
+function freeHandle(state: KernelCallState, what: string, arg = 0): KernelFunction {
+  return (ctx) => {
+    const h = ctx.arg(arg);
+    const known = state.handles.get(h);
+    if (known !== undefined) {
+      state.handles.delete(h);
+      ctx.kfree(h);
+    }
+    ctx.note(`${what}: ${known ?? hex(h)} released`);
+    return 0n;
+  };
+}
+
+const quiet = (value: bigint): KernelFunction => () => value;
+const noted = (text: string, value = 0n): KernelFunction => (ctx) => {
+  ctx.note(text);
+  return value;
+};
+
+// ---- character devices (fs/char_dev.c, 6.1) ---------------------------------------------------
+
+const CHRDEV_MAJOR_MAX = 512;
+const CHRDEV_MAJOR_HASH_SIZE = 255;
+const CHRDEV_MAJOR_DYN_END = 234;
+const CHRDEV_MAJOR_DYN_EXT_START = 511;
+const CHRDEV_MAJOR_DYN_EXT_END = 384;
+const MINORBITS = 20;
+const MINORMASK = (1 << MINORBITS) - 1;
+
+/**
+ * find_dynamic_major(): chrdevs[] is a hash by major % 255; slots 254..234 are free when no region
+ * of any major hashes there, then majors 511..384 are tried one by one.
+ */
+export function findDynamicMajor(state: KernelCallState): number {
+  const used = state.charRegions.map((r) => r.major);
+  for (let i = CHRDEV_MAJOR_HASH_SIZE - 1; i >= CHRDEV_MAJOR_DYN_END; i--) if (!used.some((m) => m % CHRDEV_MAJOR_HASH_SIZE === i)) return i;
+  for (let i = CHRDEV_MAJOR_DYN_EXT_START; i >= CHRDEV_MAJOR_DYN_EXT_END; i--) if (!used.includes(i)) return i;
+  return -EBUSY;
+}
+
+/** __register_chrdev_region(): the major (chosen when 0) or -errno, printing the kernel's pr_err lines. */
+export function registerChrdevRegion(ctx: KernelCallContext, state: KernelCallState, major: number, baseminor: number, count: number, name: string): number {
+  if (major >= CHRDEV_MAJOR_MAX) {
+    printkText(ctx, state, 3, `CHRDEV "${name}" major requested (${major}) is greater than the maximum (${CHRDEV_MAJOR_MAX - 1})\n`);
+    return -EINVAL;
+  }
+  if (count > MINORMASK + 1 - baseminor) {
+    printkText(ctx, state, 3, `CHRDEV "${name}" minor range requested (${baseminor}-${baseminor + count - 1}) is out of range of maximum range (0-${MINORMASK}) for a single major\n`);
+    return -EINVAL;
+  }
+  if (major === 0) {
+    const m = findDynamicMajor(state);
+    if (m < 0) {
+      printkText(ctx, state, 3, `CHRDEV "${name}" dynamic allocation region is full\n`);
+      return m;
+    }
+    major = m;
+  }
+  for (const r of state.charRegions) {
+    if (r.major !== major) continue;
+    if (r.baseminor + r.count <= baseminor || r.baseminor >= baseminor + count) continue;
+    return -EBUSY;
+  }
+  state.charRegions.push({ major, baseminor, count, name });
+  return major;
+}
+
+function unregisterChrdevRegion(state: KernelCallState, major: number, baseminor: number, count: number): boolean {
+  const i = state.charRegions.findIndex((r) => r.major === major && r.baseminor === baseminor && r.count === count);
+  if (i < 0) return false;
+  state.charRegions.splice(i, 1);
+  return true;
+}
+
+function chrdevFunctions(state: KernelCallState): Record<string, KernelFunction> {
+  return {
+    // int __register_chrdev(major, baseminor, count, name, fops): 0 for a fixed major, else the major.
+    __register_chrdev: (ctx) => {
+      const major = u32(ctx.arg(0));
+      const name = tryCString(ctx, ctx.arg(3)) ?? '(null)';
+      const r = registerChrdevRegion(ctx, state, major, u32(ctx.arg(1)), u32(ctx.arg(2)), name);
+      if (r < 0) {
+        ctx.note(`__register_chrdev '${name}': fails with ${r}`);
+        return ret(r);
+      }
+      state.registrations.push({ kind: 'chrdev', name, address: ctx.arg(4) });
+      ctx.note(`__register_chrdev: registered char device major ${r} '${name}' (minors ${u32(ctx.arg(1))}..${u32(ctx.arg(1)) + u32(ctx.arg(2)) - 1})`);
+      return ret(major ? 0 : r);
+    },
+    __unregister_chrdev: (ctx) => {
+      const major = u32(ctx.arg(0));
+      unregisterChrdevRegion(state, major, u32(ctx.arg(1)), u32(ctx.arg(2)));
+      ctx.note(`__unregister_chrdev: released char major ${major}`);
+      return 0n;
+    },
+    // int alloc_chrdev_region(dev_t *dev, unsigned baseminor, unsigned count, const char *name)
+    alloc_chrdev_region: (ctx) => {
+      const name = tryCString(ctx, ctx.arg(3)) ?? '(null)';
+      const baseminor = u32(ctx.arg(1));
+      const r = registerChrdevRegion(ctx, state, 0, baseminor, u32(ctx.arg(2)), name);
+      if (r < 0) return ret(r);
+      writeU32(ctx.mem, ctx.arg(0), ((r << MINORBITS) | baseminor) >>> 0);
+      state.registrations.push({ kind: 'chrdev region', name, address: 0n });
+      ctx.note(`alloc_chrdev_region: major ${r} for '${name}' (dev_t ${hex(BigInt(((r << MINORBITS) | baseminor) >>> 0))})`);
+      return 0n;
+    },
+    // int register_chrdev_region(dev_t from, unsigned count, const char *name)
+    register_chrdev_region: (ctx) => {
+      const from = u32(ctx.arg(0));
+      const name = tryCString(ctx, ctx.arg(2)) ?? '(null)';
+      const major = from >>> MINORBITS;
+      if (major === 0) return ret(-EINVAL);
+      const r = registerChrdevRegion(ctx, state, major, from & MINORMASK, u32(ctx.arg(1)), name);
+      ctx.note(`register_chrdev_region: major ${major} '${name}' ${r < 0 ? `fails with ${r}` : 'registered'}`);
+      return r < 0 ? ret(r) : 0n;
+    },
+    unregister_chrdev_region: (ctx) => {
+      const from = u32(ctx.arg(0));
+      unregisterChrdevRegion(state, from >>> MINORBITS, from & MINORMASK, u32(ctx.arg(1)));
+      ctx.note(`unregister_chrdev_region: released major ${from >>> MINORBITS}`);
+      return 0n;
+    },
+    cdev_init: noted('cdev_init: struct cdev set up (fields not written by this model)'),
+    cdev_alloc: handleMaker(state, 'cdev', 'cdev_alloc', null),
+    cdev_add: (ctx) => {
+      const dev = u32(ctx.arg(1));
+      ctx.note(`cdev_add: char device ${dev >>> MINORBITS}:${dev & MINORMASK} (+${u32(ctx.arg(2))}) added`);
+      return 0n;
+    },
+    cdev_del: noted('cdev_del: char device removed'),
+  };
+}
+
+// ---- misc devices (drivers/char/misc.c, 6.1) --------------------------------------------------
+
+const MISC_DYNAMIC_MINOR = 255;
+const DYNAMIC_MINORS = 128;
+
+/** struct miscdevice { int minor; const char *name; const struct file_operations *fops; … } */
+function miscFunctions(state: KernelCallState): Record<string, KernelFunction> {
+  return {
+    misc_register: (ctx) => {
+      const misc = ctx.arg(0);
+      const name = tryFieldString(ctx, misc, 8) ?? '(null)';
+      let minor = s32(readU64(ctx.mem, misc));
+      if (minor === MISC_DYNAMIC_MINOR) {
+        // find_first_zero_bit(misc_minors, DYNAMIC_MINORS); minor = DYNAMIC_MINORS - i - 1
+        let i = 0;
+        while (i < DYNAMIC_MINORS && state.miscMinors.has(DYNAMIC_MINORS - i - 1)) i++;
+        if (i >= DYNAMIC_MINORS) {
+          ctx.note(`misc_register '${name}': no dynamic minor left, -EBUSY`);
+          return ret(-EBUSY);
+        }
+        minor = DYNAMIC_MINORS - i - 1;
+        writeU32(ctx.mem, misc, minor);
+      } else if (state.miscMinors.has(minor)) {
+        ctx.note(`misc_register '${name}': minor ${minor} already in use, -EBUSY`);
+        return ret(-EBUSY);
+      }
+      state.miscMinors.add(minor);
+      state.registrations.push({ kind: 'misc device', name, address: misc });
+      ctx.note(`misc_register: /dev/${name} is misc device 10:${minor}`);
+      return 0n;
+    },
+    misc_deregister: (ctx) => {
+      const misc = ctx.arg(0);
+      try {
+        state.miscMinors.delete(s32(readU64(ctx.mem, misc)));
+      } catch {
+        /* a bad pointer: the kernel would oops; the note is enough here */
+      }
+      ctx.note(`misc_deregister:${quoted(tryFieldString(ctx, misc, 8))} removed`);
+      return 0n;
+    },
+  };
+}
+
+// ---- kprobes (include/linux/kprobes.h, 6.1) ---------------------------------------------------
+
+/**
+ * struct kprobe: hlist (16) list (16) nmissed (8) | addr @40 | symbol_name @48 | offset (u32) @56 |
+ * pre_handler @64 | post_handler @72 … . register_kprobe() resolves symbol_name+offset through
+ * kallsyms and stores the result in addr (the "kallsyms_lookup_name via kprobe" trick relies on it).
+ */
+function kprobeFunctions(state: KernelCallState): Record<string, KernelFunction> {
+  const register = (what: string): KernelFunction => (ctx) => {
+    const kp = ctx.arg(0);
+    const addr = readU64(ctx.mem, kp + 40n);
+    const symPtr = readU64(ctx.mem, kp + 48n);
+    const offset = BigInt(u32(readU64(ctx.mem, kp + 56n) & 0xffffffffn));
+    const sym = tryCString(ctx, symPtr);
+    if (addr !== 0n && symPtr !== 0n) {
+      ctx.note(`${what}: both addr and symbol_name set, -EINVAL`);
+      return ret(-EINVAL);
+    }
+    let target = addr;
+    if (sym !== null) {
+      const lookup = state.options.lookupSymbol;
+      if (!lookup) {
+        ctx.note(`${what} on '${sym}': kallsyms_lookup_name is not available to the model`);
+        return 'not-modelled';
+      }
+      const a = lookup(sym);
+      if (a === null) {
+        ctx.note(`${what}: symbol '${sym}' not found, -ENOENT`);
+        return ret(-ENOENT);
+      }
+      target = a + offset;
+      // arch_adjust_kprobe_addr() (x86, CONFIG_X86_KERNEL_IBT): a probe on a function entry that starts
+      // with ENDBR64 (f3 0f 1e fa) moves past it, so kp.addr ends up at symbol+4.
+      if (offset === 0n || offset === 4n) {
+        try {
+          const b = ctx.mem.read(a, 4, 'read');
+          if (b[0] === 0xf3 && b[1] === 0x0f && b[2] === 0x1e && b[3] === 0xfa) target = a + 4n;
+        } catch {
+          /* kernel text not mapped in this machine: keep symbol+offset */
+        }
+      }
+      writeU64(ctx.mem, kp + 40n, target);
+    } else if (addr === 0n) {
+      ctx.note(`${what}: neither addr nor symbol_name, -EINVAL`);
+      return ret(-EINVAL);
+    }
+    state.registrations.push({ kind: 'kprobe', name: sym ?? hex(target), address: kp });
+    ctx.note(`${what}: probe at ${hex(target)}${sym ? ` (${sym}+${offset})` : ''} registered; its handlers never run in this model`);
+    return 0n;
+  };
+  return {
+    register_kprobe: register('register_kprobe'),
+    register_kretprobe: register('register_kretprobe'), // struct kretprobe starts with struct kprobe kp
+    unregister_kprobe: noted('unregister_kprobe: probe removed'),
+    unregister_kretprobe: noted('unregister_kretprobe: probe removed'),
+  };
+}
+
+// ---- block devices (block/genhd.c, 6.1) ------------------------------------------------------
+
+function blkdevFunctions(state: KernelCallState): Record<string, KernelFunction> {
+  const majors = new Map<number, string>();
+  return {
+    // int __register_blkdev(unsigned int major, const char *name, void (*probe)(dev_t))
+    __register_blkdev: (ctx) => {
+      let major = u32(ctx.arg(0));
+      const name = tryCString(ctx, ctx.arg(1)) ?? '(null)';
+      const dynamic = major === 0;
+      if (dynamic) {
+        // "for (index = ARRAY_SIZE(major_names)-1; index > 0; index--)": 254 downwards.
+        let i = 254;
+        while (i > 0 && [...majors.keys()].some((m) => m % 255 === i)) i--;
+        if (i === 0) {
+          printkText(ctx, state, 3, `${'register_blkdev'}: failed to get major for ${name}\n`);
+          return ret(-EBUSY);
+        }
+        major = i;
+      } else if (major >= 512) {
+        printkText(ctx, state, 3, `register_blkdev: major requested (${major}) is greater than the maximum (511) for ${name}\n`);
+        return ret(-EINVAL);
+      } else if (majors.has(major)) {
+        printkText(ctx, state, 3, `register_blkdev: cannot get major ${major} for ${name}\n`);
+        return ret(-EBUSY);
+      }
+      majors.set(major, name);
+      state.registrations.push({ kind: 'blkdev', name, address: 0n });
+      ctx.note(`register_blkdev: block major ${major} '${name}'`);
+      return ret(dynamic ? major : 0);
+    },
+    unregister_blkdev: (ctx) => {
+      majors.delete(u32(ctx.arg(0)));
+      ctx.note(`unregister_blkdev: released block major ${u32(ctx.arg(0))}`);
+      return 0n;
+    },
+  };
+}
+
+// ---- filesystems (fs/filesystems.c) ---------------------------------------------------------
+
+function filesystemFunctions(state: KernelCallState): Record<string, KernelFunction> {
+  return {
+    // struct file_system_type { const char *name; … }; a second registration of a name is -EBUSY.
+    register_filesystem: (ctx) => {
+      const name = tryFieldString(ctx, ctx.arg(0), 0) ?? '(null)';
+      if (state.filesystems.has(name)) {
+        ctx.note(`register_filesystem '${name}': already registered, -EBUSY`);
+        return ret(-EBUSY);
+      }
+      state.filesystems.add(name);
+      state.registrations.push({ kind: 'filesystem', name, address: ctx.arg(0) });
+      ctx.note(`register_filesystem: filesystem '${name}' registered`);
+      return 0n;
+    },
+    unregister_filesystem: (ctx) => {
+      const name = tryFieldString(ctx, ctx.arg(0), 0) ?? '(null)';
+      const had = state.filesystems.delete(name);
+      ctx.note(`unregister_filesystem: '${name}' ${had ? 'removed' : 'was not registered (-EINVAL)'}`);
+      return had ? 0n : ret(-EINVAL);
+    },
+  };
+}
+
+/** Deterministic bytes for get_random_bytes (xorshift; the real kernel uses the CRNG). */
+function randomFunctions(): Record<string, KernelFunction> {
+  let s = 0x2545f4914f6cdd1dn;
+  const next = (): bigint => {
+    s ^= (s << 13n) & 0xffffffffffffffffn;
+    s ^= s >> 7n;
+    s ^= (s << 17n) & 0xffffffffffffffffn;
+    return s;
+  };
+  return {
+    get_random_bytes: (ctx) => {
+      const n = u32(ctx.arg(1));
+      const b = new Uint8Array(n);
+      for (let i = 0; i < n; i++) b[i] = Number(next() & 0xffn);
+      if (n) ctx.mem.write(ctx.arg(0), b);
+      ctx.note(`get_random_bytes: ${n} deterministic bytes`);
+      return 0n;
+    },
+    get_random_u32: () => next() & 0xffffffffn,
+    get_random_u64: () => next(),
+  };
+}
+
+/** Every modelled export. One state per machine: pass the same state for a whole boot. */
+export function kernelFunctionModels(state: KernelCallState = new KernelCallState()): Map<string, KernelFunction> {
+  const s = state;
+  const m: Record<string, KernelFunction> = {
+    __fentry__: quiet(0n),
+
+    // printk family (printk.ts)
+    _printk: makePrintk(s),
+    printk: makePrintk(s),
+    _printk_deferred: makePrintk(s),
+    vprintk: makeVprintk(s),
+    _dev_emerg: makeDevPrintk(s, 0),
+    _dev_alert: makeDevPrintk(s, 1),
+    _dev_crit: makeDevPrintk(s, 2),
+    _dev_err: makeDevPrintk(s, 3),
+    _dev_warn: makeDevPrintk(s, 4),
+    _dev_notice: makeDevPrintk(s, 5),
+    _dev_info: makeDevPrintk(s, 6),
+    _dev_printk: makeDevPrintkLevel(s),
+    dev_err_probe: makeDevErrProbe(s),
+    __dynamic_pr_debug: makeDynamicDebug('__dynamic_pr_debug'),
+    __dynamic_dev_dbg: makeDynamicDebug('__dynamic_dev_dbg'),
+    __dynamic_netdev_dbg: makeDynamicDebug('__dynamic_netdev_dbg'),
+    __dynamic_ibdev_dbg: makeDynamicDebug('__dynamic_ibdev_dbg'),
+    // printk_ratelimit() is __printk_ratelimit(__func__); pr_*_ratelimited use ___ratelimit(rs, func).
+    __printk_ratelimit: noted('__printk_ratelimit: allowed (within the burst of 10 per 5 s)', 1n),
+    ___ratelimit: noted('___ratelimit: allowed', 1n),
+    __warn_printk: makeWarnPrintk(s),
+    panic: makePanic(s),
+    __stack_chk_fail: makeStackChkFail(s),
+    dump_stack: noted('dump_stack: the stack dump is not modelled'),
+    dump_stack_lvl: noted('dump_stack_lvl: the stack dump is not modelled'),
+
+    // modules (kernel/module/main.c)
+    try_module_get: quiet(1n),
+    module_put: quiet(0n),
+    __module_get: quiet(0n),
+    // int __request_module(bool wait, const char *fmt, ...)
+    __request_module: (ctx) => {
+      const name = fmt(1, s)(ctx);
+      ctx.note(`request_module${quoted(name)}: modprobe is not run by the model; returns 0`);
+      return 0n;
+    },
+
+    // driver registrations: name offsets are 6.1 x86-64 struct layouts
+    __pci_register_driver: registrar(s, 'pci driver', '__pci_register_driver', field(0, 16), 0), // pci_driver.name after list_head node
+    pci_unregister_driver: unregistrar('pci_unregister_driver', field(0, 16)),
+    usb_register_driver: registrar(s, 'usb driver', 'usb_register_driver', field(0, 0), 0),
+    usb_deregister: unregistrar('usb_deregister', field(0, 0)),
+    i2c_register_driver: registrar(s, 'i2c driver', 'i2c_register_driver', field(1, 56), 1), // .driver (struct device_driver) at 56
+    i2c_del_driver: unregistrar('i2c_del_driver', field(0, 56)),
+    __platform_driver_register: registrar(s, 'platform driver', '__platform_driver_register', field(0, 40), 0), // .driver after 5 callbacks
+    platform_driver_unregister: unregistrar('platform_driver_unregister', field(0, 40)),
+    // __platform_driver_probe(): with no matching device nothing binds and it returns -ENODEV.
+    __platform_driver_probe: registrar(s, 'platform driver', '__platform_driver_probe (no device binds: -ENODEV)', field(0, 40), 0, ret(-19)),
+    __platform_register_drivers: registrar(s, 'platform drivers', '__platform_register_drivers', null, 0),
+    platform_unregister_drivers: unregistrar('platform_unregister_drivers', null),
+    platform_device_register: registrar(s, 'platform device', 'platform_device_register', field(0, 0), 0),
+    platform_device_unregister: unregistrar('platform_device_unregister', field(0, 0)),
+    platform_device_register_full: handleMaker(s, 'platform_device', 'platform_device_register_full', null),
+    platform_device_alloc: handleMaker(s, 'platform_device', 'platform_device_alloc', str(0)),
+    platform_device_add: registrar(s, 'platform device', 'platform_device_add', null, 0),
+    platform_device_put: freeHandle(s, 'platform_device_put'),
+    __hid_register_driver: registrar(s, 'hid driver', '__hid_register_driver', field(0, 0), 0),
+    hid_unregister_driver: unregistrar('hid_unregister_driver', field(0, 0)),
+    __spi_register_driver: registrar(s, 'spi driver', '__spi_register_driver', field(1, 32), 1), // .driver after id_table+3 callbacks
+    driver_register: registrar(s, 'driver', 'driver_register', field(0, 0), 0),
+    driver_unregister: unregistrar('driver_unregister', field(0, 0)),
+    bus_register: registrar(s, 'bus', 'bus_register', field(0, 0), 0),
+    bus_unregister: unregistrar('bus_unregister', field(0, 0)),
+    class_register: registrar(s, 'class', 'class_register', field(0, 0), 0),
+    class_unregister: unregistrar('class_unregister', field(0, 0)),
+    serio_register_driver: registrar(s, 'serio driver', '__serio_register_driver', null, 0),
+    __serio_register_driver: registrar(s, 'serio driver', '__serio_register_driver', null, 0),
+    input_register_handler: registrar(s, 'input handler', 'input_register_handler', null, 0),
+    input_unregister_handler: unregistrar('input_unregister_handler', null),
+    rc_map_register: registrar(s, 'rc map', 'rc_map_register', field(0, 40), 0), // rc_map_list: list_head, then rc_map.name at 16+24
+    rc_map_unregister: unregistrar('rc_map_unregister', field(0, 40)),
+
+    // notifiers and networking
+    register_netdevice_notifier: registrar(s, 'netdevice notifier', 'register_netdevice_notifier', null, 0),
+    unregister_netdevice_notifier: unregistrar('unregister_netdevice_notifier', null),
+    register_pernet_subsys: registrar(s, 'pernet subsys', 'register_pernet_subsys (its init for init_net is not run)', null, 0),
+    unregister_pernet_subsys: unregistrar('unregister_pernet_subsys', null),
+    register_pernet_device: registrar(s, 'pernet device', 'register_pernet_device (its init for init_net is not run)', null, 0),
+    unregister_pernet_device: unregistrar('unregister_pernet_device', null),
+    register_reboot_notifier: registrar(s, 'reboot notifier', 'register_reboot_notifier', null, 0),
+    unregister_reboot_notifier: unregistrar('unregister_reboot_notifier', null),
+    register_die_notifier: registrar(s, 'die notifier', 'register_die_notifier', null, 0),
+    unregister_die_notifier: unregistrar('unregister_die_notifier', null),
+    register_module_notifier: registrar(s, 'module notifier', 'register_module_notifier', null, 0),
+    unregister_module_notifier: unregistrar('unregister_module_notifier', null),
+    register_keyboard_notifier: registrar(s, 'keyboard notifier', 'register_keyboard_notifier', null, 0),
+    unregister_keyboard_notifier: unregistrar('unregister_keyboard_notifier', null),
+    register_inetaddr_notifier: registrar(s, 'inetaddr notifier', 'register_inetaddr_notifier', null, 0),
+    unregister_inetaddr_notifier: unregistrar('unregister_inetaddr_notifier', null),
+    atomic_notifier_chain_register: registrar(s, 'notifier', 'atomic_notifier_chain_register', null, 1),
+    atomic_notifier_chain_unregister: unregistrar('atomic_notifier_chain_unregister', null),
+    blocking_notifier_chain_register: registrar(s, 'notifier', 'blocking_notifier_chain_register', null, 1),
+    blocking_notifier_chain_unregister: unregistrar('blocking_notifier_chain_unregister', null),
+    nf_register_net_hook: registrar(s, 'netfilter hook', 'nf_register_net_hook', null, 1),
+    nf_unregister_net_hook: unregistrar('nf_unregister_net_hook', null),
+    nf_register_net_hooks: registrar(s, 'netfilter hooks', 'nf_register_net_hooks', null, 1),
+    nf_unregister_net_hooks: unregistrar('nf_unregister_net_hooks', null),
+    sock_register: registrar(s, 'socket family', 'sock_register', null, 0),
+    sock_unregister: unregistrar('sock_unregister', null),
+    proto_register: registrar(s, 'protocol', 'proto_register', null, 0),
+    proto_unregister: unregistrar('proto_unregister', null),
+    crypto_register_alg: registrar(s, 'crypto alg', 'crypto_register_alg', null, 0),
+    crypto_unregister_alg: unregistrar('crypto_unregister_alg', null),
+    crypto_register_shash: registrar(s, 'crypto shash', 'crypto_register_shash', null, 0),
+    crypto_unregister_shash: unregistrar('crypto_unregister_shash', null),
+    crypto_register_skcipher: registrar(s, 'crypto skcipher', 'crypto_register_skcipher', null, 0),
+    crypto_unregister_skcipher: unregistrar('crypto_unregister_skcipher', null),
+
+    // objects handed back as pointers
+    // alloc_workqueue(fmt, flags, max_active, ...)
+    alloc_workqueue: handleMaker(s, 'workqueue', 'alloc_workqueue', fmt(0, s, 3), '; queued work never runs in this model'),
+    destroy_workqueue: freeHandle(s, 'destroy_workqueue'),
+    __class_create: handleMaker(s, 'class', '__class_create', str(1)),
+    class_destroy: freeHandle(s, 'class_destroy'),
+    // device_create(class, parent, devt, drvdata, fmt, ...)
+    device_create: handleMaker(s, 'device', 'device_create', fmt(4, s)),
+    device_destroy: noted('device_destroy: device removed'),
+    proc_create: handleMaker(s, 'proc_dir_entry', 'proc_create', str(0)),
+    proc_create_data: handleMaker(s, 'proc_dir_entry', 'proc_create_data', str(0)),
+    proc_create_single_data: handleMaker(s, 'proc_dir_entry', 'proc_create_single_data', str(0)),
+    proc_create_seq_private: handleMaker(s, 'proc_dir_entry', 'proc_create_seq_private', str(0)),
+    proc_mkdir: handleMaker(s, 'proc_dir_entry', 'proc_mkdir', str(0)),
+    proc_mkdir_mode: handleMaker(s, 'proc_dir_entry', 'proc_mkdir_mode', str(0)),
+    remove_proc_entry: (ctx) => {
+      ctx.note(`remove_proc_entry${quoted(str(0)(ctx))}: removed`);
+      return 0n;
+    },
+    remove_proc_subtree: (ctx) => {
+      ctx.note(`remove_proc_subtree${quoted(str(0)(ctx))}: removed`);
+      return 0n;
+    },
+    proc_remove: freeHandle(s, 'proc_remove'),
+    debugfs_create_dir: handleMaker(s, 'dentry', 'debugfs_create_dir', str(0)),
+    debugfs_create_file: handleMaker(s, 'dentry', 'debugfs_create_file', str(0)),
+    debugfs_remove: freeHandle(s, 'debugfs_remove'),
+    kobject_create_and_add: handleMaker(s, 'kobject', 'kobject_create_and_add', str(0)),
+    kobject_put: freeHandle(s, 'kobject_put'),
+    sysfs_create_group: registrar(s, 'sysfs group', 'sysfs_create_group', null, 1),
+    sysfs_remove_group: unregistrar('sysfs_remove_group', null),
+    sysfs_create_file_ns: registrar(s, 'sysfs file', 'sysfs_create_file_ns', null, 1),
+    sysfs_remove_file_ns: unregistrar('sysfs_remove_file_ns', null),
+    register_sysctl: handleMaker(s, 'ctl_table_header', 'register_sysctl', str(0)),
+    register_sysctl_table: handleMaker(s, 'ctl_table_header', 'register_sysctl_table', null),
+    unregister_sysctl_table: freeHandle(s, 'unregister_sysctl_table'),
+    kthread_create_on_node: handleMaker(s, 'task_struct', 'kthread_create_on_node', fmt(3, s), '; the thread function never runs in this model'),
+    wake_up_process: noted('wake_up_process: the task is not scheduled in this model', 1n),
+    kthread_stop: noted('kthread_stop: thread stopped'),
+    queue_work_on: noted('queue_work_on: work queued (never runs in this model)', 1n),
+    __flush_workqueue: quiet(0n),
+    cancel_work_sync: quiet(0n),
+    cancel_delayed_work_sync: quiet(0n),
+    queue_delayed_work_on: noted('queue_delayed_work_on: work queued (never runs in this model)', 1n),
+
+    // hardware discovery: the modelled machine has no matching hardware
+    x86_match_cpu: noted('x86_match_cpu: no CPU model match in this machine, returns NULL'),
+    dmi_check_system: noted('dmi_check_system: no DMI table match, returns 0'),
+    dmi_first_match: noted('dmi_first_match: no DMI table match, returns NULL'),
+    // struct acpi_driver { char name[80]; … }: the name is inline, not a pointer
+    acpi_bus_register_driver: registrar(s, 'acpi driver', 'acpi_bus_register_driver', (ctx) => tryCString(ctx, ctx.arg(0), 80), 0),
+    acpi_bus_unregister_driver: unregistrar('acpi_bus_unregister_driver', null),
+    usb_serial_register_drivers: registrar(s, 'usb-serial drivers', 'usb_serial_register_drivers', str(1), 0),
+    usb_serial_deregister_drivers: unregistrar('usb_serial_deregister_drivers', null),
+    genl_register_family: registrar(s, 'genetlink family', 'genl_register_family', null, 0),
+    genl_unregister_family: unregistrar('genl_unregister_family', null),
+    tty_register_driver: registrar(s, 'tty driver', 'tty_register_driver', null, 0),
+    tty_unregister_driver: unregistrar('tty_unregister_driver', null),
+    __tty_alloc_driver: handleMaker(s, 'tty_driver', '__tty_alloc_driver', null),
+    tty_driver_kref_put: freeHandle(s, 'tty_driver_kref_put'),
+    input_allocate_device: handleMaker(s, 'input_dev', 'input_allocate_device', null),
+    input_register_device: registrar(s, 'input device', 'input_register_device', null, 0),
+    input_unregister_device: unregistrar('input_unregister_device', null),
+    input_free_device: freeHandle(s, 'input_free_device'),
+    // alloc_netdev_mqs(sizeof_priv, name, name_assign_type, setup, txqs, rxqs): the private area follows
+    // struct net_device (netdev_priv()), so the block is big enough for both. setup() is not run.
+    alloc_netdev_mqs: (ctx) => {
+      const name = str(1)(ctx);
+      const h = ctx.kmalloc(4096 + u32(ctx.arg(0)), true, `net_device${quoted(name)}`);
+      s.handles.set(h, `net_device${quoted(name)}`);
+      ctx.note(`alloc_netdev_mqs${quoted(name)}: returns a new net_device ${hex(h)} (the setup callback is not run)`);
+      return h;
+    },
+    register_netdev: registrar(s, 'net device', 'register_netdev', null, 0),
+    register_netdevice: registrar(s, 'net device', 'register_netdevice', null, 0),
+    unregister_netdev: unregistrar('unregister_netdev', null),
+    free_netdev: freeHandle(s, 'free_netdev'),
+
+    // timers, sleeping, locks: no observable effect in a single-threaded init
+    init_timer_key: quiet(0n),
+    add_timer: noted('add_timer: timer armed (its callback never fires in this model)'),
+    mod_timer: noted('mod_timer: timer armed (its callback never fires in this model)'),
+    del_timer: quiet(0n),
+    del_timer_sync: quiet(0n),
+    msleep: quiet(0n),
+    usleep_range_state: quiet(0n),
+    __const_udelay: quiet(0n),
+    __udelay: quiet(0n),
+    __init_waitqueue_head: quiet(0n),
+    __mutex_init: quiet(0n),
+    mutex_lock: quiet(0n),
+    mutex_unlock: quiet(0n),
+    mutex_lock_interruptible: quiet(0n),
+    _raw_spin_lock: quiet(0n),
+    _raw_spin_unlock: quiet(0n),
+    _raw_spin_lock_bh: quiet(0n),
+    _raw_spin_unlock_bh: quiet(0n),
+    _raw_spin_lock_irq: quiet(0n),
+    _raw_spin_unlock_irq: quiet(0n),
+    // returns the saved RFLAGS; IF (0x200) set plus the always-one bit and ZF/PF as usually seen
+    _raw_spin_lock_irqsave: quiet(0x246n),
+    _raw_spin_unlock_irqrestore: quiet(0n),
+    capable: quiet(1n), // insmod runs as root with every capability
+    ...randomFunctions(),
+
+    ...chrdevFunctions(s),
+    ...miscFunctions(s),
+    ...kprobeFunctions(s),
+    ...blkdevFunctions(s),
+    ...filesystemFunctions(s),
+    ...memoryFunctions(s),
+    ...allocFunctions(s),
+  };
+  return new Map(Object.entries(m));
+}

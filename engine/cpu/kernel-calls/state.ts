@@ -1,0 +1,74 @@
+/**
+ * What the kernel-function models remember between calls, one instance per modelled machine
+ * (create it with the registry: kernelFunctionModels(state)). Models are otherwise stateless and read
+ * everything else from the CPU context.
+ */
+import type { FormatEnv } from './vsnprintf';
+
+export interface KernelCallOptions {
+  /** /proc/sys/kernel/kptr_restrict (Debian: 0). */
+  kptrRestrict?: 0 | 1 | 2;
+  /** Stand-in for the boot's siphash pointer key (see pointerHash()). */
+  hashPointer?: FormatEnv['hashPointer'];
+  /** kallsyms_lookup_name(), for register_kprobe() with a symbol_name. */
+  lookupSymbol?: (name: string) => bigint | null;
+  /**
+   * Character majors already taken when the module loads (fs/char_dev.c chrdevs[]). Dynamic majors are
+   * handed out from 254 down to 234, then 511 down to 384 (find_dynamic_major()), so built-in drivers
+   * that asked for a dynamic major before us push ours down. The default is a guess (see README of
+   * the report): none taken.
+   */
+  usedCharMajors?: Iterable<number>;
+  /** Dynamic misc minors already taken (drivers/char/misc.c misc_minors bitmap, minor = 127 - bit). */
+  usedMiscMinors?: Iterable<number>;
+}
+
+export interface CharRegion {
+  major: number;
+  baseminor: number;
+  count: number;
+  name: string;
+}
+
+export interface CacheInfo {
+  name: string;
+  objectSize: number;
+  align: number;
+  flags: number;
+  ctor: bigint;
+}
+
+export interface Registration {
+  /** "pci driver", "filesystem", "chrdev", "misc device", "proc entry", … */
+  kind: string;
+  name: string | null;
+  /** The struct the module passed, or the handle we returned. */
+  address: bigint;
+}
+
+export class KernelCallState {
+  /** True while the last printk record is open for KERN_CONT (no trailing newline yet). */
+  printkOpen = false;
+  readonly charRegions: CharRegion[] = [];
+  readonly miscMinors = new Set<number>();
+  readonly caches = new Map<bigint, CacheInfo>();
+  /** Objects allocated from each cache and not yet freed (kmem_cache_destroy() complains about them). */
+  readonly cacheObjects = new Map<bigint, Set<bigint>>();
+  /** Registered filesystems by name (register_filesystem() refuses duplicates with -EBUSY). */
+  readonly filesystems = new Set<string>();
+  readonly registrations: Registration[] = [];
+  /** Handles this layer allocated for opaque kernel objects (workqueues, classes, proc entries…). */
+  readonly handles = new Map<bigint, string>();
+
+  constructor(readonly options: KernelCallOptions = {}) {
+    for (const major of options.usedCharMajors ?? []) this.charRegions.push({ major, baseminor: 0, count: 256, name: '(built-in)' });
+    for (const minor of options.usedMiscMinors ?? []) this.miscMinors.add(minor);
+  }
+
+  formatOptions(): Partial<FormatEnv> {
+    const o: Partial<FormatEnv> = {};
+    if (this.options.kptrRestrict !== undefined) o.kptrRestrict = this.options.kptrRestrict;
+    if (this.options.hashPointer !== undefined) o.hashPointer = this.options.hashPointer;
+    return o;
+  }
+}

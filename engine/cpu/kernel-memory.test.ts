@@ -1,0 +1,105 @@
+/**
+ * The CPU's view of the modelled kernel's memory: module sections with STRICT_MODULE_RWX
+ * permissions, the kernel stack, per-CPU data, and vmlinux data as seeded zero pages.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadModule } from '../load/load-module';
+import { bootKernel, sample } from '../test-support/kernel';
+import { KernelCpuMemory, DEFAULT_GS_BASE } from './kernel-memory';
+import { kernelSymbolNames } from './kernel-run';
+import { CpuFault } from './types';
+
+function loaded() {
+  const k = bootKernel();
+  const r = loadModule(k, { fileName: 'hello.ko', image: sample('hello/hello.ko'), args: '', syscall: 'finit_module' });
+  const mod = r.module;
+  if (!mod) throw new Error('hello did not load');
+  return { k, mod, mem: new KernelCpuMemory(k) };
+}
+
+function fault(f: () => unknown): CpuFault | null {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof CpuFault) return e;
+    throw e;
+  }
+  return null;
+}
+
+describe('KernelCpuMemory', () => {
+  const { k, mod, mem } = loaded();
+  const sec = (name: string) => {
+    const s = mod.allSections.find((x) => x.name === name);
+    if (!s) throw new Error(name);
+    return s;
+  };
+
+  it('module text is executable and read-only', () => {
+    const text = sec('.exit.text');
+    expect(mem.read(text.address, 4, 'fetch')).toHaveLength(4);
+    expect(fault(() => mem.write(text.address, new Uint8Array([0x90])))?.kind).toBe('read-only');
+  });
+
+  it('rodata is read-only and not executable; data is writable and not executable', () => {
+    const ro = mod.allSections.find((s) => s.group === 'rodata' && !s.init && s.size > 0);
+    if (!ro) throw new Error('no rodata');
+    expect(fault(() => mem.write(ro.address, new Uint8Array([1])))?.kind).toBe('read-only');
+    expect(fault(() => mem.read(ro.address, 1, 'fetch'))?.kind).toBe('not-executable');
+    const data = sec('.data');
+    const before = mem.read(data.address, 4, 'read').slice();
+    mem.write(data.address, new Uint8Array([9, 9, 9, 9]));
+    expect([...mem.read(data.address, 4, 'read')]).toEqual([9, 9, 9, 9]);
+    mem.write(data.address, before);
+    expect(fault(() => mem.read(data.address, 1, 'fetch'))?.kind).toBe('not-executable');
+  });
+
+  it('has a 16 KiB stack and CPU 0 per-CPU data at %gs, neither executable', () => {
+    expect(mem.stack.size).toBe(16384);
+    mem.write(mem.stack.base, new Uint8Array([1, 2]));
+    expect([...mem.read(mem.stack.base, 2, 'read')]).toEqual([1, 2]);
+    expect(fault(() => mem.read(mem.stack.base - 8n, 8, 'read'))?.kind).toBe('not-present');
+    expect(fault(() => mem.read(mem.stack.base, 1, 'fetch'))?.kind).toBe('not-executable');
+    expect(mem.gsBase).toBe(DEFAULT_GS_BASE);
+    expect(fault(() => mem.read(mem.gsBase, 1, 'fetch'))?.kind).toBe('not-executable');
+  });
+
+  it('vmlinux data reads as seeded zero pages and remembers what was touched', () => {
+    const addr = (n: string) => {
+      const e = k.profile.lookup(n);
+      if (!e) throw new Error(n);
+      return k.vmlinuxAddress(e);
+    };
+    const u32 = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, 4).getUint32(0, true);
+    expect(u32(mem.read(addr('nr_cpu_ids'), 4, 'read'))).toBe(1);
+    expect(mem.read(addr('__cpu_online_mask'), 1, 'read')[0]).toBe(1);
+    expect([...mem.read(addr('kmalloc_caches'), 8, 'read')]).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    mem.write(addr('jiffies'), new Uint8Array([7]));
+    expect(mem.read(addr('jiffies'), 1, 'read')[0]).toBe(7);
+    expect(mem.vmlinuxAccesses.get('nr_cpu_ids')).toEqual({ symbol: 'nr_cpu_ids', reads: 1, writes: 0 });
+    expect([...mem.vmlinuxAccesses.values()].find((a) => a.symbol.startsWith('jiffies'))?.writes).toBe(1); // jiffies and jiffies_64 share the address
+    // per-CPU: current_task → init_task, this_cpu_off → the per-CPU base
+    const pc = (n: string) => Number(k.profile.lookup(n)?.address ?? 0n);
+    const u64 = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, true);
+    expect(u64(mem.read(mem.gsBase + BigInt(pc('current_task')), 8, 'read'))).toBe(addr('init_task'));
+    expect(u64(mem.read(mem.gsBase + BigInt(pc('this_cpu_off')), 8, 'read'))).toBe(mem.gsBase);
+    // kernel text is not data, and .rodata cannot be written
+    expect(fault(() => mem.read(addr('_printk'), 1, 'read'))?.message).toMatch(/vmlinux memory is not modelled/);
+    expect(fault(() => mem.write(k.profile.sections.get('.rodata') ?? 0n, new Uint8Array([1])))?.kind).toBe('read-only');
+    const strict = new KernelCpuMemory(k, { vmlinuxData: 'fault' });
+    expect(fault(() => strict.read(addr('nr_cpu_ids'), 4, 'read'))?.kind).toBe('not-present');
+  });
+
+  it('names NULL pointer dereferences', () => {
+    expect(fault(() => mem.read(0x10n, 8, 'read'))?.message).toMatch(/NULL pointer dereference/);
+  });
+
+  it('symbol names: vmlinux exports at their boot addresses and module symbols', () => {
+    const names = kernelSymbolNames(k);
+    const printk = k.profile.lookup('_printk');
+    if (!printk) throw new Error('_printk');
+    expect(names.name(k.vmlinuxAddress(printk))).toBe('_printk');
+    expect(names.isVmlinux(k.vmlinuxAddress(printk))).toBe(true);
+    expect(names.name(mod.exitFn ?? 0n)).toMatch(/hello_exit|cleanup_module/);
+  });
+});

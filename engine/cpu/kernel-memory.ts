@@ -1,0 +1,307 @@
+/**
+ * CpuMemory over the modelled kernel (ModelKernel.memory): module allocations with the permissions
+ * STRICT_MODULE_RWX gives them once complete_formation() ran (text read-only + executable, rodata
+ * read-only, ro_after_init writable until the module is LIVE, the rest read-write, nothing else
+ * executable), kmalloc'd and vmalloc'd objects read-write, plus two regions of its own: the kernel
+ * stack the function runs on and CPU 0's per-CPU area (the target of %gs accesses; zero-filled).
+ *
+ * vmlinux's data (from .rodata up) is not in the model either; by default it reads as zero pages
+ * that remember writes (.rodata read-only), with a few variables every module reads given the
+ * values of a 1-CPU, 1 GiB QEMU guest (nr_cpu_ids, the CPU masks, __per_cpu_offset[0], this_cpu_off,
+ * current_task → init_task, jiffies, _totalram_pages, page_offset_base…). Each vmlinux variable
+ * touched is listed in `vmlinuxAccesses` (by the nearest export at or below the address), so a
+ * view can say which kernel state the code looked at. With vmlinuxData 'fault' they fault instead.
+ */
+import type { ModelKernel } from '../kernel/model';
+import { PERCPU_MODULE_RESERVE } from '../kernel/model';
+import { MODULES_VADDR } from '../machine/address-space';
+import type { Allocation } from '../machine/memory';
+import { CpuFault, type CpuMemory } from './types';
+
+/** THREAD_SIZE on x86-64 (16 KiB; KASAN doubles it, Debian has no KASAN). */
+export const THREAD_SIZE = 16384;
+/** Where the modelled kernel stack lives: vmalloc space below what the model allocates from (VMAP_STACK). */
+export const DEFAULT_STACK_BASE = 0xffffc90000008000n;
+/** CPU 0's per-CPU offset (__per_cpu_offset[0]) as a 1 GiB QEMU guest shows it. */
+export const DEFAULT_GS_BASE = 0xffff88803ea00000n;
+
+export interface KernelCpuMemoryOptions {
+  stackBase?: bigint;
+  stackSize?: number;
+  gsBase?: bigint;
+  /**
+   * Record writes into kernel allocations in Memory.writes at this timeline position (undoable by
+   * the timeline); off by default: writes go straight to the allocation's bytes.
+   */
+  recordAt?: number | null;
+  /** vmlinux data: zero-filled pages with seeded well-known variables (default), or faults. */
+  vmlinuxData?: 'zero' | 'fault';
+}
+
+export interface VmlinuxAccess {
+  /** Nearest vmlinux export at or below the address ("kmalloc_caches+0x40"). */
+  symbol: string;
+  reads: number;
+  writes: number;
+}
+
+interface Range {
+  start: bigint;
+  end: bigint;
+  exec: boolean;
+  /** null: writable; otherwise why not. */
+  readOnly: ((k: ModelKernel) => boolean) | null;
+  name: string;
+}
+
+const always = (): boolean => true;
+
+export class KernelCpuMemory implements CpuMemory {
+  readonly stack: { base: bigint; size: number };
+  readonly gsBase: bigint;
+  readonly stackBytes: Uint8Array;
+  readonly percpuBytes: Uint8Array;
+  private readonly stackEnd: bigint;
+  private readonly percpuEnd: bigint;
+  private last: Allocation | null = null;
+  private lastRanges: Range[] = [];
+  private readonly ranges = new WeakMap<Allocation, Range[]>();
+  /** vmlinux data pages materialised so far (page address → bytes). */
+  private readonly vmPages = new Map<bigint, Uint8Array>();
+  private readonly vmStart: bigint;
+  private readonly vmRodataEnd: bigint;
+  private readonly vmEnd: bigint;
+  /** vmlinux variables the code read or wrote, by symbol name. */
+  readonly vmlinuxAccesses = new Map<string, VmlinuxAccess>();
+  private readonly vmNames = new Map<bigint, string>();
+
+  constructor(
+    readonly k: ModelKernel,
+    private readonly opts: KernelCpuMemoryOptions = {},
+  ) {
+    const size = opts.stackSize ?? THREAD_SIZE;
+    this.stack = { base: opts.stackBase ?? DEFAULT_STACK_BASE, size };
+    this.stackBytes = new Uint8Array(size);
+    this.stackEnd = this.stack.base + BigInt(size);
+    this.gsBase = opts.gsBase ?? DEFAULT_GS_BASE;
+    const pc = k.profile.percpu;
+    const staticEnd = pc ? Number(pc.start + pc.size) : 0;
+    const percpuSize = (Math.ceil(staticEnd / 4096) * 4096 + PERCPU_MODULE_RESERVE + 0xfff) & ~0xfff;
+    this.percpuBytes = new Uint8Array(percpuSize);
+    this.percpuEnd = this.gsBase + BigInt(percpuSize);
+    const slide = k.as.kernelSlide;
+    const rodata = k.profile.sections.get('.rodata');
+    const data = k.profile.sections.get('.data');
+    if ((opts.vmlinuxData ?? 'zero') === 'zero' && rodata !== undefined) {
+      this.vmStart = rodata + slide;
+      this.vmRodataEnd = (data ?? rodata) + slide;
+      this.vmEnd = MODULES_VADDR; // up to the end of the kernel image mapping
+      this.seedVmlinux();
+    } else {
+      this.vmStart = this.vmRodataEnd = this.vmEnd = 0n;
+    }
+  }
+
+  private vmlinuxAddress(name: string): bigint | null {
+    const e = this.k.profile.lookup(name);
+    if (!e || e.module !== 'vmlinux' || e.address === null) return null;
+    return this.k.vmlinuxAddress(e);
+  }
+
+  /** Values a 1-CPU, 1 GiB guest has in the vmlinux variables modules read most. */
+  private seedVmlinux(): void {
+    const le = (v: bigint, n: number): Uint8Array => {
+      const b = new Uint8Array(n);
+      for (let i = 0; i < n; i++) b[i] = Number((v >> BigInt(8 * i)) & 0xffn);
+      return b;
+    };
+    const put = (name: string, v: bigint, n: number, off = 0n): void => {
+      const a = this.vmlinuxAddress(name);
+      if (a !== null && a >= this.vmStart && a < this.vmEnd) this.vmWrite(a + off, le(v, n), true);
+    };
+    put('nr_cpu_ids', 1n, 4);
+    for (const m of ['__cpu_online_mask', '__cpu_possible_mask', '__cpu_present_mask', '__cpu_active_mask']) put(m, 1n, 8);
+    put('__per_cpu_offset', this.gsBase, 8);
+    put('_totalram_pages', 262144n, 8); // 1 GiB of 4 KiB pages
+    put('page_offset_base', 0xffff888000000000n, 8);
+    put('vmalloc_base', 0xffffc90000000000n, 8);
+    put('vmemmap_base', 0xffffea0000000000n, 8);
+    put('high_memory', 0xffff888040000000n, 8);
+    // INITIAL_JIFFIES (-300 s at HZ=250, as unsigned int) plus the time since boot.
+    put('jiffies', 0xfffb6c20n + BigInt(Math.floor(this.k.clockNs / 4_000_000)), 8);
+    put('loops_per_jiffy', 4_000_000n, 8);
+    const pcpu = (name: string, v: bigint, n: number): void => {
+      const e = this.k.profile.lookup(name);
+      if (!e || !e.percpu || e.address === null) return;
+      const off = Number(e.address);
+      if (off + n <= this.percpuBytes.length) this.percpuBytes.set(le(v, n), off);
+    };
+    pcpu('this_cpu_off', this.gsBase, 8);
+    pcpu('cpu_number', 0n, 4);
+    const initTask = this.vmlinuxAddress('init_task');
+    if (initTask !== null) pcpu('current_task', initTask, 8);
+  }
+
+  private vmPage(page: bigint, create: boolean): Uint8Array | null {
+    let p = this.vmPages.get(page) ?? null;
+    if (!p && create) {
+      p = new Uint8Array(4096);
+      this.vmPages.set(page, p);
+    }
+    return p;
+  }
+
+  private noteVmlinux(address: bigint, write: boolean): void {
+    let name = this.vmNames.get(address);
+    if (name === undefined) {
+      name = this.k.profile.symbolize(address - this.k.as.kernelSlide)?.text ?? `0x${address.toString(16)}`;
+      this.vmNames.set(address, name);
+    }
+    let a = this.vmlinuxAccesses.get(name);
+    if (!a) {
+      a = { symbol: name, reads: 0, writes: 0 };
+      this.vmlinuxAccesses.set(name, a);
+    }
+    if (write) a.writes++;
+    else a.reads++;
+  }
+
+  private vmRead(address: bigint, length: number): Uint8Array {
+    this.noteVmlinux(address, false);
+    const page = address & ~0xfffn;
+    const off = Number(address - page);
+    if (off + length <= 4096) {
+      const p = this.vmPage(page, false);
+      return p ? p.subarray(off, off + length) : new Uint8Array(length);
+    }
+    const out = new Uint8Array(length);
+    for (let i = 0; i < length; i++) {
+      const a = address + BigInt(i);
+      const p = this.vmPage(a & ~0xfffn, false);
+      out[i] = p ? p[Number(a & 0xfffn)] : 0;
+    }
+    return out;
+  }
+
+  private vmWrite(address: bigint, bytes: Uint8Array, seeding = false): void {
+    if (!seeding) {
+      if (address < this.vmRodataEnd) throw new CpuFault('read-only', address, true, `write to vmlinux .rodata at 0x${address.toString(16)}`);
+      this.noteVmlinux(address, true);
+    }
+    for (let i = 0; i < bytes.length; ) {
+      const a = address + BigInt(i);
+      const page = a & ~0xfffn;
+      const off = Number(a - page);
+      const n = Math.min(bytes.length - i, 4096 - off);
+      (this.vmPage(page, true) as Uint8Array).set(bytes.subarray(i, i + n), off);
+      i += n;
+    }
+  }
+
+  private allocation(address: bigint, length: number): Allocation | null {
+    const l = this.last;
+    if (l && l.freedAt === null && address >= l.base && address + BigInt(length) <= l.base + BigInt(l.size)) return l;
+    const a = this.k.memory.live(address, length);
+    if (a) {
+      this.last = a;
+      this.lastRanges = this.rangesOf(a);
+    }
+    return a;
+  }
+
+  /** Section permissions inside a module allocation (built once per allocation). */
+  private rangesOf(a: Allocation): Range[] {
+    let r = this.ranges.get(a);
+    if (r) return r;
+    r = [];
+    if ((a.kind === 'module-core' || a.kind === 'module-init') && a.owner) {
+      const mod = this.k.findModule(a.owner);
+      const end = a.base + BigInt(a.size);
+      for (const s of mod?.allSections ?? []) {
+        if (s.address < a.base || s.address >= end || s.size === 0) continue;
+        const exec = s.group === 'text';
+        const ro = s.group === 'text' || s.group === 'rodata' ? always : s.group === 'ro_after_init' ? () => mod?.state === 'LIVE' : null;
+        r.push({ start: s.address, end: s.address + BigInt(s.size), exec, readOnly: ro, name: s.name });
+      }
+    }
+    this.ranges.set(a, r);
+    return r;
+  }
+
+  private rangeAt(a: Allocation, address: bigint): Range | null {
+    const rs = a === this.last ? this.lastRanges : this.rangesOf(a);
+    for (const r of rs) if (address >= r.start && address < r.end) return r;
+    return null;
+  }
+
+  private notPresent(address: bigint, length: number, write: boolean): CpuFault {
+    const region = this.k.as.regionOf(address);
+    const what =
+      address < 4096n
+        ? 'NULL pointer dereference'
+        : region?.name === 'kernel text'
+          ? 'vmlinux memory is not modelled'
+          : region?.name === 'user'
+            ? 'a user-space address (kernel code must not touch it directly; SMAP)'
+            : region
+              ? `nothing mapped there (${region.name})`
+              : 'nothing mapped there';
+    return new CpuFault('not-present', address, write, `${write ? 'write to' : 'read of'} ${length} byte(s) at 0x${address.toString(16)}: ${what}`);
+  }
+
+  read(address: bigint, length: number, why: 'read' | 'fetch'): Uint8Array {
+    const end = address + BigInt(length);
+    if (address >= this.stack.base && end <= this.stackEnd) {
+      if (why === 'fetch') throw new CpuFault('not-executable', address, false, `instruction fetch from the stack at 0x${address.toString(16)} (NX)`);
+      const off = Number(address - this.stack.base);
+      return this.stackBytes.subarray(off, off + length);
+    }
+    if (address >= this.gsBase && end <= this.percpuEnd) {
+      if (why === 'fetch') throw new CpuFault('not-executable', address, false, `instruction fetch from per-CPU data at 0x${address.toString(16)} (NX)`);
+      const off = Number(address - this.gsBase);
+      return this.percpuBytes.subarray(off, off + length);
+    }
+    if (address >= this.vmStart && end <= this.vmEnd) {
+      if (why === 'fetch') throw new CpuFault('not-executable', address, false, `instruction fetch from vmlinux data at 0x${address.toString(16)} (NX)`);
+      return this.vmRead(address, length);
+    }
+    const a = this.allocation(address, length);
+    if (!a) throw this.notPresent(address, length, false);
+    if (why === 'fetch') {
+      const r = this.rangeAt(a, address);
+      if (!r || !r.exec) throw new CpuFault('not-executable', address, false, `instruction fetch from non-executable memory at 0x${address.toString(16)}${r ? ` (${r.name})` : ` (${a.label})`}`);
+    }
+    const off = Number(address - a.base);
+    return a.bytes.subarray(off, off + length);
+  }
+
+  write(address: bigint, bytes: Uint8Array): void {
+    const length = bytes.length;
+    const end = address + BigInt(length);
+    if (address >= this.stack.base && end <= this.stackEnd) {
+      this.stackBytes.set(bytes, Number(address - this.stack.base));
+      return;
+    }
+    if (address >= this.gsBase && end <= this.percpuEnd) {
+      this.percpuBytes.set(bytes, Number(address - this.gsBase));
+      return;
+    }
+    if (address >= this.vmStart && end <= this.vmEnd) {
+      this.vmWrite(address, bytes);
+      return;
+    }
+    const a = this.allocation(address, length);
+    if (!a) throw this.notPresent(address, length, true);
+    const rs = a === this.last ? this.lastRanges : this.rangesOf(a);
+    if (rs.length) {
+      for (const r of rs) {
+        if (r.readOnly && address < r.end && end > r.start && r.readOnly(this.k)) {
+          throw new CpuFault('read-only', address, true, `write to read-only ${r.name} at 0x${address.toString(16)}`);
+        }
+      }
+    }
+    const off = Number(address - a.base);
+    if (this.opts.recordAt !== undefined && this.opts.recordAt !== null) this.k.memory.writeAt(a, off, bytes.slice(), this.opts.recordAt, 'CPU write');
+    else a.bytes.set(bytes, off);
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Running module code inside a ModelKernel: the CpuMemory over its memory (kernel-memory.ts), the
+ * names of vmlinux exports and module symbols at their addresses in this boot (so thunks are
+ * recognised and events name their callee), and kernel-function models looked up by name.
+ */
+import type { ModelKernel } from '../kernel/model';
+import { KernelCpuMemory, type KernelCpuMemoryOptions } from './kernel-memory';
+import { runFunction, type KernelServices, type RunOptions, type RunResult, type StepRecorder, Interpreter } from './run';
+import type { Decoder, KernelFunction } from './types';
+
+/** Exact-address names: vmlinux exports (slid by KASLR) and every loaded module's symbols. */
+export function kernelSymbolNames(k: ModelKernel): { name(address: bigint): string | null; isVmlinux(address: bigint): boolean } {
+  const vmlinux = new Map<bigint, string>();
+  for (const e of k.profile.vmlinuxExports) {
+    if (e.percpu || e.address === null) continue;
+    const a = k.vmlinuxAddress(e);
+    if (!vmlinux.has(a)) vmlinux.set(a, e.name);
+  }
+  const modules = new Map<bigint, string>();
+  for (const m of k.modules) {
+    for (const s of m.kallsyms) if (s.name && !modules.has(s.address)) modules.set(s.address, s.name);
+    for (const s of m.symbolTable) if (s.name && s.value && !modules.has(s.value)) modules.set(s.value, s.name);
+  }
+  return {
+    name: (a) => vmlinux.get(a) ?? modules.get(a) ?? null,
+    isVmlinux: (a) => vmlinux.has(a),
+  };
+}
+
+export interface KernelRunOptions {
+  decoder: Decoder;
+  /** Kernel-function models by name; a vmlinux function without one returns 0 ('not-modelled' event). */
+  models?: (name: string) => KernelFunction | undefined;
+  services?: Partial<KernelServices>;
+  args?: bigint[];
+  budget?: number;
+  recorder?: StepRecorder;
+  onEvent?: RunOptions['onEvent'];
+  bugType?: (rip: bigint) => 'warn' | 'bug' | null;
+  memory?: KernelCpuMemoryOptions;
+}
+
+/** Run the module function at `entry` (e.g. mod.initFn while init memory is alive). */
+export function runKernelFunction(k: ModelKernel, entry: bigint, opts: KernelRunOptions): RunResult & { memory: KernelCpuMemory } {
+  const memory = new KernelCpuMemory(k, opts.memory);
+  const names = kernelSymbolNames(k);
+  const cpu = new Interpreter(opts.decoder, memory);
+  const r = runFunction(entry, {
+    decoder: opts.decoder,
+    mem: memory,
+    stack: memory.stack,
+    gsBase: memory.gsBase,
+    args: opts.args,
+    budget: opts.budget,
+    recorder: opts.recorder,
+    onEvent: opts.onEvent,
+    bugType: opts.bugType,
+    services: opts.services,
+    cpu,
+    symbolName: names.name,
+    resolveKernelCall: (a) => {
+      if (!names.isVmlinux(a)) return 'unknown';
+      const name = names.name(a) ?? '';
+      return opts.models?.(name) ?? null;
+    },
+  });
+  return { ...r, memory };
+}

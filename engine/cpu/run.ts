@@ -1,0 +1,323 @@
+/**
+ * Running a module function on the modelled CPU: a kernel stack of its own, a sentinel return
+ * address, System V arguments, then fetch / decode (once per address) / execute until the function
+ * returns to the sentinel, faults, hits something unsupported, or runs out of its instruction budget.
+ *
+ * Control reaching an address that is not module code (a call or tail jump into vmlinux) is a kernel
+ * function: the thunks __x86_return_thunk (ret), __x86_indirect_thunk_<reg> (jmp *%reg) and
+ * __fentry__ (nothing) behave as such; other functions run their model (KernelFunction) with the
+ * arguments in rdi rsi rdx rcx r8 r9 and the stack, put the result in rax and return to the caller.
+ * Functions without a model return 0 and are reported as 'not-modelled' events.
+ */
+import { Cpu, RAX, RSP, type CpuEvent, type CpuSnapshot, type MemWrite } from './cpu';
+import { compile, type Op } from './exec';
+import { CpuFault, type CpuMemory, type Decoder, type Instruction, type KernelCallContext, type KernelFunction } from './types';
+
+/** Returned to when the function being run returns (never mapped). */
+export const SENTINEL_RETURN = 0xffffffffdead0000n;
+const ARG_REGS = [7, 6, 2, 1, 8, 9]; // rdi rsi rdx rcx r8 r9
+const M64 = 0xffffffffffffffffn;
+
+/** What a step recorder is told about the state before an instruction. */
+export interface StepBefore {
+  rip: bigint;
+  gpr: BigUint64Array;
+  rflags: bigint;
+}
+export type StepRecorder = (ins: Instruction, before: StepBefore, writes: MemWrite[]) => void;
+
+/** The kernel services models use (logging, allocation, symbols); missing ones fall back to events. */
+export type KernelServices = Pick<KernelCallContext, 'printk' | 'kmalloc' | 'kfree' | 'symbolize' | 'note'>;
+
+export interface RunOptions {
+  decoder: Decoder;
+  mem: CpuMemory;
+  /** The kernel stack (THREAD_SIZE, 16 KiB on x86-64), mapped read-write in mem. */
+  stack: { base: bigint; size: number };
+  /** %gs base (the per-CPU offset of CPU 0). */
+  gsBase?: bigint;
+  /** Integer arguments (rdi, rsi, rdx, rcx, r8, r9, then the stack). */
+  args?: bigint[];
+  /** Most instructions to execute (default 50 million). */
+  budget?: number;
+  /**
+   * A call/jump target → its model, null for a kernel function without a model, 'unknown' when it
+   * is not a kernel function (then it must be code in mem).
+   */
+  resolveKernelCall?: (target: bigint) => KernelFunction | null | 'unknown';
+  /** Name of a kernel/module address (thunks are recognised by name; events name their callee). */
+  symbolName?: (address: bigint) => string | null;
+  services?: Partial<KernelServices>;
+  recorder?: StepRecorder;
+  /** Classify a ud2 by the bug table: 'warn' (WARN(): continue after it) or BUG. */
+  bugType?: (rip: bigint) => 'warn' | 'bug' | null;
+  /** Told about each event (kernel call, device access, WARN) when it happens, between the recorder's steps. */
+  onEvent?: (e: CpuEvent) => void;
+  /** Adjust the state after the call is set up, before the first instruction (tests, special entries). */
+  init?: (cpu: Cpu) => void;
+  /** Reuse a Cpu (and its decode cache) across runs; it must use the same mem. */
+  cpu?: Interpreter;
+}
+
+interface RunCommon {
+  executed: number;
+  events: CpuEvent[];
+  /** Registers and flags when the run ended. */
+  final: CpuSnapshot;
+}
+export type RunEnd =
+    | { kind: 'returned'; rax: bigint; /** eax as a C int. */ ret: number }
+    | { kind: 'fault'; fault: CpuFault; rip: bigint }
+    | { kind: 'budget'; rip: bigint }
+    | { kind: 'unsupported'; mnemonic: string; text: string; rip: bigint; why: string }
+    | { kind: 'trap'; rip: bigint; text: string }
+    /** Something that is not a CPU fault went wrong (a model threw): never a raw exception. */
+    | { kind: 'error'; message: string; rip: bigint };
+export type RunResult = RunCommon & RunEnd;
+
+type KernelTarget = { kind: 'thunk-ret' } | { kind: 'thunk-jmp'; reg: number } | { kind: 'fentry' } | { kind: 'function'; name: string; fn: KernelFunction | null } | { kind: 'code' };
+
+const THUNK_REGS: Record<string, number> = { rax: 0, rcx: 1, rdx: 2, rbx: 3, rsp: 4, rbp: 5, rsi: 6, rdi: 7, r8: 8, r9: 9, r10: 10, r11: 11, r12: 12, r13: 13, r14: 14, r15: 15 };
+
+/** A CPU with its decode cache and kernel-target cache; runFunction() drives it. */
+export class Interpreter {
+  readonly cpu: Cpu;
+  private readonly code = new Map<bigint, Op>();
+  private readonly targets = new Map<bigint, KernelTarget>();
+  /** Instructions decoded so far (cache misses). */
+  decoded = 0;
+
+  constructor(
+    readonly decoder: Decoder,
+    mem: CpuMemory,
+  ) {
+    this.cpu = new Cpu(mem);
+  }
+
+  /** Forget decoded code (after code memory was freed or rewritten). */
+  flush(): void {
+    this.code.clear();
+    this.targets.clear();
+  }
+
+  /** Decode (and cache) the instruction at ip; faults when ip is not executable. */
+  fetch(ip: bigint): Op {
+    const hit = this.code.get(ip);
+    if (hit) return hit;
+    const mem = this.cpu.mem;
+    let bytes: Uint8Array | null = null;
+    let firstFault: unknown = null;
+    // Up to 15 bytes; near the end of a mapping, fewer.
+    for (let n = 15; n >= 1 && !bytes; n--) {
+      try {
+        bytes = mem.read(ip, n, 'fetch');
+      } catch (e) {
+        firstFault ??= e;
+        if (!(e instanceof CpuFault)) throw e;
+        if (e.kind === 'not-executable') throw e;
+      }
+    }
+    if (!bytes) throw firstFault instanceof CpuFault ? firstFault : new CpuFault('not-present', ip, false, `no code at 0x${ip.toString(16)}`);
+    const ins = this.decoder.decode(bytes, ip);
+    if (!ins || ins.length > bytes.length) throw new CpuFault('invalid-opcode', ip, false, `invalid opcode at 0x${ip.toString(16)}`);
+    const op = compile(ins);
+    this.code.set(ip, op);
+    this.decoded++;
+    return op;
+  }
+
+  private classify(target: bigint, opts: RunOptions): KernelTarget {
+    const known = this.targets.get(target);
+    if (known) return known;
+    let t: KernelTarget;
+    const name = opts.symbolName?.(target) ?? null;
+    if (name === '__x86_return_thunk') t = { kind: 'thunk-ret' };
+    else if (name === '__fentry__') t = { kind: 'fentry' };
+    else if (name && /^__x86_indirect_(call_)?thunk_/.test(name) && THUNK_REGS[name.replace(/^__x86_indirect_(call_)?thunk_/, '')] !== undefined) t = { kind: 'thunk-jmp', reg: THUNK_REGS[name.replace(/^__x86_indirect_(call_)?thunk_/, '')] };
+    else {
+      const r = opts.resolveKernelCall ? opts.resolveKernelCall(target) : 'unknown';
+      t = r === 'unknown' ? { kind: 'code' } : { kind: 'function', name: name ?? `0x${target.toString(16)}`, fn: r };
+    }
+    this.targets.set(target, t);
+    return t;
+  }
+
+  /** Run the kernel function (or thunk) at the current rip; returns true when rip changed to go on. */
+  private enterKernel(t: KernelTarget, opts: RunOptions): void {
+    const c = this.cpu;
+    switch (t.kind) {
+      case 'thunk-ret':
+      case 'fentry':
+        c.rip = c.pop(8);
+        return;
+      case 'thunk-jmp':
+        c.rip = c.gpr[t.reg];
+        return;
+      case 'function': {
+        const address = c.rip;
+        const from = c.readMem(c.gpr[RSP], 8);
+        if (!t.fn) {
+          c.emit({ kind: 'not-modelled', name: t.name, address, from });
+          c.gpr[RAX] = 0n;
+        } else {
+          const ctx = this.context(opts);
+          const r = t.fn(ctx);
+          if (r === 'not-modelled') {
+            c.emit({ kind: 'not-modelled', name: t.name, address, from });
+            c.gpr[RAX] = 0n;
+          } else {
+            c.gpr[RAX] = BigInt.asUintN(64, r);
+            c.emit({ kind: 'kernel-call', name: t.name, address, from, args: ARG_REGS.map((i) => c.gpr[i]), ret: c.gpr[RAX] });
+          }
+        }
+        c.rip = c.pop(8);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private ctx: KernelCallContext | null = null;
+  private context(opts: RunOptions): KernelCallContext {
+    if (this.ctx) return this.ctx;
+    const c = this.cpu;
+    const s = opts.services ?? {};
+    this.ctx = {
+      state: c,
+      mem: c.mem,
+      arg: (n: number): bigint => (n < 6 ? c.gpr[ARG_REGS[n]] : c.readMem((c.gpr[RSP] + 8n + 8n * BigInt(n - 6)) & M64, 8)),
+      cstring: (address: bigint, max = 4096): string => readCString(c, address, max),
+      printk: s.printk ?? ((level, text) => c.emit({ kind: 'printk', level, text })),
+      kmalloc: s.kmalloc ?? (() => 0n),
+      kfree: s.kfree ?? (() => {}),
+      symbolize: s.symbolize ?? ((a) => opts.symbolName?.(a) ?? null),
+      note: s.note ?? ((text) => c.emit({ kind: 'note', text })),
+    };
+    return this.ctx;
+  }
+
+  /** The loop. Registers, stack and rip are set up by runFunction. */
+  run(opts: RunOptions): RunResult {
+    const c = this.cpu;
+    const budget = opts.budget ?? 50_000_000;
+    const recorder = opts.recorder;
+    this.ctx = null;
+    let executed = 0;
+    const done = (r: RunEnd): RunResult => ({ ...r, executed, events: c.events, final: c.snapshot() });
+    let lastRip = c.rip;
+    let prev: Op | null = null;
+    try {
+      for (;;) {
+        const ip = c.rip;
+        if (ip === SENTINEL_RETURN) {
+          const rax = c.gpr[RAX];
+          return done({ kind: 'returned', rax, ret: Number(BigInt.asIntN(32, rax)) });
+        }
+        // Successor links save the address lookup on straight-line code and loop branches.
+        let op: Op | undefined = prev === null ? undefined : ip === prev.next ? prev.fall : ip === prev.otherIp ? prev.other : undefined;
+        if (op === undefined) op = this.code.get(ip);
+        if (!op) {
+          const t = this.classify(ip, opts);
+          if (t.kind !== 'code') {
+            this.enterKernel(t, opts);
+            prev = null;
+            continue;
+          }
+          op = this.fetch(ip);
+        }
+        if (prev !== null) {
+          if (ip === prev.next) prev.fall = op;
+          else {
+            prev.otherIp = ip;
+            prev.other = op;
+          }
+        }
+        prev = op;
+        if (executed >= budget) return done({ kind: 'budget', rip: ip });
+        lastRip = ip;
+        if (recorder) {
+          const before: StepBefore = { rip: ip, gpr: c.gpr.slice(), rflags: c.rflags };
+          c.writes = [];
+          c.rip = op.next;
+          op.fn(c, op);
+          const writes = c.writes;
+          c.writes = null;
+          if (c.stop) break;
+          executed++;
+          recorder(op.ins, before, writes);
+        } else {
+          c.rip = op.next;
+          op.fn(c, op);
+          if (c.stop) break;
+          executed++;
+        }
+        const sp = c.gpr[RSP];
+        if (sp < c.stackLow || sp > c.stackHigh) {
+          throw new CpuFault('stack-overflow', sp, false, `rsp 0x${sp.toString(16)} left the kernel stack [0x${c.stackLow.toString(16)}, 0x${c.stackHigh.toString(16)}]`);
+        }
+      }
+    } catch (e) {
+      c.writes = null;
+      if (e instanceof CpuFault) return done({ kind: 'fault', fault: e, rip: lastRip });
+      return done({ kind: 'error', message: e instanceof Error ? e.message : String(e), rip: lastRip });
+    }
+    const stop = c.stop;
+    c.stop = null;
+    if (stop.kind === 'trap') return done({ kind: 'trap', rip: stop.rip, text: stop.text });
+    return done({ kind: 'unsupported', mnemonic: stop.mnemonic, text: stop.text, rip: stop.rip, why: stop.why });
+  }
+}
+
+function readCString(c: Cpu, address: bigint, max: number): string {
+  let s = '';
+  let a = address;
+  while (s.length < max) {
+    let chunk: Uint8Array;
+    try {
+      chunk = c.mem.read(a, Math.min(64, max - s.length), 'read');
+    } catch {
+      chunk = c.mem.read(a, 1, 'read');
+    }
+    for (let i = 0; i < chunk.length; i++) {
+      if (chunk[i] === 0) return s;
+      s += String.fromCharCode(chunk[i]);
+    }
+    a += BigInt(chunk.length);
+  }
+  return s;
+}
+
+/**
+ * Call the function at `entry` as the kernel would (do_one_initcall → fn(args…)) and run it to its
+ * return. Never throws for anything the code does: faults, unsupported instructions and model
+ * errors are results.
+ */
+export function runFunction(entry: bigint, opts: RunOptions): RunResult {
+  const it = opts.cpu ?? new Interpreter(opts.decoder, opts.mem);
+  const c = it.cpu;
+  c.gpr.fill(0n);
+  c.flags = 0;
+  c.stop = null;
+  c.events = [];
+  c.onEvent = opts.onEvent ?? null;
+  c.bugType = opts.bugType ?? null;
+  c.gsBase = opts.gsBase ?? 0n;
+  const top = opts.stack.base + BigInt(opts.stack.size);
+  c.stackLow = opts.stack.base;
+  c.stackHigh = top;
+  // Some room at the top (the kernel keeps pt_regs there), 16-byte aligned before the call.
+  c.gpr[RSP] = (top - 64n) & ~0xfn;
+  const args = opts.args ?? [];
+  try {
+    for (let i = args.length - 1; i >= 6; i--) c.push(BigInt.asUintN(64, args[i]));
+    c.push(SENTINEL_RETURN);
+  } catch (e) {
+    const fault = e instanceof CpuFault ? e : new CpuFault('not-present', opts.stack.base, true, String(e));
+    return { kind: 'fault', fault, rip: entry, executed: 0, events: [], final: c.snapshot() };
+  }
+  for (let i = 0; i < Math.min(6, args.length); i++) c.gpr[ARG_REGS[i]] = BigInt.asUintN(64, args[i]);
+  c.rip = entry;
+  opts.init?.(c);
+  return it.run(opts);
+}

@@ -1,0 +1,24 @@
+/** The Load view's log slot: the dmesg list or the printk ring buffer pane, one at a time. */
+import { useState } from 'react';
+import type { LogRow } from '../../../../engine/api-types';
+import { LogPane } from '../load/KernelPanes';
+import { RingBufferPane } from './RingBufferPane';
+
+export function LogTabs({ log, currentLog }: { log: LogRow[]; currentLog: number[] }) {
+  const [tab, setTab] = useState<'dmesg' | 'ring'>('dmesg');
+  return (
+    <div className="log-tabs">
+      <div className="log-tabs-bar">
+        <div className="segmented" role="tablist" aria-label="Kernel log view">
+          <button type="button" role="tab" aria-selected={tab === 'dmesg'} className={tab === 'dmesg' ? 'on' : ''} onClick={() => setTab('dmesg')} data-testid="log-tab-dmesg">
+            dmesg
+          </button>
+          <button type="button" role="tab" aria-selected={tab === 'ring'} className={tab === 'ring' ? 'on' : ''} onClick={() => setTab('ring')} data-testid="log-tab-ring">
+            printk buffer
+          </button>
+        </div>
+      </div>
+      {tab === 'dmesg' ? <LogPane log={log} currentLog={currentLog} /> : <RingBufferPane log={log} currentLog={currentLog} />}
+    </div>
+  );
+}
