@@ -14,6 +14,8 @@ import type { ModelKernel } from './kernel/model';
 import { bootKernel, kernelSummary, loadOpened, memoryAt, seek, unload } from './kernel-session';
 import { decodeUtf8 } from './elf/strings';
 import { Shell } from './shell/index';
+import { attachCpu } from './cpu/attach';
+import type { Decoder } from './cpu/types';
 
 export interface Engine {
   call<M extends EngineMethod>(
@@ -49,7 +51,13 @@ function int(v: unknown, name: string, min: number, max: number): number {
   return v;
 }
 
-export function createEngine(): Engine {
+export interface EngineOptions {
+  /** The x86-64 decoder (iced-x86, supplied by the host): with it, init and exit run on the modelled CPU. */
+  decoder?: () => Decoder;
+}
+
+export function createEngine(options: EngineOptions = {}): Engine {
+  let decoder: Decoder | null = null;
   const sessions = new Map<string, OpenedModule>();
   let next = 1;
   let profile: KernelProfile | null = null;
@@ -115,6 +123,7 @@ export function createEngine(): Engine {
         const paging = a.paging === 5 ? 5 : 4;
         const seed = a.kaslrSeed === null || a.kaslrSeed === undefined ? null : int(a.kaslrSeed, 'kaslrSeed', 0, 2 ** 32 - 1);
         kernel = bootKernel(profile, { paging, kaslrSeed: seed, quiet: a.quiet === true });
+        if (options.decoder) attachCpu(kernel, (decoder ??= options.decoder()));
         shell = new Shell(kernel, openedFile);
         return kernelSummary(kernel);
       }

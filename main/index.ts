@@ -11,6 +11,7 @@ import { basename, extname, join, normalize, resolve, sep } from 'node:path';
 import { createEngine } from '../engine/engine';
 import type { EngineError, Result } from '../engine/api-types';
 import type { OpenedFile } from './preload-api';
+import { createIcedDecoder } from './cpu/iced-decoder';
 import {
   APP_HOST, APP_ORIGIN, APP_SCHEME, CH_ENGINE_CALL, CH_ENGINE_PROGRESS, CH_OPEN_DIALOG, CH_OPEN_FILE,
   KO_EXTENSIONS, MAX_OPEN_BYTES, fileFromArgv, isModuleFileName, isTrustedSenderUrl, validateEngineCall,
@@ -55,7 +56,7 @@ const appRoot = app.getAppPath();
 const rendererRoot = join(appRoot, 'out', 'renderer');
 const samplesRoot = app.isPackaged ? join(process.resourcesPath, 'samples') : join(appRoot, 'samples');
 
-const engine = createEngine();
+const engine = createEngine({ decoder: createIcedDecoder });
 let mainWindow: BrowserWindow | null = null;
 let windowReady = false;
 let pendingOpen: OpenedFile | null = null;

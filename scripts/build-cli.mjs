@@ -22,6 +22,8 @@ try {
     target: 'node20',
     sourcemap: false,
     legalComments: 'none',
+    // iced-x86 reads its .wasm next to its own file: load it from node_modules at run time.
+    external: ['iced-x86'],
     logLevel: quiet ? 'error' : 'warning',
     define: { __MODSCOPE_VERSION__: JSON.stringify(pkg.version) },
     banner: {

@@ -62,7 +62,8 @@ export function loadModule(k: ModelKernel, req: LoadRequest): LoadResult {
   } catch (e) {
     if (!(e instanceof SyscallFailure)) throw e;
     errno = -e.errno;
-    if (ctx) unwind(ctx, errno);
+    // -9: the task was killed (an oops in init); the kernel unwinds nothing.
+    if (ctx && e.message !== 'killed') unwind(ctx, errno);
   }
   k.timeline.endOp(op, errno);
   return { errno, module: errno === 0 && ctx ? ctx.mod : null, op };
@@ -788,6 +789,11 @@ function doInitModule(ctx: LoadContext, name: string): void {
     text: mod.initFn ? `do_init_module() calls mod->init at ${hx(mod.initFn)}${sym ? ` (${sym.name})` : ''}. ${result.note}` : 'The module has no init function; loading goes on.',
     effects: mod.initFn ? [{ kind: 'call', fn: sym?.name ?? 'init', address: hex64(mod.initFn), result: String(result.ret) }] : [],
   });
+  if (result.killed) {
+    // The oops killed insmod in the middle of the syscall: nothing unwinds, the module stays COMING.
+    rec.step({ phase: 'init', fn: 'do_init_module', file: MAIN, title: 'insmod is killed', text: `The fault killed the insmod task inside init_module(): the syscall never returns, nothing is undone, and ${name} stays in MODULE_STATE_COMING ("Loading" in /proc/modules) with its init memory.`, errno: -9 });
+    throw new SyscallFailure(9, 'killed');
+  }
   if (result.ret < 0) {
     mod.state = 'GOING';
     rec.step({ phase: 'init', fn: 'do_init_module', file: MAIN, title: `init failed: ${result.ret}`, text: `init returned ${result.ret}: the module goes to MODULE_STATE_GOING and is freed. The loader prints nothing; the syscall returns ${result.ret}.`, errno: result.ret, effects: [{ kind: 'state', module: name, from: 'COMING', to: 'GOING' }] });

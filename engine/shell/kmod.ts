@@ -102,6 +102,11 @@ export const insmod: CommandFn = (argv, io, ctx) => {
     flags: force && !compressed ? MODULE_INIT_IGNORE_MODVERSIONS | MODULE_INIT_IGNORE_VERMAGIC : 0,
     command: ctx.commandText,
   });
+  if (r.errno === -9) {
+    // An oops in init killed the task: busybox sh reports the signal (128 + SIGKILL).
+    report(io, r.op, 'Killed');
+    return 137;
+  }
   if (r.errno !== 0) {
     report(io, r.op, `insmod: ERROR: could not insert module ${fileName}: ${modStrerror(r.errno)}`);
     return 1;

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bootKernel, CORPUS, ROOT } from '../test-support/kernel';
 import { Shell } from './index';
+import { attachCpu } from '../cpu/attach';
+import { createIcedDecoder } from '../../main/cpu/iced-decoder';
 
 const DIR = join(ROOT, 'scripts', 'qemu', 'scenarios');
 const scenarios = existsSync(DIR) ? readdirSync(DIR).filter((f) => f.endsWith('.qemu.json') && !f.includes('.kaslr.')) : [];
@@ -25,17 +27,9 @@ function files(path: string): Uint8Array | null {
   return existsSync(f) ? new Uint8Array(readFileSync(f)) : null;
 }
 
-const CPU = "the init function's return value and printk output need the CPU model (ModelKernel.runInit)";
 const LOOP = 'for loops, $(…) and [ ] are not in the shell';
 const LS_L = 'ls -l is not modelled';
 const KNOWN: Record<string, string> = {
-  'failing-init.qemu.json: insmod failing-init.ko': CPU,
-  'failing-init.qemu.json: lsmod': CPU,
-  'failing-init.qemu.json: ls /sys/module/ | grep -e failing -e hello': CPU,
-  'failing-init.qemu.json: rmmod failing_init': CPU,
-  'param-errors.qemu.json: insmod hello.ko count=-1': CPU,
-  'param-errors.qemu.json: lsmod': CPU,
-  'param-errors.qemu.json: insmod hello.ko "whom=two words" count=2': CPU,
   'hello.qemu.json: grep -e load_module -e bpf_prog_pack /proc/vmallocinfo': '/proc/vmallocinfo is not modelled',
   'hello.qemu.json: ls -l /sys/module/hello/parameters/': LS_L,
   'params.qemu.json: ls -l /sys/module/params/parameters/': LS_L,
@@ -49,6 +43,8 @@ interface Step {
   cmd: string;
   output: string;
   rc: number;
+  /** What the kernel logged while the command ran (level, text). */
+  kmsg?: { level: number; text: string }[];
 }
 
 describe.skipIf(scenarios.length === 0)('recorded QEMU scenarios', () => {
@@ -56,14 +52,21 @@ describe.skipIf(scenarios.length === 0)('recorded QEMU scenarios', () => {
     const needsCorpus = f.startsWith('corpus-');
     it.skipIf(needsCorpus && !existsSync(join(CORPUS, 'fs', 'fat', 'fat.ko')))(f, () => {
       const steps = (JSON.parse(readFileSync(join(DIR, f), 'utf8')) as { steps: Step[] }).steps;
-      const sh = new Shell(bootKernel({ quiet: true }), files);
+      const k = bootKernel({ quiet: true });
+      attachCpu(k, createIcedDecoder());
+      const sh = new Shell(k, files);
       const mismatches: string[] = [];
       for (const s of steps) {
         sh.vfs.cwd = '/root';
+        const logFrom = sh.k.log.records.length;
         const r = sh.run(s.cmd);
         if (KNOWN[`${f}: ${s.cmd}`] !== undefined) continue;
         const real = s.output.replace(/^\/init: (eval: )?line \d+: /gm, 'sh: ');
         if (r.output !== real || r.exit !== s.rc) mismatches.push(`${s.cmd}\n  real (${s.rc}): ${JSON.stringify(real)}\n  model (${r.exit}): ${JSON.stringify(r.output)}`);
+        // The kernel's own lines for this command: text, level and order (timestamps aside).
+        const realLog = (s.kmsg ?? []).map((m) => `<${m.level}>${m.text}`);
+        const modelLog = sh.k.log.records.slice(logFrom).map((m) => `<${m.level}>${m.text}`);
+        if (JSON.stringify(realLog) !== JSON.stringify(modelLog)) mismatches.push(`${s.cmd} (kernel log)\n  real: ${JSON.stringify(realLog)}\n  model: ${JSON.stringify(modelLog)}`);
       }
       expect(mismatches).toEqual([]);
     });

@@ -10,8 +10,9 @@ Usage:
   modscope load <module.ko> [name=value …]        load it into the modelled Debian 6.1 kernel and
         [--init|--finit] [--kaslr SEED] [--paging 5]  print every step of load_module() and the
         [--with dep.ko …] [--modprobe MODULES_DIR]    kernel log; --modprobe loads what it needs first
-        [--json] [--dump DIR]                        --json: the whole trace; --dump: DIR/layout.json and
-                                                   DIR/sections/<index>.bin (final bytes of each section)
+        [--json] [--dump DIR] [--no-exec]            --json: the whole trace; --dump: DIR/layout.json and
+                                                   DIR/sections/<index>.bin (each section as init got it);
+                                                   init runs on the modelled CPU unless --no-exec
   modscope load-all <modules dir> [--json]         every module under the directory, in dependency order,
                                                    into one kernel; counts and every failure
   modscope shell <lesson.sh> [--kaslr SEED]        run shell lines (insmod, rmmod, modprobe, lsmod, modinfo,

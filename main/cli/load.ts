@@ -15,6 +15,8 @@ import { hex64 } from '../../engine/session/hex';
 import { kernelSummary } from '../../engine/kernel-session';
 import type { OperationInfo } from '../../engine/trace/types';
 import { CliError } from './errors';
+import { attachCpu } from '../../engine/cpu/attach';
+import { createIcedDecoder } from '../cpu/iced-decoder';
 import { loadProfile, readModuleFile } from './kernel-files';
 import { BufferedWriter, type Sink } from './out';
 
@@ -29,10 +31,12 @@ export interface LoadOptions {
   modprobe: string | null;
   json: boolean;
   dump: string | null;
+  /** Record the init call without executing it on the modelled CPU. */
+  noInit: boolean;
 }
 
 export function parseLoadArgs(argv: readonly string[]): LoadOptions {
-  const o: LoadOptions = { file: '', params: [], syscall: 'finit_module', kaslrSeed: null, paging: 4, with: [], modprobe: null, json: false, dump: null };
+  const o: LoadOptions = { file: '', params: [], syscall: 'finit_module', kaslrSeed: null, paging: 4, with: [], modprobe: null, json: false, dump: null, noInit: false };
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -54,6 +58,7 @@ export function parseLoadArgs(argv: readonly string[]): LoadOptions {
       o.paging = v === '5' ? 5 : 4;
     } else if (a === '--with') o.with.push(value());
     else if (a === '--dump') o.dump = value();
+    else if (a === '--no-exec') o.noInit = true;
     else if (a === '--modprobe') o.modprobe = value();
     else if (a.startsWith('--')) throw new CliError('USAGE', `unknown option ${a} (see modscope --help)`, undefined, 1);
     else rest.push(a);
@@ -66,6 +71,7 @@ export function parseLoadArgs(argv: readonly string[]): LoadOptions {
 
 export async function loadCommand(o: LoadOptions, write: Sink): Promise<number> {
   const k = new ModelKernel(loadProfile(), { kaslrSeed: o.kaslrSeed, paging: o.paging });
+  if (!o.noInit) attachCpu(k, createIcedDecoder());
   const ops: OperationInfo[] = [];
   const deps = [...o.with];
   if (o.modprobe !== null) {
@@ -81,6 +87,15 @@ export async function loadCommand(o: LoadOptions, write: Sink): Promise<number> 
     });
     deps.push(...plan.order.slice(0, -1).map((p) => join(dir, p)));
   }
+  // --dump shows the module as load_module() left it for init: keep its bytes from just before init runs.
+  const beforeInit = new Map<bigint, Uint8Array>();
+  const runInit = k.runInit;
+  if (o.dump && runInit) {
+    k.runInit = (mod, pos) => {
+      for (const a of [mod.core, mod.init]) if (a) beforeInit.set(a.base, a.bytes.slice());
+      return runInit(mod, pos);
+    };
+  }
   for (const dep of deps) {
     const r = await insmod(k, dep, [], o.syscall);
     ops.push(r.op);
@@ -92,7 +107,7 @@ export async function loadCommand(o: LoadOptions, write: Sink): Promise<number> 
   if (o.json) writeJson(k, w);
   else writeText(k, r.op, w);
   await w.end();
-  if (o.dump && r.module) dump(o.dump, r.module, k);
+  if (o.dump && r.module) dump(o.dump, r.module, k, beforeInit);
   else if (o.dump) throw new CliError('NOT_LOADED', `nothing to dump: the load failed (${r.errno})`);
   return r.errno === 0 ? 0 : 1;
 }
@@ -142,7 +157,7 @@ function writeJson(k: ModelKernel, w: BufferedWriter): void {
 }
 
 /** DIR/layout.json and DIR/sections/<index>.bin: the loaded module for independent checks (GNU ld). */
-function dump(dir: string, mod: LoadedModule, k: ModelKernel): void {
+function dump(dir: string, mod: LoadedModule, k: ModelKernel, beforeInit: Map<bigint, Uint8Array>): void {
   mkdirSync(join(dir, 'sections'), { recursive: true });
   // Init sections are freed after init; dump them as they were when init ran (the allocations keep their bytes).
   const placed = mod.allSections;
@@ -158,6 +173,7 @@ function dump(dir: string, mod: LoadedModule, k: ModelKernel): void {
     const a = k.memory.allocations.find((x) => s.address >= x.base && s.address + BigInt(s.size) <= x.base + BigInt(x.size) && x.owner === mod.name);
     if (!a) continue;
     const off = Number(s.address - a.base);
-    writeFileSync(join(dir, 'sections', `${s.index}.bin`), a.bytes.subarray(off, off + (s.nobits ? 0 : s.size)));
+    const bytes = beforeInit.get(a.base) ?? a.bytes;
+    writeFileSync(join(dir, 'sections', `${s.index}.bin`), bytes.subarray(off, off + (s.nobits ? 0 : s.size)));
   }
 }

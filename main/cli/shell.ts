@@ -11,6 +11,8 @@ import { gunzipSync } from 'node:zlib';
 import { ModelKernel } from '../../engine/kernel/model';
 import { runScript } from '../../engine/shell/index';
 import { CliError } from './errors';
+import { attachCpu } from '../../engine/cpu/attach';
+import { createIcedDecoder } from '../cpu/iced-decoder';
 import { loadProfile } from './kernel-files';
 import type { Sink } from './out';
 
@@ -81,6 +83,7 @@ export async function shellCommand(o: ShellOptions, write: Sink): Promise<number
     return new Uint8Array(p.endsWith('.gz') ? gunzipSync(b) : b);
   };
   const k = new ModelKernel(loadProfile(), { kaslrSeed: o.kaslrSeed, quiet: true });
+  attachCpu(k, createIcedDecoder());
   await write(runScript(k, lines.join('\n'), files, { moduleIndex: index }));
   return 0;
 }

@@ -76,7 +76,14 @@ export function readCStringBytes(mem: CpuMemory, address: bigint, max = 1 << 20)
   let at = address;
   while (total < max) {
     const toPageEnd = Number(PAGE_SIZE - (at % PAGE_SIZE));
-    const chunk = mem.read(at, Math.min(toPageEnd, 256, max - total), 'read');
+    let chunk: Uint8Array;
+    try {
+      chunk = mem.read(at, Math.min(toPageEnd, 256, max - total), 'read');
+    } catch {
+      // The chunk runs past the end of a modelled object (a small kmalloc'd string): go byte by
+      // byte, so only a truly unmapped byte before the NUL faults, as it would in the kernel.
+      chunk = mem.read(at, 1, 'read');
+    }
     const nul = chunk.indexOf(0);
     if (nul >= 0) {
       parts.push(chunk.subarray(0, nul));

@@ -164,7 +164,7 @@ describe('parse_args for a module', () => {
     const r = parseModuleArgs('m', 'ports=1,2,3', t.params, t.mem);
     expect(r.log).toEqual([
       { level: KERN_ERR, text: 'ports: can only take 2 arguments' },
-      { level: KERN_ERR, text: "m: `1,2,3' invalid for parameter `ports'" },
+      { level: KERN_ERR, text: "m: `1' invalid for parameter `ports'" },
     ]);
     expect(parseModuleArgs('m', 'ports=80,443', t.params, t.mem).errno).toBe(0);
     expect(t.show('ports')).toBe('80,443\n');

@@ -151,14 +151,17 @@ export function parseArgs(
 
     const log: LogLine[] = [];
     const one = parseOne(doing, a.param, a.val, params, { mem: rec, kmalloced, log }, opts);
+    // param_array() NUL-terminates each element in place (val[len] = '\0') and never puts the commas
+    // back, so after it ran parse_args() prints only the first element: `1' for "1,2,3,4,5".
+    const shown = one.param?.type === 'array' && a.val !== null && a.val.indexOf(0x2c) >= 0 ? a.val.subarray(0, a.val.indexOf(0x2c)) : a.val;
     if (!one.ret) {
       // ok
     } else if (one.ret === -ENOENT) {
       log.push({ level: KERN_ERR, text: `${doing}: Unknown parameter \`${name}'` });
     } else if (one.ret === -ENOSPC) {
-      log.push({ level: KERN_ERR, text: `${doing}: \`${valueText(a.val)}' too large for parameter \`${name}'` });
+      log.push({ level: KERN_ERR, text: `${doing}: \`${valueText(shown)}' too large for parameter \`${name}'` });
     } else {
-      log.push({ level: KERN_ERR, text: `${doing}: \`${valueText(a.val)}' invalid for parameter \`${name}'` });
+      log.push({ level: KERN_ERR, text: `${doing}: \`${valueText(shown)}' invalid for parameter \`${name}'` });
     }
     if (one.ret) result.errno = one.ret;
     if (one.kind === 'not-modelled') result.modelled = false;

@@ -1,11 +1,12 @@
 /// <reference lib="webworker" />
 /** The browser host's engine: answers {id, method, arg} with progress and result messages. */
 import { createEngine } from '../../../engine/engine';
+import { createBrowserDecoder } from './decoder';
 import type { EngineMethod, ProgressEvent, Result } from '../../../engine/api-types';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-const engine = createEngine();
+const engine = createEngine({ decoder: createBrowserDecoder });
 
 interface Request {
   id: number;
