@@ -6,7 +6,7 @@ import type { ElfErrorCode } from './elf/types';
 import type { SnapshotModule } from './trace/timeline';
 import type { ItemDetail, OperationInfo, StepInfo } from './trace/types';
 export type { SnapshotModule, ItemDetail, OperationInfo, StepInfo };
-export type { Effect, Phase, RelocationDetail, SymbolDetail } from './trace/types';
+export type { Effect, Phase, RelocationDetail, SymbolDetail, InstructionDetail } from './trace/types';
 
 export type Hex64 = `0x${string}`;
 

@@ -11,10 +11,13 @@ import { KernelCallState, kernelFunctionModels } from './kernel-calls/index';
 import { runKernelFunction } from './kernel-run';
 import type { RunResult } from './run';
 import type { Decoder } from './types';
+import { InstructionBlock, MAX_RECORDED } from './instruction-block';
 
 export interface InitOutcome {
   ret: number;
   note: string;
+  /** The instructions executed, one timeline position each. */
+  block?: InstructionBlock;
   /** The task died (oops) or never returned (soft lockup): insmod/rmmod do not get an answer. */
   killed?: boolean;
 }
@@ -43,14 +46,21 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budget = 5_000_000):
     return v ? v.text : null;
   };
 
-  const run = (mod: LoadedModule, entry: bigint, pos: number): RunResult => {
+  const run = (mod: LoadedModule, entry: bigint, pos0: number, block: InstructionBlock): RunResult => {
+    // Kernel models run after the call instruction has been recorded: their lines belong to it.
+    const at = (): number => pos0 + Math.min(Math.max(block.count - 1, 0), MAX_RECORDED - 1);
     return runKernelFunction(k, entry, {
       decoder,
       budget,
       models: (name) => models.get(name),
+      recorder: (ins, before, writes) => block.record(ins, before.rip, before.gpr, before.rflags, writes),
+      onEvent: (e) => {
+        if (e.kind === 'kernel-call') block.call(`${e.name}() → 0x${BigInt.asUintN(64, e.ret).toString(16)}`);
+        else if (e.kind === 'not-modelled') block.call(`${e.name}() not modelled: returned 0`);
+      },
       services: {
         printk: (level, text) => {
-          const p = pos;
+          const p = at();
           if (level === 'cont' && lastOpen && k.log.records.length) {
             const last = k.log.records[k.log.records.length - 1];
             last.text += text;
@@ -59,8 +69,8 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budget = 5_000_000):
           k.printkAt(level === 'cont' || level === 'default' ? 4 : level, text, p);
           lastOpen = state.printkOpen;
         },
-        kmalloc: (size, zero, why) => k.kmalloc(Math.max(1, size), why, mod.name, pos),
-        kfree: (address) => k.kfree(address, pos),
+        kmalloc: (size, zero, why) => k.kmalloc(Math.max(1, size), why, mod.name, at()),
+        kfree: (address) => k.kfree(address, at()),
         symbolize,
         note: () => {},
       },
@@ -99,16 +109,18 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budget = 5_000_000):
 
   k.runInit = (mod, pos) => {
     if (mod.initFn === null) return { ret: 0, note: '' };
-    const r = run(mod, mod.initFn, pos);
-    if (r.kind === 'returned') return { ret: r.ret, note: describe(r, `${mod.initName ?? 'init'}()`) + ` It returned ${r.ret}.` };
-    oops(mod, r, 'insmod', pos);
+    const block = new InstructionBlock(symbolize);
+    const r = run(mod, mod.initFn, pos, block);
+    if (r.kind === 'returned') return { ret: r.ret, note: describe(r, `${mod.initName ?? 'init'}()`) + ` It returned ${r.ret}.`, block };
+    oops(mod, r, 'insmod', pos + Math.max(0, block.count - 1));
     const why = r.kind === 'fault' ? `faulted at ${symbolize(r.rip) ?? hex(r.rip)}: ${r.fault.message}` : r.kind === 'budget' ? `did not return within ${budget.toLocaleString('en-US')} instructions (the kernel reports a soft lockup)` : `stopped: ${r.kind === 'unsupported' ? `unsupported instruction ${r.text}` : r.kind}`;
-    return { ret: 0, note: `${describe(r, `${mod.initName ?? 'init'}()`)} It ${why}; insmod is killed and ${mod.name} stays "Loading".`, killed: true } as InitOutcome;
+    return { ret: 0, note: `${describe(r, `${mod.initName ?? 'init'}()`)} It ${why}; insmod is killed and ${mod.name} stays "Loading".`, killed: true, block } as InitOutcome;
   };
   k.runExit = (mod, pos) => {
     if (mod.exitFn === null) return { note: '' };
-    const r = run(mod, mod.exitFn, pos);
-    if (r.kind !== 'returned') oops(mod, r, 'rmmod', pos);
-    return { note: describe(r, `${mod.exitName ?? 'exit'}()`) };
+    const block = new InstructionBlock(symbolize);
+    const r = run(mod, mod.exitFn, pos, block);
+    if (r.kind !== 'returned') oops(mod, r, 'rmmod', pos + Math.max(0, block.count - 1));
+    return { note: describe(r, `${mod.exitName ?? 'exit'}()`), block };
   };
 }

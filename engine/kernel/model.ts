@@ -10,7 +10,7 @@ import { KernelLog, KERN_WARNING } from './log';
 import type { LoadedModule, ModuleExportRecord } from './module-record';
 import type { KernelExport, KernelProfile } from './profile';
 import { TAINT_BY_LETTER } from './taint';
-import { Timeline } from '../trace/timeline';
+import { Timeline, type StepBlock } from '../trace/timeline';
 import { KmallocedParams } from '../load/params/kmalloced';
 
 export interface BootOptions extends AddressSpaceOptions {
@@ -72,8 +72,8 @@ export class ModelKernel {
   /** kernel/params.c's list of kmalloc'd charp values (one per boot). */
   readonly kmallocedParams = new KmallocedParams();
   /** The CPU model's hook: run init at its address and report its return value (issue #4). */
-  runInit: ((mod: LoadedModule, pos: number) => { ret: number; note: string; killed?: boolean }) | null = null;
-  runExit: ((mod: LoadedModule, pos: number) => { note: string }) | null = null;
+  runInit: ((mod: LoadedModule, pos: number) => { ret: number; note: string; killed?: boolean; block?: StepBlock }) | null = null;
+  runExit: ((mod: LoadedModule, pos: number) => { note: string; block?: StepBlock }) | null = null;
   /** General vmalloc space (temporary module images). */
   readonly vmallocSpace: VmallocRange;
   /** Export name → modules exporting it, oldest first. */

@@ -788,7 +788,7 @@ function doInitModule(ctx: LoadContext, name: string): void {
     title: mod.initFn ? `init is called: ${sym?.name ?? 'init_module'}()` : 'No init function',
     text: mod.initFn ? `do_init_module() calls mod->init at ${hx(mod.initFn)}${sym ? ` (${sym.name})` : ''}. ${result.note}` : 'The module has no init function; loading goes on.',
     effects: mod.initFn ? [{ kind: 'call', fn: sym?.name ?? 'init', address: hex64(mod.initFn), result: String(result.ret) }] : [],
-  });
+  }, 'block' in result && result.block ? result.block : null);
   if (result.killed) {
     // The oops killed insmod in the middle of the syscall: nothing unwinds, the module stays COMING.
     rec.step({ phase: 'init', fn: 'do_init_module', file: MAIN, title: 'insmod is killed', text: `The fault killed the insmod task inside init_module(): the syscall never returns, nothing is undone, and ${name} stays in MODULE_STATE_COMING ("Loading" in /proc/modules) with its init memory.`, errno: -9 });

@@ -86,7 +86,7 @@ export function unloadModule(k: ModelKernel, req: UnloadRequest): { errno: numbe
     title: mod.exitFn ? `exit is called: ${exitSym?.name ?? 'cleanup_module'}()` : 'No exit function',
     text: mod.exitFn ? `mod->exit at ${'0x' + mod.exitFn.toString(16)}${exitSym ? ` (${exitSym.name})` : ''}. ${result.note}` : 'Nothing to call.',
     effects: mod.exitFn ? [{ kind: 'call', fn: exitSym?.name ?? 'exit', address: hex64(mod.exitFn), result: 'void' }] : [],
-  });
+  }, 'block' in result && result.block ? result.block : null);
   // free_module()
   const effects: Effect[] = [];
   mod.state = 'UNFORMED';

@@ -7,7 +7,7 @@ import type { ItemDetail, OperationInfo, StepInfo } from './types';
 
 /** What a block step keeps to describe its items and undo its writes. */
 export interface StepBlock {
-  readonly kind: 'symbols' | 'relocations';
+  readonly kind: 'symbols' | 'relocations' | 'instructions';
   readonly count: number;
   describe(item: number): ItemDetail;
   /** Writes of items overlapping [address, address+length), with their timeline positions. */

@@ -56,7 +56,7 @@ export interface StepInfo {
   /** Set on the step where the operation failed. */
   errno?: number;
   /** Kind of block, when span counts items. */
-  block?: 'symbols' | 'relocations';
+  block?: 'symbols' | 'relocations' | 'instructions';
 }
 
 export interface RelocationDetail {
@@ -96,7 +96,23 @@ export interface SymbolDetail {
   status: 'resolved' | 'relative' | 'absolute' | 'weak-unresolved' | 'unknown' | 'bad-crc' | 'no-version' | 'namespace' | 'common' | 'skipped' | 'not-reached';
 }
 
-export type ItemDetail = RelocationDetail | SymbolDetail;
+export interface InstructionDetail {
+  kind: 'instruction';
+  item: number;
+  rip: Hex64;
+  /** "hello_init+0x1c/0x58 [hello]" */
+  where: string | null;
+  /** AT&T text, as objdump prints it. */
+  text: string;
+  /** Registers before the instruction ran. */
+  registers: Record<string, Hex64>;
+  flags: string;
+  /** The kernel function model this instruction reached, if any. */
+  call: string | null;
+  writes: { address: Hex64; length: number }[];
+}
+
+export type ItemDetail = RelocationDetail | SymbolDetail | InstructionDetail;
 
 export interface OperationInfo {
   index: number;

@@ -14,6 +14,7 @@ import { StepsList } from './StepsList';
 import { StepCaption } from './StepCaption';
 import { MemoryMap } from './MemoryMap';
 import { ItemPanel } from './ItemPanel';
+import { CpuPanel } from './CpuPanel';
 import { ModulesPane } from './KernelPanes';
 import { LogTabs } from '../ringbuffer/LogTabs';
 import { ShellPane, type ShellEntry } from './ShellPane';
@@ -211,7 +212,8 @@ export function LoadView({
         <StepsList steps={timeline.steps} ops={timeline.ops} current={stepIndex} onPick={pickStep} />
         <div className="load-center" data-testid="load-center">
           <StepCaption step={step} pos={pos} view={view} />
-          {item && fresh && <ItemPanel item={item} pos={fresh.pos} host={host} onError={reportError} />}
+          {item && fresh && item.kind === 'instruction' && <CpuPanel item={item} />}
+          {item && fresh && item.kind !== 'instruction' && <ItemPanel item={item} pos={fresh.pos} host={host} onError={reportError} />}
           {kernel ? <MemoryMap kernel={kernel} view={view} mod={fileMod} /> : <div className="card empty small">Boot to see the address space.</div>}
         </div>
         <div className="load-side">
