@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createIcedDecoder } from '../../main/cpu/iced-decoder';
 import { memoryAt, seek } from '../kernel-session';
 import { loadModule } from '../load/load-module';
-import { bootKernel, sample } from '../test-support/kernel';
+import { bootKernel, sample } from '../../scripts/test-support/kernel';
 import { attachCpu } from './attach';
 import { DEFAULT_STACK_BASE, THREAD_SIZE } from './kernel-memory';
 

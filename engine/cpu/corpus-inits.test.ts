@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { createIcedDecoder } from '../../main/cpu/iced-decoder';
 import { loadModule } from '../load/load-module';
 import { modprobePlan } from '../load/modprobe';
-import { bootKernel, CORPUS, debianProfile } from '../test-support/kernel';
+import { bootKernel, CORPUS, debianProfile } from '../../scripts/test-support/kernel';
 import { kernelFunctionModels, KernelCallState } from './kernel-calls';
 import { runKernelFunction } from './kernel-run';
 import type { KernelFunction } from './types';

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadModule } from '../load/load-module';
-import { bootKernel, sample } from '../test-support/kernel';
+import { bootKernel, sample } from '../../scripts/test-support/kernel';
 import { KernelCpuMemory, DEFAULT_GS_BASE } from './kernel-memory';
 import { kernelSymbolNames } from './kernel-run';
 import { CpuFault } from './types';

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createIcedDecoder } from '../../main/cpu/iced-decoder';
 import { loadModule } from '../load/load-module';
-import { bootKernel, sample } from '../test-support/kernel';
+import { bootKernel, sample } from '../../scripts/test-support/kernel';
 import type { ModelKernel } from '../kernel/model';
 import { runKernelFunction } from './kernel-run';
 import type { RunResult } from './run';

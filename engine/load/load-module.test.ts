@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { readElf } from '../elf/index';
 import { splitSignature } from '../kmod/signature';
-import { bootKernel, debianProfile, sample } from '../test-support/kernel';
+import { bootKernel, debianProfile, sample } from '../../scripts/test-support/kernel';
 import { EEXIST, EINVAL, ENOENT, ENOEXEC, modStrerror } from './errno';
 import { loadModule } from './load-module';
 import { memoryAt, seek } from '../kernel-session';

@@ -5,19 +5,12 @@
  * 32-bit halves so 320,000 relocations cost a few milliseconds, and every item is kept in typed
  * arrays (S, A, P, value, the bytes it replaced) for the timeline.
  */
-import { relocTypeName } from '../elf/constants';
+import { R_X86_64_32, R_X86_64_32S, R_X86_64_64, R_X86_64_NONE, R_X86_64_PC32, R_X86_64_PC64, R_X86_64_PLT32, relocTypeName } from '../elf/constants';
 import type { ElfFile, ElfRelocSection } from '../elf/types';
 import type { Allocation, ForeignWrite } from '../machine/memory';
 import type { StepBlock } from '../trace/timeline';
 import type { RelocationDetail } from '../trace/types';
 
-export const R_X86_64_NONE = 0;
-export const R_X86_64_64 = 1;
-export const R_X86_64_PC32 = 2;
-export const R_X86_64_PLT32 = 4;
-export const R_X86_64_32 = 10;
-export const R_X86_64_32S = 11;
-export const R_X86_64_PC64 = 24;
 
 const ST_APPLIED = 0;
 const ST_NONE = 1;

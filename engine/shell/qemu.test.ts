@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bootKernel, CORPUS, ROOT } from '../test-support/kernel';
+import { bootKernel, CORPUS, ROOT } from '../../scripts/test-support/kernel';
 import { Shell } from './index';
 
 /** Files as the QEMU scenarios have them: samples and corpus modules in /root, the corpus under /lib/modules. */

@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bootKernel, CORPUS, ROOT } from '../test-support/kernel';
+import { bootKernel, CORPUS, ROOT } from '../../scripts/test-support/kernel';
 import { Shell } from './index';
 import { attachCpu } from '../cpu/attach';
 import { createIcedDecoder } from '../../main/cpu/iced-decoder';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bootKernel, CORPUS, ROOT } from '../test-support/kernel';
+import { bootKernel, CORPUS, ROOT } from '../../scripts/test-support/kernel';
 import type { ModelKernel } from '../kernel/model';
 import { runScript, Shell, type ShellDeps } from './index';
 

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readElf } from '../../engine/elf/index';
 import { splitSignature } from '../../engine/kmod/signature';
 import { KERNEL_WRITTEN_RANGES } from '../../engine/load/struct-module';
-import { CORPUS, ROOT } from '../../engine/test-support/kernel';
+import { CORPUS, ROOT } from '../../scripts/test-support/kernel';
 import { run, type Io } from './modscope';
 
 const hasLd = spawnSync('ld', ['--version']).status === 0;

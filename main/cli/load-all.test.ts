@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CORPUS } from '../../engine/test-support/kernel';
+import { CORPUS } from '../../scripts/test-support/kernel';
 import { run } from './modscope';
 
 describe.skipIf(!existsSync(CORPUS))('modscope load-all over the Debian 6.1.0-50 corpus', () => {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../../engine/test-support/kernel';
+import { ROOT } from '../../scripts/test-support/kernel';
 import { run } from './modscope';
 
 async function shell(script: string): Promise<{ code: number; out: string; err: string }> {

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../../engine/test-support/kernel';
+import { ROOT } from '../test-support/kernel';
 
 interface Step {
   cmd: string;

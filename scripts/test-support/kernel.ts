@@ -1,10 +1,13 @@
-/** Test helpers: the committed Debian kernel profile and sample files (tests may use node:*). */
+/**
+ * Test helpers (Node): the committed Debian kernel profile, the sample files and the corpus path.
+ * Kept outside engine/ because they read files; engine tests import them from here.
+ */
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { ModelKernel, type BootOptions } from '../kernel/model';
-import { parseProfile, type KernelProfile } from '../kernel/profile';
+import { ModelKernel, type BootOptions } from '../../engine/kernel/model';
+import { parseProfile, type KernelProfile } from '../../engine/kernel/profile';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CORPUS = process.env.MODSCOPE_CORPUS ?? join(process.env.MODSCOPE_CACHE ?? join(process.env.HOME ?? '/root', '.cache', 'modscope'), 'corpus', 'lib', 'modules', '6.1.0-50-amd64', 'kernel');
