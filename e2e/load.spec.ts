@@ -24,6 +24,10 @@ async function bootAndInsmod(page: Page) {
   await expect(page.getByTestId('kernel-summary')).toContainText('6.1.0', { timeout: 30_000 });
   await expect(page.getByTestId('module-args')).toHaveValue('count=3');
   await page.getByTestId('insmod-button').click();
+  // The operation is done when its command is in the transcript and the button is enabled again
+  // (the view then seeks to the operation's first step).
+  await expect(page.getByTestId('shell-transcript')).toContainText('insmod hello.ko count=3', { timeout: 30_000 });
+  await expect(page.getByTestId('load-view')).toHaveAttribute('data-busy', 'no');
   await expect(page.getByTestId('step-row').first()).toBeVisible();
 }
 
@@ -115,8 +119,11 @@ test.describe('Load view', () => {
 
   test('engine errors show in the banner and keep the view', async ({ page }) => {
     await bootAndInsmod(page);
-    await page.keyboard.press('End');
-    await expect(page.getByTestId('lsmod').locator('tr[data-module="hello"]')).toBeVisible();
+    // End seeks to the last position; retried because the view's own seek after the operation may land after it.
+    await expect(async () => {
+      await page.keyboard.press('End');
+      await expect(page.getByTestId('lsmod').locator('tr[data-module="hello"]')).toBeVisible({ timeout: 2_000 });
+    }).toPass({ timeout: 20_000 });
     // Loading the same module twice fails in the kernel (-EEXIST): a failed operation, not an engine error.
     await page.getByTestId('insmod-button').click();
     await expect(page.getByTestId('steps-list').locator('.op-head.failed')).toBeVisible();

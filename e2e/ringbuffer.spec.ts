@@ -26,6 +26,8 @@ test('printk buffer pane: 6.1 records and the 2.4 char ring', async ({ page }) =
   await page.getByTestId('boot-button').click();
   await expect(page.getByTestId('kernel-summary')).toContainText('6.1.0', { timeout: 30_000 });
   await page.getByTestId('insmod-button').click();
+  await expect(page.getByTestId('shell-transcript')).toContainText('insmod hello.ko', { timeout: 30_000 });
+  await expect(page.getByTestId('load-view')).toHaveAttribute('data-busy', 'no');
   await expect(page.getByTestId('step-row').first()).toBeVisible();
   await page.getByTestId('load-center').click({ position: { x: 5, y: 5 } });
   await page.keyboard.press('End');
@@ -73,6 +75,7 @@ test('printk buffer pane: 6.1 records and the 2.4 char ring', async ({ page }) =
   await page.getByTestId('shell-input').fill([...lines, 'rmmod hello'].join('; '));
   await page.getByTestId('shell-input').press('Enter');
   await expect(page.getByTestId('shell-transcript')).toContainText('filler 44');
+  await expect(page.getByTestId('load-view')).toHaveAttribute('data-busy', 'no');
   await page.getByTestId('load-center').click({ position: { x: 5, y: 5 } });
   await page.keyboard.press('End');
   await expect(dmesg).toContainText('filler 44');

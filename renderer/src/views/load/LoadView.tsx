@@ -146,39 +146,49 @@ export function LoadView({
 
   const insmod = useCallback(async () => {
     if (!mod) return;
+    // Busy until the view has moved to the operation, so a key pressed meanwhile is not undone by that seek.
     setBusy(true);
-    const r = await host.call('kernel.load', { id: mod.id, args, syscall });
-    setBusy(false);
-    if (!r.ok) return errRef.current(r.error);
-    errRef.current(null);
-    record(r.value.command, r.value);
-    await afterOp(r.value, 'start');
+    try {
+      const r = await host.call('kernel.load', { id: mod.id, args, syscall });
+      if (!r.ok) return errRef.current(r.error);
+      errRef.current(null);
+      record(r.value.command, r.value);
+      await afterOp(r.value, 'start');
+    } finally {
+      setBusy(false);
+    }
   }, [host, mod, args, syscall, afterOp]);
 
   const rmmod = useCallback(async () => {
     setBusy(true);
-    const r = await host.call('kernel.unload', { name: rmName.trim() });
-    setBusy(false);
-    if (!r.ok) return errRef.current(r.error);
-    errRef.current(null);
-    record(r.value.command, r.value);
-    await afterOp(r.value, 'start');
+    try {
+      const r = await host.call('kernel.unload', { name: rmName.trim() });
+      if (!r.ok) return errRef.current(r.error);
+      errRef.current(null);
+      record(r.value.command, r.value);
+      await afterOp(r.value, 'start');
+    } finally {
+      setBusy(false);
+    }
   }, [host, rmName, afterOp]);
 
   const shell = useCallback(
     async (line: string) => {
       setBusy(true);
-      const r = await host.call('kernel.shell', { line });
-      setBusy(false);
-      if (!r.ok) {
-        setTranscript((t) => [...t, { line, output: '', exit: null, error: `${r.error.code}: ${r.error.message}` }]);
-        return errRef.current(r.error);
+      try {
+        const r = await host.call('kernel.shell', { line });
+        if (!r.ok) {
+          setTranscript((t) => [...t, { line, output: '', exit: null, error: `${r.error.code}: ${r.error.message}` }]);
+          return errRef.current(r.error);
+        }
+        errRef.current(null);
+        setTranscript((t) => [...t, { line, output: r.value.output, exit: r.value.exit }]);
+        const ops = r.value.ops;
+        if (ops.length) await afterOp(ops[ops.length - 1], 'end');
+        else await refresh();
+      } finally {
+        setBusy(false);
       }
-      errRef.current(null);
-      setTranscript((t) => [...t, { line, output: r.value.output, exit: r.value.exit }]);
-      const ops = r.value.ops;
-      if (ops.length) await afterOp(ops[ops.length - 1], 'end');
-      else await refresh();
     },
     [host, afterOp, refresh],
   );
@@ -192,7 +202,7 @@ export function LoadView({
   const fileMod = mod && view && view.operation.command.split(/\s+/).some((w) => w.endsWith(mod.fileName)) ? mod : null;
 
   return (
-    <div ref={rootRef} className="load-view" hidden={!active} tabIndex={-1} data-testid="load-view">
+    <div ref={rootRef} className="load-view" hidden={!active} tabIndex={-1} data-testid="load-view" data-busy={busy ? 'yes' : 'no'}>
       <LoadControls
         kernel={kernel}
         busy={busy}
