@@ -6,7 +6,7 @@ import type { ElfErrorCode } from './elf/types';
 import type { SnapshotModule } from './trace/timeline';
 import type { ItemDetail, OperationInfo, StepInfo } from './trace/types';
 export type { SnapshotModule, ItemDetail, OperationInfo, StepInfo };
-export type { Effect, Phase, RelocationDetail, SymbolDetail, InstructionDetail } from './trace/types';
+export type { Effect, Phase, RelocationDetail, SymbolDetail, InstructionDetail, Side, Stage } from './trace/types';
 
 export type Hex64 = `0x${string}`;
 
@@ -168,7 +168,17 @@ export interface RegionRow {
   what: string;
 }
 
+/** Which modelled kernel: Debian 12's 6.1 (load_module in the kernel) or the 2.4 model (insmod links in user space). */
+export type KernelVersion = '6.1' | '2.4';
+
+/** On every kernel.* call: address the kernel of that version (booted before); absent = the last one booted. */
+export interface KernelSelector {
+  version?: KernelVersion;
+}
+
 export interface KernelSummary {
+  /** Absent on hosts older than the 2.4 model: 6.1. */
+  version?: KernelVersion;
   release: string;
   vermagic: string;
   paging: 4 | 5;
@@ -183,8 +193,10 @@ export interface KernelSummary {
 }
 
 export interface BootRequest {
-  /** The kernel profile (.json.gz bytes); needed on the first boot only. */
+  /** The kernel profile (.json.gz bytes); needed on the first boot only (the 2.4 model takes its symbols from it). */
   profile?: Uint8Array;
+  /** Default 6.1. Booting one version keeps the other kernel, if booted, for calls that name it. */
+  version?: KernelVersion;
   paging?: 4 | 5;
   /** null or absent: nokaslr. */
   kaslrSeed?: number | null;
@@ -205,6 +217,10 @@ export interface AllocationRow {
 export interface LogRow {
   seq: number;
   level: number;
+  /** 0 = kernel, 1 = user (written to /dev/kmsg). */
+  facility: number;
+  /** local_clock() at the printk, ns since boot. */
+  tsNs: number;
   /** "[    2.000001]" */
   time: string;
   text: string;
@@ -240,6 +256,13 @@ export interface SeekView {
   layout: PlacedRow[];
 }
 
+export interface KernelLogView {
+  pos: number;
+  rows: LogRow[];
+  /** /proc/sys/kernel/printk: console_loglevel, default_message_loglevel, minimum, default console level. */
+  printk: [number, number, number, number];
+}
+
 export interface MemoryView {
   address: Hex64;
   pos: number;
@@ -268,13 +291,16 @@ export interface EngineMethods {
   relocations: [{ id: string; section: number } & PageQuery, Page<RelocRow>];
   bytes: [{ id: string; offset: number; length: number }, Uint8Array];
   'kernel.boot': [BootRequest, KernelSummary];
-  'kernel.load': [{ id: string; args: string; syscall?: 'finit_module' | 'init_module'; flags?: number }, OperationInfo];
-  'kernel.unload': [{ name: string; force?: boolean }, OperationInfo];
-  'kernel.shell': [{ line: string }, ShellAnswer];
-  'kernel.timeline': [Record<string, never>, { length: number; steps: number; ops: OperationInfo[] }];
-  'kernel.steps': [PageQuery, Page<StepInfo>];
-  'kernel.seek': [{ pos: number }, SeekView];
-  'kernel.memory': [{ address: Hex64; length: number; pos: number }, MemoryView];
+  /** flags: 6.1 MODULE_INIT_* (0..7); on 2.4, bit 0 = insmod -f (force past a version mismatch). */
+  'kernel.load': [{ id: string; args: string; syscall?: 'finit_module' | 'init_module'; flags?: number } & KernelSelector, OperationInfo];
+  'kernel.unload': [{ name: string; force?: boolean } & KernelSelector, OperationInfo];
+  'kernel.shell': [{ line: string } & KernelSelector, ShellAnswer];
+  'kernel.timeline': [KernelSelector, { length: number; steps: number; ops: OperationInfo[] }];
+  'kernel.steps': [PageQuery & KernelSelector, Page<StepInfo>];
+  'kernel.seek': [{ pos: number } & KernelSelector, SeekView];
+  'kernel.memory': [{ address: Hex64; length: number; pos: number } & KernelSelector, MemoryView];
+  /** Every record printed up to pos (the seek view carries only the newest 200), and console_printk[] now. */
+  'kernel.log': [{ pos: number } & KernelSelector, KernelLogView];
 }
 
 export type EngineMethod = keyof EngineMethods;

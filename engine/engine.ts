@@ -11,7 +11,7 @@ import { relocationPage, symbolPage } from './session/rows';
 import { decompress, detectCompression } from './compress/index';
 import { parseProfile, isKernelProfileError, type KernelProfile } from './kernel/profile';
 import type { ModelKernel } from './kernel/model';
-import { bootKernel, kernelSummary, loadOpened, memoryAt, seek, unload } from './kernel-session';
+import { bootKernel, kernelSummary, loadOpened, logAt, memoryAt, seek, unload } from './kernel-session';
 import { decodeUtf8 } from './elf/strings';
 import { Shell } from './shell/index';
 import { attachCpu } from './cpu/attach';
@@ -162,13 +162,15 @@ export function createEngine(options: EngineOptions = {}): Engine {
       case 'kernel.seek': {
         const k = booted();
         if (k.timeline.length === 0) throw new BadRequest('the timeline is empty');
-        return seek(k, int(a.pos, 'pos', 0, 2 ** 31));
+        return seek(k, int(a.pos, 'pos', 0, 2 ** 31), decoder);
       }
       case 'kernel.memory': {
         const k = booted();
         if (typeof a.address !== 'string' || !/^0x[0-9a-fA-F]{1,16}$/.test(a.address)) throw new BadRequest('address must be a 0x… string');
         return memoryAt(k, BigInt(a.address), int(a.length, 'length', 0, 4096), int(a.pos, 'pos', 0, 2 ** 31));
       }
+      case 'kernel.log':
+        return logAt(booted(), int(a.pos, 'pos', 0, 2 ** 31));
       default:
         throw new BadRequest(`unknown method ${String(method)}`);
     }

@@ -2,7 +2,7 @@
  * The engine's modelled kernel: boot it from a profile, load and unload opened modules, run shell
  * lines, and answer timeline queries (seek, memory windows) for the views.
  */
-import type { AllocationRow, BootRequest, KernelSummary, LogRow, MemoryView, PlacedRow, SeekView } from './api-types';
+import type { AllocationRow, BootRequest, KernelLogView, KernelSummary, LogRow, MemoryView, PlacedRow, SeekView } from './api-types';
 import { formatTimestamp } from './kernel/log';
 import { ModelKernel } from './kernel/model';
 import type { KernelProfile } from './kernel/profile';
@@ -11,7 +11,9 @@ import { loadModule } from './load/load-module';
 import { modStrerror, strerror } from './load/errno';
 import { unloadModule } from './load/unload';
 import { hex64 } from './session/hex';
-import type { OperationInfo } from './trace/types';
+import type { ItemDetail, OperationInfo, StepInfo } from './trace/types';
+import type { Decoder } from './cpu/types';
+import { disasmWindow } from './cpu/disasm-window';
 
 export function kernelSummary(k: ModelKernel): KernelSummary {
   return {
@@ -47,9 +49,14 @@ export function unload(k: ModelKernel, name: string, force: boolean): OperationI
   return op;
 }
 
-function logRows(k: ModelKernel, pos: number): LogRow[] {
+function logRows(k: ModelKernel, pos: number, limit = 200): LogRow[] {
   const recs = k.log.upTo(pos + 1);
-  return recs.slice(-200).map((r) => ({ seq: r.seq, level: r.level, time: formatTimestamp(r.tsNs), text: r.text, pos: r.pos }));
+  return recs.slice(-limit).map((r) => ({ seq: r.seq, level: r.level, facility: r.facility, tsNs: r.tsNs, time: formatTimestamp(r.tsNs), text: r.text, pos: r.pos }));
+}
+
+/** The whole log up to pos, for the printk buffer pane (which replays it into either ring design). */
+export function logAt(k: ModelKernel, pos: number): KernelLogView {
+  return { pos, rows: logRows(k, pos, Infinity), printk: [...k.printk] };
 }
 
 function allocationRows(k: ModelKernel, pos: number): AllocationRow[] {
@@ -74,7 +81,17 @@ function layoutAt(k: ModelKernel, op: OperationInfo, pos: number): PlacedRow[] {
   return rows;
 }
 
-export function seek(k: ModelKernel, pos: number): SeekView {
+/** An executed instruction with what needs the kernel: its disassembly window and the caller of its outermost frame. */
+function instructionItem(k: ModelKernel, step: StepInfo, item: ItemDetail | null, pos: number, decoder: Decoder | null): ItemDetail | null {
+  if (item?.kind !== 'instruction') return item;
+  const root = item.stack[item.stack.length - 1];
+  // do_one_initcall() calls mod->init, delete_module() calls mod->exit: the outermost frame returns there.
+  if (root && !root.kernel) root.returnTo = step.fn;
+  if (decoder) item.around = disasmWindow(k, decoder, BigInt(item.rip), pos);
+  return item;
+}
+
+export function seek(k: ModelKernel, pos: number, decoder: Decoder | null = null): SeekView {
   const length = k.timeline.length;
   const p = Math.max(0, Math.min(pos, length - 1));
   const at = k.timeline.at(p);
@@ -85,7 +102,7 @@ export function seek(k: ModelKernel, pos: number): SeekView {
     length,
     stepIndex: k.timeline.indexAt(p),
     step: at.step,
-    item: at.item,
+    item: instructionItem(k, at.step, at.item, p, decoder),
     operation,
     modules: at.after.modules,
     taints: taintString(at.after.taints),

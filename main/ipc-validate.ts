@@ -30,6 +30,7 @@ export const ENGINE_METHODS: readonly EngineMethod[] = [
   'kernel.steps',
   'kernel.seek',
   'kernel.memory',
+  'kernel.log',
 ];
 /** Largest kernel profile accepted (the Debian one is ~330 KB gzipped). */
 export const MAX_PROFILE_BYTES = 64 * 1024 * 1024;
@@ -185,6 +186,9 @@ function validateKernelCall(method: EngineMethod, arg: Record<string, unknown>):
       if (!isUint(arg.length, 4096)) return bad('kernel.memory: length must be 0..4096', 'length');
       if (!isUint(arg.pos)) return bad('kernel.memory: pos must be a non-negative integer', 'pos');
       return { ok: true, method, arg: { address: arg.address as `0x${string}`, length: arg.length, pos: arg.pos } };
+    case 'kernel.log':
+      if (!isUint(arg.pos)) return bad('kernel.log: pos must be a non-negative integer', 'pos');
+      return { ok: true, method, arg: { pos: arg.pos } };
   }
   return bad('unreachable', 'method');
 }

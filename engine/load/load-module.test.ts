@@ -9,7 +9,7 @@ import { splitSignature } from '../kmod/signature';
 import { bootKernel, debianProfile, sample } from '../../scripts/test-support/kernel';
 import { EEXIST, EINVAL, ENOENT, ENOEXEC, modStrerror } from './errno';
 import { loadModule } from './load-module';
-import { memoryAt, seek } from '../kernel-session';
+import { logAt, memoryAt, seek } from '../kernel-session';
 import { unloadModule } from './unload';
 
 const HELLO = sample('hello/hello.ko');
@@ -206,6 +206,27 @@ describe('failure paths print the kernel\'s lines and return its errno', () => {
     const { r, log } = load('', patched('_printk\0', '_prXntk\0', '.strtab'));
     expect(r.errno).toBe(-ENOENT);
     expect(log.filter((l) => l.includes('Unknown symbol'))).toEqual(['<4>hello: Unknown symbol _prXntk (err -2)']);
+  });
+});
+
+describe('the log at a position (the printk buffer pane replays all of it)', () => {
+  it('has every record printed up to pos, with facility and timestamp, beyond the seek view\'s 200', () => {
+    const k = bootKernel({ quiet: true });
+    for (let i = 0; i < 230; i++) k.printkAt(6, `line ${i}`, k.timeline.length);
+    const { r } = load('', HELLO, k);
+    expect(r.errno).toBe(0);
+    const end = k.timeline.length - 1;
+    const full = logAt(k, end);
+    expect(full.rows.length).toBe(k.log.records.length);
+    expect(full.rows.length).toBeGreaterThan(230);
+    expect(seek(k, end).log.length).toBe(200);
+    expect(full.rows.map((x) => x.seq)).toEqual(k.log.records.map((x) => x.seq));
+    expect(full.rows.every((x, i) => i === 0 || x.tsNs >= full.rows[i - 1].tsNs)).toBe(true);
+    expect(full.rows.at(-1)?.text).toContain('module verification failed');
+    // quiet: console_loglevel 4 (kernel/printk/printk.c quiet_kernel()).
+    expect(full.printk[0]).toBe(4);
+    // Before the load only the lines printed so far.
+    expect(logAt(k, 0).rows.length).toBeLessThan(full.rows.length);
   });
 });
 

@@ -1,10 +1,11 @@
 /** The Load view's log slot: the dmesg list or the printk ring buffer pane, one at a time. */
 import { useState } from 'react';
 import type { LogRow } from '../../../../engine/api-types';
+import type { Host } from '../../host/host';
 import { LogPane } from '../load/KernelPanes';
 import { RingBufferPane } from './RingBufferPane';
 
-export function LogTabs({ log, currentLog }: { log: LogRow[]; currentLog: number[] }) {
+export function LogTabs({ log, currentLog, host, pos }: { log: LogRow[]; currentLog: number[]; host?: Host; pos?: number }) {
   const [tab, setTab] = useState<'dmesg' | 'ring'>('dmesg');
   return (
     <div className="log-tabs">
@@ -18,7 +19,7 @@ export function LogTabs({ log, currentLog }: { log: LogRow[]; currentLog: number
           </button>
         </div>
       </div>
-      {tab === 'dmesg' ? <LogPane log={log} currentLog={currentLog} /> : <RingBufferPane log={log} currentLog={currentLog} />}
+      {tab === 'dmesg' ? <LogPane log={log} currentLog={currentLog} /> : <RingBufferPane log={log} currentLog={currentLog} host={host} pos={pos} />}
     </div>
   );
 }

@@ -7,7 +7,8 @@
  */
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import * as d3 from 'd3';
-import type { LogRow } from '../../../../engine/api-types';
+import type { KernelLogView, LogRow } from '../../../../engine/api-types';
+import type { Host } from '../../host/host';
 import type { ClassicState, RecordState } from '../../../../engine/printk/printk-buffer';
 import { CLASSIC_SIZES } from '../../../../engine/printk/classic-ring';
 import { recordPrintText } from '../../../../engine/printk/syslog';
@@ -179,13 +180,35 @@ function classicGeometry(s: ClassicState, nowTags: Set<number>, seqToTag: Map<nu
   return { ...finish(arcs, markers), strip, stripLabel: `log_buf, oldest → log_end: ${bytesHuman(s.logEnd - lowest)} of ${bytesHuman(len)}` };
 }
 
-export const RingBufferPane = memo(function RingBufferPane({ log, currentLog }: { log: LogRow[]; currentLog: number[] }) {
+/**
+ * Every record up to the cursor, from the engine (the seek view carries only the newest 200, and a
+ * ring's state depends on all of them); the seek view's rows until the answer arrives.
+ */
+function useFullLog(host: Host | undefined, pos: number | undefined, fallback: LogRow[]): { rows: LogRow[]; printk: KernelLogView['printk'] | null } {
+  const [got, setGot] = useState<KernelLogView | null>(null);
+  useEffect(() => {
+    if (!host || pos === undefined || pos < 0) return;
+    let live = true;
+    void host.call('kernel.log', { pos }).then((r) => {
+      if (live && r.ok) setGot(r.value);
+    });
+    return () => {
+      live = false;
+    };
+  }, [host, pos, fallback]);
+  return got && got.pos === pos ? { rows: got.rows, printk: got.printk } : { rows: fallback, printk: got?.printk ?? null };
+}
+
+export const RingBufferPane = memo(function RingBufferPane({ log: seekLog, currentLog, host, pos }: { log: LogRow[]; currentLog: number[]; host?: Host; pos?: number }) {
   const [design, setDesign] = useState<Design>('record');
   const [classicLen, setClassicLen] = useState(16384);
   const [recordShift, setRecordShift] = useState(17);
-  const [consoleLoglevel, setConsoleLoglevel] = useState(7);
+  // console_loglevel: the kernel's (7 on Debian, 4 when booted quiet) until the user picks one here.
+  const [levelOverride, setConsoleLoglevel] = useState<number | null>(null);
   const svgRef = useRef<SVGSVGElement>(null);
   const dmesgRef = useRef<HTMLDivElement>(null);
+  const { rows: log, printk } = useFullLog(host, pos, seekLog);
+  const consoleLoglevel = levelOverride ?? printk?.[0] ?? 7;
 
   const buf = useMemo(() => replay(log, { classicLen, recordShift, consoleLoglevel }), [log, classicLen, recordShift, consoleLoglevel]);
   const state = useMemo(() => (design === 'classic' ? buf.classicState() : buf.recordState()), [buf, design]);
@@ -356,7 +379,7 @@ export const RingBufferPane = memo(function RingBufferPane({ log, currentLog }: 
       </div>
       <div className="rb-scroll">
         <div className="rb-figure">
-          <svg ref={svgRef} width={W} height={H} viewBox={`0 0 ${W} ${H}`} data-testid="ring-svg" role="img" aria-label={design === 'classic' ? '2.4 log_buf ring' : '6.1 printk ring buffer'}>
+          <svg ref={svgRef} width={W} height={H} viewBox={`0 0 ${W} ${H}`} data-testid="ring-svg" data-export="ring" role="img" aria-label={design === 'classic' ? '2.4 log_buf ring' : '6.1 printk ring buffer'}>
             <g className="ring" transform={`translate(${CX},${CY})`}>
               <circle className="rb-track" r={(R_OUT + R_DATA_IN) / 2} strokeWidth={R_OUT - R_DATA_IN} />
               {design === 'record' && <circle className="rb-track" r={(R_DESC_OUT + R_DESC_IN) / 2} strokeWidth={R_DESC_OUT - R_DESC_IN} />}

@@ -20,6 +20,6 @@ export interface ReplayOptions {
 
 export function replay(log: LogRow[], o: ReplayOptions): PrintkBuffer {
   const p = new PrintkBuffer({ classicLen: o.classicLen, recordShift: o.recordShift, consoleLoglevel: o.consoleLoglevel });
-  for (const r of log) p.printk({ level: r.level, text: r.text, tsNs: parseTimeNs(r.time), tag: r.seq });
+  for (const r of log) p.printk({ level: r.level, facility: r.facility, text: r.text, tsNs: r.tsNs ?? parseTimeNs(r.time), tag: r.seq });
   return p;
 }
