@@ -3,7 +3,7 @@
  * Hosts (Electron main via IPC, the browser Web Worker, the Node CLI) each hold one Engine;
  * every answer is a Result envelope of plain data, so it crosses IPC and postMessage unchanged.
  */
-import type { EngineArg, EngineError, EngineMethod, EngineValue, ProgressEvent, Result } from './api-types';
+import type { EngineArg, EngineError, EngineMethod, EngineValue, KernelVersion, ProgressEvent, Result } from './api-types';
 import { isElfError } from './elf/errors';
 import { openModule, type OpenedModule } from './session/open';
 import { buildOverview } from './session/overview';
@@ -16,6 +16,10 @@ import { decodeUtf8 } from './elf/strings';
 import { Shell } from './shell/index';
 import { attachCpu } from './cpu/attach';
 import type { Decoder } from './cpu/types';
+import type { Kernel24 } from './linux24/kernel24';
+import { boot24, load24, summary24, unload24 } from './linux24/session24';
+import { tagLanes61 } from './linux24/lanes-61';
+import { Shell24 } from './linux24/shell24';
 
 export interface Engine {
   call<M extends EngineMethod>(
@@ -63,6 +67,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
   let profile: KernelProfile | null = null;
   let kernel: ModelKernel | null = null;
   let shell: Shell | null = null;
+  /** The 2.4 model, when booted; `current` is the version calls without `version` address. */
+  let k24: Kernel24 | null = null;
+  let shell24: Shell24 | null = null;
+  let current: KernelVersion = '6.1';
 
   /** The shell finds module files among the opened ones, by base name (as if they sat in /root). */
   function openedFile(path: string): Uint8Array | null {
@@ -71,7 +79,20 @@ export function createEngine(options: EngineOptions = {}): Engine {
     return null;
   }
 
-  function booted(): ModelKernel {
+  function versionOf(a: Record<string, unknown>): KernelVersion {
+    if (a.version === undefined) return current;
+    if (a.version !== '6.1' && a.version !== '2.4') throw new BadRequest('version must be "6.1" or "2.4"');
+    return a.version;
+  }
+
+  function booted24(): Kernel24 {
+    if (!k24) throw Object.assign(new BadRequest('no 2.4 kernel booted: call kernel.boot with version "2.4" first'), { code: 'NOT_BOOTED' });
+    return k24;
+  }
+
+  /** The ModelKernel holding the timeline, memory and log of that version (the 2.4 model's substrate for 2.4). */
+  function booted(v: KernelVersion = current): ModelKernel {
+    if (v === '2.4') return booted24().k;
     if (!kernel) throw Object.assign(new BadRequest('no kernel booted: call kernel.boot first'), { code: 'NOT_BOOTED' });
     return kernel;
   }
@@ -120,38 +141,58 @@ export function createEngine(options: EngineOptions = {}): Engine {
           profile = parseProfile(JSON.parse(decodeUtf8(raw, 0, raw.length)));
         }
         if (!profile) throw new BadRequest('the first kernel.boot needs the kernel profile');
+        if (versionOf(a) === '2.4' && a.version !== undefined) {
+          k24 = boot24(profile, options.decoder ? (decoder ??= options.decoder()) : null);
+          shell24 = new Shell24(k24, openedFile);
+          current = '2.4';
+          return summary24(k24);
+        }
+        current = '6.1';
         const paging = a.paging === 5 ? 5 : 4;
         const seed = a.kaslrSeed === null || a.kaslrSeed === undefined ? null : int(a.kaslrSeed, 'kaslrSeed', 0, 2 ** 32 - 1);
         kernel = bootKernel(profile, { paging, kaslrSeed: seed, quiet: a.quiet === true });
         if (options.decoder) attachCpu(kernel, (decoder ??= options.decoder()));
         shell = new Shell(kernel, openedFile);
-        return kernelSummary(kernel);
+        return { ...kernelSummary(kernel), version: '6.1' };
       }
       case 'kernel.load': {
-        const k = booted();
+        const v = versionOf(a);
+        const k = booted(v);
         const m = get(a.id);
         const args = typeof a.args === 'string' ? a.args : '';
         const syscall = a.syscall === 'init_module' ? 'init_module' : 'finit_module';
         const flags = a.flags === undefined ? 0 : int(a.flags, 'flags', 0, 7);
+        if (v === '2.4') return load24(booted24(), m.name, m.fileBytes, args, flags);
         return loadOpened(k, m.name, m.fileBytes, args, syscall, flags);
       }
       case 'kernel.unload': {
         if (typeof a.name !== 'string') throw new BadRequest('unload needs {name: string}');
-        return unload(booted(), a.name, a.force === true);
+        if (versionOf(a) === '2.4') return unload24(booted24(), a.name);
+        const k61 = booted('6.1');
+        const done = unload(k61, a.name, a.force === true);
+        tagLanes61(k61.timeline, done.index);
+        return done;
       }
       case 'kernel.shell': {
-        const k = booted();
+        const v = versionOf(a);
+        const k = booted(v);
         if (typeof a.line !== 'string') throw new BadRequest('shell needs {line: string}');
+        if (v === '2.4') {
+          const before24 = k.timeline.ops.length;
+          const r = (shell24 ??= new Shell24(booted24(), openedFile)).run(a.line);
+          return { output: r.output, exit: r.exit, ops: k.timeline.ops.slice(before24) };
+        }
         const before = k.timeline.ops.length;
         const r = (shell ?? (shell = new Shell(k, openedFile))).run(a.line);
+        tagLanes61(k.timeline, before);
         return { output: r.output, exit: r.exit, ops: k.timeline.ops.slice(before) };
       }
       case 'kernel.timeline': {
-        const k = booted();
+        const k = booted(versionOf(a));
         return { length: k.timeline.length, steps: k.timeline.stepCount(), ops: k.timeline.ops };
       }
       case 'kernel.steps': {
-        const k = booted();
+        const k = booted(versionOf(a));
         const offset = int(a.offset, 'offset', 0, 2 ** 31);
         const limit = int(a.limit, 'limit', 0, MAX_PAGE);
         const total = k.timeline.stepCount();
@@ -160,17 +201,17 @@ export function createEngine(options: EngineOptions = {}): Engine {
         return { total, offset, rows };
       }
       case 'kernel.seek': {
-        const k = booted();
+        const k = booted(versionOf(a));
         if (k.timeline.length === 0) throw new BadRequest('the timeline is empty');
         return seek(k, int(a.pos, 'pos', 0, 2 ** 31), decoder);
       }
       case 'kernel.memory': {
-        const k = booted();
+        const k = booted(versionOf(a));
         if (typeof a.address !== 'string' || !/^0x[0-9a-fA-F]{1,16}$/.test(a.address)) throw new BadRequest('address must be a 0x… string');
         return memoryAt(k, BigInt(a.address), int(a.length, 'length', 0, 4096), int(a.pos, 'pos', 0, 2 ** 31));
       }
       case 'kernel.log':
-        return logAt(booted(), int(a.pos, 'pos', 0, 2 ** 31));
+        return logAt(booted(versionOf(a)), int(a.pos, 'pos', 0, 2 ** 31));
       default:
         throw new BadRequest(`unknown method ${String(method)}`);
     }

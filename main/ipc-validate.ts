@@ -2,7 +2,7 @@
  * Validation of everything that crosses the IPC boundary into main.
  * Pure (no Electron import) so it is unit-testable under plain Node.
  */
-import type { EngineArg, EngineError, EngineMethod } from '../engine/api-types';
+import type { EngineArg, EngineError, EngineMethod, KernelSelector } from '../engine/api-types';
 
 /** The scheme and host the renderer is served from. */
 export const APP_SCHEME = 'app';
@@ -14,6 +14,7 @@ export const CH_ENGINE_CALL = 'engine:call';
 export const CH_ENGINE_PROGRESS = 'engine:progress';
 export const CH_OPEN_FILE = 'file:open';
 export const CH_OPEN_DIALOG = 'file:open-dialog';
+export const CH_SAVE_FILE = 'file:save';
 
 export const ENGINE_METHODS: readonly EngineMethod[] = [
   'open',
@@ -103,7 +104,13 @@ export function validateEngineCall(method: unknown, arg: unknown): Validated {
     return { ok: true, method, arg: { name: arg.name, bytes: copy } };
   }
 
-  if (method.startsWith('kernel.')) return validateKernelCall(method, arg);
+  if (method.startsWith('kernel.')) {
+    // Every kernel.* call may name the kernel version it addresses (kernel.boot: the one to boot).
+    if (arg.version !== undefined && arg.version !== '6.1' && arg.version !== '2.4') return bad(`${method}: version must be "6.1" or "2.4"`, 'version');
+    const v = validateKernelCall(method, arg);
+    if (v.ok && arg.version !== undefined) (v.arg as KernelSelector).version = arg.version;
+    return v;
+  }
 
   if (!str(arg.id, MAX_ID)) return bad(`${method}: id must be a non-empty string`, 'id');
   const id = arg.id;
@@ -210,4 +217,22 @@ export function fileFromArgv(args: readonly string[]): string | null {
     return a;
   }
   return null;
+}
+
+/** Largest exported file accepted for saving (a 4× PNG of a slide is a few MiB; a long deck more). */
+export const MAX_SAVE_BYTES = 512 * 1024 * 1024;
+export const SAVE_EXTENSIONS = ['.svg', '.png', '.pdf', '.zip'] as const;
+
+/**
+ * An export to save: a plain file name (no directory part, one of SAVE_EXTENSIONS) suggested for
+ * the save dialog, and the bytes. Where the file goes is the user's choice in the dialog, never
+ * the renderer's.
+ */
+export function validateSaveFile(name: unknown, bytes: unknown): { ok: true; name: string; bytes: Uint8Array } | { ok: false; error: EngineError } {
+  if (!str(name, 255)) return bad('save: name must be a non-empty string of at most 255 characters', 'name');
+  if (/[/\\\0]/.test(name) || name === '.' || name === '..' || name.startsWith('.')) return bad('save: name must be a plain file name', 'name');
+  if (!SAVE_EXTENSIONS.some((e) => name.toLowerCase().endsWith(e))) return bad(`save: name must end in ${SAVE_EXTENSIONS.join(', ')}`, 'name');
+  if (!(bytes instanceof Uint8Array)) return bad('save: bytes must be a Uint8Array', 'bytes');
+  if (bytes.byteLength > MAX_SAVE_BYTES) return bad(`save: file is larger than ${MAX_SAVE_BYTES} bytes`, 'bytes');
+  return { ok: true, name, bytes };
 }

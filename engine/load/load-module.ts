@@ -24,6 +24,7 @@ import { applyRelocations, relocationSectionsToApply, type SectionTarget } from 
 import { layoutBytes, MODULE_STATE, STRUCT_MODULE, u32, u64 } from './struct-module';
 import { checkVersion, simplifySymbols, tryToForceLoad, type ResolveEnv } from './symbols';
 import { finalizeSummary } from './finalize';
+import { tagLanes61 } from '../linux24/lanes-61';
 
 export const MODULE_INIT_IGNORE_MODVERSIONS = 1;
 export const MODULE_INIT_IGNORE_VERMAGIC = 2;
@@ -66,6 +67,8 @@ export function loadModule(k: ModelKernel, req: LoadRequest): LoadResult {
     if (ctx && e.message !== 'killed') unwind(ctx, errno);
   }
   k.timeline.endOp(op, errno);
+  // Comparison lanes (stage, side) on this operation's steps.
+  tagLanes61(k.timeline, op.index);
   return { errno, module: errno === 0 && ctx ? ctx.mod : null, op };
 }
 

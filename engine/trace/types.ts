@@ -23,6 +23,16 @@ export type Phase =
   | 'unload'
   | 'result';
 
+/** Who runs a step, for swimlanes: the user-space tool, the syscall boundary, or the kernel. */
+export type Side = 'user' | 'syscall' | 'kernel';
+
+/**
+ * What a step achieves, the same words for 2.4 and 6.1 so a comparison can align them:
+ * read the file, check it, reserve memory, resolve symbols, relocate, set parameters, copy the
+ * image, call init; 'link' (module list, exports, sysfs), 'unload' and 'result' for the rest.
+ */
+export type Stage = 'read' | 'check' | 'reserve' | 'symbols' | 'relocate' | 'params' | 'copy' | 'link' | 'init' | 'unload' | 'result';
+
 export type Effect =
   | { kind: 'alloc'; allocation: number; base: Hex64; size: number; label: string }
   | { kind: 'free'; allocation: number; base: Hex64; size: number; label: string }
@@ -57,6 +67,9 @@ export interface StepInfo {
   errno?: number;
   /** Kind of block, when span counts items. */
   block?: 'symbols' | 'relocations' | 'instructions';
+  /** Comparison lanes: what the step achieves and who runs it (set by the 2.4 and 6.1 load paths). */
+  stage?: Stage;
+  side?: Side;
 }
 
 export interface RelocationDetail {
@@ -110,6 +123,52 @@ export interface InstructionDetail {
   /** The kernel function model this instruction reached, if any. */
   call: string | null;
   writes: { address: Hex64; length: number }[];
+  /** The frames active at this instruction, innermost first (a kernel model reached is the innermost). */
+  stack: StackFrame[];
+  /** Item indices (in this block) to jump to: per basic block, over calls, out of the frame. */
+  nav: InstructionNav;
+  /** The disassembly around rip, decoded from the modelled memory at this position (empty without a decoder). */
+  around: DisasmRow[];
+}
+
+export interface StackFrame {
+  /** sprint_symbol() form of the frame's pc: "hello_init+0x1c/0x58 [hello]", or the kernel function's name. */
+  function: string;
+  /** Where the frame is executing (the current rip innermost, the return address in outer frames; a model's entry when known). */
+  pc: Hex64 | null;
+  /** The address it returns to (null for the outermost frame, which returns into the kernel). */
+  returnAddress: Hex64 | null;
+  /** Where that is: "do_one_initcall" for the outermost frame. */
+  returnTo: string | null;
+  /** rsp at the frame's entry (pointing at the return address). */
+  rsp: Hex64;
+  /** A kernel function model (the call this instruction reached), not module code. */
+  kernel: boolean;
+  /** Item index of the frame's first instruction (null for a kernel model). */
+  entryItem: number | null;
+}
+
+export interface InstructionNav {
+  prevBlock: number | null;
+  nextBlock: number | null;
+  /** The next instruction in this frame or an outer one (a call to the module's own code is skipped). */
+  stepOver: number | null;
+  stepBackOver: number | null;
+  /** The first instruction after this frame returned. */
+  stepOut: number | null;
+}
+
+export interface DisasmRow {
+  address: Hex64;
+  /** The instruction's bytes, "e8 00 00 00 00". */
+  bytes: string;
+  /** AT&T text with targets symbolised: "call   0xffffffff81… <_printk>". */
+  text: string;
+  current: boolean;
+  /** A symbol starting at this address ("hello_init"), shown as a label row. */
+  label: string | null;
+  /** The branch/call target or rip-relative operand address and its symbol, if any. */
+  target: { address: Hex64; symbol: string | null } | null;
 }
 
 export type ItemDetail = RelocationDetail | SymbolDetail | InstructionDetail;

@@ -1,6 +1,7 @@
 /**
  * `modscope load <module.ko> [name=value …] [--init|--finit] [--kaslr SEED] [--paging 5] [--with dep.ko …]
- *  [--json] [--dump DIR]`: load the module into the modelled Debian 6.1 kernel, step by step.
+ *  [--json] [--dump DIR] [--kernel 2.4 [-f]]`: load the module into the modelled Debian 6.1 kernel, step by
+ *  step — or, with --kernel 2.4, into the 2.4 model the way modutils' insmod did (linking in user space).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
@@ -19,6 +20,8 @@ import { attachCpu } from '../../engine/cpu/attach';
 import { createIcedDecoder } from '../cpu/iced-decoder';
 import { loadProfile, readModuleFile } from './kernel-files';
 import { BufferedWriter, type Sink } from './out';
+import { Kernel24 } from '../../engine/linux24/kernel24';
+import { insmod24 } from '../../engine/linux24/insmod24';
 
 export interface LoadOptions {
   file: string;
@@ -33,10 +36,14 @@ export interface LoadOptions {
   dump: string | null;
   /** Record the init call without executing it on the modelled CPU. */
   noInit: boolean;
+  /** Which modelled kernel: 6.1 (default) or the 2.4 model. */
+  kernel: '6.1' | '2.4';
+  /** 2.4's insmod -f: load despite a kernel-version mismatch. */
+  force: boolean;
 }
 
 export function parseLoadArgs(argv: readonly string[]): LoadOptions {
-  const o: LoadOptions = { file: '', params: [], syscall: 'finit_module', kaslrSeed: null, paging: 4, with: [], modprobe: null, json: false, dump: null, noInit: false };
+  const o: LoadOptions = { file: '', params: [], syscall: 'finit_module', kaslrSeed: null, paging: 4, with: [], modprobe: null, json: false, dump: null, noInit: false, kernel: '6.1', force: false };
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -59,6 +66,11 @@ export function parseLoadArgs(argv: readonly string[]): LoadOptions {
     } else if (a === '--with') o.with.push(value());
     else if (a === '--dump') o.dump = value();
     else if (a === '--no-exec') o.noInit = true;
+    else if (a === '--kernel') {
+      const v = value();
+      if (v !== '6.1' && v !== '2.4') throw new CliError('USAGE', `--kernel is 6.1 or 2.4, got "${v}"`, undefined, 1);
+      o.kernel = v;
+    } else if (a === '-f' || a === '--force') o.force = true;
     else if (a === '--modprobe') o.modprobe = value();
     else if (a.startsWith('--')) throw new CliError('USAGE', `unknown option ${a} (see modscope --help)`, undefined, 1);
     else rest.push(a);
@@ -66,10 +78,12 @@ export function parseLoadArgs(argv: readonly string[]): LoadOptions {
   if (rest.length === 0) throw new CliError('USAGE', 'load needs a module file (see modscope --help)', undefined, 1);
   o.file = rest[0];
   o.params = rest.slice(1);
+  if (o.kernel === '2.4' && (o.dump !== null || o.modprobe !== null)) throw new CliError('USAGE', '--dump and --modprobe are for the 6.1 kernel', undefined, 1);
   return o;
 }
 
 export async function loadCommand(o: LoadOptions, write: Sink): Promise<number> {
+  if (o.kernel === '2.4') return load24Command(o, write);
   const k = new ModelKernel(loadProfile(), { kaslrSeed: o.kaslrSeed, paging: o.paging });
   if (!o.noInit) attachCpu(k, createIcedDecoder());
   const ops: OperationInfo[] = [];
@@ -119,7 +133,26 @@ async function insmod(k: ModelKernel, file: string, params: string[], syscall: L
   return loadModule(k, { fileName: basename(file), image: bytes, args, syscall: compressed ? 'init_module' : syscall, command: `insmod ${file}${args ? ' ' + args : ''}` });
 }
 
-function writeText(k: ModelKernel, last: OperationInfo, w: BufferedWriter): void {
+/** --kernel 2.4: modutils' insmod for each --with module, then the module; the steps, the classic ring, insmod's messages. */
+async function load24Command(o: LoadOptions, write: Sink): Promise<number> {
+  const K = new Kernel24(loadProfile(), { decoder: o.noInit ? null : createIcedDecoder() });
+  const run = async (file: string, params: string[]): Promise<ReturnType<typeof insmod24>> => {
+    const { bytes } = await readModuleFile(file);
+    return insmod24(K, { fileName: basename(file), image: bytes, args: params, force: o.force, command: `insmod${o.force ? ' -f' : ''} ${file}${params.length ? ' ' + params.join(' ') : ''}` });
+  };
+  for (const dep of o.with) {
+    const r = await run(dep, []);
+    if (r.exit !== 0) throw new CliError('DEPENDENCY', `${dep} failed to load: ${r.op.output.join(' ')}`);
+  }
+  const r = await run(o.file, o.params);
+  const w = new BufferedWriter(write);
+  if (o.json) writeJson(K.k, w);
+  else writeText(K.k, r.op, w, { log: `\nKernel log (2.4's character ring, levels in the text):\n${K.ring.contents().text}`, tail: `${r.op.output.map((l) => l + '\n').join('')}\ninsmod: ${r.exit === 0 ? 'ok' : 'exit 1'}\n` });
+  await w.end();
+  return r.exit;
+}
+
+function writeText(k: ModelKernel, last: OperationInfo, w: BufferedWriter, alt?: { log: string; tail: string }): void {
   let lastOp = -1;
   for (let i = 0; i < k.timeline.stepCount(); i++) {
     const s = k.timeline.step(i);
@@ -129,8 +162,12 @@ function writeText(k: ModelKernel, last: OperationInfo, w: BufferedWriter): void
       w.write(`\n# ${k.timeline.ops[s.op].command}\n`);
     }
     const span = s.block ? ` [${s.span.toLocaleString('en-US')} ${s.block}]` : '';
-    w.write(`${String(s.pos).padStart(7)}  ${s.fn}${span}: ${s.title}${s.errno ? ` (${s.errno})` : ''}\n`);
+    w.write(`${String(s.pos).padStart(7)}  ${alt && s.side ? `[${s.side}] ` : ''}${s.fn}${span}: ${s.title}${s.errno ? ` (${s.errno})` : ''}\n`);
     w.write(`         ${s.text}\n`);
+  }
+  if (alt) {
+    w.write(alt.log + alt.tail);
+    return;
   }
   w.write('\nKernel log:\n');
   for (const r of k.log.records) w.write(`<${r.level}>${formatTimestamp(r.tsNs)} ${r.text}\n`);

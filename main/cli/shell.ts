@@ -1,5 +1,5 @@
 /**
- * `modscope shell SCRIPT [--kaslr SEED] [--modules DIR]`: run a lesson script (one shell line each:
+ * `modscope shell SCRIPT [--kaslr SEED] [--modules DIR] [--kernel 2.4]`: run a lesson script (one shell line each:
  * insmod, rmmod, modprobe, lsmod, modinfo, dmesg, cat/echo on /proc and /sys …) on the modelled
  * kernel and print what a root terminal would show ("# line", then its output). Module paths are
  * relative to the script's folder; "corpus:kernel/…" names a module of the Debian corpus (as the
@@ -14,6 +14,8 @@ import { CliError } from './errors';
 import { attachCpu } from '../../engine/cpu/attach';
 import { createIcedDecoder } from '../cpu/iced-decoder';
 import { loadProfile } from './kernel-files';
+import { Kernel24 } from '../../engine/linux24/kernel24';
+import { runScript24 } from '../../engine/linux24/shell24';
 import type { Sink } from './out';
 
 const CORPUS = join(process.env.MODSCOPE_CACHE ?? join(process.env.HOME ?? '/root', '.cache', 'modscope'), 'corpus', 'lib', 'modules', '6.1.0-50-amd64');
@@ -22,10 +24,12 @@ export interface ShellOptions {
   script: string;
   kaslrSeed: number | null;
   modules: string | null;
+  /** The 2.4 model (modutils' insmod/rmmod/lsmod, /proc/ksyms) instead of Debian 6.1. */
+  kernel: '6.1' | '2.4';
 }
 
 export function parseShellArgs(argv: readonly string[]): ShellOptions {
-  const o: ShellOptions = { script: '', kaslrSeed: null, modules: null };
+  const o: ShellOptions = { script: '', kaslrSeed: null, modules: null, kernel: '6.1' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--kaslr') {
@@ -33,6 +37,11 @@ export function parseShellArgs(argv: readonly string[]): ShellOptions {
       if (!/^\d+$/.test(v) || Number(v) > 0xffffffff) throw new CliError('USAGE', `--kaslr needs a seed 0..4294967295, got "${v}"`, undefined, 1);
       o.kaslrSeed = Number(v);
     } else if (a === '--modules') o.modules = argv[++i] ?? '';
+    else if (a === '--kernel') {
+      const v = argv[++i] ?? '';
+      if (v !== '6.1' && v !== '2.4') throw new CliError('USAGE', `--kernel is 6.1 or 2.4, got "${v}"`, undefined, 1);
+      o.kernel = v;
+    }
     else if (a.startsWith('--')) throw new CliError('USAGE', `unknown option ${a} (see modscope --help)`, undefined, 1);
     else if (o.script) throw new CliError('USAGE', 'shell takes one script', undefined, 1);
     else o.script = a;
@@ -82,6 +91,10 @@ export async function shellCommand(o: ShellOptions, write: Sink): Promise<number
     const b = readFileSync(p);
     return new Uint8Array(p.endsWith('.gz') ? gunzipSync(b) : b);
   };
+  if (o.kernel === '2.4') {
+    await write(runScript24(new Kernel24(loadProfile(), { decoder: createIcedDecoder() }), lines.join('\n'), files));
+    return 0;
+  }
   const k = new ModelKernel(loadProfile(), { kaslrSeed: o.kaslrSeed, quiet: true });
   attachCpu(k, createIcedDecoder());
   await write(runScript(k, lines.join('\n'), files, { moduleIndex: index }));
