@@ -5,7 +5,7 @@
  * one validated IPC channel into the engine session that lives here.
  */
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, type IpcMainInvokeEvent, type MenuItemConstructorOptions, type WebContents } from 'electron';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, extname, join, normalize, resolve, sep } from 'node:path';
 import { createEngine } from '../engine/engine';
@@ -15,6 +15,7 @@ import { createIcedDecoder } from './cpu/iced-decoder';
 import {
   APP_HOST, APP_ORIGIN, APP_SCHEME, CH_ENGINE_CALL, CH_ENGINE_PROGRESS, CH_OPEN_DIALOG, CH_OPEN_FILE,
   KO_EXTENSIONS, MAX_OPEN_BYTES, fileFromArgv, isModuleFileName, isTrustedSenderUrl, validateEngineCall,
+  CH_SAVE_FILE, validateSaveFile,
 } from './ipc-validate';
 
 export const CSP = [
@@ -250,6 +251,18 @@ function registerIpc(): void {
   ipcMain.handle(CH_OPEN_DIALOG, async (event) => {
     if (!senderOk(event)) return null;
     return showOpenDialog();
+  });
+  // An export (SVG, PNG, PDF, a zip of SVGs) from the renderer: the user picks where it goes.
+  ipcMain.handle(CH_SAVE_FILE, async (event, name: unknown, bytes: unknown) => {
+    if (!senderOk(event)) return { saved: false, error: 'IPC sender is not the Modscope window' };
+    const v = validateSaveFile(name, bytes);
+    if (!v.ok) return { saved: false, error: v.error.message };
+    const ext = extname(v.name).slice(1).toLowerCase();
+    const opts = { defaultPath: join(app.getPath('documents'), v.name), filters: [{ name: ext.toUpperCase(), extensions: [ext] }] };
+    const res = mainWindow ? await dialog.showSaveDialog(mainWindow, opts) : await dialog.showSaveDialog(opts);
+    if (res.canceled || !res.filePath) return { saved: false };
+    await writeFile(res.filePath, v.bytes);
+    return { saved: true, path: res.filePath };
   });
 }
 

@@ -25,6 +25,8 @@ export interface ModscopeApi {
   onOpenFile(cb: (f: OpenedFile) => void): () => void;
   /** Show the native Open dialog; resolves with the file read, or null when cancelled. */
   openDialog(): Promise<OpenedFile | null>;
+  /** Save an export through the native Save dialog (name: the suggested plain file name). Rejects on a refused request. */
+  saveFile(name: string, bytes: Uint8Array): Promise<{ saved: boolean; path?: string }>;
   /** Always "electron": lets the renderer pick its host. */
   readonly host: 'electron';
 }

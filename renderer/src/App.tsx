@@ -10,6 +10,7 @@ import { SymbolsView } from './views/SymbolsView';
 import { RelocationsView } from './views/RelocationsView';
 import { ModinfoView } from './views/ModinfoView';
 import { LoadView } from './views/load/LoadView';
+import { STORAGE_KEY, linkModuleFile, sampleUrlFor, startLink } from './present/link';
 
 export type TabId = 'overview' | 'filemap' | 'sections' | 'symbols' | 'relocations' | 'hex' | 'modinfo' | 'load';
 
@@ -44,7 +45,9 @@ function initialTheme(): 'dark' | 'light' {
 export function App() {
   const host = getHost();
   const [mod, setMod] = useState<ModuleOverview | null>(null);
-  const [tab, setTab] = useState<TabId>('overview');
+  // A trace link (#kernel=6.1&insmod=…&pos=…) or the last run's: reproduced in the Load view.
+  const [link] = useState(() => startLink(location.hash, localStorage.getItem(STORAGE_KEY)));
+  const [tab, setTab] = useState<TabId>(link ? 'load' : 'overview');
   const [error, setError] = useState<UiError | null>(null);
   const [busy, setBusy] = useState<{ name: string; progress: ProgressEvent | null } | null>(null);
   const [samples, setSamples] = useState<string[]>([DEFAULT_SAMPLE]);
@@ -142,9 +145,10 @@ export function App() {
       })
       .catch(() => {});
     const requested = new URLSearchParams(location.search).get('file');
-    const start = requested && requested.startsWith('/samples/') ? requested : DEFAULT_SAMPLE;
+    const linked = link && linkModuleFile(link);
+    const start = requested && requested.startsWith('/samples/') ? requested : linked ? sampleUrlFor(linked) : DEFAULT_SAMPLE;
     void openUrl(start);
-  }, [openUrl]);
+  }, [openUrl, link]);
 
   useEffect(() => host.onOpenFile((f) => void openBytes(f)), [host, openBytes]);
 
@@ -337,7 +341,7 @@ export function App() {
         {mod && tab === 'hex' && <HexView mod={mod} host={host} range={hexRange} onRange={setHexRange} />}
         {mod && tab === 'modinfo' && <ModinfoView mod={mod} />}
         {/* Always mounted: the kernel session and cursor survive a visit to another tab. */}
-        {mod && <LoadView mod={mod} host={host} active={tab === 'load'} onError={setError} />}
+        {mod && <LoadView mod={mod} host={host} active={tab === 'load'} onError={setError} link={link} />}
       </main>
 
       {dragging && (

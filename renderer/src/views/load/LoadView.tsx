@@ -20,6 +20,11 @@ import { LogTabs } from '../ringbuffer/LogTabs';
 import { ShellPane, type ShellEntry } from './ShellPane';
 import { stepIndexAt } from './loadFormat';
 import { useKernelTimeline } from './useKernelTimeline';
+import { ExportMenu } from '../../export/ExportMenu';
+import { PresentBar } from '../../present/PresentBar';
+import { usePresentation } from '../../present/usePresentation';
+import { useTraceLink } from '../../present/useTraceLink';
+import type { TraceLink } from '../../present/link';
 import './load.css';
 
 const NONE: never[] = [];
@@ -42,10 +47,13 @@ export function LoadView({
   host,
   active,
   onError,
+  link = null,
 }: {
   mod: ModuleOverview | null;
   host: Host;
   active: boolean;
+  /** A trace to reproduce on start (URL fragment or the last run): boot, its commands, its position. */
+  link?: TraceLink | null;
   /** Show an engine error in the app's banner (null clears it). */
   onError: (e: EngineError | null) => void;
 }) {
@@ -198,6 +206,8 @@ export function LoadView({
 
   const fresh = view && step && view.step.pos === step.pos && view.step.op === step.op ? view : null;
   const item = fresh?.item ?? null;
+  const present = usePresentation({ active, steps: timeline.steps, pos, seek });
+  useTraceLink({ link, ready: !!mod, active, busy, kernel, ops: timeline.ops, steps: timeline.steps, pos, actions: { boot, shell, seek } });
   // Place the file's sections in the temporary copy only when this operation loads the open file.
   const fileMod = mod && view && view.operation.command.split(/\s+/).some((w) => w.endsWith(mod.fileName)) ? mod : null;
 
@@ -221,6 +231,9 @@ export function LoadView({
       <div className="load-body">
         <StepsList steps={timeline.steps} ops={timeline.ops} current={stepIndex} onPick={pickStep} />
         <div className="load-center" data-testid="load-center">
+          <PresentBar p={present} steps={timeline.steps} pos={pos} length={timeline.length}>
+            <ExportMenu root={rootRef} steps={timeline.steps} pos={pos} length={timeline.length} viewPos={fresh?.pos ?? null} seek={seek} moduleName={mod?.fileName ?? 'module'} release={kernel?.release ?? ''} />
+          </PresentBar>
           <StepCaption step={step} pos={pos} view={view} />
           {item && fresh && item.kind === 'instruction' && <CpuPanel item={item} />}
           {item && fresh && item.kind !== 'instruction' && <ItemPanel item={item} pos={fresh.pos} host={host} onError={reportError} />}

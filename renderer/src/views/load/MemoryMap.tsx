@@ -300,7 +300,7 @@ export const MemoryMap = memo(function MemoryMap({ kernel, view, mod }: { kernel
         Memory <span className="muted small">x86-64 {kernel.paging}-level paging, not to scale · section widths ∝ √size</span>
       </h3>
       <div ref={wrapRef} className="memmap-wrap">
-        <svg ref={svgRef} width={width} height={height} className="memmap-svg" role="img" aria-label="Kernel virtual memory and the module's sections" data-testid="memory-map-svg">
+        <svg ref={svgRef} width={width} height={height} className="memmap-svg" role="img" aria-label="Kernel virtual memory and the module's sections" data-testid="memory-map-svg" data-export="memory">
           <g className="lenses" />
           <g className="regions" />
           <g className="heads" />

@@ -1,0 +1,159 @@
+/**
+ * Slides as SVG text (pure string building, no DOM): a 16:9 frame holding the step's caption, the
+ * step number and one exported view scaled to fit; and the step caption alone as a view of its own
+ * (the HTML caption re-drawn as SVG text, so it exports like the D3 views).
+ */
+import { escapeXml } from './xml';
+import type { SvgImage } from './svgExport';
+
+export const SLIDE_W = 1600;
+export const SLIDE_H = 900;
+const MARGIN = 56;
+
+export const SANS = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
+export const MONO = "ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace";
+
+/** Projector colours (Okabe–Ito blue for the function, black text on white). */
+const INK = '#000000';
+const INK_2 = '#333333';
+const ACCENT = '#0072B2';
+
+/** What a slide says about the step it shows. */
+export interface SlideContext {
+  /** 1-based step number and the number of steps of the trace. */
+  stepNumber: number;
+  stepCount: number;
+  pos: number;
+  length: number;
+  phase: string;
+  title: string;
+  fn: string;
+  file: string;
+  text: string;
+  /** "item 3 of 14" inside a block of relocations/symbols/instructions. */
+  item?: string;
+  /** e.g. "hello.ko · Linux 6.1.0-50-amd64". */
+  source: string;
+}
+
+/** "step 412 / 5,310" (and the item inside a block). */
+export function stepLabel(c: SlideContext): string {
+  const base = `step ${c.stepNumber.toLocaleString('en-US')} / ${c.stepCount.toLocaleString('en-US')}`;
+  return c.item ? `${base} · ${c.item}` : base;
+}
+
+/** Greedy word wrap to at most maxChars per line; over-long words are cut. maxLines adds "…" when cut short. */
+export function wrapText(text: string, maxChars: number, maxLines = Infinity): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (let word of text.split(/\s+/).filter(Boolean)) {
+    while (word.length > maxChars) {
+      if (line) {
+        lines.push(line);
+        line = '';
+      }
+      lines.push(word.slice(0, maxChars));
+      word = word.slice(maxChars);
+    }
+    if (!line) line = word;
+    else if (line.length + 1 + word.length <= maxChars) line += ` ${word}`;
+    else {
+      lines.push(line);
+      line = word;
+    }
+  }
+  if (line) lines.push(line);
+  if (lines.length > maxLines) {
+    const kept = lines.slice(0, maxLines);
+    const last = kept[maxLines - 1];
+    kept[maxLines - 1] = `${last.length >= maxChars ? last.slice(0, maxChars - 1) : last}…`;
+    return kept;
+  }
+  return lines;
+}
+
+function fnText(fn: string): string {
+  return /^[A-Za-z_]\w*$/.test(fn) ? `${fn}()` : fn;
+}
+
+function text(x: number, y: number, size: number, fill: string, content: string, extra = ''): string {
+  return `<text x="${x}" y="${y}" font-size="${size}" fill="${fill}" font-family="${SANS}"${extra}>${escapeXml(content)}</text>`;
+}
+
+/** The caption block: function line, title, wrapped text. Returns the markup and the y below it. */
+function captionBlock(c: SlideContext, x: number, y: number, width: number, scale: number, maxLines: number): { svg: string; bottom: number } {
+  const out: string[] = [];
+  const small = Math.round(20 * scale);
+  const big = Math.round(40 * scale);
+  const body = Math.round(25 * scale);
+  y += small;
+  out.push(
+    `<text x="${x}" y="${y}" font-size="${small}" font-family="${SANS}" fill="${INK_2}"><tspan font-weight="700" fill="${ACCENT}">${escapeXml(c.phase.toUpperCase())}</tspan><tspan dx="${Math.round(small * 0.8)}" font-family="${MONO}" fill="${ACCENT}">${escapeXml(fnText(c.fn))}</tspan><tspan dx="${Math.round(small * 0.5)}">${escapeXml(`in ${c.file}`)}</tspan></text>`,
+  );
+  y += Math.round(big * 1.35);
+  for (const l of wrapText(c.title, Math.floor(width / (big * 0.56)), 2)) {
+    out.push(text(x, y, big, INK, l, ' font-weight="700"'));
+    y += Math.round(big * 1.2);
+  }
+  y += Math.round(body * 0.2);
+  for (const l of wrapText(c.text, Math.floor(width / (body * 0.52)), maxLines)) {
+    out.push(text(x, y, body, INK, l));
+    y += Math.round(body * 1.4);
+  }
+  return { svg: out.join('\n'), bottom: y - Math.round(body * 0.9) };
+}
+
+function doc(width: number, height: number, body: string, title: string): SvgImage {
+  const t = `<?xml version="1.0" encoding="UTF-8"?>
+<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">
+<title>${escapeXml(title)}</title>
+<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>
+${body}
+</svg>
+`;
+  return { text: t, width, height };
+}
+
+/** The embedded view: the inner markup of an exported SVG and its viewBox. */
+export interface ViewBody {
+  inner: string;
+  viewBox: [number, number, number, number];
+}
+
+/** A 16:9 slide: caption and step number at the top, the view scaled to fit below, the source at the foot. */
+export function slideSvg(view: ViewBody | null, c: SlideContext): SvgImage {
+  const w = SLIDE_W - 2 * MARGIN;
+  const label = stepLabel(c);
+  const head = captionBlock(c, MARGIN, MARGIN - 16, w - 260, 1, view ? 3 : 12);
+  const parts = [head.svg, text(SLIDE_W - MARGIN, MARGIN + 4, 22, INK_2, label, ' text-anchor="end" font-weight="600"')];
+  if (view) {
+    const [vx, vy, vw, vh] = view.viewBox;
+    const ax = MARGIN;
+    const ay = head.bottom + 28;
+    const aw = w;
+    const ah = SLIDE_H - 90 - ay;
+    const s = Math.min(aw / vw, ah / vh, 2.5);
+    const tx = ax + (aw - vw * s) / 2;
+    parts.push(`<line x1="${MARGIN}" y1="${ay - 14}" x2="${SLIDE_W - MARGIN}" y2="${ay - 14}" stroke="#999999" stroke-width="1"/>`);
+    parts.push(`<g transform="translate(${r2(tx)},${r2(ay)}) scale(${r4(s)}) translate(${-vx},${-vy})">${view.inner}</g>`);
+  }
+  parts.push(text(MARGIN, SLIDE_H - 26, 16, INK_2, c.source));
+  parts.push(text(SLIDE_W - MARGIN, SLIDE_H - 26, 16, INK_2, `Modscope · position ${c.pos.toLocaleString('en-US')} / ${c.length.toLocaleString('en-US')}`, ' text-anchor="end"'));
+  return doc(SLIDE_W, SLIDE_H, parts.join('\n'), `${label}: ${c.title}`);
+}
+
+/** The step caption alone, as an SVG view (width fixed, height from the text). */
+export function captionSvg(c: SlideContext, width = 1200): SvgImage {
+  const pad = 24;
+  const head = captionBlock(c, pad, pad - 6, width - 2 * pad - 200, 0.8, 40);
+  const label = text(width - pad, pad + 12, 18, INK_2, stepLabel(c), ' text-anchor="end" font-weight="600"');
+  const height = Math.ceil(head.bottom + pad);
+  return doc(width, height, `${head.svg}\n${label}`, `${stepLabel(c)}: ${c.title}`);
+}
+
+function r2(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+function r4(n: number): number {
+  return Math.round(n * 10000) / 10000;
+}
