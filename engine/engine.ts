@@ -20,6 +20,7 @@ import type { Kernel24 } from './linux24/kernel24';
 import { boot24, load24, summary24, unload24 } from './linux24/session24';
 import { tagLanes61 } from './linux24/lanes-61';
 import { Shell24 } from './linux24/shell24';
+import { withItemExtras } from './load/item-extras';
 
 export interface Engine {
   call<M extends EngineMethod>(
@@ -203,7 +204,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       case 'kernel.seek': {
         const k = booted(versionOf(a));
         if (k.timeline.length === 0) throw new BadRequest('the timeline is empty');
-        return seek(k, int(a.pos, 'pos', 0, 2 ** 31), decoder);
+        return withItemExtras(k, seek(k, int(a.pos, 'pos', 0, 2 ** 31), decoder), decoder);
       }
       case 'kernel.memory': {
         const k = booted(versionOf(a));

@@ -13,7 +13,7 @@ import { unloadModule } from './load/unload';
 import { hex64 } from './session/hex';
 import type { ItemDetail, OperationInfo, StepInfo } from './trace/types';
 import type { Decoder } from './cpu/types';
-import { disasmWindow } from './cpu/disasm-window';
+import { disasmWindow, sprintSymbol } from './cpu/disasm-window';
 
 export function kernelSummary(k: ModelKernel): KernelSummary {
   return {
@@ -87,6 +87,12 @@ function instructionItem(k: ModelKernel, step: StepInfo, item: ItemDetail | null
   const root = item.stack[item.stack.length - 1];
   // do_one_initcall() calls mod->init, delete_module() calls mod->exit: the outermost frame returns there.
   if (root && !root.kernel) root.returnTo = step.fn;
+  // With the function's size from the module's symbols, as sprint_symbol() prints it.
+  item.where = sprintSymbol(k, BigInt(item.rip), pos) ?? item.where;
+  for (const f of item.stack) {
+    if (!f.kernel && f.pc) f.function = sprintSymbol(k, BigInt(f.pc), pos) ?? f.function;
+    if (f.returnAddress && f !== root) f.returnTo = sprintSymbol(k, BigInt(f.returnAddress), pos) ?? f.returnTo;
+  }
   if (decoder) item.around = disasmWindow(k, decoder, BigInt(item.rip), pos);
   return item;
 }

@@ -2,12 +2,18 @@
  * The instructions an init or exit function executed, as timeline items: one position per
  * instruction (up to a cap), with the registers before it, its disassembly, where it is, and the
  * memory it wrote (so memory windows can be shown before and after each instruction).
+ *
+ * The call stack is tracked as it runs, cheaply: each instruction keeps the index of its innermost
+ * frame; a frame starts where a call landed in module code (not back at the next instruction: that
+ * was a kernel model or a thunk) and ends once rsp rose above the return address it was entered with
+ * (ret, a return-thunk jump, or a tail call into a kernel model). describe(k) walks the chain.
  */
 import type { ForeignWrite } from '../machine/memory';
 import type { StepBlock } from '../trace/timeline';
-import type { InstructionDetail } from '../trace/types';
+import type { InstructionDetail, InstructionNav, StackFrame } from '../trace/types';
 import { GPR_NAMES, type MemWrite } from './cpu';
 import { describeFlags } from './flags';
+import { SENTINEL_RETURN } from './run';
 import type { Instruction } from './types';
 
 /** Instructions kept per run (a 40-million-instruction self-test keeps its first 100,000). */
@@ -15,15 +21,40 @@ export const MAX_RECORDED = 100_000;
 
 const hex = (v: bigint): `0x${string}` => `0x${v.toString(16).padStart(16, '0')}`;
 
+/** Most bytes of the kernel stack shown with each instruction (from rsp up to the first frame's return address). */
+const STACK_WINDOW = 512;
+
+/** Instruction flow kinds (Instruction.flow) as small numbers; NEXT is straight-line code. */
+const FLOWS = ['next', 'call', 'ret', 'jmp', 'jcc', 'indirect-call', 'indirect-jmp', 'interrupt', 'exception'];
+const NEXT = 0;
+const isCall = (f: number): boolean => f === 1 || f === 5;
+
+interface Frame {
+  parent: number;
+  depth: number;
+  /** Item index of the frame's first instruction. */
+  start: number;
+  /** rsp at entry: it points at the return address. */
+  entryRsp: bigint;
+  /** null for the outermost frame (its return address is the kernel's). */
+  ret: bigint | null;
+}
+
 export class InstructionBlock implements StepBlock {
   readonly kind = 'instructions';
   count = 0;
   private readonly rip: bigint[] = [];
-  private readonly text: string[] = [];
+  /** The decoded instructions (the interpreter decodes each address once: these are shared). */
+  private readonly ins: Instruction[] = [];
   private readonly regs: BigUint64Array[] = [];
   private readonly flags: bigint[] = [];
   private readonly writes = new Map<number, MemWrite[]>();
   private readonly calls = new Map<number, string>();
+  private readonly len: number[] = [];
+  private readonly flow: number[] = [];
+  /** Index into frames of each instruction's innermost frame. */
+  private readonly frameOf: number[] = [];
+  private readonly frames: Frame[] = [];
 
   constructor(private readonly symbolize: (a: bigint) => string | null) {}
 
@@ -31,10 +62,29 @@ export class InstructionBlock implements StepBlock {
     if (this.count >= MAX_RECORDED) return;
     const i = this.count++;
     this.rip.push(rip);
-    this.text.push(ins.text);
+    this.ins.push(ins);
     this.regs.push(gpr.slice());
     this.flags.push(rflags);
+    const f = FLOWS.indexOf(ins.flow);
+    this.flow.push(f < 0 ? NEXT : f);
+    this.len.push(ins.length);
+    this.frameOf.push(this.enterFrame(i, rip, gpr[4]));
     if (writes.length) this.writes.set(i, writes.map((w) => ({ address: w.address, bytes: w.bytes.slice(), before: w.before ? w.before.slice() : null })));
+  }
+
+  private enterFrame(i: number, rip: bigint, rsp: bigint): number {
+    if (i === 0) {
+      this.frames.push({ parent: -1, depth: 0, start: 0, entryRsp: rsp, ret: null });
+      return 0;
+    }
+    let f = this.frameOf[i - 1];
+    const back = this.rip[i - 1] + BigInt(this.len[i - 1]);
+    if (isCall(this.flow[i - 1]) && rip !== back) {
+      this.frames.push({ parent: f, depth: this.frames[f].depth + 1, start: i, entryRsp: rsp, ret: back });
+      return this.frames.length - 1;
+    }
+    while (this.frames[f].parent >= 0 && rsp > this.frames[f].entryRsp) f = this.frames[f].parent;
+    return f;
   }
 
   /** A kernel function model ran for the instruction recorded last. */
@@ -54,12 +104,102 @@ export class InstructionBlock implements StepBlock {
       item: k,
       rip: hex(this.rip[k]),
       where: this.symbolize(this.rip[k]),
-      text: this.text[k],
+      text: this.ins[k].text,
       registers,
       flags: describeFlags(Number(this.flags[k])),
       call: this.calls.get(k) ?? null,
       writes: (this.writes.get(k) ?? []).map((w) => ({ address: hex(w.address), length: w.bytes.length })),
+      stack: this.stack(k),
+      nav: this.nav(k),
+      around: [],
+      stackMemory: this.stackMemory(k),
     };
+  }
+
+  /**
+   * The live part of the kernel stack before instruction k ran: runFunction() starts on a zeroed
+   * stack with only the sentinel return address pushed, so replaying the recorded writes rebuilds it.
+   */
+  stackMemory(k: number): { address: `0x${string}`; bytes: number[] } {
+    const root = this.frames[0];
+    const top = root.entryRsp + 8n;
+    let start = this.regs[k][4] & ~0xfn;
+    if (start >= top) start = top - 16n;
+    const end = top - start > BigInt(STACK_WINDOW) ? start + BigInt(STACK_WINDOW) : top;
+    const bytes = new Array<number>(Number(end - start)).fill(0);
+    const put = (address: bigint, data: Uint8Array): void => {
+      for (let j = 0; j < data.length; j++) {
+        const o = address + BigInt(j) - start;
+        if (o >= 0n && o < BigInt(bytes.length)) bytes[Number(o)] = data[j];
+      }
+    };
+    const ret = new Uint8Array(8);
+    new DataView(ret.buffer).setBigUint64(0, SENTINEL_RETURN, true);
+    put(root.entryRsp, ret);
+    for (const [i, ws] of this.writes) {
+      if (i >= k) break;
+      for (const w of ws) if (w.address < end && w.address + BigInt(w.bytes.length) > start) put(w.address, w.bytes);
+    }
+    return { address: hex(start), bytes };
+  }
+
+  /** The frames at instruction k, innermost first; the kernel models it reached come first. */
+  stack(k: number): StackFrame[] {
+    const out: StackFrame[] = [];
+    const rsp = this.regs[k][4];
+    const end = this.rip[k] + BigInt(this.len[k]);
+    const called = isCall(this.flow[k]);
+    const names = (this.calls.get(k) ?? '').split('; ').map((t) => /^([\w.$]+)\(\)/.exec(t)?.[1]).filter((n): n is string => !!n);
+    for (const name of names.reverse()) {
+      // A call pushed its return address; a tail jump returns to this frame's caller.
+      const top = this.frames[this.frameOf[k]];
+      const ret = called ? end : top.ret;
+      const op = this.ins[k].operands[0];
+      const pc = op?.kind === 'branch' ? op.target : null;
+      out.push({ function: name, pc: pc === null ? null : hex(pc), returnAddress: ret === null ? null : hex(ret), returnTo: ret === null ? null : this.symbolize(ret), rsp: hex(called ? rsp - 8n : rsp), kernel: true, entryItem: null });
+    }
+    let pc = this.rip[k];
+    for (let f = this.frameOf[k]; f >= 0; f = this.frames[f].parent) {
+      const fr = this.frames[f];
+      out.push({ function: this.symbolize(pc) ?? hex(pc), pc: hex(pc), returnAddress: fr.ret === null ? null : hex(fr.ret), returnTo: fr.ret === null ? null : this.symbolize(fr.ret), rsp: hex(fr.entryRsp), kernel: false, entryItem: fr.start });
+      if (fr.ret !== null) pc = fr.ret;
+    }
+    return out;
+  }
+
+  /** Where per-block and per-call stepping goes from instruction k. */
+  nav(k: number): InstructionNav {
+    const n = this.count;
+    const depth = (i: number): number => this.frames[this.frameOf[i]].depth;
+    const blockStart = (i: number): number => {
+      while (i > 0 && this.flow[i - 1] === NEXT) i--;
+      return i;
+    };
+    let nextBlock: number | null = null;
+    for (let i = k; i < n - 1; i++) if (this.flow[i] !== NEXT) {
+      nextBlock = i + 1;
+      break;
+    }
+    const s = blockStart(k);
+    const prevBlock = s < k ? s : k > 0 ? blockStart(k - 1) : null;
+    const d = depth(k);
+    let stepOver: number | null = null;
+    let stepOut: number | null = null;
+    for (let i = k + 1; i < n; i++) {
+      const di = depth(i);
+      if (stepOver === null && di <= d) stepOver = i;
+      if (di < d) {
+        stepOut = i;
+        break;
+      }
+      if (stepOver !== null && d === 0) break;
+    }
+    let stepBackOver: number | null = null;
+    for (let i = k - 1; i >= 0; i--) if (depth(i) <= d) {
+      stepBackOver = i;
+      break;
+    }
+    return { prevBlock, nextBlock, stepOver, stepBackOver, stepOut };
   }
 
   writesOverlapping(address: bigint, length: number, firstPos: number): ForeignWrite[] {

@@ -92,6 +92,26 @@ export interface RelocationDetail {
   after: string;
   status: 'applied' | 'none' | 'nonzero-target' | 'overflow' | 'unknown-type' | 'out-of-bounds' | 'not-reached';
   message: string | null;
+  /** The instruction containing P, before and after this relocation (when P is in a text section and the host has a decoder). */
+  instruction?: PatchedInstruction | null;
+  /** What the relocation points at (S + A, or the patched instruction's operand), named: "_printk", ".rodata.str1.1+0x8 \"…\"". */
+  target?: { address: Hex64; name: string | null } | null;
+  /** The timeline positions of this .rela section's items (contiguous in the block): the first and how many. */
+  sectionItems?: { first: number; count: number } | null;
+}
+
+/** The instruction a relocation patches, decoded from the modelled memory before and after it. */
+export interface PatchedInstruction {
+  address: Hex64;
+  /** sprint_symbol() form: "hello_init+0x1c/0x58 [hello]". */
+  where: string | null;
+  /** P − address: where the patched field starts inside the instruction. */
+  patchOffset: number;
+  width: number;
+  before: DisasmRow;
+  after: DisasmRow;
+  /** false when decoding started mid-function (a very long function): boundaries are the decoder's resynchronised guess. */
+  fromFunctionStart: boolean;
 }
 
 export interface SymbolDetail {
@@ -107,6 +127,19 @@ export interface SymbolDetail {
   provider: string | null;
   crc: { module: Hex64 | null; kernel: Hex64 | null; ok: boolean } | null;
   status: 'resolved' | 'relative' | 'absolute' | 'weak-unresolved' | 'unknown' | 'bad-crc' | 'no-version' | 'namespace' | 'common' | 'skipped' | 'not-reached';
+  /** For an undefined symbol: the export that satisfies it (or would, for a rejected one); null when nobody exports it. */
+  export?: SymbolExport | null;
+  /** resolve_symbol()'s licence rule: a GPL-only export needs a module whose licence is GPL-compatible. */
+  licence?: { moduleGplCompatible: boolean; ok: boolean; text: string } | null;
+}
+
+export interface SymbolExport {
+  /** "vmlinux" or the exporting module's name. */
+  owner: string;
+  address: Hex64;
+  gplOnly: boolean;
+  namespace: string | null;
+  crc: Hex64 | null;
 }
 
 export interface InstructionDetail {
@@ -129,6 +162,8 @@ export interface InstructionDetail {
   nav: InstructionNav;
   /** The disassembly around rip, decoded from the modelled memory at this position (empty without a decoder). */
   around: DisasmRow[];
+  /** The kernel stack from rsp (16-byte aligned) up to the outermost return address, before the instruction ran. */
+  stackMemory: { address: Hex64; bytes: number[] };
 }
 
 export interface StackFrame {

@@ -1,6 +1,7 @@
 /** What the kernel shows at the cursor: lsmod, the taint flags, and the ring buffer. */
-import { memo, useEffect, useRef } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import type { LogRow, SnapshotModule } from '../../../../engine/api-types';
+import { ModuleGraph } from './ModuleGraph';
 
 /** include/linux/panic.h: what each taint letter means (the ones module loading sets, and a few more). */
 const TAINT_MEANING: Record<string, string> = {
@@ -18,46 +19,20 @@ const TAINT_MEANING: Record<string, string> = {
 };
 
 export const ModulesPane = memo(function ModulesPane({ modules, taints }: { modules: SnapshotModule[]; taints: string }) {
+  const [show, setShow] = useState<'lsmod' | 'graph'>('lsmod');
   return (
     <section className="side-pane" data-testid="modules-pane" aria-label="Loaded modules">
-      <h3>
-        lsmod <span className="muted small">at this position</span>
-      </h3>
-      <table className="grid-table compact lsmod" data-testid="lsmod">
-        <thead>
-          <tr>
-            <th>Module</th>
-            <th className="num">Size</th>
-            <th>Used by</th>
-            <th>State</th>
-            <th>Taints</th>
-          </tr>
-        </thead>
-        <tbody>
-          {modules.map((m) => (
-            <tr key={m.name} data-module={m.name}>
-              <td>
-                <code>{m.name}</code>
-              </td>
-              <td className="num">{m.size.toLocaleString('en-US')}</td>
-              <td className="mono">
-                {m.refcount} {m.usedBy.join(',')}
-              </td>
-              <td>
-                <span className={`state st-${m.state.toLowerCase()}`}>{m.state}</span>
-              </td>
-              <td className="mono taint-letters">{m.taints}</td>
-            </tr>
+      <h3 className="graph-tabs-head">
+        <span className="graph-tabs" role="tablist" aria-label="Modules as">
+          {(['lsmod', 'graph'] as const).map((t) => (
+            <button key={t} className="btn ghost" role="tab" aria-selected={show === t} data-testid={`modules-tab-${t}`} onClick={() => setShow(t)}>
+              {t === 'lsmod' ? 'lsmod' : 'graph'}
+            </button>
           ))}
-          {modules.length === 0 && (
-            <tr>
-              <td colSpan={5} className="muted">
-                no modules
-              </td>
-            </tr>
-          )}
-        </tbody>
-      </table>
+        </span>{' '}
+        <span className="muted small">at this position</span>
+      </h3>
+      {show === 'graph' ? <ModuleGraph modules={modules} /> : <LsmodTable modules={modules} />}
       <div className="taints" data-testid="kernel-taints">
         <span className="muted">Kernel taints:</span>{' '}
         {taints ? (
@@ -74,6 +49,46 @@ export const ModulesPane = memo(function ModulesPane({ modules, taints }: { modu
     </section>
   );
 });
+
+function LsmodTable({ modules }: { modules: SnapshotModule[] }) {
+  return (
+    <table className="grid-table compact lsmod" data-testid="lsmod">
+      <thead>
+        <tr>
+          <th>Module</th>
+          <th className="num">Size</th>
+          <th>Used by</th>
+          <th>State</th>
+          <th>Taints</th>
+        </tr>
+      </thead>
+      <tbody>
+        {modules.map((m) => (
+          <tr key={m.name} data-module={m.name}>
+            <td>
+              <code>{m.name}</code>
+            </td>
+            <td className="num">{m.size.toLocaleString('en-US')}</td>
+            <td className="mono">
+              {m.refcount} {m.usedBy.join(',')}
+            </td>
+            <td>
+              <span className={`state st-${m.state.toLowerCase()}`}>{m.state}</span>
+            </td>
+            <td className="mono taint-letters">{m.taints}</td>
+          </tr>
+        ))}
+        {modules.length === 0 && (
+          <tr>
+            <td colSpan={5} className="muted">
+              no modules
+            </td>
+          </tr>
+        )}
+      </tbody>
+    </table>
+  );
+}
 
 /** printk levels (KERN_EMERG … KERN_DEBUG). */
 const LEVEL = ['emerg', 'alert', 'crit', 'err', 'warn', 'notice', 'info', 'debug'];

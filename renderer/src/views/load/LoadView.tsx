@@ -14,6 +14,7 @@ import { StepsList } from './StepsList';
 import { StepCaption } from './StepCaption';
 import { MemoryMap } from './MemoryMap';
 import { ItemPanel } from './ItemPanel';
+import { LoadFlowPanel } from './LoadFlow';
 import { CpuPanel } from './CpuPanel';
 import { ModulesPane } from './KernelPanes';
 import { LogTabs } from '../ringbuffer/LogTabs';
@@ -235,8 +236,9 @@ export function LoadView({
             <ExportMenu root={rootRef} steps={timeline.steps} pos={pos} length={timeline.length} viewPos={fresh?.pos ?? null} seek={seek} moduleName={mod?.fileName ?? 'module'} release={kernel?.release ?? ''} />
           </PresentBar>
           <StepCaption step={step} pos={pos} view={view} />
-          {item && fresh && item.kind === 'instruction' && <CpuPanel item={item} />}
-          {item && fresh && item.kind !== 'instruction' && <ItemPanel item={item} pos={fresh.pos} host={host} onError={reportError} />}
+          <LoadFlowPanel steps={timeline.steps} stepIndex={stepIndex} onPick={pickStep} />
+          {item && fresh && item.kind === 'instruction' && <CpuPanel item={item} pos={fresh.pos} base={fresh.step.pos} host={host} onSeek={seek} onError={reportError} />}
+          {item && fresh && item.kind !== 'instruction' && <ItemPanel item={item} pos={fresh.pos} host={host} onError={reportError} step={fresh.step} onSeek={seek} />}
           {kernel ? <MemoryMap kernel={kernel} view={view} mod={fileMod} /> : <div className="card empty small">Boot to see the address space.</div>}
         </div>
         <div className="load-side">

@@ -1,0 +1,180 @@
+/**
+ * The disassembly around an instruction, as `objdump -d` shows it: decoded from the modelled memory at
+ * a timeline position (relocations applied, init memory alive while init runs), starting at the
+ * start of the function that contains rip so instruction boundaries are the real ones, with call/jmp
+ * targets and rip-relative operands named (`call 0xffffffff81… <_printk>`).
+ */
+import type { ModelKernel } from '../kernel/model';
+import type { LoadedModule, PlacedSection } from '../kernel/module-record';
+import { KERNEL_IMAGE_BASE } from '../kernel/profile';
+import { hex64 } from '../session/hex';
+import type { DisasmRow } from '../trace/types';
+import type { Decoder, Instruction } from './types';
+
+/** Bytes decoded before rip when the function is larger (then decoding starts at rip). */
+const MAX_LEAD = 8192;
+const MAX_INSN = 15;
+
+interface Placed {
+  mod: LoadedModule;
+  section: PlacedSection;
+}
+
+function placedAt(k: ModelKernel, a: bigint): Placed | null {
+  for (const mod of k.modules) {
+    for (const section of mod.allSections) {
+      if (section.size > 0 && a >= section.address && a < section.address + BigInt(section.size)) return { mod, section };
+    }
+  }
+  return null;
+}
+
+/** The named symbol of the module covering a, within a's section: kallsyms (with sizes) first, then .symtab. */
+function moduleSymbol(p: Placed, a: bigint): { name: string; start: bigint; end: bigint } | null {
+  const sEnd = p.section.address + BigInt(p.section.size);
+  for (const s of p.mod.kallsyms) {
+    if (s.name && s.address <= a && (a < s.address + s.size || (s.size === 0n && s.address === a)) && s.address >= p.section.address) {
+      return { name: s.name, start: s.address, end: s.size > 0n && s.address + s.size <= sEnd ? s.address + s.size : sEnd };
+    }
+  }
+  let best: { name: string; value: bigint } | null = null;
+  let next = sEnd;
+  for (const s of p.mod.symbolTable) {
+    if (!s.name || s.name.startsWith('.') || s.value < p.section.address || s.value >= sEnd) continue;
+    if (s.value <= a && (!best || s.value > best.value)) best = s;
+    else if (s.value > a && s.value < next) next = s.value;
+  }
+  return best ? { name: best.name, start: best.value, end: next } : null;
+}
+
+/** The function containing a: its start and end (end of section when its size is unknown). */
+export function functionAt(k: ModelKernel, a: bigint): { name: string | null; start: bigint; end: bigint } | null {
+  const p = placedAt(k, a);
+  if (!p) return null;
+  const sym = moduleSymbol(p, a);
+  const sEnd = p.section.address + BigInt(p.section.size);
+  return sym ? { name: sym.name, start: sym.start, end: sEnd } : { name: null, start: p.section.address, end: sEnd };
+}
+
+/** sprint_symbol() for a module address: "hello_init+0x1c/0x58 [hello]"; the kernel's "name+0xoff" otherwise. */
+export function sprintSymbol(k: ModelKernel, a: bigint, pos: number): string | null {
+  const p = placedAt(k, a);
+  const sym = p ? moduleSymbol(p, a) : null;
+  if (p && sym) return `${sym.name}+0x${(a - sym.start).toString(16)}/0x${(sym.end - sym.start).toString(16)} [${p.mod.name}]`;
+  return symbolAt(k, a, pos);
+}
+
+/** The C string at a (as C writes it: "\x016Hello, %s\n"), null when not mapped. */
+function cString(k: ModelKernel, a: bigint, pos: number): string | null {
+  const bytes = k.memory.windowAt(a, 48, pos + 1);
+  let s = '';
+  for (const b of bytes) {
+    if (b === null) return null;
+    if (b === 0) return `"${s}"`;
+    if (b === 0x22 || b === 0x5c) s += `\\${String.fromCharCode(b)}`;
+    else if (b >= 0x20 && b < 0x7f) s += String.fromCharCode(b);
+    else if (b === 10) s += '\\n';
+    else s += `\\x${b.toString(16).padStart(2, '0')}`;
+  }
+  return `"${s}…"`;
+}
+
+/**
+ * An address as objdump names it: "hello_init+0x1c", ".rodata.str1.1+0x8" (with the string when it
+ * is one), "_printk" for a vmlinux function (KASLR slide removed to look it up), null elsewhere.
+ */
+export function symbolAt(k: ModelKernel, a: bigint, pos: number): string | null {
+  const p = placedAt(k, a);
+  const off = (start: bigint): string => (a === start ? '' : `+0x${(a - start).toString(16)}`);
+  if (p) {
+    const sym = moduleSymbol(p, a);
+    if (sym) return sym.name + off(sym.start);
+    const name = p.section.name + off(p.section.address);
+    const str = p.section.name.startsWith('.rodata.str') ? cString(k, a, pos) : null;
+    return str ? `${name} ${str}` : name;
+  }
+  if (a >= KERNEL_IMAGE_BASE + k.as.kernelSlide && a < k.modulesArea.start) return k.profile.symbolize(a - k.as.kernelSlide)?.text ?? null;
+  return null;
+}
+
+function bytesOf(window: (number | null)[], from: number): Uint8Array {
+  const out: number[] = [];
+  for (let i = from; i < window.length && i < from + MAX_INSN; i++) {
+    const b = window[i];
+    if (b === null) break;
+    out.push(b);
+  }
+  return Uint8Array.from(out);
+}
+
+function row(k: ModelKernel, ins: Instruction, raw: Uint8Array, rip: bigint, pos: number, label: string | null): DisasmRow {
+  let text = ins.text;
+  let target: DisasmRow['target'] = null;
+  const branch = ins.operands.find((o) => o.kind === 'branch');
+  const mem = ins.operands.find((o) => o.kind === 'mem' && o.ripRelative);
+  if (branch?.kind === 'branch') {
+    const symbol = symbolAt(k, branch.target, pos);
+    target = { address: hex64(branch.target), symbol };
+    const t = `0x${branch.target.toString(16)}`;
+    if (symbol && text.includes(t)) text = text.replace(t, `${t} <${symbol}>`);
+  } else if (mem?.kind === 'mem') {
+    const symbol = symbolAt(k, mem.disp, pos);
+    target = { address: hex64(mem.disp), symbol };
+    if (symbol) text += ` <${symbol}>`;
+  } else {
+    // An immediate that is an address in a module (a string for printk, a struct): name it too.
+    const imm = ins.operands.find((o) => o.kind === 'imm' && o.size >= 4 && placedAt(k, BigInt.asUintN(64, o.value)));
+    if (imm?.kind === 'imm') {
+      const a = BigInt.asUintN(64, imm.value);
+      const symbol = symbolAt(k, a, pos);
+      target = { address: hex64(a), symbol };
+      if (symbol) text += `        # <${symbol}>`;
+    }
+  }
+  return {
+    address: hex64(ins.ip),
+    bytes: Array.from(raw.subarray(0, ins.length), (b) => b.toString(16).padStart(2, '0')).join(' '),
+    text,
+    current: ins.ip === rip,
+    label,
+    target,
+  };
+}
+
+/**
+ * About `before` instructions before rip and `after` after it, decoded from the memory at `pos`.
+ * Decoding stops at the end of rip's section or at bytes that are not mapped or not an instruction.
+ */
+export function disasmWindow(k: ModelKernel, decoder: Decoder, rip: bigint, pos: number, before = 6, after = 10): DisasmRow[] {
+  const fn = functionAt(k, rip);
+  if (!fn) return [];
+  let start = fn.start;
+  if (rip - start > BigInt(MAX_LEAD)) start = rip;
+  const end = rip + BigInt((after + 1) * MAX_INSN) < fn.end ? rip + BigInt((after + 1) * MAX_INSN) : fn.end;
+  const length = Number(end - start);
+  const window = k.memory.windowAt(start, length, pos + 1, k.timeline.foreignWrites(start, length));
+  const labels = new Map<bigint, string>();
+  const p = placedAt(k, rip);
+  for (const s of p?.mod.kallsyms ?? []) if (s.name && s.address >= start && s.address < end) labels.set(s.address, s.name);
+  if (fn.name) labels.set(fn.start, fn.name);
+
+  const decodeFrom = (from: bigint): DisasmRow[] => {
+    const rows: DisasmRow[] = [];
+    let afterCount = -1;
+    for (let ip = from; ip < end && afterCount < after; ) {
+      const raw = bytesOf(window, Number(ip - start));
+      const ins = raw.length ? decoder.decode(raw, ip) : null;
+      if (!ins || ins.length > raw.length) break;
+      rows.push(row(k, ins, raw, rip, pos, labels.get(ip) ?? null));
+      if (afterCount >= 0 || ins.ip === rip) afterCount++;
+      // Passing rip without landing on it: the boundaries before were wrong.
+      if (afterCount < 0 && ip < rip && ip + BigInt(ins.length) > rip) return [];
+      ip += BigInt(ins.length);
+    }
+    return rows;
+  };
+  let rows = decodeFrom(start);
+  if (!rows.some((r) => r.current)) rows = decodeFrom(rip);
+  const at = rows.findIndex((r) => r.current);
+  return at < 0 ? rows.slice(0, after + 1) : rows.slice(Math.max(0, at - before));
+}

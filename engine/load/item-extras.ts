@@ -1,0 +1,34 @@
+/**
+ * What the Load view's item cards need beyond the block's own record: for a relocation, the
+ * instruction it patches (disassembled before and after) and what it points at; for an undefined
+ * symbol, the export that satisfies it with the CRC and licence checks.
+ */
+import type { RelocationDetail, SeekView } from '../api-types';
+import type { Decoder } from '../cpu/types';
+import type { ModelKernel } from '../kernel/model';
+import { patchedInstruction, relocationTarget } from './reloc-disasm';
+import { withSymbolExport } from './symbol-export';
+
+/** Items of one .rela section are contiguous in the block: the first is `entry` back, the last found by bisection. */
+function sectionItems(k: ModelKernel, view: SeekView, r: RelocationDetail): { first: number; count: number } {
+  const first = view.pos - r.entry;
+  let lo = view.pos;
+  let hi = view.step.pos + view.step.span - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    const d = k.timeline.at(mid)?.item;
+    if (d?.kind === 'relocation' && d.relaSection === r.relaSection && d.entry === mid - first) lo = mid;
+    else hi = mid - 1;
+  }
+  return { first, count: lo - first + 1 };
+}
+
+export function withItemExtras(k: ModelKernel, view: SeekView, decoder: Decoder | null): SeekView {
+  const item = view.item;
+  if (item?.kind === 'relocation') {
+    const instruction = decoder ? patchedInstruction(k, decoder, item, view.pos, view.layout) : null;
+    return { ...view, item: { ...item, instruction, target: relocationTarget(k, item, instruction, view.pos), sectionItems: sectionItems(k, view, item) } };
+  }
+  if (item?.kind === 'symbol') return { ...view, item: withSymbolExport(k, item, view.operation, view.pos) };
+  return view;
+}

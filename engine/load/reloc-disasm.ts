@@ -1,0 +1,140 @@
+/**
+ * The instruction a relocation patches, as `objdump -dr` would show it before and after
+ * __apply_relocate_add() (arch/x86/kernel/module.c) wrote the field at P: decoded from the modelled
+ * memory at the relocation's own timeline position (before) and the next (after), with call/jmp
+ * targets, rip-relative operands and address immediates named.
+ *
+ * Instruction boundaries come from decoding the containing function from its start (the module's
+ * kallsyms/.symtab; the section's start when the module is gone), using the allocation's bytes
+ * directly — the lengths do not depend on the relocated fields.
+ */
+import type { Hex64, PlacedRow } from '../api-types';
+import type { Decoder, Instruction } from '../cpu/types';
+import { functionAt, sprintSymbol, symbolAt } from '../cpu/disasm-window';
+import type { ModelKernel } from '../kernel/model';
+import { hex64 } from '../session/hex';
+import type { DisasmRow, PatchedInstruction, RelocationDetail } from '../trace/types';
+
+const MAX_INSN = 15;
+/** Decode at most this far from the function's start; past it, start this far before P and let the decoder resynchronise. */
+const MAX_LEAD = 8192;
+const RESYNC_LEAD = 256;
+
+/** The placed text section containing a (from the operation's layout at this position). */
+function textSectionAt(layout: PlacedRow[], a: bigint): { start: bigint; end: bigint } | null {
+  for (const s of layout) {
+    if (s.group !== 'text' || s.address === null || s.size === 0) continue;
+    const start = BigInt(s.address);
+    if (a >= start && a < start + BigInt(s.size)) return { start, end: start + BigInt(s.size) };
+  }
+  return null;
+}
+
+function rowOf(k: ModelKernel, ins: Instruction, raw: Uint8Array, pos: number): DisasmRow {
+  let text = ins.text;
+  let target: DisasmRow['target'] = null;
+  const branch = ins.operands.find((o) => o.kind === 'branch');
+  const mem = ins.operands.find((o) => o.kind === 'mem' && o.ripRelative);
+  const imm = ins.operands.find((o) => o.kind === 'imm' && o.size >= 4);
+  if (branch?.kind === 'branch') {
+    const symbol = symbolAt(k, branch.target, pos);
+    target = { address: hex64(branch.target), symbol };
+    const t = `0x${branch.target.toString(16)}`;
+    if (symbol && text.includes(t)) text = text.replace(t, `${t} <${symbol}>`);
+  } else if (mem?.kind === 'mem') {
+    const symbol = symbolAt(k, mem.disp, pos);
+    target = { address: hex64(mem.disp), symbol };
+    if (symbol) text += ` <${symbol}>`;
+  } else if (imm?.kind === 'imm') {
+    // An absolute address (R_X86_64_32S/64 into a mov): name it when it is one.
+    const a = BigInt.asUintN(64, imm.value);
+    const symbol = symbolAt(k, a, pos);
+    if (symbol) {
+      target = { address: hex64(a), symbol };
+      text += `        # <${symbol}>`;
+    }
+  }
+  return {
+    address: hex64(ins.ip),
+    bytes: Array.from(raw.subarray(0, ins.length), (b) => b.toString(16).padStart(2, '0')).join(' '),
+    text,
+    current: true,
+    label: null,
+    target,
+  };
+}
+
+function windowBytes(k: ModelKernel, a: bigint, pos: number): Uint8Array | null {
+  const w = k.memory.windowAt(a, MAX_INSN, pos, k.timeline.foreignWrites(a, MAX_INSN));
+  const out: number[] = [];
+  for (const b of w) {
+    if (b === null) break;
+    out.push(b);
+  }
+  return out.length ? Uint8Array.from(out) : null;
+}
+
+/**
+ * The instruction containing [P, P+width) at position pos, before (memory at pos) and after (pos + 1).
+ * null when P is not in a text section, the bytes are gone, or they do not decode.
+ */
+export function patchedInstruction(k: ModelKernel, decoder: Decoder, r: RelocationDetail, pos: number, layout: PlacedRow[]): PatchedInstruction | null {
+  if (r.width === 0) return null;
+  const P = BigInt(r.P);
+  const sec = textSectionAt(layout, P);
+  if (!sec) return null;
+  const alloc = k.memory.at(P, pos);
+  if (!alloc) return null;
+  const fn = functionAt(k, P);
+  let start = fn && fn.start >= sec.start && fn.start <= P ? fn.start : sec.start;
+  let fromFunctionStart = true;
+  if (P - start > BigInt(MAX_LEAD)) {
+    start = P - BigInt(RESYNC_LEAD);
+    fromFunctionStart = false;
+  }
+  if (start < alloc.base) return null;
+  // Boundaries from the allocation's bytes as they are now (instruction lengths never depend on relocated fields).
+  const bytes = alloc.bytes;
+  const base = alloc.base;
+  const end = sec.end < base + BigInt(alloc.size) ? sec.end : base + BigInt(alloc.size);
+  let ip = start;
+  while (ip <= P && ip < end) {
+    const off = Number(ip - base);
+    const ins = decoder.decode(bytes.subarray(off, Math.min(bytes.length, off + MAX_INSN)), ip);
+    if (!ins || ins.length === 0) return null;
+    const next = ip + BigInt(ins.length);
+    if (P < next) {
+      // The field must lie inside this instruction (a field across two is data, not code).
+      if (P + BigInt(r.width) > next) return null;
+      const rawBefore = windowBytes(k, ip, pos);
+      const rawAfter = windowBytes(k, ip, pos + 1);
+      const before = rawBefore && decoder.decode(rawBefore, ip);
+      const after = rawAfter && decoder.decode(rawAfter, ip);
+      if (!before || !after || !rawBefore || !rawAfter) return null;
+      return {
+        address: hex64(ip),
+        where: sprintSymbol(k, ip, pos),
+        patchOffset: Number(P - ip),
+        width: r.width,
+        before: rowOf(k, before, rawBefore, pos),
+        after: rowOf(k, after, rawAfter, pos),
+        fromFunctionStart,
+      };
+    }
+    ip = next;
+  }
+  return null;
+}
+
+/** "-0x4" / "0x10" → bigint (BigInt() refuses a signed hex string). */
+function signedBig(v: string): bigint {
+  return v.startsWith('-') ? -BigInt(v.slice(1)) : BigInt(v);
+}
+
+/** What the relocated field points at: the patched instruction's operand, else S + A. */
+export function relocationTarget(k: ModelKernel, r: RelocationDetail, insn: PatchedInstruction | null, pos: number): { address: Hex64; name: string | null } | null {
+  if (r.status === 'not-reached' || r.width === 0) return null;
+  if (insn?.after.target) return { address: insn.after.target.address, name: insn.after.target.symbol };
+  const a = BigInt.asUintN(64, BigInt(r.S) + signedBig(r.A));
+  return { address: hex64(a), name: symbolAt(k, a, pos) };
+}

@@ -1,0 +1,254 @@
+/**
+ * One relocation as __apply_relocate_add() (arch/x86/kernel/module.c) applies it: the instruction it
+ * patches before and after (disassembled, symbolised, the patched bytes highlighted), the formula with
+ * this relocation's numbers and its range check, an arrow from P to what it points at, the memory
+ * around P, and one slider over every relocation of the same .rela section.
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { EngineError, Hex64, RelocationDetail } from '../../../../engine/api-types';
+import type { Host } from '../../host/host';
+import { addrAdd, addrDiff } from './loadFormat';
+import { Check, ItemScrub, ItemStatus, itemOk } from './itemStatus';
+import './cards.css';
+
+const ROW = 8;
+/** Bytes shown either side of the patched field. */
+const CONTEXT = 16;
+const TWO32 = 1n << 32n;
+const TWO31 = 1n << 31n;
+
+type Insn = NonNullable<RelocationDetail['instruction']>;
+
+function signed(v: string): bigint {
+  return v.startsWith('-') ? -BigInt(v.slice(1)) : BigInt(v.replace(/^\+/, ''));
+}
+
+function hex(v: bigint): string {
+  return v < 0n ? `−0x${(-v).toString(16)}` : `0x${v.toString(16)}`;
+}
+
+const asS64 = (v: bigint): bigint => BigInt.asIntN(64, v);
+
+/** The formula with numbers, and the kernel's range check for this type (6.1 checks only R_X86_64_32 and 32S). */
+export function relocMath(r: RelocationDetail): { terms: string; exact: bigint; check: { ok: boolean | null; text: string } } | null {
+  if (r.typeNumber === 0 || r.status === 'not-reached' || r.status === 'unknown-type') return null;
+  const S = BigInt(r.S);
+  const A = signed(r.A);
+  const P = BigInt(r.P);
+  const pcrel = /PC|PLT/.test(r.type);
+  const exact = asS64(pcrel ? S + A - P : S + A);
+  const terms = pcrel ? `${hex(S)} + (${hex(A)}) − ${hex(P)}` : `${hex(S)} + (${hex(A)})`;
+  const u = BigInt.asUintN(64, exact);
+  if (r.type === 'R_X86_64_32') return { terms, exact: u, check: { ok: u < TWO32, text: 'S + A < 2³² (zero-extends from 32 bits)' } };
+  if (r.type === 'R_X86_64_32S') return { terms, exact, check: { ok: exact >= -TWO31 && exact < TWO31, text: '−2³¹ ≤ S + A < 2³¹ (sign-extends from 32 bits)' } };
+  if (r.width === 4 || (pcrel && !/64/.test(r.type)))
+    return { terms, exact, check: { ok: exact >= -TWO31 && exact < TWO31, text: 'fits in a signed 32-bit displacement (6.1 does not check: it truncates)' } };
+  return { terms, exact: u, check: { ok: null, text: '64 bits: nothing to check' } };
+}
+
+export function RelocationCard({ r, pos, host, onError, onSeek }: { r: RelocationDetail; pos: number; host: Host; onError: (e: EngineError) => void; onSeek: (p: number) => void }) {
+  const math = relocMath(r);
+  const sec = r.sectionItems;
+  return (
+    <div className="card item-panel reloc-card" data-testid="relocation-detail">
+      <h3>
+        Relocation <span className="muted">{r.relaSection}</span> #{r.entry} <span className="muted">→ patches</span> <code>{r.targetSection}</code> <ItemStatus status={r.status} message={r.message} />
+        {sec && <ItemScrub first={sec.first} count={sec.count} pos={pos} onSeek={onSeek} label={`every relocation of ${r.relaSection}`} testId="reloc-scrub" />}
+      </h3>
+      {r.instruction && <InstructionPair insn={r.instruction} />}
+      <div className="reloc-grid">
+        <dl className="kv reloc-kv">
+          <dt>type</dt>
+          <dd>
+            <code className="reloc-type" data-testid="reloc-type">
+              {r.type}
+            </code>{' '}
+            <span className="muted">({r.typeNumber})</span>
+          </dd>
+          <dt>symbol</dt>
+          <dd>
+            <code>{r.symbol || '(none)'}</code>
+          </dd>
+          <dt title="the symbol's value">S</dt>
+          <dd className="mono" data-testid="reloc-S">
+            {r.S}
+          </dd>
+          <dt title="the addend">A</dt>
+          <dd className="mono" data-testid="reloc-A">
+            {r.A}
+          </dd>
+          <dt title="the address patched">P</dt>
+          <dd className="mono" data-testid="reloc-P">
+            {r.P}
+          </dd>
+          <dt>formula</dt>
+          <dd>
+            <code>{r.formula}</code> = <code className="strong">{r.value}</code> <span className="muted">({r.width} bytes)</span>
+          </dd>
+          <dt>bytes</dt>
+          <dd className="mono bytes-change" data-testid="reloc-bytes">
+            <span data-testid="reloc-before">{r.before || '—'}</span> <span className="muted">→</span> <span className="after" data-testid="reloc-after">{r.after || '—'}</span>
+          </dd>
+        </dl>
+        <PatchWindow P={r.P} width={r.width} pos={pos} host={host} onError={onError} />
+      </div>
+      {math && (
+        <div className="reloc-math" data-testid="reloc-math">
+          <div className="mono">
+            <span className="muted">{r.formula.split(' (')[0]} =</span> {math.terms} = <strong data-testid="reloc-exact">{hex(math.exact)}</strong>
+            {r.width === 4 && (
+              <>
+                {' '}
+                <span className="muted">→ 32 bits</span> <strong>{r.value}</strong>
+              </>
+            )}
+          </div>
+          <Check ok={math.check.ok} label={math.check.text} testId="reloc-range" />
+        </div>
+      )}
+      {r.target && <TargetArrow r={r} target={r.target} />}
+      {r.message && <p className={`item-message ${itemOk(r.status) ? 'muted' : 'err-text'}`}>{r.message}</p>}
+    </div>
+  );
+}
+
+/** The instruction's bytes with the field at P highlighted. */
+function InsnBytes({ bytes, from, width, changed }: { bytes: string; from: number; width: number; changed: boolean }) {
+  return (
+    <span className="insn-bytes">
+      {bytes.split(' ').map((b, i) => (
+        <span key={i} className={`ib${i >= from && i < from + width ? ` hl${changed ? ' changed' : ''}` : ''}`}>
+          {b}
+        </span>
+      ))}
+    </span>
+  );
+}
+
+function InstructionPair({ insn }: { insn: Insn }) {
+  return (
+    <div className="reloc-insn" data-testid="reloc-insn">
+      <div className="insn-where muted small">
+        the instruction at <span className="mono">{insn.address}</span>
+        {insn.where && (
+          <>
+            {' '}
+            — <code>{insn.where}</code>
+          </>
+        )}
+        {!insn.fromFunctionStart && <span title="decoded from shortly before P, not from the function's start"> (boundaries resynchronised)</span>}
+      </div>
+      {(['before', 'after'] as const).map((w) => (
+        <div key={w} className={`insn-row ${w}`} data-testid={`reloc-insn-${w}`}>
+          <span className="insn-label">{w}</span>
+          <InsnBytes bytes={insn[w].bytes} from={insn.patchOffset} width={insn.width} changed={w === 'after'} />
+          <code className="insn-text">{insn[w].text}</code>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+/** P (the field) → what it points at, drawn as two boxes and an arrow. */
+function TargetArrow({ r, target }: { r: RelocationDetail; target: { address: Hex64; name: string | null } }) {
+  const from = r.instruction?.where ?? `${r.targetSection}+0x${r.entry.toString(16)}`;
+  const to = target.name ?? '(no symbol here)';
+  const w = 860;
+  const box = 330;
+  return (
+    <svg className="reloc-arrow" data-testid="reloc-target" viewBox={`0 0 ${w} 58`} width="100%" style={{ maxWidth: w }} role="img" aria-label={`P points at ${to}`}>
+      <defs>
+        <marker id="reloc-arrowhead" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto">
+          <path d="M0,0 L10,5 L0,10 z" className="arrow-head" />
+        </marker>
+      </defs>
+      <rect x={1} y={8} width={box} height={42} rx={6} className="arrow-box from" />
+      <text x={12} y={25} className="arrow-title">
+        P {r.P}
+      </text>
+      <text x={12} y={42} className="arrow-sub">
+        {clip(from, 44)}
+      </text>
+      <line x1={box + 4} y1={29} x2={w - box - 8} y2={29} className="arrow-line" markerEnd="url(#reloc-arrowhead)" />
+      <text x={w / 2} y={22} textAnchor="middle" className="arrow-sub">
+        {r.type.replace('R_X86_64_', '')} → {r.symbol || 'S'}
+      </text>
+      <rect x={w - box - 1} y={8} width={box} height={42} rx={6} className="arrow-box to" />
+      <text x={w - box + 10} y={25} className="arrow-title" data-testid="reloc-target-name">
+        {clip(to, 42)}
+      </text>
+      <text x={w - box + 10} y={42} className="arrow-sub">
+        {target.address}
+      </text>
+    </svg>
+  );
+}
+
+function clip(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+
+interface Windows {
+  key: string;
+  start: Hex64;
+  before: (number | null)[];
+  after: (number | null)[];
+}
+
+/** The bytes around P, before this relocation (position pos-1) and after it (pos), row by row. */
+function PatchWindow({ P, width, pos, host, onError }: { P: Hex64; width: number; pos: number; host: Host; onError: (e: EngineError) => void }) {
+  const [win, setWin] = useState<Windows | null>(null);
+  const seq = useRef(0);
+  const key = `${P}@${pos}`;
+  useEffect(() => {
+    const my = ++seq.current;
+    const low = Number(BigInt(P) % BigInt(ROW));
+    const start = addrAdd(P, -CONTEXT - low);
+    const length = CONTEXT + low + width + CONTEXT + ((ROW - ((low + width) % ROW)) % ROW);
+    void Promise.all([
+      host.call('kernel.memory', { address: start, length, pos: Math.max(0, pos - 1) }),
+      host.call('kernel.memory', { address: start, length, pos }),
+    ]).then(([b, a]) => {
+      if (my !== seq.current) return;
+      if (!b.ok) return onError(b.error);
+      if (!a.ok) return onError(a.error);
+      setWin({ key, start, before: b.value.bytes, after: a.value.bytes });
+    });
+  }, [P, width, pos, host, key, onError]);
+
+  if (!win) return <div className="patch-window muted small">Reading memory…</div>;
+  const p0 = addrDiff(P, win.start);
+  const rows: number[] = [];
+  for (let i = 0; i < win.after.length; i += ROW) rows.push(i);
+  const cells = (bytes: (number | null)[], other: (number | null)[], off: number) =>
+    bytes.slice(off, off + ROW).map((b, j) => {
+      const i = off + j;
+      const patched = i >= p0 && i < p0 + width;
+      return (
+        <span key={j} className={`hb${patched ? ' hl' : ''}${b !== other[i] ? ' changed' : ''}${b === null ? ' unmapped' : b === 0 ? ' zero' : ''}`}>
+          {b === null ? '··' : b.toString(16).padStart(2, '0')}
+        </span>
+      );
+    });
+  return (
+    <div className={`patch-window${win.key !== key ? ' stale' : ''}`} data-testid="patch-window" aria-label="Memory around P, before and after the relocation">
+      <div className="patch-head muted small">
+        <span className="addr" />
+        <span>before · position {Math.max(0, pos - 1)}</span>
+        <span>after · position {pos}</span>
+      </div>
+      {rows.map((off) => (
+        <div key={off} className="patch-row mono">
+          <span className="muted addr">{addrAdd(win.start, off).slice(2)}</span>
+          <span className="patch-bytes" data-testid="mem-before">
+            {cells(win.before, win.after, off)}
+          </span>
+          <span className="patch-bytes after" data-testid="mem-after">
+            {cells(win.after, win.before, off)}
+          </span>
+        </div>
+      ))}
+      <div className="muted small patch-note">Highlighted: the {width} bytes at P. ·· = not mapped.</div>
+    </div>
+  );
+}
