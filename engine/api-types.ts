@@ -171,7 +171,7 @@ export interface RegionRow {
 /** Which modelled kernel: Debian 12's 6.1 (load_module in the kernel) or the 2.4 model (insmod links in user space). */
 export type KernelVersion = '6.1' | '2.4';
 
-/** On every kernel.* call: address the kernel of that version (booted before); absent = the last one booted. */
+/** On every kernel.* call: address the kernel of that version (booted before); absent = 6.1. */
 export interface KernelSelector {
   version?: KernelVersion;
 }

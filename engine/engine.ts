@@ -68,10 +68,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
   let profile: KernelProfile | null = null;
   let kernel: ModelKernel | null = null;
   let shell: Shell | null = null;
-  /** The 2.4 model, when booted; `current` is the version calls without `version` address. */
+  /** The 2.4 model, when booted (calls address it by version: '2.4'). */
   let k24: Kernel24 | null = null;
   let shell24: Shell24 | null = null;
-  let current: KernelVersion = '6.1';
 
   /** The shell finds module files among the opened ones, by base name (as if they sat in /root). */
   function openedFile(path: string): Uint8Array | null {
@@ -81,7 +80,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
   }
 
   function versionOf(a: Record<string, unknown>): KernelVersion {
-    if (a.version === undefined) return current;
+    // Absent: 6.1, whatever was booted last (the Load view never names a version; the comparison view always does).
+    if (a.version === undefined) return '6.1';
     if (a.version !== '6.1' && a.version !== '2.4') throw new BadRequest('version must be "6.1" or "2.4"');
     return a.version;
   }
@@ -92,7 +92,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   }
 
   /** The ModelKernel holding the timeline, memory and log of that version (the 2.4 model's substrate for 2.4). */
-  function booted(v: KernelVersion = current): ModelKernel {
+  function booted(v: KernelVersion = '6.1'): ModelKernel {
     if (v === '2.4') return booted24().k;
     if (!kernel) throw Object.assign(new BadRequest('no kernel booted: call kernel.boot first'), { code: 'NOT_BOOTED' });
     return kernel;
@@ -142,13 +142,11 @@ export function createEngine(options: EngineOptions = {}): Engine {
           profile = parseProfile(JSON.parse(decodeUtf8(raw, 0, raw.length)));
         }
         if (!profile) throw new BadRequest('the first kernel.boot needs the kernel profile');
-        if (versionOf(a) === '2.4' && a.version !== undefined) {
+        if (versionOf(a) === '2.4') {
           k24 = boot24(profile, options.decoder ? (decoder ??= options.decoder()) : null);
           shell24 = new Shell24(k24, openedFile);
-          current = '2.4';
           return summary24(k24);
         }
-        current = '6.1';
         const paging = a.paging === 5 ? 5 : 4;
         const seed = a.kaslrSeed === null || a.kaslrSeed === undefined ? null : int(a.kaslrSeed, 'kaslrSeed', 0, 2 ** 32 - 1);
         kernel = bootKernel(profile, { paging, kaslrSeed: seed, quiet: a.quiet === true });

@@ -61,8 +61,9 @@ describe('engine: kernel.boot version 2.4 beside 6.1', () => {
     expect(validateEngineCall('kernel.boot', { version: '2.6' }).ok).toBe(false);
     const rm = await ok(e.call('kernel.unload', { name: 'hello', version: '2.4' }));
     expect(rm.result).toBe(0);
-    // The last boot (2.4) is the default; 6.1 still answers when named.
-    expect((await ok(e.call('kernel.timeline', {}))).ops.at(-1)?.command).toBe('rmmod hello');
+    // Without a version a call addresses 6.1, even after a 2.4 boot (the Load view never names one).
+    expect((await ok(e.call('kernel.timeline', { version: '2.4' }))).ops.at(-1)?.command).toBe('rmmod hello');
+    expect((await ok(e.call('kernel.timeline', {}))).ops.map((o) => o.command)).toEqual(['insmod hello.ko count=1']);
     expect((await ok(e.call('kernel.timeline', { version: '6.1' }))).ops.length).toBe(1);
   });
 });

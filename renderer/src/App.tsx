@@ -10,9 +10,10 @@ import { SymbolsView } from './views/SymbolsView';
 import { RelocationsView } from './views/RelocationsView';
 import { ModinfoView } from './views/ModinfoView';
 import { LoadView } from './views/load/LoadView';
+import { CompareView } from './views/compare/CompareView';
 import { STORAGE_KEY, linkModuleFile, sampleUrlFor, startLink } from './present/link';
 
-export type TabId = 'overview' | 'filemap' | 'sections' | 'symbols' | 'relocations' | 'hex' | 'modinfo' | 'load';
+export type TabId = 'overview' | 'filemap' | 'sections' | 'symbols' | 'relocations' | 'hex' | 'modinfo' | 'load' | 'compare';
 
 const TABS: { id: TabId; label: string }[] = [
   { id: 'overview', label: 'Overview' },
@@ -23,6 +24,7 @@ const TABS: { id: TabId; label: string }[] = [
   { id: 'hex', label: 'Hex' },
   { id: 'modinfo', label: 'Modinfo' },
   { id: 'load', label: 'Load' },
+  { id: 'compare', label: '2.4 ⇄ 6.1' },
 ];
 
 /** An error as shown in the banner: the engine's typed error, plus the file it concerns. */
@@ -342,6 +344,7 @@ export function App() {
         {mod && tab === 'modinfo' && <ModinfoView mod={mod} />}
         {/* Always mounted: the kernel session and cursor survive a visit to another tab. */}
         {mod && <LoadView mod={mod} host={host} active={tab === 'load'} onError={setError} link={link} />}
+        {mod && <CompareView mod={mod} host={host} active={tab === 'compare'} onError={setError} />}
       </main>
 
       {dragging && (

@@ -1,0 +1,227 @@
+/**
+ * 2.4 ⇄ 6.1: the same module loaded by both modelled kernels, as swimlanes (user space, syscall
+ * boundary, kernel space) with the stages aligned as columns; one scrubber moves both kernels by
+ * stage, ←/→ per kernel step by step; under the lanes each kernel's current step, where its image
+ * lands in memory, and the syscall suites compared.
+ *
+ * Stays mounted while hidden (like the Load view) so the runs and cursors survive other tabs.
+ */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { EngineError, ModuleOverview, StepInfo } from '../../../../engine/api-types';
+import type { Stage } from '../../../../engine/trace/types';
+import type { Host } from '../../host/host';
+import { layoutLanes, type LaneLayout } from './laneLayout';
+import { Swimlanes } from './Swimlanes';
+import { MemoryStrip } from './MemoryStrip';
+import { SyscallTable } from './SyscallTable';
+import { useCompareRuns } from './useCompareRuns';
+import { SIDE_LABEL, STAGE_LABEL, VERSIONS, crossings, sideOf, stageOf, stagesIn, stepAt, stepForStage, type Version } from './stages';
+import './compare.css';
+
+function defaultArgs(mod: ModuleOverview | null): string {
+  return mod?.thisModule?.name === 'hello' ? 'count=3' : '';
+}
+
+function typingTarget(t: EventTarget | null): boolean {
+  if (!(t instanceof HTMLElement)) return false;
+  return t.isContentEditable || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || (t.tagName === 'INPUT' && (t as HTMLInputElement).type !== 'range');
+}
+
+function Caption({ version, step }: { version: Version; step: StepInfo | undefined }) {
+  if (!step) return <div className="card cmp-caption empty small">…</div>;
+  return (
+    <div className={`card cmp-caption${step.errno ? ' failed' : ''}`} data-testid={`caption-${version}`}>
+      <div className="cmp-caption-head">
+        <strong className="cmp-kernel-chip">{version}</strong>
+        <span className={`cmp-chip side-${sideOf(step)}`}>{SIDE_LABEL[sideOf(step)]}</span>
+        <span className="cmp-chip">{STAGE_LABEL[stageOf(step)]}</span>
+        <code className="fn" data-testid={`caption-fn-${version}`}>
+          {/^[A-Za-z_]\w*$/.test(step.fn) ? `${step.fn}()` : step.fn}
+        </code>
+        <span className="muted small">{step.file}</span>
+      </div>
+      <h4 data-testid={`caption-title-${version}`}>{step.title}</h4>
+      <p className="cmp-caption-text">{step.text}</p>
+    </div>
+  );
+}
+
+export function CompareView({ mod, host, active, onError }: { mod: ModuleOverview | null; host: Host; active: boolean; onError: (e: EngineError | null) => void }) {
+  const [args, setArgs] = useState(defaultArgs(mod));
+  const [argsDraft, setArgsDraft] = useState(args);
+  const modId = mod?.id ?? null;
+  useEffect(() => {
+    setArgs(defaultArgs(mod));
+    setArgsDraft(defaultArgs(mod));
+  }, [modId]);
+  const name = mod?.thisModule?.name ?? mod?.fileName.replace(/\.ko(\.\w+)?$/, '') ?? '';
+  const { runs, cursor, views, busy, seek } = useCompareRuns(host, active, modId, name, args, onError);
+
+  const [layout, setLayout] = useState<LaneLayout | null>(null);
+  useEffect(() => {
+    const r24 = runs['2.4'];
+    const r61 = runs['6.1'];
+    if (!r24 || !r61) return;
+    let live = true;
+    layoutLanes([
+      { version: '2.4', steps: r24.steps },
+      { version: '6.1', steps: r61.steps },
+    ])
+      .then((l) => live && setLayout(l))
+      .catch((e: unknown) => onError({ code: 'INTERNAL', message: `swimlane layout: ${e instanceof Error ? e.message : String(e)}` }));
+    return () => {
+      live = false;
+    };
+  }, [runs]);
+
+  const lit = useMemo(
+    () => ({ '2.4': runs['2.4'] ? stepAt(runs['2.4'].steps, cursor['2.4']) : -1, '6.1': runs['6.1'] ? stepAt(runs['6.1'].steps, cursor['6.1']) : -1 }),
+    [runs, cursor],
+  );
+  const stages = useMemo(() => stagesIn(runs['2.4']?.steps ?? [], runs['6.1']?.steps ?? []), [runs]);
+  const stepOf = (v: Version) => runs[v]?.steps[lit[v]];
+  const s24 = stepOf('2.4');
+  const s61 = stepOf('6.1');
+  const shared = s24 && s61 && stageOf(s24) === stageOf(s61) ? stageOf(s24) : null;
+  // The lockstep position: the stage both are in, else the earlier of the two.
+  const lockIndex = useMemo(() => {
+    const idx = [s24, s61].filter((s): s is StepInfo => !!s).map((s) => stages.indexOf(stageOf(s)));
+    return idx.length ? Math.min(...idx) : 0;
+  }, [s24, s61, stages]);
+
+  const toStage = useCallback(
+    (stage: Stage) => {
+      for (const v of VERSIONS) {
+        const run = runs[v];
+        if (run && run.steps.length) seek(v, run.steps[stepForStage(run.steps, stage)].pos);
+      }
+    },
+    [runs, seek],
+  );
+  const byStage = useCallback(
+    (delta: number) => {
+      if (!stages.length) return;
+      const target = shared ? lockIndex + delta : delta > 0 ? lockIndex + 1 : lockIndex;
+      toStage(stages[Math.max(0, Math.min(stages.length - 1, target))]);
+    },
+    [stages, shared, lockIndex, toStage],
+  );
+  const stepBy = useCallback(
+    (v: Version, delta: number) => {
+      const run = runs[v];
+      if (!run) return;
+      const i = Math.max(0, Math.min(run.steps.length - 1, lit[v] + delta));
+      seek(v, run.steps[i].pos);
+    },
+    [runs, lit, seek],
+  );
+  const pick = useCallback((v: Version, index: number) => {
+    const run = runs[v];
+    if (run?.steps[index]) seek(v, run.steps[index].pos);
+  }, [runs, seek]);
+
+  useEffect(() => {
+    if (!active) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.metaKey || typingTarget(e.target) || !layout) return;
+      if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+      const d = e.key === 'ArrowRight' ? 1 : -1;
+      if (e.shiftKey) stepBy('2.4', d);
+      else if (e.altKey) stepBy('6.1', d);
+      else byStage(d);
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [active, layout, stepBy, byStage]);
+
+  const used = useMemo(() => {
+    const u: Record<string, boolean> = {};
+    for (const v of VERSIONS) for (const c of crossings(runs[v]?.steps ?? [])) u[c.syscall] = true;
+    return u;
+  }, [runs]);
+
+  const ready = !busy && !!layout && !!runs['2.4'] && !!runs['6.1'];
+  const command = runs['6.1']?.op.command ?? `insmod ${mod?.fileName ?? ''} ${args}`;
+
+  return (
+    <div className="compare-view" hidden={!active} data-testid="compare-view" data-busy={ready ? 'no' : 'yes'}>
+      <div className="cmp-bar card">
+        <div className="cmp-bar-row">
+          <strong>{command}</strong>
+          <span className="muted small">on both modelled kernels</span>
+          <label className="cmp-args">
+            <span className="muted">parameters</span>
+            <input data-testid="compare-args" value={argsDraft} onChange={(e) => setArgsDraft(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && setArgs(argsDraft.trim())} spellCheck={false} />
+          </label>
+          <button className="btn" data-testid="compare-reload" disabled={busy || !mod} onClick={() => setArgs(argsDraft.trim())}>
+            Load again
+          </button>
+          <span className="spacer" />
+          {runs['2.4'] && runs['6.1'] && (
+            <span className="muted small" data-testid="compare-results">
+              2.4: {runs['2.4'].op.result === 0 ? 'loaded' : `failed (${runs['2.4'].op.result})`} in {runs['2.4'].steps.length} steps · 6.1:{' '}
+              {runs['6.1'].op.result === 0 ? 'loaded' : `failed (${runs['6.1'].op.result})`} in {runs['6.1'].steps.length} steps
+            </span>
+          )}
+        </div>
+        <div className="cmp-bar-row cmp-scrub" data-testid="stage-scrubber">
+          <button className="btn ghost" aria-label="Both kernels: previous stage" data-testid="stage-prev" onClick={() => byStage(-1)} disabled={!ready}>
+            ◀
+          </button>
+          {stages.map((st, i) => (
+            <button
+              key={st}
+              className={`cmp-stage-btn${shared === st ? ' active' : ''}${!shared && i === lockIndex ? ' partial' : ''}`}
+              data-testid={`stage-${st}`}
+              aria-pressed={shared === st}
+              disabled={!ready}
+              onClick={() => toStage(st)}
+            >
+              {STAGE_LABEL[st]}
+            </button>
+          ))}
+          <button className="btn ghost" aria-label="Both kernels: next stage" data-testid="stage-next" onClick={() => byStage(1)} disabled={!ready}>
+            ▶
+          </button>
+          <span className="spacer" />
+          {VERSIONS.map((v) => (
+            <span key={v} className="cmp-per-kernel">
+              <span className="muted small">{v}</span>
+              <button className="btn ghost" aria-label={`${v}: previous step`} data-testid={`step-prev-${v}`} onClick={() => stepBy(v, -1)} disabled={!ready}>
+                ←
+              </button>
+              <span className="small" data-testid={`step-count-${v}`}>
+                {lit[v] + 1}/{runs[v]?.steps.length ?? 0}
+              </span>
+              <button className="btn ghost" aria-label={`${v}: next step`} data-testid={`step-next-${v}`} onClick={() => stepBy(v, 1)} disabled={!ready}>
+                →
+              </button>
+            </span>
+          ))}
+        </div>
+        <div className="cmp-help muted small" data-testid="compare-help">
+          ←/→ both kernels, stage by stage (each to its first step of the stage) · Shift+←/→ 2.4 step by step · Alt+←/→ 6.1 step by step · click a step to move that kernel
+          there · the same .ko through both: 2.4 would have used a .o, so .modinfo, __versions and .gnu.linkonce.this_module mean nothing to it
+        </div>
+      </div>
+      <div className="cmp-lanes-scroll card">
+        {layout ? <Swimlanes layout={layout} lit={lit} stage={shared} onPick={pick} /> : <div className="empty small">{busy ? 'Booting both kernels and loading the module…' : 'Open a module.'}</div>}
+      </div>
+      <div className="cmp-under">
+        {VERSIONS.map((v) => (
+          <div key={v} className="cmp-col-under">
+            <Caption version={v} step={stepOf(v)} />
+            <div className="card cmp-mem-card">
+              <h4>
+                Linux {v}: where the image lands <span className="muted small">{views[v] ? `at position ${views[v]!.pos}` : ''}</span>
+              </h4>
+              <MemoryStrip version={v} view={views[v]} />
+            </div>
+          </div>
+        ))}
+      </div>
+      <SyscallTable used={used} />
+    </div>
+  );
+}

@@ -1,0 +1,90 @@
+/**
+ * Where the image lands, per kernel, at its current step: the live module allocations (2.4: one
+ * block in the vmalloc'd module area with struct module at its start, and insmod's own buffer in
+ * user space while it relocates; 6.1: the core and init allocations), each with its sections.
+ */
+import type { AllocationRow, PlacedRow, SeekView } from '../../../../engine/api-types';
+import { bytesHuman } from '../../lib/format';
+import type { Version } from './stages';
+
+const SHOWN_KINDS = new Set(['module-core', 'module-init']);
+
+function alive(a: AllocationRow, pos: number): boolean {
+  return a.allocatedAt <= pos && (a.freedAt === null || a.freedAt > pos);
+}
+
+/**
+ * Module allocations, plus 2.4's user-space image (where relocation happens) and 6.1's temporary
+ * copy of the raw file (vmalloc'd by this load), while they exist.
+ */
+function shown(view: SeekView): AllocationRow[] {
+  const mine = (a: AllocationRow) => a.allocatedAt >= view.operation.startPos;
+  return view.allocations.filter((a) => alive(a, view.pos) && (SHOWN_KINDS.has(a.kind) || /^0x0000/.test(a.base) || (a.kind === 'vmalloc' && mine(a))));
+}
+
+function isStructModule(v: Version, p: PlacedRow): boolean {
+  return v === '2.4' ? p.name === '.this' : p.name === '.gnu.linkonce.this_module';
+}
+
+function sectionsIn(v: Version, a: AllocationRow, layout: PlacedRow[]): PlacedRow[] {
+  if (a.kind === 'module-core') return layout.filter((p) => p.region === 'core' && p.size > 0);
+  if (a.kind === 'module-init') return layout.filter((p) => p.region === 'init' && p.size > 0);
+  // 2.4's user-space buffer holds the same image as the kernel block will.
+  return v === '2.4' ? layout.filter((p) => p.size > 0) : [];
+}
+
+export function MemoryStrip({ version, view }: { version: Version; view: SeekView | null }) {
+  const allocs = view ? shown(view) : [];
+  const freed = view ? view.allocations.filter((a) => SHOWN_KINDS.has(a.kind) && a.freedAt !== null && a.freedAt <= view.pos && a.allocatedAt >= view.operation.startPos) : [];
+  return (
+    <div className="cmp-mem" data-testid={`memory-strip-${version}`}>
+      {allocs.length === 0 && <div className="muted small">Nothing reserved for the module yet.</div>}
+      {allocs.map((a) => {
+        const user = /^0x0000/.test(a.base);
+        const secs = sectionsIn(version, a, view!.layout);
+        return (
+          <div key={a.id} className={`cmp-alloc${user ? ' user' : ''}`} data-testid="memory-alloc" data-kind={a.kind}>
+            <div className="cmp-alloc-head">
+              <code>{a.base}</code> <span className="muted">{bytesHuman(a.size)}</span> <span>{a.label}</span>
+            </div>
+            <div className="cmp-alloc-bar">
+              {secs.map((p) => {
+                const sm = isStructModule(version, p);
+                return (
+                  <div
+                    key={`${p.index}:${p.name}`}
+                    className={`cmp-sec g-${p.group}${sm ? ' struct-module' : ''}`}
+                    data-testid={sm ? 'struct-module' : undefined}
+                    style={{ left: `${(p.offset / a.size) * 100}%`, width: `${Math.max(0.4, (p.size / a.size) * 100)}%` }}
+                    title={`${p.name}: +0x${p.offset.toString(16)}, ${p.size} bytes${p.address ? ` at ${p.address}` : ''}`}
+                  />
+                );
+              })}
+              {secs
+                .filter((p) => isStructModule(version, p))
+                .map((p) => (
+                  <span key="sm" className="cmp-sm-label" style={{ left: `${(p.offset / a.size) * 100}%` }}>
+                    ▲ struct module{version === '2.4' ? ' (at the image start)' : ' (.gnu.linkonce.this_module)'}
+                  </span>
+                ))}
+            </div>
+          </div>
+        );
+      })}
+      {allocs.length > 0 && (
+        <div className="cmp-legend muted">
+          <span><i className="struct-module" /> struct module</span>
+          <span><i className="g-text" /> text</span>
+          <span><i className="g-rodata" /> rodata</span>
+          <span><i className="g-data" /> data</span>
+          <span><i /> other (symbols, strings, notes)</span>
+        </div>
+      )}
+      {freed.map((a) => (
+        <div key={a.id} className="cmp-alloc freed muted small">
+          <code>{a.base}</code> {a.label}: freed
+        </div>
+      ))}
+    </div>
+  );
+}

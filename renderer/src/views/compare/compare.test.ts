@@ -1,0 +1,102 @@
+/**
+ * The comparison's model on real runs: hello.ko (count=3) and the provider/consumer pair loaded by
+ * the modelled 2.4 and 6.1 kernels. The syscalls found where each path crosses into the kernel,
+ * lockstep targets per stage, and the swimlane layout (ELK): stage columns in order across both
+ * kernels, no two steps overlapping, every step in its own lane.
+ */
+import { describe, expect, it } from 'vitest';
+import { createEngine } from '../../../../engine/engine';
+import type { EngineArg, EngineMethod, EngineValue, StepInfo } from '../../../../engine/api-types';
+import { sample } from '../../../../scripts/test-support/kernel';
+import { NODE_H, NODE_W, layoutLanes } from './laneLayout';
+import { STAGE_ORDER, crossings, stageOf, stagesIn, stepForStage, type Version } from './stages';
+import { SYSCALL_ROWS } from './syscalls';
+
+const PROFILE = sample('kernel/debian-6.1.0-50-amd64.json.gz');
+
+async function bothRuns(files: { name: string; rel: string; args: string }[]) {
+  const e = createEngine();
+  const call = async <M extends EngineMethod>(m: M, a: EngineArg<M>): Promise<EngineValue<M>> => {
+    const r = await e.call(m, a);
+    if (!r.ok) throw new Error(`${m}: ${r.error.code} ${r.error.message}`);
+    return r.value;
+  };
+  await call('kernel.boot', { profile: PROFILE, version: '2.4' });
+  await call('kernel.boot', { version: '6.1' });
+  const runs: Record<Version, StepInfo[]> = { '2.4': [], '6.1': [] };
+  for (const f of files) {
+    const m = await call('open', { name: f.name, bytes: sample(f.rel) });
+    for (const version of ['2.4', '6.1'] as const) {
+      const op = await call('kernel.load', { id: m.id, args: f.args, version });
+      expect(op.result, `${f.name} on ${version}`).toBe(0);
+      const page = await call('kernel.steps', { offset: 0, limit: 5000, version });
+      runs[version] = page.rows.filter((s) => s.op === op.index);
+    }
+  }
+  return runs;
+}
+
+const calls = (steps: StepInfo[]) => crossings(steps).map((c) => `${c.dir} ${c.syscall}`);
+
+describe('2.4 ⇄ 6.1 comparison model', () => {
+  it('finds each path’s syscalls where it crosses into the kernel and back (hello.ko)', async () => {
+    const runs = await bothRuns([{ name: 'hello.ko', rel: 'hello/hello.ko', args: 'count=3' }]);
+    expect(calls(runs['2.4'])).toEqual(['call query_module', 'return query_module', 'call create_module', 'return create_module', 'call init_module', 'return init_module']);
+    expect(calls(runs['6.1'])).toEqual(['call finit_module', 'return finit_module']);
+    // The call enters at the kernel's own function.
+    const c24 = crossings(runs['2.4']).filter((c) => c.dir === 'call').map((c) => runs['2.4'][c.step].fn);
+    expect(c24).toEqual(['sys_query_module', 'sys_create_module', 'sys_init_module']);
+    expect(runs['6.1'][crossings(runs['6.1'])[0].step].fn).toBe('kernel_read_file_from_fd');
+    for (const c of [...crossings(runs['2.4']), ...crossings(runs['6.1'])]) expect(SYSCALL_ROWS.map((r) => r.name)).toContain(c.syscall);
+  });
+
+  it('lockstep puts both kernels on their first step of each stage', async () => {
+    const runs = await bothRuns([{ name: 'hello.ko', rel: 'hello/hello.ko', args: 'count=3' }]);
+    const stages = stagesIn(runs['2.4'], runs['6.1']);
+    expect(stages).toEqual(['read', 'check', 'reserve', 'symbols', 'relocate', 'params', 'copy', 'link', 'init', 'result']);
+    const at = (v: Version, st: (typeof stages)[number]) => runs[v][stepForStage(runs[v], st)];
+    expect(at('2.4', 'reserve').fn).toBe('obj_load_size');
+    expect(at('6.1', 'reserve').fn).toBe('layout_and_allocate');
+    expect(at('2.4', 'relocate').fn).toBe('obj_relocate');
+    expect(at('2.4', 'relocate').block).toBe('relocations');
+    expect(at('6.1', 'relocate').fn).toBe('apply_relocations');
+    for (const st of stages) for (const v of ['2.4', '6.1'] as const) expect(stageOf(at(v, st))).toBe(st);
+    // A stage a run lacks: the next one it has ('unload' is in neither load; result follows).
+    expect(stepForStage(runs['2.4'], 'unload')).toBe(runs['2.4'].length - 1);
+  });
+
+  it('lays out both paths in aligned stage columns, in their lanes, without overlaps (provider + consumer)', async () => {
+    const runs = await bothRuns([
+      { name: 'provider.ko', rel: 'provider/provider.ko', args: '' },
+      { name: 'consumer.ko', rel: 'consumer/consumer.ko', args: '' },
+    ]);
+    const l = await layoutLanes([
+      { version: '2.4', steps: runs['2.4'] },
+      { version: '6.1', steps: runs['6.1'] },
+    ]);
+    expect(l.nodes.length).toBe(runs['2.4'].length + runs['6.1'].length);
+    // Columns: every step of a stage right of every step of the stage before, in both kernels.
+    const used = STAGE_ORDER.filter((st) => l.nodes.some((n) => n.stage === st));
+    for (let i = 1; i < used.length; i++) {
+      const right = Math.max(...l.nodes.filter((n) => n.stage === used[i - 1]).map((n) => n.x + NODE_W));
+      const left = Math.min(...l.nodes.filter((n) => n.stage === used[i]).map((n) => n.x));
+      expect(left, `${used[i]} after ${used[i - 1]}`).toBeGreaterThan(right);
+    }
+    // Lanes: each node inside its kernel's band for its side; no two nodes overlap.
+    for (const n of l.nodes) {
+      const b = l.bands.find((x) => x.version === n.version && x.side === n.side)!;
+      expect(n.y).toBeGreaterThanOrEqual(b.y);
+      expect(n.y + NODE_H).toBeLessThanOrEqual(b.y + b.h);
+    }
+    for (let i = 0; i < l.nodes.length; i++)
+      for (let j = i + 1; j < l.nodes.length; j++) {
+        const a = l.nodes[i];
+        const b = l.nodes[j];
+        const overlap = a.x < b.x + NODE_W && b.x < a.x + NODE_W && a.y < b.y + NODE_H && b.y < a.y + NODE_H;
+        expect(overlap, `${a.key} ${a.step.fn} / ${b.key} ${b.step.fn}`).toBe(false);
+      }
+    // consumer.ko's 2.4 load: the same three syscalls; 6.1: finit_module.
+    expect(l.arrows.filter((a) => a.version === '2.4' && a.dir === 'call').map((a) => a.syscall)).toEqual(['query_module', 'create_module', 'init_module']);
+    expect(l.arrows.filter((a) => a.version === '6.1' && a.dir === 'call').map((a) => a.syscall)).toEqual(['finit_module']);
+  });
+});
