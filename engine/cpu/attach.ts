@@ -8,9 +8,13 @@ import type { ModelKernel } from '../kernel/model';
 import type { LoadedModule } from '../kernel/module-record';
 import { moduleTaintLetters } from '../kernel/taint';
 import { KernelCallState, kernelFunctionModels } from './kernel-calls/index';
+import type { KernelCpuMemory } from './kernel-memory';
 import { runKernelFunction } from './kernel-run';
+import { BUGFLAG_ONCE, BUGFLAG_WARNING, printOops, type BugEntry, type OopsInput } from './oops';
+import { DEFAULT_GS_BASE } from './kernel-memory';
+import { GPR_NAMES, type CpuSnapshot } from './cpu';
 import type { RunResult } from './run';
-import type { Decoder } from './types';
+import type { Decoder, KernelFunction } from './types';
 import { InstructionBlock, MAX_RECORDED } from './instruction-block';
 
 export interface InitOutcome {
@@ -24,9 +28,34 @@ export interface InitOutcome {
 
 const hex = (v: bigint): string => v.toString(16).padStart(16, '0');
 
-export function attachCpu(k: ModelKernel, decoder: Decoder, budget = 5_000_000): void {
+export interface AttachOptions {
+  /** Most instructions one init/exit may execute before the kernel reports a soft lockup. */
+  budget?: number;
+  /**
+   * A call to a kernel function without a model stops the run there (modscope init-all --strict)
+   * instead of returning 0 and going on. The task is then reported killed, without an oops.
+   */
+  strict?: boolean;
+  /** Told how each init/exit run ended (modscope init-all counts them); stoppedAt names the strict stop. */
+  onRun?: (mod: LoadedModule, which: 'init' | 'exit', r: RunResult, stoppedAt: string | null) => void;
+}
+
+/** Thrown out of the CPU by a strict stand-in model; run() turns it into an 'error' result. */
+class NotModelledStop extends Error {}
+
+export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: number | AttachOptions = 5_000_000): void {
+  const options: AttachOptions = typeof budgetOrOptions === 'number' ? { budget: budgetOrOptions } : budgetOrOptions;
+  const budget = options.budget ?? 5_000_000;
   const state = new KernelCallState({ kptrRestrict: 0 });
   const models = kernelFunctionModels(state);
+  let stoppedAt: string | null = null;
+  const strictModel = (name: string, fn: KernelFunction | undefined): KernelFunction => (ctx) => {
+    const v = fn ? fn(ctx) : 'not-modelled';
+    if (v !== 'not-modelled') return v;
+    stoppedAt = name;
+    throw new NotModelledStop(`${name}() is not modelled`);
+  };
+  const lookup = options.strict ? (name: string): KernelFunction => strictModel(name, models.get(name)) : (name: string): KernelFunction | undefined => models.get(name);
   let lastOpen = false;
 
   /** sprint_symbol(): "name+0xoff/0xsize [mod]" for module code, "name+0xoff" for the kernel. */
@@ -37,8 +66,15 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budget = 5_000_000):
         if (!s.name || s.value > a || s.value === 0n) continue;
         if (!best || s.value > best.address) best = { name: s.name, address: s.value, size: 0n };
       }
-      if (best && m.allSections.some((x) => a >= x.address && a < x.address + BigInt(x.size))) {
-        const sz = m.kallsyms.find((x) => x.name === best?.name)?.size ?? 0n;
+      const sec = m.allSections.find((x) => a >= x.address && a < x.address + BigInt(x.size));
+      if (best && sec) {
+        let sz = m.kallsyms.find((x) => x.name === best?.name)?.size ?? 0n;
+        if (sz === 0n) {
+          // find_kallsyms_symbol(): the size is the distance to the next symbol (or the end of the text).
+          let next = sec.address + BigInt(sec.size);
+          for (const s of m.symbolTable) if (s.name && s.value > a && s.value < next) next = s.value;
+          sz = next - best.address;
+        }
         return `${best.name}+0x${(a - best.address).toString(16)}/0x${sz.toString(16)} [${m.name}]`;
       }
     }
@@ -46,15 +82,85 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budget = 5_000_000):
     return v ? v.text : null;
   };
 
-  const run = (mod: LoadedModule, entry: bigint, pos0: number, block: InstructionBlock): RunResult => {
+  /** find_bug() (lib/bug.c): the __bug_table entry of a module for the ud2 at rip. */
+  const findBug = (rip: bigint): BugEntry | null => {
+    for (const m of k.modules) {
+      const sec = m.allSections.find((x) => x.name === '__bug_table');
+      if (!sec || sec.size < 12) continue;
+      let bytes: Uint8Array;
+      try {
+        bytes = k.memory.read(sec.address, sec.size);
+      } catch {
+        continue;
+      }
+      const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      // struct bug_entry { int bug_addr_disp; int file_disp; u16 line; u16 flags; }, offsets relative to each field
+      for (let off = 0; off + 12 <= sec.size; off += 12) {
+        if (sec.address + BigInt(off) + BigInt(dv.getInt32(off, true)) !== rip) continue;
+        const filePtr = sec.address + BigInt(off + 4) + BigInt(dv.getInt32(off + 4, true));
+        let file = '';
+        try {
+          for (let i = 0; i < 256; i++) {
+            const c = k.memory.read(filePtr + BigInt(i), 1)[0];
+            if (!c) break;
+            file += String.fromCharCode(c);
+          }
+        } catch {
+          file = '';
+        }
+        return { file: file || null, line: dv.getUint16(off + 8, true), flags: dv.getUint16(off + 10, true) };
+      }
+    }
+    return null;
+  };
+  /** WARN_ONCE() sites already reported (the kernel sets BUGFLAG_DONE in the entry). */
+  const warnedOnce = new Set<bigint>();
+  const bugType = (rip: bigint): 'warn' | 'bug' => (findBug(rip)?.flags ?? 0) & BUGFLAG_WARNING ? 'warn' : 'bug';
+
+  const run = (mod: LoadedModule, entry: bigint, pos0: number, block: InstructionBlock, comm: 'insmod' | 'rmmod'): RunResult & { memory: KernelCpuMemory } => {
+    stoppedAt = null;
+    let steps = 0;
+    let pendingWarn: bigint | null = null;
+    const warn = (rip: bigint, gpr: BigUint64Array, rflags: bigint): void => {
+      const bug = findBug(rip);
+      if (!bug) return;
+      if (bug.flags & BUGFLAG_ONCE) {
+        if (warnedOnce.has(rip)) return;
+        warnedOnce.add(rip);
+      }
+      const regs: CpuSnapshot = { regs: Object.fromEntries(GPR_NAMES.map((n, i) => [n, gpr[i]])), rip, rflags, gsBase: DEFAULT_GS_BASE };
+      const read = (a: bigint, n: number): Uint8Array | null => {
+        try {
+          return k.memory.read(a, n);
+        } catch {
+          return null;
+        }
+      };
+      const p = at();
+      printOops(k, { cause: { kind: 'warn', bug }, comm, regs, rip, read, stack: { base: 0n, top: 0n }, symbolize, isModuleText: () => false, syscall: comm === 'rmmod' ? 'delete_module' : 'finit_module' }, (name) => moduleTaintLetters(k.findModule(name)?.taints ?? 0), p);
+      // __warn(): add_taint(BUG_GET_TAINT(bug)) — TAINT_WARN unless the entry names another.
+      k.addTaint('W', p);
+    };
     // Kernel models run after the call instruction has been recorded: their lines belong to it.
     const at = (): number => pos0 + Math.min(Math.max(block.count - 1, 0), MAX_RECORDED - 1);
     return runKernelFunction(k, entry, {
       decoder,
       budget,
-      models: (name) => models.get(name),
-      recorder: (ins, before, writes) => block.record(ins, before.rip, before.gpr, before.rflags, writes),
+      models: lookup,
+      recorder: (ins, before, writes) => {
+        steps++;
+        block.record(ins, before.rip, before.gpr, before.rflags, writes);
+        // The ud2 of a WARN() is recorded right after its event, with the registers it ran with.
+        if (pendingWarn !== null && before.rip === pendingWarn) {
+          pendingWarn = null;
+          warn(before.rip, before.gpr, before.rflags);
+        }
+      },
       onEvent: (e) => {
+        if (e.kind === 'warn') pendingWarn = e.rip;
+        // Past the recorded window a call belongs to no recorded instruction: keep it out of the block
+        // (appending it to the last recorded one would grow that text with every later call).
+        if (steps > MAX_RECORDED) return;
         if (e.kind === 'kernel-call') block.call(`${e.name}() → 0x${BigInt.asUintN(64, e.ret).toString(16)}`);
         else if (e.kind === 'not-modelled') block.call(`${e.name}() not modelled: returned 0`);
       },
@@ -74,7 +180,7 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budget = 5_000_000):
         symbolize,
         note: () => {},
       },
-      bugType: () => 'bug',
+      bugType,
     });
   };
 
@@ -85,42 +191,53 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budget = 5_000_000):
     return `${what} ran ${r.executed.toLocaleString('en-US')} instructions on the modelled CPU${calls.length ? `, calling ${uniq(calls)}` : ''}${missing.length ? `; not modelled (returned 0): ${uniq(missing)}` : ''}.`;
   };
 
-  const oops = (mod: LoadedModule, r: RunResult, comm: string, pos: number): void => {
-    const say = (level: number, t: string): void => k.printkAt(level, t, pos);
-    const tainted = moduleTaintLetters(k.taints);
-    if (r.kind === 'fault') {
-      const a = r.fault.address;
-      if (a < 4096n) say(1, `BUG: kernel NULL pointer dereference, address: ${hex(a)}`);
-      else say(1, `BUG: unable to handle page fault for address: ${hex(a)}`);
-      say(1, `#PF: supervisor ${r.fault.write ? 'write' : 'read'} access in kernel mode`);
-      say(1, `#PF: error_code(0x000${r.fault.write ? 2 : 0}) - ${r.fault.kind === 'not-present' ? 'not-present page' : 'permissions violation'}`);
-      say(4, `Oops: 000${r.fault.write ? 2 : 0} [#1] PREEMPT SMP NOPTI`);
-    } else if (r.kind === 'budget') {
-      say(0, `watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [${comm}:100]`);
-    } else {
-      say(4, `invalid opcode: 0000 [#1] PREEMPT SMP NOPTI`);
-    }
-    say(4, `CPU: 0 PID: 100 Comm: ${comm} Tainted: ${tainted ? tainted.padEnd(1) : 'G'} ${k.profile.release} #1  Debian`);
-    const rip = r.kind === 'returned' ? 0n : r.rip;
-    say(4, `RIP: 0010:${symbolize(rip) ?? hex(rip)}`);
-    say(4, `Modules linked in: ${k.modules.map((m) => m.name + (m.state === 'COMING' ? '(+)' : '')).join(' ')}`);
-    say(4, `---[ end trace 0000000000000000 ]---`);
+  const oops = (r: RunResult & { memory: KernelCpuMemory }, comm: 'insmod' | 'rmmod', pos: number): void => {
+    const cause: OopsInput['cause'] =
+      r.kind === 'fault' ? { kind: 'fault', fault: r.fault } : r.kind === 'budget' ? { kind: 'lockup', seconds: 22 } : { kind: 'invalid-opcode' };
+    const rip = r.kind === 'returned' ? r.final.rip : r.rip;
+    const read = (a: bigint, n: number): Uint8Array | null => {
+      // copy_from_kernel_nofault(): all the bytes or nothing; they may span two modelled allocations.
+      try {
+        return r.memory.read(a, n, 'read');
+      } catch {
+        try {
+          return Uint8Array.from({ length: n }, (_, i) => r.memory.read(a + BigInt(i), 1, 'read')[0]);
+        } catch {
+          return null;
+        }
+      }
+    };
+    const isModuleText = (a: bigint): boolean => k.modules.some((m) => m.allSections.some((x) => x.group === 'text' && a >= x.address && a < x.address + BigInt(x.size)));
+    const bug = r.kind === 'fault' && r.fault.kind === 'invalid-opcode' ? findBug(r.rip) : null;
+    printOops(
+      k,
+      { cause, bug, comm, regs: r.final, rip, read, stack: { base: r.memory.stack.base, top: r.memory.stack.base + BigInt(r.memory.stack.size) }, symbolize, isModuleText, syscall: comm === 'rmmod' ? 'delete_module' : 'finit_module' },
+      (name) => moduleTaintLetters(k.findModule(name)?.taints ?? 0),
+      pos,
+    );
+    // oops_end() adds TAINT_DIE; the soft-lockup watchdog adds TAINT_SOFTLOCKUP.
+    k.addTaint(r.kind === 'budget' ? 'L' : 'D', pos);
   };
 
   k.runInit = (mod, pos) => {
     if (mod.initFn === null) return { ret: 0, note: '' };
     const block = new InstructionBlock(symbolize);
-    const r = run(mod, mod.initFn, pos, block);
+    const r = run(mod, mod.initFn, pos, block, 'insmod');
+    options.onRun?.(mod, 'init', r, stoppedAt);
     if (r.kind === 'returned') return { ret: r.ret, note: describe(r, `${mod.initName ?? 'init'}()`) + ` It returned ${r.ret}.`, block };
-    oops(mod, r, 'insmod', pos + Math.max(0, block.count - 1));
+    if (stoppedAt !== null) {
+      return { ret: 0, note: `${describe(r, `${mod.initName ?? 'init'}()`)} It stopped at ${stoppedAt}(), which has no model (strict run); ${mod.name} stays "Loading".`, killed: true, block };
+    }
+    oops(r, 'insmod', pos + Math.max(0, block.count - 1));
     const why = r.kind === 'fault' ? `faulted at ${symbolize(r.rip) ?? hex(r.rip)}: ${r.fault.message}` : r.kind === 'budget' ? `did not return within ${budget.toLocaleString('en-US')} instructions (the kernel reports a soft lockup)` : `stopped: ${r.kind === 'unsupported' ? `unsupported instruction ${r.text}` : r.kind}`;
     return { ret: 0, note: `${describe(r, `${mod.initName ?? 'init'}()`)} It ${why}; insmod is killed and ${mod.name} stays "Loading".`, killed: true, block } as InitOutcome;
   };
   k.runExit = (mod, pos) => {
     if (mod.exitFn === null) return { note: '' };
     const block = new InstructionBlock(symbolize);
-    const r = run(mod, mod.exitFn, pos, block);
-    if (r.kind !== 'returned') oops(mod, r, 'rmmod', pos + Math.max(0, block.count - 1));
+    const r = run(mod, mod.exitFn, pos, block, 'rmmod');
+    options.onRun?.(mod, 'exit', r, stoppedAt);
+    if (r.kind !== 'returned' && stoppedAt === null) oops(r, 'rmmod', pos + Math.max(0, block.count - 1));
     return { note: describe(r, `${mod.exitName ?? 'exit'}()`), block };
   };
 }

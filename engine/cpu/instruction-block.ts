@@ -58,8 +58,14 @@ export class InstructionBlock implements StepBlock {
 
   constructor(private readonly symbolize: (a: bigint) => string | null) {}
 
+  /** Instructions executed past MAX_RECORDED (not kept). */
+  dropped = 0;
+
   record(ins: Instruction, rip: bigint, gpr: BigUint64Array, rflags: bigint, writes: MemWrite[]): void {
-    if (this.count >= MAX_RECORDED) return;
+    if (this.count >= MAX_RECORDED) {
+      this.dropped++;
+      return;
+    }
     const i = this.count++;
     this.rip.push(rip);
     this.ins.push(ins);
@@ -87,9 +93,9 @@ export class InstructionBlock implements StepBlock {
     return f;
   }
 
-  /** A kernel function model ran for the instruction recorded last. */
+  /** A kernel function model ran for the instruction recorded last (none once past the cap: it was not kept). */
   call(text: string): void {
-    if (this.count === 0) return;
+    if (this.count === 0 || this.dropped > 0) return;
     const i = this.count - 1;
     this.calls.set(i, [this.calls.get(i), text].filter(Boolean).join('; '));
   }

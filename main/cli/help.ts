@@ -13,10 +13,19 @@ Usage:
         [--json] [--dump DIR] [--no-exec]            --json: the whole trace; --dump: DIR/layout.json and
                                                    DIR/sections/<index>.bin (each section as init got it);
                                                    init runs on the modelled CPU unless --no-exec
+        [--kernel 2.4 [-f]]                          --kernel 2.4: the 2.4 model instead, linked by modutils'
+                                                   insmod in user space; -f forces past a version mismatch
   modscope load-all <modules dir> [--json]         every module under the directory, in dependency order,
                                                    into one kernel; counts and every failure
+  modscope init-all <modules dir> [--every N]      run the init function of every module that has one (each
+        [--budget N] [--json] [--strict]           on a fresh kernel with its modprobe dependencies) on the
+                                                   modelled CPU; counts: returned 0 / -errno, oops, soft
+                                                   lockup (over N instructions, default 5,000,000), tool
+                                                   errors; the most called not-modelled kernel functions.
+                                                   --every N: every N-th module; --strict: a call to a
+                                                   function without a model stops the init
   modscope shell <lesson.sh> [--kaslr SEED]        run shell lines (insmod, rmmod, modprobe, lsmod, modinfo,
-        [--modules DIR]                            dmesg, cat/echo on /proc and /sys) and print what a root
+        [--modules DIR] [--kernel 2.4]             dmesg, cat/echo on /proc and /sys) and print what a root
                                                    terminal shows; module paths relative to the script
   modscope --help | --version
 

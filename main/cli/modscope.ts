@@ -10,6 +10,7 @@ import { infoCommand } from './info';
 import { stdoutSink, type Sink } from './out';
 import { relocsCommand } from './relocs';
 import { loadCommand, parseLoadArgs } from './load';
+import { initAllCommand, parseInitAllArgs } from './init-all';
 import { loadAllCommand } from './load-all';
 import { parseShellArgs, shellCommand } from './shell';
 
@@ -35,6 +36,7 @@ export async function run(argv: readonly string[], io: Io = stdio): Promise<numb
   try {
     // Commands with valued options parse their own arguments.
     if (argv[0] === 'load' && !a.flags.has('--help')) return await loadCommand(parseLoadArgs(argv.slice(1)), io.outStream ?? io.out);
+    if (argv[0] === 'init-all' && !a.flags.has('--help')) return await initAllCommand(parseInitAllArgs(argv.slice(1)), io.outStream ?? io.out);
     if (argv[0] === 'shell' && !a.flags.has('--help')) return await shellCommand(parseShellArgs(argv.slice(1)), io.outStream ?? io.out);
     if (a.flags.has('--version')) {
       io.out(`modscope ${VERSION}\n`);

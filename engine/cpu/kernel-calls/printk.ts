@@ -90,9 +90,11 @@ export function printkRecord(formatted: Uint8Array, callerLevel = LOGLEVEL_DEFAU
  * message's level or the default.
  */
 export function emitRecord(ctx: KernelCallContext, state: KernelCallState, rec: PrintkRecord): void {
-  if (rec.cont && state.printkOpen) ctx.printk('cont', rec.text);
-  else ctx.printk(rec.level, rec.text);
+  const open = state.printkOpen;
+  // Updated first: the printk service reads it to know whether the record it is given stays open.
   state.printkOpen = !rec.newline;
+  if (rec.cont && open) ctx.printk('cont', rec.text);
+  else ctx.printk(rec.level, rec.text);
 }
 
 function env(ctx: KernelCallContext, state: KernelCallState): FormatEnv {

@@ -10,6 +10,8 @@
 import type { KernelCallContext, KernelFunction } from '../types';
 import { EBUSY, EINVAL, ENOENT } from './errname';
 import { allocFunctions } from './alloc';
+import { bitmapFunctions } from './bitmap';
+import { listDebugFunctions } from './list-debug';
 import { memoryFunctions } from './memory-fns';
 import { bytesToText, hex, readU64, ret, s32, tryCString, tryFieldString, u32, writeU32, writeU64 } from './mem';
 import {
@@ -519,6 +521,8 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     proc_create_seq_private: handleMaker(s, 'proc_dir_entry', 'proc_create_seq_private', str(0)),
     proc_mkdir: handleMaker(s, 'proc_dir_entry', 'proc_mkdir', str(0)),
     proc_mkdir_mode: handleMaker(s, 'proc_dir_entry', 'proc_mkdir_mode', str(0)),
+    // proc_symlink(name, parent, dest): a new proc_dir_entry for the link
+    proc_symlink: handleMaker(s, 'proc_dir_entry', 'proc_symlink', str(0)),
     remove_proc_entry: (ctx) => {
       ctx.note(`remove_proc_entry${quoted(str(0)(ctx))}: removed`);
       return 0n;
@@ -548,6 +552,93 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     cancel_work_sync: quiet(0n),
     cancel_delayed_work_sync: quiet(0n),
     queue_delayed_work_on: noted('queue_delayed_work_on: work queued (never runs in this model)', 1n),
+
+    // CPU hotplug states (kernel/cpu.c). __cpuhp_setup_state(state, name, invoke, startup, teardown,
+    // multi_instance): the kernel returns 0 for a fixed state and the allocated state number for
+    // CPUHP_*_DYN requests; the model does not know the 6.1 enum values, so it returns 0 (success)
+    // for both. With one CPU, invoke would run startup(0) now: the model does not call back into
+    // module code, and says so.
+    __cpuhp_setup_state: (ctx) => {
+      const name = str(1)(ctx);
+      s.registrations.push({ kind: 'cpuhp state', name, address: ctx.arg(3) });
+      ctx.note(`__cpuhp_setup_state${quoted(name)}: state ${u32(ctx.arg(0))} recorded, returns 0${ctx.arg(2) & 1n && ctx.arg(3) ? '; its startup callback for CPU 0 is not run in this model' : ''}`);
+      return 0n;
+    },
+    __cpuhp_setup_state_cpuslocked: (ctx) => {
+      const name = str(1)(ctx);
+      s.registrations.push({ kind: 'cpuhp state', name, address: ctx.arg(3) });
+      ctx.note(`__cpuhp_setup_state_cpuslocked${quoted(name)}: state ${u32(ctx.arg(0))} recorded, returns 0`);
+      return 0n;
+    },
+    __cpuhp_remove_state: noted('__cpuhp_remove_state: state removed'),
+    __cpuhp_remove_state_cpuslocked: noted('__cpuhp_remove_state_cpuslocked: state removed'),
+    __cpuhp_state_add_instance: noted('__cpuhp_state_add_instance: instance recorded (its callback is not run in this model)'),
+    __cpuhp_state_remove_instance: noted('__cpuhp_state_remove_instance: instance removed'),
+
+    // more registrations the corpus inits make (modscope init-all's most frequent not-modelled calls)
+    driver_create_file: registrar(s, 'driver attribute', 'driver_create_file', field(1, 0), 1), // struct driver_attribute { struct attribute { name } }
+    driver_remove_file: unregistrar('driver_remove_file', field(1, 0)),
+    // bus_for_each_drv()/bus_for_each_dev()/driver_attach(): the modelled machine has no devices and no
+    // other drivers on the bus, so the callback is never called and the walk returns 0.
+    bus_for_each_drv: noted('bus_for_each_drv: no other drivers on the bus in this model, returns 0'),
+    bus_for_each_dev: noted('bus_for_each_dev: no devices on the bus in this model, returns 0'),
+    driver_attach: noted('driver_attach: no device to bind in this model, returns 0'),
+    __register_nls: registrar(s, 'nls table', '__register_nls', field(0, 0), 0), // struct nls_table { const char *charset; … }
+    unregister_nls: unregistrar('unregister_nls', field(0, 0)),
+    __class_register: registrar(s, 'class', '__class_register', field(0, 0), 0),
+    attribute_container_register: registrar(s, 'attribute container', 'attribute_container_register', null, 0),
+    attribute_container_unregister: unregistrar('attribute_container_unregister', null),
+    rtnl_link_register: registrar(s, 'rtnl link ops', 'rtnl_link_register', field(0, 16), 0), // rtnl_link_ops: list_head, then kind
+    rtnl_link_unregister: unregistrar('rtnl_link_unregister', field(0, 16)),
+    register_qdisc: registrar(s, 'qdisc', 'register_qdisc', null, 0),
+    unregister_qdisc: unregistrar('unregister_qdisc', null),
+    tcf_register_action: registrar(s, 'tc action', 'tcf_register_action', null, 0),
+    crypto_register_template: registrar(s, 'crypto template', 'crypto_register_template', null, 0),
+    crypto_unregister_template: unregistrar('crypto_unregister_template', null),
+    tcp_register_congestion_control: registrar(s, 'tcp congestion control', 'tcp_register_congestion_control', null, 0),
+    tcp_unregister_congestion_control: unregistrar('tcp_unregister_congestion_control', null),
+    led_trigger_register: registrar(s, 'led trigger', 'led_trigger_register', field(0, 0), 0),
+    led_trigger_unregister: unregistrar('led_trigger_unregister', field(0, 0)),
+    tty_register_ldisc: registrar(s, 'tty line discipline', 'tty_register_ldisc', null, 0),
+    tty_unregister_ldisc: unregistrar('tty_unregister_ldisc', null),
+    dev_add_pack: noted('dev_add_pack: packet handler added'),
+    dev_remove_pack: noted('dev_remove_pack: packet handler removed'),
+    register_net_sysctl: handleMaker(s, 'ctl_table_header', 'register_net_sysctl', str(1)),
+    down_write: quiet(0n),
+    up_write: quiet(0n),
+    down_read: quiet(0n),
+    up_read: quiet(0n),
+    __init_rwsem: quiet(0n),
+    __init_swait_queue_head: quiet(0n),
+    _raw_write_lock: quiet(0n),
+    _raw_write_unlock: quiet(0n),
+    _raw_read_lock: quiet(0n),
+    _raw_read_unlock: quiet(0n),
+    rtnl_lock: quiet(0n),
+    rtnl_unlock: quiet(0n),
+    device_register: registrar(s, 'device', 'device_register', null, 0),
+    device_unregister: unregistrar('device_unregister', null),
+    // int dev_set_name(struct device *dev, const char *fmt, ...): the name is formatted, not stored
+    dev_set_name: (ctx) => {
+      const name = fmt(1, s)(ctx);
+      ctx.note(`dev_set_name${quoted(name)}: the device's kobject name (not stored by this model)`);
+      return 0n;
+    },
+    pnp_register_driver: registrar(s, 'pnp driver', 'pnp_register_driver', field(0, 0), 0), // struct pnp_driver { const char *name; … }
+    pnp_unregister_driver: unregistrar('pnp_unregister_driver', field(0, 0)),
+    __auxiliary_driver_register: registrar(s, 'auxiliary driver', '__auxiliary_driver_register', str(2), 0), // (auxdrv, owner, modname)
+    auxiliary_driver_unregister: unregistrar('auxiliary_driver_unregister', null),
+    kset_create_and_add: handleMaker(s, 'kset', 'kset_create_and_add', str(0)),
+    kset_unregister: freeHandle(s, 'kset_unregister'),
+    register_tcf_proto_ops: registrar(s, 'tc classifier', 'register_tcf_proto_ops', null, 0),
+    unregister_tcf_proto_ops: unregistrar('unregister_tcf_proto_ops', null),
+    tcf_em_register: registrar(s, 'tc ematch', 'tcf_em_register', null, 0),
+    tcf_em_unregister: unregistrar('tcf_em_unregister', null),
+    xfrm_register_type: registrar(s, 'xfrm type', 'xfrm_register_type', null, 0),
+    xfrm_unregister_type: unregistrar('xfrm_unregister_type', null),
+    // static_call(might_resched)() with PREEMPT_DYNAMIC: nothing to reschedule on one modelled task
+    __SCT__might_resched: quiet(0n),
+    __SCT__cond_resched: quiet(0n),
 
     // hardware discovery: the modelled machine has no matching hardware
     x86_match_cpu: noted('x86_match_cpu: no CPU model match in this machine, returns NULL'),
@@ -608,6 +699,8 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     _raw_spin_unlock_irqrestore: quiet(0n),
     capable: quiet(1n), // insmod runs as root with every capability
     ...randomFunctions(),
+    ...bitmapFunctions(),
+    ...listDebugFunctions(s),
 
     ...chrdevFunctions(s),
     ...miscFunctions(s),
