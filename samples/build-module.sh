@@ -14,6 +14,7 @@ rm -rf "$BUILD"
 mkdir -p "$BUILD"
 trap 'rm -rf "$BUILD"' EXIT
 cp "$HERE"/*.c "$HERE/Kbuild" "$BUILD/"
+for h in "$HERE"/*.h; do [ -f "$h" ] && cp "$h" "$BUILD/"; done
 if [ -n "${EXTRA_SYMVERS:-}" ]; then
   cp "$EXTRA_SYMVERS" "$BUILD/extra.symvers"
   make -C "$KDIR" M="$BUILD" KBUILD_EXTRA_SYMBOLS="$BUILD/extra.symvers" modules

@@ -113,11 +113,14 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
     }
     return null;
   };
+  /** Set while a module's kernel_param_ops run for a sysfs access (the oops trace's tail). */
+  let sysfsAccess: 'sysfs-write' | 'sysfs-read' | null = null;
+  const syscallOf = (comm: string): OopsInput['syscall'] => sysfsAccess ?? (comm === 'rmmod' ? 'delete_module' : 'finit_module');
   /** WARN_ONCE() sites already reported (the kernel sets BUGFLAG_DONE in the entry). */
   const warnedOnce = new Set<bigint>();
   const bugType = (rip: bigint): 'warn' | 'bug' => (findBug(rip)?.flags ?? 0) & BUGFLAG_WARNING ? 'warn' : 'bug';
 
-  const run = (mod: LoadedModule, entry: bigint, pos0: number, block: InstructionBlock, comm: 'insmod' | 'rmmod'): RunResult & { memory: KernelCpuMemory } => {
+  const run = (mod: LoadedModule, entry: bigint, pos0: number, block: InstructionBlock, comm: string, args: bigint[] = []): RunResult & { memory: KernelCpuMemory } => {
     stoppedAt = null;
     let steps = 0;
     let pendingWarn: bigint | null = null;
@@ -137,7 +140,7 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
         }
       };
       const p = at();
-      printOops(k, { cause: { kind: 'warn', bug }, comm, regs, rip, read, stack: { base: 0n, top: 0n }, symbolize, isModuleText: () => false, syscall: comm === 'rmmod' ? 'delete_module' : 'finit_module' }, (name) => moduleTaintLetters(k.findModule(name)?.taints ?? 0), p);
+      printOops(k, { cause: { kind: 'warn', bug }, comm, regs, rip, read, stack: { base: 0n, top: 0n }, symbolize, isModuleText: () => false, syscall: syscallOf(comm) }, (name) => moduleTaintLetters(k.findModule(name)?.taints ?? 0), p);
       // __warn(): add_taint(BUG_GET_TAINT(bug)) — TAINT_WARN unless the entry names another.
       k.addTaint('W', p);
     };
@@ -146,6 +149,7 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
     return runKernelFunction(k, entry, {
       decoder,
       budget,
+      args,
       models: lookup,
       recorder: (ins, before, writes) => {
         steps++;
@@ -179,6 +183,19 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
         kfree: (address) => k.kfree(address, at()),
         symbolize,
         note: () => {},
+        // kernel/module/main.c try_module_get(): only while the module is not GOING, and
+        // atomic_inc_not_zero() (0 = being unloaded); module_put() drops one; __module_get() always adds.
+        moduleRef: (address, op) => {
+          const m = k.modules.find((x) => x.structModule === address);
+          if (!m) return null;
+          if (op === 'put') {
+            if (m.refcnt > 0) m.refcnt--;
+            return true;
+          }
+          if (op === 'get' && (m.state === 'GOING' || m.refcnt === 0)) return false;
+          m.refcnt++;
+          return true;
+        },
       },
       bugType,
     });
@@ -191,7 +208,7 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
     return `${what} ran ${r.executed.toLocaleString('en-US')} instructions on the modelled CPU${calls.length ? `, calling ${uniq(calls)}` : ''}${missing.length ? `; not modelled (returned 0): ${uniq(missing)}` : ''}.`;
   };
 
-  const oops = (r: RunResult & { memory: KernelCpuMemory }, comm: 'insmod' | 'rmmod', pos: number): void => {
+  const oops = (r: RunResult & { memory: KernelCpuMemory }, comm: string, pos: number): void => {
     const cause: OopsInput['cause'] =
       r.kind === 'fault' ? { kind: 'fault', fault: r.fault } : r.kind === 'budget' ? { kind: 'lockup', seconds: 22 } : { kind: 'invalid-opcode' };
     const rip = r.kind === 'returned' ? r.final.rip : r.rip;
@@ -211,7 +228,7 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
     const bug = r.kind === 'fault' && r.fault.kind === 'invalid-opcode' ? findBug(r.rip) : null;
     printOops(
       k,
-      { cause, bug, comm, regs: r.final, rip, read, stack: { base: r.memory.stack.base, top: r.memory.stack.base + BigInt(r.memory.stack.size) }, symbolize, isModuleText, syscall: comm === 'rmmod' ? 'delete_module' : 'finit_module' },
+      { cause, bug, comm, regs: r.final, rip, read, stack: { base: r.memory.stack.base, top: r.memory.stack.base + BigInt(r.memory.stack.size) }, symbolize, isModuleText, syscall: syscallOf(comm) },
       (name) => moduleTaintLetters(k.findModule(name)?.taints ?? 0),
       pos,
     );
@@ -231,6 +248,21 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
     oops(r, 'insmod', pos + Math.max(0, block.count - 1));
     const why = r.kind === 'fault' ? `faulted at ${symbolize(r.rip) ?? hex(r.rip)}: ${r.fault.message}` : r.kind === 'budget' ? `did not return within ${budget.toLocaleString('en-US')} instructions (the kernel reports a soft lockup)` : `stopped: ${r.kind === 'unsupported' ? `unsupported instruction ${r.text}` : r.kind}`;
     return { ret: 0, note: `${describe(r, `${mod.initName ?? 'init'}()`)} It ${why}; insmod is killed and ${mod.name} stays "Loading".`, killed: true, block } as InitOutcome;
+  };
+  k.runModuleCode = (mod, entry, args, pos, how) => {
+    const block = new InstructionBlock(symbolize);
+    // busybox: `echo … > file` is the shell's builtin (comm sh); reading is cat.
+    const comm = how === 'sysfs-read' ? 'cat' : 'sh';
+    sysfsAccess = how;
+    const r = run(mod, entry, pos, block, comm, args);
+    const what = `${symbolize(entry) ?? hex(entry)}`;
+    try {
+      if (r.kind === 'returned') return { ret: r.ret, note: describe(r, what) + ` It returned ${r.ret}.`, block };
+      if (stoppedAt === null) oops(r, comm, pos + Math.max(0, block.count - 1));
+      return { ret: null, note: describe(r, what), block };
+    } finally {
+      sysfsAccess = null;
+    }
   };
   k.runExit = (mod, pos) => {
     if (mod.exitFn === null) return { note: '' };

@@ -63,7 +63,8 @@ export interface OopsInput {
     | { kind: 'warn'; bug: BugEntry };
   /** The __bug_table entry of a BUG() (a ud2 that faulted), for "kernel BUG at file:line!". */
   bug?: BugEntry | null;
-  comm: 'insmod' | 'rmmod';
+  /** current->comm: insmod, rmmod, or the shell writing a sysfs file. */
+  comm: string;
   /** Registers when it stopped; rip is the faulting instruction. */
   regs: CpuSnapshot;
   rip: bigint;
@@ -76,7 +77,7 @@ export interface OopsInput {
   /** True for addresses inside module text (frames the unwinder would report). */
   isModuleText: (address: bigint) => boolean;
   /** The syscall insmod used (its frame names the trace's tail). */
-  syscall: 'finit_module' | 'init_module' | 'delete_module';
+  syscall: 'finit_module' | 'init_module' | 'delete_module' | 'sysfs-write' | 'sysfs-read';
 }
 
 /** print_tainted() (6.1): "Not tainted", or "Tainted: " and one character per flag (taint_flags[]). */
@@ -149,7 +150,11 @@ export function printOops(k: ModelKernel, o: OopsInput, moduleTaints: (name: str
     const tail =
       o.syscall === 'delete_module'
         ? ['__do_sys_delete_module', 'do_syscall_64', 'entry_SYSCALL_64_after_hwframe']
-        : ['do_one_initcall', 'do_init_module', o.syscall === 'finit_module' ? '__do_sys_finit_module' : '__do_sys_init_module', 'do_syscall_64', 'entry_SYSCALL_64_after_hwframe'];
+        : o.syscall === 'sysfs-write'
+          ? ['param_attr_store', 'module_attr_store', 'kernfs_fop_write_iter', 'vfs_write', 'ksys_write', 'do_syscall_64', 'entry_SYSCALL_64_after_hwframe']
+          : o.syscall === 'sysfs-read'
+            ? ['param_attr_show', 'module_attr_show', 'sysfs_kf_seq_show', 'seq_read_iter', 'vfs_read', 'ksys_read', 'do_syscall_64', 'entry_SYSCALL_64_after_hwframe']
+            : ['do_one_initcall', 'do_init_module', o.syscall === 'finit_module' ? '__do_sys_finit_module' : '__do_sys_init_module', 'do_syscall_64', 'entry_SYSCALL_64_after_hwframe'];
     for (const f of tail) say(KERN_DEFAULT, ` ${f}`);
     say(KERN_DEFAULT, ' </TASK>');
   };

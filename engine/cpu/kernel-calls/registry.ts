@@ -11,6 +11,7 @@ import type { KernelCallContext, KernelFunction } from '../types';
 import { EBUSY, EINVAL, ENOENT } from './errname';
 import { allocFunctions } from './alloc';
 import { bitmapFunctions } from './bitmap';
+import { kstrtoxFunctions } from './kstrtox';
 import { listDebugFunctions } from './list-debug';
 import { memoryFunctions } from './memory-fns';
 import { bytesToText, hex, readU64, ret, s32, tryCString, tryFieldString, u32, writeU32, writeU64 } from './mem';
@@ -425,9 +426,16 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     dump_stack_lvl: noted('dump_stack_lvl: the stack dump is not modelled'),
 
     // modules (kernel/module/main.c)
-    try_module_get: quiet(1n),
-    module_put: quiet(0n),
-    __module_get: quiet(0n),
+    // include/linux/module.h / kernel/module/main.c: a NULL module (built-in code) always succeeds.
+    try_module_get: (ctx) => (ctx.arg(0) === 0n ? 1n : ctx.moduleRef(ctx.arg(0), 'get') === false ? 0n : 1n),
+    module_put: (ctx) => {
+      if (ctx.arg(0) !== 0n) ctx.moduleRef(ctx.arg(0), 'put');
+      return 0n;
+    },
+    __module_get: (ctx) => {
+      if (ctx.arg(0) !== 0n) ctx.moduleRef(ctx.arg(0), 'get-always');
+      return 0n;
+    },
     // int __request_module(bool wait, const char *fmt, ...)
     __request_module: (ctx) => {
       const name = fmt(1, s)(ctx);
@@ -700,6 +708,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     capable: quiet(1n), // insmod runs as root with every capability
     ...randomFunctions(),
     ...bitmapFunctions(),
+    ...kstrtoxFunctions(),
     ...listDebugFunctions(s),
 
     ...chrdevFunctions(s),

@@ -28,3 +28,10 @@ insmod ../../../samples/params/params.ko p_hexint=zz
 insmod ../../../samples/params/params.ko p_bool p_invbool p_array=
 cd /sys/module/params/parameters && for f in *; do echo "$f=$(cat $f)"; done
 rmmod params
+# Permission 0: set at load time, no sysfs file; 0444: a file root cannot write.
+insmod ../../../samples/params/params.ko p_hidden=21 p_readonly=22
+ls /sys/module/params/parameters/p_hidden
+cat /sys/module/params/parameters/p_readonly
+echo 5 > /sys/module/params/parameters/p_readonly
+cat /sys/module/params/parameters/p_readonly
+rmmod params

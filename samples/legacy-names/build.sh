@@ -1,0 +1,3 @@
+#!/bin/sh
+# Build samples/legacy-names's module(s): see ../build-module.sh.
+exec sh "$(dirname "$0")/../build-module.sh" "$(dirname "$0")"
