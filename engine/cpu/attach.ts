@@ -4,6 +4,7 @@
  * step's position, kmalloc into modelled memory). A fault prints an oops as the kernel does and
  * leaves insmod killed with the module stuck in COMING ("Loading"), as on a real machine.
  */
+import { sprintModuleSymbol } from '../kernel/module-symbol';
 import type { ModelKernel } from '../kernel/model';
 import type { LoadedModule } from '../kernel/module-record';
 import { moduleTaintLetters } from '../kernel/taint';
@@ -61,22 +62,8 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
   /** sprint_symbol(): "name+0xoff/0xsize [mod]" for module code, "name+0xoff" for the kernel. */
   const symbolize = (a: bigint): string | null => {
     for (const m of k.modules) {
-      let best: { name: string; address: bigint; size: bigint } | null = null;
-      for (const s of m.symbolTable) {
-        if (!s.name || s.value > a || s.value === 0n) continue;
-        if (!best || s.value > best.address) best = { name: s.name, address: s.value, size: 0n };
-      }
-      const sec = m.allSections.find((x) => a >= x.address && a < x.address + BigInt(x.size));
-      if (best && sec) {
-        let sz = m.kallsyms.find((x) => x.name === best?.name)?.size ?? 0n;
-        if (sz === 0n) {
-          // find_kallsyms_symbol(): the size is the distance to the next symbol (or the end of the text).
-          let next = sec.address + BigInt(sec.size);
-          for (const s of m.symbolTable) if (s.name && s.value > a && s.value < next) next = s.value;
-          sz = next - best.address;
-        }
-        return `${best.name}+0x${(a - best.address).toString(16)}/0x${sz.toString(16)} [${m.name}]`;
-      }
+      const s = sprintModuleSymbol(m, a);
+      if (s) return s;
     }
     const v = k.profile.symbolize(a - k.as.kernelSlide);
     return v ? v.text : null;

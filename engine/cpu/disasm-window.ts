@@ -4,6 +4,7 @@
  * start of the function that contains rip so instruction boundaries are the real ones, with call/jmp
  * targets and rip-relative operands named (`call 0xffffffff81… <_printk>`).
  */
+import { sprintModuleSymbol } from '../kernel/module-symbol';
 import type { ModelKernel } from '../kernel/model';
 import type { LoadedModule, PlacedSection } from '../kernel/module-record';
 import { KERNEL_IMAGE_BASE } from '../kernel/profile';
@@ -59,9 +60,8 @@ export function functionAt(k: ModelKernel, a: bigint): { name: string | null; st
 /** sprint_symbol() for a module address: "hello_init+0x1c/0x58 [hello]"; the kernel's "name+0xoff" otherwise. */
 export function sprintSymbol(k: ModelKernel, a: bigint, pos: number): string | null {
   const p = placedAt(k, a);
-  const sym = p ? moduleSymbol(p, a) : null;
-  if (p && sym) return `${sym.name}+0x${(a - sym.start).toString(16)}/0x${(sym.end - sym.start).toString(16)} [${p.mod.name}]`;
-  return symbolAt(k, a, pos);
+  const s = p ? sprintModuleSymbol(p.mod, a) : null;
+  return s ?? symbolAt(k, a, pos);
 }
 
 /** The C string at a (as C writes it: "\x016Hello, %s\n"), null when not mapped. */

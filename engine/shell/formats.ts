@@ -48,7 +48,9 @@ export function procModulesLine(m: LoadedModule, showAddresses: boolean): string
   if (deps === '') deps = '-';
   const state = m.state === 'GOING' ? 'Unloading' : m.state === 'COMING' ? 'Loading' : 'Live';
   const base = showAddresses && m.core ? m.core.base : 0n;
-  const taints = m.taints ? ` (${moduleTaintLetters(m.taints)})` : '';
+  // module_flags(mod, buf, true): taint letters, then '-' while GOING or '+' while COMING (kernel/module/main.c).
+  const mark = m.state === 'GOING' ? '-' : m.state === 'COMING' ? '+' : '';
+  const taints = m.taints || mark ? ` (${moduleTaintLetters(m.taints)}${mark})` : '';
   return `${m.name} ${procModulesSize(m)} ${moduleRefcount(m)} ${deps} ${state} 0x${px(base)}${taints}`;
 }
 

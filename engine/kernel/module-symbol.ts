@@ -1,0 +1,52 @@
+/**
+ * find_kallsyms_symbol() (kernel/module/kallsyms.c, 6.1): the module symbol an address falls in, as
+ * %pS, oopses and sprint_symbol() print it — "hello_init+0x2c/0x1000 [hello]". The size is NOT the
+ * symbol's st_size: it is the distance to the next named symbol above the address or, at worst, to
+ * the end of the region's text (init_layout/core_layout .text_size, page-aligned under
+ * CONFIG_STRICT_MODULE_RWX). So an init function alone in .init.text shows /0x1000.
+ */
+import type { LoadedModule } from './module-record';
+
+const PAGE = 4096n;
+const pageUp = (v: bigint): bigint => (v + PAGE - 1n) & ~(PAGE - 1n);
+const pageDown = (v: bigint): bigint => v & ~(PAGE - 1n);
+
+export interface ModuleSymbolHit {
+  name: string;
+  offset: bigint;
+  size: bigint;
+}
+
+/** The module's own memory an address is in: the init or core region (by the sections placed at load). */
+function regionOf(m: LoadedModule, a: bigint): { init: boolean; base: bigint; textEnd: bigint } | null {
+  const sec = m.allSections.find((s) => s.size > 0 && a >= s.address && a < s.address + BigInt(s.size));
+  if (!sec) return null;
+  const same = m.allSections.filter((s) => s.init === sec.init && s.size > 0 && s.group !== 'kallsyms');
+  const base = pageDown(same.reduce((lo, s) => (s.address < lo ? s.address : lo), sec.address));
+  const text = same.filter((s) => s.group === 'text');
+  const textEnd = text.length ? pageUp(text.reduce((hi, s) => (s.address + BigInt(s.size) > hi ? s.address + BigInt(s.size) : hi), 0n)) : base;
+  return { init: sec.init, base, textEnd };
+}
+
+export function findKallsymsSymbol(m: LoadedModule, a: bigint): ModuleSymbolHit | null {
+  const region = regionOf(m, a);
+  if (!region) return null;
+  // "At worse, next value is at end of module"
+  let nextval = region.textEnd;
+  let best: { name: string; value: bigint } | null = null;
+  const inModule = (v: bigint): boolean => m.allSections.some((s) => v >= s.address && v <= s.address + BigInt(s.size));
+  for (const s of m.symbolTable) {
+    // Undefined symbols (their values are now vmlinux addresses) and unnamed ones are skipped.
+    if (!s.name || s.name.startsWith('.') || s.value === 0n || !inModule(s.value)) continue;
+    if (s.value <= a && (!best || s.value > best.value)) best = s;
+    if (s.value > a && s.value < nextval) nextval = s.value;
+  }
+  if (!best) return null;
+  return { name: best.name, offset: a - best.value, size: nextval - best.value };
+}
+
+/** "%s+%#lx/%#lx [%s]" of sprint_symbol() for a module address. */
+export function sprintModuleSymbol(m: LoadedModule, a: bigint): string | null {
+  const h = findKallsymsSymbol(m, a);
+  return h ? `${h.name}+0x${h.offset.toString(16)}/0x${h.size.toString(16)} [${m.name}]` : null;
+}
