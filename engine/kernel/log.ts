@@ -1,9 +1,13 @@
 /**
  * The kernel log as records (kernel/printk/printk.c, 5.10+ ring buffer semantics): each record has
  * a sequence number, a timestamp, a level (0–7) and text without the level prefix or trailing newline.
- * The real printk_ringbuffer layout (descriptor ring + 128 KiB text ring) belongs to the printk pane;
- * here records carry the timeline position that produced them.
+ * Records carry the timeline position that produced them and are all kept (the views look back);
+ * beside them the real printk_ringbuffer of 2^CONFIG_LOG_BUF_SHIFT text bytes (17 on Debian) is fed
+ * the same records, so what a reader can still get (dmesg, syslog READ_ALL) is what survived
+ * the ring's overwriting.
  */
+import { vprintkStore } from '../printk/printk-buffer';
+import { RecordRing } from '../printk/record-ring';
 export interface LogRecord {
   seq: number;
   /** local_clock() in nanoseconds since boot. */
@@ -28,6 +32,16 @@ export const KERN_DEBUG = 7;
 
 export class KernelLog {
   readonly records: LogRecord[] = [];
+  private readonly ring: RecordRing;
+
+  constructor(logBufShift = 17) {
+    this.ring = new RecordRing({ sizeBits: logBufShift });
+  }
+
+  /** prb_first_valid_seq(): the oldest record still in the ring; older ones were overwritten. */
+  firstReadableSeq(): number {
+    return this.ring.firstValidSeq();
+  }
   /** syslog CLEAR (dmesg -C / -c) moves this; nothing is erased. */
   clearSeq = 0;
   private nextSeq = 0;
@@ -35,6 +49,7 @@ export class KernelLog {
   append(level: number, text: string, tsNs: number, pos: number, facility = 0): LogRecord {
     const r: LogRecord = { seq: this.nextSeq++, tsNs, level, facility, text, pos };
     this.records.push(r);
+    vprintkStore(this.ring, { level, facility, text, tsNs });
     return r;
   }
 

@@ -13,9 +13,10 @@ import type { CommandFn } from './types';
 const LEVELS = ['emerg', 'alert', 'crit', 'err', 'warn', 'notice', 'info', 'debug'];
 const FACILITIES = ['kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'authpriv', 'ftp'];
 
-/** Records a SYSLOG_ACTION_READ_ALL (or /dev/kmsg after SEEK_DATA) returns: from clear_seq on. */
+/** Records a SYSLOG_ACTION_READ_ALL (or /dev/kmsg after SEEK_DATA) returns: from clear_seq on, of those the 128 KiB ring still holds. */
 export function unclearedRecords(k: ModelKernel): LogRecord[] {
-  return k.log.records.filter((r) => r.seq >= k.log.clearSeq);
+  const from = Math.max(k.log.clearSeq, k.log.firstReadableSeq());
+  return k.log.records.filter((r) => r.seq >= from);
 }
 
 /** SYSLOG_ACTION_CLEAR. */

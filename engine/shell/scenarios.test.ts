@@ -30,8 +30,11 @@ function files(path: string): Uint8Array | null {
 const LOOP = 'for loops, $(…) and [ ] are not in the shell';
 const LS_L = 'ls -l is not modelled';
 const KALLSYMS = "/proc/kallsyms has only the modules' symbols (vmlinux's are not in the profile)";
-const RING = "the boot log is not modelled and the model's log keeps every record: no 128 KiB ring (CONFIG_LOG_BUF_SHIFT=17) that wraps";
 const KNOWN: Record<string, string> = {
+  'ring-flood.qemu.json: dmesg | grep -c .': 'the boot log (348 records here) is not modelled',
+  'ring-flood.qemu.json: insmod ring-flood.ko count=2000': "the harness reads the real kernel's records after the command, when lines 1-969 were already overwritten; the model keeps every record of the step",
+  'ring-flood.qemu.json: dmesg | grep -c ring-flood':
+    "both rings are 128 KiB and wrap: the model's 88-byte data blocks (8-byte ID + SOH, level, 76 chars, newline, NUL) leave 1,489 flood lines readable, the real kernel 1,379 — 110 records' worth of space the model does not account for yet",
   'hello.qemu.json: grep -e load_module -e bpf_prog_pack /proc/vmallocinfo': '/proc/vmallocinfo is not modelled',
   'hello.qemu.json: ls -l /sys/module/hello/parameters/': LS_L,
   'params.qemu.json: ls -l /sys/module/params/parameters/': LS_L,
@@ -43,9 +46,6 @@ const KNOWN: Record<string, string> = {
   'kprobe-lookup.qemu.json: grep -w flush_tlb_all /proc/kallsyms': KALLSYMS,
   'kprobe-lookup.qemu.json: insmod kprobe-lookup.ko': "flush_tlb_all is not exported, so its address is not in the kernel profile: register_kprobe() cannot fill kp.addr (the model prints 0, the real kernel ffffffff8108b490)",
   'multi-file.qemu.json: grep -w multi /proc/kallsyms': `${KALLSYMS}: vmlinux has a 'b multi' too`,
-  ...Object.fromEntries([
-    'dmesg | grep -c .', 'insmod ring-flood.ko count=2000', 'dmesg | grep -c ring-flood', 'dmesg | grep -c -v ring-flood',
-  ].map((cmd) => [`ring-flood.qemu.json: ${cmd}`, RING])),
 };
 
 /**
