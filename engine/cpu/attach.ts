@@ -4,6 +4,7 @@
  * step's position, kmalloc into modelled memory). A fault prints an oops as the kernel does and
  * leaves insmod killed with the module stuck in COMING ("Loading"), as on a real machine.
  */
+import { KERNEL_IMAGE_BASE } from '../kernel/profile';
 import { sprintModuleSymbol } from '../kernel/module-symbol';
 import type { ModelKernel } from '../kernel/model';
 import type { LoadedModule } from '../kernel/module-record';
@@ -61,10 +62,13 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
 
   /** sprint_symbol(): "name+0xoff/0xsize [mod]" for module code, "name+0xoff" for the kernel. */
   const symbolize = (a: bigint): string | null => {
-    for (const m of k.modules) {
+    // Loaded modules, then ones since unloaded (an instruction block is described long after it ran).
+    for (const m of [...k.modules, ...k.formerModules.map((f) => f.mod).reverse()]) {
       const s = sprintModuleSymbol(m, a);
       if (s) return s;
     }
+    // Only kernel-image addresses are vmlinux's (a nearest-symbol lookup would name anything).
+    if (a < KERNEL_IMAGE_BASE + k.as.kernelSlide || a >= k.modulesArea.start) return null;
     const v = k.profile.symbolize(a - k.as.kernelSlide);
     return v ? v.text : null;
   };

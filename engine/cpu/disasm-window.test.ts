@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { createIcedDecoder } from '../../main/cpu/iced-decoder';
 import { seek } from '../kernel-session';
 import { loadModule } from '../load/load-module';
+import { unloadModule } from '../load/unload';
 import type { ModelKernel } from '../kernel/model';
 import type { InstructionDetail, StepInfo } from '../trace/types';
 import { bootKernel, CORPUS, sample } from '../../scripts/test-support/kernel';
@@ -146,5 +147,21 @@ describe('disasmWindow on bad input', () => {
     const { k, step } = load(sample('hello/hello.ko'), 'hello.ko', '');
     expect(disasmWindow(k, decoder, 0xffffffff81000000n, step.pos)).toEqual([]);
     expect(disasmWindow(k, decoder, 0n, step.pos)).toEqual([]);
+  });
+});
+
+describe('after rmmod, the instructions of a module that is gone still name its code', () => {
+  it('where, the stack and the disassembly say hello_init, not a vmlinux neighbour', () => {
+    const { k, step, at } = load(sample('hello/hello.ko'), 'hello.ko', 'count=1');
+    const before = at(0);
+    expect(unloadModule(k, { name: 'hello', force: false }).errno).toBe(0);
+    expect(k.modules.length).toBe(0);
+    const after = at(0);
+    expect(after.where).toBe(before.where);
+    expect(after.where).toMatch(/^hello_init\+0x0\/0x1000 \[hello\]$/);
+    expect(after.stack.map((f) => f.function)).toEqual(before.stack.map((f) => f.function));
+    expect(after.around.length).toBeGreaterThan(0);
+    expect(k.modulesAt(step.pos).map((m) => m.name)).toEqual(['hello']);
+    expect(k.modulesAt(k.timeline.length - 1)).toEqual([]);
   });
 });

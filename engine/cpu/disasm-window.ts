@@ -21,8 +21,10 @@ interface Placed {
   section: PlacedSection;
 }
 
-function placedAt(k: ModelKernel, a: bigint): Placed | null {
-  for (const mod of k.modules) {
+/** The section of a module loaded at pos (or, without pos, loaded now or before) that holds a. */
+function placedAt(k: ModelKernel, a: bigint, pos?: number): Placed | null {
+  const mods = pos === undefined ? [...k.modules, ...k.formerModules.map((f) => f.mod).reverse()] : k.modulesAt(pos);
+  for (const mod of mods) {
     for (const section of mod.allSections) {
       if (section.size > 0 && a >= section.address && a < section.address + BigInt(section.size)) return { mod, section };
     }
@@ -49,8 +51,8 @@ function moduleSymbol(p: Placed, a: bigint): { name: string; start: bigint; end:
 }
 
 /** The function containing a: its start and end (end of section when its size is unknown). */
-export function functionAt(k: ModelKernel, a: bigint): { name: string | null; start: bigint; end: bigint } | null {
-  const p = placedAt(k, a);
+export function functionAt(k: ModelKernel, a: bigint, pos?: number): { name: string | null; start: bigint; end: bigint } | null {
+  const p = placedAt(k, a, pos);
   if (!p) return null;
   const sym = moduleSymbol(p, a);
   const sEnd = p.section.address + BigInt(p.section.size);
@@ -59,7 +61,7 @@ export function functionAt(k: ModelKernel, a: bigint): { name: string | null; st
 
 /** sprint_symbol() for a module address: "hello_init+0x1c/0x58 [hello]"; the kernel's "name+0xoff" otherwise. */
 export function sprintSymbol(k: ModelKernel, a: bigint, pos: number): string | null {
-  const p = placedAt(k, a);
+  const p = placedAt(k, a, pos);
   const s = p ? sprintModuleSymbol(p.mod, a) : null;
   return s ?? symbolAt(k, a, pos);
 }
@@ -84,7 +86,7 @@ function cString(k: ModelKernel, a: bigint, pos: number): string | null {
  * is one), "_printk" for a vmlinux function (KASLR slide removed to look it up), null elsewhere.
  */
 export function symbolAt(k: ModelKernel, a: bigint, pos: number): string | null {
-  const p = placedAt(k, a);
+  const p = placedAt(k, a, pos);
   const off = (start: bigint): string => (a === start ? '' : `+0x${(a - start).toString(16)}`);
   if (p) {
     const sym = moduleSymbol(p, a);
@@ -123,7 +125,7 @@ function row(k: ModelKernel, ins: Instruction, raw: Uint8Array, rip: bigint, pos
     if (symbol) text += ` <${symbol}>`;
   } else {
     // An immediate that is an address in a module (a string for printk, a struct): name it too.
-    const imm = ins.operands.find((o) => o.kind === 'imm' && o.size >= 4 && placedAt(k, BigInt.asUintN(64, o.value)));
+    const imm = ins.operands.find((o) => o.kind === 'imm' && o.size >= 4 && placedAt(k, BigInt.asUintN(64, o.value), pos));
     if (imm?.kind === 'imm') {
       const a = BigInt.asUintN(64, imm.value);
       const symbol = symbolAt(k, a, pos);
@@ -146,7 +148,7 @@ function row(k: ModelKernel, ins: Instruction, raw: Uint8Array, rip: bigint, pos
  * Decoding stops at the end of rip's section or at bytes that are not mapped or not an instruction.
  */
 export function disasmWindow(k: ModelKernel, decoder: Decoder, rip: bigint, pos: number, before = 6, after = 10): DisasmRow[] {
-  const fn = functionAt(k, rip);
+  const fn = functionAt(k, rip, pos);
   if (!fn) return [];
   let start = fn.start;
   if (rip - start > BigInt(MAX_LEAD)) start = rip;
@@ -154,7 +156,7 @@ export function disasmWindow(k: ModelKernel, decoder: Decoder, rip: bigint, pos:
   const length = Number(end - start);
   const window = k.memory.windowAt(start, length, pos + 1, k.timeline.foreignWrites(start, length));
   const labels = new Map<bigint, string>();
-  const p = placedAt(k, rip);
+  const p = placedAt(k, rip, pos);
   for (const s of p?.mod.kallsyms ?? []) if (s.name && s.address >= start && s.address < end) labels.set(s.address, s.name);
   if (fn.name) labels.set(fn.start, fn.name);
 

@@ -188,7 +188,21 @@ export class ModelKernel {
     }
   }
 
+  /**
+   * Modules that were in the list and left it, with the timeline position they left at: the views
+   * look back at positions when they were loaded (their code, their symbols).
+   */
+  readonly formerModules: { mod: LoadedModule; removedAt: number }[] = [];
+
+  /** The modules in the list at timeline position pos (newest first). */
+  modulesAt(pos: number): LoadedModule[] {
+    const now = this.modules.filter((m) => m.loadedAt <= pos);
+    const then = this.formerModules.filter((f) => f.mod.loadedAt <= pos && pos < f.removedAt).map((f) => f.mod);
+    return [...now, ...then.reverse()];
+  }
+
   removeModule(m: LoadedModule): void {
+    if (!this.leanMode) this.formerModules.push({ mod: m, removedAt: this.timeline.position });
     const i = this.modules.indexOf(m);
     if (i >= 0) this.modules.splice(i, 1);
     if (this.byName.get(m.name) === m) this.byName.delete(m.name);

@@ -11,9 +11,10 @@ import { RelocationsView } from './views/RelocationsView';
 import { ModinfoView } from './views/ModinfoView';
 import { LoadView } from './views/load/LoadView';
 import { CompareView } from './views/compare/CompareView';
+import { LessonsView } from './lessons/LessonsView';
 import { STORAGE_KEY, linkModuleFile, sampleUrlFor, startLink } from './present/link';
 
-export type TabId = 'overview' | 'filemap' | 'sections' | 'symbols' | 'relocations' | 'hex' | 'modinfo' | 'load' | 'compare';
+export type TabId = 'overview' | 'filemap' | 'sections' | 'symbols' | 'relocations' | 'hex' | 'modinfo' | 'load' | 'compare' | 'lessons';
 
 const TABS: { id: TabId; label: string }[] = [
   { id: 'overview', label: 'Overview' },
@@ -25,6 +26,7 @@ const TABS: { id: TabId; label: string }[] = [
   { id: 'modinfo', label: 'Modinfo' },
   { id: 'load', label: 'Load' },
   { id: 'compare', label: '2.4 ⇄ 6.1' },
+  { id: 'lessons', label: 'Lessons' },
 ];
 
 /** An error as shown in the banner: the engine's typed error, plus the file it concerns. */
@@ -345,6 +347,7 @@ export function App() {
         {/* Always mounted: the kernel session and cursor survive a visit to another tab. */}
         {mod && <LoadView mod={mod} host={host} active={tab === 'load'} onError={setError} link={link} />}
         {mod && <CompareView mod={mod} host={host} active={tab === 'compare'} onError={setError} />}
+        {mod && <LessonsView host={host} active={tab === 'lessons'} onError={setError} />}
       </main>
 
       {dragging && (

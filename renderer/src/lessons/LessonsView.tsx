@@ -1,0 +1,130 @@
+/**
+ * Lessons: the course's concepts C01–C34, grouped as in the course material; each leads to the tour
+ * stops (or sample files) that show it. Opening a stop plays its tour on the engine — a fresh kernel,
+ * the sample modules, the setup lines — and shows the step with its caption, large, as a lecturer
+ * would read it. ←/→ or PageUp/PageDown move between the tour's stops.
+ */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { EngineError } from '../../../engine/api-types';
+import { CONCEPTS, CONCEPT_GROUPS } from '../../../engine/tours/concepts';
+import { LESSON_INDEX } from '../../../engine/tours/lesson-index';
+import type { LessonEntry } from '../../../engine/tours/types';
+import type { Host } from '../host/host';
+import { loadTours } from './tourData';
+import { useTourPlayer } from './useTourPlayer';
+import { TourStage } from './TourStage';
+import './lessons.css';
+
+/** Keys typed into these (and the app's tab strip) are not stop navigation. */
+function typingTarget(t: EventTarget | null): boolean {
+  if (!(t instanceof HTMLElement)) return false;
+  if (t.isContentEditable || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT') return true;
+  if (t.tagName === 'INPUT') return (t as HTMLInputElement).type !== 'range' && (t as HTMLInputElement).type !== 'checkbox';
+  return t.getAttribute('role') === 'tab';
+}
+
+export function LessonsView({ host, active, onError }: { host: Host; active: boolean; onError: (e: EngineError | null) => void }) {
+  const { tours, problems } = useMemo(loadTours, []);
+  const [concept, setConcept] = useState<string | null>(null);
+  const [note, setNote] = useState<Extract<LessonEntry, { sample: string }> | null>(null);
+  const player = useTourPlayer(host, onError);
+  const { state, open, go } = player;
+
+  const pick = useCallback(
+    (e: LessonEntry) => {
+      if ('tour' in e) {
+        const t = tours.get(e.tour);
+        if (!t) return onError({ code: 'BAD_REQUEST', message: `no tour "${e.tour}" among the bundled samples` });
+        setNote(null);
+        void open(t, e.stop);
+      } else setNote(e);
+    },
+    [tours, open, onError],
+  );
+
+  const pickConcept = useCallback(
+    (id: string) => {
+      setConcept(id);
+      const first = LESSON_INDEX[id]?.[0];
+      if (first) pick(first);
+    },
+    [pick],
+  );
+
+  useEffect(() => {
+    if (!active) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.altKey || e.ctrlKey || e.metaKey || typingTarget(e.target) || !state.run || note) return;
+      if (e.key === 'ArrowRight' || e.key === 'PageDown') go(state.index + 1);
+      else if (e.key === 'ArrowLeft' || e.key === 'PageUp') go(state.index - 1);
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [active, state.run, state.index, go, note]);
+
+  const entries = concept ? (LESSON_INDEX[concept] ?? []) : [];
+
+  return (
+    <div className="lessons-view" hidden={!active} data-testid="lessons-view" data-busy={state.busy ? 'yes' : 'no'}>
+      <nav className="lesson-index" aria-label="Lesson index" data-testid="lesson-index">
+        {problems.length > 0 && (
+          <div className="lesson-problems err-text" data-testid="tour-problems">
+            {problems.map((p) => (
+              <div key={p}>{p}</div>
+            ))}
+          </div>
+        )}
+        {CONCEPT_GROUPS.map((g) => (
+          <section key={g}>
+            <h3>{g}</h3>
+            <ul>
+              {CONCEPTS.filter((c) => c.group === g).map((c) => (
+                <li key={c.id}>
+                  <button
+                    type="button"
+                    className={`concept${concept === c.id ? ' on' : ''}`}
+                    data-testid={`concept-${c.id}`}
+                    aria-pressed={concept === c.id}
+                    onClick={() => pickConcept(c.id)}
+                  >
+                    <span className="concept-id">{c.id}</span> {c.title}
+                  </button>
+                  {concept === c.id && entries.length > 0 && (
+                    <ul className="concept-entries" data-testid="concept-entries">
+                      {entries.map((e, i) => {
+                        const t = 'tour' in e ? tours.get(e.tour) : null;
+                        const current = 'tour' in e && state.tour?.id === e.tour && state.index === e.stop && !note;
+                        return (
+                          <li key={i}>
+                            <button type="button" className={`entry${current ? ' on' : ''}`} onClick={() => pick(e)} data-testid="concept-entry">
+                              {'tour' in e ? (
+                                <>
+                                  <strong>{t?.title ?? e.tour}</strong>{' '}
+                                  <span className="muted">
+                                    · stop {e.stop + 1}
+                                    {t?.stops[e.stop] ? ` · ${t.stops[e.stop].at.fn} · Linux ${t.kernel}` : ''}
+                                  </span>
+                                </>
+                              ) : (
+                                <>
+                                  <strong>{e.file}</strong> <span className="muted">· sample file</span>
+                                </>
+                              )}
+                            </button>
+                          </li>
+                        );
+                      })}
+                    </ul>
+                  )}
+                </li>
+              ))}
+            </ul>
+          </section>
+        ))}
+      </nav>
+      <TourStage player={player} host={host} onError={onError} note={note} />
+    </div>
+  );
+}

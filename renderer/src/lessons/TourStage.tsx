@@ -1,0 +1,113 @@
+/**
+ * The tour being played: where we are (stop k of n), the caption in large type, the step it shows
+ * (the Load view's caption card), and the pane the stop is about: the relocation or symbol, the CPU,
+ * the memory map, the printk ring, or the setup's shell transcript.
+ */
+import type { EngineError } from '../../../engine/api-types';
+import type { LessonEntry } from '../../../engine/tours/types';
+import type { Host } from '../host/host';
+import { CONCEPTS } from '../../../engine/tours/concepts';
+import { StepCaption } from '../views/load/StepCaption';
+import { ItemPanel } from '../views/load/ItemPanel';
+import { CpuPanel } from '../views/load/CpuPanel';
+import { MemoryMap } from '../views/load/MemoryMap';
+import { RingBufferPane } from '../views/ringbuffer/RingBufferPane';
+import { LogTabs } from '../views/ringbuffer/LogTabs';
+import { SampleNote } from './SampleNote';
+import type { useTourPlayer } from './useTourPlayer';
+
+const VIEW_LABEL = { load: 'load step', memory: 'memory', cpu: 'CPU', ring: 'printk buffer', shell: 'shell' } as const;
+const TITLE = new Map(CONCEPTS.map((c) => [c.id, c.title]));
+
+export function TourStage({
+  player,
+  host,
+  onError,
+  note,
+}: {
+  player: ReturnType<typeof useTourPlayer>;
+  host: Host;
+  onError: (e: EngineError | null) => void;
+  note: Extract<LessonEntry, { sample: string }> | null;
+}) {
+  const { state, go, seekPos } = player;
+  const { tour, run, view, index } = state;
+  const reportError = (e: EngineError) => onError(e);
+  if (note) return <div className="tour-stage">{<SampleNote note={note} />}</div>;
+  if (!tour || !run) {
+    return (
+      <div className="tour-stage">
+        <div className="empty" data-testid="lessons-empty">
+          {state.busy ? 'Booting the kernel and running the tour’s setup…' : 'Pick a concept: its tour boots a modelled kernel, loads the sample and stops where the concept can be seen.'}
+        </div>
+      </div>
+    );
+  }
+  const stop = tour.stops[index];
+  const item = view?.item ?? null;
+  const step = view?.step;
+  return (
+    <div className="tour-stage" data-testid="tour-stage" data-tour={tour.id} data-stop={index}>
+      <div className="tour-head">
+        <div className="tour-title">
+          <strong data-testid="tour-title">{tour.title}</strong>
+          <span className="muted">
+            {' '}
+            · samples/{tour.sample} · Linux {tour.kernel} model
+          </span>
+        </div>
+        <div className="tour-nav">
+          <button type="button" className="btn" onClick={() => go(index - 1)} disabled={index === 0 || state.busy} data-testid="lesson-prev" title="Previous stop (← or PageUp)">
+            ← Prev
+          </button>
+          <span className="tour-count" data-testid="lesson-count">
+            stop {index + 1} of {tour.stops.length}
+          </span>
+          <button type="button" className="btn primary" onClick={() => go(index + 1)} disabled={index + 1 >= tour.stops.length || state.busy} data-testid="lesson-next" title="Next stop (→ or PageDown)">
+            Next →
+          </button>
+        </div>
+      </div>
+      <div className="tour-setup muted" data-testid="tour-setup" title="What the tour ran on a freshly booted kernel">
+        setup: <code>{tour.setup.join(' ; ')}</code> · ←/→ or PageUp/PageDown move between stops
+      </div>
+      <div className="tour-dots" aria-hidden>
+        {tour.stops.map((s, i) => (
+          <button key={i} type="button" className={`dot${i === index ? ' on' : ''}`} title={`${i + 1}: ${s.at.fn}`} onClick={() => go(i)} tabIndex={-1} />
+        ))}
+      </div>
+      <p className="lesson-caption" data-testid="lesson-caption">
+        {state.caption}
+      </p>
+      <div className="lesson-concepts">
+        {stop.concepts.map((c) => (
+          <span key={c} className="concept-chip" title={TITLE.get(c)} data-testid="lesson-concept">
+            {c} <span className="muted">{TITLE.get(c)}</span>
+          </span>
+        ))}
+        <span className="view-chip muted">shown in: {VIEW_LABEL[stop.view]}</span>
+      </div>
+      <div className="tour-body">
+        <div className="tour-main">
+          {step && view && <StepCaption step={step} pos={view.pos} view={view} />}
+          {view && stop.view === 'cpu' && item?.kind === 'instruction' && <CpuPanel item={item} pos={view.pos} base={view.step.pos} host={host} onSeek={seekPos} onError={reportError} />}
+          {view && (stop.view === 'load' || stop.view === 'cpu') && item && item.kind !== 'instruction' && <ItemPanel item={item} pos={view.pos} host={host} onError={reportError} step={view.step} onSeek={seekPos} />}
+          {view && stop.view === 'memory' && <MemoryMap kernel={run.kernel} view={view} mod={null} />}
+          {view && stop.view === 'ring' && (
+            <div className="card tour-ring">
+              <RingBufferPane log={view.log} currentLog={view.step.log} host={host} pos={view.step.pos + view.step.span - 1} />
+            </div>
+          )}
+          {stop.view === 'shell' && (
+            <pre className="card tour-transcript" data-testid="tour-transcript">
+              {run.transcript.map((l) => `# ${l.line}\n${l.output}`).join('')}
+            </pre>
+          )}
+        </div>
+        <div className="tour-side">
+          <LogTabs log={view?.log ?? []} currentLog={view?.step.log ?? []} host={host} pos={view ? view.step.pos + view.step.span - 1 : undefined} />
+        </div>
+      </div>
+    </div>
+  );
+}
