@@ -4,31 +4,9 @@
  * stack with _printk reached from hello_init, and the memory a register points at.
  */
 import { test, expect, type Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { bootAndInsmod, shooter } from './support';
 
-const shots = join(dirname(fileURLToPath(import.meta.url)), 'screenshots');
-mkdirSync(shots, { recursive: true });
-
-async function shot(page: Page, name: string) {
-  await page.waitForTimeout(600); // let d3 transitions settle
-  await page.screenshot({ path: join(shots, `cpu-${name}.png`) });
-}
-
-async function bootAndInsmod(page: Page) {
-  await page.goto('/');
-  await expect(page.getByTestId('module-name')).toContainText('hello.ko', { timeout: 30_000 });
-  await page.getByTestId('tab-load').click();
-  await expect(page.getByTestId('load-view')).toBeVisible();
-  await page.getByTestId('boot-button').click();
-  await expect(page.getByTestId('kernel-summary')).toContainText('6.1.0', { timeout: 30_000 });
-  await expect(page.getByTestId('module-args')).toHaveValue('count=3');
-  await page.getByTestId('insmod-button').click();
-  await expect(page.getByTestId('shell-transcript')).toContainText('insmod hello.ko count=3', { timeout: 30_000 });
-  await expect(page.getByTestId('load-view')).toHaveAttribute('data-busy', 'no');
-  await expect(page.getByTestId('step-row').first()).toBeVisible();
-}
+const shot = shooter('cpu');
 
 /** Scroll the virtualised steps list until a row for fn is rendered, then click it. */
 async function pickStep(page: Page, fn: string) {

@@ -2,34 +2,10 @@
  * The Load view in the browser build: boot the modelled kernel, insmod hello count=3, walk the
  * steps (mouse and keyboard), look at one relocation and the bytes it patches, and see hello in lsmod.
  */
-import { test, expect, type Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { test, expect } from '@playwright/test';
+import { bootAndInsmod, shooter } from './support';
 
-const shots = join(dirname(fileURLToPath(import.meta.url)), 'screenshots');
-mkdirSync(shots, { recursive: true });
-
-async function shot(page: Page, name: string) {
-  await page.waitForTimeout(600); // let d3 transitions settle
-  await page.screenshot({ path: join(shots, `load-${name}.png`) });
-}
-
-async function bootAndInsmod(page: Page) {
-  await page.goto('/');
-  await expect(page.getByTestId('module-name')).toContainText('hello.ko', { timeout: 30_000 });
-  await page.getByTestId('tab-load').click();
-  await expect(page.getByTestId('load-view')).toBeVisible();
-  await page.getByTestId('boot-button').click();
-  await expect(page.getByTestId('kernel-summary')).toContainText('6.1.0', { timeout: 30_000 });
-  await expect(page.getByTestId('module-args')).toHaveValue('count=3');
-  await page.getByTestId('insmod-button').click();
-  // The operation is done when its command is in the transcript and the button is enabled again
-  // (the view then seeks to the operation's first step).
-  await expect(page.getByTestId('shell-transcript')).toContainText('insmod hello.ko count=3', { timeout: 30_000 });
-  await expect(page.getByTestId('load-view')).toHaveAttribute('data-busy', 'no');
-  await expect(page.getByTestId('step-row').first()).toBeVisible();
-}
+const shot = shooter('load');
 
 test.describe('Load view', () => {
   test('boot, insmod hello count=3, walk the steps and a relocation', async ({ page }) => {

@@ -3,12 +3,8 @@
  * messages), look at the records in 6.1's ring, then at 2.4's char ring with a 4096-byte log_buf.
  */
 import { test, expect, type Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const shots = join(dirname(fileURLToPath(import.meta.url)), 'screenshots');
-mkdirSync(shots, { recursive: true });
+import { join } from 'node:path';
+import { bootAndInsmod, SHOTS as shots } from './support';
 
 async function shot(page: Page, name: string) {
   await page.waitForTimeout(400);
@@ -19,16 +15,7 @@ async function shot(page: Page, name: string) {
 test('printk buffer pane: 6.1 records and the 2.4 char ring', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto('/');
-  await expect(page.getByTestId('module-name')).toContainText('hello.ko', { timeout: 30_000 });
-  await page.getByTestId('tab-load').click();
-  await expect(page.getByTestId('load-view')).toBeVisible();
-  await page.getByTestId('boot-button').click();
-  await expect(page.getByTestId('kernel-summary')).toContainText('6.1.0', { timeout: 30_000 });
-  await page.getByTestId('insmod-button').click();
-  await expect(page.getByTestId('shell-transcript')).toContainText('insmod hello.ko', { timeout: 30_000 });
-  await expect(page.getByTestId('load-view')).toHaveAttribute('data-busy', 'no');
-  await expect(page.getByTestId('step-row').first()).toBeVisible();
+  await bootAndInsmod(page);
   await page.getByTestId('load-center').click({ position: { x: 5, y: 5 } });
   await page.keyboard.press('End');
   await expect(page.getByTestId('kernel-log')).toContainText('taints kernel');
