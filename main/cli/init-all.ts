@@ -7,8 +7,8 @@
  * an instruction the CPU does not implement, and tool errors (an exception escaping the engine).
  * Every run is bounded by the budget, so the command always ends.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { attachCpu } from '../../engine/cpu/attach';
 import { errname } from '../../engine/cpu/kernel-calls/index';
 import type { RunResult } from '../../engine/cpu/run';
@@ -20,7 +20,7 @@ import { loadModule } from '../../engine/load/load-module';
 import { modprobePlan } from '../../engine/load/modprobe';
 import { createIcedDecoder } from '../cpu/iced-decoder';
 import { CliError } from './errors';
-import { loadProfile } from './kernel-files';
+import { listModuleFiles, loadProfile } from './kernel-files';
 import type { Sink } from './out';
 
 export interface InitAllOptions {
@@ -112,19 +112,6 @@ const OUTCOMES: InitOutcomeKind[] = [
   'returned 0', 'returned <0', 'returned >0', 'stopped at a not-modelled call', 'oops', 'soft lockup (budget)', 'BUG/trap',
   'unsupported instruction', 'model error', 'dependency failed', 'load failed before init', 'tool error',
 ];
-
-function listKo(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.ko')) out.push(relative(dir, p));
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
 
 /** module_init() defines init_module as an alias of the init function: a defined symbol of that name. */
 function hasInit(image: Uint8Array): boolean {
@@ -228,7 +215,7 @@ export async function initAllCommand(o: InitAllOptions, write: Sink): Promise<nu
     throw new CliError('ENOENT', `${o.dir} is not a directory of modules`);
   }
   const t0 = performance.now();
-  const all = listKo(o.dir);
+  const all = listModuleFiles(o.dir);
   const profile = loadProfile();
   const withInit = all.filter((p) => {
     try {

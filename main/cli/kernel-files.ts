@@ -1,6 +1,6 @@
 /** Files the kernel-model commands need: the committed Debian profile and module images. */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { decompress, detectCompression } from '../../engine/compress/index';
@@ -36,4 +36,18 @@ export async function readModuleFile(file: string): Promise<{ bytes: Uint8Array;
   }
   if (!detectCompression(raw)) return { bytes: raw, compressed: false };
   return { bytes: await decompress(raw), compressed: true };
+}
+
+/** Every .ko below dir, as paths relative to it, sorted (the order modprobe's depmod would see them in is computed later). */
+export function listModuleFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.ko')) out.push(relative(dir, p));
+    }
+  };
+  walk(dir);
+  return out.sort();
 }

@@ -3,7 +3,7 @@
  * dependency order (as modprobe would, from depmod's symbol dependencies). Prints the counts and
  * every failure with the kernel's reason.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { readElf } from '../../engine/elf/index';
 import { ModelKernel } from '../../engine/kernel/model';
@@ -12,21 +12,8 @@ import { computeDependencies, type DepInput } from '../../engine/load/depmod';
 import { errnoName } from '../../engine/load/errno';
 import { loadModule } from '../../engine/load/load-module';
 import { CliError } from './errors';
-import { loadProfile } from './kernel-files';
+import { listModuleFiles, loadProfile } from './kernel-files';
 import type { Sink } from './out';
-
-function listKo(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.ko')) out.push(p);
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
 
 export interface LoadAllReport {
   modules: number;
@@ -44,7 +31,7 @@ export async function loadAllCommand(dir: string, json: boolean, write: Sink): P
     throw new CliError('ENOENT', `${dir} is not a directory of modules`);
   }
   const t0 = performance.now();
-  const files = listKo(dir);
+  const files = listModuleFiles(dir).map((f) => join(dir, f));
   const profile = loadProfile();
   const byName = new Map<string, string>();
   const inputs: DepInput[] = [];
