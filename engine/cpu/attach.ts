@@ -6,6 +6,7 @@
  */
 import { KERNEL_IMAGE_BASE } from '../kernel/profile';
 import { sprintModuleSymbol } from '../kernel/module-symbol';
+import { kallsymsLookupName, kprobeAddressProblem } from '../kernel/kallsyms-lookup';
 import type { ModelKernel } from '../kernel/model';
 import type { LoadedModule } from '../kernel/module-record';
 import { moduleTaintLetters } from '../kernel/taint';
@@ -48,7 +49,7 @@ class NotModelledStop extends Error {}
 export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: number | AttachOptions = 5_000_000): void {
   const options: AttachOptions = typeof budgetOrOptions === 'number' ? { budget: budgetOrOptions } : budgetOrOptions;
   const budget = options.budget ?? 5_000_000;
-  const state = new KernelCallState({ kptrRestrict: 0 });
+  const state = new KernelCallState({ kptrRestrict: 0, lookupSymbol: (n) => kallsymsLookupName(k, n), kprobeCheck: (a) => kprobeAddressProblem(k, a) });
   const models = kernelFunctionModels(state);
   let stoppedAt: string | null = null;
   const strictModel = (name: string, fn: KernelFunction | undefined): KernelFunction => (ctx) => {
@@ -60,7 +61,7 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
   const lookup = options.strict ? (name: string): KernelFunction => strictModel(name, models.get(name)) : (name: string): KernelFunction | undefined => models.get(name);
   let lastOpen = false;
 
-  /** sprint_symbol(): "name+0xoff/0xsize [mod]" for module code, "name+0xoff" for the kernel. */
+  /** sprint_symbol(): "name+0xoff/0xsize [mod]" for module code, "name+0xoff/0xsize" for the kernel (its kallsyms). */
   const symbolize = (a: bigint): string | null => {
     // Loaded modules, then ones since unloaded (an instruction block is described long after it ran).
     for (const m of [...k.modules, ...k.formerModules.map((f) => f.mod).reverse()]) {
@@ -70,7 +71,7 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
     // Only kernel-image addresses are vmlinux's (a nearest-symbol lookup would name anything).
     if (a < KERNEL_IMAGE_BASE + k.as.kernelSlide || a >= k.modulesArea.start) return null;
     const v = k.profile.symbolize(a - k.as.kernelSlide);
-    return v ? v.text : null;
+    return v ? v.sprint : null;
   };
 
   /** find_bug() (lib/bug.c): the __bug_table entry of a module for the ud2 at rip. */

@@ -8,7 +8,7 @@ import { KernelCpuMemory, type KernelCpuMemoryOptions } from './kernel-memory';
 import { runFunction, type KernelServices, type RunOptions, type RunResult, type StepRecorder, Interpreter } from './run';
 import type { Decoder, KernelFunction } from './types';
 
-/** Exact-address names: vmlinux exports (slid by KASLR) and every loaded module's symbols. */
+/** Exact-address names: vmlinux exports (slid by KASLR), every loaded module's symbols, then vmlinux's kallsyms functions. */
 export function kernelSymbolNames(k: ModelKernel): { name(address: bigint): string | null; isVmlinux(address: bigint): boolean } {
   const vmlinux = new Map<bigint, string>();
   for (const e of k.profile.vmlinuxExports) {
@@ -21,9 +21,16 @@ export function kernelSymbolNames(k: ModelKernel): { name(address: bigint): stri
     for (const s of m.kallsyms) if (s.name && !modules.has(s.address)) modules.set(s.address, s.name);
     for (const s of m.symbolTable) if (s.name && s.value && !modules.has(s.value)) modules.set(s.value, s.name);
   }
+  // A non-exported vmlinux function (its address found through kallsyms, e.g. kp.addr of a kprobe)
+  // is vmlinux too when called at its start.
+  const t = k.profile.kallsyms;
+  const kallsymsFunction = (a: bigint): string | null => {
+    const h = t?.find(a - k.as.kernelSlide);
+    return h && h.offset === 0n && t?.isText(h.address) ? h.name : null;
+  };
   return {
-    name: (a) => vmlinux.get(a) ?? modules.get(a) ?? null,
-    isVmlinux: (a) => vmlinux.has(a),
+    name: (a) => vmlinux.get(a) ?? modules.get(a) ?? kallsymsFunction(a),
+    isVmlinux: (a) => vmlinux.has(a) || kallsymsFunction(a) !== null,
   };
 }
 

@@ -8,24 +8,11 @@
  * indexes the already-decompressed JSON value; it is pure (no I/O).
  */
 
-export type KernelProfileErrorCode = 'not-object' | 'bad-format' | 'bad-field' | 'length-mismatch';
+import { KallsymsTable, parseKallsyms } from './kallsyms-table';
+import { KernelProfileError } from './profile-error';
 
-/** A profile JSON value that does not have the expected shape. `path` names the bad field. */
-export class KernelProfileError extends Error {
-  readonly code: KernelProfileErrorCode;
-  readonly path: string;
-
-  constructor(code: KernelProfileErrorCode, message: string, path: string) {
-    super(`${path}: ${message}`);
-    this.name = 'KernelProfileError';
-    this.code = code;
-    this.path = path;
-  }
-}
-
-export function isKernelProfileError(e: unknown): e is KernelProfileError {
-  return e instanceof KernelProfileError || (e instanceof Error && e.name === 'KernelProfileError' && 'code' in e);
-}
+export { KernelProfileError, isKernelProfileError, type KernelProfileErrorCode } from './profile-error';
+export { KallsymsTable, type KallsymsHit } from './kallsyms-table';
 
 export interface KernelExport {
   readonly name: string;
@@ -56,10 +43,18 @@ export interface ModuleLayout {
 }
 
 export interface SymbolizedAddress {
-  readonly symbol: KernelExport;
+  readonly name: string;
+  /** Link-time start of the symbol. */
+  readonly address: bigint;
+  /** The export of that name and address, null for a symbol only kallsyms knows. */
+  readonly symbol: KernelExport | null;
   readonly offset: bigint;
+  /** get_symbol_pos()'s size (distance to the next symbol); null without kallsyms in the profile. */
+  readonly size: bigint | null;
   /** "name+0xoff" (or just "name" at offset 0). */
   readonly text: string;
+  /** sprint_symbol()'s "name+0xoff/0xsize" ("name+0xoff" without a size). */
+  readonly sprint: string;
 }
 
 export interface KernelProfile {
@@ -77,11 +72,17 @@ export interface KernelProfile {
   readonly vmlinuxExports: readonly KernelExport[];
   /** In-tree module exports (from Module.symvers), sorted by name then module. */
   readonly moduleExports: readonly KernelExport[];
+  /**
+   * Every vmlinux symbol of the real /proc/kallsyms (not only the exports); null for a profile
+   * generated without it (--no-kallsyms, older profiles).
+   */
+  readonly kallsyms: KallsymsTable | null;
   /** Export by name: vmlinux first, then modules. */
   lookup(name: string): KernelExport | undefined;
   /**
-   * Nearest vmlinux export at or below `address` (per-CPU exports excluded: they are offsets),
-   * or null below the first one.
+   * The vmlinux symbol covering the link-time `address`: with kallsyms, kallsyms_lookup()'s answer
+   * (null outside [_stext, _end]); without, the nearest export at or below (per-CPU exports excluded:
+   * they are offsets), or null below the first one.
    */
   symbolize(address: bigint): SymbolizedAddress | null;
   /** True for 'y' / 'm'. */
@@ -229,6 +230,10 @@ export function parseProfile(json: unknown): KernelProfile {
   for (const e of moduleExports) if (!byName.has(e.name)) byName.set(e.name, e);
   for (const e of vmlinuxExports) byName.set(e.name, e); // vmlinux wins
 
+  const kallsyms = root.kallsyms === undefined || root.kallsyms === null ? null : parseKallsyms(root.kallsyms, '$.kallsyms');
+  const exportAt = new Map<string, KernelExport>();
+  for (const e of vmlinuxExports) if (e.address !== null) exportAt.set(`${e.name}@${e.address}`, e);
+
   const byAddr = vmlinuxExports
     .filter((e): e is KernelExport & { address: bigint } => e.address !== null && !e.percpu)
     .sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -243,8 +248,23 @@ export function parseProfile(json: unknown): KernelProfile {
     percpu,
     vmlinuxExports,
     moduleExports,
+    kallsyms,
     lookup: (name) => byName.get(name),
     symbolize(address) {
+      if (kallsyms) {
+        const h = kallsyms.find(address);
+        if (!h) return null;
+        const text = h.offset === 0n ? h.name : `${h.name}+0x${h.offset.toString(16)}`;
+        return {
+          name: h.name,
+          address: h.address,
+          symbol: exportAt.get(`${h.name}@${h.address}`) ?? null,
+          offset: h.offset,
+          size: h.size,
+          text,
+          sprint: `${h.name}+0x${h.offset.toString(16)}/0x${h.size.toString(16)}`,
+        };
+      }
       // last entry with entry.address <= address
       let lo = 0;
       let hi = byAddr.length;
@@ -256,7 +276,8 @@ export function parseProfile(json: unknown): KernelProfile {
       if (lo === 0) return null;
       const symbol = byAddr[lo - 1];
       const offset = address - symbol.address;
-      return { symbol, offset, text: offset === 0n ? symbol.name : `${symbol.name}+0x${offset.toString(16)}` };
+      const text = offset === 0n ? symbol.name : `${symbol.name}+0x${offset.toString(16)}`;
+      return { name: symbol.name, address: symbol.address, symbol, offset, size: null, text, sprint: text };
     },
     configEnabled(name) {
       const v = config.get(name.startsWith('CONFIG_') ? name : `CONFIG_${name}`);

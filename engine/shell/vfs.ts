@@ -5,10 +5,12 @@
  *
  * /sys/module lists only the loaded modules: the real directory also has one entry per built-in
  * module with parameters (8250, acpi, …), which the model does not know.
- * /proc/kallsyms has only the module symbols: vmlinux's ~150 000 symbols are not in the profile.
+ * /proc/kallsyms lists vmlinux's symbols (the profile's copy of the real table, 94,101 lines) and
+ * then the modules'; the ftrace/BPF trampolines the real file may end with are not modelled.
  */
 import type { ModelKernel } from '../kernel/model';
 import type { LoadedModule } from '../kernel/module-record';
+import { procKallsymsVmlinux } from '../kernel/kallsyms-lookup';
 import { EACCES, EINVAL, EIO, EISDIR, ENOENT, ENOTDIR } from './errno-extra';
 import {
   holders,
@@ -192,7 +194,8 @@ export class Vfs {
       case '/proc/modules':
         return file(0o444, () => procModules(k));
       case '/proc/kallsyms':
-        return file(0o444, () => procKallsymsModules(k));
+        // s_show(): vmlinux first, then each module's; root with kptr_restrict 0 sees the addresses.
+        return file(0o444, () => procKallsymsVmlinux(k, true) + procKallsymsModules(k));
       case '/proc/sys':
         return dir(() => ['kernel']);
       case '/proc/sys/kernel':

@@ -10,13 +10,16 @@
 // Cache: ${MODSCOPE_CACHE:-$HOME/.cache/modscope}/kernel-profile/{vmlinuz,vmlinux}-<rel>.
 // Idempotent: re-running with the same inputs rewrites byte-identical output.
 //
-// Usage: node scripts/kernel-profile/generate.mjs [--release 6.1.0-50-amd64] [--out path]
+//   - the real /proc/kallsyms and kprobe blacklist, read under QEMU by kallsyms.mjs (cached there).
+//
+// Usage: node scripts/kernel-profile/generate.mjs [--release 6.1.0-50-amd64] [--out path] [--no-kallsyms]
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { readKallsyms } from './kallsyms.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CACHE = process.env.MODSCOPE_CACHE || join(homedir(), '.cache', 'modscope');
@@ -29,6 +32,7 @@ const RELEASE = opt('--release', '6.1.0-50-amd64');
 const HEADERS = opt('--headers', `/usr/src/linux-headers-${RELEASE}`);
 const OUT = resolve(opt('--out', join(ROOT, 'samples', 'kernel', `debian-${RELEASE}.json.gz`)));
 const WORK = join(CACHE, 'kernel-profile');
+const NO_KALLSYMS = args.includes('--no-kallsyms');
 
 const CONFIG_KEYS = [
   'MODVERSIONS', 'MODULE_SIG', 'MODULE_SIG_FORCE', 'RANDOMIZE_BASE', 'LOG_BUF_SHIFT',
@@ -231,6 +235,68 @@ const modPaths = [...new Set(modRows.map((r) => r.module))].sort();
 const modIndex = new Map(modPaths.map((p, i) => [p, i]));
 const nsList = (rows) => rows.map((r) => r.ns);
 
+// ---------- kallsyms: every vmlinux symbol of the real /proc/kallsyms (kallsyms.mjs, QEMU) ----------
+/**
+ * Compact columns, in /proc/kallsyms order (by address): `type` one character per symbol; `name`
+ * front-coded ('\n'-joined; each starts with one base-36 digit: the length of the prefix shared with
+ * the previous name, at most 35); `delta` the difference to the previous value, where a value is the
+ * address itself for the first `absolute` symbols (per-CPU offsets, 'A') and address - base after.
+ */
+function kallsymsTable(textAddr) {
+  const { kptrRestrict, symbols, blacklist } = readKallsyms({ release: RELEASE, log });
+  const base = BigInt('0x' + textAddr);
+  const textSym = symbols.find((s) => s.name === '_text');
+  if (!textSym || textSym.address !== base) die(`kallsyms _text ${textSym ? hex(textSym.address) : 'missing'} is not .text ${textAddr} (booted with KASLR?)`);
+  let absolute = 0;
+  while (absolute < symbols.length && symbols[absolute].address < KERNEL_IMAGE) absolute++;
+  const delta = [];
+  let prev = 0n;
+  symbols.forEach((s, i) => {
+    const v = i < absolute ? s.address : s.address - base;
+    delta.push(Number(v - prev));
+    if (!Number.isSafeInteger(delta[i])) die(`kallsyms delta at ${s.name} is not a safe integer`);
+    prev = v;
+  });
+  let prevName = '';
+  const names = symbols.map((s) => {
+    let k = 0;
+    while (k < 35 && k < prevName.length && k < s.name.length && prevName[k] === s.name[k]) k++;
+    prevName = s.name;
+    return k.toString(36) + s.name.slice(k);
+  });
+  // Every export must be a kallsyms symbol of the same name at the same address.
+  const at = new Map();
+  for (const s of symbols) at.set(`${s.name}@${s.address}`, s);
+  const missing = exportsV.filter((e) => !at.has(`${e.name}@${e.addr}`));
+  console.log(`kallsyms: ${symbols.length} vmlinux symbols (kptr_restrict ${kptrRestrict}); exports found at the same address: ${exportsV.length - missing.length}/${exportsV.length}`);
+  for (const e of missing.slice(0, 20)) console.log(`  ${e.name} ${hex(e.addr)}: not in kallsyms`);
+  if (missing.length) die('exports disagree with kallsyms');
+  // The blacklist is kept by name: that is exact only if each range is one whole symbol (its start up to
+  // the next higher address) and no blacklisted name also names a symbol outside the blacklist.
+  const starts = new Set(blacklist.map((b) => `${b.name}@${b.start}`));
+  blacklist.forEach((b) => {
+    const i = symbols.findIndex((s) => s.name === b.name && s.address === b.start);
+    if (i < 0) die(`blacklisted ${b.name} at ${hex(b.start)} is not a kallsyms symbol`);
+    const next = symbols.find((s, j) => j > i && s.address > b.start);
+    if (!next || next.address !== b.end) die(`blacklisted ${b.name}: range ends at ${hex(b.end)}, not at the next symbol`);
+  });
+  const blackNames = new Set(blacklist.map((b) => b.name));
+  for (const s of symbols) if (blackNames.has(s.name) && !starts.has(`${s.name}@${s.address}`)) die(`${s.name} at ${hex(s.address)} shares a blacklisted name`);
+  return {
+    source: 'QEMU: /proc/kallsyms and /sys/kernel/debug/kprobes/blacklist of the real kernel booted nokaslr, as root',
+    count: symbols.length,
+    base: textAddr,
+    absolute,
+    type: symbols.map((s) => s.type).join(''),
+    name: names.join('\n'),
+    delta,
+    // kprobes blacklist (NOKPROBE_SYMBOL, __kprobes, the entry text…): register_kprobe() says -EINVAL.
+    kprobeBlacklist: [...new Set(blacklist.map((b) => b.name))].sort(),
+  };
+}
+const KERNEL_IMAGE = 0xffffffff80000000n;
+const kallsyms = NO_KALLSYMS ? undefined : kallsymsTable(text);
+
 const profile = {
   format: 'modscope-kernel-profile',
   version: 1,
@@ -268,6 +334,7 @@ const profile = {
     gpl: modRows.map((r) => (r.gpl ? '1' : '0')).join(''),
     ns: nsList(modRows),
   },
+  ...(kallsyms ? { kallsyms } : {}),
 };
 
 const gz = gzipSync(Buffer.from(JSON.stringify(profile)), { level: 9 });

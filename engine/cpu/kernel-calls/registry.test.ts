@@ -93,6 +93,29 @@ describe('kernelFunctionModels', () => {
     expect(c2.call(f2('register_kprobe'), kp)).toBe('not-modelled');
   });
 
+  it('kallsyms_lookup_name (reached through a pointer) answers from kallsyms, 0 when unknown', () => {
+    const { ctx, fn } = setup(new KernelCallState({ lookupSymbol: (n) => (n === 'flush_tlb_all' ? 0xffffffff8108b490n : null) }));
+    expect(ctx.call(fn('kallsyms_lookup_name'), ctx.str('flush_tlb_all'))).toBe(0xffffffff8108b490n);
+    expect(ctx.call(fn('kallsyms_lookup_name'), ctx.str('no_such_symbol'))).toBe(0n);
+    const { ctx: c2, fn: f2 } = setup();
+    expect(c2.call(f2('kallsyms_lookup_name'), c2.str('flush_tlb_all'))).toBe('not-modelled');
+  });
+
+  it('register_kprobe says -EINVAL where check_kprobe_address_safe() refuses, after filling kp.addr', () => {
+    const blacklisted = 0xffffffff81c00990n;
+    const { ctx, fn } = setup(
+      new KernelCallState({
+        lookupSymbol: (n) => (n === 'asm_exc_divide_error' ? blacklisted : null),
+        kprobeCheck: (a) => (a === blacklisted ? 'asm_exc_divide_error is in the kprobe blacklist' : null),
+      }),
+    );
+    const kp = 0xffffffffc0373000n;
+    ctx.map(kp, 128);
+    writeU64(ctx.mem, kp + 48n, ctx.str('asm_exc_divide_error'));
+    expect(ctx.call(fn('register_kprobe'), kp)).toBe(neg(-22));
+    expect(readU64(ctx.mem, kp + 40n)).toBe(blacklisted);
+  });
+
   it('pointer-returning registrations hand out distinct non-NULL handles', () => {
     const { ctx, fn } = setup();
     const wq = ctx.call(fn('alloc_workqueue'), ctx.str('my_wq%d'), 0n, 0n, 3n) as bigint;

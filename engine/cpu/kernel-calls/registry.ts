@@ -293,6 +293,11 @@ function kprobeFunctions(state: KernelCallState): Record<string, KernelFunction>
       ctx.note(`${what}: neither addr nor symbol_name, -EINVAL`);
       return ret(-EINVAL);
     }
+    const refused = state.options.kprobeCheck?.(target) ?? null;
+    if (refused !== null) {
+      ctx.note(`${what}: ${refused}, -EINVAL`);
+      return ret(-EINVAL);
+    }
     state.registrations.push({ kind: 'kprobe', name: sym ?? hex(target), address: kp });
     ctx.note(`${what}: probe at ${hex(target)}${sym ? ` (${sym}+${offset})` : ''} registered; its handlers never run in this model`);
     return 0n;
@@ -301,6 +306,15 @@ function kprobeFunctions(state: KernelCallState): Record<string, KernelFunction>
     register_kprobe: register('register_kprobe'),
     register_kretprobe: register('register_kretprobe'), // struct kretprobe starts with struct kprobe kp
     unregister_kprobe: noted('unregister_kprobe: probe removed'),
+    // Not exported in 6.1: a module reaches it through a pointer (kp.addr of a kprobe on it).
+    kallsyms_lookup_name: (ctx) => {
+      const name = tryCString(ctx, ctx.arg(0));
+      const lookup = state.options.lookupSymbol;
+      if (!lookup) return 'not-modelled';
+      const a = name === null ? null : lookup(name);
+      ctx.note(`kallsyms_lookup_name(${name === null ? 'NULL' : `'${name}'`}) = ${a === null ? '0 (not found)' : hex(a)}`);
+      return a ?? 0n;
+    },
     unregister_kretprobe: noted('unregister_kretprobe: probe removed'),
   };
 }

@@ -13,6 +13,11 @@ export interface KernelCallOptions {
   /** kallsyms_lookup_name(), for register_kprobe() with a symbol_name. */
   lookupSymbol?: (name: string) => bigint | null;
   /**
+   * check_kprobe_address_safe(): why register_kprobe() refuses a probe at this address (-EINVAL: not
+   * kernel text, blacklisted), null when it may go there. Without it every address is accepted.
+   */
+  kprobeCheck?: (address: bigint) => string | null;
+  /**
    * Character majors already taken when the module loads (fs/char_dev.c chrdevs[]). Dynamic majors are
    * handed out from 254 down to 234, then 511 down to 384 (find_dynamic_major()), so built-in drivers
    * that asked for a dynamic major before us push ours down. The default is a guess (see README of

@@ -1,0 +1,179 @@
+/**
+ * vmlinux's kallsyms: every symbol of the real kernel's /proc/kallsyms (functions, data, per-CPU
+ * offsets), read under QEMU by scripts/kernel-profile/kallsyms.mjs and stored compactly in the
+ * profile's optional `kallsyms` field (see samples/kernel/README.md). Pure: no I/O.
+ *
+ * Addresses here are link-time (the nokaslr boot); a running kernel adds its KASLR slide to every
+ * symbol in the kernel image mapping, not to the absolute per-CPU offsets.
+ */
+import { KernelProfileError } from './profile-error';
+
+/** Start of the x86_64 kernel image mapping (__START_KERNEL_map). */
+const KERNEL_IMAGE_BASE = 0xffffffff80000000n;
+
+export interface KallsymsHit {
+  /** Index in /proc/kallsyms order. */
+  readonly index: number;
+  readonly name: string;
+  /** /proc/kallsyms type letter ('T', 't', 'D', …). */
+  readonly type: string;
+  /** Link-time start of the symbol. */
+  readonly address: bigint;
+  readonly offset: bigint;
+  /** Distance to the next symbol at a higher address, as get_symbol_pos() measures it. */
+  readonly size: bigint;
+}
+
+export class KallsymsTable {
+  readonly count: number;
+  readonly names: readonly string[];
+  /** One /proc/kallsyms type letter per symbol. */
+  readonly types: string;
+  /** Link-time addresses, sorted (the /proc/kallsyms order). */
+  readonly addresses: BigUint64Array;
+  /** Names in /sys/kernel/debug/kprobes/blacklist: register_kprobe() refuses them. */
+  readonly kprobeBlacklist: ReadonlySet<string>;
+  private byName: Map<string, number> | null = null;
+  private readonly stext: bigint;
+  private readonly end: bigint;
+  private readonly etext: bigint;
+  private readonly sinittext: bigint;
+  private readonly einittext: bigint;
+
+  constructor(names: string[], types: string, addresses: BigUint64Array, kprobeBlacklist: Iterable<string>) {
+    this.count = names.length;
+    this.names = names;
+    this.types = types;
+    this.addresses = addresses;
+    this.kprobeBlacklist = new Set(kprobeBlacklist);
+    const first = this.firstKernelIndex();
+    const lo = first < this.count ? addresses[first] : 0n;
+    const hi = this.count ? addresses[this.count - 1] + 1n : 0n;
+    this.stext = this.linkAddress('_stext') ?? lo;
+    this.end = this.linkAddress('_end') ?? hi;
+    this.etext = this.linkAddress('_etext') ?? this.end;
+    this.sinittext = this.linkAddress('_sinittext') ?? 0n;
+    this.einittext = this.linkAddress('_einittext') ?? 0n;
+  }
+
+  private firstKernelIndex(): number {
+    let i = 0;
+    while (i < this.count && this.addresses[i] < KERNEL_IMAGE_BASE) i++;
+    return i;
+  }
+
+  /** True when the symbol moves with the KASLR slide (everything but the absolute per-CPU offsets). */
+  slides(index: number): boolean {
+    return this.addresses[index] >= KERNEL_IMAGE_BASE;
+  }
+
+  /**
+   * kallsyms_lookup_name() (kernel/kallsyms.c, 6.1): the first symbol of that name in table order,
+   * or -1.
+   */
+  indexOf(name: string): number {
+    if (!this.byName) {
+      const m = new Map<string, number>();
+      for (let i = 0; i < this.count; i++) if (!m.has(this.names[i])) m.set(this.names[i], i);
+      this.byName = m;
+    }
+    return this.byName.get(name) ?? -1;
+  }
+
+  /** Link-time address of the first symbol named `name`, or null. */
+  linkAddress(name: string): bigint | null {
+    const i = this.indexOf(name);
+    return i < 0 ? null : this.addresses[i];
+  }
+
+  /** kernel_text_address() for vmlinux: core text [_stext, _etext) or init text [_sinittext, _einittext). */
+  isText(address: bigint): boolean {
+    return (address >= this.stext && address < this.etext) || (address >= this.sinittext && address < this.einittext);
+  }
+
+  /**
+   * kallsyms_lookup() for a vmlinux address: is_ksym_addr() (CONFIG_KALLSYMS_ALL: [_stext, _end]),
+   * then get_symbol_pos(): the last symbol at or below, moved back to the first of its aliases, sized
+   * up to the next higher address (or _einittext / _end after the last one).
+   */
+  find(address: bigint): KallsymsHit | null {
+    if (address < this.stext || address > this.end) return null;
+    const a = this.addresses;
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (a[mid] <= address) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === 0) return null;
+    let i = lo - 1;
+    while (i > 0 && a[i - 1] === a[i]) i--;
+    const start = a[i];
+    let next = 0n;
+    for (let j = i + 1; j < this.count; j++) {
+      if (a[j] > start) {
+        next = a[j];
+        break;
+      }
+    }
+    if (next === 0n) next = address >= this.sinittext && address < this.einittext ? this.einittext : this.end;
+    return { index: i, name: this.names[i], type: this.types[i], address: start, offset: address - start, size: next - start };
+  }
+}
+
+/** Validate the profile's `kallsyms` field (format in generate.mjs's kallsymsTable()). */
+export function parseKallsyms(v: unknown, path: string): KallsymsTable {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new KernelProfileError('bad-field', 'expected an object', path);
+  const t = v as Record<string, unknown>;
+  const count = t.count;
+  if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0)
+    throw new KernelProfileError('bad-field', 'expected a non-negative integer', `${path}.count`);
+  const base = t.base;
+  if (typeof base !== 'string' || !/^[0-9a-f]{1,16}$/.test(base))
+    throw new KernelProfileError('bad-field', 'expected up to 16 lowercase hex digits', `${path}.base`);
+  const absolute = t.absolute;
+  if (typeof absolute !== 'number' || !Number.isSafeInteger(absolute) || absolute < 0 || absolute > count)
+    throw new KernelProfileError('bad-field', `expected an integer 0..${count}`, `${path}.absolute`);
+  const types = t.type;
+  if (typeof types !== 'string') throw new KernelProfileError('bad-field', 'expected a string', `${path}.type`);
+  if (types.length !== count) throw new KernelProfileError('length-mismatch', `expected ${count} type letters, found ${types.length}`, `${path}.type`);
+  if (!/^[A-Za-z?]*$/.test(types)) throw new KernelProfileError('bad-field', 'expected one type letter per symbol', `${path}.type`);
+  if (typeof t.name !== 'string') throw new KernelProfileError('bad-field', 'expected a string', `${path}.name`);
+  const coded = count === 0 ? [] : t.name.split('\n');
+  if (coded.length !== count) throw new KernelProfileError('length-mismatch', `expected ${count} names, found ${coded.length}`, `${path}.name`);
+  const delta = t.delta;
+  if (!Array.isArray(delta)) throw new KernelProfileError('bad-field', 'expected an array', `${path}.delta`);
+  if (delta.length !== count) throw new KernelProfileError('length-mismatch', `expected ${count} entries, found ${delta.length}`, `${path}.delta`);
+
+  const names: string[] = new Array<string>(count);
+  const addresses = new BigUint64Array(count);
+  const b = BigInt('0x' + base);
+  let prevName = '';
+  let value = 0; // absolute values and offsets from base are well inside 2^53: plain numbers are exact
+  for (let i = 0; i < count; i++) {
+    const c = coded[i];
+    const k = c.length > 0 ? parseInt(c[0], 36) : NaN;
+    const name = k <= prevName.length ? prevName.slice(0, k) + c.slice(1) : '';
+    if (name === '') throw new KernelProfileError('bad-field', `bad front-coded name '${c}'`, `${path}.name[${i}]`);
+    names[i] = name;
+    prevName = name;
+    const d = delta[i];
+    if (typeof d !== 'number' || !Number.isSafeInteger(d)) throw new KernelProfileError('bad-field', 'expected an integer', `${path}.delta[${i}]`);
+    const prev = value;
+    value += d;
+    if (!Number.isSafeInteger(value)) throw new KernelProfileError('bad-field', 'address out of range', `${path}.delta[${i}]`);
+    const address = BigInt.asUintN(64, i < absolute ? BigInt(value) : BigInt(value) + b);
+    // Sorted: within each group the values grow; across the boundary compare the addresses.
+    if (i > 0 && (i === absolute ? address < addresses[i - 1] : value < prev))
+      throw new KernelProfileError('bad-field', 'addresses must not decrease', `${path}.delta[${i}]`);
+    addresses[i] = address;
+  }
+  const black = t.kprobeBlacklist ?? [];
+  if (!Array.isArray(black)) throw new KernelProfileError('bad-field', 'expected an array', `${path}.kprobeBlacklist`);
+  const blacklist = black.map((n, i) => {
+    if (typeof n !== 'string') throw new KernelProfileError('bad-field', 'expected a string', `${path}.kprobeBlacklist[${i}]`);
+    return n;
+  });
+  return new KallsymsTable(names, types, addresses, blacklist);
+}
