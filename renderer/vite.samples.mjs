@@ -61,7 +61,8 @@ export function samplesPlugin(dir = paths.samples) {
       });
     },
     generateBundle() {
-      for (const f of listFiles(dir).filter((f) => MODULE_RE.test(f))) {
+      // The modules, and the kernel profile the Load view boots from (samples/kernel/*.json.gz).
+      for (const f of listFiles(dir).filter((f) => MODULE_RE.test(f) || /[\\/]kernel[\\/][^\\/]+\.json\.gz$/.test(f))) {
         this.emitFile({ type: 'asset', fileName: 'samples/' + relative(dir, f).split(sep).join('/'), source: readFileSync(f) });
       }
       this.emitFile({ type: 'asset', fileName: 'samples/index.json', source: sampleIndex(dir) });

@@ -23,7 +23,8 @@ try {
     sourcemap: false,
     legalComments: 'none',
     // iced-x86 reads its .wasm next to its own file: load it from node_modules at run time.
-    external: ['iced-x86'],
+    // playwright-core and vite (export/deck: Chromium, and the web app's build) load from there too.
+    external: ['iced-x86', 'playwright-core', 'vite'],
     logLevel: quiet ? 'error' : 'warning',
     define: { __MODSCOPE_VERSION__: JSON.stringify(pkg.version) },
     banner: {

@@ -27,6 +27,14 @@ Usage:
   modscope shell <lesson.sh> [--kaslr SEED]        run shell lines (insmod, rmmod, modprobe, lsmod, modinfo,
         [--modules DIR] [--kernel 2.4]             dmesg, cat/echo on /proc and /sys) and print what a root
                                                    terminal shows; module paths relative to the script
+  modscope export <module.ko> [name=value …]      the app's view at one step, drawn by the web app in
+        --step N | --pos N --out FILE              headless Chromium: the memory map, the printk ring or
+        [--view memory|ring|caption]               the step caption; PNG at 1×/2×/4×; --slide frames it
+        [--format svg|png|pdf] [--scale 1|2|4]     as a 16:9 slide with the caption and step number;
+        [--slide] [--theme projector|screen]       projector colours unless --theme screen
+  modscope deck <module.ko> [name=value …]        steps N..M as 16:9 slides: one PDF (a page a step) or
+        --from N --to M --out PATH                 --format svg: numbered SVGs in the folder PATH
+        [--view …] [--format pdf|svg] [--theme …]
   modscope --help | --version
 
 "info" prints what readelf -h and modinfo would show: the file (compression, signature),
@@ -38,6 +46,10 @@ at offset 0x… contains N entries:"), its column line, and one line per relocat
 type, the symbol's value and name, and the addend (RELA sections only).
 
 Compressed modules (.ko.xz, .ko.zst, .ko.gz) are opened transparently.
+
+"export" and "deck" boot the modelled kernel in the web app, run "insmod <module.ko> name=value …",
+and seek; steps count from 1 as in the app's timeline, positions from 0. They need Chromium
+(/usr/bin/chromium, or MODSCOPE_CHROMIUM) and build the web app into out/cli/web when needed.
 
 The modelled kernel is Debian 12's 6.1.0-50-amd64 (samples/kernel/…json.gz: its exports, CRCs,
 config and vermagic), booted nokaslr unless --kaslr SEED picks a reproducible random layout.

@@ -13,6 +13,7 @@ import { loadCommand, parseLoadArgs } from './load';
 import { initAllCommand, parseInitAllArgs } from './init-all';
 import { loadAllCommand } from './load-all';
 import { parseShellArgs, shellCommand } from './shell';
+import { exportCommand, parseExportArgs } from './export';
 
 declare const __MODSCOPE_VERSION__: string;
 const VERSION = typeof __MODSCOPE_VERSION__ === 'string' ? __MODSCOPE_VERSION__ : 'dev';
@@ -38,6 +39,7 @@ export async function run(argv: readonly string[], io: Io = stdio): Promise<numb
     if (argv[0] === 'load' && !a.flags.has('--help')) return await loadCommand(parseLoadArgs(argv.slice(1)), io.outStream ?? io.out);
     if (argv[0] === 'init-all' && !a.flags.has('--help')) return await initAllCommand(parseInitAllArgs(argv.slice(1)), io.outStream ?? io.out);
     if (argv[0] === 'shell' && !a.flags.has('--help')) return await shellCommand(parseShellArgs(argv.slice(1)), io.outStream ?? io.out);
+    if ((argv[0] === 'export' || argv[0] === 'deck') && !a.flags.has('--help')) return await exportCommand(parseExportArgs(argv[0], argv.slice(1)), io);
     if (a.flags.has('--version')) {
       io.out(`modscope ${VERSION}\n`);
       return 0;

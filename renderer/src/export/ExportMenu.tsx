@@ -7,23 +7,17 @@ import { useEffect, useRef, useState, type RefObject } from 'react';
 import { strToU8, zipSync } from 'fflate';
 import type { StepInfo } from '../../../engine/api-types';
 import { PHASE_LABEL, stepIndexAt } from '../views/load/loadFormat';
-import { exportSvg, svgBody, type SvgImage } from './svgExport';
-import { captionSvg, slideSvg, type SlideContext } from './slide';
+import type { SvgImage } from './svgExport';
+import type { SlideContext } from './slide';
 import { PNG_SCALES, svgToPng, type PngScale } from './raster';
 import { fileStem, saveBlob } from './save';
+import { captureView as capture, findSvg, settle, svgsToPdf, VIEW_LABEL, type ExportView } from './deckCapture';
+import { attachLiveExport } from './live';
 import './export.css';
 
-/** jsPDF and svg2pdf.js load on the first PDF export, not with the app. */
-async function svgsToPdf(pages: SvgImage[], title: string): Promise<Blob> {
-  return (await import('./pdf')).svgsToPdf(pages, title);
-}
-
-export type ExportView = 'memory' | 'ring' | 'caption';
+export type { ExportView } from './deckCapture';
 export type ExportFormat = 'svg' | 'png' | 'pdf';
 
-const VIEW_LABEL: Record<ExportView, string> = { memory: 'Memory map', ring: 'printk ring buffer', caption: 'Step caption' };
-/** Longer than the views' D3 transitions (450 ms), so a deck page shows where things ended up. */
-const SETTLE_MS = 560;
 const MAX_DECK = 300;
 
 export interface ExportMenuProps {
@@ -58,22 +52,6 @@ export function slideContext(p: Pick<ExportMenuProps, 'steps' | 'pos' | 'length'
   };
 }
 
-function findSvg(root: HTMLElement | null, view: ExportView): SVGSVGElement | null {
-  return root?.querySelector<SVGSVGElement>(`svg[data-export="${view}"]`) ?? null;
-}
-
-function capture(root: HTMLElement | null, view: ExportView, slide: boolean, projector: boolean, ctx: SlideContext): SvgImage {
-  if (view === 'caption') return slide ? slideSvg(null, ctx) : captionSvg(ctx);
-  const svg = findSvg(root, view);
-  if (!svg) throw new Error(`the ${VIEW_LABEL[view]} is not on screen`);
-  // The memory map's colour key is HTML beside the <svg>: drawn into the file as well.
-  const legend = svg.closest('.memmap')?.querySelector('.legend') ?? null;
-  const img = exportSvg(svg, { theme: projector ? 'projector' : 'screen', legend });
-  return slide ? slideSvg(svgBody(img), ctx) : img;
-}
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 export function ExportMenu(props: ExportMenuProps) {
   const [open, setOpen] = useState(false);
   const [view, setView] = useState<ExportView>('memory');
@@ -89,6 +67,7 @@ export function ExportMenu(props: ExportMenuProps) {
   const [available, setAvailable] = useState<ExportView[]>(['caption']);
   const latest = useRef(props);
   latest.current = props;
+  useEffect(() => attachLiveExport(latest), []);
   const boxRef = useRef<HTMLDivElement>(null);
 
   // Which views are on screen now (the ring only while its tab is shown).
@@ -156,12 +135,7 @@ export function ExportMenu(props: ExportMenuProps) {
   /** Seek to pos and resolve once the view shows it and its transitions have run. */
   const showPos = async (pos: number) => {
     latest.current.seek(pos);
-    const t0 = performance.now();
-    while (latest.current.viewPos !== pos || latest.current.pos !== pos) {
-      if (performance.now() - t0 > 15_000) throw new Error(`the view did not reach position ${pos}`);
-      await sleep(30);
-    }
-    await sleep(SETTLE_MS);
+    await settle(() => latest.current.viewPos === pos && latest.current.pos === pos, `position ${pos}`);
   };
 
   const exportDeck = () =>

@@ -1,0 +1,349 @@
+/**
+ * `modscope export FILE.ko [ARGS…] --step N | --pos N [--view …] [--format svg|png|pdf] [--scale 1|2|4]
+ *  [--slide] [--theme projector|screen] --out PATH` and
+ * `modscope deck FILE.ko [ARGS…] --from N --to M [--view …] [--format pdf|svg] [--theme …] --out PATH`:
+ * the app's own views, exported headless. The browser build (renderer/, built into out/cli/web when
+ * missing or older than its sources) is served on a free local port and opened in Chromium
+ * (playwright-core) with a trace link (#kernel=6.1&insmod=FILE ARGS): the page boots, runs insmod,
+ * and window.__modscope (renderer/src/automation.ts, ?automation=1) seeks and captures the view with
+ * the Export menu's code. The module is served where the app looks for a sample of that name.
+ */
+import { createServer, type Server } from 'node:http';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import { CliError } from './errors';
+
+export type ExportView = 'memory' | 'ring' | 'caption';
+const VIEWS: readonly ExportView[] = ['memory', 'ring', 'caption'];
+const SCALES = [1, 2, 4] as const;
+const MAX_DECK = 300;
+const CHROMIUM = process.env.MODSCOPE_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+/** Boot + insmod + replay in the page; amdgpu-sized traces take a while. */
+const READY_MS = 180_000;
+const MODULE_NAME = /^[\w.-]+\.ko(\.(xz|zst|gz))?$/;
+
+export interface ExportOptions {
+  command: 'export' | 'deck';
+  file: string;
+  /** Module parameters after the file (count=3 …). */
+  args: string[];
+  step: number | null;
+  pos: number | null;
+  from: number | null;
+  to: number | null;
+  view: ExportView;
+  format: 'svg' | 'png' | 'pdf';
+  scale: 1 | 2 | 4;
+  slide: boolean;
+  theme: 'projector' | 'screen';
+  out: string;
+}
+
+const usage = (msg: string) => new CliError('USAGE', msg, undefined, 1);
+
+function uintArg(name: string, v: string | undefined): number {
+  if (v === undefined || !/^\d{1,9}$/.test(v)) throw usage(`${name} needs a number, got ${v === undefined ? 'nothing' : `"${v}"`}`);
+  return Number(v);
+}
+
+export function parseExportArgs(command: 'export' | 'deck', argv: readonly string[]): ExportOptions {
+  const o: ExportOptions = { command, file: '', args: [], step: null, pos: null, from: null, to: null, view: 'memory', format: command === 'deck' ? 'pdf' : 'svg', scale: 1, slide: false, theme: 'projector', out: '' };
+  const only = (flag: string, cmd: 'export' | 'deck') => {
+    if (command !== cmd) throw usage(`${flag} is for modscope ${cmd} (see modscope --help)`);
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--step' || a === '--pos') {
+      only(a, 'export');
+      o[a === '--step' ? 'step' : 'pos'] = uintArg(a, argv[++i]);
+    } else if (a === '--from' || a === '--to') {
+      only(a, 'deck');
+      o[a === '--from' ? 'from' : 'to'] = uintArg(a, argv[++i]);
+    } else if (a === '--scale') {
+      only(a, 'export');
+      const v = Number(argv[++i]);
+      if (!(SCALES as readonly number[]).includes(v)) throw new CliError('BAD_SCALE', `--scale is 1, 2 or 4, got "${argv[i] ?? ''}"`);
+      o.scale = v as 1 | 2 | 4;
+    } else if (a === '--view') {
+      const v = argv[++i] ?? '';
+      if (!(VIEWS as readonly string[]).includes(v)) throw new CliError('BAD_VIEW', `unknown view "${v}" (memory, ring or caption)`);
+      o.view = v as ExportView;
+    } else if (a === '--format') {
+      const v = argv[++i] ?? '';
+      const ok = command === 'deck' ? ['pdf', 'svg'] : ['svg', 'png', 'pdf'];
+      if (!ok.includes(v)) throw new CliError('BAD_FORMAT', `${command} --format is ${ok.join(' or ')}, got "${v}"`);
+      o.format = v as ExportOptions['format'];
+    } else if (a === '--theme') {
+      const v = argv[++i] ?? '';
+      if (v !== 'projector' && v !== 'screen') throw new CliError('BAD_THEME', `--theme is projector or screen, got "${v}"`);
+      o.theme = v;
+    } else if (a === '--slide') {
+      only(a, 'export');
+      o.slide = true;
+    } else if (a === '--out' || a === '-o') o.out = argv[++i] ?? '';
+    else if (a.startsWith('-')) throw usage(`unknown option ${a} (see modscope --help)`);
+    else if (!o.file) o.file = a;
+    else {
+      // One shell word each: the page runs "insmod FILE ARGS…" through its shell.
+      if (/\s/.test(a) || a === '') throw usage(`module argument "${a}" has a space: give name=value words`);
+      o.args.push(a);
+    }
+  }
+  if (!o.file) throw usage(`${command} needs a module file (see modscope --help)`);
+  if (!o.out) throw usage(`${command} needs --out PATH`);
+  if (command === 'export') {
+    if ((o.step === null) === (o.pos === null)) throw usage('export needs one of --step N or --pos N');
+    if (o.step === 0) throw new CliError('BAD_STEP', '--step counts from 1');
+  } else {
+    if (o.from === null || o.to === null) throw usage('deck needs --from N and --to M');
+    if (o.from < 1 || o.to < o.from) throw new CliError('BAD_STEP', `--from ${o.from} --to ${o.to} is not a range of steps (1 ≤ from ≤ to)`);
+    if (o.to - o.from + 1 > MAX_DECK) throw new CliError('BAD_STEP', `a deck has at most ${MAX_DECK} steps, asked for ${o.to - o.from + 1}`);
+  }
+  return o;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The web app: built on demand, served with the module where the app fetches samples.
+
+/** The repository (or installed package) root: the folder holding renderer/ or out/cli/web. */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    if (existsSync(join(dir, 'package.json')) && (existsSync(join(dir, 'renderer', 'vite.web.config.ts')) || existsSync(join(dir, 'out', 'cli', 'web', 'index.html')))) return dir;
+    dir = dirname(dir);
+  }
+  throw new CliError('NO_WEB_APP', `cannot find the Modscope web app above ${fileURLToPath(import.meta.url)}`);
+}
+
+function newestMtime(dir: string, skip: (name: string) => boolean): number {
+  let t = 0;
+  if (!existsSync(dir)) return t;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (skip(e.name)) continue;
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newestMtime(p, skip) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/** out/cli/web, (re)built with vite when missing or older than the renderer and engine sources. */
+async function webApp(root: string, err: (s: string) => void): Promise<string> {
+  const web = join(root, 'out', 'cli', 'web');
+  const stamp = join(web, '.built');
+  const config = join(root, 'renderer', 'vite.web.config.ts');
+  if (!existsSync(config)) {
+    if (existsSync(join(web, 'index.html'))) return web;
+    throw new CliError('NO_WEB_APP', `no web app at ${web} and no renderer sources to build it from`);
+  }
+  const skip = (n: string) => n === 'node_modules' || n.endsWith('.test.ts');
+  const sources = Math.max(newestMtime(join(root, 'renderer'), skip), newestMtime(join(root, 'engine'), skip));
+  if (existsSync(stamp) && existsSync(join(web, 'index.html')) && statSync(stamp).mtimeMs >= sources) return web;
+  err(`modscope: building the web app into ${web} (${existsSync(stamp) ? 'sources changed' : 'first use'})…\n`);
+  const { build } = (await import('vite')) as typeof import('vite');
+  // Built beside and then swapped in, so a concurrent export never serves a half-written folder.
+  const tmp = `${web}.tmp-${process.pid}`;
+  await build({ configFile: config, logLevel: 'error', build: { outDir: tmp, emptyOutDir: true } });
+  writeFileSync(join(tmp, '.built'), new Date().toISOString() + '\n');
+  try {
+    rmSync(web, { recursive: true, force: true });
+    renameSync(tmp, web);
+  } catch (e) {
+    // Another export swapped its build in first: use that one.
+    rmSync(tmp, { recursive: true, force: true });
+    if (!existsSync(join(web, 'index.html'))) throw e;
+  }
+  return web;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.wasm': 'application/wasm',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+};
+
+function inside(dir: string, rel: string): string | null {
+  const p = resolve(dir, rel);
+  return p.startsWith(dir + sep) && existsSync(p) && statSync(p).isFile() ? p : null;
+}
+
+/** 127.0.0.1 on a free port: the build, the repository's samples/ (the kernel profile), and the module. */
+function serve(web: string, samples: string, moduleUrl: string, moduleBytes: Buffer): Promise<{ server: Server; origin: string }> {
+  const server = createServer((req, res) => {
+    let url: string;
+    try {
+      url = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    } catch {
+      res.statusCode = 400;
+      res.end();
+      return;
+    }
+    let body: Buffer | null = null;
+    let type = 'application/octet-stream';
+    if (url === moduleUrl) body = moduleBytes;
+    else {
+      const rel = url === '/' ? 'index.html' : url.slice(1);
+      const file = inside(web, rel) ?? (url.startsWith('/samples/') ? inside(samples, url.slice('/samples/'.length)) : null);
+      if (file) {
+        body = readFileSync(file);
+        type = TYPES[extname(file)] ?? type;
+      }
+    }
+    if (!body) {
+      res.statusCode = 404;
+      res.end('not found');
+      return;
+    }
+    res.setHeader('Content-Type', type);
+    res.setHeader('Cache-Control', 'no-store');
+    res.end(body);
+  });
+  return new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => ok({ server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The page.
+
+interface PageState {
+  ready: boolean;
+  error: string | null;
+  steps: number;
+  length: number;
+  pos: number;
+  step: number;
+  module: string;
+  release: string;
+}
+interface PageResult {
+  base64: string;
+  width: number;
+  height: number;
+  pos: number;
+  step: number;
+}
+/** renderer/src/automation.ts's AutomationApi, as seen from here (no DOM types in the CLI). */
+interface Automation {
+  state(): PageState;
+  stepPos(step: number): number;
+  seek(pos: number): Promise<void>;
+  exportView(view: ExportView, format: string, opts: object): Promise<PageResult>;
+  exportDeck(from: number, to: number, view: ExportView, format: string, opts: object): Promise<PageResult[]>;
+}
+/** In page.evaluate callbacks (serialised into the page: no closures over this module). */
+type Win = { __modscope: Automation };
+
+function bytesHuman(n: number): string {
+  return n < 1024 ? `${n} B` : n < 1 << 20 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / (1 << 20)).toFixed(1)} MiB`;
+}
+
+export async function exportCommand(o: ExportOptions, io: { out: (s: string) => void; err: (s: string) => void }): Promise<number> {
+  let moduleBytes: Buffer;
+  try {
+    moduleBytes = readFileSync(o.file);
+  } catch (e) {
+    const x = e as NodeJS.ErrnoException;
+    throw new CliError(x.code ?? 'EIO', `cannot read ${o.file}: ${x.message.replace(/^[A-Z]+: /, '')}`);
+  }
+  const name = basename(o.file);
+  if (!MODULE_NAME.test(name)) throw new CliError('BAD_NAME', `module file name "${name}" must look like name.ko (letters, digits, _ . -)`);
+  if (!existsSync(CHROMIUM)) throw new CliError('NO_CHROMIUM', `export needs Chromium: ${CHROMIUM} not found (set MODSCOPE_CHROMIUM to its path)`);
+  let chromium: typeof import('playwright-core').chromium;
+  try {
+    ({ chromium } = (await import('playwright-core')) as typeof import('playwright-core'));
+  } catch {
+    throw new CliError('NO_PLAYWRIGHT', 'export needs the playwright-core package (npm install)');
+  }
+
+  const root = packageRoot();
+  const web = await webApp(root, io.err);
+  const stem = name.replace(/\.ko(\.(xz|zst|gz))?$/, '');
+  const { server, origin } = await serve(web, join(root, 'samples'), `/samples/${stem}/${name}`, moduleBytes);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }).catch((e: unknown) => {
+    server.close();
+    throw new CliError('NO_CHROMIUM', `cannot start ${CHROMIUM}: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);
+  });
+  const pageErrors: string[] = [];
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 860 }, colorScheme: 'light' });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    const command = ['insmod', name, ...o.args].join(' ');
+    await page.goto(`${origin}/?automation=1#kernel=6.1&insmod=${encodeURIComponent(command.slice('insmod '.length))}&view=load`);
+    const pageError = () => (pageErrors.length ? ` (page: ${pageErrors[0]})` : '');
+
+    // Ready, or an error with nothing to show (the file did not open, the kernel did not boot).
+    let s: PageState;
+    try {
+      await page.waitForFunction(() => {
+        const m = (globalThis as unknown as { __modscope?: Automation }).__modscope;
+        if (!m) return false;
+        const st = m.state();
+        return st.ready || (st.error !== null && st.steps === 0);
+      }, undefined, { timeout: READY_MS, polling: 100 });
+      s = await page.evaluate(() => (globalThis as unknown as Win).__modscope.state());
+    } catch (e) {
+      if (e instanceof CliError) throw e;
+      throw new CliError('PAGE', `the page did not replay "${command}" within ${READY_MS / 1000} s${pageError()}`);
+    }
+    if (!s.ready) throw new CliError('LOAD_FAILED', `${command}: ${s.error ?? 'no trace'}`);
+
+    if (o.command === 'export') {
+      let pos: number;
+      if (o.step !== null) {
+        if (o.step > s.steps) throw new CliError('BAD_STEP', `--step ${o.step} is beyond the trace of "${command}" (steps 1–${s.steps})`);
+        pos = await page.evaluate((k) => (globalThis as unknown as Win).__modscope.stepPos(k), o.step);
+      } else {
+        pos = o.pos ?? 0;
+        if (pos >= s.length) throw new CliError('BAD_POS', `--pos ${pos} is beyond the trace of "${command}" (positions 0–${s.length - 1})`);
+      }
+      await page.evaluate((p) => (globalThis as unknown as Win).__modscope.seek(p), pos);
+      const r = await page.evaluate((a) => (globalThis as unknown as Win).__modscope.exportView(a.view, a.format, a.opts), { view: o.view, format: o.format, opts: { slide: o.slide, theme: o.theme, scale: o.scale } });
+      const bytes = Buffer.from(r.base64, 'base64');
+      mkdirSync(dirname(resolve(o.out)), { recursive: true });
+      writeFileSync(o.out, bytes);
+      const px = o.format === 'png' ? `${r.width * o.scale}×${r.height * o.scale} px` : `${r.width}×${r.height}`;
+      io.out(`${o.out}  ${bytesHuman(bytes.length)}  ${o.view} ${o.format}${o.slide ? ' slide' : ''} ${px}  step ${r.step}/${s.steps} pos ${r.pos}\n`);
+      return 0;
+    }
+
+    const from = o.from ?? 1;
+    const to = o.to ?? from;
+    if (to > s.steps) throw new CliError('BAD_STEP', `--to ${to} is beyond the trace of "${command}" (steps 1–${s.steps})`);
+    const pages = await page.evaluate((a) => (globalThis as unknown as Win).__modscope.exportDeck(a.from, a.to, a.view, a.format, a.opts), { from, to, view: o.view, format: o.format, opts: { theme: o.theme } });
+    if (o.format === 'pdf') {
+      const bytes = Buffer.from(pages[0].base64, 'base64');
+      mkdirSync(dirname(resolve(o.out)), { recursive: true });
+      writeFileSync(o.out, bytes);
+      io.out(`${o.out}  ${bytesHuman(bytes.length)}  ${o.view} pdf deck, ${to - from + 1} pages  steps ${from}–${to}/${s.steps}\n`);
+      return 0;
+    }
+    // Numbered SVGs in the folder: 01-step13.svg, 02-step14.svg, …
+    mkdirSync(o.out, { recursive: true });
+    const width = Math.max(2, String(pages.length).length);
+    let total = 0;
+    pages.forEach((pg, k) => {
+      const bytes = Buffer.from(pg.base64, 'base64');
+      total += bytes.length;
+      writeFileSync(join(o.out, `${String(k + 1).padStart(width, '0')}-step${pg.step}.svg`), bytes);
+    });
+    io.out(`${o.out}${sep}  ${bytesHuman(total)}  ${o.view} svg deck, ${pages.length} files  steps ${from}–${to}/${s.steps}\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    const msg = (e instanceof Error ? e.message : String(e)).split('\n')[0].replace(/^page\.evaluate: (Error: )?/, '');
+    throw new CliError('EXPORT', `${msg}${pageErrors.length ? ` (page: ${pageErrors[0]})` : ''}`);
+  } finally {
+    await browser.close().catch(() => {});
+    server.close();
+  }
+}
