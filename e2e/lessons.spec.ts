@@ -4,12 +4,42 @@
  * between stops, each showing its caption, large, and the step's kernel function.
  */
 import { test, expect, type Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { inflateSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const shots = join(dirname(fileURLToPath(import.meta.url)), 'screenshots');
+const here = dirname(fileURLToPath(import.meta.url));
+const shots = join(here, 'screenshots');
 mkdirSync(shots, { recursive: true });
+
+/** The text of a PDF with its Flate streams inflated (jsPDF compresses page content). */
+function pdfContent(bytes: Buffer): string {
+  const raw = bytes.toString('latin1');
+  const out = [raw];
+  const re = /stream\r?\n/g;
+  for (let m = re.exec(raw); m; m = re.exec(raw)) {
+    const start = m.index + m[0].length;
+    const end = raw.indexOf('endstream', start);
+    if (end < 0) break;
+    try {
+      out.push(inflateSync(bytes.subarray(start, end)).toString('latin1'));
+    } catch {
+      // not a Flate stream
+    }
+  }
+  return out.join('\n');
+}
+
+async function openHelloTour(page: Page) {
+  await page.goto('/');
+  await expect(page.getByTestId('module-name')).toContainText('hello.ko', { timeout: 30_000 });
+  await page.getByTestId('tab-lessons').click();
+  const view = page.getByTestId('lessons-view');
+  await view.getByTestId('concept-C10').click();
+  await atStop(page, 2, 'elf_validity_check()', /^The checks 2.6 called copy_and_check/);
+  return view;
+}
 
 async function shot(page: Page, name: string) {
   await page.waitForTimeout(600); // let d3 transitions settle
@@ -123,5 +153,79 @@ test.describe('Lessons', () => {
     await expect(view.getByTestId('lesson-caption')).toContainText('Kernel panic - not syncing');
     await expect(view.locator('.tour-side')).toContainText('BUG: kernel NULL pointer dereference');
     await shot(page, '08-c32-oops');
+  });
+
+  test('the hello tour exported as a PDF deck: a page a stop, captions as text, back at the stop', async ({ page }, info) => {
+    test.setTimeout(240_000);
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const view = await openHelloTour(page);
+    const tour = JSON.parse(readFileSync(join(here, '../samples/hello/tour.json'), 'utf8')) as { stops: { caption: string; concepts: string[] }[] };
+    expect(tour.stops.length).toBe(19);
+
+    const [d] = await Promise.all([page.waitForEvent('download', { timeout: 200_000 }), view.getByTestId('tour-export-pdf').click()]);
+    expect(d.suggestedFilename()).toBe('hello-tour.pdf');
+    const bytes = readFileSync(await d.path());
+    writeFileSync(info.outputPath('hello-tour.pdf'), bytes);
+    const raw = bytes.toString('latin1');
+    expect(raw.match(/\/Type \/Page\b(?!s)/g)?.length).toBe(19);
+    expect(raw).toMatch(/\/Count 19\b/);
+    await expect(view.getByTestId('tour-export-status')).toHaveText('saved hello-tour.pdf (19 pages)');
+    // Text stays text: the first stop's caption (its first words), its label and its concepts.
+    const text = pdfContent(bytes);
+    const firstWords = tour.stops[0].caption.split(/\s+/).slice(0, 5).join(' ');
+    expect(firstWords).toBe('We type insmod hello.ko count=3');
+    expect(text).toContain(`(${firstWords}`);
+    expect(text).toContain('(stop 1 / 19) Tj');
+    expect(text).toContain('(stop 19 / 19) Tj');
+    expect(text).toContain(tour.stops[0].concepts.join(' · ').replace(/·/g, '\xb7'));
+    expect(text).toContain('(hello.ko: one load, start to finish) Tj');
+    // The tour is back on the stop it was at.
+    await atStop(page, 2, 'elf_validity_check()', /^The checks 2.6 called copy_and_check/);
+    expect(errors).toEqual([]);
+  });
+
+  test('after a tour, the Load view shows the rebooted kernel and the tour’s trace, not its old one', async ({ page }) => {
+    await page.goto('/');
+    await expect(page.getByTestId('module-name')).toContainText('hello.ko', { timeout: 30_000 });
+    // A trace of the Load view's own: boot, then a shell line the tour never types.
+    await page.getByTestId('tab-load').click();
+    await page.getByTestId('boot-button').click();
+    await expect(page.getByTestId('kernel-summary')).toContainText('6.1.0', { timeout: 30_000 });
+    await page.getByTestId('insmod-button').click();
+    await expect(page.getByTestId('shell-transcript')).toContainText('insmod hello.ko count=3', { timeout: 30_000 });
+    await expect(page.getByTestId('load-view')).toHaveAttribute('data-busy', 'no');
+    const steps = page.getByTestId('steps-list');
+    await expect(steps).toContainText('# insmod hello.ko count=3');
+    await expect(steps).not.toContainText('# rmmod hello');
+    const before = Number(((await page.getByTestId('position-total').textContent()) ?? '').replace(/[^\d]/g, ''));
+    expect(before).toBeGreaterThan(0);
+    // The comparison's runs, before the tour reboots 6.1 under them.
+    await page.getByTestId('tab-compare').click();
+    await expect(page.getByTestId('compare-view')).toHaveAttribute('data-busy', 'no', { timeout: 45_000 });
+    await expect(page.getByTestId('compare-results')).toContainText('6.1: loaded in 30 steps');
+
+    // The hello tour reboots 6.1 and runs insmod, lsmod, dmesg, rmmod hello.
+    await page.getByTestId('tab-lessons').click();
+    await page.getByTestId('lessons-view').getByTestId('concept-C10').click();
+    await atStop(page, 2, 'elf_validity_check()', /^The checks 2.6 called copy_and_check/);
+
+    await page.getByTestId('tab-load').click();
+    await expect(page.getByTestId('shell-transcript')).toContainText('again from another tab', { timeout: 30_000 });
+    await expect(page.getByTestId('kernel-summary')).toContainText('6.1.0');
+    // The tour's trace: its rmmod is the last operation, and the cursor is at its end.
+    await expect(steps).toContainText('# rmmod hello', { timeout: 30_000 });
+    await expect(page.getByTestId('load-view')).toHaveAttribute('data-busy', 'no');
+    const total = async () => Number(((await page.getByTestId('position-total').textContent()) ?? '').replace(/[^\d]/g, ''));
+    const after = await total();
+    expect(after).toBeGreaterThan(before);
+    await expect(page.getByTestId('position-input')).toHaveValue(String(after - 1));
+
+    // The comparison still finds (or loads again) its 6.1 run on the rebooted kernel.
+    await page.getByTestId('tab-compare').click();
+    await expect(page.getByTestId('compare-view')).toHaveAttribute('data-busy', 'no', { timeout: 45_000 });
+    await expect(page.getByTestId('compare-results')).toContainText('2.4: loaded in 19 steps');
+    await expect(page.getByTestId('compare-results')).toContainText('6.1: loaded in 30 steps');
+    await expect(page.getByTestId('error-banner')).toHaveCount(0);
   });
 });

@@ -58,4 +58,15 @@ describe('slides', () => {
     expect(c.height).toBeGreaterThan(80);
     expect(doc.documentElement.textContent).toContain('step 412 / 5,310');
   });
+
+  it('takes a label in place of the step number and keeps textLines of text beside a view', () => {
+    const view = { inner: '<rect x="0" y="0" width="800" height="400"/>', viewBox: [0, 0, 800, 400] as [number, number, number, number] };
+    const long = Array.from({ length: 80 }, (_, i) => `word${i}`).join(' ');
+    const lines = (c: SlideContext) => [...parse(slideSvg(view, c).text).getElementsByTagName('text')].filter((t) => t.getAttribute('font-size') === '25').length;
+    expect(lines({ ...ctx, text: long })).toBe(3);
+    expect(lines({ ...ctx, text: long, textLines: 5 })).toBe(5);
+    const texts = [...parse(slideSvg(null, { ...ctx, label: 'stop 3 / 19' }).text).getElementsByTagName('text')].map((t) => t.textContent);
+    expect(texts).toContain('stop 3 / 19');
+    expect(texts).not.toContain('step 13 / 30');
+  });
 });

@@ -34,10 +34,15 @@ export interface SlideContext {
   item?: string;
   /** e.g. "hello.ko · Linux 6.1.0-50-amd64". */
   source: string;
+  /** Replaces "step N / M" (a tour's slide says "stop 3 / 19"). */
+  label?: string;
+  /** Lines of text kept under the title when a view is shown (default 3). */
+  textLines?: number;
 }
 
 /** "step 412 / 5,310" (and the item inside a block). */
 export function stepLabel(c: SlideContext): string {
+  if (c.label) return c.label;
   const base = `step ${c.stepNumber.toLocaleString('en-US')} / ${c.stepCount.toLocaleString('en-US')}`;
   return c.item ? `${base} · ${c.item}` : base;
 }
@@ -124,7 +129,7 @@ export interface ViewBody {
 export function slideSvg(view: ViewBody | null, c: SlideContext): SvgImage {
   const w = SLIDE_W - 2 * MARGIN;
   const label = stepLabel(c);
-  const head = captionBlock(c, MARGIN, MARGIN - 16, w - 260, 1, view ? 3 : 12);
+  const head = captionBlock(c, MARGIN, MARGIN - 16, w - 260, 1, view ? (c.textLines ?? 3) : 12);
   const parts = [head.svg, text(SLIDE_W - MARGIN, MARGIN + 4, 22, INK_2, label, ' text-anchor="end" font-weight="600"')];
   if (view) {
     const [vx, vy, vw, vh] = view.viewBox;

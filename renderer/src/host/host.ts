@@ -6,6 +6,7 @@
  */
 import type { EngineArg, EngineMethod, EngineValue, ProgressEvent, Result } from '../../../engine/api-types';
 import type { OpenedFile } from './modscope-api';
+import { countingBoots } from './kernelGeneration';
 
 export type { OpenedFile } from './modscope-api';
 
@@ -99,6 +100,6 @@ function workerHost(): Host {
 let host: Host | null = null;
 
 export function getHost(): Host {
-  if (!host) host = typeof window !== 'undefined' && window.modscope ? ipcHost() : workerHost();
+  if (!host) host = countingBoots(typeof window !== 'undefined' && window.modscope ? ipcHost() : workerHost());
   return host;
 }

@@ -1,8 +1,10 @@
 /**
  * The tour being played: where we are (stop k of n), the caption in large type, the step it shows
  * (the Load view's caption card), and the pane the stop is about: the relocation or symbol, the CPU,
- * the memory map, the printk ring, or the setup's shell transcript.
+ * the memory map, the printk ring, or the setup's shell transcript. The whole tour exports as a
+ * PDF deck, a slide a stop (TourExport).
  */
+import { useRef } from 'react';
 import type { EngineError } from '../../../engine/api-types';
 import type { LessonEntry } from '../../../engine/tours/types';
 import type { Host } from '../host/host';
@@ -14,6 +16,7 @@ import { MemoryMap } from '../views/load/MemoryMap';
 import { RingBufferPane } from '../views/ringbuffer/RingBufferPane';
 import { LogTabs } from '../views/ringbuffer/LogTabs';
 import { SampleNote } from './SampleNote';
+import { TourExport } from './TourExport';
 import type { useTourPlayer } from './useTourPlayer';
 
 const VIEW_LABEL = { load: 'load step', memory: 'memory', cpu: 'CPU', ring: 'printk buffer', shell: 'shell' } as const;
@@ -31,6 +34,7 @@ export function TourStage({
   note: Extract<LessonEntry, { sample: string }> | null;
 }) {
   const { state, go, seekPos } = player;
+  const mainRef = useRef<HTMLDivElement>(null);
   const { tour, run, view, index } = state;
   const reportError = (e: EngineError) => onError(e);
   if (note) return <div className="tour-stage">{<SampleNote note={note} />}</div>;
@@ -66,6 +70,7 @@ export function TourStage({
           <button type="button" className="btn primary" onClick={() => go(index + 1)} disabled={index + 1 >= tour.stops.length || state.busy} data-testid="lesson-next" title="Next stop (→ or PageDown)">
             Next →
           </button>
+          <TourExport key={tour.id} player={player} root={mainRef} />
         </div>
       </div>
       <div className="tour-setup muted" data-testid="tour-setup" title="What the tour ran on a freshly booted kernel">
@@ -88,7 +93,7 @@ export function TourStage({
         <span className="view-chip muted">shown in: {VIEW_LABEL[stop.view]}</span>
       </div>
       <div className="tour-body">
-        <div className="tour-main">
+        <div className="tour-main" ref={mainRef}>
           {step && view && <StepCaption step={step} pos={view.pos} view={view} />}
           {view && stop.view === 'cpu' && item?.kind === 'instruction' && <CpuPanel item={item} pos={view.pos} base={view.step.pos} host={host} onSeek={seekPos} onError={reportError} />}
           {view && (stop.view === 'load' || stop.view === 'cpu') && item && item.kind !== 'instruction' && <ItemPanel item={item} pos={view.pos} host={host} onError={reportError} step={view.step} onSeek={seekPos} />}

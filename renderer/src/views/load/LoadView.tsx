@@ -21,6 +21,7 @@ import { LogTabs } from '../ringbuffer/LogTabs';
 import { ShellPane, type ShellEntry } from './ShellPane';
 import { stepIndexAt } from './loadFormat';
 import { useKernelTimeline } from './useKernelTimeline';
+import { kernelGeneration, useKernelGeneration } from '../../host/kernelGeneration';
 import { ExportMenu } from '../../export/ExportMenu';
 import { PresentBar } from '../../present/PresentBar';
 import { usePresentation } from '../../present/usePresentation';
@@ -70,6 +71,22 @@ export function LoadView({
   errRef.current = onError;
   const reportError = useCallback((e: EngineError) => errRef.current(e), []);
   const { timeline, pos, view, seek, refresh, reset } = useKernelTimeline(host, reportError);
+
+  // A 6.1 boot made elsewhere (a tour, the comparison) replaced the kernel and its timeline: show
+  // the new kernel, and read its timeline once this view is shown (a tour's setup runs after its boot).
+  const generation = useKernelGeneration();
+  const ownBoots = useRef({ booting: false, upTo: kernelGeneration().n });
+  const [stale, setStale] = useState(false);
+  useEffect(() => {
+    const own = ownBoots.current;
+    const k = generation.kernel;
+    if (own.booting || generation.n <= own.upTo || !k) return;
+    own.upTo = generation.n;
+    setKernel(k);
+    reset();
+    setTranscript((t) => [...t, { line: `booted ${k.release} again from another tab: the timeline is the new kernel's`, output: '', exit: null, note: true }]);
+    setStale(true);
+  }, [generation, reset]);
 
   // A newly opened module brings its own defaults (the kernel and its timeline stay).
   const modId = mod?.id;
@@ -134,7 +151,10 @@ export function LoadView({
           profile.current = new Uint8Array(await res.arrayBuffer());
         }
         // The engine keeps the parsed profile: send the bytes only until a boot has worked.
-        const r = await host.call('kernel.boot', { profile: kernel ? undefined : profile.current, paging: o.paging, kaslrSeed: o.kaslrSeed });
+        ownBoots.current.booting = true;
+        const r = await host.call('kernel.boot', { profile: kernel ? undefined : profile.current, paging: o.paging, kaslrSeed: o.kaslrSeed }).finally(() => {
+          ownBoots.current = { booting: false, upTo: kernelGeneration().n };
+        });
         if (!r.ok) return errRef.current(r.error);
         errRef.current(null);
         setKernel(r.value);
@@ -149,6 +169,14 @@ export function LoadView({
     },
     [host, kernel, refresh, reset],
   );
+
+  useEffect(() => {
+    if (!active || !stale || busy) return;
+    setStale(false);
+    void refresh().then((t) => {
+      if (t && t.length > 0) seek(t.length - 1);
+    });
+  }, [active, stale, busy, refresh, seek]);
 
   const record = (line: string, op: OperationInfo) =>
     setTranscript((t) => [...t, { line, output: op.output.join('\n'), exit: op.result === 0 ? 0 : 1 }]);
