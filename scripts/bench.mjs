@@ -9,8 +9,9 @@
 //       it prints far more than readelf -r (every section, symbol and relocation as JSON).
 // Peak RSS and CPU time (user+sys) of every process run via /usr/bin/time when available.
 //
-//   node scripts/bench.mjs [--module REL/PATH.ko] [--runs N] [--engine-runs N] [--json FILE] [--no-load]
-// then runs scripts/bench/load.mjs (the modelled load path) unless --no-load.
+//   node scripts/bench.mjs [--module REL/PATH.ko] [--runs N] [--engine-runs N] [--json FILE] [--no-load] [--no-browser]
+// then runs scripts/bench/load.mjs (the modelled load path) unless --no-load, and
+// scripts/bench/browser.mjs (the browser host in Chromium) unless --no-browser.
 // Fetches the corpus first if it is absent (scripts/fetch-corpus.sh).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -218,4 +219,6 @@ if (jsonOut) {
 rmSync(tmp, { recursive: true, force: true });
 // (d)–(f): the modelled load path (amdgpu with its dependencies, the whole corpus, seeking).
 const loadBench = args.includes('--no-load') ? { status: 0 } : spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'load.mjs'), '--runs', String(RUNS)], { stdio: 'inherit' });
-process.exit(a.error || re.error || js.error || !sameOutput || loadBench.status !== 0 ? 1 : 0);
+// (i)–(l): the browser host in Chromium (cold start, seek + render, scrolling, a step transition).
+const browserBench = args.includes('--no-browser') ? { status: 0 } : spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'browser.mjs')], { stdio: 'inherit' });
+process.exit(a.error || re.error || js.error || !sameOutput || loadBench.status !== 0 || browserBench.status !== 0 ? 1 : 0);

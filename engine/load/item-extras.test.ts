@@ -57,6 +57,16 @@ describe('relocation card: the patched instruction', () => {
     expect(BigInt(insn.address) + 1n).toBe(BigInt(call.P));
     expect(insn.where).toMatch(/^hello_init\+0x[0-9a-f]+\/0x[0-9a-f]+ \[hello\]$/);
     expect(call.target?.name).toBe('_printk');
+    // The memory window around P: the four bytes at P zero before, the written value after; the rest unchanged.
+    const mem = call.memory;
+    expect(mem).toBeTruthy();
+    if (mem) {
+      const at = Number(BigInt(call.P) - BigInt(mem.start));
+      const hex = (b: (number | null)[]) => b.slice(at, at + 4).map((x) => (x ?? 0).toString(16).padStart(2, '0')).join(' ');
+      expect(hex(mem.before)).toBe('00 00 00 00');
+      expect(hex(mem.after)).toBe(call.after);
+      expect(mem.before.slice(0, at)).toEqual(mem.after.slice(0, at));
+    }
     // The .rela section's items: as many as the section has, starting at its entry 0.
     const same = relocs.filter((r) => r.relaSection === call.relaSection);
     expect(call.sectionItems?.count).toBe(same.length);

@@ -8,6 +8,7 @@ import type { Decoder } from '../cpu/types';
 import type { ModelKernel } from '../kernel/model';
 import { patchedInstruction, relocationTarget } from './reloc-disasm';
 import { withSymbolExport } from './symbol-export';
+import { hex64 } from '../session/hex';
 
 /** Items of one .rela section are contiguous in the block: the first is `entry` back, the last found by bisection. */
 function sectionItems(k: ModelKernel, view: SeekView, r: RelocationDetail): { first: number; count: number } {
@@ -23,11 +24,24 @@ function sectionItems(k: ModelKernel, view: SeekView, r: RelocationDetail): { fi
   return { first, count: lo - first + 1 };
 }
 
+const ROW = 8;
+const CONTEXT = 16;
+
+/** The bytes around P in 8-byte rows, as they were before this relocation (memory at pos) and after it (pos + 1). */
+function patchMemory(k: ModelKernel, r: RelocationDetail, pos: number): RelocationDetail['memory'] {
+  const P = BigInt(r.P);
+  const low = Number(P % BigInt(ROW));
+  const start = P - BigInt(CONTEXT + low);
+  const length = CONTEXT + low + r.width + CONTEXT + ((ROW - ((low + r.width) % ROW)) % ROW);
+  const writes = k.timeline.foreignWrites(start, length);
+  return { start: hex64(start), before: k.memory.windowAt(start, length, pos, writes), after: k.memory.windowAt(start, length, pos + 1, writes) };
+}
+
 export function withItemExtras(k: ModelKernel, view: SeekView, decoder: Decoder | null): SeekView {
   const item = view.item;
   if (item?.kind === 'relocation') {
     const instruction = decoder ? patchedInstruction(k, decoder, item, view.pos, view.layout) : null;
-    return { ...view, item: { ...item, instruction, target: relocationTarget(k, item, instruction, view.pos), sectionItems: sectionItems(k, view, item) } };
+    return { ...view, item: { ...item, instruction, target: relocationTarget(k, item, instruction, view.pos), sectionItems: sectionItems(k, view, item), memory: patchMemory(k, item, view.pos) } };
   }
   if (item?.kind === 'symbol') return { ...view, item: withSymbolExport(k, item, view.operation, view.pos) };
   return view;

@@ -10,6 +10,7 @@
  */
 import type { Hex64, PlacedRow } from '../api-types';
 import type { Decoder, Instruction } from '../cpu/types';
+import type { Allocation } from '../machine/memory';
 import { functionAt, sprintSymbol, symbolAt } from '../cpu/disasm-window';
 import type { ModelKernel } from '../kernel/model';
 import { hex64 } from '../session/hex';
@@ -17,8 +18,8 @@ import type { DisasmRow, PatchedInstruction, RelocationDetail } from '../trace/t
 
 const MAX_INSN = 15;
 /** Decode at most this far from the function's start; past it, start this far before P and let the decoder resynchronise. */
-const MAX_LEAD = 8192;
-const RESYNC_LEAD = 256;
+const MAX_LEAD = 4096;
+const RESYNC_LEADS = [256, 1024, 2048];
 
 /** The placed text section containing a (from the operation's layout at this position). */
 function textSectionAt(layout: PlacedRow[], a: bigint): { start: bigint; end: bigint } | null {
@@ -74,6 +75,29 @@ function windowBytes(k: ModelKernel, a: bigint, pos: number): Uint8Array | null 
   return out.length ? Uint8Array.from(out) : null;
 }
 
+/** Instruction starts decoded from a start address, per allocation (scrubbing a section revisits the same functions). */
+const startsCache = new WeakMap<Allocation, Map<bigint, bigint[]>>();
+
+/** The instruction starts from `start` up to the one covering P (decoding continues from a cached run). */
+function boundaries(decoder: Decoder, alloc: Allocation, start: bigint, P: bigint, secEnd: bigint): bigint[] | null {
+  let perAlloc = startsCache.get(alloc);
+  if (!perAlloc) startsCache.set(alloc, (perAlloc = new Map()));
+  if (perAlloc.size > 512) perAlloc.clear();
+  let starts = perAlloc.get(start);
+  if (!starts) perAlloc.set(start, (starts = [start]));
+  const base = alloc.base;
+  const end = secEnd < base + BigInt(alloc.size) ? secEnd : base + BigInt(alloc.size);
+  let ip = starts[starts.length - 1];
+  while (ip <= P && ip < end) {
+    const off = Number(ip - base);
+    const ins = decoder.decode(alloc.bytes.subarray(off, Math.min(alloc.bytes.length, off + MAX_INSN)), ip);
+    if (!ins || ins.length === 0) return ip > P ? starts : null;
+    ip += BigInt(ins.length);
+    starts.push(ip);
+  }
+  return starts;
+}
+
 /**
  * The instruction containing [P, P+width) at position pos, before (memory at pos) and after (pos + 1).
  * null when P is not in a text section, the bytes are gone, or they do not decode.
@@ -85,45 +109,39 @@ export function patchedInstruction(k: ModelKernel, decoder: Decoder, r: Relocati
   if (!sec) return null;
   const alloc = k.memory.at(P, pos);
   if (!alloc) return null;
-  const fn = functionAt(k, P);
-  let start = fn && fn.start >= sec.start && fn.start <= P ? fn.start : sec.start;
-  let fromFunctionStart = true;
-  if (P - start > BigInt(MAX_LEAD)) {
-    start = P - BigInt(RESYNC_LEAD);
-    fromFunctionStart = false;
-  }
-  if (start < alloc.base) return null;
-  // Boundaries from the allocation's bytes as they are now (instruction lengths never depend on relocated fields).
-  const bytes = alloc.bytes;
-  const base = alloc.base;
-  const end = sec.end < base + BigInt(alloc.size) ? sec.end : base + BigInt(alloc.size);
-  let ip = start;
-  while (ip <= P && ip < end) {
-    const off = Number(ip - base);
-    const ins = decoder.decode(bytes.subarray(off, Math.min(bytes.length, off + MAX_INSN)), ip);
-    if (!ins || ins.length === 0) return null;
-    const next = ip + BigInt(ins.length);
-    if (P < next) {
-      // The field must lie inside this instruction (a field across two is data, not code).
-      if (P + BigInt(r.width) > next) return null;
-      const rawBefore = windowBytes(k, ip, pos);
-      const rawAfter = windowBytes(k, ip, pos + 1);
-      const before = rawBefore && decoder.decode(rawBefore, ip);
-      const after = rawAfter && decoder.decode(rawAfter, ip);
-      if (!before || !after || !rawBefore || !rawAfter) return null;
-      return {
-        address: hex64(ip),
-        where: sprintSymbol(k, ip, pos),
-        patchOffset: Number(P - ip),
-        width: r.width,
-        before: rowOf(k, before, rawBefore, pos),
-        after: rowOf(k, after, rawAfter, pos),
-        fromFunctionStart,
-      };
-    }
-    ip = next;
+  const fn = functionAt(k, P, pos);
+  const fnStart = fn && fn.start >= sec.start && fn.start <= P ? fn.start : sec.start;
+  // A long function: start shortly before P and let the decoder resynchronise (a wider lead if the field straddles).
+  const starts = P - fnStart <= BigInt(MAX_LEAD) ? [fnStart] : RESYNC_LEADS.map((l) => P - BigInt(l));
+  for (const start of starts) {
+    if (start < alloc.base) continue;
+    const insn = decodeCovering(k, decoder, alloc, start, P, r.width, sec.end, pos);
+    if (insn) return { ...insn, fromFunctionStart: start === fnStart };
   }
   return null;
+}
+
+function decodeCovering(k: ModelKernel, decoder: Decoder, alloc: Allocation, start: bigint, P: bigint, width: number, secEnd: bigint, pos: number): Omit<PatchedInstruction, 'fromFunctionStart'> | null {
+  // Boundaries from the allocation's bytes as they are now (instruction lengths never depend on relocated fields).
+  const starts = boundaries(decoder, alloc, start, P, secEnd);
+  if (!starts) return null;
+  const ip = starts.find((s, i) => s <= P && (starts[i + 1] ?? s + BigInt(MAX_INSN)) > P);
+  if (ip === undefined) return null;
+  const rawBefore = windowBytes(k, ip, pos);
+  const rawAfter = windowBytes(k, ip, pos + 1);
+  const before = rawBefore && decoder.decode(rawBefore, ip);
+  const after = rawAfter && decoder.decode(rawAfter, ip);
+  if (!before || !after || !rawBefore || !rawAfter) return null;
+  // The field must lie inside this instruction (a field across two is data, or a wrong resynchronisation).
+  if (P + BigInt(width) > ip + BigInt(after.length)) return null;
+  return {
+    address: hex64(ip),
+    where: sprintSymbol(k, ip, pos),
+    patchOffset: Number(P - ip),
+    width,
+    before: rowOf(k, before, rawBefore, pos),
+    after: rowOf(k, after, rawAfter, pos),
+  };
 }
 
 /** "-0x4" / "0x10" → bigint (BigInt() refuses a signed hex string). */

@@ -98,6 +98,8 @@ export interface RelocationDetail {
   target?: { address: Hex64; name: string | null } | null;
   /** The timeline positions of this .rela section's items (contiguous in the block): the first and how many. */
   sectionItems?: { first: number; count: number } | null;
+  /** The memory around P (8-byte rows, 16 bytes of context each side) before and after this relocation; null = unmapped bytes. */
+  memory?: { start: Hex64; before: (number | null)[]; after: (number | null)[] } | null;
 }
 
 /** The instruction a relocation patches, decoded from the modelled memory before and after it. */

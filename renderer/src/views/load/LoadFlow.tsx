@@ -52,7 +52,7 @@ function phasesOf(steps: StepInfo[]): PhaseNode[] {
   for (const n of out) {
     const shown = n.fns.slice(0, MAX_FNS);
     const longest = Math.max(PHASE_LABEL[n.phase].length, ...shown.map((f) => f.length + 2));
-    n.width = Math.min(250, Math.max(110, Math.ceil(longest * CHAR_W) + 18));
+    n.width = Math.min(290, Math.max(110, Math.ceil(longest * CHAR_W) + 22));
     n.height = HEAD + LINE * (shown.length + (n.fns.length > MAX_FNS ? 1 : 0)) + 6;
   }
   return out;
@@ -66,7 +66,7 @@ async function layoutFlow(nodes: PhaseNode[], key: string, width: number): Promi
       'elk.direction': 'RIGHT',
       'elk.layered.wrapping.strategy': 'MULTI_EDGE',
       // Rows about as wide as the pane.
-      'elk.aspectRatio': String(Math.max(1.5, width / 200)),
+      'elk.aspectRatio': String(Math.max(0.9, width / 620)),
       'elk.spacing.nodeNode': '14',
       'elk.layered.spacing.nodeNodeBetweenLayers': '26',
       'elk.layered.wrapping.additionalEdgeSpacing': '8',
@@ -173,12 +173,6 @@ export const LoadFlow = memo(function LoadFlow({ steps, stepIndex, onPick }: { s
       .text((d) => (d.f.startsWith('+') ? d.f : `${d.f}()`));
   }, [layout, key, current, currentFn, firstOfCurrent, opSteps, onPick]);
 
-  // Keep the lit phase in view when the flow is wider or taller than its pane.
-  useEffect(() => {
-    const el = svgRef.current?.querySelector('g.node.current');
-    if (el instanceof SVGGraphicsElement) el.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
-  }, [current, layout]);
-
   return (
     <div ref={wrapRef} className="graph-wrap flow-wrap" data-testid="load-flow" data-phase={current ?? ''} data-fn={currentFn ?? ''}>
       <svg
@@ -187,6 +181,7 @@ export const LoadFlow = memo(function LoadFlow({ steps, stepIndex, onPick }: { s
         data-testid="load-flow-svg"
         width={layout?.width ?? 0}
         height={layout?.height ?? 0}
+        style={{ maxWidth: '100%', height: 'auto' }}
         viewBox={`0 0 ${layout?.width ?? 0} ${layout?.height ?? 0}`}
         role="img"
         aria-label={`The load path; now in ${current ?? 'nothing'}`}

@@ -12,7 +12,9 @@ import type { SnapshotModule } from '../../../../engine/api-types';
 import { bytesHuman } from '../../lib/format';
 import './cards.css';
 
-const NODE_W = 150;
+const NODE_W = 176;
+/** Below this scale the graph scrolls instead of shrinking further. */
+const MIN_SCALE = 0.7;
 const NODE_H = 42;
 const PAD = 10;
 const elk = new ELK();
@@ -77,6 +79,7 @@ async function layoutGraph(modules: SnapshotModule[]): Promise<Layout> {
 
 export const ModuleGraph = memo(function ModuleGraph({ modules }: { modules: SnapshotModule[] }) {
   const svgRef = useRef<SVGSVGElement>(null);
+  const wrapRef = useRef<HTMLDivElement>(null);
   const [layout, setLayout] = useState<Layout | null>(null);
   const key = graphKey(modules);
 
@@ -168,10 +171,13 @@ export const ModuleGraph = memo(function ModuleGraph({ modules }: { modules: Sna
 
   const w = Math.max(layout?.width ?? 0, NODE_W + 2 * PAD);
   const h = Math.max(layout?.height ?? 0, NODE_H + 2 * PAD);
+  // Fit the pane's width (down to MIN_SCALE, then scroll).
+  const avail = wrapRef.current?.clientWidth ?? w;
+  const scale = Math.max(MIN_SCALE, Math.min(1, avail / w));
   return (
-    <div className="graph-wrap" data-testid="module-graph" data-modules={layout?.nodes.length ?? 0} data-edges={layout?.edges.length ?? 0}>
+    <div ref={wrapRef} className="graph-wrap" data-testid="module-graph" data-modules={layout?.nodes.length ?? 0} data-edges={layout?.edges.length ?? 0}>
       {modules.length === 0 && <div className="muted small">no modules loaded at this position</div>}
-      <svg ref={svgRef} className="graph-svg" data-testid="module-graph-svg" width={w} height={h} viewBox={`0 0 ${w} ${h}`} role="img" aria-label="Loaded modules and what they use">
+      <svg ref={svgRef} className="graph-svg" data-testid="module-graph-svg" width={w * scale} height={h * scale} viewBox={`0 0 ${w} ${h}`} role="img" aria-label="Loaded modules and what they use">
         <defs>
           <marker id="modgraph-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto">
             <path d="M0,0 L10,5 L0,10 z" className="arrow" />

@@ -9,48 +9,19 @@ import type { EngineError, Hex64, RelocationDetail } from '../../../../engine/ap
 import type { Host } from '../../host/host';
 import { addrAdd, addrDiff } from './loadFormat';
 import { Check, ItemScrub, ItemStatus, itemOk } from './itemStatus';
+import { hex, relocMath } from './relocMath';
 import './cards.css';
 
 const ROW = 8;
 /** Bytes shown either side of the patched field. */
 const CONTEXT = 16;
-const TWO32 = 1n << 32n;
-const TWO31 = 1n << 31n;
-
 type Insn = NonNullable<RelocationDetail['instruction']>;
-
-function signed(v: string): bigint {
-  return v.startsWith('-') ? -BigInt(v.slice(1)) : BigInt(v.replace(/^\+/, ''));
-}
-
-function hex(v: bigint): string {
-  return v < 0n ? `−0x${(-v).toString(16)}` : `0x${v.toString(16)}`;
-}
-
-const asS64 = (v: bigint): bigint => BigInt.asIntN(64, v);
-
-/** The formula with numbers, and the kernel's range check for this type (6.1 checks only R_X86_64_32 and 32S). */
-export function relocMath(r: RelocationDetail): { terms: string; exact: bigint; check: { ok: boolean | null; text: string } } | null {
-  if (r.typeNumber === 0 || r.status === 'not-reached' || r.status === 'unknown-type') return null;
-  const S = BigInt(r.S);
-  const A = signed(r.A);
-  const P = BigInt(r.P);
-  const pcrel = /PC|PLT/.test(r.type);
-  const exact = asS64(pcrel ? S + A - P : S + A);
-  const terms = pcrel ? `${hex(S)} + (${hex(A)}) − ${hex(P)}` : `${hex(S)} + (${hex(A)})`;
-  const u = BigInt.asUintN(64, exact);
-  if (r.type === 'R_X86_64_32') return { terms, exact: u, check: { ok: u < TWO32, text: 'S + A < 2³² (zero-extends from 32 bits)' } };
-  if (r.type === 'R_X86_64_32S') return { terms, exact, check: { ok: exact >= -TWO31 && exact < TWO31, text: '−2³¹ ≤ S + A < 2³¹ (sign-extends from 32 bits)' } };
-  if (r.width === 4 || (pcrel && !/64/.test(r.type)))
-    return { terms, exact, check: { ok: exact >= -TWO31 && exact < TWO31, text: 'fits in a signed 32-bit displacement (6.1 does not check: it truncates)' } };
-  return { terms, exact: u, check: { ok: null, text: '64 bits: nothing to check' } };
-}
 
 export function RelocationCard({ r, pos, host, onError, onSeek }: { r: RelocationDetail; pos: number; host: Host; onError: (e: EngineError) => void; onSeek: (p: number) => void }) {
   const math = relocMath(r);
   const sec = r.sectionItems;
   return (
-    <div className="card item-panel reloc-card" data-testid="relocation-detail">
+    <div className="card item-panel reloc-card" data-testid="relocation-detail" data-pos={pos}>
       <h3>
         Relocation <span className="muted">{r.relaSection}</span> #{r.entry} <span className="muted">→ patches</span> <code>{r.targetSection}</code> <ItemStatus status={r.status} message={r.message} />
         {sec && <ItemScrub first={sec.first} count={sec.count} pos={pos} onSeek={onSeek} label={`every relocation of ${r.relaSection}`} testId="reloc-scrub" />}
@@ -90,7 +61,7 @@ export function RelocationCard({ r, pos, host, onError, onSeek }: { r: Relocatio
             <span data-testid="reloc-before">{r.before || '—'}</span> <span className="muted">→</span> <span className="after" data-testid="reloc-after">{r.after || '—'}</span>
           </dd>
         </dl>
-        <PatchWindow P={r.P} width={r.width} pos={pos} host={host} onError={onError} />
+        <PatchWindow P={r.P} width={r.width} pos={pos} host={host} onError={onError} given={r.memory ?? null} />
       </div>
       {math && (
         <div className="reloc-math" data-testid="reloc-math">
@@ -196,12 +167,14 @@ interface Windows {
 }
 
 /** The bytes around P, before this relocation (position pos-1) and after it (pos), row by row. */
-function PatchWindow({ P, width, pos, host, onError }: { P: Hex64; width: number; pos: number; host: Host; onError: (e: EngineError) => void }) {
-  const [win, setWin] = useState<Windows | null>(null);
+function PatchWindow({ P, width, pos, host, onError, given }: { P: Hex64; width: number; pos: number; host: Host; onError: (e: EngineError) => void; given: RelocationDetail['memory'] | null }) {
+  const [fetched, setWin] = useState<Windows | null>(null);
   const seq = useRef(0);
   const key = `${P}@${pos}`;
   useEffect(() => {
     const my = ++seq.current;
+    // The seek answer carries the window (this engine): nothing to read.
+    if (given) return;
     const low = Number(BigInt(P) % BigInt(ROW));
     const start = addrAdd(P, -CONTEXT - low);
     const length = CONTEXT + low + width + CONTEXT + ((ROW - ((low + width) % ROW)) % ROW);
@@ -214,8 +187,9 @@ function PatchWindow({ P, width, pos, host, onError }: { P: Hex64; width: number
       if (!a.ok) return onError(a.error);
       setWin({ key, start, before: b.value.bytes, after: a.value.bytes });
     });
-  }, [P, width, pos, host, key, onError]);
+  }, [P, width, pos, host, key, onError, given]);
 
+  const win: Windows | null = given ? { key, start: given.start, before: given.before, after: given.after } : fetched;
   if (!win) return <div className="patch-window muted small">Reading memory…</div>;
   const p0 = addrDiff(P, win.start);
   const rows: number[] = [];

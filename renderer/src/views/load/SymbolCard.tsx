@@ -11,7 +11,7 @@ import './cards.css';
 export function SymbolCard({ s, pos, block, onSeek }: { s: SymbolDetail; pos: number; block: { first: number; count: number } | null; onSeek: (p: number) => void }) {
   const und = s.section === 'UND';
   return (
-    <div className="card item-panel symbol-card" data-testid="symbol-detail">
+    <div className="card item-panel symbol-card" data-testid="symbol-detail" data-pos={pos}>
       <h3>
         Symbol #{s.index} <code>{s.name || '(unnamed)'}</code> <ItemStatus status={s.status} />
         {block && <ItemScrub first={block.first} count={block.count} pos={pos} onSeek={onSeek} label="every symbol of .symtab" testId="symbol-scrub" />}
@@ -53,7 +53,15 @@ export function SymbolCard({ s, pos, block, onSeek }: { s: SymbolDetail; pos: nu
 function ResolutionLink({ s }: { s: SymbolDetail }) {
   const e = s.export ?? null;
   const crcOk = s.crc ? s.crc.ok : null;
-  const crcText = s.crc ? (s.crc.module ? `CRC ${s.crc.module} ${s.crc.ok ? '=' : '≠'} ${s.crc.kernel ?? '—'}` : `CRC: not in __versions`) : e ? 'CRC: no modversions for this export' : 'CRC: nothing to compare';
+  const crcText = s.crc
+    ? s.crc.module
+      ? `CRC ${s.crc.module} ${s.crc.ok ? '=' : '≠'} ${s.crc.kernel ?? '—'}`
+      : `CRC: not in __versions`
+    : e && s.status === 'unknown'
+      ? 'CRC: not compared (the lookup failed first)'
+      : e && !e.crc
+        ? 'CRC: the export has none'
+        : 'CRC: nothing to compare';
   const lic = s.licence ?? null;
   return (
     <div className="resolve-link" data-testid="symbol-link">
