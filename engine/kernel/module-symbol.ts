@@ -28,18 +28,43 @@ function regionOf(m: LoadedModule, a: bigint): { init: boolean; base: bigint; te
   return { init: sec.init, base, textEnd };
 }
 
+/** v in some section [address, address + size] (ends included): the union of those spans, bisected. */
+function sectionSpans(m: LoadedModule): (v: bigint) => boolean {
+  const spans = m.allSections.map((s) => [s.address, s.address + BigInt(s.size)] as const).sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+  const merged: [bigint, bigint][] = [];
+  for (const [lo, hi] of spans) {
+    const last = merged[merged.length - 1];
+    if (last && lo <= last[1]) {
+      if (hi > last[1]) last[1] = hi;
+    } else merged.push([lo, hi]);
+  }
+  return (v) => {
+    let lo = 0;
+    let hi = merged.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (merged[mid][0] <= v) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 && v <= merged[lo - 1][1];
+  };
+}
+
 export function findKallsymsSymbol(m: LoadedModule, a: bigint): ModuleSymbolHit | null {
   const region = regionOf(m, a);
   if (!region) return null;
   // "At worse, next value is at end of module"
   let nextval = region.textEnd;
   let best: { name: string; value: bigint } | null = null;
-  const inModule = (v: bigint): boolean => m.allSections.some((s) => v >= s.address && v <= s.address + BigInt(s.size));
+  const inModule = sectionSpans(m);
   for (const s of m.symbolTable) {
+    // Only a symbol that would become best or nextval needs the (costlier) checks below.
+    const below = s.value <= a && (!best || s.value > best.value);
+    if (!below && !(s.value > a && s.value < nextval)) continue;
     // Undefined symbols (their values are now vmlinux addresses) and unnamed ones are skipped.
     if (!s.name || s.name.startsWith('.') || s.value === 0n || !inModule(s.value)) continue;
-    if (s.value <= a && (!best || s.value > best.value)) best = s;
-    if (s.value > a && s.value < nextval) nextval = s.value;
+    if (below) best = s;
+    else nextval = s.value;
   }
   if (!best) return null;
   return { name: best.name, offset: a - best.value, size: nextval - best.value };

@@ -5,7 +5,7 @@
  * Stays mounted while other tabs are shown (`active` false hides it), so the kernel session,
  * cursor and shell transcript survive a look at the Sections or Hex view.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useRef, useState } from 'react';
 import type { EngineError, KernelSummary, ModuleOverview, OperationInfo, StepInfo } from '../../../../engine/api-types';
 import type { Host } from '../../host/host';
 import { LoadControls, type BootOptions } from './LoadControls';
@@ -30,6 +30,11 @@ import type { TraceLink } from '../../present/link';
 import './load.css';
 
 const NONE: never[] = [];
+/** The scrubber's props change with the cursor, not with the engine's answer: skip that second render. */
+const ScrubberMemo = memo(Scrubber);
+/** The item cards' props change with the engine's answer, not with the cursor: skip the render before it. */
+const ItemPanelMemo = memo(ItemPanel);
+const CpuPanelMemo = memo(CpuPanel);
 const PROFILE_URL = 'samples/kernel/debian-6.1.0-50-amd64.json.gz';
 
 function defaultArgs(mod: ModuleOverview | null): string {
@@ -256,7 +261,7 @@ export function LoadView({
         onInsmod={() => void insmod()}
         onRmmod={() => void rmmod()}
       />
-      <Scrubber steps={timeline.steps} length={timeline.length} pos={pos} stepIndex={stepIndex} onSeek={seek} onStep={stepBy} />
+      <ScrubberMemo steps={timeline.steps} length={timeline.length} pos={pos} stepIndex={stepIndex} onSeek={seek} onStep={stepBy} />
       <div className="load-body">
         <StepsList steps={timeline.steps} ops={timeline.ops} current={stepIndex} onPick={pickStep} />
         <div className="load-center" data-testid="load-center">
@@ -265,8 +270,8 @@ export function LoadView({
           </PresentBar>
           <StepCaption step={step} pos={pos} view={view} />
           <LoadFlowPanel steps={timeline.steps} stepIndex={stepIndex} onPick={pickStep} />
-          {item && fresh && item.kind === 'instruction' && <CpuPanel item={item} pos={fresh.pos} base={fresh.step.pos} host={host} onSeek={seek} onError={reportError} />}
-          {item && fresh && item.kind !== 'instruction' && <ItemPanel item={item} pos={fresh.pos} host={host} onError={reportError} step={fresh.step} onSeek={seek} />}
+          {item && fresh && item.kind === 'instruction' && <CpuPanelMemo item={item} pos={fresh.pos} base={fresh.step.pos} host={host} onSeek={seek} onError={reportError} />}
+          {item && fresh && item.kind !== 'instruction' && <ItemPanelMemo item={item} pos={fresh.pos} host={host} onError={reportError} step={fresh.step} onSeek={seek} />}
           {kernel ? <MemoryMap kernel={kernel} view={view} mod={fileMod} /> : <div className="card empty small">Boot to see the address space.</div>}
         </div>
         <div className="load-side">

@@ -1,11 +1,12 @@
 /** The Load view's log slot: the dmesg list or the printk ring buffer pane, one at a time. */
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import type { LogRow } from '../../../../engine/api-types';
 import type { Host } from '../../host/host';
 import { LogPane } from '../load/KernelPanes';
 import { RingBufferPane } from './RingBufferPane';
 
-export function LogTabs({ log, currentLog, host, pos }: { log: LogRow[]; currentLog: number[]; host?: Host; pos?: number }) {
+/** Memoised: a seek within a step keeps the same log rows (useKernelTimeline keeps the array), so nothing here re-renders. */
+export const LogTabs = memo(function LogTabs({ log, currentLog, host, pos }: { log: LogRow[]; currentLog: number[]; host?: Host; pos?: number }) {
   const [tab, setTab] = useState<'dmesg' | 'ring'>('dmesg');
   return (
     <div className="log-tabs">
@@ -22,4 +23,4 @@ export function LogTabs({ log, currentLog, host, pos }: { log: LogRow[]; current
       {tab === 'dmesg' ? <LogPane log={log} currentLog={currentLog} /> : <RingBufferPane log={log} currentLog={currentLog} host={host} pos={pos} />}
     </div>
   );
-}
+});
