@@ -109,7 +109,18 @@ function bytesOf(window: (number | null)[], from: number): Uint8Array {
   return Uint8Array.from(out);
 }
 
-function row(k: ModelKernel, ins: Instruction, raw: Uint8Array, rip: bigint, pos: number, label: string | null): DisasmRow {
+/**
+ * One disassembled instruction, objdump-style, with its target named: a branch target, a RIP-relative
+ * operand, or an immediate that is an address — by default only a module address (a printk string, a
+ * struct); with anyImmediate, any address symbolAt() can name (a patched R_X86_64_32S/64 operand).
+ */
+export function disasmRow(
+  k: ModelKernel,
+  ins: Instruction,
+  raw: Uint8Array,
+  pos: number,
+  opts: { current: boolean; label: string | null; anyImmediate?: boolean },
+): DisasmRow {
   let text = ins.text;
   let target: DisasmRow['target'] = null;
   const branch = ins.operands.find((o) => o.kind === 'branch');
@@ -124,12 +135,11 @@ function row(k: ModelKernel, ins: Instruction, raw: Uint8Array, rip: bigint, pos
     target = { address: hex64(mem.disp), symbol };
     if (symbol) text += ` <${symbol}>`;
   } else {
-    // An immediate that is an address in a module (a string for printk, a struct): name it too.
-    const imm = ins.operands.find((o) => o.kind === 'imm' && o.size >= 4 && placedAt(k, BigInt.asUintN(64, o.value), pos));
+    const imm = ins.operands.find((o) => o.kind === 'imm' && o.size >= 4 && (opts.anyImmediate || placedAt(k, BigInt.asUintN(64, o.value), pos)));
     if (imm?.kind === 'imm') {
       const a = BigInt.asUintN(64, imm.value);
       const symbol = symbolAt(k, a, pos);
-      target = { address: hex64(a), symbol };
+      if (symbol || !opts.anyImmediate) target = { address: hex64(a), symbol };
       if (symbol) text += `        # <${symbol}>`;
     }
   }
@@ -137,8 +147,8 @@ function row(k: ModelKernel, ins: Instruction, raw: Uint8Array, rip: bigint, pos
     address: hex64(ins.ip),
     bytes: Array.from(raw.subarray(0, ins.length), (b) => b.toString(16).padStart(2, '0')).join(' '),
     text,
-    current: ins.ip === rip,
-    label,
+    current: opts.current,
+    label: opts.label,
     target,
   };
 }
@@ -167,7 +177,7 @@ export function disasmWindow(k: ModelKernel, decoder: Decoder, rip: bigint, pos:
       const raw = bytesOf(window, Number(ip - start));
       const ins = raw.length ? decoder.decode(raw, ip) : null;
       if (!ins || ins.length > raw.length) break;
-      rows.push(row(k, ins, raw, rip, pos, labels.get(ip) ?? null));
+      rows.push(disasmRow(k, ins, raw, pos, { current: ins.ip === rip, label: labels.get(ip) ?? null }));
       if (afterCount >= 0 || ins.ip === rip) afterCount++;
       // Passing rip without landing on it: the boundaries before were wrong.
       if (afterCount < 0 && ip < rip && ip + BigInt(ins.length) > rip) return [];

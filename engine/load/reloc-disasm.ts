@@ -9,12 +9,15 @@
  * directly — the lengths do not depend on the relocated fields.
  */
 import type { Hex64, PlacedRow } from '../api-types';
-import type { Decoder, Instruction } from '../cpu/types';
+import type { Decoder } from '../cpu/types';
 import type { Allocation } from '../machine/memory';
-import { functionAt, sprintSymbol, symbolAt } from '../cpu/disasm-window';
+import { disasmRow, functionAt, sprintSymbol, symbolAt } from '../cpu/disasm-window';
 import type { ModelKernel } from '../kernel/model';
 import { hex64 } from '../session/hex';
-import type { DisasmRow, PatchedInstruction, RelocationDetail } from '../trace/types';
+import type { PatchedInstruction, RelocationDetail } from '../trace/types';
+
+/** The patched instruction is the one shown; any immediate that is an address is named (R_X86_64_32S/64 into a mov). */
+const PATCHED = { current: true, label: null, anyImmediate: true } as const;
 
 const MAX_INSN = 15;
 /** Decode at most this far from the function's start; past it, start this far before P and let the decoder resynchronise. */
@@ -31,39 +34,6 @@ function textSectionAt(layout: PlacedRow[], a: bigint): { start: bigint; end: bi
   return null;
 }
 
-function rowOf(k: ModelKernel, ins: Instruction, raw: Uint8Array, pos: number): DisasmRow {
-  let text = ins.text;
-  let target: DisasmRow['target'] = null;
-  const branch = ins.operands.find((o) => o.kind === 'branch');
-  const mem = ins.operands.find((o) => o.kind === 'mem' && o.ripRelative);
-  const imm = ins.operands.find((o) => o.kind === 'imm' && o.size >= 4);
-  if (branch?.kind === 'branch') {
-    const symbol = symbolAt(k, branch.target, pos);
-    target = { address: hex64(branch.target), symbol };
-    const t = `0x${branch.target.toString(16)}`;
-    if (symbol && text.includes(t)) text = text.replace(t, `${t} <${symbol}>`);
-  } else if (mem?.kind === 'mem') {
-    const symbol = symbolAt(k, mem.disp, pos);
-    target = { address: hex64(mem.disp), symbol };
-    if (symbol) text += ` <${symbol}>`;
-  } else if (imm?.kind === 'imm') {
-    // An absolute address (R_X86_64_32S/64 into a mov): name it when it is one.
-    const a = BigInt.asUintN(64, imm.value);
-    const symbol = symbolAt(k, a, pos);
-    if (symbol) {
-      target = { address: hex64(a), symbol };
-      text += `        # <${symbol}>`;
-    }
-  }
-  return {
-    address: hex64(ins.ip),
-    bytes: Array.from(raw.subarray(0, ins.length), (b) => b.toString(16).padStart(2, '0')).join(' '),
-    text,
-    current: true,
-    label: null,
-    target,
-  };
-}
 
 function windowBytes(k: ModelKernel, a: bigint, pos: number): Uint8Array | null {
   const w = k.memory.windowAt(a, MAX_INSN, pos, k.timeline.foreignWrites(a, MAX_INSN));
@@ -139,8 +109,8 @@ function decodeCovering(k: ModelKernel, decoder: Decoder, alloc: Allocation, sta
     where: sprintSymbol(k, ip, pos),
     patchOffset: Number(P - ip),
     width,
-    before: rowOf(k, before, rawBefore, pos),
-    after: rowOf(k, after, rawAfter, pos),
+    before: disasmRow(k, before, rawBefore, pos, PATCHED),
+    after: disasmRow(k, after, rawAfter, pos, PATCHED),
   };
 }
 
