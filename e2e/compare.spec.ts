@@ -4,6 +4,7 @@
  * per-kernel keys move one; screenshots to look at.
  */
 import { test, expect, type Page } from '@playwright/test';
+import { bootAndInsmod } from './support';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -154,14 +155,7 @@ test.describe('2.4 ⇄ 6.1 comparison', () => {
   test('after an insmod in the Load view: the comparison loads the module again in both kernels', async ({ page }) => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto('/');
-    await expect(page.getByTestId('module-name')).toContainText('hello.ko', { timeout: 30_000 });
-    await page.getByTestId('tab-load').click();
-    await page.getByTestId('boot-button').click();
-    await expect(page.getByTestId('kernel-summary')).toContainText('6.1.0', { timeout: 30_000 });
-    await page.getByTestId('insmod-button').click();
-    await expect(page.getByTestId('load-view')).toHaveAttribute('data-busy', 'no');
-    await expect(page.getByTestId('shell-transcript')).toContainText('insmod hello.ko count=3', { timeout: 30_000 });
+    await bootAndInsmod(page);
     await page.getByTestId('tab-compare').click();
     await expect(page.getByTestId('compare-view')).toHaveAttribute('data-busy', 'no', { timeout: 45_000 });
     await expect(page.getByTestId('compare-results')).toContainText('2.4: loaded in 19 steps');

@@ -5,26 +5,10 @@
  * that reproduces a position after a reload. Screenshots of the Load view in both themes.
  */
 import { test, expect, type Download, type Page } from '@playwright/test';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { inflateSync } from 'node:zlib';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { strFromU8, unzipSync } from 'fflate';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const shots = join(dirname(fileURLToPath(import.meta.url)), 'screenshots');
-mkdirSync(shots, { recursive: true });
-
-async function bootAndInsmod(page: Page) {
-  await page.goto('/');
-  await expect(page.getByTestId('module-name')).toContainText('hello.ko', { timeout: 30_000 });
-  await page.getByTestId('tab-load').click();
-  await page.getByTestId('boot-button').click();
-  await expect(page.getByTestId('kernel-summary')).toContainText('6.1.0', { timeout: 30_000 });
-  await page.getByTestId('insmod-button').click();
-  await expect(page.getByTestId('shell-transcript')).toContainText('insmod hello.ko count=3', { timeout: 30_000 });
-  await expect(page.getByTestId('load-view')).toHaveAttribute('data-busy', 'no');
-  await expect(page.getByTestId('step-row').first()).toBeVisible();
-}
+import { join } from 'node:path';
+import { bootAndInsmod, pdfContent, SHOTS as shots } from './support';
 
 /** Pick a step by its kernel function in the (virtualised) steps list. */
 async function pickFn(page: Page, fn: string) {
@@ -46,23 +30,6 @@ async function exportAs(page: Page, format: 'svg' | 'png' | 'pdf', scale?: 1 | 2
   return download(page, () => page.getByTestId('export-go').click());
 }
 
-/** The text of a PDF with its Flate streams inflated (jsPDF compresses page content). */
-function pdfContent(bytes: Buffer): string {
-  const raw = bytes.toString('latin1');
-  const out = [raw];
-  const re = /stream\r?\n/g;
-  for (let m = re.exec(raw); m; m = re.exec(raw)) {
-    const start = m.index + m[0].length;
-    const end = raw.indexOf('endstream', start);
-    if (end < 0) break;
-    try {
-      out.push(inflateSync(bytes.subarray(start, end)).toString('latin1'));
-    } catch {
-      // not a Flate stream
-    }
-  }
-  return out.join('\n');
-}
 
 interface ParsedSvg {
   error: boolean;

@@ -5,31 +5,14 @@
  */
 import { test, expect, type Page } from '@playwright/test';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { inflateSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pdfContent } from './support';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const shots = join(here, 'screenshots');
 mkdirSync(shots, { recursive: true });
 
-/** The text of a PDF with its Flate streams inflated (jsPDF compresses page content). */
-function pdfContent(bytes: Buffer): string {
-  const raw = bytes.toString('latin1');
-  const out = [raw];
-  const re = /stream\r?\n/g;
-  for (let m = re.exec(raw); m; m = re.exec(raw)) {
-    const start = m.index + m[0].length;
-    const end = raw.indexOf('endstream', start);
-    if (end < 0) break;
-    try {
-      out.push(inflateSync(bytes.subarray(start, end)).toString('latin1'));
-    } catch {
-      // not a Flate stream
-    }
-  }
-  return out.join('\n');
-}
 
 async function openHelloTour(page: Page) {
   await page.goto('/');

@@ -1,6 +1,7 @@
 /** What the browser e2e share: screenshots into e2e/screenshots, and booting + insmod of the bundled hello.ko. */
 import { expect, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
+import { inflateSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -29,4 +30,22 @@ export async function bootAndInsmod(page: Page): Promise<void> {
   await expect(page.getByTestId('shell-transcript')).toContainText('insmod hello.ko count=3', { timeout: 30_000 });
   await expect(page.getByTestId('load-view')).toHaveAttribute('data-busy', 'no');
   await expect(page.getByTestId('step-row').first()).toBeVisible();
+}
+
+/** The text of a PDF with its Flate streams inflated (jsPDF compresses page content). */
+export function pdfContent(bytes: Buffer): string {
+  const raw = bytes.toString('latin1');
+  const out = [raw];
+  const re = /stream\r?\n/g;
+  for (let m = re.exec(raw); m; m = re.exec(raw)) {
+    const start = m.index + m[0].length;
+    const end = raw.indexOf('endstream', start);
+    if (end < 0) break;
+    try {
+      out.push(inflateSync(bytes.subarray(start, end)).toString('latin1'));
+    } catch {
+      // not a Flate stream
+    }
+  }
+  return out.join('\n');
 }
