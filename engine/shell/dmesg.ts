@@ -19,6 +19,30 @@ export function unclearedRecords(k: ModelKernel): LogRecord[] {
   return k.log.records.filter((r) => r.seq >= from);
 }
 
+/**
+ * What `dmesg` gets back, as busybox (the lessons' userland) reads it: one syslog(SYSLOG_ACTION_READ_ALL)
+ * into a buffer of SYSLOG_ACTION_SIZE_BUFFER bytes (log_buf_len, 128 KiB; at least 16 KiB).
+ * syslog_print_all() (kernel/printk/printk.c) returns the newest records whose text, formatted by
+ * record_print_text(syslog=true, time=true) — "<pri>[%5lu.%06lu] " before every line, "\n" after it —
+ * fits in that buffer (find_first_fitting_seq()). So a flood of 95-byte lines leaves 1,379 readable
+ * even though the 128 KiB ring itself still holds 1,489 of them.
+ */
+export function syslogReadAll(k: ModelKernel, size = Math.max(1 << 17, 16 * 1024)): LogRecord[] {
+  const recs = unclearedRecords(k);
+  let used = 0;
+  let first = recs.length;
+  while (first > 0) {
+    const r = recs[first - 1];
+    const prefix = `<${(r.facility << 3) | r.level}>${timestamp(r.tsNs)}`.length;
+    const lines = r.text.split('\n');
+    const len = lines.reduce((n, l) => n + prefix + l.length + 1, 0);
+    if (used + len > size) break;
+    used += len;
+    first--;
+  }
+  return recs.slice(first);
+}
+
 /** SYSLOG_ACTION_CLEAR. */
 export function clearLog(k: ModelKernel): void {
   const last = k.log.records[k.log.records.length - 1];
@@ -124,7 +148,7 @@ export const dmesg: CommandFn = (argv, io, ctx) => {
   }
   const facilities = o.opts.has('k') || o.opts.has('u') ? new Set<number>([...(o.opts.has('k') ? [0] : []), ...(o.opts.has('u') ? [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] : [])]) : null;
   let out = '';
-  for (const r of unclearedRecords(k)) {
+  for (const r of syslogReadAll(k)) {
     if (levels && !levels.has(r.level)) continue;
     if (facilities && !facilities.has(r.facility)) continue;
     let prefix = '';
