@@ -1,6 +1,7 @@
 /**
- * dmesg as util-linux 2.38 (Debian 12's) does it over /dev/kmsg: records from the syslog clear
- * point on, "[%5ld.%06ld] " timestamps, -r raw "<prio>[…] ", -x "fac   :level : " prefixes,
+ * dmesg: the records a syslog READ_ALL returns (from the syslog clear point on, as many of the newest
+ * as fit in a log_buf_len buffer — busybox's read, the lessons' userland; see syslogReadAll), printed
+ * with util-linux 2.38's options (Debian 12's): "[%5ld.%06ld] " timestamps, -r raw "<prio>[…] ", -x "fac   :level : " prefixes,
  * -c/-C clearing (SYSLOG_ACTION_CLEAR moves clear_seq; nothing is erased), -n setting
  * console_loglevel (1..8 or a level name, "debug" = 8), -l level filters, -D/-E console off/on.
  * An empty buffer prints nothing.
