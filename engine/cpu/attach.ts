@@ -64,8 +64,12 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
   /** sprint_symbol(): "name+0xoff/0xsize [mod]" for module code, "name+0xoff/0xsize" for the kernel (its kallsyms). */
   const symbolize = (a: bigint): string | null => {
     // Loaded modules, then ones since unloaded (an instruction block is described long after it ran).
-    for (const m of [...k.modules, ...k.formerModules.map((f) => f.mod).reverse()]) {
+    for (const m of k.modules) {
       const s = sprintModuleSymbol(m, a);
+      if (s) return s;
+    }
+    for (let i = k.formerModules.length - 1; i >= 0; i--) {
+      const s = sprintModuleSymbol(k.formerModules[i].mod, a);
       if (s) return s;
     }
     // Only kernel-image addresses are vmlinux's (a nearest-symbol lookup would name anything).

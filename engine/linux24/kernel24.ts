@@ -13,8 +13,9 @@ import type { KernelProfile } from '../kernel/profile';
 import type { Allocation } from '../machine/memory';
 import { VmallocRange } from '../machine/vmalloc';
 import { ClassicRing } from '../printk/classic-ring';
+import type { StepSpec } from '../load/context';
 import type { Snapshot, StepBlock } from '../trace/timeline';
-import type { Effect, OperationInfo, Phase, Side, Stage, StepInfo } from '../trace/types';
+import type { OperationInfo, Phase, Side, Stage, StepInfo } from '../trace/types';
 import { flagNames, MOD_AUTOCLEAN, MOD_DELETED, MOD_INITIALIZING, MOD_RUNNING } from './struct-module';
 
 /** include/asm-x86_64/pgtable.h (2.4): MODULES_VADDR, and MODULES_END 0xffffffffafffffff (inclusive). */
@@ -58,16 +59,8 @@ export interface KSym {
   value: bigint;
 }
 
-export interface Step24 {
-  stage: Stage;
-  side: Side;
-  fn: string;
-  file: string;
-  title: string;
-  text: string;
-  effects?: Effect[];
-  errno?: number;
-}
+/** A 6.1 step's fields, with the lane (stage, side) instead of the 6.1 phase, which step() derives. */
+export type Step24 = Omit<StepSpec, 'phase'> & { stage: Stage; side: Side };
 
 const PHASE_OF: Record<Stage, Phase> = {
   read: 'user',

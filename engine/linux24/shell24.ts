@@ -8,6 +8,7 @@ import { insmod24 } from './insmod24';
 import type { Kernel24 } from './kernel24';
 import { lsmod24, procKsyms24, procModules24 } from './procfs24';
 import { rmmod24 } from './rmmod24';
+import { transcript } from '../shell/shell';
 
 export interface Shell24Result {
   output: string;
@@ -164,12 +165,5 @@ export class Shell24 {
 
 /** Run a lesson script: "# line" then what the terminal shows, for each non-empty, non-comment line. */
 export function runScript24(K: Kernel24, text: string, files: (path: string) => Uint8Array | null): string {
-  const sh = new Shell24(K, files);
-  let out = '';
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    out += `# ${line}\n${sh.run(line).output}`;
-  }
-  return out;
+  return transcript(new Shell24(K, files), text);
 }

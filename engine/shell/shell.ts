@@ -170,7 +170,11 @@ export class Shell {
  * Blank lines and comment lines are skipped.
  */
 export function runScript(k: ModelKernel, text: string, files: (path: string) => Uint8Array | null, deps: ShellDeps = {}): string {
-  const sh = new Shell(k, files, deps);
+  return transcript(new Shell(k, files, deps), text);
+}
+
+/** The transcript loop, for any shell (6.1's, the 2.4 model's). */
+export function transcript(sh: { run(line: string): { output: string } }, text: string): string {
   let out = '';
   for (const raw of text.split('\n')) {
     const line = raw.trim();

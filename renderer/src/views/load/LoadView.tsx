@@ -6,7 +6,7 @@
  * cursor and shell transcript survive a look at the Sections or Hex view.
  */
 import { memo, useCallback, useEffect, useRef, useState } from 'react';
-import type { EngineError, KernelSummary, ModuleOverview, OperationInfo, StepInfo } from '../../../../engine/api-types';
+import type { EngineError, KernelSummary, ModuleOverview, OperationInfo, Result, StepInfo } from '../../../../engine/api-types';
 import type { Host } from '../../host/host';
 import { LoadControls, type BootOptions } from './LoadControls';
 import { Scrubber } from './Scrubber';
@@ -186,33 +186,32 @@ export function LoadView({
   const record = (line: string, op: OperationInfo) =>
     setTranscript((t) => [...t, { line, output: op.output.join('\n'), exit: op.result === 0 ? 0 : 1 }]);
 
+  /**
+   * insmod/rmmod from the controls: busy until the view has moved to the operation, so a key pressed
+   * meanwhile is not undone by that seek; the command and its output go into the transcript.
+   */
+  const runOp = useCallback(
+    async (call: () => Promise<Result<OperationInfo>>) => {
+      setBusy(true);
+      try {
+        const r = await call();
+        if (!r.ok) return errRef.current(r.error);
+        errRef.current(null);
+        record(r.value.command, r.value);
+        await afterOp(r.value, 'start');
+      } finally {
+        setBusy(false);
+      }
+    },
+    [afterOp],
+  );
+
   const insmod = useCallback(async () => {
     if (!mod) return;
-    // Busy until the view has moved to the operation, so a key pressed meanwhile is not undone by that seek.
-    setBusy(true);
-    try {
-      const r = await host.call('kernel.load', { id: mod.id, args, syscall });
-      if (!r.ok) return errRef.current(r.error);
-      errRef.current(null);
-      record(r.value.command, r.value);
-      await afterOp(r.value, 'start');
-    } finally {
-      setBusy(false);
-    }
-  }, [host, mod, args, syscall, afterOp]);
+    await runOp(() => host.call('kernel.load', { id: mod.id, args, syscall }));
+  }, [host, mod, args, syscall, runOp]);
 
-  const rmmod = useCallback(async () => {
-    setBusy(true);
-    try {
-      const r = await host.call('kernel.unload', { name: rmName.trim() });
-      if (!r.ok) return errRef.current(r.error);
-      errRef.current(null);
-      record(r.value.command, r.value);
-      await afterOp(r.value, 'start');
-    } finally {
-      setBusy(false);
-    }
-  }, [host, rmName, afterOp]);
+  const rmmod = useCallback(() => runOp(() => host.call('kernel.unload', { name: rmName.trim() })), [host, rmName, runOp]);
 
   const shell = useCallback(
     async (line: string) => {
