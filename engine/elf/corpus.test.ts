@@ -88,8 +88,15 @@ describe.skipIf(missing(CORPUS_WHAT, ALL.length >= 1000))(`the whole corpus${ALL
 for (const rel of MODULES) {
   const path = findModule(rel);
   const why = !READELF ? 'readelf not installed' : `${rel} not found under ${ROOTS.join(' or ')} (extract it from the linux-image .deb, see engine/elf/README or set MODSCOPE_CORPUS)`;
-  describe.skipIf(missing('readelf (binutils)', READELF) || missing(CORPUS_WHAT, path !== null))(`real module ${rel}${path === null || !READELF ? ` — SKIPPED: ${why}` : ''}`, () => {
-    const p = path ?? '';
+  const skip = missing('readelf (binutils)', READELF) || missing(CORPUS_WHAT, path !== null);
+  // A skipped describe still runs its body to collect its tests: read nothing when the module is absent.
+  const title = `real module ${rel}${skip ? ` — SKIPPED: ${why}` : ''}`;
+  if (skip || path === null) {
+    describe.skip(title, () => void it('compares with readelf', () => undefined));
+    continue;
+  }
+  describe(title, () => {
+    const p = path;
     const raw = new Uint8Array(readFileSync(p));
     const elfLen = elfLengthOfModule(raw);
     const f = readElf(raw.subarray(0, elfLen));
