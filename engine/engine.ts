@@ -18,7 +18,7 @@ import { attachCpu } from './cpu/attach';
 import type { Decoder } from './cpu/types';
 import type { Kernel24 } from './linux24/kernel24';
 import { boot24, load24, summary24, unload24 } from './linux24/session24';
-import { tagLanes61 } from './linux24/lanes-61';
+import { tagLanes61 } from './load/lanes-61';
 import { Shell24 } from './linux24/shell24';
 import { withItemExtras } from './load/item-extras';
 
