@@ -11,6 +11,7 @@ import { loadModule } from './load/load-module';
 import { modStrerror, strerror } from './load/errno';
 import { unloadModule } from './load/unload';
 import { hex64 } from './session/hex';
+import { cannotSay } from './trace/outcome';
 import type { ItemDetail, OperationInfo, StepInfo } from './trace/types';
 import type { Decoder } from './cpu/types';
 import { disasmWindow, sprintSymbol } from './cpu/disasm-window';
@@ -37,7 +38,9 @@ export function bootKernel(profile: KernelProfile, req: BootRequest): ModelKerne
 /** Load an opened module as `insmod FILE ARGS` would, with insmod's message on failure (kmod 30). */
 export function loadOpened(k: ModelKernel, fileName: string, image: Uint8Array, args: string, syscall: 'finit_module' | 'init_module', flags: number): OperationInfo {
   const { op } = loadModule(k, { fileName, image, args, syscall, flags });
-  if (op.result !== 0) op.output.push(`insmod: ERROR: could not insert module ${fileName}: ${modStrerror(op.result)}`);
+  if (op.end?.kind === 'killed') op.output.push('Killed');
+  else if (op.end?.kind === 'unknown') op.output.push(`[modscope] ${cannotSay(op.end.after)}: how insmod ends is not known`);
+  else if (op.result) op.output.push(`insmod: ERROR: could not insert module ${fileName}: ${modStrerror(op.result)}`);
   return op;
 }
 
@@ -45,7 +48,7 @@ export function loadOpened(k: ModelKernel, fileName: string, image: Uint8Array, 
 export function unload(k: ModelKernel, name: string, force: boolean): OperationInfo {
   const { op } = unloadModule(k, { name, force });
   if (op.result === -2) op.output.push(`rmmod: ERROR: Module ${name} is not currently loaded`);
-  else if (op.result !== 0) op.output.push(`rmmod: ERROR: could not remove module ${name}: ${strerror(op.result)}`);
+  else if (op.result) op.output.push(`rmmod: ERROR: could not remove module ${name}: ${strerror(op.result)}`);
   return op;
 }
 

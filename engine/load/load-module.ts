@@ -14,7 +14,7 @@ import { readModuleFacts } from '../kmod/facts';
 import { isGplCompatible } from '../kmod/license';
 import { splitSignature } from '../kmod/signature';
 import { hex64 } from '../session/hex';
-import type { Effect, OperationInfo } from '../trace/types';
+import type { Effect, OpEnd, OperationInfo } from '../trace/types';
 import { StepRecorder, type LoadContext } from './context';
 import { EBUSY, EEXIST, EINVAL, ENOEXEC, ENOMEM, SyscallFailure } from './errno';
 import { buildCoreKallsyms } from './kallsyms';
@@ -46,8 +46,10 @@ export interface LoadRequest {
 }
 
 export interface LoadResult {
-  /** 0, or the negative errno the syscall returned. */
-  errno: number;
+  /** 0, or the negative errno the syscall returned; null when it never returned (end: killed or unknown). */
+  errno: number | null;
+  /** Returned, killed inside the syscall (SIGKILL after an oops), or unknown (init reached a kernel function without a model). */
+  end: OpEnd;
   module: LoadedModule | null;
   op: OperationInfo;
 }
@@ -55,21 +57,34 @@ export interface LoadResult {
 export function loadModule(k: ModelKernel, req: LoadRequest): LoadResult {
   const op = k.timeline.beginOp(req.command ?? `insmod ${req.fileName}${req.args ? ' ' + req.args : ''}`);
   const rec = new StepRecorder(k, op);
-  let errno = 0;
+  let errno: number | null = 0;
+  let end: OpEnd = { kind: 'returned' };
   let ctx: LoadContext | null = null;
   try {
     ctx = syscallEntry(k, rec, req);
     runLoad(ctx);
   } catch (e) {
-    if (!(e instanceof SyscallFailure)) throw e;
-    errno = -e.errno;
-    // -9: the task was killed (an oops in init); the kernel unwinds nothing.
-    if (ctx && e.message !== 'killed') unwind(ctx, errno);
+    if (e instanceof InitDidNotReturn) {
+      // The task was killed (an oops in init) or the run stopped at a not-modelled call: nothing unwinds.
+      errno = null;
+      end = e.end;
+    } else {
+      if (!(e instanceof SyscallFailure)) throw e;
+      errno = -e.errno;
+      if (ctx) unwind(ctx, errno);
+    }
   }
-  k.timeline.endOp(op, errno);
+  k.timeline.endOp(op, errno, end);
   // Comparison lanes (stage, side) on this operation's steps.
   tagLanes61(k.timeline, op.index);
-  return { errno, module: errno === 0 && ctx ? ctx.mod : null, op };
+  return { errno, end, module: errno === 0 && ctx ? ctx.mod : null, op };
+}
+
+/** init did not return to do_init_module(): insmod was killed, or Modscope cannot say what happens (not modelled). */
+class InitDidNotReturn extends Error {
+  constructor(readonly end: Exclude<OpEnd, { kind: 'returned' }>) {
+    super(end.kind);
+  }
 }
 
 function fail(errno: number, why: string): never {
@@ -790,12 +805,18 @@ function doInitModule(ctx: LoadContext, name: string): void {
     file: 'init/main.c',
     title: mod.initFn ? `init is called: ${sym?.name ?? 'init_module'}()` : 'No init function',
     text: mod.initFn ? `do_init_module() calls mod->init at ${hx(mod.initFn)}${sym ? ` (${sym.name})` : ''}. ${result.note}` : 'The module has no init function; loading goes on.',
-    effects: mod.initFn ? [{ kind: 'call', fn: sym?.name ?? 'init', address: hex64(mod.initFn), result: String(result.ret) }] : [],
+    // A killed or stopped init has no return value: the call effect says so instead of "returns 0".
+    effects: mod.initFn ? [{ kind: 'call', fn: sym?.name ?? 'init', address: hex64(mod.initFn), result: result.unknownAfter !== undefined ? 'unknown (not modelled)' : result.killed ? 'never returns (insmod killed)' : String(result.ret) }] : [],
   }, 'block' in result && result.block ? result.block : null);
+  if (result.unknownAfter !== undefined) {
+    const fn = result.unknownAfter;
+    rec.step({ phase: 'init', fn: 'do_init_module', file: MAIN, title: `Modscope cannot say what Linux does after ${fn}() (not modelled)`, text: `${sym?.name ?? 'init'}() called ${fn}(), a kernel function Modscope has no model of, so the run stops at that call: how init goes on, what it prints, whether it returns or oopses, and how insmod ends are not known. The state shown from here is the state at the call (${name} in MODULE_STATE_COMING, "Loading").` });
+    throw new InitDidNotReturn({ kind: 'unknown', after: fn });
+  }
   if (result.killed) {
     // The oops killed insmod in the middle of the syscall: nothing unwinds, the module stays COMING.
-    rec.step({ phase: 'init', fn: 'do_init_module', file: MAIN, title: 'insmod is killed', text: `The fault killed the insmod task inside init_module(): the syscall never returns, nothing is undone, and ${name} stays in MODULE_STATE_COMING ("Loading" in /proc/modules) with its init memory.`, errno: -9 });
-    throw new SyscallFailure(9, 'killed');
+    rec.step({ phase: 'init', fn: 'do_init_module', file: MAIN, title: 'insmod is killed (SIGKILL)', text: `The fault killed the insmod task inside init_module(): the syscall never returns (no errno: the shell reports "Killed", exit status 137), nothing is undone, and ${name} stays in MODULE_STATE_COMING ("Loading" in /proc/modules) with its init memory.` });
+    throw new InitDidNotReturn({ kind: 'killed', signal: 'SIGKILL', exitStatus: 137 });
   }
   if (result.ret < 0) {
     mod.state = 'GOING';

@@ -184,7 +184,7 @@ export function LoadView({
   }, [active, stale, busy, refresh, seek]);
 
   const record = (line: string, op: OperationInfo) =>
-    setTranscript((t) => [...t, { line, output: op.output.join('\n'), exit: op.result === 0 ? 0 : 1 }]);
+    setTranscript((t) => [...t, { line, output: op.output.join('\n'), exit: op.end?.kind === 'killed' ? op.end.exitStatus : op.result === 0 ? 0 : 1 }]);
 
   /**
    * insmod/rmmod from the controls: busy until the view has moved to the operation, so a key pressed
