@@ -6,7 +6,7 @@ import type { AllocationRow, BootRequest, KernelLogView, KernelSummary, LogRow, 
 import { formatTimestamp } from './kernel/log';
 import { ModelKernel } from './kernel/model';
 import type { KernelProfile } from './kernel/profile';
-import { moduleTaintLetters } from './kernel/taint';
+import { kernelTaintLetters, moduleTaintLetters } from './kernel/taint';
 import { loadModule } from './load/load-module';
 import { modStrerror, strerror } from './load/errno';
 import { unloadModule } from './load/unload';
@@ -115,14 +115,17 @@ export function seek(k: ModelKernel, pos: number, decoder: Decoder | null = null
     operation,
     modules: at.after.modules,
     taints: taintString(at.after.taints),
-    log: logRows(k, at.step.pos + at.step.span - 1),
+    // Up to this position, not the step's end: in init's instruction block a printk record enters the log at
+    // the call instruction that made it, so scrubbing to before the call shows the log without it.
+    log: logRows(k, p),
     allocations: allocationRows(k, p),
     layout: layoutAt(k, operation, p),
   };
 }
 
+/** Every kernel taint set (D after an oops, L after a soft lockup, W after a WARN), not only the module ones. */
 function taintString(mask: number): string {
-  return mask === 0 ? '' : moduleTaintLetters(mask) || String(mask);
+  return kernelTaintLetters(mask);
 }
 
 export function memoryAt(k: ModelKernel, address: bigint, length: number, pos: number): MemoryView {

@@ -275,7 +275,7 @@ export function LoadView({
         </div>
         <div className="load-side">
           <ModulesPane modules={view?.modules ?? NONE} taints={view?.taints ?? ''} />
-          <LogTabs log={view?.log ?? NONE} currentLog={step?.log ?? NONE} host={host} pos={view ? view.step.pos + view.step.span - 1 : undefined} />
+          <LogTabs log={view?.log ?? NONE} currentLog={step?.log ?? NONE} host={host} pos={view ? view.pos : undefined} />
           <ShellPane transcript={transcript} busy={busy} disabled={!kernel} onRun={runShell} />
         </div>
       </div>
