@@ -18,12 +18,14 @@ Usage:
   modscope load-all <modules dir> [--json]         every module under the directory, in dependency order,
                                                    into one kernel; counts and every failure
   modscope init-all <modules dir> [--every N]      run the init function of every module that has one (each
-        [--budget N] [--json] [--strict]           on a fresh kernel with its modprobe dependencies) on the
-                                                   modelled CPU; counts: returned 0 / -errno, oops, soft
-                                                   lockup (over N instructions, default 5,000,000), tool
-                                                   errors; the most called not-modelled kernel functions.
-                                                   --every N: every N-th module; --strict: a call to a
-                                                   function without a model stops the init
+        [--budget N] [--json] [--speculate]        on a fresh kernel with its modprobe dependencies) on the
+                                                   modelled CPU; counts: returned 0 / -errno, stopped at a
+                                                   kernel function without a model (Modscope cannot say
+                                                   what Linux does after it), oops, soft lockup (over N
+                                                   instructions, default 5,000,000), tool errors; the
+                                                   not-modelled functions runs stopped at, most first.
+                                                   --every N: every N-th module; --speculate: not-modelled
+                                                   calls return 0 and the run goes on (counted apart)
   modscope shell <lesson.sh> [--kaslr SEED]        run shell lines (insmod, rmmod, modprobe, lsmod, modinfo,
         [--modules DIR] [--kernel 2.4]             dmesg, cat/echo on /proc and /sys) and print what a root
                                                    terminal shows; module paths relative to the script
