@@ -39,6 +39,9 @@ Usage:
         [--from N] [--to M] --out PATH             --format svg: numbered SVGs in the folder PATH (default:
                                                    the whole operation, at most 300 steps)
         [--view …] [--format pdf|svg] [--theme …]
+  modscope whatif <module.ko> MUTATION [name=value …]  load it as it is and as mutated (crc:SYMBOL,
+        [--with dep.ko …] [--json] | --list       vermagic:STRING, licence:STRING, field:e_machine=3 …):
+                                                   where load_module() parts, both outcomes, the kernel log
   modscope --help | --version
 
 "info" prints what readelf -h and modinfo would show: the file (compression, signature),

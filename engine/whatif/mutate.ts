@@ -1,0 +1,228 @@
+/**
+ * What if…? Mutations of a module image, each a new image in memory (the file is never touched): the
+ * kind of damage load_module() (kernel/module/main.c, 6.1) has a check for. Every mutation says in
+ * words what it changed and at which file offset, so the answer can point at the bytes.
+ */
+import { ElfError, hex } from '../elf/errors';
+import { readElf } from '../elf/index';
+import type { ElfFile, ElfSection } from '../elf/types';
+import { findSection } from '../kmod/elf-access';
+import { readModinfo } from '../kmod/modinfo';
+import { splitSignature } from '../kmod/signature';
+import { readVersions } from '../kmod/versions';
+import { utf8Bytes } from '../load/format';
+
+export type Mutation =
+  | { kind: 'crc'; symbol: string }
+  | { kind: 'drop-version'; symbol: string }
+  | { kind: 'vermagic'; value: string }
+  | { kind: 'licence'; value: string }
+  | { kind: 'signature'; how: 'strip' | 'corrupt' }
+  | { kind: 'byte'; offset: number; value: number }
+  | { kind: 'field'; name: string; value: number }
+  | { kind: 'param'; assignment: string };
+
+export interface Mutated {
+  image: Uint8Array;
+  /** Extra module arguments the mutation adds (param:NAME=VALUE). */
+  args: string[];
+  /** What was changed, in words, with the file offset. */
+  change: string;
+  offset: number | null;
+}
+
+/** The ELF64 header fields elf_validity_check() reads, by name: [file offset, width in bytes]. */
+export const HEADER_FIELDS: Readonly<Record<string, readonly [number, 1 | 2 | 4 | 8]>> = {
+  'e_ident[EI_MAG0]': [0, 1],
+  'e_ident[EI_CLASS]': [4, 1],
+  'e_ident[EI_DATA]': [5, 1],
+  'e_ident[EI_VERSION]': [6, 1],
+  e_type: [0x10, 2],
+  e_machine: [0x12, 2],
+  e_version: [0x14, 4],
+  e_shoff: [0x28, 8],
+  e_ehsize: [0x34, 2],
+  e_shentsize: [0x3a, 2],
+  e_shnum: [0x3c, 2],
+  e_shstrndx: [0x3e, 2],
+};
+
+/** The mutation names `modscope whatif --list` prints, with what each does. */
+export const MUTATION_HELP: readonly (readonly [string, string])[] = [
+  ['crc:SYMBOL', "flip the __versions CRC of an import: check_version() → 'disagrees about version of symbol'"],
+  ['drop-version:SYMBOL', "remove an import's __versions entry: 'no symbol version for' (warned once, then let go)"],
+  ['vermagic:STRING', 'replace .modinfo vermagic (another kernel version, SMP/preempt flags): check_modinfo() refuses'],
+  ['licence:STRING', 'replace .modinfo license (e.g. Proprietary): taints P, and GPL-only imports are refused'],
+  ['signature:strip|corrupt', 'remove the appended signature, or damage a byte of it'],
+  ['byte:OFFSET=VALUE', 'set one byte of the file (e.g. byte:0x40=0x90)'],
+  ['field:NAME=VALUE', `set an ELF header field (${Object.keys(HEADER_FIELDS).join(', ')})`],
+  ['param:NAME=VALUE', 'load with this parameter value (malformed or out of range)'],
+];
+
+function bad(message: string): never {
+  throw new ElfError('BAD_MODULE_DATA', message, 0, 'mutation');
+}
+
+function parseNumber(text: string, what: string): number {
+  const v = /^0x[0-9a-f]+$/i.test(text) ? parseInt(text.slice(2), 16) : /^-?\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(v)) bad(`${what} "${text}" is not a number (decimal or 0x…)`);
+  return v;
+}
+
+/** Parse `crc:_printk`, `vermagic:…`, `field:e_machine=3` … into a Mutation (a typed error otherwise). */
+export function parseMutation(text: string): Mutation {
+  const colon = text.indexOf(':');
+  if (colon < 0) bad(`"${text}" is not KIND:ARGUMENT (see --list)`);
+  const kind = text.slice(0, colon);
+  const arg = text.slice(colon + 1);
+  const assign = (): [string, string] => {
+    const eq = arg.indexOf('=');
+    if (eq <= 0) bad(`${kind} needs NAME=VALUE, got "${arg}"`);
+    return [arg.slice(0, eq), arg.slice(eq + 1)];
+  };
+  switch (kind) {
+    case 'crc':
+    case 'drop-version':
+      if (!arg) bad(`${kind} needs a symbol name`);
+      return { kind, symbol: arg };
+    case 'vermagic':
+      return { kind, value: arg };
+    case 'licence':
+    case 'license':
+      if (!arg) bad('licence needs a value, e.g. licence:Proprietary');
+      return { kind: 'licence', value: arg };
+    case 'signature':
+      if (arg !== 'strip' && arg !== 'corrupt') bad(`signature is strip or corrupt, got "${arg}"`);
+      return { kind, how: arg };
+    case 'byte': {
+      const [o, v] = assign();
+      const value = parseNumber(v, 'byte value');
+      if (value < 0 || value > 255) bad(`byte value ${v} is not 0..255`);
+      return { kind, offset: parseNumber(o, 'offset'), value };
+    }
+    case 'field': {
+      const [name, v] = assign();
+      if (!(name in HEADER_FIELDS)) bad(`unknown field "${name}" (${Object.keys(HEADER_FIELDS).join(', ')})`);
+      return { kind, name, value: parseNumber(v, name) };
+    }
+    case 'param':
+      assign();
+      return { kind, assignment: arg };
+    default:
+      return bad(`unknown mutation "${kind}" (see --list)`);
+  }
+}
+
+function writeUint(b: Uint8Array, offset: number, width: 1 | 2 | 4 | 8, value: number): void {
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  if (width === 1) dv.setUint8(offset, value);
+  else if (width === 2) dv.setUint16(offset, value, true);
+  else if (width === 4) dv.setUint32(offset, value >>> 0, true);
+  else dv.setBigUint64(offset, BigInt(value), true);
+}
+
+/** The ELF part of the image (signature trailer off) and the trailer, so mutations keep it in place. */
+function parts(image: Uint8Array): { elf: ElfFile; elfBytes: Uint8Array; trailer: Uint8Array } {
+  const { elf: elfBytes } = splitSignature(image);
+  return { elf: readElf(elfBytes), elfBytes, trailer: image.subarray(elfBytes.length) };
+}
+
+function sectionHeaderAt(elf: ElfFile, sec: ElfSection): number {
+  return elf.header.shoff + sec.index * elf.header.shentsize;
+}
+
+/**
+ * Put `bytes` in place of a section's contents: in place when they fit (the rest NUL-filled, which
+ * get_next_modinfo() skips), else appended after the ELF data with sh_offset and sh_size rewritten.
+ */
+function replaceSection(image: Uint8Array, sectionName: string, bytes: Uint8Array): { image: Uint8Array; offset: number } {
+  const { elf, elfBytes, trailer } = parts(image);
+  const sec = findSection(elf, sectionName) ?? bad(`the module has no ${sectionName} section`);
+  if (bytes.length <= sec.size) {
+    const out = image.slice();
+    out.fill(0, sec.offset, sec.offset + sec.size);
+    out.set(bytes, sec.offset);
+    return { image: out, offset: sec.offset };
+  }
+  const at = (elfBytes.length + 7) & ~7;
+  const out = new Uint8Array(at + bytes.length + trailer.length);
+  out.set(elfBytes);
+  out.set(bytes, at);
+  out.set(trailer, at + bytes.length);
+  writeUint(out, sectionHeaderAt(elf, sec) + 0x18, 8, at);
+  writeUint(out, sectionHeaderAt(elf, sec) + 0x20, 8, bytes.length);
+  return { image: out, offset: at };
+}
+
+function modinfoWith(elf: ElfFile, key: string, value: string): Uint8Array {
+  const entries = readModinfo(elf);
+  if (!entries.some((e) => e.key === key)) entries.push({ key, value: '', offset: 0 });
+  return utf8Bytes(entries.map((e) => `${e.key}=${e.key === key ? value : e.value}\0`).join(''));
+}
+
+function versionsEntry(elf: ElfFile, sec: ElfSection, symbol: string): number {
+  const all = readVersions(elf);
+  const i = all.findIndex((v) => v.name === symbol);
+  if (i < 0) bad(`${symbol} has no __versions entry (entries: ${all.map((v) => v.name).join(', ')})`);
+  return sec.offset + i * 64;
+}
+
+/** Apply one mutation to a module image. */
+export function mutate(image: Uint8Array, m: Mutation): Mutated {
+  switch (m.kind) {
+    case 'crc': {
+      const { elf } = parts(image);
+      const sec = findSection(elf, '__versions') ?? bad('the module has no __versions section (built without modversions)');
+      const at = versionsEntry(elf, sec, m.symbol);
+      const out = image.slice();
+      // Flip every bit of the low 32: a CRC no exporter has.
+      for (let i = 0; i < 4; i++) out[at + i] ^= 0xff;
+      return { image: out, args: [], change: `__versions CRC of ${m.symbol} at file offset ${hex(at)} flipped`, offset: at };
+    }
+    case 'drop-version': {
+      const { elf } = parts(image);
+      const sec = findSection(elf, '__versions') ?? bad('the module has no __versions section');
+      const at = versionsEntry(elf, sec, m.symbol);
+      const out = image.slice();
+      // Later entries move up one; the section is one struct modversion_info shorter.
+      out.copyWithin(at, at + 64, sec.offset + sec.size);
+      out.fill(0, sec.offset + sec.size - 64, sec.offset + sec.size);
+      writeUint(out, sectionHeaderAt(elf, sec) + 0x20, 8, sec.size - 64);
+      return { image: out, args: [], change: `__versions entry of ${m.symbol} (file offset ${hex(at)}) removed`, offset: at };
+    }
+    case 'vermagic':
+    case 'licence': {
+      const key = m.kind === 'vermagic' ? 'vermagic' : 'license';
+      const { elf } = parts(image);
+      const r = replaceSection(image, '.modinfo', modinfoWith(elf, key, m.value));
+      return { image: r.image, args: [], change: `.modinfo ${key}="${m.value}" (section at file offset ${hex(r.offset)})`, offset: r.offset };
+    }
+    case 'signature': {
+      const { elfBytes, trailer } = parts(image);
+      if (trailer.length === 0) bad('the module has no appended signature');
+      if (m.how === 'strip') {
+        return { image: elfBytes.slice(), args: [], change: `appended signature (${trailer.length} bytes) removed`, offset: elfBytes.length };
+      }
+      const out = image.slice();
+      // A byte inside the PKCS#7 blob, well before struct module_signature and the marker string.
+      const at = elfBytes.length + Math.floor((trailer.length - 40) / 2);
+      out[at] ^= 0xff;
+      return { image: out, args: [], change: `signature byte at file offset ${hex(at)} flipped`, offset: at };
+    }
+    case 'byte': {
+      if (m.offset < 0 || m.offset >= image.length) bad(`offset ${hex(m.offset)} is outside the file (${image.length} bytes)`);
+      const out = image.slice();
+      const was = out[m.offset];
+      out[m.offset] = m.value;
+      return { image: out, args: [], change: `byte at file offset ${hex(m.offset)}: ${hex(was)} → ${hex(m.value)}`, offset: m.offset };
+    }
+    case 'field': {
+      const [offset, width] = HEADER_FIELDS[m.name];
+      const out = image.slice();
+      writeUint(out, offset, width, m.value);
+      return { image: out, args: [], change: `ELF header ${m.name} (file offset ${hex(offset)}, ${width} bytes) set to ${hex(m.value)}`, offset };
+    }
+    case 'param':
+      return { image, args: [m.assignment], change: `loaded with ${m.assignment}`, offset: null };
+  }
+}
