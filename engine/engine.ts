@@ -138,7 +138,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       case 'kernel.boot': {
         if (a.profile !== undefined) {
           if (!(a.profile instanceof Uint8Array)) throw new BadRequest('profile must be the .json.gz bytes');
-          const raw = detectCompression(a.profile) ? await decompress(a.profile) : a.profile;
+          const raw = detectCompression(a.profile) ? await decompress(a.profile, undefined, { elf: false }) : a.profile;
           profile = parseProfile(JSON.parse(decodeUtf8(raw, 0, raw.length)));
         }
         if (!profile) throw new BadRequest('the first kernel.boot needs the kernel profile');

@@ -13,7 +13,7 @@ import { moduleTaintLetters } from '../kernel/taint';
 import type { ModuleFacts } from '../kmod/types';
 import type { ModuleSignatureInfo } from '../kmod/types';
 import type { Snapshot, StepBlock } from '../trace/timeline';
-import type { Effect, OperationInfo, Phase, StepInfo } from '../trace/types';
+import type { Effect, OperationInfo, Phase, StepInfo, OpEnd } from '../trace/types';
 
 export interface StepSpec {
   phase: Phase;
@@ -123,6 +123,8 @@ export class LoadInfo {
   init: Allocation | null = null;
   placed: PlacedSection[] = [];
   symbolBlock: SymbolBlock | null = null;
+  /** How the syscall ended: returned, insmod killed inside it (an oops in init), or unknown (init reached a not-modelled call). */
+  end: OpEnd = { kind: 'returned' };
   private hdr: ElfFile | null = null;
   private moduleFacts: ModuleFacts | null = null;
   private lay: ModuleLayoutResult | null = null;

@@ -14,7 +14,7 @@ import type { LoadedModule } from '../kernel/module-record';
 import { taintBit } from '../kernel/taint';
 import { MODULE_INIT_COMPRESSED_FILE, MODULE_INIT_FLAGS } from '../kmod/constants';
 import { hex64 } from '../session/hex';
-import type { OperationInfo } from '../trace/types';
+import type { OpEnd, OperationInfo } from '../trace/types';
 import { LoadInfo, StepRecorder } from './context';
 import { EINVAL, ENOEXEC, EOPNOTSUPP } from './errno';
 import { unwindLoad } from './error-labels';
@@ -45,8 +45,10 @@ export interface LoadRequest {
 }
 
 export interface LoadResult {
-  /** 0, or the negative errno the syscall returned. */
-  errno: number;
+  /** 0, or the negative errno the syscall returned; null when it never returned (end: killed or unknown). */
+  errno: number | null;
+  /** Returned, killed inside the syscall (SIGKILL after an oops), or unknown (init reached a kernel function without a model). */
+  end: OpEnd;
   module: LoadedModule | null;
   op: OperationInfo;
 }
@@ -55,10 +57,12 @@ export function loadModule(k: ModelKernel, req: LoadRequest): LoadResult {
   const op = k.timeline.beginOp(req.command ?? `insmod ${req.fileName}${req.args ? ' ' + req.args : ''}`);
   const info = new LoadInfo(k, new StepRecorder(k, op), req);
   const err = initModuleSyscall(info);
-  k.timeline.endOp(op, err);
+  // A killed insmod (an oops in init) or an init stopped at a not-modelled call returns no errno at all.
+  const errno = info.end.kind === 'returned' ? err : null;
+  k.timeline.endOp(op, errno, info.end);
   // Comparison lanes (stage, side) on this operation's steps.
   tagLanes61(k.timeline, op.index);
-  return { errno: err, module: err === 0 ? info.mod : null, op };
+  return { errno, end: info.end, module: err === 0 && info.end.kind === 'returned' ? info.mod : null, op };
 }
 
 /** SYSCALL_DEFINE3(finit_module) / SYSCALL_DEFINE3(init_module): may_init_module(), the copy, load_module(). */

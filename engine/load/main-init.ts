@@ -13,7 +13,10 @@ import { layoutBytes, MODULE_STATE, STRUCT_MODULE, u32, writeField } from './str
 
 type InitResult = ReturnType<NonNullable<ModelKernel['runInit']>>;
 
-/** The syscall's result when an oops in init killed insmod: the task died of SIGKILL (9) inside it. */
+/**
+ * What doInitModule() hands back when init never returned (insmod killed by an oops, or the run stopped at a
+ * not-modelled call): not an errno the syscall returns — info.end says how it ended and loadModule() reports none.
+ */
 export const KILLED_IN_INIT = -9;
 
 /** do_one_initcall(mod->init): run init on the CPU model (or only record the call without one). */
@@ -29,11 +32,17 @@ export function doOneInitcall(info: LoadInfo): InitResult {
       file: 'init/main.c',
       title: mod.initFn ? `init is called: ${sym?.name ?? 'init_module'}()` : 'No init function',
       text: mod.initFn ? `do_init_module() calls mod->init at ${hx(mod.initFn)}${sym ? ` (${sym.name})` : ''}. ${result.note}` : 'The module has no init function; loading goes on.',
-      effects: mod.initFn ? [{ kind: 'call', fn: sym?.name ?? 'init', address: hex64(mod.initFn), result: String(result.ret) }] : [],
+      // A killed or stopped init has no return value: the call effect says so instead of "returns 0".
+      effects: mod.initFn ? [{ kind: 'call', fn: sym?.name ?? 'init', address: hex64(mod.initFn), result: initCallResult(result) }] : [],
     },
     'block' in result && result.block ? result.block : null,
   );
   return result;
+}
+
+function initCallResult(result: InitResult): string {
+  if (result.unknownAfter !== undefined) return 'unknown (not modelled)';
+  return result.killed ? 'never returns (insmod killed)' : String(result.ret);
 }
 
 /** do_init_module(): init, then LIVE (or GOING and freed when init fails). */
@@ -42,18 +51,33 @@ export function doInitModule(info: LoadInfo): number {
   const mod = info.module;
   const name = mod.name;
   const result = doOneInitcall(info);
+  if (result.unknownAfter !== undefined) {
+    const fn = result.unknownAfter;
+    rec.step({
+      phase: 'init',
+      fn: 'do_init_module',
+      file: MAIN,
+      title: `Modscope cannot say what Linux does after ${fn}() (not modelled)`,
+      text:
+        `${mod.initName ?? 'init'}() called ${fn}(), a kernel function Modscope has no model of, so the run stops at that call: ` +
+        'how init goes on, what it prints, whether it returns or oopses, and how insmod ends are not known. ' +
+        `The state shown from here is the state at the call (${name} in MODULE_STATE_COMING, "Loading").`,
+    });
+    info.end = { kind: 'unknown', after: fn };
+    return KILLED_IN_INIT;
+  }
   if (result.killed) {
     // The oops killed insmod in the middle of the syscall: nothing unwinds, the module stays COMING.
     rec.step({
       phase: 'init',
       fn: 'do_init_module',
       file: MAIN,
-      title: 'insmod is killed',
+      title: 'insmod is killed (SIGKILL)',
       text:
-        'The fault killed the insmod task inside init_module(): the syscall never returns, nothing is undone, ' +
-        `and ${name} stays in MODULE_STATE_COMING ("Loading" in /proc/modules) with its init memory.`,
-      errno: KILLED_IN_INIT,
+        'The fault killed the insmod task inside init_module(): the syscall never returns (no errno: the shell reports "Killed", ' +
+        `exit status 137), nothing is undone, and ${name} stays in MODULE_STATE_COMING ("Loading" in /proc/modules) with its init memory.`,
     });
+    info.end = { kind: 'killed', signal: 'SIGKILL', exitStatus: 137 };
     return KILLED_IN_INIT;
   }
   if (result.ret < 0) {
