@@ -6,17 +6,10 @@ import { ElfError, hex } from '../elf/errors';
 import { decodeUtf8 } from '../elf/strings';
 import type { ElfFile, ElfSection, ElfSymbol } from '../elf/types';
 
-export const SHN_UNDEF = 0;
-export const SHN_ABS = 0xfff1;
-export const SHN_COMMON = 0xfff2;
-export const STT_SECTION = 3;
-export const STT_FILE = 4;
-export const SHT_NOBITS = 8;
+import { SHN_ABS, SHN_COMMON, SHN_UNDEF, SHT_NOBITS, STT_FILE, STT_SECTION } from '../elf/constants';
+export { SHN_ABS, SHN_COMMON, SHN_UNDEF, SHT_NOBITS, STT_FILE, STT_SECTION };
 
-export const R_X86_64_64 = 1;
-export const R_X86_64_PC32 = 2;
-export const R_X86_64_32 = 10;
-export const R_X86_64_32S = 11;
+export { R_X86_64_64, R_X86_64_PC32, R_X86_64_32, R_X86_64_32S } from '../elf/constants';
 
 export function findSection(elf: ElfFile, name: string): ElfSection | undefined {
   return elf.sections.find((s) => s.name === name);

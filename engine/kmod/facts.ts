@@ -14,8 +14,8 @@ import { readThisModule } from './this-module';
 import type { ImportEntry, ModuleFacts, ModuleSignatureInfo } from './types';
 import { readVersions } from './versions';
 
-export const EM_X86_64 = 62;
-export const ET_REL = 1;
+import { EM_X86_64, ET_REL } from '../elf/constants';
+export { EM_X86_64, ET_REL };
 
 function attempt<T>(diagnostics: ElfErrorInfo[], what: string, fallback: T, read: () => T): T {
   try {

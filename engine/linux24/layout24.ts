@@ -4,6 +4,7 @@
  * not-".init" (64), ALLOC (32), EXEC (16), read-only (8), not NOBITS (4), ".got" (2); among equals in
  * the order they were inserted — each aligned to sh_addralign. The total is m_size for create_module.
  */
+import { SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, SHT_NOTE } from '../elf/constants';
 
 export interface LayoutInput {
   /** ELF section index, or -1 for a section insmod creates (.this, .kstrtab, .kmodtab, __ksymtab). */
@@ -29,11 +30,6 @@ export interface Placement24 {
   prio: number;
 }
 
-const SHF_WRITE = 1;
-const SHF_ALLOC = 2;
-const SHF_EXECINSTR = 4;
-const SHT_NOBITS = 8;
-const SHT_NOTE = 7;
 
 /** obj_load_order_prio(). 2.4 named init sections ".text.init"; a .ko's ".init.text" does not end in ".init". */
 export function loadOrderPrio(s: Pick<LayoutInput, 'name' | 'flags' | 'type'>): number {

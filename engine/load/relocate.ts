@@ -5,7 +5,9 @@
  * 32-bit halves so 320,000 relocations cost a few milliseconds, and every item is kept in typed
  * arrays (S, A, P, value, the bytes it replaced) for the timeline.
  */
-import { R_X86_64_32, R_X86_64_32S, R_X86_64_64, R_X86_64_NONE, R_X86_64_PC32, R_X86_64_PC64, R_X86_64_PLT32, relocTypeName } from '../elf/constants';
+import { EM_X86_64, relocTypeName, SHF_ALLOC } from '../elf/constants';
+import { x86RelocRule } from '../elf/x86-64-relocations';
+import { ENOEXEC } from './errno';
 import type { ElfFile, ElfRelocSection } from '../elf/types';
 import type { Allocation, ForeignWrite } from '../machine/memory';
 import type { StepBlock } from '../trace/timeline';
@@ -51,7 +53,7 @@ interface Ctx {
 
 /** The relocation sections apply_relocations() visits, in section index order. */
 export function relocationSectionsToApply(elf: ElfFile, allocFlags: (index: number) => number): ElfRelocSection[] {
-  const list = elf.relocSections.filter((r) => r.targetIndex < elf.sections.length && allocFlags(r.targetIndex) & 0x2);
+  const list = elf.relocSections.filter((r) => r.targetIndex < elf.sections.length && allocFlags(r.targetIndex) & SHF_ALLOC);
   return list.sort((a, b) => a.sectionIndex - b.sectionIndex);
 }
 
@@ -67,7 +69,7 @@ export function applyRelocateAdd(ctx: Ctx, relsecs: ElfRelocSection[]): Relocati
     sections.push({ name: rs.name, target: ctx.elf.sections[rs.targetIndex].name, count: rs.count });
     if (!rs.rela) {
       // x86-64 has no apply_relocate(): the __weak default refuses SHT_REL.
-      error = { errno: 8, lines: [`module ${ctx.modName}: REL relocation unsupported`], item: k };
+      error = { errno: ENOEXEC, lines: [`module ${ctx.modName}: REL relocation unsupported`], item: k };
       break;
     }
     const t = ctx.targets[rs.targetIndex];
@@ -76,7 +78,7 @@ export function applyRelocateAdd(ctx: Ctx, relsecs: ElfRelocSection[]): Relocati
       block.ent[k] = j;
       const st = applyOne(ctx, rs, j, t, block, k);
       if (st !== ST_APPLIED && st !== ST_NONE) {
-        error = { errno: 8, lines: errorLines(ctx, block, k), item: k };
+        error = { errno: ENOEXEC, lines: errorLines(ctx, block, k), item: k };
         k++;
         break outer;
       }
@@ -123,33 +125,16 @@ function applyOne(ctx: Ctx, rs: ElfRelocSection, j: number, t: SectionTarget | n
   const pHi = (t.hi + Math.floor(pLoRaw / 0x100000000)) >>> 0;
   b.pLo[k] = pLo;
   b.pHi[k] = pHi;
-  if (type === R_X86_64_NONE) {
+  const rule = x86RelocRule(type);
+  if (rule?.width === 0) {
     b.status[k] = ST_NONE;
     return ST_NONE;
   }
-  let width: number;
-  let pcrel = false;
-  switch (type) {
-    case R_X86_64_64:
-      width = 8;
-      break;
-    case R_X86_64_32:
-    case R_X86_64_32S:
-      width = 4;
-      break;
-    case R_X86_64_PC32:
-    case R_X86_64_PLT32:
-      width = 4;
-      pcrel = true;
-      break;
-    case R_X86_64_PC64:
-      width = 8;
-      pcrel = true;
-      break;
-    default:
-      b.status[k] = ST_UNKNOWN;
-      return ST_UNKNOWN;
+  if (!rule) {
+    b.status[k] = ST_UNKNOWN;
+    return ST_UNKNOWN;
   }
+  const { width, pcRelative: pcrel } = rule;
   const off = t.offset + rOff;
   // The kernel does not bound-check r_offset; a hostile module would scribble past its section. We stop instead.
   if (rOff + width > t.size || off + width > t.alloc.size) {
@@ -173,11 +158,11 @@ function applyOne(ctx: Ctx, rs: ElfRelocSection, j: number, t: SectionTarget | n
     b.status[k] = ST_NONZERO;
     return ST_NONZERO;
   }
-  if (type === R_X86_64_32 && vHi !== 0) {
+  if (rule.check === 'zero-extend-32' && vHi !== 0) {
     b.status[k] = ST_OVERFLOW;
     return ST_OVERFLOW;
   }
-  if (type === R_X86_64_32S && vHi !== (vLo & 0x80000000 ? 0xffffffff : 0)) {
+  if (rule.check === 'sign-extend-32' && vHi !== (vLo & 0x80000000 ? 0xffffffff : 0)) {
     b.status[k] = ST_OVERFLOW;
     return ST_OVERFLOW;
   }
@@ -262,8 +247,8 @@ export class RelocationBlock implements StepBlock {
   }
 
   width(k: number): number {
-    const t = this.relsecs[this.sec[k]].type[this.ent[k]];
-    return t === R_X86_64_64 || t === R_X86_64_PC64 ? 8 : t === R_X86_64_NONE ? 0 : 4;
+    // A type the table does not know is shown as a 4-byte field.
+    return x86RelocRule(this.relsecs[this.sec[k]].type[this.ent[k]])?.width ?? 4;
   }
 
   describe(k: number): RelocationDetail {
@@ -272,9 +257,7 @@ export class RelocationBlock implements StepBlock {
     const type = rs.type[j];
     const st = this.status[k];
     const width = st === ST_APPLIED || st === ST_NONZERO || st === ST_OVERFLOW ? this.width(k) : 0;
-    const pcrel = type === R_X86_64_PC32 || type === R_X86_64_PLT32 || type === R_X86_64_PC64;
-    const formula =
-      type === R_X86_64_NONE ? 'nothing' : pcrel ? 'S + A - P' : type === R_X86_64_64 ? 'S + A' : type === R_X86_64_32S ? 'S + A (must sign-extend from 32 bits)' : 'S + A (must zero-extend from 32 bits)';
+    const rule = x86RelocRule(type);
     const symIdx = rs.sym[j];
     const reached = st !== ST_NOT_REACHED;
     const bw = this.width(k);
@@ -284,13 +267,14 @@ export class RelocationBlock implements StepBlock {
       relaSection: rs.name,
       entry: j,
       targetSection: this.ctx.elf.sections[rs.targetIndex]?.name ?? '?',
-      type: relocTypeName(62, type) ?? `type ${type}`,
+      type: relocTypeName(EM_X86_64, type) ?? `type ${type}`,
       typeNumber: type,
       symbol: this.ctx.symNames(symIdx),
       S: `0x${h64(this.sHi[k], this.sLo[k]).padStart(16, '0')}`,
       A: signedHex(rs.addendHi[j] >>> 0, rs.addendLo[j]),
       P: `0x${h64(this.pHi[k], this.pLo[k]).padStart(16, '0')}`,
-      formula,
+      formula: rule?.formula ?? 'none: apply_relocate_add() does not handle this type',
+      rule: rule ? { width: rule.width, pcRelative: rule.pcRelative, check: rule.check } : null,
       value: `0x${(bw === 4 ? h32(this.vLo[k]) : h64(this.vHi[k], this.vLo[k])).padStart(bw === 4 ? 8 : 16, '0')}`,
       width,
       before: reached && bw ? bytesHex(this.beforeLo[k], this.beforeHi[k], bw) : '',

@@ -1,7 +1,7 @@
 import type { FileRange } from '../api-types';
+import { SHT_NOBITS } from '../elf/constants';
 import type { ElfFile } from '../elf/types';
 
-const SHT_NOBITS = 8;
 
 /**
  * The file's byte ranges in order: ELF header, program headers, every section with file bytes,

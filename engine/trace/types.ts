@@ -4,6 +4,7 @@
  * per item, described on demand.
  */
 import type { Hex64 } from '../api-types';
+import type { RelocRule } from '../elf/x86-64-relocations';
 
 export type Phase =
   | 'user'
@@ -86,6 +87,8 @@ export interface RelocationDetail {
   A: string;
   P: Hex64;
   formula: string;
+  /** The relocation table's row for this type (engine/elf/x86-64-relocations.ts); null for a type it does not handle. */
+  rule: Pick<RelocRule, 'width' | 'pcRelative' | 'check'> | null;
   value: Hex64;
   width: number;
   before: string;
