@@ -133,7 +133,6 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
   const run = (mod: LoadedModule, entry: bigint, pos0: number, block: InstructionBlock, comm: string, args: bigint[] = []): RunResult & { memory: KernelCpuMemory } => {
     stoppedAt = null;
     current = block;
-    let steps = 0;
     let pendingWarn: bigint | null = null;
     const warn = (rip: bigint, gpr: BigUint64Array, rflags: bigint): void => {
       const bug = findBug(rip);
@@ -162,8 +161,9 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
       budget,
       args,
       models: lookup,
+      // Past the recorded window the CPU runs without per-instruction recording (WARN's ud2 still comes here).
+      recordLimit: MAX_RECORDED,
       recorder: (ins, before, writes) => {
-        steps++;
         block.record(ins, before.rip, before.gpr, before.rflags, writes);
         // The ud2 of a WARN() is recorded right after its event, with the registers it ran with.
         if (pendingWarn !== null && before.rip === pendingWarn) {
@@ -171,11 +171,11 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
           warn(before.rip, before.gpr, before.rflags);
         }
       },
-      onEvent: (e) => {
+      onEvent: (e, executed) => {
         if (e.kind === 'warn') pendingWarn = e.rip;
         // Past the recorded window a call belongs to no recorded instruction: keep it out of the block
         // (appending it to the last recorded one would grow that text with every later call).
-        if (steps > MAX_RECORDED) return;
+        if (executed > MAX_RECORDED) return;
         if (e.kind === 'kernel-call') block.call(`${e.name}() → 0x${BigInt.asUintN(64, e.ret).toString(16)}`);
         else if (e.kind === 'not-modelled') block.call(`${e.name}() not modelled: returned 0`);
       },

@@ -70,12 +70,14 @@ export class Cpu extends CpuStateImpl {
   stackHigh = M64;
   /** Events of the current run (kernel calls, device accesses, warnings). */
   events: CpuEvent[] = [];
-  /** Told about each event as it happens. */
-  onEvent: ((e: CpuEvent) => void) | null = null;
+  /** Told about each event as it happens, with the instructions completed so far. */
+  onEvent: ((e: CpuEvent, executed: number) => void) | null = null;
+  /** Instructions completed in the current run (kept by the run loop). */
+  executed = 0;
 
   emit(e: CpuEvent): void {
     this.events.push(e);
-    if (this.onEvent) this.onEvent(e);
+    if (this.onEvent) this.onEvent(e, this.executed);
   }
 
   /** Set by an instruction that ends the run (int3, an unsupported instruction). */

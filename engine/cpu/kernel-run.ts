@@ -42,6 +42,7 @@ export interface KernelRunOptions {
   args?: bigint[];
   budget?: number;
   recorder?: StepRecorder;
+  recordLimit?: number;
   onEvent?: RunOptions['onEvent'];
   bugType?: (rip: bigint) => 'warn' | 'bug' | null;
   memory?: KernelCpuMemoryOptions;
@@ -60,6 +61,7 @@ export function runKernelFunction(k: ModelKernel, entry: bigint, opts: KernelRun
     args: opts.args,
     budget: opts.budget,
     recorder: opts.recorder,
+    recordLimit: opts.recordLimit,
     onEvent: opts.onEvent,
     bugType: opts.bugType,
     services: opts.services,

@@ -19,7 +19,7 @@ export const SENTINEL_RETURN = 0xffffffffdead0000n;
 const ARG_REGS = [7, 6, 2, 1, 8, 9]; // rdi rsi rdx rcx r8 r9
 const M64 = 0xffffffffffffffffn;
 
-/** What a step recorder is told about the state before an instruction. */
+/** What a step recorder is told about the state before an instruction (gpr: valid during the call only, copy it to keep it). */
 export interface StepBefore {
   rip: bigint;
   gpr: BigUint64Array;
@@ -50,10 +50,19 @@ export interface RunOptions {
   symbolName?: (address: bigint) => string | null;
   services?: Partial<KernelServices>;
   recorder?: StepRecorder;
+  /**
+   * Instructions given to the recorder with their state before them (default: all). Past the limit the
+   * loop runs without recording; only an instruction that raised an event (a device access, WARN's ud2)
+   * is still passed to the recorder, with the registers after it (neither changes the ones a WARN prints).
+   */
+  recordLimit?: number;
   /** Classify a ud2 by the bug table: 'warn' (WARN(): continue after it) or BUG. */
   bugType?: (rip: bigint) => 'warn' | 'bug' | null;
-  /** Told about each event (kernel call, device access, WARN) when it happens, between the recorder's steps. */
-  onEvent?: (e: CpuEvent) => void;
+  /**
+   * Told about each event (kernel call, device access, WARN) when it happens, between the recorder's steps,
+   * with the number of instructions completed so far (a kernel call follows the call instruction: executed counts it).
+   */
+  onEvent?: (e: CpuEvent, executed: number) => void;
   /** Adjust the state after the call is set up, before the first instruction (tests, special entries). */
   init?: (cpu: Cpu) => void;
   /** Reuse a Cpu (and its decode cache) across runs; it must use the same mem. */
@@ -204,9 +213,15 @@ export class Interpreter {
     const c = this.cpu;
     const budget = opts.budget ?? 50_000_000;
     const recorder = opts.recorder;
+    const recordLimit = recorder ? (opts.recordLimit ?? Infinity) : 0;
     this.ctx = null;
+    c.executed = 0;
     let executed = 0;
     const done = (r: RunEnd): RunResult => ({ ...r, executed, events: c.events, final: c.snapshot() });
+    const beforeGpr = new BigUint64Array(16);
+    const before: StepBefore = { rip: 0n, gpr: beforeGpr, rflags: 0n };
+    const stackLow = c.stackLow;
+    const stackHigh = c.stackHigh;
     let lastRip = c.rip;
     let prev: Op | null = null;
     try {
@@ -238,25 +253,34 @@ export class Interpreter {
         prev = op;
         if (executed >= budget) return done({ kind: 'budget', rip: ip });
         lastRip = ip;
-        if (recorder) {
-          const before: StepBefore = { rip: ip, gpr: c.gpr.slice(), rflags: c.rflags };
+        if (executed < recordLimit) {
+          before.rip = ip;
+          beforeGpr.set(c.gpr);
+          before.rflags = c.rflags;
           c.writes = [];
           c.rip = op.next;
           op.fn(c, op);
           const writes = c.writes;
           c.writes = null;
           if (c.stop) break;
-          executed++;
-          recorder(op.ins, before, writes);
+          c.executed = ++executed;
+          (recorder as StepRecorder)(op.ins, before, writes);
         } else {
+          const events = c.events.length;
           c.rip = op.next;
           op.fn(c, op);
           if (c.stop) break;
-          executed++;
+          c.executed = ++executed;
+          if (recorder && c.events.length !== events) {
+            before.rip = ip;
+            beforeGpr.set(c.gpr);
+            before.rflags = c.rflags;
+            recorder(op.ins, before, []);
+          }
         }
         const sp = c.gpr[RSP];
-        if (sp < c.stackLow || sp > c.stackHigh) {
-          throw new CpuFault('stack-overflow', sp, false, `rsp 0x${sp.toString(16)} left the kernel stack [0x${c.stackLow.toString(16)}, 0x${c.stackHigh.toString(16)}]`);
+        if (sp < stackLow || sp > stackHigh) {
+          throw new CpuFault('stack-overflow', sp, false, `rsp 0x${sp.toString(16)} left the kernel stack [0x${stackLow.toString(16)}, 0x${stackHigh.toString(16)}]`);
         }
       }
     } catch (e) {

@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+// The CPU model's speed on a long-running init: libcurve25519's self-test (curve25519_init →
+// curve25519_selftest(), tens of millions of instructions), run in process with the step recording the
+// UI uses (attachCpu), instructions per second. (g) of scripts/bench/load.mjs, on its own:
+//   node scripts/bench/cpu.mjs [--runs N] [--budget N] [--tree DIR]   (--tree: bundle the engine from another checkout, e.g. a base commit)
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { ROOT, ensureCorpus, fmtInt } from '../corpus/common.mjs';
+
+const args = process.argv.slice(2);
+const opt = (name, def) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : def;
+};
+const RUNS = Number(opt('runs', 3));
+const tree = opt('tree', ROOT);
+/** Instruction budget (the self-test runs ~42.6 M; a smaller budget stops it early as a soft lockup: for profiling). */
+const BUDGET = Number(opt('budget', 200_000_000));
+const kdir = join(ensureCorpus({ quiet: true }), 'kernel');
+const curve = 'lib/crypto/libcurve25519.ko';
+if (!existsSync(join(kdir, curve))) throw new Error(`${curve} is not in the corpus (${kdir})`);
+
+const esbuild = await import('esbuild');
+const tag = tree === ROOT ? 'cpu' : `cpu-${Buffer.from(tree).toString('hex').slice(-12)}`;
+const out = join(ROOT, 'out', 'bench', `${tag}.mjs`);
+mkdirSync(join(ROOT, 'out', 'bench'), { recursive: true });
+const b = await esbuild.build({
+  entryPoints: [join(tree, 'scripts', 'bench', 'seek-entry.ts')], bundle: true, format: 'esm', platform: 'node', external: ['iced-x86'], write: false, logLevel: 'error',
+  nodePaths: [join(ROOT, 'node_modules')],
+});
+writeFileSync(out, b.outputFiles[0].contents);
+const E = await import(pathToFileURL(out).href);
+const profile = E.parseProfile(JSON.parse(gunzipSync(readFileSync(join(ROOT, 'samples', 'kernel', 'debian-6.1.0-50-amd64.json.gz'))).toString('utf8')));
+
+export function runCurve() {
+  const kc = new E.ModelKernel(profile, {});
+  E.attachCpu(kc, E.createIcedDecoder(), BUDGET);
+  const inner = kc.runInit;
+  let initMs = 0;
+  kc.runInit = (mod, pos) => {
+    const t0 = performance.now();
+    const r = inner(mod, pos);
+    initMs = performance.now() - t0;
+    return r;
+  };
+  const plan = E.modprobePlan(profile, curve, (p) => (existsSync(join(kdir, p)) ? new Uint8Array(readFileSync(join(kdir, p))) : null));
+  for (const p of plan.order) E.loadModule(kc, { fileName: p, image: new Uint8Array(readFileSync(join(kdir, p))), args: '', syscall: 'finit_module' });
+  let executed = 0;
+  let text = '';
+  for (let i = 0; i < kc.timeline.stepCount(); i++) {
+    const s = kc.timeline.step(i).text;
+    const m = /ran ([\d,]+) instructions|within ([\d,]+) instructions/.exec(s);
+    if (m) {
+      executed = Number((m[1] ?? m[2]).replace(/,/g, ''));
+      text = s;
+    }
+  }
+  return { executed, ms: initMs, text };
+}
+
+const rs = [];
+for (let i = 0; i < RUNS; i++) rs.push(runCurve());
+const best = rs.reduce((a, r) => (r.executed / r.ms > a.executed / a.ms ? r : a));
+const mips = (r) => ((r.executed / r.ms) * 1000) / 1e6;
+console.log(`CPU: libcurve25519's init ${fmtInt(best.executed)} instructions; ${rs.map((r) => `${r.ms.toFixed(0)} ms`).join(', ')} → best ${mips(best).toFixed(2)} M instructions/s (${tree === ROOT ? 'this tree' : tree})`);
+console.log(`  ${best.text.slice(0, 200)}`);
