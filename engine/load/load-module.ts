@@ -584,6 +584,7 @@ export function resolveEnvFor(ctx: LoadContext, mod: LoadedModule | null): Resol
       owner.refcnt++;
     },
     printk: (level, text, item) => k.printkAt(level, text, base + item),
+    waited: (seconds) => void k.tick(seconds * 1e9),
   };
 }
 
