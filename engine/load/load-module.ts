@@ -811,8 +811,10 @@ function doInitModule(ctx: LoadContext, name: string): void {
   }, 'block' in result && result.block ? result.block : null);
   if (result.unknownAfter !== undefined) {
     const fn = result.unknownAfter;
-    rec.step({ phase: 'init', fn: 'do_init_module', file: MAIN, title: `Modscope cannot say what Linux does after ${fn}() (not modelled)`, text: `${sym?.name ?? 'init'}() called ${fn}(), a kernel function Modscope has no model of, so the run stops at that call: how init goes on, what it prints, whether it returns or oopses, and how insmod ends are not known. The state shown from here is the state at the call (${name} in MODULE_STATE_COMING, "Loading").` });
-    throw new InitDidNotReturn({ kind: 'unknown', after: fn });
+    const reason = result.unknownReason ?? `Modscope cannot say what Linux does after ${fn}() (not modelled)`;
+    const why = result.unknownReason ? `${sym?.name ?? 'init'}() read kernel data Modscope does not have (${fn}: it read as zeros) and then went wrong; what the real kernel does there is not known, so no oops is shown` : `${sym?.name ?? 'init'}() called ${fn}(), a kernel function Modscope has no model of, so the run stops at that call: how init goes on, what it prints, whether it returns or oopses`;
+    rec.step({ phase: 'init', fn: 'do_init_module', file: MAIN, title: reason, text: `${why}, and how insmod ends are not known. The state shown from here is the state at that point (${name} in MODULE_STATE_COMING, "Loading").` });
+    throw new InitDidNotReturn({ kind: 'unknown', after: fn, reason });
   }
   if (result.killed) {
     // The oops killed insmod in the middle of the syscall: nothing unwinds, the module stays COMING.

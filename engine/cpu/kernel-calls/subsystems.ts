@@ -167,6 +167,19 @@ export function subsystemFunctions(s: KernelCallState): Record<string, KernelFun
     rtnl_unregister: quiet(0n),
     rtnl_unregister_all: quiet(0n),
     register_btf_kfunc_id_set: registrar(s, 'BTF kfunc set', 'register_btf_kfunc_id_set', null, 1),
+    // int inet_frags_init(struct inet_frags *f): its kmem cache and completion; fields not written by this model.
+    inet_frags_init: (ctx) => {
+      ctx.note('inet_frags_init: fragment cache set up (the struct inet_frags fields are not written by this model)');
+      return 0n;
+    },
+    inet_frags_fini: quiet(0n),
+    // struct crypto_shash *crypto_alloc_shash(const char *alg_name, u32 type, u32 mask): a transform
+    // handle (the algorithm's module reference it takes is not modelled).
+    crypto_alloc_shash: handleMaker(s, 'crypto_shash', 'crypto_alloc_shash', (ctx) => tryCString(ctx, ctx.arg(0)), ' (the provider module\'s reference is not modelled)'),
+    crypto_destroy_tfm: (ctx) => {
+      if (ctx.arg(0) !== 0n && ctx.arg(0) < 0xfffffffffffff000n) ctx.kfree(ctx.arg(0));
+      return 0n;
+    },
     // An idr the module has only initialised is empty: no next entry.
     idr_get_next: (ctx: KernelCallContext) => {
       ctx.note('idr_get_next: no entry (nothing was allocated in it through a modelled call)');
