@@ -30,12 +30,14 @@ Usage:
         [--modules DIR] [--kernel 2.4]             dmesg, cat/echo on /proc and /sys) and print what a root
                                                    terminal shows; module paths relative to the script
   modscope export <module.ko> [name=value …]      the app's view at one step, drawn by the web app in
-        --step N | --pos N --out FILE              headless Chromium: the memory map, the printk ring or
+        [--step N | --pos N] --out FILE            headless Chromium (default: the last step, the finished
+                                                   operation): the memory map, the printk ring or
         [--view memory|ring|caption]               the step caption; PNG at 1×/2×/4×; --slide frames it
         [--format svg|png|pdf] [--scale 1|2|4]     as a 16:9 slide with the caption and step number;
         [--slide] [--theme projector|screen]       projector colours unless --theme screen
   modscope deck <module.ko> [name=value …]        steps N..M as 16:9 slides: one PDF (a page a step) or
-        --from N --to M --out PATH                 --format svg: numbered SVGs in the folder PATH
+        [--from N] [--to M] --out PATH             --format svg: numbered SVGs in the folder PATH (default:
+                                                   the whole operation, at most 300 steps)
         [--view …] [--format pdf|svg] [--theme …]
   modscope --help | --version
 

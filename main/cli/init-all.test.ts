@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { CORPUS, ROOT } from '../../scripts/test-support/kernel';
 import type { InitAllReport } from './init-all';
 import { run } from './modscope';
+import { CORPUS_WHAT, missing } from '../../scripts/test-support/prereq';
 
 async function initAll(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -51,7 +52,7 @@ describe('modscope init-all over samples/', () => {
   });
 });
 
-describe.skipIf(!existsSync(CORPUS))('modscope init-all over the Debian 6.1.0-50 corpus', () => {
+describe.skipIf(missing(CORPUS_WHAT, existsSync(CORPUS)))('modscope init-all over the Debian 6.1.0-50 corpus', () => {
   it('runs every 200th init with no tool error, and the counts add up', async () => {
     const { code, out, err } = await initAll([CORPUS, '--every', '200', '--json']);
     expect(code, err).toBe(0);
