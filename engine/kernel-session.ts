@@ -6,12 +6,11 @@ import type { AllocationRow, BootRequest, KernelLogView, KernelSummary, LogRow, 
 import { formatTimestamp } from './kernel/log';
 import { ModelKernel } from './kernel/model';
 import type { KernelProfile } from './kernel/profile';
-import { kernelTaintLetters, moduleTaintLetters } from './kernel/taint';
+import { kernelTaintLetters } from './kernel/taint';
 import { loadModule } from './load/load-module';
 import { modStrerror, strerror } from './load/errno';
 import { unloadModule } from './load/unload';
 import { hex64 } from './session/hex';
-import { cannotSay } from './trace/outcome';
 import type { ItemDetail, OperationInfo, StepInfo } from './trace/types';
 import type { Decoder } from './cpu/types';
 import { disasmWindow, sprintSymbol } from './cpu/disasm-window';
@@ -39,7 +38,7 @@ export function bootKernel(profile: KernelProfile, req: BootRequest): ModelKerne
 export function loadOpened(k: ModelKernel, fileName: string, image: Uint8Array, args: string, syscall: 'finit_module' | 'init_module', flags: number): OperationInfo {
   const { op } = loadModule(k, { fileName, image, args, syscall, flags });
   if (op.end?.kind === 'killed') op.output.push('Killed');
-  else if (op.end?.kind === 'unknown') op.output.push(`[modscope] ${cannotSay(op.end.after)}: how insmod ends is not known`);
+  else if (op.end?.kind === 'unknown') op.output.push(`[modscope] ${op.end.reason}: how insmod ends is not known`);
   else if (op.result) op.output.push(`insmod: ERROR: could not insert module ${fileName}: ${modStrerror(op.result)}`);
   return op;
 }

@@ -19,7 +19,7 @@ import { GPR_NAMES, type CpuSnapshot } from './cpu';
 import type { RunResult } from './run';
 import type { Decoder, KernelFunction } from './types';
 import { InstructionBlock, MAX_RECORDED } from './instruction-block';
-import { cannotSay } from '../trace/outcome';
+import { cannotSay, cannotSayData } from '../trace/outcome';
 
 export interface InitOutcome {
   ret: number;
@@ -31,8 +31,10 @@ export interface InitOutcome {
   /**
    * init reached a kernel function without a model and the run stopped there: Modscope cannot say what
    * Linux does after it (the function's name). Nothing past the call is shown as the kernel's doing.
+   * Also set (with unknownReason) when the run faulted after reading kernel data the model lacks.
    */
   unknownAfter?: string;
+  unknownReason?: string;
 }
 
 export { cannotSay };
@@ -51,7 +53,7 @@ export interface AttachOptions {
    */
   speculate?: boolean;
   /** Told how each init/exit run ended (modscope init-all counts them); stoppedAt names the not-modelled function it stopped at. */
-  onRun?: (mod: LoadedModule, which: 'init' | 'exit', r: RunResult, stoppedAt: string | null) => void;
+  onRun?: (mod: LoadedModule, which: 'init' | 'exit', r: RunResult, stoppedAt: string | null, unmodelledRead: string | null) => void;
 }
 
 /** Thrown out of the CPU by a strict stand-in model; run() turns it into an 'error' result. */
@@ -248,15 +250,26 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
     k.addTaint(r.kind === 'budget' ? 'L' : 'D', pos);
   };
 
+  /** A fault, lockup or BUG after reading vmlinux data the model lacks could be the zeros' doing, not Linux's. */
+  const firstUnmodelledRead = (r: RunResult & { memory: KernelCpuMemory }): string | null => {
+    if (r.kind === 'returned' || r.kind === 'unsupported' || r.kind === 'error') return null;
+    const first = r.memory.unmodelledReads.values().next();
+    return first.done ? null : first.value;
+  };
+
   k.runInit = (mod, pos) => {
     if (mod.initFn === null) return { ret: 0, note: '' };
     const block = new InstructionBlock(symbolize);
     const r = run(mod, mod.initFn, pos, block, 'insmod');
-    options.onRun?.(mod, 'init', r, stoppedAt);
+    options.onRun?.(mod, 'init', r, stoppedAt, firstUnmodelledRead(r));
     if (r.kind === 'returned') return { ret: r.ret, note: describe(r, `${mod.initName ?? 'init'}()`) + ` It returned ${r.ret}.`, block };
     if (stoppedAt !== null) {
       const fn: string = stoppedAt;
       return { ret: 0, note: `${describe(r, `${mod.initName ?? 'init'}()`)} Then it called ${fn}(), which has no model: ${cannotSay(fn)}, so the run stops there.`, unknownAfter: fn, block };
+    }
+    const guessed = firstUnmodelledRead(r);
+    if (guessed !== null) {
+      return { ret: 0, note: `${describe(r, `${mod.initName ?? 'init'}()`)} It read ${guessed}, kernel data Modscope does not have (it read as zeros), and then ${r.kind === 'fault' ? `faulted (${r.fault.message})` : r.kind === 'budget' ? 'did not return' : 'stopped'}: ${cannotSayData(guessed)}, so no oops is shown.`, unknownAfter: guessed, unknownReason: cannotSayData(guessed), block };
     }
     oops(r, 'insmod', pos + Math.max(0, block.count - 1));
     const why = r.kind === 'fault' ? `faulted at ${symbolize(r.rip) ?? hex(r.rip)}: ${r.fault.message}` : r.kind === 'budget' ? `did not return within ${budget.toLocaleString('en-US')} instructions (the kernel reports a soft lockup)` : `stopped: ${r.kind === 'unsupported' ? `unsupported instruction ${r.text}` : r.kind}`;
@@ -282,7 +295,7 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
     if (mod.exitFn === null) return { note: '' };
     const block = new InstructionBlock(symbolize);
     const r = run(mod, mod.exitFn, pos, block, 'rmmod');
-    options.onRun?.(mod, 'exit', r, stoppedAt);
+    options.onRun?.(mod, 'exit', r, stoppedAt, firstUnmodelledRead(r));
     if (stoppedAt !== null) return { note: `${describe(r, `${mod.exitName ?? 'exit'}()`)} ${cannotSay(stoppedAt)}: the rest of the unload is shown as delete_module() continues.`, block };
     if (r.kind !== 'returned') oops(r, 'rmmod', pos + Math.max(0, block.count - 1));
     return { note: describe(r, `${mod.exitName ?? 'exit'}()`), block };

@@ -77,6 +77,14 @@ export class KernelCpuMemory implements CpuMemory {
   private readonly vmEnd: bigint;
   /** vmlinux variables the code read or wrote, by symbol name. */
   readonly vmlinuxAccesses = new Map<string, VmlinuxAccess>();
+  /**
+   * vmlinux data the code read that the model does not have (neither seeded nor written by this run):
+   * it read as zeros, which the real kernel's memory almost never is. By symbol, in order of first read.
+   * A fault after such a read is not shown as the kernel's oops (attach.ts).
+   */
+  readonly unmodelledReads = new Set<string>();
+  /** [start, end) ranges of vmlinux data whose bytes are known: seeded values and this run's own writes. */
+  private readonly known: [bigint, bigint][] = [];
   private readonly vmNames = new Map<bigint, string>();
 
   constructor(
@@ -188,8 +196,16 @@ export class KernelCpuMemory implements CpuMemory {
     else a.reads++;
   }
 
+  private isKnown(address: bigint, end: bigint): boolean {
+    for (const [a, b] of this.known) if (address >= a && end <= b) return true;
+    return false;
+  }
+
   private vmRead(address: bigint, length: number): Uint8Array {
     this.noteVmlinux(address, false);
+    if (!this.isKnown(address, address + BigInt(length))) {
+      this.unmodelledReads.add(this.vmNames.get(address) ?? `0x${address.toString(16)}`);
+    }
     const page = address & ~0xfffn;
     const off = Number(address - page);
     if (off + length <= 4096) {
@@ -206,6 +222,11 @@ export class KernelCpuMemory implements CpuMemory {
   }
 
   private vmWrite(address: bigint, bytes: Uint8Array, seeding = false): void {
+    // Coalesce with the previous range when contiguous (seeding writes neighbouring fields in order).
+    const end = address + BigInt(bytes.length);
+    const last = this.known[this.known.length - 1];
+    if (last && last[1] === address) last[1] = end;
+    else if (!this.isKnown(address, end)) this.known.push([address, end]);
     if (!seeding) {
       if (address < this.vmRodataEnd) throw new CpuFault('read-only', address, true, `write to vmlinux .rodata at 0x${address.toString(16)}`);
       this.noteVmlinux(address, true);

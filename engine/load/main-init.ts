@@ -53,17 +53,18 @@ export function doInitModule(info: LoadInfo): number {
   const result = doOneInitcall(info);
   if (result.unknownAfter !== undefined) {
     const fn = result.unknownAfter;
+    const reason = result.unknownReason ?? `Modscope cannot say what Linux does after ${fn}() (not modelled)`;
+    const why = result.unknownReason
+      ? `${mod.initName ?? 'init'}() read kernel data Modscope does not have (${fn}: it read as zeros) and then went wrong; what the real kernel does there is not known, so no oops is shown`
+      : `${mod.initName ?? 'init'}() called ${fn}(), a kernel function Modscope has no model of, so the run stops at that call: how init goes on, what it prints, whether it returns or oopses`;
     rec.step({
       phase: 'init',
       fn: 'do_init_module',
       file: MAIN,
-      title: `Modscope cannot say what Linux does after ${fn}() (not modelled)`,
-      text:
-        `${mod.initName ?? 'init'}() called ${fn}(), a kernel function Modscope has no model of, so the run stops at that call: ` +
-        'how init goes on, what it prints, whether it returns or oopses, and how insmod ends are not known. ' +
-        `The state shown from here is the state at the call (${name} in MODULE_STATE_COMING, "Loading").`,
+      title: reason,
+      text: `${why}, and how insmod ends are not known. The state shown from here is the state at that point (${name} in MODULE_STATE_COMING, "Loading").`,
     });
-    info.end = { kind: 'unknown', after: fn };
+    info.end = { kind: 'unknown', after: fn, reason };
     return KILLED_IN_INIT;
   }
   if (result.killed) {

@@ -38,5 +38,6 @@ export function resolveEnvFor(info: LoadInfo, mod: LoadedModule | null): Resolve
       owner.refcnt++;
     },
     printk: (level, text, item) => k.printkAt(level, text, base + item),
+    waited: (seconds) => void k.tick(seconds * 1e9),
   };
 }

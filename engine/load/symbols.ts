@@ -11,7 +11,7 @@ import type { FoundSymbol } from '../kernel/model';
 import type { LoadedModule } from '../kernel/module-record';
 import type { StepBlock } from '../trace/timeline';
 import type { SymbolDetail } from '../trace/types';
-import { EINVAL, ENOENT, ENOEXEC } from './errno';
+import { EBUSY, EINVAL, ENOENT, ENOEXEC } from './errno';
 
 
 export type SymStatus = SymbolDetail['status'];
@@ -38,6 +38,8 @@ export interface ResolveEnv {
   kernelTainted: (letter: string) => boolean;
   /** ref_module(): the module now uses owner. */
   refModule: (owner: LoadedModule) => void;
+  /** resolve_symbol_wait() waited its 30 s (30 * HZ) for a COMING owner: advance the clock. */
+  waited?: (seconds: number) => void;
   printk: (level: number, text: string, item: number) => void;
 }
 
@@ -166,6 +168,15 @@ function resolveSymbol(env: ResolveEnv, name: string, item: number, usingGplOnly
   if (found.namespace && !env.importNs.includes(found.namespace)) {
     env.printk(3, `${env.modName}: module uses symbol (${name}) from namespace ${found.namespace}, but does not import it.`, item);
     return { found, errno: -EINVAL, gplOnly, status: 'namespace', crc };
+  }
+  // ref_module() → strong_try_module_get(): an owner still in MODULE_STATE_COMING (its init has not
+  // returned — or never will, after an oops) gives -EBUSY, and resolve_symbol_wait() waits up to
+  // 30 s on module_wq for it to go LIVE, then gives up with a warning; simplify_symbols() then
+  // reports the symbol as unknown with err -16 (kernel/module/main.c).
+  if (found.owner && found.owner.state === 'COMING') {
+    env.waited?.(30);
+    env.printk(4, `${env.modName}: gave up waiting for init of module ${found.owner.name}.`, item);
+    return { found, errno: -EBUSY, gplOnly, status: 'unknown', crc };
   }
   if (found.owner) env.refModule(found.owner);
   return { found, errno: 0, gplOnly, status: 'resolved', crc };

@@ -16,7 +16,6 @@ import { readModuleFacts } from '../kmod/facts';
 import { splitSignature } from '../kmod/signature';
 import type { ModuleFacts, ModuleSignatureInfo } from '../kmod/types';
 import type { OpEnd, OperationInfo } from '../trace/types';
-import { cannotSay } from '../trace/outcome';
 import { EBUSY, EEXIST, ENOENT, strerror } from './errno-extra';
 import { holders, moduleRefcount, visibleModules } from './formats';
 import { getopt } from './getopt';
@@ -124,7 +123,7 @@ export function notReturned(io: Io, r: { end: OpEnd; op: OperationInfo }): numbe
     return r.end.exitStatus;
   }
   if (r.end.kind === 'unknown') {
-    report(io, r.op, `[modscope] ${cannotSay(r.end.after)}: how ${r.op.command.split(' ')[0]} ends is not known`);
+    report(io, r.op, `[modscope] ${r.end.reason}: how ${r.op.command.split(' ')[0]} ends is not known`);
     return 1;
   }
   return null;

@@ -9,6 +9,11 @@ export function cannotSay(fn: string): string {
   return `Modscope cannot say what Linux does after ${fn}() (not modelled)`;
 }
 
+/** A fault after the code read kernel data the model does not have (it read as zeros). */
+export function cannotSayData(symbol: string): string {
+  return `Modscope cannot say what Linux does after reading ${symbol} (kernel data not modelled: it read as zeros)`;
+}
+
 /** The operation's end, defaulting to "returned" for traces made before ends were recorded. */
 export function opEnd(op: Pick<OperationInfo, 'end'>): OpEnd {
   return op.end ?? { kind: 'returned' };
@@ -18,7 +23,7 @@ export function opEnd(op: Pick<OperationInfo, 'end'>): OpEnd {
 export function outcomeText(op: Pick<OperationInfo, 'end' | 'result'>, errname: (e: number) => string): string {
   const end = opEnd(op);
   if (end.kind === 'killed') return 'Killed (SIGKILL, exit status 137)';
-  if (end.kind === 'unknown') return `unknown: ${cannotSay(end.after)}`;
+  if (end.kind === 'unknown') return `unknown: ${end.reason}`;
   const r = op.result ?? 0;
   return r === 0 ? 'returned 0' : `returned ${errname(r)} (${r})`;
 }

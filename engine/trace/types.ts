@@ -218,7 +218,7 @@ export type ItemDetail = RelocationDetail | SymbolDetail | InstructionDetail;
  * (an oops or lockup in init: SIGKILL, the shell's exit status 137, no return value), or the run reached
  * a kernel function without a model and Modscope cannot say how it ends.
  */
-export type OpEnd = { kind: 'returned' } | { kind: 'killed'; signal: 'SIGKILL'; exitStatus: 137 } | { kind: 'unknown'; after: string };
+export type OpEnd = { kind: 'returned' } | { kind: 'killed'; signal: 'SIGKILL'; exitStatus: 137 } | { kind: 'unknown'; after: string; /** The sentence every view shows: "Modscope cannot say what Linux does after X() (not modelled)". */ reason: string };
 
 export interface OperationInfo {
   index: number;

@@ -24,7 +24,7 @@ import { loadModule } from '../../engine/load/load-module';
 import { modprobePlan } from '../../engine/load/modprobe';
 import { createIcedDecoder } from '../cpu/iced-decoder';
 import { CliError } from './errors';
-import { cannotSay, outcomeText } from '../../engine/trace/outcome';
+import { cannotSay, cannotSayData, outcomeText } from '../../engine/trace/outcome';
 import { listModuleFiles, loadProfile } from './kernel-files';
 import type { Sink } from './out';
 
@@ -68,6 +68,7 @@ export type InitOutcomeKind =
   | 'returned >0'
   | 'stopped at a not-modelled call'
   | 'speculative (after a not-modelled call)'
+  | 'unknown (after reading kernel data not modelled)'
   | 'oops'
   | 'soft lockup (budget)'
   | 'BUG/trap'
@@ -119,7 +120,7 @@ export interface InitAllReport {
 }
 
 const OUTCOMES: InitOutcomeKind[] = [
-  'returned 0', 'returned <0', 'returned >0', 'stopped at a not-modelled call', 'speculative (after a not-modelled call)', 'oops', 'soft lockup (budget)', 'BUG/trap',
+  'returned 0', 'returned <0', 'returned >0', 'stopped at a not-modelled call', 'speculative (after a not-modelled call)', 'unknown (after reading kernel data not modelled)', 'oops', 'soft lockup (budget)', 'BUG/trap',
   'unsupported instruction', 'model error', 'dependency failed', 'load failed before init', 'tool error',
 ];
 
@@ -129,8 +130,9 @@ function hasInit(image: Uint8Array): boolean {
   return (elf.symtab?.symbols ?? []).some((s) => s.name === 'init_module' && s.rawShndx !== 0);
 }
 
-function classify(r: RunResult, stoppedAt: string | null): { outcome: InitOutcomeKind; detail?: string } {
+function classify(r: RunResult, stoppedAt: string | null, unmodelledRead: string | null): { outcome: InitOutcomeKind; detail?: string } {
   if (stoppedAt !== null) return { outcome: 'stopped at a not-modelled call', detail: stoppedAt };
+  if (unmodelledRead !== null) return { outcome: 'unknown (after reading kernel data not modelled)', detail: `${cannotSayData(unmodelledRead)}; it ended: ${r.kind === 'fault' ? r.fault.message : r.kind}` };
   // --speculate: after a guessed return value, a fault or lockup is not something Linux is known to do.
   const guessed = r.events.find((e) => e.kind === 'not-modelled');
   if (r.kind !== 'returned' && guessed && guessed.kind === 'not-modelled') {
@@ -160,7 +162,12 @@ function runOne(profile: KernelProfile, dir: string, target: string, o: InitAllO
   // A dependency's init failed on the model (usually a kernel function without a model on its way):
   // load the dependencies again without running their inits, so the target's own init still runs.
   const again = runOnce(profile, dir, target, o, decoder, clock, false);
-  return again.outcome === 'dependency failed' ? first : { ...again, dependencyInitFailed: first.detail ?? '' };
+  if (again.outcome === 'dependency failed') return first;
+  // On a kernel where a dependency's init never ran, a fault is not something Linux is known to do.
+  if (['oops', 'BUG/trap', 'soft lockup (budget)'].includes(again.outcome)) {
+    return { ...again, outcome: 'unknown (after reading kernel data not modelled)', detail: `${first.detail ?? ''}: its init did not run, so ${again.outcome} after it is not shown as Linux's (${again.detail ?? ''})`, dependencyInitFailed: first.detail ?? '' };
+  }
+  return { ...again, dependencyInitFailed: first.detail ?? '' };
 }
 
 function runOnce(profile: KernelProfile, dir: string, target: string, o: InitAllOptions, decoder: ReturnType<typeof createIcedDecoder>, clock: { instructions: number; ms: number }, depInits: boolean): InitRecord {
@@ -174,13 +181,13 @@ function runOnce(profile: KernelProfile, dir: string, target: string, o: InitAll
   const k = new ModelKernel(profile, { quiet: true });
   k.lean = true;
   const targetName = (target.split('/').pop() ?? target).replace(/\.ko$/, '').replace(/-/g, '_');
-  let seen: { r: RunResult; stoppedAt: string | null } | null = null;
+  let seen: { r: RunResult; stoppedAt: string | null; read: string | null } | null = null;
   attachCpu(k, decoder, {
     budget: o.budget,
     speculate: o.speculate,
-    onRun: (mod, which, r, stoppedAt) => {
+    onRun: (mod, which, r, stoppedAt, read) => {
       clock.instructions += r.executed;
-      if (which === 'init' && mod.name === targetName) seen = { r, stoppedAt };
+      if (which === 'init' && mod.name === targetName) seen = { r, stoppedAt, read };
     },
   });
   const runInit = k.runInit;
@@ -206,12 +213,12 @@ function runOnce(profile: KernelProfile, dir: string, target: string, o: InitAll
       return { module: target, outcome: 'dependency failed', instructions: 0, notModelled: [], detail: `${p}: ${why}` };
     }
   }
-  const s = seen as { r: RunResult; stoppedAt: string | null } | null;
+  const s = seen as { r: RunResult; stoppedAt: string | null; read: string | null } | null;
   if (!s) {
     const last = k.log.records.slice(-3).map((x) => x.text).join(' | ');
     return { module: target, outcome: 'load failed before init', instructions: 0, notModelled: [], detail: last };
   }
-  const c = classify(s.r, s.stoppedAt);
+  const c = classify(s.r, s.stoppedAt, s.read);
   const notModelled = [...new Set(s.r.events.flatMap((e) => (e.kind === 'not-modelled' ? [e.name] : [])))];
   const rec: InitRecord = { module: target, outcome: c.outcome, instructions: s.r.executed, notModelled };
   if (c.detail !== undefined) rec.detail = c.detail;

@@ -16,7 +16,7 @@ import { hex64 } from '../../engine/session/hex';
 import { kernelSummary } from '../../engine/kernel-session';
 import type { OperationInfo } from '../../engine/trace/types';
 import { CliError } from './errors';
-import { cannotSay, opEnd, outcomeText } from '../../engine/trace/outcome';
+import { opEnd, outcomeText } from '../../engine/trace/outcome';
 import { attachCpu } from '../../engine/cpu/attach';
 import { createIcedDecoder } from '../cpu/iced-decoder';
 import { loadProfile, readModuleFile } from './kernel-files';
@@ -179,7 +179,7 @@ function writeText(k: ModelKernel, last: OperationInfo, w: BufferedWriter, alt?:
 export function insmodTail(op: OperationInfo): string {
   const end = opEnd(op);
   if (end.kind === 'killed') return 'Killed\ninsmod: killed by SIGKILL (exit status 137): the oops killed it inside the syscall';
-  if (end.kind === 'unknown') return `[modscope] ${cannotSay(end.after)}: how insmod ends is not known`;
+  if (end.kind === 'unknown') return `[modscope] ${end.reason}: how insmod ends is not known`;
   return op.result === 0 ? 'insmod: ok' : `insmod: ERROR: could not insert module ${basename(op.command.split(' ')[1] ?? '')}: ${modStrerror(op.result ?? 0)}`;
 }
 

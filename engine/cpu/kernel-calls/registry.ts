@@ -14,6 +14,7 @@ import { bitmapFunctions } from './bitmap';
 import { kstrtoxFunctions } from './kstrtox';
 import { listDebugFunctions } from './list-debug';
 import { machineFunctions } from './machine';
+import { subsystemFunctions } from './subsystems';
 import { memoryFunctions } from './memory-fns';
 import { bytesToText, hex, readU64, ret, s32, tryCString, tryFieldString, u32, writeU32, writeU64 } from './mem';
 import {
@@ -43,7 +44,7 @@ const fmt = (n: number, state: KernelCallState, first = n + 1): NameOf => (ctx) 
 
 const quoted = (name: string | null): string => (name === null ? '' : ` '${name}'`);
 
-function registrar(state: KernelCallState, kind: string, what: string, nameOf: NameOf | null, structArg: number | null, result: bigint = 0n): KernelFunction {
+export function registrar(state: KernelCallState, kind: string, what: string, nameOf: NameOf | null, structArg: number | null, result: bigint = 0n): KernelFunction {
   return (ctx) => {
     const name = nameOf ? nameOf(ctx) : null;
     state.registrations.push({ kind, name, address: structArg === null ? 0n : ctx.arg(structArg) });
@@ -52,7 +53,7 @@ function registrar(state: KernelCallState, kind: string, what: string, nameOf: N
   };
 }
 
-function unregistrar(what: string, nameOf: NameOf | null): KernelFunction {
+export function unregistrar(what: string, nameOf: NameOf | null): KernelFunction {
   return (ctx) => {
     ctx.note(`${what}${quoted(nameOf ? nameOf(ctx) : null)}: recorded`);
     return 0n;
@@ -60,7 +61,7 @@ function unregistrar(what: string, nameOf: NameOf | null): KernelFunction {
 }
 
 /** A function returning a pointer to a new kernel object: a zeroed block from ctx.kmalloc. */
-function handleMaker(state: KernelCallState, kind: string, what: string, nameOf: NameOf | null, extra = ''): KernelFunction {
+export function handleMaker(state: KernelCallState, kind: string, what: string, nameOf: NameOf | null, extra = ''): KernelFunction {
   return (ctx) => {
     const name = nameOf ? nameOf(ctx) : null;
     const h = ctx.kmalloc(HANDLE_SIZE, true, `${kind}${quoted(name)}`);
@@ -732,6 +733,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...memoryFunctions(s),
     ...allocFunctions(s),
     ...machineFunctions(s),
+    ...subsystemFunctions(s),
   };
   return new Map(Object.entries(m));
 }

@@ -1,6 +1,6 @@
 /** Small, pure helpers for the Load view: errno names, effects in words, address maths on "0x…" strings. */
 import type { Effect, OperationInfo, Phase, StepInfo } from '../../../../engine/api-types';
-import { cannotSay, opEnd } from '../../../../engine/trace/outcome';
+import { opEnd } from '../../../../engine/trace/outcome';
 import { bytesHuman } from '../../lib/format';
 
 /** Linux errno names for the values module loading returns (include/uapi/asm-generic/errno-base.h, errno.h). */
@@ -39,7 +39,7 @@ export function errnoText(errno: number): string {
 export function opResultText(op: OperationInfo): { text: string; failed: boolean; title: string } {
   const end = opEnd(op);
   if (end.kind === 'killed') return { text: 'Killed (SIGKILL, exit 137)', failed: true, title: 'An oops killed the task inside the syscall: it never returned.' };
-  if (end.kind === 'unknown') return { text: 'unknown (not modelled)', failed: true, title: `${cannotSay(end.after)}.` };
+  if (end.kind === 'unknown') return { text: 'unknown (not modelled)', failed: true, title: `${end.reason}.` };
   const r = op.result ?? 0;
   return { text: r ? errnoText(r) : '0', failed: r !== 0, title: r ? `The syscall returned ${r}.` : 'The syscall returned 0.' };
 }

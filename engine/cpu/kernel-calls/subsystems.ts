@@ -1,0 +1,189 @@
+/**
+ * More of what corpus inits call (modscope init-all's not-modelled list, most-called first):
+ * registrations with subsystems that record the module's struct and return 0 (nothing on QEMU's PC
+ * makes them call back at once), small pure helpers (guid_parse, strsep), page allocations, and the
+ * machine's DMI strings. Each says in its step what it does and does not do.
+ */
+import type { KernelCallContext, KernelFunction } from '../types';
+import { hex, readU64, ret, tryCString, writeU64 } from './mem';
+import { handleMaker, registrar, unregistrar } from './registry';
+import type { KernelCallState } from './state';
+
+const quiet = (value: bigint): KernelFunction => () => value;
+
+/**
+ * dmi_get_system_info(): the SMBIOS strings of QEMU's PC as the oops header shows them ("Hardware
+ * name: QEMU Standard PC (i440FX + PIIX, 1996), BIOS 1.16.2-debian-1.16.2-1 04/01/2014"); enum
+ * dmi_field: 1 BIOS_VENDOR, 2 BIOS_VERSION, 3 BIOS_DATE, 6 SYS_VENDOR, 7 PRODUCT_NAME. Other fields
+ * were not recorded.
+ */
+const DMI: Record<number, string> = { 2: '1.16.2-debian-1.16.2-1', 3: '04/01/2014', 6: 'QEMU', 7: 'Standard PC (i440FX + PIIX, 1996)' };
+
+/** guid_parse()/uuid_parse() byte order (lib/uuid.c guid_index / uuid_index). */
+const GUID_INDEX = [3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15];
+const UUID_INDEX = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+const SI = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
+
+function parseUuid(index: number[]): KernelFunction {
+  return (ctx) => {
+    const s = tryCString(ctx, ctx.arg(0), 64) ?? '';
+    // uuid_is_valid(): 36 chars, '-' at 8, 13, 18, 23, hex elsewhere.
+    if (s.length < 36 || ![8, 13, 18, 23].every((i) => s[i] === '-') || /[^0-9a-fA-F-]/.test(s.slice(0, 36))) return ret(-22);
+    const out = new Uint8Array(16);
+    for (let i = 0; i < 16; i++) out[index[i]] = parseInt(s.slice(SI[i], SI[i] + 2), 16);
+    ctx.mem.write(ctx.arg(1), out);
+    return 0n;
+  };
+}
+
+export function subsystemFunctions(s: KernelCallState): Record<string, KernelFunction> {
+  const dmiStrings = new Map<number, bigint>();
+  const pages = (what: string, zero: boolean, orderArg: number | null): KernelFunction => (ctx) => {
+    const order = orderArg === null ? 0 : Number(ctx.arg(orderArg) & 0x1fn);
+    const p = ctx.kmalloc(4096 << order, zero, `${what} (order ${order})`);
+    ctx.note(`${what}: ${4096 << order} bytes at ${hex(p)}`);
+    return p;
+  };
+  return {
+    guid_parse: parseUuid(GUID_INDEX),
+    uuid_parse: parseUuid(UUID_INDEX),
+    // char *strsep(char **s, const char *ct)
+    strsep: (ctx) => {
+      const sp = ctx.arg(0);
+      const start = readU64(ctx.mem, sp);
+      if (start === 0n) return 0n;
+      const ct = tryCString(ctx, ctx.arg(1), 256) ?? '';
+      for (let i = 0n; i < 1n << 20n; i++) {
+        const c = ctx.mem.read(start + i, 1, 'read')[0];
+        if (c === 0) {
+          writeU64(ctx.mem, sp, 0n);
+          return start;
+        }
+        if (ct.includes(String.fromCharCode(c))) {
+          ctx.mem.write(start + i, Uint8Array.of(0));
+          writeU64(ctx.mem, sp, start + i + 1n);
+          return start;
+        }
+      }
+      return start;
+    },
+    dmi_get_system_info: (ctx) => {
+      const field = Number(ctx.arg(0) & 0xffn);
+      const text = DMI[field];
+      if (text === undefined) return 'not-modelled';
+      let at = dmiStrings.get(field);
+      if (at === undefined) {
+        at = ctx.kmalloc(text.length + 1, true, `DMI string ${field}`);
+        ctx.mem.write(at, Uint8Array.from([...text].map((c) => c.charCodeAt(0))));
+        dmiStrings.set(field, at);
+      }
+      ctx.note(`dmi_get_system_info(${field}): "${text}" (QEMU's SMBIOS)`);
+      return at;
+    },
+    // int fb_get_options(const char *name, char **option): no video= on this machine's command line.
+    fb_get_options: (ctx) => {
+      if (ctx.arg(1) !== 0n) writeU64(ctx.mem, ctx.arg(1), 0n);
+      return 0n;
+    },
+    // const char *edac_get_owner(void): no EDAC driver owns the machine yet.
+    edac_get_owner: quiet(0n),
+    __get_free_pages: pages('__get_free_pages', false, 1),
+    get_zeroed_page: pages('get_zeroed_page', true, null),
+    free_pages: (ctx) => {
+      if (ctx.arg(0) !== 0n) ctx.kfree(ctx.arg(0));
+      return 0n;
+    },
+    // mempool_create(min_nr, alloc_fn, free_fn, pool_data): the pool object; its min_nr elements are
+    // preallocated by alloc_fn (usually mempool_alloc_slab/kmalloc, kernel code) — not modelled in memory.
+    mempool_create: handleMaker(s, 'mempool', 'mempool_create', null, ' (its preallocated elements are not modelled)'),
+    mempool_destroy: (ctx) => {
+      if (ctx.arg(0) !== 0n) ctx.kfree(ctx.arg(0));
+      return 0n;
+    },
+    // int simple_pin_fs(struct file_system_type *type, struct vfsmount **mount, int *count)
+    simple_pin_fs: (ctx) => {
+      const mnt = ctx.arg(1);
+      if (readU64(ctx.mem, mnt) === 0n) writeU64(ctx.mem, mnt, ctx.kmalloc(512, true, 'vfsmount (simple_pin_fs)'));
+      const count = ctx.mem.read(ctx.arg(2), 4, 'read');
+      const n = (count[0] | (count[1] << 8) | (count[2] << 16) | (count[3] << 24)) + 1;
+      ctx.mem.write(ctx.arg(2), Uint8Array.of(n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, (n >>> 24) & 0xff));
+      ctx.note('simple_pin_fs: the internal filesystem is mounted (a vfsmount is handed out)');
+      return 0n;
+    },
+    simple_release_fs: quiet(0n),
+    device_initialize: quiet(0n),
+    device_add: registrar(s, 'device', 'device_add', null, 0),
+    device_del: unregistrar('device_del', null),
+    kobject_set_name: quiet(0n),
+    proc_set_size: quiet(0n),
+    rcu_barrier: quiet(0n),
+    synchronize_rcu: quiet(0n),
+    init_srcu_struct: quiet(0n),
+    cleanup_srcu_struct: quiet(0n),
+    __srcu_read_lock: quiet(0n),
+    __srcu_read_unlock: quiet(0n),
+    platform_device_del: quiet(0n),
+    transport_class_register: registrar(s, 'transport class', 'transport_class_register', null, 0),
+    transport_class_unregister: unregistrar('transport_class_unregister', null),
+    nf_register_sockopt: registrar(s, 'netfilter sockopt', 'nf_register_sockopt', null, 0),
+    nf_unregister_sockopt: unregistrar('nf_unregister_sockopt', null),
+    sock_diag_register: registrar(s, 'sock_diag handler', 'sock_diag_register', null, 0),
+    sock_diag_unregister: unregistrar('sock_diag_unregister', null),
+    crypto_register_skciphers: registrar(s, 'crypto skciphers', 'crypto_register_skciphers', null, 0),
+    crypto_unregister_skciphers: unregistrar('crypto_unregister_skciphers', null),
+    crypto_register_shashes: registrar(s, 'crypto shashes', 'crypto_register_shashes', null, 0),
+    crypto_unregister_shashes: unregistrar('crypto_unregister_shashes', null),
+    crypto_register_templates: registrar(s, 'crypto templates', 'crypto_register_templates', null, 0),
+    crypto_unregister_templates: unregistrar('crypto_unregister_templates', null),
+    crypto_register_scomp: registrar(s, 'crypto scomp', 'crypto_register_scomp', null, 0),
+    crypto_register_ahash: registrar(s, 'crypto ahash', 'crypto_register_ahash', null, 0),
+    crypto_register_aead: registrar(s, 'crypto aead', 'crypto_register_aead', null, 0),
+    crypto_register_aeads: registrar(s, 'crypto aeads', 'crypto_register_aeads', null, 0),
+    crypto_register_algs: registrar(s, 'crypto algs', 'crypto_register_algs', null, 0),
+    crypto_register_akcipher: registrar(s, 'crypto akcipher', 'crypto_register_akcipher', null, 0),
+    crypto_register_kpp: registrar(s, 'crypto kpp', 'crypto_register_kpp', null, 0),
+    crypto_register_rng: registrar(s, 'crypto rng', 'crypto_register_rng', null, 0),
+    crypto_register_rngs: registrar(s, 'crypto rngs', 'crypto_register_rngs', null, 0),
+    __serdev_device_driver_register: registrar(s, 'serdev driver', '__serdev_device_driver_register (no serdev devices on QEMU\'s PC)', null, 0),
+    register_inet6addr_notifier: registrar(s, 'inet6addr notifier', 'register_inet6addr_notifier', null, 0),
+    unregister_inet6addr_notifier: unregistrar('unregister_inet6addr_notifier', null),
+    netlink_register_notifier: registrar(s, 'netlink notifier', 'netlink_register_notifier', null, 0),
+    netlink_unregister_notifier: unregistrar('netlink_unregister_notifier', null),
+    register_shrinker: registrar(s, 'shrinker', 'register_shrinker', null, 0),
+    unregister_shrinker: unregistrar('unregister_shrinker', null),
+    class_interface_register: registrar(s, 'class interface', 'class_interface_register', null, 0),
+    class_interface_unregister: unregistrar('class_interface_unregister', null),
+    bus_register_notifier: registrar(s, 'bus notifier', 'bus_register_notifier', null, 1),
+    bus_unregister_notifier: unregistrar('bus_unregister_notifier', null),
+    cpufreq_register_governor: registrar(s, 'cpufreq governor', 'cpufreq_register_governor', null, 0),
+    cpufreq_unregister_governor: unregistrar('cpufreq_unregister_governor', null),
+    xfrm4_protocol_register: registrar(s, 'xfrm4 protocol', 'xfrm4_protocol_register', null, 0),
+    xfrm6_protocol_register: registrar(s, 'xfrm6 protocol', 'xfrm6_protocol_register', null, 0),
+    inet_add_protocol: registrar(s, 'inet protocol', 'inet_add_protocol', null, 0),
+    inet6_add_protocol: registrar(s, 'inet6 protocol', 'inet6_add_protocol', null, 0),
+    inet_del_protocol: quiet(0n),
+    inet6_del_protocol: quiet(0n),
+    rtnl_register_module: registrar(s, 'rtnetlink handler', 'rtnl_register_module', null, null),
+    rtnl_unregister: quiet(0n),
+    rtnl_unregister_all: quiet(0n),
+    register_btf_kfunc_id_set: registrar(s, 'BTF kfunc set', 'register_btf_kfunc_id_set', null, 1),
+    // int inet_frags_init(struct inet_frags *f): its kmem cache and completion; fields not written by this model.
+    inet_frags_init: (ctx) => {
+      ctx.note('inet_frags_init: fragment cache set up (the struct inet_frags fields are not written by this model)');
+      return 0n;
+    },
+    inet_frags_fini: quiet(0n),
+    // struct crypto_shash *crypto_alloc_shash(const char *alg_name, u32 type, u32 mask): a transform
+    // handle (the algorithm's module reference it takes is not modelled).
+    crypto_alloc_shash: handleMaker(s, 'crypto_shash', 'crypto_alloc_shash', (ctx) => tryCString(ctx, ctx.arg(0)), ' (the provider module\'s reference is not modelled)'),
+    crypto_destroy_tfm: (ctx) => {
+      if (ctx.arg(0) !== 0n && ctx.arg(0) < 0xfffffffffffff000n) ctx.kfree(ctx.arg(0));
+      return 0n;
+    },
+    // An idr the module has only initialised is empty: no next entry.
+    idr_get_next: (ctx: KernelCallContext) => {
+      ctx.note('idr_get_next: no entry (nothing was allocated in it through a modelled call)');
+      return 0n;
+    },
+  };
+}
