@@ -384,6 +384,8 @@ function moveModule(ctx: LoadContext, lay: ModuleLayoutResult, name: string): vo
     rec.step({ phase: 'allocate', fn: 'module_alloc', file: 'arch/x86/kernel/module.c', title: 'No room in the modules area', text: `module_alloc(${lay.core.size}) found no free range in the 1008 MiB modules area: -ENOMEM.`, errno: -ENOMEM });
     fail(ENOMEM, 'alloc');
   }
+  // The previous module's init area: its do_free_init() worker has run by now.
+  k.runDeferredFrees();
   const pos = rec.pos;
   const core = k.memory.allocate(coreBase, lay.core.size, 'module-core', `${name} core (text, rodata, data, symbols)`, name, pos);
   const init = initBase === null ? null : k.memory.allocate(initBase, lay.init.size, 'module-init', `${name} init (.init.*, full symtab)`, name, pos);
@@ -814,7 +816,7 @@ function doInitModule(ctx: LoadContext, name: string): void {
   const init = mod.init;
   if (init) {
     k.memory.free(init, rec.pos);
-    k.moduleFree(init.base);
+    k.deferInitFree(init.base);
     effects.push({ kind: 'free', allocation: init.id, base: hex64(init.base), size: init.size, label: init.label });
   }
   writeField(ctx, STRUCT_MODULE.initLayout, layoutBytes(0n, 0, 0, 0, 0), 'init_layout cleared');

@@ -17,13 +17,15 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { buildInitramfs, ensureVmlinuz, parseTranscript, runQemu } from './run-scenario.mjs';
 
 const RELEASE = '6.1.0-50-amd64';
 const CACHE = process.env.MODSCOPE_CACHE || join(homedir(), '.cache', 'modscope');
 const CORPUS_ROOT = join(CACHE, 'corpus');
 const MODDIR = join(CORPUS_ROOT, 'lib', 'modules', RELEASE);
+const LEAK_CHECK = 'grep -q . /proc/modules && poweroff -f; true';
+const PER_TARGET = 5;
 /** Modules the sample must contain (the biggest and most asked-for). */
 const MUST = ['amdgpu', 'i915', 'nouveau', 'mlx5_core', 'btrfs', 'xfs'];
 
@@ -98,6 +100,41 @@ function readIndex(dir) {
   return { deps, softdeps };
 }
 
+/**
+ * The part of depmod's output the replay needs (the corpus has no modules.dep: depmod makes it at
+ * install time): for every module of the recorded closures, its modules.dep line (dependency names in
+ * line order) and its soft dependencies resolved through modules.alias (in that file's order).
+ */
+function depmodSection(dir, index, names) {
+  const aliases = new Map();
+  for (const line of readFileSync(join(dir, 'modules.alias'), 'utf8').split('\n')) {
+    const m = /^alias (\S+) (\S+)$/.exec(line);
+    if (m && !/[*?[]/.test(m[1])) aliases.set(m[1], [...(aliases.get(m[1]) ?? []), m[2]]);
+  }
+  const resolve = (n) => (index.deps.has(n.replace(/-/g, '_')) ? [n.replace(/-/g, '_')] : aliases.get(n) ?? []);
+  const soft = new Map();
+  for (const line of readFileSync(join(dir, 'modules.softdep'), 'utf8').split('\n')) {
+    const m = /^softdep (\S+) (.*)$/.exec(line);
+    if (!m) continue;
+    const name = m[1].replace(/-/g, '_');
+    const e = soft.get(name) ?? { pre: [], post: [] };
+    let kind = 'pre'; // "softdep cifs gcm" (no pre:/post:) is a pre dependency for modprobe
+    for (const w of m[2].split(/\s+/).filter(Boolean)) {
+      if (w === 'pre:') kind = 'pre';
+      else if (w === 'post:') kind = 'post';
+      else e[kind].push(...resolve(w));
+    }
+    soft.set(name, e);
+  }
+  const deps = {};
+  const softdeps = {};
+  for (const n of [...names].sort()) {
+    deps[n] = index.deps.get(n).deps.map(modname);
+    if (soft.has(n)) softdeps[n] = soft.get(n);
+  }
+  return { deps, softdeps };
+}
+
 /** The modules `modprobe NAME` may load: modules.dep's line plus soft dependencies (and theirs). */
 function closure(index, name) {
   const out = new Set();
@@ -153,7 +190,9 @@ function targetLines(index, name) {
   const e = index.deps.get(name);
   const deps = e.deps.map(modname);
   const soft = closure(index, name).filter((n) => n !== name && !deps.includes(n));
-  return [`modprobe ${name}`, 'cat /proc/modules', `rmmod ${[name, ...deps, ...soft].join(' ')}`, 'cat /proc/modules'];
+  // The last line powers the guest off when a module could not be removed (state would leak into the
+  // next target): the recorder then goes on in a fresh boot.
+  return [`modprobe ${name}`, 'cat /proc/modules', `rmmod ${[name, ...deps, ...soft].join(' ')}`, 'cat /proc/modules', LEAK_CHECK];
 }
 
 async function runBatch(dir, index, vmlinuz, targets, timeout) {
@@ -179,7 +218,7 @@ async function runBatch(dir, index, vmlinuz, targets, timeout) {
 function records(index, targets, steps) {
   const out = [];
   for (let i = 0; i < targets.length; i++) {
-    const s = steps.slice(i * 4, i * 4 + 4);
+    const s = steps.slice(i * PER_TARGET, i * PER_TARGET + PER_TARGET);
     if (s.length < 4) break;
     const [probe, mods, rm, after] = s;
     const strip = (k) => k.map((m) => ({ level: m.level, text: m.text }));
@@ -192,11 +231,23 @@ function records(index, targets, steps) {
       rmmod: { cmd: rm.cmd, output: rm.output, rc: rm.rc, kmsg: strip(rm.kmsg) },
       after: after.output.split('\n').filter(Boolean),
     });
+    if (s.length < PER_TARGET) break; // the leak check powered the guest off
   }
   return out;
 }
 
 async function main() {
+  if (process.argv[2] === '--finish') {
+    // Add (or refresh) the depmod section of an existing recording.
+    const file = process.argv[3];
+    const raw = readFileSync(file);
+    const rec = JSON.parse((file.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8'));
+    const dir = depmodIndex();
+    rec.depmod = depmodSection(dir, readIndex(dir), new Set(rec.modules.flatMap((m) => m.closure)));
+    const json = JSON.stringify(rec);
+    writeFileSync(file, file.endsWith('.gz') ? gzipSync(json, { level: 9 }) : json);
+    return;
+  }
   const o = args(process.argv.slice(2));
   const dir = depmodIndex();
   const index = readIndex(dir);
@@ -223,9 +274,14 @@ async function main() {
         for (const g of got) g.boot = out.boots;
         recs.push(...got);
         if (got.length === todo.length) break;
+        // A module stayed loaded: the leak check powered the guest off; the rest goes on in a new boot.
+        if (r.t.steps.length === got.length * PER_TARGET - 1 && got.at(-1)?.after.length) {
+          todo = todo.slice(got.length);
+          continue;
+        }
         // The guest died or hung during todo[got.length]: record it as such and go on with the rest.
         const dead = todo[got.length];
-        const step = r.t.steps.length - got.length * 4;
+        const step = r.t.steps.length - got.length * PER_TARGET;
         recs.push({ target: dead, path: index.deps.get(dead).path, closure: closure(index, dead), crashed: r.error ?? 'the guest stopped',
           stepReached: step, console: r.console.slice(-60), boot: out.boots });
         todo = todo.slice(got.length + 1);
@@ -239,6 +295,7 @@ async function main() {
   };
   await Promise.all(Array.from({ length: o.jobs }, worker));
   out.modules = results.flat();
+  out.depmod = depmodSection(dir, index, new Set(out.modules.flatMap((m) => m.closure)));
   const json = JSON.stringify(out);
   if (o.out) writeFileSync(o.out, o.out.endsWith('.gz') ? gzipSync(json, { level: 9 }) : json);
   else process.stdout.write(`${json}\n`);
