@@ -16,7 +16,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { buildInitramfs, ensureVmlinuz, parseTranscript, readScenario, runQemu } from './run-scenario.mjs';
 import { QEMU_MACHINE_ARGS, MACHINE_MEMORY_MIB } from './machine.mjs';
 
@@ -99,8 +99,38 @@ function parse(steps) {
   };
 }
 
+/**
+ * engine/machine/qemu-pc.ts: the part of the facts the engine reads (the engine is pure TypeScript and
+ * cannot read the .json.gz itself); engine/machine/qemu-pc.test.ts checks it against the .json.gz.
+ */
+function writeTs(facts, file) {
+  const ts = `/**
+ * The machine Modscope models, as the real Debian 6.1.0-50 kernel sees it under QEMU: generated from
+ * samples/kernel/machine-qemu-pc.json.gz by \`node scripts/qemu/machine-facts.mjs --ts\` (do not edit;
+ * qemu-pc.test.ts checks the two agree). See scripts/qemu/machine.mjs for the QEMU command line.
+ */
+export const MACHINE = ${JSON.stringify({
+    name: facts.name,
+    memoryMiB: facts.memoryMiB,
+    vars: facts.vars,
+    sysinfo: facts.sysinfo,
+    bootCpuData: facts.boot_cpu_data.match(/.{1,64}/g),
+    cpuFlags: facts.cpu.flags,
+    pci: facts.pci.map((p) => ({ slot: p.slot, vendor: p.vendor, device: p.device, class: p.class, subVendor: p.subVendor, subDevice: p.subDevice, revision: p.revision })),
+    acpiTables: facts.acpi.map((a) => ({ signature: a.signature, size: a.size })),
+    dmi: Object.fromEntries(Object.entries(facts.dmi).filter(([k]) => k !== 'uevent' && k !== 'modalias')),
+  }, null, 2).replace(/\[\n\s+('?)(\w)/g, '[$1$2').replace(/(\w'?),\n\s+(?=["\w])(?!\w+":)/g, '$1, ').replace(/"([A-Za-z_][A-Za-z0-9_]*)":/g, '$1:').replace(/"/g, "'")} as const;
+`;
+  writeFileSync(file, ts);
+}
+
 async function main() {
   const argv = process.argv.slice(2);
+  if (argv[0] === '--ts') {
+    const facts = JSON.parse(gunzipSync(readFileSync(join(ROOT, 'samples', 'kernel', 'machine-qemu-pc.json.gz'))).toString('utf8'));
+    writeTs(facts, join(ROOT, 'engine', 'machine', 'qemu-pc.ts'));
+    return;
+  }
   const outFile = argv.includes('--out') ? argv[argv.indexOf('--out') + 1] : join(ROOT, 'samples', 'kernel', 'machine-qemu-pc.json.gz');
   const raw = argv.includes('--raw') ? argv[argv.indexOf('--raw') + 1] : null;
   const dir = mkdtempSync(join(tmpdir(), 'modscope-facts-'));
@@ -117,6 +147,7 @@ async function main() {
     const facts = parse(t.steps);
     if (!facts.vars._totalram_pages || !facts.boot_cpu_data) throw new Error('the capture module printed nothing');
     writeFileSync(outFile, gzipSync(`${JSON.stringify(facts, null, 1)}\n`, { level: 9 }));
+    writeTs(facts, join(ROOT, 'engine', 'machine', 'qemu-pc.ts'));
     process.stderr.write(`machine-facts: ${facts.name}: ${facts.pci.length} PCI devices, ${facts.acpi.length} ACPI tables, wrote ${outFile}\n`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

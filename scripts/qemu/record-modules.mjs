@@ -30,7 +30,7 @@ const PER_TARGET = 5;
 const MUST = ['amdgpu', 'i915', 'nouveau', 'mlx5_core', 'btrfs', 'xfs'];
 
 function args(argv) {
-  const o = { count: 400, seed: 12, batch: 20, out: null, only: null, timeout: 900, jobs: 1 };
+  const o = { count: 400, seed: 12, batch: 20, out: null, only: null, timeout: 900, jobs: 1, from: 0, to: Infinity };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--count') o.count = Number(argv[++i]);
@@ -40,6 +40,8 @@ function args(argv) {
     else if (a === '--only') o.only = argv[++i].split(',');
     else if (a === '--timeout') o.timeout = Number(argv[++i]);
     else if (a === '--jobs') o.jobs = Number(argv[++i]);
+    else if (a === '--from') o.from = Number(argv[++i]); // first batch (0-based): split a recording over processes
+    else if (a === '--to') o.to = Number(argv[++i]); // batch to stop before
     else throw new Error(`unknown argument ${a}`);
   }
   return o;
@@ -255,6 +257,8 @@ async function main() {
   const targets = o.only ?? sample(index, o.count, o.seed);
   const batches = [];
   for (let i = 0; i < targets.length; i += o.batch) batches.push(targets.slice(i, i + o.batch));
+  batches.splice(0, o.from);
+  batches.splice(o.to - o.from);
   const out = { format: 'modscope-module-recordings', version: 1, kernel: RELEASE, seed: o.seed, count: targets.length, batch: o.batch,
     cmdline: null, machine: null, boots: 0, modules: [] };
   const partial = o.out ? `${o.out}.partial.json` : null;
