@@ -180,6 +180,8 @@ export interface KernelSummary {
   /** Absent on hosts older than the 2.4 model: 6.1. */
   version?: KernelVersion;
   release: string;
+  /** The machine the kernel runs on (engine/machine/qemu-pc.ts, recorded under QEMU). */
+  machine?: string;
   vermagic: string;
   paging: 4 | 5;
   kaslr: boolean;

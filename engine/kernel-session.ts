@@ -11,6 +11,7 @@ import { loadModule } from './load/load-module';
 import { modStrerror, strerror } from './load/errno';
 import { unloadModule } from './load/unload';
 import { hex64 } from './session/hex';
+import { MACHINE } from './machine/qemu-pc';
 import type { ItemDetail, OperationInfo, StepInfo } from './trace/types';
 import type { Decoder } from './cpu/types';
 import { disasmWindow, sprintSymbol } from './cpu/disasm-window';
@@ -18,6 +19,7 @@ import { disasmWindow, sprintSymbol } from './cpu/disasm-window';
 export function kernelSummary(k: ModelKernel): KernelSummary {
   return {
     release: k.profile.release,
+    machine: MACHINE.name,
     vermagic: k.profile.vermagic,
     paging: k.as.paging,
     kaslr: k.as.kaslr,

@@ -7,14 +7,16 @@
  *
  * vmlinux's data (from .rodata up) is not in the model either; by default it reads as zero pages
  * that remember writes (.rodata read-only), with a few variables every module reads given the
- * values of a 1-CPU, 1 GiB QEMU guest (nr_cpu_ids, the CPU masks, __per_cpu_offset[0], this_cpu_off,
- * current_task → init_task, jiffies, _totalram_pages, page_offset_base…). Each vmlinux variable
+ * values the real kernel has on the modelled machine (engine/machine/qemu-pc.ts, recorded under
+ * QEMU: nr_cpu_ids, the CPU masks, __per_cpu_offset[0], this_cpu_off, current_task → init_task,
+ * jiffies, _totalram_pages, high_memory, page_offset_base, boot_cpu_data…). Each vmlinux variable
  * touched is listed in `vmlinuxAccesses` (by the nearest export at or below the address), so a
  * view can say which kernel state the code looked at. With vmlinuxData 'fault' they fault instead.
  */
 import type { ModelKernel } from '../kernel/model';
 import { PERCPU_MODULE_RESERVE } from '../kernel/model';
 import { MODULES_VADDR } from '../machine/address-space';
+import { MACHINE } from '../machine/qemu-pc';
 import { KERNEL_IMAGE_BASE } from '../kernel/profile';
 import type { Allocation } from '../machine/memory';
 import { CpuFault, type CpuMemory } from './types';
@@ -23,8 +25,8 @@ import { CpuFault, type CpuMemory } from './types';
 export const THREAD_SIZE = 16384;
 /** Where the modelled kernel stack lives: vmalloc space below what the model allocates from (VMAP_STACK). */
 export const DEFAULT_STACK_BASE = 0xffffc90000008000n;
-/** CPU 0's per-CPU offset (__per_cpu_offset[0]) as a 1 GiB QEMU guest shows it. */
-export const DEFAULT_GS_BASE = 0xffff88803ea00000n;
+/** CPU 0's per-CPU offset (__per_cpu_offset[0]) on the modelled machine (512 MiB). */
+export const DEFAULT_GS_BASE = BigInt(MACHINE.vars.__per_cpu_offset0);
 
 export interface KernelCpuMemoryOptions {
   stackBase?: bigint;
@@ -57,8 +59,8 @@ interface Range {
 
 const always = (): boolean => true;
 
-/** _totalram_pages of the modelled guest: 1 GiB of 4 KiB pages (node 0's zones add up to it). */
-const TOTALRAM_PAGES = 262144n;
+/** _totalram_pages of the modelled machine as its kernel reports it (512 MiB less what it keeps; node 0's zones add up to it). */
+const TOTALRAM_PAGES = BigInt(MACHINE.vars._totalram_pages);
 
 export class KernelCpuMemory implements CpuMemory {
   readonly stack: { base: bigint; size: number };
@@ -120,7 +122,7 @@ export class KernelCpuMemory implements CpuMemory {
     return this.k.vmlinuxAddress(e);
   }
 
-  /** Values a 1-CPU, 1 GiB guest has in the vmlinux variables modules read most. */
+  /** Values the modelled machine's kernel has in the vmlinux variables modules read most. */
   private seedVmlinux(): void {
     const le = (v: bigint, n: number): Uint8Array => {
       const b = new Uint8Array(n);
@@ -152,14 +154,22 @@ export class KernelCpuMemory implements CpuMemory {
     }
     for (const m of ['__cpu_online_mask', '__cpu_possible_mask', '__cpu_present_mask', '__cpu_active_mask']) put(m, 1n, 8);
     put('__per_cpu_offset', this.gsBase, 8);
+    const v = MACHINE.vars;
     put('_totalram_pages', TOTALRAM_PAGES, 8);
-    put('page_offset_base', 0xffff888000000000n, 8);
-    put('vmalloc_base', 0xffffc90000000000n, 8);
-    put('vmemmap_base', 0xffffea0000000000n, 8);
-    put('high_memory', 0xffff888040000000n, 8);
+    put('page_offset_base', BigInt(v.page_offset_base), 8);
+    put('vmalloc_base', BigInt(v.vmalloc_base), 8);
+    put('vmemmap_base', BigInt(v.vmemmap_base), 8);
+    put('high_memory', BigInt(v.high_memory), 8);
+    // struct cpuinfo_x86 boot_cpu_data as the kernel filled it on the qemu64 CPU: vendor, family,
+    // model, x86_capability[] (what boot_cpu_has() and x86_match_cpu() read).
+    const cpu = MACHINE.bootCpuData.join('');
+    const bcd = this.vmlinuxAddress('boot_cpu_data');
+    if (bcd !== null && bcd >= this.vmStart && bcd < this.vmEnd) {
+      this.vmWrite(bcd, Uint8Array.from(cpu.match(/../g) ?? [], (h) => Number.parseInt(h, 16)), true);
+    }
     // INITIAL_JIFFIES (-300 s at HZ=250, as unsigned int) plus the time since boot.
     put('jiffies', 0xfffb6c20n + BigInt(Math.floor(this.k.clockNs / 4_000_000)), 8);
-    put('loops_per_jiffy', 4_000_000n, 8);
+    put('loops_per_jiffy', BigInt(v.loops_per_jiffy), 8);
     const pcpu = (name: string, v: bigint, n: number): void => {
       const e = this.k.profile.lookup(name);
       if (!e || !e.percpu || e.address === null) return;

@@ -223,6 +223,27 @@ export class ModelKernel {
     this.modulesArea.free(base);
   }
 
+  /** Init areas do_init_module() handed to do_free_init() whose range is not free yet. */
+  private pendingInitFrees: bigint[] = [];
+
+  /**
+   * do_init_module() does not vfree the init area itself: it queues it for do_free_init(), a
+   * workqueue item that first waits for synchronize_rcu() (kernel/module/main.c). On the recorded
+   * machine that worker has not run yet when modprobe's next module allocates its memory, but has
+   * by the module after (scripts/qemu/recordings: the next core lands above the previous init area,
+   * the one after reuses it). So the range stays taken until the next move_module() is done, or the
+   * command ends.
+   */
+  deferInitFree(base: bigint): void {
+    this.pendingInitFrees.push(base);
+  }
+
+  /** The queued init areas are freed now (after a move_module(), or when the command ends). */
+  runDeferredFrees(): void {
+    for (const b of this.pendingInitFrees) this.modulesArea.free(b);
+    this.pendingInitFrees = [];
+  }
+
   vmallocAlloc(size: number): bigint {
     const base = this.vmallocSpace.alloc(Math.max(size, 1), 'module image');
     if (base === null) throw new Error('vmalloc space exhausted');

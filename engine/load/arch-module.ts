@@ -29,6 +29,8 @@ export function moduleAlloc(info: LoadInfo): number {
     });
     return -ENOMEM;
   }
+  // The previous module's init area: its do_free_init() worker has run by now (ModelKernel.deferInitFree).
+  k.runDeferredFrees();
   const pos = rec.pos;
   const core = k.memory.allocate(coreBase, lay.core.size, 'module-core', `${name} core (text, rodata, data, symbols)`, name, pos);
   const init = initBase === null ? null : k.memory.allocate(initBase, lay.init.size, 'module-init', `${name} init (.init.*, full symtab)`, name, pos);

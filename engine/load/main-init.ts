@@ -108,7 +108,7 @@ export function doInitModule(info: LoadInfo): number {
   const init = mod.init;
   if (init) {
     k.memory.free(init, rec.pos);
-    k.moduleFree(init.base);
+    k.deferInitFree(init.base);
     effects.push({ kind: 'free', allocation: init.id, base: hex64(init.base), size: init.size, label: init.label });
   }
   writeField(info, STRUCT_MODULE.initLayout, layoutBytes(0n, 0, 0, 0, 0), 'init_layout cleared');

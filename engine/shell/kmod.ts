@@ -294,8 +294,48 @@ function directDeps(ctx: ShellContext, mf: ModuleFile, exportIndex: () => Map<st
   return out.filter((n) => moduleIndex(ctx).has(n));
 }
 
+/**
+ * kmod's probe list from modules.dep/modules.softdep (libkmod-module.c __kmod_module_get_probe_list()):
+ * kmod_module_parse_depline() prepends each dependency, so they load in the line's reverse order; each
+ * module is preceded by its "pre:" soft dependencies and followed by its "post:" ones, which are not
+ * required (kmod_module_probe_insert_module() ignores their errors). A module appears once.
+ */
+function probeList(ctx: ShellContext, target: string): { order: ModuleFile[]; optional: Set<ModuleFile> } | null {
+  const dep = ctx.deps.depmod;
+  if (!dep || !dep.deps.has(target)) return null;
+  const order: ModuleFile[] = [];
+  const optional = new Set<ModuleFile>();
+  const visited = new Set<string>();
+  const add = (name: string, required: boolean): void => {
+    if (visited.has(name)) return;
+    visited.add(name);
+    const mf = lookupModule(ctx, name);
+    if (!mf) return;
+    order.push(mf);
+    if (!required) optional.add(mf);
+  };
+  const withSoft = (name: string, required: boolean): void => {
+    const soft = dep.softdeps.get(name);
+    for (const p of soft?.pre ?? []) probe(p, false);
+    add(name, required);
+    for (const p of soft?.post ?? []) probe(p, false);
+  };
+  const probing = new Set<string>();
+  const probe = (name: string, required: boolean): void => {
+    // mod->visited is set on entry: a post: soft dependency that depends back on us ends here.
+    if (visited.has(name) || probing.has(name)) return;
+    probing.add(name);
+    for (const d of [...(dep.deps.get(name) ?? [])].reverse()) withSoft(d, required);
+    withSoft(name, required);
+  };
+  probe(target, true);
+  return { order, optional };
+}
+
 /** Dependencies first, the module last (modules.dep order reversed, as modprobe loads them). */
-function loadOrder(ctx: ShellContext, target: ModuleFile): { order: ModuleFile[]; missing: string | null } {
+function loadOrder(ctx: ShellContext, target: ModuleFile): { order: ModuleFile[]; missing: string | null; optional?: Set<ModuleFile> } {
+  const listed = probeList(ctx, target.facts.name ?? pathToModname(target.path));
+  if (listed) return { ...listed, missing: null };
   let exportsByName: Map<string, string> | null = null;
   const exportIndex = (): Map<string, string> => {
     if (exportsByName) return exportsByName;
@@ -369,7 +409,7 @@ export const modprobe: CommandFn = (argv, io, ctx) => {
       status = 1;
       continue;
     }
-    const { order } = loadOrder(ctx, mf);
+    const { order, optional } = loadOrder(ctx, mf);
     const target = mf.facts.name ?? normalizeName(name);
     for (const dep of order) {
       const depName = dep.facts.name ?? pathToModname(dep.path);
@@ -389,6 +429,8 @@ export const modprobe: CommandFn = (argv, io, ctx) => {
         status = notReturned(io, r) ?? 1;
         break;
       }
+      // A soft dependency's failure is ignored (libkmod kmod_module_probe_insert_module()).
+      if (r.errno !== null && r.errno !== 0 && optional?.has(dep)) continue;
       if (r.errno !== null && r.errno !== 0) {
         // tools/modprobe.c insmod(): the message names the module asked for, whichever one failed.
         const why =

@@ -94,6 +94,8 @@ export class Shell {
         exit = r.exit;
       });
     }
+    // The command is over: do_free_init() has run for the init areas it queued (see ModelKernel.deferInitFree).
+    this.k.runDeferredFrees();
     this.lastExit = exit;
     return { output, exit };
   }

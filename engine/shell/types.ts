@@ -15,8 +15,20 @@ export interface ShellDeps {
    * export symbols), at /lib/modules/<release>/kernel/<path>.ko, when `files` has that path.
    */
   moduleIndex?: ReadonlyMap<string, string>;
+  /**
+   * The tree's modules.dep and modules.softdep, when it has them (depmod's output): module name →
+   * its dependencies in modules.dep line order, and its soft dependencies resolved to module names.
+   * With them modprobe loads exactly what kmod 30 loads, in its order; without them the order is
+   * worked out from the modules' own symbols.
+   */
+  depmod?: ModulesDep;
   /** Working directory (busybox under QEMU starts in /root). Relative paths resolve against it. */
   cwd?: string;
+}
+
+export interface ModulesDep {
+  deps: ReadonlyMap<string, readonly string[]>;
+  softdeps: ReadonlyMap<string, { pre: readonly string[]; post: readonly string[] }>;
 }
 
 export interface Io {

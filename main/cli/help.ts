@@ -1,3 +1,5 @@
+import { MACHINE } from '../../engine/machine/qemu-pc';
+
 export const HELP = `modscope — see how Linux loads a kernel module
 
 Usage:
@@ -59,7 +61,8 @@ and seek; steps count from 1 as in the app's timeline, positions from 0. They ne
 (/usr/bin/chromium, or MODSCOPE_CHROMIUM) and build the web app into out/cli/web when needed.
 
 The modelled kernel is Debian 12's 6.1.0-50-amd64 (samples/kernel/…json.gz: its exports, CRCs,
-config and vermagic), booted nokaslr unless --kaslr SEED picks a reproducible random layout.
+config and vermagic) on ${MACHINE.name}
+(samples/kernel/machine-qemu-pc.json.gz, recorded from the real kernel under QEMU), booted nokaslr unless --kaslr SEED picks a reproducible random layout.
 "load" exits 1 when the kernel refuses the module (the log says why, as the real kernel does).
 
 Exit codes: 0 ok · 1 usage error (load: the load failed) · 2 the file could not be read or parsed; errors print as

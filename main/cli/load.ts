@@ -14,6 +14,7 @@ import { modStrerror } from '../../engine/load/errno';
 import { loadModule } from '../../engine/load/load-module';
 import { hex64 } from '../../engine/session/hex';
 import { kernelSummary } from '../../engine/kernel-session';
+import { MACHINE } from '../../engine/machine/qemu-pc';
 import type { OperationInfo } from '../../engine/trace/types';
 import { CliError } from './errors';
 import { opEnd, outcomeText } from '../../engine/trace/outcome';
@@ -170,7 +171,7 @@ function writeText(k: ModelKernel, last: OperationInfo, w: BufferedWriter, alt?:
     w.write(alt.log + alt.tail);
     return;
   }
-  w.write('\nKernel log:\n');
+  w.write(`\nKernel log (${k.profile.release} on ${MACHINE.name}):\n`);
   for (const r of k.log.records) w.write(`<${r.level}>${formatTimestamp(r.tsNs)} ${r.text}\n`);
   w.write(`\n${insmodTail(last)}\n`);
 }

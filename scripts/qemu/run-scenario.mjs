@@ -19,6 +19,8 @@ import {
 } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { QEMU_MACHINE_ARGS } from './machine.mjs';
 
 const RELEASE = '6.1.0-50-amd64';
 const PKG = `linux-image-${RELEASE}-unsigned`;
@@ -52,7 +54,7 @@ function parseArgs(argv) {
 }
 
 // ---------- the kernel image (same cache layout as scripts/fetch-corpus.sh) ----------
-function ensureVmlinuz() {
+export function ensureVmlinuz() {
   const dir = join(CACHE, 'kernel-profile');
   const vmlinuz = join(dir, `vmlinuz-${RELEASE}`);
   if (existsSync(vmlinuz)) return vmlinuz;
@@ -75,7 +77,7 @@ function ensureVmlinuz() {
 }
 
 // ---------- the scenario ----------
-function readScenario(file) {
+export function readScenario(file) {
   const dir = dirname(resolve(file));
   const modules = new Map(); // base name -> host path
   const steps = [];
@@ -102,7 +104,7 @@ function readScenario(file) {
 // /init, run by the kernel as PID 1 (busybox sh). The transcript goes to the SECOND serial port
 // (ttyS1) while the kernel console stays on ttyS0, so kernel messages can never interleave with
 // command output, whatever the console loglevel. printk settings are left as booted.
-const INIT = `#!/bin/sh
+export const INIT = `#!/bin/sh
 export PATH=/sbin:/bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -189,6 +191,20 @@ function initramfsEntries(scenario) {
   file('init', Buffer.from(INIT), 0o100755);
   file('scenario', Buffer.from(scenario.steps.map((s) => s.cmd).join('\n') + '\n'));
   for (const [name, host] of [...scenario.modules].sort()) file(`root/${name}`, readFileSync(host));
+  // Extra files at their own paths (a module tree under lib/modules/<release>/): parents first.
+  const have = new Set(entries.map((e) => e.path));
+  for (const [path, host] of scenario.files ?? []) {
+    const parts = path.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const d = parts.slice(0, i).join('/');
+      if (!have.has(d)) {
+        dir(d);
+        have.add(d);
+      }
+    }
+    file(path, readFileSync(host));
+    have.add(path);
+  }
   return entries;
 }
 
@@ -213,7 +229,7 @@ function newc(entries) {
   return Buffer.concat(parts);
 }
 
-function buildInitramfs(scenario) {
+export function buildInitramfs(scenario) {
   const entries = initramfsEntries(scenario);
   const hash = createHash('sha256');
   for (const e of entries) {
@@ -250,26 +266,28 @@ function kvmWanted() {
   }
 }
 
-function runQemu({ vmlinuz, initrd, append, timeout }) {
+export function runQemu({ vmlinuz, initrd, append, timeout }) {
   const work = mkdtempSync(join(tmpdir(), 'modscope-qemu-'));
   const consoleLog = join(work, 'console.log');
   const transcriptLog = join(work, 'transcript.log');
   const kvm = kvmWanted();
   const args = [
-    ...(kvm ? ['-accel', 'kvm', '-cpu', 'host'] : ['-accel', 'tcg'] /* default CPU model qemu64 */),
-    '-m', '512M', '-nodefaults', '-display', 'none', '-monitor', 'none', '-no-reboot',
+    ...(kvm ? ['-accel', 'kvm', '-cpu', 'host', ...QEMU_MACHINE_ARGS.filter((a) => a !== 'qemu64' && a !== '-cpu')] : ['-accel', 'tcg', ...QEMU_MACHINE_ARGS]),
+    '-display', 'none', '-monitor', 'none', '-no-reboot',
     '-kernel', vmlinuz, '-initrd', initrd, '-append', append,
     '-serial', `file:${consoleLog}`, // ttyS0: the kernel console
     '-serial', `file:${transcriptLog}`, // ttyS1: the /init transcript
   ];
   const started = Date.now();
+  const read = (f) => (existsSync(f) ? readFileSync(f, 'latin1').replace(/\r\n/g, '\n') : '');
   return new Promise((done) => {
     const child = spawn(QEMU, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => { stderr += d; });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      done({ error: `timed out after ${timeout} s: QEMU killed (see ${work})`, work });
+      // What the guest wrote so far (a batch recorder keeps the steps that completed).
+      done({ error: `timed out after ${timeout} s: QEMU killed (see ${work})`, work, console: read(consoleLog), transcript: read(transcriptLog) });
     }, timeout * 1000);
     child.on('error', (e) => {
       clearTimeout(timer);
@@ -278,7 +296,6 @@ function runQemu({ vmlinuz, initrd, append, timeout }) {
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
       if (signal === 'SIGKILL') return;
-      const read = (f) => (existsSync(f) ? readFileSync(f, 'latin1').replace(/\r\n/g, '\n') : '');
       done({
         code, stderr, work, accel: kvm ? 'kvm' : 'tcg', ms: Date.now() - started,
         console: read(consoleLog), transcript: read(transcriptLog),
@@ -289,7 +306,7 @@ function runQemu({ vmlinuz, initrd, append, timeout }) {
 
 // ---------- parsing ----------
 // busybox `dmesg -r` prints the raw syslog records: "<prio>[seconds] text"; prio = facility*8 + level.
-function parseDmesg(lines) {
+export function parseDmesg(lines) {
   const out = [];
   for (const line of lines) {
     const m = line.match(/^<(\d+)>\[\s*(\d+\.\d+)\] ?(.*)$/);
@@ -304,7 +321,7 @@ function parseDmesg(lines) {
   return out;
 }
 
-function parseTranscript(text, scenario) {
+export function parseTranscript(text, scenario) {
   const lines = text.split('\n');
   const header = {};
   const steps = [];
@@ -387,4 +404,4 @@ function parseLinesOnly(transcript, count) {
   return lines.slice(start, start + count);
 }
 
-main().catch((e) => die(e.stack || String(e)));
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main().catch((e) => die(e.stack || String(e)));

@@ -70,7 +70,7 @@ export function LoadControls({
         </button>
         {kernel && (
           <span className="muted small kernel-badge" data-testid="kernel-summary" title={kernel.vermagic}>
-            {kernel.release} · {kernel.paging}-level · {kernel.kaslr ? `KASLR seed ${kernel.seed}` : 'nokaslr'}
+            {kernel.release}{kernel.machine ? ` on ${kernel.machine}` : ''} · {kernel.paging}-level · {kernel.kaslr ? `KASLR seed ${kernel.seed}` : 'nokaslr'}
           </span>
         )}
       </div>
