@@ -28,7 +28,7 @@ const opt = (name, def) => {
 const MODULE = opt('module', 'kernel/drivers/gpu/drm/amd/amdgpu/amdgpu.ko');
 const RUNS = Number(opt('runs', 5));
 const ENGINE_RUNS = Number(opt('engine-runs', 10));
-const jsonOut = opt('json', '');
+const jsonOut = opt('json', join(ROOT, 'bench-results', 'bench.json')); // bench-results/ is gitignored
 
 const median = (xs) => {
   const s = [...xs].filter((x) => x != null).sort((a, b) => a - b);
@@ -210,7 +210,7 @@ if (jsonOut) {
   writeFileSync(
     jsonOut,
     JSON.stringify(
-      { module: MODULE, bytes: buf.length, elfBytes: bytes.length, relocations: relocs, sameOutput, relocs: a, readelf: re, infoJson: js, engine: { ...eng, times: engTimes } },
+      { date: new Date().toISOString(), loadavg: [loadBefore, loadavg()[0]], node: process.version, module: MODULE, bytes: buf.length, elfBytes: bytes.length, relocations: relocs, sameOutput, relocs: a, readelf: re, infoJson: js, engine: { ...eng, times: engTimes } },
       null,
       2,
     ),

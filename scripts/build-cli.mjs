@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// Bundle the CLI (main/cli/modscope.ts + the engine) into out/cli/modscope.mjs with esbuild.
+// Bundle the CLI (main/cli/modscope.ts + the engine) into out/cli/modscope.mjs with esbuild, and
+// the lean `relocs` entry (main/cli/relocs-main.ts: the ELF reader and the readelf text writer
+// only) into out/cli/relocs.mjs, whose decompressors load on demand from out/cli/chunks/.
 // Also the package's "prepare" script: there a failure only warns (bin.mjs rebuilds on demand),
 // so `npm install` never breaks because the engine is mid-edit.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,27 +14,36 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const quiet = process.argv.includes('--quiet');
 const lenient = process.env.npm_lifecycle_event === 'prepare';
 
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  sourcemap: false,
+  legalComments: 'none',
+  // iced-x86 reads its .wasm next to its own file: load it from node_modules at run time.
+  // playwright-core and vite (export/deck: Chromium, and the web app's build) load from there too.
+  external: ['iced-x86', 'playwright-core', 'vite'],
+  logLevel: quiet ? 'error' : 'warning',
+  define: { __MODSCOPE_VERSION__: JSON.stringify(pkg.version) },
+  banner: {
+    // Bundled CJS deps (if any) may call require(); give them one.
+    js: "#!/usr/bin/env node\nimport { createRequire as __modscopeCreateRequire } from 'node:module';\nconst require = __modscopeCreateRequire(import.meta.url);",
+  },
+};
+
 try {
+  rmSync(join(root, 'out/cli/chunks'), { recursive: true, force: true }); // no stale chunks
+  await build({ ...common, entryPoints: [join(root, 'main/cli/modscope.ts')], outfile: join(root, 'out/cli/modscope.mjs') });
   await build({
-    entryPoints: [join(root, 'main/cli/modscope.ts')],
-    outfile: join(root, 'out/cli/modscope.mjs'),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    sourcemap: false,
-    legalComments: 'none',
-    // iced-x86 reads its .wasm next to its own file: load it from node_modules at run time.
-    // playwright-core and vite (export/deck: Chromium, and the web app's build) load from there too.
-    external: ['iced-x86', 'playwright-core', 'vite'],
-    logLevel: quiet ? 'error' : 'warning',
-    define: { __MODSCOPE_VERSION__: JSON.stringify(pkg.version) },
-    banner: {
-      // Bundled CJS deps (if any) may call require(); give them one.
-      js: "#!/usr/bin/env node\nimport { createRequire as __modscopeCreateRequire } from 'node:module';\nconst require = __modscopeCreateRequire(import.meta.url);",
-    },
+    ...common,
+    entryPoints: { relocs: join(root, 'main/cli/relocs-main.ts') },
+    outdir: join(root, 'out/cli'),
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    splitting: true,
   });
-  if (!quiet) console.log('modscope: built out/cli/modscope.mjs');
+  if (!quiet) console.log('modscope: built out/cli/modscope.mjs and out/cli/relocs.mjs');
 } catch (e) {
   if (lenient) {
     console.warn(`modscope: warning: CLI not built yet (${e instanceof Error ? e.message.split('\n')[0] : e}); it builds on first use.`);

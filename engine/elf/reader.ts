@@ -3,10 +3,10 @@ import { PT_NOTE, SHT_DYNSYM, SHT_NOTE, SHT_REL, SHT_RELA, SHT_SYMTAB } from './
 import { readHeader, readIdent, type RawHeader } from './header';
 import { readNotes } from './notes';
 import { readProgramHeaders } from './program-headers';
-import { readRelocSection } from './relocations';
+import { checkRelocSection, readRelocSection } from './relocations';
 import { describeSection, readSections, sectionHeaderOffset, sectionInFile } from './sections';
 import { elfErrorInfo } from './errors';
-import { readSymbolTable } from './symbols';
+import { openSymbolTable, readSymbolTable, type SymbolTableReader } from './symbols';
 import type { ElfErrorInfo, ElfFile, ElfHeader, ElfNote, ElfRelocSection, ElfSection, ElfSymbolTable } from './types';
 
 /**
@@ -34,30 +34,14 @@ export function readElf(bytes: Uint8Array): ElfFile {
   let symtab: ElfSymbolTable | null = null;
   let dynsym: ElfSymbolTable | null = null;
   const symbolCounts = new Map<number, number>();
-  for (const s of sections) {
-    if (s.type !== SHT_SYMTAB && s.type !== SHT_DYNSYM) continue;
-    // Like readelf, only the first of each kind is "the" table; a second would be unusual.
-    if ((s.type === SHT_SYMTAB && symtab) || (s.type === SHT_DYNSYM && dynsym)) continue;
-    const t = readSymbolTable(view, h, sections, s, warnings);
-    if (!t) continue;
+  for (const [s, t] of symbolTables(sections, (s) => readSymbolTable(view, h, sections, s, warnings))) {
     symbolCounts.set(s.index, t.symbols.length);
     if (s.type === SHT_SYMTAB) symtab = t;
     else dynsym = t;
   }
 
   const relocSections: ElfRelocSection[] = [];
-  // Real relocation (and note) sections never overlap, so together they fit in the file.
-  // Hostile files can point thousands of headers at the same bytes; past the file size
-  // we stop, so memory stays proportional to the input.
-  let relocBytes = 0;
-  for (const s of sections) {
-    if (s.type !== SHT_RELA && s.type !== SHT_REL) continue;
-    if (!sectionInFile(view, s)) continue; // already warned by readSections
-    relocBytes += s.size;
-    if (relocBytes > view.length) {
-      warnings.push(tooMuch(h, s, 'relocation'));
-      break;
-    }
+  for (const s of relocSectionsWithin(view, h, sections, warnings)) {
     const r = readRelocSection(view, h, sections, s, symbolCounts, warnings);
     if (r) relocSections.push(r);
   }
@@ -85,6 +69,93 @@ export function readElf(bytes: Uint8Array): ElfFile {
   }
 
   return { bytes, header: publicHeader(h), sections, programHeaders, symtab, dynsym, relocSections, notes, warnings };
+}
+
+/**
+ * "The" .symtab and .dynsym, each read by `open`: like readelf, the first usable section of each
+ * kind (a second would be unusual).
+ */
+function symbolTables<T>(sections: ElfSection[], open: (s: ElfSection) => T | null): Array<[ElfSection, T]> {
+  const out: Array<[ElfSection, T]> = [];
+  let symtab = false;
+  let dynsym = false;
+  for (const s of sections) {
+    if (s.type !== SHT_SYMTAB && s.type !== SHT_DYNSYM) continue;
+    if ((s.type === SHT_SYMTAB && symtab) || (s.type === SHT_DYNSYM && dynsym)) continue;
+    const t = open(s);
+    if (t === null) continue;
+    if (s.type === SHT_SYMTAB) symtab = true;
+    else dynsym = true;
+    out.push([s, t]);
+  }
+  return out;
+}
+
+/**
+ * The SHT_RELA / SHT_REL sections inside the file, in section order. Real relocation sections
+ * never overlap, so together they fit in the file; hostile files can point thousands of headers
+ * at the same bytes: past the file size we stop (TOO_MANY), so memory stays proportional to the input.
+ */
+function relocSectionsWithin(view: ByteView, h: RawHeader, sections: ElfSection[], warnings: ElfErrorInfo[]): ElfSection[] {
+  const out: ElfSection[] = [];
+  let relocBytes = 0;
+  for (const s of sections) {
+    if (s.type !== SHT_RELA && s.type !== SHT_REL) continue;
+    if (!sectionInFile(view, s)) continue; // already warned by readSections
+    relocBytes += s.size;
+    if (relocBytes > view.length) {
+      warnings.push(tooMuch(h, s, 'relocation'));
+      break;
+    }
+    out.push(s);
+  }
+  return out;
+}
+
+/** One relocation section as `readelf -r` lists it: checked, its entries left in the file bytes. */
+export interface RelocSectionRef {
+  sectionIndex: number;
+  name: string;
+  rela: boolean;
+  /** sh_link: the symbol table its entries index. */
+  symtabIndex: number;
+  count: number;
+  /** File offset of entry 0 (entries are RELA_SIZE / REL_SIZE bytes of the file's class). */
+  offset: number;
+}
+
+/**
+ * What `readelf -r` needs from a file, read lazily: the header and sections, the relocation
+ * sections checked exactly as readElf() checks them (the same skips and warnings) but not
+ * copied, and the symbol tables opened but not decoded — a symbol is decoded when asked for.
+ * For amdgpu.ko this avoids 26,000 symbol objects and 7.7 MB of columns that one pass over
+ * the relocations does not need. readElf() and this read the same bytes the same way.
+ */
+export interface RelocListing {
+  bytes: Uint8Array;
+  header: ElfHeader;
+  sections: ElfSection[];
+  relocSections: RelocSectionRef[];
+  /** The symbol tables relocations may index (the first SHT_SYMTAB and SHT_DYNSYM), by section index. */
+  symbolTables: Map<number, SymbolTableReader>;
+  warnings: ElfErrorInfo[];
+}
+
+/** Read a file for `readelf -r`: see RelocListing. Throws ElfError as readElf() does. */
+export function readRelocListing(bytes: Uint8Array): RelocListing {
+  const warnings: ElfErrorInfo[] = [];
+  const ident = readIdent(bytes);
+  const view = new ByteView(bytes, ident.endian);
+  const h = readHeader(view, ident.class, ident.endian, warnings);
+  const sections = readSections(view, h, warnings);
+  const tables = new Map<number, SymbolTableReader>();
+  for (const [s, t] of symbolTables(sections, (s) => openSymbolTable(view, h, sections, s, warnings))) tables.set(s.index, t);
+  const relocSections: RelocSectionRef[] = [];
+  for (const s of relocSectionsWithin(view, h, sections, warnings)) {
+    const count = checkRelocSection(view, h, sections, s, warnings);
+    if (count !== null) relocSections.push({ sectionIndex: s.index, name: s.name, rela: s.type === SHT_RELA, symtabIndex: s.link, count, offset: s.offset });
+  }
+  return { bytes, header: publicHeader(h), sections, relocSections, symbolTables: tables, warnings };
 }
 
 function tooMuch(h: RawHeader, s: ElfSection, kind: string): ElfErrorInfo {

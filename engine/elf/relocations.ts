@@ -6,23 +6,12 @@ import { describeSection, sectionHeaderOffset, sectionInFile } from './sections'
 import type { ElfErrorInfo, ElfRelocSection, ElfSection } from './types';
 
 /**
- * Read one SHT_RELA / SHT_REL section into column arrays. The loops read straight from the
- * DataView after checking the whole section once, so amdgpu.ko's ~320,000 entries cost a few
- * milliseconds and six typed arrays. Returns null (with a warning) when the section is
- * unusable: data outside the file, wrong sh_entsize, sh_link not a symbol table, sh_info not
- * a section. Symbol indices past the symbol table are kept as stored and summarised in one
- * warning (consumers must check `sym[i] < symbols.length`).
- *
- * `symbolCounts` maps a symbol table's section index to its number of symbols.
+ * Check one SHT_RELA / SHT_REL section: its entry count, or null (with a warning) when the
+ * section is unusable: data outside the file, wrong sh_entsize, sh_link not a symbol table,
+ * sh_info not a section. readRelocSection() reads the checked entries into columns;
+ * `modscope relocs` formats them straight from the file bytes (engine/elf/readelf-relocs.ts).
  */
-export function readRelocSection(
-  view: ByteView,
-  h: RawHeader,
-  sections: ElfSection[],
-  sec: ElfSection,
-  symbolCounts: ReadonlyMap<number, number>,
-  warnings: ElfErrorInfo[],
-): ElfRelocSection | null {
+export function checkRelocSection(view: ByteView, h: RawHeader, sections: ElfSection[], sec: ElfSection, warnings: ElfErrorInfo[]): number | null {
   const rela = sec.type === SHT_RELA;
   const is64 = h.class === 64;
   const entSize = rela ? RELA_SIZE[h.class] : REL_SIZE[h.class];
@@ -45,7 +34,32 @@ export function readRelocSection(
   if (sec.size % entSize !== 0) {
     warnings.push(elfErrorInfo('BAD_ENTSIZE', `${where}: sh_size ${hex(sec.size)} is not a multiple of the entry size ${entSize}; the partial entry is ignored`, hdr + (is64 ? 32 : 20), `sh_size of ${where}`));
   }
-  const count = Math.floor(sec.size / entSize);
+  return Math.floor(sec.size / entSize);
+}
+
+/**
+ * Read one SHT_RELA / SHT_REL section into column arrays. The loops read straight from the
+ * DataView after checking the whole section once (checkRelocSection), so amdgpu.ko's ~320,000
+ * entries cost a few milliseconds and six typed arrays. Returns null (with a warning) when the
+ * section is unusable. Symbol indices past the symbol table are kept as stored and summarised
+ * in one warning (consumers must check `sym[i] < symbols.length`).
+ *
+ * `symbolCounts` maps a symbol table's section index to its number of symbols.
+ */
+export function readRelocSection(
+  view: ByteView,
+  h: RawHeader,
+  sections: ElfSection[],
+  sec: ElfSection,
+  symbolCounts: ReadonlyMap<number, number>,
+  warnings: ElfErrorInfo[],
+): ElfRelocSection | null {
+  const count = checkRelocSection(view, h, sections, sec, warnings);
+  if (count === null) return null;
+  const rela = sec.type === SHT_RELA;
+  const is64 = h.class === 64;
+  const entSize = rela ? RELA_SIZE[h.class] : REL_SIZE[h.class];
+  const where = describeSection(sec);
   // One backing store for all six columns: fewer allocations for the GC to track.
   const store = new ArrayBuffer(count * 24);
   const offsetLo = new Uint32Array(store, 0, count);
@@ -57,49 +71,20 @@ export function readRelocSection(
   const { dv, little } = view;
   const base = sec.offset;
 
+  // One loop per function: V8 optimises each loop whole instead of entering it by on-stack
+  // replacement, which on a function with several loops deoptimised at the next loop, per section.
   if (is64) {
-    // Elf64_Rela { u64 r_offset; u64 r_info (sym << 32 | type); s64 r_addend }
-    const lo = little ? 0 : 4;
-    const hi = little ? 4 : 0;
-    for (let i = 0, o = base; i < count; i++, o += entSize) {
-      offsetLo[i] = dv.getUint32(o + lo, little);
-      offsetHi[i] = dv.getUint32(o + hi, little);
-      type[i] = dv.getUint32(o + 8 + lo, little);
-      sym[i] = dv.getUint32(o + 8 + hi, little);
-    }
-    if (rela) {
-      for (let i = 0, o = base + 16; i < count; i++, o += entSize) {
-        addendLo[i] = dv.getUint32(o + lo, little);
-        addendHi[i] = dv.getInt32(o + hi, little);
-      }
-    }
+    if (rela) readRela64(dv, little, base, count, offsetLo, offsetHi, type, sym, addendLo, addendHi);
+    else read64(dv, little, base, entSize, count, offsetLo, offsetHi, type, sym);
   } else {
-    // Elf32_Rel(a) { u32 r_offset; u32 r_info (sym << 8 | type); s32 r_addend }
-    for (let i = 0, o = base; i < count; i++, o += entSize) {
-      offsetLo[i] = dv.getUint32(o, little);
-      const info = dv.getUint32(o + 4, little);
-      type[i] = info & 0xff;
-      sym[i] = info >>> 8;
-    }
-    if (rela) {
-      for (let i = 0, o = base + 8; i < count; i++, o += entSize) {
-        const a = dv.getInt32(o, little);
-        addendLo[i] = a >>> 0;
-        addendHi[i] = a < 0 ? -1 : 0;
-      }
-    }
+    read32(dv, little, base, entSize, count, offsetLo, type, sym);
+    if (rela) readAddends32(dv, little, base + 8, entSize, count, addendLo, addendHi);
   }
 
   const nsyms = symbolCounts.get(sec.link);
   if (nsyms !== undefined) {
-    let bad = 0;
-    let first = -1;
-    for (let i = 0; i < count; i++) {
-      if (sym[i] >= nsyms) {
-        if (first < 0) first = i;
-        bad++;
-      }
-    }
+    const first = firstAtLeast(sym, count, nsyms);
+    const bad = first < 0 ? 0 : countAtLeast(sym, first, count, nsyms);
     if (bad > 0) {
       warnings.push(elfErrorInfo('SYMBOL_INDEX_OUT_OF_RANGE', `${where}: ${bad} relocation(s) name a symbol past the end of the symbol table (${nsyms} symbols), first relocation ${first} (symbol ${sym[first]})`, base + first * entSize + (is64 ? 8 : 4), `r_info of relocation ${first} in ${where}`));
     }
@@ -119,6 +104,70 @@ export function readRelocSection(
     addendLo,
     addendHi,
   };
+}
+
+/** Elf64_Rel(a) { u64 r_offset; u64 r_info (sym << 32 | type); … } into the columns. */
+function read64(
+  dv: DataView, little: boolean, base: number, entSize: number, count: number,
+  offsetLo: Uint32Array, offsetHi: Uint32Array, type: Uint32Array, sym: Uint32Array,
+): void {
+  const lo = little ? 0 : 4;
+  const hi = little ? 4 : 0;
+  for (let i = 0, o = base; i < count; i++, o += entSize) {
+    offsetLo[i] = dv.getUint32(o + lo, little);
+    offsetHi[i] = dv.getUint32(o + hi, little);
+    type[i] = dv.getUint32(o + 8 + lo, little);
+    sym[i] = dv.getUint32(o + 8 + hi, little);
+  }
+}
+
+/** Elf64_Rela { u64 r_offset; u64 r_info; s64 r_addend } into the columns, one pass. */
+function readRela64(
+  dv: DataView, little: boolean, base: number, count: number,
+  offsetLo: Uint32Array, offsetHi: Uint32Array, type: Uint32Array, sym: Uint32Array, addendLo: Uint32Array, addendHi: Int32Array,
+): void {
+  const lo = little ? 0 : 4;
+  const hi = little ? 4 : 0;
+  for (let i = 0, o = base; i < count; i++, o += 24) {
+    offsetLo[i] = dv.getUint32(o + lo, little);
+    offsetHi[i] = dv.getUint32(o + hi, little);
+    type[i] = dv.getUint32(o + 8 + lo, little);
+    sym[i] = dv.getUint32(o + 8 + hi, little);
+    addendLo[i] = dv.getUint32(o + 16 + lo, little);
+    addendHi[i] = dv.getInt32(o + 16 + hi, little);
+  }
+}
+
+/** Elf32_Rel(a) { u32 r_offset; u32 r_info (sym << 8 | type); … } into the columns. */
+function read32(dv: DataView, little: boolean, base: number, entSize: number, count: number, offsetLo: Uint32Array, type: Uint32Array, sym: Uint32Array): void {
+  for (let i = 0, o = base; i < count; i++, o += entSize) {
+    offsetLo[i] = dv.getUint32(o, little);
+    const info = dv.getUint32(o + 4, little);
+    type[i] = info & 0xff;
+    sym[i] = info >>> 8;
+  }
+}
+
+/** Elf32_Rela's s32 r_addend, sign-extended into the two halves. */
+function readAddends32(dv: DataView, little: boolean, base: number, entSize: number, count: number, addendLo: Uint32Array, addendHi: Int32Array): void {
+  for (let i = 0, o = base; i < count; i++, o += entSize) {
+    const a = dv.getInt32(o, little);
+    addendLo[i] = a >>> 0;
+    addendHi[i] = a < 0 ? -1 : 0;
+  }
+}
+
+/** Index of the first value >= limit in xs[0, count), or -1. */
+function firstAtLeast(xs: Uint32Array, count: number, limit: number): number {
+  for (let i = 0; i < count; i++) if (xs[i] >= limit) return i;
+  return -1;
+}
+
+/** How many of xs[from, count) are >= limit. */
+function countAtLeast(xs: Uint32Array, from: number, count: number, limit: number): number {
+  let n = 0;
+  for (let i = from; i < count; i++) if (xs[i] >= limit) n++;
+  return n;
 }
 
 /** r_offset of relocation i, as a 64-bit unsigned bigint. */

@@ -6,19 +6,93 @@ import { CORRUPT_NAME, describeSection, sectionHeaderOffset, sectionInFile } fro
 import { StringTable } from './strings';
 import type { ElfErrorInfo, ElfSection, ElfSymbol, ElfSymbolTable } from './types';
 
+/** Problems counted while reading a table (first index and count of each kind; -1 / 0 when none). */
+interface SymbolProblems {
+  badName: number;
+  badNames: number;
+  badIndex: number;
+  badIndexes: number;
+  badX: number;
+  badXs: number;
+}
+
 /**
- * Read one SHT_SYMTAB / SHT_DYNSYM section into symbol objects. Returns null (with a warning)
- * when the table itself is unusable: data outside the file or a wrong sh_entsize. Bad names,
- * section indices and SHN_XINDEX escapes are marked on the symbol and summarised in one
- * warning per table, so a hostile file cannot produce millions of warnings.
+ * A checked symbol table whose entries are decoded one at a time: readSymbolTable() decodes
+ * them all; `modscope relocs` only those its relocations name (no table of 26,000 objects).
  */
-export function readSymbolTable(
-  view: ByteView,
-  h: RawHeader,
-  sections: ElfSection[],
-  sec: ElfSection,
-  warnings: ElfErrorInfo[],
-): ElfSymbolTable | null {
+export class SymbolTableReader {
+  constructor(
+    readonly view: ByteView,
+    readonly is64: boolean,
+    /** File offset of entry 0, and the entry size. */
+    readonly base: number,
+    readonly entSize: number,
+    readonly count: number,
+    /** Sections in the file (a valid st_shndx is below this or reserved). */
+    readonly nsections: number,
+    /** The linked string table, or null when sh_link names none usable (names are then empty). */
+    readonly strings: StringTable | null,
+    /** The SHT_SYMTAB_SHNDX section resolving SHN_XINDEX escapes, if any. */
+    readonly shndxSec: ElfSection | undefined,
+  ) {}
+
+  /** Symbol i (0 ≤ i < count); problems are counted into `bad` when given. */
+  symbol(i: number, bad?: SymbolProblems): ElfSymbol {
+    const { dv, little } = this.view;
+    const o = this.base + i * this.entSize;
+    const nameOffset = dv.getUint32(o, little);
+    let info: number, other: number, rawShndx: number, value: bigint, size: bigint;
+    if (this.is64) {
+      info = dv.getUint8(o + 4);
+      other = dv.getUint8(o + 5);
+      rawShndx = dv.getUint16(o + 6, little);
+      value = dv.getBigUint64(o + 8, little);
+      size = dv.getBigUint64(o + 16, little);
+    } else {
+      value = BigInt(dv.getUint32(o + 4, little));
+      size = BigInt(dv.getUint32(o + 8, little));
+      info = dv.getUint8(o + 12);
+      other = dv.getUint8(o + 13);
+      rawShndx = dv.getUint16(o + 14, little);
+    }
+    let shndx = rawShndx;
+    const x = this.shndxSec;
+    if (rawShndx === SHN_XINDEX) {
+      if (x && i * 4 + 4 <= x.size) {
+        shndx = dv.getUint32(x.offset + i * 4, little);
+      } else if (bad) {
+        // Left as SHN_XINDEX: consumers see the index could not be resolved.
+        if (bad.badX < 0) bad.badX = i;
+        bad.badXs++;
+      }
+    }
+    if (bad && shndx >= this.nsections && (shndx < SHN_LORESERVE || shndx > 0xffff)) {
+      if (bad.badIndex < 0) bad.badIndex = i;
+      bad.badIndexes++;
+    }
+    let name = '';
+    if (this.strings) {
+      const n = this.strings.get(nameOffset);
+      if (n === null) {
+        name = CORRUPT_NAME;
+        if (bad) {
+          if (bad.badName < 0) bad.badName = i;
+          bad.badNames++;
+        }
+      } else {
+        name = n;
+      }
+    }
+    return { index: i, name, nameOffset, value, size, bind: info >> 4, type: info & 0xf, visibility: other & 3, other, rawShndx, shndx };
+  }
+}
+
+/**
+ * Check one SHT_SYMTAB / SHT_DYNSYM section and open it for reading. Returns null (with a
+ * warning) when the table itself is unusable: data outside the file or a wrong sh_entsize.
+ * A bad string table link only warns: the names are left empty.
+ */
+export function openSymbolTable(view: ByteView, h: RawHeader, sections: ElfSection[], sec: ElfSection, warnings: ElfErrorInfo[]): SymbolTableReader | null {
   const entSize = SYM_SIZE[h.class];
   const hdr = sectionHeaderOffset(h, sec.index);
   if (!sectionInFile(view, sec)) return null; // already warned by readSections
@@ -42,61 +116,27 @@ export function readSymbolTable(
 
   // SHN_XINDEX escapes are resolved through the SHT_SYMTAB_SHNDX section linked to this table.
   const shndxSec = sections.find((s) => s.type === SHT_SYMTAB_SHNDX && s.link === sec.index && sectionInFile(view, s));
+  return new SymbolTableReader(view, h.class === 64, sec.offset, entSize, count, sections.length, strings, shndxSec);
+}
 
-  const { dv, little } = view;
-  const symbols = new Array<ElfSymbol>(count);
-  let badName = -1;
-  let badNames = 0;
-  let badIndex = -1;
-  let badIndexes = 0;
-  let badX = -1;
-  let badXs = 0;
-  const is64 = h.class === 64;
-  for (let i = 0; i < count; i++) {
-    const o = sec.offset + i * entSize;
-    const nameOffset = dv.getUint32(o, little);
-    let info: number, other: number, rawShndx: number, value: bigint, size: bigint;
-    if (is64) {
-      info = dv.getUint8(o + 4);
-      other = dv.getUint8(o + 5);
-      rawShndx = dv.getUint16(o + 6, little);
-      value = dv.getBigUint64(o + 8, little);
-      size = dv.getBigUint64(o + 16, little);
-    } else {
-      value = BigInt(dv.getUint32(o + 4, little));
-      size = BigInt(dv.getUint32(o + 8, little));
-      info = dv.getUint8(o + 12);
-      other = dv.getUint8(o + 13);
-      rawShndx = dv.getUint16(o + 14, little);
-    }
-    let shndx = rawShndx;
-    if (rawShndx === SHN_XINDEX) {
-      const xo = shndxSec ? shndxSec.offset + i * 4 : -1;
-      if (shndxSec && i * 4 + 4 <= shndxSec.size) {
-        shndx = dv.getUint32(xo, little);
-      } else {
-        // Left as SHN_XINDEX: consumers see the index could not be resolved.
-        if (badX < 0) badX = i;
-        badXs++;
-      }
-    }
-    if (shndx >= sections.length && (shndx < SHN_LORESERVE || shndx > 0xffff)) {
-      if (badIndex < 0) badIndex = i;
-      badIndexes++;
-    }
-    let name = '';
-    if (strings) {
-      const n = strings.get(nameOffset);
-      if (n === null) {
-        name = CORRUPT_NAME;
-        if (badName < 0) badName = i;
-        badNames++;
-      } else {
-        name = n;
-      }
-    }
-    symbols[i] = { index: i, name, nameOffset, value, size, bind: info >> 4, type: info & 0xf, visibility: other & 3, other, rawShndx, shndx };
-  }
+/**
+ * Read one SHT_SYMTAB / SHT_DYNSYM section into symbol objects. Returns null (with a warning)
+ * when the table itself is unusable: data outside the file or a wrong sh_entsize. Bad names,
+ * section indices and SHN_XINDEX escapes are marked on the symbol and summarised in one
+ * warning per table, so a hostile file cannot produce millions of warnings.
+ */
+export function readSymbolTable(
+  view: ByteView,
+  h: RawHeader,
+  sections: ElfSection[],
+  sec: ElfSection,
+  warnings: ElfErrorInfo[],
+): ElfSymbolTable | null {
+  const t = openSymbolTable(view, h, sections, sec, warnings);
+  if (!t) return null;
+  const entSize = t.entSize;
+  const symbols = new Array<ElfSymbol>(t.count);
+  const { badName, badNames, badIndex, badIndexes, badX, badXs } = readSymbols(t, symbols);
   if (badNames > 0) {
     warnings.push(elfErrorInfo('STRING_OUT_OF_BOUNDS', `${describeSection(sec)}: ${badNames} symbol name(s) point past the end of the string table, first symbol ${badName} (named "${CORRUPT_NAME}")`, sec.offset + badName * entSize, `st_name of symbol ${badName}`));
   }
@@ -107,4 +147,14 @@ export function readSymbolTable(
     warnings.push(elfErrorInfo('BAD_LINK', `${describeSection(sec)}: ${badXs} symbol(s) use SHN_XINDEX but no SYMTAB_SHNDX entry holds their index, first symbol ${badX}`, sec.offset + badX * entSize, `st_shndx of symbol ${badX}`));
   }
   return { sectionIndex: sec.index, stringTableIndex: sec.link, symbols };
+}
+
+/**
+ * The loop of readSymbolTable, on its own: V8 then optimises it as a whole function instead of
+ * entering it by on-stack replacement and deoptimising at the code after it (amdgpu: 26,000 symbols).
+ */
+function readSymbols(t: SymbolTableReader, symbols: ElfSymbol[]): SymbolProblems {
+  const bad: SymbolProblems = { badName: -1, badNames: 0, badIndex: -1, badIndexes: 0, badX: -1, badXs: 0 };
+  for (let i = 0; i < t.count; i++) symbols[i] = t.symbol(i, bad);
+  return bad;
 }

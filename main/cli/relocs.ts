@@ -1,31 +1,13 @@
 /**
  * `modscope relocs <file>`: the relocations in exactly the text `readelf -r -W` prints
  * (GNU binutils 2.40): per section a header line, a column line, then one line per entry.
- * Written page by page through a BufferedWriter, so memory stays bounded by one page.
+ * The text is made as bytes by engine/elf/readelf-relocs.ts, one chunk at a time, so memory
+ * stays bounded by one chunk. main/cli/relocs-main.ts runs this same path from a lean bundle.
  */
-import type { ModuleOverview, RelocRow, RelocSectionRow } from '../../engine/api-types';
-import { relocationPages } from './collect';
-import { withModule } from './info';
-import { BufferedWriter, type Sink } from './out';
-
-const COLUMNS_64_RELA = "    Offset             Info             Type               Symbol's Value  Symbol's Name + Addend\n";
-const COLUMNS_64_REL = "    Offset             Info             Type               Symbol's Value  Symbol's Name\n";
-const COLUMNS_32_RELA = " Offset     Info    Type                Sym. Value  Symbol's Name + Addend\n";
-const COLUMNS_32_REL = " Offset     Info    Type                Sym. Value  Symbol's Name\n";
-
-/** True for ELFCLASS32 files (as the overview's header rows say). */
-export function is32Bit(o: ModuleOverview): boolean {
-  const cls = o.header.find((h) => h.field === 'e_ident[EI_CLASS]');
-  return cls ? /32/.test(cls.value) && !/64/.test(cls.value) : false;
-}
-
-/** "Relocation section '.rela.text' at offset 0x… contains N entries:" plus the column line. */
-export function relocSectionHeader(o: ModuleOverview, rs: RelocSectionRow): string {
-  const offset = o.sections[rs.sectionIndex]?.offset ?? 0;
-  const at = offset === 0 ? '0' : `0x${offset.toString(16)}`; // printf %#x prints 0 as "0"
-  const cols = is32Bit(o) ? (rs.rela ? COLUMNS_32_RELA : COLUMNS_32_REL) : rs.rela ? COLUMNS_64_RELA : COLUMNS_64_REL;
-  return `\nRelocation section '${rs.name}' at offset ${at} contains ${rs.count} ${rs.count === 1 ? 'entry' : 'entries'}:\n${cols}`;
-}
+import type { RelocRow } from '../../engine/api-types';
+import { readelfRelocText } from '../../engine/elf/readelf-relocs';
+import { readModuleListing } from './read-module';
+import type { Sink } from './out';
 
 /** "0x0000000000000010" → "0000000000000010" (the API's Hex64 already has readelf's width). */
 function digits(h: string, width: number): string {
@@ -35,18 +17,15 @@ function digits(h: string, width: number): string {
 }
 
 /** readelf's type column: "%-22s", or "unrecognized: %-7lx" for a type it has no name for. */
-const typeColumns = new Map<string, string>();
 function typeColumn(type: string): string {
-  let c = typeColumns.get(type);
-  if (c === undefined) {
-    const un = /^unrecognized: ([0-9a-f]+)$/.exec(type);
-    c = un ? `unrecognized: ${un[1].padEnd(7)}` : type.padEnd(22);
-    typeColumns.set(type, c);
-  }
-  return c;
+  const un = /^unrecognized: ([0-9a-f]+)$/.exec(type);
+  return un ? `unrecognized: ${un[1].padEnd(7)}` : type.padEnd(22);
 }
 
-/** One relocation line, as readelf -r -W prints it (without the newline). */
+/**
+ * One relocation line, as readelf -r -W prints it (without the newline), from an API row (the
+ * Relocations view's row): the reference the byte path in engine/elf/readelf-relocs.ts matches.
+ */
 export function relocLine(r: RelocRow, rela: boolean, elf32: boolean): string {
   const w = elf32 ? 8 : 16;
   const info = elf32
@@ -65,17 +44,15 @@ export function relocLine(r: RelocRow, rela: boolean, elf32: boolean): string {
 }
 
 export async function relocsCommand(file: string, write: Sink): Promise<void> {
-  await withModule(file, async (engine, o) => {
-    const w = new BufferedWriter(write);
-    const elf32 = is32Bit(o);
-    const sections = o.relocSections.filter((rs) => rs.count > 0);
-    if (sections.length === 0) w.write('\nThere are no relocations in this file.\n');
-    for (const rs of sections) {
-      w.write(relocSectionHeader(o, rs));
-      for await (const page of relocationPages(engine, o.id, rs.sectionIndex)) {
-        for (const r of page) if (w.write(relocLine(r, rs.rela, elf32) + '\n')) await w.flush();
-      }
-    }
-    await w.end();
-  });
+  const elf = await readModuleListing(file);
+  // A string sink gets whole characters: a chunk may end inside a multi-byte UTF-8 name.
+  const decoder = write.acceptsBytes ? null : new TextDecoder('utf-8');
+  for (const chunk of readelfRelocText(elf)) {
+    if (decoder) await write(decoder.decode(chunk, { stream: true }));
+    else await (write as unknown as (b: Uint8Array) => void | Promise<void>)(chunk);
+  }
+  if (decoder) {
+    const rest = decoder.decode();
+    if (rest) await write(rest);
+  }
 }

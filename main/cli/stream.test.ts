@@ -122,3 +122,21 @@ describe('relocLine', () => {
     expect(relocLine({ ...row, addend: '' }, false, false)).toBe('0000000000000011  0000000300000004 R_X86_64_PLT32         0000000000000000 ext');
   });
 });
+
+// The package bin sends `relocs FILE` to the lean bundle (out/cli/relocs.mjs): same bytes, same errors.
+describe.skipIf(!haveReadelf)('bin.mjs relocs (the lean entry)', () => {
+  const bin = join(root, 'main', 'cli', 'bin.mjs');
+  it('prints what readelf -r -W prints, and reports a missing file like the full CLI', () => {
+    for (const f of [hello, ...corpusModules.slice(0, 1)]) {
+      const r = spawnSync(process.execPath, [bin, 'relocs', f], { encoding: 'utf8', maxBuffer: 256 << 20 });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout, f).toBe(readelf(f));
+    }
+    const missing = spawnSync(process.execPath, [bin, 'relocs', join(root, 'no-such.ko')], { encoding: 'utf8' });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/^modscope: error ENOENT: cannot read .*no-such\.ko/);
+    const notElf = spawnSync(process.execPath, [bin, 'relocs', join(root, 'package.json')], { encoding: 'utf8' });
+    expect(notElf.status).toBe(2);
+    expect(notElf.stderr).toMatch(/^modscope: error [A-Z_]+ at offset 0x0: /);
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * Read a module file for `modscope relocs` without opening an engine session: the lazy
+ * relocation listing of engine/elf (no module facts, no overview, no symbol objects).
+ * Compressed modules are decompressed as the engine's open does (.ko.xz/.zst/.gz), and an
+ * appended signature is split off first (kernel/module/signing.c: module_sig_check()).
+ */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { detectCompression } from '../../engine/compress/detect';
+import { isElfError } from '../../engine/elf/errors';
+import { readRelocListing, type RelocListing } from '../../engine/elf/reader';
+import { splitSignature } from '../../engine/kmod/signature';
+import { CliError } from './errors';
+
+const SHT_PROGBITS = 1;
+const SHT_NOBITS = 8;
+
+function readAt(fd: number, buf: Uint8Array, offset: number, length: number): void {
+  for (let done = 0; done < length; ) {
+    const n = readSync(fd, buf, offset + done, length - done, offset + done);
+    if (n === 0) break;
+    done += n;
+  }
+}
+
+/**
+ * The file's bytes, with the contents of SHT_PROGBITS sections (code and data: most of a
+ * module, and nothing `readelf -r` reads) left as zeros: touching 19 MB of fresh memory is a
+ * good part of the run on amdgpu.ko. Anything that does not look like a plain ELF with a
+ * sane section table is read whole, and the engine then reports what is wrong with it.
+ */
+function readForRelocs(fd: number, size: number): Uint8Array {
+  // calloc'ed: pages not read into stay untouched zero pages
+  const buf = new Uint8Array(Buffer.alloc(size).buffer, 0, size);
+  const whole = (): Uint8Array => {
+    readAt(fd, buf, 0, size);
+    return buf;
+  };
+  if (size < 1 << 20) return whole();
+  readAt(fd, buf, 0, 64);
+  if (buf[0] !== 0x7f || buf[1] !== 0x45 || buf[2] !== 0x4c || buf[3] !== 0x46) return whole();
+  const is64 = buf[4] === 2;
+  const little = buf[5] === 1;
+  if ((buf[4] !== 1 && !is64) || (buf[5] !== 1 && buf[5] !== 2)) return whole();
+  const dv = new DataView(buf.buffer, 0, size);
+  const shoff = is64 ? Number(dv.getBigUint64(0x28, little)) : dv.getUint32(0x20, little);
+  const shentsize = dv.getUint16(is64 ? 0x3a : 0x2e, little);
+  const shnum = dv.getUint16(is64 ? 0x3c : 0x30, little);
+  const shstrndx = dv.getUint16(is64 ? 0x3e : 0x32, little);
+  if (shnum === 0 || shentsize !== (is64 ? 64 : 40) || !(shoff + shnum * shentsize <= size)) return whole();
+  readAt(fd, buf, shoff, shnum * shentsize);
+  for (let i = 0; i < shnum; i++) {
+    const h = shoff + i * shentsize;
+    const type = dv.getUint32(h + 4, little);
+    if ((type === SHT_PROGBITS || type === SHT_NOBITS) && i !== shstrndx) continue;
+    const off = is64 ? Number(dv.getBigUint64(h + 24, little)) : dv.getUint32(h + 16, little);
+    const len = is64 ? Number(dv.getBigUint64(h + 32, little)) : dv.getUint32(h + 20, little);
+    if (off < size && len > 0) readAt(fd, buf, off, Math.min(len, size - off));
+  }
+  readAt(fd, buf, size - 4096, 4096); // an appended signature's trailer (module_signature + marker)
+  return buf;
+}
+
+/** Read, decompress, strip the signature and list; ELF problems become CliError with their offset. */
+export async function readModuleListing(file: string): Promise<RelocListing> {
+  let bytes: Uint8Array;
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      bytes = readForRelocs(fd, fstatSync(fd).size);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new CliError(err.code ?? 'EIO', `cannot read ${file}: ${err.message.replace(/^[A-Z]+: /, '')}`);
+  }
+  try {
+    if (detectCompression(bytes)) {
+      // Loaded only for compressed modules: the decompressors are most of the bundle's weight.
+      const { decompress } = await import('../../engine/compress/decompress');
+      bytes = await decompress(bytes);
+    }
+    return readRelocListing(splitSignature(bytes).elf);
+  } catch (e) {
+    if (isElfError(e)) throw new CliError(e.code, e.message, e.offset);
+    throw e;
+  }
+}
