@@ -146,6 +146,7 @@ export function generateQuiz(i: QuizInput): Quiz {
     add(compareQuestions(runs));
   }
   for (const k of kinds) available[k] = Math.max(available[k] ?? 0, byKind.get(k)?.length ?? 0);
+  for (const k of Object.keys(available) as QuizKind[]) if (!want.has(k)) delete available[k];
   // Candidates in a fixed order first, so the pick depends on the seed alone.
   for (const [k, xs] of byKind) byKind.set(k, xs.slice().sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)));
   const picked = pickSpread(rng, byKind, i.count);

@@ -77,6 +77,13 @@ const PERMISSIONS: Record<string, string> = {
 };
 const PERMISSION_CHOICES = ['r-x', 'r--', 'rw-', 'rw- then r-- after init', 'rwx'];
 
+/** Why a section is in init or core memory (layout_sections() and layout_symtab(), kernel/module/main.c and kallsyms.c). */
+function initReason(name: string, region: 'core' | 'init'): string {
+  if (region === 'core') return 'it stays while the module is loaded';
+  if (name.startsWith('.init')) return 'its name starts with .init, so it is freed once init has run';
+  return 'layout_symtab() keeps the full symbol and string tables only until init has run (the core keeps the kallsyms subset)';
+}
+
 export function layoutQuestions(k: ModelKernel, op: OperationInfo): { total: number; items: Candidate[] } {
   const out: Candidate[] = [];
   for (const s of opSteps(k, op)) {
@@ -98,7 +105,7 @@ export function layoutQuestions(k: ModelKernel, op: OperationInfo): { total: num
           { label: 'permissions', format: 'choice', answer: perm, choices: PERMISSION_CHOICES },
         ],
         explanation:
-          `${e.name} is in the "${e.group}" group of the ${e.region} region: ${e.region === 'init' ? 'its name starts with .init, so it is freed after init' : 'it stays while the module is loaded'}; ` +
+          `${e.name} is in the "${e.group}" group of the ${e.region} region: ${initReason(e.name, e.region)}; ` +
           `after the previous sections, rounded up to ${e.align}, it starts at ${shortHex(e.offset)}. Permissions: ${perm}.`,
       });
     }

@@ -35,6 +35,11 @@ Usage:
   modscope deck <module.ko> [name=value …]        steps N..M as 16:9 slides: one PDF (a page a step) or
         --from N --to M --out PATH                 --format svg: numbered SVGs in the folder PATH
         [--view …] [--format pdf|svg] [--theme …]
+  modscope quiz <module.ko> [name=value …]        an exercise read off the module's trace, with answers:
+        [--seed N] [--student S] [--count N]       relocation, layout, resolution, checks, parameters,
+        [--kinds k1,k2] [--kernel 2.4]             printk, cpu, compare (2.4 vs 6.1), refcount; the same
+        [--with dep.ko …] [--json]                 seed and student give the same questions; --sheet
+        [--sheet out.pdf|out.md]                   writes the sheet and its key (out.key.pdf / .md)
   modscope --help | --version
 
 "info" prints what readelf -h and modinfo would show: the file (compression, signature),
