@@ -25,6 +25,11 @@ function opRecords(k: ModelKernel, op: OperationInfo): { level: number; text: st
   return k.log.upTo(op.endPos).filter((r) => r.pos >= op.startPos && r.facility === 0);
 }
 
+/** The line of a failed load's log that says why: the first at KERN_ERR or worse (an oops' "BUG: …"), else the last. */
+export function whyLine(recs: readonly { level: number; text: string }[]): string | null {
+  return (recs.find((r) => r.level <= 3) ?? recs[recs.length - 1])?.text ?? null;
+}
+
 export function checksQuestions(k: ModelKernel, op: OperationInfo, file: string, kernel: KernelVersion): Candidate[] {
   const steps = opSteps(k, op);
   const failed = steps.find((s) => s.errno !== undefined);
@@ -39,7 +44,8 @@ export function checksQuestions(k: ModelKernel, op: OperationInfo, file: string,
   const parts: Candidate['parts'] = [{ label: 'does it load?', format: 'choice', answer: op.result === 0 ? 'yes' : 'no', choices: ['yes', 'no'] }];
   if (op.output.length <= 1) parts.push({ label: 'what insmod prints', format: 'choice', answer: insmodSays, choices });
   else parts.push({ label: 'what insmod prints', format: 'text', answer: insmodSays });
-  if (op.result !== 0 && recs.length) parts.push({ label: "the last line dmesg shows about it (without the timestamp)", format: 'text', answer: recs[recs.length - 1].text });
+  const why = whyLine(recs);
+  if (op.result !== 0 && why !== null) parts.push({ label: 'the dmesg line that says why (without the timestamp)', format: 'text', answer: why });
   return [{
     kind: 'checks',
     key: `checks:${op.command}`,
