@@ -177,4 +177,17 @@ describe('answers agree with the real kernel (recorded QEMU scenarios)', () => {
     expect(String(x.data.levels)).toBe(real.map((r) => r.level).join(','));
     for (const r of real) expect(x.prompt).toContain(`<${r.level}> ${r.text}`);
   });
+
+  it('ring-flood.qemu.json: how many lines dmesg prints after the ring wrapped', () => {
+    const st = steps('ring-flood.qemu.json');
+    const load = st.find((s) => s.cmd.startsWith('insmod ')) as ScenarioStep;
+    const after = st.slice(st.indexOf(load) + 1).filter((s) => /^dmesg \| grep -c/.test(s.cmd));
+    const realLines = after.reduce((n, s) => n + Number(s.output.trim()), 0);
+    const { rel, args } = insmodOf(load) as { rel: string; args: string };
+    const q = quiz({ module: file(rel), args, kinds: ['printk'], count: 100 });
+    const x = q.questions.find((y) => y.key === 'printk:ring-wrapped') as QuizQuestion;
+    expect(realLines).toBe(1379);
+    expect(x.parts[0].answer).toBe(String(realLines));
+    expect(x.parts[1].answer).toMatch(/ring-flood|ring_flood/);
+  });
 });
