@@ -10,7 +10,7 @@ import { ModelKernel } from '../kernel/model';
 import type { KernelProfile } from '../kernel/profile';
 import { boot24 } from '../linux24/session24';
 import { Shell24 } from '../linux24/shell24';
-import { tagLanes61 } from '../linux24/lanes-61';
+import { tagLanes61 } from '../load/lanes-61';
 import { Shell } from '../shell/index';
 import type { OperationInfo } from '../trace/types';
 import { compareQuestions } from './kinds-compare';
