@@ -5,6 +5,8 @@
 import type { ElfErrorCode } from './elf/types';
 import type { SnapshotModule } from './trace/timeline';
 import type { ItemDetail, OperationInfo, StepInfo } from './trace/types';
+import type { Quiz, QuizRequest } from './quiz/types';
+export type { Quiz, QuizRequest };
 export type { SnapshotModule, ItemDetail, OperationInfo, StepInfo };
 export type { Effect, Phase, RelocationDetail, SymbolDetail, InstructionDetail, Side, Stage } from './trace/types';
 
@@ -303,6 +305,8 @@ export interface EngineMethods {
   'kernel.memory': [{ address: Hex64; length: number; pos: number } & KernelSelector, MemoryView];
   /** Every record printed up to pos (the seek view carries only the newest 200), and console_printk[] now. */
   'kernel.log': [{ pos: number } & KernelSelector, KernelLogView];
+  /** An exercise from the module's trace on a fresh kernel of its own (the booted one is not touched). */
+  'quiz.generate': [QuizRequest, Quiz];
 }
 
 export type EngineMethod = keyof EngineMethods;

@@ -21,6 +21,7 @@ import { boot24, load24, summary24, unload24 } from './linux24/session24';
 import { tagLanes61 } from './load/lanes-61';
 import { Shell24 } from './linux24/shell24';
 import { withItemExtras } from './load/item-extras';
+import { generateQuiz, QuizError, QUIZ_KINDS, type QuizKind } from './quiz/index';
 
 export interface Engine {
   call<M extends EngineMethod>(
@@ -43,7 +44,10 @@ function fail(e: unknown): { ok: false; error: EngineError } {
     if (e.field !== undefined) error.field = e.field;
     return { ok: false, error };
   }
-  if (e instanceof BadRequest) return { ok: false, error: { code: 'BAD_REQUEST', message: e.message } };
+  if (e instanceof BadRequest) {
+    const field = (e as { field?: unknown }).field;
+    return { ok: false, error: typeof field === 'string' ? { code: 'BAD_REQUEST', message: e.message, field } : { code: 'BAD_REQUEST', message: e.message } };
+  }
   if (isKernelProfileError(e)) return { ok: false, error: { code: 'BAD_PROFILE', message: e.message, field: e.path } };
   const message = e instanceof Error ? e.message : String(e);
   return { ok: false, error: { code: 'INTERNAL', message } };
@@ -211,6 +215,30 @@ export function createEngine(options: EngineOptions = {}): Engine {
       }
       case 'kernel.log':
         return logAt(booted(versionOf(a)), int(a.pos, 'pos', 0, 2 ** 31));
+      case 'quiz.generate': {
+        if (!profile) throw new BadRequest('quiz.generate needs a kernel profile: call kernel.boot first');
+        const m = get(a.id);
+        const deps = (Array.isArray(a.with) ? a.with : []).map((id) => get(id));
+        const kinds = Array.isArray(a.kinds) ? a.kinds.filter((k): k is QuizKind => typeof k === 'string' && (QUIZ_KINDS as readonly string[]).includes(k)) : [];
+        if (Array.isArray(a.kinds) && kinds.length !== a.kinds.length) throw new BadRequest(`kinds must be among ${QUIZ_KINDS.join(', ')}`);
+        try {
+          return generateQuiz({
+            profile,
+            decoder: options.decoder ? (decoder ??= options.decoder()) : null,
+            module: { name: m.name, bytes: m.fileBytes },
+            deps: deps.map((d) => ({ name: d.name, bytes: d.fileBytes })),
+            args: typeof a.args === 'string' ? a.args : '',
+            seed: int(a.seed, 'seed', 0, 2 ** 32 - 1),
+            student: typeof a.student === 'string' ? a.student : '',
+            count: a.count === undefined ? 10 : int(a.count, 'count', 1, 100),
+            kinds,
+            kernel: versionOf(a.kernel === undefined ? {} : { version: a.kernel }),
+          });
+        } catch (e) {
+          if (e instanceof QuizError) throw Object.assign(new BadRequest(e.message), { field: e.field });
+          throw e;
+        }
+      }
       default:
         throw new BadRequest(`unknown method ${String(method)}`);
     }

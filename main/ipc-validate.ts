@@ -32,6 +32,7 @@ export const ENGINE_METHODS: readonly EngineMethod[] = [
   'kernel.seek',
   'kernel.memory',
   'kernel.log',
+  'quiz.generate',
 ];
 /** Largest kernel profile accepted (the Debian one is ~330 KB gzipped). */
 export const MAX_PROFILE_BYTES = 64 * 1024 * 1024;
@@ -196,6 +197,17 @@ function validateKernelCall(method: EngineMethod, arg: Record<string, unknown>):
     case 'kernel.log':
       if (!isUint(arg.pos)) return bad('kernel.log: pos must be a non-negative integer', 'pos');
       return { ok: true, method, arg: { pos: arg.pos } };
+    case 'quiz.generate': {
+      if (!str(arg.id, MAX_ID)) return bad('quiz.generate: id must be a module id', 'id');
+      if (!isUint(arg.seed, 0xffffffff)) return bad('quiz.generate: seed must be an integer 0..4294967295', 'seed');
+      if (arg.args !== undefined && !str(arg.args, MAX_LINE, true)) return bad('quiz.generate: args must be a string', 'args');
+      if (arg.student !== undefined && !str(arg.student, 200, true)) return bad('quiz.generate: student must be a string of at most 200 characters', 'student');
+      if (arg.count !== undefined && (!isUint(arg.count, 100) || arg.count === 0)) return bad('quiz.generate: count must be an integer 1..100', 'count');
+      if (arg.kinds !== undefined && !(Array.isArray(arg.kinds) && arg.kinds.length <= 16 && arg.kinds.every((k) => str(k, 32)))) return bad('quiz.generate: kinds must be a list of kind names', 'kinds');
+      if (arg.with !== undefined && !(Array.isArray(arg.with) && arg.with.length <= 64 && arg.with.every((k) => str(k, MAX_ID)))) return bad('quiz.generate: with must be a list of module ids', 'with');
+      if (arg.kernel !== undefined && arg.kernel !== '6.1' && arg.kernel !== '2.4') return bad('quiz.generate: kernel must be "6.1" or "2.4"', 'kernel');
+      return { ok: true, method, arg: arg as unknown as EngineArg<'quiz.generate'> };
+    }
   }
   return bad('unreachable', 'method');
 }

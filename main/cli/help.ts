@@ -44,6 +44,11 @@ Usage:
   modscope whatif <module.ko> MUTATION [name=value …]  load it as it is and as mutated (crc:SYMBOL,
         [--with dep.ko …] [--json] | --list       vermagic:STRING, licence:STRING, field:e_machine=3 …):
                                                    where load_module() parts, both outcomes, the kernel log
+  modscope quiz <module.ko> [name=value …]        an exercise read off the module's trace, with answers:
+        [--seed N] [--student S] [--count N]       relocation, layout, resolution, checks, parameters,
+        [--kinds k1,k2] [--kernel 2.4]             printk, cpu, compare (2.4 vs 6.1), refcount; the same
+        [--with dep.ko …] [--json]                 seed and student give the same questions; --sheet
+        [--sheet out.pdf|out.md]                   writes the sheet and its key (out.key.pdf / .md)
   modscope --help | --version
 
 "info" prints what readelf -h and modinfo would show: the file (compression, signature),
