@@ -12,6 +12,48 @@ import type { StepBlock } from '../trace/timeline';
 import type { RelocationDetail } from '../trace/types';
 
 
+/**
+ * The relocation types __apply_relocate_add() (arch/x86/kernel/module.c, 6.1) handles, and how: the
+ * loader below reads width, PC-relativity and the range check from here, and the views explain a
+ * type from the same rows. Any other type is refused ("Unknown rela relocation", -ENOEXEC).
+ */
+export interface RelocRule {
+  type: number;
+  /** Bytes written at P (0: nothing written). */
+  width: 0 | 4 | 8;
+  /** The value has P subtracted (S + A - P). */
+  pcrel: boolean;
+  /** The kernel's range check on the 64-bit S + A (R_X86_64_32, 32S), or none (the value is truncated). */
+  check: 'none' | 'zero-extend-32' | 'sign-extend-32';
+}
+
+export const X86_64_RELOC_RULES: readonly RelocRule[] = [
+  { type: R_X86_64_NONE, width: 0, pcrel: false, check: 'none' },
+  { type: R_X86_64_64, width: 8, pcrel: false, check: 'none' },
+  { type: R_X86_64_32, width: 4, pcrel: false, check: 'zero-extend-32' },
+  { type: R_X86_64_32S, width: 4, pcrel: false, check: 'sign-extend-32' },
+  { type: R_X86_64_PC32, width: 4, pcrel: true, check: 'none' },
+  { type: R_X86_64_PLT32, width: 4, pcrel: true, check: 'none' },
+  { type: R_X86_64_PC64, width: 8, pcrel: true, check: 'none' },
+];
+
+const RULE_BY_TYPE = new Map<number, RelocRule>(X86_64_RELOC_RULES.map((r) => [r.type, r]));
+
+/** The loader's rule for an x86-64 relocation type, or null when the kernel refuses it. */
+export function relocRule(type: number): RelocRule | null {
+  return RULE_BY_TYPE.get(type) ?? null;
+}
+
+/** The formula as the card shows it, from the rule. */
+export function relocFormula(rule: RelocRule | null): string {
+  if (!rule) return 'unknown type: refused';
+  if (rule.width === 0) return 'nothing';
+  if (rule.pcrel) return 'S + A - P';
+  if (rule.check === 'sign-extend-32') return 'S + A (must sign-extend from 32 bits)';
+  if (rule.check === 'zero-extend-32') return 'S + A (must zero-extend from 32 bits)';
+  return 'S + A';
+}
+
 const ST_APPLIED = 0;
 const ST_NONE = 1;
 const ST_NONZERO = 2;
@@ -123,33 +165,17 @@ function applyOne(ctx: Ctx, rs: ElfRelocSection, j: number, t: SectionTarget | n
   const pHi = (t.hi + Math.floor(pLoRaw / 0x100000000)) >>> 0;
   b.pLo[k] = pLo;
   b.pHi[k] = pHi;
-  if (type === R_X86_64_NONE) {
+  const rule = relocRule(type);
+  if (rule && rule.width === 0) {
     b.status[k] = ST_NONE;
     return ST_NONE;
   }
-  let width: number;
-  let pcrel = false;
-  switch (type) {
-    case R_X86_64_64:
-      width = 8;
-      break;
-    case R_X86_64_32:
-    case R_X86_64_32S:
-      width = 4;
-      break;
-    case R_X86_64_PC32:
-    case R_X86_64_PLT32:
-      width = 4;
-      pcrel = true;
-      break;
-    case R_X86_64_PC64:
-      width = 8;
-      pcrel = true;
-      break;
-    default:
-      b.status[k] = ST_UNKNOWN;
-      return ST_UNKNOWN;
+  if (!rule) {
+    b.status[k] = ST_UNKNOWN;
+    return ST_UNKNOWN;
   }
+  const width = rule.width;
+  const pcrel = rule.pcrel;
   const off = t.offset + rOff;
   // The kernel does not bound-check r_offset; a hostile module would scribble past its section. We stop instead.
   if (rOff + width > t.size || off + width > t.alloc.size) {
@@ -173,11 +199,11 @@ function applyOne(ctx: Ctx, rs: ElfRelocSection, j: number, t: SectionTarget | n
     b.status[k] = ST_NONZERO;
     return ST_NONZERO;
   }
-  if (type === R_X86_64_32 && vHi !== 0) {
+  if (rule.check === 'zero-extend-32' && vHi !== 0) {
     b.status[k] = ST_OVERFLOW;
     return ST_OVERFLOW;
   }
-  if (type === R_X86_64_32S && vHi !== (vLo & 0x80000000 ? 0xffffffff : 0)) {
+  if (rule.check === 'sign-extend-32' && vHi !== (vLo & 0x80000000 ? 0xffffffff : 0)) {
     b.status[k] = ST_OVERFLOW;
     return ST_OVERFLOW;
   }
@@ -261,9 +287,13 @@ export class RelocationBlock implements StepBlock {
     this.beforeHi = new Uint32Array(count);
   }
 
+  /** The module these relocations belong to (for finding an item from the file's views). */
+  get module(): string {
+    return this.ctx.modName;
+  }
+
   width(k: number): number {
-    const t = this.relsecs[this.sec[k]].type[this.ent[k]];
-    return t === R_X86_64_64 || t === R_X86_64_PC64 ? 8 : t === R_X86_64_NONE ? 0 : 4;
+    return relocRule(this.relsecs[this.sec[k]].type[this.ent[k]])?.width ?? 4;
   }
 
   describe(k: number): RelocationDetail {
@@ -272,9 +302,7 @@ export class RelocationBlock implements StepBlock {
     const type = rs.type[j];
     const st = this.status[k];
     const width = st === ST_APPLIED || st === ST_NONZERO || st === ST_OVERFLOW ? this.width(k) : 0;
-    const pcrel = type === R_X86_64_PC32 || type === R_X86_64_PLT32 || type === R_X86_64_PC64;
-    const formula =
-      type === R_X86_64_NONE ? 'nothing' : pcrel ? 'S + A - P' : type === R_X86_64_64 ? 'S + A' : type === R_X86_64_32S ? 'S + A (must sign-extend from 32 bits)' : 'S + A (must zero-extend from 32 bits)';
+    const formula = relocFormula(relocRule(type));
     const symIdx = rs.sym[j];
     const reached = st !== ST_NOT_REACHED;
     const bw = this.width(k);

@@ -9,6 +9,8 @@ import type { ItemDetail, OperationInfo, StepInfo } from './types';
 export interface StepBlock {
   readonly kind: 'symbols' | 'relocations' | 'instructions';
   readonly count: number;
+  /** The module the block's items belong to, when it has one. */
+  readonly module?: string;
   describe(item: number): ItemDetail;
   /** Writes of items overlapping [address, address+length), with their timeline positions. */
   writesOverlapping?(address: bigint, length: number, firstPos: number): ForeignWrite[];
@@ -102,6 +104,11 @@ export class Timeline {
     const item = e.block && e.block.count > 0 ? e.block.describe(Math.min(e.block.count - 1, pos - e.info.pos)) : null;
     const before = i > 0 ? this.entries[i - 1].after : { modules: [], taints: 0 };
     return { step: e.info, item, before, after: e.after };
+  }
+
+  /** The block of the step at index (null for plain steps or when blocks are not kept). */
+  blockOf(index: number): StepBlock | null {
+    return this.entries[index]?.block ?? null;
   }
 
   /** Relocation writes (from blocks) overlapping a window, for Memory.windowAt. */
