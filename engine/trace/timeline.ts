@@ -19,9 +19,14 @@ export interface StepBlock {
 export interface SnapshotModule {
   name: string;
   state: string;
+  /** core + init layout (what the kernel holds for it); /proc/modules drops init once the module is LIVE. */
   size: number;
+  /** /sys/module/NAME/coresize: the Size column of kmod's lsmod. */
+  coreSize: number;
   refcount: number;
   usedBy: string[];
+  /** /sys/module/NAME/holders in readdir order: lsmod's "Used by" list. */
+  holders: string[];
   taints: string;
 }
 
