@@ -55,7 +55,10 @@ export function Scrubber({
   const pct = (x: number) => ((Math.min(hi, Math.max(lo, x)) - lo) / Math.max(1, hi - lo)) * 100;
   const current = segs.find((g) => step && g.op === step.op && g.phase === step.phase && pos >= g.start && pos < Math.max(g.end, g.start + 1));
   // The legend: the phases of the operation at the cursor, in order, each with its full name.
-  const legend = step ? segs.filter((g) => g.op === step.op) : [];
+  // One entry per phase (a phase met again later, like formation, is one entry that goes to its first band).
+  const legend: Segment[] = [];
+  if (step) for (const g of segs) if (g.op === step.op && !legend.some((x) => x.phase === g.phase)) legend.push(g);
+  const inPhase = (g: Segment) => !!current && current.phase === g.phase;
 
   return (
     <div className="scrubber" data-testid="scrubber">
@@ -129,7 +132,7 @@ export function Scrubber({
               )
             )}
             {legend.map((g) => (
-              <button key={g.start} className={`legend-phase${g === current ? ' current' : ''}`} onClick={() => onSeek(g.start)} onDoubleClick={() => setZoom(g)} title={`go to ${PHASE_LABEL[g.phase]} (double-click: zoom in)`}>
+              <button key={g.start} className={`legend-phase${inPhase(g) ? ' current' : ''}`} onClick={() => onSeek(g.start)} onDoubleClick={() => setZoom(g)} title={`go to ${PHASE_LABEL[g.phase]} (double-click: zoom in)`}>
                 <span className={`swatch ph-${g.phase}`} />
                 {PHASE_LABEL[g.phase]}
               </button>
