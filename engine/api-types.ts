@@ -278,6 +278,8 @@ export interface PlacedRow {
   align: number;
   /** Set once move_module has run (at the position looked at). */
   address: Hex64 | null;
+  /** Set on sections of other modules already loaded at that position (absent: the module this operation loads). */
+  module?: string;
 }
 
 export interface SeekView {
