@@ -121,7 +121,7 @@ test.describe('a student alone (issue 18)', () => {
     // Symbols: the undefined ones, then one of them resolved in the load.
     await page.getByTestId('tab-symbols').click();
     await page.getByTestId('symbols-section').fill('UND');
-    await page.getByTestId('symbols-filter').fill('platform_driver');
+    await page.getByTestId('symbols-filter').fill('__platform_driver_register');
     const sym = page.getByTestId('symbols-table').locator('[role="row"][aria-rowindex]').first();
     await expect(sym).toContainText('__platform_driver_register');
     await shot(page, '01-symbols');
