@@ -18,22 +18,26 @@ Usage:
   modscope load-all <modules dir> [--json]         every module under the directory, in dependency order,
                                                    into one kernel; counts and every failure
   modscope init-all <modules dir> [--every N]      run the init function of every module that has one (each
-        [--budget N] [--json] [--strict]           on a fresh kernel with its modprobe dependencies) on the
-                                                   modelled CPU; counts: returned 0 / -errno, oops, soft
-                                                   lockup (over N instructions, default 5,000,000), tool
-                                                   errors; the most called not-modelled kernel functions.
-                                                   --every N: every N-th module; --strict: a call to a
-                                                   function without a model stops the init
+        [--budget N] [--json] [--speculate]        on a fresh kernel with its modprobe dependencies) on the
+                                                   modelled CPU; counts: returned 0 / -errno, stopped at a
+                                                   kernel function without a model (Modscope cannot say
+                                                   what Linux does after it), oops, soft lockup (over N
+                                                   instructions, default 5,000,000), tool errors; the
+                                                   not-modelled functions runs stopped at, most first.
+                                                   --every N: every N-th module; --speculate: not-modelled
+                                                   calls return 0 and the run goes on (counted apart)
   modscope shell <lesson.sh> [--kaslr SEED]        run shell lines (insmod, rmmod, modprobe, lsmod, modinfo,
         [--modules DIR] [--kernel 2.4]             dmesg, cat/echo on /proc and /sys) and print what a root
                                                    terminal shows; module paths relative to the script
   modscope export <module.ko> [name=value …]      the app's view at one step, drawn by the web app in
-        --step N | --pos N --out FILE              headless Chromium: the memory map, the printk ring or
+        [--step N | --pos N] --out FILE            headless Chromium (default: the last step, the finished
+                                                   operation): the memory map, the printk ring or
         [--view memory|ring|caption]               the step caption; PNG at 1×/2×/4×; --slide frames it
         [--format svg|png|pdf] [--scale 1|2|4]     as a 16:9 slide with the caption and step number;
         [--slide] [--theme projector|screen]       projector colours unless --theme screen
   modscope deck <module.ko> [name=value …]        steps N..M as 16:9 slides: one PDF (a page a step) or
-        --from N --to M --out PATH                 --format svg: numbered SVGs in the folder PATH
+        [--from N] [--to M] --out PATH             --format svg: numbered SVGs in the folder PATH (default:
+                                                   the whole operation, at most 300 steps)
         [--view …] [--format pdf|svg] [--theme …]
   modscope --help | --version
 
