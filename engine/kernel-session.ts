@@ -6,7 +6,7 @@ import type { AllocationRow, BootRequest, KernelLogView, KernelSummary, LogRow, 
 import { formatTimestamp } from './kernel/log';
 import { ModelKernel } from './kernel/model';
 import type { KernelProfile } from './kernel/profile';
-import { kernelTaintLetters, moduleTaintLetters } from './kernel/taint';
+import { kernelTaintLetters } from './kernel/taint';
 import { loadModule } from './load/load-module';
 import { modStrerror, strerror } from './load/errno';
 import { unloadModule } from './load/unload';
