@@ -1,6 +1,7 @@
 import { defineConfig } from '@playwright/test';
 
-const PORT = 5199;
+// MODSCOPE_E2E_PORT: helpers sharing a machine each run their own server.
+const PORT = Number(process.env.MODSCOPE_E2E_PORT ?? 5199);
 
 export default defineConfig({
   testDir: 'e2e',

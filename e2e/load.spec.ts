@@ -72,7 +72,7 @@ test.describe('Load view', () => {
     await shot(page, '04-end');
 
     await page.keyboard.press('Home');
-    await expect(page.getByTestId('position-input')).toHaveValue('0');
+    await expect(page.getByTestId('position-input')).toHaveValue('1');
     await expect(page.getByTestId('lsmod')).not.toContainText('hello');
 
     // module_alloc: core and init exist, the sections are still in the temporary copy of the file.

@@ -92,6 +92,47 @@ export interface RelocRow {
   addend: string; // signed decimal-free hex as readelf: "+ 4" / "- 4" → "-0x4"
 }
 
+/** Relocation table filter: text in the symbol's or type's name, an exact type, r_offset in [from, to] (hex). */
+export interface RelocFilter {
+  text?: string;
+  type?: string;
+  from?: string;
+  to?: string;
+}
+
+/** Symbol table filter: text in the name (or the index), exact type (FUNC…), section name, st_value in [from, to] (hex). */
+export interface SymbolFilter {
+  text?: string;
+  type?: string;
+  section?: string;
+  from?: string;
+  to?: string;
+}
+
+/** An item of the open file, to find in the latest load of its module. */
+export type FindTarget = { kind: 'relocation'; relaSection: string; entry: number } | { kind: 'symbol'; index: number };
+
+export interface FindItemAnswer {
+  /** Timeline position of the item's step (the relocation applied, the symbol resolved). */
+  pos: number;
+  op: number;
+}
+
+/** What an address is at a position: module section or kernel region, symbol, allocation, last writer. */
+export interface AddressInfo {
+  address: Hex64;
+  pos: number;
+  module: string | null;
+  section: { name: string; start: Hex64; offset: number; init: boolean } | null;
+  /** As %pS prints it: "hello_init+0x1c/0x40 [hello]". */
+  symbol: string | null;
+  allocation: { label: string; base: Hex64; size: number; kind: string } | null;
+  region: string | null;
+  /** Position of the step that last wrote this byte up to pos, and what it was. */
+  writtenAt: number | null;
+  writtenBy: string | null;
+}
+
 export interface FileRange {
   start: number;
   end: number;
@@ -241,6 +282,8 @@ export interface PlacedRow {
   align: number;
   /** Set once move_module has run (at the position looked at). */
   address: Hex64 | null;
+  /** Set on sections of other modules already loaded at that position (absent: the module this operation loads). */
+  module?: string;
 }
 
 export interface SeekView {
@@ -291,8 +334,8 @@ export interface EngineMethods {
   open: [OpenRequest, ModuleOverview];
   close: [{ id: string }, true];
   overview: [{ id: string }, ModuleOverview];
-  symbols: [{ id: string; filter?: string } & PageQuery, Page<SymbolRow>];
-  relocations: [{ id: string; section: number } & PageQuery, Page<RelocRow>];
+  symbols: [{ id: string; filter?: string; query?: SymbolFilter } & PageQuery, Page<SymbolRow>];
+  relocations: [{ id: string; section: number; filter?: RelocFilter } & PageQuery, Page<RelocRow>];
   bytes: [{ id: string; offset: number; length: number }, Uint8Array];
   'kernel.boot': [BootRequest, KernelSummary];
   /** flags: 6.1 MODULE_INIT_* (0..7); on 2.4, bit 0 = insmod -f (force past a version mismatch). */
@@ -307,6 +350,10 @@ export interface EngineMethods {
   'kernel.log': [{ pos: number } & KernelSelector, KernelLogView];
   /** An exercise from the module's trace on a fresh kernel of its own (the booted one is not touched). */
   'quiz.generate': [QuizRequest, Quiz];
+  /** Where an item of an open file was applied/resolved in the latest load of `module` (null: not loaded yet). */
+  'kernel.find': [{ module: string; target: FindTarget } & KernelSelector, FindItemAnswer | null];
+  /** What an address is at pos: section, symbol, allocation, the step that last wrote it. */
+  'kernel.locate': [{ address: Hex64; pos: number } & KernelSelector, AddressInfo];
 }
 
 export type EngineMethod = keyof EngineMethods;

@@ -22,6 +22,10 @@ import { tagLanes61 } from './load/lanes-61';
 import { Shell24 } from './linux24/shell24';
 import { withItemExtras } from './load/item-extras';
 import { generateQuiz, QuizError, QUIZ_KINDS, type QuizKind } from './quiz/index';
+import { FilterError } from './session/table-filter';
+import { findItem } from './session/find-item';
+import { locateAddress } from './session/locate';
+import type { FindTarget, RelocFilter, SymbolFilter } from './api-types';
 
 export interface Engine {
   call<M extends EngineMethod>(
@@ -48,6 +52,7 @@ function fail(e: unknown): { ok: false; error: EngineError } {
     const field = (e as { field?: unknown }).field;
     return { ok: false, error: typeof field === 'string' ? { code: 'BAD_REQUEST', message: e.message, field } : { code: 'BAD_REQUEST', message: e.message } };
   }
+  if (e instanceof FilterError) return { ok: false, error: { code: 'BAD_REQUEST', message: e.message, field: e.field } };
   if (isKernelProfileError(e)) return { ok: false, error: { code: 'BAD_PROFILE', message: e.message, field: e.path } };
   const message = e instanceof Error ? e.message : String(e);
   return { ok: false, error: { code: 'INTERNAL', message } };
@@ -58,6 +63,23 @@ function int(v: unknown, name: string, min: number, max: number): number {
     throw new BadRequest(`${name} must be an integer in [${min}, ${max}]`);
   }
   return v;
+}
+
+/** An optional object of string fields (a table filter); anything else is a typed error. */
+function strings<T extends object>(v: unknown, name: string): T | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'object') throw new BadRequest(`${name} must be an object of strings`);
+  for (const [key, x] of Object.entries(v)) {
+    if (x !== undefined && typeof x !== 'string') throw new BadRequest(`${name}.${key} must be a string`);
+  }
+  return v as T;
+}
+
+function findTarget(v: unknown): FindTarget {
+  const t = (v ?? {}) as Record<string, unknown>;
+  if (t.kind === 'relocation' && typeof t.relaSection === 'string') return { kind: 'relocation', relaSection: t.relaSection, entry: int(t.entry, 'target.entry', 0, 2 ** 31) };
+  if (t.kind === 'symbol') return { kind: 'symbol', index: int(t.index, 'target.index', 0, 2 ** 31) };
+  throw new BadRequest('target must be {kind: "relocation", relaSection, entry} or {kind: "symbol", index}');
 }
 
 export interface EngineOptions {
@@ -127,11 +149,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
       case 'symbols': {
         const m = get(a.id);
         const filter = typeof a.filter === 'string' ? a.filter : undefined;
-        return symbolPage(m, int(a.offset, 'offset', 0, 2 ** 31), int(a.limit, 'limit', 0, MAX_PAGE), filter);
+        return symbolPage(m, int(a.offset, 'offset', 0, 2 ** 31), int(a.limit, 'limit', 0, MAX_PAGE), filter, strings<SymbolFilter>(a.query, 'query'));
       }
       case 'relocations': {
         const m = get(a.id);
-        return relocationPage(m, int(a.section, 'section', 0, 2 ** 31), int(a.offset, 'offset', 0, 2 ** 31), int(a.limit, 'limit', 0, MAX_PAGE));
+        const filter = strings<RelocFilter>(a.filter, 'filter');
+        return relocationPage(m, int(a.section, 'section', 0, 2 ** 31), int(a.offset, 'offset', 0, 2 ** 31), int(a.limit, 'limit', 0, MAX_PAGE), filter);
       }
       case 'bytes': {
         const m = get(a.id);
@@ -238,6 +261,16 @@ export function createEngine(options: EngineOptions = {}): Engine {
           if (e instanceof QuizError) throw Object.assign(new BadRequest(e.message), { field: e.field });
           throw e;
         }
+      }
+      case 'kernel.find': {
+        const k = booted(versionOf(a));
+        if (typeof a.module !== 'string') throw new BadRequest('find needs {module: string, target}');
+        return findItem(k, a.module, findTarget(a.target));
+      }
+      case 'kernel.locate': {
+        const k = booted(versionOf(a));
+        if (typeof a.address !== 'string' || !/^0x[0-9a-fA-F]{1,16}$/.test(a.address)) throw new BadRequest('address must be a 0x… string');
+        return locateAddress(k, BigInt(a.address), int(a.pos, 'pos', 0, 2 ** 31));
       }
       default:
         throw new BadRequest(`unknown method ${String(method)}`);

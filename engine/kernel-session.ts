@@ -82,7 +82,38 @@ function layoutAt(k: ModelKernel, op: OperationInfo, pos: number): PlacedRow[] {
     }
   }
   for (const r of rows) r.address = (addr.get(r.index) as PlacedRow['address']) ?? null;
+  // 2.4: insmod builds the image in its own memory (obj_create_image) and relocates it there; the
+  // kernel's create_module() block stays empty until sys_init_module() copies the image over it.
+  // Until that copy, every section is where insmod holds it: user buffer + its offset in the image.
+  if (!imageCopied(k, op, pos)) {
+    const user = k.memory.allocations.find((a) => /\(user space\)$/.test(a.label) && a.allocatedAt >= op.startPos && a.allocatedAt <= pos && (a.freedAt === null || a.freedAt > pos));
+    if (user) for (const r of rows) r.address = hex64(user.base + BigInt(r.offset));
+  }
+  // Every other module loaded at pos keeps its sections where they are (hello's core while
+  // `insmod nosuch.ko` runs; amdgpu's dependencies while amdgpu loads): drawn from their records.
+  // Index: 1,000,000 × (n + 1) + the section's index, so rows of different modules never share a key.
+  let n = 0;
+  for (const m of k.modulesAt(pos)) {
+    if (!m.core || m.core.allocatedAt >= op.startPos) continue;
+    n++;
+    for (const s of m.allSections) {
+      if (s.size === 0) continue;
+      const home = s.init ? m.init : m.core;
+      if (!home || home.allocatedAt > pos || (home.freedAt !== null && home.freedAt <= pos)) continue;
+      rows.push({ index: 1_000_000 * n + s.index, name: s.name, region: s.init ? 'init' : 'core', group: s.group, offset: Number(s.address - home.base), size: s.size, align: 0, address: hex64(s.address), module: m.name });
+    }
+  }
   return rows;
+}
+
+/** 2.4's sys_init_module() has copied the image over the create_module() block by pos (its "the module image" write). */
+function imageCopied(k: ModelKernel, op: OperationInfo, pos: number): boolean {
+  for (let i = k.timeline.indexAt(op.startPos); i >= 0 && i < k.timeline.stepCount(); i++) {
+    const s = k.timeline.step(i);
+    if (!s || s.op !== op.index || s.pos > pos) break;
+    if (s.effects.some((e) => e.kind === 'write' && e.what === 'the module image')) return true;
+  }
+  return false;
 }
 
 /** An executed instruction with what needs the kernel: its disassembly window and the caller of its outermost frame. */

@@ -33,6 +33,8 @@ export const ENGINE_METHODS: readonly EngineMethod[] = [
   'kernel.memory',
   'kernel.log',
   'quiz.generate',
+  'kernel.find',
+  'kernel.locate',
 ];
 /** Largest kernel profile accepted (the Debian one is ~330 KB gzipped). */
 export const MAX_PROFILE_BYTES = 64 * 1024 * 1024;
@@ -126,13 +128,20 @@ export function validateEngineCall(method: unknown, arg: unknown): Validated {
       if (arg.filter !== undefined && !str(arg.filter, MAX_FILTER, true)) return bad('symbols: filter must be a string', 'filter');
       const clean: EngineArg<'symbols'> = { id, offset: arg.offset, limit: arg.limit };
       if (typeof arg.filter === 'string') clean.filter = arg.filter;
+      const query = stringFields(arg.query, ['text', 'type', 'section', 'from', 'to']);
+      if (query === false) return bad('symbols: query must be an object of short strings (text, type, section, from, to)', 'query');
+      if (query) clean.query = query;
       return { ok: true, method, arg: clean };
     }
     case 'relocations': {
       if (!isUint(arg.section, 0xffffffff)) return bad('relocations: section must be a non-negative integer', 'section');
       if (!isUint(arg.offset)) return bad('relocations: offset must be a non-negative integer', 'offset');
       if (!isUint(arg.limit, MAX_PAGE) || arg.limit === 0) return bad(`relocations: limit must be an integer 1..${MAX_PAGE}`, 'limit');
-      return { ok: true, method, arg: { id, section: arg.section, offset: arg.offset, limit: arg.limit } };
+      const filter = stringFields(arg.filter, ['text', 'type', 'from', 'to']);
+      if (filter === false) return bad('relocations: filter must be an object of short strings (text, type, from, to)', 'filter');
+      const clean: EngineArg<'relocations'> = { id, section: arg.section, offset: arg.offset, limit: arg.limit };
+      if (filter) clean.filter = filter;
+      return { ok: true, method, arg: clean };
     }
     case 'bytes': {
       if (!isUint(arg.offset)) return bad('bytes: offset must be a non-negative integer', 'offset');
@@ -208,8 +217,34 @@ function validateKernelCall(method: EngineMethod, arg: Record<string, unknown>):
       if (arg.kernel !== undefined && arg.kernel !== '6.1' && arg.kernel !== '2.4') return bad('quiz.generate: kernel must be "6.1" or "2.4"', 'kernel');
       return { ok: true, method, arg: arg as unknown as EngineArg<'quiz.generate'> };
     }
+    case 'kernel.find': {
+      if (!str(arg.module, 64)) return bad('kernel.find: module must be a non-empty string', 'module');
+      const t = (arg.target ?? {}) as Record<string, unknown>;
+      if (t.kind === 'relocation' && str(t.relaSection, MAX_NAME) && isUint(t.entry))
+        return { ok: true, method, arg: { module: arg.module, target: { kind: 'relocation', relaSection: t.relaSection, entry: t.entry } } };
+      if (t.kind === 'symbol' && isUint(t.index)) return { ok: true, method, arg: { module: arg.module, target: { kind: 'symbol', index: t.index } } };
+      return bad('kernel.find: target must be {kind: "relocation", relaSection, entry} or {kind: "symbol", index}', 'target');
+    }
+    case 'kernel.locate':
+      if (typeof arg.address !== 'string' || !/^0x[0-9a-fA-F]{1,16}$/.test(arg.address)) return bad('kernel.locate: address must be a 0x… string', 'address');
+      if (!isUint(arg.pos)) return bad('kernel.locate: pos must be a non-negative integer', 'pos');
+      return { ok: true, method, arg: { address: arg.address as `0x${string}`, pos: arg.pos } };
   }
   return bad('unreachable', 'method');
+}
+
+/** A table filter: absent (undefined), a clean copy of its known short string fields, or false when malformed. */
+function stringFields(v: unknown, keys: string[]): Record<string, string> | undefined | false {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'object') return false;
+  const o = v as Record<string, unknown>;
+  const out: Record<string, string> = {};
+  for (const k of keys) {
+    if (o[k] === undefined) continue;
+    if (!str(o[k], MAX_FILTER, true)) return false;
+    out[k] = o[k] as string;
+  }
+  return out;
 }
 
 /** True when a file name looks like a kernel module we open. */

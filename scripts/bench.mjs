@@ -221,4 +221,6 @@ rmSync(tmp, { recursive: true, force: true });
 const loadBench = args.includes('--no-load') ? { status: 0 } : spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'load.mjs'), '--runs', String(RUNS)], { stdio: 'inherit' });
 // (i)–(l): the browser host in Chromium (cold start, seek + render, scrolling, a step transition).
 const browserBench = args.includes('--no-browser') ? { status: 0 } : spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'browser.mjs')], { stdio: 'inherit' });
-process.exit(a.error || re.error || js.error || !sameOutput || loadBench.status !== 0 || browserBench.status !== 0 ? 1 : 0);
+// (m): the Relocations filter while typing, in the engine vs filtering in the view.
+const filterBench = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'filter.mjs'), '--runs', String(RUNS)], { stdio: 'inherit' });
+process.exit(a.error || re.error || js.error || !sameOutput || loadBench.status !== 0 || browserBench.status !== 0 || filterBench.status !== 0 ? 1 : 0);

@@ -4,6 +4,7 @@
  * record steps on the timeline with a snapshot of the kernel after each.
  */
 import type { ElfFile } from '../elf/types';
+import { holders } from '../shell/formats';
 import type { ModelKernel } from '../kernel/model';
 import type { LoadedModule, PlacedSection } from '../kernel/module-record';
 import type { Allocation } from '../machine/memory';
@@ -34,8 +35,10 @@ export function snapshot(k: ModelKernel): Snapshot {
         name: m.name,
         state: m.state,
         size: m.coreLayout.size + m.initLayout.size,
+        coreSize: m.coreLayout.size,
         refcount: m.refcnt - 1,
         usedBy: [...m.usedBy],
+        holders: holders(m),
         taints: moduleTaintLetters(m.taints),
       })),
   };

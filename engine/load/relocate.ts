@@ -246,6 +246,11 @@ export class RelocationBlock implements StepBlock {
     this.beforeHi = new Uint32Array(count);
   }
 
+  /** The module these relocations belong to (for finding an item from the file's views). */
+  get module(): string {
+    return this.ctx.modName;
+  }
+
   width(k: number): number {
     // A type the table does not know is shown as a 4-byte field.
     return x86RelocRule(this.relsecs[this.sec[k]].type[this.ent[k]])?.width ?? 4;

@@ -207,6 +207,11 @@ export class SymbolBlock implements StepBlock {
     this.hi = new Uint32Array(n);
   }
 
+  /** The module whose symbols these are. */
+  get module(): string {
+    return this.env.modName;
+  }
+
   setValue(i: number, v: bigint): void {
     this.lo[i] = Number(v & 0xffffffffn);
     this.hi[i] = Number((v >> 32n) & 0xffffffffn);

@@ -1,4 +1,4 @@
-import type { Page, RelocRow, SymbolRow } from '../api-types';
+import type { Page, RelocFilter, RelocRow, SymbolFilter, SymbolRow } from '../api-types';
 import {
   relocAddend, relocOffset, relocTypeName, symbolBindName, symbolNdx, symbolTypeName, symbolVisibilityName,
   SHN_UNDEF, STT_SECTION,
@@ -6,6 +6,7 @@ import {
 import type { ElfSymbol } from '../elf/types';
 import type { OpenedModule } from './open';
 import { hex64, signedHex } from './hex';
+import { filterRelocations, filterSymbols, isEmptyFilter } from './table-filter';
 
 function symbolRow(m: OpenedModule, s: ElfSymbol): SymbolRow {
   const ndx = symbolNdx(m.elf, s).trim();
@@ -23,12 +24,15 @@ function symbolRow(m: OpenedModule, s: ElfSymbol): SymbolRow {
   };
 }
 
-/** A page of .symtab rows; `filter` keeps names containing it (case-insensitive). */
-export function symbolPage(m: OpenedModule, offset: number, limit: number, filter?: string): Page<SymbolRow> {
+/** A page of .symtab rows; `filter` keeps names containing it (case-insensitive); `query` filters by name, type, section, value range. */
+export function symbolPage(m: OpenedModule, offset: number, limit: number, filter?: string, query?: SymbolFilter): Page<SymbolRow> {
   const all = m.elf.symtab?.symbols ?? [];
-  const f = filter?.trim().toLowerCase();
-  const list = f ? all.filter((s) => s.name.toLowerCase().includes(f) || String(s.index) === f) : all;
-  return { total: list.length, offset, rows: list.slice(offset, offset + limit).map((s) => symbolRow(m, s)) };
+  const q: SymbolFilter = { ...query, text: [filter ?? '', query?.text ?? ''].join(' ').trim() || undefined };
+  if (isEmptyFilter(q)) return { total: all.length, offset, rows: all.slice(offset, offset + limit).map((s) => symbolRow(m, s)) };
+  const idx = filterSymbols(m, all, q, (s) => symbolRow(m, s).section);
+  const rows: SymbolRow[] = [];
+  for (let i = offset; i < Math.min(idx.length, offset + limit); i++) rows.push(symbolRow(m, all[idx[i]]));
+  return { total: idx.length, offset, rows };
 }
 
 /** The name readelf shows for a relocation's symbol: a section symbol shows its section's name. */
@@ -38,14 +42,17 @@ export function relocSymbolName(m: OpenedModule, s: ElfSymbol | undefined): stri
   return s.name;
 }
 
-/** A page of relocations of one SHT_RELA/SHT_REL section (by that section's index). */
-export function relocationPage(m: OpenedModule, section: number, offset: number, limit: number): Page<RelocRow> {
+/** A page of relocations of one SHT_RELA/SHT_REL section (by that section's index), optionally filtered. */
+export function relocationPage(m: OpenedModule, section: number, offset: number, limit: number, filter?: RelocFilter): Page<RelocRow> {
   const r = m.elf.relocSections.find((x) => x.sectionIndex === section);
   if (!r) return { total: 0, offset, rows: [] };
   const symtab = m.elf.symtab && m.elf.symtab.sectionIndex === r.symtabIndex ? m.elf.symtab.symbols : m.elf.dynsym?.symbols ?? [];
+  const idx = isEmptyFilter(filter) || !filter ? null : filterRelocations(m, r, symtab, filter, (s) => relocSymbolName(m, s));
+  const total = idx ? idx.length : r.count;
   const rows: RelocRow[] = [];
-  const end = Math.min(r.count, offset + limit);
-  for (let i = offset; i < end; i++) {
+  const end = Math.min(total, offset + limit);
+  for (let n = offset; n < end; n++) {
+    const i = idx ? idx[n] : n;
     const symIndex = r.sym[i];
     const sym = symtab[symIndex];
     const typeNumber = r.type[i];
@@ -60,5 +67,5 @@ export function relocationPage(m: OpenedModule, section: number, offset: number,
       addend: r.rela ? signedHex(relocAddend(r, i)) : '',
     });
   }
-  return { total: r.count, offset, rows };
+  return { total, offset, rows };
 }

@@ -9,6 +9,8 @@ import type { ItemDetail, OpEnd, OperationInfo, StepInfo } from './types';
 export interface StepBlock {
   readonly kind: 'symbols' | 'relocations' | 'instructions';
   readonly count: number;
+  /** The module the block's items belong to, when it has one. */
+  readonly module?: string;
   describe(item: number): ItemDetail;
   /** Writes of items overlapping [address, address+length), with their timeline positions. */
   writesOverlapping?(address: bigint, length: number, firstPos: number): ForeignWrite[];
@@ -17,9 +19,14 @@ export interface StepBlock {
 export interface SnapshotModule {
   name: string;
   state: string;
+  /** core + init layout (what the kernel holds for it); /proc/modules drops init once the module is LIVE. */
   size: number;
+  /** /sys/module/NAME/coresize: the Size column of kmod's lsmod. */
+  coreSize: number;
   refcount: number;
   usedBy: string[];
+  /** /sys/module/NAME/holders in readdir order: lsmod's "Used by" list. */
+  holders: string[];
   taints: string;
 }
 
@@ -103,6 +110,11 @@ export class Timeline {
     const item = e.block && e.block.count > 0 ? e.block.describe(Math.min(e.block.count - 1, pos - e.info.pos)) : null;
     const before = i > 0 ? this.entries[i - 1].after : { modules: [], taints: 0 };
     return { step: e.info, item, before, after: e.after };
+  }
+
+  /** The block of the step at index (null for plain steps or when blocks are not kept). */
+  blockOf(index: number): StepBlock | null {
+    return this.entries[index]?.block ?? null;
   }
 
   /** Relocation writes (from blocks) overlapping a window, for Memory.windowAt. */

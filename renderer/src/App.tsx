@@ -13,6 +13,7 @@ import { LoadView } from './views/load/LoadView';
 import { CompareView } from './views/compare/CompareView';
 import { LessonsView } from './lessons/LessonsView';
 import { STORAGE_KEY, linkModuleFile, sampleUrlFor, startLink } from './present/link';
+import type { SeeApplied, SeeTarget } from './views/find/seeApplied';
 
 export type TabId = 'overview' | 'filemap' | 'sections' | 'symbols' | 'relocations' | 'hex' | 'modinfo' | 'load' | 'compare' | 'lessons';
 
@@ -175,6 +176,12 @@ export function App() {
     setRelocSection(relSectionIndex);
     setTab('relocations');
   }, []);
+  // "See it applied / resolved": the Load tab boots, loads the module if needed and lands on the item.
+  const [seeTarget, setSeeTarget] = useState<SeeTarget | null>(null);
+  const seeApplied: SeeApplied = useCallback((target, label) => {
+    setSeeTarget((t) => ({ target, label, seq: (t?.seq ?? 0) + 1 }));
+    setTab('load');
+  }, []);
 
   const onDrop = (e: React.DragEvent) => {
     e.preventDefault();
@@ -336,16 +343,16 @@ export function App() {
         {!mod && !busy && !error && <div className="empty">Drop a .ko file here or use Open… (Ctrl+O).</div>}
         {!mod && busy && <div className="empty">Loading…</div>}
         {mod && tab === 'overview' && <OverviewView mod={mod} onShowHex={showHex} />}
-        {mod && tab === 'filemap' && <FileMapView mod={mod} onShowHex={showHex} />}
+        {mod && tab === 'filemap' && <FileMapView mod={mod} onShowHex={showHex} onShowRelocs={showRelocs} onSeeApplied={seeApplied} />}
         {mod && tab === 'sections' && <SectionsView mod={mod} onShowHex={showHex} onShowRelocs={showRelocs} />}
-        {mod && tab === 'symbols' && <SymbolsView key={mod.id} mod={mod} host={host} />}
+        {mod && tab === 'symbols' && <SymbolsView key={mod.id} mod={mod} host={host} onSeeApplied={seeApplied} />}
         {mod && tab === 'relocations' && (
-          <RelocationsView mod={mod} host={host} section={relocSection} onSection={setRelocSection} onShowHex={showHex} />
+          <RelocationsView mod={mod} host={host} section={relocSection} onSection={setRelocSection} onShowHex={showHex} onSeeApplied={seeApplied} />
         )}
-        {mod && tab === 'hex' && <HexView mod={mod} host={host} range={hexRange} onRange={setHexRange} />}
+        {mod && tab === 'hex' && <HexView mod={mod} host={host} range={hexRange} onRange={setHexRange} onSeeApplied={seeApplied} />}
         {mod && tab === 'modinfo' && <ModinfoView mod={mod} />}
         {/* Always mounted: the kernel session and cursor survive a visit to another tab. */}
-        {mod && <LoadView mod={mod} host={host} active={tab === 'load'} onError={setError} link={link} />}
+        {mod && <LoadView mod={mod} host={host} active={tab === 'load'} onError={setError} link={link} see={seeTarget} />}
         {mod && <CompareView mod={mod} host={host} active={tab === 'compare'} onError={setError} />}
         {mod && <LessonsView host={host} active={tab === 'lessons'} onError={setError} />}
       </main>

@@ -4,6 +4,7 @@
  * (the HTML caption re-drawn as SVG text, so it exports like the D3 views).
  */
 import { escapeXml } from './xml';
+import { positionText } from '../views/load/loadFormat';
 import type { SvgImage } from './svgExport';
 
 export const SLIDE_W = 1600;
@@ -143,7 +144,7 @@ export function slideSvg(view: ViewBody | null, c: SlideContext): SvgImage {
     parts.push(`<g transform="translate(${r2(tx)},${r2(ay)}) scale(${r4(s)}) translate(${-vx},${-vy})">${view.inner}</g>`);
   }
   parts.push(text(MARGIN, SLIDE_H - 26, 16, INK_2, c.source));
-  parts.push(text(SLIDE_W - MARGIN, SLIDE_H - 26, 16, INK_2, `Modscope · position ${c.pos.toLocaleString('en-US')} / ${c.length.toLocaleString('en-US')}`, ' text-anchor="end"'));
+  parts.push(text(SLIDE_W - MARGIN, SLIDE_H - 26, 16, INK_2, `Modscope · ${positionText(c.pos, c.length)}`, ' text-anchor="end"'));
   return doc(SLIDE_W, SLIDE_H, parts.join('\n'), `${label}: ${c.title}`);
 }
 

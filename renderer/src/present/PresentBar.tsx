@@ -5,7 +5,7 @@
  */
 import type { ReactNode } from 'react';
 import type { StepInfo } from '../../../engine/api-types';
-import { stepIndexAt } from '../views/load/loadFormat';
+import { positionText, stepIndexAt } from '../views/load/loadFormat';
 import { SPEEDS, type Presentation } from './usePresentation';
 import './present.css';
 
@@ -18,7 +18,7 @@ export function PresentBar({ p, steps, pos, length, children }: { p: Presentatio
       {p.on && (
         <span className="present-where" data-testid="present-where">
           step {(i + 1).toLocaleString('en-US')} / {steps.length.toLocaleString('en-US')}
-          <span className="muted"> · position {pos.toLocaleString('en-US')} / {length.toLocaleString('en-US')}</span>
+          <span className="muted"> · {positionText(pos, length)}</span>
           {s && <code className="present-fn"> {s.fn}</code>}
         </span>
       )}

@@ -3,6 +3,8 @@ import * as d3 from 'd3';
 import type { FileRange, ModuleOverview, SectionRow } from '../../../engine/api-types';
 import { bytesHuman, hex, num } from '../lib/format';
 import type { HexRange } from './HexView';
+import type { SeeApplied } from './find/seeApplied';
+import './find/find.css';
 
 type Category = 'header' | 'code' | 'data' | 'rodata' | 'reloc' | 'symbols' | 'meta' | 'table' | 'signature' | 'gap';
 
@@ -40,7 +42,23 @@ interface Seg {
   w: number;
 }
 
-export function FileMapView({ mod, onShowHex }: { mod: ModuleOverview; onShowHex: (r: HexRange) => void }) {
+export function FileMapView({
+  mod,
+  onShowHex,
+  onShowRelocs,
+  onSeeApplied,
+}: {
+  mod: ModuleOverview;
+  onShowHex: (r: HexRange) => void;
+  onShowRelocs?: (relSectionIndex: number) => void;
+  onSeeApplied?: SeeApplied;
+}) {
+  // A .rela section of the file whose target is loaded: its relocations can be seen applied.
+  const relaOf = (sectionIndex: number | undefined) => {
+    const rs = mod.relocSections.find((r) => r.sectionIndex === sectionIndex);
+    const target = rs && mod.sections.find((x) => x.index === rs.target);
+    return rs && target?.flags.includes('A') ? rs : null;
+  };
   const [scale, setScale] = useState<'true' | 'readable'>('readable');
   const [hover, setHover] = useState<{ seg: Seg; x: number; y: number } | null>(null);
   const wrapRef = useRef<HTMLDivElement>(null);
@@ -182,6 +200,7 @@ export function FileMapView({ mod, onShowHex }: { mod: ModuleOverview; onShowHex
             <th className="num">End</th>
             <th className="num">Bytes</th>
             <th>Kind</th>
+            <th />
           </tr>
         </thead>
         <tbody>
@@ -197,6 +216,31 @@ export function FileMapView({ mod, onShowHex }: { mod: ModuleOverview; onShowHex
               <td className="num mono">{hex(s.r.end)}</td>
               <td className="num">{num(s.r.end - s.r.start)}</td>
               <td className="muted">{CATEGORY_LABEL[s.cat]}</td>
+              <td className="actions">
+                {(() => {
+                  const rs = relaOf(s.r.sectionIndex);
+                  if (!rs) return null;
+                  return (
+                    <span className="actions-inner">
+                      {onShowRelocs && (
+                        <button className="btn small" onClick={(e) => (e.stopPropagation(), onShowRelocs(rs.sectionIndex))} data-testid="filemap-relocs">
+                          {num(rs.count)} relocations
+                        </button>
+                      )}
+                      {onSeeApplied && (
+                        <button
+                          className="btn small see-applied"
+                          data-testid="filemap-see-applied"
+                          title={`Boot if needed, insmod ${mod.fileName} and show ${rs.name}'s first relocation being applied (the card's slider walks the rest)`}
+                          onClick={(e) => (e.stopPropagation(), onSeeApplied({ kind: 'relocation', relaSection: rs.name, entry: 0 }, `${rs.name} #0`))}
+                        >
+                          see them applied ▸
+                        </button>
+                      )}
+                    </span>
+                  );
+                })()}
+              </td>
             </tr>
           ))}
         </tbody>

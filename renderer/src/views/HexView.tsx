@@ -4,6 +4,8 @@ import type { ModuleOverview, Page, Result } from '../../../engine/api-types';
 import type { Host } from '../host/host';
 import { usePaged } from '../lib/paged';
 import { bytesHuman, hex } from '../lib/format';
+import type { SeeApplied } from './find/seeApplied';
+import './find/find.css';
 
 export interface HexRange {
   start: number;
@@ -12,6 +14,8 @@ export interface HexRange {
   sectionIndex?: number;
   /** [start, end) to highlight, in file offsets. */
   highlight?: [number, number];
+  /** The relocation that patches the highlighted bytes (offers "see it applied"). */
+  reloc?: { relaSection: string; entry: number; symbol: string; type: string };
 }
 
 const ROW_BYTES = 16;
@@ -28,9 +32,11 @@ export function HexView({
   host,
   range,
   onRange,
+  onSeeApplied,
 }: {
   mod: ModuleOverview;
   host: Host;
+  onSeeApplied?: SeeApplied;
   range: HexRange | null;
   onRange: (r: HexRange) => void;
 }) {
@@ -137,6 +143,20 @@ export function HexView({
             <button className="btn small" disabled={winEnd >= r.end} onClick={() => setWinStart(winEnd)}>
               next 4 MiB ▶
             </button>
+          </span>
+        )}
+        {r.reloc && r.highlight && (
+          <span className="hex-reloc" data-testid="hex-reloc">
+            highlighted: <code>{r.reloc.type}</code> → <code>{r.reloc.symbol || '(none)'}</code> ({r.reloc.relaSection} #{r.reloc.entry}), zero in the file
+            {onSeeApplied && (
+              <button
+                className="btn small see-applied"
+                data-testid="hex-see-applied"
+                onClick={() => r.reloc && onSeeApplied({ kind: 'relocation', relaSection: r.reloc.relaSection, entry: r.reloc.entry }, `${r.reloc.relaSection} #${r.reloc.entry}`)}
+              >
+                see it applied ▸
+              </button>
+            )}
           </span>
         )}
         <div className="spacer" />

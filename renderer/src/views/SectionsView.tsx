@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import './find/find.css';
 import type { ModuleOverview, SectionRow } from '../../../engine/api-types';
 import { hex, num } from '../lib/format';
 import type { HexRange } from './HexView';
@@ -17,6 +18,19 @@ export function SectionsView({
   onShowRelocs: (relSectionIndex: number) => void;
 }) {
   const [selected, setSelected] = useState<number | null>(null);
+  const [text, setText] = useState('');
+  const [type, setType] = useState('');
+  const [at, setAt] = useState('');
+  const types = [...new Set(mod.sections.map((s) => s.type))].sort();
+  const atNum = /^(0x)?[0-9a-f]+$/i.test(at.trim()) ? Number.parseInt(at.trim().replace(/^0x/i, ''), 16) : null;
+  const t = text.trim().toLowerCase();
+  // Sections are few (amdgpu: 67): filtered here. "contains offset" finds the section holding a file offset.
+  const shown = mod.sections.filter(
+    (s) =>
+      (!t || s.name.toLowerCase().includes(t) || s.flagsExplained.toLowerCase().includes(t)) &&
+      (!type || s.type === type) &&
+      (atNum === null || (atNum >= s.offset && atNum < s.offset + Math.max(s.fileSize, 1))),
+  );
   const relFor = (s: SectionRow) =>
     mod.relocSections.find((r) => r.sectionIndex === s.index) ?? mod.relocSections.find((r) => r.target === s.index);
   return (
@@ -25,6 +39,19 @@ export function SectionsView({
         Every section of the file, as the kernel's loader sees it. Click a row to select it; <em>Hex</em> shows its bytes,{' '}
         <em>Relocs</em> the relocations that patch it.
       </p>
+      <div className="toolbar wrap">
+        <input type="search" className="filter" placeholder="Name or flag (exec, alloc…)" aria-label="Filter sections" data-testid="sections-filter" value={text} onChange={(e) => setText(e.target.value)} />
+        <select aria-label="Section type" data-testid="sections-type" value={type} onChange={(e) => setType(e.target.value)}>
+          <option value="">any type</option>
+          {types.map((x) => (
+            <option key={x}>{x}</option>
+          ))}
+        </select>
+        <input className="addr" placeholder="holds file offset 0x…" aria-label="Holds file offset" data-testid="sections-at" value={at} onChange={(e) => setAt(e.target.value)} />
+        <span className="muted" data-testid="sections-count">
+          {shown.length === mod.sections.length ? `${mod.sections.length} sections` : `${shown.length} of ${mod.sections.length} sections`}
+        </span>
+      </div>
       <table className="grid-table sections-table" data-testid="sections-table" aria-label="Sections">
         <thead>
           <tr>
@@ -44,7 +71,7 @@ export function SectionsView({
           </tr>
         </thead>
         <tbody>
-          {mod.sections.map((s) => {
+          {shown.map((s) => {
             const rel = relFor(s);
             return (
               <tr

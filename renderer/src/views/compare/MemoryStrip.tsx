@@ -27,6 +27,8 @@ function isStructModule(v: Version, p: PlacedRow): boolean {
 }
 
 function sectionsIn(v: Version, a: AllocationRow, layout: PlacedRow[]): PlacedRow[] {
+  // Only the module this operation loads (the seek view also lists other loaded modules' sections).
+  layout = layout.filter((p) => p.module === undefined);
   if (a.kind === 'module-core') return layout.filter((p) => p.region === 'core' && p.size > 0);
   if (a.kind === 'module-init') return layout.filter((p) => p.region === 'init' && p.size > 0);
   // 2.4's user-space buffer holds the same image as the kernel block will.

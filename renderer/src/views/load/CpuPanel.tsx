@@ -6,6 +6,7 @@
  * memory it points at, as it was before the instruction ran.
  */
 import { useEffect, useRef, useState } from 'react';
+import { positionText } from './loadFormat';
 import type { EngineError, InstructionDetail, MemoryView } from '../../../../engine/api-types';
 import type { Host } from '../../host/host';
 
@@ -46,7 +47,7 @@ function PointerMemory({ reg, address, pos, stack, host, onError }: { reg: strin
   return (
     <div className="cpu-memory" data-testid="cpu-memory" data-reg={reg} data-mapped={mapped ? 'yes' : 'no'} data-where={onStack ? 'stack' : 'memory'}>
       <div className="muted small">
-        %{reg} → {address} · {view.bytes.length} bytes {onStack ? 'of the kernel stack ' : ''}before the instruction ran (position {pos}){mapped ? '' : ' — not mapped'}
+        %{reg} → {address} · {view.bytes.length} bytes {onStack ? 'of the kernel stack ' : ''}before the instruction ran ({positionText(pos)}){mapped ? '' : ' — not mapped'}
       </div>
       {rows.map((off) => (
         <div key={off} className="mono cpu-mem-row">

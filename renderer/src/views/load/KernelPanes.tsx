@@ -1,5 +1,6 @@
 /** What the kernel shows at the cursor: lsmod, the taint flags, and the ring buffer. */
 import { memo, useEffect, useRef, useState } from 'react';
+import { positionText } from './loadFormat';
 import type { LogRow, SnapshotModule } from '../../../../engine/api-types';
 import { ModuleGraph } from './ModuleGraph';
 
@@ -38,7 +39,9 @@ export const ModulesPane = memo(function ModulesPane({ modules, taints }: { modu
             </button>
           ))}
         </span>{' '}
-        <span className="muted small">at this position</span>
+        <span className="clock small" data-testid="modules-clock" title="This pane follows the timeline cursor; the shell's lsmod shows the kernel now (after the last command)">
+          at the cursor
+        </span>
       </h3>
       {show === 'graph' ? <ModuleGraph modules={modules} /> : <LsmodTable modules={modules} />}
       <div className="taints" data-testid="kernel-taints">
@@ -58,16 +61,29 @@ export const ModulesPane = memo(function ModulesPane({ modules, taints }: { modu
   );
 });
 
+/** Holders shown before "+N more" (the whole list stays in the tooltip). */
+const HOLDERS_SHOWN = 4;
+
+/**
+ * Module, Size and Used by exactly as kmod's lsmod prints them (Size = /sys/module/NAME/coresize,
+ * then refcnt and holders); State and Taints are the extra /proc/modules fields.
+ */
 function LsmodTable({ modules }: { modules: SnapshotModule[] }) {
   return (
     <table className="grid-table compact lsmod" data-testid="lsmod">
       <thead>
         <tr>
           <th>Module</th>
-          <th className="num">Size</th>
+          <th className="num" title="/sys/module/NAME/coresize, as lsmod prints it (init memory not counted)">
+            Size
+          </th>
           <th>Used by</th>
-          <th>State</th>
-          <th>Taints</th>
+          <th className="procmod" title="From /proc/modules (lsmod does not print it)">
+            State
+          </th>
+          <th className="procmod" title="From /proc/modules (lsmod does not print it)">
+            Taints
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -76,9 +92,12 @@ function LsmodTable({ modules }: { modules: SnapshotModule[] }) {
             <td>
               <code>{m.name}</code>
             </td>
-            <td className="num">{m.size.toLocaleString('en-US')}</td>
-            <td className="mono">
-              {m.refcount} {m.usedBy.join(',')}
+            <td className="num" title={m.size !== m.coreSize ? `${m.size.toLocaleString('en-US')} with init memory (/proc/modules while loading)` : undefined}>
+              {m.coreSize.toLocaleString('en-US')}
+            </td>
+            <td className="mono used-by" title={m.holders.length ? `${m.refcount} ${m.holders.join(',')}` : undefined} data-testid="used-by">
+              {m.refcount} {m.holders.slice(0, HOLDERS_SHOWN).join(',')}
+              {m.holders.length > HOLDERS_SHOWN && <span className="muted"> +{m.holders.length - HOLDERS_SHOWN} more</span>}
             </td>
             <td>
               <span className={`state st-${m.state.toLowerCase()}`}>{m.state}</span>
@@ -110,11 +129,11 @@ export const LogPane = memo(function LogPane({ log, currentLog }: { log: LogRow[
   return (
     <section className="side-pane log-pane" aria-label="Kernel log">
       <h3>
-        dmesg <span className="muted small">up to this position</span>
+        dmesg <span className="clock small">up to the cursor</span>
       </h3>
       <div ref={ref} className="log-scroll mono" data-testid="kernel-log">
         {log.map((l) => (
-          <div key={l.seq} className={`log-line lvl-${l.level}${currentLog.includes(l.seq) ? ' now' : ''}`} title={`${LEVEL[l.level] ?? l.level} · printed at position ${l.pos}`}>
+          <div key={l.seq} className={`log-line lvl-${l.level}${currentLog.includes(l.seq) ? ' now' : ''}`} title={`${LEVEL[l.level] ?? l.level} · printed at ${positionText(l.pos)}`}>
             <span className="muted">{l.time}</span> {l.text}
           </div>
         ))}

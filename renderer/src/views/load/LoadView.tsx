@@ -27,6 +27,8 @@ import { PresentBar } from '../../present/PresentBar';
 import { usePresentation } from '../../present/usePresentation';
 import { useTraceLink } from '../../present/useTraceLink';
 import type { TraceLink } from '../../present/link';
+import type { SeeTarget } from '../find/seeApplied';
+import { GotoAddress } from './GotoAddress';
 import './load.css';
 
 const NONE: never[] = [];
@@ -55,7 +57,10 @@ export function LoadView({
   active,
   onError,
   link = null,
+  see = null,
 }: {
+  /** An item of the open file to show applied/resolved: boot and insmod first when needed. */
+  see?: SeeTarget | null;
   mod: ModuleOverview | null;
   host: Host;
   active: boolean;
@@ -234,6 +239,37 @@ export function LoadView({
     [host, afterOp, refresh],
   );
 
+  // "See it applied": boot the default kernel (4-level, nokaslr) if none, insmod the open module if
+  // this item was never applied, then land on its step; say what was done to get there.
+  const seeDone = useRef(0);
+  const [landing, setLanding] = useState<{ label: string; did: string[]; pos: number } | null>(null);
+  useEffect(() => {
+    if (!see || !mod || busy || see.seq === seeDone.current) return;
+    seeDone.current = see.seq;
+    const name = mod.thisModule?.name ?? mod.fileName.replace(/\.ko(\..*)?$/, '');
+    void (async () => {
+      const did: string[] = [];
+      if (!kernel) {
+        await boot({ paging: 4, kaslrSeed: null });
+        did.push('booted the default kernel');
+      }
+      let f = await host.call('kernel.find', { module: name, target: see.target });
+      if (f.ok && !f.value) {
+        await insmod();
+        did.push(`ran insmod ${mod.fileName}${args ? ` ${args}` : ''}`);
+        f = await host.call('kernel.find', { module: name, target: see.target });
+      }
+      if (!f.ok) return errRef.current(f.error);
+      if (!f.value) {
+        setLanding({ label: see.label, did: [...did, `the load stopped before ${see.label}: the steps say why`], pos: -1 });
+        return;
+      }
+      await refresh();
+      seek(f.value.pos);
+      setLanding({ label: see.label, did, pos: f.value.pos });
+    })();
+  }, [see, mod, busy, kernel, boot, insmod, host, args, refresh, seek]);
+
   const pickStep = useCallback((s: StepInfo) => seek(s.pos), [seek]);
   const runShell = useCallback((l: string) => void shell(l), [shell]);
 
@@ -267,10 +303,31 @@ export function LoadView({
           <PresentBar p={present} steps={timeline.steps} pos={pos} length={timeline.length}>
             <ExportMenu root={rootRef} steps={timeline.steps} pos={pos} length={timeline.length} viewPos={fresh?.pos ?? null} seek={seek} moduleName={mod?.fileName ?? 'module'} release={kernel?.release ?? ''} />
           </PresentBar>
+          {landing && (
+            <div className="card landing small" data-testid="see-landing" role="status">
+              {landing.pos >= 0 ? (
+                <>
+                  Showing <strong>{landing.label}</strong>
+                  {landing.did.length ? <> — {landing.did.join(', then ')} to get here.</> : ' in the load already in the timeline.'}{' '}
+                  {pos !== landing.pos && (
+                    <button className="btn small" onClick={() => seek(landing.pos)} data-testid="see-back">
+                      back to it
+                    </button>
+                  )}
+                </>
+              ) : (
+                <>{landing.did.join(', then ')}.</>
+              )}
+              <button className="btn ghost small" aria-label="Dismiss" onClick={() => setLanding(null)}>
+                ✕
+              </button>
+            </div>
+          )}
           <StepCaption step={step} pos={pos} view={view} />
           <LoadFlowPanel steps={timeline.steps} stepIndex={stepIndex} onPick={pickStep} />
           {item && fresh && item.kind === 'instruction' && <CpuPanelMemo item={item} pos={fresh.pos} base={fresh.step.pos} host={host} onSeek={seek} onError={reportError} />}
           {item && fresh && item.kind !== 'instruction' && <ItemPanelMemo item={item} pos={fresh.pos} host={host} onError={reportError} step={fresh.step} onSeek={seek} />}
+          {kernel && <GotoAddress host={host} pos={fresh?.pos ?? null} onSeek={seek} onError={reportError} />}
           {kernel ? <MemoryMap kernel={kernel} view={view} mod={fileMod} /> : <div className="card empty small">Boot to see the address space.</div>}
         </div>
         <div className="load-side">

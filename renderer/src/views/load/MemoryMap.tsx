@@ -6,6 +6,7 @@
  * move_module; the init allocation fades out when do_init_module frees it.
  */
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { positionText } from './loadFormat';
 import * as d3 from 'd3';
 import type { AllocationRow, Hex64, KernelSummary, ModuleOverview, PlacedRow, RegionRow, SeekView } from '../../../../engine/api-types';
 import { bytesHuman } from '../../lib/format';
@@ -323,7 +324,7 @@ export const MemoryMap = memo(function MemoryMap({ kernel, view, mod, host = get
       .on('mousemove', (ev: MouseEvent, d) =>
         showHover(ev, d.freed ? `${d.a.label} — freed` : d.a.label, [
           `${d.a.base} · ${bytesHuman(d.a.size)} (${d.a.size.toLocaleString('en-US')} bytes)`,
-          d.freed ? 'freed by this step: the memory returns to the modules area' : `${d.a.kind}${d.a.owner ? ` · owner ${d.a.owner}` : ''} · allocated at position ${d.a.allocatedAt}`,
+          d.freed ? 'freed by this step: the memory returns to the modules area' : `${d.a.kind}${d.a.owner ? ` · owner ${d.a.owner}` : ''} · allocated at ${positionText(d.a.allocatedAt)}`,
           ...(level === 0 ? ['click to zoom in'] : []),
         ]),
       )
@@ -469,7 +470,7 @@ export const MemoryMap = memo(function MemoryMap({ kernel, view, mod, host = get
   return (
     <div className="memmap card" data-testid="memory-map">
       <h3>
-        Memory{' '}
+        Memory <span className="clock small">at the cursor</span>{' '}
         <span className="muted small">
           x86-64 {kernel.paging}-level paging, not to scale · {level === 0 ? 'section widths ∝ √size' : 'zoomed: to scale'}
         </span>

@@ -5,6 +5,7 @@
  * current position wrote highlighted from MemoryView.writers (their provenance).
  */
 import { useEffect, useRef, useState } from 'react';
+import { positionText } from './loadFormat';
 import type { Hex64, MemoryView } from '../../../../engine/api-types';
 import type { Host } from '../../host/host';
 
@@ -89,7 +90,7 @@ export function ByteStrip({ host, address, length, total, pos, x, y, width, name
         {error
           ? `${name}: ${error}`
           : fresh
-            ? `${name} at ${address} · ${fresh.bytes.length < total ? `first ${fresh.bytes.length} of ${total}` : total} bytes · position ${pos}${now ? ` · ${now} just written` : ''}`
+            ? `${name} at ${address} · ${fresh.bytes.length < total ? `first ${fresh.bytes.length} of ${total}` : total} bytes · ${positionText(pos)}${now ? ` · ${now} just written` : ''}`
             : `${name} · reading memory…`}
       </text>
       {fresh &&
@@ -103,7 +104,7 @@ export function ByteStrip({ host, address, length, total, pos, x, y, width, name
               {w && w.pos === pos && <rect className="byte-hl" x={cx - 1} y={cy} width={cell} height={BYTE_LINE_H - 1} />}
               <text x={cx} y={cy + 11}>
                 {hex2(b)}
-                <title>{`+0x${i.toString(16)} = ${hex2(b)}${w ? ` · written at position ${w.pos}: ${w.what}` : ''}`}</title>
+                <title>{`+0x${i.toString(16)} = ${hex2(b)}${w ? ` · written at ${positionText(w.pos)}: ${w.what}` : ''}`}</title>
               </text>
             </g>
           );

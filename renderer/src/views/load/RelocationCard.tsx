@@ -7,10 +7,13 @@
 import { useEffect, useRef, useState } from 'react';
 import type { EngineError, Hex64, RelocationDetail } from '../../../../engine/api-types';
 import type { Host } from '../../host/host';
-import { addrAdd, addrDiff } from './loadFormat';
+import { addrAdd, addrDiff, positionText } from './loadFormat';
 import { Check, ItemScrub, ItemStatus, itemOk } from './itemStatus';
 import { hex, relocMath } from './relocMath';
+import { FORMULA_LEGEND, relocTypeLine } from '../find/RelocTypeInfo';
 import './cards.css';
+
+const LEGEND = Object.fromEntries(FORMULA_LEGEND.map((l) => [l.sym, l.text])) as Record<'S' | 'A' | 'P', string>;
 
 const ROW = 8;
 /** Bytes shown either side of the patched field. */
@@ -35,22 +38,39 @@ export function RelocationCard({ r, pos, host, onError, onSeek }: { r: Relocatio
               {r.type}
             </code>{' '}
             <span className="muted">({r.typeNumber})</span>
+            <div className="muted small legend-line" data-testid="reloc-type-line">
+              {relocTypeLine(r.typeNumber)}
+            </div>
           </dd>
           <dt>symbol</dt>
           <dd>
             <code>{r.symbol || '(none)'}</code>
           </dd>
-          <dt title="the symbol's value">S</dt>
-          <dd className="mono" data-testid="reloc-S">
-            {r.S}
+          <dt>S</dt>
+          <dd data-testid="reloc-S-row">
+            <span className="mono" data-testid="reloc-S">
+              {r.S}
+            </span>
+            <div className="muted small legend-line">
+              S = {LEGEND.S}
+              {r.symbol ? ` (${r.symbol})` : ''}
+            </div>
           </dd>
-          <dt title="the addend">A</dt>
-          <dd className="mono" data-testid="reloc-A">
-            {r.A}
+          <dt>A</dt>
+          <dd>
+            <span className="mono" data-testid="reloc-A">
+              {r.A}
+            </span>
+            <div className="muted small legend-line">A = {LEGEND.A}</div>
           </dd>
-          <dt title="the address patched">P</dt>
-          <dd className="mono" data-testid="reloc-P">
-            {r.P}
+          <dt>P</dt>
+          <dd>
+            <span className="mono" data-testid="reloc-P">
+              {r.P}
+            </span>
+            <div className="muted small legend-line">
+              P = {LEGEND.P} ({r.targetSection})
+            </div>
           </dd>
           <dt>formula</dt>
           <dd>
@@ -208,8 +228,8 @@ function PatchWindow({ P, width, pos, host, onError, given }: { P: Hex64; width:
     <div className={`patch-window${win.key !== key ? ' stale' : ''}`} data-testid="patch-window" aria-label="Memory around P, before and after the relocation">
       <div className="patch-head muted small">
         <span className="addr" />
-        <span>before · position {Math.max(0, pos - 1)}</span>
-        <span>after · position {pos}</span>
+        <span>before · {positionText(Math.max(0, pos - 1))}</span>
+        <span>after · {positionText(pos)}</span>
       </div>
       {rows.map((off) => (
         <div key={off} className="patch-row mono">

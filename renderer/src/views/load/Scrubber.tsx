@@ -5,7 +5,7 @@
  */
 import { useMemo, useState } from 'react';
 import type { Phase, StepInfo } from '../../../../engine/api-types';
-import { PHASE_LABEL } from './loadFormat';
+import { PHASE_LABEL, positionText } from './loadFormat';
 
 interface Segment {
   phase: Phase;
@@ -43,9 +43,22 @@ export function Scrubber({
 }) {
   const segs = useMemo(() => segments(steps, length), [steps, length]);
   const [typed, setTyped] = useState<string | null>(null);
+  // Zoomed into one phase band: the strip and the slider span only its positions.
+  const [zoom, setZoom] = useState<Segment | null>(null);
   const max = Math.max(0, length - 1);
   const disabled = length === 0;
   const step = steps[stepIndex];
+  const z = zoom && zoom.end <= length ? zoom : null;
+  const lo = z ? z.start : 0;
+  const hi = z ? z.end : Math.max(1, length);
+  const shown = segs.filter((g) => g.end > lo && g.start < hi);
+  const pct = (x: number) => ((Math.min(hi, Math.max(lo, x)) - lo) / Math.max(1, hi - lo)) * 100;
+  const current = segs.find((g) => step && g.op === step.op && g.phase === step.phase && pos >= g.start && pos < Math.max(g.end, g.start + 1));
+  // The legend: the phases of the operation at the cursor, in order, each with its full name.
+  // One entry per phase (a phase met again later, like formation, is one entry that goes to its first band).
+  const legend: Segment[] = [];
+  if (step) for (const g of segs) if (g.op === step.op && !legend.some((x) => x.phase === g.phase)) legend.push(g);
+  const inPhase = (g: Segment) => !!current && current.phase === g.phase;
 
   return (
     <div className="scrubber" data-testid="scrubber">
@@ -71,51 +84,78 @@ export function Scrubber({
       </div>
       <div className="scrub-track">
         <div className="phase-strip" aria-hidden>
-          {segs.map((g) => (
-            <div
-              key={`${g.op}-${g.start}`}
-              className={`phase-seg ph-${g.phase}${step && step.op === g.op && step.phase === g.phase ? ' current' : ''}`}
-              style={{ left: `${(g.start / Math.max(1, length)) * 100}%`, width: `${((g.end - g.start) / Math.max(1, length)) * 100}%` }}
-              title={`${PHASE_LABEL[g.phase]}: positions ${g.start}–${g.end - 1}`}
-              onClick={() => onSeek(g.start)}
-            >
-              <span>{PHASE_LABEL[g.phase]}</span>
-            </div>
-          ))}
+          {shown.map((g) => {
+            const w = pct(g.end) - pct(g.start);
+            return (
+              <div
+                key={`${g.op}-${g.start}`}
+                className={`phase-seg ph-${g.phase}${g === current ? ' current' : ''}`}
+                style={{ left: `${pct(g.start)}%`, width: `${w}%` }}
+                title={`${PHASE_LABEL[g.phase]}: positions ${(g.start + 1).toLocaleString('en-US')}–${g.end.toLocaleString('en-US')} (click: go there · double-click: zoom in)`}
+                onClick={() => onSeek(g.start)}
+                onDoubleClick={() => setZoom(g)}
+              >
+                {/* A label only where it fits whole (about 7 px a character): the legend below names every band. */}
+                {w * 8 > PHASE_LABEL[g.phase].length * 7 + 8 && <span>{PHASE_LABEL[g.phase]}</span>}
+              </div>
+            );
+          })}
         </div>
         <input
           type="range"
           className="scrub-range"
-          min={0}
-          max={max}
+          min={lo}
+          max={z ? z.end - 1 : max}
           step={1}
-          value={Math.min(pos, max)}
+          value={Math.min(Math.max(pos, lo), z ? z.end - 1 : max)}
           disabled={disabled}
           onChange={(e) => onSeek(Number(e.target.value))}
           aria-label="Timeline position"
-          aria-valuetext={step ? `position ${pos} of ${length}: ${step.fn}` : undefined}
+          aria-valuetext={step ? `${positionText(pos, length)}: ${step.fn}` : undefined}
           data-testid="timeline-slider"
           // The view's own keys (items/steps) win over the slider's default arrow behaviour.
           onKeyDown={(e) => {
             if (['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'PageUp', 'PageDown', 'Home', 'End'].includes(e.key)) e.preventDefault();
           }}
         />
+        {legend.length > 0 && (
+          <div className="phase-legend small" data-testid="phase-legend">
+            {z ? (
+              <button className="btn small" onClick={() => setZoom(null)} data-testid="phase-zoom-out" title="Show the whole timeline again">
+                ⤡ whole timeline
+              </button>
+            ) : (
+              current && (
+                <button className="btn small" onClick={() => setZoom(current)} data-testid="phase-zoom" title="Zoom the slider into the phase at the cursor">
+                  ⤢ zoom into {PHASE_LABEL[current.phase]}
+                </button>
+              )
+            )}
+            {legend.map((g) => (
+              <button key={g.start} className={`legend-phase${inPhase(g) ? ' current' : ''}`} onClick={() => onSeek(g.start)} onDoubleClick={() => setZoom(g)} title={`go to ${PHASE_LABEL[g.phase]} (double-click: zoom in)`}>
+                <span className={`swatch ph-${g.phase}`} />
+                {PHASE_LABEL[g.phase]}
+              </button>
+            ))}
+          </div>
+        )}
       </div>
       <form
         className="scrub-pos"
         onSubmit={(e) => {
           e.preventDefault();
-          if (typed !== null && /^\d+$/.test(typed.trim())) onSeek(Number(typed.trim()));
+          if (typed !== null && /^\d+$/.test(typed.trim())) onSeek(Math.max(0, Number(typed.trim()) - 1));
           setTyped(null);
         }}
       >
+        <span className="muted">position</span>
         <input
           className="mono"
           aria-label="Go to position"
           data-testid="position-input"
-          value={typed ?? String(pos)}
+          value={typed ?? String(disabled ? 0 : pos + 1)}
           onFocus={(e) => {
-            setTyped(String(pos));
+            setTyped(String(pos + 1));
             e.target.select();
           }}
           onBlur={() => setTyped(null)}

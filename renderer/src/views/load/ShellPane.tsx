@@ -24,7 +24,10 @@ export const ShellPane = memo(function ShellPane({ transcript, busy, disabled, o
   return (
     <section className="side-pane shell-pane" aria-label="Shell">
       <h3>
-        Shell <span className="muted small">root@modscope</span>
+        Shell <span className="muted small">root@modscope</span>{' '}
+        <span className="clock now small" data-testid="shell-clock" title="Commands run on the kernel as it is now (after the last operation), wherever the cursor is">
+          now
+        </span>
       </h3>
       <div ref={ref} className="shell-scroll mono" data-testid="shell-transcript">
         {transcript.map((t, i) => (

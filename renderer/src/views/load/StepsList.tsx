@@ -2,7 +2,7 @@
 import { memo, useEffect, useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { OperationInfo, StepInfo } from '../../../../engine/api-types';
-import { PHASE_LABEL, errnoText, opResultText } from './loadFormat';
+import { PHASE_LABEL, errnoText, opResultText, positionText } from './loadFormat';
 
 type Row =
   | { kind: 'op'; op: OperationInfo }
@@ -78,7 +78,7 @@ export const StepsList = memo(function StepsList({
                 className={`step-row step${row.index === current ? ' current' : ''}${s.errno ? ' failed' : ''}`}
                 style={style}
                 onClick={() => onPick(s)}
-                title={`${s.fn} — ${s.title} (position ${s.pos}${s.span !== 1 ? `, ${s.span} items` : ''})`}
+                title={`${s.fn} — ${s.title} (${positionText(s.pos)}${s.span !== 1 ? `, ${s.span} items` : ''})`}
                 data-testid="step-row"
                 data-fn={s.fn}
                 aria-current={row.index === current ? 'step' : undefined}
