@@ -13,6 +13,9 @@ import { LoadView } from './views/load/LoadView';
 import { CompareView } from './views/compare/CompareView';
 import { LessonsView } from './lessons/LessonsView';
 import { STORAGE_KEY, linkModuleFile, sampleUrlFor, startLink } from './present/link';
+import { usePresenter } from './present/usePresenter';
+import { PresentStrip } from './present/PresentStrip';
+import { setPresenting, usePresenting } from './present/mode';
 
 export type TabId = 'overview' | 'filemap' | 'sections' | 'symbols' | 'relocations' | 'hex' | 'modinfo' | 'load' | 'compare' | 'lessons';
 
@@ -61,6 +64,15 @@ export function App() {
   const [theme, setTheme] = useState<'dark' | 'light'>(initialTheme);
   const [dragging, setDragging] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
+  const panelRef = useRef<HTMLElement>(null);
+  const panel = useCallback(() => panelRef.current, []);
+  usePresenter(tab, panel);
+  const presentOn = usePresenting();
+  /** Choose a tab and move focus into its panel, so a clicker's keys step its content, not the tab strip. */
+  const chooseTab = useCallback((id: TabId, focusPanel = true) => {
+    setTab(id);
+    if (focusPanel) requestAnimationFrame(() => panelRef.current?.focus({ preventScroll: true }));
+  }, []);
   const modRef = useRef<ModuleOverview | null>(null);
   modRef.current = mod;
 
@@ -252,6 +264,18 @@ export function App() {
           }}
         />
         <button
+          className="btn ghost present-app-toggle"
+          data-testid="present-app-toggle"
+          aria-pressed={presentOn}
+          title="Presentation mode (F5): every tab, clicker keys step its content"
+          onClick={() => {
+            setPresenting(!presentOn);
+            requestAnimationFrame(() => panelRef.current?.focus({ preventScroll: true }));
+          }}
+        >
+          ▣ Present
+        </button>
+        <button
           className="btn ghost"
           data-testid="theme-toggle"
           aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}
@@ -313,7 +337,7 @@ export function App() {
             aria-selected={tab === t.id}
             aria-controls={`panel-${t.id}`}
             className={`tab${tab === t.id ? ' active' : ''}`}
-            onClick={() => setTab(t.id)}
+            onClick={() => chooseTab(t.id)}
             tabIndex={tab === t.id ? 0 : -1}
             onKeyDown={(e) => {
               if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
@@ -332,7 +356,7 @@ export function App() {
         ))}
       </nav>
 
-      <main className="content" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+      <main ref={panelRef} className="content" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} tabIndex={-1} data-testid="tab-panel" data-tab={tab}>
         {!mod && !busy && !error && <div className="empty">Drop a .ko file here or use Open… (Ctrl+O).</div>}
         {!mod && busy && <div className="empty">Loading…</div>}
         {mod && tab === 'overview' && <OverviewView mod={mod} onShowHex={showHex} />}
@@ -349,6 +373,8 @@ export function App() {
         {mod && <CompareView mod={mod} host={host} active={tab === 'compare'} onError={setError} />}
         {mod && <LessonsView host={host} active={tab === 'lessons'} onError={setError} />}
       </main>
+
+      {presentOn && tab !== 'load' && <PresentStrip tab={tab} label={TABS.find((t) => t.id === tab)?.label ?? tab} />}
 
       {dragging && (
         <div className="drop-overlay" data-testid="drop-overlay">

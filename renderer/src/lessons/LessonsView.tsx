@@ -4,7 +4,8 @@
  * the sample modules, the setup lines — and shows the step with its caption, large, as a lecturer
  * would read it. ←/→ or PageUp/PageDown move between the tour's stops.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
+import { useStepper } from '../present/stepper';
 import type { EngineError } from '../../../engine/api-types';
 import { CONCEPTS, CONCEPT_GROUPS } from '../../../engine/tours/concepts';
 import { LESSON_INDEX } from '../../../engine/tours/lesson-index';
@@ -14,14 +15,6 @@ import { loadTours } from './tourData';
 import { useTourPlayer } from './useTourPlayer';
 import { TourStage } from './TourStage';
 import './lessons.css';
-
-/** Keys typed into these (and the app's tab strip) are not stop navigation. */
-function typingTarget(t: EventTarget | null): boolean {
-  if (!(t instanceof HTMLElement)) return false;
-  if (t.isContentEditable || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT') return true;
-  if (t.tagName === 'INPUT') return (t as HTMLInputElement).type !== 'range' && (t as HTMLInputElement).type !== 'checkbox';
-  return t.getAttribute('role') === 'tab';
-}
 
 export function LessonsView({ host, active, onError }: { host: Host; active: boolean; onError: (e: EngineError | null) => void }) {
   const { tours, problems } = useMemo(loadTours, []);
@@ -51,18 +44,17 @@ export function LessonsView({ host, active, onError }: { host: Host; active: boo
     [pick],
   );
 
-  useEffect(() => {
-    if (!active) return;
-    const onKey = (e: KeyboardEvent) => {
-      if (e.altKey || e.ctrlKey || e.metaKey || typingTarget(e.target) || !state.run || note) return;
-      if (e.key === 'ArrowRight' || e.key === 'PageDown') go(state.index + 1);
-      else if (e.key === 'ArrowLeft' || e.key === 'PageUp') go(state.index - 1);
-      else return;
-      e.preventDefault();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [active, state.run, state.index, go, note]);
+  // The presenter's keys (present/usePresenter.ts): stop by stop.
+  const n = state.run?.stops.length ?? 0;
+  useStepper('lessons', {
+    where: state.tour && n ? `stop ${state.index + 1} / ${n} · ${state.tour.title}` : '',
+    move: (m) => {
+      if (!state.run || note) return;
+      if (m === 'next') go(state.index + 1);
+      else if (m === 'prev') go(state.index - 1);
+      else go(m === 'first' ? 0 : n - 1);
+    },
+  });
 
   const entries = concept ? (LESSON_INDEX[concept] ?? []) : [];
 

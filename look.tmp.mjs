@@ -1,0 +1,17 @@
+import { chromium } from 'playwright-core';
+const [w,h] = (process.argv[2]||'1280x720').split('x').map(Number);
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox','--disable-gpu'] });
+const p = await b.newPage({ viewport: { width: w, height: h } });
+p.on('pageerror', e => console.log('ERR', e.message));
+p.on('console', m => { if (m.type()==='error') console.log('CONSOLE', m.text()); });
+await p.goto('http://localhost:5231/');
+await p.getByTestId('module-name').filter({hasText:'hello.ko'}).waitFor({timeout:30000});
+await p.getByTestId('tab-compare').click();
+await p.waitForSelector('[data-testid="compare-view"][data-busy="no"]', {timeout: 60000});
+await p.waitForTimeout(500);
+await p.screenshot({ path: `/tmp/pshots/cmp-${w}.png` });
+await p.keyboard.press('F5');
+for (let i=0;i<3;i++) await p.keyboard.press('PageDown');
+await p.waitForTimeout(600);
+await p.screenshot({ path: `/tmp/pshots/cmp-present-${w}.png` });
+await b.close();
