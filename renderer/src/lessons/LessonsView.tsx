@@ -4,7 +4,7 @@
  * the sample modules, the setup lines — and shows the step with its caption, large, as a lecturer
  * would read it. ←/→ or PageUp/PageDown move between the tour's stops.
  */
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useStepper } from '../present/stepper';
 import type { EngineError } from '../../../engine/api-types';
 import { CONCEPTS, CONCEPT_GROUPS } from '../../../engine/tours/concepts';
@@ -16,7 +16,26 @@ import { useTourPlayer } from './useTourPlayer';
 import { TourStage } from './TourStage';
 import './lessons.css';
 
-export function LessonsView({ host, active, onError }: { host: Host; active: boolean; onError: (e: EngineError | null) => void }) {
+/** A lesson link: the tour and its stop (0-based here; 1-based in the URL). */
+export interface LessonWant {
+  nonce: number;
+  tour: string;
+  stop: number;
+}
+
+export function LessonsView({
+  host,
+  active,
+  onError,
+  want = null,
+  onState,
+}: {
+  host: Host;
+  active: boolean;
+  onError: (e: EngineError | null) => void;
+  want?: LessonWant | null;
+  onState?: (s: { tour: string; stop: number } | null) => void;
+}) {
   const { tours, problems } = useMemo(loadTours, []);
   const [concept, setConcept] = useState<string | null>(null);
   const [note, setNote] = useState<Extract<LessonEntry, { sample: string }> | null>(null);
@@ -55,6 +74,26 @@ export function LessonsView({ host, active, onError }: { host: Host; active: boo
       else go(m === 'first' ? 0 : n - 1);
     },
   });
+
+  // A link's tour and stop (once per nonce); a tour or stop the bundle lacks is said, not dropped.
+  const applied = useRef(0);
+  useEffect(() => {
+    if (!want || applied.current === want.nonce) return;
+    applied.current = want.nonce;
+    const t = tours.get(want.tour);
+    if (!t) return onError({ code: 'BAD_REQUEST', message: `link: no tour "${want.tour}" among the bundled samples (${[...tours.keys()].join(', ')})` });
+    if (want.stop < 0 || want.stop >= t.stops.length) onError({ code: 'BAD_REQUEST', message: `link: tour "${want.tour}" has ${t.stops.length} stops, the link asks for stop ${want.stop + 1}` });
+    setConcept(t.stops[0]?.concepts[0] ?? null);
+    setNote(null);
+    if (state.tour?.id === t.id && state.run) go(Math.max(0, Math.min(want.stop, t.stops.length - 1)));
+    else void open(t, Math.max(0, Math.min(want.stop, t.stops.length - 1)));
+  }, [want, tours, open, go, state.tour, state.run, onError]);
+
+  const stateRef = useRef(onState);
+  stateRef.current = onState;
+  useEffect(() => {
+    if (state.tour && state.run && !state.busy) stateRef.current?.({ tour: state.tour.id, stop: state.index });
+  }, [state.tour, state.run, state.index, state.busy]);
 
   const entries = concept ? (LESSON_INDEX[concept] ?? []) : [];
 

@@ -5,6 +5,7 @@
  * `where` is what the presentation strip shows ("stage 3 / 10 · reserve memory").
  */
 import { useEffect, useRef, useSyncExternalStore } from 'react';
+import type { SlideContext } from '../export/slide';
 
 export type StepMove = 'next' | 'prev' | 'first' | 'last';
 export type StepMod = 'none' | 'shift' | 'alt';
@@ -13,6 +14,8 @@ export interface Stepper {
   move(m: StepMove, mod: StepMod): void;
   /** "stage 3 / 10 · reserve memory", "stop 2 / 12". */
   where: string;
+  /** What a slide of this tab's figure says (the Export menu and decks). */
+  slide?: () => SlideContext;
 }
 
 const steppers = new Map<string, { current: Stepper }>();

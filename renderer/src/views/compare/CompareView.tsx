@@ -13,6 +13,8 @@ import type { Host } from '../../host/host';
 import { layoutPath } from './laneLayout';
 import { PathLanes } from './PathLanes';
 import { useStepper } from '../../present/stepper';
+import type { SlideContext } from '../../export/slide';
+import { attachCompareLive, type CompareLive, type CompareState, type CompareWant } from './compareLink';
 import { MemoryStrip } from './MemoryStrip';
 import { SyscallTable } from './SyscallTable';
 import { useCompareRuns } from './useCompareRuns';
@@ -42,7 +44,23 @@ function Caption({ version, step }: { version: Version; step: StepInfo | undefin
   );
 }
 
-export function CompareView({ mod, host, active, onError }: { mod: ModuleOverview | null; host: Host; active: boolean; onError: (e: EngineError | null) => void }) {
+export function CompareView({
+  mod,
+  host,
+  active,
+  onError,
+  want = null,
+  onState,
+}: {
+  mod: ModuleOverview | null;
+  host: Host;
+  active: boolean;
+  onError: (e: EngineError | null) => void;
+  /** Where a link asks the comparison to be (applied once per nonce, when the runs are ready). */
+  want?: CompareWant | null;
+  /** Its place, for the page's link. */
+  onState?: (s: CompareState) => void;
+}) {
   const [args, setArgs] = useState(defaultArgs(mod));
   const [argsDraft, setArgsDraft] = useState(args);
   const modId = mod?.id ?? null;
@@ -123,6 +141,7 @@ export function CompareView({ mod, host, active, onError }: { mod: ModuleOvervie
 
   // The presenter's keys (present/usePresenter.ts): both kernels stage by stage; Shift 2.4 alone, Alt 6.1 alone.
   useStepper('compare', {
+    slide: () => slide(),
     where: stages.length ? `stage ${lockIndex + 1} / ${stages.length} · ${STAGE_LABEL[stages[lockIndex]]}${shared ? '' : ' (kernels apart)'} · 2.4 ${lit['2.4'] + 1}/${runs['2.4']?.steps.length ?? 0} · 6.1 ${lit['6.1'] + 1}/${runs['6.1']?.steps.length ?? 0}` : '',
     move: (m, mod) => {
       if (!layout) return;
@@ -143,6 +162,73 @@ export function CompareView({ mod, host, active, onError }: { mod: ModuleOvervie
   }, [runs]);
 
   const ready = !busy && !!layout && !!runs['2.4'] && !!runs['6.1'];
+
+  // A link's arguments first (they reload both runs), then its stage or steps once the runs are in.
+  const applied = useRef(0);
+  useEffect(() => {
+    if (!want || applied.current === want.nonce) return;
+    if (want.args !== undefined && want.args !== args) {
+      setArgs(want.args);
+      setArgsDraft(want.args);
+      return;
+    }
+    if (!ready) return;
+    applied.current = want.nonce;
+    if (want.stage) {
+      if (stages.includes(want.stage)) toStage(want.stage);
+      else onError({ code: 'BAD_REQUEST', message: `link: neither load of ${mod?.fileName ?? 'the module'} has a stage "${want.stage}" (stages: ${stages.join(', ')})` });
+    }
+    for (const v of VERSIONS) {
+      const n = want.steps?.[v];
+      if (n === undefined) continue;
+      const count = runs[v]?.steps.length ?? 0;
+      if (n >= 1 && n <= count) seek(v, runs[v]!.steps[n - 1].pos);
+      else onError({ code: 'BAD_REQUEST', message: `link: Linux ${v}'s load of ${mod?.fileName ?? 'the module'} has ${count} steps, the link asks for step ${n}` });
+    }
+  }, [want, ready, args, stages, toStage, runs, seek, mod, onError]);
+
+  const stateRef = useRef(onState);
+  stateRef.current = onState;
+  useEffect(() => {
+    if (ready) stateRef.current?.({ args, steps: { '2.4': lit['2.4'] + 1, '6.1': lit['6.1'] + 1 }, ready });
+  }, [ready, args, lit]);
+
+  const slide = (): SlideContext => {
+    const st = stages[lockIndex];
+    const a = stepOf('2.4');
+    const b = stepOf('6.1');
+    return {
+      stepNumber: lockIndex + 1,
+      stepCount: stages.length,
+      label: `stage ${lockIndex + 1} / ${stages.length} · 2.4 step ${lit['2.4'] + 1} · 6.1 step ${lit['6.1'] + 1}`,
+      pos: cursor['6.1'],
+      length: runs['6.1']?.op.endPos ?? 0,
+      phase: st ? STAGE_LABEL[st] : '',
+      title: `2.4: ${a?.title ?? '—'}  ·  6.1: ${b?.title ?? '—'}`,
+      fn: `${a?.fn ?? ''} / ${b?.fn ?? ''}`,
+      file: 'Linux 2.4 insmod and Linux 6.1 load_module()',
+      text: `2.4 (${a ? SIDE_LABEL[sideOf(a)] : ''}): ${a?.text ?? ''}  6.1 (${b ? SIDE_LABEL[sideOf(b)] : ''}): ${b?.text ?? ''}`,
+      textLines: 2,
+      source: `${mod?.fileName ?? ''} ${args} · Linux 2.4 (modutils insmod model) ⇄ Linux 6.1.0-50-amd64 (model)`,
+    };
+  };
+  const liveRef = useRef<CompareLive>(null as unknown as CompareLive);
+  liveRef.current = {
+    state: { args, steps: { '2.4': lit['2.4'] + 1, '6.1': lit['6.1'] + 1 }, ready },
+    slide,
+    stepCount: { '2.4': runs['2.4']?.steps.length ?? 0, '6.1': runs['6.1']?.steps.length ?? 0 },
+    viewPos: { '2.4': views['2.4']?.pos ?? null, '6.1': views['6.1']?.pos ?? null },
+    cursor,
+    stepPos: (v, n) => runs[v]?.steps[n - 1]?.pos ?? -1,
+    goStep: (v, n) => {
+      const run = runs[v];
+      const s = run?.steps[n - 1];
+      if (!run || !s) throw new Error(`Linux ${v}'s load has ${run?.steps.length ?? 0} steps, not ${n}`);
+      toStage(stageOf(s));
+      seek(v, s.pos);
+    },
+  };
+  useEffect(() => attachCompareLive(liveRef), []);
   const command = runs['6.1']?.op.command ?? `insmod ${mod?.fileName ?? ''} ${args}`;
 
   return (

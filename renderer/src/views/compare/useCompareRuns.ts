@@ -10,7 +10,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { EngineError, OperationInfo, SeekView, StepInfo } from '../../../../engine/api-types';
 import type { Host } from '../../host/host';
-import type { Version } from './stages';
+import { stepAt, type Version } from './stages';
 
 const PROFILE_URL = 'samples/kernel/debian-6.1.0-50-amd64.json.gz';
 const STEP_PAGE = 5000;
@@ -107,7 +107,17 @@ export function useCompareRuns(host: Host, active: boolean, moduleId: string | n
       }
       doneKey.current = key;
       setRuns(next);
-      setCursor((c) => ({ '2.4': keep['2.4'] ? c['2.4'] : next['2.4']?.steps[0]?.pos ?? 0, '6.1': keep['6.1'] ? c['6.1'] : next['6.1']?.steps[0]?.pos ?? 0 }));
+      // A run loaded again for the same module and arguments (another tab rebooted its kernel) comes
+      // back on the step it was on: the comparison keeps its place when you leave and return.
+      const again = (v: Version): number => {
+        const old = have[v];
+        const run = next[v];
+        if (!run || run.steps.length === 0) return 0;
+        if (!fresh || !old) return run.steps[0].pos;
+        const i = Math.max(0, Math.min(run.steps.length - 1, stepAt(old.steps, cursorRef.current[v])));
+        return run.steps[i].pos;
+      };
+      setCursor((c) => ({ '2.4': keep['2.4'] ? c['2.4'] : again('2.4'), '6.1': keep['6.1'] ? c['6.1'] : again('6.1') }));
       errRef.current(null);
     } catch (e) {
       const err: EngineError = e && typeof e === 'object' && 'code' in e ? (e as EngineError) : { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
