@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
 import { createEngine } from '../../engine/engine';
 import { createIcedDecoder } from '../cpu/iced-decoder';
 import { ROOT, sample } from '../../scripts/test-support/kernel';
@@ -99,7 +100,33 @@ describe.skipIf(!HAVE_CHROMIUM)('modscope export / deck (headless Chromium)', ()
     expect(pdf.startsWith('%PDF-')).toBe(true);
     expect(pdf.match(/\/Type \/Page\b(?!s)/g)?.length).toBe(3);
     expect(c.out.join('')).toContain('3 pages');
-    expect(readdirSync(dir).sort()).toEqual(['deck.pdf', 'hello.svg', 'hello@2x.png']);
+    expect(readdirSync(dir).filter((f) => !f.startsWith('cmp')).sort()).toEqual(['deck.pdf', 'hello.svg', 'hello@2x.png']);
+  });
+
+  it('--kernel 2.4 exports the comparison at 2.4 step 10 (sys_create_module) as a PDF slide in sans fonts only', async () => {
+    const c = io();
+    const out = join(dir, 'cmp24.pdf');
+    expect(await run(['export', HELLO, 'count=3', '--kernel', '2.4', '--step', '10', '--format', 'pdf', '--slide', '--out', out], c.io)).toBe(0);
+    expect(c.out.join('')).toContain('Linux 2.4 step 10/19');
+    const fonts = execFileSync('pdffonts', [out], { encoding: 'utf8' });
+    expect(fonts).toMatch(/Helvetica-Bold/);
+    expect(fonts).toMatch(/Helvetica\s/);
+    expect(fonts).not.toMatch(/Times/);
+    const text = execFileSync('pdftotext', [out, '-'], { encoding: 'utf8' });
+    expect(text).toContain('create_module()');
+    expect(text).toContain('stage');
+  });
+
+  it('a 2.4 deck of the comparison: three pages, one frame', async () => {
+    const c = io();
+    const out = join(dir, 'cmp24-deck');
+    expect(await run(['deck', HELLO, 'count=3', '--kernel', '2.4', '--from', '8', '--to', '10', '--format', 'svg', '--out', out], c.io)).toBe(0);
+    const files = readdirSync(out).sort();
+    expect(files).toEqual(['01-step8.svg', '02-step9.svg', '03-step10.svg']);
+    // The lanes keep their place and scale from page to page.
+    const transforms = files.map((f) => /<g transform="(translate\([^"]+)">/.exec(readFileSync(join(out, f), 'utf8'))?.[1]);
+    expect(transforms[0]).toBeTruthy();
+    expect(new Set(transforms).size).toBe(1);
   });
 
   it('refuses a step beyond the trace with exit 2', async () => {
@@ -114,7 +141,13 @@ describe('modscope export: bad input before any browser starts', () => {
   it('an unknown view, a missing file, no step: typed errors', async () => {
     const a = io();
     expect(await run(['export', HELLO, '--step', '3', '--view', 'bogus', '--out', '/tmp/x.svg'], a.io)).toBe(2);
-    expect(a.err.join('')).toBe('modscope: error BAD_VIEW: unknown view "bogus" (memory, ring or caption)\n');
+    expect(a.err.join('')).toMatch(/^modscope: error BAD_VIEW: unknown view "bogus" \(filemap, sections, .*compare-lanes, compare-detail, lesson-stop, caption, or compare\)\n$/);
+    const k = io();
+    expect(await run(['export', HELLO, '--step', '3', '--kernel', '2.4', '--view', 'memory', '--out', '/tmp/x.svg'], k.io)).toBe(2);
+    expect(k.err.join('')).toContain('--kernel 2.4 is shown by the comparison');
+    const k2 = io();
+    expect(await run(['export', HELLO, '--step', '3', '--kernel', '2.6', '--out', '/tmp/x.svg'], k2.io)).toBe(2);
+    expect(k2.err.join('')).toContain('BAD_KERNEL');
     const b = io();
     expect(await run(['export', join(ROOT, 'samples', 'no-such.ko'), '--step', '3', '--out', '/tmp/x.svg'], b.io)).toBe(2);
     expect(b.err.join('')).toMatch(/^modscope: error ENOENT: cannot read .*no-such\.ko/);

@@ -28,13 +28,18 @@ Usage:
         [--modules DIR] [--kernel 2.4]             dmesg, cat/echo on /proc and /sys) and print what a root
                                                    terminal shows; module paths relative to the script
   modscope export <module.ko> [name=value …]      the app's view at one step, drawn by the web app in
-        --step N | --pos N --out FILE              headless Chromium: the memory map, the printk ring or
-        [--view memory|ring|caption]               the step caption; PNG at 1×/2×/4×; --slide frames it
-        [--format svg|png|pdf] [--scale 1|2|4]     as a 16:9 slide with the caption and step number;
-        [--slide] [--theme projector|screen]       projector colours unless --theme screen
+        --step N | --pos N --out FILE              headless Chromium: any view of the app's registry
+        [--view VIEW] [--kernel 6.1|2.4]           (filemap sections relocations reloc-card symbol-card
+        [--format svg|png|pdf] [--scale 1|2|4]     memory cpu ring dmesg module-graph load-flow
+        [--slide] [--theme projector|screen]       compare-lanes compare-detail lesson-stop caption;
+                                                   compare = compare-lanes); PNG at 1×/2×/4×; --slide
+                                                   frames it as a 16:9 slide with the caption; --kernel 2.4
+                                                   (or a compare view): the 2.4 ⇄ 6.1 comparison, --step
+                                                   counting that kernel's steps
   modscope deck <module.ko> [name=value …]        steps N..M as 16:9 slides: one PDF (a page a step) or
         --from N --to M --out PATH                 --format svg: numbered SVGs in the folder PATH
-        [--view …] [--format pdf|svg] [--theme …]
+        [--view …] [--kernel …] [--format pdf|svg] fixed frame; a step without the view: a big-text slide
+        [--theme …]
   modscope --help | --version
 
 "info" prints what readelf -h and modinfo would show: the file (compression, signature),

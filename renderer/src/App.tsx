@@ -14,6 +14,7 @@ import { CompareView } from './views/compare/CompareView';
 import { LessonsView } from './lessons/LessonsView';
 import { STORAGE_KEY, linkModuleFile, sampleUrlFor, startLink } from './present/link';
 import { usePresenter } from './present/usePresenter';
+import { ViewExportMenu } from './export/ViewExportMenu';
 import { formatAppLink, parseAppLink } from './present/appLink';
 import type { CompareState, CompareWant } from './views/compare/compareLink';
 import type { LessonWant } from './lessons/LessonsView';
@@ -341,6 +342,7 @@ export function App() {
             if (f) void openFileObject(f);
           }}
         />
+        {mod && <ViewExportMenu tab={tab} moduleName={mod.fileName} />}
         <button
           className="btn ghost present-app-toggle"
           data-testid="present-app-toggle"

@@ -6,6 +6,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useStepper } from '../present/stepper';
+import { tourSlideContext } from './TourExport';
 import type { EngineError } from '../../../engine/api-types';
 import { CONCEPTS, CONCEPT_GROUPS } from '../../../engine/tours/concepts';
 import { LESSON_INDEX } from '../../../engine/tours/lesson-index';
@@ -66,6 +67,7 @@ export function LessonsView({
   // The presenter's keys (present/usePresenter.ts): stop by stop.
   const n = state.run?.stops.length ?? 0;
   useStepper('lessons', {
+    slide: state.tour && state.run && state.view ? () => tourSlideContext(state.tour!, state.run!, state.index, state.view!, state.caption) : undefined,
     where: state.tour && n ? `stop ${state.index + 1} / ${n} · ${state.tour.title}` : '',
     move: (m) => {
       if (!state.run || note) return;

@@ -1,0 +1,18 @@
+import { chromium } from 'playwright-core';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox','--disable-gpu'] });
+const p = await b.newPage({ viewport: { width: 1280, height: 720 } });
+p.on('pageerror', e => console.log('ERR', e.message));
+await p.goto('http://localhost:5231/#view=lessons&tour=hello-2.4&stop=7');
+await p.waitForSelector('[data-testid="tour-stage"]', {timeout: 60000});
+await p.waitForTimeout(1500);
+console.log('hash', await p.evaluate(() => location.hash), await p.getByTestId('lesson-count').textContent());
+const banner = await p.locator('[data-testid="error-banner"]').count();
+if (banner) console.log('banner', await p.getByTestId('error-message').textContent());
+await p.keyboard.press('F5');
+await p.waitForTimeout(800);
+await p.screenshot({ path: `/tmp/pshots/lesson-present.png` });
+await p.keyboard.press('PageDown');
+await p.waitForTimeout(1200);
+await p.screenshot({ path: `/tmp/pshots/lesson-present2.png` });
+console.log('hash', await p.evaluate(() => location.hash));
+await b.close();
