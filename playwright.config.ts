@@ -1,6 +1,6 @@
 import { defineConfig } from '@playwright/test';
 
-const PORT = 5199;
+const PORT = Number(process.env.MODSCOPE_E2E_PORT ?? 5199);
 
 export default defineConfig({
   testDir: 'e2e',

@@ -97,9 +97,10 @@ export function useCompareRuns(host: Host, active: boolean, moduleId: string | n
       for (const version of ['2.4', '6.1'] as const) {
         if (keep[version]) continue;
         let op = await must(call('kernel.load', { id: moduleId, args, version }));
-        if (op.result === EEXIST) {
+        // 6.1 says EEXIST; 2.4's insmod says '"hello" is already loaded' and exits 1 (modutils' insmod.c).
+        if (op.result === EEXIST || (version === '2.4' && op.result !== 0 && (await call('kernel.unload', { name: moduleName, version })).ok)) {
           // Loaded before (by the Load view or an earlier comparison): remove it and load again.
-          await must(call('kernel.unload', { name: moduleName, version }));
+          if (op.result === EEXIST) await must(call('kernel.unload', { name: moduleName, version }));
           op = await must(call('kernel.load', { id: moduleId, args, version }));
         }
         const steps = await stepsOf(call, version, op);
@@ -127,8 +128,11 @@ export function useCompareRuns(host: Host, active: boolean, moduleId: string | n
     }
   }, [host, key, moduleId, moduleName, args]);
 
+  // One preparation at a time: two at once (StrictMode's double effect when the page opens on a
+  // comparison link) would load the module twice into each kernel and race their unloads.
+  const running = useRef<Promise<void>>(Promise.resolve());
   useEffect(() => {
-    if (active) void prepare();
+    if (active) running.current = running.current.then(() => prepare());
   }, [active, prepare]);
 
   // One kernel.seek in flight per kernel; the newest wanted position queued behind it.
