@@ -4,12 +4,15 @@
  * previously open module stays on screen.
  */
 import { test, expect, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CORPUS_WHAT, missing } from '../scripts/test-support/prereq';
 
-const shots = join(dirname(fileURLToPath(import.meta.url)), 'screenshots');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const shots = join(root, 'e2e', 'screenshots');
 mkdirSync(shots, { recursive: true });
 
 async function shot(page: Page, name: string) {
@@ -136,6 +139,19 @@ test.describe('Modscope in the browser', () => {
     await expect(page.getByTestId('sections-table')).toContainText('.modinfo');
   });
 
+  test('a decompression bomb is refused at the 256 MiB cap, with the typed error, keeping the open module', async ({ page }) => {
+    test.setTimeout(120_000);
+    await openHello(page);
+    // An ELF header, then 260 MiB of zeros, zstd-compressed (≈8 KB): past the cap for any module.
+    const bomb = execFileSync('bash', ['-c', `{ head -c 64 ${join(root, 'samples', 'hello', 'hello.ko')}; head -c ${260 << 20} /dev/zero; } | zstd -1 -q -c`],
+      { maxBuffer: 1 << 26 });
+    await page.getByTestId('open-file-input').setInputFiles({ name: 'bomb.ko.zst', mimeType: 'application/octet-stream', buffer: bomb });
+    await expect(page.getByTestId('error-code')).toHaveText('DECOMPRESS_TOO_LARGE', { timeout: 60_000 });
+    await expect(page.getByTestId('error-banner')).toContainText('256 MiB cap');
+    await expect(page.getByTestId('module-name')).toContainText('hello.ko');
+    await shot(page, '09b-error-bomb');
+  });
+
   test('dropping a file on the window opens it (a bad one shows the error)', async ({ page }) => {
     await openHello(page);
     const dt = await page.evaluateHandle(() => {
@@ -161,7 +177,7 @@ test.describe('Modscope in the browser', () => {
     const ko =
       process.env.MODSCOPE_BIG_KO ??
       join(homedir(), '.cache/modscope/corpus/lib/modules/6.1.0-50-amd64/kernel/drivers/gpu/drm/amd/amdgpu/amdgpu.ko');
-    test.skip(!existsSync(ko), `no big module at ${ko} (npm run corpus:fetch)`);
+    test.skip(missing(CORPUS_WHAT, existsSync(ko)), `no big module at ${ko} (npm run corpus:fetch)`);
     await openHello(page);
     await page.getByTestId('open-file-input').setInputFiles(ko);
     await expect(page.getByTestId('module-name')).toContainText('amdgpu.ko', { timeout: 60_000 });

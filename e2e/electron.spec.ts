@@ -9,13 +9,15 @@ import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { electronBinary } from '../scripts/electron-binary.mjs';
+import { ALLOWED_SKIPS } from '../scripts/prereqs.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 const bin = electronBinary(root);
 
 test.describe('Electron app', () => {
-  test.skip(!bin, 'no Electron binary on this machine (it downloads from GitHub); the browser e2e covers the UI');
+  // The one allowed skip of the suite (scripts/prereqs.mjs ALLOWED_SKIPS); scripts/test.mjs checks it is the only one.
+  test.skip(!bin, `${ALLOWED_SKIPS[0].name}: ${ALLOWED_SKIPS[0].why}`);
 
   let app: ElectronApplication;
   let page: Page;

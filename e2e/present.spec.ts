@@ -63,26 +63,26 @@ test('Compare: F5, the clicker steps stage by stage (Shift: 2.4 alone), lanes an
   await expect(page.getByTestId('compare-lit-stage-6.1')).toHaveText('reserve memory');
   for (const id of ['compare-lanes', 'compare-mem-2.4', 'compare-mem-6.1', 'caption-2.4', 'caption-6.1']) await inViewport(page, id);
   // The syscall names ≥ 18 px, the stage labels and lane labels too.
-  const sizes = await page.locator('.cmp-syscall-label text, .cmp-seg text, .cmp-lane-label').evaluateAll((els) => els.map((e) => parseFloat(getComputedStyle(e).fontSize)));
+  const sizes = await page.locator('.cmp-syscall-label text, .cmp-seg text, .cmp-lane-label').evaluateAll((els) => els.map((e) => parseFloat((globalThis as unknown as { getComputedStyle(x: unknown): { fontSize: string } }).getComputedStyle(e).fontSize)));
   expect(Math.min(...sizes)).toBeGreaterThanOrEqual(17.9);
   await page.waitForTimeout(500);
   await page.screenshot({ path: join(SHOTS, 'readme', 'compare-present-720p.png') });
 
   // The link: both kernels' steps; a reload comes back there.
-  await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/view=compare&insmod=hello\.ko%20count=3&k24=\d+&k61=\d+/);
-  const hash = await page.evaluate(() => location.hash);
+  await expect.poll(() => page.evaluate<string>('location.hash')).toMatch(/view=compare&insmod=hello\.ko%20count=3&k24=\d+&k61=\d+/);
+  const hash = await page.evaluate<string>('location.hash');
   const [a, b] = [await lit(page, '2.4'), await lit(page, '6.1')];
   await page.keyboard.press('Escape');
   await page.reload();
   await expect(page.getByTestId('compare-view')).toHaveAttribute('data-busy', 'no', { timeout: 60_000 });
   await expect.poll(() => lit(page, '2.4')).toBe(a);
   await expect.poll(() => lit(page, '6.1')).toBe(b);
-  expect(await page.evaluate(() => location.hash)).toBe(hash);
+  expect(await page.evaluate<string>('location.hash')).toBe(hash);
   // A 2.4 link pasted into the open app moves it.
-  await page.evaluate(() => (location.hash = '#kernel=2.4&insmod=hello.ko%20count=3&step=14'));
+  await page.evaluate("location.hash = '#kernel=2.4&insmod=hello.ko%20count=3&step=14'");
   await expect.poll(() => lit(page, '2.4')).toBe(13);
   // A link the app cannot honour says why.
-  await page.evaluate(() => (location.hash = '#view=compare&insmod=hello.ko%20count=3&k24=99'));
+  await page.evaluate("location.hash = '#view=compare&insmod=hello.ko%20count=3&k24=99'");
   await expect(page.getByTestId('error-message')).toContainText('has 19 steps, the link asks for step 99');
 });
 
@@ -103,16 +103,16 @@ test('Lessons: a stop link, F5 and the clicker go stop by stop with the figure o
   await expect(page.getByTestId('lesson-count')).toHaveText('stop 1 of 12');
   await page.keyboard.press('ArrowRight');
   await expect(page.getByTestId('lesson-count')).toHaveText('stop 2 of 12');
-  await expect.poll(() => page.evaluate(() => location.hash)).toBe('#view=lessons&tour=hello-2.4&stop=2');
+  await expect.poll(() => page.evaluate<string>('location.hash')).toBe('#view=lessons&tour=hello-2.4&stop=2');
   await page.keyboard.press('Escape');
   await page.getByTestId('tab-sections').click();
-  await expect.poll(() => page.evaluate(() => location.hash)).toContain('view=sections');
+  await expect.poll(() => page.evaluate<string>('location.hash')).toContain('view=sections');
   await page.getByTestId('tab-lessons').click();
   await expect(page.getByTestId('lesson-count')).toHaveText('stop 2 of 12');
-  await expect.poll(() => page.evaluate(() => location.hash)).toBe('#view=lessons&tour=hello-2.4&stop=2');
+  await expect.poll(() => page.evaluate<string>('location.hash')).toBe('#view=lessons&tour=hello-2.4&stop=2');
   await page.reload();
   await expect(page.getByTestId('lesson-count')).toHaveText('stop 2 of 12', { timeout: 60_000 });
-  await page.evaluate(() => (location.hash = '#view=lessons&tour=no-such'));
+  await page.evaluate("location.hash = '#view=lessons&tour=no-such'");
   await expect(page.getByTestId('error-message')).toContainText('no tour "no-such"');
 });
 

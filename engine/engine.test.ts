@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createEngine } from './engine';
+import { CORPUS_WHAT, missing } from '../scripts/test-support/prereq';
 
 const HELLO = new URL('../samples/hello/hello.ko', import.meta.url).pathname;
 const CORPUS = `${process.env.MODSCOPE_CACHE ?? `${process.env.HOME}/.cache/modscope`}/corpus/lib/modules/6.1.0-50-amd64/kernel`;
@@ -61,7 +62,7 @@ describe('engine API over the hello sample', () => {
   });
 });
 
-describe.skipIf(!existsSync(AMDGPU))('engine API over amdgpu.ko (corpus)', () => {
+describe.skipIf(missing(CORPUS_WHAT, existsSync(AMDGPU)))('engine API over amdgpu.ko (corpus)', () => {
   it('pages the last relocations of the biggest table', async () => {
     const e = createEngine();
     const r = await e.call('open', { name: 'amdgpu.ko', bytes: bytesOf(AMDGPU) });

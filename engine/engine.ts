@@ -18,7 +18,7 @@ import { attachCpu } from './cpu/attach';
 import type { Decoder } from './cpu/types';
 import type { Kernel24 } from './linux24/kernel24';
 import { boot24, load24, summary24, unload24 } from './linux24/session24';
-import { tagLanes61 } from './linux24/lanes-61';
+import { tagLanes61 } from './load/lanes-61';
 import { Shell24 } from './linux24/shell24';
 import { withItemExtras } from './load/item-extras';
 
@@ -138,7 +138,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       case 'kernel.boot': {
         if (a.profile !== undefined) {
           if (!(a.profile instanceof Uint8Array)) throw new BadRequest('profile must be the .json.gz bytes');
-          const raw = detectCompression(a.profile) ? await decompress(a.profile) : a.profile;
+          const raw = detectCompression(a.profile) ? await decompress(a.profile, undefined, { elf: false }) : a.profile;
           profile = parseProfile(JSON.parse(decodeUtf8(raw, 0, raw.length)));
         }
         if (!profile) throw new BadRequest('the first kernel.boot needs the kernel profile');

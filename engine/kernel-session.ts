@@ -6,11 +6,12 @@ import type { AllocationRow, BootRequest, KernelLogView, KernelSummary, LogRow, 
 import { formatTimestamp } from './kernel/log';
 import { ModelKernel } from './kernel/model';
 import type { KernelProfile } from './kernel/profile';
-import { moduleTaintLetters } from './kernel/taint';
+import { kernelTaintLetters, moduleTaintLetters } from './kernel/taint';
 import { loadModule } from './load/load-module';
 import { modStrerror, strerror } from './load/errno';
 import { unloadModule } from './load/unload';
 import { hex64 } from './session/hex';
+import { cannotSay } from './trace/outcome';
 import type { ItemDetail, OperationInfo, StepInfo } from './trace/types';
 import type { Decoder } from './cpu/types';
 import { disasmWindow, sprintSymbol } from './cpu/disasm-window';
@@ -37,7 +38,9 @@ export function bootKernel(profile: KernelProfile, req: BootRequest): ModelKerne
 /** Load an opened module as `insmod FILE ARGS` would, with insmod's message on failure (kmod 30). */
 export function loadOpened(k: ModelKernel, fileName: string, image: Uint8Array, args: string, syscall: 'finit_module' | 'init_module', flags: number): OperationInfo {
   const { op } = loadModule(k, { fileName, image, args, syscall, flags });
-  if (op.result !== 0) op.output.push(`insmod: ERROR: could not insert module ${fileName}: ${modStrerror(op.result)}`);
+  if (op.end?.kind === 'killed') op.output.push('Killed');
+  else if (op.end?.kind === 'unknown') op.output.push(`[modscope] ${cannotSay(op.end.after)}: how insmod ends is not known`);
+  else if (op.result) op.output.push(`insmod: ERROR: could not insert module ${fileName}: ${modStrerror(op.result)}`);
   return op;
 }
 
@@ -45,7 +48,7 @@ export function loadOpened(k: ModelKernel, fileName: string, image: Uint8Array, 
 export function unload(k: ModelKernel, name: string, force: boolean): OperationInfo {
   const { op } = unloadModule(k, { name, force });
   if (op.result === -2) op.output.push(`rmmod: ERROR: Module ${name} is not currently loaded`);
-  else if (op.result !== 0) op.output.push(`rmmod: ERROR: could not remove module ${name}: ${strerror(op.result)}`);
+  else if (op.result) op.output.push(`rmmod: ERROR: could not remove module ${name}: ${strerror(op.result)}`);
   return op;
 }
 
@@ -112,14 +115,17 @@ export function seek(k: ModelKernel, pos: number, decoder: Decoder | null = null
     operation,
     modules: at.after.modules,
     taints: taintString(at.after.taints),
-    log: logRows(k, at.step.pos + at.step.span - 1),
+    // Up to this position, not the step's end: in init's instruction block a printk record enters the log at
+    // the call instruction that made it, so scrubbing to before the call shows the log without it.
+    log: logRows(k, p),
     allocations: allocationRows(k, p),
     layout: layoutAt(k, operation, p),
   };
 }
 
+/** Every kernel taint set (D after an oops, L after a soft lockup, W after a WARN), not only the module ones. */
 function taintString(mask: number): string {
-  return mask === 0 ? '' : moduleTaintLetters(mask) || String(mask);
+  return kernelTaintLetters(mask);
 }
 
 export function memoryAt(k: ModelKernel, address: bigint, length: number, pos: number): MemoryView {

@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { missing } from '../scripts/test-support/prereq';
 
 const root = join(import.meta.dirname, '..');
 const hello = join(root, 'samples', 'hello', 'hello.ko');
@@ -97,7 +98,7 @@ describe('Electron main (faked electron)', () => {
     expect(String(wp.preload)).toMatch(/out[\\/]preload[\\/]preload\.cjs$/);
   });
 
-  it.skipIf(!rendererBuilt)('serves the renderer with a CSP header', async () => {
+  it.skipIf(missing('the renderer build (npx electron-vite build; npm test builds it first)', rendererBuilt))('serves the renderer with a CSP header', async () => {
     const serve = h.protocols.get('app')!;
     const r = await serve(new Request('app://modscope/index.html'));
     expect(r.status).toBe(200);
@@ -160,7 +161,7 @@ describe('Electron main (faked electron)', () => {
     expect(await call(ev, 'bytes', { id: 'x', offset: -1, length: 4 })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', field: 'offset' } });
   });
 
-  it.skipIf(!existsSync(hello))('engine:call opens a module in main and answers with the Result envelope', async () => {
+  it('engine:call opens a module in main and answers with the Result envelope', async () => {
     const call = h.ipc.get('engine:call')!;
     const ev = { sender: h.windows[0].webContents, senderFrame: { url: 'app://modscope/index.html' } };
     const bytes = new Uint8Array(readFileSync(hello));

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readElf, sectionBytes, type ElfFile } from '../engine/elf/index';
 import { ROOT } from '../scripts/test-support/kernel';
+import { missing } from '../scripts/test-support/prereq';
 
 const KDIR = process.env.KDIR ?? '/usr/src/linux-headers-6.1.0-50-amd64';
 const SAMPLES = join(ROOT, 'samples');
@@ -51,7 +52,7 @@ function differences(name: string, committed: Uint8Array, rebuilt: Uint8Array): 
   return diffs;
 }
 
-describe.skipIf(!haveHeaders)('samples rebuild to the committed .ko files', () => {
+describe.skipIf(missing('the Debian 6.1.0-50 kernel headers and make (linux-headers-6.1.0-50-amd64, make)', haveHeaders))('samples rebuild to the committed .ko files', () => {
   const work = mkdtempSync(join(tmpdir(), 'modscope-samples-'));
   afterAll(() => rmSync(work, { recursive: true, force: true }));
   cpSync(join(SAMPLES, 'build-module.sh'), join(work, 'build-module.sh'));

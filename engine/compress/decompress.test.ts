@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isElfError } from '../elf/errors';
 import { decompress } from './decompress';
+import { MAX_DECOMPRESSED } from './sink';
 import { detectCompression } from './detect';
+import { CORPUS_WHAT, missing } from '../../scripts/test-support/prereq';
 
 const HELLO = fileURLToPath(new URL('../../samples/hello/hello.ko', import.meta.url));
 const VFAT = '/root/.cache/modscope/corpus/lib/modules/6.1.0-50-amd64/kernel/fs/fat/vfat.ko';
@@ -50,7 +52,7 @@ describe('detectCompression', () => {
 describe('decompress round-trips', () => {
   for (const c of CASES) {
     for (const src of [HELLO, VFAT, BIG]) {
-      const skip = !have(c.tool) || !existsSync(src);
+      const skip = missing(`${c.tool}`, have(c.tool)) || missing(CORPUS_WHAT, existsSync(src));
       it.skipIf(skip)(`${c.name}: ${src.split('/').pop()}${skip ? ` (skipped: no ${c.tool} or no ${src})` : ''}`, async () => {
         const original = new Uint8Array(readFileSync(src));
         const packed = compress(src, c.tool, c.args);
@@ -82,19 +84,57 @@ describe('decompress failures are DECOMPRESS_FAILED', () => {
   });
 
   for (const c of CASES) {
-    it.skipIf(!have(c.tool))(`corrupt ${c.format} (${c.name})`, async () => {
+    it.skipIf(missing(c.tool, have(c.tool)))(`corrupt ${c.format} (${c.name})`, async () => {
       const packed = compress(HELLO, c.tool, c.args).slice();
       // Keep the magic, damage the body.
       for (let i = 12; i < packed.length - 8; i += 7) packed[i] ^= 0x5a;
       expect(await failure(decompress(packed))).toBe('DECOMPRESS_FAILED');
     });
-    it.skipIf(!have(c.tool))(`truncated ${c.format}`, async () => {
+    it.skipIf(missing(c.tool, have(c.tool)))(`truncated ${c.format}`, async () => {
       const packed = compress(HELLO, c.tool, c.args);
       expect(await failure(decompress(packed.subarray(0, packed.length >> 1)))).toBe('DECOMPRESS_FAILED');
     });
-    it.skipIf(!have(c.tool))(`output cap (${c.format})`, async () => {
+    it.skipIf(missing(c.tool, have(c.tool)))(`output cap (${c.format})`, async () => {
       const packed = compress(HELLO, c.tool, c.args);
-      expect(await failure(decompress(packed, undefined, { maxOutput: 1000 }))).toBe('DECOMPRESS_FAILED');
+      expect(await failure(decompress(packed, undefined, { maxOutput: 1000 }))).toBe('DECOMPRESS_TOO_LARGE');
+    });
+  }
+});
+
+/** `tool` compressing a stream of `prefix` followed by `zeros` zero bytes, without writing the plain file. */
+function bomb(tool: string, args: string[], prefix: Uint8Array, zeros: number): Uint8Array {
+  const out = join(dir, `bomb-${tool}-${zeros}`);
+  const cmd = `{ head -c ${prefix.length} ${HELLO}; head -c ${zeros} /dev/zero; } | ${tool} ${args.join(' ')} -c > ${out}`;
+  execFileSync('bash', ['-c', cmd]);
+  return new Uint8Array(readFileSync(out));
+}
+
+/** The quickest settings of each tool: the bombs are large. */
+const FAST: typeof CASES = [
+  { name: 'xz -0', tool: 'xz', args: ['-0', '-T1'], format: 'xz' },
+  { name: 'zstd -1', tool: 'zstd', args: ['-1', '-q'], format: 'zstd' },
+  { name: 'gzip -1', tool: 'gzip', args: ['-1', '-n'], format: 'gzip' },
+];
+
+describe('decompression bombs are refused early, with a typed error naming the cap', () => {
+  it('the cap is 256 MiB (the largest Debian module is 19 MB)', () => {
+    expect(MAX_DECOMPRESSED).toBe(256 * 1024 * 1024);
+  });
+  for (const c of FAST) {
+    it.skipIf(missing(c.tool, have(c.tool)))(`${c.format}: 64 MiB of zeros stop at the first bytes (not an ELF file)`, async () => {
+      const packed = bomb(c.tool, c.args, new Uint8Array(0), 64 * 1024 * 1024);
+      const progress: number[] = [];
+      const e = await decompress(packed, (done) => progress.push(done)).then(() => null, (x: unknown) => x);
+      expect(e).toMatchObject({ code: 'BAD_MAGIC', field: 'e_ident[EI_MAG]' });
+      expect(String((e as Error).message)).toMatch(/not an ELF file/);
+      // Refused long before the end of the input: at most the first chunks were fed.
+      expect(Math.max(0, ...progress)).toBeLessThan(packed.length + 1);
+    });
+    it.skipIf(missing(c.tool, have(c.tool)))(`${c.format}: an ELF header followed by 260 MiB of zeros is refused at the cap`, async () => {
+      const packed = bomb(c.tool, c.args, new Uint8Array(64), 260 * 1024 * 1024);
+      const e = await decompress(packed).then(() => null, (x: unknown) => x);
+      expect(e).toMatchObject({ code: 'DECOMPRESS_TOO_LARGE', field: 'decompressed size' });
+      expect(String((e as Error).message)).toMatch(/256 MiB cap/);
     });
   }
 });

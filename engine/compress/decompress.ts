@@ -13,9 +13,17 @@ import { decompressXz } from './xz';
 export type ProgressFn = (done: number, total: number) => void;
 
 export interface DecompressOptions {
-  /** Output cap in bytes (default 1 GiB). */
+  /** Output cap in bytes (default MAX_DECOMPRESSED, 256 MiB). */
   maxOutput?: number;
+  /** The data must be an ELF file (a module): refuse at its first bytes when it is not (default true). */
+  elf?: boolean;
 }
+
+/**
+ * Deflate and zstd inflate up to ~1000× (a run of zeros): feed them small pieces so one push can never
+ * produce more than a few tens of MiB before the sink's checks see it.
+ */
+const PUSH_PIECE = 32 * 1024;
 
 async function pushStream(
   bytes: Uint8Array,
@@ -25,28 +33,31 @@ async function pushStream(
   if (bytes.length === 0) push(bytes, true);
   for (let o = 0; o < bytes.length; o += INPUT_CHUNK) {
     const end = Math.min(bytes.length, o + INPUT_CHUNK);
-    push(bytes.subarray(o, end), end === bytes.length);
+    for (let p = o; p < end; p += PUSH_PIECE) {
+      const pe = Math.min(end, p + PUSH_PIECE);
+      push(bytes.subarray(p, pe), pe === bytes.length);
+    }
     onProgress?.(end, bytes.length);
     if (end < bytes.length) await yieldToLoop();
   }
 }
 
-async function run(format: Compression, bytes: Uint8Array, onProgress: ProgressFn | undefined, cap: number): Promise<Uint8Array> {
+async function run(format: Compression, bytes: Uint8Array, onProgress: ProgressFn | undefined, cap: number, elf: boolean): Promise<Uint8Array> {
   switch (format) {
     case 'gzip': {
-      const sink = new OutputSink('gzip', cap);
+      const sink = new OutputSink('gzip', cap, elf);
       const g = new Gunzip((chunk) => sink.push(chunk));
       await pushStream(bytes, (c, f) => g.push(c, f), onProgress);
       return sink.result();
     }
     case 'zstd': {
-      const sink = new OutputSink('zstd', cap);
+      const sink = new OutputSink('zstd', cap, elf);
       const z = new ZstdDecompress((chunk) => sink.push(chunk));
       await pushStream(bytes, (c, f) => z.push(c, f), onProgress);
       return sink.result();
     }
     case 'xz':
-      return decompressXz(bytes, onProgress, cap);
+      return decompressXz(bytes, onProgress, cap, elf);
   }
 }
 
@@ -55,7 +66,7 @@ export async function decompress(bytes: Uint8Array, onProgress?: ProgressFn, opt
   const format = detectCompression(bytes);
   if (!format) throw new ElfError('DECOMPRESS_FAILED', 'not xz, zstd or gzip data (no known magic at offset 0)', 0);
   try {
-    const out = await run(format, bytes, onProgress, options.maxOutput ?? MAX_DECOMPRESSED);
+    const out = await run(format, bytes, onProgress, options.maxOutput ?? MAX_DECOMPRESSED, options.elf ?? true);
     if (out.length === 0) throw new ElfError('DECOMPRESS_FAILED', `${format}: the stream decompressed to nothing`, 0);
     return out;
   } catch (e) {

@@ -28,7 +28,12 @@ interface XzModule {
   XzReadableStream: new (compressed: MinimalStream) => MinimalStream;
 }
 
-export async function decompressXz(bytes: Uint8Array, onProgress?: (done: number, total: number) => void, cap?: number): Promise<Uint8Array> {
+export async function decompressXz(
+  bytes: Uint8Array,
+  onProgress?: (done: number, total: number) => void,
+  cap?: number,
+  elf = true,
+): Promise<Uint8Array> {
   const Stream = (globalThis as unknown as { ReadableStream?: MinimalStreamCtor }).ReadableStream;
   if (!Stream) throw new ElfError('DECOMPRESS_FAILED', 'xz: this runtime has no ReadableStream', 0);
   const mod = (await import('xz-decompress')) as unknown as XzModule & { default?: XzModule };
@@ -46,7 +51,7 @@ export async function decompressXz(bytes: Uint8Array, onProgress?: (done: number
       onProgress?.(fed, bytes.length);
     },
   });
-  const sink = new OutputSink('xz', cap);
+  const sink = new OutputSink('xz', cap, elf);
   const reader = new XzReadableStream(input).getReader();
   try {
     for (;;) {

@@ -19,6 +19,7 @@ import { GPR_NAMES, type CpuSnapshot } from './cpu';
 import type { RunResult } from './run';
 import type { Decoder, KernelFunction } from './types';
 import { InstructionBlock, MAX_RECORDED } from './instruction-block';
+import { cannotSay } from '../trace/outcome';
 
 export interface InitOutcome {
   ret: number;
@@ -27,7 +28,14 @@ export interface InitOutcome {
   block?: InstructionBlock;
   /** The task died (oops) or never returned (soft lockup): insmod/rmmod do not get an answer. */
   killed?: boolean;
+  /**
+   * init reached a kernel function without a model and the run stopped there: Modscope cannot say what
+   * Linux does after it (the function's name). Nothing past the call is shown as the kernel's doing.
+   */
+  unknownAfter?: string;
 }
+
+export { cannotSay };
 
 const hex = (v: bigint): string => v.toString(16).padStart(16, '0');
 
@@ -35,11 +43,14 @@ export interface AttachOptions {
   /** Most instructions one init/exit may execute before the kernel reports a soft lockup. */
   budget?: number;
   /**
-   * A call to a kernel function without a model stops the run there (modscope init-all --strict)
-   * instead of returning 0 and going on. The task is then reported killed, without an oops.
+   * Speculate past kernel functions without a model: they return 0 and the run goes on (what Modscope
+   * did before; modscope init-all --speculate uses it to list every missing model a module needs).
+   * Off by default: a call to a function without a model stops the run there, and Modscope says it
+   * cannot tell what Linux does next — it never shows an oops, BUG, WARN or lockup that only a
+   * guessed return value caused.
    */
-  strict?: boolean;
-  /** Told how each init/exit run ended (modscope init-all counts them); stoppedAt names the strict stop. */
+  speculate?: boolean;
+  /** Told how each init/exit run ended (modscope init-all counts them); stoppedAt names the not-modelled function it stopped at. */
   onRun?: (mod: LoadedModule, which: 'init' | 'exit', r: RunResult, stoppedAt: string | null) => void;
 }
 
@@ -52,13 +63,16 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
   const state = new KernelCallState({ kptrRestrict: 0, lookupSymbol: (n) => kallsymsLookupName(k, n), kprobeCheck: (a) => kprobeAddressProblem(k, a) });
   const models = kernelFunctionModels(state);
   let stoppedAt: string | null = null;
+  /** The block of the run in progress (a stop notes itself on the call instruction). */
+  let current: InstructionBlock | null = null;
   const strictModel = (name: string, fn: KernelFunction | undefined): KernelFunction => (ctx) => {
     const v = fn ? fn(ctx) : 'not-modelled';
     if (v !== 'not-modelled') return v;
     stoppedAt = name;
+    current?.call(`${name}() not modelled: ${cannotSay(name)}`);
     throw new NotModelledStop(`${name}() is not modelled`);
   };
-  const lookup = options.strict ? (name: string): KernelFunction => strictModel(name, models.get(name)) : (name: string): KernelFunction | undefined => models.get(name);
+  const lookup = options.speculate ? (name: string): KernelFunction | undefined => models.get(name) : (name: string): KernelFunction => strictModel(name, models.get(name));
   let lastOpen = false;
 
   /** sprint_symbol(): "name+0xoff/0xsize [mod]" for module code, "name+0xoff/0xsize" for the kernel (its kallsyms). */
@@ -118,6 +132,7 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
 
   const run = (mod: LoadedModule, entry: bigint, pos0: number, block: InstructionBlock, comm: string, args: bigint[] = []): RunResult & { memory: KernelCpuMemory } => {
     stoppedAt = null;
+    current = block;
     let steps = 0;
     let pendingWarn: bigint | null = null;
     const warn = (rip: bigint, gpr: BigUint64Array, rflags: bigint): void => {
@@ -201,7 +216,8 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
     const calls = r.events.filter((e) => e.kind === 'kernel-call').map((e) => (e.kind === 'kernel-call' ? e.name : ''));
     const missing = r.events.filter((e) => e.kind === 'not-modelled').map((e) => (e.kind === 'not-modelled' ? e.name : ''));
     const uniq = (xs: string[]): string => [...new Set(xs)].join(', ');
-    return `${what} ran ${r.executed.toLocaleString('en-US')} instructions on the modelled CPU${calls.length ? `, calling ${uniq(calls)}` : ''}${missing.length ? `; not modelled (returned 0): ${uniq(missing)}` : ''}.`;
+    const guessed = missing.length ? `; not modelled, speculatively returned 0: ${uniq(missing)} (what follows is a guess, not Linux)` : '';
+    return `${what} ran ${r.executed.toLocaleString('en-US')} instructions on the modelled CPU${calls.length ? `, calling ${uniq(calls)}` : ''}${guessed}.`;
   };
 
   const oops = (r: RunResult & { memory: KernelCpuMemory }, comm: string, pos: number): void => {
@@ -239,7 +255,8 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
     options.onRun?.(mod, 'init', r, stoppedAt);
     if (r.kind === 'returned') return { ret: r.ret, note: describe(r, `${mod.initName ?? 'init'}()`) + ` It returned ${r.ret}.`, block };
     if (stoppedAt !== null) {
-      return { ret: 0, note: `${describe(r, `${mod.initName ?? 'init'}()`)} It stopped at ${stoppedAt}(), which has no model (strict run); ${mod.name} stays "Loading".`, killed: true, block };
+      const fn: string = stoppedAt;
+      return { ret: 0, note: `${describe(r, `${mod.initName ?? 'init'}()`)} Then it called ${fn}(), which has no model: ${cannotSay(fn)}, so the run stops there.`, unknownAfter: fn, block };
     }
     oops(r, 'insmod', pos + Math.max(0, block.count - 1));
     const why = r.kind === 'fault' ? `faulted at ${symbolize(r.rip) ?? hex(r.rip)}: ${r.fault.message}` : r.kind === 'budget' ? `did not return within ${budget.toLocaleString('en-US')} instructions (the kernel reports a soft lockup)` : `stopped: ${r.kind === 'unsupported' ? `unsupported instruction ${r.text}` : r.kind}`;
@@ -254,7 +271,8 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
     const what = `${symbolize(entry) ?? hex(entry)}`;
     try {
       if (r.kind === 'returned') return { ret: r.ret, note: describe(r, what) + ` It returned ${r.ret}.`, block };
-      if (stoppedAt === null) oops(r, comm, pos + Math.max(0, block.count - 1));
+      if (stoppedAt !== null) return { ret: null, note: `${describe(r, what)} ${cannotSay(stoppedAt)}.`, block };
+      oops(r, comm, pos + Math.max(0, block.count - 1));
       return { ret: null, note: describe(r, what), block };
     } finally {
       sysfsAccess = null;
@@ -265,7 +283,8 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
     const block = new InstructionBlock(symbolize);
     const r = run(mod, mod.exitFn, pos, block, 'rmmod');
     options.onRun?.(mod, 'exit', r, stoppedAt);
-    if (r.kind !== 'returned' && stoppedAt === null) oops(r, 'rmmod', pos + Math.max(0, block.count - 1));
+    if (stoppedAt !== null) return { note: `${describe(r, `${mod.exitName ?? 'exit'}()`)} ${cannotSay(stoppedAt)}: the rest of the unload is shown as delete_module() continues.`, block };
+    if (r.kind !== 'returned') oops(r, 'rmmod', pos + Math.max(0, block.count - 1));
     return { note: describe(r, `${mod.exitName ?? 'exit'}()`), block };
   };
 }

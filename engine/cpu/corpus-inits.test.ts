@@ -4,18 +4,19 @@
  * models attached as the app attaches them (engine/cpu/attach.ts). No instruction may be unsupported,
  * no model may throw, nothing may escape as a tool error, and the counts must add up; oopses and soft
  * lockups (where a kernel function without a model returned 0) are counted and logged, not failures.
- * Slow (≈5 min for the whole corpus): runs only with MODSCOPE_CPU_SWEEP=1 (or =N for every N-th
- * module); main/cli/init-all.test.ts runs every 200th module by default.
+ * Slow (≈5 min for the whole corpus): collected only with MODSCOPE_CPU_SWEEP=1 (or =N for every N-th
+ * module; vitest.config.ts leaves it out otherwise); main/cli/init-all.test.ts runs every 200th module by default.
  */
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CORPUS } from '../../scripts/test-support/kernel';
 import { formatInitAll, type InitAllReport } from '../../main/cli/init-all';
 import { run } from '../../main/cli/modscope';
+import { CORPUS_WHAT, missing } from '../../scripts/test-support/prereq';
 
 const SWEEP = process.env.MODSCOPE_CPU_SWEEP;
 
-describe.skipIf(!SWEEP || !existsSync(CORPUS))('corpus init functions on the CPU model', () => {
+describe.skipIf(missing(CORPUS_WHAT, existsSync(CORPUS)))('corpus init functions on the CPU model', () => {
   it('runs without unsupported instructions, model errors or tool errors', async () => {
     const step = Math.max(1, Number(SWEEP) || 1);
     let out = '';

@@ -125,6 +125,15 @@ describe('instruction semantics', () => {
     expect(run(S.cmov).reg('rax')).toBe(0xffffffffn); // false condition still zero-extends
   });
 
+  it('IF: init runs with interrupts on; local_irq_save() (pushf; pop; cli) then irqs_disabled() sees them off', () => {
+    // pushfq; pop %rax; cli; pushfq; pop %rcx; sti; pushfq; pop %rdx; ret
+    const r = run('9c58fa9c59fb9c5ac3');
+    expect(r.kind).toBe('returned');
+    expect(r.reg('rax') & 0x202n).toBe(0x202n);
+    expect(r.reg('rcx') & 0x200n).toBe(0n);
+    expect(r.reg('rdx') & 0x200n).toBe(0x200n);
+  });
+
   it('ret imm pops its arguments', () => {
     const r = run(S.retimm);
     expect(r.kind).toBe('returned');

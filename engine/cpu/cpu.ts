@@ -45,7 +45,7 @@ export class CpuStateImpl implements CpuState {
   readonly gpr = new BigUint64Array(16);
   rip = 0n;
   gsBase = 0n;
-  /** Low 12 bits of RFLAGS (CF PF AF ZF SF DF OF modelled). */
+  /** Low 12 bits of RFLAGS (CF PF AF ZF SF IF DF OF modelled). */
   flags = 0;
   get rflags(): bigint {
     return BigInt(this.flags | 0x2);

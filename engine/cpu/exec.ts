@@ -5,7 +5,7 @@
  * Handlers that branch overwrite rip; faults are CpuFault exceptions; int3 and unsupported
  * instructions set cpu.stop.
  */
-import { Cpu, RAX, RCX, RDI, RDX, RSI, RSP, RBP, regRef, type RegRef } from './cpu';
+import { Cpu, RAX, RBX, RCX, RDI, RDX, RSI, RSP, RBP, regRef, type RegRef } from './cpu';
 import * as F from './flags';
 import { CpuFault, type Instruction, type Operand } from './types';
 
@@ -120,7 +120,14 @@ function unsupported(c: Cpu, op: Op): void {
 }
 
 const nop: Handler = () => {};
-for (const m of ['nop', 'endbr64', 'endbr32', 'pause', 'lfence', 'mfence', 'sfence', 'prefetch', 'prefetchw', 'prefetchwt1', 'prefetchnta', 'prefetcht0', 'prefetcht1', 'prefetcht2', 'clflush', 'clflushopt', 'clwb', 'cli', 'sti', 'clac', 'stac']) H.set(m, nop);
+for (const m of ['nop', 'endbr64', 'endbr32', 'pause', 'lfence', 'mfence', 'sfence', 'prefetch', 'prefetchw', 'prefetchwt1', 'prefetchnta', 'prefetcht0', 'prefetcht1', 'prefetcht2', 'clflush', 'clflushopt', 'clwb', 'clac', 'stac']) H.set(m, nop);
+// IF is modelled: local_irq_save() is pushf; pop; cli and irqs_disabled() tests bit 9 of a pushf (arch/x86/include/asm/irqflags.h).
+H.set('cli', (c) => {
+  c.flags &= ~F.IF;
+});
+H.set('sti', (c) => {
+  c.flags |= F.IF;
+});
 
 // data movement
 H.set('mov', (c, op) => set(c, op.o[0], get(c, op.o[1])));
@@ -135,20 +142,34 @@ H.set('movsxd', movsx);
 H.set('lea', (c, op) => set(c, op.o[0], eaRaw(c, op.o[1])));
 H.set('push', (c, op) => {
   const s = op.o[0];
-  const size = s.kind === OP_IMM ? 8 : s.size;
+  // push imm is 8 bytes, or 2 with a 0x66 prefix (pushw); the decoder gives the immediate that size.
+  const size = s.kind === OP_IMM ? (s.size === 2 ? 2 : 8) : s.size;
   c.push(get(c, s), size);
 });
 H.set('pop', (c, op) => {
   const d = op.o[0];
-  set(c, d, c.pop(d.size));
+  if (d.kind !== OP_MEM) {
+    set(c, d, c.pop(d.size));
+    return;
+  }
+  // pop to memory: the address is computed after rsp moved (SDM: POP); a faulting write leaves rsp as it was.
+  const sp = c.gpr[RSP];
+  const v = c.readMem(sp, d.size);
+  c.gpr[RSP] = (sp + BigInt(d.size)) & M64;
+  try {
+    c.writeMem(ea(c, d), v, d.size);
+  } catch (e) {
+    c.gpr[RSP] = sp;
+    throw e;
+  }
 });
 H.set('pushfq', (c) => c.push(BigInt(c.flags | 0x2), 8));
-H.set('pushf', (c) => c.push(BigInt(c.flags | 0x2), 2));
+H.set('pushf', (c) => c.push(BigInt((c.flags | 0x2) & 0xffff), 2));
 H.set('popfq', (c) => {
   c.flags = Number(c.pop(8) & BigInt(F.MODELLED));
 });
 H.set('popf', (c) => {
-  c.flags = Number(c.pop(2) & BigInt(F.MODELLED));
+  c.flags = (c.flags & ~0xffff) | Number(c.pop(2) & BigInt(F.MODELLED));
 });
 H.set('lahf', (c) => c.setReg(AH_REF, BigInt((c.flags & 0xd5) | 0x2)));
 H.set('sahf', (c) => {
@@ -172,7 +193,47 @@ H.set('cmpxchg', (c, op) => {
   const a = c.getReg(acc);
   F.sub(c, a, cur, 0n, d.size);
   if (a === cur) setD(c, d, get(c, s));
-  else c.setReg(acc, cur);
+  else {
+    // A memory destination is written back even when the compare fails (SDM: CMPXCHG): read-only faults.
+    if (d.kind === OP_MEM) setD(c, d, cur);
+    c.setReg(acc, cur);
+  }
+});
+/** cmpxchg8b / cmpxchg16b: edx:eax (rdx:rax) against the memory operand; ecx:ebx (rcx:rbx) stored when equal. */
+function cmpxchgDouble(half: 4 | 8): Handler {
+  return (c, op) => {
+    const d = op.o[0];
+    const address = ea(c, d);
+    if (half === 8 && (address & 0xfn) !== 0n) throw new CpuFault('general-protection', address, false, `general protection: cmpxchg16b operand 0x${address.toString(16)} is not 16-byte aligned`);
+    const mask = half === 4 ? M32 : M64;
+    const lo = c.readMem(address, half);
+    const hi = c.readMem(address + BigInt(half), half);
+    if (lo === (c.gpr[RAX] & mask) && hi === (c.gpr[RDX] & mask)) {
+      c.writeMem(address, c.gpr[RBX] & mask, half);
+      c.writeMem(address + BigInt(half), c.gpr[RCX] & mask, half);
+      c.flags |= F.ZF;
+    } else {
+      c.writeMem(address, lo, half);
+      c.writeMem(address + BigInt(half), hi, half);
+      c.gpr[RAX] = lo;
+      c.gpr[RDX] = hi;
+      c.flags &= ~F.ZF;
+    }
+  };
+}
+H.set('cmpxchg8b', cmpxchgDouble(4));
+H.set('cmpxchg16b', cmpxchgDouble(8));
+function byteSwap(v: bigint, size: number): bigint {
+  let r = 0n;
+  for (let i = 0; i < size; i++) {
+    r = (r << 8n) | (v & 0xffn);
+    v >>= 8n;
+  }
+  return r;
+}
+H.set('movbe', (c, op) => set(c, op.o[0], byteSwap(get(c, op.o[1]), op.o[0].size)));
+H.set('xlatb', (c) => {
+  c.setReg(ACC[1], c.readMem((c.gpr[RBX] + (c.gpr[RAX] & 0xffn)) & M64, 1));
 });
 H.set('xadd', (c, op) => {
   const [d, s] = op.o;
@@ -182,16 +243,7 @@ H.set('xadd', (c, op) => {
   set(c, s, a);
   setD(c, d, r);
 });
-H.set('bswap', (c, op) => {
-  const d = op.o[0];
-  let v = get(c, d);
-  let r = 0n;
-  for (let i = 0; i < d.size; i++) {
-    r = (r << 8n) | (v & 0xffn);
-    v >>= 8n;
-  }
-  set(c, d, r);
-});
+H.set('bswap', (c, op) => set(c, op.o[0], byteSwap(get(c, op.o[0]), op.o[0].size)));
 H.set('cbw', (c) => c.setReg(ACC[2], BigInt.asUintN(16, BigInt.asIntN(8, c.getReg(ACC[1])))));
 H.set('cwde', (c) => c.setReg(ACC[4], BigInt.asUintN(32, BigInt.asIntN(16, c.getReg(ACC[2])))));
 H.set('cdqe', (c) => c.setReg(ACC[8], BigInt.asUintN(64, BigInt.asIntN(32, c.getReg(ACC[4])))));
@@ -467,7 +519,9 @@ const jcc: Handler = (c, op) => {
 const setcc: Handler = (c, op) => set(c, op.o[0], F.condition(c.flags, op.cc) ? 1n : 0n);
 const cmovcc: Handler = (c, op) => {
   const d = op.o[0];
-  if (F.condition(c.flags, op.cc)) set(c, d, get(c, op.o[1]));
+  // The source is read whatever the condition (a false cmov from a bad address faults: SDM CMOVcc).
+  const v = get(c, op.o[1]);
+  if (F.condition(c.flags, op.cc)) set(c, d, v);
   else if (d.size === 4) c.setReg(d.reg, c.getReg(d.reg)); // a 32-bit cmov zero-extends even when false
 };
 for (const cc of F.CONDITIONS.keys()) {
@@ -523,6 +577,13 @@ H.set('rdmsr', device('rdmsr: model-specific registers are not modelled (returns
 H.set('wrmsr', device('wrmsr: model-specific registers are not modelled (ignored)', () => {}));
 H.set('xgetbv', device('xgetbv: extended control registers are not modelled (returns 0)', zeroRegs(RAX, RDX)));
 H.set('wbinvd', device('wbinvd: caches are not modelled', () => {}));
+// sidt: the IDT is read-only at CPU_ENTRY_AREA_RO_IDT (0xfffffe0000000000 with 4-level paging,
+// arch/x86/include/asm/pgtable_areas.h), limit IDT_ENTRIES * 16 - 1 (load_idt() in arch/x86/kernel/idt.c).
+H.set('sidt', device('sidt: the IDT descriptor of a 6.1 kernel (limit 0xfff, base 0xfffffe0000000000)', (c, op) => {
+  const address = ea(c, op.o[0]);
+  c.writeMem(address, 0xfffn, 2);
+  c.writeMem(address + 2n, 0xfffffe0000000000n, 8);
+}));
 H.set('in', device('port I/O not modelled (in returns 0)', (c, op) => set(c, op.o[0], 0n)));
 H.set('out', device('port I/O not modelled (out ignored)', () => {}));
 
@@ -690,7 +751,8 @@ export function compile(ins: Instruction): Op {
     op.why = `the CPU model does not implement ${ins.mnemonic}`;
     return op;
   }
-  for (const x of ins.operands) {
+  // xlatb's operand is [rbx + al]: the handler addresses it itself.
+  for (const x of ins.mnemonic === 'xlatb' ? [] : ins.operands) {
     const c = compileOperand(x);
     if (typeof c === 'string') {
       op.why = c;

@@ -11,12 +11,14 @@ export const PF = 0x4;
 export const AF = 0x10;
 export const ZF = 0x40;
 export const SF = 0x80;
+/** Interrupt enable: kernel code runs with it set; cli/sti/popf change it. */
+export const IF = 0x200;
 export const DF = 0x400;
 export const OF = 0x800;
 /** The six status flags. */
 export const STATUS = CF | PF | AF | ZF | SF | OF;
-/** Bits of RFLAGS the model keeps (status + DF). */
-export const MODELLED = STATUS | DF;
+/** Bits of RFLAGS the model keeps (status, IF, DF). */
+export const MODELLED = STATUS | IF | DF;
 
 export interface FlagSink {
   flags: number;

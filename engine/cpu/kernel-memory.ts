@@ -15,6 +15,7 @@
 import type { ModelKernel } from '../kernel/model';
 import { PERCPU_MODULE_RESERVE } from '../kernel/model';
 import { MODULES_VADDR } from '../machine/address-space';
+import { KERNEL_IMAGE_BASE } from '../kernel/profile';
 import type { Allocation } from '../machine/memory';
 import { CpuFault, type CpuMemory } from './types';
 
@@ -55,6 +56,9 @@ interface Range {
 }
 
 const always = (): boolean => true;
+
+/** _totalram_pages of the modelled guest: 1 GiB of 4 KiB pages (node 0's zones add up to it). */
+const TOTALRAM_PAGES = 262144n;
 
 export class KernelCpuMemory implements CpuMemory {
   readonly stack: { base: bigint; size: number };
@@ -120,9 +124,27 @@ export class KernelCpuMemory implements CpuMemory {
       if (a !== null && a >= this.vmStart && a < this.vmEnd) this.vmWrite(a + off, le(v, n), true);
     };
     put('nr_cpu_ids', 1n, 4);
+    // One NUMA node (QEMU without -numa): node 0 is possible, online, has normal memory, memory and a CPU
+    // (node_states[N_POSSIBLE..N_CPU], nodemask_t of MAX_NUMNODES = 1024 bits each).
+    for (let state = 0n; state <= 4n; state++) put('node_states', 1n, 8, state * 128n);
+    put('nr_node_ids', 1n, 4);
+    put('nr_online_nodes', 1n, 4);
+    // node_to_cpumask_map[0] (cpumask_var_t: CPUMASK_OFFSTACK=y, a pointer) → a mask holding CPU 0. The
+    // possible-CPUs mask has exactly those bits, so node 0's entry points at it rather than at a copy.
+    const possible = this.vmlinuxAddress('__cpu_possible_mask');
+    if (possible !== null) put('node_to_cpumask_map', possible, 8);
+    // node_data[0]: node 0's struct pglist_data (memblock-allocated at boot). The model keeps it at a
+    // fixed spot above the kernel image; of it only node_zones[ZONE_DMA32].managed_pages is seeded, so
+    // the zones' managed pages add up to _totalram_pages, as the kernel's do (struct zone is 0x600
+    // bytes, managed_pages at +0x88; five zones: DMA, DMA32, NORMAL, MOVABLE, DEVICE).
+    const pgdat = KERNEL_IMAGE_BASE + this.k.as.kernelSlide + 0x3f000000n;
+    if (pgdat >= this.vmStart && pgdat + 0x2000n < this.vmEnd) {
+      put('node_data', pgdat, 8);
+      this.vmWrite(pgdat + 0x600n + 0x88n, le(TOTALRAM_PAGES, 8), true);
+    }
     for (const m of ['__cpu_online_mask', '__cpu_possible_mask', '__cpu_present_mask', '__cpu_active_mask']) put(m, 1n, 8);
     put('__per_cpu_offset', this.gsBase, 8);
-    put('_totalram_pages', 262144n, 8); // 1 GiB of 4 KiB pages
+    put('_totalram_pages', TOTALRAM_PAGES, 8);
     put('page_offset_base', 0xffff888000000000n, 8);
     put('vmalloc_base', 0xffffc90000000000n, 8);
     put('vmemmap_base', 0xffffea0000000000n, 8);

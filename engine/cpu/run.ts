@@ -11,6 +11,7 @@
  */
 import { Cpu, RAX, RSP, type CpuEvent, type CpuSnapshot, type MemWrite } from './cpu';
 import { compile, type Op } from './exec';
+import { IF } from './flags';
 import { CpuFault, type CpuMemory, type Decoder, type Instruction, type KernelCallContext, type KernelFunction } from './types';
 
 /** Returned to when the function being run returns (never mapped). */
@@ -298,7 +299,8 @@ export function runFunction(entry: bigint, opts: RunOptions): RunResult {
   const it = opts.cpu ?? new Interpreter(opts.decoder, opts.mem);
   const c = it.cpu;
   c.gpr.fill(0n);
-  c.flags = 0;
+  // Interrupts on, as in do_one_initcall() (a module's init runs with IF set).
+  c.flags = IF;
   c.stop = null;
   c.events = [];
   c.onEvent = opts.onEvent ?? null;

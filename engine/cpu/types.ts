@@ -59,7 +59,7 @@ export interface CpuState {
   /** rax rcx rdx rbx rsp rbp rsi rdi r8 … r15, in that (encoding) order. */
   gpr: BigUint64Array;
   rip: bigint;
-  /** Only CF PF AF ZF SF DF OF are modelled. */
+  /** Only CF PF AF ZF SF IF DF OF are modelled. */
   rflags: bigint;
   /** gs base: the per-CPU offset of CPU 0 (this_cpu accesses use %gs:). */
   gsBase: bigint;

@@ -68,6 +68,10 @@ export const SHF_GNU_MBIND = 0x01000000;
 export const SHF_X86_64_LARGE = 0x10000000;
 export const SHF_MASKPROC = 0xf0000000;
 export const SHF_EXCLUDE = 0x80000000;
+/** Linux's own flags (include/uapi/linux/elf.h): livepatch relocation sections, and set by
+ * layout_and_allocate() on .data..ro_after_init and __jump_table. */
+export const SHF_RELA_LIVEPATCH = 0x00100000;
+export const SHF_RO_AFTER_INIT = 0x00200000;
 
 // Special section indices.
 export const SHN_UNDEF = 0;
@@ -80,6 +84,8 @@ export const SHN_ABS = 0xfff1;
 export const SHN_COMMON = 0xfff2;
 export const SHN_XINDEX = 0xffff;
 export const SHN_X86_64_LCOMMON = 0xff02;
+/** Linux (include/uapi/linux/elf.h): symbols a livepatch module resolves itself. */
+export const SHN_LIVEPATCH = 0xff20;
 /** e_phnum value meaning "the real count is in section 0's sh_info". */
 export const PN_XNUM = 0xffff;
 

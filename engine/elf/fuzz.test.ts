@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { buildModule, type Cls, type End } from '../test-support/elf-builder';
 import { elfLengthOfModule } from '../test-support/readelf-text';
 import { ElfError, readElf, SHT_NOBITS, type ElfFile } from './index';
+import { CORPUS_WHAT, missing } from '../../scripts/test-support/prereq';
 
 /** Read, allowing only ElfError; check the result stays inside the input. Returns the time taken. */
 function readSafely(bytes: Uint8Array): number {
@@ -84,7 +85,7 @@ describe('fuzzing readElf', () => {
   });
 
   const vfat = ['/root/.cache/modscope/corpus/lib/modules/6.1.0-50-amd64/kernel/fs/fat/vfat.ko', '/tmp/elfx/lib/modules/6.1.0-50-amd64/kernel/fs/fat/vfat.ko'].find((p) => existsSync(p));
-  it.skipIf(vfat === undefined)(`mutations of a real module (vfat.ko)${vfat === undefined ? ' — SKIPPED: vfat.ko not found' : ''}`, () => {
+  it.skipIf(missing(CORPUS_WHAT, vfat !== undefined))(`mutations of a real module (vfat.ko)${vfat === undefined ? ' — SKIPPED: vfat.ko not found' : ''}`, () => {
     const raw = new Uint8Array(readFileSync(vfat ?? ''));
     const base = raw.slice(0, elfLengthOfModule(raw));
     const f = readElf(base);

@@ -72,7 +72,7 @@ export class ModelKernel {
   /** kernel/params.c's list of kmalloc'd charp values (one per boot). */
   readonly kmallocedParams = new KmallocedParams();
   /** The CPU model's hook: run init at its address and report its return value (issue #4). */
-  runInit: ((mod: LoadedModule, pos: number) => { ret: number; note: string; killed?: boolean; block?: StepBlock }) | null = null;
+  runInit: ((mod: LoadedModule, pos: number) => { ret: number; note: string; killed?: boolean; unknownAfter?: string; block?: StepBlock }) | null = null;
   runExit: ((mod: LoadedModule, pos: number) => { note: string; block?: StepBlock }) | null = null;
   /**
    * Run another function of a module's (a kernel_param_ops ->set()/->get() from a sysfs write or

@@ -11,6 +11,7 @@ import { loadModule } from '../load/load-module';
 import { modprobePlan } from '../load/modprobe';
 import type { LoadedModule } from './module-record';
 import { findKallsymsSymbol, sprintModuleSymbol, type ModuleSymbolHit } from './module-symbol';
+import { CORPUS_WHAT, missing } from '../../scripts/test-support/prereq';
 
 const TARGET = 'net/mac80211/mac80211.ko';
 
@@ -30,7 +31,7 @@ function reference(m: LoadedModule, a: bigint): ModuleSymbolHit | null {
   return best ? { name: best.name, offset: a - best.value, size: nextval - best.value } : null;
 }
 
-describe.skipIf(!existsSync(join(CORPUS, TARGET)))('find_kallsyms_symbol over mac80211.ko (corpus)', () => {
+describe.skipIf(missing(CORPUS_WHAT, existsSync(join(CORPUS, TARGET))))('find_kallsyms_symbol over mac80211.ko (corpus)', () => {
   it('names every sampled address as the kernel\'s linear scan does', () => {
     const k = bootKernel({ quiet: true });
     const read = (p: string) => (existsSync(join(CORPUS, p)) ? new Uint8Array(readFileSync(join(CORPUS, p))) : null);

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { isKernelProfileError, KernelProfileError, parseProfile } from './profile';
+import { missing } from '../../scripts/test-support/prereq';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const RELEASE = '6.1.0-50-amd64';
@@ -79,7 +80,7 @@ describe(`kernel profile debian-${RELEASE}`, () => {
     expect(profile.symbolize(0x1000n)).toBeNull(); // per-CPU offsets are not symbolized
   });
 
-  it.skipIf(!existsSync(SYMVERS))(
+  it.skipIf(missing('Module.symvers (linux-headers-6.1.0-50-amd64)', existsSync(SYMVERS)))(
     `agrees with every vmlinux line of Module.symvers (skipped: needs linux-headers-${RELEASE})`,
     () => {
       let n = 0;

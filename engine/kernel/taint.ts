@@ -46,6 +46,13 @@ export function moduleTaintLetters(mask: number): string {
   return s;
 }
 
+/** The letters of every taint set in the kernel's mask, in bit order ("DE" after an oops with an unsigned module loaded). */
+export function kernelTaintLetters(mask: number): string {
+  let s = '';
+  for (const t of TAINTS) if (mask & (1 << t.bit)) s += t.letter;
+  return s;
+}
+
 export function taintBit(letter: string): number {
   const t = TAINT_BY_LETTER.get(letter);
   if (!t) throw new Error(`unknown taint letter ${letter}`);

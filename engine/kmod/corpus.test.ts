@@ -9,6 +9,7 @@ import { readElf } from '../elf/index';
 import { readModuleFacts } from './facts';
 import { splitSignature } from './signature';
 import type { ModuleFacts } from './types';
+import { CORPUS_WHAT, missing } from '../../scripts/test-support/prereq';
 
 const KERNEL = '/root/.cache/modscope/corpus/lib/modules/6.1.0-50-amd64/kernel';
 const SYMVERS = '/usr/src/linux-headers-6.1.0-50-amd64/Module.symvers';
@@ -39,7 +40,7 @@ function modinfoCli(path: string): { key: string; value: string }[] {
   return rows;
 }
 
-describe.skipIf(!haveCorpus)(`real Debian 6.1 modules${why}`, () => {
+describe.skipIf(missing(CORPUS_WHAT, haveCorpus))(`real Debian 6.1 modules${why}`, () => {
   it('vfat.ko: signature, modinfo, no diagnostics', () => {
     const f = facts(VFAT);
     expect(f.signature?.idType).toBe(2);
@@ -54,7 +55,7 @@ describe.skipIf(!haveCorpus)(`real Debian 6.1 modules${why}`, () => {
     expect(f.thisModule).toMatchObject({ name: 'vfat', init: 'init_module', exit: 'cleanup_module', size: 0x380 });
   });
 
-  it.skipIf(!existsSync(SYMVERS))('vfat.ko __versions CRCs equal the exporters\' Module.symvers CRCs', () => {
+  it.skipIf(missing('Module.symvers (linux-headers-6.1.0-50-amd64)', existsSync(SYMVERS)))('vfat.ko __versions CRCs equal the exporters\' Module.symvers CRCs', () => {
     const crc = new Map<string, bigint>();
     for (const line of readFileSync(SYMVERS, 'utf8').split('\n')) {
       const c = line.split('\t');
@@ -66,7 +67,7 @@ describe.skipIf(!haveCorpus)(`real Debian 6.1 modules${why}`, () => {
     for (const i of f.imports) expect(i.crc, i.name).toBeDefined();
   });
 
-  it.skipIf(!MODINFO)(`modinfo matches modinfo(8)${MODINFO ? '' : ' (skipped: modinfo not installed)'}`, () => {
+  it.skipIf(missing('modinfo (kmod)', !!MODINFO))(`modinfo matches modinfo(8)${MODINFO ? '' : ' (skipped: modinfo not installed)'}`, () => {
     for (const rel of ['fs/fat/vfat', ...PARAM_MODULES, ...EXPORTERS]) {
       const path = `${KERNEL}/${rel}.ko`;
       if (!existsSync(path)) continue;
@@ -83,7 +84,7 @@ describe.skipIf(!haveCorpus)(`real Debian 6.1 modules${why}`, () => {
     }
   });
 
-  it.skipIf(!existsSync(SYMVERS))('exports match Module.symvers (names, CRCs, GPL-ness, namespaces)', () => {
+  it.skipIf(missing('Module.symvers (linux-headers-6.1.0-50-amd64)', existsSync(SYMVERS)))('exports match Module.symvers (names, CRCs, GPL-ness, namespaces)', () => {
     const symvers = readFileSync(SYMVERS, 'utf8').split('\n');
     for (const rel of EXPORTERS) {
       const path = `${KERNEL}/${rel}.ko`;
@@ -102,7 +103,7 @@ describe.skipIf(!haveCorpus)(`real Debian 6.1 modules${why}`, () => {
     }
   });
 
-  it.skipIf(!existsSync(SYMVERS))('every module\'s exports match Module.symvers exactly', () => {
+  it.skipIf(missing('Module.symvers (linux-headers-6.1.0-50-amd64)', existsSync(SYMVERS)))('every module\'s exports match Module.symvers exactly', () => {
     const byModule = new Map<string, string[]>();
     for (const line of readFileSync(SYMVERS, 'utf8').split('\n')) {
       const c = line.split('\t');
@@ -123,7 +124,7 @@ describe.skipIf(!haveCorpus)(`real Debian 6.1 modules${why}`, () => {
     expect(checked).toBeGreaterThan(400);
   });
 
-  it.skipIf(!MODINFO)('params match modinfo -p and parmtype', () => {
+  it.skipIf(missing('modinfo (kmod)', !!MODINFO))('params match modinfo -p and parmtype', () => {
     for (const rel of PARAM_MODULES) {
       const path = `${KERNEL}/${rel}.ko`;
       if (!existsSync(path)) continue;

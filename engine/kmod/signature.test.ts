@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isElfError } from '../elf/errors';
 import { MODULE_SIG_STRING, splitSignature } from './signature';
+import { CORPUS_WHAT, missing } from '../../scripts/test-support/prereq';
 
 const VFAT = '/root/.cache/modscope/corpus/lib/modules/6.1.0-50-amd64/kernel/fs/fat/vfat.ko';
 
@@ -63,7 +64,7 @@ describe('splitSignature', () => {
     );
   });
 
-  it.skipIf(!existsSync(VFAT))('reads the real vfat.ko trailer (id_type 2, sig_len 0x2a9)', () => {
+  it.skipIf(missing(CORPUS_WHAT, existsSync(VFAT)))('reads the real vfat.ko trailer (id_type 2, sig_len 0x2a9)', () => {
     const bytes = new Uint8Array(readFileSync(VFAT));
     const r = splitSignature(bytes);
     expect(r.signature).not.toBeNull();

@@ -11,7 +11,7 @@ import { readElf } from '../elf/index';
 import type { ElfFile } from '../elf/types';
 import type { FinalSymbol, PlacedSection } from '../kernel/module-record';
 import { readModuleFacts } from '../kmod/facts';
-import { applyRelocations, relocationSectionsToApply, type RelocationBlock, type SectionTarget } from '../load/relocate';
+import { applyRelocateAdd, relocationSectionsToApply, type RelocationBlock, type SectionTarget } from '../load/relocate';
 import { strerror } from '../load/errno';
 import { hex64 } from '../session/hex';
 import type { ForeignWrite } from '../machine/memory';
@@ -391,7 +391,7 @@ function run(K: Kernel24, req: Insmod24Request, res: Insmod24Result): void {
   });
   const relsecs = relocationSectionsToApply(elf, (i) => (offOf.has(i) ? SHF_ALLOC : 0));
   const firstPos = K.timeline.position;
-  const out = applyRelocations({ elf, modName: name, symLo, symHi, symNames: (i) => (symbols[i]?.type === 3 && !symbols[i].name ? (elf.sections[symbols[i].shndx]?.name ?? `#${i}`) : (symbols[i]?.name ?? `#${i}`)), targets, firstPos }, relsecs);
+  const out = applyRelocateAdd({ elf, modName: name, symLo, symHi, symNames: (i) => (symbols[i]?.type === 3 && !symbols[i].name ? (elf.sections[symbols[i].shndx]?.name ?? `#${i}`) : (symbols[i]?.name ?? `#${i}`)), targets, firstPos }, relsecs);
   res.relocations = out.block;
   const addrEffects: Effect[] = placements.filter((p) => p.index >= 0).map((p) => ({ kind: 'address', section: p.index, name: p.name, address: hex64(secAddr(p.index)) }) as Effect);
   K.step(

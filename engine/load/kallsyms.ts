@@ -5,13 +5,11 @@
  */
 import type { ElfFile, ElfSymbol } from '../elf/types';
 import type { KallsymEntry } from '../kernel/module-record';
+import type { Effect } from '../trace/types';
+import type { LoadInfo } from './context';
 import { utf8Bytes } from './format';
-import { SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE } from './layout';
-
-const STB_GLOBAL = 1;
-const STB_WEAK = 2;
-const STT_OBJECT = 1;
-const SHT_NOBITS = 8;
+import { hx } from './step-text';
+import { SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, STB_GLOBAL, STB_WEAK, STT_OBJECT } from '../elf/constants';
 
 /** elf_type() of kernel/module/kallsyms.c (x86: ARCH_SHF_SMALL is 0). */
 export function elfType(sym: ElfSymbol, elf: ElfFile, flagsOf: (i: number) => number, pcpuIndex: number): string {
@@ -86,4 +84,27 @@ export function buildCoreKallsyms(
     return cache;
   };
   return { symtab, strtab, typetab, entries };
+}
+
+/**
+ * layout_symtab(): room for the full .symtab and .strtab at the end of init, and for the core
+ * symbols after the core data (the sizes come with layout_sections()' result in this model).
+ */
+export function layoutSymtab(info: LoadInfo): void {
+  const { rec, elf } = info;
+  const lay = info.layout;
+  const symbols = elf.symtab?.symbols ?? [];
+  const tables = lay.placements.filter((p) => p.group === 'symtab' || p.group === 'strtab');
+  for (const p of tables) info.secs[p.index].flags |= SHF_ALLOC;
+  rec.step({
+    phase: 'layout',
+    fn: 'layout_symtab',
+    file: 'kernel/module/kallsyms.c',
+    title: 'Room for the symbol tables',
+    text:
+      `The full .symtab (${symbols.length} symbols) and .strtab go to the end of init, for use during init; ` +
+      `${lay.kallsyms.coreCount} core symbols (with ${lay.kallsyms.coreStrSize} bytes of names) will be kept after the core data ` +
+      `at offset ${hx(BigInt(lay.kallsyms.coreSymOffset))}. Core is ${hx(BigInt(lay.core.size))} bytes, init ${hx(BigInt(lay.init.size))}.`,
+    effects: tables.map((p): Effect => ({ kind: 'place', section: p.index, name: p.name, region: 'init', group: p.group, offset: p.offset, size: p.size, align: p.align })),
+  });
 }

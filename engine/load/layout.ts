@@ -4,15 +4,8 @@
  * CONFIG_ARCH_WANTS_MODULES_DATA_IN_VMALLOC is off) and one init allocation, five mask passes each,
  * sections in index order, page rounding between groups because STRICT_MODULE_RWX=y (strict_align).
  */
-import { SHT_NOBITS } from '../elf/constants';
-
-export const SHF_WRITE = 0x1;
-export const SHF_ALLOC = 0x2;
-export const SHF_EXECINSTR = 0x4;
-/** include/uapi/linux/elf.h: set by layout_and_allocate() on .data..ro_after_init and __jump_table. */
-export const SHF_RO_AFTER_INIT = 0x00200000;
-export const SHF_RELA_LIVEPATCH = 0x00100000;
-const PAGE = 4096;
+import { SHF_ALLOC, SHF_EXECINSTR, SHF_RO_AFTER_INIT, SHF_WRITE, SHT_NOBITS } from '../elf/constants';
+import { PAGE_SIZE } from '../machine/address-space';
 
 export interface LayoutSection {
   index: number;
@@ -71,7 +64,7 @@ const MASKS: [number, number][] = [
 const GROUPS: Placement['group'][] = ['text', 'rodata', 'ro_after_init', 'data', 'other'];
 
 const align = (v: number, a: number): number => Math.ceil(v / a) * a;
-const pageAlign = (v: number): number => align(v, PAGE);
+const pageAlign = (v: number): number => align(v, PAGE_SIZE);
 
 /** module_init_layout_section(): with MODULE_UNLOAD=y only names starting ".init" go to init. */
 export function isInitSection(name: string): boolean {

@@ -143,7 +143,7 @@ describe('failure paths print the kernel\'s lines and return its errno', () => {
     const r = loadModule(k, { fileName: 'hello.ko', image: HELLO, args: '', syscall: 'finit_module' });
     expect(r.errno).toBe(-EEXIST);
     expect(k.log.records.length).toBe(n);
-    expect(modStrerror(r.errno)).toBe('File exists');
+    expect(modStrerror(r.errno ?? 0)).toBe('File exists');
     expect(k.modules).toHaveLength(1);
   });
 
@@ -153,7 +153,7 @@ describe('failure paths print the kernel\'s lines and return its errno', () => {
     expect(log).toContain("<3>hello: `abc' invalid for parameter `count'");
     expect(k.modules).toHaveLength(0);
     expect(k.memory.allocations.filter((a) => a.owner === 'hello' && a.freedAt === null && a.kind !== 'kmalloc')).toHaveLength(0);
-    expect(modStrerror(r.errno)).toBe('Invalid parameters');
+    expect(modStrerror(r.errno ?? 0)).toBe('Invalid parameters');
   });
 
   it('an unknown parameter is only a warning', () => {

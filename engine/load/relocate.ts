@@ -55,7 +55,7 @@ export function relocationSectionsToApply(elf: ElfFile, allocFlags: (index: numb
   return list.sort((a, b) => a.sectionIndex - b.sectionIndex);
 }
 
-export function applyRelocations(ctx: Ctx, relsecs: ElfRelocSection[]): RelocationOutcome {
+export function applyRelocateAdd(ctx: Ctx, relsecs: ElfRelocSection[]): RelocationOutcome {
   let total = 0;
   for (const r of relsecs) total += r.count;
   const block = new RelocationBlock(total, ctx, relsecs);

@@ -3,6 +3,8 @@
  * see docs: init 0x138 and exit 0x350 agree with every module's .rela.gnu.linkonce.this_module).
  * The loader writes these fields into the final struct module, so the memory view shows them change.
  */
+import type { LoadInfo } from './context';
+
 export const STRUCT_MODULE = {
   state: 0,
   name: 24,
@@ -53,3 +55,23 @@ export const KERNEL_WRITTEN_RANGES: readonly [number, number][] = [
   [STRUCT_MODULE.args, 8],
   [STRUCT_MODULE.refcnt, 4],
 ];
+
+/** Write a field of the final struct module (in core memory), so the memory view shows it change. */
+export function writeField(info: LoadInfo, offset: number, bytes: Uint8Array, what: string): void {
+  const a = info.core;
+  if (!a || !info.mod) return;
+  const off = Number(info.mod.structModule - a.base) + offset;
+  const size = info.elf.sections[info.index.mod].size;
+  if (offset + bytes.length > size || off + bytes.length > a.size) return;
+  info.k.memory.writeAt(a, off, bytes, info.rec.pos, `struct module: ${what}`);
+}
+
+/** A pointer field of the final struct module; null when it is NULL or outside this module's struct. */
+export function readPtr(info: LoadInfo, offset: number): bigint | null {
+  const a = info.core;
+  if (!a || !info.mod) return null;
+  const off = Number(info.mod.structModule - a.base) + offset;
+  if (offset + 8 > info.elf.sections[info.index.mod].size) return null;
+  const v = new DataView(a.bytes.buffer, a.bytes.byteOffset).getBigUint64(off, true);
+  return v === 0n ? null : v;
+}

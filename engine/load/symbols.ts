@@ -5,7 +5,7 @@
  * section-relative ones get their section's final address added. The loop never stops early:
  * every unresolved symbol prints its own line and the last error is returned.
  */
-import { symbolShndxName } from '../elf/constants';
+import { SHN_ABS, SHN_COMMON, SHN_LIVEPATCH, SHN_UNDEF, STB_WEAK, symbolShndxName } from '../elf/constants';
 import type { ElfSymbol } from '../elf/types';
 import type { FoundSymbol } from '../kernel/model';
 import type { LoadedModule } from '../kernel/module-record';
@@ -13,11 +13,6 @@ import type { StepBlock } from '../trace/timeline';
 import type { SymbolDetail } from '../trace/types';
 import { EINVAL, ENOENT, ENOEXEC } from './errno';
 
-const SHN_UNDEF = 0;
-const SHN_LIVEPATCH = 0xff20;
-const SHN_ABS = 0xfff1;
-const SHN_COMMON = 0xfff2;
-const STB_WEAK = 2;
 
 export type SymStatus = SymbolDetail['status'];
 
@@ -78,7 +73,7 @@ export function tryToForceLoad(env: Pick<ResolveEnv, 'modName' | 'kernelTainted'
   env.addModuleTaint('F', item);
 }
 
-export function simplifySymbols(symbols: ElfSymbol[], env: ResolveEnv): SimplifyOutcome {
+export function simplifySymbolBlock(symbols: ElfSymbol[], env: ResolveEnv): SimplifyOutcome {
   const n = symbols.length;
   const block = new SymbolBlock(symbols, env);
   let errno = 0;

@@ -15,7 +15,8 @@ import { unloadModule } from '../load/unload';
 import { readModuleFacts } from '../kmod/facts';
 import { splitSignature } from '../kmod/signature';
 import type { ModuleFacts, ModuleSignatureInfo } from '../kmod/types';
-import type { OperationInfo } from '../trace/types';
+import type { OpEnd, OperationInfo } from '../trace/types';
+import { cannotSay } from '../trace/outcome';
 import { EBUSY, EEXIST, ENOENT, strerror } from './errno-extra';
 import { holders, moduleRefcount, visibleModules } from './formats';
 import { getopt } from './getopt';
@@ -102,17 +103,32 @@ export const insmod: CommandFn = (argv, io, ctx) => {
     flags: force && !compressed ? MODULE_INIT_IGNORE_MODVERSIONS | MODULE_INIT_IGNORE_VERMAGIC : 0,
     command: ctx.commandText,
   });
-  if (r.errno === -9) {
-    // An oops in init killed the task: busybox sh reports the signal (128 + SIGKILL).
-    report(io, r.op, 'Killed');
-    return 137;
-  }
+  const ended = notReturned(io, r);
+  if (ended !== null) return ended;
   if (r.errno !== 0) {
-    report(io, r.op, `insmod: ERROR: could not insert module ${fileName}: ${modStrerror(r.errno)}`);
+    report(io, r.op, `insmod: ERROR: could not insert module ${fileName}: ${modStrerror(r.errno ?? 0)}`);
     return 1;
   }
   return 0;
 };
+
+/**
+ * The syscall did not return: an oops in init killed the task (busybox sh reports the signal, exit
+ * status 128 + SIGKILL), or init reached a kernel function without a model — then Modscope says so on
+ * the terminal (a line Linux never prints, marked as Modscope's) and the command's status is 1.
+ * null when the syscall returned.
+ */
+export function notReturned(io: Io, r: { end: OpEnd; op: OperationInfo }): number | null {
+  if (r.end.kind === 'killed') {
+    report(io, r.op, 'Killed');
+    return r.end.exitStatus;
+  }
+  if (r.end.kind === 'unknown') {
+    report(io, r.op, `[modscope] ${cannotSay(r.end.after)}: how ${r.op.command.split(' ')[0]} ends is not known`);
+    return 1;
+  }
+  return null;
+}
 
 // ---------------------------------------------------------------- rmmod
 
@@ -370,7 +386,11 @@ export const modprobe: CommandFn = (argv, io, ctx) => {
         flags: o.opts.has('f') && !isCompressedName(dep.path) ? MODULE_INIT_IGNORE_MODVERSIONS | MODULE_INIT_IGNORE_VERMAGIC : 0,
         command: isTarget ? ctx.commandText : `${ctx.commandText} (dependency ${depName})`,
       });
-      if (r.errno !== 0) {
+      if (r.end.kind !== 'returned') {
+        status = notReturned(io, r) ?? 1;
+        break;
+      }
+      if (r.errno !== null && r.errno !== 0) {
         // tools/modprobe.c insmod(): the message names the module asked for, whichever one failed.
         const why =
           r.errno === -ENOENT

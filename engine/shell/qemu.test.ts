@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bootKernel, CORPUS, ROOT } from '../../scripts/test-support/kernel';
 import { Shell } from './index';
+import { CORPUS_WHAT, missing } from '../../scripts/test-support/prereq';
 
 /** Files as the QEMU scenarios have them: samples and corpus modules in /root, the corpus under /lib/modules. */
 const SAMPLES = ['hello', 'permanent', 'provider', 'consumer', 'proprietary', 'gplonly', 'params', 'failing-init'];
@@ -90,7 +91,7 @@ const INDEX: Record<string, ReadonlyMap<string, string>> = {
   c: new Map(['fat', 'vfat', 'msdos'].map((m) => [m, `/lib/modules/6.1.0-50-amd64/kernel/fs/fat/${m}.ko`])),
 };
 
-describe.skipIf(!haveFat)('the shell against real QEMU transcripts', () => {
+describe.skipIf(missing(CORPUS_WHAT, haveFat))('the shell against real QEMU transcripts', () => {
   for (const run of Object.keys(T.runs)) {
     it(`run ${run}`, () => {
       const sh = new Shell(bootKernel({ quiet: true }), files, { moduleIndex: INDEX[run] });

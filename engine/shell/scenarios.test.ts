@@ -11,6 +11,7 @@ import { bootKernel, CORPUS, ROOT } from '../../scripts/test-support/kernel';
 import { Shell } from './index';
 import { attachCpu } from '../cpu/attach';
 import { createIcedDecoder } from '../../main/cpu/iced-decoder';
+import { CORPUS_WHAT, missing } from '../../scripts/test-support/prereq';
 
 const DIR = join(ROOT, 'scripts', 'qemu', 'scenarios');
 const scenarios = existsSync(DIR) ? readdirSync(DIR).filter((f) => f.endsWith('.qemu.json') && !f.includes('.kaslr.')) : [];
@@ -63,10 +64,11 @@ interface Step {
   kmsg?: { level: number; text: string }[];
 }
 
-describe.skipIf(scenarios.length === 0)('recorded QEMU scenarios', () => {
+describe('recorded QEMU scenarios', () => {
+  it('are committed', () => expect(scenarios.length).toBeGreaterThanOrEqual(18));
   for (const f of scenarios) {
     const needsCorpus = f.startsWith('corpus-');
-    it.skipIf(needsCorpus && !existsSync(join(CORPUS, 'fs', 'fat', 'fat.ko')))(f, () => {
+    it.skipIf(needsCorpus && missing(CORPUS_WHAT, existsSync(join(CORPUS, 'fs', 'fat', 'fat.ko'))))(f, () => {
       const steps = (JSON.parse(readFileSync(join(DIR, f), 'utf8')) as { steps: Step[] }).steps;
       const k = bootKernel({ quiet: true });
       attachCpu(k, createIcedDecoder());

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { bootKernel, CORPUS, ROOT } from '../../scripts/test-support/kernel';
 import type { ModelKernel } from '../kernel/model';
 import { runScript, Shell, type ShellDeps } from './index';
+import { CORPUS_WHAT, missing } from '../../scripts/test-support/prereq';
 
 const SAMPLES = ['hello', 'permanent', 'provider', 'consumer', 'proprietary', 'params', 'failing-init'];
 const FAT = join(CORPUS, 'fs', 'fat');
@@ -237,7 +238,7 @@ describe('modinfo', () => {
     expect(run('modinfo')).toBe('modinfo: ERROR: missing module or filename.\n');
   });
 
-  it.skipIf(!haveFat)('shows the signature of a Debian module', () => {
+  it.skipIf(missing(CORPUS_WHAT, haveFat))('shows the signature of a Debian module', () => {
     const { run } = shell();
     const out = run('modinfo fat.ko');
     expect(out.startsWith('filename:       /root/fat.ko\nlicense:        GPL\ndepends:        \nretpoline:      Y\nintree:         Y\nname:           fat\n')).toBe(true);
@@ -303,7 +304,7 @@ describe('shell basics', () => {
   });
 });
 
-describe.skipIf(!haveFat)('a real dependency: fat and vfat from the Debian corpus', () => {
+describe.skipIf(missing(CORPUS_WHAT, haveFat))('a real dependency: fat and vfat from the Debian corpus', () => {
   it('modprobe vfat loads fat first; rmmod fat is refused while vfat uses it', () => {
     const { k, sh, run } = shell({ moduleIndex: FAT_INDEX });
     expect(sh.run('modprobe vfat')).toEqual({ output: '', exit: 0 });

@@ -3,7 +3,7 @@
  * search; block steps (symbols, relocations) answer item details from typed arrays on demand.
  */
 import type { ForeignWrite } from '../machine/memory';
-import type { ItemDetail, OperationInfo, StepInfo } from './types';
+import type { ItemDetail, OpEnd, OperationInfo, StepInfo } from './types';
 
 /** What a block step keeps to describe its items and undo its writes. */
 export interface StepBlock {
@@ -57,9 +57,10 @@ export class Timeline {
     return op;
   }
 
-  endOp(op: OperationInfo, result: number): void {
+  endOp(op: OperationInfo, result: number | null, end: OpEnd = { kind: 'returned' }): void {
     op.endPos = this.nextPos;
-    op.result = result;
+    op.result = end.kind === 'returned' ? result : null;
+    op.end = end;
   }
 
   add(info: Omit<StepInfo, 'pos' | 'span' | 'op'>, after: Snapshot, block: StepBlock | null = null): StepInfo {

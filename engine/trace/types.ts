@@ -210,13 +210,22 @@ export interface DisasmRow {
 
 export type ItemDetail = RelocationDetail | SymbolDetail | InstructionDetail;
 
+/**
+ * How an operation's syscall ended: it returned (result is 0 or -errno), the task was killed inside it
+ * (an oops or lockup in init: SIGKILL, the shell's exit status 137, no return value), or the run reached
+ * a kernel function without a model and Modscope cannot say how it ends.
+ */
+export type OpEnd = { kind: 'returned' } | { kind: 'killed'; signal: 'SIGKILL'; exitStatus: 137 } | { kind: 'unknown'; after: string };
+
 export interface OperationInfo {
   index: number;
   command: string;
   startPos: number;
   endPos: number;
-  /** 0 on success, else the negative errno the syscall returned. */
-  result: number;
+  /** 0 on success, else the negative errno the syscall returned; null when it never returned (see end). */
+  result: number | null;
+  /** How it ended (absent while the operation runs, and on old traces: returned). */
+  end?: OpEnd;
   /** What the user-space tool printed (insmod/rmmod messages), one line each. */
   output: string[];
 }

@@ -6,6 +6,7 @@ import { fakeOverview } from './fixture.test-support';
 import { formatInfo, humanSize, toJson } from './format';
 import { formatError } from './errors';
 import { parseArgs } from './args';
+import { missing } from '../../scripts/test-support/prereq';
 
 // The engine as the CLI sees it, faked: one module with 3 symbols and 2 relocations, paged 2 at a time.
 vi.mock('../../engine/engine', () => ({
@@ -116,7 +117,7 @@ describe('run() over a faked engine', () => {
     expect(c.err.join('')).toBe('modscope: error BAD_MAGIC at offset 0x0: not an ELF file\n');
   });
 
-  it.skipIf(!existsSync(hello))('--json pages through all symbols and relocations', async () => {
+  it('--json pages through all symbols and relocations', async () => {
     const c = capture();
     expect(await run(['info', hello, '--json'], c.io)).toBe(0);
     const j = JSON.parse(c.out.join(''));
@@ -127,7 +128,7 @@ describe('run() over a faked engine', () => {
     expect(Object.keys(j)).toEqual(expect.arrayContaining(['file', 'header', 'sections', 'symbols', 'relocations', 'notes', 'module']));
   });
 
-  it.skipIf(!existsSync(hello))('relocs prints readelf -r -W text, page by page', async () => {
+  it('relocs prints readelf -r -W text, page by page', async () => {
     const c = capture();
     expect(await run(['relocs', hello], c.io)).toBe(0);
     expect(c.out.join('')).toBe(
@@ -155,7 +156,7 @@ function bundleWorks(): boolean {
 }
 const real = bundleWorks();
 
-describe.skipIf(!real)('built CLI on samples/hello/hello.ko', () => {
+describe.skipIf(missing('the built CLI (npm run build:cli)', real))('built CLI on samples/hello/hello.ko', () => {
   it('info prints the header, sections and modinfo', () => {
     const r = spawnSync(process.execPath, [join(root, 'main', 'cli', 'bin.mjs'), 'info', hello], { encoding: 'utf8' });
     expect(r.stderr).toBe('');

@@ -5,7 +5,7 @@
  * independently, on the engine in Node. Skipped when /usr/bin/chromium is absent.
  */
 import { describe, expect, it, beforeAll } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, rmSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -14,6 +14,7 @@ import { createEngine } from '../../engine/engine';
 import { createIcedDecoder } from '../cpu/iced-decoder';
 import { ROOT, sample } from '../../scripts/test-support/kernel';
 import { run } from './modscope';
+import { missing } from '../../scripts/test-support/prereq';
 
 /** jsdom ships no types; the part used here (this config has no DOM library). */
 interface XmlEl {
@@ -53,7 +54,7 @@ async function applyRelocationsStep(): Promise<{ step: number; pos: number; step
   return { step: i + 1, pos: page.value.rows[i].pos, steps: page.value.total };
 }
 
-describe.skipIf(!HAVE_CHROMIUM)('modscope export / deck (headless Chromium)', () => {
+describe.skipIf(missing('chromium', HAVE_CHROMIUM))('modscope export / deck (headless Chromium)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'modscope-export-'));
   let at: { step: number; pos: number; steps: number };
   let svgSize: { width: number; height: number };
@@ -129,6 +130,29 @@ describe.skipIf(!HAVE_CHROMIUM)('modscope export / deck (headless Chromium)', ()
     expect(new Set(transforms).size).toBe(1);
   });
 
+  it('without --step or --pos, exports the finished operation (its last step) and says so', async () => {
+    const c = io();
+    const out = join(dir, 'last.svg');
+    expect(await run(['export', HELLO, 'count=3', '--view', 'memory', '--format', 'svg', '--out', out], c.io)).toBe(0);
+    expect(c.out.join('')).toContain(`step ${at.steps}/${at.steps}`);
+    expect(c.out.join('')).toContain('no --step or --pos given: the last step, the finished operation');
+    expect(readFileSync(out, 'utf8')).toMatch(/^<svg|^<\?xml/);
+    rmSync(out);
+  });
+
+  it('a deck without a range takes the whole operation; --from alone runs to the end', async () => {
+    const whole = io();
+    const out = join(dir, 'whole.pdf');
+    expect(await run(['deck', HELLO, 'count=3', '--view', 'caption', '--out', out], whole.io)).toBe(0);
+    expect(whole.out.join('')).toContain(`${at.steps} pages  steps 1–${at.steps}/${at.steps} (no --from/--to given: the whole operation)`);
+    expect(readFileSync(out).toString('latin1').match(/\/Type \/Page\b(?!s)/g)?.length).toBe(at.steps);
+    rmSync(out);
+    const tail = io();
+    expect(await run(['deck', HELLO, 'count=3', '--from', String(at.steps - 1), '--out', out], tail.io)).toBe(0);
+    expect(tail.out.join('')).toContain(`2 pages  steps ${at.steps - 1}–${at.steps}/${at.steps}`);
+    rmSync(out);
+  }, 240_000);
+
   it('refuses a step beyond the trace with exit 2', async () => {
     const c = io();
     expect(await run(['export', HELLO, 'count=3', '--step', String(at.steps + 1), '--out', join(dir, 'x.svg')], c.io)).toBe(2);
@@ -152,7 +176,7 @@ describe('modscope export: bad input before any browser starts', () => {
     expect(await run(['export', join(ROOT, 'samples', 'no-such.ko'), '--step', '3', '--out', '/tmp/x.svg'], b.io)).toBe(2);
     expect(b.err.join('')).toMatch(/^modscope: error ENOENT: cannot read .*no-such\.ko/);
     const c = io();
-    expect(await run(['deck', HELLO, '--from', '3', '--out', '/tmp/x.pdf'], c.io)).toBe(1);
-    expect(c.err.join('')).toContain('deck needs --from N and --to M');
+    expect(await run(['export', HELLO, '--step', '3', '--pos', '4', '--out', '/tmp/x.svg'], c.io)).toBe(1);
+    expect(c.err.join('')).toContain('export takes one of --step N or --pos N, not both');
   });
 });

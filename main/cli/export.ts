@@ -1,7 +1,7 @@
 /**
- * `modscope export FILE.ko [ARGS…] --step N | --pos N [--view …] [--format svg|png|pdf] [--scale 1|2|4]
+ * `modscope export FILE.ko [ARGS…] [--step N | --pos N] [--view …] [--format svg|png|pdf] [--scale 1|2|4]
  *  [--slide] [--theme projector|screen] --out PATH` and
- * `modscope deck FILE.ko [ARGS…] --from N --to M [--view …] [--format pdf|svg] [--theme …] --out PATH`
+ * `modscope deck FILE.ko [ARGS…] [--from N] [--to M] [--view …] [--format pdf|svg] [--theme …] --out PATH`
  * (`--kernel 2.4`, or a compare-* view: the comparison, steps counted on that kernel):
  * the app's own views, exported headless. The browser build (renderer/, built into out/cli/web when
  * missing or older than its sources) is served on a free local port and opened in Chromium
@@ -118,12 +118,13 @@ export function parseExportArgs(command: 'export' | 'deck', argv: readonly strin
   if (isCompareView(o.view) && o.pos !== null) throw usage('the comparison moves by steps: give --step N (of the --kernel chosen)');
   if (!o.out) throw usage(`${command} needs --out PATH`);
   if (command === 'export') {
-    if ((o.step === null) === (o.pos === null)) throw usage('export needs one of --step N or --pos N');
+    // Neither --step nor --pos: the finished load (its last step), as a newcomer expects.
+    if (o.step !== null && o.pos !== null) throw usage('export takes one of --step N or --pos N, not both');
     if (o.step === 0) throw new CliError('BAD_STEP', '--step counts from 1');
   } else {
-    if (o.from === null || o.to === null) throw usage('deck needs --from N and --to M');
-    if (o.from < 1 || o.to < o.from) throw new CliError('BAD_STEP', `--from ${o.from} --to ${o.to} is not a range of steps (1 ≤ from ≤ to)`);
-    if (o.to - o.from + 1 > MAX_DECK) throw new CliError('BAD_STEP', `a deck has at most ${MAX_DECK} steps, asked for ${o.to - o.from + 1}`);
+    // No range: the whole operation (checked against MAX_DECK once the trace's length is known).
+    if (o.from !== null && o.to !== null && (o.from < 1 || o.to < o.from)) throw new CliError('BAD_STEP', `--from ${o.from} --to ${o.to} is not a range of steps (1 ≤ from ≤ to)`);
+    if (o.from !== null && o.to !== null && o.to - o.from + 1 > MAX_DECK) throw new CliError('BAD_STEP', `a deck has at most ${MAX_DECK} steps, asked for ${o.to - o.from + 1}`);
   }
   return o;
 }
@@ -299,7 +300,7 @@ async function compareExport(page: Page, origin: string, o: ExportOptions, comma
   const n = s.steps[k];
   const opts = { slide: o.slide, theme: o.theme, scale: o.scale };
   if (o.command === 'export') {
-    const step = o.step ?? 1;
+    const step = o.step ?? n;
     if (step > n) throw new CliError('BAD_STEP', `--step ${step} is beyond Linux ${k}'s load of "${command}" (steps 1–${n})`);
     const r = await page.evaluate((a) => (globalThis as unknown as Win).__modscope.exportCompare(a.k, a.step, a.view, a.format, a.opts), { k, step, view: o.view, format: o.format, opts });
     const bytes = Buffer.from(r.base64, 'base64');
@@ -309,7 +310,7 @@ async function compareExport(page: Page, origin: string, o: ExportOptions, comma
     return 0;
   }
   const from = o.from ?? 1;
-  const to = o.to ?? from;
+  const to = o.to ?? n;
   if (to > n) throw new CliError('BAD_STEP', `--to ${to} is beyond Linux ${k}'s load of "${command}" (steps 1–${n})`);
   const pages = await page.evaluate((a) => (globalThis as unknown as Win).__modscope.exportCompareDeck(a.k, a.from, a.to, a.view, a.format, a.opts), { k, from, to, view: o.view, format: o.format, opts: { theme: o.theme } });
   if (o.format === 'pdf') {
@@ -384,6 +385,8 @@ export async function exportCommand(o: ExportOptions, io: { out: (s: string) => 
 
     if (o.command === 'export') {
       let pos: number;
+      const chosen = o.step === null && o.pos === null ? ' (no --step or --pos given: the last step, the finished operation)' : '';
+      if (o.step === null && o.pos === null) o.step = s.steps;
       if (o.step !== null) {
         if (o.step > s.steps) throw new CliError('BAD_STEP', `--step ${o.step} is beyond the trace of "${command}" (steps 1–${s.steps})`);
         pos = await page.evaluate((k) => (globalThis as unknown as Win).__modscope.stepPos(k), o.step);
@@ -397,19 +400,24 @@ export async function exportCommand(o: ExportOptions, io: { out: (s: string) => 
       mkdirSync(dirname(resolve(o.out)), { recursive: true });
       writeFileSync(o.out, bytes);
       const px = o.format === 'png' ? `${r.width * o.scale}×${r.height * o.scale} px` : `${r.width}×${r.height}`;
-      io.out(`${o.out}  ${bytesHuman(bytes.length)}  ${o.view} ${o.format}${o.slide ? ' slide' : ''} ${px}  step ${r.step}/${s.steps} pos ${r.pos}\n`);
+      io.out(`${o.out}  ${bytesHuman(bytes.length)}  ${o.view} ${o.format}${o.slide ? ' slide' : ''} ${px}  step ${r.step}/${s.steps} pos ${r.pos}${chosen}\n`);
       return 0;
     }
 
     const from = o.from ?? 1;
-    const to = o.to ?? from;
+    const to = o.to ?? s.steps;
+    const whole = o.from === null && o.to === null ? ' (no --from/--to given: the whole operation)' : '';
+    if (from < 1 || to < from) throw new CliError('BAD_STEP', `--from ${from} --to ${to} is not a range of steps (1 ≤ from ≤ to)`);
+    if (to - from + 1 > MAX_DECK) {
+      throw new CliError('BAD_STEP', `a deck has at most ${MAX_DECK} steps; steps ${from}–${to} are ${to - from + 1} (give --from N --to M)`);
+    }
     if (to > s.steps) throw new CliError('BAD_STEP', `--to ${to} is beyond the trace of "${command}" (steps 1–${s.steps})`);
     const pages = await page.evaluate((a) => (globalThis as unknown as Win).__modscope.exportDeck(a.from, a.to, a.view, a.format, a.opts), { from, to, view: o.view, format: o.format, opts: { theme: o.theme } });
     if (o.format === 'pdf') {
       const bytes = Buffer.from(pages[0].base64, 'base64');
       mkdirSync(dirname(resolve(o.out)), { recursive: true });
       writeFileSync(o.out, bytes);
-      io.out(`${o.out}  ${bytesHuman(bytes.length)}  ${o.view} pdf deck, ${to - from + 1} pages  steps ${from}–${to}/${s.steps}\n`);
+      io.out(`${o.out}  ${bytesHuman(bytes.length)}  ${o.view} pdf deck, ${to - from + 1} pages  steps ${from}–${to}/${s.steps}${whole}\n`);
       return 0;
     }
     // Numbered SVGs in the folder: 01-step13.svg, 02-step14.svg, …
@@ -421,7 +429,7 @@ export async function exportCommand(o: ExportOptions, io: { out: (s: string) => 
       total += bytes.length;
       writeFileSync(join(o.out, `${String(k + 1).padStart(width, '0')}-step${pg.step}.svg`), bytes);
     });
-    io.out(`${o.out}${sep}  ${bytesHuman(total)}  ${o.view} svg deck, ${pages.length} files  steps ${from}–${to}/${s.steps}\n`);
+    io.out(`${o.out}${sep}  ${bytesHuman(total)}  ${o.view} svg deck, ${pages.length} files  steps ${from}–${to}/${s.steps}${whole}\n`);
     return 0;
   } catch (e) {
     if (e instanceof CliError) throw e;

@@ -18,28 +18,30 @@ Usage:
   modscope load-all <modules dir> [--json]         every module under the directory, in dependency order,
                                                    into one kernel; counts and every failure
   modscope init-all <modules dir> [--every N]      run the init function of every module that has one (each
-        [--budget N] [--json] [--strict]           on a fresh kernel with its modprobe dependencies) on the
-                                                   modelled CPU; counts: returned 0 / -errno, oops, soft
-                                                   lockup (over N instructions, default 5,000,000), tool
-                                                   errors; the most called not-modelled kernel functions.
-                                                   --every N: every N-th module; --strict: a call to a
-                                                   function without a model stops the init
+        [--budget N] [--json] [--speculate]        on a fresh kernel with its modprobe dependencies) on the
+                                                   modelled CPU; counts: returned 0 / -errno, stopped at a
+                                                   kernel function without a model (Modscope cannot say
+                                                   what Linux does after it), oops, soft lockup (over N
+                                                   instructions, default 5,000,000), tool errors; the
+                                                   not-modelled functions runs stopped at, most first.
+                                                   --every N: every N-th module; --speculate: not-modelled
+                                                   calls return 0 and the run goes on (counted apart)
   modscope shell <lesson.sh> [--kaslr SEED]        run shell lines (insmod, rmmod, modprobe, lsmod, modinfo,
         [--modules DIR] [--kernel 2.4]             dmesg, cat/echo on /proc and /sys) and print what a root
                                                    terminal shows; module paths relative to the script
   modscope export <module.ko> [name=value …]      the app's view at one step, drawn by the web app in
-        --step N | --pos N --out FILE              headless Chromium: any view of the app's registry
-        [--view VIEW] [--kernel 6.1|2.4]           (filemap sections relocations reloc-card symbol-card
-        [--format svg|png|pdf] [--scale 1|2|4]     memory cpu ring dmesg module-graph load-flow
-        [--slide] [--theme projector|screen]       compare-lanes compare-detail lesson-stop caption;
-                                                   compare = compare-lanes); PNG at 1×/2×/4×; --slide
-                                                   frames it as a 16:9 slide with the caption; --kernel 2.4
-                                                   (or a compare view): the 2.4 ⇄ 6.1 comparison, --step
-                                                   counting that kernel's steps
+        [--step N | --pos N] --out FILE            headless Chromium (default: the last step, the finished
+        [--view VIEW] [--kernel 6.1|2.4]           operation): any view of the app's registry (filemap
+        [--format svg|png|pdf] [--scale 1|2|4]     sections relocations reloc-card symbol-card memory cpu
+        [--slide] [--theme projector|screen]       ring dmesg module-graph load-flow compare-lanes
+                                                   compare-detail lesson-stop caption; compare =
+                                                   compare-lanes); PNG at 1×/2×/4×; --slide frames it as a
+                                                   16:9 slide; --kernel 2.4 (or a compare view): the 2.4 ⇄
+                                                   6.1 comparison, --step counting that kernel's steps
   modscope deck <module.ko> [name=value …]        steps N..M as 16:9 slides: one PDF (a page a step) or
-        --from N --to M --out PATH                 --format svg: numbered SVGs in the folder PATH
-        [--view …] [--kernel …] [--format pdf|svg] fixed frame; a step without the view: a big-text slide
-        [--theme …]
+        [--from N] [--to M] --out PATH             --format svg: numbered SVGs in the folder PATH (default:
+        [--view …] [--kernel …]                    the whole operation, at most 300 steps); one frame for
+        [--format pdf|svg] [--theme …]             every page, a big-text slide where the view is absent
   modscope --help | --version
 
 "info" prints what readelf -h and modinfo would show: the file (compression, signature),

@@ -1,10 +1,14 @@
 /**
- * `modscope init-all <dir> [--every N] [--budget N] [--json] [--strict]`: run the init function of
+ * `modscope init-all <dir> [--every N] [--budget N] [--json] [--speculate]`: run the init function of
  * every module under dir that has one, each on a fresh modelled kernel with its modprobe dependencies
  * loaded first (their inits run too), the CPU and the kernel-function models attached as the app
  * attaches them (engine/cpu/attach.ts). Counts how each init ended: returned (0, -errno, > 0), stopped
- * at a kernel function without a model (--strict), oops, soft lockup (the instruction budget), BUG(),
- * an instruction the CPU does not implement, and tool errors (an exception escaping the engine).
+ * at a kernel function without a model ("Modscope cannot say what Linux does after X"), oops, soft
+ * lockup (the instruction budget), BUG(), an instruction the CPU does not implement, and tool errors
+ * (an exception escaping the engine). An oops, BUG or lockup is only ever counted when every call
+ * before it had a model: the run stops at the first call that has none.
+ * --speculate lets not-modelled calls return 0 and go on (to list every model a module needs); what
+ * such a run does after a guessed call is counted apart, never as an oops.
  * Every run is bounded by the budget, so the command always ends.
  */
 import { readFileSync, statSync } from 'node:fs';
@@ -20,6 +24,7 @@ import { loadModule } from '../../engine/load/load-module';
 import { modprobePlan } from '../../engine/load/modprobe';
 import { createIcedDecoder } from '../cpu/iced-decoder';
 import { CliError } from './errors';
+import { cannotSay, outcomeText } from '../../engine/trace/outcome';
 import { listModuleFiles, loadProfile } from './kernel-files';
 import type { Sink } from './out';
 
@@ -30,12 +35,12 @@ export interface InitAllOptions {
   /** Instructions one init may execute before the kernel's soft-lockup report. */
   budget: number;
   json: boolean;
-  /** A call to a kernel function without a model stops the init there. */
-  strict: boolean;
+  /** Not-modelled calls return 0 and the run goes on (the modeller's view: every missing model). */
+  speculate: boolean;
 }
 
 export function parseInitAllArgs(argv: readonly string[]): InitAllOptions {
-  const o: InitAllOptions = { dir: '', every: 1, budget: 5_000_000, json: false, strict: false };
+  const o: InitAllOptions = { dir: '', every: 1, budget: 5_000_000, json: false, speculate: false };
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -45,7 +50,8 @@ export function parseInitAllArgs(argv: readonly string[]): InitAllOptions {
       return Number(v);
     };
     if (a === '--json') o.json = true;
-    else if (a === '--strict') o.strict = true;
+    else if (a === '--strict') o.speculate = false; // the default since not-modelled calls stop every run
+    else if (a === '--speculate') o.speculate = true;
     else if (a === '--every') o.every = count();
     else if (a === '--budget') o.budget = count();
     else if (a.startsWith('--')) throw new CliError('USAGE', `unknown option ${a} (see modscope --help)`, undefined, 1);
@@ -61,6 +67,7 @@ export type InitOutcomeKind =
   | 'returned <0'
   | 'returned >0'
   | 'stopped at a not-modelled call'
+  | 'speculative (after a not-modelled call)'
   | 'oops'
   | 'soft lockup (budget)'
   | 'BUG/trap'
@@ -90,11 +97,14 @@ export interface InitAllReport {
   withInit: number;
   every: number;
   budget: number;
-  strict: boolean;
+  speculate: boolean;
   ran: number;
   counts: Record<InitOutcomeKind, number>;
-  /** Completed runs (returned) that called at least one kernel function without a model. */
+  /** Completed runs (returned) that called at least one kernel function without a model (--speculate only). */
   completedWithNotModelled: number;
+  /** Inits that returned without touching a kernel function without a model, and their share of the runs. */
+  completedClean: number;
+  completedCleanPercent: number;
   /** Runs whose dependencies had to be loaded without their inits (one of those inits failed on the model). */
   dependencyInitsSkipped: number;
   errnos: Record<string, number>;
@@ -109,7 +119,7 @@ export interface InitAllReport {
 }
 
 const OUTCOMES: InitOutcomeKind[] = [
-  'returned 0', 'returned <0', 'returned >0', 'stopped at a not-modelled call', 'oops', 'soft lockup (budget)', 'BUG/trap',
+  'returned 0', 'returned <0', 'returned >0', 'stopped at a not-modelled call', 'speculative (after a not-modelled call)', 'oops', 'soft lockup (budget)', 'BUG/trap',
   'unsupported instruction', 'model error', 'dependency failed', 'load failed before init', 'tool error',
 ];
 
@@ -121,6 +131,11 @@ function hasInit(image: Uint8Array): boolean {
 
 function classify(r: RunResult, stoppedAt: string | null): { outcome: InitOutcomeKind; detail?: string } {
   if (stoppedAt !== null) return { outcome: 'stopped at a not-modelled call', detail: stoppedAt };
+  // --speculate: after a guessed return value, a fault or lockup is not something Linux is known to do.
+  const guessed = r.events.find((e) => e.kind === 'not-modelled');
+  if (r.kind !== 'returned' && guessed && guessed.kind === 'not-modelled') {
+    return { outcome: 'speculative (after a not-modelled call)', detail: `${cannotSay(guessed.name)}; speculating, it ended: ${r.kind === 'fault' ? r.fault.message : r.kind}` };
+  }
   switch (r.kind) {
     case 'returned':
       return { outcome: r.ret === 0 ? 'returned 0' : r.ret < 0 ? 'returned <0' : 'returned >0' };
@@ -162,7 +177,7 @@ function runOnce(profile: KernelProfile, dir: string, target: string, o: InitAll
   let seen: { r: RunResult; stoppedAt: string | null } | null = null;
   attachCpu(k, decoder, {
     budget: o.budget,
-    strict: o.strict,
+    speculate: o.speculate,
     onRun: (mod, which, r, stoppedAt) => {
       clock.instructions += r.executed;
       if (which === 'init' && mod.name === targetName) seen = { r, stoppedAt };
@@ -187,8 +202,7 @@ function runOnce(profile: KernelProfile, dir: string, target: string, o: InitAll
     const res = loadModule(k, { fileName: p.split('/').pop() ?? p, image, args: '', syscall: 'finit_module', command: `insmod ${p}` });
     if (p === target) break;
     if (res.errno !== 0) {
-      // -9: an oops or soft lockup killed insmod inside the dependency's init.
-      const why = res.errno === -9 ? 'init killed insmod (oops or soft lockup)' : `${errname(res.errno) ?? res.errno}`;
+      const why = res.errno === null ? outcomeText(res.op, (e) => errname(e) ?? String(e)) : `${errname(res.errno) ?? res.errno}`;
       return { module: target, outcome: 'dependency failed', instructions: 0, notModelled: [], detail: `${p}: ${why}` };
     }
   }
@@ -240,10 +254,12 @@ export async function initAllCommand(o: InitAllOptions, write: Sink): Promise<nu
   const errnos: Record<string, number> = {};
   const missing = new Map<string, number>();
   let completedWithNotModelled = 0;
+  let completedClean = 0;
   for (const r of records) {
     counts[r.outcome]++;
     if (r.errno) errnos[r.errno] = (errnos[r.errno] ?? 0) + 1;
     if (r.outcome.startsWith('returned') && r.notModelled.length) completedWithNotModelled++;
+    if (r.outcome.startsWith('returned') && !r.notModelled.length) completedClean++;
     for (const n of r.notModelled) missing.set(n, (missing.get(n) ?? 0) + 1);
     if (r.outcome === 'stopped at a not-modelled call' && r.detail && !r.notModelled.includes(r.detail)) missing.set(r.detail, (missing.get(r.detail) ?? 0) + 1);
   }
@@ -252,10 +268,12 @@ export async function initAllCommand(o: InitAllOptions, write: Sink): Promise<nu
     withInit: withInit.length,
     every: o.every,
     budget: o.budget,
-    strict: o.strict,
+    speculate: o.speculate,
     ran: records.length,
     counts,
     completedWithNotModelled,
+    completedClean,
+    completedCleanPercent: records.length ? Math.round((completedClean / records.length) * 1000) / 10 : 0,
     dependencyInitsSkipped: records.filter((x) => x.dependencyInitFailed !== undefined).length,
     errnos: Object.fromEntries(Object.entries(errnos).sort((a, b) => b[1] - a[1])),
     instructions: clock.instructions,
@@ -273,15 +291,16 @@ export function formatInitAll(r: InitAllReport): string {
   const n = (v: number): string => v.toLocaleString('en-US');
   const c = r.counts;
   const completed = c['returned 0'] + c['returned <0'] + c['returned >0'];
-  let s = `${n(r.modules)} modules, ${n(r.withInit)} with an init function; ran ${n(r.ran)}${r.every > 1 ? ` (one in ${r.every})` : ''}, each on a fresh kernel with its modprobe dependencies (budget ${n(r.budget)} instructions${r.strict ? ', strict' : ''})\n`;
+  let s = `${n(r.modules)} modules, ${n(r.withInit)} with an init function; ran ${n(r.ran)}${r.every > 1 ? ` (one in ${r.every})` : ''}, each on a fresh kernel with its modprobe dependencies (budget ${n(r.budget)} instructions${r.speculate ? ', speculating past not-modelled calls' : ''})\n`;
   s += `  completed                      ${n(completed).padStart(6)}  (returned 0: ${n(c['returned 0'])}, returned <0: ${n(c['returned <0'])}, returned >0: ${n(c['returned >0'])})\n`;
-  if (!r.strict) s += `    of which called not-modelled functions (each returned 0): ${n(r.completedWithNotModelled)}\n`;
-  for (const k of OUTCOMES.slice(3)) if (k !== 'stopped at a not-modelled call' || r.strict) s += `  ${k.padEnd(31)}${n(c[k]).padStart(6)}\n`;
+  s += `    without touching a not-modelled function: ${n(r.completedClean)} (${r.completedCleanPercent}% of the runs)\n`;
+  if (r.speculate) s += `    of which called not-modelled functions (speculatively returned 0): ${n(r.completedWithNotModelled)}\n`;
+  for (const k of OUTCOMES.slice(3)) if (k !== 'speculative (after a not-modelled call)' || r.speculate) s += `  ${k.padEnd(40)}${n(c[k]).padStart(6)}\n`;
   if (r.dependencyInitsSkipped) s += `  (${n(r.dependencyInitsSkipped)} ran with their dependencies loaded without inits: a dependency's init failed on the model)\n`;
   const errs = Object.entries(r.errnos).slice(0, 8).map(([e, v]) => `${e} ${v}`).join(', ');
   if (errs) s += `init errors returned: ${errs}\n`;
   s += `instructions: ${n(r.instructions)} executed in ${r.cpuSeconds.toFixed(1)} s of init runs (${n(r.instructionsPerSecond)}/s); ${r.seconds.toFixed(1)} s in all\n`;
-  s += `top not-modelled kernel functions (runs calling them):\n`;
+  s += `top not-modelled kernel functions (runs ${r.speculate ? 'calling them' : 'stopped at them'}):\n`;
   for (const m of r.notModelled.slice(0, 20)) s += `  ${String(m.modules).padStart(5)}  ${m.name}\n`;
   const bad = r.records.filter((x) => x.outcome === 'tool error' || x.outcome === 'unsupported instruction' || x.outcome === 'model error');
   for (const b of bad) s += `${b.outcome.toUpperCase()} ${b.module}: ${b.detail ?? ''}\n`;

@@ -13,6 +13,7 @@ import { splitSignature } from '../../engine/kmod/signature';
 import { KERNEL_WRITTEN_RANGES } from '../../engine/load/struct-module';
 import { CORPUS, ROOT } from '../../scripts/test-support/kernel';
 import { run, type Io } from './modscope';
+import { CORPUS_WHAT, missing } from '../../scripts/test-support/prereq';
 
 const hasLd = spawnSync('ld', ['--version']).status === 0;
 const work = mkdtempSync(join(tmpdir(), 'modscope-ld-'));
@@ -105,7 +106,7 @@ function withoutMergeFlags(bytes: Uint8Array, elf: ReturnType<typeof readElf>): 
   return copy;
 }
 
-describe.skipIf(!hasLd)('GNU ld links each module at the modelled addresses to the same bytes', () => {
+describe.skipIf(missing('GNU ld (binutils)', hasLd))('GNU ld links each module at the modelled addresses to the same bytes', () => {
   it('samples/hello/hello.ko', async () => {
     // No parameters: parse_args() writes into .data, which ld cannot know about.
     expect(await crossCheck(join(ROOT, 'samples/hello/hello.ko'), [])).toBeGreaterThan(10);
@@ -118,7 +119,7 @@ describe.skipIf(!hasLd)('GNU ld links each module at the modelled addresses to t
     ['fs/xfs/xfs.ko', ['lib/libcrc32c.ko']],
   ];
   for (const [mod, deps] of cases) {
-    it.skipIf(!existsSync(corpus(mod)))(`${mod} (Debian 6.1 corpus)`, async () => {
+    it.skipIf(missing(CORPUS_WHAT, existsSync(corpus(mod))))(`${mod} (Debian 6.1 corpus)`, async () => {
       expect(await crossCheck(corpus(mod), deps.map(corpus))).toBeGreaterThan(10);
     }, 60_000);
   }

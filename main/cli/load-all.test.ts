@@ -6,8 +6,9 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CORPUS } from '../../scripts/test-support/kernel';
 import { run } from './modscope';
+import { CORPUS_WHAT, missing } from '../../scripts/test-support/prereq';
 
-describe.skipIf(!existsSync(CORPUS))('modscope load-all over the Debian 6.1.0-50 corpus', () => {
+describe.skipIf(missing(CORPUS_WHAT, existsSync(CORPUS)))('modscope load-all over the Debian 6.1.0-50 corpus', () => {
   it('loads all 4,022 modules in dependency order', async () => {
     let out = '';
     let err = '';

@@ -16,6 +16,7 @@ import { hex64 } from '../../engine/session/hex';
 import { kernelSummary } from '../../engine/kernel-session';
 import type { OperationInfo } from '../../engine/trace/types';
 import { CliError } from './errors';
+import { cannotSay, opEnd, outcomeText } from '../../engine/trace/outcome';
 import { attachCpu } from '../../engine/cpu/attach';
 import { createIcedDecoder } from '../cpu/iced-decoder';
 import { loadProfile, readModuleFile } from './kernel-files';
@@ -113,7 +114,7 @@ export async function loadCommand(o: LoadOptions, write: Sink): Promise<number> 
   for (const dep of deps) {
     const r = await insmod(k, dep, [], o.syscall);
     ops.push(r.op);
-    if (r.errno !== 0) throw new CliError('DEPENDENCY', `${dep} failed to load: ${modStrerror(r.errno)} (${r.errno})`);
+    if (r.errno !== 0) throw new CliError('DEPENDENCY', `${dep} failed to load: ${r.errno === null ? outcomeText(r.op, (e) => modStrerror(e)) : `${modStrerror(r.errno)} (${r.errno})`}`);
   }
   const r = await insmod(k, o.file, o.params, o.syscall);
   ops.push(r.op);
@@ -123,7 +124,7 @@ export async function loadCommand(o: LoadOptions, write: Sink): Promise<number> 
   await w.end();
   if (o.dump && r.module) dump(o.dump, r.module, k, beforeInit);
   else if (o.dump) throw new CliError('NOT_LOADED', `nothing to dump: the load failed (${r.errno})`);
-  return r.errno === 0 ? 0 : 1;
+  return loadExitStatus(r.op);
 }
 
 async function insmod(k: ModelKernel, file: string, params: string[], syscall: LoadOptions['syscall']): Promise<ReturnType<typeof loadModule>> {
@@ -171,7 +172,23 @@ function writeText(k: ModelKernel, last: OperationInfo, w: BufferedWriter, alt?:
   }
   w.write('\nKernel log:\n');
   for (const r of k.log.records) w.write(`<${r.level}>${formatTimestamp(r.tsNs)} ${r.text}\n`);
-  w.write(last.result === 0 ? '\ninsmod: ok\n' : `\ninsmod: ERROR: could not insert module ${basename(last.command.split(' ')[1] ?? '')}: ${modStrerror(last.result)}\n`);
+  w.write(`\n${insmodTail(last)}\n`);
+}
+
+/** What the terminal shows when insmod ends: nothing (ok), kmod's error line, the shell's "Killed", or Modscope's own unknown. */
+export function insmodTail(op: OperationInfo): string {
+  const end = opEnd(op);
+  if (end.kind === 'killed') return 'Killed\ninsmod: killed by SIGKILL (exit status 137): the oops killed it inside the syscall';
+  if (end.kind === 'unknown') return `[modscope] ${cannotSay(end.after)}: how insmod ends is not known`;
+  return op.result === 0 ? 'insmod: ok' : `insmod: ERROR: could not insert module ${basename(op.command.split(' ')[1] ?? '')}: ${modStrerror(op.result ?? 0)}`;
+}
+
+/** modscope load's exit status: 0 loaded, 1 insmod failed (an errno), 137 killed (as the shell), 3 unknown (not modelled). */
+export function loadExitStatus(op: OperationInfo): number {
+  const end = opEnd(op);
+  if (end.kind === 'killed') return end.exitStatus;
+  if (end.kind === 'unknown') return 3;
+  return op.result === 0 ? 0 : 1;
 }
 
 function writeJson(k: ModelKernel, w: BufferedWriter): void {

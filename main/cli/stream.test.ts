@@ -12,6 +12,7 @@ import { toJson } from './format';
 import { run } from './modscope';
 import { BufferedWriter } from './out';
 import { relocLine } from './relocs';
+import { CORPUS_WHAT, missing } from '../../scripts/test-support/prereq';
 
 const root = join(import.meta.dirname, '..', '..');
 const hello = join(root, 'samples', 'hello', 'hello.ko');
@@ -44,7 +45,7 @@ async function oldJson(file: string): Promise<string> {
 
 const readelf = (file: string) => spawnSync('readelf', ['-r', '-W', file], { encoding: 'utf8', maxBuffer: 256 << 20 }).stdout;
 
-describe.skipIf(!existsSync(hello))('info --json streams the same JSON', () => {
+describe('info --json streams the same JSON', () => {
   it('hello.ko: parses, equals the one-object structure, and is the same text', async () => {
     const r = await runOut(['info', hello, '--json']);
     expect(r.err).toBe('');
@@ -67,7 +68,7 @@ describe.skipIf(!existsSync(hello))('info --json streams the same JSON', () => {
     expect(parts.join('')).toBe(await oldJson(hello));
   });
 
-  it.skipIf(corpusModules.length === 0)('real corpus modules: same text as before', async () => {
+  it.skipIf(missing(CORPUS_WHAT, corpusModules.length > 0))('real corpus modules: same text as before', async () => {
     for (const f of corpusModules.slice(0, 2)) {
       const r = await runOut(['info', f, '--json']);
       expect(r.code).toBe(0);
@@ -76,15 +77,15 @@ describe.skipIf(!existsSync(hello))('info --json streams the same JSON', () => {
   });
 });
 
-describe.skipIf(!haveReadelf)('relocs prints exactly what readelf -r -W prints', () => {
-  it.skipIf(!existsSync(hello))('samples/hello/hello.ko', async () => {
+describe.skipIf(missing('readelf (binutils)', haveReadelf))('relocs prints exactly what readelf -r -W prints', () => {
+  it('samples/hello/hello.ko', async () => {
     const r = await runOut(['relocs', hello]);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toBe(readelf(hello));
   });
 
-  it.skipIf(corpusModules.length === 0)('real corpus modules', async () => {
+  it.skipIf(missing(CORPUS_WHAT, corpusModules.length > 0))('real corpus modules', async () => {
     for (const f of corpusModules) {
       const r = await runOut(['relocs', f]);
       expect(r.code).toBe(0);
@@ -94,7 +95,7 @@ describe.skipIf(!haveReadelf)('relocs prints exactly what readelf -r -W prints',
 
   // Assembled objects cover what modules rarely have: relocations without a symbol, REL
   // sections and 32-bit ELF.
-  it.skipIf(!haveAs)('symbol-less, REL and 32-bit relocations', async () => {
+  it.skipIf(missing('GNU as (binutils)', haveAs))('symbol-less, REL and 32-bit relocations', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'modscope-relocs-'));
     try {
       const src64 = '.text\n.globl f\nf: .quad 0\n.quad 0\n.reloc 0, R_X86_64_64, 0x10\n.reloc 8, R_X86_64_NONE\ncall ext\n.data\n.long ext\n';

@@ -65,6 +65,7 @@ function immSize(k: OpKind, opSize: number): 1 | 2 | 4 | 8 {
     case OpKind.Immediate8_2nd:
       return 1;
     case OpKind.Immediate16:
+    case OpKind.Immediate8to16:
       return 2;
     case OpKind.Immediate32:
       return 4;

@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../test-support/kernel';
+import { missing } from '../test-support/prereq';
 
 interface Step {
   cmd: string;
@@ -28,7 +29,7 @@ const stable = (s: Step): { cmd: string; output: string; rc: number; kmsg: strin
   kmsg: (s.kmsg ?? []).map((m) => `<${m.level}>${m.text}`),
 });
 
-describe.skipIf(!qemu)('the real kernel under QEMU agrees with the recordings', () => {
+describe.skipIf(missing('qemu-system-x86_64 (qemu-system-x86), /bin/busybox (busybox-static)', !!qemu))('the real kernel under QEMU agrees with the recordings', () => {
   for (const name of ['hello', 'provider-consumer']) {
     it(`${name}.sh`, () => {
       const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'qemu', 'run-scenario.mjs'), join(DIR, `${name}.sh`), '--timeout', '120'], { encoding: 'utf8', maxBuffer: 64 << 20 });

@@ -13,6 +13,7 @@ import { allocFunctions } from './alloc';
 import { bitmapFunctions } from './bitmap';
 import { kstrtoxFunctions } from './kstrtox';
 import { listDebugFunctions } from './list-debug';
+import { machineFunctions } from './machine';
 import { memoryFunctions } from './memory-fns';
 import { bytesToText, hex, readU64, ret, s32, tryCString, tryFieldString, u32, writeU32, writeU64 } from './mem';
 import {
@@ -458,7 +459,6 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     },
 
     // driver registrations: name offsets are 6.1 x86-64 struct layouts
-    __pci_register_driver: registrar(s, 'pci driver', '__pci_register_driver', field(0, 16), 0), // pci_driver.name after list_head node
     pci_unregister_driver: unregistrar('pci_unregister_driver', field(0, 16)),
     usb_register_driver: registrar(s, 'usb driver', 'usb_register_driver', field(0, 0), 0),
     usb_deregister: unregistrar('usb_deregister', field(0, 0)),
@@ -662,8 +662,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     __SCT__might_resched: quiet(0n),
     __SCT__cond_resched: quiet(0n),
 
-    // hardware discovery: the modelled machine has no matching hardware
-    x86_match_cpu: noted('x86_match_cpu: no CPU model match in this machine, returns NULL'),
+    // hardware discovery (PCI, ACPI, the CPU: machine.ts answers as QEMU's PC does)
     dmi_check_system: noted('dmi_check_system: no DMI table match, returns 0'),
     dmi_first_match: noted('dmi_first_match: no DMI table match, returns NULL'),
     // struct acpi_driver { char name[80]; … }: the name is inline, not a pointer
@@ -732,6 +731,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...filesystemFunctions(s),
     ...memoryFunctions(s),
     ...allocFunctions(s),
+    ...machineFunctions(s),
   };
   return new Map(Object.entries(m));
 }

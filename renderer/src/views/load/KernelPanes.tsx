@@ -15,7 +15,15 @@ const TAINT_MEANING: Record<string, string> = {
   X: 'auxiliary taint',
   T: 'built with struct randomisation',
   W: 'a warning was issued',
-  D: 'the kernel died (oops)',
+  D: 'the kernel died (an oops)',
+  L: 'a soft lockup was detected',
+  S: 'CPU out of specification',
+  M: 'machine check',
+  B: 'bad page',
+  U: 'taint requested by user space',
+  A: 'ACPI table overridden',
+  I: 'firmware workaround',
+  N: 'in-kernel test run',
 };
 
 export const ModulesPane = memo(function ModulesPane({ modules, taints }: { modules: SnapshotModule[]; taints: string }) {

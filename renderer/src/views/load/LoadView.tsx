@@ -184,7 +184,7 @@ export function LoadView({
   }, [active, stale, busy, refresh, seek]);
 
   const record = (line: string, op: OperationInfo) =>
-    setTranscript((t) => [...t, { line, output: op.output.join('\n'), exit: op.result === 0 ? 0 : 1 }]);
+    setTranscript((t) => [...t, { line, output: op.output.join('\n'), exit: op.end?.kind === 'killed' ? op.end.exitStatus : op.result === 0 ? 0 : 1 }]);
 
   /**
    * insmod/rmmod from the controls: busy until the view has moved to the operation, so a key pressed
@@ -275,7 +275,7 @@ export function LoadView({
         </div>
         <div className="load-side">
           <ModulesPane modules={view?.modules ?? NONE} taints={view?.taints ?? ''} />
-          <LogTabs log={view?.log ?? NONE} currentLog={step?.log ?? NONE} host={host} pos={view ? view.step.pos + view.step.span - 1 : undefined} />
+          <LogTabs log={view?.log ?? NONE} currentLog={step?.log ?? NONE} host={host} pos={view ? view.pos : undefined} />
           <ShellPane transcript={transcript} busy={busy} disabled={!kernel} onRun={runShell} />
         </div>
       </div>

@@ -2,7 +2,7 @@
 import { memo, useEffect, useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { OperationInfo, StepInfo } from '../../../../engine/api-types';
-import { PHASE_LABEL, errnoText } from './loadFormat';
+import { PHASE_LABEL, errnoText, opResultText } from './loadFormat';
 
 type Row =
   | { kind: 'op'; op: OperationInfo }
@@ -59,9 +59,9 @@ export const StepsList = memo(function StepsList({
             const style = { transform: `translateY(${it.start}px)`, height: ROW_H };
             if (row.kind === 'op')
               return (
-                <div key={`op${row.op.index}`} className={`step-row op-head${row.op.result ? ' failed' : ''}`} style={style} title={row.op.command}>
+                <div key={`op${row.op.index}`} className={`step-row op-head${opResultText(row.op).failed ? ' failed' : ''}`} style={style} title={`${row.op.command}\n${opResultText(row.op).title}`}>
                   <span className="mono"># {row.op.command}</span>
-                  <span className={row.op.result ? 'err-text' : 'muted'}>{row.op.result ? errnoText(row.op.result) : '0'}</span>
+                  <span className={opResultText(row.op).failed ? 'err-text' : 'muted'}>{opResultText(row.op).text}</span>
                 </div>
               );
             if (row.kind === 'phase')

@@ -1,5 +1,6 @@
 /** Small, pure helpers for the Load view: errno names, effects in words, address maths on "0x…" strings. */
-import type { Effect, Phase, StepInfo } from '../../../../engine/api-types';
+import type { Effect, OperationInfo, Phase, StepInfo } from '../../../../engine/api-types';
+import { cannotSay, opEnd } from '../../../../engine/trace/outcome';
 import { bytesHuman } from '../../lib/format';
 
 /** Linux errno names for the values module loading returns (include/uapi/asm-generic/errno-base.h, errno.h). */
@@ -22,6 +23,7 @@ const ERRNO: Record<number, string> = {
   61: 'ENODATA',
   74: 'EBADMSG',
   95: 'EOPNOTSUPP',
+  105: 'ENOBUFS',
   110: 'ETIMEDOUT',
   126: 'ENOKEY',
   127: 'EKEYEXPIRED',
@@ -31,6 +33,15 @@ const ERRNO: Record<number, string> = {
 export function errnoText(errno: number): string {
   const n = Math.abs(errno);
   return `${errno < 0 ? '-' : ''}${ERRNO[n] ?? `errno ${n}`} (${errno})`;
+}
+
+/** An operation's end for its header row: "0", "-ENOENT (-2)", "Killed (SIGKILL)", "unknown (not modelled)". */
+export function opResultText(op: OperationInfo): { text: string; failed: boolean; title: string } {
+  const end = opEnd(op);
+  if (end.kind === 'killed') return { text: 'Killed (SIGKILL, exit 137)', failed: true, title: 'An oops killed the task inside the syscall: it never returned.' };
+  if (end.kind === 'unknown') return { text: 'unknown (not modelled)', failed: true, title: `${cannotSay(end.after)}.` };
+  const r = op.result ?? 0;
+  return { text: r ? errnoText(r) : '0', failed: r !== 0, title: r ? `The syscall returned ${r}.` : 'The syscall returned 0.' };
 }
 
 export const PHASE_LABEL: Record<Phase, string> = {
@@ -76,7 +87,8 @@ export function effectText(e: Effect): string {
     case 'param':
       return `parameter ${e.name} = ${e.value}`;
     case 'call':
-      return `calls ${e.fn} at ${e.address} → returns ${e.result}`;
+      // A killed or stopped init has no return value: its result is words, not a number.
+      return /^-?\d+$|^void$/.test(e.result) ? `calls ${e.fn} at ${e.address} → returns ${e.result}` : `calls ${e.fn} at ${e.address} → ${e.result}`;
   }
 }
 

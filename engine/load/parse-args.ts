@@ -5,18 +5,20 @@
  */
 import { hex64 } from '../session/hex';
 import type { Effect } from '../trace/types';
-import type { LoadContext } from './context';
+import { taintBit } from '../kernel/taint';
+import type { LoadInfo } from './context';
 import { kernelParamMemory } from './param-memory';
-import { KERNEL_PARAM_SIZE, parseModuleArgs, resolveParam, type ResolvedParam } from './params/index';
+import { parseModuleArgs, resolveParam, type ResolvedParam } from './params/index';
 
-export function applyModuleParams(ctx: LoadContext, name: string): number {
-  const { k, rec, elf, facts } = ctx;
-  const mod = ctx.mod;
-  if (!mod) return 0;
+/** parse_args(mod->name, mod->args, mod->kp, …): 0, or the negative errno that fails the load. */
+export function parseArgs(info: LoadInfo): number {
+  const { k, rec, elf, facts } = info;
+  const mod = info.module;
+  const name = mod.name;
   const pos = rec.pos;
   const mem = kernelParamMemory(k, pos, name);
   const sec = elf.sections.find((s) => s.name === '__param');
-  const base = sec ? ctx.secs[sec.index].addr : 0n;
+  const base = sec ? info.secs[sec.index].addr : 0n;
   const resolved: ResolvedParam[] = [];
   mod.params = facts.params.map((p) => {
     const at = sec ? base + BigInt(p.offset - sec.offset) : 0n;
@@ -29,11 +31,11 @@ export function applyModuleParams(ctx: LoadContext, name: string): number {
     }
     return { name: p.name, perm: p.perm, type: p.type, kernelParam: at, resolved: r };
   });
-  const res = parseModuleArgs(name, ctx.args, resolved, mem, { kmalloced: k.kmallocedParams, comm: 'insmod' });
+  const res = parseModuleArgs(name, info.args, resolved, mem, { kmalloced: k.kmallocedParams, comm: 'insmod' });
   for (const line of res.log) k.printkAt(line.level, line.text, pos);
   for (const t of res.taint) {
     k.addTaint(t, pos);
-    mod.taints |= 1 << 6;
+    mod.taints |= taintBit(t);
   }
   const effects: Effect[] = [];
   const said: string[] = [];
@@ -53,9 +55,9 @@ export function applyModuleParams(ctx: LoadContext, name: string): number {
     phase: 'params',
     fn: 'parse_args',
     file: 'kernel/params.c',
-    title: failed ? 'A parameter value is rejected' : ctx.args.trim() ? 'Parameters written into the module' : 'No parameters given',
-    text: ctx.args.trim()
-      ? `"${ctx.args}" is split by next_arg() and matched against ${resolved.length} parameter${resolved.length === 1 ? '' : 's'} (${resolved.map((r) => r.name).join(', ') || 'none'}): ${said.join('; ')}.${failed ? ' The load is undone (coming_cleanup) and the syscall returns ' + res.loadError + '.' : ''}`
+    title: failed ? 'A parameter value is rejected' : info.args.trim() ? 'Parameters written into the module' : 'No parameters given',
+    text: info.args.trim()
+      ? `"${info.args}" is split by next_arg() and matched against ${resolved.length} parameter${resolved.length === 1 ? '' : 's'} (${resolved.map((r) => r.name).join(', ') || 'none'}): ${said.join('; ')}.${failed ? ' The load is undone (coming_cleanup) and the syscall returns ' + res.loadError + '.' : ''}`
       : `The argument string is empty; ${resolved.length ? `${resolved.map((r) => r.name).join(', ')} keep${resolved.length === 1 ? 's' : ''} the default compiled into the module` : 'the module has no parameters'}.`,
     effects,
     ...(failed ? { errno: res.loadError } : {}),
@@ -63,4 +65,3 @@ export function applyModuleParams(ctx: LoadContext, name: string): number {
   return res.loadError;
 }
 
-export { KERNEL_PARAM_SIZE };

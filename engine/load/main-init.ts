@@ -1,0 +1,129 @@
+/**
+ * do_init_module() (kernel/module/main.c, 6.1) and the do_one_initcall() it makes (init/main.c): the
+ * module's init runs on the modelled CPU; on success the module goes LIVE and its init memory is freed.
+ */
+import { KERN_WARNING } from '../kernel/log';
+import { hex64 } from '../session/hex';
+import type { Effect } from '../trace/types';
+import type { ModelKernel } from '../kernel/model';
+import type { LoadInfo } from './context';
+import { unwindLoad } from './error-labels';
+import { hx, MAIN } from './step-text';
+import { layoutBytes, MODULE_STATE, STRUCT_MODULE, u32, writeField } from './struct-module';
+
+type InitResult = ReturnType<NonNullable<ModelKernel['runInit']>>;
+
+/**
+ * What doInitModule() hands back when init never returned (insmod killed by an oops, or the run stopped at a
+ * not-modelled call): not an errno the syscall returns — info.end says how it ended and loadModule() reports none.
+ */
+export const KILLED_IN_INIT = -9;
+
+/** do_one_initcall(mod->init): run init on the CPU model (or only record the call without one). */
+export function doOneInitcall(info: LoadInfo): InitResult {
+  const { k, rec } = info;
+  const mod = info.module;
+  const sym = mod.initName !== null ? { name: mod.initName } : undefined;
+  const result: InitResult = k.runInit ? k.runInit(mod, rec.pos) : { ret: 0, note: "Modscope records the call; executing the code is the CPU model's part." };
+  rec.step(
+    {
+      phase: 'init',
+      fn: 'do_one_initcall',
+      file: 'init/main.c',
+      title: mod.initFn ? `init is called: ${sym?.name ?? 'init_module'}()` : 'No init function',
+      text: mod.initFn ? `do_init_module() calls mod->init at ${hx(mod.initFn)}${sym ? ` (${sym.name})` : ''}. ${result.note}` : 'The module has no init function; loading goes on.',
+      // A killed or stopped init has no return value: the call effect says so instead of "returns 0".
+      effects: mod.initFn ? [{ kind: 'call', fn: sym?.name ?? 'init', address: hex64(mod.initFn), result: initCallResult(result) }] : [],
+    },
+    'block' in result && result.block ? result.block : null,
+  );
+  return result;
+}
+
+function initCallResult(result: InitResult): string {
+  if (result.unknownAfter !== undefined) return 'unknown (not modelled)';
+  return result.killed ? 'never returns (insmod killed)' : String(result.ret);
+}
+
+/** do_init_module(): init, then LIVE (or GOING and freed when init fails). */
+export function doInitModule(info: LoadInfo): number {
+  const { k, rec } = info;
+  const mod = info.module;
+  const name = mod.name;
+  const result = doOneInitcall(info);
+  if (result.unknownAfter !== undefined) {
+    const fn = result.unknownAfter;
+    rec.step({
+      phase: 'init',
+      fn: 'do_init_module',
+      file: MAIN,
+      title: `Modscope cannot say what Linux does after ${fn}() (not modelled)`,
+      text:
+        `${mod.initName ?? 'init'}() called ${fn}(), a kernel function Modscope has no model of, so the run stops at that call: ` +
+        'how init goes on, what it prints, whether it returns or oopses, and how insmod ends are not known. ' +
+        `The state shown from here is the state at the call (${name} in MODULE_STATE_COMING, "Loading").`,
+    });
+    info.end = { kind: 'unknown', after: fn };
+    return KILLED_IN_INIT;
+  }
+  if (result.killed) {
+    // The oops killed insmod in the middle of the syscall: nothing unwinds, the module stays COMING.
+    rec.step({
+      phase: 'init',
+      fn: 'do_init_module',
+      file: MAIN,
+      title: 'insmod is killed (SIGKILL)',
+      text:
+        'The fault killed the insmod task inside init_module(): the syscall never returns (no errno: the shell reports "Killed", ' +
+        `exit status 137), nothing is undone, and ${name} stays in MODULE_STATE_COMING ("Loading" in /proc/modules) with its init memory.`,
+    });
+    info.end = { kind: 'killed', signal: 'SIGKILL', exitStatus: 137 };
+    return KILLED_IN_INIT;
+  }
+  if (result.ret < 0) {
+    mod.state = 'GOING';
+    rec.step({
+      phase: 'init',
+      fn: 'do_init_module',
+      file: MAIN,
+      title: `init failed: ${result.ret}`,
+      text: `init returned ${result.ret}: the module goes to MODULE_STATE_GOING and is freed. The loader prints nothing; the syscall returns ${result.ret}.`,
+      errno: result.ret,
+      effects: [{ kind: 'state', module: name, from: 'COMING', to: 'GOING' }],
+    });
+    // fail: ... free_module(mod), which undoes what load_module() did from its sysfs_cleanup label on.
+    return unwindLoad(info, result.ret, 'sysfs_cleanup');
+  }
+  if (result.ret > 0) {
+    rec.printk(KERN_WARNING, `do_init_module: '${name}'->init suspiciously returned ${result.ret}, it should follow 0/-E convention`);
+    rec.printk(KERN_WARNING, `do_init_module: loading module anyway...`);
+  }
+  mod.state = 'LIVE';
+  // module_put(): the reference held while init ran.
+  mod.refcnt -= 1;
+  writeField(info, STRUCT_MODULE.state, u32(MODULE_STATE.LIVE), 'state = MODULE_STATE_LIVE');
+  writeField(info, STRUCT_MODULE.refcnt, u32(mod.refcnt), 'refcnt');
+  const effects: Effect[] = [{ kind: 'state', module: name, from: 'COMING', to: 'LIVE' }];
+  const init = mod.init;
+  if (init) {
+    k.memory.free(init, rec.pos);
+    k.moduleFree(init.base);
+    effects.push({ kind: 'free', allocation: init.id, base: hex64(init.base), size: init.size, label: init.label });
+  }
+  writeField(info, STRUCT_MODULE.initLayout, layoutBytes(0n, 0, 0, 0, 0), 'init_layout cleared');
+  mod.init = null;
+  mod.initLayout = { size: 0, textSize: 0, roSize: 0, roAfterInitSize: 0 };
+  mod.sections = mod.sections.filter((s) => !s.init);
+  const freed = init ? `The init region (${hx(BigInt(init.size))} bytes at ${hx(init.base)}) is freed after an RCU grace period; init_layout is cleared.` : '';
+  rec.step({
+    phase: 'init',
+    fn: 'do_init_module',
+    file: MAIN,
+    title: 'LIVE; init memory freed',
+    text:
+      `State MODULE_STATE_LIVE; the init reference is dropped (refcnt ${mod.refcnt}, so lsmod shows ${mod.refcnt - 1} users). ` +
+      `.data..ro_after_init becomes read-only. ${freed}`,
+    effects,
+  });
+  return 0;
+}
