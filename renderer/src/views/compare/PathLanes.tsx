@@ -28,6 +28,21 @@ function edge(a: PathNode, b: PathNode, r: number): string {
   return `M${(a.x + ux * r).toFixed(1)},${(a.y + uy * r).toFixed(1)}L${(b.x - ux * (r + 2)).toFixed(1)},${(b.y - uy * (r + 2)).toFixed(1)}`;
 }
 
+/** An arrowhead at b's rim, pointing from a to b. */
+function head(a: PathNode, b: PathNode, r: number, size: number): string {
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  const d = Math.hypot(dx, dy) || 1;
+  const ux = dx / d;
+  const uy = dy / d;
+  const tx = b.x - ux * (r + 1);
+  const ty = b.y - uy * (r + 1);
+  const bx = tx - ux * size;
+  const by = ty - uy * size;
+  const f = (n: number) => n.toFixed(1);
+  return `M${f(tx)},${f(ty)}L${f(bx - uy * size * 0.5)},${f(by + ux * size * 0.5)}L${f(bx + uy * size * 0.5)},${f(by - ux * size * 0.5)}Z`;
+}
+
 export const PathLanes = memo(function PathLanes({
   layout,
   lit,
@@ -91,7 +106,7 @@ export const PathLanes = memo(function PathLanes({
           <g className="cmp-seg-lit-label">
             {(() => {
               const label = STAGE_LABEL[litSeg.stage];
-              const w = textWidth(label, FONT.stage + 1) + 16;
+              const w = textWidth(label, FONT.stage + 1) * 1.12 + 18;
               const cx = Math.max(LABEL_W + w / 2, Math.min(width - w / 2 - 2, (litSeg.x0 + litSeg.x1) / 2));
               return (
                 <>
@@ -141,7 +156,9 @@ export const PathLanes = memo(function PathLanes({
               data-syscall={a.syscall}
             >
               <title>{a.dir === 'call' ? `${label}: user space enters the kernel` : `${label} returns to user space`}</title>
-              <path d={edge(from, to, r)} markerEnd={`url(#cmp-${a.dir === 'call' ? 'call' : 'ret'}-${v})`} />
+              <path d={edge(from, to, r)} />
+              {/* The head as a path of its own (PDF converters scale SVG markers unreliably). */}
+              <path className="cmp-head" d={head(from, to, r, a.dir === 'call' ? 13 : 10)} />
               {a.dir === 'call' && (
                 <g className="cmp-syscall-label">
                   <rect x={cx - w / 2} y={a.labelY - 13} width={w} height={26} rx={13} />
