@@ -9,6 +9,8 @@ import { existsSync, rmSync, mkdtempSync, readFileSync, readdirSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
+import { inflateSync } from 'node:zlib';
 import { createEngine } from '../../engine/engine';
 import { createIcedDecoder } from '../cpu/iced-decoder';
 import { ROOT, sample } from '../../scripts/test-support/kernel';
@@ -27,6 +29,29 @@ interface XmlDoc {
   getElementsByTagName(tag: string): Iterable<XmlEl>;
 }
 const { JSDOM } = createRequire(import.meta.url)('jsdom') as { JSDOM: new (text: string, o: { contentType: string }) => { window: { document: XmlDoc } } };
+
+/** The base fonts a PDF's pages set with Tf (resource name → font object → /BaseFont). */
+function usedFonts(bytes: Buffer): string[] {
+  const raw = bytes.toString('latin1');
+  const parts = [raw];
+  const re = /stream\r?\n/g;
+  for (let m = re.exec(raw); m; m = re.exec(raw)) {
+    const end = raw.indexOf('endstream', m.index);
+    try {
+      parts.push(inflateSync(bytes.subarray(m.index + m[0].length, end)).toString('latin1'));
+    } catch {
+      // not Flate
+    }
+  }
+  const all = parts.join('\n');
+  const out = new Set<string>();
+  for (const n of new Set([...all.matchAll(/\/(F\d+) [\d.]+ Tf/g)].map((m) => m[1]))) {
+    const ref = new RegExp(`/${n} (\\d+) 0 R`).exec(all);
+    const obj = ref && new RegExp(`(?:^|\\n)${ref[1]} 0 obj[\\s\\S]*?/BaseFont /([\\w-]+)`).exec(all);
+    out.add(obj ? obj[1] : `?${n}`);
+  }
+  return [...out].sort();
+}
 
 const HAVE_CHROMIUM = existsSync('/usr/bin/chromium');
 const HELLO = join(ROOT, 'samples', 'hello', 'hello.ko');
@@ -100,7 +125,34 @@ describe.skipIf(missing('chromium', HAVE_CHROMIUM))('modscope export / deck (hea
     expect(pdf.startsWith('%PDF-')).toBe(true);
     expect(pdf.match(/\/Type \/Page\b(?!s)/g)?.length).toBe(3);
     expect(c.out.join('')).toContain('3 pages');
-    expect(readdirSync(dir).sort()).toEqual(['deck.pdf', 'hello.svg', 'hello@2x.png']);
+    expect(readdirSync(dir).filter((f) => !f.startsWith('cmp')).sort()).toEqual(['deck.pdf', 'hello.svg', 'hello@2x.png']);
+  });
+
+  it('--kernel 2.4 exports the comparison at 2.4 step 10 (sys_create_module) as a PDF slide in sans fonts only', async () => {
+    const c = io();
+    const out = join(dir, 'cmp24.pdf');
+    expect(await run(['export', HELLO, 'count=3', '--kernel', '2.4', '--step', '10', '--format', 'pdf', '--slide', '--out', out], c.io)).toBe(0);
+    expect(c.out.join('')).toContain('Linux 2.4 step 10/19');
+    // jsPDF lists all 14 standard faces (so does pdffonts); the faces the page USES are the ones its Tf operators name.
+    expect(execFileSync('pdffonts', [out], { encoding: 'utf8' })).toMatch(/Helvetica-Bold/);
+    const used = usedFonts(readFileSync(out));
+    expect(used).toEqual(expect.arrayContaining(['Helvetica', 'Helvetica-Bold']));
+    expect(used.filter((f) => !/^(Helvetica|Courier)/.test(f))).toEqual([]);
+    const text = execFileSync('pdftotext', [out, '-'], { encoding: 'utf8' });
+    expect(text).toContain('create_module()');
+    expect(text).toContain('stage');
+  });
+
+  it('a 2.4 deck of the comparison: three pages, one frame', async () => {
+    const c = io();
+    const out = join(dir, 'cmp24-deck');
+    expect(await run(['deck', HELLO, 'count=3', '--kernel', '2.4', '--from', '8', '--to', '10', '--format', 'svg', '--out', out], c.io)).toBe(0);
+    const files = readdirSync(out).sort();
+    expect(files).toEqual(['01-step8.svg', '02-step9.svg', '03-step10.svg']);
+    // The lanes keep their place and scale from page to page.
+    const transforms = files.map((f) => /<g transform="(translate\([^"]+)">/.exec(readFileSync(join(out, f), 'utf8'))?.[1]);
+    expect(transforms[0]).toBeTruthy();
+    expect(new Set(transforms).size).toBe(1);
   });
 
   it('without --step or --pos, exports the finished operation (its last step) and says so', async () => {
@@ -138,7 +190,13 @@ describe('modscope export: bad input before any browser starts', () => {
   it('an unknown view, a missing file, no step: typed errors', async () => {
     const a = io();
     expect(await run(['export', HELLO, '--step', '3', '--view', 'bogus', '--out', '/tmp/x.svg'], a.io)).toBe(2);
-    expect(a.err.join('')).toBe('modscope: error BAD_VIEW: unknown view "bogus" (memory, ring or caption)\n');
+    expect(a.err.join('')).toMatch(/^modscope: error BAD_VIEW: unknown view "bogus" \(filemap, sections, .*compare-lanes, compare-detail, lesson-stop, caption, or compare\)\n$/);
+    const k = io();
+    expect(await run(['export', HELLO, '--step', '3', '--kernel', '2.4', '--view', 'memory', '--out', '/tmp/x.svg'], k.io)).toBe(2);
+    expect(k.err.join('')).toContain('--kernel 2.4 is shown by the comparison');
+    const k2 = io();
+    expect(await run(['export', HELLO, '--step', '3', '--kernel', '2.6', '--out', '/tmp/x.svg'], k2.io)).toBe(2);
+    expect(k2.err.join('')).toContain('BAD_KERNEL');
     const b = io();
     expect(await run(['export', join(ROOT, 'samples', 'no-such.ko'), '--step', '3', '--out', '/tmp/x.svg'], b.io)).toBe(2);
     expect(b.err.join('')).toMatch(/^modscope: error ENOENT: cannot read .*no-such\.ko/);

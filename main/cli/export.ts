@@ -1,7 +1,8 @@
 /**
  * `modscope export FILE.ko [ARGS…] [--step N | --pos N] [--view …] [--format svg|png|pdf] [--scale 1|2|4]
  *  [--slide] [--theme projector|screen] --out PATH` and
- * `modscope deck FILE.ko [ARGS…] [--from N] [--to M] [--view …] [--format pdf|svg] [--theme …] --out PATH`:
+ * `modscope deck FILE.ko [ARGS…] [--from N] [--to M] [--view …] [--format pdf|svg] [--theme …] --out PATH`
+ * (`--kernel 2.4`, or a compare-* view: the comparison, steps counted on that kernel):
  * the app's own views, exported headless. The browser build (renderer/, built into out/cli/web when
  * missing or older than its sources) is served on a free local port and opened in Chromium
  * (playwright-core) with a trace link (#kernel=6.1&insmod=FILE ARGS): the page boots, runs insmod,
@@ -15,8 +16,11 @@ import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { CliError } from './errors';
 
-export type ExportView = 'memory' | 'ring' | 'caption';
-const VIEWS: readonly ExportView[] = ['memory', 'ring', 'caption'];
+import { VIEWS as VIEW_DEFS, type ViewId } from '../../renderer/src/export/viewList';
+
+export type ExportView = ViewId;
+/** Every view of the app's one registry (renderer/src/export/viewList.ts); "compare" = the lanes. */
+const VIEWS: readonly string[] = VIEW_DEFS.map((v) => v.id);
 const SCALES = [1, 2, 4] as const;
 const MAX_DECK = 300;
 const CHROMIUM = process.env.MODSCOPE_CHROMIUM ?? '/usr/bin/chromium';
@@ -39,7 +43,14 @@ export interface ExportOptions {
   scale: 1 | 2 | 4;
   slide: boolean;
   theme: 'projector' | 'screen';
+  /** 6.1 (the Load view) or 2.4 (the comparison, which models 2.4's insmod). */
+  kernel: '6.1' | '2.4';
   out: string;
+}
+
+/** Views drawn by the comparison: the step counts there are one kernel's. */
+export function isCompareView(v: string): boolean {
+  return v.startsWith('compare');
 }
 
 const usage = (msg: string) => new CliError('USAGE', msg, undefined, 1);
@@ -50,7 +61,8 @@ function uintArg(name: string, v: string | undefined): number {
 }
 
 export function parseExportArgs(command: 'export' | 'deck', argv: readonly string[]): ExportOptions {
-  const o: ExportOptions = { command, file: '', args: [], step: null, pos: null, from: null, to: null, view: 'memory', format: command === 'deck' ? 'pdf' : 'svg', scale: 1, slide: false, theme: 'projector', out: '' };
+  const o: ExportOptions = { command, file: '', args: [], step: null, pos: null, from: null, to: null, view: 'memory', format: command === 'deck' ? 'pdf' : 'svg', scale: 1, slide: false, theme: 'projector', kernel: '6.1', out: '' };
+  let viewGiven = false;
   const only = (flag: string, cmd: 'export' | 'deck') => {
     if (command !== cmd) throw usage(`${flag} is for modscope ${cmd} (see modscope --help)`);
   };
@@ -69,8 +81,14 @@ export function parseExportArgs(command: 'export' | 'deck', argv: readonly strin
       o.scale = v as 1 | 2 | 4;
     } else if (a === '--view') {
       const v = argv[++i] ?? '';
-      if (!(VIEWS as readonly string[]).includes(v)) throw new CliError('BAD_VIEW', `unknown view "${v}" (memory, ring or caption)`);
-      o.view = v as ExportView;
+      const id = v === 'compare' ? 'compare-lanes' : v;
+      if (!VIEWS.includes(id)) throw new CliError('BAD_VIEW', `unknown view "${v}" (${VIEWS.join(', ')}, or compare)`);
+      o.view = id as ExportView;
+      viewGiven = true;
+    } else if (a === '--kernel') {
+      const v = argv[++i] ?? '';
+      if (v !== '6.1' && v !== '2.4') throw new CliError('BAD_KERNEL', `--kernel is 6.1 or 2.4, got "${v}"`);
+      o.kernel = v;
     } else if (a === '--format') {
       const v = argv[++i] ?? '';
       const ok = command === 'deck' ? ['pdf', 'svg'] : ['svg', 'png', 'pdf'];
@@ -93,6 +111,11 @@ export function parseExportArgs(command: 'export' | 'deck', argv: readonly strin
     }
   }
   if (!o.file) throw usage(`${command} needs a module file (see modscope --help)`);
+  // 2.4 is drawn by the comparison (the Load view boots 6.1): its lanes unless another of its views is named.
+  if (o.kernel === '2.4' && !viewGiven) o.view = 'compare-lanes';
+  if (o.kernel === '2.4' && !isCompareView(o.view) && o.view !== 'caption')
+    throw new CliError('BAD_VIEW', `--kernel 2.4 is shown by the comparison: --view compare-lanes, compare-detail or caption, not "${o.view}"`);
+  if (isCompareView(o.view) && o.pos !== null) throw usage('the comparison moves by steps: give --step N (of the --kernel chosen)');
   if (!o.out) throw usage(`${command} needs --out PATH`);
   if (command === 'export') {
     // Neither --step nor --pos: the finished load (its last step), as a newcomer expects.
@@ -240,12 +263,72 @@ interface Automation {
   seek(pos: number): Promise<void>;
   exportView(view: ExportView, format: string, opts: object): Promise<PageResult>;
   exportDeck(from: number, to: number, view: ExportView, format: string, opts: object): Promise<PageResult[]>;
+  compareState(): { ready: boolean; error: string | null; steps: Record<'2.4' | '6.1', number> };
+  exportCompare(kernel: string, step: number, view: ExportView, format: string, opts: object): Promise<PageResult>;
+  exportCompareDeck(kernel: string, from: number, to: number, view: ExportView, format: string, opts: object): Promise<PageResult[]>;
 }
 /** In page.evaluate callbacks (serialised into the page: no closures over this module). */
 type Win = { __modscope: Automation };
 
 function bytesHuman(n: number): string {
   return n < 1024 ? `${n} B` : n < 1 << 20 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / (1 << 20)).toFixed(1)} MiB`;
+}
+
+type Page = Awaited<ReturnType<Awaited<ReturnType<typeof import('playwright-core').chromium.launch>>['newPage']>>;
+
+function writeOut(path: string, bytes: Buffer): void {
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+  writeFileSync(path, bytes);
+}
+
+/** The comparison: both kernels load the module; one kernel's steps are what --step/--from/--to count. */
+async function compareExport(page: Page, origin: string, o: ExportOptions, command: string, io: { out: (s: string) => void }, pageError: () => string): Promise<number> {
+  const k = o.kernel;
+  await page.goto(`${origin}/?automation=1#view=compare&insmod=${encodeURIComponent(command.slice('insmod '.length))}`);
+  try {
+    await page.waitForFunction(() => {
+      const m = (globalThis as unknown as { __modscope?: Automation }).__modscope;
+      if (!m) return false;
+      const st = m.compareState();
+      return st.ready || st.error !== null;
+    }, undefined, { timeout: READY_MS, polling: 100 });
+  } catch {
+    throw new CliError('PAGE', `the page did not load "${command}" on both kernels within ${READY_MS / 1000} s${pageError()}`);
+  }
+  const s = await page.evaluate(() => (globalThis as unknown as Win).__modscope.compareState());
+  if (!s.ready) throw new CliError('LOAD_FAILED', `${command}: ${s.error ?? 'the comparison did not load'}`);
+  const n = s.steps[k];
+  const opts = { slide: o.slide, theme: o.theme, scale: o.scale };
+  if (o.command === 'export') {
+    const step = o.step ?? n;
+    if (step > n) throw new CliError('BAD_STEP', `--step ${step} is beyond Linux ${k}'s load of "${command}" (steps 1–${n})`);
+    const r = await page.evaluate((a) => (globalThis as unknown as Win).__modscope.exportCompare(a.k, a.step, a.view, a.format, a.opts), { k, step, view: o.view, format: o.format, opts });
+    const bytes = Buffer.from(r.base64, 'base64');
+    writeOut(o.out, bytes);
+    const px = o.format === 'png' ? `${r.width * o.scale}×${r.height * o.scale} px` : `${r.width}×${r.height}`;
+    io.out(`${o.out}  ${bytesHuman(bytes.length)}  ${o.view} ${o.format}${o.slide ? ' slide' : ''} ${px}  Linux ${k} step ${step}/${n}\n`);
+    return 0;
+  }
+  const from = o.from ?? 1;
+  const to = o.to ?? n;
+  if (to > n) throw new CliError('BAD_STEP', `--to ${to} is beyond Linux ${k}'s load of "${command}" (steps 1–${n})`);
+  const pages = await page.evaluate((a) => (globalThis as unknown as Win).__modscope.exportCompareDeck(a.k, a.from, a.to, a.view, a.format, a.opts), { k, from, to, view: o.view, format: o.format, opts: { theme: o.theme } });
+  if (o.format === 'pdf') {
+    const bytes = Buffer.from(pages[0].base64, 'base64');
+    writeOut(o.out, bytes);
+    io.out(`${o.out}  ${bytesHuman(bytes.length)}  ${o.view} pdf deck, ${to - from + 1} pages  Linux ${k} steps ${from}–${to}/${n}\n`);
+    return 0;
+  }
+  mkdirSync(o.out, { recursive: true });
+  const width = Math.max(2, String(pages.length).length);
+  let total = 0;
+  pages.forEach((pg, i) => {
+    const bytes = Buffer.from(pg.base64, 'base64');
+    total += bytes.length;
+    writeFileSync(join(o.out, `${String(i + 1).padStart(width, '0')}-step${pg.step}.svg`), bytes);
+  });
+  io.out(`${o.out}${sep}  ${bytesHuman(total)}  ${o.view} svg deck, ${pages.length} files  Linux ${k} steps ${from}–${to}/${n}\n`);
+  return 0;
 }
 
 export async function exportCommand(o: ExportOptions, io: { out: (s: string) => void; err: (s: string) => void }): Promise<number> {
@@ -279,6 +362,8 @@ export async function exportCommand(o: ExportOptions, io: { out: (s: string) => 
     const page = await browser.newPage({ viewport: { width: 1400, height: 860 }, colorScheme: 'light' });
     page.on('pageerror', (e) => pageErrors.push(e.message));
     const command = ['insmod', name, ...o.args].join(' ');
+    const pageError0 = () => (pageErrors.length ? ` (page: ${pageErrors[0]})` : '');
+    if (o.kernel === '2.4' || isCompareView(o.view)) return await compareExport(page, origin, o, command, io, pageError0);
     await page.goto(`${origin}/?automation=1#kernel=6.1&insmod=${encodeURIComponent(command.slice('insmod '.length))}&view=load`);
     const pageError = () => (pageErrors.length ? ` (page: ${pageErrors[0]})` : '');
 

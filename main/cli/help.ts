@@ -33,14 +33,17 @@ Usage:
                                                    terminal shows; module paths relative to the script
   modscope export <module.ko> [name=value …]      the app's view at one step, drawn by the web app in
         [--step N | --pos N] --out FILE            headless Chromium (default: the last step, the finished
-                                                   operation): the memory map, the printk ring or
-        [--view memory|ring|caption]               the step caption; PNG at 1×/2×/4×; --slide frames it
-        [--format svg|png|pdf] [--scale 1|2|4]     as a 16:9 slide with the caption and step number;
-        [--slide] [--theme projector|screen]       projector colours unless --theme screen
+        [--view VIEW] [--kernel 6.1|2.4]           operation): any view of the app's registry (filemap
+        [--format svg|png|pdf] [--scale 1|2|4]     sections relocations reloc-card symbol-card memory cpu
+        [--slide] [--theme projector|screen]       ring dmesg module-graph load-flow compare-lanes
+                                                   compare-detail lesson-stop caption; compare =
+                                                   compare-lanes); PNG at 1×/2×/4×; --slide frames it as a
+                                                   16:9 slide; --kernel 2.4 (or a compare view): the 2.4 ⇄
+                                                   6.1 comparison, --step counting that kernel's steps
   modscope deck <module.ko> [name=value …]        steps N..M as 16:9 slides: one PDF (a page a step) or
         [--from N] [--to M] --out PATH             --format svg: numbered SVGs in the folder PATH (default:
-                                                   the whole operation, at most 300 steps)
-        [--view …] [--format pdf|svg] [--theme …]
+        [--view …] [--kernel …]                    the whole operation, at most 300 steps); one frame for
+        [--format pdf|svg] [--theme …]             every page, a big-text slide where the view is absent
   modscope whatif <module.ko> MUTATION [name=value …]  load it as it is and as mutated (crc:SYMBOL,
         [--with dep.ko …] [--json] | --list       vermagic:STRING, licence:STRING, field:e_machine=3 …):
                                                    where load_module() parts, both outcomes, the kernel log

@@ -14,6 +14,13 @@ import { CompareView } from './views/compare/CompareView';
 import { LessonsView } from './lessons/LessonsView';
 import { STORAGE_KEY, linkModuleFile, sampleUrlFor, startLink } from './present/link';
 import type { SeeApplied, SeeTarget } from './views/find/seeApplied';
+import { usePresenter } from './present/usePresenter';
+import { ViewExportMenu } from './export/ViewExportMenu';
+import { formatAppLink, parseAppLink } from './present/appLink';
+import type { CompareState, CompareWant } from './views/compare/compareLink';
+import type { LessonWant } from './lessons/LessonsView';
+import { PresentStrip } from './present/PresentStrip';
+import { setPresenting, usePresenting } from './present/mode';
 
 export type TabId = 'overview' | 'filemap' | 'sections' | 'symbols' | 'relocations' | 'hex' | 'modinfo' | 'load' | 'compare' | 'lessons';
 
@@ -50,18 +57,39 @@ function initialTheme(): 'dark' | 'light' {
 export function App() {
   const host = getHost();
   const [mod, setMod] = useState<ModuleOverview | null>(null);
-  // A trace link (#kernel=6.1&insmod=…&pos=…) or the last run's: reproduced in the Load view.
-  const [link] = useState(() => startLink(location.hash, localStorage.getItem(STORAGE_KEY)));
-  const [tab, setTab] = useState<TabId>(link ? 'load' : 'overview');
+  // The page's link (present/appLink.ts): a tab and its state; a Load trace (#kernel=6.1&insmod=…&pos=…)
+  // or, with no fragment, the last run's trace, reproduced in the Load view.
+  const [appLink] = useState(() => parseAppLink(location.hash));
+  const [link] = useState(() => (appLink ? (appLink.trace ?? null) : startLink('', localStorage.getItem(STORAGE_KEY))));
+  const [tab, setTab] = useState<TabId>(appLink ? appLink.tab : link ? 'load' : 'overview');
+  const [compareWant, setCompareWant] = useState<CompareWant | null>(() => (appLink?.compare ? { nonce: 1, ...appLink.compare } : null));
+  const [lessonWant, setLessonWant] = useState<LessonWant | null>(() => (appLink?.lesson ? { nonce: 1, ...appLink.lesson } : null));
+  const [compareState, setCompareState] = useState<CompareState | null>(null);
+  const [lessonState, setLessonState] = useState<{ tour: string; stop: number } | null>(null);
+  /** The link's problem, shown once its module is open (opening clears the banner). */
+  const linkError = useRef<string | null>(appLink?.error ?? null);
+  /** The link's other modules (a trace that loaded hello, then oops) are open before it replays. */
+  const [extrasOpen, setExtrasOpen] = useState(() => (appLink?.samples.length ?? 0) <= 1);
   const [error, setError] = useState<UiError | null>(null);
   const [busy, setBusy] = useState<{ name: string; progress: ProgressEvent | null } | null>(null);
   const [samples, setSamples] = useState<string[]>([DEFAULT_SAMPLE]);
   const [currentSample, setCurrentSample] = useState<string>('');
+  const currentSampleRef = useRef('');
+  currentSampleRef.current = currentSample;
   const [hexRange, setHexRange] = useState<HexRange | null>(null);
   const [relocSection, setRelocSection] = useState<number | null>(null);
   const [theme, setTheme] = useState<'dark' | 'light'>(initialTheme);
   const [dragging, setDragging] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
+  const panelRef = useRef<HTMLElement>(null);
+  const panel = useCallback(() => panelRef.current, []);
+  usePresenter(tab, panel);
+  const presentOn = usePresenting();
+  /** Choose a tab and move focus into its panel, so a clicker's keys step its content, not the tab strip. */
+  const chooseTab = useCallback((id: TabId, focusPanel = true) => {
+    setTab(id);
+    if (focusPanel) requestAnimationFrame(() => panelRef.current?.focus({ preventScroll: true }));
+  }, []);
   const modRef = useRef<ModuleOverview | null>(null);
   modRef.current = mod;
 
@@ -92,7 +120,8 @@ export function App() {
       }
       const prev = modRef.current;
       if (prev) void host.call('close', { id: prev.id });
-      setError(null);
+      setError(linkError.current ? { code: 'BAD_REQUEST', message: `link: ${linkError.current}` } : null);
+      linkError.current = null;
       setMod(r.value);
       setCurrentSample(sample);
       setHexRange(null);
@@ -150,12 +179,74 @@ export function App() {
       })
       .catch(() => {});
     const requested = new URLSearchParams(location.search).get('file');
-    const linked = link && linkModuleFile(link);
-    const start = requested && requested.startsWith('/samples/') ? requested : linked ? sampleUrlFor(linked) : DEFAULT_SAMPLE;
-    void openUrl(start);
+    const linked = appLink?.samples[0] ?? (link && linkModuleFile(link) ? sampleUrlFor(linkModuleFile(link)!) : null);
+    const start = requested && requested.startsWith('/samples/') ? requested : (linked ?? DEFAULT_SAMPLE);
+    void openUrl(start).then(() => openExtras(appLink?.samples.slice(1) ?? []));
   }, [openUrl, link]);
 
+  /** Open more bundled samples in the engine (for a trace's later insmods), beside the module shown. */
+  const openExtras = useCallback(
+    async (urls: string[]) => {
+      const missing: string[] = [];
+      for (const url of urls) {
+        try {
+          const res = await fetch(url.replace(/^\//, ''));
+          if (!res.ok) throw new Error(`HTTP ${res.status}`);
+          const r = await host.call('open', { name: decodeURIComponent(url.split('/').pop() ?? url), bytes: new Uint8Array(await res.arrayBuffer()) });
+          if (!r.ok) throw new Error(r.error.message);
+        } catch (e) {
+          missing.push(`${url} (${e instanceof Error ? e.message : String(e)})`);
+        }
+      }
+      if (missing.length) setError({ code: 'BAD_REQUEST', message: `link: cannot open ${missing.join(', ')}; its commands will fail there` });
+      setExtrasOpen(true);
+    },
+    [host],
+  );
+
   useEffect(() => host.onOpenFile((f) => void openBytes(f)), [host, openBytes]);
+
+  // Every tab but Load (useTraceLink) keeps its state in the fragment: a reload or a shared link comes back.
+  useEffect(() => {
+    if (tab === 'load' || !mod) return;
+    const t = window.setTimeout(() => {
+      const frag = formatAppLink({
+        tab,
+        sample: currentSample || undefined,
+        compare: compareState ? { file: mod.fileName, args: compareState.args, steps: compareState.steps } : undefined,
+        lesson: lessonState ?? undefined,
+      });
+      if (tab === 'compare' && !compareState) return;
+      if (tab === 'lessons' && !lessonState) return;
+      if (location.hash !== frag) history.replaceState(null, '', location.pathname + location.search + frag);
+    }, 250);
+    return () => window.clearTimeout(t);
+  }, [tab, mod, currentSample, compareState, lessonState]);
+
+  // A link pasted into the open app moves it (a Load trace replays from a fresh start).
+  useEffect(() => {
+    let nonce = 1;
+    const onHash = () => {
+      const l = parseAppLink(location.hash);
+      if (!l) return;
+      if (l.trace) {
+        location.reload();
+        return;
+      }
+      nonce += 1;
+      if (l.error) setError({ code: 'BAD_REQUEST', message: `link: ${l.error}` });
+      const want = l.samples[0];
+      if (want && want !== currentSampleRef.current) {
+        if (l.error) linkError.current = l.error;
+        void openUrl(want).then(() => openExtras(l.samples.slice(1)));
+      }
+      if (l.compare) setCompareWant({ nonce: nonce + 1000, ...l.compare });
+      if (l.lesson) setLessonWant({ nonce: nonce + 1000, ...l.lesson });
+      setTab(l.tab);
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, [openUrl, openExtras]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -258,6 +349,19 @@ export function App() {
             if (f) void openFileObject(f);
           }}
         />
+        {mod && <ViewExportMenu tab={tab} moduleName={mod.fileName} />}
+        <button
+          className="btn ghost present-app-toggle"
+          data-testid="present-app-toggle"
+          aria-pressed={presentOn}
+          title="Presentation mode (F5): every tab, clicker keys step its content"
+          onClick={() => {
+            setPresenting(!presentOn);
+            requestAnimationFrame(() => panelRef.current?.focus({ preventScroll: true }));
+          }}
+        >
+          ▣ Present
+        </button>
         <button
           className="btn ghost"
           data-testid="theme-toggle"
@@ -320,7 +424,7 @@ export function App() {
             aria-selected={tab === t.id}
             aria-controls={`panel-${t.id}`}
             className={`tab${tab === t.id ? ' active' : ''}`}
-            onClick={() => setTab(t.id)}
+            onClick={() => chooseTab(t.id)}
             tabIndex={tab === t.id ? 0 : -1}
             onKeyDown={(e) => {
               if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
@@ -339,7 +443,7 @@ export function App() {
         ))}
       </nav>
 
-      <main className="content" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+      <main ref={panelRef} className="content" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} tabIndex={-1} data-testid="tab-panel" data-tab={tab}>
         {!mod && !busy && !error && <div className="empty">Drop a .ko file here or use Open… (Ctrl+O).</div>}
         {!mod && busy && <div className="empty">Loading…</div>}
         {mod && tab === 'overview' && <OverviewView mod={mod} onShowHex={showHex} />}
@@ -352,10 +456,12 @@ export function App() {
         {mod && tab === 'hex' && <HexView mod={mod} host={host} range={hexRange} onRange={setHexRange} onSeeApplied={seeApplied} />}
         {mod && tab === 'modinfo' && <ModinfoView mod={mod} />}
         {/* Always mounted: the kernel session and cursor survive a visit to another tab. */}
-        {mod && <LoadView mod={mod} host={host} active={tab === 'load'} onError={setError} link={link} see={seeTarget} />}
-        {mod && <CompareView mod={mod} host={host} active={tab === 'compare'} onError={setError} />}
-        {mod && <LessonsView host={host} active={tab === 'lessons'} onError={setError} />}
+        {mod && <LoadView mod={mod} host={host} active={tab === 'load'} onError={setError} link={extrasOpen ? link : null} see={seeTarget} />}
+        {mod && <CompareView mod={mod} host={host} active={tab === 'compare'} onError={setError} want={compareWant} onState={setCompareState} />}
+        {mod && <LessonsView host={host} active={tab === 'lessons'} onError={setError} want={lessonWant} onState={setLessonState} />}
       </main>
+
+      {presentOn && tab !== 'load' && <PresentStrip tab={tab} label={TABS.find((t) => t.id === tab)?.label ?? tab} />}
 
       {dragging && (
         <div className="drop-overlay" data-testid="drop-overlay">

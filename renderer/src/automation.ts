@@ -7,7 +7,11 @@
  * Load view's state through the Export menu's props (export/live.ts), seeks, and captures views
  * with the Export menu's own code (export/deckCapture.ts, raster.ts, pdf.ts).
  */
-import { captureView, findSvg, settle, svgsToPdf, type ExportView } from './export/deckCapture';
+import { captureBody, captureView, deckSlides, findSvg, settle, svgsToPdf, type ExportView } from './export/deckCapture';
+import { VIEW_IDS, findView, reveal, viewDef } from './export/registry';
+import { compareLive } from './views/compare/compareLink';
+import { svgBody } from './export/svgExport';
+import { slideSvg } from './export/slide';
 import { slideContext } from './export/ExportMenu';
 import { liveExport } from './export/live';
 import { PNG_SCALES, svgToPng, type PngScale } from './export/raster';
@@ -53,6 +57,11 @@ export interface AutomationApi {
   exportView(view: ExportView, format: 'svg' | 'png' | 'pdf', opts?: ExportOptions): Promise<ExportResult>;
   /** Steps from..to (1-based, inclusive) as 16:9 slides: one PDF, or one SVG per step. */
   exportDeck(from: number, to: number, view: ExportView, format: 'pdf' | 'svg', opts?: ExportOptions): Promise<ExportResult[]>;
+  /** The comparison (tab "2.4 ⇄ 6.1"): ready, and each kernel's step count. */
+  compareState(): { ready: boolean; error: string | null; steps: Record<'2.4' | '6.1', number> };
+  /** Views of the comparison with one kernel on step n (the other on the same stage). */
+  exportCompare(kernel: '2.4' | '6.1', step: number, view: ExportView, format: 'svg' | 'png' | 'pdf', opts?: ExportOptions): Promise<ExportResult>;
+  exportCompareDeck(kernel: '2.4' | '6.1', from: number, to: number, view: ExportView, format: 'pdf' | 'svg', opts?: ExportOptions): Promise<ExportResult[]>;
 }
 
 declare global {
@@ -61,7 +70,7 @@ declare global {
   }
 }
 
-const VIEWS: readonly ExportView[] = ['memory', 'ring', 'caption'];
+const VIEWS: readonly ExportView[] = VIEW_IDS;
 const MAX_DECK = 300;
 
 function menu() {
@@ -112,12 +121,21 @@ async function seek(pos: number): Promise<void> {
   }, `position ${pos}`);
 }
 
-/** The ring is drawn only while its tab is shown. */
+/** Bring the view on screen: its app tab, then its sub-tab or disclosure (registry.ts). */
 async function showView(view: ExportView): Promise<void> {
-  if (!VIEWS.includes(view)) throw new Error(`unknown view "${view}"`);
-  if (view !== 'ring' || findSvg(menu().root.current, 'ring')) return;
-  document.querySelector<HTMLElement>('[data-testid="log-tab-ring"]')?.click();
-  await settle(() => !!findSvg(menu().root.current, 'ring'), 'the printk ring tab');
+  if (!VIEWS.includes(view)) throw new Error(`unknown view "${view}" (${VIEWS.join(', ')})`);
+  const def = viewDef(view)!;
+  if (view === 'caption') return;
+  const tab = document.querySelector<HTMLElement>(`[data-testid="tab-${def.tab}"]`);
+  if (tab && tab.getAttribute('aria-selected') !== 'true') tab.click();
+  if (findView(view)) return;
+  const t0 = performance.now();
+  while (!findView(view)) {
+    reveal(view);
+    if (performance.now() - t0 > 4000) throw new Error(`the ${def.label} is not shown at this step (it lives on the ${def.tab} tab)`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  await settle(() => !!findView(view), def.label);
 }
 
 function capture(view: ExportView, slide: boolean, opts: ExportOptions): SvgImage {
@@ -161,13 +179,18 @@ async function exportDeck(from: number, to: number, view: ExportView, format: 'p
   checkInt(to, 'to', from, n);
   if (to - from + 1 > MAX_DECK) throw new Error(`at most ${MAX_DECK} pages at once`);
   if (format !== 'pdf' && format !== 'svg') throw new Error(`a deck is pdf or svg, not "${String(format)}"`);
-  await showView(view);
-  const pages: { img: SvgImage; pos: number; step: number }[] = [];
+  await showView(view).catch(() => {});
+  const captured: Parameters<typeof deckSlides>[0] = [];
+  const at: { pos: number; step: number }[] = [];
   for (let k = from; k <= to; k++) {
     const pos = stepPos(k);
     await seek(pos);
-    pages.push({ img: capture(view, true, opts), pos, step: k });
+    // A step without the view (no relocation card on a layout step) is a big-text slide.
+    const p = menu();
+    captured.push({ body: captureBody(p.root.current, view, (opts.theme ?? 'projector') === 'projector'), ctx: slideContext(p) });
+    at.push({ pos, step: k });
   }
+  const pages = deckSlides(captured).map((img, i) => ({ img, ...at[i] }));
   if (format === 'svg') return Promise.all(pages.map(async (pg) => ({ base64: await base64(svgBlob(pg.img)), width: pg.img.width, height: pg.img.height, pos: pg.pos, step: pg.step })));
   const blob = await svgsToPdf(
     pages.map((pg) => pg.img),
@@ -177,6 +200,65 @@ async function exportDeck(from: number, to: number, view: ExportView, format: 'p
   return [{ base64: await base64(blob), width: first.img.width, height: first.img.height, pos: first.pos, step: from }];
 }
 
+function cmp() {
+  const c = compareLive();
+  if (!c || !c.state.ready) throw new Error('the comparison is not ready');
+  return c;
+}
+
+function compareState() {
+  const c = compareLive();
+  const s = state();
+  return { ready: !!c && c.state.ready && document.querySelector('[data-testid="compare-view"]')?.getAttribute('data-busy') === 'no', error: s.error, steps: c?.stepCount ?? { '2.4': 0, '6.1': 0 } };
+}
+
+async function compareGo(kernel: '2.4' | '6.1', step: number): Promise<void> {
+  const c = cmp();
+  checkInt(step, 'step', 1, c.stepCount[kernel]);
+  c.goStep(kernel, step);
+  await settle(() => {
+    const d = compareLive();
+    return !!d && d.cursor[kernel] === d.stepPos(kernel, step) && d.viewPos['2.4'] === d.cursor['2.4'] && d.viewPos['6.1'] === d.cursor['6.1'];
+  }, `Linux ${kernel} step ${step}`);
+}
+
+function compareCapture(view: ExportView, slide: boolean, opts: ExportOptions) {
+  if (view === 'caption') return slideSvg(null, cmp().slide());
+  const el = findView(view);
+  if (!el) throw new Error(`the ${viewDef(view)?.label ?? view} is not on screen`);
+  return captureView(null, view, slide, (opts.theme ?? 'projector') === 'projector', cmp().slide());
+}
+
+async function exportCompare(kernel: '2.4' | '6.1', step: number, view: ExportView, format: 'svg' | 'png' | 'pdf', opts: ExportOptions = {}): Promise<ExportResult> {
+  await showView(view === 'caption' ? 'compare-detail' : view);
+  await compareGo(kernel, step);
+  const img = compareCapture(view, !!opts.slide, opts);
+  const pos = cmp().cursor[kernel];
+  const b64 =
+    format === 'svg'
+      ? await base64(svgBlob(img))
+      : format === 'png'
+        ? await base64(await svgToPng(img, (PNG_SCALES as readonly number[]).includes(opts.scale ?? 1) ? ((opts.scale ?? 1) as PngScale) : 1))
+        : await base64(await svgsToPdf([img], `Modscope: 2.4 ⇄ 6.1, ${kernel} step ${step}`));
+  return { base64: b64, width: img.width, height: img.height, pos, step };
+}
+
+async function exportCompareDeck(kernel: '2.4' | '6.1', from: number, to: number, view: ExportView, format: 'pdf' | 'svg', opts: ExportOptions = {}): Promise<ExportResult[]> {
+  await showView(view === 'caption' ? 'compare-detail' : view);
+  const n = cmp().stepCount[kernel];
+  checkInt(from, 'from', 1, n);
+  checkInt(to, 'to', from, n);
+  const captured: Parameters<typeof deckSlides>[0] = [];
+  for (let k = from; k <= to; k++) {
+    await compareGo(kernel, k);
+    captured.push({ body: captureBody(null, view, (opts.theme ?? 'projector') === 'projector'), ctx: cmp().slide() });
+  }
+  const pages = deckSlides(captured);
+  if (format === 'svg') return Promise.all(pages.map(async (pg, i) => ({ base64: await base64(svgBlob(pg)), width: pg.width, height: pg.height, pos: 0, step: from + i })));
+  const blob = await svgsToPdf(pages, `Modscope: 2.4 ⇄ 6.1, Linux ${kernel} steps ${from}–${to}`);
+  return [{ base64: await base64(blob), width: pages[0].width, height: pages[0].height, pos: 0, step: from }];
+}
+
 export function installAutomation(): void {
-  window.__modscope = { state, stepPos, seek, exportView, exportDeck };
+  window.__modscope = { state, stepPos, seek, exportView, exportDeck, compareState, exportCompare, exportCompareDeck };
 }

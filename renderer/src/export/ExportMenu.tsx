@@ -11,8 +11,9 @@ import type { SvgImage } from './svgExport';
 import type { SlideContext } from './slide';
 import { PNG_SCALES, svgToPng, type PngScale } from './raster';
 import { fileStem, saveBlob } from './save';
-import { captureView as capture, findSvg, settle, svgsToPdf, VIEW_LABEL, type ExportView } from './deckCapture';
+import { captureBody, captureView as capture, deckSlides, findSvg, settle, svgsToPdf, VIEW_LABEL, type ExportView } from './deckCapture';
 import { attachLiveExport } from './live';
+import { VIEWS } from './registry';
 import './export.css';
 
 export type { ExportView } from './deckCapture';
@@ -59,6 +60,7 @@ export function ExportMenu(props: ExportMenuProps) {
   const [scale, setScale] = useState<PngScale>(2);
   const [slide, setSlide] = useState(false);
   const [projector, setProjector] = useState(true);
+  const [transparent, setTransparent] = useState(false);
   const [deckFormat, setDeckFormat] = useState<'pdf' | 'svgs'>('pdf');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
@@ -74,7 +76,8 @@ export function ExportMenu(props: ExportMenuProps) {
   useEffect(() => {
     if (!open) return;
     const root = props.root.current;
-    const list = (['memory', 'ring'] as const).filter((v) => findSvg(root, v)) as ExportView[];
+    // Every registered view of this tab that is on screen now, then the caption (always there).
+    const list = VIEWS.filter((v) => v.tab === 'load' && v.id !== 'caption' && findSvg(root, v.id)).map((v) => v.id);
     list.push('caption');
     setAvailable(list);
     if (!list.includes(view)) setView(list[0]);
@@ -113,7 +116,7 @@ export function ExportMenu(props: ExportMenuProps) {
   const exportOne = () =>
     run(async () => {
       const p = latest.current;
-      const img = capture(p.root.current, view, slide, projector, slideContext(p));
+      const img = capture(p.root.current, view, slide, projector, slideContext(p), transparent ? 'transparent' : undefined);
       const name = `${base()}${slide ? '-slide' : ''}`;
       let blob: Blob;
       let file: string;
@@ -146,17 +149,19 @@ export function ExportMenu(props: ExportMenuProps) {
       const b = Math.max(a, Math.min(n, Number(to) || a));
       if (b - a + 1 > MAX_DECK) throw new Error(`at most ${MAX_DECK} pages at once`);
       const back = p0.pos;
-      const pages: SvgImage[] = [];
+      const captured: Parameters<typeof deckSlides>[0] = [];
       try {
         for (let k = a; k <= b; k++) {
           setStatus(`capturing step ${k} (${k - a + 1} of ${b - a + 1})…`);
           await showPos(latest.current.steps[k - 1].pos);
           const p = latest.current;
-          pages.push(capture(p.root.current, view, true, projector, slideContext(p)));
+          // A step without the view (no relocation card on a layout step) is a big-text slide.
+          captured.push({ body: captureBody(p.root.current, view, projector), ctx: slideContext(p) });
         }
       } finally {
         latest.current.seek(back);
       }
+      const pages = deckSlides(captured);
       const stem = `${fileStem(p0.moduleName)}-${view}-steps${a}-${b}`;
       if (deckFormat === 'svgs') {
         // Numbered SVGs in a zip: 01-step13.svg, 02-step14.svg, …
@@ -219,6 +224,9 @@ export function ExportMenu(props: ExportMenuProps) {
             </label>
             <label>
               <input type="checkbox" checked={projector} onChange={(e) => setProjector(e.target.checked)} data-testid="export-projector" /> projector colours
+            </label>
+            <label title="No background behind the view (not for slides)">
+              <input type="checkbox" checked={transparent} onChange={(e) => setTransparent(e.target.checked)} data-testid="export-transparent" disabled={slide} /> transparent
             </label>
           </div>
           <div className="export-row">

@@ -4,12 +4,13 @@
  * slide, wait until the view shows the position asked for and its transitions have run, and write
  * the pages as a PDF (jsPDF and svg2pdf.js load on the first PDF export, not with the app).
  */
-import { exportSvg, svgBody, type SvgImage } from './svgExport';
-import { captionSvg, slideSvg, type SlideContext } from './slide';
+import { svgBody, type SvgImage } from './svgExport';
+import { captionSvg, deckFrameOf, slideSvg, type SlideContext, type ViewBody } from './slide';
+import { VIEWS, captureRegistered, findView, type ViewId } from './registry';
 
-export type ExportView = 'memory' | 'ring' | 'caption';
+export type ExportView = ViewId;
 
-export const VIEW_LABEL: Record<ExportView, string> = { memory: 'Memory map', ring: 'printk ring buffer', caption: 'Step caption' };
+export const VIEW_LABEL = Object.fromEntries(VIEWS.map((v) => [v.id, v.label])) as Record<ExportView, string>;
 /** Longer than the views' D3 transitions (450 ms), so a deck page shows where things ended up. */
 export const SETTLE_MS = 560;
 /** How long a view may take to reach the position a deck asked for. */
@@ -21,18 +22,17 @@ export async function svgsToPdf(pages: SvgImage[], title: string): Promise<Blob>
   return (await import('./pdf')).svgsToPdf(pages, title);
 }
 
-export function findSvg(root: HTMLElement | null, view: ExportView): SVGSVGElement | null {
-  return root?.querySelector<SVGSVGElement>(`svg[data-export="${view}"]`) ?? null;
+/** The view's element on screen (inside root when it holds one, else anywhere on the page). */
+export function findSvg(root: HTMLElement | null, view: ExportView): HTMLElement | null {
+  return (root && findView(view, root)) ?? findView(view);
 }
 
-/** One view as an image, or framed as a 16:9 slide with the caption of ctx. */
-export function captureView(root: HTMLElement | null, view: ExportView, slide: boolean, projector: boolean, ctx: SlideContext): SvgImage {
+/** One view as an image, or framed as a 16:9 slide with the caption of ctx. 'transparent' background: none. */
+export function captureView(root: HTMLElement | null, view: ExportView, slide: boolean, projector: boolean, ctx: SlideContext, background?: string): SvgImage {
   if (view === 'caption') return slide ? slideSvg(null, ctx) : captionSvg(ctx);
-  const svg = findSvg(root, view);
-  if (!svg) throw new Error(`the ${VIEW_LABEL[view]} is not on screen`);
-  // The memory map's colour key is HTML beside the <svg>: drawn into the file as well.
-  const legend = svg.closest('.memmap')?.querySelector('.legend') ?? null;
-  const img = exportSvg(svg, { theme: projector ? 'projector' : 'screen', legend });
+  const el = findSvg(root, view);
+  if (!el) throw new Error(`the ${VIEW_LABEL[view]} is not on screen`);
+  const img = captureRegistered(view, { theme: projector ? 'projector' : 'screen', background: slide ? 'transparent' : background }, el.parentElement ?? document);
   return slide ? slideSvg(svgBody(img), ctx) : img;
 }
 
@@ -44,4 +44,18 @@ export async function settle(shown: () => boolean, what: string): Promise<void> 
     await sleep(30);
   }
   await sleep(SETTLE_MS);
+}
+
+/** A deck page's view (null: not on screen at this step, or the caption view: a big-text slide). */
+export function captureBody(root: HTMLElement | null, view: ExportView, projector: boolean): ViewBody | null {
+  if (view === 'caption') return null;
+  const el = findSvg(root, view);
+  if (!el) return null;
+  return svgBody(captureRegistered(view, { theme: projector ? 'projector' : 'screen', background: 'transparent' }, el.parentElement ?? document));
+}
+
+/** The deck's slides, every view at the scale and place of the largest (a fixed frame). */
+export function deckSlides(pages: { body: ViewBody | null; ctx: SlideContext }[]): SvgImage[] {
+  const frame = deckFrameOf(pages.map((p) => p.body));
+  return pages.map((p) => slideSvg(p.body, { ...p.ctx, fixed: true }, frame));
 }

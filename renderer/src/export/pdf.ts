@@ -1,11 +1,12 @@
 /**
  * SVG documents as a PDF, one page each, the page the size of the SVG (1 CSS px = 1 pt), drawn as
  * vectors by svg2pdf.js into jsPDF: text stays text (jsPDF's standard Helvetica/Courier stand in for
- * the system font stacks).
+ * the system font stacks, bold stays Helvetica-Bold: pdfFonts.ts).
  */
 import { jsPDF } from 'jspdf';
 import { svg2pdf } from 'svg2pdf.js';
 import type { SvgImage } from './svgExport';
+import { normalizeFonts } from './pdfFonts';
 
 export async function svgsToPdf(pages: SvgImage[], title = 'Modscope'): Promise<Blob> {
   if (pages.length === 0) throw new Error('a PDF needs at least one page');
@@ -22,6 +23,7 @@ export async function svgsToPdf(pages: SvgImage[], title = 'Modscope'): Promise<
       const p = pages[i];
       if (i > 0) doc.addPage([p.width, p.height], orient(p));
       const el = new DOMParser().parseFromString(p.text, 'image/svg+xml').documentElement;
+      normalizeFonts(el);
       const live = document.importNode(el, true);
       holder.replaceChildren(live);
       await svg2pdf(live, doc, { x: 0, y: 0, width: p.width, height: p.height });

@@ -39,6 +39,8 @@ export interface SlideContext {
   label?: string;
   /** Lines of text kept under the title when a view is shown (default 3). */
   textLines?: number;
+  /** A deck page: the caption keeps its full height whatever its text, so the view never moves. */
+  fixed?: boolean;
 }
 
 /** "step 412 / 5,310" (and the item inside a block). */
@@ -97,15 +99,19 @@ function captionBlock(c: SlideContext, x: number, y: number, width: number, scal
     `<text x="${x}" y="${y}" font-size="${small}" font-family="${SANS}" fill="${INK_2}"><tspan font-weight="700" fill="${ACCENT}">${escapeXml(c.phase.toUpperCase())}</tspan><tspan dx="${Math.round(small * 0.8)}" font-family="${MONO}" fill="${ACCENT}">${escapeXml(fnText(c.fn))}</tspan><tspan dx="${Math.round(small * 0.5)}">${escapeXml(`in ${c.file}`)}</tspan></text>`,
   );
   y += Math.round(big * 1.35);
-  for (const l of wrapText(c.title, Math.floor(width / (big * 0.56)), 2)) {
+  const title = wrapText(c.title, Math.floor(width / (big * 0.56)), 2);
+  for (const l of title) {
     out.push(text(x, y, big, INK, l, ' font-weight="700"'));
     y += Math.round(big * 1.2);
   }
+  if (c.fixed) y += Math.round(big * 1.2) * (2 - title.length);
   y += Math.round(body * 0.2);
-  for (const l of wrapText(c.text, Math.floor(width / (body * 0.52)), maxLines)) {
+  const lines = wrapText(c.text, Math.floor(width / (body * 0.52)), maxLines);
+  for (const l of lines) {
     out.push(text(x, y, body, INK, l));
     y += Math.round(body * 1.4);
   }
+  if (c.fixed && Number.isFinite(maxLines)) y += Math.round(body * 1.4) * (maxLines - lines.length);
   return { svg: out.join('\n'), bottom: y - Math.round(body * 0.9) };
 }
 
@@ -126,8 +132,13 @@ export interface ViewBody {
   viewBox: [number, number, number, number];
 }
 
-/** A 16:9 slide: caption and step number at the top, the view scaled to fit below, the source at the foot. */
-export function slideSvg(view: ViewBody | null, c: SlideContext): SvgImage {
+/**
+ * A 16:9 slide: caption and step number at the top, the view scaled to fit below, the source at the
+ * foot. `frame` (a deck's largest view) fixes the scale and the top-left corner, so a view keeps its
+ * place and size from page to page. Without a view the caption alone, large: a big-text slide.
+ */
+export function slideSvg(view: ViewBody | null, c: SlideContext, frame?: { w: number; h: number }): SvgImage {
+  if (!view) return bigTextSlide(c);
   const w = SLIDE_W - 2 * MARGIN;
   const label = stepLabel(c);
   const head = captionBlock(c, MARGIN, MARGIN - 16, w - 260, 1, view ? (c.textLines ?? 3) : 12);
@@ -138,14 +149,34 @@ export function slideSvg(view: ViewBody | null, c: SlideContext): SvgImage {
     const ay = head.bottom + 28;
     const aw = w;
     const ah = SLIDE_H - 90 - ay;
-    const s = Math.min(aw / vw, ah / vh, 2.5);
-    const tx = ax + (aw - vw * s) / 2;
+    const fw = frame?.w ?? vw;
+    const fh = frame?.h ?? vh;
+    const s = Math.min(aw / fw, ah / fh, 2.5);
+    const tx = ax + (aw - fw * s) / 2;
     parts.push(`<line x1="${MARGIN}" y1="${ay - 14}" x2="${SLIDE_W - MARGIN}" y2="${ay - 14}" stroke="#999999" stroke-width="1"/>`);
     parts.push(`<g transform="translate(${r2(tx)},${r2(ay)}) scale(${r4(s)}) translate(${-vx},${-vy})">${view.inner}</g>`);
   }
   parts.push(text(MARGIN, SLIDE_H - 26, 16, INK_2, c.source));
   parts.push(text(SLIDE_W - MARGIN, SLIDE_H - 26, 16, INK_2, `Modscope · ${positionText(c.pos, c.length)}`, ' text-anchor="end"'));
   return doc(SLIDE_W, SLIDE_H, parts.join('\n'), `${label}: ${c.title}`);
+}
+
+/** A slide with no figure: the caption as large as the slide allows. */
+function bigTextSlide(c: SlideContext): SvgImage {
+  const label = stepLabel(c);
+  const w = SLIDE_W - 2 * MARGIN;
+  const head = captionBlock(c, MARGIN, MARGIN + 40, w, 1.35, 9);
+  const parts = [head.svg, text(SLIDE_W - MARGIN, MARGIN + 4, 22, INK_2, label, ' text-anchor="end" font-weight="600"')];
+  parts.push(text(MARGIN, SLIDE_H - 26, 16, INK_2, c.source));
+  parts.push(text(SLIDE_W - MARGIN, SLIDE_H - 26, 16, INK_2, `Modscope · position ${c.pos.toLocaleString('en-US')} / ${c.length.toLocaleString('en-US')}`, ' text-anchor="end"'));
+  return doc(SLIDE_W, SLIDE_H, parts.join('\n'), `${label}: ${c.title}`);
+}
+
+/** The frame of a deck: the largest view of its pages (each page's view then drawn at one scale). */
+export function deckFrameOf(views: (ViewBody | null)[]): { w: number; h: number } | undefined {
+  const vs = views.filter((v): v is ViewBody => !!v);
+  if (!vs.length) return undefined;
+  return { w: Math.max(...vs.map((v) => v.viewBox[2])), h: Math.max(...vs.map((v) => v.viewBox[3])) };
 }
 
 /** The step caption alone, as an SVG view (width fixed, height from the text). */

@@ -4,7 +4,9 @@
  * the sample modules, the setup lines — and shows the step with its caption, large, as a lecturer
  * would read it. ←/→ or PageUp/PageDown move between the tour's stops.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useStepper } from '../present/stepper';
+import { tourSlideContext } from './TourExport';
 import type { EngineError } from '../../../engine/api-types';
 import { CONCEPTS, CONCEPT_GROUPS } from '../../../engine/tours/concepts';
 import { LESSON_INDEX } from '../../../engine/tours/lesson-index';
@@ -15,15 +17,26 @@ import { useTourPlayer } from './useTourPlayer';
 import { TourStage } from './TourStage';
 import './lessons.css';
 
-/** Keys typed into these (and the app's tab strip) are not stop navigation. */
-function typingTarget(t: EventTarget | null): boolean {
-  if (!(t instanceof HTMLElement)) return false;
-  if (t.isContentEditable || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT') return true;
-  if (t.tagName === 'INPUT') return (t as HTMLInputElement).type !== 'range' && (t as HTMLInputElement).type !== 'checkbox';
-  return t.getAttribute('role') === 'tab';
+/** A lesson link: the tour and its stop (0-based here; 1-based in the URL). */
+export interface LessonWant {
+  nonce: number;
+  tour: string;
+  stop: number;
 }
 
-export function LessonsView({ host, active, onError }: { host: Host; active: boolean; onError: (e: EngineError | null) => void }) {
+export function LessonsView({
+  host,
+  active,
+  onError,
+  want = null,
+  onState,
+}: {
+  host: Host;
+  active: boolean;
+  onError: (e: EngineError | null) => void;
+  want?: LessonWant | null;
+  onState?: (s: { tour: string; stop: number } | null) => void;
+}) {
   const { tours, problems } = useMemo(loadTours, []);
   const [concept, setConcept] = useState<string | null>(null);
   const [note, setNote] = useState<Extract<LessonEntry, { sample: string }> | null>(null);
@@ -51,18 +64,38 @@ export function LessonsView({ host, active, onError }: { host: Host; active: boo
     [pick],
   );
 
+  // The presenter's keys (present/usePresenter.ts): stop by stop.
+  const n = state.run?.stops.length ?? 0;
+  useStepper('lessons', {
+    slide: state.tour && state.run && state.view ? () => tourSlideContext(state.tour!, state.run!, state.index, state.view!, state.caption) : undefined,
+    where: state.tour && n ? `stop ${state.index + 1} / ${n} · ${state.tour.title}` : '',
+    move: (m) => {
+      if (!state.run || note) return;
+      if (m === 'next') go(state.index + 1);
+      else if (m === 'prev') go(state.index - 1);
+      else go(m === 'first' ? 0 : n - 1);
+    },
+  });
+
+  // A link's tour and stop (once per nonce); a tour or stop the bundle lacks is said, not dropped.
+  const applied = useRef(0);
   useEffect(() => {
-    if (!active) return;
-    const onKey = (e: KeyboardEvent) => {
-      if (e.altKey || e.ctrlKey || e.metaKey || typingTarget(e.target) || !state.run || note) return;
-      if (e.key === 'ArrowRight' || e.key === 'PageDown') go(state.index + 1);
-      else if (e.key === 'ArrowLeft' || e.key === 'PageUp') go(state.index - 1);
-      else return;
-      e.preventDefault();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [active, state.run, state.index, go, note]);
+    if (!want || applied.current === want.nonce) return;
+    applied.current = want.nonce;
+    const t = tours.get(want.tour);
+    if (!t) return onError({ code: 'BAD_REQUEST', message: `link: no tour "${want.tour}" among the bundled samples (${[...tours.keys()].join(', ')})` });
+    if (want.stop < 0 || want.stop >= t.stops.length) onError({ code: 'BAD_REQUEST', message: `link: tour "${want.tour}" has ${t.stops.length} stops, the link asks for stop ${want.stop + 1}` });
+    setConcept(t.stops[0]?.concepts[0] ?? null);
+    setNote(null);
+    if (state.tour?.id === t.id && state.run) go(Math.max(0, Math.min(want.stop, t.stops.length - 1)));
+    else void open(t, Math.max(0, Math.min(want.stop, t.stops.length - 1)));
+  }, [want, tours, open, go, state.tour, state.run, onError]);
+
+  const stateRef = useRef(onState);
+  stateRef.current = onState;
+  useEffect(() => {
+    if (state.tour && state.run && !state.busy) stateRef.current?.({ tour: state.tour.id, stop: state.index });
+  }, [state.tour, state.run, state.index, state.busy]);
 
   const entries = concept ? (LESSON_INDEX[concept] ?? []) : [];
 

@@ -1,23 +1,24 @@
 /**
  * A tour as a PDF deck, one 16:9 slide a stop: for every stop in order, go there, wait until its
- * view is drawn, capture the memory map or the printk ring (the caption alone for the other views),
+ * view is drawn, capture its figure (the pane the stop is about; a big-text slide when it has none),
  * and frame it with the tour's title, "stop N / M", the stop's concepts and its filled caption.
  * Saved as "<tour-id>-tour.pdf"; the tour then goes back to the stop the user was on.
  */
 import { useRef, useState, type RefObject } from 'react';
 import type { SeekView } from '../../../engine/api-types';
 import type { TourRun } from '../../../engine/tours/run';
-import type { Tour, TourView } from '../../../engine/tours/types';
-import { captureView, settle, svgsToPdf, type ExportView } from '../export/deckCapture';
+import type { Tour } from '../../../engine/tours/types';
+import { captureBody, deckSlides, settle, svgsToPdf } from '../export/deckCapture';
 import type { SlideContext } from '../export/slide';
-import type { SvgImage } from '../export/svgExport';
 import { saveBlob } from '../export/save';
 import type { useTourPlayer } from './useTourPlayer';
 
 type Player = ReturnType<typeof useTourPlayer>;
 
-/** The stop's pane as an exported view: only the memory map and the ring are SVG. */
-const EXPORT_VIEW: Record<TourView, ExportView> = { memory: 'memory', ring: 'ring', load: 'caption', cpu: 'caption', shell: 'caption' };
+/** "Linux 6.1.0-50-amd64", or the 2.4 model (whose uname -r is the profile's, but whose load path is 2.4's). */
+export function tourKernelName(tour: Tour, run: TourRun): string {
+  return tour.kernel === '2.4' ? 'Linux 2.4 (modelled modutils insmod)' : `Linux ${run.kernel.release}`;
+}
 
 /** What stop `index`'s slide says. */
 export function tourSlideContext(tour: Tour, run: TourRun, index: number, view: SeekView, caption: string): SlideContext {
@@ -34,7 +35,7 @@ export function tourSlideContext(tour: Tour, run: TourRun, index: number, view: 
     file: view.step.file,
     text: caption,
     textLines: 5,
-    source: `${tour.id} tour · samples/${tour.sample} · Linux ${run.kernel.release}`,
+    source: `${tour.id} tour · samples/${tour.sample} · ${tourKernelName(tour, run)}`,
   };
 }
 
@@ -60,7 +61,7 @@ export function TourExport({ player, root }: { player: Player; root: RefObject<H
     if (!tour || !run) return;
     setWorking(true);
     try {
-      const pages: SvgImage[] = [];
+      const captured: Parameters<typeof deckSlides>[0] = [];
       try {
         for (let i = 0; i < tour.stops.length; i++) {
           setStatus(`capturing stop ${i + 1} of ${tour.stops.length}…`);
@@ -68,11 +69,16 @@ export function TourExport({ player, root }: { player: Player; root: RefObject<H
           const s = latest.current.state;
           if (!s.view) throw new Error(`stop ${i + 1} has no view`);
           const ctx = tourSlideContext(tour, run, i, s.view, s.caption);
-          pages.push(captureView(root.current, EXPORT_VIEW[tour.stops[i].view], true, true, ctx));
+          // The stop's figure (relocation or symbol card, CPU pane, memory map, ring, transcript);
+          // a stop whose figure is empty becomes a big-text slide of its caption.
+          const fig = root.current?.querySelector<HTMLElement>('[data-testid="tour-figure"]');
+          const body = fig && fig.getBoundingClientRect().height > 4 ? captureBody(root.current, 'lesson-stop', true) : null;
+          captured.push({ body, ctx });
         }
       } finally {
         if (latest.current.state.tour === tour) latest.current.go(back);
       }
+      const pages = deckSlides(captured);
       setStatus('writing the PDF…');
       const blob = await svgsToPdf(pages, `Modscope tour: ${tour.title}`);
       const file = `${tour.id}-tour.pdf`;

@@ -95,19 +95,21 @@ export function TourStage({
       <div className="tour-body">
         <div className="tour-main" ref={mainRef}>
           {step && view && <StepCaption step={step} pos={view.pos} view={view} />}
-          {view && stop.view === 'cpu' && item?.kind === 'instruction' && <CpuPanel item={item} pos={view.pos} base={view.step.pos} host={host} onSeek={seekPos} onError={reportError} />}
-          {view && (stop.view === 'load' || stop.view === 'cpu') && item && item.kind !== 'instruction' && <ItemPanel item={item} pos={view.pos} host={host} onError={reportError} step={view.step} onSeek={seekPos} />}
-          {view && stop.view === 'memory' && <MemoryMap kernel={run.kernel} view={view} mod={null} />}
-          {view && stop.view === 'ring' && (
-            <div className="card tour-ring">
-              <RingBufferPane log={view.log} currentLog={view.step.log} host={host} pos={view.step.pos + view.step.span - 1} />
-            </div>
-          )}
-          {stop.view === 'shell' && (
-            <pre className="card tour-transcript" data-testid="tour-transcript">
-              {run.transcript.map((l) => `# ${l.line}\n${l.output}`).join('')}
-            </pre>
-          )}
+          <div className="tour-figure" data-testid="tour-figure" data-view={stop.view} aria-label={`${tour.title}: stop ${index + 1}`}>
+            {view && stop.view === 'cpu' && item?.kind === 'instruction' && <CpuPanel item={item} pos={view.pos} base={view.step.pos} host={host} onSeek={seekPos} onError={reportError} />}
+            {view && (stop.view === 'load' || stop.view === 'cpu') && item && item.kind !== 'instruction' && <ItemPanel item={item} pos={view.pos} host={host} onError={reportError} step={view.step} onSeek={seekPos} />}
+            {view && stop.view === 'memory' && <MemoryMap kernel={run.kernel} view={view} mod={null} />}
+            {view && stop.view === 'ring' && (
+              <div className="card tour-ring">
+                <RingBufferPane log={view.log} currentLog={view.step.log} host={host} pos={view.step.pos + view.step.span - 1} />
+              </div>
+            )}
+            {stop.view === 'shell' && (
+              <pre className="card tour-transcript" data-testid="tour-transcript">
+                {run.transcript.map((l) => `# ${l.line}\n${l.output}`).join('')}
+              </pre>
+            )}
+          </div>
         </div>
         <div className="tour-side">
           <LogTabs log={view?.log ?? []} currentLog={view?.step.log ?? []} host={host} pos={view ? view.step.pos + view.step.span - 1 : undefined} />

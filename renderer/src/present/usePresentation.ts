@@ -1,18 +1,15 @@
 /**
- * Presentation mode and the presenter's keys on the Load view.
+ * The presenter's keys on the Load view (presentation mode itself is app-wide: present/mode.ts,
+ * F5 and Esc in present/usePresenter.ts).
  *
- *   F5 or ▣      presentation mode on/off (chrome and side columns hidden, projector palette)
- *   Esc          leaves presentation mode
  *   Shift+←/→    previous/next phase (a run of steps in one kernel function)
  *   Space        play/pause, at `speed` steps per second
  * ←/→ (position), PageUp/PageDown (step, what clickers send) and Home/End are the Load view's own.
- *
- * The mode is two attributes on <html>: data-present="on" (layout, present.css) and
- * data-palette="projector" (light, high-contrast, Okabe–Ito colours as CSS variables).
- */
+*/
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { StepInfo } from '../../../engine/api-types';
 import { nextStepPos, phaseTarget } from './phases';
+import { setPresenting, usePresenting } from './mode';
 
 export const SPEEDS = [0.5, 1, 2, 4, 10] as const;
 const SPEED_KEY = 'modscope.playSpeed';
@@ -23,17 +20,6 @@ function typingTarget(t: EventTarget | null): boolean {
   if (t.isContentEditable || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT') return true;
   if (t.tagName === 'INPUT') return (t as HTMLInputElement).type !== 'range' && (t as HTMLInputElement).type !== 'checkbox';
   return false;
-}
-
-function setMode(on: boolean): void {
-  const root = document.documentElement;
-  if (on) {
-    root.dataset.present = 'on';
-    root.dataset.palette = 'projector';
-  } else {
-    delete root.dataset.present;
-    delete root.dataset.palette;
-  }
 }
 
 function initialSpeed(): number {
@@ -61,49 +47,22 @@ export function usePresentation({
   pos: number;
   seek: (pos: number) => void;
 }): Presentation {
-  const [on, setOnState] = useState(false);
+  const on = usePresenting();
+  const setOn = useCallback((v: boolean) => {
+    setPresenting(v);
+    if (!v) setPlaying(false);
+  }, []);
   const [playing, setPlaying] = useState(false);
   const [speed, setSpeedState] = useState(initialSpeed);
   const latest = useRef({ steps, pos, seek });
   latest.current = { steps, pos, seek };
-
-  // Full screen when the browser allows it (a key or click asked for it); leaving full screen (the
-  // browser's own Esc) leaves the mode too.
-  const fullscreen = useRef(false);
-  const setOn = useCallback((v: boolean) => {
-    setOnState(v);
-    setMode(v);
-    if (!v) setPlaying(false);
-    if (v && !document.fullscreenElement && document.documentElement.requestFullscreen) {
-      document.documentElement
-        .requestFullscreen()
-        .then(() => (fullscreen.current = true))
-        .catch(() => (fullscreen.current = false));
-    } else if (!v && fullscreen.current) {
-      fullscreen.current = false;
-      if (document.fullscreenElement) void document.exitFullscreen().catch(() => {});
-    }
-  }, []);
   useEffect(() => {
-    const onChange = () => {
-      if (!document.fullscreenElement && fullscreen.current) {
-        fullscreen.current = false;
-        setOn(false);
-      }
-    };
-    document.addEventListener('fullscreenchange', onChange);
-    return () => document.removeEventListener('fullscreenchange', onChange);
-  }, [setOn]);
+    if (!on) setPlaying(false);
+  }, [on]);
   const setSpeed = useCallback((s: number) => {
     setSpeedState(s);
     localStorage.setItem(SPEED_KEY, String(s));
   }, []);
-
-  // Leaving the Load view (or unmounting) ends the show.
-  useEffect(() => {
-    if (!active && on) setOn(false);
-  }, [active, on, setOn]);
-  useEffect(() => () => setMode(false), []);
 
   // Play: one step every 1/speed seconds, stopping at the end.
   useEffect(() => {
@@ -122,16 +81,9 @@ export function usePresentation({
     // Capture phase: these keys must not also reach the Load view's own handler (Shift+→ is not →).
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey) return;
-      if (e.key === 'F5') {
-        e.preventDefault();
-        e.stopPropagation();
-        setOn(document.documentElement.dataset.present !== 'on');
-        return;
-      }
       if (typingTarget(e.target)) return;
       const { steps: s, pos: p, seek: go } = latest.current;
-      if (e.key === 'Escape' && document.documentElement.dataset.present === 'on') setOn(false);
-      else if (e.shiftKey && (e.key === 'ArrowRight' || e.key === 'ArrowLeft')) {
+      if (e.shiftKey && (e.key === 'ArrowRight' || e.key === 'ArrowLeft')) {
         const t = phaseTarget(s, p, e.key === 'ArrowRight' ? 1 : -1);
         if (t !== null) go(t);
       } else if (e.key === ' ' && s.length > 0) setPlaying((x) => !x);
@@ -141,7 +93,7 @@ export function usePresentation({
     };
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
-  }, [active, setOn]);
+  }, [active]);
 
   return { on, setOn, playing, setPlaying, speed, setSpeed };
 }

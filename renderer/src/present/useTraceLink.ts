@@ -84,11 +84,14 @@ export function useTraceLink({
   useEffect(() => {
     if (replaying || busy || target || (link && !started.current)) return;
     const t = window.setTimeout(() => {
-      if (!active || !kernel || ops.length === 0) {
-        // Another tab or no trace: the next start need not replay anything.
-        if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+      if (!active) {
+        // Another tab (it writes its own fragment: App.tsx): the next start need not replay anything.
         const saved = localStorage.getItem(STORAGE_KEY);
-        if (saved && !active) localStorage.setItem(STORAGE_KEY, saved.replace(/&view=[^&]*/, '&view=other'));
+        if (saved) localStorage.setItem(STORAGE_KEY, saved.replace(/&view=[^&]*/, '&view=other'));
+        return;
+      }
+      if (!kernel || ops.length === 0) {
+        if (location.hash !== '#view=load') history.replaceState(null, '', `${location.pathname}${location.search}#view=load`);
         return;
       }
       const frag = formatLink(currentLink(kernel, ops, pos));

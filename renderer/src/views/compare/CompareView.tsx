@@ -6,12 +6,15 @@
  *
  * Stays mounted while hidden (like the Load view) so the runs and cursors survive other tabs.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { EngineError, ModuleOverview, StepInfo } from '../../../../engine/api-types';
 import type { Stage } from '../../../../engine/trace/types';
 import type { Host } from '../../host/host';
-import { layoutLanes, type LaneLayout } from './laneLayout';
-import { Swimlanes } from './Swimlanes';
+import { layoutPath } from './laneLayout';
+import { PathLanes } from './PathLanes';
+import { useStepper } from '../../present/stepper';
+import type { SlideContext } from '../../export/slide';
+import { attachCompareLive, type CompareLive, type CompareState, type CompareWant } from './compareLink';
 import { MemoryStrip } from './MemoryStrip';
 import { SyscallTable } from './SyscallTable';
 import { useCompareRuns } from './useCompareRuns';
@@ -20,11 +23,6 @@ import './compare.css';
 
 function defaultArgs(mod: ModuleOverview | null): string {
   return mod?.thisModule?.name === 'hello' ? 'count=3' : '';
-}
-
-function typingTarget(t: EventTarget | null): boolean {
-  if (!(t instanceof HTMLElement)) return false;
-  return t.isContentEditable || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || (t.tagName === 'INPUT' && (t as HTMLInputElement).type !== 'range');
 }
 
 function Caption({ version, step }: { version: Version; step: StepInfo | undefined }) {
@@ -46,7 +44,23 @@ function Caption({ version, step }: { version: Version; step: StepInfo | undefin
   );
 }
 
-export function CompareView({ mod, host, active, onError }: { mod: ModuleOverview | null; host: Host; active: boolean; onError: (e: EngineError | null) => void }) {
+export function CompareView({
+  mod,
+  host,
+  active,
+  onError,
+  want = null,
+  onState,
+}: {
+  mod: ModuleOverview | null;
+  host: Host;
+  active: boolean;
+  onError: (e: EngineError | null) => void;
+  /** Where a link asks the comparison to be (applied once per nonce, when the runs are ready). */
+  want?: CompareWant | null;
+  /** Its place, for the page's link. */
+  onState?: (s: CompareState) => void;
+}) {
   const [args, setArgs] = useState(defaultArgs(mod));
   const [argsDraft, setArgsDraft] = useState(args);
   const modId = mod?.id ?? null;
@@ -57,22 +71,27 @@ export function CompareView({ mod, host, active, onError }: { mod: ModuleOvervie
   const name = mod?.thisModule?.name ?? mod?.fileName.replace(/\.ko(\.\w+)?$/, '') ?? '';
   const { runs, cursor, views, busy, seek } = useCompareRuns(host, active, modId, name, args, onError);
 
-  const [layout, setLayout] = useState<LaneLayout | null>(null);
+  // The lanes are laid out for the width they get (units = CSS px, so label sizes are what is seen).
+  const lanesRef = useRef<HTMLDivElement>(null);
+  const [lanesW, setLanesW] = useState(900);
   useEffect(() => {
-    const r24 = runs['2.4'];
-    const r61 = runs['6.1'];
-    if (!r24 || !r61) return;
-    let live = true;
-    layoutLanes([
-      { version: '2.4', steps: r24.steps },
-      { version: '6.1', steps: r61.steps },
-    ])
-      .then((l) => live && setLayout(l))
-      .catch((e: unknown) => onError({ code: 'INTERNAL', message: `swimlane layout: ${e instanceof Error ? e.message : String(e)}` }));
-    return () => {
-      live = false;
-    };
-  }, [runs]);
+    const el = lanesRef.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => {
+      const w = Math.floor(el.clientWidth);
+      if (w > 200) setLanesW((o) => (Math.abs(o - w) > 2 ? w : o));
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  const layouts = useMemo(
+    () => ({
+      '2.4': runs['2.4'] ? layoutPath('2.4', runs['2.4'].steps, lanesW) : null,
+      '6.1': runs['6.1'] ? layoutPath('6.1', runs['6.1'].steps, lanesW) : null,
+    }),
+    [runs, lanesW],
+  );
+  const layout = layouts['2.4'] && layouts['6.1'];
 
   const lit = useMemo(
     () => ({ '2.4': runs['2.4'] ? stepAt(runs['2.4'].steps, cursor['2.4']) : -1, '6.1': runs['6.1'] ? stepAt(runs['6.1'].steps, cursor['6.1']) : -1 }),
@@ -120,20 +139,21 @@ export function CompareView({ mod, host, active, onError }: { mod: ModuleOvervie
     if (run?.steps[index]) seek(v, run.steps[index].pos);
   }, [runs, seek]);
 
-  useEffect(() => {
-    if (!active) return;
-    const onKey = (e: KeyboardEvent) => {
-      if (e.ctrlKey || e.metaKey || typingTarget(e.target) || !layout) return;
-      if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
-      const d = e.key === 'ArrowRight' ? 1 : -1;
-      if (e.shiftKey) stepBy('2.4', d);
-      else if (e.altKey) stepBy('6.1', d);
-      else byStage(d);
-      e.preventDefault();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [active, layout, stepBy, byStage]);
+  // The presenter's keys (present/usePresenter.ts): both kernels stage by stage; Shift 2.4 alone, Alt 6.1 alone.
+  useStepper('compare', {
+    slide: () => slide(),
+    where: stages.length ? `stage ${lockIndex + 1} / ${stages.length} · ${STAGE_LABEL[stages[lockIndex]]}${shared ? '' : ' (kernels apart)'} · 2.4 ${lit['2.4'] + 1}/${runs['2.4']?.steps.length ?? 0} · 6.1 ${lit['6.1'] + 1}/${runs['6.1']?.steps.length ?? 0}` : '',
+    move: (m, mod) => {
+      if (!layout) return;
+      if (mod !== 'none') {
+        const v: Version = mod === 'shift' ? '2.4' : '6.1';
+        const n = runs[v]?.steps.length ?? 0;
+        if (m === 'next' || m === 'prev') stepBy(v, m === 'next' ? 1 : -1);
+        else stepBy(v, m === 'first' ? -n : n);
+      } else if (m === 'next' || m === 'prev') byStage(m === 'next' ? 1 : -1);
+      else if (stages.length) toStage(stages[m === 'first' ? 0 : stages.length - 1]);
+    },
+  });
 
   const used = useMemo(() => {
     const u: Record<string, boolean> = {};
@@ -142,6 +162,73 @@ export function CompareView({ mod, host, active, onError }: { mod: ModuleOvervie
   }, [runs]);
 
   const ready = !busy && !!layout && !!runs['2.4'] && !!runs['6.1'];
+
+  // A link's arguments first (they reload both runs), then its stage or steps once the runs are in.
+  const applied = useRef(0);
+  useEffect(() => {
+    if (!want || applied.current === want.nonce) return;
+    if (want.args !== undefined && want.args !== args) {
+      setArgs(want.args);
+      setArgsDraft(want.args);
+      return;
+    }
+    if (!ready) return;
+    applied.current = want.nonce;
+    if (want.stage) {
+      if (stages.includes(want.stage)) toStage(want.stage);
+      else onError({ code: 'BAD_REQUEST', message: `link: neither load of ${mod?.fileName ?? 'the module'} has a stage "${want.stage}" (stages: ${stages.join(', ')})` });
+    }
+    for (const v of VERSIONS) {
+      const n = want.steps?.[v];
+      if (n === undefined) continue;
+      const count = runs[v]?.steps.length ?? 0;
+      if (n >= 1 && n <= count) seek(v, runs[v]!.steps[n - 1].pos);
+      else onError({ code: 'BAD_REQUEST', message: `link: Linux ${v}'s load of ${mod?.fileName ?? 'the module'} has ${count} steps, the link asks for step ${n}` });
+    }
+  }, [want, ready, args, stages, toStage, runs, seek, mod, onError]);
+
+  const stateRef = useRef(onState);
+  stateRef.current = onState;
+  useEffect(() => {
+    if (ready) stateRef.current?.({ args, steps: { '2.4': lit['2.4'] + 1, '6.1': lit['6.1'] + 1 }, ready });
+  }, [ready, args, lit]);
+
+  const slide = (): SlideContext => {
+    const st = stages[lockIndex];
+    const a = stepOf('2.4');
+    const b = stepOf('6.1');
+    return {
+      stepNumber: lockIndex + 1,
+      stepCount: stages.length,
+      label: `stage ${lockIndex + 1} / ${stages.length} · 2.4 step ${lit['2.4'] + 1} · 6.1 step ${lit['6.1'] + 1}`,
+      pos: cursor['6.1'],
+      length: runs['6.1']?.op.endPos ?? 0,
+      phase: st ? STAGE_LABEL[st] : '',
+      title: `2.4: ${a?.title ?? '—'}  ·  6.1: ${b?.title ?? '—'}`,
+      fn: `${a?.fn ?? ''} / ${b?.fn ?? ''}`,
+      file: 'Linux 2.4 insmod and Linux 6.1 load_module()',
+      text: `2.4 (${a ? SIDE_LABEL[sideOf(a)] : ''}): ${a?.text ?? ''}  6.1 (${b ? SIDE_LABEL[sideOf(b)] : ''}): ${b?.text ?? ''}`,
+      textLines: 2,
+      source: `${mod?.fileName ?? ''} ${args} · Linux 2.4 (modutils insmod model) ⇄ Linux 6.1.0-50-amd64 (model)`,
+    };
+  };
+  const liveRef = useRef<CompareLive>(null as unknown as CompareLive);
+  liveRef.current = {
+    state: { args, steps: { '2.4': lit['2.4'] + 1, '6.1': lit['6.1'] + 1 }, ready },
+    slide,
+    stepCount: { '2.4': runs['2.4']?.steps.length ?? 0, '6.1': runs['6.1']?.steps.length ?? 0 },
+    viewPos: { '2.4': views['2.4']?.pos ?? null, '6.1': views['6.1']?.pos ?? null },
+    cursor,
+    stepPos: (v, n) => runs[v]?.steps[n - 1]?.pos ?? -1,
+    goStep: (v, n) => {
+      const run = runs[v];
+      const s = run?.steps[n - 1];
+      if (!run || !s) throw new Error(`Linux ${v}'s load has ${run?.steps.length ?? 0} steps, not ${n}`);
+      toStage(stageOf(s));
+      seek(v, s.pos);
+    },
+  };
+  useEffect(() => attachCompareLive(liveRef), []);
   const command = runs['6.1']?.op.command ?? `insmod ${mod?.fileName ?? ''} ${args}`;
 
   return (
@@ -205,19 +292,29 @@ export function CompareView({ mod, host, active, onError }: { mod: ModuleOvervie
           there · the same .ko through both: 2.4 would have used a .o, so .modinfo, __versions and .gnu.linkonce.this_module mean nothing to it
         </div>
       </div>
-      <div className="cmp-lanes-scroll card">
-        {layout ? <Swimlanes layout={layout} lit={lit} stage={shared} onPick={pick} /> : <div className="empty small">{busy ? 'Booting both kernels and loading the module…' : 'Open a module.'}</div>}
-      </div>
-      <div className="cmp-under">
+      <div className="cmp-stage-area card" data-testid="compare-lanes" data-export="compare-lanes">
         {VERSIONS.map((v) => (
-          <div key={v} className="cmp-col-under">
-            <Caption version={v} step={stepOf(v)} />
-            <div className="card cmp-mem-card">
+          <div key={v} className="cmp-kernel-row">
+            <div className="cmp-lanes-box" ref={v === '2.4' ? lanesRef : undefined}>
+              {layouts[v] ? (
+                <PathLanes layout={layouts[v]!} lit={lit[v]} onPick={pick} />
+              ) : (
+                <div className="empty small">{busy ? 'Booting both kernels and loading the module…' : 'Open a module.'}</div>
+              )}
+            </div>
+            <div className="cmp-mem-card" data-testid={`compare-mem-${v}`}>
               <h4>
-                Linux {v}: where the image lands <span className="muted small">{views[v] ? `at position ${views[v]!.pos}` : ''}</span>
+                where the image lands <span className="muted small">{views[v] ? `Linux ${v}, position ${views[v]!.pos}` : ''}</span>
               </h4>
               <MemoryStrip version={v} view={views[v]} />
             </div>
+          </div>
+        ))}
+      </div>
+      <div className="cmp-under" data-testid="compare-detail" data-export="compare-detail">
+        {VERSIONS.map((v) => (
+          <div key={v} className="cmp-col-under">
+            <Caption version={v} step={stepOf(v)} />
           </div>
         ))}
       </div>

@@ -65,8 +65,10 @@ export function MemoryStrip({ version, view }: { version: Version; view: SeekVie
               {secs
                 .filter((p) => isStructModule(version, p))
                 .map((p) => (
-                  <span key="sm" className="cmp-sm-label" style={{ left: `${(p.offset / a.size) * 100}%` }}>
-                    ▲ struct module{version === '2.4' ? ' (at the image start)' : ' (.gnu.linkonce.this_module)'}
+                  // Anchored on the side with room, so the label stays inside the panel.
+                  <span key="sm" className="cmp-sm-label" style={p.offset / a.size < 0.5 ? { left: `${(p.offset / a.size) * 100}%` } : { right: `${100 - ((p.offset + p.size) / a.size) * 100}%` }}>
+                    {p.offset / a.size < 0.5 ? '▲ ' : ''}struct module<span className="cmp-sm-detail">{version === '2.4' ? ' (at the image start)' : ' (.gnu.linkonce.this_module)'}</span>
+                    {p.offset / a.size < 0.5 ? '' : ' ▲'}
                   </span>
                 ))}
             </div>

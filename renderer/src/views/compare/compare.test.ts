@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../../../engine/engine';
 import type { EngineArg, EngineMethod, EngineValue, StepInfo } from '../../../../engine/api-types';
 import { sample } from '../../../../scripts/test-support/kernel';
-import { NODE_H, NODE_W, layoutLanes } from './laneLayout';
+import { FONT, LABEL_W, layoutPath } from './laneLayout';
 import { STAGE_ORDER, crossings, stageOf, stagesIn, stepForStage, type Version } from './stages';
 import { SYSCALL_ROWS } from './syscalls';
 
@@ -65,38 +65,38 @@ describe('2.4 ⇄ 6.1 comparison model', () => {
     expect(stepForStage(runs['2.4'], 'unload')).toBe(runs['2.4'].length - 1);
   });
 
-  it('lays out both paths in aligned stage columns, in their lanes, without overlaps (provider + consumer)', async () => {
+  it('lays out each path left to right in step order, its stages as labelled runs, its syscalls on the boundary (provider + consumer)', async () => {
     const runs = await bothRuns([
       { name: 'provider.ko', rel: 'provider/provider.ko', args: '' },
       { name: 'consumer.ko', rel: 'consumer/consumer.ko', args: '' },
     ]);
-    const l = await layoutLanes([
-      { version: '2.4', steps: runs['2.4'] },
-      { version: '6.1', steps: runs['6.1'] },
-    ]);
-    expect(l.nodes.length).toBe(runs['2.4'].length + runs['6.1'].length);
-    // Columns: every step of a stage right of every step of the stage before, in both kernels.
-    const used = STAGE_ORDER.filter((st) => l.nodes.some((n) => n.stage === st));
-    for (let i = 1; i < used.length; i++) {
-      const right = Math.max(...l.nodes.filter((n) => n.stage === used[i - 1]).map((n) => n.x + NODE_W));
-      const left = Math.min(...l.nodes.filter((n) => n.stage === used[i]).map((n) => n.x));
-      expect(left, `${used[i]} after ${used[i - 1]}`).toBeGreaterThan(right);
-    }
-    // Lanes: each node inside its kernel's band for its side; no two nodes overlap.
-    for (const n of l.nodes) {
-      const b = l.bands.find((x) => x.version === n.version && x.side === n.side)!;
-      expect(n.y).toBeGreaterThanOrEqual(b.y);
-      expect(n.y + NODE_H).toBeLessThanOrEqual(b.y + b.h);
-    }
-    for (let i = 0; i < l.nodes.length; i++)
-      for (let j = i + 1; j < l.nodes.length; j++) {
-        const a = l.nodes[i];
-        const b = l.nodes[j];
-        const overlap = a.x < b.x + NODE_W && b.x < a.x + NODE_W && a.y < b.y + NODE_H && b.y < a.y + NODE_H;
-        expect(overlap, `${a.key} ${a.step.fn} / ${b.key} ${b.step.fn}`).toBe(false);
+    for (const v of ['2.4', '6.1'] as const) {
+      const steps = runs[v];
+      const l = layoutPath(v, steps, 960);
+      expect(l.nodes.length).toBe(steps.length);
+      // Step numbers read left to right, inside the drawing, each in its side's lane.
+      for (let i = 1; i < l.nodes.length; i++) expect(l.nodes[i].x, `${v} step ${i + 1}`).toBeGreaterThan(l.nodes[i - 1].x + 2 * l.radius - 1);
+      expect(l.nodes[0].x - l.radius).toBeGreaterThanOrEqual(LABEL_W);
+      expect(l.nodes[l.nodes.length - 1].x + l.radius).toBeLessThanOrEqual(960);
+      for (const n of l.nodes) {
+        const b = l.bands.find((x) => x.side === n.side)!;
+        expect(n.y).toBeGreaterThan(b.y);
+        expect(n.y).toBeLessThan(b.y + b.h);
       }
+      // The stage strip: runs in order covering every step once, labels that fit their run.
+      expect(l.segments[0].first).toBe(0);
+      for (let k = 1; k < l.segments.length; k++) {
+        expect(l.segments[k].first).toBe(l.segments[k - 1].last + 1);
+        expect(l.segments[k].stage).not.toBe(l.segments[k - 1].stage);
+      }
+      expect(l.segments[l.segments.length - 1].last).toBe(steps.length - 1);
+      for (const g of l.segments) expect(g.label.length * FONT.stage * 0.56).toBeLessThanOrEqual(g.x1 - g.x0);
+      // Every syscall arrow crosses the user/kernel boundary line.
+      for (const a of l.arrows) expect((a.y0 - l.boundaryY) * (a.y1 - l.boundaryY)).toBeLessThan(0);
+    }
     // consumer.ko's 2.4 load: the same three syscalls; 6.1: finit_module.
-    expect(l.arrows.filter((a) => a.version === '2.4' && a.dir === 'call').map((a) => a.syscall)).toEqual(['query_module', 'create_module', 'init_module']);
-    expect(l.arrows.filter((a) => a.version === '6.1' && a.dir === 'call').map((a) => a.syscall)).toEqual(['finit_module']);
+    const calls = (v: Version) => layoutPath(v, runs[v], 960).arrows.filter((a) => a.dir === 'call').map((a) => a.syscall);
+    expect(calls('2.4')).toEqual(['query_module', 'create_module', 'init_module']);
+    expect(calls('6.1')).toEqual(['finit_module']);
   });
 });

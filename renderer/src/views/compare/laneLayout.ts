@@ -1,33 +1,30 @@
 /**
- * Swimlane layout for the two load paths. A cell is one kernel's steps of one stage in one lane
- * (e.g. 6.1's kernel-space "check it" steps), its steps stacked in order. ELK (layered, direction
- * RIGHT, partitioned by stage: partition = the stage's place in STAGE_ORDER) places the cells of
- * both kernels in one graph, the path's stage changes as edges, so "reserve memory" of 2.4 and of
- * 6.1 share a column. ELK decides x; the lanes decide y (per kernel three lanes — user space,
- * syscall boundary, kernel space — 2.4 above 6.1).
+ * One kernel's load path as a line through three lanes (user space, syscall boundary, kernel
+ * space): step i sits in slot i, left to right, in the lane of the side that runs it, so the step
+ * numbers always read in order and the path never crosses itself. Consecutive steps of one stage
+ * form a labelled segment of the stage strip above the lanes; a step from user space into the
+ * kernel is a syscall (a thick arrow over the boundary, named), a step back a return.
+ *
+ * Pure: numbers in, positions out (drawn by PathLanes.tsx; tested in compare.test.ts). Units are
+ * CSS pixels of the width asked for, so font sizes in the drawing are what the projector shows.
  */
-import ELK from 'elkjs/lib/elk.bundled.js';
-import type { ElkNode } from 'elkjs/lib/elk-api';
 import type { Side, Stage, StepInfo } from '../../../../engine/trace/types';
-import { SIDES, STAGE_ORDER, crossings, sideOf, stageOf, type SyscallName, type Version } from './stages';
+import { SIDES, STAGE_LABEL, crossings, sideOf, stageOf, type SyscallName, type Version } from './stages';
 
-export const NODE_W = 108;
-export const NODE_H = 30;
-const STACK_GAP = 4;
-const LANE_PAD = 8;
-const LABEL_W = 84;
-const COL_HEAD = 30;
-const KERNEL_HEAD = 24;
-const KERNEL_GAP = 16;
-/** Room at the top of the syscall lane for the syscalls' names. */
-const CALL_LABEL = 20;
-/** Extra room between stage columns (ELK's layer spacing is uniform). */
-const STAGE_GAP = 4;
+export const LABEL_W = 128;
+export const TITLE_H = 28;
+export const STRIP_H = 32;
+export const LANE_H = 44;
+const PAD_R = 10;
+/** Label sizes: ≥ 18 px for what a room must read (stage, lane, syscall), numbers a little smaller. */
+export const FONT = { title: 20, stage: 18, lane: 18, syscall: 18, number: 15 } as const;
+/** Average advance of the sans/mono faces per px of font size, for fitting labels without a DOM. */
+const SANS_EM = 0.56;
+const MONO_EM = 0.62;
 
-export interface LaneNode {
+export interface PathNode {
   key: string;
   version: Version;
-  /** Index of the step in its run. */
   index: number;
   step: StepInfo;
   stage: Stage;
@@ -36,144 +33,118 @@ export interface LaneNode {
   y: number;
 }
 
+export interface StageSegment {
+  stage: Stage;
+  /** Step indices [first, last] of the run. */
+  first: number;
+  last: number;
+  x0: number;
+  x1: number;
+  /** The label that fits (full, shortened, or '' when only the tooltip can say it). */
+  label: string;
+}
+
 export interface LaneBand {
-  version: Version;
   side: Side;
   y: number;
   h: number;
-}
-
-export interface Column {
-  stage: Stage;
-  x0: number;
-  x1: number;
 }
 
 export interface SyscallArrow {
   version: Version;
   dir: 'call' | 'return';
   syscall: SyscallName;
-  /** The step the arrow points at (index in its run). */
+  /** The step the arrow enters (index in its run). */
   index: number;
-  x: number;
-  /** From (tail) and to (head), y only: arrows are vertical. */
+  x0: number;
   y0: number;
+  x1: number;
   y1: number;
+  /** Where the name sits: on the user/kernel boundary. */
+  labelX: number;
+  labelY: number;
 }
 
-export interface LaneLayout {
+export interface PathLayout {
+  version: Version;
   width: number;
   height: number;
-  labelW: number;
-  colHead: number;
-  nodes: LaneNode[];
+  slot: number;
+  radius: number;
+  nodes: PathNode[];
+  segments: StageSegment[];
   bands: LaneBand[];
-  kernels: { version: Version; y: number; h: number }[];
-  columns: Column[];
   arrows: SyscallArrow[];
+  /** y of the line between user space and the syscall lane. */
+  boundaryY: number;
 }
 
-const elk = new ELK();
+/** The text, shortened with … to about maxPx at a font size (estimated). */
+export function fitLabel(text: string, maxPx: number, size: number, em = SANS_EM): string {
+  const n = Math.floor(maxPx / (size * em));
+  if (n >= text.length) return text;
+  if (n < 4) return '';
+  return `${text.slice(0, n - 1)}…`;
+}
 
-export async function layoutLanes(runs: { version: Version; steps: StepInfo[] }[]): Promise<LaneLayout> {
-  // Cells: key "version|side|stage" → the step indices in it, in order.
-  const cells = new Map<string, { version: Version; side: Side; stage: Stage; steps: number[] }>();
-  const cellKey = (v: Version, s: StepInfo) => `${v}|${sideOf(s)}|${stageOf(s)}`;
-  for (const r of runs)
-    r.steps.forEach((s, i) => {
-      const k = cellKey(r.version, s);
-      const c = cells.get(k) ?? { version: r.version, side: sideOf(s), stage: stageOf(s), steps: [] };
-      c.steps.push(i);
-      cells.set(k, c);
-    });
-  const cellH = (n: number) => n * NODE_H + (n - 1) * STACK_GAP;
+export function textWidth(text: string, size: number, mono = false): number {
+  return text.length * size * (mono ? MONO_EM : SANS_EM);
+}
 
-  const graph: ElkNode = {
-    id: 'root',
-    layoutOptions: {
-      'elk.algorithm': 'layered',
-      'elk.direction': 'RIGHT',
-      'elk.partitioning.activate': 'true',
-      // One graph for both kernels, so the partitions (stages) line up across them.
-      'elk.separateConnectedComponents': 'false',
-      'elk.spacing.nodeNode': '6',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '12',
-    },
-    children: [...cells].map(([id, c]) => ({
-      id,
-      width: NODE_W,
-      height: cellH(c.steps.length),
-      layoutOptions: { 'elk.partitioning.partition': String(STAGE_ORDER.indexOf(c.stage)) },
-    })),
-    edges: [],
-  };
-  // The path as edges between cells of different stages (a change of lane inside a stage stays in its column).
-  const seen = new Set<string>();
-  for (const r of runs)
-    for (let i = 1; i < r.steps.length; i++) {
-      const a = r.steps[i - 1];
-      const b = r.steps[i];
-      if (stageOf(a) === stageOf(b)) continue;
-      const id = `${cellKey(r.version, a)}>${cellKey(r.version, b)}`;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      graph.edges!.push({ id, sources: [cellKey(r.version, a)], targets: [cellKey(r.version, b)] });
-    }
-  const laid = await elk.layout(graph);
-  const xOf = new Map<string, number>();
-  for (const c of laid.children ?? []) xOf.set(c.id, c.x ?? 0);
+/** Width of a syscall's name pill ("create_module()"). */
+export function syscallLabelWidth(name: string): number {
+  return textWidth(`${name}()`, FONT.syscall, true) + 14;
+}
 
-  const stagesUsed = STAGE_ORDER.filter((st) => [...cells.values()].some((c) => c.stage === st));
-  const shift = (st: Stage) => LABEL_W + 8 + stagesUsed.indexOf(st) * STAGE_GAP;
+export function layoutPath(version: Version, steps: StepInfo[], width: number): PathLayout {
+  const n = Math.max(1, steps.length);
+  const slot = (width - LABEL_W - PAD_R) / n;
+  const radius = Math.max(7, Math.min(17, slot * 0.44));
+  const top = TITLE_H + STRIP_H;
+  const bands: LaneBand[] = SIDES.map((side, k) => ({ side, y: top + k * LANE_H, h: LANE_H }));
+  const laneY = (side: Side) => bands.find((b) => b.side === side)!.y + LANE_H / 2;
+  const xOf = (i: number) => LABEL_W + (i + 0.5) * slot;
 
-  // Lanes: as tall as their tallest cell.
-  const bands: LaneBand[] = [];
-  const kernels: LaneLayout['kernels'] = [];
-  const nodes: LaneNode[] = [];
-  let y = COL_HEAD;
-  for (const r of runs) {
-    const ky = y;
-    y += KERNEL_HEAD;
-    for (const side of SIDES) {
-      const inLane = [...cells.entries()].filter(([, c]) => c.version === r.version && c.side === side);
-      const rows = Math.max(1, ...inLane.map(([, c]) => c.steps.length));
-      const top = LANE_PAD + (side === 'syscall' ? CALL_LABEL : 0);
-      const h = top + LANE_PAD + cellH(rows);
-      for (const [id, c] of inLane)
-        c.steps.forEach((i, row) => {
-          const s = r.steps[i];
-          nodes.push({ key: `${r.version}:${i}`, version: r.version, index: i, step: s, stage: c.stage, side, x: (xOf.get(id) ?? 0) + shift(c.stage), y: y + top + row * (NODE_H + STACK_GAP) });
-        });
-      bands.push({ version: r.version, side, y, h });
-      y += h;
-    }
-    kernels.push({ version: r.version, y: ky, h: y - ky });
-    y += KERNEL_GAP;
+  const nodes: PathNode[] = steps.map((s, i) => ({ key: `${version}:${i}`, version, index: i, step: s, stage: stageOf(s), side: sideOf(s), x: xOf(i), y: laneY(sideOf(s)) }));
+
+  const segments: StageSegment[] = [];
+  for (let i = 0; i < steps.length; i++) {
+    const st = stageOf(steps[i]);
+    const last = segments[segments.length - 1];
+    if (last && last.stage === st && last.last === i - 1) {
+      last.last = i;
+      last.x1 = LABEL_W + (i + 1) * slot;
+    } else segments.push({ stage: st, first: i, last: i, x0: LABEL_W + i * slot, x1: LABEL_W + (i + 1) * slot, label: '' });
   }
-  nodes.sort((a, b) => (a.version === b.version ? a.index - b.index : a.version < b.version ? -1 : 1));
+  for (const g of segments) g.label = fitLabel(STAGE_LABEL[g.stage], g.x1 - g.x0 - 8, FONT.stage);
 
-  const columns: Column[] = stagesUsed.map((stage) => {
-    const xs = nodes.filter((n) => n.stage === stage).map((n) => n.x);
-    return { stage, x0: Math.min(...xs) - 5, x1: Math.max(...xs) + NODE_W + 5 };
-  });
-
+  const boundaryY = bands[1].y;
   const arrows: SyscallArrow[] = [];
-  for (const r of runs) {
-    const band = (side: Side) => bands.find((b) => b.version === r.version && b.side === side)!;
-    const user = band('user');
-    for (const c of crossings(r.steps)) {
-      const n = nodes.find((m) => m.version === r.version && m.index === c.step)!;
-      if (c.dir === 'call') {
-        // From the user lane down into the step the call enters (in the boundary or kernel lane), its name on the boundary.
-        arrows.push({ version: r.version, dir: 'call', syscall: c.syscall, index: c.step, x: n.x + 12, y0: user.y + user.h - LANE_PAD, y1: n.y });
-      } else {
-        // Back up over the boundary to the user step that carries on with the result.
-        const from = band('syscall');
-        arrows.push({ version: r.version, dir: 'return', syscall: c.syscall, index: c.step, x: n.x + NODE_W - 10, y0: from.y + CALL_LABEL, y1: user.y + user.h - 2 });
-      }
-    }
+  for (const c of crossings(steps)) {
+    const to = nodes[c.step];
+    const from = nodes[c.step - 1] ?? { x: to.x - slot, y: laneY('user') };
+    arrows.push({
+      version,
+      dir: c.dir,
+      syscall: c.syscall,
+      index: c.step,
+      x0: from.x,
+      y0: from.y,
+      x1: to.x,
+      y1: to.y,
+      labelX: (from.x + to.x) / 2,
+      labelY: boundaryY,
+    });
   }
-
-  const width = Math.max(...nodes.map((n) => n.x + NODE_W), LABEL_W + 200) + 8;
-  return { width, height: y - KERNEL_GAP + 6, labelW: LABEL_W, colHead: COL_HEAD, nodes, bands, kernels, columns, arrows };
+  // The calls' names on the boundary, each just right of where its arrow crosses it, pushed right
+  // so no two overlap (a name never covers its own arrow).
+  let right = LABEL_W;
+  for (const a of arrows) {
+    if (a.dir !== 'call') continue;
+    const w = syscallLabelWidth(a.syscall);
+    const left = Math.max(a.labelX + 6, right + 6);
+    a.labelX = Math.min(width - w - 2, left) + w / 2;
+    right = a.labelX + w / 2;
+  }
+  return { version, width, height: top + SIDES.length * LANE_H + 4, slot, radius, nodes, segments, bands, arrows, boundaryY };
 }

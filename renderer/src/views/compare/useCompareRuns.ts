@@ -10,7 +10,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { EngineError, OperationInfo, SeekView, StepInfo } from '../../../../engine/api-types';
 import type { Host } from '../../host/host';
-import type { Version } from './stages';
+import { stepAt, type Version } from './stages';
 
 const PROFILE_URL = 'samples/kernel/debian-6.1.0-50-amd64.json.gz';
 const STEP_PAGE = 5000;
@@ -97,9 +97,10 @@ export function useCompareRuns(host: Host, active: boolean, moduleId: string | n
       for (const version of ['2.4', '6.1'] as const) {
         if (keep[version]) continue;
         let op = await must(call('kernel.load', { id: moduleId, args, version }));
-        if (op.result === EEXIST) {
+        // 6.1 says EEXIST; 2.4's insmod says '"hello" is already loaded' and exits 1 (modutils' insmod.c).
+        if (op.result === EEXIST || (version === '2.4' && op.result !== 0 && (await call('kernel.unload', { name: moduleName, version })).ok)) {
           // Loaded before (by the Load view or an earlier comparison): remove it and load again.
-          await must(call('kernel.unload', { name: moduleName, version }));
+          if (op.result === EEXIST) await must(call('kernel.unload', { name: moduleName, version }));
           op = await must(call('kernel.load', { id: moduleId, args, version }));
         }
         const steps = await stepsOf(call, version, op);
@@ -107,7 +108,17 @@ export function useCompareRuns(host: Host, active: boolean, moduleId: string | n
       }
       doneKey.current = key;
       setRuns(next);
-      setCursor((c) => ({ '2.4': keep['2.4'] ? c['2.4'] : next['2.4']?.steps[0]?.pos ?? 0, '6.1': keep['6.1'] ? c['6.1'] : next['6.1']?.steps[0]?.pos ?? 0 }));
+      // A run loaded again for the same module and arguments (another tab rebooted its kernel) comes
+      // back on the step it was on: the comparison keeps its place when you leave and return.
+      const again = (v: Version): number => {
+        const old = have[v];
+        const run = next[v];
+        if (!run || run.steps.length === 0) return 0;
+        if (!fresh || !old) return run.steps[0].pos;
+        const i = Math.max(0, Math.min(run.steps.length - 1, stepAt(old.steps, cursorRef.current[v])));
+        return run.steps[i].pos;
+      };
+      setCursor((c) => ({ '2.4': keep['2.4'] ? c['2.4'] : again('2.4'), '6.1': keep['6.1'] ? c['6.1'] : again('6.1') }));
       errRef.current(null);
     } catch (e) {
       const err: EngineError = e && typeof e === 'object' && 'code' in e ? (e as EngineError) : { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
@@ -117,8 +128,11 @@ export function useCompareRuns(host: Host, active: boolean, moduleId: string | n
     }
   }, [host, key, moduleId, moduleName, args]);
 
+  // One preparation at a time: two at once (StrictMode's double effect when the page opens on a
+  // comparison link) would load the module twice into each kernel and race their unloads.
+  const running = useRef<Promise<void>>(Promise.resolve());
   useEffect(() => {
-    if (active) void prepare();
+    if (active) running.current = running.current.then(() => prepare());
   }, [active, prepare]);
 
   // One kernel.seek in flight per kernel; the newest wanted position queued behind it.

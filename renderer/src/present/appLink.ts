@@ -1,0 +1,126 @@
+/**
+ * The page's link for every tab (the Load view's trace links are link.ts's):
+ *
+ *   #view=compare&insmod=hello.ko%20count=3&k24=9&k61=19   the comparison, each kernel's step (1-based)
+ *   #view=compare&insmod=hello.ko%20count=3&stage=relocate both kernels on a stage
+ *   #kernel=2.4&insmod=hello.ko%20count=3&step=9           2.4's trace: shown on the comparison (the Load view boots 6.1)
+ *   #view=lessons&tour=hello-24&stop=4                     a lesson's tour at stop 4
+ *   #view=sections&sample=hello/hello.ko                   a file view of a bundled sample
+ *   #kernel=6.1&insmod=…&pos=…&view=load                   the Load view (link.ts)
+ *
+ * A link the app cannot honour parses to an `error` that says why (shown in the banner), never
+ * to silence.
+ */
+import type { Stage } from '../../../engine/trace/types';
+import { STAGE_ORDER } from '../views/compare/stages';
+import { linkModuleFile, parseLink, sampleUrlFor, type TraceLink } from './link';
+
+export const LINK_TABS = ['overview', 'filemap', 'sections', 'symbols', 'relocations', 'hex', 'modinfo', 'load', 'compare', 'lessons'] as const;
+export type LinkTab = (typeof LINK_TABS)[number];
+
+export interface AppLink {
+  tab: LinkTab;
+  /** Sample URLs to open, the first being the module shown ("/samples/hello/hello.ko"). */
+  samples: string[];
+  /** The Load view's trace (tab load). */
+  trace?: TraceLink;
+  compare?: { args: string; stage?: Stage; steps: { '2.4'?: number; '6.1'?: number } };
+  lesson?: { tour: string; stop: number };
+  /** Why the link cannot be honoured (in full or in part). */
+  error?: string;
+}
+
+const enc = (s: string) => encodeURIComponent(s).replace(/%3D/g, '=').replace(/%2C/g, ',').replace(/%2F/g, '/').replace(/%3A/g, ':');
+
+function pos1(v: string | null, what: string): { n?: number; error?: string } {
+  if (v === null) return {};
+  if (!/^\d{1,6}$/.test(v) || Number(v) < 1) return { error: `${what} must be a step number from 1, got "${v}"` };
+  return { n: Number(v) };
+}
+
+/** Every module file the link's commands insmod, in order, without repeats. */
+export function moduleFiles(commands: string[]): string[] {
+  const out: string[] = [];
+  for (const c of commands) {
+    const f = linkModuleFile({ kernel: '', paging: 4, kaslrSeed: null, commands: [c], pos: null, step: null, view: '' });
+    if (f && !out.includes(f)) out.push(f);
+  }
+  return out;
+}
+
+function sampleParam(v: string): string | null {
+  const s = v.replace(/^\/?samples\//, '');
+  return /^[\w.-]+\/[\w.-]+\.ko(\.(xz|zst|gz))?$/.test(s) ? `/samples/${s}` : null;
+}
+
+/** Read a fragment. Null when there is none (the app starts as usual). */
+export function parseAppLink(fragment: string): AppLink | null {
+  const raw = fragment.replace(/^#/, '');
+  if (!raw) return null;
+  let q: URLSearchParams;
+  try {
+    q = new URLSearchParams(raw);
+  } catch {
+    return { tab: 'overview', samples: [], error: `link "#${raw}" is not a list of name=value pairs` };
+  }
+  const view = q.get('view');
+  const kernel = q.get('kernel');
+  const sample = q.get('sample');
+  const samples: string[] = [];
+  let error: string | undefined;
+  if (sample !== null) {
+    const url = sampleParam(sample);
+    if (url) samples.push(url);
+    else error = `sample "${sample}" is not a bundled sample path (name/name.ko)`;
+  }
+  const insmods = [...q.entries()].filter(([k]) => k === 'insmod' || k === 'rmmod' || k === 'modprobe').map(([k, v]) => (v.trim() ? `${k} ${v.trim()}` : k));
+  for (const f of moduleFiles(insmods)) if (!samples.includes(sampleUrlFor(f))) samples.push(sampleUrlFor(f));
+
+  if (view && !(LINK_TABS as readonly string[]).includes(view)) return { tab: 'overview', samples, error: `link names a view "${view}" the app does not have (${LINK_TABS.join(', ')})` };
+
+  // 2.4 traces live on the comparison.
+  if (view === 'compare' || (kernel !== null && /^2\.4/.test(kernel))) {
+    const first = insmods.find((c) => c.startsWith('insmod '));
+    const args = first ? first.split(/\s+/).slice(2).join(' ') : '';
+    const steps: { '2.4'?: number; '6.1'?: number } = {};
+    const a = pos1(q.get('k24') ?? (kernel?.startsWith('2.4') ? q.get('step') : null), '2.4 step');
+    const b = pos1(q.get('k61'), '6.1 step');
+    if (a.n) steps['2.4'] = a.n;
+    if (b.n) steps['6.1'] = b.n;
+    error ??= a.error ?? b.error;
+    if (kernel?.startsWith('2.4') && q.get('pos') !== null && !q.get('step')) error ??= 'a 2.4 link gives step=N (the comparison moves by steps, not timeline positions)';
+    if (kernel?.startsWith('2.4') && insmods.length > 1) error ??= `a 2.4 link replays one insmod on the comparison; ${insmods.length - 1} more command(s) ignored`;
+    const stageRaw = q.get('stage');
+    let stage: Stage | undefined;
+    if (stageRaw !== null) {
+      if ((STAGE_ORDER as string[]).includes(stageRaw)) stage = stageRaw as Stage;
+      else error ??= `stage "${stageRaw}" is not one of ${STAGE_ORDER.join(', ')}`;
+    }
+    return { tab: 'compare', samples, compare: { args, stage, steps }, error };
+  }
+  if (view === 'lessons') {
+    const tour = q.get('tour');
+    const stop = pos1(q.get('stop'), 'stop');
+    if (!tour) return { tab: 'lessons', samples, error: error ?? 'a lessons link names its tour=…' };
+    return { tab: 'lessons', samples, lesson: { tour, stop: (stop.n ?? 1) - 1 }, error: error ?? stop.error };
+  }
+  if (kernel !== null) {
+    const trace = parseLink(fragment);
+    if (!trace) return { tab: 'load', samples, error: `link "#${raw}" is not a trace this app can replay (kernel=6.1 or 2.4, paging=4|5, kaslr=<seed>, commands, pos=N or step=N)` };
+    if (trace.kernel !== '6.1') return { tab: 'load', samples, error: `link asks for Linux ${trace.kernel}: the app models 6.1 (Load view) and 2.4 (comparison) only` };
+    return { tab: 'load', samples, trace, error };
+  }
+  if (view) return { tab: view as LinkTab, samples, error };
+  return { tab: 'overview', samples, error: `link "#${raw}" names no view=… and no kernel=…: nothing to open` };
+}
+
+/** The fragment for a tab's state. */
+export function formatAppLink(l: { tab: LinkTab; sample?: string; compare?: { file: string; args: string; steps: { '2.4': number; '6.1': number } }; lesson?: { tour: string; stop: number } }): string {
+  const parts = [`view=${l.tab}`];
+  if (l.tab === 'compare' && l.compare) {
+    parts.push(`insmod=${enc([l.compare.file, l.compare.args].filter(Boolean).join(' '))}`);
+    parts.push(`k24=${l.compare.steps['2.4']}`, `k61=${l.compare.steps['6.1']}`);
+  } else if (l.tab === 'lessons' && l.lesson) parts.push(`tour=${enc(l.lesson.tour)}`, `stop=${l.lesson.stop + 1}`);
+  else if (l.sample) parts.push(`sample=${enc(l.sample.replace(/^\/samples\//, ''))}`);
+  return `#${parts.join('&')}`;
+}

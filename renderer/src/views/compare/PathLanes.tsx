@@ -1,0 +1,201 @@
+/**
+ * One kernel's load path drawn from its PathLayout (laneLayout.ts): the stage strip (each run of a
+ * stage a labelled segment, the current one filled), three lanes, the path as numbered stops in
+ * step order, syscalls as thick named arrows over the user/kernel boundary, returns dashed.
+ * Plain SVG with text as text, so every export keeps it vector.
+ */
+import { memo } from 'react';
+import { FONT, LABEL_W, STRIP_H, TITLE_H, syscallLabelWidth, textWidth, type PathLayout, type PathNode } from './laneLayout';
+import { SIDE_LABEL, STAGE_LABEL, type Version } from './stages';
+
+export const KERNEL_TITLE: Record<Version, string> = {
+  '2.4': 'Linux 2.4 — insmod links in user space',
+  '6.1': 'Linux 6.1 — the kernel links (load_module)',
+};
+
+const LANE_NAME = { user: 'user space', syscall: 'syscall', kernel: 'kernel space' } as const;
+
+function fnText(fn: string): string {
+  return /^[A-Za-z_]\w*$/.test(fn) ? `${fn}()` : fn;
+}
+
+function edge(a: PathNode, b: PathNode, r: number): string {
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  const d = Math.hypot(dx, dy) || 1;
+  const ux = dx / d;
+  const uy = dy / d;
+  return `M${(a.x + ux * r).toFixed(1)},${(a.y + uy * r).toFixed(1)}L${(b.x - ux * (r + 2)).toFixed(1)},${(b.y - uy * (r + 2)).toFixed(1)}`;
+}
+
+/** An arrowhead at b's rim, pointing from a to b. */
+function head(a: PathNode, b: PathNode, r: number, size: number): string {
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  const d = Math.hypot(dx, dy) || 1;
+  const ux = dx / d;
+  const uy = dy / d;
+  const tx = b.x - ux * (r + 1);
+  const ty = b.y - uy * (r + 1);
+  const bx = tx - ux * size;
+  const by = ty - uy * size;
+  const f = (n: number) => n.toFixed(1);
+  return `M${f(tx)},${f(ty)}L${f(bx - uy * size * 0.5)},${f(by + ux * size * 0.5)}L${f(bx + uy * size * 0.5)},${f(by - ux * size * 0.5)}Z`;
+}
+
+export const PathLanes = memo(function PathLanes({
+  layout,
+  lit,
+  onPick,
+}: {
+  layout: PathLayout;
+  /** Index of the current step. */
+  lit: number;
+  onPick: (v: Version, index: number) => void;
+}) {
+  const { version: v, width, height, nodes, segments, bands, arrows, radius: r } = layout;
+  const cur = nodes[lit];
+  const litSeg = segments.find((g) => lit >= g.first && lit <= g.last);
+  const callIdx = new Set(arrows.map((a) => a.index));
+  const where = cur ? `step ${lit + 1} / ${nodes.length} · ${fnText(cur.step.fn)}` : '';
+  const whereW = textWidth(where, 18);
+  return (
+    <svg
+      className="cmp-svg"
+      data-testid={`compare-svg-${v}`}
+      data-export={`compare-lanes-${v}`}
+      width={width}
+      height={height}
+      viewBox={`0 0 ${width} ${height}`}
+      role="img"
+      aria-label={`Load path of Linux ${v}: ${nodes.length} steps through user space, the syscall boundary and kernel space`}
+    >
+      <defs>
+        <marker id={`cmp-call-${v}`} viewBox="0 0 10 10" refX="8" refY="5" markerUnits="userSpaceOnUse" markerWidth="16" markerHeight="16" orient="auto">
+          <path className="cmp-marker call" d="M0,0L10,5L0,10z" />
+        </marker>
+        <marker id={`cmp-ret-${v}`} viewBox="0 0 10 10" refX="8" refY="5" markerUnits="userSpaceOnUse" markerWidth="12" markerHeight="12" orient="auto">
+          <path className="cmp-marker return" d="M0,0L10,5L0,10z" />
+        </marker>
+      </defs>
+      <text className="cmp-kernel-title" x={4} y={20} fontSize={FONT.title}>
+        {KERNEL_TITLE[v]}
+      </text>
+      {cur && whereW < width - textWidth(KERNEL_TITLE[v], FONT.title) - 40 && (
+        <text className="cmp-where" x={width - 8} y={20} fontSize={18} textAnchor="end" data-testid={`compare-where-${v}`}>
+          {where}
+        </text>
+      )}
+      <g className="cmp-strip">
+        <text className="cmp-lane-label" x={8} y={TITLE_H + STRIP_H / 2 + 6} fontSize={FONT.lane}>
+          stage
+        </text>
+        {segments.map((g, k) => (
+          <g key={k} className={`cmp-seg${g === litSeg ? ' lit' : ''}${k % 2 ? ' alt' : ''}`} data-testid="compare-stage" data-stage={g.stage} data-first={g.first} data-last={g.last}>
+            <title>{`${STAGE_LABEL[g.stage]}: step${g.first === g.last ? ` ${g.first + 1}` : `s ${g.first + 1}–${g.last + 1}`}`}</title>
+            <rect x={g.x0 + 1} y={TITLE_H} width={Math.max(1, g.x1 - g.x0 - 2)} height={STRIP_H - 4} rx={5} />
+            {g !== litSeg && g.label && (
+              <text x={(g.x0 + g.x1) / 2} y={TITLE_H + STRIP_H / 2 + 4} fontSize={FONT.stage} textAnchor="middle">
+                {g.label}
+              </text>
+            )}
+          </g>
+        ))}
+        {litSeg && (
+          // The current stage's name in full, over its neighbours if it must.
+          <g className="cmp-seg-lit-label">
+            {(() => {
+              const label = STAGE_LABEL[litSeg.stage];
+              const w = textWidth(label, FONT.stage + 1) * 1.12 + 18;
+              const cx = Math.max(LABEL_W + w / 2, Math.min(width - w / 2 - 2, (litSeg.x0 + litSeg.x1) / 2));
+              return (
+                <>
+                  <rect x={cx - w / 2} y={TITLE_H} width={w} height={STRIP_H - 4} rx={5} />
+                  <text x={cx} y={TITLE_H + STRIP_H / 2 + 5} fontSize={FONT.stage + 1} textAnchor="middle" data-testid={`compare-lit-stage-${v}`}>
+                    {label}
+                  </text>
+                </>
+              );
+            })()}
+          </g>
+        )}
+      </g>
+      {litSeg && <rect className="cmp-lit-col" x={litSeg.x0 + 1} y={bands[0].y} width={Math.max(1, litSeg.x1 - litSeg.x0 - 2)} height={bands.length * bands[0].h} />}
+      <g className="cmp-lanes">
+        {bands.map((b) => (
+          <g key={b.side} className={`cmp-band side-${b.side}`} data-testid={`lane-${v}-${b.side}`}>
+            <title>{SIDE_LABEL[b.side]}</title>
+            <rect x={0} y={b.y} width={width} height={b.h} />
+            <text className="cmp-lane-label" x={8} y={b.y + b.h / 2 + 6} fontSize={FONT.lane}>
+              {LANE_NAME[b.side]}
+            </text>
+          </g>
+        ))}
+        <line className="cmp-boundary" x1={LABEL_W - 6} x2={width} y1={layout.boundaryY} y2={layout.boundaryY} />
+      </g>
+      <g className="cmp-path">
+        {nodes.slice(1).map((n) => {
+          const a = nodes[n.index - 1];
+          if (callIdx.has(n.index)) return null;
+          return <path key={n.key} className={`cmp-link${n.index === lit || a.index === lit ? ' near' : ''}`} d={edge(a, n, r)} />;
+        })}
+      </g>
+      <g className="cmp-syscalls">
+        {arrows.map((a) => {
+          const from = { x: a.x0, y: a.y0 } as PathNode;
+          const to = { x: a.x1, y: a.y1 } as PathNode;
+          const label = `${a.syscall}()`;
+          const w = syscallLabelWidth(a.syscall);
+          const cx = a.labelX;
+          return (
+            <g
+              key={`${a.dir}${a.index}`}
+              className={`cmp-syscall ${a.dir}${a.index === lit ? ' lit' : ''}`}
+              data-testid={a.dir === 'call' ? 'syscall-arrow' : 'syscall-return'}
+              data-version={v}
+              data-syscall={a.syscall}
+            >
+              <title>{a.dir === 'call' ? `${label}: user space enters the kernel` : `${label} returns to user space`}</title>
+              <path d={edge(from, to, r)} />
+              {/* The head as a path of its own (PDF converters scale SVG markers unreliably). */}
+              <path className="cmp-head" d={head(from, to, r, a.dir === 'call' ? 13 : 10)} />
+              {a.dir === 'call' && (
+                <g className="cmp-syscall-label">
+                  <rect x={cx - w / 2} y={a.labelY - 13} width={w} height={26} rx={13} />
+                  <text x={cx} y={a.labelY + 6} fontSize={FONT.syscall} textAnchor="middle">
+                    {label}
+                  </text>
+                </g>
+              )}
+            </g>
+          );
+        })}
+      </g>
+      <g className="cmp-nodes">
+        {nodes.map((n) => {
+          const on = n.index === lit;
+          return (
+            <g
+              key={n.key}
+              className={`cmp-node side-${n.side}${n.step.errno ? ' failed' : ''}${on ? ' lit' : ''}`}
+              data-testid="compare-node"
+              data-version={v}
+              data-index={n.index}
+              data-fn={n.step.fn}
+              data-stage={n.stage}
+              data-lit={on ? 'yes' : undefined}
+              transform={`translate(${n.x.toFixed(1)},${n.y})`}
+              onClick={() => onPick(v, n.index)}
+            >
+              <title>{`${n.index + 1}. ${n.step.fn}\n${n.step.title}\n(${STAGE_LABEL[n.stage]}, ${SIDE_LABEL[n.side]})`}</title>
+              <circle r={on ? r + 4 : r} />
+              <text y={FONT.number * 0.36} fontSize={on ? FONT.number + 2 : FONT.number} textAnchor="middle">
+                {n.index + 1}
+              </text>
+            </g>
+          );
+        })}
+      </g>
+    </svg>
+  );
+});
