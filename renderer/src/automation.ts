@@ -7,10 +7,9 @@
  * Load view's state through the Export menu's props (export/live.ts), seeks, and captures views
  * with the Export menu's own code (export/deckCapture.ts, raster.ts, pdf.ts).
  */
-import { captureBody, captureView, deckSlides, findSvg, settle, svgsToPdf, type ExportView } from './export/deckCapture';
+import { captureBody, captureView, deckSlides, settle, svgsToPdf, type ExportView } from './export/deckCapture';
 import { VIEW_IDS, findView, reveal, viewDef } from './export/registry';
 import { compareLive } from './views/compare/compareLink';
-import { svgBody } from './export/svgExport';
 import { slideSvg } from './export/slide';
 import { slideContext } from './export/ExportMenu';
 import { liveExport } from './export/live';

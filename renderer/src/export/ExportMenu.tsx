@@ -7,7 +7,6 @@ import { useEffect, useRef, useState, type RefObject } from 'react';
 import { strToU8, zipSync } from 'fflate';
 import type { StepInfo } from '../../../engine/api-types';
 import { PHASE_LABEL, stepIndexAt } from '../views/load/loadFormat';
-import type { SvgImage } from './svgExport';
 import type { SlideContext } from './slide';
 import { PNG_SCALES, svgToPng, type PngScale } from './raster';
 import { fileStem, saveBlob } from './save';

@@ -9,7 +9,7 @@ import { createEngine } from '../../../../engine/engine';
 import type { EngineArg, EngineMethod, EngineValue, StepInfo } from '../../../../engine/api-types';
 import { sample } from '../../../../scripts/test-support/kernel';
 import { FONT, LABEL_W, layoutPath } from './laneLayout';
-import { STAGE_ORDER, crossings, stageOf, stagesIn, stepForStage, type Version } from './stages';
+import { crossings, stageOf, stagesIn, stepForStage, type Version } from './stages';
 import { SYSCALL_ROWS } from './syscalls';
 
 const PROFILE = sample('kernel/debian-6.1.0-50-amd64.json.gz');
