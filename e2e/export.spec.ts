@@ -121,7 +121,15 @@ test.describe('Export and presenting', () => {
     // Unless asked otherwise: the screen theme's own colours and background.
     await page.getByTestId('export-projector').uncheck();
     const screenSvg = (await page.evaluate(`(${PARSE_SVG})(${JSON.stringify((await exportAs(page, 'svg')).bytes.toString('utf8'))})`)) as ParsedSvg;
-    expect(screenSvg.background).toBe(await page.evaluate('getComputedStyle(document.body).backgroundColor'));
+    // The screen theme keeps the background the view is drawn on: its panel's, the nearest one that is not transparent.
+    const panelBg = await page.evaluate(`(() => {
+      for (let e = document.querySelector('[data-testid="memory-map"]'); e; e = e.parentElement) {
+        const c = getComputedStyle(e).backgroundColor;
+        if (c !== 'rgba(0, 0, 0, 0)' && c !== 'transparent') return c;
+      }
+      return getComputedStyle(document.body).backgroundColor;
+    })()`);
+    expect(screenSvg.background).toBe(panelBg);
     expect(screenSvg.firstSectionFill).not.toContain('fill:rgb(213, 94, 0)');
     await page.getByTestId('export-projector').check();
 
