@@ -26,6 +26,18 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { patterns: [
         { group: ['electron', 'electron/*', 'node:*', 'fs', 'path', 'child_process'], message: 'renderer/ runs sandboxed: talk to the engine through its Host.' },
+        { group: ['**/main/*', '**/main/**'], message: 'renderer/ never imports main/: code both hosts use lives in host-common/.' },
+      ] }],
+    },
+  },
+  {
+    // Code both hosts share (the iced-x86 decoder): the engine and npm packages only.
+    files: ['host-common/**/*.ts'],
+    ignores: ['host-common/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['electron', 'electron/*', 'node:*', 'fs', 'path', 'child_process', 'react', 'react-dom'], message: 'host-common/ runs in every host.' },
+        { group: ['**/main/*', '**/main/**', '**/renderer/*', '**/renderer/**'], message: 'host-common/ sits below both hosts.' },
       ] }],
     },
   },

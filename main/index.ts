@@ -11,7 +11,7 @@ import { basename, extname, join, normalize, resolve, sep } from 'node:path';
 import { createEngine } from '../engine/engine';
 import type { EngineError, Result } from '../engine/api-types';
 import type { OpenedFile } from './preload-api';
-import { createIcedDecoder } from './cpu/iced-decoder';
+import { createIcedDecoder } from '../host-common/iced-decoder';
 import {
   APP_HOST, APP_ORIGIN, APP_SCHEME, CH_ENGINE_CALL, CH_ENGINE_PROGRESS, CH_OPEN_DIALOG, CH_OPEN_FILE,
   KO_EXTENSIONS, MAX_OPEN_BYTES, fileFromArgv, isModuleFileName, isTrustedSenderUrl, validateEngineCall,

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createIcedDecoder } from '../../main/cpu/iced-decoder';
+import { createIcedDecoder } from '../../host-common/iced-decoder';
 import { FlatMemory } from './flat-memory';
 import { Interpreter, runFunction } from './run';
 import { STATUS } from './flags';

@@ -1,6 +1,6 @@
 /** init on the modelled CPU, as timeline steps: one position per instruction, printk at its instruction. */
 import { describe, expect, it } from 'vitest';
-import { createIcedDecoder } from '../../main/cpu/iced-decoder';
+import { createIcedDecoder } from '../../host-common/iced-decoder';
 import { memoryAt, seek } from '../kernel-session';
 import { loadModule } from '../load/load-module';
 import { bootKernel, sample } from '../../scripts/test-support/kernel';

@@ -4,7 +4,7 @@
  * FENTRY …300 (__fentry__), RETTHUNK …400 (__x86_return_thunk), THUNK …500 (__x86_indirect_thunk_r11)).
  */
 import { describe, expect, it } from 'vitest';
-import { createIcedDecoder } from '../../main/cpu/iced-decoder';
+import { createIcedDecoder } from '../../host-common/iced-decoder';
 import { FlatMemory } from './flat-memory';
 import { runFunction, type RunOptions, type RunResult } from './run';
 import type { KernelFunction } from './types';

@@ -8,7 +8,7 @@
  * natively: see NATIVE_EXCLUDED. The host's CPU must have movbe and cmpxchg16b (every x86-64 CPU since 2013).
  */
 import { describe, expect, it } from 'vitest';
-import { createIcedDecoder } from '../../main/cpu/iced-decoder';
+import { createIcedDecoder } from '../../host-common/iced-decoder';
 import { buildHarness, compare, describeCase, generateCases, runModel, runNative } from '../../scripts/test-support/cpu-differential';
 
 const SEED = 20261205;

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createIcedDecoder } from '../../main/cpu/iced-decoder';
+import { createIcedDecoder } from '../../host-common/iced-decoder';
 import { seek } from '../kernel-session';
 import { loadModule } from '../load/load-module';
 import { unloadModule } from '../load/unload';

@@ -1,6 +1,6 @@
 /**
  * The x86-64 CPU model (issue #4): runs module code (init/exit functions) on the modelled kernel.
- * The host supplies the Decoder (main/cpu/iced-decoder.ts in Node); kernel functions are models
+ * The host supplies the Decoder (host-common/iced-decoder.ts in Node and the browser worker); kernel functions are models
  * looked up by name (engine/cpu/kernel-calls).
  */
 export * from './types';

@@ -4,7 +4,7 @@
  * its format string.
  */
 import { describe, expect, it } from 'vitest';
-import { createIcedDecoder } from '../../main/cpu/iced-decoder';
+import { createIcedDecoder } from '../../host-common/iced-decoder';
 import { loadModule } from '../load/load-module';
 import { bootKernel, sample } from '../../scripts/test-support/kernel';
 import type { ModelKernel } from '../kernel/model';

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createIcedDecoder } from '../../main/cpu/iced-decoder';
+import { createIcedDecoder } from '../../host-common/iced-decoder';
 import { bootKernel, CORPUS, sample } from '../../scripts/test-support/kernel';
 import { seek } from '../kernel-session';
 import { modStrerror } from '../load/errno';

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createIcedDecoder } from '../../main/cpu/iced-decoder';
+import { createIcedDecoder } from '../../host-common/iced-decoder';
 import { loadModule } from '../load/load-module';
 import { taintBit } from '../kernel/taint';
 import { bootKernel, ROOT } from '../../scripts/test-support/kernel';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { bootKernel, debianProfile, ROOT } from '../../scripts/test-support/kernel';
-import { createIcedDecoder } from '../../main/cpu/iced-decoder';
+import { createIcedDecoder } from '../../host-common/iced-decoder';
 import { attachCpu } from '../cpu/attach';
 import { kernelSymbolNames } from '../cpu/kernel-run';
 import { Shell } from '../shell/index';

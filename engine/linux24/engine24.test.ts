@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createIcedDecoder } from '../../main/cpu/iced-decoder';
+import { createIcedDecoder } from '../../host-common/iced-decoder';
 import type { StepInfo } from '../api-types';
 import { createEngine } from '../engine';
 import { validateEngineCall } from '../../main/ipc-validate';

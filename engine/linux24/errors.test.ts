@@ -1,6 +1,6 @@
 /** The 2.4 model's refusals and its unloading, as 2.4's tools and kernel gave them. */
 import { describe, expect, it } from 'vitest';
-import { createIcedDecoder } from '../../main/cpu/iced-decoder';
+import { createIcedDecoder } from '../../host-common/iced-decoder';
 import { debianProfile, sample } from '../../scripts/test-support/kernel';
 import { insmod24 } from './insmod24';
 import { Kernel24 } from './kernel24';

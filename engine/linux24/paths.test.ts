@@ -4,7 +4,7 @@
  * relocation of every allocated section.
  */
 import { describe, expect, it } from 'vitest';
-import { createIcedDecoder } from '../../main/cpu/iced-decoder';
+import { createIcedDecoder } from '../../host-common/iced-decoder';
 import { attachCpu } from '../cpu/attach';
 import type { ModelKernel } from '../kernel/model';
 import { loadModule } from '../load/load-module';

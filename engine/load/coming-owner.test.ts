@@ -5,7 +5,7 @@
  * the symbol unknown with err -16 (kernel/module/main.c, 6.1). The samples provider.ko and consumer.ko.
  */
 import { describe, expect, it } from 'vitest';
-import { createIcedDecoder } from '../../main/cpu/iced-decoder';
+import { createIcedDecoder } from '../../host-common/iced-decoder';
 import { bootKernel, sample } from '../../scripts/test-support/kernel';
 import { attachCpu } from '../cpu/attach';
 import { loadModule } from './load-module';

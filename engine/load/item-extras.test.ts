@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createIcedDecoder } from '../../main/cpu/iced-decoder';
+import { createIcedDecoder } from '../../host-common/iced-decoder';
 import type { RelocationDetail, SeekView, StepInfo, SymbolDetail } from '../api-types';
 import { createEngine, type Engine } from '../engine';
 import { ROOT, sample } from '../../scripts/test-support/kernel';

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createIcedDecoder } from '../../main/cpu/iced-decoder';
+import { createIcedDecoder } from '../../host-common/iced-decoder';
 import { debianProfile, ROOT } from '../../scripts/test-support/kernel';
 import { checkAnswer, checkPart } from './check';
 import { generateQuiz, type QuizInput } from './generate';

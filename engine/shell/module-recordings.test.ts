@@ -19,7 +19,7 @@ import { describe, expect, it } from 'vitest';
 import { bootKernel, CORPUS, ROOT } from '../../scripts/test-support/kernel';
 import { Shell } from './index';
 import { attachCpu } from '../cpu/attach';
-import { createIcedDecoder } from '../../main/cpu/iced-decoder';
+import { createIcedDecoder } from '../../host-common/iced-decoder';
 import type { ModelKernel } from '../kernel/model';
 import type { ModulesDep } from './types';
 

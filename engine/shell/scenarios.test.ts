@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { bootKernel, CORPUS, ROOT } from '../../scripts/test-support/kernel';
 import { Shell } from './index';
 import { attachCpu } from '../cpu/attach';
-import { createIcedDecoder } from '../../main/cpu/iced-decoder';
+import { createIcedDecoder } from '../../host-common/iced-decoder';
 import { CORPUS_WHAT, missing } from '../../scripts/test-support/prereq';
 
 const DIR = join(ROOT, 'scripts', 'qemu', 'scenarios');

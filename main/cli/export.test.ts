@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
 import { inflateSync } from 'node:zlib';
 import { createEngine } from '../../engine/engine';
-import { createIcedDecoder } from '../cpu/iced-decoder';
+import { createIcedDecoder } from '../../host-common/iced-decoder';
 import { ROOT, sample } from '../../scripts/test-support/kernel';
 import { run } from './modscope';
 import { missing } from '../../scripts/test-support/prereq';

@@ -22,7 +22,7 @@ import type { KernelProfile } from '../../engine/kernel/profile';
 import { splitSignature } from '../../engine/kmod/index';
 import { loadModule } from '../../engine/load/load-module';
 import { modprobePlan } from '../../engine/load/modprobe';
-import { createIcedDecoder } from '../cpu/iced-decoder';
+import { createIcedDecoder } from '../../host-common/iced-decoder';
 import { CliError } from './errors';
 import { cannotSay, cannotSayData, outcomeText } from '../../engine/trace/outcome';
 import { listModuleFiles, loadProfile } from './kernel-files';

@@ -19,7 +19,7 @@ import type { OperationInfo } from '../../engine/trace/types';
 import { CliError } from './errors';
 import { opEnd, outcomeText } from '../../engine/trace/outcome';
 import { attachCpu } from '../../engine/cpu/attach';
-import { createIcedDecoder } from '../cpu/iced-decoder';
+import { createIcedDecoder } from '../../host-common/iced-decoder';
 import { loadProfile, readModuleFile } from './kernel-files';
 import { BufferedWriter, type Sink } from './out';
 import { Kernel24 } from '../../engine/linux24/kernel24';

@@ -12,7 +12,7 @@ import { ModelKernel } from '../../engine/kernel/model';
 import { runScript } from '../../engine/shell/index';
 import { CliError } from './errors';
 import { attachCpu } from '../../engine/cpu/attach';
-import { createIcedDecoder } from '../cpu/iced-decoder';
+import { createIcedDecoder } from '../../host-common/iced-decoder';
 import { loadProfile } from './kernel-files';
 import { Kernel24 } from '../../engine/linux24/kernel24';
 import { runScript24 } from '../../engine/linux24/shell24';

@@ -11,7 +11,7 @@ import { loadModule } from '../../engine/load/load-module';
 import type { OperationInfo } from '../../engine/trace/types';
 import { firstDivergence, type StepLike } from '../../engine/whatif/compare';
 import { MUTATION_HELP, mutate, parseMutation, type Mutated } from '../../engine/whatif/mutate';
-import { createIcedDecoder } from '../cpu/iced-decoder';
+import { createIcedDecoder } from '../../host-common/iced-decoder';
 import { CliError } from './errors';
 import { loadProfile, readModuleFile } from './kernel-files';
 import { insmodTail } from './load';

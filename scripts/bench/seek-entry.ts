@@ -5,4 +5,4 @@ export { loadModule } from '../../engine/load/load-module';
 export { modprobePlan } from '../../engine/load/modprobe';
 export { seek, memoryAt } from '../../engine/kernel-session';
 export { attachCpu } from '../../engine/cpu/attach';
-export { createIcedDecoder } from '../../main/cpu/iced-decoder';
+export { createIcedDecoder } from '../../host-common/iced-decoder';

@@ -1,14 +1,16 @@
 /**
  * The host-side x86-64 decoder for the engine's CPU model (engine/cpu): iced-x86 (WebAssembly) turned
  * into the engine's plain `Instruction` records. The engine never imports iced-x86 itself (it reads its
- * .wasm through fs); Node / Electron main build one of these and pass it in.
+ * .wasm through fs); every host builds one of these and passes it in: Node and Electron main as is, the
+ * browser worker with 'iced-x86' served by renderer/vite.iced.mjs. host-common/ is the code both hosts
+ * share: it may import the engine and npm packages, never main/, renderer/, Electron or Node (lint).
  *
  * One iced Formatter is reused; each decode() makes (and frees) a short-lived iced Decoder over the
  * bytes it is given, since iced decoders own a copy of their input. The CPU caches decoded
  * instructions per address, so this runs once per distinct instruction executed.
  */
 import { Decoder as IcedDecoder, DecoderOptions, FlowControl, Formatter, FormatterSyntax, MemorySizeExt, Mnemonic, OpKind, Register, RegisterExt, type Instruction as IcedInstruction } from 'iced-x86';
-import type { Decoder, Instruction, Operand, RegName } from '../../engine/cpu/types';
+import type { Decoder, Instruction, Operand, RegName } from '../engine/cpu/types';
 
 /** Register enum value → lower-case name as iced's formatter spells it (r8b, not r8l). */
 const regNames = new Map<number, string>();
