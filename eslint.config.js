@@ -18,6 +18,8 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { patterns: engineForbidden }],
       'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'process', 'require', 'Buffer', 'self', 'localStorage', 'fetch'],
+      // Lines a reader can follow beside the kernel source: narration is split into sentences, not one long literal.
+      'max-len': ['error', { code: 160 }],
       '@typescript-eslint/no-explicit-any': 'error',
     },
   },

@@ -28,11 +28,7 @@ import { locateAddress } from './session/locate';
 import type { FindTarget, RelocFilter, SymbolFilter } from './api-types';
 
 export interface Engine {
-  call<M extends EngineMethod>(
-    method: M,
-    arg: EngineArg<M>,
-    onProgress?: (p: ProgressEvent) => void,
-  ): Promise<Result<EngineValue<M>>>;
+  call<M extends EngineMethod>(method: M, arg: EngineArg<M>, onProgress?: (p: ProgressEvent) => void): Promise<Result<EngineValue<M>>>;
 }
 
 /** Rows in one page at most: enough for a screen, small enough to clone cheaply. */
@@ -50,7 +46,10 @@ function fail(e: unknown): { ok: false; error: EngineError } {
   }
   if (e instanceof BadRequest) {
     const field = (e as { field?: unknown }).field;
-    return { ok: false, error: typeof field === 'string' ? { code: 'BAD_REQUEST', message: e.message, field } : { code: 'BAD_REQUEST', message: e.message } };
+    return {
+      ok: false,
+      error: typeof field === 'string' ? { code: 'BAD_REQUEST', message: e.message, field } : { code: 'BAD_REQUEST', message: e.message },
+    };
   }
   if (e instanceof FilterError) return { ok: false, error: { code: 'BAD_REQUEST', message: e.message, field: e.field } };
   if (isKernelProfileError(e)) return { ok: false, error: { code: 'BAD_PROFILE', message: e.message, field: e.path } };
@@ -77,7 +76,8 @@ function strings<T extends object>(v: unknown, name: string): T | undefined {
 
 function findTarget(v: unknown): FindTarget {
   const t = (v ?? {}) as Record<string, unknown>;
-  if (t.kind === 'relocation' && typeof t.relaSection === 'string') return { kind: 'relocation', relaSection: t.relaSection, entry: int(t.entry, 'target.entry', 0, 2 ** 31) };
+  if (t.kind === 'relocation' && typeof t.relaSection === 'string')
+    return { kind: 'relocation', relaSection: t.relaSection, entry: int(t.entry, 'target.entry', 0, 2 ** 31) };
   if (t.kind === 'symbol') return { kind: 'symbol', index: int(t.index, 'target.index', 0, 2 ** 31) };
   throw new BadRequest('target must be {kind: "relocation", relaSection, entry} or {kind: "symbol", index}');
 }
@@ -149,12 +149,24 @@ export function createEngine(options: EngineOptions = {}): Engine {
       case 'symbols': {
         const m = get(a.id);
         const filter = typeof a.filter === 'string' ? a.filter : undefined;
-        return symbolPage(m, int(a.offset, 'offset', 0, 2 ** 31), int(a.limit, 'limit', 0, MAX_PAGE), filter, strings<SymbolFilter>(a.query, 'query'));
+        return symbolPage(
+          m,
+          int(a.offset, 'offset', 0, 2 ** 31),
+          int(a.limit, 'limit', 0, MAX_PAGE),
+          filter,
+          strings<SymbolFilter>(a.query, 'query'),
+        );
       }
       case 'relocations': {
         const m = get(a.id);
         const filter = strings<RelocFilter>(a.filter, 'filter');
-        return relocationPage(m, int(a.section, 'section', 0, 2 ** 31), int(a.offset, 'offset', 0, 2 ** 31), int(a.limit, 'limit', 0, MAX_PAGE), filter);
+        return relocationPage(
+          m,
+          int(a.section, 'section', 0, 2 ** 31),
+          int(a.offset, 'offset', 0, 2 ** 31),
+          int(a.limit, 'limit', 0, MAX_PAGE),
+          filter,
+        );
       }
       case 'bytes': {
         const m = get(a.id);
@@ -242,7 +254,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
         if (!profile) throw new BadRequest('quiz.generate needs a kernel profile: call kernel.boot first');
         const m = get(a.id);
         const deps = (Array.isArray(a.with) ? a.with : []).map((id) => get(id));
-        const kinds = Array.isArray(a.kinds) ? a.kinds.filter((k): k is QuizKind => typeof k === 'string' && (QUIZ_KINDS as readonly string[]).includes(k)) : [];
+        const kinds = Array.isArray(a.kinds)
+          ? a.kinds.filter((k): k is QuizKind => typeof k === 'string' && (QUIZ_KINDS as readonly string[]).includes(k))
+          : [];
         if (Array.isArray(a.kinds) && kinds.length !== a.kinds.length) throw new BadRequest(`kinds must be among ${QUIZ_KINDS.join(', ')}`);
         try {
           return generateQuiz({
@@ -293,4 +307,3 @@ export function createEngine(options: EngineOptions = {}): Engine {
 }
 
 export { buildOverview };
-

@@ -37,7 +37,14 @@ export function bootKernel(profile: KernelProfile, req: BootRequest): ModelKerne
 }
 
 /** Load an opened module as `insmod FILE ARGS` would, with insmod's message on failure (kmod 30). */
-export function loadOpened(k: ModelKernel, fileName: string, image: Uint8Array, args: string, syscall: 'finit_module' | 'init_module', flags: number): OperationInfo {
+export function loadOpened(
+  k: ModelKernel,
+  fileName: string,
+  image: Uint8Array,
+  args: string,
+  syscall: 'finit_module' | 'init_module',
+  flags: number,
+): OperationInfo {
   const { op } = loadModule(k, { fileName, image, args, syscall, flags });
   if (op.end?.kind === 'killed') op.output.push('Killed');
   else if (op.end?.kind === 'unknown') op.output.push(`[modscope] ${op.end.reason}: how insmod ends is not known`);
@@ -55,7 +62,9 @@ export function unload(k: ModelKernel, name: string, force: boolean): OperationI
 
 function logRows(k: ModelKernel, pos: number, limit = 200): LogRow[] {
   const recs = k.log.upTo(pos + 1);
-  return recs.slice(-limit).map((r) => ({ seq: r.seq, level: r.level, facility: r.facility, tsNs: r.tsNs, time: formatTimestamp(r.tsNs), text: r.text, pos: r.pos }));
+  return recs
+    .slice(-limit)
+    .map((r) => ({ seq: r.seq, level: r.level, facility: r.facility, tsNs: r.tsNs, time: formatTimestamp(r.tsNs), text: r.text, pos: r.pos }));
 }
 
 /** The whole log up to pos, for the printk buffer pane (which replays it into either ring design). */
@@ -66,7 +75,16 @@ export function logAt(k: ModelKernel, pos: number): KernelLogView {
 function allocationRows(k: ModelKernel, pos: number): AllocationRow[] {
   return k.memory.allocations
     .filter((a) => a.allocatedAt <= pos && (a.freedAt === null || a.freedAt > pos) && a.kind !== 'kmalloc')
-    .map((a) => ({ id: a.id, base: hex64(a.base), size: a.size, kind: a.kind, label: a.label, owner: a.owner, allocatedAt: a.allocatedAt, freedAt: a.freedAt }));
+    .map((a) => ({
+      id: a.id,
+      base: hex64(a.base),
+      size: a.size,
+      kind: a.kind,
+      label: a.label,
+      owner: a.owner,
+      allocatedAt: a.allocatedAt,
+      freedAt: a.freedAt,
+    }));
 }
 
 /** The op's layout (from layout_sections/layout_symtab) with addresses once move_module ran. */
@@ -77,7 +95,17 @@ function layoutAt(k: ModelKernel, op: OperationInfo, pos: number): PlacedRow[] {
     const s = k.timeline.step(i);
     if (!s || s.op !== op.index || s.pos > pos) break;
     for (const e of s.effects) {
-      if (e.kind === 'place') rows.push({ index: e.section, name: e.name, region: e.region, group: e.group, offset: e.offset, size: e.size, align: e.align, address: null });
+      if (e.kind === 'place')
+        rows.push({
+          index: e.section,
+          name: e.name,
+          region: e.region,
+          group: e.group,
+          offset: e.offset,
+          size: e.size,
+          align: e.align,
+          address: null,
+        });
       if (e.kind === 'address') addr.set(e.section, e.address);
     }
   }
@@ -86,7 +114,9 @@ function layoutAt(k: ModelKernel, op: OperationInfo, pos: number): PlacedRow[] {
   // kernel's create_module() block stays empty until sys_init_module() copies the image over it.
   // Until that copy, every section is where insmod holds it: user buffer + its offset in the image.
   if (!imageCopied(k, op, pos)) {
-    const user = k.memory.allocations.find((a) => /\(user space\)$/.test(a.label) && a.allocatedAt >= op.startPos && a.allocatedAt <= pos && (a.freedAt === null || a.freedAt > pos));
+    const user = k.memory.allocations.find(
+      (a) => /\(user space\)$/.test(a.label) && a.allocatedAt >= op.startPos && a.allocatedAt <= pos && (a.freedAt === null || a.freedAt > pos),
+    );
     if (user) for (const r of rows) r.address = hex64(user.base + BigInt(r.offset));
   }
   // Every other module loaded at pos keeps its sections where they are (hello's core while
@@ -100,7 +130,17 @@ function layoutAt(k: ModelKernel, op: OperationInfo, pos: number): PlacedRow[] {
       if (s.size === 0) continue;
       const home = s.init ? m.init : m.core;
       if (!home || home.allocatedAt > pos || (home.freedAt !== null && home.freedAt <= pos)) continue;
-      rows.push({ index: 1_000_000 * n + s.index, name: s.name, region: s.init ? 'init' : 'core', group: s.group, offset: Number(s.address - home.base), size: s.size, align: 0, address: hex64(s.address), module: m.name });
+      rows.push({
+        index: 1_000_000 * n + s.index,
+        name: s.name,
+        region: s.init ? 'init' : 'core',
+        group: s.group,
+        offset: Number(s.address - home.base),
+        size: s.size,
+        align: 0,
+        address: hex64(s.address),
+        module: m.name,
+      });
     }
   }
   return rows;

@@ -25,6 +25,11 @@ describe('engine boundary lint rule', () => {
     expect(await ruleIds('export const x = process.env;', 'engine/elf/violation.ts')).toContain('no-restricted-globals');
   });
 
+  it('rejects a line over 160 characters in engine/', async () => {
+    expect(await ruleIds(`export const x = '${'a'.repeat(150)}';`, 'engine/elf/violation.ts')).toContain('max-len');
+    expect(await ruleIds(`export const x = '${'a'.repeat(130)}';`, 'engine/elf/ok.ts')).toEqual([]);
+  });
+
   it('allows the same import outside engine/ and pure code inside', async () => {
     expect(await ruleIds("import { readFileSync } from 'node:fs';\nexport const x = readFileSync;", 'main/cli/ok.ts')).not.toContain('no-restricted-imports');
     expect(await ruleIds("import { readElf } from './index';\nexport const x = readElf;", 'engine/elf/ok.ts')).toEqual([]);

@@ -62,19 +62,27 @@ class NotModelledStop extends Error {}
 export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: number | AttachOptions = 5_000_000): void {
   const options: AttachOptions = typeof budgetOrOptions === 'number' ? { budget: budgetOrOptions } : budgetOrOptions;
   const budget = options.budget ?? 5_000_000;
-  const state = new KernelCallState({ kptrRestrict: 0, lookupSymbol: (n) => kallsymsLookupName(k, n), kprobeCheck: (a) => kprobeAddressProblem(k, a) });
+  const state = new KernelCallState({
+    kptrRestrict: 0,
+    lookupSymbol: (n) => kallsymsLookupName(k, n),
+    kprobeCheck: (a) => kprobeAddressProblem(k, a),
+  });
   const models = kernelFunctionModels(state);
   let stoppedAt: string | null = null;
   /** The block of the run in progress (a stop notes itself on the call instruction). */
   let current: InstructionBlock | null = null;
-  const strictModel = (name: string, fn: KernelFunction | undefined): KernelFunction => (ctx) => {
-    const v = fn ? fn(ctx) : 'not-modelled';
-    if (v !== 'not-modelled') return v;
-    stoppedAt = name;
-    current?.call(`${name}() not modelled: ${cannotSay(name)}`);
-    throw new NotModelledStop(`${name}() is not modelled`);
-  };
-  const lookup = options.speculate ? (name: string): KernelFunction | undefined => models.get(name) : (name: string): KernelFunction => strictModel(name, models.get(name));
+  const strictModel =
+    (name: string, fn: KernelFunction | undefined): KernelFunction =>
+    (ctx) => {
+      const v = fn ? fn(ctx) : 'not-modelled';
+      if (v !== 'not-modelled') return v;
+      stoppedAt = name;
+      current?.call(`${name}() not modelled: ${cannotSay(name)}`);
+      throw new NotModelledStop(`${name}() is not modelled`);
+    };
+  const lookup = options.speculate
+    ? (name: string): KernelFunction | undefined => models.get(name)
+    : (name: string): KernelFunction => strictModel(name, models.get(name));
   let lastOpen = false;
 
   /** sprint_symbol(): "name+0xoff/0xsize [mod]" for module code, "name+0xoff/0xsize" for the kernel (its kallsyms). */
@@ -130,9 +138,16 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
   const syscallOf = (comm: string): OopsInput['syscall'] => sysfsAccess ?? (comm === 'rmmod' ? 'delete_module' : 'finit_module');
   /** WARN_ONCE() sites already reported (the kernel sets BUGFLAG_DONE in the entry). */
   const warnedOnce = new Set<bigint>();
-  const bugType = (rip: bigint): 'warn' | 'bug' => (findBug(rip)?.flags ?? 0) & BUGFLAG_WARNING ? 'warn' : 'bug';
+  const bugType = (rip: bigint): 'warn' | 'bug' => ((findBug(rip)?.flags ?? 0) & BUGFLAG_WARNING ? 'warn' : 'bug');
 
-  const run = (mod: LoadedModule, entry: bigint, pos0: number, block: InstructionBlock, comm: string, args: bigint[] = []): RunResult & { memory: KernelCpuMemory } => {
+  const run = (
+    mod: LoadedModule,
+    entry: bigint,
+    pos0: number,
+    block: InstructionBlock,
+    comm: string,
+    args: bigint[] = [],
+  ): RunResult & { memory: KernelCpuMemory } => {
     stoppedAt = null;
     current = block;
     let pendingWarn: bigint | null = null;
@@ -152,7 +167,22 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
         }
       };
       const p = at();
-      printOops(k, { cause: { kind: 'warn', bug }, comm, regs, rip, read, stack: { base: 0n, top: 0n }, symbolize, isModuleText: () => false, syscall: syscallOf(comm) }, (name) => moduleTaintLetters(k.findModule(name)?.taints ?? 0), p);
+      printOops(
+        k,
+        {
+          cause: { kind: 'warn', bug },
+          comm,
+          regs,
+          rip,
+          read,
+          stack: { base: 0n, top: 0n },
+          symbolize,
+          isModuleText: () => false,
+          syscall: syscallOf(comm),
+        },
+        (name) => moduleTaintLetters(k.findModule(name)?.taints ?? 0),
+        p,
+      );
       // __warn(): add_taint(BUG_GET_TAINT(bug)) — TAINT_WARN unless the entry names another.
       k.addTaint('W', p);
     };
@@ -238,11 +268,23 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
         }
       }
     };
-    const isModuleText = (a: bigint): boolean => k.modules.some((m) => m.allSections.some((x) => x.group === 'text' && a >= x.address && a < x.address + BigInt(x.size)));
+    const isModuleText = (a: bigint): boolean =>
+      k.modules.some((m) => m.allSections.some((x) => x.group === 'text' && a >= x.address && a < x.address + BigInt(x.size)));
     const bug = r.kind === 'fault' && r.fault.kind === 'invalid-opcode' ? findBug(r.rip) : null;
     printOops(
       k,
-      { cause, bug, comm, regs: r.final, rip, read, stack: { base: r.memory.stack.base, top: r.memory.stack.base + BigInt(r.memory.stack.size) }, symbolize, isModuleText, syscall: syscallOf(comm) },
+      {
+        cause,
+        bug,
+        comm,
+        regs: r.final,
+        rip,
+        read,
+        stack: { base: r.memory.stack.base, top: r.memory.stack.base + BigInt(r.memory.stack.size) },
+        symbolize,
+        isModuleText,
+        syscall: syscallOf(comm),
+      },
       (name) => moduleTaintLetters(k.findModule(name)?.taints ?? 0),
       pos,
     );
@@ -265,15 +307,39 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
     if (r.kind === 'returned') return { ret: r.ret, note: describe(r, `${mod.initName ?? 'init'}()`) + ` It returned ${r.ret}.`, block };
     if (stoppedAt !== null) {
       const fn: string = stoppedAt;
-      return { ret: 0, note: `${describe(r, `${mod.initName ?? 'init'}()`)} Then it called ${fn}(), which has no model: ${cannotSay(fn)}, so the run stops there.`, unknownAfter: fn, block };
+      return {
+        ret: 0,
+        note: `${describe(r, `${mod.initName ?? 'init'}()`)} Then it called ${fn}(), which has no model: ${cannotSay(fn)}, so the run stops there.`,
+        unknownAfter: fn,
+        block,
+      };
     }
     const guessed = firstUnmodelledRead(r);
     if (guessed !== null) {
-      return { ret: 0, note: `${describe(r, `${mod.initName ?? 'init'}()`)} It read ${guessed}, kernel data Modscope does not have (it read as zeros), and then ${r.kind === 'fault' ? `faulted (${r.fault.message})` : r.kind === 'budget' ? 'did not return' : 'stopped'}: ${cannotSayData(guessed)}, so no oops is shown.`, unknownAfter: guessed, unknownReason: cannotSayData(guessed), block };
+      return {
+        ret: 0,
+        note:
+          `${describe(r, `${mod.initName ?? 'init'}()`)} It read ${guessed}, kernel data Modscope does not have (it read as zeros), and then ` +
+          `${r.kind === 'fault' ? `faulted (${r.fault.message})` : r.kind === 'budget' ? 'did not return' : 'stopped'}: ${cannotSayData(guessed)}, so ` +
+          `no oops is shown.`,
+        unknownAfter: guessed,
+        unknownReason: cannotSayData(guessed),
+        block,
+      };
     }
     oops(r, 'insmod', pos + Math.max(0, block.count - 1));
-    const why = r.kind === 'fault' ? `faulted at ${symbolize(r.rip) ?? hex(r.rip)}: ${r.fault.message}` : r.kind === 'budget' ? `did not return within ${budget.toLocaleString('en-US')} instructions (the kernel reports a soft lockup)` : `stopped: ${r.kind === 'unsupported' ? `unsupported instruction ${r.text}` : r.kind}`;
-    return { ret: 0, note: `${describe(r, `${mod.initName ?? 'init'}()`)} It ${why}; insmod is killed and ${mod.name} stays "Loading".`, killed: true, block } as InitOutcome;
+    const why =
+      r.kind === 'fault'
+        ? `faulted at ${symbolize(r.rip) ?? hex(r.rip)}: ${r.fault.message}`
+        : r.kind === 'budget'
+          ? `did not return within ${budget.toLocaleString('en-US')} instructions (the kernel reports a soft lockup)`
+          : `stopped: ${r.kind === 'unsupported' ? `unsupported instruction ${r.text}` : r.kind}`;
+    return {
+      ret: 0,
+      note: `${describe(r, `${mod.initName ?? 'init'}()`)} It ${why}; insmod is killed and ${mod.name} stays "Loading".`,
+      killed: true,
+      block,
+    } as InitOutcome;
   };
   k.runModuleCode = (mod, entry, args, pos, how) => {
     const block = new InstructionBlock(symbolize);
@@ -296,7 +362,11 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
     const block = new InstructionBlock(symbolize);
     const r = run(mod, mod.exitFn, pos, block, 'rmmod');
     options.onRun?.(mod, 'exit', r, stoppedAt, firstUnmodelledRead(r));
-    if (stoppedAt !== null) return { note: `${describe(r, `${mod.exitName ?? 'exit'}()`)} ${cannotSay(stoppedAt)}: the rest of the unload is shown as delete_module() continues.`, block };
+    if (stoppedAt !== null)
+      return {
+        note: `${describe(r, `${mod.exitName ?? 'exit'}()`)} ${cannotSay(stoppedAt)}: the rest of the unload is shown as delete_module() continues.`,
+        block,
+      };
     if (r.kind !== 'returned') oops(r, 'rmmod', pos + Math.max(0, block.count - 1));
     return { note: describe(r, `${mod.exitName ?? 'exit'}()`), block };
   };

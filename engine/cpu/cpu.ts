@@ -9,7 +9,14 @@ import { MODELLED } from './flags';
 
 /** Encoding order of the 16 general registers. */
 export const GPR_NAMES = ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15'] as const;
-export const RAX = 0, RCX = 1, RDX = 2, RBX = 3, RSP = 4, RBP = 5, RSI = 6, RDI = 7;
+export const RAX = 0,
+  RCX = 1,
+  RDX = 2,
+  RBX = 3,
+  RSP = 4,
+  RBP = 5,
+  RSI = 6,
+  RDI = 7;
 
 export interface RegRef {
   idx: number;
@@ -202,7 +209,13 @@ export class Cpu extends CpuStateImpl {
 
   push(v: bigint, size = 8): void {
     const sp = (this.gpr[RSP] - BigInt(size)) & M64;
-    if (sp < this.stackLow) throw new CpuFault('stack-overflow', sp, true, `kernel stack overflow: rsp 0x${sp.toString(16)} is below the stack (0x${this.stackLow.toString(16)})`);
+    if (sp < this.stackLow)
+      throw new CpuFault(
+        'stack-overflow',
+        sp,
+        true,
+        `kernel stack overflow: rsp 0x${sp.toString(16)} is below the stack (0x${this.stackLow.toString(16)})`,
+      );
     this.writeMem(sp, v, size);
     this.gpr[RSP] = sp;
   }
@@ -244,4 +257,5 @@ export type CpuEvent =
   | { kind: 'note'; text: string };
 
 /** Why execution stopped early (besides faults, which are CpuFault exceptions). */
-export type StopReason = { kind: 'unsupported'; mnemonic: string; text: string; rip: bigint; why: string } | { kind: 'trap'; rip: bigint; text: string };
+export type StopReason =
+  { kind: 'unsupported'; mnemonic: string; text: string; rip: bigint; why: string } | { kind: 'trap'; rip: bigint; text: string };

@@ -56,7 +56,12 @@ export interface Op {
 const RAX_REF = regRef('rax') as RegRef;
 const ACC: RegRef[] = [];
 const DXR: RegRef[] = [];
-for (const [size, a, d] of [[1, 'al', 'dl'], [2, 'ax', 'dx'], [4, 'eax', 'edx'], [8, 'rax', 'rdx']] as const) {
+for (const [size, a, d] of [
+  [1, 'al', 'dl'],
+  [2, 'ax', 'dx'],
+  [4, 'eax', 'edx'],
+  [8, 'rax', 'rdx'],
+] as const) {
   ACC[size] = regRef(a) as RegRef;
   DXR[size] = regRef(d) as RegRef;
 }
@@ -120,7 +125,28 @@ function unsupported(c: Cpu, op: Op): void {
 }
 
 const nop: Handler = () => {};
-for (const m of ['nop', 'endbr64', 'endbr32', 'pause', 'lfence', 'mfence', 'sfence', 'prefetch', 'prefetchw', 'prefetchwt1', 'prefetchnta', 'prefetcht0', 'prefetcht1', 'prefetcht2', 'clflush', 'clflushopt', 'clwb', 'clac', 'stac']) H.set(m, nop);
+for (const m of [
+  'nop',
+  'endbr64',
+  'endbr32',
+  'pause',
+  'lfence',
+  'mfence',
+  'sfence',
+  'prefetch',
+  'prefetchw',
+  'prefetchwt1',
+  'prefetchnta',
+  'prefetcht0',
+  'prefetcht1',
+  'prefetcht2',
+  'clflush',
+  'clflushopt',
+  'clwb',
+  'clac',
+  'stac',
+])
+  H.set(m, nop);
 // IF is modelled: local_irq_save() is pushf; pop; cli and irqs_disabled() tests bit 9 of a pushf (arch/x86/include/asm/irqflags.h).
 H.set('cli', (c) => {
   c.flags &= ~F.IF;
@@ -204,7 +230,13 @@ function cmpxchgDouble(half: 4 | 8): Handler {
   return (c, op) => {
     const d = op.o[0];
     const address = ea(c, d);
-    if (half === 8 && (address & 0xfn) !== 0n) throw new CpuFault('general-protection', address, false, `general protection: cmpxchg16b operand 0x${address.toString(16)} is not 16-byte aligned`);
+    if (half === 8 && (address & 0xfn) !== 0n)
+      throw new CpuFault(
+        'general-protection',
+        address,
+        false,
+        `general protection: cmpxchg16b operand 0x${address.toString(16)} is not 16-byte aligned`,
+      );
     const mask = half === 4 ? M32 : M64;
     const lo = c.readMem(address, half);
     const hi = c.readMem(address + BigInt(half), half);
@@ -382,13 +414,15 @@ function divide(signed: boolean): Handler {
       const divisor = BigInt.asIntN(n, raw);
       q = dividend / divisor;
       r = dividend % divisor;
-      if (q > (1n << (bits - 1n)) - 1n || q < -(1n << (bits - 1n))) throw new CpuFault('divide-error', op.ins.ip, false, `divide error: idiv quotient overflow at 0x${op.ins.ip.toString(16)}`);
+      if (q > (1n << (bits - 1n)) - 1n || q < -(1n << (bits - 1n)))
+        throw new CpuFault('divide-error', op.ins.ip, false, `divide error: idiv quotient overflow at 0x${op.ins.ip.toString(16)}`);
       q = BigInt.asUintN(n, q);
       r = BigInt.asUintN(n, r);
     } else {
       q = dividendU / raw;
       r = dividendU % raw;
-      if (q > F.MASK[size]) throw new CpuFault('divide-error', op.ins.ip, false, `divide error: div quotient overflow at 0x${op.ins.ip.toString(16)}`);
+      if (q > F.MASK[size])
+        throw new CpuFault('divide-error', op.ins.ip, false, `divide error: div quotient overflow at 0x${op.ins.ip.toString(16)}`);
     }
     if (size === 1) {
       c.setReg(ACC[1], q);
@@ -566,26 +600,43 @@ function device(what: string, zero: (c: Cpu, op: Op) => void): Handler {
     c.emit({ kind: 'device', what, mnemonic: op.ins.mnemonic, rip: op.ins.ip });
   };
 }
-const zeroRegs = (...regs: number[]) => (c: Cpu): void => {
-  for (const r of regs) c.gpr[r] = 0n;
-};
+const zeroRegs =
+  (...regs: number[]) =>
+  (c: Cpu): void => {
+    for (const r of regs) c.gpr[r] = 0n;
+  };
 H.set('cpuid', device('cpuid: the CPU is not modelled (returns 0)', zeroRegs(RAX, 1, RCX, RDX, 3)));
 H.set('rdtsc', device('rdtsc: the time stamp counter is not modelled (returns 0)', zeroRegs(RAX, RDX)));
 H.set('rdtscp', device('rdtscp: the time stamp counter is not modelled (returns 0)', zeroRegs(RAX, RDX, RCX)));
 H.set('rdpmc', device('rdpmc: performance counters are not modelled (returns 0)', zeroRegs(RAX, RDX)));
 H.set('rdmsr', device('rdmsr: model-specific registers are not modelled (returns 0)', zeroRegs(RAX, RDX)));
-H.set('wrmsr', device('wrmsr: model-specific registers are not modelled (ignored)', () => {}));
+H.set(
+  'wrmsr',
+  device('wrmsr: model-specific registers are not modelled (ignored)', () => {}),
+);
 H.set('xgetbv', device('xgetbv: extended control registers are not modelled (returns 0)', zeroRegs(RAX, RDX)));
-H.set('wbinvd', device('wbinvd: caches are not modelled', () => {}));
+H.set(
+  'wbinvd',
+  device('wbinvd: caches are not modelled', () => {}),
+);
 // sidt: the IDT is read-only at CPU_ENTRY_AREA_RO_IDT (0xfffffe0000000000 with 4-level paging,
 // arch/x86/include/asm/pgtable_areas.h), limit IDT_ENTRIES * 16 - 1 (load_idt() in arch/x86/kernel/idt.c).
-H.set('sidt', device('sidt: the IDT descriptor of a 6.1 kernel (limit 0xfff, base 0xfffffe0000000000)', (c, op) => {
-  const address = ea(c, op.o[0]);
-  c.writeMem(address, 0xfffn, 2);
-  c.writeMem(address + 2n, 0xfffffe0000000000n, 8);
-}));
-H.set('in', device('port I/O not modelled (in returns 0)', (c, op) => set(c, op.o[0], 0n)));
-H.set('out', device('port I/O not modelled (out ignored)', () => {}));
+H.set(
+  'sidt',
+  device('sidt: the IDT descriptor of a 6.1 kernel (limit 0xfff, base 0xfffffe0000000000)', (c, op) => {
+    const address = ea(c, op.o[0]);
+    c.writeMem(address, 0xfffn, 2);
+    c.writeMem(address + 2n, 0xfffffe0000000000n, 8);
+  }),
+);
+H.set(
+  'in',
+  device('port I/O not modelled (in returns 0)', (c, op) => set(c, op.o[0], 0n)),
+);
+H.set(
+  'out',
+  device('port I/O not modelled (out ignored)', () => {}),
+);
 
 // string instructions
 function strStep(c: Cpu, size: number): bigint {
@@ -745,7 +796,19 @@ function compileOperand(o: Operand): COperand | string {
 }
 
 export function compile(ins: Instruction): Op {
-  const op: Op = { ins, next: ins.ip + BigInt(ins.length), o: [], fn: unsupported, cc: -1, rep: ins.rep, repne: ins.repne, why: '', fall: undefined, other: undefined, otherIp: -1n };
+  const op: Op = {
+    ins,
+    next: ins.ip + BigInt(ins.length),
+    o: [],
+    fn: unsupported,
+    cc: -1,
+    rep: ins.rep,
+    repne: ins.repne,
+    why: '',
+    fall: undefined,
+    other: undefined,
+    otherIp: -1n,
+  };
   const handler = H.get(ins.mnemonic);
   if (!handler) {
     op.why = `the CPU model does not implement ${ins.mnemonic}`;
@@ -778,4 +841,3 @@ export function compile(ins: Instruction): Op {
 export function supportedMnemonics(): string[] {
   return [...H.keys()].sort();
 }
-

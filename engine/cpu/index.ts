@@ -10,4 +10,14 @@ export { describeFlags, CF, PF, AF, ZF, SF, DF, OF } from './flags';
 export { FlatMemory, type FlatRegion } from './flat-memory';
 export { KernelCpuMemory, DEFAULT_GS_BASE, DEFAULT_STACK_BASE, THREAD_SIZE, type KernelCpuMemoryOptions, type VmlinuxAccess } from './kernel-memory';
 export { kernelSymbolNames, runKernelFunction, type KernelRunOptions } from './kernel-run';
-export { Interpreter, runFunction, SENTINEL_RETURN, type KernelServices, type RunEnd, type RunOptions, type RunResult, type StepBefore, type StepRecorder } from './run';
+export {
+  Interpreter,
+  runFunction,
+  SENTINEL_RETURN,
+  type KernelServices,
+  type RunEnd,
+  type RunOptions,
+  type RunResult,
+  type StepBefore,
+  type StepRecorder,
+} from './run';

@@ -75,7 +75,11 @@ export class InstructionBlock implements StepBlock {
     this.flow.push(f < 0 ? NEXT : f);
     this.len.push(ins.length);
     this.frameOf.push(this.enterFrame(i, rip, gpr[4]));
-    if (writes.length) this.writes.set(i, writes.map((w) => ({ address: w.address, bytes: w.bytes.slice(), before: w.before ? w.before.slice() : null })));
+    if (writes.length)
+      this.writes.set(
+        i,
+        writes.map((w) => ({ address: w.address, bytes: w.bytes.slice(), before: w.before ? w.before.slice() : null })),
+      );
   }
 
   private enterFrame(i: number, rip: bigint, rsp: bigint): number {
@@ -155,19 +159,38 @@ export class InstructionBlock implements StepBlock {
     const rsp = this.regs[k][4];
     const end = this.rip[k] + BigInt(this.len[k]);
     const called = isCall(this.flow[k]);
-    const names = (this.calls.get(k) ?? '').split('; ').map((t) => /^([\w.$]+)\(\)/.exec(t)?.[1]).filter((n): n is string => !!n);
+    const names = (this.calls.get(k) ?? '')
+      .split('; ')
+      .map((t) => /^([\w.$]+)\(\)/.exec(t)?.[1])
+      .filter((n): n is string => !!n);
     for (const name of names.reverse()) {
       // A call pushed its return address; a tail jump returns to this frame's caller.
       const top = this.frames[this.frameOf[k]];
       const ret = called ? end : top.ret;
       const op = this.ins[k].operands[0];
       const pc = op?.kind === 'branch' ? op.target : null;
-      out.push({ function: name, pc: pc === null ? null : hex(pc), returnAddress: ret === null ? null : hex(ret), returnTo: ret === null ? null : this.symbolize(ret), rsp: hex(called ? rsp - 8n : rsp), kernel: true, entryItem: null });
+      out.push({
+        function: name,
+        pc: pc === null ? null : hex(pc),
+        returnAddress: ret === null ? null : hex(ret),
+        returnTo: ret === null ? null : this.symbolize(ret),
+        rsp: hex(called ? rsp - 8n : rsp),
+        kernel: true,
+        entryItem: null,
+      });
     }
     let pc = this.rip[k];
     for (let f = this.frameOf[k]; f >= 0; f = this.frames[f].parent) {
       const fr = this.frames[f];
-      out.push({ function: this.symbolize(pc) ?? hex(pc), pc: hex(pc), returnAddress: fr.ret === null ? null : hex(fr.ret), returnTo: fr.ret === null ? null : this.symbolize(fr.ret), rsp: hex(fr.entryRsp), kernel: false, entryItem: fr.start });
+      out.push({
+        function: this.symbolize(pc) ?? hex(pc),
+        pc: hex(pc),
+        returnAddress: fr.ret === null ? null : hex(fr.ret),
+        returnTo: fr.ret === null ? null : this.symbolize(fr.ret),
+        rsp: hex(fr.entryRsp),
+        kernel: false,
+        entryItem: fr.start,
+      });
       if (fr.ret !== null) pc = fr.ret;
     }
     return out;
@@ -182,10 +205,11 @@ export class InstructionBlock implements StepBlock {
       return i;
     };
     let nextBlock: number | null = null;
-    for (let i = k; i < n - 1; i++) if (this.flow[i] !== NEXT) {
-      nextBlock = i + 1;
-      break;
-    }
+    for (let i = k; i < n - 1; i++)
+      if (this.flow[i] !== NEXT) {
+        nextBlock = i + 1;
+        break;
+      }
     const s = blockStart(k);
     const prevBlock = s < k ? s : k > 0 ? blockStart(k - 1) : null;
     const d = depth(k);
@@ -201,10 +225,11 @@ export class InstructionBlock implements StepBlock {
       if (stepOver !== null && d === 0) break;
     }
     let stepBackOver: number | null = null;
-    for (let i = k - 1; i >= 0; i--) if (depth(i) <= d) {
-      stepBackOver = i;
-      break;
-    }
+    for (let i = k - 1; i >= 0; i--)
+      if (depth(i) <= d) {
+        stepBackOver = i;
+        break;
+      }
     return { prevBlock, nextBlock, stepOver, stepBackOver, stepOut };
   }
 

@@ -165,7 +165,11 @@ export class KernelCpuMemory implements CpuMemory {
     const cpu = MACHINE.bootCpuData.join('');
     const bcd = this.vmlinuxAddress('boot_cpu_data');
     if (bcd !== null && bcd >= this.vmStart && bcd < this.vmEnd) {
-      this.vmWrite(bcd, Uint8Array.from(cpu.match(/../g) ?? [], (h) => Number.parseInt(h, 16)), true);
+      this.vmWrite(
+        bcd,
+        Uint8Array.from(cpu.match(/../g) ?? [], (h) => Number.parseInt(h, 16)),
+        true,
+      );
     }
     // INITIAL_JIFFIES (-300 s at HZ=250, as unsigned int) plus the time since boot.
     put('jiffies', 0xfffb6c20n + BigInt(Math.floor(this.k.clockNs / 4_000_000)), 8);
@@ -241,7 +245,7 @@ export class KernelCpuMemory implements CpuMemory {
       if (address < this.vmRodataEnd) throw new CpuFault('read-only', address, true, `write to vmlinux .rodata at 0x${address.toString(16)}`);
       this.noteVmlinux(address, true);
     }
-    for (let i = 0; i < bytes.length; ) {
+    for (let i = 0; i < bytes.length;) {
       const a = address + BigInt(i);
       const page = a & ~0xfffn;
       const off = Number(a - page);
@@ -310,19 +314,27 @@ export class KernelCpuMemory implements CpuMemory {
       return this.stackBytes.subarray(off, off + length);
     }
     if (address >= this.gsBase && end <= this.percpuEnd) {
-      if (why === 'fetch') throw new CpuFault('not-executable', address, false, `instruction fetch from per-CPU data at 0x${address.toString(16)} (NX)`);
+      if (why === 'fetch')
+        throw new CpuFault('not-executable', address, false, `instruction fetch from per-CPU data at 0x${address.toString(16)} (NX)`);
       const off = Number(address - this.gsBase);
       return this.percpuBytes.subarray(off, off + length);
     }
     if (address >= this.vmStart && end <= this.vmEnd) {
-      if (why === 'fetch') throw new CpuFault('not-executable', address, false, `instruction fetch from vmlinux data at 0x${address.toString(16)} (NX)`);
+      if (why === 'fetch')
+        throw new CpuFault('not-executable', address, false, `instruction fetch from vmlinux data at 0x${address.toString(16)} (NX)`);
       return this.vmRead(address, length);
     }
     const a = this.allocation(address, length);
     if (!a) throw this.notPresent(address, length, false);
     if (why === 'fetch') {
       const r = this.rangeAt(a, address);
-      if (!r || !r.exec) throw new CpuFault('not-executable', address, false, `instruction fetch from non-executable memory at 0x${address.toString(16)}${r ? ` (${r.name})` : ` (${a.label})`}`);
+      if (!r || !r.exec)
+        throw new CpuFault(
+          'not-executable',
+          address,
+          false,
+          `instruction fetch from non-executable memory at 0x${address.toString(16)}${r ? ` (${r.name})` : ` (${a.label})`}`,
+        );
     }
     const off = Number(address - a.base);
     return a.bytes.subarray(off, off + length);
@@ -354,7 +366,8 @@ export class KernelCpuMemory implements CpuMemory {
       }
     }
     const off = Number(address - a.base);
-    if (this.opts.recordAt !== undefined && this.opts.recordAt !== null) this.k.memory.writeAt(a, off, bytes.slice(), this.opts.recordAt, 'CPU write');
+    if (this.opts.recordAt !== undefined && this.opts.recordAt !== null)
+      this.k.memory.writeAt(a, off, bytes.slice(), this.opts.recordAt, 'CPU write');
     else a.bytes.set(bytes, off);
   }
 }

@@ -115,7 +115,11 @@ export function printOops(k: ModelKernel, o: OopsInput, moduleTaints: (name: str
     say(KERN_DEFAULT, `RIP: 0010:${o.symbolize(o.rip) ?? '0x' + o.rip.toString(16)}`);
     const start = o.rip - BigInt(PROLOGUE_SIZE);
     const code = o.read(start, PROLOGUE_SIZE + 1 + EPILOGUE_SIZE);
-    if (code) say(KERN_DEFAULT, `Code: ${ph(code.subarray(0, PROLOGUE_SIZE))} <${code[PROLOGUE_SIZE].toString(16).padStart(2, '0')}> ${ph(code.subarray(PROLOGUE_SIZE + 1))}`);
+    if (code)
+      say(
+        KERN_DEFAULT,
+        `Code: ${ph(code.subarray(0, PROLOGUE_SIZE))} <${code[PROLOGUE_SIZE].toString(16).padStart(2, '0')}> ${ph(code.subarray(PROLOGUE_SIZE + 1))}`,
+      );
     else say(KERN_DEFAULT, `Code: Unable to access opcode bytes at 0x${BigInt.asUintN(64, start).toString(16)}.`);
     // show_iret_regs(); orig_ax is -1 after an exception entry, so no ORIG_RAX.
     say(KERN_DEFAULT, `RSP: 0018:${hex16(r.rsp)} EFLAGS: ${eflags.toString(16).padStart(8, '0')}`);
@@ -151,10 +155,33 @@ export function printOops(k: ModelKernel, o: OopsInput, moduleTaints: (name: str
       o.syscall === 'delete_module'
         ? ['__do_sys_delete_module', 'do_syscall_64', 'entry_SYSCALL_64_after_hwframe']
         : o.syscall === 'sysfs-write'
-          ? ['param_attr_store', 'module_attr_store', 'kernfs_fop_write_iter', 'vfs_write', 'ksys_write', 'do_syscall_64', 'entry_SYSCALL_64_after_hwframe']
+          ? [
+              'param_attr_store',
+              'module_attr_store',
+              'kernfs_fop_write_iter',
+              'vfs_write',
+              'ksys_write',
+              'do_syscall_64',
+              'entry_SYSCALL_64_after_hwframe',
+            ]
           : o.syscall === 'sysfs-read'
-            ? ['param_attr_show', 'module_attr_show', 'sysfs_kf_seq_show', 'seq_read_iter', 'vfs_read', 'ksys_read', 'do_syscall_64', 'entry_SYSCALL_64_after_hwframe']
-            : ['do_one_initcall', 'do_init_module', o.syscall === 'finit_module' ? '__do_sys_finit_module' : '__do_sys_init_module', 'do_syscall_64', 'entry_SYSCALL_64_after_hwframe'];
+            ? [
+                'param_attr_show',
+                'module_attr_show',
+                'sysfs_kf_seq_show',
+                'seq_read_iter',
+                'vfs_read',
+                'ksys_read',
+                'do_syscall_64',
+                'entry_SYSCALL_64_after_hwframe',
+              ]
+            : [
+                'do_one_initcall',
+                'do_init_module',
+                o.syscall === 'finit_module' ? '__do_sys_finit_module' : '__do_sys_init_module',
+                'do_syscall_64',
+                'entry_SYSCALL_64_after_hwframe',
+              ];
     for (const f of tail) say(KERN_DEFAULT, ` ${f}`);
     say(KERN_DEFAULT, ' </TASK>');
   };
@@ -208,13 +235,19 @@ export function printOops(k: ModelKernel, o: OopsInput, moduleTaints: (name: str
     if (a < 4096n) say(KERN_ALERT, `BUG: kernel NULL pointer dereference, address: ${hex16(a)}`);
     else say(KERN_ALERT, `BUG: unable to handle page fault for address: ${hex16(a)}`);
     say(KERN_ALERT, `#PF: supervisor ${fetch ? 'instruction fetch' : fault.write ? 'write access' : 'read access'} in kernel mode`);
-    say(KERN_ALERT, `#PF: error_code(0x${errorCode.toString(16).padStart(4, '0')}) - ${errorCode & 1 ? 'permissions violation' : 'not-present page'}`);
+    say(
+      KERN_ALERT,
+      `#PF: error_code(0x${errorCode.toString(16).padStart(4, '0')}) - ${errorCode & 1 ? 'permissions violation' : 'not-present page'}`,
+    );
     // dump_pagetable(): a user-half address has no PGD entry in the kernel's page tables (P4D is
     // folded into the PGD with 4-level paging). The model keeps no page tables for the kernel half.
     if (a < 0x0000800000000000n) say(KERN_INFO, 'PGD 0 P4D 0 ');
     header = 'Oops';
   } else if (fault?.kind === 'general-protection') {
-    header = fault.address >= 0x0000800000000000n && fault.address < 0xffff800000000000n ? `general protection fault, probably for non-canonical address 0x${fault.address.toString(16)}` : 'general protection fault';
+    header =
+      fault.address >= 0x0000800000000000n && fault.address < 0xffff800000000000n
+        ? `general protection fault, probably for non-canonical address 0x${fault.address.toString(16)}`
+        : 'general protection fault';
   } else if (fault?.kind === 'divide-error') header = 'divide error';
   else if (fault?.kind === 'stack-overflow') {
     // handle_stack_overflow() (arch/x86/kernel/traps.c) on the guard page below the stack.
@@ -224,7 +257,12 @@ export function printOops(k: ModelKernel, o: OopsInput, moduleTaints: (name: str
     // A ud2: report_bug() names the BUG() site from the module's __bug_table, then die("invalid opcode").
     if (o.bug) {
       if (!(o.bug.flags & BUGFLAG_NO_CUT_HERE)) say(KERN_DEFAULT, CUT_HERE);
-      say(KERN_CRIT, o.bug.file ? `kernel BUG at ${o.bug.file}:${o.bug.line}!` : `Kernel BUG at ${o.symbolize(o.rip) ?? '0x' + o.rip.toString(16)} [verbose debug info unavailable]`);
+      say(
+        KERN_CRIT,
+        o.bug.file
+          ? `kernel BUG at ${o.bug.file}:${o.bug.line}!`
+          : `Kernel BUG at ${o.symbolize(o.rip) ?? '0x' + o.rip.toString(16)} [verbose debug info unavailable]`,
+      );
     }
     header = 'invalid opcode';
   }

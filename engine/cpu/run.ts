@@ -76,18 +76,40 @@ interface RunCommon {
   final: CpuSnapshot;
 }
 export type RunEnd =
-    | { kind: 'returned'; rax: bigint; /** eax as a C int. */ ret: number }
-    | { kind: 'fault'; fault: CpuFault; rip: bigint }
-    | { kind: 'budget'; rip: bigint }
-    | { kind: 'unsupported'; mnemonic: string; text: string; rip: bigint; why: string }
-    | { kind: 'trap'; rip: bigint; text: string }
-    /** Something that is not a CPU fault went wrong (a model threw): never a raw exception. */
-    | { kind: 'error'; message: string; rip: bigint };
+  | { kind: 'returned'; rax: bigint; /** eax as a C int. */ ret: number }
+  | { kind: 'fault'; fault: CpuFault; rip: bigint }
+  | { kind: 'budget'; rip: bigint }
+  | { kind: 'unsupported'; mnemonic: string; text: string; rip: bigint; why: string }
+  | { kind: 'trap'; rip: bigint; text: string }
+  /** Something that is not a CPU fault went wrong (a model threw): never a raw exception. */
+  | { kind: 'error'; message: string; rip: bigint };
 export type RunResult = RunCommon & RunEnd;
 
-type KernelTarget = { kind: 'thunk-ret' } | { kind: 'thunk-jmp'; reg: number } | { kind: 'fentry' } | { kind: 'function'; name: string; fn: KernelFunction | null } | { kind: 'code' };
+type KernelTarget =
+  | { kind: 'thunk-ret' }
+  | { kind: 'thunk-jmp'; reg: number }
+  | { kind: 'fentry' }
+  | { kind: 'function'; name: string; fn: KernelFunction | null }
+  | { kind: 'code' };
 
-const THUNK_REGS: Record<string, number> = { rax: 0, rcx: 1, rdx: 2, rbx: 3, rsp: 4, rbp: 5, rsi: 6, rdi: 7, r8: 8, r9: 9, r10: 10, r11: 11, r12: 12, r13: 13, r14: 14, r15: 15 };
+const THUNK_REGS: Record<string, number> = {
+  rax: 0,
+  rcx: 1,
+  rdx: 2,
+  rbx: 3,
+  rsp: 4,
+  rbp: 5,
+  rsi: 6,
+  rdi: 7,
+  r8: 8,
+  r9: 9,
+  r10: 10,
+  r11: 11,
+  r12: 12,
+  r13: 13,
+  r14: 14,
+  r15: 15,
+};
 
 /** A CPU with its decode cache and kernel-target cache; runFunction() drives it. */
 export class Interpreter {
@@ -143,7 +165,8 @@ export class Interpreter {
     const name = opts.symbolName?.(target) ?? null;
     if (name === '__x86_return_thunk') t = { kind: 'thunk-ret' };
     else if (name === '__fentry__') t = { kind: 'fentry' };
-    else if (name && /^__x86_indirect_(call_)?thunk_/.test(name) && THUNK_REGS[name.replace(/^__x86_indirect_(call_)?thunk_/, '')] !== undefined) t = { kind: 'thunk-jmp', reg: THUNK_REGS[name.replace(/^__x86_indirect_(call_)?thunk_/, '')] };
+    else if (name && /^__x86_indirect_(call_)?thunk_/.test(name) && THUNK_REGS[name.replace(/^__x86_indirect_(call_)?thunk_/, '')] !== undefined)
+      t = { kind: 'thunk-jmp', reg: THUNK_REGS[name.replace(/^__x86_indirect_(call_)?thunk_/, '')] };
     else {
       const r = opts.resolveKernelCall ? opts.resolveKernelCall(target) : 'unknown';
       t = r === 'unknown' ? { kind: 'code' } : { kind: 'function', name: name ?? `0x${target.toString(16)}`, fn: r };
@@ -280,7 +303,12 @@ export class Interpreter {
         }
         const sp = c.gpr[RSP];
         if (sp < stackLow || sp > stackHigh) {
-          throw new CpuFault('stack-overflow', sp, false, `rsp 0x${sp.toString(16)} left the kernel stack [0x${stackLow.toString(16)}, 0x${stackHigh.toString(16)}]`);
+          throw new CpuFault(
+            'stack-overflow',
+            sp,
+            false,
+            `rsp 0x${sp.toString(16)} left the kernel stack [0x${stackLow.toString(16)}, 0x${stackHigh.toString(16)}]`,
+          );
         }
       }
     } catch (e) {

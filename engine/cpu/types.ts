@@ -11,7 +11,16 @@ export type Operand =
   | { kind: 'reg'; reg: RegName; size: 1 | 2 | 4 | 8 | 16 }
   | { kind: 'imm'; value: bigint; size: 1 | 2 | 4 | 8 }
   /** Effective address = base + index*scale + disp (rip-relative: base 'rip', disp already the final address when ripRelative). */
-  | { kind: 'mem'; size: number; base: RegName | null; index: RegName | null; scale: 1 | 2 | 4 | 8; disp: bigint; segment: 'gs' | 'fs' | null; ripRelative: boolean }
+  | {
+      kind: 'mem';
+      size: number;
+      base: RegName | null;
+      index: RegName | null;
+      scale: 1 | 2 | 4 | 8;
+      disp: bigint;
+      segment: 'gs' | 'fs' | null;
+      ripRelative: boolean;
+    }
   /** Near branch target (call/jmp/jcc/loop), absolute. */
   | { kind: 'branch'; target: bigint };
 

@@ -251,18 +251,42 @@ export function sectionFlagLetters(flags: number, flagsHigh: number, machine: nu
     const bit = (f & -f) >>> 0;
     f = (f & ~bit) >>> 0;
     switch (bit) {
-      case SHF_WRITE: out += 'W'; break;
-      case SHF_ALLOC: out += 'A'; break;
-      case SHF_EXECINSTR: out += 'X'; break;
-      case SHF_MERGE: out += 'M'; break;
-      case SHF_STRINGS: out += 'S'; break;
-      case SHF_INFO_LINK: out += 'I'; break;
-      case SHF_LINK_ORDER: out += 'L'; break;
-      case SHF_OS_NONCONFORMING: out += 'O'; break;
-      case SHF_GROUP: out += 'G'; break;
-      case SHF_TLS: out += 'T'; break;
-      case SHF_EXCLUDE: out += 'E'; break;
-      case SHF_COMPRESSED: out += 'C'; break;
+      case SHF_WRITE:
+        out += 'W';
+        break;
+      case SHF_ALLOC:
+        out += 'A';
+        break;
+      case SHF_EXECINSTR:
+        out += 'X';
+        break;
+      case SHF_MERGE:
+        out += 'M';
+        break;
+      case SHF_STRINGS:
+        out += 'S';
+        break;
+      case SHF_INFO_LINK:
+        out += 'I';
+        break;
+      case SHF_LINK_ORDER:
+        out += 'L';
+        break;
+      case SHF_OS_NONCONFORMING:
+        out += 'O';
+        break;
+      case SHF_GROUP:
+        out += 'G';
+        break;
+      case SHF_TLS:
+        out += 'T';
+        break;
+      case SHF_EXCLUDE:
+        out += 'E';
+        break;
+      case SHF_COMPRESSED:
+        out += 'C';
+        break;
       default:
         if ((machine === EM_X86_64 || machine === 180 || machine === 181) && bit === SHF_X86_64_LARGE) {
           out += 'l';
@@ -339,28 +363,97 @@ export function symbolShndxName(shndx: number, machine = EM_X86_64): string {
 }
 
 const X86_64_RELOC_NAMES: readonly string[] = [
-  'R_X86_64_NONE', 'R_X86_64_64', 'R_X86_64_PC32', 'R_X86_64_GOT32', 'R_X86_64_PLT32',
-  'R_X86_64_COPY', 'R_X86_64_GLOB_DAT', 'R_X86_64_JUMP_SLOT', 'R_X86_64_RELATIVE', 'R_X86_64_GOTPCREL',
-  'R_X86_64_32', 'R_X86_64_32S', 'R_X86_64_16', 'R_X86_64_PC16', 'R_X86_64_8',
-  'R_X86_64_PC8', 'R_X86_64_DTPMOD64', 'R_X86_64_DTPOFF64', 'R_X86_64_TPOFF64', 'R_X86_64_TLSGD',
-  'R_X86_64_TLSLD', 'R_X86_64_DTPOFF32', 'R_X86_64_GOTTPOFF', 'R_X86_64_TPOFF32', 'R_X86_64_PC64',
-  'R_X86_64_GOTOFF64', 'R_X86_64_GOTPC32', 'R_X86_64_GOT64', 'R_X86_64_GOTPCREL64', 'R_X86_64_GOTPC64',
-  'R_X86_64_GOTPLT64', 'R_X86_64_PLTOFF64', 'R_X86_64_SIZE32', 'R_X86_64_SIZE64', 'R_X86_64_GOTPC32_TLSDESC',
-  'R_X86_64_TLSDESC_CALL', 'R_X86_64_TLSDESC', 'R_X86_64_IRELATIVE', 'R_X86_64_RELATIVE64', 'R_X86_64_PC32_BND',
-  'R_X86_64_PLT32_BND', 'R_X86_64_GOTPCRELX', 'R_X86_64_REX_GOTPCRELX',
+  'R_X86_64_NONE',
+  'R_X86_64_64',
+  'R_X86_64_PC32',
+  'R_X86_64_GOT32',
+  'R_X86_64_PLT32',
+  'R_X86_64_COPY',
+  'R_X86_64_GLOB_DAT',
+  'R_X86_64_JUMP_SLOT',
+  'R_X86_64_RELATIVE',
+  'R_X86_64_GOTPCREL',
+  'R_X86_64_32',
+  'R_X86_64_32S',
+  'R_X86_64_16',
+  'R_X86_64_PC16',
+  'R_X86_64_8',
+  'R_X86_64_PC8',
+  'R_X86_64_DTPMOD64',
+  'R_X86_64_DTPOFF64',
+  'R_X86_64_TPOFF64',
+  'R_X86_64_TLSGD',
+  'R_X86_64_TLSLD',
+  'R_X86_64_DTPOFF32',
+  'R_X86_64_GOTTPOFF',
+  'R_X86_64_TPOFF32',
+  'R_X86_64_PC64',
+  'R_X86_64_GOTOFF64',
+  'R_X86_64_GOTPC32',
+  'R_X86_64_GOT64',
+  'R_X86_64_GOTPCREL64',
+  'R_X86_64_GOTPC64',
+  'R_X86_64_GOTPLT64',
+  'R_X86_64_PLTOFF64',
+  'R_X86_64_SIZE32',
+  'R_X86_64_SIZE64',
+  'R_X86_64_GOTPC32_TLSDESC',
+  'R_X86_64_TLSDESC_CALL',
+  'R_X86_64_TLSDESC',
+  'R_X86_64_IRELATIVE',
+  'R_X86_64_RELATIVE64',
+  'R_X86_64_PC32_BND',
+  'R_X86_64_PLT32_BND',
+  'R_X86_64_GOTPCRELX',
+  'R_X86_64_REX_GOTPCRELX',
 ];
 
 const I386_RELOC_NAMES: Readonly<Record<number, string>> = {
-  0: 'R_386_NONE', 1: 'R_386_32', 2: 'R_386_PC32', 3: 'R_386_GOT32', 4: 'R_386_PLT32',
-  5: 'R_386_COPY', 6: 'R_386_GLOB_DAT', 7: 'R_386_JUMP_SLOT', 8: 'R_386_RELATIVE', 9: 'R_386_GOTOFF',
-  10: 'R_386_GOTPC', 11: 'R_386_32PLT', 14: 'R_386_TLS_TPOFF', 15: 'R_386_TLS_IE', 16: 'R_386_TLS_GOTIE',
-  17: 'R_386_TLS_LE', 18: 'R_386_TLS_GD', 19: 'R_386_TLS_LDM', 20: 'R_386_16', 21: 'R_386_PC16',
-  22: 'R_386_8', 23: 'R_386_PC8', 24: 'R_386_TLS_GD_32', 25: 'R_386_TLS_GD_PUSH', 26: 'R_386_TLS_GD_CALL',
-  27: 'R_386_TLS_GD_POP', 28: 'R_386_TLS_LDM_32', 29: 'R_386_TLS_LDM_PUSH', 30: 'R_386_TLS_LDM_CALL',
-  31: 'R_386_TLS_LDM_POP', 32: 'R_386_TLS_LDO_32', 33: 'R_386_TLS_IE_32', 34: 'R_386_TLS_LE_32',
-  35: 'R_386_TLS_DTPMOD32', 36: 'R_386_TLS_DTPOFF32', 37: 'R_386_TLS_TPOFF32', 38: 'R_386_SIZE32',
-  39: 'R_386_TLS_GOTDESC', 40: 'R_386_TLS_DESC_CALL', 41: 'R_386_TLS_DESC', 42: 'R_386_IRELATIVE',
-  43: 'R_386_GOT32X', 250: 'R_386_USED_BY_INTEL_200', 251: 'R_386_GNU_VTINHERIT', 252: 'R_386_GNU_VTENTRY',
+  0: 'R_386_NONE',
+  1: 'R_386_32',
+  2: 'R_386_PC32',
+  3: 'R_386_GOT32',
+  4: 'R_386_PLT32',
+  5: 'R_386_COPY',
+  6: 'R_386_GLOB_DAT',
+  7: 'R_386_JUMP_SLOT',
+  8: 'R_386_RELATIVE',
+  9: 'R_386_GOTOFF',
+  10: 'R_386_GOTPC',
+  11: 'R_386_32PLT',
+  14: 'R_386_TLS_TPOFF',
+  15: 'R_386_TLS_IE',
+  16: 'R_386_TLS_GOTIE',
+  17: 'R_386_TLS_LE',
+  18: 'R_386_TLS_GD',
+  19: 'R_386_TLS_LDM',
+  20: 'R_386_16',
+  21: 'R_386_PC16',
+  22: 'R_386_8',
+  23: 'R_386_PC8',
+  24: 'R_386_TLS_GD_32',
+  25: 'R_386_TLS_GD_PUSH',
+  26: 'R_386_TLS_GD_CALL',
+  27: 'R_386_TLS_GD_POP',
+  28: 'R_386_TLS_LDM_32',
+  29: 'R_386_TLS_LDM_PUSH',
+  30: 'R_386_TLS_LDM_CALL',
+  31: 'R_386_TLS_LDM_POP',
+  32: 'R_386_TLS_LDO_32',
+  33: 'R_386_TLS_IE_32',
+  34: 'R_386_TLS_LE_32',
+  35: 'R_386_TLS_DTPMOD32',
+  36: 'R_386_TLS_DTPOFF32',
+  37: 'R_386_TLS_TPOFF32',
+  38: 'R_386_SIZE32',
+  39: 'R_386_TLS_GOTDESC',
+  40: 'R_386_TLS_DESC_CALL',
+  41: 'R_386_TLS_DESC',
+  42: 'R_386_IRELATIVE',
+  43: 'R_386_GOT32X',
+  250: 'R_386_USED_BY_INTEL_200',
+  251: 'R_386_GNU_VTINHERIT',
+  252: 'R_386_GNU_VTENTRY',
 };
 
 /** Relocation type name ("R_X86_64_PLT32"), or null when unknown for this machine. */
@@ -392,9 +485,26 @@ export function elfTypeName(type: number): string {
 /** Program header type name as readelf -l prints it (common ones). */
 export function segmentTypeName(type: number): string {
   const names: Readonly<Record<number, string>> = {
-    0: 'NULL', 1: 'LOAD', 2: 'DYNAMIC', 3: 'INTERP', 4: 'NOTE', 5: 'SHLIB', 6: 'PHDR', 7: 'TLS',
-    0x6474e550: 'GNU_EH_FRAME', 0x6474e551: 'GNU_STACK', 0x6474e552: 'GNU_RELRO', 0x6474e553: 'GNU_PROPERTY',
+    0: 'NULL',
+    1: 'LOAD',
+    2: 'DYNAMIC',
+    3: 'INTERP',
+    4: 'NOTE',
+    5: 'SHLIB',
+    6: 'PHDR',
+    7: 'TLS',
+    0x6474e550: 'GNU_EH_FRAME',
+    0x6474e551: 'GNU_STACK',
+    0x6474e552: 'GNU_RELRO',
+    0x6474e553: 'GNU_PROPERTY',
   };
   const t = type >>> 0;
-  return names[t] ?? (t >= 0x60000000 && t <= 0x6fffffff ? `LOOS+0x${(t - 0x60000000).toString(16)}` : t >= 0x70000000 && t <= 0x7fffffff ? `LOPROC+0x${(t - 0x70000000).toString(16)}` : `<unknown>: ${t.toString(16)}`);
+  return (
+    names[t] ??
+    (t >= 0x60000000 && t <= 0x6fffffff
+      ? `LOOS+0x${(t - 0x60000000).toString(16)}`
+      : t >= 0x70000000 && t <= 0x7fffffff
+        ? `LOPROC+0x${(t - 0x70000000).toString(16)}`
+        : `<unknown>: ${t.toString(16)}`)
+  );
 }

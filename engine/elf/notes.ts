@@ -25,7 +25,14 @@ export function readNotes(
   let pos = start;
   while (pos < end) {
     if (end - pos < 12) {
-      warnings.push(elfErrorInfo('TRUNCATED', `${where}: ${end - pos} stray byte(s) at ${hex(pos)} are too few for a note header`, pos, `note header in ${where}`));
+      warnings.push(
+        elfErrorInfo(
+          'TRUNCATED',
+          `${where}: ${end - pos} stray byte(s) at ${hex(pos)} are too few for a note header`,
+          pos,
+          `note header in ${where}`,
+        ),
+      );
       return;
     }
     const namesz = dv.getUint32(pos, little);
@@ -37,7 +44,15 @@ export function readNotes(
     const descOffset = pos + alignUp(12 + namesz, pad);
     const next = pos + alignUp(descOffset - pos + descsz, pad);
     if (nameOff + namesz > end || descOffset + descsz > end) {
-      warnings.push(elfErrorInfo('TRUNCATED', `${where}: note at ${hex(pos)} (namesz ${namesz}, descsz ${descsz}) runs past the end of its ${sectionIndex >= 0 ? 'section' : 'segment'} at ${hex(end)}`, pos, `n_namesz of note in ${where}`));
+      warnings.push(
+        elfErrorInfo(
+          'TRUNCATED',
+          `${where}: note at ${hex(pos)} (namesz ${namesz}, descsz ${descsz}) runs past the end of its ${sectionIndex >= 0 ? 'section' : 'segment'} ` +
+            `at ${hex(end)}`,
+          pos,
+          `n_namesz of note in ${where}`,
+        ),
+      );
       return;
     }
     // The owner name is NUL-terminated inside namesz ("GNU\0", "Linux\0").

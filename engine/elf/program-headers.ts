@@ -12,11 +12,26 @@ export function readProgramHeaders(view: ByteView, h: RawHeader, warnings: ElfEr
   if (h.phnum === 0) return [];
   const entSize = PHDR_SIZE[h.class];
   if (h.phentsize !== entSize) {
-    warnings.push(elfErrorInfo('BAD_PHENTSIZE', `e_phentsize is ${h.phentsize}, expected ${entSize} for ELF${h.class}; program headers skipped`, headerFieldOffset(h.class, 'e_phentsize'), 'e_phentsize'));
+    warnings.push(
+      elfErrorInfo(
+        'BAD_PHENTSIZE',
+        `e_phentsize is ${h.phentsize}, expected ${entSize} for ELF${h.class}; program headers skipped`,
+        headerFieldOffset(h.class, 'e_phentsize'),
+        'e_phentsize',
+      ),
+    );
     return [];
   }
   if (h.phoff === 0 || h.phnum > (view.length - h.phoff) / entSize) {
-    warnings.push(elfErrorInfo('TRUNCATED', `program header table (${h.phnum} entries of ${entSize} bytes at e_phoff ${hex(h.phoff)}) runs past the end of the file (${hex(view.length)} bytes); program headers skipped`, headerFieldOffset(h.class, 'e_phoff'), 'e_phoff'));
+    warnings.push(
+      elfErrorInfo(
+        'TRUNCATED',
+        `program header table (${h.phnum} entries of ${entSize} bytes at e_phoff ${hex(h.phoff)}) runs past the end of the file (${hex(view.length)} ` +
+          `bytes); program headers skipped`,
+        headerFieldOffset(h.class, 'e_phoff'),
+        'e_phoff',
+      ),
+    );
     return [];
   }
   const out: ElfProgramHeader[] = [];

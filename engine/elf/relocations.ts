@@ -19,20 +19,43 @@ export function checkRelocSection(view: ByteView, h: RawHeader, sections: ElfSec
   const where = describeSection(sec);
   if (!sectionInFile(view, sec)) return null; // already warned by readSections
   if (sec.entsize !== entSize) {
-    warnings.push(elfErrorInfo('BAD_ENTSIZE', `${where}: sh_entsize is ${sec.entsize}, expected ${entSize} for ELF${h.class} ${rela ? 'RELA' : 'REL'}; section skipped`, hdr + (is64 ? 56 : 36), `sh_entsize of ${where}`));
+    warnings.push(
+      elfErrorInfo(
+        'BAD_ENTSIZE',
+        `${where}: sh_entsize is ${sec.entsize}, expected ${entSize} for ELF${h.class} ${rela ? 'RELA' : 'REL'}; section skipped`,
+        hdr + (is64 ? 56 : 36),
+        `sh_entsize of ${where}`,
+      ),
+    );
     return null;
   }
   const linked = sec.link < sections.length ? sections[sec.link] : undefined;
   if (linked === undefined || (linked.type !== SHT_SYMTAB && linked.type !== SHT_DYNSYM)) {
-    warnings.push(elfErrorInfo('BAD_LINK', `${where}: sh_link ${sec.link} is not a symbol table; section skipped`, hdr + (is64 ? 40 : 24), `sh_link of ${where}`));
+    warnings.push(
+      elfErrorInfo('BAD_LINK', `${where}: sh_link ${sec.link} is not a symbol table; section skipped`, hdr + (is64 ? 40 : 24), `sh_link of ${where}`),
+    );
     return null;
   }
   if (sec.info >= sections.length) {
-    warnings.push(elfErrorInfo('BAD_INFO', `${where}: sh_info ${sec.info} is not a section index (the file has ${sections.length} sections); section skipped`, hdr + (is64 ? 44 : 28), `sh_info of ${where}`));
+    warnings.push(
+      elfErrorInfo(
+        'BAD_INFO',
+        `${where}: sh_info ${sec.info} is not a section index (the file has ${sections.length} sections); section skipped`,
+        hdr + (is64 ? 44 : 28),
+        `sh_info of ${where}`,
+      ),
+    );
     return null;
   }
   if (sec.size % entSize !== 0) {
-    warnings.push(elfErrorInfo('BAD_ENTSIZE', `${where}: sh_size ${hex(sec.size)} is not a multiple of the entry size ${entSize}; the partial entry is ignored`, hdr + (is64 ? 32 : 20), `sh_size of ${where}`));
+    warnings.push(
+      elfErrorInfo(
+        'BAD_ENTSIZE',
+        `${where}: sh_size ${hex(sec.size)} is not a multiple of the entry size ${entSize}; the partial entry is ignored`,
+        hdr + (is64 ? 32 : 20),
+        `sh_size of ${where}`,
+      ),
+    );
   }
   return Math.floor(sec.size / entSize);
 }
@@ -86,7 +109,14 @@ export function readRelocSection(
     const first = firstAtLeast(sym, count, nsyms);
     const bad = first < 0 ? 0 : countAtLeast(sym, first, count, nsyms);
     if (bad > 0) {
-      warnings.push(elfErrorInfo('SYMBOL_INDEX_OUT_OF_RANGE', `${where}: ${bad} relocation(s) name a symbol past the end of the symbol table (${nsyms} symbols), first relocation ${first} (symbol ${sym[first]})`, base + first * entSize + (is64 ? 8 : 4), `r_info of relocation ${first} in ${where}`));
+      warnings.push(
+        elfErrorInfo(
+          'SYMBOL_INDEX_OUT_OF_RANGE',
+          `${where}: ${bad} relocation(s) name a symbol past the end of the symbol table (${nsyms} symbols), first relocation ${first} (symbol ${sym[first]})`,
+          base + first * entSize + (is64 ? 8 : 4),
+          `r_info of relocation ${first} in ${where}`,
+        ),
+      );
     }
   }
 
@@ -108,8 +138,15 @@ export function readRelocSection(
 
 /** Elf64_Rel(a) { u64 r_offset; u64 r_info (sym << 32 | type); … } into the columns. */
 function read64(
-  dv: DataView, little: boolean, base: number, entSize: number, count: number,
-  offsetLo: Uint32Array, offsetHi: Uint32Array, type: Uint32Array, sym: Uint32Array,
+  dv: DataView,
+  little: boolean,
+  base: number,
+  entSize: number,
+  count: number,
+  offsetLo: Uint32Array,
+  offsetHi: Uint32Array,
+  type: Uint32Array,
+  sym: Uint32Array,
 ): void {
   const lo = little ? 0 : 4;
   const hi = little ? 4 : 0;
@@ -123,8 +160,16 @@ function read64(
 
 /** Elf64_Rela { u64 r_offset; u64 r_info; s64 r_addend } into the columns, one pass. */
 function readRela64(
-  dv: DataView, little: boolean, base: number, count: number,
-  offsetLo: Uint32Array, offsetHi: Uint32Array, type: Uint32Array, sym: Uint32Array, addendLo: Uint32Array, addendHi: Int32Array,
+  dv: DataView,
+  little: boolean,
+  base: number,
+  count: number,
+  offsetLo: Uint32Array,
+  offsetHi: Uint32Array,
+  type: Uint32Array,
+  sym: Uint32Array,
+  addendLo: Uint32Array,
+  addendHi: Int32Array,
 ): void {
   const lo = little ? 0 : 4;
   const hi = little ? 4 : 0;
@@ -139,7 +184,16 @@ function readRela64(
 }
 
 /** Elf32_Rel(a) { u32 r_offset; u32 r_info (sym << 8 | type); … } into the columns. */
-function read32(dv: DataView, little: boolean, base: number, entSize: number, count: number, offsetLo: Uint32Array, type: Uint32Array, sym: Uint32Array): void {
+function read32(
+  dv: DataView,
+  little: boolean,
+  base: number,
+  entSize: number,
+  count: number,
+  offsetLo: Uint32Array,
+  type: Uint32Array,
+  sym: Uint32Array,
+): void {
   for (let i = 0, o = base; i < count; i++, o += entSize) {
     offsetLo[i] = dv.getUint32(o, little);
     const info = dv.getUint32(o + 4, little);
@@ -149,7 +203,15 @@ function read32(dv: DataView, little: boolean, base: number, entSize: number, co
 }
 
 /** Elf32_Rela's s32 r_addend, sign-extended into the two halves. */
-function readAddends32(dv: DataView, little: boolean, base: number, entSize: number, count: number, addendLo: Uint32Array, addendHi: Int32Array): void {
+function readAddends32(
+  dv: DataView,
+  little: boolean,
+  base: number,
+  entSize: number,
+  count: number,
+  addendLo: Uint32Array,
+  addendHi: Int32Array,
+): void {
   for (let i = 0, o = base; i < count; i++, o += entSize) {
     const a = dv.getInt32(o, little);
     addendLo[i] = a >>> 0;

@@ -35,10 +35,20 @@ export function readSections(view: ByteView, h: RawHeader, warnings: ElfErrorInf
   }
   if (h.shentsize !== entSize) {
     // The kernel's elf_validity_check() insists on the exact size too.
-    throw new ElfError('BAD_SHENTSIZE', `e_shentsize is ${h.shentsize}, expected ${entSize} for ELF${h.class}`, headerFieldOffset(h.class, 'e_shentsize'), 'e_shentsize');
+    throw new ElfError(
+      'BAD_SHENTSIZE',
+      `e_shentsize is ${h.shentsize}, expected ${entSize} for ELF${h.class}`,
+      headerFieldOffset(h.class, 'e_shentsize'),
+      'e_shentsize',
+    );
   }
   if (!view.fits(h.shoff, entSize)) {
-    throw new ElfError('SECTION_TABLE_OUT_OF_BOUNDS', `section header table at e_shoff ${hex(h.shoff)} starts past the end of the file (${hex(view.length)} bytes)`, headerFieldOffset(h.class, 'e_shoff'), 'e_shoff');
+    throw new ElfError(
+      'SECTION_TABLE_OUT_OF_BOUNDS',
+      `section header table at e_shoff ${hex(h.shoff)} starts past the end of the file (${hex(view.length)} bytes)`,
+      headerFieldOffset(h.class, 'e_shoff'),
+      'e_shoff',
+    );
   }
   // Section 0 carries the real counts when the header fields overflowed.
   const s0 = h.shoff;
@@ -60,19 +70,37 @@ export function readSections(view: ByteView, h: RawHeader, warnings: ElfErrorInf
   for (let i = 0; i < h.shnum; i++) sections[i] = readSectionHeader(view, h, i);
 
   if (h.shstrndx !== 0 && h.shstrndx >= h.shnum) {
-    throw new ElfError('BAD_SHSTRNDX', `e_shstrndx ${h.shstrndx} is not a section index (the file has ${h.shnum} sections)`, headerFieldOffset(h.class, 'e_shstrndx'), 'e_shstrndx');
+    throw new ElfError(
+      'BAD_SHSTRNDX',
+      `e_shstrndx ${h.shstrndx} is not a section index (the file has ${h.shnum} sections)`,
+      headerFieldOffset(h.class, 'e_shstrndx'),
+      'e_shstrndx',
+    );
   }
   if (h.shstrndx !== 0) {
     const strSec = sections[h.shstrndx];
     if (strSec.type === SHT_NOBITS || !view.fits(strSec.offset, strSec.size)) {
-      throw new ElfError('BAD_SHSTRNDX', `section name table (section ${h.shstrndx}) is not in the file: sh_offset ${hex(strSec.offset)} + sh_size ${hex(strSec.size)}, file is ${hex(view.length)} bytes`, headerFieldOffset(h.class, 'e_shstrndx'), 'e_shstrndx');
+      throw new ElfError(
+        'BAD_SHSTRNDX',
+        `section name table (section ${h.shstrndx}) is not in the file: sh_offset ${hex(strSec.offset)} + sh_size ${hex(strSec.size)}, file is ` +
+          `${hex(view.length)} bytes`,
+        headerFieldOffset(h.class, 'e_shstrndx'),
+        'e_shstrndx',
+      );
     }
     const names = new StringTable(view.bytes, strSec.offset, strSec.offset + strSec.size);
     for (const s of sections) {
       const name = names.get(s.nameOffset);
       if (name === null) {
         s.name = CORRUPT_NAME;
-        warnings.push(elfErrorInfo('STRING_OUT_OF_BOUNDS', `section ${s.index}: sh_name ${hex(s.nameOffset)} is past the end of the section name table (${hex(strSec.size)} bytes)`, sectionHeaderOffset(h, s.index), `sh_name of section ${s.index}`));
+        warnings.push(
+          elfErrorInfo(
+            'STRING_OUT_OF_BOUNDS',
+            `section ${s.index}: sh_name ${hex(s.nameOffset)} is past the end of the section name table (${hex(strSec.size)} bytes)`,
+            sectionHeaderOffset(h, s.index),
+            `sh_name of section ${s.index}`,
+          ),
+        );
       } else {
         s.name = name;
       }

@@ -92,16 +92,36 @@ export class SymbolTableReader {
  * warning) when the table itself is unusable: data outside the file or a wrong sh_entsize.
  * A bad string table link only warns: the names are left empty.
  */
-export function openSymbolTable(view: ByteView, h: RawHeader, sections: ElfSection[], sec: ElfSection, warnings: ElfErrorInfo[]): SymbolTableReader | null {
+export function openSymbolTable(
+  view: ByteView,
+  h: RawHeader,
+  sections: ElfSection[],
+  sec: ElfSection,
+  warnings: ElfErrorInfo[],
+): SymbolTableReader | null {
   const entSize = SYM_SIZE[h.class];
   const hdr = sectionHeaderOffset(h, sec.index);
   if (!sectionInFile(view, sec)) return null; // already warned by readSections
   if (sec.entsize !== entSize) {
-    warnings.push(elfErrorInfo('BAD_ENTSIZE', `${describeSection(sec)}: sh_entsize is ${sec.entsize}, expected ${entSize} for an ELF${h.class} symbol table`, hdr + (h.class === 64 ? 56 : 36), `sh_entsize of ${describeSection(sec)}`));
+    warnings.push(
+      elfErrorInfo(
+        'BAD_ENTSIZE',
+        `${describeSection(sec)}: sh_entsize is ${sec.entsize}, expected ${entSize} for an ELF${h.class} symbol table`,
+        hdr + (h.class === 64 ? 56 : 36),
+        `sh_entsize of ${describeSection(sec)}`,
+      ),
+    );
     return null;
   }
   if (sec.size % entSize !== 0) {
-    warnings.push(elfErrorInfo('BAD_ENTSIZE', `${describeSection(sec)}: sh_size ${hex(sec.size)} is not a multiple of the symbol size ${entSize}; the partial entry is ignored`, hdr + (h.class === 64 ? 32 : 20), `sh_size of ${describeSection(sec)}`));
+    warnings.push(
+      elfErrorInfo(
+        'BAD_ENTSIZE',
+        `${describeSection(sec)}: sh_size ${hex(sec.size)} is not a multiple of the symbol size ${entSize}; the partial entry is ignored`,
+        hdr + (h.class === 64 ? 32 : 20),
+        `sh_size of ${describeSection(sec)}`,
+      ),
+    );
   }
   const count = Math.floor(sec.size / entSize);
 
@@ -109,7 +129,14 @@ export function openSymbolTable(view: ByteView, h: RawHeader, sections: ElfSecti
   let strings: StringTable | null = null;
   const strSec = sec.link < sections.length ? sections[sec.link] : undefined;
   if (strSec === undefined || sec.link === 0 || strSec.type !== SHT_STRTAB || !sectionInFile(view, strSec)) {
-    warnings.push(elfErrorInfo('BAD_LINK', `${describeSection(sec)}: sh_link ${sec.link} is not a usable string table; symbol names are left empty`, hdr + (h.class === 64 ? 40 : 24), `sh_link of ${describeSection(sec)}`));
+    warnings.push(
+      elfErrorInfo(
+        'BAD_LINK',
+        `${describeSection(sec)}: sh_link ${sec.link} is not a usable string table; symbol names are left empty`,
+        hdr + (h.class === 64 ? 40 : 24),
+        `sh_link of ${describeSection(sec)}`,
+      ),
+    );
   } else {
     strings = new StringTable(view.bytes, strSec.offset, strSec.offset + strSec.size);
   }
@@ -138,13 +165,34 @@ export function readSymbolTable(
   const symbols = new Array<ElfSymbol>(t.count);
   const { badName, badNames, badIndex, badIndexes, badX, badXs } = readSymbols(t, symbols);
   if (badNames > 0) {
-    warnings.push(elfErrorInfo('STRING_OUT_OF_BOUNDS', `${describeSection(sec)}: ${badNames} symbol name(s) point past the end of the string table, first symbol ${badName} (named "${CORRUPT_NAME}")`, sec.offset + badName * entSize, `st_name of symbol ${badName}`));
+    warnings.push(
+      elfErrorInfo(
+        'STRING_OUT_OF_BOUNDS',
+        `${describeSection(sec)}: ${badNames} symbol name(s) point past the end of the string table, first symbol ${badName} (named "${CORRUPT_NAME}")`,
+        sec.offset + badName * entSize,
+        `st_name of symbol ${badName}`,
+      ),
+    );
   }
   if (badIndexes > 0) {
-    warnings.push(elfErrorInfo('SECTION_INDEX_OUT_OF_RANGE', `${describeSection(sec)}: ${badIndexes} symbol(s) name a section index past the last section (${sections.length - 1}), first symbol ${badIndex}`, sec.offset + badIndex * entSize, `st_shndx of symbol ${badIndex}`));
+    warnings.push(
+      elfErrorInfo(
+        'SECTION_INDEX_OUT_OF_RANGE',
+        `${describeSection(sec)}: ${badIndexes} symbol(s) name a section index past the last section (${sections.length - 1}), first symbol ${badIndex}`,
+        sec.offset + badIndex * entSize,
+        `st_shndx of symbol ${badIndex}`,
+      ),
+    );
   }
   if (badXs > 0) {
-    warnings.push(elfErrorInfo('BAD_LINK', `${describeSection(sec)}: ${badXs} symbol(s) use SHN_XINDEX but no SYMTAB_SHNDX entry holds their index, first symbol ${badX}`, sec.offset + badX * entSize, `st_shndx of symbol ${badX}`));
+    warnings.push(
+      elfErrorInfo(
+        'BAD_LINK',
+        `${describeSection(sec)}: ${badXs} symbol(s) use SHN_XINDEX but no SYMTAB_SHNDX entry holds their index, first symbol ${badX}`,
+        sec.offset + badX * entSize,
+        `st_shndx of symbol ${badX}`,
+      ),
+    );
   }
   return { sectionIndex: sec.index, stringTableIndex: sec.link, symbols };
 }

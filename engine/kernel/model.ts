@@ -72,13 +72,26 @@ export class ModelKernel {
   /** kernel/params.c's list of kmalloc'd charp values (one per boot). */
   readonly kmallocedParams = new KmallocedParams();
   /** The CPU model's hook: run init at its address and report its return value (issue #4). */
-  runInit: ((mod: LoadedModule, pos: number) => { ret: number; note: string; killed?: boolean; unknownAfter?: string; unknownReason?: string; block?: StepBlock }) | null = null;
+  runInit:
+    | ((
+        mod: LoadedModule,
+        pos: number,
+      ) => { ret: number; note: string; killed?: boolean; unknownAfter?: string; unknownReason?: string; block?: StepBlock })
+    | null = null;
   runExit: ((mod: LoadedModule, pos: number) => { note: string; block?: StepBlock }) | null = null;
   /**
    * Run another function of a module's (a kernel_param_ops ->set()/->get() from a sysfs write or
    * read): integer arguments, its return value as a C int; null when it did not return (oops printed).
    */
-  runModuleCode: ((mod: LoadedModule, entry: bigint, args: bigint[], pos: number, how: 'sysfs-write' | 'sysfs-read') => { ret: number | null; note: string; block?: StepBlock }) | null = null;
+  runModuleCode:
+    | ((
+        mod: LoadedModule,
+        entry: bigint,
+        args: bigint[],
+        pos: number,
+        how: 'sysfs-write' | 'sysfs-read',
+      ) => { ret: number | null; note: string; block?: StepBlock })
+    | null = null;
   /** General vmalloc space (temporary module images). */
   readonly vmallocSpace: VmallocRange;
   /** Export name → modules exporting it, oldest first. */

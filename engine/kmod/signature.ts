@@ -66,7 +66,8 @@ export function splitSignature(bytes: Uint8Array): { elf: Uint8Array; signature:
   if (blobTotal > structOffset) {
     throw new ElfError(
       'BAD_SIGNATURE_TRAILER',
-      `sig_len ${hex(sigLen)} (at ${hex(structOffset + 8)}) reaches back past the start of the file: only ${hex(structOffset)} bytes precede the struct module_signature`,
+      `sig_len ${hex(sigLen)} (at ${hex(structOffset + 8)}) reaches back past the start of the file: only ${hex(structOffset)} bytes precede the ` +
+        `struct module_signature`,
       structOffset + 8,
       'module_signature.sig_len',
     );

@@ -28,7 +28,14 @@ export function getModuleVersion(f: InsmodRun): boolean {
   const kv = f.facts.modinfo.find((e) => e.key === 'kernel_version')?.value ?? null;
   const mStr = kv ?? f.facts.vermagic?.split(' ')[0] ?? null;
   if (mStr === null || versionCode(mStr) < 0) {
-    f.user('check', 'get_module_version', 'No kernel version', 'Neither kernel_version= nor vermagic= in .modinfo gives the version the module was built for.', [], -1);
+    f.user(
+      'check',
+      'get_module_version',
+      'No kernel version',
+      'Neither kernel_version= nor vermagic= in .modinfo gives the version the module was built for.',
+      [],
+      -1,
+    );
     return f.error(f.file, "couldn't find the kernel version the module was compiled for");
   }
   f.mVersion = mStr;
@@ -42,15 +49,24 @@ export function insmodMainVersionCheck(f: InsmodRun): boolean {
   const mCrcs = f.symbols.some((s) => s.name === 'Using_Versions');
   f.mismatch = (!mCrcs || !versioned) && mVersion !== K.release;
   const verText =
-    `The module says it was built for ${mVersion} (${kv ? 'kernel_version=' : "the release in vermagic=, standing in for 2.4's kernel_version= which a .ko lacks"}); ` +
+    `The module says it was built for ${mVersion} ` +
+    `(${kv ? 'kernel_version=' : "the release in vermagic=, standing in for 2.4's kernel_version= which a .ko lacks"}); ` +
     `uname -r says ${K.release}. The kernel is ${versioned ? 'versioned (Using_Versions is in its symbol table)' : 'not versioned'}, ` +
     `the module ${mCrcs ? 'is' : 'is not (no Using_Versions symbol: its references are plain names)'}, ` +
     `so ${!mCrcs || !versioned ? 'the version strings must match' : 'only the CRCs in the names matter'}.`;
   if (f.mismatch && !f.req.force) {
     f.user('check', 'INSMOD_MAIN', 'Kernel-module version mismatch', `${verText} They differ and -f was not given.`, [], -1);
-    return f.error(file, `kernel-module version mismatch\n\t${file} was compiled for kernel version ${mVersion}\n\twhile this kernel is version ${K.release}.`);
+    return f.error(
+      file,
+      `kernel-module version mismatch\n\t${file} was compiled for kernel version ${mVersion}\n\twhile this kernel is version ${K.release}.`,
+    );
   }
-  if (f.mismatch) op.output.push(`Warning: kernel-module version mismatch`, `\t${file} was compiled for kernel version ${mVersion}`, `\twhile this kernel is version ${K.release}`);
+  if (f.mismatch)
+    op.output.push(
+      `Warning: kernel-module version mismatch`,
+      `\t${file} was compiled for kernel version ${mVersion}`,
+      `\twhile this kernel is version ${K.release}`,
+    );
   // m_crcs != k_crcs: obj_set_symbol_compare(f, ncv_strcmp, ncv_symbol_hash).
   f.ncv = mCrcs !== versioned;
   f.user(
@@ -59,7 +75,8 @@ export function insmodMainVersionCheck(f: InsmodRun): boolean {
     f.mismatch ? 'Version mismatch forced (-f)' : 'Versions agree',
     `${verText}${f.mismatch ? ' They differ; -f turns the refusal into a warning.' : ''}` +
       (f.ncv
-        ? " Exactly one side is versioned: names are compared ignoring the _R<crc> suffix (ncv_strcmp), so no CRC is checked at all. The .ko's __versions CRCs play no part."
+        ? " Exactly one side is versioned: names are compared ignoring the _R<crc> suffix (ncv_strcmp), so no CRC is checked at all. The .ko's " +
+          '__versions CRCs play no part.'
         : ''),
   );
   return true;
@@ -101,14 +118,17 @@ export function addKernelSymbols(f: InsmodRun): void {
   }
   if (f.unresolved.length) return;
   const { resolved, used } = f;
-  const sample = [...resolved].slice(0, 4).map(([i, p]) => `${symbols[i].name} → ${p.exported} = ${hx(p.value)}${p.from !== 'kernel' ? ` [${p.from}]` : ''}`);
+  const sample = [...resolved]
+    .slice(0, 4)
+    .map(([i, p]) => `${symbols[i].name} → ${p.exported} = ${hx(p.value)}${p.from !== 'kernel' ? ` [${p.from}]` : ''}`);
   f.user(
     'symbols',
     'add_kernel_symbols',
     `${resolved.size} undefined symbols resolved in user space`,
     "Each undefined global of the object is looked up among the loaded modules' symbols first, then the kernel's: " +
       `${sample.join('; ') || 'none needed'}${resolved.size > 4 ? '; …' : ''}.` +
-      `${used.length ? ` Symbols come from ${used.join(', ')}: ${used.length > 1 ? 'they become' : 'it becomes'} a dependency.` : ''} The kernel checks none of this.`,
+      `${used.length ? ` Symbols come from ${used.join(', ')}: ${used.length > 1 ? 'they become' : 'it becomes'} a dependency.` : ''} The kernel ` +
+      `checks none of this.`,
   );
 }
 
@@ -124,7 +144,10 @@ export function checkTaintedModule(f: InsmodRun): void {
   const license = f.facts.license;
   if (!f.gpl) {
     const why = license === null ? 'no license' : `non-GPL license - ${license}`;
-    op.output.push(`Warning: loading ${file} will taint the kernel: ${why}`, '  See http://www.tux.org/lkml/#export-tainted for information about tainted modules');
+    op.output.push(
+      `Warning: loading ${file} will taint the kernel: ${why}`,
+      '  See http://www.tux.org/lkml/#export-tainted for information about tainted modules',
+    );
     K.tainted |= taintBit('P');
   }
   if (f.mismatch) K.tainted |= taintBit('F');
@@ -165,7 +188,10 @@ export function processModuleArguments(f: InsmodRun): boolean {
     const width = decl ? paramWidth(decl.type) : null;
     const same = decl && ((ws[0].bytes && width === 4 && decl.type !== 'charp') || (!ws[0].bytes && decl.type === 'charp'));
     const verdict = same ? ', which agrees' : `, which ${decl ? 'differs: 6.1 would parse it as ' + decl.type : 'has no declaration'}`;
-    return `${p}: written as ${kind} at ${elf.sections[ws[0].section]?.name}+${hx(BigInt(ws[0].offset))}; the .ko declares it with module_param(${decl ? decl.type : '?'})${verdict}`;
+    return (
+      `${p}: written as ${kind} at ${elf.sections[ws[0].section]?.name}+${hx(BigInt(ws[0].offset))}; the .ko declares it with ` +
+      `module_param(${decl ? decl.type : '?'})${verdict}`
+    );
   });
   const n = req.args.length;
   f.user(
@@ -220,14 +246,17 @@ export function createModuleKsymtab(f: InsmodRun): void {
     'link',
     'create_module_ksymtab',
     `struct module, ${exportList.length} exports, ${depMods.length} dependencies`,
-    `create_this_module() puts a ${SIZEOF_MODULE24}-byte .this section (2.4's struct module) first in the load order, with the name "${name}" in a new .kstrtab. ` +
+    `create_this_module() puts a ${SIZEOF_MODULE24}-byte .this section (2.4's struct module) first in the load order, with the name "${name}" in a ` +
+      `new .kstrtab. ` +
       'init_module, cleanup_module and kernel_version become local. ' +
       (f.hasKsymtab
         ? `The .ko has a __ksymtab (6.1 format, meaningless here), so Modscope writes its ${facts.exports.length} exports in 2.4's {value, name} form ` +
           "into a section of its own (GPL-only ones as GPLONLY_<name>); a real 2.4 insmod would have read 6.1's entries as 2.4 ones."
         : 'The object has no __ksymtab, so every global symbol in a loaded section is exported (flag_export).') +
       ` add_ksymoops_symbols() adds __insmod_${name}_O…/_S… symbols for ksymoops. ` +
-      (depMods.length ? `.kmodtab gets one struct module_ref per module used (${depMods.map((m) => m.name).join(', ')}).` : 'No other module is used: no .kmodtab.'),
+      (depMods.length
+        ? `.kmodtab gets one struct module_ref per module used (${depMods.map((m) => m.name).join(', ')}).`
+        : 'No other module is used: no .kmodtab.'),
   );
 }
 
@@ -268,7 +297,8 @@ export function initModule(f: InsmodRun): number {
     'init_module',
     'struct module filled in',
     `In .this: size_of_struct ${SIZEOF_MODULE24}, size ${size}, flags ${req.autoclean ? 'MOD_AUTOCLEAN (-k)' : '0'}, ` +
-      `syms ${exportsFinal.length ? hx(f.secAddr(-4)) : 'NULL'} (${exportsFinal.length}), deps ${depMods.length ? hx(f.secAddr(-3)) : 'NULL'} (${depMods.length}), ` +
+      `syms ${exportsFinal.length ? hx(f.secAddr(-4)) : 'NULL'} (${exportsFinal.length}), deps ${depMods.length ? hx(f.secAddr(-3)) : 'NULL'} ` +
+      `(${depMods.length}), ` +
       `init = init_module ${hx(initAddr)}, cleanup = cleanup_module ${hx(exitAddr)}${ex ? `, ex_table ${hx(f.secAddr(ex.index))}…` : ''}. ` +
       `obj_create_image() lays every section at sh_addr − ${hx(base)} in one ${size}-byte buffer; init_module("${name}", image) hands it over.`,
     [{ kind: 'write', address: hex64(buf.base + BigInt(t)), length: SIZEOF_MODULE24, what: 'struct module (user copy)' }],

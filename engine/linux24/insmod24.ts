@@ -143,7 +143,14 @@ function insmodMainOpen(f: InsmodRun): void {
 }
 
 function insmodMainAlreadyLoaded(f: InsmodRun): number {
-  f.user('check', 'INSMOD_MAIN', `"${f.name}" is already loaded`, `QM_MODULES lists ${f.name}: insmod refuses in user space, before touching the kernel.`, [], -1);
+  f.user(
+    'check',
+    'INSMOD_MAIN',
+    `"${f.name}" is already loaded`,
+    `QM_MODULES lists ${f.name}: insmod refuses in user space, before touching the kernel.`,
+    [],
+    -1,
+  );
   f.error('insmod', `a module named ${f.name} already exists`);
   return insmodOut(f);
 }
@@ -151,18 +158,32 @@ function insmodMainAlreadyLoaded(f: InsmodRun): number {
 function insmodMainNoload(f: InsmodRun): void {
   f.base = NOLOAD_ADDR;
   const at = f.req.relocateAt ? ' — here against the section addresses given instead' : '';
-  f.user('reserve', 'INSMOD_MAIN', 'insmod -n: no kernel memory', `With -n insmod never calls create_module: it relocates against ${hx(NOLOAD_ADDR)}${at}.`);
+  f.user(
+    'reserve',
+    'INSMOD_MAIN',
+    'insmod -n: no kernel memory',
+    `With -n insmod never calls create_module: it relocates against ${hx(NOLOAD_ADDR)}${at}.`,
+  );
 }
 
 /** m_addr = create_module(m_name, m_size) and INSMOD_MAIN's switch on errno. */
 function insmodMainCreateModule(f: InsmodRun): number {
   const c = sysCreateModule(f.K, f.name, f.size);
   if (c.errno === -EEXIST) {
-    f.user('result', 'INSMOD_MAIN', 'EEXIST: assumed a racing insmod', 'create_module returned -EEXIST; with locking on, insmod assumes another insmod just loaded it and exits 0.');
+    f.user(
+      'result',
+      'INSMOD_MAIN',
+      'EEXIST: assumed a racing insmod',
+      'create_module returned -EEXIST; with locking on, insmod assumes another insmod just loaded it and exits 0.',
+    );
     return c.errno;
   }
   if (c.errno) {
-    f.error(f.file, c.errno === -ENOMEM ? `can't allocate kernel memory for module; needed ${f.size} bytes` : `create_module: ${strerror(c.errno)}`, c.errno);
+    f.error(
+      f.file,
+      c.errno === -ENOMEM ? `can't allocate kernel memory for module; needed ${f.size} bytes` : `create_module: ${strerror(c.errno)}`,
+      c.errno,
+    );
     return c.errno;
   }
   f.base = c.addr;
@@ -178,13 +199,25 @@ function insmodMainLoaded(f: InsmodRun): number {
   const { K, name, op, mismatch } = f;
   f.res.module = K.find(name) ?? null;
   if (mismatch) op.output.push(`Module ${name} loaded, with warnings`);
-  f.user('result', 'INSMOD_MAIN', 'insmod exits 0', mismatch ? `It prints "Module ${name} loaded, with warnings".` : 'init_module returned 0; insmod prints nothing.');
+  f.user(
+    'result',
+    'INSMOD_MAIN',
+    'insmod exits 0',
+    mismatch ? `It prints "Module ${name} loaded, with warnings".` : 'init_module returned 0; insmod prints nothing.',
+  );
   return 0;
 }
 
 /** out: insmod gives up with exit status 1. */
 function insmodOut(f: InsmodRun): number {
   const { op } = f;
-  f.K.step({ stage: 'result', side: 'user', fn: 'insmod', file: 'modutils insmod/insmod.c', title: 'insmod exits 1', text: op.output.length ? `insmod printed: ${op.output.join(' / ')}` : 'insmod gives up.' });
+  f.K.step({
+    stage: 'result',
+    side: 'user',
+    fn: 'insmod',
+    file: 'modutils insmod/insmod.c',
+    title: 'insmod exits 1',
+    text: op.output.length ? `insmod printed: ${op.output.join(' / ')}` : 'insmod gives up.',
+  });
   return 1;
 }

@@ -155,7 +155,16 @@ export class Kernel24 {
   snapshot(): Snapshot {
     return {
       taints: this.tainted,
-      modules: this.modules.map((m) => ({ name: m.name, state: state24(m.flags), size: m.size, coreSize: m.size, refcount: m.usecount, usedBy: [...m.refs], holders: [...m.refs], taints: '' })),
+      modules: this.modules.map((m) => ({
+        name: m.name,
+        state: state24(m.flags),
+        size: m.size,
+        coreSize: m.size,
+        refcount: m.usecount,
+        usedBy: [...m.refs],
+        holders: [...m.refs],
+        taints: '',
+      })),
     };
   }
 

@@ -30,7 +30,6 @@ export interface Placement24 {
   prio: number;
 }
 
-
 /** obj_load_order_prio(). 2.4 named init sections ".text.init"; a .ko's ".init.text" does not end in ".init". */
 export function loadOrderPrio(s: Pick<LayoutInput, 'name' | 'flags' | 'type'>): number {
   let ac = 0;
@@ -62,7 +61,17 @@ export function layoutImage(first: LayoutInput, sections: LayoutInput[]): { plac
   for (const { s, prio } of all) {
     const a = Math.max(1, s.align);
     off = Math.ceil(off / a) * a;
-    placements.push({ index: s.index, name: s.name, offset: off, size: s.size, align: a, exec: (s.flags & SHF_EXECINSTR) !== 0, zero: s.type === SHT_NOBITS || s.type === SHT_NOTE, generated: s.index < 0, prio });
+    placements.push({
+      index: s.index,
+      name: s.name,
+      offset: off,
+      size: s.size,
+      align: a,
+      exec: (s.flags & SHF_EXECINSTR) !== 0,
+      zero: s.type === SHT_NOBITS || s.type === SHT_NOTE,
+      generated: s.index < 0,
+      prio,
+    });
     off += s.size;
   }
   return { placements, size: off };

@@ -53,7 +53,9 @@ export function objLoad(f: InsmodRun): boolean {
     `ELF object read: ${elf.sections.length} sections, ${elf.symtab?.symbols.length ?? 0} symbols`,
     "Every section's contents are read and every symbol goes into insmod's hash table. " +
       '.modinfo loses SHF_ALLOC ("the kernel may have marked these sections as ALLOC, ignore the allocate bit"): 2.4\'s kernel never sees it. ' +
-      (extras.length ? `Sections of a .ko with no 2.4 meaning: ${extras.map((n) => NO_24_MEANING[n]).join('; ')}. They are loaded as plain data.` : ''),
+      (extras.length
+        ? `Sections of a .ko with no 2.4 meaning: ${extras.map((n) => NO_24_MEANING[n]).join('; ')}. They are loaded as plain data.`
+        : ''),
   );
   return true;
 }
@@ -139,7 +141,9 @@ export function objRelocate(f: InsmodRun): boolean {
     symbols[i]?.type === STT_SECTION && !symbols[i].name ? (elf.sections[symbols[i].shndx]?.name ?? `#${i}`) : (symbols[i]?.name ?? `#${i}`);
   const out = applyRelocateAdd({ elf, modName: name, symLo, symHi, symNames, targets, firstPos }, relsecs);
   f.res.relocations = out.block;
-  const addrEffects = placements.filter((p) => p.index >= 0).map((p): Effect => ({ kind: 'address', section: p.index, name: p.name, address: hex64(f.secAddr(p.index)) }));
+  const addrEffects = placements
+    .filter((p) => p.index >= 0)
+    .map((p): Effect => ({ kind: 'address', section: p.index, name: p.name, address: hex64(f.secAddr(p.index)) }));
   K.step(
     {
       stage: 'relocate',
@@ -181,7 +185,13 @@ function objRelocatePatches(f: InsmodRun): void {
     putU64(b, 0, v);
     mem.writeAt(buf, off, b, K.timeline.position, what);
   };
-  mem.writeAt(buf, kstrOff, Uint8Array.from(f.kstr, (c) => c.charCodeAt(0) & 0xff), K.timeline.position, '.kstrtab strings');
+  mem.writeAt(
+    buf,
+    kstrOff,
+    Uint8Array.from(f.kstr, (c) => c.charCodeAt(0) & 0xff),
+    K.timeline.position,
+    '.kstrtab strings',
+  );
   rec64(thisOff + M24.name, kstrAddr + BigInt(f.nameAt), 'string patch: struct module name');
   for (const p of stringPatches) rec64((offOf.get(p.section)?.offset ?? 0) + p.offset, kstrAddr + BigInt(p.at), 'string patch: parameter');
   const modOff = offOf.get(-3)?.offset ?? 0;
@@ -214,10 +224,14 @@ export function objLoadSize(f: InsmodRun): void {
     .filter((s) => allocIdx.has(s.index))
     .map((s) => ({ index: s.index, name: s.name, flags: s.flags, type: s.type, size: s.size, align: s.addralign }));
   inputs.push({ index: -2, name: '.kstrtab', flags: SHF_ALLOC, type: SHT_PROGBITS, size: kstr.length, align: 1 });
-  if (depMods.length) inputs.push({ index: -3, name: '.kmodtab', flags: SHF_ALLOC, type: SHT_PROGBITS, size: depMods.length * SIZEOF_MODULE_REF, align: 8 });
+  if (depMods.length)
+    inputs.push({ index: -3, name: '.kmodtab', flags: SHF_ALLOC, type: SHT_PROGBITS, size: depMods.length * SIZEOF_MODULE_REF, align: 8 });
   const ksymtab = f.hasKsymtab ? '__ksymtab (2.4 form)' : '__ksymtab';
   inputs.push({ index: -4, name: ksymtab, flags: SHF_ALLOC, type: SHT_PROGBITS, size: f.exportList.length * SIZEOF_MODULE_SYMBOL, align: 8 });
-  const { placements, size } = layoutImage({ index: -1, name: '.this', flags: SHF_ALLOC | SHF_WRITE, type: SHT_PROGBITS, size: SIZEOF_MODULE24, align: 8 }, inputs);
+  const { placements, size } = layoutImage(
+    { index: -1, name: '.this', flags: SHF_ALLOC | SHF_WRITE, type: SHT_PROGBITS, size: SIZEOF_MODULE24, align: 8 },
+    inputs,
+  );
   f.placements = placements;
   f.size = size;
   f.res.layout = placements;
@@ -230,6 +244,15 @@ export function objLoadSize(f: InsmodRun): void {
       `${placements.map((p) => `${p.name}@${hx(BigInt(p.offset))}`).join(', ')}. ` +
       'One region: 2.4 has no separate init memory and never frees .init.text. ' +
       '(2.4 named init sections ".text.init"; this .ko\'s ".init.text" does not end in ".init", so it sorts with the other code.)',
-    placements.map((p): Effect => ({ kind: 'place', section: p.index, name: p.name, region: 'core', group: p.exec ? 'text' : 'data', offset: p.offset, size: p.size, align: p.align })),
+    placements.map((p): Effect => ({
+      kind: 'place',
+      section: p.index,
+      name: p.name,
+      region: 'core',
+      group: p.exec ? 'text' : 'data',
+      offset: p.offset,
+      size: p.size,
+      align: p.align,
+    })),
   );
 }

@@ -46,7 +46,15 @@ export function lsmod24(K: Kernel24): string {
       const rest = l.slice(20).trim().split(/\s+/);
       const refs = /\[(.*)\]/.exec(l)?.[1] ?? '';
       const flags = l.includes('(') ? l.slice(l.indexOf('('), l.includes('[') ? l.indexOf('[') : undefined).trim() : '';
-      return `${name.padEnd(20)}${rest[0].padStart(8)}${(/^-?\d+$/.test(rest[1] ?? '') ? rest[1] : '').padStart(4)}  ${[flags, refs ? `[${refs}]` : ''].filter((x) => x).join(' ')}`.trimEnd();
+      return (
+        `${name.padEnd(20)}${rest[0].padStart(8)}${(/^-?\d+$/.test(rest[1] ?? '') ? rest[1] : '').padStart(4)}  ` +
+        `${[flags, refs ? `[${refs}]` : ''].filter((x) => x).join(' ')}`.trimEnd()
+      );
     });
-  return [`Module                  Size  Used by    ${K.tainted ? 'Tainted: ' + (K.tainted & 1 ? 'P' : 'G') + (K.tainted & 2 ? 'F' : '') : 'Not tainted'}`, ...rows].join('\n') + '\n';
+  return (
+    [
+      `Module                  Size  Used by    ${K.tainted ? 'Tainted: ' + (K.tainted & 1 ? 'P' : 'G') + (K.tainted & 2 ? 'F' : '') : 'Not tainted'}`,
+      ...rows,
+    ].join('\n') + '\n'
+  );
 }

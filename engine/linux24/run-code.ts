@@ -72,6 +72,11 @@ export function runModuleCode(host: CodeHost, decoder: Decoder, entry: bigint, w
   const calls = [...new Set(r.events.filter((e) => e.kind === 'kernel-call').map((e) => (e.kind === 'kernel-call' ? e.name : '')))];
   const head = `${what} ran ${r.executed.toLocaleString('en-US')} instructions on the modelled CPU${calls.length ? `, calling ${calls.join(', ')}` : ''}.`;
   if (r.kind === 'returned') return { ret: r.ret, returned: true, faultAddress: null, note: `${head} It returned ${r.ret}.`, block };
-  const why = r.kind === 'fault' ? `faulted: ${r.fault.message}` : r.kind === 'budget' ? `did not return within ${budget.toLocaleString('en-US')} instructions` : `stopped (${r.kind})`;
+  const why =
+    r.kind === 'fault'
+      ? `faulted: ${r.fault.message}`
+      : r.kind === 'budget'
+        ? `did not return within ${budget.toLocaleString('en-US')} instructions`
+        : `stopped (${r.kind})`;
   return { ret: 0, returned: false, faultAddress: r.kind === 'fault' ? r.fault.address : null, note: `${head} It ${why}.`, block };
 }

@@ -23,8 +23,18 @@ export function summary24(K: Kernel24): KernelSummary {
     .filter((r) => r.name !== 'kernel text' && r.name !== 'modules')
     .map((r) => ({ name: r.name, start: hex64(r.start), end: hex64(r.end), what: r.what }));
   regions.push(
-    { name: 'kernel text', start: hex64(START_KERNEL_MAP), end: hex64(MODULES_VADDR_24), what: 'kernel text mapping (modelled with the 6.1 profile\'s symbol addresses)' },
-    { name: 'modules', start: hex64(MODULES_VADDR_24), end: hex64(MODULES_END_24), what: '2.4 x86-64 module space (MODULES_VADDR..MODULES_END): create_module() reserves here' },
+    {
+      name: 'kernel text',
+      start: hex64(START_KERNEL_MAP),
+      end: hex64(MODULES_VADDR_24),
+      what: "kernel text mapping (modelled with the 6.1 profile's symbol addresses)",
+    },
+    {
+      name: 'modules',
+      start: hex64(MODULES_VADDR_24),
+      end: hex64(MODULES_END_24),
+      what: '2.4 x86-64 module space (MODULES_VADDR..MODULES_END): create_module() reserves here',
+    },
   );
   regions.sort((a, b) => (BigInt(a.start) < BigInt(b.start) ? -1 : 1));
   return {

@@ -46,7 +46,16 @@ export class Shell24 {
       }
       return { out, err, exit: err ? 1 : 0 };
     },
-    head: (argv, stdin) => ({ out: (stdin ?? '').split('\n').slice(0, Number(argv[argv.indexOf('-n') + 1] ?? 10) || 10).filter((l) => l).map((l) => l + '\n').join(''), err: '', exit: 0 }),
+    head: (argv, stdin) => ({
+      out: (stdin ?? '')
+        .split('\n')
+        .slice(0, Number(argv[argv.indexOf('-n') + 1] ?? 10) || 10)
+        .filter((l) => l)
+        .map((l) => l + '\n')
+        .join(''),
+      err: '',
+      exit: 0,
+    }),
     wc: (argv, stdin) => ({ out: `${(stdin ?? '').split('\n').filter((l) => l).length}\n`, err: '', exit: 0 }),
   };
 

@@ -9,7 +9,27 @@ import { hex64 } from '../session/hex';
 import type { Effect } from '../trace/types';
 import { type KSym, type Kernel24, type Module24 } from './kernel24';
 import { runModuleCode } from './run-code';
-import { getU32, getU64, M24, MOD_AUTOCLEAN, MOD_DELETED, MOD_INITIALIZING, MOD_JUST_FREED, MOD_RUNNING, MOD_USED_ONCE, MOD_VISITED, putU64, QM_DEPS, QM_INFO, QM_MODULES, QM_REFS, QM_SYMBOLS, SIZEOF_MODULE24, SIZEOF_MODULE_REF, flagNames } from './struct-module';
+import {
+  getU32,
+  getU64,
+  M24,
+  MOD_AUTOCLEAN,
+  MOD_DELETED,
+  MOD_INITIALIZING,
+  MOD_JUST_FREED,
+  MOD_RUNNING,
+  MOD_USED_ONCE,
+  MOD_VISITED,
+  putU64,
+  QM_DEPS,
+  QM_INFO,
+  QM_MODULES,
+  QM_REFS,
+  QM_SYMBOLS,
+  SIZEOF_MODULE24,
+  SIZEOF_MODULE_REF,
+  flagNames,
+} from './struct-module';
 
 const FILE = 'kernel/module.c (2.4)';
 const hx = (v: bigint): string => '0x' + v.toString(16);
@@ -50,11 +70,27 @@ export function sysCreateModule(K: Kernel24, name: string, size: number): { errn
   putU64(hdr, M24.size, BigInt(size));
   for (let i = 0; i < name.length; i++) hdr[SIZEOF_MODULE24 + i] = name.charCodeAt(i);
   K.k.memory.writeAt(alloc, 0, hdr, pos, 'struct module header (sys_create_module)');
-  const m: Module24 = { name, addr, size, alloc, flags: 0, usecount: 0, syms: [], deps: [], refs: [], init: 0n, cleanup: 0n, sections: [], record: null };
+  const m: Module24 = {
+    name,
+    addr,
+    size,
+    alloc,
+    flags: 0,
+    usecount: 0,
+    syms: [],
+    deps: [],
+    refs: [],
+    init: 0n,
+    cleanup: 0n,
+    sections: [],
+    record: null,
+  };
   K.modules.unshift(m);
   step(
     `${size.toLocaleString('en-US')} bytes reserved at ${hx(addr)}`,
-    `module_map() (on x86-64 a first-fit allocator over MODULES_VADDR..MODULES_END with a guard page) reserves ${size} bytes at ${hx(addr)}. The kernel zeroes a header there (size_of_struct ${SIZEOF_MODULE24}, size ${size}, the name "${name}" just after it, flags 0 = uninitialized), links it at the head of module_list and returns the address to insmod.`,
+    `module_map() (on x86-64 a first-fit allocator over MODULES_VADDR..MODULES_END with a guard page) reserves ${size} bytes at ${hx(addr)}. The ` +
+      `kernel zeroes a header there (size_of_struct ${SIZEOF_MODULE24}, size ${size}, the name "${name}" just after it, flags 0 = uninitialized), ` +
+      `links it at the head of module_list and returns the address to insmod.`,
     0,
     [
       { kind: 'alloc', allocation: alloc.id, base: hex64(addr), size, label: alloc.label },
@@ -80,16 +116,31 @@ export function sysInitModule(K: Kernel24, name: string, image: Uint8Array, sect
   };
   const mod = K.find(name);
   if (!mod) return fail(`No module "${name}"`, `find_module("${name}") finds nothing: create_module was not called: -ENOENT.`, -ENOENT);
-  if (image.length < M24.persistStart) return fail('Image too short', `The image (${image.length} bytes) is shorter than the part of struct module the kernel needs: -EFAULT.`, -14);
+  if (image.length < M24.persistStart)
+    return fail('Image too short', `The image (${image.length} bytes) is shorter than the part of struct module the kernel needs: -EFAULT.`, -14);
   const sos = Number(getU64(image, M24.sizeOfStruct));
   if (sos < M24.persistStart || sos > SIZEOF_MODULE24 + 16 * 8) {
-    return fail('Invalid module header size', `size_of_struct is ${sos}; the kernel accepts ${M24.persistStart}..${SIZEOF_MODULE24 + 16 * 8}: -EINVAL.`, -EINVAL, ['init_module: Invalid module header size.', 'A new version of the modutils is likely needed.']);
+    return fail(
+      'Invalid module header size',
+      `size_of_struct is ${sos}; the kernel accepts ${M24.persistStart}..${SIZEOF_MODULE24 + 16 * 8}: -EINVAL.`,
+      -EINVAL,
+      ['init_module: Invalid module header size.', 'A new version of the modutils is likely needed.'],
+    );
   }
   const f = (off: number): bigint => (off + 8 <= sos ? getU64(image, off) : 0n);
   const size = Number(f(M24.size));
   const base = mod.addr;
-  const bad = (what: string): number => fail(`mod->${what} rejected`, `The header's ${what} does not point inside the image after the header [${hx(base + BigInt(sos))}, ${hx(base + BigInt(mod.size))}): -EINVAL.`, -EINVAL, [`init_module: mod->${what} out of bounds.`]);
-  if (size > mod.size) return fail('Image larger than reserved', `mod->size ${size} exceeds the ${mod.size} bytes create_module reserved: -EINVAL.`, -EINVAL, ['init_module: Size of initialized module exceeds size of created module.']);
+  const bad = (what: string): number =>
+    fail(
+      `mod->${what} rejected`,
+      `The header's ${what} does not point inside the image after the header [${hx(base + BigInt(sos))}, ${hx(base + BigInt(mod.size))}): -EINVAL.`,
+      -EINVAL,
+      [`init_module: mod->${what} out of bounds.`],
+    );
+  if (size > mod.size)
+    return fail('Image larger than reserved', `mod->size ${size} exceeds the ${mod.size} bytes create_module reserved: -EINVAL.`, -EINVAL, [
+      'init_module: Size of initialized module exceeds size of created module.',
+    ]);
   const chk = { base, sos, size };
   const namePtr = f(M24.name);
   if (!inBounds(namePtr, name.length, chk.base, chk.sos, chk.size)) return bad('name');
@@ -104,16 +155,30 @@ export function sysInitModule(K: Kernel24, name: string, image: Uint8Array, sect
   const exS = f(M24.exTableStart);
   const exE = f(M24.exTableEnd);
   if (exS > exE || (exS && !(exS >= base + BigInt(sos) && exE < base + BigInt(size))) || (exE - exS) % 8n) {
-    return fail('mod->ex_table_* rejected', 'The exception table bounds are reversed, outside the image or not a whole number of entries: -EINVAL.', -EINVAL, ['init_module: mod->ex_table_* invalid.']);
+    return fail(
+      'mod->ex_table_* rejected',
+      'The exception table bounds are reversed, outside the image or not a whole number of entries: -EINVAL.',
+      -EINVAL,
+      ['init_module: mod->ex_table_* invalid.'],
+    );
   }
   const flags = Number(f(M24.flags));
-  if (flags & ~MOD_AUTOCLEAN) return fail('mod->flags rejected', `flags ${flagNames(flags)}: user space may set only MOD_AUTOCLEAN: -EINVAL.`, -EINVAL, ['init_module: mod->flags invalid.']);
+  if (flags & ~MOD_AUTOCLEAN)
+    return fail('mod->flags rejected', `flags ${flagNames(flags)}: user space may set only MOD_AUTOCLEAN: -EINVAL.`, -EINVAL, [
+      'init_module: mod->flags invalid.',
+    ]);
   if (f(M24.canUnload) && !inBounds(f(M24.canUnload), 0, base, sos, size)) return bad('can_unload');
-  if (f(M24.kernelData)) return fail('mod->kernel_data rejected', 'kernel_data is reserved for the kernel and must be zero: -EINVAL.', -EINVAL, ['init_module: mod->kernel_data must be zero.']);
+  if (f(M24.kernelData))
+    return fail('mod->kernel_data rejected', 'kernel_data is reserved for the kernel and must be zero: -EINVAL.', -EINVAL, [
+      'init_module: mod->kernel_data must be zero.',
+    ]);
   const nameOff = Number(namePtr - base);
   let given = '';
   for (let i = nameOff; i < image.length && image[i] !== 0; i++) given += String.fromCharCode(image[i]);
-  if (given !== name) return fail('Name changed', `The image names itself "${given}", but it was created as "${name}": -EINVAL.`, -EINVAL, [`init_module: changed module name to \`${given}' from \`${name}'`]);
+  if (given !== name)
+    return fail('Name changed', `The image names itself "${given}", but it was created as "${name}": -EINVAL.`, -EINVAL, [
+      `init_module: changed module name to \`${given}' from \`${name}'`,
+    ]);
   // The deps: each module_ref's dep must be a module on the list, not this one.
   const depAddrs: bigint[] = [];
   const depOff = Number(f(M24.deps) - base);
@@ -124,11 +189,20 @@ export function sysInitModule(K: Kernel24, name: string, image: Uint8Array, sect
     fn: 'sys_init_module',
     file: FILE,
     title: 'The header passes the sanity checks',
-    text: `size_of_struct ${sos}, size ${size} ≤ ${mod.size} reserved; name, ${nsyms} syms, ${ndeps} deps, init ${init ? hx(init) : 'NULL'} and cleanup ${cleanup ? hx(cleanup) : 'NULL'} all point inside [${hx(base + BigInt(sos))}, ${hx(base + BigInt(size))}) (mod_bound); flags ${flagNames(flags)}; kernel_data 0; the name is still "${name}". The kernel never sees ELF: it only bounds-checks this flat image.`,
+    text:
+      `size_of_struct ${sos}, size ${size} ≤ ${mod.size} reserved; name, ${nsyms} syms, ${ndeps} deps, init ${init ? hx(init) : 'NULL'} and ` +
+      `cleanup ${cleanup ? hx(cleanup) : 'NULL'} all point inside [${hx(base + BigInt(sos))}, ${hx(base + BigInt(size))}) (mod_bound); flags ` +
+      `${flagNames(flags)}; kernel_data 0; the name is still "${name}". The kernel never sees ELF: it only bounds-checks this flat image.`,
   });
   for (const d of depAddrs) {
-    if (d === base) return fail('Self-referential dependency', 'A module_ref in mod->deps points at the module itself: -EINVAL.', -EINVAL, ['init_module: self-referential dependency in mod->deps.']);
-    if (!K.modules.some((m) => m.addr === d && m !== mod)) return fail('Dependency is not a module', `mod->deps names ${hx(d)}, which is not on module_list: -ENOENT.`, -ENOENT, ['init_module: found dependency that is (no longer?) a module.']);
+    if (d === base)
+      return fail('Self-referential dependency', 'A module_ref in mod->deps points at the module itself: -EINVAL.', -EINVAL, [
+        'init_module: self-referential dependency in mod->deps.',
+      ]);
+    if (!K.modules.some((m) => m.addr === d && m !== mod))
+      return fail('Dependency is not a module', `mod->deps names ${hx(d)}, which is not on module_list: -ENOENT.`, -ENOENT, [
+        'init_module: found dependency that is (no longer?) a module.',
+      ]);
   }
   // Copy the whole image over the reservation (the header first, keeping the kernel's own `next`).
   const pos = K.timeline.position;
@@ -155,7 +229,9 @@ export function sysInitModule(K: Kernel24, name: string, image: Uint8Array, sect
     fn: 'sys_init_module',
     file: FILE,
     title: `The finished image is copied to ${hx(base)}`,
-    text: `copy_from_user() copies the header (keeping the kernel's next pointer) and then the other ${size - sos} bytes of already-relocated code and data over the reservation; module_arch_init() and flush_icache_range() follow. ${nsyms} exported symbols are now visible through mod->syms.`,
+    text:
+      `copy_from_user() copies the header (keeping the kernel's next pointer) and then the other ${size - sos} bytes of already-relocated code ` +
+      `and data over the reservation; module_arch_init() and flush_icache_range() follow. ${nsyms} exported symbols are now visible through mod->syms.`,
     effects: [{ kind: 'write', address: hex64(base), length: size, what: 'the module image' }],
   });
   // Link the references: each dep's refs list gets this module; the dep is marked USED_ONCE.
@@ -179,7 +255,11 @@ export function sysInitModule(K: Kernel24, name: string, image: Uint8Array, sect
     fn: 'sys_init_module',
     file: FILE,
     title: depAddrs.length ? `References: ${mod.deps.join(', ')}` : 'No module dependencies',
-    text: `${depAddrs.length ? `Each module_ref of mod->deps is linked into its target's refs list (${mod.deps.join(', ')} can no longer be removed) and the target gets MOD_USED_ONCE. ` : ''}usecount = 1 and MOD_INITIALIZING while init runs.`,
+    text:
+      (depAddrs.length
+        ? `Each module_ref of mod->deps is linked into its target's refs list (${mod.deps.join(', ')} can no longer be removed) ` +
+          'and the target gets MOD_USED_ONCE. '
+        : '') + 'usecount = 1 and MOD_INITIALIZING while init runs.',
     effects: [...effects, { kind: 'state', module: name, from: 'uninitialized', to: 'initializing' }],
   });
   // Call init.
@@ -197,7 +277,13 @@ export function sysInitModule(K: Kernel24, name: string, image: Uint8Array, sect
         // The oops kills insmod inside the syscall (do_exit from die()): nothing is undone.
         killed = true;
         const a = r.faultAddress;
-        K.printk(1, a === null ? 'Kernel BUG: the module code did not return' : `Unable to handle kernel ${a < 4096n ? 'NULL pointer dereference' : 'paging request'} at virtual address ${a.toString(16).padStart(16, '0')}`, K.timeline.position + Math.max(0, r.block.count - 1));
+        K.printk(
+          1,
+          a === null
+            ? 'Kernel BUG: the module code did not return'
+            : `Unable to handle kernel ${a < 4096n ? 'NULL pointer dereference' : 'paging request'} at virtual address ${a.toString(16).padStart(16, '0')}`,
+          K.timeline.position + Math.max(0, r.block.count - 1),
+        );
       }
     } else note = 'Modscope records the call; no decoder was given, so the code is not executed.';
   }
@@ -214,21 +300,50 @@ export function sysInitModule(K: Kernel24, name: string, image: Uint8Array, sect
     block,
   );
   if (killed) {
-    K.step({ stage: 'init', side: 'kernel', fn: 'sys_init_module', file: FILE, title: 'Oops: insmod is killed', text: `The fault oopses; the kernel kills insmod inside init_module(), so the syscall never returns. ${name} stays on module_list with usecount 1 and MOD_INITIALIZING: "(initializing)" in /proc/modules, and it can never be removed.`, errno: -9 });
+    K.step({
+      stage: 'init',
+      side: 'kernel',
+      fn: 'sys_init_module',
+      file: FILE,
+      title: 'Oops: insmod is killed',
+      text:
+        `The fault oopses; the kernel kills insmod inside init_module(), so the syscall never returns. ${name} stays on module_list with usecount ` +
+        `1 and MOD_INITIALIZING: "(initializing)" in /proc/modules, and it can never be removed.`,
+      errno: -9,
+    });
     return -9;
   }
   if (ret !== 0) {
     mod.usecount = 0;
     mod.flags &= ~MOD_INITIALIZING;
     const err = ret > 0 ? -EBUSY : ret;
-    K.step({ stage: 'init', side: 'kernel', fn: 'sys_init_module', file: FILE, title: `init failed: ${ret}`, text: `usecount 0, MOD_INITIALIZING cleared; ${ret > 0 ? 'a positive return is turned into -EBUSY; ' : ''}the module stays on the list, uninitialized, and the syscall returns ${err}. insmod will delete it.`, errno: err, effects: [{ kind: 'state', module: name, from: 'initializing', to: 'uninitialized' }] });
+    K.step({
+      stage: 'init',
+      side: 'kernel',
+      fn: 'sys_init_module',
+      file: FILE,
+      title: `init failed: ${ret}`,
+      text:
+        `usecount 0, MOD_INITIALIZING cleared; ${ret > 0 ? 'a positive return is turned into -EBUSY; ' : ''}the module stays on the list, ` +
+        `uninitialized, and the syscall returns ${err}. insmod will delete it.`,
+      errno: err,
+      effects: [{ kind: 'state', module: name, from: 'initializing', to: 'uninitialized' }],
+    });
     return err;
   }
   mod.usecount = 0;
   mod.flags = (mod.flags | MOD_RUNNING) & ~MOD_INITIALIZING;
   putU64(mod.alloc.bytes, M24.usecount, 0n);
   putU64(mod.alloc.bytes, M24.flags, BigInt(mod.flags));
-  K.step({ stage: 'init', side: 'kernel', fn: 'sys_init_module', file: FILE, title: 'MOD_RUNNING', text: 'init returned 0: usecount drops back to 0 and the flags become MOD_RUNNING. 2.4 never frees init code: the whole image stays.', effects: [{ kind: 'state', module: name, from: 'initializing', to: 'running' }] });
+  K.step({
+    stage: 'init',
+    side: 'kernel',
+    fn: 'sys_init_module',
+    file: FILE,
+    title: 'MOD_RUNNING',
+    text: 'init returned 0: usecount drops back to 0 and the flags become MOD_RUNNING. 2.4 never frees init code: the whole image stays.',
+    effects: [{ kind: 'state', module: name, from: 'initializing', to: 'running' }],
+  });
   return 0;
 }
 
@@ -236,12 +351,40 @@ export function sysInitModule(K: Kernel24, name: string, image: Uint8Array, sect
 function registerRecord(K: Kernel24, m: Module24): LoadedModule {
   const sizes = { size: m.size, textSize: 0, roSize: 0, roAfterInitSize: 0 };
   const rec: LoadedModule = {
-    name: m.name, state: 'COMING', refcnt: 1, core: m.alloc, init: null, coreLayout: sizes, initLayout: { size: 0, textSize: 0, roSize: 0, roAfterInitSize: 0 },
-    structModule: m.addr, initFn: m.init || null, exitFn: m.cleanup || null, initName: null, exitName: null, exports: [], kallsyms: [],
-    sections: m.sections, allSections: m.sections, symbolTable: K.pendingSymbols.get(m.name) ?? [], uses: [...m.deps], usedBy: [], taints: 0, args: '',
-    percpu: null, percpuSize: 0, version: null, srcversion: null, params: [], fileName: m.name, loadedAt: K.timeline.position, relocationCount: 0,
+    name: m.name,
+    state: 'COMING',
+    refcnt: 1,
+    core: m.alloc,
+    init: null,
+    coreLayout: sizes,
+    initLayout: { size: 0, textSize: 0, roSize: 0, roAfterInitSize: 0 },
+    structModule: m.addr,
+    initFn: m.init || null,
+    exitFn: m.cleanup || null,
+    initName: null,
+    exitName: null,
+    exports: [],
+    kallsyms: [],
+    sections: m.sections,
+    allSections: m.sections,
+    symbolTable: K.pendingSymbols.get(m.name) ?? [],
+    uses: [...m.deps],
+    usedBy: [],
+    taints: 0,
+    args: '',
+    percpu: null,
+    percpuSize: 0,
+    version: null,
+    srcversion: null,
+    params: [],
+    fileName: m.name,
+    loadedAt: K.timeline.position,
+    relocationCount: 0,
   };
-  const named = (a: bigint, alias: string): string | null => rec.symbolTable.find((s) => s.name && s.value === a && s.name !== alias && s.name !== 'init_module' && s.name !== 'cleanup_module' && !s.name.startsWith('__pfx_'))?.name ?? (a ? alias : null);
+  const named = (a: bigint, alias: string): string | null =>
+    rec.symbolTable.find(
+      (s) => s.name && s.value === a && s.name !== alias && s.name !== 'init_module' && s.name !== 'cleanup_module' && !s.name.startsWith('__pfx_'),
+    )?.name ?? (a ? alias : null);
   rec.initName = named(m.init, 'init_module');
   rec.exitName = named(m.cleanup, 'cleanup_module');
   K.k.addModule(rec);
@@ -265,7 +408,18 @@ function freeModule(K: Kernel24, m: Module24, tagFreed: boolean): void {
     } else note = m.cleanup ? 'cleanup is recorded, not executed (no decoder).' : 'No cleanup function.';
     m.flags &= ~MOD_RUNNING;
   } else note = 'The module never ran (not MOD_RUNNING): cleanup is not called.';
-  K.step({ stage: 'unload', side: 'kernel', fn: 'free_module', file: FILE, title: m.cleanup ? `cleanup: ${m.record?.exitName ?? 'cleanup_module'}()` : 'No cleanup function', text: note, effects: m.cleanup ? [{ kind: 'call', fn: m.record?.exitName ?? 'cleanup_module', address: hex64(m.cleanup), result: 'void' }] : [] }, block);
+  K.step(
+    {
+      stage: 'unload',
+      side: 'kernel',
+      fn: 'free_module',
+      file: FILE,
+      title: m.cleanup ? `cleanup: ${m.record?.exitName ?? 'cleanup_module'}()` : 'No cleanup function',
+      text: note,
+      effects: m.cleanup ? [{ kind: 'call', fn: m.record?.exitName ?? 'cleanup_module', address: hex64(m.cleanup), result: 'void' }] : [],
+    },
+    block,
+  );
   const effects: Effect[] = [];
   for (const d of m.deps) {
     const t = K.modules.find((x) => x.name === d);
@@ -278,8 +432,21 @@ function freeModule(K: Kernel24, m: Module24, tagFreed: boolean): void {
   if (m.record) K.k.removeModule(m.record);
   K.k.memory.free(m.alloc, K.timeline.position);
   K.area.free(m.addr);
-  effects.push({ kind: 'list', module: m.name, action: 'remove' }, { kind: 'free', allocation: m.alloc.id, base: hex64(m.addr), size: m.alloc.size, label: m.alloc.label });
-  K.step({ stage: 'unload', side: 'kernel', fn: 'free_module', file: FILE, title: `${m.name} is freed`, text: `Unlinked from ${m.deps.length ? `the refs lists of ${m.deps.join(', ')} and from ` : ''}module_list; module_unmap() frees the ${m.alloc.size.toLocaleString('en-US')} bytes at ${hx(m.addr)}.`, effects });
+  effects.push(
+    { kind: 'list', module: m.name, action: 'remove' },
+    { kind: 'free', allocation: m.alloc.id, base: hex64(m.addr), size: m.alloc.size, label: m.alloc.label },
+  );
+  K.step({
+    stage: 'unload',
+    side: 'kernel',
+    fn: 'free_module',
+    file: FILE,
+    title: `${m.name} is freed`,
+    text:
+      `Unlinked from ${m.deps.length ? `the refs lists of ${m.deps.join(', ')} and from ` : ''}module_list; module_unmap() frees the ` +
+      `${m.alloc.size.toLocaleString('en-US')} bytes at ${hx(m.addr)}.`,
+    effects,
+  });
 }
 
 /** sys_delete_module(name), or (null) reap unused autoclean modules. */
@@ -325,7 +492,11 @@ export function sysDeleteModule(K: Kernel24, name: string | null): number {
     }
   }
   for (const m of K.modules) m.flags &= ~MOD_JUST_FREED;
-  step(reaped.length ? `Reaped: ${reaped.join(', ')}` : 'Nothing to reap', 'delete_module(NULL) removes every module that is RUNNING, AUTOCLEAN and USED_ONCE, unreferenced and not in use; one used since the last pass (VISITED) only loses VISITED and survives this round.');
+  step(
+    reaped.length ? `Reaped: ${reaped.join(', ')}` : 'Nothing to reap',
+    'delete_module(NULL) removes every module that is RUNNING, AUTOCLEAN and USED_ONCE, unreferenced and not in use; one used since the last pass ' +
+      '(VISITED) only loses VISITED and survives this round.',
+  );
   return 0;
 }
 
@@ -389,4 +560,3 @@ export function sysGetKernelSyms(K: Kernel24): KSym[] {
   for (const s of K.kernelSymbols()) out.push({ name: s.name.slice(0, 59), value: s.value });
   return out;
 }
-

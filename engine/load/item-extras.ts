@@ -41,7 +41,16 @@ export function withItemExtras(k: ModelKernel, view: SeekView, decoder: Decoder 
   const item = view.item;
   if (item?.kind === 'relocation') {
     const instruction = decoder ? patchedInstruction(k, decoder, item, view.pos, view.layout) : null;
-    return { ...view, item: { ...item, instruction, target: relocationTarget(k, item, instruction, view.pos), sectionItems: sectionItems(k, view, item), memory: patchMemory(k, item, view.pos) } };
+    return {
+      ...view,
+      item: {
+        ...item,
+        instruction,
+        target: relocationTarget(k, item, instruction, view.pos),
+        sectionItems: sectionItems(k, view, item),
+        memory: patchMemory(k, item, view.pos),
+      },
+    };
   }
   if (item?.kind === 'symbol') return { ...view, item: withSymbolExport(k, item, view.operation, view.pos) };
   return view;

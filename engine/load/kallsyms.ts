@@ -105,6 +105,15 @@ export function layoutSymtab(info: LoadInfo): void {
       `The full .symtab (${symbols.length} symbols) and .strtab go to the end of init, for use during init; ` +
       `${lay.kallsyms.coreCount} core symbols (with ${lay.kallsyms.coreStrSize} bytes of names) will be kept after the core data ` +
       `at offset ${hx(BigInt(lay.kallsyms.coreSymOffset))}. Core is ${hx(BigInt(lay.core.size))} bytes, init ${hx(BigInt(lay.init.size))}.`,
-    effects: tables.map((p): Effect => ({ kind: 'place', section: p.index, name: p.name, region: 'init', group: p.group, offset: p.offset, size: p.size, align: p.align })),
+    effects: tables.map((p): Effect => ({
+      kind: 'place',
+      section: p.index,
+      name: p.name,
+      region: 'init',
+      group: p.group,
+      offset: p.offset,
+      size: p.size,
+      align: p.align,
+    })),
   });
 }

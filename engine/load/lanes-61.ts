@@ -43,12 +43,16 @@ export function lanesOf61(step: Pick<StepInfo, 'phase' | 'fn'>): { stage: Stage;
   const rmmod = step.fn.startsWith('rmmod');
   const stage = rmmod ? 'unload' : (BY_FN[step.fn] ?? BY_PHASE[step.phase] ?? 'check');
   const user = step.phase === 'user' || rmmod || (step.phase === 'result' && step.fn === 'insmod');
-  const entry = step.phase === 'syscall' || (BY_FN[step.fn] === 'copy' && step.fn !== 'move_module') || step.fn === 'delete_module' || step.fn === 'find_module';
+  const entry =
+    step.phase === 'syscall' || (BY_FN[step.fn] === 'copy' && step.fn !== 'move_module') || step.fn === 'delete_module' || step.fn === 'find_module';
   return { stage, side: user ? 'user' : entry ? 'syscall' : 'kernel' };
 }
 
 /** Tag every step of the operations from `firstOp` on that has no lanes yet (6.1 loads, unloads, shell lines). */
-export function tagLanes61(timeline: { ops: readonly { startPos: number }[]; indexAt(pos: number): number; stepCount(): number; step(i: number): StepInfo | undefined }, firstOp: number): void {
+export function tagLanes61(
+  timeline: { ops: readonly { startPos: number }[]; indexAt(pos: number): number; stepCount(): number; step(i: number): StepInfo | undefined },
+  firstOp: number,
+): void {
   const op = timeline.ops[firstOp];
   if (!op) return;
   for (let i = Math.max(0, timeline.indexAt(op.startPos)); i < timeline.stepCount(); i++) {

@@ -190,7 +190,13 @@ function insmodCallsTheKernel(info: LoadInfo): void {
 
 /** insmod after a successful syscall. */
 function insmodExits(info: LoadInfo): void {
-  info.rec.step({ phase: 'result', fn: 'insmod', file: 'kmod tools/insmod.c', title: 'insmod exits 0', text: 'The syscall returned 0; insmod prints nothing and exits with status 0.' });
+  info.rec.step({
+    phase: 'result',
+    fn: 'insmod',
+    file: 'kmod tools/insmod.c',
+    title: 'insmod exits 0',
+    text: 'The syscall returned 0; insmod prints nothing and exits with status 0.',
+  });
 }
 
 /** finit_module()'s first check: flags other than the three MODULE_INIT_* bits are refused. */
@@ -248,7 +254,14 @@ function temporaryCopy(info: LoadInfo, fn: string, file: string): Parameters<Ste
   const { k, rec } = info;
   const len = info.imageLength;
   info.tempBase = k.vmallocAlloc(len);
-  const temp = k.memory.allocate(info.tempBase, Math.max(len, 1), 'vmalloc', `temporary copy of ${info.fileName} (struct load_info .hdr)`, null, rec.pos);
+  const temp = k.memory.allocate(
+    info.tempBase,
+    Math.max(len, 1),
+    'vmalloc',
+    `temporary copy of ${info.fileName} (struct load_info .hdr)`,
+    null,
+    rec.pos,
+  );
   k.memory.writeAt(temp, 0, info.image, rec.pos, `copy of ${info.fileName}`, true);
   return {
     phase: 'syscall',

@@ -18,7 +18,14 @@ export function verifyExportedSymbols(info: LoadInfo): number {
     const owner = k.exportOwner(e.name, mod);
     if (owner !== null) {
       rec.printk(KERN_ERR, `${mod.name}: exports duplicate symbol ${e.name} (owned by ${owner})`);
-      rec.step({ phase: 'formation', fn: 'verify_exported_symbols', file: MAIN, title: 'Duplicate export', text: `${e.name} is already exported by ${owner}: -ENOEXEC.`, errno: -ENOEXEC });
+      rec.step({
+        phase: 'formation',
+        fn: 'verify_exported_symbols',
+        file: MAIN,
+        title: 'Duplicate export',
+        text: `${e.name} is already exported by ${owner}: -ENOEXEC.`,
+        errno: -ENOEXEC,
+      });
       return -ENOEXEC;
     }
   }
@@ -34,8 +41,20 @@ export function completeFormation(info: LoadInfo): number {
   if (err) return err;
   k.indexExports(mod);
   const { core, init } = info;
-  if (core) writeField(info, STRUCT_MODULE.coreLayout, layoutBytes(core.base, lay.core.size, lay.core.textSize, lay.core.roSize, lay.core.roAfterInitSize), 'core_layout');
-  if (init) writeField(info, STRUCT_MODULE.initLayout, layoutBytes(init.base, lay.init.size, lay.init.textSize, lay.init.roSize, lay.init.roAfterInitSize), 'init_layout');
+  if (core)
+    writeField(
+      info,
+      STRUCT_MODULE.coreLayout,
+      layoutBytes(core.base, lay.core.size, lay.core.textSize, lay.core.roSize, lay.core.roAfterInitSize),
+      'core_layout',
+    );
+  if (init)
+    writeField(
+      info,
+      STRUCT_MODULE.initLayout,
+      layoutBytes(init.base, lay.init.size, lay.init.textSize, lay.init.roSize, lay.init.roAfterInitSize),
+      'init_layout',
+    );
   mod.state = 'COMING';
   writeField(info, STRUCT_MODULE.state, u32(MODULE_STATE.COMING), 'state = MODULE_STATE_COMING');
   writeField(info, STRUCT_MODULE.taints, u64(BigInt(mod.taints)), 'taints');

@@ -26,7 +26,14 @@ export function elfValidityCheck(info: LoadInfo): number {
     if (!isElfError(e)) throw e;
     rec.printk(KERN_ERR, kernelMessageForElfError(e.code, elfBytes));
     const where = `at byte ${hexOffset(e.offset)}${e.field ? ', ' + e.field : ''}`;
-    rec.step({ phase: 'elf', fn: 'elf_validity_check', file: MAIN, title: 'The ELF image is rejected', text: `${e.message} (${where}). The kernel answers -ENOEXEC.`, errno: -ENOEXEC });
+    rec.step({
+      phase: 'elf',
+      fn: 'elf_validity_check',
+      file: MAIN,
+      title: 'The ELF image is rejected',
+      text: `${e.message} (${where}). The kernel answers -ENOEXEC.`,
+      errno: -ENOEXEC,
+    });
     return -ENOEXEC;
   }
   const { machine, type } = elf.header;
@@ -44,7 +51,14 @@ export function elfValidityCheck(info: LoadInfo): number {
   }
   if (type !== ET_REL) {
     rec.printk(KERN_ERR, `Invalid ELF header type: ${type} != ${ET_REL}`);
-    rec.step({ phase: 'elf', fn: 'elf_validity_check', file: MAIN, title: 'Not a relocatable object', text: `e_type is ${type}; modules are ET_REL (${ET_REL}): -ENOEXEC.`, errno: -ENOEXEC });
+    rec.step({
+      phase: 'elf',
+      fn: 'elf_validity_check',
+      file: MAIN,
+      title: 'Not a relocatable object',
+      text: `e_type is ${type}; modules are ET_REL (${ET_REL}): -ENOEXEC.`,
+      errno: -ENOEXEC,
+    });
     return -ENOEXEC;
   }
   info.elf = elf;
@@ -92,7 +106,14 @@ export function setupLoadInfo(info: LoadInfo): number {
   const find = (n: string): number => elf.sections.findIndex((s) => s.name === n && s.flags & SHF_ALLOC);
   if (!symtab) {
     rec.printk(KERN_WARNING, `${info.infoName}: module has no symbols (stripped?)`);
-    rec.step({ phase: 'elf', fn: 'setup_load_info', file: MAIN, title: 'No symbol table', text: 'A module needs .symtab to be linked: -ENOEXEC.', errno: -ENOEXEC });
+    rec.step({
+      phase: 'elf',
+      fn: 'setup_load_info',
+      file: MAIN,
+      title: 'No symbol table',
+      text: 'A module needs .symtab to be linked: -ENOEXEC.',
+      errno: -ENOEXEC,
+    });
     return -ENOEXEC;
   }
   if (!thisMod || !(thisMod.flags & SHF_ALLOC)) {
@@ -151,7 +172,7 @@ export function rewriteSectionHeaders(info: LoadInfo): number {
     title: 'Section addresses point into the temporary copy',
     text:
       `Every sh_addr becomes ${hx(info.tempBase)} + sh_offset. ` +
-      '__versions and .modinfo lose SHF_ALLOC: they are read from the copy but never copied into the module\'s memory.',
+      "__versions and .modinfo lose SHF_ALLOC: they are read from the copy but never copied into the module's memory.",
   });
   return 0;
 }

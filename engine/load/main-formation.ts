@@ -110,7 +110,9 @@ export function percpuModalloc(info: LoadInfo): number {
     fn: 'percpu_modalloc',
     file: MAIN,
     title: 'Per-CPU data',
-    text: `${s.size} bytes of .data..percpu get per-CPU storage from the reserved chunk; symbols in it will be offset ${hx(base)} (every CPU reaches its copy through %gs).`,
+    text:
+      `${s.size} bytes of .data..percpu get per-CPU storage from the reserved chunk; symbols in it will be offset ${hx(base)} (every CPU reaches ` +
+      `its copy through %gs).`,
   });
   return 0;
 }
@@ -125,7 +127,9 @@ export function moduleUnloadInit(info: LoadInfo): number {
     fn: 'module_unload_init',
     file: MAIN,
     title: `Reference count ${mod.refcnt}`,
-    text: `refcnt starts at MODULE_REF_BASE (${MODULE_REF_BASE}) plus one reference held while init runs; the lists of users (source_list) and used modules (target_list) start empty.`,
+    text:
+      `refcnt starts at MODULE_REF_BASE (${MODULE_REF_BASE}) plus one reference held while init runs; the lists of users (source_list) and used ` +
+      `modules (target_list) start empty.`,
   });
   return 0;
 }
@@ -157,7 +161,14 @@ export function findModuleSections(info: LoadInfo): number {
     .map((s) => `${s.name} (${s.size} bytes)`);
   if (elf.sections.some((s) => s.name === '.ctors') && elf.sections.some((s) => s.name === '.init_array')) {
     rec.printk(KERN_WARNING, `${name}: has both .ctors and .init_array.`);
-    rec.step({ phase: 'formation', fn: 'find_module_sections', file: MAIN, title: 'Two kinds of constructors', text: '.ctors and .init_array both present: -EINVAL.', errno: -EINVAL });
+    rec.step({
+      phase: 'formation',
+      fn: 'find_module_sections',
+      file: MAIN,
+      title: 'Two kinds of constructors',
+      text: '.ctors and .init_array both present: -EINVAL.',
+      errno: -EINVAL,
+    });
     return -EINVAL;
   }
   rec.step({
@@ -180,14 +191,21 @@ export function checkModuleLicenseAndVersions(info: LoadInfo): number {
       k.addTaint(l, rec.pos);
       mod.taints |= taintBit('F');
     };
-    tryToForceLoad({ modName: mod.name, kernelTainted: (l) => k.tainted(l), printk: (l, t) => rec.printk(l, t), addModuleTaint }, 'no versions for exported symbols', 0);
+    tryToForceLoad(
+      { modName: mod.name, kernelTainted: (l) => k.tainted(l), printk: (l, t) => rec.printk(l, t), addModuleTaint },
+      'no versions for exported symbols',
+      0,
+    );
   }
   rec.step({
     phase: 'formation',
     fn: 'check_module_license_and_versions',
     file: MAIN,
     title: 'Licence and export CRCs',
-    text: `${facts.exports.length ? `${facts.exports.length} exported symbols${withCrc ? ', each with a CRC in __kcrctab' : ', without CRCs'}` : 'No exports'}; the licence was already checked.`,
+    text:
+      (facts.exports.length
+        ? `${facts.exports.length} exported symbols${withCrc ? ', each with a CRC in __kcrctab' : ', without CRCs'}`
+        : 'No exports') + '; the licence was already checked.',
   });
   return 0;
 }

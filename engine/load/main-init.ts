@@ -24,14 +24,18 @@ export function doOneInitcall(info: LoadInfo): InitResult {
   const { k, rec } = info;
   const mod = info.module;
   const sym = mod.initName !== null ? { name: mod.initName } : undefined;
-  const result: InitResult = k.runInit ? k.runInit(mod, rec.pos) : { ret: 0, note: "Modscope records the call; executing the code is the CPU model's part." };
+  const result: InitResult = k.runInit
+    ? k.runInit(mod, rec.pos)
+    : { ret: 0, note: "Modscope records the call; executing the code is the CPU model's part." };
   rec.step(
     {
       phase: 'init',
       fn: 'do_one_initcall',
       file: 'init/main.c',
       title: mod.initFn ? `init is called: ${sym?.name ?? 'init_module'}()` : 'No init function',
-      text: mod.initFn ? `do_init_module() calls mod->init at ${hx(mod.initFn)}${sym ? ` (${sym.name})` : ''}. ${result.note}` : 'The module has no init function; loading goes on.',
+      text: mod.initFn
+        ? `do_init_module() calls mod->init at ${hx(mod.initFn)}${sym ? ` (${sym.name})` : ''}. ${result.note}`
+        : 'The module has no init function; loading goes on.',
       // A killed or stopped init has no return value: the call effect says so instead of "returns 0".
       effects: mod.initFn ? [{ kind: 'call', fn: sym?.name ?? 'init', address: hex64(mod.initFn), result: initCallResult(result) }] : [],
     },
@@ -55,8 +59,10 @@ export function doInitModule(info: LoadInfo): number {
     const fn = result.unknownAfter;
     const reason = result.unknownReason ?? `Modscope cannot say what Linux does after ${fn}() (not modelled)`;
     const why = result.unknownReason
-      ? `${mod.initName ?? 'init'}() read kernel data Modscope does not have (${fn}: it read as zeros) and then went wrong; what the real kernel does there is not known, so no oops is shown`
-      : `${mod.initName ?? 'init'}() called ${fn}(), a kernel function Modscope has no model of, so the run stops at that call: how init goes on, what it prints, whether it returns or oopses`;
+      ? `${mod.initName ?? 'init'}() read kernel data Modscope does not have (${fn}: it read as zeros) and then went wrong; what the real kernel does ` +
+        `there is not known, so no oops is shown`
+      : `${mod.initName ?? 'init'}() called ${fn}(), a kernel function Modscope has no model of, so the run stops at that call: how init goes on, ` +
+        `what it prints, whether it returns or oopses`;
     rec.step({
       phase: 'init',
       fn: 'do_init_module',
@@ -115,7 +121,9 @@ export function doInitModule(info: LoadInfo): number {
   mod.init = null;
   mod.initLayout = { size: 0, textSize: 0, roSize: 0, roAfterInitSize: 0 };
   mod.sections = mod.sections.filter((s) => !s.init);
-  const freed = init ? `The init region (${hx(BigInt(init.size))} bytes at ${hx(init.base)}) is freed after an RCU grace period; init_layout is cleared.` : '';
+  const freed = init
+    ? `The init region (${hx(BigInt(init.size))} bytes at ${hx(init.base)}) is freed after an RCU grace period; init_layout is cleared.`
+    : '';
   rec.step({
     phase: 'init',
     fn: 'do_init_module',

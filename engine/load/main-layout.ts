@@ -39,7 +39,9 @@ export function layoutAndAllocate(info: LoadInfo): number {
     text:
       'No section is both writable and executable. ' +
       (info.index.pcpu ? '.data..percpu loses SHF_ALLOC (it gets per-CPU memory instead). ' : '') +
-      (roai.length ? roai.join(' and ') + ' get SHF_RO_AFTER_INIT: writable during init, read-only after.' : 'No .data..ro_after_init or __jump_table section.'),
+      (roai.length
+        ? roai.join(' and ') + ' get SHF_RO_AFTER_INIT: writable during init, read-only after.'
+        : 'No .data..ro_after_init or __jump_table section.'),
   });
   layoutSections(info);
   layoutSymtab(info);
@@ -69,9 +71,16 @@ export function layoutSections(info: LoadInfo): void {
       `(text ${hx(BigInt(core.textSize))}, read-only up to ${hx(BigInt(core.roSize))}, ro-after-init up to ${hx(BigInt(core.roAfterInitSize))}) ` +
       `and ${secPlacements.filter((p) => p.init).length} to init (names starting ".init"). ` +
       'Each pass takes sections in index order, aligned to sh_addralign; STRICT_MODULE_RWX page-aligns each group.',
-    effects: secPlacements.map(
-      (p): Effect => ({ kind: 'place', section: p.index, name: p.name, region: p.init ? 'init' : 'core', group: p.group, offset: p.offset, size: p.size, align: p.align }),
-    ),
+    effects: secPlacements.map((p): Effect => ({
+      kind: 'place',
+      section: p.index,
+      name: p.name,
+      region: p.init ? 'init' : 'core',
+      group: p.group,
+      offset: p.offset,
+      size: p.size,
+      align: p.align,
+    })),
   });
 }
 

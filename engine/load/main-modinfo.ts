@@ -76,7 +76,14 @@ export function checkModinfo(info: LoadInfo): number {
     if (!kernelTainted('N')) rec.printk(KERN_WARNING, `${name}: loading test module taints kernel.`);
     addTaint('N');
   }
-  rec.step({ phase: 'modinfo', fn: 'check_modinfo', file: MAIN, title: 'vermagic, origin and licence', text: notes.join('; ') + '.', effects: taintEffects(tmpTaints.v, name) });
+  rec.step({
+    phase: 'modinfo',
+    fn: 'check_modinfo',
+    file: MAIN,
+    title: 'vermagic, origin and licence',
+    text: notes.join('; ') + '.',
+    effects: taintEffects(tmpTaints.v, name),
+  });
   return 0;
 }
 

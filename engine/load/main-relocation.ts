@@ -67,7 +67,10 @@ export function applyRelocations(info: LoadInfo): number {
   });
   const relsecs = relocationSectionsToApply(elf, (i) => info.secs[i].flags);
   const firstPos = rec.pos;
-  const out = applyRelocateAdd({ elf, modName: mod.name, symLo: block.lo, symHi: block.hi, symNames: (i) => symbolDisplayName(info, i), targets, firstPos }, relsecs);
+  const out = applyRelocateAdd(
+    { elf, modName: mod.name, symLo: block.lo, symHi: block.hi, symNames: (i) => symbolDisplayName(info, i), targets, firstPos },
+    relsecs,
+  );
   if (out.error) for (const line of out.error.lines) k.printkAt(KERN_WARNING, line, firstPos + out.error.item);
   const skipped = elf.relocSections.filter((r) => !relsecs.includes(r)).map((r) => r.name);
   const applied = out.sections.map((s) => `${s.name} → ${s.target} (${s.count})`).join(', ') || 'No relocation sections';
@@ -143,7 +146,9 @@ export function postRelocation(info: LoadInfo): number {
     file: MAIN,
     title: 'Symbols for kallsyms, and x86 fix-ups',
     text: `add_kallsyms() writes ${lay.kallsyms.coreCount} core symbols at ${hx(symAt)}. ${moduleFinalizeSummary(elf)}`,
-    effects: core ? [{ kind: 'write', address: hex64(symAt), length: ks.symtab.length + ks.strtab.length + ks.typetab.length, what: 'core kallsyms' }] : [],
+    effects: core
+      ? [{ kind: 'write', address: hex64(symAt), length: ks.symtab.length + ks.strtab.length + ks.typetab.length, what: 'core kallsyms' }]
+      : [],
   });
   return 0;
 }

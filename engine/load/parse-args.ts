@@ -42,7 +42,9 @@ export function parseArgs(info: LoadInfo): number {
   for (const ev of res.events) {
     if (ev.kind === 'set') {
       effects.push({ kind: 'param', name: ev.param?.name ?? ev.name, value: ev.value ?? '(no value)' });
-      for (const m of ev.effects) if (m.kind === 'write') effects.push({ kind: 'write', address: hex64(m.address), length: m.bytes.length, what: `${ev.name} = ${ev.value ?? '1'}` });
+      for (const m of ev.effects)
+        if (m.kind === 'write')
+          effects.push({ kind: 'write', address: hex64(m.address), length: m.bytes.length, what: `${ev.name} = ${ev.value ?? '1'}` });
       said.push(`${ev.name} = ${ev.value ?? '(bare: true)'} written at ${ev.param ? '0x' + ev.param.arg.toString(16) : '?'}`);
     } else if (ev.kind === 'unknown-ignored') said.push(`${ev.name}: no such parameter, ignored with a warning`);
     else if (ev.kind === 'error') said.push(`${ev.name}=${ev.value ?? ''}: rejected (${ev.errno})`);
@@ -57,11 +59,16 @@ export function parseArgs(info: LoadInfo): number {
     file: 'kernel/params.c',
     title: failed ? 'A parameter value is rejected' : info.args.trim() ? 'Parameters written into the module' : 'No parameters given',
     text: info.args.trim()
-      ? `"${info.args}" is split by next_arg() and matched against ${resolved.length} parameter${resolved.length === 1 ? '' : 's'} (${resolved.map((r) => r.name).join(', ') || 'none'}): ${said.join('; ')}.${failed ? ' The load is undone (coming_cleanup) and the syscall returns ' + res.loadError + '.' : ''}`
-      : `The argument string is empty; ${resolved.length ? `${resolved.map((r) => r.name).join(', ')} keep${resolved.length === 1 ? 's' : ''} the default compiled into the module` : 'the module has no parameters'}.`,
+      ? `"${info.args}" is split by next_arg() and matched against ${resolved.length} parameter${resolved.length === 1 ? '' : 's'} ` +
+        `(${resolved.map((r) => r.name).join(', ') || 'none'}): ` +
+        `${said.join('; ')}.${failed ? ' The load is undone (coming_cleanup) and the syscall returns ' + res.loadError + '.' : ''}`
+      : `The argument string is empty; ` +
+        (resolved.length
+          ? `${resolved.map((r) => r.name).join(', ')} keep${resolved.length === 1 ? 's' : ''} the default compiled into the module`
+          : 'the module has no parameters') +
+        '.',
     effects,
     ...(failed ? { errno: res.loadError } : {}),
   });
   return res.loadError;
 }
-

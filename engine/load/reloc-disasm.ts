@@ -34,7 +34,6 @@ function textSectionAt(layout: PlacedRow[], a: bigint): { start: bigint; end: bi
   return null;
 }
 
-
 function windowBytes(k: ModelKernel, a: bigint, pos: number): Uint8Array | null {
   const w = k.memory.windowAt(a, MAX_INSN, pos, k.timeline.foreignWrites(a, MAX_INSN));
   const out: number[] = [];
@@ -72,7 +71,13 @@ function boundaries(decoder: Decoder, alloc: Allocation, start: bigint, P: bigin
  * The instruction containing [P, P+width) at position pos, before (memory at pos) and after (pos + 1).
  * null when P is not in a text section, the bytes are gone, or they do not decode.
  */
-export function patchedInstruction(k: ModelKernel, decoder: Decoder, r: RelocationDetail, pos: number, layout: PlacedRow[]): PatchedInstruction | null {
+export function patchedInstruction(
+  k: ModelKernel,
+  decoder: Decoder,
+  r: RelocationDetail,
+  pos: number,
+  layout: PlacedRow[],
+): PatchedInstruction | null {
   if (r.width === 0) return null;
   const P = BigInt(r.P);
   const sec = textSectionAt(layout, P);
@@ -91,7 +96,16 @@ export function patchedInstruction(k: ModelKernel, decoder: Decoder, r: Relocati
   return null;
 }
 
-function decodeCovering(k: ModelKernel, decoder: Decoder, alloc: Allocation, start: bigint, P: bigint, width: number, secEnd: bigint, pos: number): Omit<PatchedInstruction, 'fromFunctionStart'> | null {
+function decodeCovering(
+  k: ModelKernel,
+  decoder: Decoder,
+  alloc: Allocation,
+  start: bigint,
+  P: bigint,
+  width: number,
+  secEnd: bigint,
+  pos: number,
+): Omit<PatchedInstruction, 'fromFunctionStart'> | null {
   // Boundaries from the allocation's bytes as they are now (instruction lengths never depend on relocated fields).
   const starts = boundaries(decoder, alloc, start, P, secEnd);
   if (!starts) return null;
@@ -120,7 +134,12 @@ function signedBig(v: string): bigint {
 }
 
 /** What the relocated field points at: the patched instruction's operand, else S + A. */
-export function relocationTarget(k: ModelKernel, r: RelocationDetail, insn: PatchedInstruction | null, pos: number): { address: Hex64; name: string | null } | null {
+export function relocationTarget(
+  k: ModelKernel,
+  r: RelocationDetail,
+  insn: PatchedInstruction | null,
+  pos: number,
+): { address: Hex64; name: string | null } | null {
   if (r.status === 'not-reached' || r.width === 0) return null;
   if (insn?.after.target) return { address: insn.after.target.address, name: insn.after.target.symbol };
   const a = BigInt.asUintN(64, BigInt(r.S) + signedBig(r.A));

@@ -13,7 +13,6 @@ import type { Allocation, ForeignWrite } from '../machine/memory';
 import type { StepBlock } from '../trace/timeline';
 import type { RelocationDetail } from '../trace/types';
 
-
 const ST_APPLIED = 0;
 const ST_NONE = 1;
 const ST_NONZERO = 2;
@@ -191,11 +190,19 @@ function errorLines(ctx: Ctx, b: RelocationBlock, k: number): string[] {
       return [`module: ${ctx.modName}: Unknown rela relocation: ${type}`];
     case ST_NONZERO:
       // %p is hashed by the real kernel; Modscope shows the real address.
-      return [`module: x86/modules: Skipping invalid relocation target, existing value is nonzero for type ${type}, loc ${h64(b.pHi[k], b.pLo[k]).padStart(16, '0')}, val ${h64(b.vHi[k], b.vLo[k])}`];
+      return [
+        `module: x86/modules: Skipping invalid relocation target, existing value is nonzero for type ${type}, loc ` +
+          `${h64(b.pHi[k], b.pLo[k]).padStart(16, '0')}, val ${h64(b.vHi[k], b.vLo[k])}`,
+      ];
     case ST_OVERFLOW:
-      return [`module: overflow in relocation type ${type} val ${h64(b.vHi[k], b.vLo[k])}`, `module: \`${ctx.modName}' likely not compiled with -mcmodel=kernel`];
+      return [
+        `module: overflow in relocation type ${type} val ${h64(b.vHi[k], b.vLo[k])}`,
+        `module: \`${ctx.modName}' likely not compiled with -mcmodel=kernel`,
+      ];
     default:
-      return [`module: ${ctx.modName}: relocation ${b.ent[k]} of ${rs.name} writes outside its section (Modscope stops here; the real kernel does not check)`];
+      return [
+        `module: ${ctx.modName}: relocation ${b.ent[k]} of ${rs.name} writes outside its section (Modscope stops here; the real kernel does not check)`,
+      ];
   }
 }
 
@@ -329,4 +336,3 @@ export class RelocationBlock implements StepBlock {
     return out;
   }
 }
-

@@ -13,7 +13,6 @@ import type { StepBlock } from '../trace/timeline';
 import type { SymbolDetail } from '../trace/types';
 import { EBUSY, EINVAL, ENOENT, ENOEXEC } from './errno';
 
-
 export type SymStatus = SymbolDetail['status'];
 
 export interface ResolveEnv {
@@ -163,7 +162,13 @@ function resolveSymbol(env: ResolveEnv, name: string, item: number, usingGplOnly
   }
   const v = checkVersion(env, name, found.crc, item);
   const crc: SymbolDetail['crc'] =
-    found.crc === null ? null : { module: v.moduleCrc === null ? null : (`0x${v.moduleCrc.toString(16).padStart(8, '0')}` as const), kernel: `0x${(found.crc >>> 0).toString(16).padStart(8, '0')}`, ok: v.ok };
+    found.crc === null
+      ? null
+      : {
+          module: v.moduleCrc === null ? null : (`0x${v.moduleCrc.toString(16).padStart(8, '0')}` as const),
+          kernel: `0x${(found.crc >>> 0).toString(16).padStart(8, '0')}`,
+          ok: v.ok,
+        };
   if (!v.ok) return { found, errno: -EINVAL, gplOnly, status: v.moduleCrc === null ? 'no-version' : 'bad-crc', crc };
   if (found.namespace && !env.importNs.includes(found.namespace)) {
     env.printk(3, `${env.modName}: module uses symbol (${name}) from namespace ${found.namespace}, but does not import it.`, item);

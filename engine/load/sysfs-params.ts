@@ -48,7 +48,10 @@ export function writeParam(k: ModelKernel, mod: LoadedModule, name: string, valu
   return errno ? { ok: false, errno } : { ok: true };
 }
 
-/** struct kernel_param_ops { unsigned int flags; int (*set)(const char *, const struct kernel_param *); int (*get)(char *, const struct kernel_param *); void (*free)(void *); } */
+/**
+ * struct kernel_param_ops { unsigned int flags; int (*set)(const char *, const struct kernel_param *);
+ *   int (*get)(char *, const struct kernel_param *); void (*free)(void *); }
+ */
 function customOps(k: ModelKernel, kp: ResolvedParam): { set: bigint; get: bigint } | null {
   try {
     const b = k.memory.read(kp.opsPtr, 24);
@@ -64,7 +67,14 @@ function customOps(k: ModelKernel, kp: ResolvedParam): { set: bigint; get: bigin
  * code, run on the CPU model with the written text in a kernel buffer (sysfs hands the store a
  * NUL-terminated page; kernel_param_lock() is held around the call).
  */
-function writeCustom(k: ModelKernel, mod: LoadedModule, kp: ResolvedParam, value: string, op: OperationInfo, rec: StepRecorder): { ok: true } | { ok: false; errno: number } {
+function writeCustom(
+  k: ModelKernel,
+  mod: LoadedModule,
+  kp: ResolvedParam,
+  value: string,
+  op: OperationInfo,
+  rec: StepRecorder,
+): { ok: true } | { ok: false; errno: number } {
   const ops = customOps(k, kp);
   const shown = value.replace(/\n/g, '\\n');
   let errno: number;
@@ -72,7 +82,10 @@ function writeCustom(k: ModelKernel, mod: LoadedModule, kp: ResolvedParam, value
   let block = null;
   if (!ops || ops.set === 0n || !k.runModuleCode) {
     errno = -EPERM;
-    note = ops && ops.set === 0n ? 'The ops have no ->set(): -EPERM.' : 'The module\'s own ->set() cannot run here (no CPU model attached): Modscope refuses the write.';
+    note =
+      ops && ops.set === 0n
+        ? 'The ops have no ->set(): -EPERM.'
+        : "The module's own ->set() cannot run here (no CPU model attached): Modscope refuses the write.";
   } else {
     const text = utf8Bytes(value);
     const pos = rec.pos;
@@ -90,7 +103,9 @@ function writeCustom(k: ModelKernel, mod: LoadedModule, kp: ResolvedParam, value
       fn: 'param_attr_store',
       file: 'kernel/params.c',
       title: errno ? `Writing ${kp.name} fails` : `${mod.name}'s own ${kp.name} ->set() ran`,
-      text: `${kp.name} uses the module's own kernel_param_ops (module_param_cb): param_attr_store() calls its ->set("${shown}", kp) under kernel_param_lock. ${note}`,
+      text:
+        `${kp.name} uses the module's own kernel_param_ops (module_param_cb): param_attr_store() calls its ->set("${shown}", kp) under ` +
+        `kernel_param_lock. ${note}`,
       ...(errno ? { errno } : {}),
     },
     block,

@@ -86,7 +86,12 @@ export function createAddressSpace(opts: AddressSpaceOptions = {}): AddressSpace
     r('cpu_entry_area', 0xfffffe0000000000n, 0xfffffe8000000000n, 'cpu_entry_area mapping'),
     r('espfix', 0xffffff0000000000n, 0xffffff8000000000n, '%esp fixup stacks'),
     r('EFI', 0xffffffef00000000n, 0xffffffff00000000n, 'EFI runtime services mappings'),
-    r('kernel text', START_KERNEL_MAP, MODULES_VADDR, 'kernel text mapping, mapped to physical address 0 (the image sits at 0xffffffff81000000 plus the KASLR slide)'),
+    r(
+      'kernel text',
+      START_KERNEL_MAP,
+      MODULES_VADDR,
+      'kernel text mapping, mapped to physical address 0 (the image sits at 0xffffffff81000000 plus the KASLR slide)',
+    ),
     r('modules', MODULES_VADDR, MODULES_END, 'module mapping space: module_alloc() returns memory here'),
     r('fixmap', MODULES_END, 0xffffffffff600000n, 'fixmap: compile-time fixed virtual addresses'),
     r('vsyscall', 0xffffffffff600000n, 0xffffffffff601000n, 'legacy vsyscall page'),

@@ -132,7 +132,12 @@ export class Memory {
    * The last write before `pos` to each part of [address, address+length): bulk writes recorded
    * here plus foreign ones (relocations), as ranges relative to address.
    */
-  writersAt(address: bigint, length: number, pos: number, extra: { pos: number; address: bigint; length: number; what: string }[] = []): { from: number; to: number; pos: number; what: string }[] {
+  writersAt(
+    address: bigint,
+    length: number,
+    pos: number,
+    extra: { pos: number; address: bigint; length: number; what: string }[] = [],
+  ): { from: number; to: number; pos: number; what: string }[] {
     const last: ({ pos: number; what: string } | null)[] = new Array<{ pos: number; what: string } | null>(length).fill(null);
     const end = address + BigInt(length);
     const all: { pos: number; start: bigint; length: number; what: string }[] = [];

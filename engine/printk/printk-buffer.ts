@@ -275,7 +275,15 @@ export class PrintkBuffer {
       const v = byIndex.get(ring.descIndex(id));
       const d = ring.readDesc(ring.descIndex(id));
       if (!v || DESC_ID(d.stateVar) !== DESC_ID(id) || d.begin !== lpos) break;
-      blocks.push({ begin: ring.dataIndex(d.begin), end: ring.dataIndex(d.next) || ring.dataSize, wraps: v.wraps, seq: v.seq, descIndex: v.index, level: v.level, state: v.state });
+      blocks.push({
+        begin: ring.dataIndex(d.begin),
+        end: ring.dataIndex(d.next) || ring.dataSize,
+        wraps: v.wraps,
+        seq: v.seq,
+        descIndex: v.index,
+        level: v.level,
+        state: v.state,
+      });
       lpos = d.next;
     }
     return {

@@ -20,7 +20,19 @@ export const SYSLOG_ACTION_CONSOLE_LEVEL = 8;
 export const SYSLOG_ACTION_SIZE_UNREAD = 9;
 export const SYSLOG_ACTION_SIZE_BUFFER = 10;
 
-export const SYSLOG_ACTION_NAMES = ['CLOSE', 'OPEN', 'READ', 'READ_ALL', 'READ_CLEAR', 'CLEAR', 'CONSOLE_OFF', 'CONSOLE_ON', 'CONSOLE_LEVEL', 'SIZE_UNREAD', 'SIZE_BUFFER'] as const;
+export const SYSLOG_ACTION_NAMES = [
+  'CLOSE',
+  'OPEN',
+  'READ',
+  'READ_ALL',
+  'READ_CLEAR',
+  'CLEAR',
+  'CONSOLE_OFF',
+  'CONSOLE_ON',
+  'CONSOLE_LEVEL',
+  'SIZE_UNREAD',
+  'SIZE_BUFFER',
+] as const;
 
 const EINVAL = -22;
 /** LOGLEVEL_DEFAULT: "no saved console level". */

@@ -54,8 +54,10 @@ export class QuizError extends Error {
 }
 
 export function validateQuizInput(i: QuizInput): void {
-  if (!Number.isInteger(i.seed) || i.seed < 0 || i.seed > 0xffffffff) throw new QuizError(`seed must be an integer in [0, 4294967295], got ${i.seed}`, 'seed');
-  if (!Number.isInteger(i.count) || i.count < 1 || i.count > MAX_QUESTIONS) throw new QuizError(`count must be an integer in [1, ${MAX_QUESTIONS}], got ${i.count}`, 'count');
+  if (!Number.isInteger(i.seed) || i.seed < 0 || i.seed > 0xffffffff)
+    throw new QuizError(`seed must be an integer in [0, 4294967295], got ${i.seed}`, 'seed');
+  if (!Number.isInteger(i.count) || i.count < 1 || i.count > MAX_QUESTIONS)
+    throw new QuizError(`count must be an integer in [1, ${MAX_QUESTIONS}], got ${i.count}`, 'count');
   const bad = i.kinds.find((k) => !QUIZ_KINDS.includes(k));
   if (bad !== undefined) throw new QuizError(`unknown question kind "${bad}" (kinds: ${QUIZ_KINDS.join(', ')})`, 'kinds');
   if (i.student.length > 200) throw new QuizError('student must be at most 200 characters', 'student');
@@ -148,7 +150,11 @@ export function generateQuiz(i: QuizInput): Quiz {
   for (const k of kinds) available[k] = Math.max(available[k] ?? 0, byKind.get(k)?.length ?? 0);
   for (const k of Object.keys(available) as QuizKind[]) if (!want.has(k)) delete available[k];
   // Candidates in a fixed order first, so the pick depends on the seed alone.
-  for (const [k, xs] of byKind) byKind.set(k, xs.slice().sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)));
+  for (const [k, xs] of byKind)
+    byKind.set(
+      k,
+      xs.slice().sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+    );
   const picked = pickSpread(rng, byKind, i.count);
   return {
     module: i.module.name,

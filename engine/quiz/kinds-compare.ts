@@ -22,7 +22,11 @@ function syscalls(k: ModelKernel, op: OperationInfo): { name: string; step: Step
   return out;
 }
 
-const STAGE_WORDS: Partial<Record<Stage, string>> = { symbols: 'resolves the undefined symbols', relocate: 'applies the relocations', params: 'writes the parameters into the module' };
+const STAGE_WORDS: Partial<Record<Stage, string>> = {
+  symbols: 'resolves the undefined symbols',
+  relocate: 'applies the relocations',
+  params: 'writes the parameters into the module',
+};
 
 /** The step doing most of a stage (the widest; a syscall boundary step only if nothing else does it). */
 function stageStep(k: ModelKernel, op: OperationInfo, stage: Stage): StepInfo | null {

@@ -14,7 +14,11 @@ import { opSteps, shortHex, stepRef, type Candidate } from './trace-walk';
 const SAMPLE = 24;
 
 function sampleItems(rng: Prng, span: number): number[] {
-  if (span <= SAMPLE) return shuffled(rng, Array.from({ length: span }, (_, i) => i));
+  if (span <= SAMPLE)
+    return shuffled(
+      rng,
+      Array.from({ length: span }, (_, i) => i),
+    );
   const seen = new Set<number>();
   while (seen.size < SAMPLE) seen.add(rng.below(span));
   return [...seen];
@@ -42,7 +46,12 @@ export function relocationQuestions(k: ModelKernel, op: OperationInfo, rng: Prng
       const fits = r.status === 'applied';
       const parts: Candidate['parts'] = [];
       if (fits) parts.push({ label: `the ${r.width} bytes at P (hex, in memory order)`, format: 'hex-bytes', answer: r.after });
-      parts.push({ label: `does S + A${r.formula.includes('P') ? ' − P' : ''} fit in the field?`, format: 'choice', answer: fits ? 'yes' : 'no', choices: ['yes', 'no'] });
+      parts.push({
+        label: `does S + A${r.formula.includes('P') ? ' − P' : ''} fit in the field?`,
+        format: 'choice',
+        answer: fits ? 'yes' : 'no',
+        choices: ['yes', 'no'],
+      });
       out.push({
         kind: 'relocation',
         key: `relocation:${r.relaSection}#${r.entry}`,
@@ -52,9 +61,22 @@ export function relocationQuestions(k: ModelKernel, op: OperationInfo, rng: Prng
         prompt:
           `${r.relaSection} entry ${r.entry}: ${r.type} against ${r.symbol} patches ${r.targetSection}${offset ? `+${offset}` : ''}. ` +
           `S = ${r.S}, A = ${r.A}, P = ${r.P}; the formula is ${r.formula}, the field ${r.width} bytes. Which bytes land at P, and does the value fit?`,
-        data: { relaSection: r.relaSection, entry: r.entry, section: r.targetSection, offset, type: r.type, symbol: r.symbol, S: r.S, A: r.A, P: r.P, width: r.width },
+        data: {
+          relaSection: r.relaSection,
+          entry: r.entry,
+          section: r.targetSection,
+          offset,
+          type: r.type,
+          symbol: r.symbol,
+          S: r.S,
+          A: r.A,
+          P: r.P,
+          width: r.width,
+        },
         parts,
-        explanation: `${r.formula} = ${r.value}${fits ? `, written little-endian: ${r.before} → ${r.after}.` : `: it does not fit in ${r.width} bytes. ${r.message ?? ''}`}`,
+        explanation:
+          `${r.formula} = ${r.value}` +
+          (fits ? `, written little-endian: ${r.before} → ${r.after}.` : `: it does not fit in ${r.width} bytes. ${r.message ?? ''}`),
       });
     }
   }
@@ -97,7 +119,9 @@ export function layoutQuestions(k: ModelKernel, op: OperationInfo): { total: num
         kernel: '6.1',
         pos: s.pos,
         step: stepRef(k, s.pos),
-        prompt: `${s.fn}() places ${e.name} (${e.size} bytes, aligned to ${e.align}). Core or init memory, at which offset in that region, and with what page permissions?`,
+        prompt:
+          `${s.fn}() places ${e.name} (${e.size} bytes, aligned to ${e.align}). Core or init memory, at which offset in that region, and with ` +
+          `what page permissions?`,
         data: { section: e.name, index: e.section, size: e.size, align: e.align, group: e.group },
         parts: [
           { label: 'region', format: 'choice', answer: e.region, choices: ['core', 'init'] },
@@ -130,11 +154,14 @@ export function resolutionQuestions(k: ModelKernel, op: OperationInfo, rng: Prng
     for (const d of shuffled(rng, items).slice(0, SAMPLE)) {
       const owner = d.export ? d.export.owner : 'nobody';
       const crc = d.export?.crc ? shortHex(d.export.crc) : 'none';
-      const parts: Candidate['parts'] = [{ label: 'who exports it', format: 'choice', answer: owner, choices: [...new Set(['vmlinux', ...loaded, 'nobody', owner])] }];
+      const parts: Candidate['parts'] = [
+        { label: 'who exports it', format: 'choice', answer: owner, choices: [...new Set(['vmlinux', ...loaded, 'nobody', owner])] },
+      ];
       if (d.export) {
         parts.push({ label: "the export's CRC (hex, or none)", format: 'number', answer: crc });
         // check_version() (kernel/module/version.c) compares it with the module's __versions entry.
-        if (d.crc?.module) parts.push({ label: "does the module's __versions CRC match?", format: 'choice', answer: d.crc.ok ? 'yes' : 'no', choices: ['yes', 'no'] });
+        if (d.crc?.module)
+          parts.push({ label: "does the module's __versions CRC match?", format: 'choice', answer: d.crc.ok ? 'yes' : 'no', choices: ['yes', 'no'] });
         parts.push({ label: 'does the licence allow it?', format: 'choice', answer: d.licence?.ok === false ? 'no' : 'yes', choices: ['yes', 'no'] });
       }
       out.push({
@@ -143,13 +170,15 @@ export function resolutionQuestions(k: ModelKernel, op: OperationInfo, rng: Prng
         kernel: '6.1',
         pos: s.pos + d.item,
         step: stepRef(k, s.pos + d.item),
-        prompt: `The module uses the undefined symbol ${d.name}. Which export satisfies it (the kernel or which module), with what CRC, and will the licence allow it?`,
+        prompt:
+          `The module uses the undefined symbol ${d.name}. Which export satisfies it (the kernel or which module), with what CRC, and will the ` +
+          `licence allow it?`,
         data: { symbol: d.name, index: d.index, moduleCrc: d.crc?.module ?? null, status: d.status },
         parts,
-        explanation:
-          d.export
-            ? `${d.name} is exported by ${owner}${d.export.gplOnly ? ' as GPL-only' : ''} at ${d.export.address}, CRC ${crc}. ${d.licence?.text ?? ''} ${d.how}`.trim()
-            : `Nobody exports ${d.name}: ${d.how}`,
+        explanation: d.export
+          ? `${d.name} is exported by ${owner}${d.export.gplOnly ? ' as GPL-only' : ''} at ${d.export.address}, CRC ${crc}. ` +
+            `${d.licence?.text ?? ''} ${d.how}`.trim()
+          : `Nobody exports ${d.name}: ${d.how}`,
       });
     }
   }

@@ -35,34 +35,45 @@ export function checksQuestions(k: ModelKernel, op: OperationInfo, file: string,
   const failed = steps.find((s) => s.errno !== undefined);
   const reveal = failed ?? steps.find((s) => s.fn === 'check_module_license_and_versions') ?? steps[steps.length - 1];
   const insmodSays = printed(op.output);
-  const choices = [...new Set([
-    '(nothing)',
-    ...LOAD_ERRNOS.map((e) => `insmod: ERROR: could not insert module ${file}: ${modStrerror(e)}`),
-    ...(op.output.length === 1 ? [insmodSays] : []),
-  ])];
+  const choices = [
+    ...new Set([
+      '(nothing)',
+      ...LOAD_ERRNOS.map((e) => `insmod: ERROR: could not insert module ${file}: ${modStrerror(e)}`),
+      ...(op.output.length === 1 ? [insmodSays] : []),
+    ]),
+  ];
   const recs = opRecords(k, op).filter((r) => !failed || r.pos < failed.pos + Math.max(1, failed.span));
   const parts: Candidate['parts'] = [{ label: 'does it load?', format: 'choice', answer: op.result === 0 ? 'yes' : 'no', choices: ['yes', 'no'] }];
   if (op.output.length <= 1) parts.push({ label: 'what insmod prints', format: 'choice', answer: insmodSays, choices });
   else parts.push({ label: 'what insmod prints', format: 'text', answer: insmodSays });
   const why = whyLine(recs);
   if (op.result !== 0 && why !== null) parts.push({ label: 'the dmesg line that says why (without the timestamp)', format: 'text', answer: why });
-  return [{
-    kind: 'checks',
-    key: `checks:${op.command}`,
-    kernel,
-    pos: reveal.pos,
-    step: stepRef(k, reveal.pos),
-    prompt: `\`${op.command}\` on ${kernel === '2.4' ? 'the Linux 2.4 model' : 'Debian 12\'s 6.1.0-50-amd64'}: will the module load (vermagic, CRCs, licence, missing symbols)? If not, what do insmod and dmesg say?`,
-    data: { command: op.command, result: op.result },
-    parts,
-    explanation:
-      op.result === 0
-        ? `Every check passes; ${reveal.fn}: ${reveal.title}.${recs.length ? ` The kernel logs: ${recs.map((r) => r.text).join(' / ')}` : ''}`
-        : `${failed?.fn ?? reveal.fn}() refuses it: ${failed?.text ?? ''} The syscall returns ${op.result}; dmesg: ${recs.map((r) => r.text).join(' / ')}`,
-  }];
+  return [
+    {
+      kind: 'checks',
+      key: `checks:${op.command}`,
+      kernel,
+      pos: reveal.pos,
+      step: stepRef(k, reveal.pos),
+      prompt:
+        `\`${op.command}\` on ${kernel === '2.4' ? 'the Linux 2.4 model' : "Debian 12's 6.1.0-50-amd64"}: will the module load (vermagic, CRCs, ` +
+        `licence, missing symbols)? If not, what do insmod and dmesg say?`,
+      data: { command: op.command, result: op.result },
+      parts,
+      explanation:
+        op.result === 0
+          ? `Every check passes; ${reveal.fn}: ${reveal.title}.${recs.length ? ` The kernel logs: ${recs.map((r) => r.text).join(' / ')}` : ''}`
+          : `${failed?.fn ?? reveal.fn}() refuses it: ${failed?.text ?? ''} The syscall returns ${op.result}; dmesg: ${recs.map((r) => r.text).join(' / ')}`,
+    },
+  ];
 }
 
-export function parameterQuestions(k: ModelKernel, op: OperationInfo, name: string, run: (line: string) => { output: string; exit: number }): Candidate[] {
+export function parameterQuestions(
+  k: ModelKernel,
+  op: OperationInfo,
+  name: string,
+  run: (line: string) => { output: string; exit: number },
+): Candidate[] {
   const mod = k.findModule(name);
   if (!mod || op.result !== 0) return [];
   const step = opSteps(k, op).find((s) => s.fn === 'parse_args') ?? opSteps(k, op).find((s) => s.phase === 'params');
@@ -83,7 +94,12 @@ export function parameterQuestions(k: ModelKernel, op: OperationInfo, name: stri
       prompt: `After \`${op.command}\`, what does \`${line}\` print?`,
       data: { module: name, parameter: p.name, type: p.type, perm: `0${p.perm.toString(8)}`, command: op.command },
       parts: [{ label: 'output', format: 'text', answer: value }],
-      explanation: `parse_args() ${op.command.includes(`${p.name}=`) ? `wrote the value given on the command line` : 'found no value for it: the variable keeps its initial value'}; the ${p.type} getter prints "${value}".`,
+      explanation:
+        'parse_args() ' +
+        (op.command.includes(`${p.name}=`)
+          ? 'wrote the value given on the command line'
+          : 'found no value for it: the variable keeps its initial value') +
+        `; the ${p.type} getter prints "${value}".`,
     });
   }
   return out;
@@ -118,38 +134,48 @@ export function printkQuestions(k: ModelKernel, op: OperationInfo, rng: Prng, ke
 /** After the ring wrapped: how many lines dmesg prints and the first one (syslog READ_ALL, as busybox dmesg asks). */
 export function ringQuestions(k: ModelKernel, op: OperationInfo, run: (line: string) => { output: string; exit: number }): Candidate[] {
   const printedTotal = k.log.upTo(k.timeline.length).length;
-  const lines = run('dmesg').output.split('\n').filter((l) => l !== '');
+  const lines = run('dmesg')
+    .output.split('\n')
+    .filter((l) => l !== '');
   if (lines.length === 0 || lines.length >= printedTotal) return [];
   const pos = Math.max(op.startPos, op.endPos - 1);
-  return [{
-    kind: 'printk',
-    key: 'printk:ring-wrapped',
-    kernel: '6.1',
-    pos,
-    step: stepRef(k, pos),
-    prompt: `Since boot the kernel printed ${printedTotal} records; the ring has wrapped. How many lines does \`dmesg\` print now, and what is the first one (without its timestamp)?`,
-    data: { records: printedTotal },
-    parts: [
-      { label: 'lines', format: 'number', answer: String(lines.length) },
-      { label: 'first line', format: 'text', answer: lines[0].replace(/^\[[^\]]*\]\s*/, '') },
-    ],
-    explanation: `The oldest records were overwritten; dmesg reads what syslog_print_all() returns: the newest records that fit its buffer, ${lines.length} lines.`,
-  }];
+  return [
+    {
+      kind: 'printk',
+      key: 'printk:ring-wrapped',
+      kernel: '6.1',
+      pos,
+      step: stepRef(k, pos),
+      prompt:
+        `Since boot the kernel printed ${printedTotal} records; the ring has wrapped. How many lines does \`dmesg\` print now, and what is the ` +
+        `first one (without its timestamp)?`,
+      data: { records: printedTotal },
+      parts: [
+        { label: 'lines', format: 'number', answer: String(lines.length) },
+        { label: 'first line', format: 'text', answer: lines[0].replace(/^\[[^\]]*\]\s*/, '') },
+      ],
+      explanation:
+        `The oldest records were overwritten; dmesg reads what syslog_print_all() returns: the newest records that fit its buffer, ` +
+        `${lines.length} lines.`,
+    },
+  ];
 }
 
 /** "Used by" of every module in lsmod, and whether rmmod of the first one loaded succeeds. */
-export function refcountQuestions(
-  k: ModelKernel,
-  ops: OperationInfo[],
-  run: (line: string) => { output: string; exit: number },
-): Candidate[] {
+export function refcountQuestions(k: ModelKernel, ops: OperationInfo[], run: (line: string) => { output: string; exit: number }): Candidate[] {
   const out: Candidate[] = [];
   const rows = run('lsmod').output.split('\n').slice(1).filter(Boolean);
   for (const row of rows) {
     const m = /^(\S+)\s+(\d+)\s+(.*)$/.exec(row);
     if (!m) continue;
-    const op = ops.find((o) => k.findModule(m[1])?.loadedAt !== undefined && o.result === 0 && o.startPos <= (k.findModule(m[1])?.loadedAt ?? -1) && (k.findModule(m[1])?.loadedAt ?? -1) < o.endPos);
-    const step = op ? opSteps(k, op).find((s) => s.fn === 'do_init_module') ?? opSteps(k, op)[0] : null;
+    const op = ops.find(
+      (o) =>
+        k.findModule(m[1])?.loadedAt !== undefined &&
+        o.result === 0 &&
+        o.startPos <= (k.findModule(m[1])?.loadedAt ?? -1) &&
+        (k.findModule(m[1])?.loadedAt ?? -1) < o.endPos,
+    );
+    const step = op ? (opSteps(k, op).find((s) => s.fn === 'do_init_module') ?? opSteps(k, op)[0]) : null;
     if (!step) continue;
     out.push({
       kind: 'refcount',

@@ -6,9 +6,12 @@ function header(q: Quiz, key: boolean): string[] {
   return [
     `# ${key ? 'Answer key' : 'Exercise'}: ${q.module}${q.args ? ` ${q.args}` : ''}`,
     '',
-    `Modscope · Linux ${q.kernel === '2.4' ? '2.4 model' : '6.1.0-50-amd64 (Debian 12)'} · seed ${q.seed}${who} · ${q.questions.length} questions (${q.kinds.join(', ')})`,
+    `Modscope · Linux ${q.kernel === '2.4' ? '2.4 model' : '6.1.0-50-amd64 (Debian 12)'} · seed ${q.seed}${who} · ${q.questions.length} questions ` +
+      `(${q.kinds.join(', ')})`,
     '',
-    key ? 'Each answer is read from the modelled kernel\'s trace; the step that reveals it is named.' : 'Predict each answer, then check it in Modscope at the step given in the key.',
+    key
+      ? "Each answer is read from the modelled kernel's trace; the step that reveals it is named."
+      : 'Predict each answer, then check it in Modscope at the step given in the key.',
     '',
   ];
 }

@@ -8,7 +8,17 @@ import { sprintSymbol } from '../cpu/disasm-window';
 import { hex64 } from './hex';
 
 export function locateAddress(k: ModelKernel, a: bigint, pos: number): AddressInfo {
-  const out: AddressInfo = { address: hex64(a), pos, module: null, section: null, symbol: null, allocation: null, region: null, writtenAt: null, writtenBy: null };
+  const out: AddressInfo = {
+    address: hex64(a),
+    pos,
+    module: null,
+    section: null,
+    symbol: null,
+    allocation: null,
+    region: null,
+    writtenAt: null,
+    writtenBy: null,
+  };
   for (const mod of k.modulesAt(pos)) {
     for (const s of mod.allSections) {
       if (s.size > 0 && a >= s.address && a < s.address + BigInt(s.size)) {
@@ -20,7 +30,9 @@ export function locateAddress(k: ModelKernel, a: bigint, pos: number): AddressIn
     if (out.module) break;
   }
   out.symbol = sprintSymbol(k, a, pos);
-  const alloc = k.memory.allocations.find((x) => x.allocatedAt <= pos && (x.freedAt === null || x.freedAt > pos) && a >= x.base && a < x.base + BigInt(x.size));
+  const alloc = k.memory.allocations.find(
+    (x) => x.allocatedAt <= pos && (x.freedAt === null || x.freedAt > pos) && a >= x.base && a < x.base + BigInt(x.size),
+  );
   if (alloc) out.allocation = { label: alloc.label, base: hex64(alloc.base), size: alloc.size, kind: alloc.kind };
   const region = k.as.regions.find((r) => a >= r.start && a < r.end);
   if (region) out.region = `${region.name}: ${region.what}`;

@@ -8,8 +8,22 @@ import { hex32, hex64 } from './hex';
 import { describeNote } from './notes';
 
 const FLAG_WORDS: Record<string, string> = {
-  W: 'write', A: 'alloc', X: 'execute', M: 'merge', S: 'strings', I: 'info', L: 'link order', O: 'extra OS processing',
-  G: 'group', T: 'TLS', C: 'compressed', x: 'unknown', o: 'OS specific', E: 'exclude', l: 'large', p: 'processor specific',
+  W: 'write',
+  A: 'alloc',
+  X: 'execute',
+  M: 'merge',
+  S: 'strings',
+  I: 'info',
+  L: 'link order',
+  O: 'extra OS processing',
+  G: 'group',
+  T: 'TLS',
+  C: 'compressed',
+  x: 'unknown',
+  o: 'OS specific',
+  E: 'exclude',
+  l: 'large',
+  p: 'processor specific',
 };
 
 function words(flags: string): string {
@@ -37,9 +51,20 @@ export function buildOverview(
   const sections: SectionRow[] = elf.sections.map((s) => {
     const flags = sectionFlagsString(s, h.machine, h.osabi);
     return {
-      index: s.index, name: s.name, type: sectionTypeName(s.type, h.machine), flags, flagsExplained: words(flags),
-      addr: hex64(s.addr), offset: s.offset, size: s.size, entsize: s.entsize, link: s.link, info: s.info,
-      align: s.addralign, fileSize: s.type === SHT_NOBITS ? 0 : s.size, relocCount: relocCountByTarget.get(s.index) ?? 0,
+      index: s.index,
+      name: s.name,
+      type: sectionTypeName(s.type, h.machine),
+      flags,
+      flagsExplained: words(flags),
+      addr: hex64(s.addr),
+      offset: s.offset,
+      size: s.size,
+      entsize: s.entsize,
+      link: s.link,
+      info: s.info,
+      align: s.addralign,
+      fileSize: s.type === SHT_NOBITS ? 0 : s.size,
+      relocCount: relocCountByTarget.get(s.index) ?? 0,
     };
   });
   const sig = facts.signature;
@@ -63,8 +88,12 @@ export function buildOverview(
     headerSummary: headerSummary(h, elf.sections.length),
     sections,
     relocSections: elf.relocSections.map((r) => ({
-      sectionIndex: r.sectionIndex, name: r.name, target: r.targetIndex, targetName: elf.sections[r.targetIndex]?.name ?? '',
-      rela: r.rela, count: r.count,
+      sectionIndex: r.sectionIndex,
+      name: r.name,
+      target: r.targetIndex,
+      targetName: elf.sections[r.targetIndex]?.name ?? '',
+      rela: r.rela,
+      count: r.count,
     })),
     symbolCount: elf.symtab?.symbols.length ?? 0,
     relocationCount: elf.relocSections.reduce((n, r) => n + r.count, 0),
@@ -78,9 +107,25 @@ export function buildOverview(
     params: param,
     notes,
     signature: sig
-      ? { present: true, elfLength: sig.elfLength, signatureOffset: sig.signatureOffset, signatureLength: sig.signatureLength, idType: sig.idTypeName, description: sig.description }
-      : { present: false, elfLength: fileSize, signatureOffset: fileSize, signatureLength: 0, idType: '', description: 'No appended signature: the kernel would taint it (E) when loading, as it does for any unsigned module.' },
-    thisModule: facts.thisModule ? { name: facts.thisModule.name, init: facts.thisModule.init, exit: facts.thisModule.exit, size: facts.thisModule.size } : null,
+      ? {
+          present: true,
+          elfLength: sig.elfLength,
+          signatureOffset: sig.signatureOffset,
+          signatureLength: sig.signatureLength,
+          idType: sig.idTypeName,
+          description: sig.description,
+        }
+      : {
+          present: false,
+          elfLength: fileSize,
+          signatureOffset: fileSize,
+          signatureLength: 0,
+          idType: '',
+          description: 'No appended signature: the kernel would taint it (E) when loading, as it does for any unsigned module.',
+        },
+    thisModule: facts.thisModule
+      ? { name: facts.thisModule.name, init: facts.thisModule.init, exit: facts.thisModule.exit, size: facts.thisModule.size }
+      : null,
     imports: facts.imports.map((i) => i.name),
     license: facts.license,
     gplCompatible: facts.gplCompatible,

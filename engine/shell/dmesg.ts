@@ -147,7 +147,10 @@ export const dmesg: CommandFn = (argv, io, ctx) => {
       levels.add(lvl);
     }
   }
-  const facilities = o.opts.has('k') || o.opts.has('u') ? new Set<number>([...(o.opts.has('k') ? [0] : []), ...(o.opts.has('u') ? [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] : [])]) : null;
+  const facilities =
+    o.opts.has('k') || o.opts.has('u')
+      ? new Set<number>([...(o.opts.has('k') ? [0] : []), ...(o.opts.has('u') ? [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] : [])])
+      : null;
   let out = '';
   for (const r of syslogReadAll(k)) {
     if (levels && !levels.has(r.level)) continue;
@@ -155,7 +158,8 @@ export const dmesg: CommandFn = (argv, io, ctx) => {
     let prefix = '';
     if (o.opts.has('r')) prefix = `<${(r.facility << 3) | r.level}>${timestamp(r.tsNs)}`;
     else {
-      if (o.opts.has('x')) prefix += `${(FACILITIES[r.facility] ?? String(r.facility)).padEnd(6)}:${(LEVELS[r.level] ?? String(r.level)).padEnd(6)}: `;
+      if (o.opts.has('x'))
+        prefix += `${(FACILITIES[r.facility] ?? String(r.facility)).padEnd(6)}:${(LEVELS[r.level] ?? String(r.level)).padEnd(6)}: `;
       if (!o.opts.has('t')) prefix += timestamp(r.tsNs);
     }
     // Continuation lines of a multi-line record are indented under the text.

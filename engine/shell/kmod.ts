@@ -73,9 +73,7 @@ export const insmod: CommandFn = (argv, io, ctx) => {
     return 0;
   }
   if (o.opts.has('h')) {
-    io.out(
-      'Usage:\n\tinsmod [options] filename [args]\nOptions:\n\t-V, --version     show version\n\t-h, --help        show this help\n',
-    );
+    io.out('Usage:\n\tinsmod [options] filename [args]\nOptions:\n\t-V, --version     show version\n\t-h, --help        show this help\n');
     return 0;
   }
   if (o.operands.length === 0) {
@@ -88,7 +86,15 @@ export const insmod: CommandFn = (argv, io, ctx) => {
   if (!image) {
     const line = `insmod: ERROR: could not load module ${fileName}: No such file or directory`;
     io.err(line + '\n');
-    userOnlyOp(ctx, 'insmod: kmod_module_new_from_path()', 'kmod libkmod/libkmod-module.c', 'No such file', `insmod cannot stat ${fileName}: the kernel is never asked.`, -ENOENT, [line]);
+    userOnlyOp(
+      ctx,
+      'insmod: kmod_module_new_from_path()',
+      'kmod libkmod/libkmod-module.c',
+      'No such file',
+      `insmod cannot stat ${fileName}: the kernel is never asked.`,
+      -ENOENT,
+      [line],
+    );
     return 1;
   }
   const compressed = isCompressedName(fileName);
@@ -154,7 +160,11 @@ export const rmmod: CommandFn = (argv, io, ctx) => {
     return 0;
   }
   if (o.opts.has('h')) {
-    io.out('Usage:\n\trmmod [options] modulename ...\nOptions:\n\t-f, --force       forces a module unload and may crash your\n\t                  machine. This requires Forced Module Removal\n\t                  option in your kernel. DANGEROUS\n\t-s, --syslog      print to syslog, not stderr\n\t-v, --verbose     enables more messages\n\t-V, --version     show version\n\t-h, --help        show this help\n');
+    io.out(
+      'Usage:\n\trmmod [options] modulename ...\nOptions:\n\t-f, --force       forces a module unload and may crash your\n\t                  ' +
+        'machine. This requires Forced Module Removal\n\t                  option in your kernel. DANGEROUS\n\t-s, --syslog      print to syslog, not ' +
+        'stderr\n\t-v, --verbose     enables more messages\n\t-V, --version     show version\n\t-h, --help        show this help\n',
+    );
     return 0;
   }
   if (o.operands.length === 0) {
@@ -404,7 +414,15 @@ export const modprobe: CommandFn = (argv, io, ctx) => {
       if (!quiet) {
         const line = `modprobe: FATAL: Module ${normalizeName(name)} not found in directory /lib/modules/${release}`;
         io.err(line + '\n');
-        userOnlyOp(ctx, 'modprobe: kmod_module_new_from_lookup()', 'kmod tools/modprobe.c', 'Not found', `modules.dep has no module called ${name}: nothing is loaded.`, -ENOENT, [line]);
+        userOnlyOp(
+          ctx,
+          'modprobe: kmod_module_new_from_lookup()',
+          'kmod tools/modprobe.c',
+          'Not found',
+          `modules.dep has no module called ${name}: nothing is loaded.`,
+          -ENOENT,
+          [line],
+        );
       }
       status = 1;
       continue;
@@ -455,7 +473,15 @@ function modprobeRemove(ctx: ShellContext, io: Io, name: string, mf: ModuleFile 
     if (!quiet) {
       const line = `modprobe: FATAL: Module ${name} not found.`;
       io.err(line + '\n');
-      userOnlyOp(ctx, 'modprobe: kmod_module_new_from_lookup()', 'kmod tools/modprobe.c', 'Not found', `modules.dep has no module called ${name}.`, -ENOENT, [line]);
+      userOnlyOp(
+        ctx,
+        'modprobe: kmod_module_new_from_lookup()',
+        'kmod tools/modprobe.c',
+        'Not found',
+        `modules.dep has no module called ${name}.`,
+        -ENOENT,
+        [line],
+      );
     }
     return 1;
   }
@@ -465,7 +491,15 @@ function modprobeRemove(ctx: ShellContext, io: Io, name: string, mf: ModuleFile 
   if (moduleRefcount(m) > 0) {
     const line = `modprobe: FATAL: Module ${name} is in use.`;
     io.err(line + '\n');
-    userOnlyOp(ctx, 'modprobe: rmmod_do_module()', 'kmod tools/modprobe.c', 'In use', `/sys/module/${name}/refcnt is ${moduleRefcount(m)}: modprobe does not call delete_module().`, -EBUSY, [line]);
+    userOnlyOp(
+      ctx,
+      'modprobe: rmmod_do_module()',
+      'kmod tools/modprobe.c',
+      'In use',
+      `/sys/module/${name}/refcnt is ${moduleRefcount(m)}: modprobe does not call delete_module().`,
+      -EBUSY,
+      [line],
+    );
     return 1;
   }
   if (dryRun) return 0;

@@ -12,16 +12,7 @@ import type { ModelKernel } from '../kernel/model';
 import type { LoadedModule } from '../kernel/module-record';
 import { procKallsymsVmlinux } from '../kernel/kallsyms-lookup';
 import { EACCES, EINVAL, EIO, EISDIR, ENOENT, ENOTDIR } from './errno-extra';
-import {
-  holders,
-  moduleAttributes,
-  procKallsymsModules,
-  procModules,
-  px,
-  sysfsParams,
-  sysfsSections,
-  visibleModules,
-} from './formats';
+import { holders, moduleAttributes, procKallsymsModules, procModules, px, sysfsParams, sysfsSections, visibleModules } from './formats';
 
 export type ReadResult = { ok: true; data: string } | { ok: false; errno: number };
 
@@ -69,7 +60,10 @@ const dir = (list: () => string[]): FsNode => ({ kind: 'dir', list });
 
 /** proc_dointvec for the four console_printk values: whitespace-separated integers, at most four. */
 function writePrintk(k: ModelKernel, data: string): number {
-  const words = data.trim().split(/\s+/).filter((w) => w !== '');
+  const words = data
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w !== '');
   if (words.length === 0) return 0;
   const vals: number[] = [];
   for (const w of words.slice(0, 4)) {
@@ -131,15 +125,27 @@ export class Vfs {
     const p = this.abs(path);
     if (p === '/proc' || p.startsWith('/proc/')) return this.proc(p);
     if (p === '/sys' || p.startsWith('/sys/')) return this.sys(p);
-    if (p === '/dev/kmsg') return file(0o644, () => '', (d) => writeKmsg(this.k, d));
-    if (p === '/dev/null') return file(0o666, () => '', () => 0);
+    if (p === '/dev/kmsg')
+      return file(
+        0o644,
+        () => '',
+        (d) => writeKmsg(this.k, d),
+      );
+    if (p === '/dev/null')
+      return file(
+        0o666,
+        () => '',
+        () => 0,
+      );
     const user = this.userFiles.get(p);
     if (user !== undefined) return file(0o644, () => user);
     const host = this.hostFile(path);
     if (host) return file(0o644, () => latin1(host));
     if (p === '/' || p === '/root' || p === '/tmp' || p === this.cwd || p === '/dev') {
       const prefix = p === '/' ? '/' : `${p}/`;
-      return dir(() => [...this.userFiles.keys()].filter((f) => f.startsWith(prefix) && !f.slice(prefix.length).includes('/')).map((f) => f.slice(prefix.length)));
+      return dir(() =>
+        [...this.userFiles.keys()].filter((f) => f.startsWith(prefix) && !f.slice(prefix.length).includes('/')).map((f) => f.slice(prefix.length)),
+      );
     }
     return null;
   }
@@ -201,9 +207,17 @@ export class Vfs {
       case '/proc/sys/kernel':
         return dir(() => ['dmesg_restrict', 'kptr_restrict', 'modules_disabled', 'osrelease', 'printk', 'tainted']);
       case '/proc/sys/kernel/printk':
-        return file(0o644, () => `${k.printk.join('\t')}\n`, (d) => writePrintk(k, d));
+        return file(
+          0o644,
+          () => `${k.printk.join('\t')}\n`,
+          (d) => writePrintk(k, d),
+        );
       case '/proc/sys/kernel/tainted':
-        return file(0o644, () => `${k.taints}\n`, (d) => writeTainted(k, d));
+        return file(
+          0o644,
+          () => `${k.taints}\n`,
+          (d) => writeTainted(k, d),
+        );
       case '/proc/sys/kernel/kptr_restrict':
         // Debian 12's default (observed under QEMU): root sees real addresses.
         return file(0o644, () => '0\n');
@@ -242,7 +256,11 @@ export class Vfs {
       switch (sub) {
         case 'uevent':
           // 0200: writing "add"/"remove" re-sends the uevent; there is nothing to read.
-          return file(0o200, () => '', () => 0);
+          return file(
+            0o200,
+            () => '',
+            () => 0,
+          );
         case 'holders':
           return dir(() => holders(mod));
         case 'notes':

@@ -6,9 +6,7 @@
 import type { LessonEntry } from './types';
 
 export const LESSON_INDEX: Readonly<Record<string, readonly LessonEntry[]>> = {
-  C01: [
-    { tour: 'hello', stop: 0 },
-  ],
+  C01: [{ tour: 'hello', stop: 0 }],
   C02: [
     { tour: 'hello', stop: 6 },
     { tour: 'hello', stop: 7 },
@@ -46,9 +44,7 @@ export const LESSON_INDEX: Readonly<Record<string, readonly LessonEntry[]>> = {
     { tour: 'hello-2.4', stop: 4 },
     { tour: 'hello-2.4', stop: 7 },
   ],
-  C08: [
-    { tour: 'hello', stop: 3 },
-  ],
+  C08: [{ tour: 'hello', stop: 3 }],
   C09: [
     { tour: 'hello', stop: 1 },
     { tour: 'hello', stop: 2 },
@@ -62,9 +58,7 @@ export const LESSON_INDEX: Readonly<Record<string, readonly LessonEntry[]>> = {
     { tour: 'hello', stop: 9 },
     { tour: 'hello', stop: 13 },
   ],
-  C11: [
-    { tour: 'hello', stop: 2 },
-  ],
+  C11: [{ tour: 'hello', stop: 2 }],
   C12: [
     { tour: 'legacy-names', stop: 0 },
     { tour: 'legacy-names', stop: 1 },
@@ -200,23 +194,44 @@ export const LESSON_INDEX: Readonly<Record<string, readonly LessonEntry[]>> = {
     { tour: 'hello', stop: 14 },
     { tour: 'printk-levels', stop: 2 },
   ],
-  C31: [
-    { tour: 'hello', stop: 14 },
-  ],
+  C31: [{ tour: 'hello', stop: 14 }],
   C32: [
     { tour: 'oops', stop: 0 },
     { tour: 'oops', stop: 1 },
     { tour: 'oops', stop: 2 },
-    { sample: 'oops', file: 'oops/oops.c', note: 'oops_init reads an int through a NULL pointer (the module parameter target, 0 by default), so the compiler must emit the load; the page fault in kernel mode is the oops.' },
+    {
+      sample: 'oops',
+      file: 'oops/oops.c',
+      note:
+        'oops_init reads an int through a NULL pointer (the module parameter target, 0 by default), so the compiler must emit the load; the page ' +
+        'fault in kernel mode is the oops.',
+    },
   ],
   C33: [
     { tour: 'multi-file', stop: 0 },
     { tour: 'multi-file', stop: 1 },
-    { sample: 'hello', file: 'hello/Kbuild', note: 'obj-m := hello.o: one source file, one module. build.sh runs make -C /lib/modules/$(uname -r)/build M=$PWD, Kbuild\'s way of building outside the kernel tree.' },
-    { sample: 'multi-file', file: 'multi-file/Kbuild', note: 'obj-m := multi.o with multi-objs := main.o helper.o: two source files linked into one module with its own name.' },
+    {
+      sample: 'hello',
+      file: 'hello/Kbuild',
+      note:
+        "obj-m := hello.o: one source file, one module. build.sh runs make -C /lib/modules/$(uname -r)/build M=$PWD, Kbuild's way of building " +
+        'outside the kernel tree.',
+    },
+    {
+      sample: 'multi-file',
+      file: 'multi-file/Kbuild',
+      note: 'obj-m := multi.o with multi-objs := main.o helper.o: two source files linked into one module with its own name.',
+    },
   ],
   C34: [
     { tour: 'hello', stop: 7 },
-    { sample: 'hello', file: 'hello/hello.c', note: 'Kbuild compiles every module source with -D__KERNEL__ and -DMODULE (2.4 Makefiles wrote them by hand, with __SMP__ for SMP kernels). Module memory comes from vmalloc space (the module_alloc stop of the hello tour); kmalloc gives physically contiguous memory and is limited in size, vmalloc is not.' },
+    {
+      sample: 'hello',
+      file: 'hello/hello.c',
+      note:
+        'Kbuild compiles every module source with -D__KERNEL__ and -DMODULE (2.4 Makefiles wrote them by hand, with __SMP__ for SMP kernels). ' +
+        'Module memory comes from vmalloc space (the module_alloc stop of the hello tour); kmalloc gives physically contiguous memory and is limited ' +
+        'in size, vmalloc is not.',
+    },
   ],
 };

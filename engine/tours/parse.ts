@@ -11,10 +11,14 @@ export function parseTour(json: unknown, source: string): Tour {
   const bad = (field: string, what: string, stop?: number): never => {
     throw new TourError('BAD_TOUR', `${source}: ${field} ${what}`, id, stop, field);
   };
-  const obj = (v: unknown, field: string, stop?: number): Obj => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : bad(field, 'must be an object', stop));
-  const str = (v: unknown, field: string, stop?: number): string => (typeof v === 'string' && v.length > 0 ? v : bad(field, 'must be a non-empty string', stop));
-  const uint = (v: unknown, field: string, stop?: number): number => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : bad(field, 'must be an integer ≥ 0', stop));
-  const strings = (v: unknown, field: string): string[] => (Array.isArray(v) ? v.map((x, i) => str(x, `${field}[${i}]`)) : bad(field, 'must be an array of strings'));
+  const obj = (v: unknown, field: string, stop?: number): Obj =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : bad(field, 'must be an object', stop);
+  const str = (v: unknown, field: string, stop?: number): string =>
+    typeof v === 'string' && v.length > 0 ? v : bad(field, 'must be a non-empty string', stop);
+  const uint = (v: unknown, field: string, stop?: number): number =>
+    typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : bad(field, 'must be an integer ≥ 0', stop);
+  const strings = (v: unknown, field: string): string[] =>
+    Array.isArray(v) ? v.map((x, i) => str(x, `${field}[${i}]`)) : bad(field, 'must be an array of strings');
 
   const t = obj(json, 'tour');
   const kernel = t.kernel;
@@ -30,7 +34,8 @@ export function parseTour(json: unknown, source: string): Tour {
     if (a.call !== undefined) at.call = str(a.call, `${f}.at.call`, i);
     if (a.symbol !== undefined) at.symbol = str(a.symbol, `${f}.at.symbol`, i);
     if (a.hit !== undefined) at.hit = uint(a.hit, `${f}.at.hit`, i);
-    if ([at.item, at.call, at.symbol].filter((x) => x !== undefined).length > 1) bad(`${f}.at`, 'names an item in more than one way (item, call, symbol)', i);
+    if ([at.item, at.call, at.symbol].filter((x) => x !== undefined).length > 1)
+      bad(`${f}.at`, 'names an item in more than one way (item, call, symbol)', i);
     if (!TOUR_VIEWS.includes(s.view as TourView)) bad(`${f}.view`, `must be one of ${TOUR_VIEWS.join(', ')}`, i);
     const concepts = strings(s.concepts, `${f}.concepts`);
     concepts.forEach((c, j) => CONCEPT.test(c) || bad(`${f}.concepts[${j}]`, `"${c}" is not a concept id C01–C34`, i));

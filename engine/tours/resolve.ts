@@ -43,7 +43,14 @@ export function describeRef(r: StepRef): string {
 export async function resolveRef(tour: string, stop: number, r: StepRef, trace: TourTrace, opBase = 0): Promise<ResolvedStop> {
   const where = `stop ${stop} (${describeRef(r)})`;
   const op = trace.ops[opBase + r.op];
-  if (!op) throw new TourError('NO_OPERATION', `${tour}: ${where}: the setup made ${Math.max(0, trace.ops.length - opBase)} operation(s)`, tour, stop, 'at.op');
+  if (!op)
+    throw new TourError(
+      'NO_OPERATION',
+      `${tour}: ${where}: the setup made ${Math.max(0, trace.ops.length - opBase)} operation(s)`,
+      tour,
+      stop,
+      'at.op',
+    );
   const matching: number[] = [];
   trace.steps.forEach((s, i) => {
     if (s.op === op.index && s.fn === r.fn) matching.push(i);
@@ -55,7 +62,8 @@ export async function resolveRef(tour: string, stop: number, r: StepRef, trace: 
   const step = trace.steps[stepIndex];
   if (r.item === undefined && r.call === undefined && r.symbol === undefined) return { stop, pos: step.pos, stepIndex };
   if (r.item !== undefined) {
-    if (r.item >= step.span || !step.block) throw new TourError('NO_ITEM', `${tour}: ${where}: the step has ${step.block ? step.span : 0} item(s)`, tour, stop, 'at.item');
+    if (r.item >= step.span || !step.block)
+      throw new TourError('NO_ITEM', `${tour}: ${where}: the step has ${step.block ? step.span : 0} item(s)`, tour, stop, 'at.item');
     return { stop, pos: step.pos + r.item, stepIndex };
   }
   let hits = 0;
@@ -64,7 +72,13 @@ export async function resolveRef(tour: string, stop: number, r: StepRef, trace: 
     const ok = r.call !== undefined ? callsFunction(item, r.call) : namesSymbol(item, r.symbol ?? '');
     if (ok && hits++ === (r.hit ?? 0)) return { stop, pos: step.pos + i, stepIndex };
   }
-  throw new TourError('NO_ITEM', `${tour}: ${where}: ${hits} matching item(s) among ${step.span}`, tour, stop, r.call !== undefined ? 'at.call' : 'at.symbol');
+  throw new TourError(
+    'NO_ITEM',
+    `${tour}: ${where}: ${hits} matching item(s) among ${step.span}`,
+    tour,
+    stop,
+    r.call !== undefined ? 'at.call' : 'at.symbol',
+  );
 }
 
 export async function resolveTour(tour: Tour, trace: TourTrace, opBase = 0): Promise<ResolvedStop[]> {

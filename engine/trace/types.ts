@@ -131,7 +131,18 @@ export interface SymbolDetail {
   how: string;
   provider: string | null;
   crc: { module: Hex64 | null; kernel: Hex64 | null; ok: boolean } | null;
-  status: 'resolved' | 'relative' | 'absolute' | 'weak-unresolved' | 'unknown' | 'bad-crc' | 'no-version' | 'namespace' | 'common' | 'skipped' | 'not-reached';
+  status:
+    | 'resolved'
+    | 'relative'
+    | 'absolute'
+    | 'weak-unresolved'
+    | 'unknown'
+    | 'bad-crc'
+    | 'no-version'
+    | 'namespace'
+    | 'common'
+    | 'skipped'
+    | 'not-reached';
   /** For an undefined symbol: the export that satisfies it (or would, for a rejected one); null when nobody exports it. */
   export?: SymbolExport | null;
   /** resolve_symbol()'s licence rule: a GPL-only export needs a module whose licence is GPL-compatible. */
@@ -218,7 +229,14 @@ export type ItemDetail = RelocationDetail | SymbolDetail | InstructionDetail;
  * (an oops or lockup in init: SIGKILL, the shell's exit status 137, no return value), or the run reached
  * a kernel function without a model and Modscope cannot say how it ends.
  */
-export type OpEnd = { kind: 'returned' } | { kind: 'killed'; signal: 'SIGKILL'; exitStatus: 137 } | { kind: 'unknown'; after: string; /** The sentence every view shows: "Modscope cannot say what Linux does after X() (not modelled)". */ reason: string };
+export type OpEnd =
+  | { kind: 'returned' }
+  | { kind: 'killed'; signal: 'SIGKILL'; exitStatus: 137 }
+  | {
+      kind: 'unknown';
+      after: string;
+      /** The sentence every view shows: "Modscope cannot say what Linux does after X() (not modelled)". */ reason: string;
+    };
 
 export interface OperationInfo {
   index: number;

@@ -70,7 +70,16 @@ function vmallocModel(ctx: KernelCallContext, size: bigint, zero: boolean, why: 
 /** Size of the handle we hand out for a struct kmem_cache (SLUB's struct is ~ 200 bytes in 6.1). */
 const KMEM_CACHE_HANDLE_SIZE = 256;
 
-function cacheCreate(ctx: KernelCallContext, state: KernelCallState, why: string, name: bigint, size: bigint, align: bigint, flags: bigint, ctor: bigint): bigint {
+function cacheCreate(
+  ctx: KernelCallContext,
+  state: KernelCallState,
+  why: string,
+  name: bigint,
+  size: bigint,
+  align: bigint,
+  flags: bigint,
+  ctor: bigint,
+): bigint {
   const n = tryCString(ctx, name) ?? '(null)';
   const handle = ctx.kmalloc(KMEM_CACHE_HANDLE_SIZE, true, `struct kmem_cache '${n}'`);
   if (handle === 0n) return 0n;
@@ -96,7 +105,10 @@ function cacheAlloc(ctx: KernelCallContext, state: KernelCallState, why: string,
   const zero = (gfp & GFP.ZERO) !== 0n;
   const p = ctx.kmalloc(Math.max(info.objectSize, 1), zero, `${why} '${info.name}'`);
   if (p !== 0n) liveObjects(state, cache).add(p);
-  ctx.note(`${why}: object of '${info.name}' (${info.objectSize} bytes${zero ? ', zeroed' : ''}) at ${hex(p)}${info.ctor ? '; its constructor is not run by this model' : ''}`);
+  ctx.note(
+    `${why}: object of '${info.name}' (${info.objectSize} bytes${zero ? ', zeroed' : ''}) at ` +
+      `${hex(p)}${info.ctor ? '; its constructor is not run by this model' : ''}`,
+  );
   return p;
 }
 
@@ -125,7 +137,8 @@ export function allocFunctions(state: KernelCallState): Record<string, KernelFun
     __vmalloc: (ctx) => vmallocModel(ctx, ctx.arg(0), (ctx.arg(1) & GFP.ZERO) !== 0n, '__vmalloc'),
     vfree: (ctx) => (kfreeModel(ctx, ctx.arg(0), 'vfree'), 0n),
     kmem_cache_create: (ctx) => cacheCreate(ctx, state, 'kmem_cache_create', ctx.arg(0), ctx.arg(1), ctx.arg(2), ctx.arg(3), ctx.arg(4)),
-    kmem_cache_create_usercopy: (ctx) => cacheCreate(ctx, state, 'kmem_cache_create_usercopy', ctx.arg(0), ctx.arg(1), ctx.arg(2), ctx.arg(3), ctx.arg(6)),
+    kmem_cache_create_usercopy: (ctx) =>
+      cacheCreate(ctx, state, 'kmem_cache_create_usercopy', ctx.arg(0), ctx.arg(1), ctx.arg(2), ctx.arg(3), ctx.arg(6)),
     kmem_cache_alloc: (ctx) => cacheAlloc(ctx, state, 'kmem_cache_alloc', ctx.arg(0), ctx.arg(1)),
     kmem_cache_alloc_lru: (ctx) => cacheAlloc(ctx, state, 'kmem_cache_alloc_lru', ctx.arg(0), ctx.arg(2)),
     kmem_cache_alloc_node: (ctx) => cacheAlloc(ctx, state, 'kmem_cache_alloc_node', ctx.arg(0), ctx.arg(1)),
@@ -146,7 +159,9 @@ export function allocFunctions(state: KernelCallState): Record<string, KernelFun
       const left = liveObjects(state, s).size;
       if (left) {
         // mm/slab_common.c: WARN(err, "%s %s: Slab cache still has objects when called from %pS", ...)
-        ctx.note(`kmem_cache_destroy: '${info.name}' still has ${left} object(s): the kernel WARNs "Slab cache still has objects" and keeps the cache`);
+        ctx.note(
+          `kmem_cache_destroy: '${info.name}' still has ${left} object(s): the kernel WARNs "Slab cache still has objects" and keeps the cache`,
+        );
         return 0n;
       }
       state.caches.delete(s);
@@ -158,4 +173,3 @@ export function allocFunctions(state: KernelCallState): Record<string, KernelFun
     },
   };
 }
-

@@ -46,7 +46,19 @@ export const QEMU_PC_ACPI_TABLES: readonly string[] = ['FACP', 'DSDT', 'FACS', '
  * PnP devices ("pnp: PnP ACPI: found 6 devices": keyboard, mouse, floppy controller, two serial ports,
  * RTC), the HPET, fw_cfg and the CPU hotplug resources.
  */
-export const QEMU_PC_ACPI_HIDS: readonly string[] = ['PNP0A03', 'PNP0C0F', 'PNP0303', 'PNP0F13', 'PNP0700', 'PNP0501', 'PNP0B00', 'PNP0103', 'QEMU0002', 'PNP0A06', 'ACPI0007'];
+export const QEMU_PC_ACPI_HIDS: readonly string[] = [
+  'PNP0A03',
+  'PNP0C0F',
+  'PNP0303',
+  'PNP0F13',
+  'PNP0700',
+  'PNP0501',
+  'PNP0B00',
+  'PNP0103',
+  'QEMU0002',
+  'PNP0A06',
+  'ACPI0007',
+];
 
 /** qemu64 under TCG: "smpboot: CPU0: AMD QEMU Virtual CPU version 2.5+ (family: 0xf, model: 0x6b, stepping: 0x1)". */
 export const QEMU64_CPU = { vendor: 2 /* X86_VENDOR_AMD */, family: 0xf, model: 0x6b, stepping: 1 } as const;
@@ -131,7 +143,10 @@ export function machineFunctions(state: KernelCallState): Record<string, KernelF
     const known = pciDevs.get(d);
     if (known !== undefined) return known;
     const p = ctx.kmalloc(2048, true, `struct pci_dev ${d.slot}`);
-    const [dev, fn] = d.slot.slice(8).split('.').map((x) => parseInt(x, 16));
+    const [dev, fn] = d.slot
+      .slice(8)
+      .split('.')
+      .map((x) => parseInt(x, 16));
     writeU32(ctx.mem, p + 56n, (dev << 3) | fn);
     writeU32(ctx.mem, p + 60n, d.vendor | (d.device << 16));
     writeU32(ctx.mem, p + 64n, d.subvendor | (d.subdevice << 16));
@@ -154,7 +169,9 @@ export function machineFunctions(state: KernelCallState): Record<string, KernelF
       return 0n;
     }
     const p = pciDev(ctx, next);
-    ctx.note(`${what}: ${next.slot} [${id4(next.vendor)}:${id4(next.device)}] class 0x${next.class.toString(16).padStart(6, '0')}, struct pci_dev ${hex(p)}`);
+    ctx.note(
+      `${what}: ${next.slot} [${id4(next.vendor)}:${id4(next.device)}] class 0x${next.class.toString(16).padStart(6, '0')}, struct pci_dev ${hex(p)}`,
+    );
     return p;
   };
   const acpiTable = (sig: string): boolean => QEMU_PC_ACPI_TABLES.includes(sig);
@@ -177,23 +194,46 @@ export function machineFunctions(state: KernelCallState): Record<string, KernelF
     pci_get_device: (ctx) => {
       const v = u32(ctx.arg(0));
       const d = u32(ctx.arg(1));
-      return found(ctx, `pci_get_device(${id4(v)}, ${id4(d)})`, devices.filter((x) => (v === PCI_ANY_ID || v === x.vendor) && (d === PCI_ANY_ID || d === x.device)), ctx.arg(2));
+      return found(
+        ctx,
+        `pci_get_device(${id4(v)}, ${id4(d)})`,
+        devices.filter((x) => (v === PCI_ANY_ID || v === x.vendor) && (d === PCI_ANY_ID || d === x.device)),
+        ctx.arg(2),
+      );
     },
     // struct pci_dev *pci_get_subsys(vendor, device, ss_vendor, ss_device, from)
     pci_get_subsys: (ctx) => {
       const [v, d, sv, sd] = [0, 1, 2, 3].map((i) => u32(ctx.arg(i)));
       const any = (want: number, have: number): boolean => want === PCI_ANY_ID || want === have;
-      return found(ctx, `pci_get_subsys(${id4(v)}, ${id4(d)})`, devices.filter((x) => any(v, x.vendor) && any(d, x.device) && any(sv, x.subvendor) && any(sd, x.subdevice)), ctx.arg(4));
+      return found(
+        ctx,
+        `pci_get_subsys(${id4(v)}, ${id4(d)})`,
+        devices.filter((x) => any(v, x.vendor) && any(d, x.device) && any(sv, x.subvendor) && any(sd, x.subdevice)),
+        ctx.arg(4),
+      );
     },
     // struct pci_dev *pci_get_class(unsigned int class, struct pci_dev *from): class is class << 8 | prog-if, compared whole
     pci_get_class: (ctx) => {
       const c = u32(ctx.arg(0));
-      return found(ctx, `pci_get_class(0x${c.toString(16).padStart(6, '0')})`, devices.filter((x) => x.class === c), ctx.arg(1));
+      return found(
+        ctx,
+        `pci_get_class(0x${c.toString(16).padStart(6, '0')})`,
+        devices.filter((x) => x.class === c),
+        ctx.arg(1),
+      );
     },
     // struct pci_dev *pci_get_domain_bus_and_slot(int domain, unsigned int bus, unsigned int devfn)
     pci_get_domain_bus_and_slot: (ctx) => {
-      const slot = `${id4(u32(ctx.arg(0)))}:${u32(ctx.arg(1)).toString(16).padStart(2, '0')}:${(u32(ctx.arg(2)) >> 3).toString(16).padStart(2, '0')}.${u32(ctx.arg(2)) & 7}`;
-      return found(ctx, `pci_get_domain_bus_and_slot(${slot})`, devices.filter((x) => x.slot === slot), 0n);
+      // domain:bus:slot.function, as lspci and /sys/bus/pci/devices name a device (devfn = slot << 3 | function).
+      const hex2 = (v: number): string => v.toString(16).padStart(2, '0');
+      const devfn = u32(ctx.arg(2));
+      const slot = `${id4(u32(ctx.arg(0)))}:${hex2(u32(ctx.arg(1)))}:${hex2(devfn >> 3)}.${devfn & 7}`;
+      return found(
+        ctx,
+        `pci_get_domain_bus_and_slot(${slot})`,
+        devices.filter((x) => x.slot === slot),
+        0n,
+      );
     },
     // void pci_dev_put(struct pci_dev *dev): the model's pci_devs live as long as the machine.
     pci_dev_put: () => 0n,
@@ -201,7 +241,7 @@ export function machineFunctions(state: KernelCallState): Record<string, KernelF
     pci_dev_present: (ctx) => {
       const ids = readPciIds(ctx, ctx.arg(0));
       const hit = devices.find((d) => ids.some((id) => pciMatches(id, d)));
-      ctx.note(`pci_dev_present: ${hit ? `${hit.slot} matches` : 'no device of the table on QEMU\'s PC'}, returns ${hit ? 1 : 0}`);
+      ctx.note(`pci_dev_present: ${hit ? `${hit.slot} matches` : "no device of the table on QEMU's PC"}, returns ${hit ? 1 : 0}`);
       return hit ? 1n : 0n;
     },
     // int __pci_register_driver(struct pci_driver *drv, struct module *owner, const char *mod_name):
@@ -214,11 +254,16 @@ export function machineFunctions(state: KernelCallState): Record<string, KernelF
       const ids = table ? readPciIds(ctx, table) : [];
       const hit = devices.find((d) => d.boundTo === null && ids.some((id) => pciMatches(id, d)));
       if (hit) {
-        ctx.note(`__pci_register_driver '${name ?? ''}': ${hit.slot} [${id4(hit.vendor)}:${id4(hit.device)}] matches its id_table, so the kernel would call its probe(); probing is not modelled`);
+        ctx.note(
+          `__pci_register_driver '${name ?? ''}': ${hit.slot} [${id4(hit.vendor)}:${id4(hit.device)}] matches its id_table, so the kernel would call ` +
+            `its probe(); probing is not modelled`,
+        );
         return 'not-modelled';
       }
       state.registrations.push({ kind: 'pci driver', name, address: drv });
-      ctx.note(`__pci_register_driver '${name ?? ''}': registered; none of QEMU's 4 PCI devices matches its ${ids.length} ids, so nothing is probed; returns 0`);
+      ctx.note(
+        `__pci_register_driver '${name ?? ''}': registered; none of QEMU's 4 PCI devices matches its ${ids.length} ids, so nothing is probed; returns 0`,
+      );
       return 0n;
     },
     // acpi_status acpi_get_table(char *signature, u32 instance, struct acpi_table_header **out_table):
@@ -233,7 +278,9 @@ export function machineFunctions(state: KernelCallState): Record<string, KernelF
           return 'not-modelled';
         }
         writeU64(ctx.mem, ctx.arg(2), at);
-        ctx.note(`acpi_get_table('${sig}'): QEMU's table (${QEMU_PC_ACPI_TABLE_BYTES[sig].length} base64 chars as recorded), mapped at ${hex(at)}: AE_OK`);
+        ctx.note(
+          `acpi_get_table('${sig}'): QEMU's table (${QEMU_PC_ACPI_TABLE_BYTES[sig].length} base64 chars as recorded), mapped at ${hex(at)}: AE_OK`,
+        );
         return AE_OK;
       }
       ctx.note(`acpi_get_table('${sig}', ${instance}): QEMU's PC has no such table (only ${QEMU_PC_ACPI_TABLES.join(' ')}): AE_NOT_FOUND`);
@@ -351,7 +398,10 @@ export function machineFunctions(state: KernelCallState): Record<string, KernelF
     // firmware has SMBIOS tables, so decode would run for each entry; the model does not call back into
     // module code (and has no SMBIOS bytes): the walk returns 0 and the step says decode did not run.
     dmi_walk: (ctx) => {
-      ctx.note(`dmi_walk: QEMU's SMBIOS entries would each be passed to ${ctx.symbolize(ctx.arg(0)) ?? hex(ctx.arg(0))}; that callback is not run by this model; returns 0`);
+      ctx.note(
+        `dmi_walk: QEMU's SMBIOS entries would each be passed to ${ctx.symbolize(ctx.arg(0)) ?? hex(ctx.arg(0))}; that callback is not run by this ` +
+          `model; returns 0`,
+      );
       return 0n;
     },
     kobject_uevent: () => 0n,

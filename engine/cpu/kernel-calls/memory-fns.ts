@@ -228,7 +228,8 @@ export const kstrndup: KernelFunction = (ctx) => {
 };
 
 /** kmemdup(src, len, gfp). */
-export const kmemdup: KernelFunction = (ctx) => allocCopy(ctx, Uint8Array.from(ctx.mem.read(ctx.arg(0), len(ctx.arg(1)), 'read')), ctx.arg(2), 'kmemdup');
+export const kmemdup: KernelFunction = (ctx) =>
+  allocCopy(ctx, Uint8Array.from(ctx.mem.read(ctx.arg(0), len(ctx.arg(1)), 'read')), ctx.arg(2), 'kmemdup');
 
 function fenv(ctx: KernelCallContext, state: KernelCallState): FormatEnv {
   return formatEnvFrom(ctx, state.formatOptions());
@@ -246,7 +247,14 @@ function scn(length: number, size: bigint): number {
 
 type Printer = (ctx: KernelCallContext, state: KernelCallState) => bigint;
 
-function sn(name: string, buf: (ctx: KernelCallContext) => bigint, size: (ctx: KernelCallContext) => bigint, fmt: number, args: (ctx: KernelCallContext) => ArgSource & { commit?(): void }, result: 'length' | 'written'): Printer {
+function sn(
+  name: string,
+  buf: (ctx: KernelCallContext) => bigint,
+  size: (ctx: KernelCallContext) => bigint,
+  fmt: number,
+  args: (ctx: KernelCallContext) => ArgSource & { commit?(): void },
+  result: 'length' | 'written',
+): Printer {
   return (ctx, state) => {
     const a = args(ctx);
     const sz = size(ctx);
@@ -261,7 +269,10 @@ const vaAt = (n: number) => (ctx: KernelCallContext) => new VaListArgs(ctx.mem, 
 
 /** sprintf/snprintf/scnprintf/vsprintf/vsnprintf/vscnprintf, bound to a state for %p options. */
 export function printfFamily(state: KernelCallState): Record<string, KernelFunction> {
-  const bind = (p: Printer): KernelFunction => (ctx) => p(ctx, state);
+  const bind =
+    (p: Printer): KernelFunction =>
+    (ctx) =>
+      p(ctx, state);
   const a0 = (ctx: KernelCallContext): bigint => ctx.arg(0);
   const a1 = (ctx: KernelCallContext): bigint => ctx.arg(1);
   const intMax = (): bigint => INT_MAX;
@@ -297,11 +308,33 @@ export function kasprintf(ctx: KernelCallContext, state: KernelCallState, gfp: b
 
 export function memoryFunctions(state: KernelCallState): Record<string, KernelFunction> {
   return {
-    memcpy, memmove, memset, memcmp, bcmp: memcmp, memchr,
-    __memcpy: memcpy, __memmove: memmove, __memset: memset,
-    strlen, strnlen, strcpy, strncpy, strscpy, strlcpy, strcat, strncat, strlcat,
-    strcmp, strncmp, strchr, strrchr, strstr,
-    kstrdup, kstrdup_const: kstrdup, kstrndup, kmemdup,
+    memcpy,
+    memmove,
+    memset,
+    memcmp,
+    bcmp: memcmp,
+    memchr,
+    __memcpy: memcpy,
+    __memmove: memmove,
+    __memset: memset,
+    strlen,
+    strnlen,
+    strcpy,
+    strncpy,
+    strscpy,
+    strlcpy,
+    strcat,
+    strncat,
+    strlcat,
+    strcmp,
+    strncmp,
+    strchr,
+    strrchr,
+    strstr,
+    kstrdup,
+    kstrdup_const: kstrdup,
+    kstrndup,
+    kmemdup,
     ...printfFamily(state),
   };
 }

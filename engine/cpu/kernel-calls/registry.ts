@@ -18,8 +18,16 @@ import { subsystemFunctions } from './subsystems';
 import { memoryFunctions } from './memory-fns';
 import { bytesToText, hex, readU64, ret, s32, tryCString, tryFieldString, u32, writeU32, writeU64 } from './mem';
 import {
-  makeDevErrProbe, makeDevPrintk, makeDevPrintkLevel, makeDynamicDebug, makePanic, makePrintk,
-  makeStackChkFail, makeVprintk, makeWarnPrintk, printkText,
+  makeDevErrProbe,
+  makeDevPrintk,
+  makeDevPrintkLevel,
+  makeDynamicDebug,
+  makePanic,
+  makePrintk,
+  makeStackChkFail,
+  makeVprintk,
+  makeWarnPrintk,
+  printkText,
 } from './printk';
 import { KernelCallState } from './state';
 import { formatAt, formatEnvFrom, registerArgs } from './vsnprintf';
@@ -30,21 +38,36 @@ const HANDLE_SIZE = 1024;
 type NameOf = (ctx: KernelCallContext) => string | null;
 
 /** const char * at a struct offset: the name field of the struct passed as argument n. */
-const field = (n: number, offset: number): NameOf => (ctx) => tryFieldString(ctx, ctx.arg(n), offset);
+const field =
+  (n: number, offset: number): NameOf =>
+  (ctx) =>
+    tryFieldString(ctx, ctx.arg(n), offset);
 /** A plain `const char *name` argument. */
-const str = (n: number): NameOf => (ctx) => tryCString(ctx, ctx.arg(n));
+const str =
+  (n: number): NameOf =>
+  (ctx) =>
+    tryCString(ctx, ctx.arg(n));
 /** A printf-style name: format argument n, its variadic arguments from argument first (default n + 1). */
-const fmt = (n: number, state: KernelCallState, first = n + 1): NameOf => (ctx) => {
-  try {
-    return bytesToText(formatAt(formatEnvFrom(ctx, state.formatOptions()), ctx.arg(n), registerArgs(ctx, first)).bytes);
-  } catch {
-    return null;
-  }
-};
+const fmt =
+  (n: number, state: KernelCallState, first = n + 1): NameOf =>
+  (ctx) => {
+    try {
+      return bytesToText(formatAt(formatEnvFrom(ctx, state.formatOptions()), ctx.arg(n), registerArgs(ctx, first)).bytes);
+    } catch {
+      return null;
+    }
+  };
 
 const quoted = (name: string | null): string => (name === null ? '' : ` '${name}'`);
 
-export function registrar(state: KernelCallState, kind: string, what: string, nameOf: NameOf | null, structArg: number | null, result: bigint = 0n): KernelFunction {
+export function registrar(
+  state: KernelCallState,
+  kind: string,
+  what: string,
+  nameOf: NameOf | null,
+  structArg: number | null,
+  result: bigint = 0n,
+): KernelFunction {
   return (ctx) => {
     const name = nameOf ? nameOf(ctx) : null;
     state.registrations.push({ kind, name, address: structArg === null ? 0n : ctx.arg(structArg) });
@@ -85,11 +108,16 @@ function freeHandle(state: KernelCallState, what: string, arg = 0): KernelFuncti
   };
 }
 
-const quiet = (value: bigint): KernelFunction => () => value;
-const noted = (text: string, value = 0n): KernelFunction => (ctx) => {
-  ctx.note(text);
-  return value;
-};
+const quiet =
+  (value: bigint): KernelFunction =>
+  () =>
+    value;
+const noted =
+  (text: string, value = 0n): KernelFunction =>
+  (ctx) => {
+    ctx.note(text);
+    return value;
+  };
 
 // ---- character devices (fs/char_dev.c, 6.1) ---------------------------------------------------
 
@@ -113,13 +141,25 @@ export function findDynamicMajor(state: KernelCallState): number {
 }
 
 /** __register_chrdev_region(): the major (chosen when 0) or -errno, printing the kernel's pr_err lines. */
-export function registerChrdevRegion(ctx: KernelCallContext, state: KernelCallState, major: number, baseminor: number, count: number, name: string): number {
+export function registerChrdevRegion(
+  ctx: KernelCallContext,
+  state: KernelCallState,
+  major: number,
+  baseminor: number,
+  count: number,
+  name: string,
+): number {
   if (major >= CHRDEV_MAJOR_MAX) {
     printkText(ctx, state, 3, `CHRDEV "${name}" major requested (${major}) is greater than the maximum (${CHRDEV_MAJOR_MAX - 1})\n`);
     return -EINVAL;
   }
   if (count > MINORMASK + 1 - baseminor) {
-    printkText(ctx, state, 3, `CHRDEV "${name}" minor range requested (${baseminor}-${baseminor + count - 1}) is out of range of maximum range (0-${MINORMASK}) for a single major\n`);
+    printkText(
+      ctx,
+      state,
+      3,
+      `CHRDEV "${name}" minor range requested (${baseminor}-${baseminor + count - 1}) is out of range of maximum range (0-${MINORMASK}) for a single major\n`,
+    );
     return -EINVAL;
   }
   if (major === 0) {
@@ -158,7 +198,9 @@ function chrdevFunctions(state: KernelCallState): Record<string, KernelFunction>
         return ret(r);
       }
       state.registrations.push({ kind: 'chrdev', name, address: ctx.arg(4) });
-      ctx.note(`__register_chrdev: registered char device major ${r} '${name}' (minors ${u32(ctx.arg(1))}..${u32(ctx.arg(1)) + u32(ctx.arg(2)) - 1})`);
+      ctx.note(
+        `__register_chrdev: registered char device major ${r} '${name}' (minors ${u32(ctx.arg(1))}..${u32(ctx.arg(1)) + u32(ctx.arg(2)) - 1})`,
+      );
       return ret(major ? 0 : r);
     },
     __unregister_chrdev: (ctx) => {
@@ -257,53 +299,55 @@ function miscFunctions(state: KernelCallState): Record<string, KernelFunction> {
  * kallsyms and stores the result in addr (the "kallsyms_lookup_name via kprobe" trick relies on it).
  */
 function kprobeFunctions(state: KernelCallState): Record<string, KernelFunction> {
-  const register = (what: string): KernelFunction => (ctx) => {
-    const kp = ctx.arg(0);
-    const addr = readU64(ctx.mem, kp + 40n);
-    const symPtr = readU64(ctx.mem, kp + 48n);
-    const offset = BigInt(u32(readU64(ctx.mem, kp + 56n) & 0xffffffffn));
-    const sym = tryCString(ctx, symPtr);
-    if (addr !== 0n && symPtr !== 0n) {
-      ctx.note(`${what}: both addr and symbol_name set, -EINVAL`);
-      return ret(-EINVAL);
-    }
-    let target = addr;
-    if (sym !== null) {
-      const lookup = state.options.lookupSymbol;
-      if (!lookup) {
-        ctx.note(`${what} on '${sym}': kallsyms_lookup_name is not available to the model`);
-        return 'not-modelled';
+  const register =
+    (what: string): KernelFunction =>
+    (ctx) => {
+      const kp = ctx.arg(0);
+      const addr = readU64(ctx.mem, kp + 40n);
+      const symPtr = readU64(ctx.mem, kp + 48n);
+      const offset = BigInt(u32(readU64(ctx.mem, kp + 56n) & 0xffffffffn));
+      const sym = tryCString(ctx, symPtr);
+      if (addr !== 0n && symPtr !== 0n) {
+        ctx.note(`${what}: both addr and symbol_name set, -EINVAL`);
+        return ret(-EINVAL);
       }
-      const a = lookup(sym);
-      if (a === null) {
-        ctx.note(`${what}: symbol '${sym}' not found, -ENOENT`);
-        return ret(-ENOENT);
-      }
-      target = a + offset;
-      // arch_adjust_kprobe_addr() (x86, CONFIG_X86_KERNEL_IBT): a probe on a function entry that starts
-      // with ENDBR64 (f3 0f 1e fa) moves past it, so kp.addr ends up at symbol+4.
-      if (offset === 0n || offset === 4n) {
-        try {
-          const b = ctx.mem.read(a, 4, 'read');
-          if (b[0] === 0xf3 && b[1] === 0x0f && b[2] === 0x1e && b[3] === 0xfa) target = a + 4n;
-        } catch {
-          /* kernel text not mapped in this machine: keep symbol+offset */
+      let target = addr;
+      if (sym !== null) {
+        const lookup = state.options.lookupSymbol;
+        if (!lookup) {
+          ctx.note(`${what} on '${sym}': kallsyms_lookup_name is not available to the model`);
+          return 'not-modelled';
         }
+        const a = lookup(sym);
+        if (a === null) {
+          ctx.note(`${what}: symbol '${sym}' not found, -ENOENT`);
+          return ret(-ENOENT);
+        }
+        target = a + offset;
+        // arch_adjust_kprobe_addr() (x86, CONFIG_X86_KERNEL_IBT): a probe on a function entry that starts
+        // with ENDBR64 (f3 0f 1e fa) moves past it, so kp.addr ends up at symbol+4.
+        if (offset === 0n || offset === 4n) {
+          try {
+            const b = ctx.mem.read(a, 4, 'read');
+            if (b[0] === 0xf3 && b[1] === 0x0f && b[2] === 0x1e && b[3] === 0xfa) target = a + 4n;
+          } catch {
+            /* kernel text not mapped in this machine: keep symbol+offset */
+          }
+        }
+        writeU64(ctx.mem, kp + 40n, target);
+      } else if (addr === 0n) {
+        ctx.note(`${what}: neither addr nor symbol_name, -EINVAL`);
+        return ret(-EINVAL);
       }
-      writeU64(ctx.mem, kp + 40n, target);
-    } else if (addr === 0n) {
-      ctx.note(`${what}: neither addr nor symbol_name, -EINVAL`);
-      return ret(-EINVAL);
-    }
-    const refused = state.options.kprobeCheck?.(target) ?? null;
-    if (refused !== null) {
-      ctx.note(`${what}: ${refused}, -EINVAL`);
-      return ret(-EINVAL);
-    }
-    state.registrations.push({ kind: 'kprobe', name: sym ?? hex(target), address: kp });
-    ctx.note(`${what}: probe at ${hex(target)}${sym ? ` (${sym}+${offset})` : ''} registered; its handlers never run in this model`);
-    return 0n;
-  };
+      const refused = state.options.kprobeCheck?.(target) ?? null;
+      if (refused !== null) {
+        ctx.note(`${what}: ${refused}, -EINVAL`);
+        return ret(-EINVAL);
+      }
+      state.registrations.push({ kind: 'kprobe', name: sym ?? hex(target), address: kp });
+      ctx.note(`${what}: probe at ${hex(target)}${sym ? ` (${sym}+${offset})` : ''} registered; its handlers never run in this model`);
+      return 0n;
+    };
   return {
     register_kprobe: register('register_kprobe'),
     register_kretprobe: register('register_kretprobe'), // struct kretprobe starts with struct kprobe kp
@@ -584,7 +628,10 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     __cpuhp_setup_state: (ctx) => {
       const name = str(1)(ctx);
       s.registrations.push({ kind: 'cpuhp state', name, address: ctx.arg(3) });
-      ctx.note(`__cpuhp_setup_state${quoted(name)}: state ${u32(ctx.arg(0))} recorded, returns 0${ctx.arg(2) & 1n && ctx.arg(3) ? '; its startup callback for CPU 0 is not run in this model' : ''}`);
+      ctx.note(
+        `__cpuhp_setup_state${quoted(name)}: state ${u32(ctx.arg(0))} recorded, returns ` +
+          `0${ctx.arg(2) & 1n && ctx.arg(3) ? '; its startup callback for CPU 0 is not run in this model' : ''}`,
+      );
       return 0n;
     },
     __cpuhp_setup_state_cpuslocked: (ctx) => {

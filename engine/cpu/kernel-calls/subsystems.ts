@@ -9,7 +9,10 @@ import { hex, readU64, ret, tryCString, writeU64 } from './mem';
 import { handleMaker, registrar, unregistrar } from './registry';
 import type { KernelCallState } from './state';
 
-const quiet = (value: bigint): KernelFunction => () => value;
+const quiet =
+  (value: bigint): KernelFunction =>
+  () =>
+    value;
 
 /**
  * dmi_get_system_info(): the SMBIOS strings of QEMU's PC as the oops header shows them ("Hardware
@@ -38,12 +41,14 @@ function parseUuid(index: number[]): KernelFunction {
 
 export function subsystemFunctions(s: KernelCallState): Record<string, KernelFunction> {
   const dmiStrings = new Map<number, bigint>();
-  const pages = (what: string, zero: boolean, orderArg: number | null): KernelFunction => (ctx) => {
-    const order = orderArg === null ? 0 : Number(ctx.arg(orderArg) & 0x1fn);
-    const p = ctx.kmalloc(4096 << order, zero, `${what} (order ${order})`);
-    ctx.note(`${what}: ${4096 << order} bytes at ${hex(p)}`);
-    return p;
-  };
+  const pages =
+    (what: string, zero: boolean, orderArg: number | null): KernelFunction =>
+    (ctx) => {
+      const order = orderArg === null ? 0 : Number(ctx.arg(orderArg) & 0x1fn);
+      const p = ctx.kmalloc(4096 << order, zero, `${what} (order ${order})`);
+      ctx.note(`${what}: ${4096 << order} bytes at ${hex(p)}`);
+      return p;
+    };
   return {
     guid_parse: parseUuid(GUID_INDEX),
     uuid_parse: parseUuid(UUID_INDEX),
@@ -144,7 +149,7 @@ export function subsystemFunctions(s: KernelCallState): Record<string, KernelFun
     crypto_register_kpp: registrar(s, 'crypto kpp', 'crypto_register_kpp', null, 0),
     crypto_register_rng: registrar(s, 'crypto rng', 'crypto_register_rng', null, 0),
     crypto_register_rngs: registrar(s, 'crypto rngs', 'crypto_register_rngs', null, 0),
-    __serdev_device_driver_register: registrar(s, 'serdev driver', '__serdev_device_driver_register (no serdev devices on QEMU\'s PC)', null, 0),
+    __serdev_device_driver_register: registrar(s, 'serdev driver', "__serdev_device_driver_register (no serdev devices on QEMU's PC)", null, 0),
     register_inet6addr_notifier: registrar(s, 'inet6addr notifier', 'register_inet6addr_notifier', null, 0),
     unregister_inet6addr_notifier: unregistrar('unregister_inet6addr_notifier', null),
     netlink_register_notifier: registrar(s, 'netlink notifier', 'netlink_register_notifier', null, 0),
@@ -175,7 +180,13 @@ export function subsystemFunctions(s: KernelCallState): Record<string, KernelFun
     inet_frags_fini: quiet(0n),
     // struct crypto_shash *crypto_alloc_shash(const char *alg_name, u32 type, u32 mask): a transform
     // handle (the algorithm's module reference it takes is not modelled).
-    crypto_alloc_shash: handleMaker(s, 'crypto_shash', 'crypto_alloc_shash', (ctx) => tryCString(ctx, ctx.arg(0)), ' (the provider module\'s reference is not modelled)'),
+    crypto_alloc_shash: handleMaker(
+      s,
+      'crypto_shash',
+      'crypto_alloc_shash',
+      (ctx) => tryCString(ctx, ctx.arg(0)),
+      " (the provider module's reference is not modelled)",
+    ),
     crypto_destroy_tfm: (ctx) => {
       if (ctx.arg(0) !== 0n && ctx.arg(0) < 0xfffffffffffff000n) ctx.kfree(ctx.arg(0));
       return 0n;

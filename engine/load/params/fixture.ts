@@ -35,7 +35,9 @@ export interface BuiltParams {
 }
 
 const SIZES: Partial<Record<ParamType, number>> = Object.fromEntries(
-  Object.entries(STANDARD_OPS).filter(([, o]) => o.size !== null).map(([t, o]) => [t, o.size as number]),
+  Object.entries(STANDARD_OPS)
+    .filter(([, o]) => o.size !== null)
+    .map(([t, o]) => [t, o.size as number]),
 );
 
 export function buildParams(mem: SimpleParamMemory, decls: readonly ParamDecl[], base = 0xffffffffc0a00000n, size = 0x10000): BuiltParams {
@@ -57,8 +59,16 @@ export function buildParams(mem: SimpleParamMemory, decls: readonly ParamDecl[],
     const namePtr = place(Uint8Array.from([...cstr(d.name), 0]), 1);
     let arg: bigint;
     const entry: ParamEntry = {
-      name: d.name, type: d.type, ops: d.type === 'custom' ? 'param_ops_custom' : STANDARD_OPS[d.type].symbol,
-      perm: d.perm ?? 0o644, level: d.level ?? -1, flags: d.flags ?? 0, variable: d.name, description: '', modinfoType: null, offset: 0,
+      name: d.name,
+      type: d.type,
+      ops: d.type === 'custom' ? 'param_ops_custom' : STANDARD_OPS[d.type].symbol,
+      perm: d.perm ?? 0o644,
+      level: d.level ?? -1,
+      flags: d.flags ?? 0,
+      variable: d.name,
+      description: '',
+      modinfoType: null,
+      offset: 0,
     };
     if (d.type === 'array' && d.array) {
       const esize = SIZES[d.array.elementType] ?? 8;
@@ -75,7 +85,14 @@ export function buildParams(mem: SimpleParamMemory, decls: readonly ParamDecl[],
       arg = place(arr);
       out.vars.set(d.name, elem);
       if (num) out.nums.set(d.name, num);
-      entry.array = { max: d.array.max, elemsize: esize, elementType: d.array.elementType, elementOps: STANDARD_OPS[d.array.elementType as Exclude<ParamType, 'custom'>]?.symbol ?? null, numVariable: null, elemVariable: null };
+      entry.array = {
+        max: d.array.max,
+        elemsize: esize,
+        elementType: d.array.elementType,
+        elementOps: STANDARD_OPS[d.array.elementType as Exclude<ParamType, 'custom'>]?.symbol ?? null,
+        numVariable: null,
+        elemVariable: null,
+      };
     } else if (d.type === 'string') {
       const maxlen = d.stringMaxlen ?? 16;
       const buf = z(maxlen);

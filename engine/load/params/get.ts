@@ -128,7 +128,10 @@ function getArray(kp: KpView, mem: ParamMemory): GetOutcome {
   for (let i = 0; i < count; i++) {
     if (i > 0 && out.length > 0) out[out.length - 1] = 0x2c;
     const r = getUnsafe({ name: kp.name, type: arr.elementType, arg: arr.elem + BigInt(arr.elemsize) * BigInt(i), level: kp.level }, mem);
-    if (r.kind !== 'ok') return r.kind === 'not-modelled' ? { kind: 'not-modelled', reason: `${kp.name} is an array of ${arr.elementOps ?? arr.elementType}, which is not modelled` } : r;
+    if (r.kind !== 'ok')
+      return r.kind === 'not-modelled'
+        ? { kind: 'not-modelled', reason: `${kp.name} is an array of ${arr.elementOps ?? arr.elementType}, which is not modelled` }
+        : r;
     for (const b of r.bytes) out.push(b);
   }
   return ok(Uint8Array.from(out));

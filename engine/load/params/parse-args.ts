@@ -138,7 +138,18 @@ export function parseArgs(
 
     // "Stop at --"
     if (a.val === null && bytesEqual(a.param, DASHDASH)) {
-      const ev: ParamEvent = { kind: 'after-dashdash', arg: token, name, value, param: null, errno: 0, log: [], dangerous: false, taint: null, effects: [] };
+      const ev: ParamEvent = {
+        kind: 'after-dashdash',
+        arg: token,
+        name,
+        value,
+        param: null,
+        errno: 0,
+        log: [],
+        dangerous: false,
+        taint: null,
+        effects: [],
+      };
       result.events.push(ev);
       if (result.errno === 0) {
         const byteSpan = { start: at, end: len };
@@ -204,12 +215,21 @@ function parseOne(
     const info = opsInfo(p.type);
     // "No one handled NULL, so do it here."
     if (val === null && info && !(info.flags & KERNEL_PARAM_OPS_FL_NOARG)) {
-      return { ret: -EINVAL, kind: 'error', param: p, dangerous: false, note: `${p.type} needs a value (only bool, bint and bool_enable_only may be given bare)` };
+      return {
+        ret: -EINVAL,
+        kind: 'error',
+        param: p,
+        dangerous: false,
+        note: `${p.type} needs a value (only bool, bint and bool_enable_only may be given bare)`,
+      };
     }
     // param_check_unsafe()
     if (p.flags & KERNEL_PARAM_FL_HWPARAM && opts.lockedDown) {
       // security/lockdown/lockdown.c lockdown_is_locked_down(), pr_notice_ratelimited.
-      ctx.log.push({ level: KERN_NOTICE, text: `Lockdown: ${opts.comm ?? 'insmod'}: unsafe module parameters is restricted; see man kernel_lockdown.7` });
+      ctx.log.push({
+        level: KERN_NOTICE,
+        text: `Lockdown: ${opts.comm ?? 'insmod'}: unsafe module parameters is restricted; see man kernel_lockdown.7`,
+      });
       return { ret: -EPERM, kind: 'error', param: p, dangerous: false, note: 'a hardware parameter (module_param_hw) cannot be set under lockdown' };
     }
     let dangerous = false;
@@ -218,7 +238,10 @@ function parseOne(
       dangerous = true;
     }
     let out: SetOutcome;
-    if (!info) out = opts.custom ? opts.custom(p, val, ctx) : { kind: 'not-modelled', reason: `${p.name} uses ${p.ops ?? 'its own kernel_param_ops'}, module code that is not run here` };
+    if (!info)
+      out = opts.custom
+        ? opts.custom(p, val, ctx)
+        : { kind: 'not-modelled', reason: `${p.name} uses ${p.ops ?? 'its own kernel_param_ops'}, module code that is not run here` };
     else out = paramSet(p, val, ctx);
     if (out.kind === 'not-modelled') return { ret: 0, kind: 'not-modelled', param: p, dangerous, note: out.reason };
     return { ret: out.errno, kind: out.errno ? 'error' : 'set', param: p, dangerous };
