@@ -6,7 +6,14 @@ const optIn = process.env.MODSCOPE_CPU_SWEEP ? [] : ['engine/cpu/corpus-inits.te
 
 export default defineConfig({
   test: {
-    include: ['engine/**/*.test.ts', 'host-common/**/*.test.ts', 'main/**/*.test.ts', 'renderer/**/*.test.ts', 'scripts/**/*.test.ts', 'samples/**/*.test.ts'],
+    include: [
+      'engine/**/*.test.ts',
+      'host-common/**/*.test.ts',
+      'main/**/*.test.ts',
+      'renderer/**/*.test.ts',
+      'scripts/**/*.test.ts',
+      'samples/**/*.test.ts',
+    ],
     exclude: [...configDefaults.exclude, ...optIn],
     environment: 'node',
     testTimeout: 60_000,

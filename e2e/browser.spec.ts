@@ -143,8 +143,11 @@ test.describe('Modscope in the browser', () => {
     test.setTimeout(120_000);
     await openHello(page);
     // An ELF header, then 260 MiB of zeros, zstd-compressed (≈8 KB): past the cap for any module.
-    const bomb = execFileSync('bash', ['-c', `{ head -c 64 ${join(root, 'samples', 'hello', 'hello.ko')}; head -c ${260 << 20} /dev/zero; } | zstd -1 -q -c`],
-      { maxBuffer: 1 << 26 });
+    const bomb = execFileSync(
+      'bash',
+      ['-c', `{ head -c 64 ${join(root, 'samples', 'hello', 'hello.ko')}; head -c ${260 << 20} /dev/zero; } | zstd -1 -q -c`],
+      { maxBuffer: 1 << 26 },
+    );
     await page.getByTestId('open-file-input').setInputFiles({ name: 'bomb.ko.zst', mimeType: 'application/octet-stream', buffer: bomb });
     await expect(page.getByTestId('error-code')).toHaveText('DECOMPRESS_TOO_LARGE', { timeout: 60_000 });
     await expect(page.getByTestId('error-banner')).toContainText('256 MiB cap');
@@ -175,8 +178,7 @@ test.describe('Modscope in the browser', () => {
 
   test('a big module (amdgpu, ~320k relocations) opens and its relocation table scrolls', async ({ page }) => {
     const ko =
-      process.env.MODSCOPE_BIG_KO ??
-      join(homedir(), '.cache/modscope/corpus/lib/modules/6.1.0-50-amd64/kernel/drivers/gpu/drm/amd/amdgpu/amdgpu.ko');
+      process.env.MODSCOPE_BIG_KO ?? join(homedir(), '.cache/modscope/corpus/lib/modules/6.1.0-50-amd64/kernel/drivers/gpu/drm/amd/amdgpu/amdgpu.ko');
     test.skip(missing(CORPUS_WHAT, existsSync(ko)), `no big module at ${ko} (npm run corpus:fetch)`);
     await openHello(page);
     await page.getByTestId('open-file-input').setInputFiles(ko);

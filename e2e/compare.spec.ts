@@ -43,7 +43,8 @@ test.describe('2.4 ⇄ 6.1 comparison', () => {
     await expect(page.getByTestId('compare-results')).toContainText('6.1: loaded');
 
     // The syscalls crossing the boundary: create_module + init_module (and query_module) in 2.4, finit_module in 6.1.
-    const calls = async (v: string) => page.locator(`[data-testid="syscall-arrow"][data-version="${v}"]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-syscall')));
+    const calls = async (v: string) =>
+      page.locator(`[data-testid="syscall-arrow"][data-version="${v}"]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-syscall')));
     expect(await calls('2.4')).toEqual(['query_module', 'create_module', 'init_module']);
     expect(await calls('6.1')).toEqual(['finit_module']);
     await expect(page.locator('[data-testid="syscall-arrow"][data-version="2.4"]').first()).toContainText('query_module()');
@@ -51,11 +52,14 @@ test.describe('2.4 ⇄ 6.1 comparison', () => {
     // Every step is a node in one of its kernel's three lanes; the user-space relocation is 2.4's, apply_relocations 6.1's.
     await expect(page.locator('[data-testid="compare-node"][data-version="2.4"][data-fn="obj_relocate"][data-stage="relocate"]')).toHaveCount(2);
     await expect(page.locator('[data-testid="compare-node"][data-version="6.1"][data-fn="apply_relocations"]')).toHaveCount(1);
-    for (const v of ['2.4', '6.1']) for (const side of ['user', 'syscall', 'kernel']) await expect(page.getByTestId(`lane-${v}-${side}`)).toHaveCount(1);
+    for (const v of ['2.4', '6.1'])
+      for (const side of ['user', 'syscall', 'kernel']) await expect(page.getByTestId(`lane-${v}-${side}`)).toHaveCount(1);
 
     // Each kernel's path reads left to right in step order (present.spec.ts covers the stages).
     for (const v of ['2.4', '6.1']) {
-      const xs = await page.locator(`[data-testid="compare-node"][data-version="${v}"] circle`).evaluateAll((els) => els.map((e) => e.getBoundingClientRect().left));
+      const xs = await page
+        .locator(`[data-testid="compare-node"][data-version="${v}"] circle`)
+        .evaluateAll((els) => els.map((e) => e.getBoundingClientRect().left));
       for (let i = 1; i < xs.length; i++) expect(xs[i], `${v} step ${i + 1}`).toBeGreaterThan(xs[i - 1]);
     }
 
@@ -131,7 +135,8 @@ test.describe('2.4 ⇄ 6.1 comparison', () => {
 
     // The table of syscalls.
     const table = page.getByTestId('syscall-table');
-    for (const s of ['create_module', 'init_module', 'finit_module', 'delete_module', 'query_module']) await expect(table.locator(`[data-syscall="${s}"]`)).toHaveCount(1);
+    for (const s of ['create_module', 'init_module', 'finit_module', 'delete_module', 'query_module'])
+      await expect(table.locator(`[data-syscall="${s}"]`)).toHaveCount(1);
     await expect(table.locator('[data-syscall="create_module"]')).toContainText('gone in 2.6');
     await expect(table.locator('[data-syscall="finit_module"]')).toContainText('3.8');
     await expect(page.getByTestId('moved-table')).toContainText('signing');

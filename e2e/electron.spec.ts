@@ -77,7 +77,8 @@ test.describe('Electron app', () => {
 
   test('the engine answers over IPC and rejects bad arguments', async () => {
     const r = await page.evaluate(async () => {
-      const api = (globalThis as unknown as { modscope: { call: (m: string, a: unknown) => Promise<{ ok: boolean; error?: { code: string } }> } }).modscope;
+      const api = (globalThis as unknown as { modscope: { call: (m: string, a: unknown) => Promise<{ ok: boolean; error?: { code: string } }> } })
+        .modscope;
       return [await api.call('nope', {}), await api.call('bytes', { id: 'x', offset: -1, length: 1 })];
     });
     expect(r[0].ok).toBe(false);

@@ -30,7 +30,6 @@ async function exportAs(page: Page, format: 'svg' | 'png' | 'pdf', scale?: 1 | 2
   return download(page, () => page.getByTestId('export-go').click());
 }
 
-
 interface ParsedSvg {
   error: boolean;
   root: string;

@@ -13,7 +13,6 @@ const here = dirname(fileURLToPath(import.meta.url));
 const shots = join(here, 'screenshots');
 mkdirSync(shots, { recursive: true });
 
-
 async function openHelloTour(page: Page) {
   await page.goto('/');
   await expect(page.getByTestId('module-name')).toContainText('hello.ko', { timeout: 30_000 });
@@ -73,13 +72,22 @@ test.describe('Lessons', () => {
     await atStop(page, 4, 'check_modstruct_version()', /module_layout/);
 
     // The Next button, on to the stop that resolves _printk: its caption is filled from the step.
-    for (const [stop, fn] of [[5, 'check_modinfo()'], [6, 'layout_sections()'], [7, 'module_alloc()']] as const) {
+    for (const [stop, fn] of [
+      [5, 'check_modinfo()'],
+      [6, 'layout_sections()'],
+      [7, 'module_alloc()'],
+    ] as const) {
       await view.getByTestId('lesson-next').click();
       await expect(view.getByTestId('tour-stage')).toHaveAttribute('data-stop', String(stop), { timeout: 30_000 });
       await expect(view.getByTestId('step-fn')).toHaveText(fn);
     }
     await view.getByTestId('lesson-next').click();
-    await atStop(page, 8, 'simplify_symbols()', /the module needs _printk, which it does not define\. The kernel finds it in its own export table \(vmlinux\) at 0xffffffff[0-9a-f]{8}/);
+    await atStop(
+      page,
+      8,
+      'simplify_symbols()',
+      /the module needs _printk, which it does not define\. The kernel finds it in its own export table \(vmlinux\) at 0xffffffff[0-9a-f]{8}/,
+    );
     await expect(view.getByTestId('step-item')).toContainText('item');
     await shot(page, '03-simplify-symbols-printk');
 

@@ -29,7 +29,10 @@ test.describe('Load view', () => {
     await shot(page, '01-start');
 
     // Into apply_relocations: its first relocation.
-    await list.locator('[data-fn="apply_relocations"]').scrollIntoViewIfNeeded().catch(() => {});
+    await list
+      .locator('[data-fn="apply_relocations"]')
+      .scrollIntoViewIfNeeded()
+      .catch(() => {});
     await list.locator('[data-fn="apply_relocations"]').click();
     await expect(page.getByTestId('step-fn')).toHaveText('apply_relocations()');
     const reloc = page.getByTestId('relocation-detail');

@@ -45,7 +45,9 @@ test.describe('Memory map', () => {
     // hello's .text is empty (its code is hello_init and hello_exit): core's code is .exit.text.
     await expect(svg.locator('rect.sec[data-name=".text"]')).toHaveCount(1);
     await svg.locator('rect.sec[data-name=".exit.text"]').hover();
-    const size = Number((await page.getByTestId('memory-map-tooltip').locator('div').nth(1).textContent())?.match(/^([\d,]+) bytes/)?.[1].replace(/,/g, ''));
+    const size = Number(
+      (await page.getByTestId('memory-map-tooltip').locator('div').nth(1).textContent())?.match(/^([\d,]+) bytes/)?.[1].replace(/,/g, ''),
+    );
     expect(size).toBeGreaterThan(0);
     await svg.locator('rect.sec[data-name=".exit.text"]').click();
     await expect(svg).toHaveAttribute('data-zoom', '2');

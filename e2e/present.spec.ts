@@ -43,9 +43,12 @@ async function openCompare(page: Page, hash = '') {
   await expect(page.getByTestId('compare-svg-2.4')).toBeVisible();
 }
 
-const lit = (page: Page, v: string) => page.locator(`[data-testid="compare-node"][data-version="${v}"][data-lit="yes"]`).getAttribute('data-index').then(Number);
+const lit = (page: Page, v: string) =>
+  page.locator(`[data-testid="compare-node"][data-version="${v}"][data-lit="yes"]`).getAttribute('data-index').then(Number);
 
-test('Compare: F5, the clicker steps stage by stage (Shift: 2.4 alone), lanes and memory on screen, link survives reload and hashchange', async ({ page }) => {
+test('Compare: F5, the clicker steps stage by stage (Shift: 2.4 alone), lanes and memory on screen, link survives reload and hashchange', async ({
+  page,
+}) => {
   await openCompare(page);
   // Clicking the tab put focus in the panel: → steps the comparison, not the tab strip.
   await page.keyboard.press('ArrowRight');
@@ -63,7 +66,11 @@ test('Compare: F5, the clicker steps stage by stage (Shift: 2.4 alone), lanes an
   await expect(page.getByTestId('compare-lit-stage-6.1')).toHaveText('reserve memory');
   for (const id of ['compare-lanes', 'compare-mem-2.4', 'compare-mem-6.1', 'caption-2.4', 'caption-6.1']) await inViewport(page, id);
   // The syscall names ≥ 18 px, the stage labels and lane labels too.
-  const sizes = await page.locator('.cmp-syscall-label text, .cmp-seg text, .cmp-lane-label').evaluateAll((els) => els.map((e) => parseFloat((globalThis as unknown as { getComputedStyle(x: unknown): { fontSize: string } }).getComputedStyle(e).fontSize)));
+  const sizes = await page
+    .locator('.cmp-syscall-label text, .cmp-seg text, .cmp-lane-label')
+    .evaluateAll((els) =>
+      els.map((e) => parseFloat((globalThis as unknown as { getComputedStyle(x: unknown): { fontSize: string } }).getComputedStyle(e).fontSize)),
+    );
   expect(Math.min(...sizes)).toBeGreaterThanOrEqual(17.9);
   await page.waitForTimeout(500);
   await page.screenshot({ path: join(SHOTS, 'readme', 'compare-present-720p.png') });

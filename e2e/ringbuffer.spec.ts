@@ -57,7 +57,10 @@ test('printk buffer pane: 6.1 records and the 2.4 char ring', async ({ page }) =
   await shot(page, '03-classic-4096');
 
   // Fill it: 45 lines written to /dev/kmsg wrap the 4096-byte log_buf; the oldest text is overwritten.
-  const lines = Array.from({ length: 45 }, (_, i) => `echo "<6>filler ${String(i).padStart(2, '0')}: ${'the quick brown fox jumps over the lazy dog '.repeat(2).trim()}" > /dev/kmsg`);
+  const lines = Array.from(
+    { length: 45 },
+    (_, i) => `echo "<6>filler ${String(i).padStart(2, '0')}: ${'the quick brown fox jumps over the lazy dog '.repeat(2).trim()}" > /dev/kmsg`,
+  );
   // (rmmod afterwards: records written outside an operation only show once the timeline moves past them.)
   await page.getByTestId('shell-input').fill([...lines, 'rmmod hello'].join('; '));
   await page.getByTestId('shell-input').press('Enter');

@@ -15,7 +15,10 @@ const DEBIAN = join(CORPUS, 'drivers/input/misc/pcspkr.ko');
 
 async function pickRelaSection(page: Page, name: string): Promise<void> {
   const sel = page.getByTestId('reloc-section-select');
-  const value = await sel.locator('option', { hasText: `${name} →` }).first().getAttribute('value');
+  const value = await sel
+    .locator('option', { hasText: `${name} →` })
+    .first()
+    .getAttribute('value');
   expect(value, `${name} in the section list`).not.toBeNull();
   await sel.selectOption(value as string);
 }

@@ -141,9 +141,22 @@ export interface FileRange {
   sectionIndex?: number;
 }
 
-export interface ModinfoRow { key: string; value: string; offset: number }
-export interface VersionRow { name: string; crc: Hex64; offset: number }
-export interface ExportRow { name: string; gplOnly: boolean; namespace: string; crc?: Hex64 }
+export interface ModinfoRow {
+  key: string;
+  value: string;
+  offset: number;
+}
+export interface VersionRow {
+  name: string;
+  crc: Hex64;
+  offset: number;
+}
+export interface ExportRow {
+  name: string;
+  gplOnly: boolean;
+  namespace: string;
+  crc?: Hex64;
+}
 export interface ParamRow {
   name: string;
   type: string;
@@ -152,7 +165,13 @@ export interface ParamRow {
   description: string;
   arrayMax?: number;
 }
-export interface NoteRow { section: string; owner: string; type: number; typeName: string; description: string }
+export interface NoteRow {
+  section: string;
+  owner: string;
+  type: number;
+  typeName: string;
+  description: string;
+}
 export interface SignatureInfo {
   present: boolean;
   elfLength: number;

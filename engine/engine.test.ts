@@ -19,7 +19,9 @@ describe('engine API over the hello sample', () => {
     const o = r.value;
     expect(o.header.find((h) => h.field === 'e_type')?.value).toContain('REL');
     expect(o.header.find((h) => h.field === 'e_machine')?.value).toBe('Advanced Micro Devices X86-64');
-    expect(o.sections.map((s) => s.name)).toEqual(expect.arrayContaining(['.text', '.init.text', '.modinfo', '__versions', '.gnu.linkonce.this_module', '.symtab']));
+    expect(o.sections.map((s) => s.name)).toEqual(
+      expect.arrayContaining(['.text', '.init.text', '.modinfo', '__versions', '.gnu.linkonce.this_module', '.symtab']),
+    );
     expect(o.thisModule).toMatchObject({ name: 'hello', init: 'init_module', exit: 'cleanup_module' });
     expect(o.modinfo.find((m) => m.key === 'vermagic')?.value).toBe('6.1.0-50-amd64 SMP preempt mod_unload modversions ');
     expect(o.params.map((p) => p.name)).toEqual(expect.arrayContaining(['count', 'whom']));
@@ -27,7 +29,10 @@ describe('engine API over the hello sample', () => {
     expect(o.signature.present).toBe(false);
     // the file map covers the whole file without overlap
     let pos = 0;
-    for (const f of o.fileMap) { expect(f.start).toBe(pos); pos = f.end; }
+    for (const f of o.fileMap) {
+      expect(f.start).toBe(pos);
+      pos = f.end;
+    }
     expect(pos).toBe(o.fileSize);
 
     const syms = await e.call('symbols', { id: o.id, offset: 0, limit: 1000, filter: 'init_module' });
@@ -51,7 +56,10 @@ describe('engine API over the hello sample', () => {
     expect(good.ok).toBe(true);
     const bad = await e.call('open', { name: 'x.ko', bytes: new Uint8Array([0x7f, 0x45, 0x4c, 0x47, 2, 1, 1]) });
     expect(bad.ok).toBe(false);
-    if (!bad.ok) { expect(bad.error.code).toMatch(/NOT_ELF|BAD_MAGIC|TRUNCATED/); expect(typeof bad.error.offset).toBe('number'); }
+    if (!bad.ok) {
+      expect(bad.error.code).toMatch(/NOT_ELF|BAD_MAGIC|TRUNCATED/);
+      expect(typeof bad.error.offset).toBe('number');
+    }
     const trunc = await e.call('open', { name: 't.ko', bytes: bytesOf(HELLO).slice(0, 3000) });
     expect(trunc.ok).toBe(false);
     if (good.ok) expect((await e.call('overview', { id: good.value.id })).ok).toBe(true);

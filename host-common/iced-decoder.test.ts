@@ -7,7 +7,9 @@ function hex(s: string): Uint8Array {
 }
 
 /** `as` output of a few forms (see engine/cpu/cpu.test.ts for how the bytes were made). */
-const CODE = hex('4889fb8b351000000048b88877665544332211a0887766554433221165488b042528000000d1e048c1e003d3faf348abf3a4f2aef0480fb10ae81b000000ffe0c208006aff68785634126bc8fd0fb60c984863d088e3660f1f04000f0bccf30f1efac60001');
+const CODE = hex(
+  '4889fb8b351000000048b88877665544332211a0887766554433221165488b042528000000d1e048c1e003d3faf348abf3a4f2aef0480fb10ae81b000000ffe0c208006aff68785634126bc8fd0fb60c984863d088e3660f1f04000f0bccf30f1efac60001',
+);
 
 function decodeAll(base: bigint): Instruction[] {
   const d = createIcedDecoder();
@@ -33,8 +35,19 @@ describe('iced-x86 decoder for the CPU model', () => {
   });
 
   it('names mnemonics and registers in lower case, as iced does', () => {
-    expect(at(0x1000)).toMatchObject({ mnemonic: 'mov', text: 'mov    %rdi,%rbx', flow: 'next', operands: [{ kind: 'reg', reg: 'rbx', size: 8 }, { kind: 'reg', reg: 'rdi', size: 8 }] });
-    expect(at(0x1054).operands).toEqual([{ kind: 'reg', reg: 'bl', size: 1 }, { kind: 'reg', reg: 'ah', size: 1 }]);
+    expect(at(0x1000)).toMatchObject({
+      mnemonic: 'mov',
+      text: 'mov    %rdi,%rbx',
+      flow: 'next',
+      operands: [
+        { kind: 'reg', reg: 'rbx', size: 8 },
+        { kind: 'reg', reg: 'rdi', size: 8 },
+      ],
+    });
+    expect(at(0x1054).operands).toEqual([
+      { kind: 'reg', reg: 'bl', size: 1 },
+      { kind: 'reg', reg: 'ah', size: 1 },
+    ]);
     expect(at(0x1051)).toMatchObject({ mnemonic: 'movsxd', text: 'movslq %eax,%rdx' });
     expect(at(0x104d)).toMatchObject({ mnemonic: 'movzx', text: 'movzbl (%rax,%rbx,4),%ecx' });
   });
@@ -59,8 +72,23 @@ describe('iced-x86 decoder for the CPU model', () => {
   });
 
   it('prefixes, string operands, branches and flow kinds', () => {
-    expect(at(0x102d)).toMatchObject({ mnemonic: 'stosq', rep: true, repne: false, operands: [{ kind: 'mem', base: 'rdi', size: 8 }, { kind: 'reg', reg: 'rax' }] });
-    expect(at(0x1030)).toMatchObject({ mnemonic: 'movsb', rep: true, operands: [{ kind: 'mem', base: 'rdi', size: 1 }, { kind: 'mem', base: 'rsi', size: 1 }] });
+    expect(at(0x102d)).toMatchObject({
+      mnemonic: 'stosq',
+      rep: true,
+      repne: false,
+      operands: [
+        { kind: 'mem', base: 'rdi', size: 8 },
+        { kind: 'reg', reg: 'rax' },
+      ],
+    });
+    expect(at(0x1030)).toMatchObject({
+      mnemonic: 'movsb',
+      rep: true,
+      operands: [
+        { kind: 'mem', base: 'rdi', size: 1 },
+        { kind: 'mem', base: 'rsi', size: 1 },
+      ],
+    });
     expect(at(0x1032)).toMatchObject({ mnemonic: 'scasb', repne: true });
     expect(at(0x1034)).toMatchObject({ mnemonic: 'cmpxchg', lock: true });
     expect(at(0x1039)).toMatchObject({ mnemonic: 'call', flow: 'call', operands: [{ kind: 'branch', target: 0x1059n }] });

@@ -9,7 +9,19 @@
  * bytes it is given, since iced decoders own a copy of their input. The CPU caches decoded
  * instructions per address, so this runs once per distinct instruction executed.
  */
-import { Decoder as IcedDecoder, DecoderOptions, FlowControl, Formatter, FormatterSyntax, MemorySizeExt, Mnemonic, OpKind, Register, RegisterExt, type Instruction as IcedInstruction } from 'iced-x86';
+import {
+  Decoder as IcedDecoder,
+  DecoderOptions,
+  FlowControl,
+  Formatter,
+  FormatterSyntax,
+  MemorySizeExt,
+  Mnemonic,
+  OpKind,
+  Register,
+  RegisterExt,
+  type Instruction as IcedInstruction,
+} from 'iced-x86';
 import type { Decoder, Instruction, Operand, RegName } from '../engine/cpu/types';
 
 /** Register enum value → lower-case name as iced's formatter spells it (r8b, not r8l). */
@@ -144,11 +156,29 @@ function convert(ins: IcedInstruction, text: string): Instruction {
       // String instructions: [rsi] / es:[rdi] (32-bit address size: esi/edi).
       case OpKind.MemorySegRSI:
       case OpKind.MemorySegESI:
-        operands.push({ kind: 'mem', size: memSize, base: k === OpKind.MemorySegRSI ? 'rsi' : 'esi', index: null, scale: 1, disp: 0n, segment: segmentOf(ins), ripRelative: false });
+        operands.push({
+          kind: 'mem',
+          size: memSize,
+          base: k === OpKind.MemorySegRSI ? 'rsi' : 'esi',
+          index: null,
+          scale: 1,
+          disp: 0n,
+          segment: segmentOf(ins),
+          ripRelative: false,
+        });
         break;
       case OpKind.MemoryESRDI:
       case OpKind.MemoryESEDI:
-        operands.push({ kind: 'mem', size: memSize, base: k === OpKind.MemoryESRDI ? 'rdi' : 'edi', index: null, scale: 1, disp: 0n, segment: null, ripRelative: false });
+        operands.push({
+          kind: 'mem',
+          size: memSize,
+          base: k === OpKind.MemoryESRDI ? 'rdi' : 'edi',
+          index: null,
+          scale: 1,
+          disp: 0n,
+          segment: null,
+          ripRelative: false,
+        });
         break;
       default:
         // Far branches, 16-bit string forms: not something 64-bit kernel code uses. Leave the

@@ -98,14 +98,17 @@ describe('Electron main (faked electron)', () => {
     expect(String(wp.preload)).toMatch(/out[\\/]preload[\\/]preload\.cjs$/);
   });
 
-  it.skipIf(missing('the renderer build (npx electron-vite build; npm test builds it first)', rendererBuilt))('serves the renderer with a CSP header', async () => {
-    const serve = h.protocols.get('app')!;
-    const r = await serve(new Request('app://modscope/index.html'));
-    expect(r.status).toBe(200);
-    expect(r.headers.get('content-type')).toMatch(/text\/html/);
-    expect(r.headers.get('content-security-policy')).toMatch(/default-src 'self'.*object-src 'none'/);
-    expect(await r.text()).toContain('<div id="root">');
-  });
+  it.skipIf(missing('the renderer build (npx electron-vite build; npm test builds it first)', rendererBuilt))(
+    'serves the renderer with a CSP header',
+    async () => {
+      const serve = h.protocols.get('app')!;
+      const r = await serve(new Request('app://modscope/index.html'));
+      expect(r.status).toBe(200);
+      expect(r.headers.get('content-type')).toMatch(/text\/html/);
+      expect(r.headers.get('content-security-policy')).toMatch(/default-src 'self'.*object-src 'none'/);
+      expect(await r.text()).toContain('<div id="root">');
+    },
+  );
 
   it('refuses path traversal, other hosts and unknown local files', async () => {
     const serve = h.protocols.get('app')!;
@@ -127,7 +130,12 @@ describe('Electron main (faked electron)', () => {
     const contents = { on: (e: string, f: Handler) => void events.set(e, f), setWindowOpenHandler: (f: Handler) => void (openHandler = f) };
     h.appEvents.get('web-contents-created')!({}, contents);
     expect(openHandler!({ url: 'https://example.com' })).toEqual({ action: 'deny' });
-    const ev = () => ({ prevented: false, preventDefault() { this.prevented = true; } });
+    const ev = () => ({
+      prevented: false,
+      preventDefault() {
+        this.prevented = true;
+      },
+    });
     const a = ev();
     events.get('will-attach-webview')!(a);
     expect(a.prevented).toBe(true);
@@ -165,7 +173,11 @@ describe('Electron main (faked electron)', () => {
     const call = h.ipc.get('engine:call')!;
     const ev = { sender: h.windows[0].webContents, senderFrame: { url: 'app://modscope/index.html' } };
     const bytes = new Uint8Array(readFileSync(hello));
-    const r = (await call(ev, 'open', { name: 'hello.ko', bytes })) as { ok: boolean; value?: { id: string; sections: unknown[] }; error?: { message: string } };
+    const r = (await call(ev, 'open', { name: 'hello.ko', bytes })) as {
+      ok: boolean;
+      value?: { id: string; sections: unknown[] };
+      error?: { message: string };
+    };
     if (!r.ok && /not ready/.test(r.error?.message ?? '')) return; // engine stub
     expect(r.ok).toBe(true);
     expect(r.value!.sections.length).toBeGreaterThan(1);

@@ -4,7 +4,18 @@
  * custom app:// protocol with a CSP header, navigation/new windows/webviews/permissions denied,
  * one validated IPC channel into the engine session that lives here.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, type IpcMainInvokeEvent, type MenuItemConstructorOptions, type WebContents } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  protocol,
+  session,
+  type IpcMainInvokeEvent,
+  type MenuItemConstructorOptions,
+  type WebContents,
+} from 'electron';
 import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, extname, join, normalize, resolve, sep } from 'node:path';
@@ -13,9 +24,21 @@ import type { EngineError, Result } from '../engine/api-types';
 import type { OpenedFile } from './preload-api';
 import { createIcedDecoder } from '../host-common/iced-decoder';
 import {
-  APP_HOST, APP_ORIGIN, APP_SCHEME, CH_ENGINE_CALL, CH_ENGINE_PROGRESS, CH_OPEN_DIALOG, CH_OPEN_FILE,
-  KO_EXTENSIONS, MAX_OPEN_BYTES, fileFromArgv, isModuleFileName, isTrustedSenderUrl, validateEngineCall,
-  CH_SAVE_FILE, validateSaveFile,
+  APP_HOST,
+  APP_ORIGIN,
+  APP_SCHEME,
+  CH_ENGINE_CALL,
+  CH_ENGINE_PROGRESS,
+  CH_OPEN_DIALOG,
+  CH_OPEN_FILE,
+  KO_EXTENSIONS,
+  MAX_OPEN_BYTES,
+  fileFromArgv,
+  isModuleFileName,
+  isTrustedSenderUrl,
+  validateEngineCall,
+  CH_SAVE_FILE,
+  validateSaveFile,
 } from './ipc-validate';
 
 export const CSP = [
@@ -49,9 +72,7 @@ const MIME: Record<string, string> = {
 };
 
 // Must run before 'ready'.
-protocol.registerSchemesAsPrivileged([
-  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
-]);
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }]);
 
 const appRoot = app.getAppPath();
 const rendererRoot = join(appRoot, 'out', 'renderer');

@@ -4,7 +4,13 @@ import { MAX_SAVE_BYTES, validateSaveFile } from './ipc-validate';
 describe('validateSaveFile', () => {
   const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47]);
   it('accepts a plain export file name with its bytes', () => {
-    for (const n of ['hello-memory-step13.svg', 'hello-memory-step13@2x.png', 'hello-memory-steps13-15.pdf', 'hello-memory-steps13-15.zip', 'A.PDF']) {
+    for (const n of [
+      'hello-memory-step13.svg',
+      'hello-memory-step13@2x.png',
+      'hello-memory-steps13-15.pdf',
+      'hello-memory-steps13-15.zip',
+      'A.PDF',
+    ]) {
       const v = validateSaveFile(n, png);
       expect(v.ok, n).toBe(true);
       if (v.ok) expect(v.bytes).toBe(png);

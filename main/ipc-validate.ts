@@ -67,9 +67,7 @@ export function isEngineMethod(m: unknown): m is EngineMethod {
   return typeof m === 'string' && (ENGINE_METHODS as readonly string[]).includes(m);
 }
 
-export type Validated<M extends EngineMethod = EngineMethod> =
-  | { ok: true; method: M; arg: EngineArg<M> }
-  | { ok: false; error: EngineError };
+export type Validated<M extends EngineMethod = EngineMethod> = { ok: true; method: M; arg: EngineArg<M> } | { ok: false; error: EngineError };
 
 function bad(message: string, field?: string): { ok: false; error: EngineError } {
   return { ok: false, error: field ? { code: 'BAD_REQUEST', message, field } : { code: 'BAD_REQUEST', message } };
@@ -109,7 +107,8 @@ export function validateEngineCall(method: unknown, arg: unknown): Validated {
 
   if (method.startsWith('kernel.')) {
     // Every kernel.* call may name the kernel version it addresses (kernel.boot: the one to boot).
-    if (arg.version !== undefined && arg.version !== '6.1' && arg.version !== '2.4') return bad(`${method}: version must be "6.1" or "2.4"`, 'version');
+    if (arg.version !== undefined && arg.version !== '6.1' && arg.version !== '2.4')
+      return bad(`${method}: version must be "6.1" or "2.4"`, 'version');
     const v = validateKernelCall(method, arg);
     if (v.ok && arg.version !== undefined) (v.arg as KernelSelector).version = arg.version;
     return v;
@@ -157,7 +156,8 @@ function validateKernelCall(method: EngineMethod, arg: Record<string, unknown>):
     case 'kernel.boot': {
       const clean: EngineArg<'kernel.boot'> = {};
       if (arg.profile !== undefined) {
-        if (!(arg.profile instanceof Uint8Array) || arg.profile.byteLength > MAX_PROFILE_BYTES) return bad('kernel.boot: profile must be a Uint8Array', 'profile');
+        if (!(arg.profile instanceof Uint8Array) || arg.profile.byteLength > MAX_PROFILE_BYTES)
+          return bad('kernel.boot: profile must be a Uint8Array', 'profile');
         clean.profile = arg.profile.slice();
       }
       if (arg.paging !== undefined) {
@@ -199,7 +199,8 @@ function validateKernelCall(method: EngineMethod, arg: Record<string, unknown>):
       if (!isUint(arg.pos)) return bad('kernel.seek: pos must be a non-negative integer', 'pos');
       return { ok: true, method, arg: { pos: arg.pos } };
     case 'kernel.memory':
-      if (typeof arg.address !== 'string' || !/^0x[0-9a-fA-F]{1,16}$/.test(arg.address)) return bad('kernel.memory: address must be a 0x… string', 'address');
+      if (typeof arg.address !== 'string' || !/^0x[0-9a-fA-F]{1,16}$/.test(arg.address))
+        return bad('kernel.memory: address must be a 0x… string', 'address');
       if (!isUint(arg.length, 4096)) return bad('kernel.memory: length must be 0..4096', 'length');
       if (!isUint(arg.pos)) return bad('kernel.memory: pos must be a non-negative integer', 'pos');
       return { ok: true, method, arg: { address: arg.address as `0x${string}`, length: arg.length, pos: arg.pos } };
@@ -210,11 +211,16 @@ function validateKernelCall(method: EngineMethod, arg: Record<string, unknown>):
       if (!str(arg.id, MAX_ID)) return bad('quiz.generate: id must be a module id', 'id');
       if (!isUint(arg.seed, 0xffffffff)) return bad('quiz.generate: seed must be an integer 0..4294967295', 'seed');
       if (arg.args !== undefined && !str(arg.args, MAX_LINE, true)) return bad('quiz.generate: args must be a string', 'args');
-      if (arg.student !== undefined && !str(arg.student, 200, true)) return bad('quiz.generate: student must be a string of at most 200 characters', 'student');
-      if (arg.count !== undefined && (!isUint(arg.count, 100) || arg.count === 0)) return bad('quiz.generate: count must be an integer 1..100', 'count');
-      if (arg.kinds !== undefined && !(Array.isArray(arg.kinds) && arg.kinds.length <= 16 && arg.kinds.every((k) => str(k, 32)))) return bad('quiz.generate: kinds must be a list of kind names', 'kinds');
-      if (arg.with !== undefined && !(Array.isArray(arg.with) && arg.with.length <= 64 && arg.with.every((k) => str(k, MAX_ID)))) return bad('quiz.generate: with must be a list of module ids', 'with');
-      if (arg.kernel !== undefined && arg.kernel !== '6.1' && arg.kernel !== '2.4') return bad('quiz.generate: kernel must be "6.1" or "2.4"', 'kernel');
+      if (arg.student !== undefined && !str(arg.student, 200, true))
+        return bad('quiz.generate: student must be a string of at most 200 characters', 'student');
+      if (arg.count !== undefined && (!isUint(arg.count, 100) || arg.count === 0))
+        return bad('quiz.generate: count must be an integer 1..100', 'count');
+      if (arg.kinds !== undefined && !(Array.isArray(arg.kinds) && arg.kinds.length <= 16 && arg.kinds.every((k) => str(k, 32))))
+        return bad('quiz.generate: kinds must be a list of kind names', 'kinds');
+      if (arg.with !== undefined && !(Array.isArray(arg.with) && arg.with.length <= 64 && arg.with.every((k) => str(k, MAX_ID))))
+        return bad('quiz.generate: with must be a list of module ids', 'with');
+      if (arg.kernel !== undefined && arg.kernel !== '6.1' && arg.kernel !== '2.4')
+        return bad('quiz.generate: kernel must be "6.1" or "2.4"', 'kernel');
       return { ok: true, method, arg: arg as unknown as EngineArg<'quiz.generate'> };
     }
     case 'kernel.find': {
@@ -222,11 +228,13 @@ function validateKernelCall(method: EngineMethod, arg: Record<string, unknown>):
       const t = (arg.target ?? {}) as Record<string, unknown>;
       if (t.kind === 'relocation' && str(t.relaSection, MAX_NAME) && isUint(t.entry))
         return { ok: true, method, arg: { module: arg.module, target: { kind: 'relocation', relaSection: t.relaSection, entry: t.entry } } };
-      if (t.kind === 'symbol' && isUint(t.index)) return { ok: true, method, arg: { module: arg.module, target: { kind: 'symbol', index: t.index } } };
+      if (t.kind === 'symbol' && isUint(t.index))
+        return { ok: true, method, arg: { module: arg.module, target: { kind: 'symbol', index: t.index } } };
       return bad('kernel.find: target must be {kind: "relocation", relaSection, entry} or {kind: "symbol", index}', 'target');
     }
     case 'kernel.locate':
-      if (typeof arg.address !== 'string' || !/^0x[0-9a-fA-F]{1,16}$/.test(arg.address)) return bad('kernel.locate: address must be a 0x… string', 'address');
+      if (typeof arg.address !== 'string' || !/^0x[0-9a-fA-F]{1,16}$/.test(arg.address))
+        return bad('kernel.locate: address must be a 0x… string', 'address');
       if (!isUint(arg.pos)) return bad('kernel.locate: pos must be a non-negative integer', 'pos');
       return { ok: true, method, arg: { address: arg.address as `0x${string}`, pos: arg.pos } };
   }
@@ -260,7 +268,7 @@ export function isModuleFileName(name: string): boolean {
 export function fileFromArgv(args: readonly string[]): string | null {
   for (const a of args) {
     if (!a || a.startsWith('-')) continue;
-    if (a === '.' ) continue;
+    if (a === '.') continue;
     return a;
   }
   return null;

@@ -44,35 +44,51 @@ function differences(name: string, committed: Uint8Array, rebuilt: Uint8Array): 
   for (let i = 0; i < Math.min(a.sections.length, b.sections.length); i++) {
     const sa = a.sections[i];
     const sb = b.sections[i];
-    const header = (s: typeof sa): string => JSON.stringify([s.name, s.type, s.flags, s.flagsHigh, s.addr.toString(), s.offset, s.size, s.link, s.info, s.addralign, s.entsize]);
+    const header = (s: typeof sa): string =>
+      JSON.stringify([s.name, s.type, s.flags, s.flagsHigh, s.addr.toString(), s.offset, s.size, s.link, s.info, s.addralign, s.entsize]);
     if (header(sa) !== header(sb)) diffs.push(`${name} [${i}] ${sa.name}: section header ${header(sa)} committed, ${header(sb)} rebuilt`);
-    else if (sa.name !== BUILD_ID && sa.type !== 8 /* SHT_NOBITS */ && Buffer.compare(sectionBytes(a, sa), sectionBytes(b, sb)) !== 0) diffs.push(`${name} [${i}] ${sa.name}: contents differ`);
+    else if (sa.name !== BUILD_ID && sa.type !== 8 /* SHT_NOBITS */ && Buffer.compare(sectionBytes(a, sa), sectionBytes(b, sb)) !== 0)
+      diffs.push(`${name} [${i}] ${sa.name}: contents differ`);
   }
-  if (diffs.length === 0 && Buffer.compare(withoutBuildId(committed, a), withoutBuildId(rebuilt, b)) !== 0) diffs.push(`${name}: bytes outside the sections differ`);
+  if (diffs.length === 0 && Buffer.compare(withoutBuildId(committed, a), withoutBuildId(rebuilt, b)) !== 0)
+    diffs.push(`${name}: bytes outside the sections differ`);
   return diffs;
 }
 
-describe.skipIf(missing('the Debian 6.1.0-50 kernel headers and make (linux-headers-6.1.0-50-amd64, make)', haveHeaders))('samples rebuild to the committed .ko files', () => {
-  const work = mkdtempSync(join(tmpdir(), 'modscope-samples-'));
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
-  cpSync(join(SAMPLES, 'build-module.sh'), join(work, 'build-module.sh'));
-  for (const d of folders) {
-    cpSync(join(SAMPLES, d), join(work, d), {
-      recursive: true,
-      filter: (src) => !src.endsWith('.ko') && !src.endsWith('Module.symvers'),
-    });
-  }
+describe.skipIf(missing('the Debian 6.1.0-50 kernel headers and make (linux-headers-6.1.0-50-amd64, make)', haveHeaders))(
+  'samples rebuild to the committed .ko files',
+  () => {
+    const work = mkdtempSync(join(tmpdir(), 'modscope-samples-'));
+    afterAll(() => rmSync(work, { recursive: true, force: true }));
+    cpSync(join(SAMPLES, 'build-module.sh'), join(work, 'build-module.sh'));
+    for (const d of folders) {
+      cpSync(join(SAMPLES, d), join(work, d), {
+        recursive: true,
+        filter: (src) => !src.endsWith('.ko') && !src.endsWith('Module.symvers'),
+      });
+    }
 
-  for (const d of folders) {
-    it(d, () => {
-      const committed = readdirSync(join(SAMPLES, d)).filter((f) => f.endsWith('.ko')).sort();
-      expect(committed.length, `samples/${d} has no prebuilt .ko`).toBeGreaterThan(0);
-      const r = spawnSync('sh', [join(work, d, 'build.sh')], { encoding: 'utf8', env: { ...process.env, KDIR } });
-      expect(r.status, `${d}/build.sh failed:\n${r.stdout}\n${r.stderr}`).toBe(0);
-      const rebuilt = readdirSync(join(work, d)).filter((f) => f.endsWith('.ko')).sort();
-      expect(rebuilt).toEqual(committed);
-      const diffs = committed.flatMap((f) => differences(`${d}/${f}`, new Uint8Array(readFileSync(join(SAMPLES, d, f))), new Uint8Array(readFileSync(join(work, d, f)))));
-      expect(diffs).toEqual([]);
-    }, 180_000);
-  }
-});
+    for (const d of folders) {
+      it(
+        d,
+        () => {
+          const committed = readdirSync(join(SAMPLES, d))
+            .filter((f) => f.endsWith('.ko'))
+            .sort();
+          expect(committed.length, `samples/${d} has no prebuilt .ko`).toBeGreaterThan(0);
+          const r = spawnSync('sh', [join(work, d, 'build.sh')], { encoding: 'utf8', env: { ...process.env, KDIR } });
+          expect(r.status, `${d}/build.sh failed:\n${r.stdout}\n${r.stderr}`).toBe(0);
+          const rebuilt = readdirSync(join(work, d))
+            .filter((f) => f.endsWith('.ko'))
+            .sort();
+          expect(rebuilt).toEqual(committed);
+          const diffs = committed.flatMap((f) =>
+            differences(`${d}/${f}`, new Uint8Array(readFileSync(join(SAMPLES, d, f))), new Uint8Array(readFileSync(join(work, d, f)))),
+          );
+          expect(diffs).toEqual([]);
+        },
+        180_000,
+      );
+    }
+  },
+);

@@ -167,9 +167,7 @@ for (const r of elf.relocSections) relocs += r.count;
 // ---- report -----------------------------------------------------------------------------------
 const ratio = (x, y) => (x == null || y == null || y === 0 ? 'n/a' : `${(x / y).toFixed(2)}×`);
 const proc = (label, r) =>
-  r.error
-    ? [label, 'FAILED', '', String(RUNS), '', '']
-    : [label, ms(r.median), `${ms(r.min)} … ${ms(r.max)}`, String(RUNS), ms(r.cpu), mb(r.rss)];
+  r.error ? [label, 'FAILED', '', String(RUNS), '', ''] : [label, ms(r.median), `${ms(r.min)} … ${ms(r.max)}`, String(RUNS), ms(r.cpu), mb(r.rss)];
 const rows = [
   proc(`(a) ${relocsSubject.label}  (whole process)`, a),
   proc(`(a) ${readelfSubject.label}  (whole process)`, re),
@@ -199,9 +197,17 @@ rows.forEach((r, i) => {
   if (i === 4) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   console.log(fmtRow(r));
 });
-for (const [label, r] of [['(a) modscope relocs', a], ['(a) readelf', re], ['(c) modscope info --json', js]]) if (r.error) console.log(`${label}: ${r.error}`);
+for (const [label, r] of [
+  ['(a) modscope relocs', a],
+  ['(a) readelf', re],
+  ['(c) modscope info --json', js],
+])
+  if (r.error) console.log(`${label}: ${r.error}`);
 console.log(
-  `node ${process.version}, readelf ${spawnSync('readelf', ['--version']).stdout.toString().split('\n')[0].replace(/^GNU readelf /, '')}, ` +
+  `node ${process.version}, readelf ${spawnSync('readelf', ['--version'])
+    .stdout.toString()
+    .split('\n')[0]
+    .replace(/^GNU readelf /, '')}, ` +
     `load average ${loadBefore.toFixed(2)} → ${loadavg()[0].toFixed(2)}${haveTime ? '' : ' (no /usr/bin/time: no RSS/CPU)'}`,
 );
 
@@ -210,7 +216,20 @@ if (jsonOut) {
   writeFileSync(
     jsonOut,
     JSON.stringify(
-      { date: new Date().toISOString(), loadavg: [loadBefore, loadavg()[0]], node: process.version, module: MODULE, bytes: buf.length, elfBytes: bytes.length, relocations: relocs, sameOutput, relocs: a, readelf: re, infoJson: js, engine: { ...eng, times: engTimes } },
+      {
+        date: new Date().toISOString(),
+        loadavg: [loadBefore, loadavg()[0]],
+        node: process.version,
+        module: MODULE,
+        bytes: buf.length,
+        elfBytes: bytes.length,
+        relocations: relocs,
+        sameOutput,
+        relocs: a,
+        readelf: re,
+        infoJson: js,
+        engine: { ...eng, times: engTimes },
+      },
       null,
       2,
     ),
@@ -218,9 +237,15 @@ if (jsonOut) {
 }
 rmSync(tmp, { recursive: true, force: true });
 // (d)–(f): the modelled load path (amdgpu with its dependencies, the whole corpus, seeking).
-const loadBench = args.includes('--no-load') ? { status: 0 } : spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'load.mjs'), '--runs', String(RUNS)], { stdio: 'inherit' });
+const loadBench = args.includes('--no-load')
+  ? { status: 0 }
+  : spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'load.mjs'), '--runs', String(RUNS)], { stdio: 'inherit' });
 // (i)–(l): the browser host in Chromium (cold start, seek + render, scrolling, a step transition).
-const browserBench = args.includes('--no-browser') ? { status: 0 } : spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'browser.mjs')], { stdio: 'inherit' });
+const browserBench = args.includes('--no-browser')
+  ? { status: 0 }
+  : spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'browser.mjs')], { stdio: 'inherit' });
 // (m): the Relocations filter while typing, in the engine vs filtering in the view.
 const filterBench = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'filter.mjs'), '--runs', String(RUNS)], { stdio: 'inherit' });
-process.exit(a.error || re.error || js.error || !sameOutput || loadBench.status !== 0 || browserBench.status !== 0 || filterBench.status !== 0 ? 1 : 0);
+process.exit(
+  a.error || re.error || js.error || !sameOutput || loadBench.status !== 0 || browserBench.status !== 0 || filterBench.status !== 0 ? 1 : 0,
+);

@@ -142,8 +142,10 @@ for (const r of results) {
 
 const elapsed = (performance.now() - start) / 1000;
 const cat = (k) => `${k} ${fmtInt(tot[k].ok)}/${fmtInt(tot[k].total)} (${pct(tot[k].ok, tot[k].total)})`;
-console.log(`corpus: ${engineUrl ? '' : '[readelf-only, engine absent] '}${cat('sections')}, ${cat('symbols')}, ${cat('relocations')}` +
-  (tot.signature.total ? `; signature split (engine vs harness) ${fmtInt(tot.signature.ok)}/${fmtInt(tot.signature.total)}` : ''));
+console.log(
+  `corpus: ${engineUrl ? '' : '[readelf-only, engine absent] '}${cat('sections')}, ${cat('symbols')}, ${cat('relocations')}` +
+    (tot.signature.total ? `; signature split (engine vs harness) ${fmtInt(tot.signature.ok)}/${fmtInt(tot.signature.total)}` : ''),
+);
 console.log(
   `corpus: ${fmtInt(files.length)} modules in ${elapsed.toFixed(1)} s on ${jobs} worker(s) ` +
     `(worker time: engine ${(timing.engine / 1000).toFixed(1)} s, waiting for readelf ${(timing.readelfWait / 1000).toFixed(1)} s, ` +

@@ -31,23 +31,35 @@ describe('engine boundary lint rule', () => {
   });
 
   it('allows the same import outside engine/ and pure code inside', async () => {
-    expect(await ruleIds("import { readFileSync } from 'node:fs';\nexport const x = readFileSync;", 'main/cli/ok.ts')).not.toContain('no-restricted-imports');
+    expect(await ruleIds("import { readFileSync } from 'node:fs';\nexport const x = readFileSync;", 'main/cli/ok.ts')).not.toContain(
+      'no-restricted-imports',
+    );
     expect(await ruleIds("import { readElf } from './index';\nexport const x = readElf;", 'engine/elf/ok.ts')).toEqual([]);
   });
 });
 
 describe('host borders', () => {
   it('rejects renderer/ importing main/, and allows host-common/', async () => {
-    expect(await ruleIds("import { createIcedDecoder } from '../../../main/cpu/x';\nexport const x = createIcedDecoder;", 'renderer/src/host/violation.ts')).toContain(
-      'no-restricted-imports',
-    );
-    expect(await ruleIds("import { createIcedDecoder } from '../../../host-common/iced-decoder';\nexport const x = createIcedDecoder;", 'renderer/src/host/ok.ts')).toEqual(
-      [],
-    );
+    expect(
+      await ruleIds(
+        "import { createIcedDecoder } from '../../../main/cpu/x';\nexport const x = createIcedDecoder;",
+        'renderer/src/host/violation.ts',
+      ),
+    ).toContain('no-restricted-imports');
+    expect(
+      await ruleIds(
+        "import { createIcedDecoder } from '../../../host-common/iced-decoder';\nexport const x = createIcedDecoder;",
+        'renderer/src/host/ok.ts',
+      ),
+    ).toEqual([]);
   });
 
   it('rejects Node, Electron and either host inside host-common/', async () => {
-    for (const code of ["import { readFileSync } from 'node:fs';\nexport const x = readFileSync;", "import { x } from '../main/index';\nexport const y = x;", "import { x } from '../renderer/src/App';\nexport const y = x;"]) {
+    for (const code of [
+      "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;",
+      "import { x } from '../main/index';\nexport const y = x;",
+      "import { x } from '../renderer/src/App';\nexport const y = x;",
+    ]) {
       expect(await ruleIds(code, 'host-common/violation.ts')).toContain('no-restricted-imports');
     }
   });

@@ -34,7 +34,12 @@ export function onPath(name, path = process.env.PATH ?? '') {
  */
 export const PREREQS = [
   { what: 'chromium', pkg: 'chromium', for: 'the browser e2e and modscope export/deck', found: (p) => onPath('chromium', p) },
-  { what: 'readelf, ld, as', pkg: 'binutils', for: 'the corpus test and the GNU ld cross-check', found: (p) => onPath('readelf', p) && onPath('ld', p) },
+  {
+    what: 'readelf, ld, as',
+    pkg: 'binutils',
+    for: 'the corpus test and the GNU ld cross-check',
+    found: (p) => onPath('readelf', p) && onPath('ld', p),
+  },
   { what: 'xz', pkg: 'xz-utils', for: 'the .ko.xz decompression tests', found: (p) => onPath('xz', p) },
   { what: 'zstd', pkg: 'zstd', for: 'the .ko.zst decompression tests', found: (p) => onPath('zstd', p) },
   { what: 'modinfo', pkg: 'kmod', for: 'modinfo(8) comparisons', found: (p) => onPath('modinfo', p) },

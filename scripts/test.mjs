@@ -16,7 +16,9 @@ const root = new URL('..', import.meta.url).pathname;
 const tmp = join(root, 'out', 'test-results');
 const inCI = !!process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0';
 
-let passed = 0, failed = 0, skipped = 0;
+let passed = 0,
+  failed = 0,
+  skipped = 0;
 const stages = [];
 const unexpectedSkips = [];
 
@@ -62,7 +64,8 @@ for (const [name, cmd, args] of [
   ['build the CLI (esbuild)', 'node', ['scripts/build-cli.mjs', '--quiet']],
   ['build main, preload and renderer (electron-vite)', 'npx', ['electron-vite', 'build', '--logLevel', 'warn']],
 ]) {
-  if (run(name, cmd, args)) passed++; else failed++;
+  if (run(name, cmd, args)) passed++;
+  else failed++;
 }
 
 // 2. Unit tests (vitest).
@@ -70,7 +73,9 @@ const vitestJson = join(tmp, 'vitest.json');
 run('unit tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]);
 if (existsSync(vitestJson)) {
   const j = JSON.parse(readFileSync(vitestJson, 'utf8'));
-  passed += j.numPassedTests; failed += j.numFailedTests + (j.numFailedTestSuites ?? 0); skipped += j.numPendingTests + (j.numTodoTests ?? 0);
+  passed += j.numPassedTests;
+  failed += j.numFailedTests + (j.numFailedTestSuites ?? 0);
+  skipped += j.numPendingTests + (j.numTodoTests ?? 0);
   for (const f of j.testResults ?? []) {
     for (const t of f.assertionResults ?? []) {
       if (t.status === 'pending' || t.status === 'skipped' || t.status === 'todo') unexpectedSkips.push(`${f.name.replace(root, '')}: ${t.fullName}`);
@@ -80,7 +85,8 @@ if (existsSync(vitestJson)) {
 
 // 3. The corpus: every Debian 6.1 module against readelf.
 const corpusOk = run('corpus vs readelf', 'node', ['scripts/corpus-test.mjs']);
-if (corpusOk) passed++; else failed++;
+if (corpusOk) passed++;
+else failed++;
 
 // 4. e2e in Chromium through the browser (worker) host; the Electron e2e skip themselves without a binary.
 const pwJson = join(tmp, 'playwright.json');
@@ -88,7 +94,9 @@ run('e2e (Playwright, Chromium)', 'npx', ['playwright', 'test', '--reporter=list
 if (existsSync(pwJson)) {
   const report = JSON.parse(readFileSync(pwJson, 'utf8'));
   const s = report.stats;
-  passed += s.expected + (s.flaky ?? 0); failed += s.unexpected; skipped += s.skipped;
+  passed += s.expected + (s.flaky ?? 0);
+  failed += s.unexpected;
+  skipped += s.skipped;
   const walk = (suite) => {
     for (const spec of suite.specs ?? []) {
       for (const t of spec.tests ?? []) {

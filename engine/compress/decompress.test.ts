@@ -124,7 +124,10 @@ describe('decompression bombs are refused early, with a typed error naming the c
     it.skipIf(missing(c.tool, have(c.tool)))(`${c.format}: 64 MiB of zeros stop at the first bytes (not an ELF file)`, async () => {
       const packed = bomb(c.tool, c.args, new Uint8Array(0), 64 * 1024 * 1024);
       const progress: number[] = [];
-      const e = await decompress(packed, (done) => progress.push(done)).then(() => null, (x: unknown) => x);
+      const e = await decompress(packed, (done) => progress.push(done)).then(
+        () => null,
+        (x: unknown) => x,
+      );
       expect(e).toMatchObject({ code: 'BAD_MAGIC', field: 'e_ident[EI_MAG]' });
       expect(String((e as Error).message)).toMatch(/not an ELF file/);
       // Refused long before the end of the input: at most the first chunks were fed.
@@ -132,7 +135,10 @@ describe('decompression bombs are refused early, with a typed error naming the c
     });
     it.skipIf(missing(c.tool, have(c.tool)))(`${c.format}: an ELF header followed by 260 MiB of zeros is refused at the cap`, async () => {
       const packed = bomb(c.tool, c.args, new Uint8Array(64), 260 * 1024 * 1024);
-      const e = await decompress(packed).then(() => null, (x: unknown) => x);
+      const e = await decompress(packed).then(
+        () => null,
+        (x: unknown) => x,
+      );
       expect(e).toMatchObject({ code: 'DECOMPRESS_TOO_LARGE', field: 'decompressed size' });
       expect(String((e as Error).message)).toMatch(/256 MiB cap/);
     });

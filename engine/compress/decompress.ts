@@ -25,11 +25,7 @@ export interface DecompressOptions {
  */
 const PUSH_PIECE = 32 * 1024;
 
-async function pushStream(
-  bytes: Uint8Array,
-  push: (chunk: Uint8Array, final: boolean) => void,
-  onProgress?: ProgressFn,
-): Promise<void> {
+async function pushStream(bytes: Uint8Array, push: (chunk: Uint8Array, final: boolean) => void, onProgress?: ProgressFn): Promise<void> {
   if (bytes.length === 0) push(bytes, true);
   for (let o = 0; o < bytes.length; o += INPUT_CHUNK) {
     const end = Math.min(bytes.length, o + INPUT_CHUNK);

@@ -30,8 +30,13 @@ export class OutputSink {
     // (kmod hands the kernel whatever it inflated; load_module() → elf_validity_check() then refuses it).
     for (let i = before; this.elf && i < Math.min(this.total, ELF_MAGIC.length); i++) {
       if (chunk[i - before] !== ELF_MAGIC[i]) {
-        throw new ElfError('BAD_MAGIC', `${this.format}: the decompressed data is not an ELF file (byte ${i} is ${hex(chunk[i - before])}, ` +
-          `expected ${hex(ELF_MAGIC[i])}); refused after ${this.total} inflated bytes`, i, 'e_ident[EI_MAG]');
+        throw new ElfError(
+          'BAD_MAGIC',
+          `${this.format}: the decompressed data is not an ELF file (byte ${i} is ${hex(chunk[i - before])}, ` +
+            `expected ${hex(ELF_MAGIC[i])}); refused after ${this.total} inflated bytes`,
+          i,
+          'e_ident[EI_MAG]',
+        );
       }
     }
     if (this.total > this.cap) {

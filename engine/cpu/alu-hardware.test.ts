@@ -41,7 +41,12 @@ function load(): Case[] {
       const [k, v] = o.split('=');
       out.set(k, BigInt(`0x${v}`));
     }
-    cases[cases.length - 1].runs.push({ regs: ins.slice(0, 4).map((x) => BigInt(`0x${x}`)), flags: parseInt(ins[4], 16), out, outFlags: parseInt(outs[outs.length - 1], 16) });
+    cases[cases.length - 1].runs.push({
+      regs: ins.slice(0, 4).map((x) => BigInt(`0x${x}`)),
+      flags: parseInt(ins[4], 16),
+      out,
+      outFlags: parseInt(outs[outs.length - 1], 16),
+    });
   }
   return cases;
 }
@@ -68,10 +73,20 @@ describe('ALU instructions against hardware results', () => {
         const regs = new Map<string, bigint>(NAMES.map((n, i) => [n, i < 4 ? run.regs[i] : FIXED[n]]));
         const cpu = it.cpu;
         const res = runFunction(CODE, {
-          decoder, mem, stack, cpu: it,
+          decoder,
+          mem,
+          stack,
+          cpu: it,
           recorder: undefined,
           // runFunction zeroes registers; set them through args + a first-instruction hook instead:
-          args: [regs.get('rdi') ?? 0n, regs.get('rsi') ?? 0n, regs.get('rdx') ?? 0n, regs.get('rcx') ?? 0n, regs.get('r8') ?? 0n, regs.get('r9') ?? 0n],
+          args: [
+            regs.get('rdi') ?? 0n,
+            regs.get('rsi') ?? 0n,
+            regs.get('rdx') ?? 0n,
+            regs.get('rcx') ?? 0n,
+            regs.get('r8') ?? 0n,
+            regs.get('r9') ?? 0n,
+          ],
           budget: 100,
           init: (s) => {
             s.setRegByName('rax', regs.get('rax') ?? 0n);
@@ -79,14 +94,18 @@ describe('ALU instructions against hardware results', () => {
             s.flags = run.flags & 0xfff;
           },
         });
-        expect(res.kind, `${c.asm}: ${JSON.stringify(res.kind === 'unsupported' ? res.why : res.kind === 'fault' ? res.fault.message : '')}`).toBe('returned');
+        expect(res.kind, `${c.asm}: ${JSON.stringify(res.kind === 'unsupported' ? res.why : res.kind === 'fault' ? res.fault.message : '')}`).toBe(
+          'returned',
+        );
         const label = `${c.asm} with rax=${run.regs[0].toString(16)} rbx=${run.regs[1].toString(16)} rcx=${run.regs[2].toString(16)} rdx=${run.regs[3].toString(16)} flags=${run.flags.toString(16)}`;
         for (const n of NAMES) {
           const want = run.out.get(n) ?? regs.get(n);
           expect(`${n}=${cpu.reg(n).toString(16)}`, label).toBe(`${n}=${want?.toString(16)}`);
         }
         const defined = c.mask & STATUS;
-        expect((cpu.flags & defined).toString(16), `${label}: flags ${cpu.flags.toString(16)} vs ${run.outFlags.toString(16)}`).toBe((run.outFlags & defined).toString(16));
+        expect((cpu.flags & defined).toString(16), `${label}: flags ${cpu.flags.toString(16)} vs ${run.outFlags.toString(16)}`).toBe(
+          (run.outFlags & defined).toString(16),
+        );
       }
     });
   }

@@ -14,7 +14,9 @@ const IP = 0xffffffffc0001000n;
 describe('the corpus init/exit instruction forms', () => {
   it('are all implemented by the CPU model', () => {
     const decoder = createIcedDecoder();
-    const lines = readFileSync(join(__dirname, 'testdata', 'corpus-forms.txt'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+    const lines = readFileSync(join(__dirname, 'testdata', 'corpus-forms.txt'), 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'));
     let instructions = 0;
     const unsupported: string[] = [];
     for (const line of lines) {

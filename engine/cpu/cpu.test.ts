@@ -12,8 +12,10 @@ import { CF, ZF } from './flags';
 import type { MemWrite } from './cpu';
 
 const S = {
-  memops: 'b80010000048c707feffffff8347040548ff4708c647107f80471001488b070fb74f04480fbe5710488d744f0848875f1841b807000000f0440fc147204c894728480fab4f300fba673803410f92c1c3',
-  strings: 'fc4989f8b841000000b964000000f3aa4c89c6498db8c8000000b919000000f3a5498db8c8000000b041b9e8030000f2ae4989c9fd498db88f010000b05ab904000000f3aafc4c89c6498db8c8000000b964000000f3a64989ca4c89c648adc3',
+  memops:
+    'b80010000048c707feffffff8347040548ff4708c647107f80471001488b070fb74f04480fbe5710488d744f0848875f1841b807000000f0440fc147204c894728480fab4f300fba673803410f92c1c3',
+  strings:
+    'fc4989f8b841000000b964000000f3aa4c89c6498db8c8000000b919000000f3a5498db8c8000000b041b9e8030000f2ae4989c9fd498db88f010000b05ab904000000f3aafc4c89c6498db8c8000000b964000000f3a64989ca4c89c648adc3',
   loopcall: '31c0b90a00000001c8ffc975fa50e8120000005a83f8370f94c30fb6db486bc3644801d0c305e8030000c3',
   partial: '48c7c0ffffffffb012b43466bb785648c7c1ffffffffb90100000048c7c2ffffffff88d666ba000049c7c0ffffffff41b00049c7c1ffffffff6641b9ab00c3',
   divzero: '31c9b80500000099f7f9c3',
@@ -62,7 +64,17 @@ const NAMES: Record<string, string> = {
 
 function run(code: string, extra: Partial<RunOptions> = {}): RunResult & { data: Uint8Array; percpu: Uint8Array; reg: (n: string) => bigint } {
   const { mem, data, percpu } = setup(code);
-  const r = runFunction(CODE, { decoder, mem, stack: STACK, gsBase: GS, args: [DATA], budget: 100000, symbolName: (a) => NAMES[`0x${a.toString(16)}`] ?? null, resolveKernelCall: () => 'unknown', ...extra });
+  const r = runFunction(CODE, {
+    decoder,
+    mem,
+    stack: STACK,
+    gsBase: GS,
+    args: [DATA],
+    budget: 100000,
+    symbolName: (a) => NAMES[`0x${a.toString(16)}`] ?? null,
+    resolveKernelCall: () => 'unknown',
+    ...extra,
+  });
   return { ...r, data: data.bytes, percpu: percpu.bytes, reg: (n: string) => r.final.regs[n] };
 }
 
@@ -244,7 +256,14 @@ describe('kernel calls', () => {
   });
 
   it('a model that throws is reported, not thrown', () => {
-    const r = run(S.tailcall, { resolveKernelCall: (a) => (a === 0xffffffff81000100n ? () => { throw new Error('boom'); } : 'unknown') });
+    const r = run(S.tailcall, {
+      resolveKernelCall: (a) =>
+        a === 0xffffffff81000100n
+          ? () => {
+              throw new Error('boom');
+            }
+          : 'unknown',
+    });
     expect(r.kind).toBe('error');
   });
 });
@@ -285,7 +304,9 @@ describe('speed', () => {
     const ms = performance.now() - t0;
     expect(r.kind).toBe('returned');
     expect(r.reg('rax')).toBe(BigInt((1_000_000 * 1_000_001) / 2) & 0xffffffffn);
-    console.log(`CPU model: ${r.executed} instructions in ${ms.toFixed(0)} ms = ${Math.round(r.executed / (ms / 1000)).toLocaleString('en')} instructions/s`);
+    console.log(
+      `CPU model: ${r.executed} instructions in ${ms.toFixed(0)} ms = ${Math.round(r.executed / (ms / 1000)).toLocaleString('en')} instructions/s`,
+    );
     expect(r.final.rflags & BigInt(ZF)).toBe(BigInt(ZF));
   });
 });

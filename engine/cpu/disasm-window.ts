@@ -173,7 +173,7 @@ export function disasmWindow(k: ModelKernel, decoder: Decoder, rip: bigint, pos:
   const decodeFrom = (from: bigint): DisasmRow[] => {
     const rows: DisasmRow[] = [];
     let afterCount = -1;
-    for (let ip = from; ip < end && afterCount < after; ) {
+    for (let ip = from; ip < end && afterCount < after;) {
       const raw = bytesOf(window, Number(ip - start));
       const ins = raw.length ? decoder.decode(raw, ip) : null;
       if (!ins || ins.length > raw.length) break;

@@ -266,12 +266,37 @@ export function condition(flags: number, cc: number): boolean {
 
 /** Condition suffix (as iced spells it: a ae b be e g ge l le ne no np ns o p s) → code. */
 export const CONDITIONS: ReadonlyMap<string, number> = new Map([
-  ['o', 0], ['no', 1], ['b', 2], ['ae', 3], ['e', 4], ['ne', 5], ['be', 6], ['a', 7],
-  ['s', 8], ['ns', 9], ['p', 10], ['np', 11], ['l', 12], ['ge', 13], ['le', 14], ['g', 15],
+  ['o', 0],
+  ['no', 1],
+  ['b', 2],
+  ['ae', 3],
+  ['e', 4],
+  ['ne', 5],
+  ['be', 6],
+  ['a', 7],
+  ['s', 8],
+  ['ns', 9],
+  ['p', 10],
+  ['np', 11],
+  ['l', 12],
+  ['ge', 13],
+  ['le', 14],
+  ['g', 15],
 ]);
 
 /** "ZF SF …" for display. */
 export function describeFlags(flags: number): string {
-  const names: [number, string][] = [[CF, 'CF'], [PF, 'PF'], [AF, 'AF'], [ZF, 'ZF'], [SF, 'SF'], [DF, 'DF'], [OF, 'OF']];
-  return names.filter(([b]) => flags & b).map(([, n]) => n).join(' ');
+  const names: [number, string][] = [
+    [CF, 'CF'],
+    [PF, 'PF'],
+    [AF, 'AF'],
+    [ZF, 'ZF'],
+    [SF, 'SF'],
+    [DF, 'DF'],
+    [OF, 'OF'],
+  ];
+  return names
+    .filter(([b]) => flags & b)
+    .map(([, n]) => n)
+    .join(' ');
 }

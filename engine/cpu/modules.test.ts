@@ -28,7 +28,10 @@ function withCpu(k: ModelKernel, printed: Printed[], results: RunResult[]): void
     if (mod.initFn === null) return { ret: 0, note: 'no init' };
     const r = runKernelFunction(k, mod.initFn, { decoder, models: (n) => (n === '_printk' ? printk : undefined) });
     results.push(r);
-    if (r.kind !== 'returned') throw new Error(`${mod.name} init: ${r.kind} ${JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v)).slice(0, 400)}`);
+    if (r.kind !== 'returned')
+      throw new Error(
+        `${mod.name} init: ${r.kind} ${JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v)).slice(0, 400)}`,
+      );
     return { ret: r.ret, note: `ran ${r.executed} instructions` };
   };
 }
@@ -46,7 +49,12 @@ describe('sample init functions on the CPU model', () => {
     withCpu(k, printed, results);
     const r = insmod(k, 'hello/hello.ko', 'count=3 whom=there');
     expect(r.errno).toBe(0);
-    expect(printed.map((p) => p.fmt)).toEqual(['\u00017hello: greeting %d time(s)\n', '\u00016Hello, %s\n', '\u00016Hello, %s\n', '\u00016Hello, %s\n']);
+    expect(printed.map((p) => p.fmt)).toEqual([
+      '\u00017hello: greeting %d time(s)\n',
+      '\u00016Hello, %s\n',
+      '\u00016Hello, %s\n',
+      '\u00016Hello, %s\n',
+    ]);
     expect(printed[0].args[0]).toBe(3n);
     const res = results[0];
     expect(res.kind).toBe('returned');
@@ -89,7 +97,11 @@ describe('sample init functions on the CPU model', () => {
     ]);
     expect(printed[0].args.map((a) => BigInt.asIntN(32, a))).toEqual([1n, -2n, 3n]);
     expect(printed[3].args[0]).toBe(3n);
-    expect(printed.slice(4).map((p) => [p.args[0], p.args[1]])).toEqual([[0n, 5n], [1n, 6n], [2n, 7n]]);
+    expect(printed.slice(4).map((p) => [p.args[0], p.args[1]])).toEqual([
+      [0n, 5n],
+      [1n, 6n],
+      [2n, 7n],
+    ]);
   });
 
   it('failing-init returns -ENODEV and the load fails', () => {

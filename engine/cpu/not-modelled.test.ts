@@ -29,7 +29,11 @@ describe('a kernel function without a model', () => {
     const n = k.log.records.length;
     const r = loadModule(k, { fileName: 'ts_kmp.ko', image: new Uint8Array(readFileSync(file)), args: '', syscall: 'finit_module' });
     expect(r.errno).toBeNull();
-    expect(r.end).toEqual({ kind: 'unknown', after: 'textsearch_register', reason: 'Modscope cannot say what Linux does after textsearch_register() (not modelled)' });
+    expect(r.end).toEqual({
+      kind: 'unknown',
+      after: 'textsearch_register',
+      reason: 'Modscope cannot say what Linux does after textsearch_register() (not modelled)',
+    });
     expect(k.log.records.length).toBe(n);
     const steps = Array.from({ length: k.timeline.stepCount() }, (_, i) => k.timeline.step(i));
     expect(steps.some((s) => s?.title === 'Modscope cannot say what Linux does after textsearch_register() (not modelled)')).toBe(true);

@@ -34,7 +34,15 @@ describe('an init that dereferences NULL', () => {
   });
 
   it('prints the report line by line as 6.1 does', () => {
-    const re = (s: string): RegExp => new RegExp('^' + s.replace(/[[\]()+.*?|/]/g, (c) => '\\' + c).replace(/H16/g, '[0-9a-f]{16}').replace(/HEX/g, '[0-9a-f]+') + '$');
+    const re = (s: string): RegExp =>
+      new RegExp(
+        '^' +
+          s
+            .replace(/[[\]()+.*?|/]/g, (c) => '\\' + c)
+            .replace(/H16/g, '[0-9a-f]{16}')
+            .replace(/HEX/g, '[0-9a-f]+') +
+          '$',
+      );
     const expected = [
       '<1>BUG: kernel NULL pointer dereference, address: 0000000000000000',
       '<1>#PF: supervisor read access in kernel mode',
@@ -106,7 +114,9 @@ describe("WARN_ON() and BUG() from the module's __bug_table", () => {
     const log = k.log.records.map((l) => `<${l.level}>${l.text}`);
     const at = log.indexOf('<4>------------[ cut here ]------------');
     expect(at).toBeGreaterThan(0);
-    expect(log[at + 1]).toMatch(/^<4>WARNING: CPU: 0 PID: 100 at \/tmp\/modscope-null-deref-build\/null-deref\.c:25 null_deref_init\+0x[0-9a-f]+\/0x[0-9a-f]+ \[null_deref\]$/);
+    expect(log[at + 1]).toMatch(
+      /^<4>WARNING: CPU: 0 PID: 100 at \/tmp\/modscope-null-deref-build\/null-deref\.c:25 null_deref_init\+0x[0-9a-f]+\/0x[0-9a-f]+ \[null_deref\]$/,
+    );
     expect(log[at + 2]).toBe('<4>Modules linked in: null_deref(OE+)');
     expect(log[at + 3]).toMatch(/^<4>CPU: 0 PID: 100 Comm: insmod Tainted: G {11}OE {6}6\.1\.0-50-amd64/);
     // The WARN's ud2 (0f 0b) is the byte in <>.

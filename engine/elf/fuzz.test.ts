@@ -47,7 +47,10 @@ function checkInvariants(f: ElfFile, len: number): void {
 const mutation = (len: number) =>
   fc.record({
     edits: fc.array(fc.record({ pos: fc.nat({ max: len - 1 }), val: fc.integer({ min: 0, max: 255 }) }), { maxLength: 12 }),
-    words: fc.array(fc.record({ pos: fc.nat({ max: len - 8 }), val: fc.constantFrom(0, 1, 0xff, 0xffff, 0xffffffff, 0x7fffffff, 0x80000000, 0x10000) }), { maxLength: 4 }),
+    words: fc.array(
+      fc.record({ pos: fc.nat({ max: len - 8 }), val: fc.constantFrom(0, 1, 0xff, 0xffff, 0xffffffff, 0x7fffffff, 0x80000000, 0x10000) }),
+      { maxLength: 4 },
+    ),
     cut: fc.option(fc.nat({ max: len }), { nil: undefined }),
   });
 
@@ -61,46 +64,74 @@ function mutate(base: Uint8Array, m: { edits: { pos: number; val: number }[]; wo
 
 describe('fuzzing readElf', () => {
   it('random bytes: returns or throws ElfError, quickly', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 4096 }), (b) => {
-      expect(readSafely(b)).toBeLessThan(500);
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 4096 }), (b) => {
+        expect(readSafely(b)).toBeLessThan(500);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('random bytes behind a valid ELF identification', () => {
     const ident = fc.tuple(fc.constantFrom(1, 2), fc.constantFrom(1, 2));
-    fc.assert(fc.property(ident, fc.uint8Array({ minLength: 48, maxLength: 4096 }), ([cls, data], tail) => {
-      const b = new Uint8Array(16 + tail.length);
-      b.set([0x7f, 0x45, 0x4c, 0x46, cls, data, 1]);
-      b.set(tail, 16);
-      expect(readSafely(b)).toBeLessThan(500);
-    }), { numRuns: 1000 });
+    fc.assert(
+      fc.property(ident, fc.uint8Array({ minLength: 48, maxLength: 4096 }), ([cls, data], tail) => {
+        const b = new Uint8Array(16 + tail.length);
+        b.set([0x7f, 0x45, 0x4c, 0x46, cls, data, 1]);
+        b.set(tail, 16);
+        expect(readSafely(b)).toBeLessThan(500);
+      }),
+      { numRuns: 1000 },
+    );
   });
 
-  const combos: [Cls, End, boolean][] = [[64, 'little', true], [64, 'big', true], [32, 'little', false], [32, 'big', true]];
+  const combos: [Cls, End, boolean][] = [
+    [64, 'little', true],
+    [64, 'big', true],
+    [32, 'little', false],
+    [32, 'big', true],
+  ];
   it.each(combos)('mutations of a built ELF%i %s module (rela=%s)', (cls, endian, rela) => {
     const base = buildModule(cls, endian, rela).bytes;
-    fc.assert(fc.property(mutation(base.length), (m) => {
-      expect(readSafely(mutate(base, m))).toBeLessThan(500);
-    }), { numRuns: 1500 });
+    fc.assert(
+      fc.property(mutation(base.length), (m) => {
+        expect(readSafely(mutate(base, m))).toBeLessThan(500);
+      }),
+      { numRuns: 1500 },
+    );
   });
 
-  const vfat = ['/root/.cache/modscope/corpus/lib/modules/6.1.0-50-amd64/kernel/fs/fat/vfat.ko', '/tmp/elfx/lib/modules/6.1.0-50-amd64/kernel/fs/fat/vfat.ko'].find((p) => existsSync(p));
-  it.skipIf(missing(CORPUS_WHAT, vfat !== undefined))(`mutations of a real module (vfat.ko)${vfat === undefined ? ' — SKIPPED: vfat.ko not found' : ''}`, () => {
-    const raw = new Uint8Array(readFileSync(vfat ?? ''));
-    const base = raw.slice(0, elfLengthOfModule(raw));
-    const f = readElf(base);
-    const shoff = f.header.shoff;
-    // Half the edits land in the section header table, where one byte changes the most.
-    const arb = fc.oneof(
-      mutation(base.length),
-      fc.record({
-        edits: fc.array(fc.record({ pos: fc.integer({ min: shoff, max: base.length - 1 }), val: fc.integer({ min: 0, max: 255 }) }), { maxLength: 8 }),
-        words: fc.array(fc.record({ pos: fc.integer({ min: shoff, max: base.length - 8 }), val: fc.constantFrom(0, 1, 0xffff, 0xffffffff, 0x10000) }), { maxLength: 3 }),
-        cut: fc.constant(undefined),
-      }),
-    );
-    fc.assert(fc.property(arb, (m) => {
-      expect(readSafely(mutate(base, m))).toBeLessThan(500);
-    }), { numRuns: 1000 });
-  });
+  const vfat = [
+    '/root/.cache/modscope/corpus/lib/modules/6.1.0-50-amd64/kernel/fs/fat/vfat.ko',
+    '/tmp/elfx/lib/modules/6.1.0-50-amd64/kernel/fs/fat/vfat.ko',
+  ].find((p) => existsSync(p));
+  it.skipIf(missing(CORPUS_WHAT, vfat !== undefined))(
+    `mutations of a real module (vfat.ko)${vfat === undefined ? ' — SKIPPED: vfat.ko not found' : ''}`,
+    () => {
+      const raw = new Uint8Array(readFileSync(vfat ?? ''));
+      const base = raw.slice(0, elfLengthOfModule(raw));
+      const f = readElf(base);
+      const shoff = f.header.shoff;
+      // Half the edits land in the section header table, where one byte changes the most.
+      const arb = fc.oneof(
+        mutation(base.length),
+        fc.record({
+          edits: fc.array(fc.record({ pos: fc.integer({ min: shoff, max: base.length - 1 }), val: fc.integer({ min: 0, max: 255 }) }), {
+            maxLength: 8,
+          }),
+          words: fc.array(
+            fc.record({ pos: fc.integer({ min: shoff, max: base.length - 8 }), val: fc.constantFrom(0, 1, 0xffff, 0xffffffff, 0x10000) }),
+            { maxLength: 3 },
+          ),
+          cut: fc.constant(undefined),
+        }),
+      );
+      fc.assert(
+        fc.property(arb, (m) => {
+          expect(readSafely(mutate(base, m))).toBeLessThan(500);
+        }),
+        { numRuns: 1000 },
+      );
+    },
+  );
 });

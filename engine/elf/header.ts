@@ -95,17 +95,26 @@ export function readHeader(view: ByteView, cls: ElfClass, endian: Endian, warnin
 }
 
 /** Byte offset of e_shentsize, e_shnum, … in the header (for error offsets). */
-export function headerFieldOffset(cls: ElfClass, field: 'e_phoff' | 'e_shoff' | 'e_phentsize' | 'e_phnum' | 'e_shentsize' | 'e_shnum' | 'e_shstrndx'): number {
+export function headerFieldOffset(
+  cls: ElfClass,
+  field: 'e_phoff' | 'e_shoff' | 'e_phentsize' | 'e_phnum' | 'e_shentsize' | 'e_shnum' | 'e_shstrndx',
+): number {
   const w = cls === 64 ? 8 : 4;
   const oFlags = 24 + 3 * w;
   switch (field) {
-    case 'e_phoff': return 24 + w;
-    case 'e_shoff': return 24 + 2 * w;
-    case 'e_phentsize': return oFlags + 6;
-    case 'e_phnum': return oFlags + 8;
-    case 'e_shentsize': return oFlags + 10;
-    case 'e_shnum': return oFlags + 12;
-    case 'e_shstrndx': return oFlags + 14;
+    case 'e_phoff':
+      return 24 + w;
+    case 'e_shoff':
+      return 24 + 2 * w;
+    case 'e_phentsize':
+      return oFlags + 6;
+    case 'e_phnum':
+      return oFlags + 8;
+    case 'e_shentsize':
+      return oFlags + 10;
+    case 'e_shnum':
+      return oFlags + 12;
+    case 'e_shstrndx':
+      return oFlags + 14;
   }
 }
-

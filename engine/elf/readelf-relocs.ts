@@ -221,7 +221,17 @@ class RelocLines {
       }
       this.at[0] = p;
       const h = this.elf.header;
-      const i = writeLines(out, this.dv, h.endian === 'little', h.class === 32, r, this.entry, this.pieces, this.elf.symbolTables.get(r.symtabIndex), this.at);
+      const i = writeLines(
+        out,
+        this.dv,
+        h.endian === 'little',
+        h.class === 32,
+        r,
+        this.entry,
+        this.pieces,
+        this.elf.symbolTables.get(r.symtabIndex),
+        this.at,
+      );
       p = this.at[0];
       if (i === this.entry && i < r.count) {
         // Not even one line fitted: it is longer than `out` (a name of megabytes); give it its own buffer.
@@ -245,8 +255,15 @@ class RelocLines {
  * function, so V8 optimises it whole (not by on-stack replacement that deoptimises per section).
  */
 function writeLines(
-  out: Uint8Array, dv: DataView, little: boolean, elf32: boolean, r: RelocSectionRef, from: number, pc: Pieces,
-  table: SymbolTableReader | undefined, at: Int32Array,
+  out: Uint8Array,
+  dv: DataView,
+  little: boolean,
+  elf32: boolean,
+  r: RelocSectionRef,
+  from: number,
+  pc: Pieces,
+  table: SymbolTableReader | undefined,
+  at: Int32Array,
 ): number {
   const { rela, count } = r;
   // Elf64_Rela { u64 r_offset; u64 r_info (sym << 32 | type); s64 r_addend }

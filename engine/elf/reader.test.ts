@@ -1,16 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { buildElf, buildModule, concat, note, relocs, strtab, symbols, type Cls, type End } from '../test-support/elf-builder';
-import {
-  ElfError,
-  readElf,
-  relocAddend,
-  relocOffset,
-  sectionFlagsString,
-  noteDesc,
-  type ElfFile,
-} from './index';
+import { ElfError, readElf, relocAddend, relocOffset, sectionFlagsString, noteDesc, type ElfFile } from './index';
 
-const combos: [Cls, End][] = [[64, 'little'], [64, 'big'], [32, 'little'], [32, 'big']];
+const combos: [Cls, End][] = [
+  [64, 'little'],
+  [64, 'big'],
+  [32, 'little'],
+  [32, 'big'],
+];
 
 /** Run readElf and return the ElfError it throws (fails the test if it does not throw one). */
 function elfError(bytes: Uint8Array): ElfError {
@@ -51,7 +48,17 @@ describe.each(combos)('ELF%i %s-endian module', (cls, endian) => {
   });
 
   it('reads sections with names, offsets and sizes', () => {
-    expect(f.sections.map((s) => s.name)).toEqual(['', '.text', '.data', '.bss', '.rela.text', '.symtab', '.strtab', '.note.gnu.build-id', '.shstrtab']);
+    expect(f.sections.map((s) => s.name)).toEqual([
+      '',
+      '.text',
+      '.data',
+      '.bss',
+      '.rela.text',
+      '.symtab',
+      '.strtab',
+      '.note.gnu.build-id',
+      '.shstrtab',
+    ]);
     expect(f.sections.map((s) => s.type)).toEqual([0, 1, 1, 8, 4, 2, 3, 7, 3]);
     expect(f.sections.map((s) => s.offset)).toEqual(built.offsets);
     const text = f.sections[1];
@@ -104,19 +111,38 @@ describe('64-bit values', () => {
   it('keeps full 64-bit addresses, symbol values and addends', () => {
     for (const endian of ['little', 'big'] as const) {
       const str = strtab(['big']);
-      const f = readElf(buildElf({
-        cls: 64, endian,
-        sections: [
-          { name: '.text', type: 1, flags: 6n | (1n << 40n), addr: 0xffffffffc0201000n, data: new Uint8Array(16) },
-          { name: '.symtab', type: 2, link: 3, entsize: 24, data: symbols(64, endian, [{ nameOffset: 0 }, { nameOffset: str.offsets[0], value: 0xffffffff81000000n, size: 0x123456789n, shndx: 1 }]) },
-          { name: '.strtab', type: 3, data: str.data },
-          { name: '.rela.text', type: 4, link: 2, info: 1, entsize: 24, data: relocs(64, endian, true, [
-            { offset: 0x1_0000_0004n, sym: 1, type: 24, addend: -0x1_0000_0000n },
-            { offset: 0n, sym: 1, type: 11, addend: 0x7fff_ffff_ffff_ffffn },
-            { offset: 0xffff_ffff_ffff_fff0n, sym: 0, type: 0, addend: -1n },
-          ]) },
-        ],
-      }).bytes);
+      const f = readElf(
+        buildElf({
+          cls: 64,
+          endian,
+          sections: [
+            { name: '.text', type: 1, flags: 6n | (1n << 40n), addr: 0xffffffffc0201000n, data: new Uint8Array(16) },
+            {
+              name: '.symtab',
+              type: 2,
+              link: 3,
+              entsize: 24,
+              data: symbols(64, endian, [
+                { nameOffset: 0 },
+                { nameOffset: str.offsets[0], value: 0xffffffff81000000n, size: 0x123456789n, shndx: 1 },
+              ]),
+            },
+            { name: '.strtab', type: 3, data: str.data },
+            {
+              name: '.rela.text',
+              type: 4,
+              link: 2,
+              info: 1,
+              entsize: 24,
+              data: relocs(64, endian, true, [
+                { offset: 0x1_0000_0004n, sym: 1, type: 24, addend: -0x1_0000_0000n },
+                { offset: 0n, sym: 1, type: 11, addend: 0x7fff_ffff_ffff_ffffn },
+                { offset: 0xffff_ffff_ffff_fff0n, sym: 0, type: 0, addend: -1n },
+              ]),
+            },
+          ],
+        }).bytes,
+      );
       expect(f.sections[1]).toMatchObject({ addr: 0xffffffffc0201000n, flags: 6, flagsHigh: 0x100 });
       expect(sectionFlagsString(f.sections[1], 62)).toBe('AXx');
       expect(f.symtab?.symbols[1]).toMatchObject({ name: 'big', value: 0xffffffff81000000n, size: 0x123456789n });
@@ -129,15 +155,35 @@ describe('64-bit values', () => {
   });
 
   it('decodes ELF32 r_info as sym<<8|type and sign-extends the addend', () => {
-    const f = readElf(buildElf({
-      cls: 32, endian: 'little',
-      sections: [
-        { name: '.text', type: 1, data: new Uint8Array(4) },
-        { name: '.symtab', type: 2, link: 3, entsize: 16, data: symbols(32, 'little', Array.from({ length: 300 }, () => ({ nameOffset: 0 }))) },
-        { name: '.strtab', type: 3, data: new Uint8Array([0]) },
-        { name: '.rela.text', type: 4, link: 2, info: 1, entsize: 12, data: relocs(32, 'little', true, [{ offset: 0xfffffff0n, sym: 299, type: 0x2b, addend: -8n }]) },
-      ],
-    }).bytes);
+    const f = readElf(
+      buildElf({
+        cls: 32,
+        endian: 'little',
+        sections: [
+          { name: '.text', type: 1, data: new Uint8Array(4) },
+          {
+            name: '.symtab',
+            type: 2,
+            link: 3,
+            entsize: 16,
+            data: symbols(
+              32,
+              'little',
+              Array.from({ length: 300 }, () => ({ nameOffset: 0 })),
+            ),
+          },
+          { name: '.strtab', type: 3, data: new Uint8Array([0]) },
+          {
+            name: '.rela.text',
+            type: 4,
+            link: 2,
+            info: 1,
+            entsize: 12,
+            data: relocs(32, 'little', true, [{ offset: 0xfffffff0n, sym: 299, type: 0x2b, addend: -8n }]),
+          },
+        ],
+      }).bytes,
+    );
     expect(relocRows(f)).toEqual([[0xfffffff0n, 0x2b, 299, -8n]]);
   });
 });
@@ -146,12 +192,27 @@ describe('extended section numbering (SHN_XINDEX)', () => {
   it.each(combos)('ELF%i %s: e_shnum 0 and e_shstrndx SHN_XINDEX resolve through section 0', (cls, endian) => {
     const str = strtab(['far']);
     const built = buildElf({
-      cls, endian, shnumEscape: true, shstrndxEscape: true,
+      cls,
+      endian,
+      shnumEscape: true,
+      shstrndxEscape: true,
       sections: [
         { name: '.text', type: 1, data: new Uint8Array(4) },
-        { name: '.symtab', type: 2, link: 3, entsize: cls === 64 ? 24 : 16, data: symbols(cls, endian, [{ nameOffset: 0 }, { nameOffset: str.offsets[0], shndx: 0xffff, value: 2n }, { nameOffset: 0, shndx: 0xfff2 }]) },
+        {
+          name: '.symtab',
+          type: 2,
+          link: 3,
+          entsize: cls === 64 ? 24 : 16,
+          data: symbols(cls, endian, [{ nameOffset: 0 }, { nameOffset: str.offsets[0], shndx: 0xffff, value: 2n }, { nameOffset: 0, shndx: 0xfff2 }]),
+        },
         { name: '.strtab', type: 3, data: str.data },
-        { name: '.symtab_shndx', type: 18, link: 2, entsize: 4, data: new Uint8Array(endian === 'little' ? [0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0] : [0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0]) },
+        {
+          name: '.symtab_shndx',
+          type: 18,
+          link: 2,
+          entsize: 4,
+          data: new Uint8Array(endian === 'little' ? [0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0] : [0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0]),
+        },
       ],
     });
     const f = readElf(built.bytes);
@@ -164,13 +225,16 @@ describe('extended section numbering (SHN_XINDEX)', () => {
   });
 
   it('warns and leaves SHN_XINDEX when there is no .symtab_shndx', () => {
-    const f = readElf(buildElf({
-      cls: 64, endian: 'little',
-      sections: [
-        { name: '.symtab', type: 2, link: 2, entsize: 24, data: symbols(64, 'little', [{ nameOffset: 0 }, { nameOffset: 0, shndx: 0xffff }]) },
-        { name: '.strtab', type: 3, data: new Uint8Array([0]) },
-      ],
-    }).bytes);
+    const f = readElf(
+      buildElf({
+        cls: 64,
+        endian: 'little',
+        sections: [
+          { name: '.symtab', type: 2, link: 2, entsize: 24, data: symbols(64, 'little', [{ nameOffset: 0 }, { nameOffset: 0, shndx: 0xffff }]) },
+          { name: '.strtab', type: 3, data: new Uint8Array([0]) },
+        ],
+      }).bytes,
+    );
     expect(f.symtab?.symbols[1].shndx).toBe(0xffff);
     expect(f.warnings.map((w) => w.code)).toEqual(['BAD_LINK']);
   });
@@ -187,14 +251,30 @@ describe('fatal errors', () => {
   it('rejects non-ELF input', () => {
     expect(elfError(new Uint8Array(0)).code).toBe('NOT_ELF');
     expect(elfError(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17])).code).toBe('BAD_MAGIC');
-    const e = elfError(mutate((b) => { b[1] = 0x46; }));
+    const e = elfError(
+      mutate((b) => {
+        b[1] = 0x46;
+      }),
+    );
     expect(e).toMatchObject({ code: 'BAD_MAGIC', offset: 0 });
     expect(e.message).toContain('7f 46 4c 46');
   });
 
   it('rejects a bad class or data encoding', () => {
-    expect(elfError(mutate((b) => { b[4] = 3; })).toInfo()).toEqual({ code: 'BAD_CLASS', message: 'unknown ELF class 3 (expected 1 for ELF32 or 2 for ELF64)', offset: 4, field: 'e_ident[EI_CLASS]' });
-    expect(elfError(mutate((b) => { b[5] = 0; }))).toMatchObject({ code: 'BAD_DATA', offset: 5 });
+    expect(
+      elfError(
+        mutate((b) => {
+          b[4] = 3;
+        }),
+      ).toInfo(),
+    ).toEqual({ code: 'BAD_CLASS', message: 'unknown ELF class 3 (expected 1 for ELF32 or 2 for ELF64)', offset: 4, field: 'e_ident[EI_CLASS]' });
+    expect(
+      elfError(
+        mutate((b) => {
+          b[5] = 0;
+        }),
+      ),
+    ).toMatchObject({ code: 'BAD_DATA', offset: 5 });
   });
 
   it('rejects a truncated header', () => {
@@ -238,12 +318,14 @@ describe('per-section problems become warnings', () => {
   it('skips a relocation section whose data runs past the end of the file', () => {
     const f = withEdit((dv) => dv.setBigUint64(sh(4, 32), 0x99999n, true));
     expect(f.relocSections).toEqual([]);
-    expect(f.warnings).toEqual([{
-      code: 'SECTION_OUT_OF_BOUNDS',
-      message: `section 4 (.rela.text): sh_offset 0x${built.offsets[4].toString(16)} + sh_size 0x99999 runs past the end of the file (0x${built.bytes.length.toString(16)} bytes)`,
-      offset: sh(4, 24),
-      field: 'sh_offset of section 4',
-    }]);
+    expect(f.warnings).toEqual([
+      {
+        code: 'SECTION_OUT_OF_BOUNDS',
+        message: `section 4 (.rela.text): sh_offset 0x${built.offsets[4].toString(16)} + sh_size 0x99999 runs past the end of the file (0x${built.bytes.length.toString(16)} bytes)`,
+        offset: sh(4, 24),
+        field: 'sh_offset of section 4',
+      },
+    ]);
   });
 
   it('skips a relocation section with a bad sh_link, sh_info or sh_entsize', () => {
@@ -278,7 +360,10 @@ describe('per-section problems become warnings', () => {
   });
 
   it('ignores the file range of NOBITS sections', () => {
-    const f = withEdit((dv) => { dv.setBigUint64(sh(3, 24), 0x7fff_0000n, true); dv.setBigUint64(sh(3, 32), 0x10_0000_0000n, true); });
+    const f = withEdit((dv) => {
+      dv.setBigUint64(sh(3, 24), 0x7fff_0000n, true);
+      dv.setBigUint64(sh(3, 32), 0x10_0000_0000n, true);
+    });
     expect(f.warnings).toEqual([]);
     expect(f.sections[3].size).toBe(0x10_0000_0000);
   });
@@ -295,7 +380,8 @@ describe('notes and program headers', () => {
     const notes8 = concat(note('little', 'GNU', 5, new Uint8Array(12), 8), note('little', 'Linux', 0x101, new Uint8Array([1, 2, 3]), 8));
     const notes4 = concat(note('little', 'Linux', 0x100, new Uint8Array([7, 0, 0, 0])), note('little', 'Xen', 1, new Uint8Array(0)));
     const built = buildElf({
-      cls: 64, endian: 'little',
+      cls: 64,
+      endian: 'little',
       sections: [
         { name: '.note.gnu.property', type: 7, data: notes8, addralign: 8 },
         { name: '.note.Linux', type: 7, data: notes4, addralign: 4 },
@@ -313,8 +399,13 @@ describe('notes and program headers', () => {
   it.each(combos)('ELF%i %s: reads program headers and PT_NOTE notes once', (cls, endian) => {
     const n = note(endian, 'GNU', 3, new Uint8Array([9, 9, 9, 9]));
     const built = buildElf({
-      cls, endian, type: 2,
-      sections: [{ name: '.note.gnu.build-id', type: 7, data: n, addralign: 4 }, { name: '.text', type: 1, data: new Uint8Array(8) }],
+      cls,
+      endian,
+      type: 2,
+      sections: [
+        { name: '.note.gnu.build-id', type: 7, data: n, addralign: 4 },
+        { name: '.text', type: 1, data: new Uint8Array(8) },
+      ],
       programHeaders: [
         { type: 1, flags: 5, sectionIndex: 2, vaddr: 0x401000n, memsz: 0x2000n, align: 0x1000n },
         { type: 4, flags: 4, sectionIndex: 1, vaddr: 0x400100n },
@@ -323,14 +414,30 @@ describe('notes and program headers', () => {
     });
     const f = readElf(built.bytes);
     expect(f.header.phnum).toBe(3);
-    expect(f.programHeaders[0]).toMatchObject({ index: 0, type: 1, flags: 5, offset: built.offsets[2], filesz: 8, vaddr: 0x401000n, paddr: 0x401000n, memsz: 0x2000n, align: 0x1000n });
+    expect(f.programHeaders[0]).toMatchObject({
+      index: 0,
+      type: 1,
+      flags: 5,
+      offset: built.offsets[2],
+      filesz: 8,
+      vaddr: 0x401000n,
+      paddr: 0x401000n,
+      memsz: 0x2000n,
+      align: 0x1000n,
+    });
     expect(f.programHeaders[1]).toMatchObject({ type: 4, offset: built.offsets[1], filesz: n.length });
     expect(f.notes).toEqual([{ sectionIndex: 1, owner: 'GNU', type: 3, descOffset: built.offsets[1] + 16, descSize: 4 }]);
   });
 
   it('reads notes from a PT_NOTE segment when no section holds them', () => {
     const n = note('big', 'CORE', 1, new Uint8Array(8));
-    const built = buildElf({ cls: 32, endian: 'big', type: 4, sections: [{ name: '.x', type: 1, data: n, addralign: 4 }], programHeaders: [{ type: 4, sectionIndex: 1 }] });
+    const built = buildElf({
+      cls: 32,
+      endian: 'big',
+      type: 4,
+      sections: [{ name: '.x', type: 1, data: n, addralign: 4 }],
+      programHeaders: [{ type: 4, sectionIndex: 1 }],
+    });
     const f = readElf(built.bytes);
     expect(f.notes).toEqual([{ sectionIndex: -1, owner: 'CORE', type: 1, descOffset: built.offsets[1] + 20, descSize: 8 }]);
   });
@@ -348,32 +455,49 @@ describe('notes and program headers', () => {
 describe('strings', () => {
   it('decodes UTF-8 names and replaces malformed bytes', () => {
     const raw = new Uint8Array([0, ...new TextEncoder().encode('μ_init_ü😀'), 0, 0x61, 0xff, 0x62, 0xc3, 0]);
-    const f = readElf(buildElf({
-      cls: 64, endian: 'little',
-      sections: [
-        { name: '.symtab', type: 2, link: 2, entsize: 24, data: symbols(64, 'little', [{ nameOffset: 0 }, { nameOffset: 1 }, { nameOffset: raw.indexOf(0x61) }, { nameOffset: 3 }]) },
-        { name: '.strtab', type: 3, data: raw },
-      ],
-    }).bytes);
+    const f = readElf(
+      buildElf({
+        cls: 64,
+        endian: 'little',
+        sections: [
+          {
+            name: '.symtab',
+            type: 2,
+            link: 2,
+            entsize: 24,
+            data: symbols(64, 'little', [{ nameOffset: 0 }, { nameOffset: 1 }, { nameOffset: raw.indexOf(0x61) }, { nameOffset: 3 }]),
+          },
+          { name: '.strtab', type: 3, data: raw },
+        ],
+      }).bytes,
+    );
     expect(f.symtab?.symbols.map((s) => s.name)).toEqual(['', 'μ_init_ü😀', 'a\ufffdb\ufffd', '_init_ü😀']);
   });
 
   it('ends an unterminated string at the end of its table', () => {
-    const f = readElf(buildElf({
-      cls: 32, endian: 'little',
-      sections: [
-        { name: '.symtab', type: 2, link: 2, entsize: 16, data: symbols(32, 'little', [{ nameOffset: 0 }, { nameOffset: 1 }]) },
-        { name: '.strtab', type: 3, data: new Uint8Array([0, 0x41, 0x42]) },
-        { name: '.after', type: 1, data: new Uint8Array([0x43, 0]) },
-      ],
-    }).bytes);
+    const f = readElf(
+      buildElf({
+        cls: 32,
+        endian: 'little',
+        sections: [
+          { name: '.symtab', type: 2, link: 2, entsize: 16, data: symbols(32, 'little', [{ nameOffset: 0 }, { nameOffset: 1 }]) },
+          { name: '.strtab', type: 3, data: new Uint8Array([0, 0x41, 0x42]) },
+          { name: '.after', type: 1, data: new Uint8Array([0x43, 0]) },
+        ],
+      }).bytes,
+    );
     expect(f.symtab?.symbols[1].name).toBe('AB');
   });
 });
 
 describe('bounded work on hostile files', () => {
   it('stops reading relocation sections that overlap beyond the file size', () => {
-    const r = relocs(64, 'little', true, Array.from({ length: 100 }, (_, i) => ({ offset: BigInt(i), sym: 0, type: 1 })));
+    const r = relocs(
+      64,
+      'little',
+      true,
+      Array.from({ length: 100 }, (_, i) => ({ offset: BigInt(i), sym: 0, type: 1 })),
+    );
     const sections = [
       { name: '.symtab', type: 2, link: 2, entsize: 24, data: symbols(64, 'little', [{ nameOffset: 0 }]) },
       { name: '.strtab', type: 3, data: new Uint8Array([0]) },
@@ -381,7 +505,15 @@ describe('bounded work on hostile files', () => {
     ];
     const built = buildElf({ cls: 64, endian: 'little', sections });
     // 200 more RELA headers all pointing at the same 2400 bytes.
-    const extra = Array.from({ length: 200 }, () => ({ name: '.rela.b', type: 4, link: 1, info: 0, entsize: 24, offset: built.offsets[3], size: r.length }));
+    const extra = Array.from({ length: 200 }, () => ({
+      name: '.rela.b',
+      type: 4,
+      link: 1,
+      info: 0,
+      entsize: 24,
+      offset: built.offsets[3],
+      size: r.length,
+    }));
     const f = readElf(buildElf({ cls: 64, endian: 'little', sections: [...sections, ...extra] }).bytes);
     const total = f.relocSections.reduce((a, s) => a + s.count * 24, 0);
     expect(total).toBeLessThanOrEqual(f.bytes.length);
@@ -393,16 +525,19 @@ describe('bounded work on hostile files', () => {
     const big = new Uint8Array(20000).fill(0x41);
     big[0] = 0;
     const syms = Array.from({ length: 2000 }, (_, i) => ({ nameOffset: 1 + i }));
-    const f = readElf(buildElf({
-      cls: 64, endian: 'little',
-      sections: [
-        { name: '.symtab', type: 2, link: 2, entsize: 24, data: symbols(64, 'little', syms) },
-        { name: '.strtab', type: 3, data: big },
-      ],
-    }).bytes);
+    const f = readElf(
+      buildElf({
+        cls: 64,
+        endian: 'little',
+        sections: [
+          { name: '.symtab', type: 2, link: 2, entsize: 24, data: symbols(64, 'little', syms) },
+          { name: '.strtab', type: 3, data: big },
+        ],
+      }).bytes,
+    );
     const lens = f.symtab?.symbols.map((s) => s.name.length) ?? [];
     expect(lens[0]).toBe(4096);
     expect(Math.max(...lens)).toBe(4096);
-    expect(lens.reduce((a, b) => a + b, 0)).toBeLessThan(8 * 20000 + 65536 + 2000 * 4096 / 8);
+    expect(lens.reduce((a, b) => a + b, 0)).toBeLessThan(8 * 20000 + 65536 + (2000 * 4096) / 8);
   });
 });

@@ -153,7 +153,8 @@ export function readRelocListing(bytes: Uint8Array): RelocListing {
   const relocSections: RelocSectionRef[] = [];
   for (const s of relocSectionsWithin(view, h, sections, warnings)) {
     const count = checkRelocSection(view, h, sections, s, warnings);
-    if (count !== null) relocSections.push({ sectionIndex: s.index, name: s.name, rela: s.type === SHT_RELA, symtabIndex: s.link, count, offset: s.offset });
+    if (count !== null)
+      relocSections.push({ sectionIndex: s.index, name: s.name, rela: s.type === SHT_RELA, symtabIndex: s.link, count, offset: s.offset });
   }
   return { bytes, header: publicHeader(h), sections, relocSections, symbolTables: tables, warnings };
 }

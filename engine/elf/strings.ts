@@ -31,11 +31,17 @@ export function decodeUtf8(bytes: Uint8Array, start: number, end: number): strin
     let cp: number;
     let min: number;
     if (b0 >= 0xc2 && b0 <= 0xdf) {
-      need = 1; cp = b0 & 0x1f; min = 0x80;
+      need = 1;
+      cp = b0 & 0x1f;
+      min = 0x80;
     } else if (b0 >= 0xe0 && b0 <= 0xef) {
-      need = 2; cp = b0 & 0x0f; min = 0x800;
+      need = 2;
+      cp = b0 & 0x0f;
+      min = 0x800;
     } else if (b0 >= 0xf0 && b0 <= 0xf4) {
-      need = 3; cp = b0 & 0x07; min = 0x10000;
+      need = 3;
+      cp = b0 & 0x07;
+      min = 0x10000;
     } else {
       codes.push(REPLACEMENT);
       i++;

@@ -111,8 +111,8 @@ describe('kallsyms table of debian 6.1.0-50-amd64', () => {
     expect(names.name(at)).toBe('flush_tlb_all');
     expect(names.isVmlinux(at)).toBe(true);
     expect(names.isVmlinux(at + 1n)).toBe(false);
-    expect(names.isVmlinux((kallsymsLookupName(k, 'jiffies') ?? 0n))).toBe(true); // exported data: the export map
-    expect(names.isVmlinux((kallsymsLookupName(k, 'sme_workarea') ?? 0n))).toBe(false); // past _end
+    expect(names.isVmlinux(kallsymsLookupName(k, 'jiffies') ?? 0n)).toBe(true); // exported data: the export map
+    expect(names.isVmlinux(kallsymsLookupName(k, 'sme_workarea') ?? 0n)).toBe(false); // past _end
   });
 
   it('/proc/kallsyms in the shell: the real grep line and line count', () => {

@@ -137,7 +137,8 @@ export function parseKallsyms(v: unknown, path: string): KallsymsTable {
     throw new KernelProfileError('bad-field', `expected an integer 0..${count}`, `${path}.absolute`);
   const types = t.type;
   if (typeof types !== 'string') throw new KernelProfileError('bad-field', 'expected a string', `${path}.type`);
-  if (types.length !== count) throw new KernelProfileError('length-mismatch', `expected ${count} type letters, found ${types.length}`, `${path}.type`);
+  if (types.length !== count)
+    throw new KernelProfileError('length-mismatch', `expected ${count} type letters, found ${types.length}`, `${path}.type`);
   if (!/^[A-Za-z?]*$/.test(types)) throw new KernelProfileError('bad-field', 'expected one type letter per symbol', `${path}.type`);
   if (typeof t.name !== 'string') throw new KernelProfileError('bad-field', 'expected a string', `${path}.name`);
   const coded = count === 0 ? [] : t.name.split('\n');

@@ -20,11 +20,22 @@ function reference(m: LoadedModule, a: bigint): ModuleSymbolHit | null {
   const sec = m.allSections.find((s) => s.size > 0 && a >= s.address && a < s.address + BigInt(s.size));
   if (!sec) return null;
   const text = m.allSections.filter((s) => s.init === sec.init && s.size > 0 && s.group !== 'kallsyms' && s.group === 'text');
-  const base = m.allSections.filter((s) => s.init === sec.init && s.size > 0 && s.group !== 'kallsyms').reduce((lo, s) => (s.address < lo ? s.address : lo), sec.address) & ~4095n;
-  let nextval = text.length ? (text.reduce((hi, s) => (s.address + BigInt(s.size) > hi ? s.address + BigInt(s.size) : hi), 0n) + 4095n) & ~4095n : base;
+  const base =
+    m.allSections
+      .filter((s) => s.init === sec.init && s.size > 0 && s.group !== 'kallsyms')
+      .reduce((lo, s) => (s.address < lo ? s.address : lo), sec.address) & ~4095n;
+  let nextval = text.length
+    ? (text.reduce((hi, s) => (s.address + BigInt(s.size) > hi ? s.address + BigInt(s.size) : hi), 0n) + 4095n) & ~4095n
+    : base;
   let best: { name: string; value: bigint } | null = null;
   for (const s of m.symbolTable) {
-    if (!s.name || s.name.startsWith('.') || s.value === 0n || !m.allSections.some((x) => s.value >= x.address && s.value <= x.address + BigInt(x.size))) continue;
+    if (
+      !s.name ||
+      s.name.startsWith('.') ||
+      s.value === 0n ||
+      !m.allSections.some((x) => s.value >= x.address && s.value <= x.address + BigInt(x.size))
+    )
+      continue;
     if (s.value <= a && (!best || s.value > best.value)) best = s;
     if (s.value > a && s.value < nextval) nextval = s.value;
   }
@@ -32,7 +43,7 @@ function reference(m: LoadedModule, a: bigint): ModuleSymbolHit | null {
 }
 
 describe.skipIf(missing(CORPUS_WHAT, existsSync(join(CORPUS, TARGET))))('find_kallsyms_symbol over mac80211.ko (corpus)', () => {
-  it('names every sampled address as the kernel\'s linear scan does', () => {
+  it("names every sampled address as the kernel's linear scan does", () => {
     const k = bootKernel({ quiet: true });
     const read = (p: string) => (existsSync(join(CORPUS, p)) ? new Uint8Array(readFileSync(join(CORPUS, p))) : null);
     const plan = modprobePlan(debianProfile(), TARGET, read);

@@ -112,15 +112,13 @@ function str(v: unknown, path: string): string {
 }
 
 function int(v: unknown, path: string): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
-    throw new KernelProfileError('bad-field', 'expected a non-negative integer', path);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new KernelProfileError('bad-field', 'expected a non-negative integer', path);
   return v;
 }
 
 function arr(v: unknown, path: string, len?: number): unknown[] {
   if (!Array.isArray(v)) throw new KernelProfileError('bad-field', 'expected an array', path);
-  if (len !== undefined && v.length !== len)
-    throw new KernelProfileError('length-mismatch', `expected ${len} entries, found ${v.length}`, path);
+  if (len !== undefined && v.length !== len) throw new KernelProfileError('length-mismatch', `expected ${len} entries, found ${v.length}`, path);
   return v;
 }
 
@@ -146,13 +144,7 @@ function flags(v: unknown, path: string, len: number): boolean[] {
   return Array.from(s, (c) => c === '1');
 }
 
-function columns(
-  t: Rec,
-  path: string,
-  moduleOf: (i: number) => string,
-  withAddr: boolean,
-  isPercpu: (a: bigint) => boolean,
-): KernelExport[] {
+function columns(t: Rec, path: string, moduleOf: (i: number) => string, withAddr: boolean, isPercpu: (a: bigint) => boolean): KernelExport[] {
   const count = int(t.count, `${path}.count`);
   const names = arr(t.name, `${path}.name`, count);
   const crcs = arr(t.crc, `${path}.crc`, count);
@@ -184,18 +176,15 @@ function columns(
 /** Validate a decompressed profile JSON value and index it. Throws KernelProfileError. */
 export function parseProfile(json: unknown): KernelProfile {
   const root = obj(json, '$');
-  if (root.format !== KERNEL_PROFILE_FORMAT)
-    throw new KernelProfileError('bad-format', `expected format '${KERNEL_PROFILE_FORMAT}'`, '$.format');
-  if (root.version !== KERNEL_PROFILE_VERSION)
-    throw new KernelProfileError('bad-format', `unsupported version ${String(root.version)}`, '$.version');
+  if (root.format !== KERNEL_PROFILE_FORMAT) throw new KernelProfileError('bad-format', `expected format '${KERNEL_PROFILE_FORMAT}'`, '$.format');
+  if (root.version !== KERNEL_PROFILE_VERSION) throw new KernelProfileError('bad-format', `unsupported version ${String(root.version)}`, '$.version');
 
   const release = str(root.release, '$.release');
   const distro = str(root.distro, '$.distro');
   const vermagic = str(root.vermagic, '$.vermagic');
 
   const config = new Map<string, string | null>();
-  for (const [k, v] of Object.entries(obj(root.config, '$.config')))
-    config.set(k, v === null ? null : str(v, `$.config.${k}`));
+  for (const [k, v] of Object.entries(obj(root.config, '$.config'))) config.set(k, v === null ? null : str(v, `$.config.${k}`));
 
   const sections = new Map<string, bigint>();
   for (const [k, v] of Object.entries(obj(root.sections, '$.sections'))) sections.set(k, addr(v, `$.sections.${k}`));
@@ -224,7 +213,13 @@ export function parseProfile(json: unknown): KernelProfile {
     if (k >= paths.length) throw new KernelProfileError('bad-field', `module index ${k} out of range`, `$.modules.module[${i}]`);
     return k;
   });
-  const moduleExports = columns(mt, '$.modules', (i) => paths[modIdx[i]], false, () => false);
+  const moduleExports = columns(
+    mt,
+    '$.modules',
+    (i) => paths[modIdx[i]],
+    false,
+    () => false,
+  );
 
   const byName = new Map<string, KernelExport>();
   for (const e of moduleExports) if (!byName.has(e.name)) byName.set(e.name, e);

@@ -55,17 +55,20 @@ describe.skipIf(missing(CORPUS_WHAT, haveCorpus))(`real Debian 6.1 modules${why}
     expect(f.thisModule).toMatchObject({ name: 'vfat', init: 'init_module', exit: 'cleanup_module', size: 0x380 });
   });
 
-  it.skipIf(missing('Module.symvers (linux-headers-6.1.0-50-amd64)', existsSync(SYMVERS)))('vfat.ko __versions CRCs equal the exporters\' Module.symvers CRCs', () => {
-    const crc = new Map<string, bigint>();
-    for (const line of readFileSync(SYMVERS, 'utf8').split('\n')) {
-      const c = line.split('\t');
-      if (c.length >= 4) crc.set(c[1], BigInt(c[0]));
-    }
-    const f = facts(VFAT);
-    for (const v of f.versions) expect(v.crc, v.name).toBe(crc.get(v.name));
-    // Every import except the modversions anchor is listed in __versions.
-    for (const i of f.imports) expect(i.crc, i.name).toBeDefined();
-  });
+  it.skipIf(missing('Module.symvers (linux-headers-6.1.0-50-amd64)', existsSync(SYMVERS)))(
+    "vfat.ko __versions CRCs equal the exporters' Module.symvers CRCs",
+    () => {
+      const crc = new Map<string, bigint>();
+      for (const line of readFileSync(SYMVERS, 'utf8').split('\n')) {
+        const c = line.split('\t');
+        if (c.length >= 4) crc.set(c[1], BigInt(c[0]));
+      }
+      const f = facts(VFAT);
+      for (const v of f.versions) expect(v.crc, v.name).toBe(crc.get(v.name));
+      // Every import except the modversions anchor is listed in __versions.
+      for (const i of f.imports) expect(i.crc, i.name).toBeDefined();
+    },
+  );
 
   it.skipIf(missing('modinfo (kmod)', !!MODINFO))(`modinfo matches modinfo(8)${MODINFO ? '' : ' (skipped: modinfo not installed)'}`, () => {
     for (const rel of ['fs/fat/vfat', ...PARAM_MODULES, ...EXPORTERS]) {
@@ -75,61 +78,79 @@ describe.skipIf(missing(CORPUS_WHAT, haveCorpus))(`real Debian 6.1 modules${why}
       const mine = facts(path).modinfo.map((e) => ({ key: e.key, value: e.value.trimEnd() }));
       // modinfo(8) prints the other keys in file order, then folds parm + parmtype into one "parm" line per parameter.
       const isParm = (k: string): boolean => k === 'parm' || k === 'parmtype';
-      expect(mine.filter((e) => !isParm(e.key)), rel).toEqual(cli.filter((e) => e.key !== 'parm'));
-      const desc = new Map(mine.filter((e) => e.key === 'parm').map((e) => [e.value.slice(0, e.value.indexOf(':')), e.value.slice(e.value.indexOf(':') + 1)]));
-      const type = new Map(mine.filter((e) => e.key === 'parmtype').map((e) => [e.value.slice(0, e.value.indexOf(':')), e.value.slice(e.value.indexOf(':') + 1)]));
+      expect(
+        mine.filter((e) => !isParm(e.key)),
+        rel,
+      ).toEqual(cli.filter((e) => e.key !== 'parm'));
+      const desc = new Map(
+        mine.filter((e) => e.key === 'parm').map((e) => [e.value.slice(0, e.value.indexOf(':')), e.value.slice(e.value.indexOf(':') + 1)]),
+      );
+      const type = new Map(
+        mine.filter((e) => e.key === 'parmtype').map((e) => [e.value.slice(0, e.value.indexOf(':')), e.value.slice(e.value.indexOf(':') + 1)]),
+      );
       const cliParms = cli.filter((e) => e.key === 'parm').map((e) => e.value);
       expect(cliParms.length, rel).toBe(new Set([...desc.keys(), ...type.keys()]).size);
       for (const [name, t] of type) expect(cliParms, `${rel} ${name}`).toContain(`${name}:${desc.get(name) ?? ''} (${t})`.trimEnd());
     }
   });
 
-  it.skipIf(missing('Module.symvers (linux-headers-6.1.0-50-amd64)', existsSync(SYMVERS)))('exports match Module.symvers (names, CRCs, GPL-ness, namespaces)', () => {
-    const symvers = readFileSync(SYMVERS, 'utf8').split('\n');
-    for (const rel of EXPORTERS) {
-      const path = `${KERNEL}/${rel}.ko`;
-      if (!existsSync(path)) continue;
-      const expected = symvers
-        .map((l) => l.split('\t'))
-        .filter((c) => c[2] === rel)
-        .map((c) => ({ name: c[1], crc: BigInt(c[0]), gplOnly: c[3] === 'EXPORT_SYMBOL_GPL', namespace: c[4] ?? '' }))
-        .sort((a, b) => (a.name < b.name ? -1 : 1));
-      const mine = facts(path)
-        .exports.map((e) => ({ name: e.name, crc: e.crc, gplOnly: e.gplOnly, namespace: e.namespace }))
-        .sort((a, b) => (a.name < b.name ? -1 : 1));
-      expect(expected.length, rel).toBeGreaterThan(0);
-      expect(mine, rel).toEqual(expected);
-      for (const e of facts(path).exports) expect(e.symbol).toBe(e.name);
-    }
-  });
+  it.skipIf(missing('Module.symvers (linux-headers-6.1.0-50-amd64)', existsSync(SYMVERS)))(
+    'exports match Module.symvers (names, CRCs, GPL-ness, namespaces)',
+    () => {
+      const symvers = readFileSync(SYMVERS, 'utf8').split('\n');
+      for (const rel of EXPORTERS) {
+        const path = `${KERNEL}/${rel}.ko`;
+        if (!existsSync(path)) continue;
+        const expected = symvers
+          .map((l) => l.split('\t'))
+          .filter((c) => c[2] === rel)
+          .map((c) => ({ name: c[1], crc: BigInt(c[0]), gplOnly: c[3] === 'EXPORT_SYMBOL_GPL', namespace: c[4] ?? '' }))
+          .sort((a, b) => (a.name < b.name ? -1 : 1));
+        const mine = facts(path)
+          .exports.map((e) => ({ name: e.name, crc: e.crc, gplOnly: e.gplOnly, namespace: e.namespace }))
+          .sort((a, b) => (a.name < b.name ? -1 : 1));
+        expect(expected.length, rel).toBeGreaterThan(0);
+        expect(mine, rel).toEqual(expected);
+        for (const e of facts(path).exports) expect(e.symbol).toBe(e.name);
+      }
+    },
+  );
 
-  it.skipIf(missing('Module.symvers (linux-headers-6.1.0-50-amd64)', existsSync(SYMVERS)))('every module\'s exports match Module.symvers exactly', () => {
-    const byModule = new Map<string, string[]>();
-    for (const line of readFileSync(SYMVERS, 'utf8').split('\n')) {
-      const c = line.split('\t');
-      if (c.length < 4 || c[2] === 'vmlinux') continue;
-      const ns = c[4] ?? '';
-      const rows = byModule.get(c[2]) ?? [];
-      rows.push(`${c[1]} ${BigInt(c[0]).toString(16)} ${c[3]} ${ns}`);
-      byModule.set(c[2], rows);
-    }
-    let checked = 0;
-    for (const [rel, rows] of byModule) {
-      const path = `${KERNEL}/${rel}.ko`;
-      if (!existsSync(path)) continue;
-      const mine = facts(path).exports.map((e) => `${e.name} ${(e.crc ?? -1n).toString(16)} ${e.gplOnly ? 'EXPORT_SYMBOL_GPL' : 'EXPORT_SYMBOL'} ${e.namespace}`);
-      expect(mine.sort(), rel).toEqual(rows.sort());
-      checked++;
-    }
-    expect(checked).toBeGreaterThan(400);
-  });
+  it.skipIf(missing('Module.symvers (linux-headers-6.1.0-50-amd64)', existsSync(SYMVERS)))(
+    "every module's exports match Module.symvers exactly",
+    () => {
+      const byModule = new Map<string, string[]>();
+      for (const line of readFileSync(SYMVERS, 'utf8').split('\n')) {
+        const c = line.split('\t');
+        if (c.length < 4 || c[2] === 'vmlinux') continue;
+        const ns = c[4] ?? '';
+        const rows = byModule.get(c[2]) ?? [];
+        rows.push(`${c[1]} ${BigInt(c[0]).toString(16)} ${c[3]} ${ns}`);
+        byModule.set(c[2], rows);
+      }
+      let checked = 0;
+      for (const [rel, rows] of byModule) {
+        const path = `${KERNEL}/${rel}.ko`;
+        if (!existsSync(path)) continue;
+        const mine = facts(path).exports.map(
+          (e) => `${e.name} ${(e.crc ?? -1n).toString(16)} ${e.gplOnly ? 'EXPORT_SYMBOL_GPL' : 'EXPORT_SYMBOL'} ${e.namespace}`,
+        );
+        expect(mine.sort(), rel).toEqual(rows.sort());
+        checked++;
+      }
+      expect(checked).toBeGreaterThan(400);
+    },
+  );
 
   it.skipIf(missing('modinfo (kmod)', !!MODINFO))('params match modinfo -p and parmtype', () => {
     for (const rel of PARAM_MODULES) {
       const path = `${KERNEL}/${rel}.ko`;
       if (!existsSync(path)) continue;
       const f = facts(path);
-      const types = execFileSync(MODINFO ?? 'modinfo', ['-F', 'parmtype', path], { encoding: 'utf8' }).trim().split('\n').filter((l) => l !== '');
+      const types = execFileSync(MODINFO ?? 'modinfo', ['-F', 'parmtype', path], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .filter((l) => l !== '');
       for (const t of types) {
         const [name, type] = [t.slice(0, t.indexOf(':')), t.slice(t.indexOf(':') + 1)];
         const p = f.params.find((x) => x.name === name);
@@ -140,7 +161,10 @@ describe.skipIf(missing(CORPUS_WHAT, haveCorpus))(`real Debian 6.1 modules${why}
         else if (p?.type !== 'custom') expect(p?.type).toBe(type);
       }
       expect(f.params.length).toBe(types.length);
-      for (const line of execFileSync(MODINFO ?? 'modinfo', ['-p', path], { encoding: 'utf8' }).trim().split('\n').filter((l) => l !== '')) {
+      for (const line of execFileSync(MODINFO ?? 'modinfo', ['-p', path], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .filter((l) => l !== '')) {
         const name = line.slice(0, line.indexOf(':'));
         const p = f.params.find((x) => x.name === name);
         if (p?.description) expect(line).toContain(p.description);
@@ -153,7 +177,9 @@ describe.skipIf(missing(CORPUS_WHAT, haveCorpus))(`real Debian 6.1 modules${why}
   });
 
   it('every module in fs/fat and sound/pci/hda reads without diagnostics', () => {
-    const out = execFileSync('find', [`${KERNEL}/fs`, `${KERNEL}/sound/pci/hda`, '-name', '*.ko'], { encoding: 'utf8' }).trim().split('\n');
+    const out = execFileSync('find', [`${KERNEL}/fs`, `${KERNEL}/sound/pci/hda`, '-name', '*.ko'], { encoding: 'utf8' })
+      .trim()
+      .split('\n');
     for (const path of out.slice(0, 200)) {
       const f = facts(path);
       expect(f.diagnostics, path).toEqual([]);

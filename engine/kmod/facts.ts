@@ -48,9 +48,7 @@ export function readModuleFacts(elf: ElfFile, signature: ModuleSignatureInfo | n
   }
   const relocatable = elf.header.type === ET_REL;
   if (!relocatable) {
-    diagnostics.push(
-      elfErrorInfo('NOT_RELOCATABLE', `e_type is ${elf.header.type}, not ET_REL (1): elf_validity_check() rejects it`, 16, 'e_type'),
-    );
+    diagnostics.push(elfErrorInfo('NOT_RELOCATABLE', `e_type is ${elf.header.type}, not ET_REL (1): elf_validity_check() rejects it`, 16, 'e_type'));
   }
   const modinfo = attempt(diagnostics, '.modinfo', [], () => readModinfo(elf));
   const versions = attempt(diagnostics, '__versions', [], () => readVersions(elf));

@@ -22,7 +22,9 @@ export function readModinfo(elf: ElfFile): ModinfoEntry[] {
     while (j < b.length && b[j] !== 0) j++;
     const text = utf8String(b.subarray(i, j));
     const eq = text.indexOf('=');
-    out.push(eq < 0 ? { key: text, value: '', offset: sec.offset + i } : { key: text.slice(0, eq), value: text.slice(eq + 1), offset: sec.offset + i });
+    out.push(
+      eq < 0 ? { key: text, value: '', offset: sec.offset + i } : { key: text.slice(0, eq), value: text.slice(eq + 1), offset: sec.offset + i },
+    );
     i = j + 1;
   }
   return out;

@@ -32,7 +32,16 @@ describe('splitSignature', () => {
     const elf = new Uint8Array(100).fill(7);
     const r = splitSignature(signed(elf, 30));
     expect(r.elf.length).toBe(100);
-    expect(r.signature).toMatchObject({ idType: 2, idTypeName: 'PKCS#7', sigLen: 30, elfLength: 100, signatureOffset: 100, signatureLength: 30, structOffset: 130, markerOffset: 142 });
+    expect(r.signature).toMatchObject({
+      idType: 2,
+      idTypeName: 'PKCS#7',
+      sigLen: 30,
+      elfLength: 100,
+      signatureOffset: 100,
+      signatureLength: 30,
+      structOffset: 130,
+      markerOffset: 142,
+    });
   });
 
   it('rejects a sig_len reaching past the start of the file, naming the sig_len offset', () => {

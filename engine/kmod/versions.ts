@@ -26,7 +26,12 @@ export function readVersions(elf: ElfFile): VersionEntry[] {
     const nameBytes = b.subarray(o + crcSize, o + entSize);
     const nul = nameBytes.indexOf(0);
     if (nul < 0) {
-      throw new ElfError('BAD_MODULE_DATA', `__versions entry at ${hex(sec.offset + o)} has an unterminated name`, sec.offset + o + crcSize, '__versions name');
+      throw new ElfError(
+        'BAD_MODULE_DATA',
+        `__versions entry at ${hex(sec.offset + o)} has an unterminated name`,
+        sec.offset + o + crcSize,
+        '__versions name',
+      );
     }
     out.push({ name: utf8String(nameBytes.subarray(0, nul)), crc, offset: sec.offset + o });
   }

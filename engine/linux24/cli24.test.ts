@@ -17,11 +17,13 @@ describe('modscope --kernel 2.4', () => {
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/\[user\] obj_relocate \[34 relocations\]: 34 relocations applied in user space/);
     expect(r.out).toMatch(/\[syscall\] sys_create_module: 2,240 bytes reserved at 0xffffffffa0000000/);
-    expect(r.out).toContain("Kernel log (2.4's character ring, levels in the text):\n<7>hello: greeting 2 time(s)\n<6>Hello, world\n<6>Hello, world\n");
+    expect(r.out).toContain(
+      "Kernel log (2.4's character ring, levels in the text):\n<7>hello: greeting 2 time(s)\n<6>Hello, world\n<6>Hello, world\n",
+    );
     expect(r.out.trimEnd().endsWith('insmod: ok')).toBe(true);
   });
 
-  it('load: an unresolved symbol exits 1 with insmod 2.4\'s words', async () => {
+  it("load: an unresolved symbol exits 1 with insmod 2.4's words", async () => {
     const r = await cli(['load', '--kernel', '2.4', join(ROOT, 'samples/consumer/consumer.ko')]);
     expect(r.code).toBe(1);
     expect(r.out).toContain('consumer.ko: unresolved symbol provider_value\n');

@@ -33,8 +33,12 @@ describe('engine: kernel.boot version 2.4 beside 6.1', () => {
     for (const s of [...st24, ...st61]) expect([s.stage, s.side], `${s.fn}: ${s.title}`).not.toContain(undefined);
     const lanes = (ss: StepInfo[]): string[] => [...new Set(ss.map((s) => `${s.side}:${s.stage}`))];
     // 2.4: insmod (user space) resolves and relocates; 6.1: the kernel does.
-    expect(lanes(st24)).toEqual(expect.arrayContaining(['user:symbols', 'user:relocate', 'syscall:reserve', 'syscall:copy', 'kernel:init', 'user:params']));
-    expect(lanes(st61)).toEqual(expect.arrayContaining(['user:read', 'syscall:copy', 'kernel:symbols', 'kernel:relocate', 'kernel:reserve', 'kernel:init', 'kernel:params']));
+    expect(lanes(st24)).toEqual(
+      expect.arrayContaining(['user:symbols', 'user:relocate', 'syscall:reserve', 'syscall:copy', 'kernel:init', 'user:params']),
+    );
+    expect(lanes(st61)).toEqual(
+      expect.arrayContaining(['user:read', 'syscall:copy', 'kernel:symbols', 'kernel:relocate', 'kernel:reserve', 'kernel:init', 'kernel:params']),
+    );
     expect(lanes(st61)).not.toContain('user:relocate');
 
     const create = st24.find((s) => s.fn === 'sys_create_module');
@@ -46,7 +50,10 @@ describe('engine: kernel.boot version 2.4 beside 6.1', () => {
     const d = v.item?.kind === 'relocation' ? v.item : null;
     if (!d) throw new Error('no relocation');
     const user = BigInt(d.P) - 0xffffffffa0000000n + 0x0000555555600000n;
-    const at = async (pos: number): Promise<string> => (await ok(e.call('kernel.memory', { address: `0x${user.toString(16)}`, length: d.width, pos, version: '2.4' }))).bytes.map((b) => (b ?? 0).toString(16).padStart(2, '0')).join(' ');
+    const at = async (pos: number): Promise<string> =>
+      (await ok(e.call('kernel.memory', { address: `0x${user.toString(16)}`, length: d.width, pos, version: '2.4' }))).bytes
+        .map((b) => (b ?? 0).toString(16).padStart(2, '0'))
+        .join(' ');
     expect(await at(v.pos - 1)).toBe(d.before);
     expect(await at(v.pos)).toBe(d.after);
     // struct module at the start of the reserved image, as the kernel left it after create_module.
@@ -57,7 +64,11 @@ describe('engine: kernel.boot version 2.4 beside 6.1', () => {
 
     const sh = await ok(e.call('kernel.shell', { line: 'cat /proc/modules; dmesg', version: '2.4' }));
     expect(sh.output).toBe('hello                   2240   0 (unused)\nhello: greeting 1 time(s)\nHello, world\n');
-    expect(validateEngineCall('kernel.seek', { pos: 1, version: '2.4' })).toEqual({ ok: true, method: 'kernel.seek', arg: { pos: 1, version: '2.4' } });
+    expect(validateEngineCall('kernel.seek', { pos: 1, version: '2.4' })).toEqual({
+      ok: true,
+      method: 'kernel.seek',
+      arg: { pos: 1, version: '2.4' },
+    });
     expect(validateEngineCall('kernel.boot', { version: '2.6' }).ok).toBe(false);
     const rm = await ok(e.call('kernel.unload', { name: 'hello', version: '2.4' }));
     expect(rm.result).toBe(0);

@@ -12,7 +12,8 @@ import { modUseCount, sysCreateModule, sysDeleteModule, sysGetKernelSyms, sysIni
 
 const decoder = createIcedDecoder();
 const boot = (): Kernel24 => new Kernel24(debianProfile(), { decoder });
-const ins = (K: Kernel24, f: string, args: string[] = [], force = false): ReturnType<typeof insmod24> => insmod24(K, { fileName: f.split('/')[1], image: sample(f), args, force });
+const ins = (K: Kernel24, f: string, args: string[] = [], force = false): ReturnType<typeof insmod24> =>
+  insmod24(K, { fileName: f.split('/')[1], image: sample(f), args, force });
 
 describe('the 2.4 model: errors and rmmod', () => {
   it('an unresolved symbol stops insmod in user space, before create_module', () => {
@@ -81,7 +82,11 @@ describe('the 2.4 model: errors and rmmod', () => {
     bytes[at + 'vermagic=6.1.0-'.length] = '4'.charCodeAt(0);
     const K = boot();
     const r = insmod24(K, { fileName: 'hello.ko', image: bytes, args: [] });
-    expect(r.op.output).toEqual(['hello.ko: kernel-module version mismatch', '\thello.ko was compiled for kernel version 6.1.0-40-amd64', '\twhile this kernel is version 6.1.0-50-amd64.']);
+    expect(r.op.output).toEqual([
+      'hello.ko: kernel-module version mismatch',
+      '\thello.ko was compiled for kernel version 6.1.0-40-amd64',
+      '\twhile this kernel is version 6.1.0-50-amd64.',
+    ]);
     const f = insmod24(K, { fileName: 'hello.ko', image: bytes, args: [], force: true });
     expect(f.exit).toBe(0);
     expect(f.op.output[0]).toBe('Warning: kernel-module version mismatch');

@@ -28,7 +28,12 @@ export interface ParamSymbol {
 function strtoul(s: string): { v: number; n: number } {
   const m = /^\s*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(s);
   if (!m) return { v: 0, n: 0 };
-  let v = m[2].startsWith('0x') || m[2].startsWith('0X') ? BigInt(m[2]) : m[2].startsWith('0') && m[2].length > 1 ? BigInt('0o' + m[2].slice(1)) : BigInt(m[2]);
+  let v =
+    m[2].startsWith('0x') || m[2].startsWith('0X')
+      ? BigInt(m[2])
+      : m[2].startsWith('0') && m[2].length > 1
+        ? BigInt('0o' + m[2].slice(1))
+        : BigInt(m[2]);
   if (m[1] === '-') v = -v;
   return { v: Number(BigInt.asUintN(32, v)), n: m[0].length };
 }

@@ -39,7 +39,8 @@ function relocations61(k: ModelKernel, op: number): Map<string, RelocationDetail
   return out;
 }
 
-const lines = (k: ModelKernel, from = 0): string[] => k.log.records.filter((r) => r.pos >= from && !r.text.includes('taint') && !r.text.includes('lock debugging')).map((r) => `<${r.level}>${r.text}`);
+const lines = (k: ModelKernel, from = 0): string[] =>
+  k.log.records.filter((r) => r.pos >= from && !r.text.includes('taint') && !r.text.includes('lock debugging')).map((r) => `<${r.level}>${r.text}`);
 
 describe('hello.ko and provider/consumer through both paths', () => {
   it('hello prints the same lines (count=2 whom=class)', () => {
@@ -63,7 +64,11 @@ describe('hello.ko and provider/consumer through both paths', () => {
       const r = insmod24(K, { fileName: f.split('/')[1], image: sample(f), args: [] });
       expect(r.exit, r.op.output.join('\n')).toBe(0);
     }
-    expect(lines(K.k)).toEqual(['<6>provider: loaded, exporting provider_greet and provider_value', '<6>consumer: provider_value=42', '<6>provider: greetings, consumer (value=42)']);
+    expect(lines(K.k)).toEqual([
+      '<6>provider: loaded, exporting provider_greet and provider_value',
+      '<6>consumer: provider_value=42',
+      '<6>provider: greetings, consumer (value=42)',
+    ]);
     expect(lines(K.k)).toEqual(lines(k));
     // consumer depends on provider: 2.4 records it in provider's refs.
     expect(K.find('provider')?.refs).toEqual(['consumer']);
@@ -106,7 +111,13 @@ describe('hello.ko and provider/consumer through both paths', () => {
         const d = block.describe(i);
         const e = ref.get(`${d.relaSection}#${d.entry}`);
         expect(e, `${d.relaSection}#${d.entry}`).toBeDefined();
-        expect({ S: d.S, P: d.P, value: d.value, after: d.after, status: d.status }, `${d.relaSection}#${d.entry} ${d.type} ${d.symbol}`).toEqual({ S: e?.S, P: e?.P, value: e?.value, after: e?.after, status: e?.status });
+        expect({ S: d.S, P: d.P, value: d.value, after: d.after, status: d.status }, `${d.relaSection}#${d.entry} ${d.type} ${d.symbol}`).toEqual({
+          S: e?.S,
+          P: e?.P,
+          value: e?.value,
+          after: e?.after,
+          status: e?.status,
+        });
         if (d.status !== 'applied') continue;
         // The bytes in insmod's image at that place are what the 6.1 kernel wrote.
         const p = place.get(d.targetSection);

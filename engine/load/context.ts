@@ -132,7 +132,11 @@ export class LoadInfo {
   private moduleFacts: ModuleFacts | null = null;
   private lay: ModuleLayoutResult | null = null;
 
-  constructor(k: ModelKernel, rec: StepRecorder, req: { fileName: string; args: string; flags?: number; syscall: LoadInfo['syscall']; image: Uint8Array }) {
+  constructor(
+    k: ModelKernel,
+    rec: StepRecorder,
+    req: { fileName: string; args: string; flags?: number; syscall: LoadInfo['syscall']; image: Uint8Array },
+  ) {
     this.k = k;
     this.rec = rec;
     this.fileName = req.fileName;

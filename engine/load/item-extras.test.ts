@@ -38,7 +38,7 @@ async function items(e: Engine, fn: string): Promise<SeekView[]> {
 }
 
 describe('relocation card: the patched instruction', () => {
-  it("hello.ko: the PLT32 call to _printk decodes as a call to the next instruction before and to _printk after", async () => {
+  it('hello.ko: the PLT32 call to _printk decodes as a call to the next instruction before and to _printk after', async () => {
     const e = await booted();
     await insmod(e, 'hello/hello.ko', 'count=1');
     const relocs = (await items(e, 'apply_relocations')).map((v) => v.item as RelocationDetail);
@@ -62,7 +62,11 @@ describe('relocation card: the patched instruction', () => {
     expect(mem).toBeTruthy();
     if (mem) {
       const at = Number(BigInt(call.P) - BigInt(mem.start));
-      const hex = (b: (number | null)[]) => b.slice(at, at + 4).map((x) => (x ?? 0).toString(16).padStart(2, '0')).join(' ');
+      const hex = (b: (number | null)[]) =>
+        b
+          .slice(at, at + 4)
+          .map((x) => (x ?? 0).toString(16).padStart(2, '0'))
+          .join(' ');
       expect(hex(mem.before)).toBe('00 00 00 00');
       expect(hex(mem.after)).toBe(call.after);
       expect(mem.before.slice(0, at)).toEqual(mem.after.slice(0, at));

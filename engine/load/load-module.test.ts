@@ -35,7 +35,7 @@ describe('insmod hello.ko on the modelled Debian 6.1.0-50 kernel', () => {
   const { k, r, log } = load('count=3 whom=there');
   const mod = r.module;
 
-  it('loads, taints O and E with the kernel\'s messages, and goes LIVE', () => {
+  it("loads, taints O and E with the kernel's messages, and goes LIVE", () => {
     expect(r.errno).toBe(0);
     expect(mod?.state).toBe('LIVE');
     expect(log).toEqual([
@@ -114,7 +114,7 @@ describe('insmod hello.ko on the modelled Debian 6.1.0-50 kernel', () => {
     expect(mod?.init).toBeNull(); // freed after init
   });
 
-  it('can seek to every position and show each relocation\'s bytes before and after', () => {
+  it("can seek to every position and show each relocation's bytes before and after", () => {
     const len = k.timeline.length;
     let relocs = 0;
     for (let p = 0; p < len; p++) {
@@ -136,7 +136,7 @@ describe('insmod hello.ko on the modelled Debian 6.1.0-50 kernel', () => {
   });
 });
 
-describe('failure paths print the kernel\'s lines and return its errno', () => {
+describe("failure paths print the kernel's lines and return its errno", () => {
   it('a second insmod: -EEXIST, nothing printed', () => {
     const { k } = load();
     const n = k.log.records.length;
@@ -165,7 +165,9 @@ describe('failure paths print the kernel\'s lines and return its errno', () => {
   it('a wrong vermagic (with __versions only the part after the release counts)', () => {
     const { r, log } = load('', patched('SMP preempt', 'SMP nopreem'));
     expect(r.errno).toBe(-ENOEXEC);
-    expect(log).toContain("<3>hello: version magic '6.1.0-50-amd64 SMP nopreem mod_unload modversions ' should be '6.1.0-50-amd64 SMP preempt mod_unload modversions '");
+    expect(log).toContain(
+      "<3>hello: version magic '6.1.0-50-amd64 SMP nopreem mod_unload modversions ' should be '6.1.0-50-amd64 SMP preempt mod_unload modversions '",
+    );
     const other = load('', patched('6.1.0-50-amd64 SMP', '6.1.0-99-amd64 SMP'));
     expect(other.r.errno).toBe(0);
   });
@@ -176,7 +178,8 @@ describe('failure paths print the kernel\'s lines and return its errno', () => {
     const b = HELLO.slice();
     const dv = new DataView(b.buffer);
     let at = -1;
-    for (let o = vers?.offset ?? 0; o < (vers?.offset ?? 0) + (vers?.size ?? 0); o += 64) if (Buffer.from(b.subarray(o + 8, o + 15)).toString() === '_printk') at = o;
+    for (let o = vers?.offset ?? 0; o < (vers?.offset ?? 0) + (vers?.size ?? 0); o += 64)
+      if (Buffer.from(b.subarray(o + 8, o + 15)).toString() === '_printk') at = o;
     dv.setUint32(at, dv.getUint32(at, true) ^ 1, true);
     const { r, log } = load('', b);
     expect(r.errno).toBe(-EINVAL);
@@ -210,7 +213,7 @@ describe('failure paths print the kernel\'s lines and return its errno', () => {
 });
 
 describe('the log at a position (the printk buffer pane replays all of it)', () => {
-  it('has every record printed up to pos, with facility and timestamp, beyond the seek view\'s 200', () => {
+  it("has every record printed up to pos, with facility and timestamp, beyond the seek view's 200", () => {
     const k = bootKernel({ quiet: true });
     for (let i = 0; i < 230; i++) k.printkAt(6, `line ${i}`, k.timeline.length);
     const { r } = load('', HELLO, k);

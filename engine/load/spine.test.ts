@@ -32,7 +32,18 @@ const KERNEL_LOAD_MODULE: [string, string][] = [
   ['parse_args', 'coming_cleanup'],
   ['mod_sysfs_setup', 'coming_cleanup'],
 ];
-const KERNEL_LABELS = ['sysfs_cleanup', 'coming_cleanup', 'bug_cleanup', 'ddebug_cleanup', 'free_arch_cleanup', 'free_modinfo', 'free_unload', 'unlink_mod', 'free_module', 'free_copy'];
+const KERNEL_LABELS = [
+  'sysfs_cleanup',
+  'coming_cleanup',
+  'bug_cleanup',
+  'ddebug_cleanup',
+  'free_arch_cleanup',
+  'free_modinfo',
+  'free_unload',
+  'unlink_mod',
+  'free_module',
+  'free_copy',
+];
 
 const camel = (fn: string): string => fn.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
@@ -50,7 +61,8 @@ describe('load_module() spine', () => {
     const src = readFileSync(join(ROOT, 'engine/load/load-module.ts'), 'utf8');
     const body = src.slice(src.indexOf('function loadModuleBody('), src.indexOf('\n}\n', src.indexOf('function loadModuleBody(')));
     const calls: [string, string][] = [];
-    const re = /(?:err = (\w+)\(info\);\n\s*if \(err(?: < 0)?\) return unwindLoad\(info, err, '(\w+)'\))|(?:if \(!(\w+)\(info\)\) return unwindLoad\(info, -ENOEXEC, '(\w+)'\))/g;
+    const re =
+      /(?:err = (\w+)\(info\);\n\s*if \(err(?: < 0)?\) return unwindLoad\(info, err, '(\w+)'\))|(?:if \(!(\w+)\(info\)\) return unwindLoad\(info, -ENOEXEC, '(\w+)'\))/g;
     for (const m of body.matchAll(re)) calls.push([m[1] ?? m[3], m[2] ?? m[4]]);
     expect(calls).toEqual(KERNEL_LOAD_MODULE.map(([fn, label]) => [camel(fn), label]));
     // The tail: free_copy() then do_init_module().

@@ -31,7 +31,8 @@ function exportOf(k: ModelKernel, name: string, provider: string | null): Symbol
   };
   if (provider && provider !== 'vmlinux') return fromModule(provider);
   const v = k.profile.lookup(name);
-  if (v && v.module === 'vmlinux') return { owner: 'vmlinux', address: hex64(k.vmlinuxAddress(v)), gplOnly: v.gpl, namespace: v.namespace, crc: hex32(v.crc) };
+  if (v && v.module === 'vmlinux')
+    return { owner: 'vmlinux', address: hex64(k.vmlinuxAddress(v)), gplOnly: v.gpl, namespace: v.namespace, crc: hex32(v.crc) };
   if (provider === 'vmlinux') return null;
   // Not found by find_symbol(): a loaded module may still export it GPL-only (hidden from a proprietary module).
   for (const m of k.modules) {

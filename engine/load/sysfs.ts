@@ -5,7 +5,9 @@ export function modSysfsSetup(info: LoadInfo): number {
   const mod = info.module;
   const name = mod.name;
   const visible = mod.params.filter((p) => p.perm !== 0);
-  const params = visible.length ? `, and parameters/ with ${visible.map((p) => `${p.name} (${p.perm.toString(8).padStart(4, '0')})`).join(', ')}` : '';
+  const params = visible.length
+    ? `, and parameters/ with ${visible.map((p) => `${p.name} (${p.perm.toString(8).padStart(4, '0')})`).join(', ')}`
+    : '';
   info.rec.step({
     phase: 'sysfs',
     fn: 'mod_sysfs_setup',

@@ -5,7 +5,8 @@
  */
 export const MACHINE = {
   name: 'QEMU Standard PC (i440FX + PIIX, 1996), QEMU Virtual CPU version 2.5+ (TCG), 1 CPU, 512 MiB',
-  memoryMiB: 512, vars: {
+  memoryMiB: 512,
+  vars: {
     _totalram_pages: '0x1c973',
     __per_cpu_offset0: '0xffff88801ea00000',
     nr_cpu_ids: '0x1',
@@ -14,10 +15,16 @@ export const MACHINE = {
     vmalloc_base: '0xffffc90000000000',
     vmemmap_base: '0xffffea0000000000',
     loops_per_jiffy: '0x7fdf00',
-    sizeof_cpuinfo_x86: '0x120'
+    sizeof_cpuinfo_x86: '0x120',
   },
   sysinfo: {
-    totalram: 117107, freeram: 107788, sharedram: 2483, bufferram: 0, totalhigh: 0, freehigh: 0, mem_unit: 4096
+    totalram: 117107,
+    freeram: 107788,
+    sharedram: 2483,
+    bufferram: 0,
+    totalhigh: 0,
+    freehigh: 0,
+    mem_unit: 4096,
   },
   bootCpuData: [
     '0f026b01000400000000000000000000000000000000000000000000302800ff',
@@ -28,7 +35,7 @@ export const MACHINE = {
     '7475616c204350552076657273696f6e20322e352b0000000000000000000000',
     '0000000000000000000000000000000000000000000000000002000040000000',
     'ffffffffffffffffffffffff0000000000df7f00000000000000000000000000',
-    '0100000000004000000000000000000000000000000000006500000128000000'
+    '0100000000004000000000000000000000000000000000006500000128000000',
   ],
   cpuFlags: [
     'fpu',
@@ -65,7 +72,7 @@ export const MACHINE = {
     'lahf_lm',
     'svm',
     '3dnowprefetch',
-    'vmmcall'
+    'vmmcall',
   ],
   pci: [
     {
@@ -75,7 +82,7 @@ export const MACHINE = {
       class: '0x060000',
       subVendor: '0x1af4',
       subDevice: '0x1100',
-      revision: '0x02'
+      revision: '0x02',
     },
     {
       slot: '0000:00:01.0',
@@ -84,7 +91,7 @@ export const MACHINE = {
       class: '0x060100',
       subVendor: '0x1af4',
       subDevice: '0x1100',
-      revision: '0x00'
+      revision: '0x00',
     },
     {
       slot: '0000:00:01.1',
@@ -93,7 +100,7 @@ export const MACHINE = {
       class: '0x010180',
       subVendor: '0x1af4',
       subDevice: '0x1100',
-      revision: '0x00'
+      revision: '0x00',
     },
     {
       slot: '0000:00:01.3',
@@ -102,34 +109,34 @@ export const MACHINE = {
       class: '0x068000',
       subVendor: '0x1af4',
       subDevice: '0x1100',
-      revision: '0x03'
-    }
+      revision: '0x03',
+    },
   ],
   acpiTables: [
     {
       signature: 'APIC',
-      size: 120
+      size: 120,
     },
     {
       signature: 'DSDT',
-      size: 6438
+      size: 6438,
     },
     {
       signature: 'FACP',
-      size: 116
+      size: 116,
     },
     {
       signature: 'FACS',
-      size: 64
+      size: 64,
     },
     {
       signature: 'HPET',
-      size: 56
+      size: 56,
     },
     {
       signature: 'WAET',
-      size: 40
-    }
+      size: 40,
+    },
   ],
   dmi: {
     bios_date: '04/01/2014',
@@ -146,6 +153,6 @@ export const MACHINE = {
     product_serial: '',
     product_sku: '',
     product_version: 'pc-i440fx-7.2',
-    sys_vendor: 'QEMU'
-  }
+    sys_vendor: 'QEMU',
+  },
 } as const;

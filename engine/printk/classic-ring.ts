@@ -33,7 +33,6 @@ export interface ClassicSyslogResult {
   blocked?: boolean;
 }
 
-
 export class ClassicRing {
   readonly len: number;
   readonly mask: number;
@@ -110,7 +109,14 @@ export class ClassicRing {
     let cur = start;
     let startPrint = start;
     while (cur !== end) {
-      if (this.msgLevel < 0 && end - cur > 2 && this.at(cur) === 0x3c && this.at(cur + 1) >= 0x30 && this.at(cur + 1) <= 0x37 && this.at(cur + 2) === 0x3e) {
+      if (
+        this.msgLevel < 0 &&
+        end - cur > 2 &&
+        this.at(cur) === 0x3c &&
+        this.at(cur + 1) >= 0x30 &&
+        this.at(cur + 1) <= 0x37 &&
+        this.at(cur + 2) === 0x3e
+      ) {
         this.msgLevel = this.at(cur + 1) - 0x30;
         cur += 3;
         startPrint = cur;

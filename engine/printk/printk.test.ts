@@ -121,31 +121,36 @@ describe('6.1 record ring: byte layout', () => {
 
   it('keeps exactly the newest records readable, whatever the sizes (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 7 }), fc.string({ maxLength: 60 })), { minLength: 1, maxLength: 120 }), fc.integer({ min: 7, max: 9 }), fc.integer({ min: 1, max: 4 }), (msgs, bits, dbits) => {
-        const r = new RecordRing({ sizeBits: bits, descBits: dbits });
-        const written: { seq: number; text: string; level: number }[] = [];
-        for (const [level, text] of msgs) {
-          const res = vprintkStore(r, rec(level, text.replace(/\n/g, ' ')));
-          if (res) written.push({ seq: res.seq, text: text.replace(/\n/g, ' '), level });
-        }
-        const first = r.firstValidSeq();
-        const next = r.nextSeq();
-        expect(next).toBe(written.length ? written[written.length - 1].seq + 1 : 0);
-        // Contiguous newest suffix, intact text.
-        for (let s = first; s < next; s++) {
-          const got = r.read(s);
-          const w = written.find((x) => x.seq === s);
-          expect(got?.text).toBe(w?.text);
-          expect(got?.level).toBe(w?.level);
-        }
-        expect(next - first).toBeLessThanOrEqual(r.descCount);
-        let used = 0n;
-        for (let s = first; s < next; s++) {
-          const d = r.readDesc(s % r.descCount);
-          used += BigInt.asUintN(64, d.next - d.begin);
-        }
-        expect(used <= BigInt(r.dataSize)).toBe(true);
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 7 }), fc.string({ maxLength: 60 })), { minLength: 1, maxLength: 120 }),
+        fc.integer({ min: 7, max: 9 }),
+        fc.integer({ min: 1, max: 4 }),
+        (msgs, bits, dbits) => {
+          const r = new RecordRing({ sizeBits: bits, descBits: dbits });
+          const written: { seq: number; text: string; level: number }[] = [];
+          for (const [level, text] of msgs) {
+            const res = vprintkStore(r, rec(level, text.replace(/\n/g, ' ')));
+            if (res) written.push({ seq: res.seq, text: text.replace(/\n/g, ' '), level });
+          }
+          const first = r.firstValidSeq();
+          const next = r.nextSeq();
+          expect(next).toBe(written.length ? written[written.length - 1].seq + 1 : 0);
+          // Contiguous newest suffix, intact text.
+          for (let s = first; s < next; s++) {
+            const got = r.read(s);
+            const w = written.find((x) => x.seq === s);
+            expect(got?.text).toBe(w?.text);
+            expect(got?.level).toBe(w?.level);
+          }
+          expect(next - first).toBeLessThanOrEqual(r.descCount);
+          let used = 0n;
+          for (let s = first; s < next; s++) {
+            const d = r.readDesc(s % r.descCount);
+            used += BigInt.asUintN(64, d.next - d.begin);
+          }
+          expect(used <= BigInt(r.dataSize)).toBe(true);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -203,8 +208,12 @@ describe('6.1 syslog', () => {
   it('formats syslog text and /dev/kmsg records', () => {
     expect(recordPrintText({ facility: 0, level: 6, tsNs: 2_000_001_000, text: 'hello' }, true, true)).toBe(L0);
     expect(recordPrintText({ facility: 1, level: 4, tsNs: 0, text: 'x' }, true, false)).toBe('<12>x\n');
-    expect(recordPrintText({ facility: 0, level: 6, tsNs: 12_345_678_901_000, text: 'a\nb' }, false, true)).toBe('[12345.678901] a\n[12345.678901] b\n');
-    expect(kmsgRecord({ facility: 0, level: 6, seq: 7, tsNs: 2_000_001_999, flags: 2, text: 'tab\there \\' })).toBe('6,7,2000001,-;tab\\x09here \\x5c\n');
+    expect(recordPrintText({ facility: 0, level: 6, tsNs: 12_345_678_901_000, text: 'a\nb' }, false, true)).toBe(
+      '[12345.678901] a\n[12345.678901] b\n',
+    );
+    expect(kmsgRecord({ facility: 0, level: 6, seq: 7, tsNs: 2_000_001_999, flags: 2, text: 'tab\there \\' })).toBe(
+      '6,7,2000001,-;tab\\x09here \\x5c\n',
+    );
   });
 
   it('READ_ALL, SIZE_UNREAD, READ (destructive, partial), CLEAR, READ_CLEAR', () => {

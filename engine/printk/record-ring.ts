@@ -92,7 +92,6 @@ export interface ReadRecord {
 
 export const PRB_AVGBITS = 5;
 
-
 export class RecordRing {
   readonly sizeBits: number;
   readonly descBits: number;
@@ -164,7 +163,11 @@ export class RecordRing {
 
   readDesc(index: number): PrbDesc {
     const o = index * PRB_DESC_SIZE;
-    return { stateVar: this.descDv.getBigUint64(o, true), begin: this.descDv.getBigUint64(o + 8, true), next: this.descDv.getBigUint64(o + 16, true) };
+    return {
+      stateVar: this.descDv.getBigUint64(o, true),
+      begin: this.descDv.getBigUint64(o + 8, true),
+      next: this.descDv.getBigUint64(o + 16, true),
+    };
   }
 
   private writeDesc(index: number, d: PrbDesc): void {

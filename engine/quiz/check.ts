@@ -7,7 +7,12 @@ import type { QuizPart, QuizQuestion } from './types';
 function words(s: string): string {
   return s
     .split('\n')
-    .map((l) => l.replace(/^\s*\[\s*\d+\.\d+\]\s*/, '').trim().replace(/\s+/g, ' '))
+    .map((l) =>
+      l
+        .replace(/^\s*\[\s*\d+\.\d+\]\s*/, '')
+        .trim()
+        .replace(/\s+/g, ' '),
+    )
     .filter(Boolean)
     .join('\n')
     .toLowerCase();
@@ -28,14 +33,26 @@ export function parseNumber(s: string): bigint | null {
 }
 
 function hexBytes(s: string): string | null {
-  const t = s.toLowerCase().replace(/0x/g, '').replace(/[\s,:]+/g, '');
+  const t = s
+    .toLowerCase()
+    .replace(/0x/g, '')
+    .replace(/[\s,:]+/g, '');
   return /^([0-9a-f]{2})+$/.test(t) ? t : null;
 }
 
 function list(s: string): string {
   const t = s.toLowerCase().trim();
   if (t === '' || t === 'none' || t === '-') return 'none';
-  return [...new Set(t.split(/[\s,;]+/).filter(Boolean).map((x) => String(Number(x))))].sort((a, b) => Number(a) - Number(b)).join(',');
+  return [
+    ...new Set(
+      t
+        .split(/[\s,;]+/)
+        .filter(Boolean)
+        .map((x) => String(Number(x))),
+    ),
+  ]
+    .sort((a, b) => Number(a) - Number(b))
+    .join(',');
 }
 
 export function checkPart(part: QuizPart, given: string): boolean {

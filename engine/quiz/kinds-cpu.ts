@@ -25,7 +25,10 @@ export function cpuQuestions(k: ModelKernel, op: OperationInfo, rng: Prng, kerne
   const out: Candidate[] = [];
   for (const s of opSteps(k, op)) {
     if (s.block !== 'instructions' || s.span < 2) continue;
-    const order = shuffled(rng, Array.from({ length: Math.min(s.span - 1, 400) }, (_, i) => i));
+    const order = shuffled(
+      rng,
+      Array.from({ length: Math.min(s.span - 1, 400) }, (_, i) => i),
+    );
     for (const j of order.slice(0, 60)) {
       const d = k.timeline.at(s.pos + j)?.item as InstructionDetail | null;
       const next = k.timeline.at(s.pos + j + 1)?.item as InstructionDetail | null;

@@ -50,7 +50,10 @@ describe('exercises from a real trace', () => {
     const b = quiz({ module: hello, args: 'count=3' });
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
     expect(a.questions).toHaveLength(10);
-    const keys = (s: string) => quiz({ module: hello, args: 'count=3', student: s }).questions.map((q) => q.key).join('|');
+    const keys = (s: string) =>
+      quiz({ module: hello, args: 'count=3', student: s })
+        .questions.map((q) => q.key)
+        .join('|');
     const sets = new Set(['', 'alice', 'bob', '12345'].map(keys));
     expect(sets.size).toBe(4);
     expect(keys('alice')).toBe(keys('alice'));
@@ -76,7 +79,13 @@ describe('exercises from a real trace', () => {
     const q = quiz({ module: hello, args: 'count=3', count: 100 });
     let parts = 0;
     for (const x of q.questions) {
-      expect(checkAnswer(x, x.parts.map((p) => p.answer)).correct, x.key).toBe(true);
+      expect(
+        checkAnswer(
+          x,
+          x.parts.map((p) => p.answer),
+        ).correct,
+        x.key,
+      ).toBe(true);
       x.parts.forEach((p, i) => {
         const given = x.parts.map((pp) => pp.answer);
         given[i] = wrong(p);
@@ -89,7 +98,12 @@ describe('exercises from a real trace', () => {
     expect(checkPart({ label: '', format: 'hex-bytes', answer: '5b 05 e7 c0' }, '0x5B05E7C0')).toBe(true);
     expect(checkPart({ label: '', format: 'number', answer: '0x1000' }, '4096')).toBe(true);
     expect(checkPart({ label: '', format: 'list', answer: '1,2' }, '2 1')).toBe(true);
-    expect(checkPart({ label: '', format: 'text', answer: 'bad_crc: Unknown symbol _printk (err -22)' }, '[    3.048753] bad_crc: unknown symbol _printk (err -22)')).toBe(true);
+    expect(
+      checkPart(
+        { label: '', format: 'text', answer: 'bad_crc: Unknown symbol _printk (err -22)' },
+        '[    3.048753] bad_crc: unknown symbol _printk (err -22)',
+      ),
+    ).toBe(true);
   });
 
   it('a 2.4 exercise asks on the 2.4 model and compares both paths', () => {
@@ -97,7 +111,10 @@ describe('exercises from a real trace', () => {
     expect(q.questions.every((x) => x.kernel === '2.4' || x.kind === 'compare')).toBe(true);
     const who = q.questions.filter((x) => x.key === 'compare:2.4:relocate' || x.key === 'compare:6.1:relocate');
     expect(who.map((x) => x.parts[0].answer).sort()).toEqual(['user space']);
-    const syscalls = q.questions.filter((x) => x.key.startsWith('compare:2.4:syscall')).sort((a, b) => (a.key < b.key ? -1 : 1)).map((x) => x.parts[0].answer);
+    const syscalls = q.questions
+      .filter((x) => x.key.startsWith('compare:2.4:syscall'))
+      .sort((a, b) => (a.key < b.key ? -1 : 1))
+      .map((x) => x.parts[0].answer);
     expect(syscalls).toEqual(['query_module', 'create_module', 'init_module']);
     const q61 = quiz({ module: hello, kinds: ['compare'], count: 100 });
     expect(q61.questions.find((x) => x.key === 'compare:6.1:relocate')?.parts[0].answer).toBe('kernel');
@@ -111,7 +128,13 @@ describe('exercises from a real trace', () => {
   });
 });
 
-interface ScenarioStep { cmd: string; output: string; rc: number; kmsg: { level: number; text: string }[]; source?: string }
+interface ScenarioStep {
+  cmd: string;
+  output: string;
+  rc: number;
+  kmsg: { level: number; text: string }[];
+  source?: string;
+}
 const scenarios = readdirSync(SCEN).filter((f) => f.endsWith('.qemu.json') && !f.includes('kaslr'));
 const steps = (f: string): ScenarioStep[] => (JSON.parse(readFileSync(join(SCEN, f), 'utf8')) as { steps: ScenarioStep[] }).steps;
 /** "insmod ../../../samples/x/y.ko a=1" → the sample file and its arguments. */
@@ -126,7 +149,8 @@ describe('answers agree with the real kernel (recorded QEMU scenarios)', () => {
     .filter(({ f, i }) => i >= 0 && insmodOf(steps(f)[i]) !== null);
   it('covers the failing samples', () => {
     const names = firsts.map((x) => x.f);
-    for (const s of ['bad-crc.qemu.json', 'missing-symbol.qemu.json', 'proprietary.qemu.json', 'failing-init.qemu.json', 'param-errors.qemu.json']) expect(names).toContain(s);
+    for (const s of ['bad-crc.qemu.json', 'missing-symbol.qemu.json', 'proprietary.qemu.json', 'failing-init.qemu.json', 'param-errors.qemu.json'])
+      expect(names).toContain(s);
   });
   for (const { f, i } of firsts) {
     it(`${f}: will it load, what insmod prints and the last dmesg line`, () => {
@@ -168,7 +192,7 @@ describe('answers agree with the real kernel (recorded QEMU scenarios)', () => {
     expect(ours.parts[1].answer).toBe(rm.output.replace(/\n$/, ''));
   });
 
-  it('printk-levels.qemu.json: the records a printk question lists have the real kernel\'s levels and text', () => {
+  it("printk-levels.qemu.json: the records a printk question lists have the real kernel's levels and text", () => {
     const st = steps('printk-levels.qemu.json');
     const load = st.find((s) => s.cmd.startsWith('insmod ')) as ScenarioStep;
     const q = quiz({ module: file((insmodOf(load) as { rel: string }).rel), kinds: ['printk'], count: 100 });

@@ -2,7 +2,6 @@ import type { FileRange } from '../api-types';
 import { SHT_NOBITS } from '../elf/constants';
 import type { ElfFile } from '../elf/types';
 
-
 /**
  * The file's byte ranges in order: ELF header, program headers, every section with file bytes,
  * the section header table, an appended signature, and the gaps between them (alignment padding).

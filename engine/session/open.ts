@@ -24,16 +24,9 @@ export interface OpenedModule {
  * signature exactly as module_sig_check() does (kernel/module/signing.c), read the ELF, read the facts.
  * Throws ElfError on bad input; nothing is kept unless all of this succeeds.
  */
-export async function openModule(
-  id: string,
-  name: string,
-  raw: Uint8Array,
-  onProgress?: (p: ProgressEvent) => void,
-): Promise<OpenedModule> {
+export async function openModule(id: string, name: string, raw: Uint8Array, onProgress?: (p: ProgressEvent) => void): Promise<OpenedModule> {
   const compression = detectCompression(raw);
-  const fileBytes = compression
-    ? await decompress(raw, (done, total) => onProgress?.({ stage: 'decompress', done, total }))
-    : raw;
+  const fileBytes = compression ? await decompress(raw, (done, total) => onProgress?.({ stage: 'decompress', done, total })) : raw;
   onProgress?.({ stage: 'parse', done: 0, total: fileBytes.length });
   const { elf: elfBytes, signature } = splitSignature(fileBytes);
   const elf = readElf(elfBytes);

@@ -1,7 +1,14 @@
 import type { Page, RelocFilter, RelocRow, SymbolFilter, SymbolRow } from '../api-types';
 import {
-  relocAddend, relocOffset, relocTypeName, symbolBindName, symbolNdx, symbolTypeName, symbolVisibilityName,
-  SHN_UNDEF, STT_SECTION,
+  relocAddend,
+  relocOffset,
+  relocTypeName,
+  symbolBindName,
+  symbolNdx,
+  symbolTypeName,
+  symbolVisibilityName,
+  SHN_UNDEF,
+  STT_SECTION,
 } from '../elf/index';
 import type { ElfSymbol } from '../elf/types';
 import type { OpenedModule } from './open';
@@ -46,7 +53,7 @@ export function relocSymbolName(m: OpenedModule, s: ElfSymbol | undefined): stri
 export function relocationPage(m: OpenedModule, section: number, offset: number, limit: number, filter?: RelocFilter): Page<RelocRow> {
   const r = m.elf.relocSections.find((x) => x.sectionIndex === section);
   if (!r) return { total: 0, offset, rows: [] };
-  const symtab = m.elf.symtab && m.elf.symtab.sectionIndex === r.symtabIndex ? m.elf.symtab.symbols : m.elf.dynsym?.symbols ?? [];
+  const symtab = m.elf.symtab && m.elf.symtab.sectionIndex === r.symtabIndex ? m.elf.symtab.symbols : (m.elf.dynsym?.symbols ?? []);
   const idx = isEmptyFilter(filter) || !filter ? null : filterRelocations(m, r, symtab, filter, (s) => relocSymbolName(m, s));
   const total = idx ? idx.length : r.count;
   const rows: RelocRow[] = [];

@@ -29,13 +29,21 @@ describe('table filters on hello.ko', () => {
     const printk = await e.call('relocations', { id: mod.id, section: rs.sectionIndex, offset: 0, limit: 5000, filter: { text: 'PRINTK' } });
     if (!printk.ok) throw new Error(printk.error.message);
     expect(printk.value.rows.length).toBeGreaterThan(0);
-    expect(printk.value.rows.map((r) => r.index)).toEqual(all.value.rows.filter((r) => r.symbolName.toLowerCase().includes('printk')).map((r) => r.index));
+    expect(printk.value.rows.map((r) => r.index)).toEqual(
+      all.value.rows.filter((r) => r.symbolName.toLowerCase().includes('printk')).map((r) => r.index),
+    );
     const plt = await e.call('relocations', { id: mod.id, section: rs.sectionIndex, offset: 0, limit: 5000, filter: { type: 'PLT32' } });
     if (!plt.ok) throw new Error(plt.error.message);
     expect(plt.value.rows.every((r) => r.type === 'R_X86_64_PLT32')).toBe(true);
     expect(plt.value.total).toBe(all.value.rows.filter((r) => r.type === 'R_X86_64_PLT32').length);
     const first = all.value.rows[1];
-    const ranged = await e.call('relocations', { id: mod.id, section: rs.sectionIndex, offset: 0, limit: 5000, filter: { from: first.offset, to: first.offset } });
+    const ranged = await e.call('relocations', {
+      id: mod.id,
+      section: rs.sectionIndex,
+      offset: 0,
+      limit: 5000,
+      filter: { from: first.offset, to: first.offset },
+    });
     if (!ranged.ok) throw new Error(ranged.error.message);
     expect(ranged.value.rows.map((r) => r.index)).toEqual([first.index]);
     const bad = await e.call('relocations', { id: mod.id, section: rs.sectionIndex, offset: 0, limit: 10, filter: { from: 'zz' } });
@@ -65,14 +73,25 @@ describe('see it applied, go to address (hello.ko)', () => {
     expect(none).toEqual({ ok: true, value: null });
     const load = await e.call('kernel.load', { id: mod.id, args: '' });
     if (!load.ok) throw new Error(load.error.message);
-    const rows = await e.call('relocations', { id: mod.id, section: mod.relocSections.find((r) => r.name === '.rela.init.text')!.sectionIndex, offset: 0, limit: 100 });
+    const rows = await e.call('relocations', {
+      id: mod.id,
+      section: mod.relocSections.find((r) => r.name === '.rela.init.text')!.sectionIndex,
+      offset: 0,
+      limit: 100,
+    });
     if (!rows.ok) throw new Error(rows.error.message);
     const call = rows.value.rows.find((r: RelocRow) => r.symbolName === '_printk')!;
     const found = await e.call('kernel.find', { module: 'hello', target: { kind: 'relocation', relaSection: '.rela.init.text', entry: call.index } });
     if (!found.ok || !found.value) throw new Error('relocation not found');
     const seek = await e.call('kernel.seek', { pos: found.value.pos });
     if (!seek.ok) throw new Error(seek.error.message);
-    expect(seek.value.item).toMatchObject({ kind: 'relocation', relaSection: '.rela.init.text', entry: call.index, symbol: '_printk', status: 'applied' });
+    expect(seek.value.item).toMatchObject({
+      kind: 'relocation',
+      relaSection: '.rela.init.text',
+      entry: call.index,
+      symbol: '_printk',
+      status: 'applied',
+    });
 
     const syms = await e.call('symbols', { id: mod.id, offset: 0, limit: 100, filter: '_printk' });
     if (!syms.ok) throw new Error(syms.error.message);
@@ -113,7 +132,9 @@ describe('table filters on amdgpu.ko (corpus)', () => {
     for (let off = 0; off < total; off += 5000) {
       const p = await e.call('relocations', { id: mod.id, section: rs.sectionIndex, offset: off, limit: 5000 });
       if (!p.ok) throw new Error(p.error.message);
-      expected += p.value.rows.filter((r) => r.symbolName.toLowerCase().includes('amdgpu_device_rreg') || r.type.toLowerCase().includes('amdgpu_device_rreg')).length;
+      expected += p.value.rows.filter(
+        (r) => r.symbolName.toLowerCase().includes('amdgpu_device_rreg') || r.type.toLowerCase().includes('amdgpu_device_rreg'),
+      ).length;
     }
     expect(f.value.total).toBe(expected);
     expect(f.value.total).toBeGreaterThan(0);

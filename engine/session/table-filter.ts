@@ -50,7 +50,13 @@ export function isEmptyFilter(f: RelocFilter | SymbolFilter | undefined): boolea
 }
 
 /** Entry indexes of r matching f: text in the symbol's or the type's name, exact type, r_offset in [from, to]. */
-export function filterRelocations(m: OpenedModule, r: ElfRelocSection, syms: ElfSymbol[], f: RelocFilter, displayName: (s: ElfSymbol) => string): Uint32Array {
+export function filterRelocations(
+  m: OpenedModule,
+  r: ElfRelocSection,
+  syms: ElfSymbol[],
+  f: RelocFilter,
+  displayName: (s: ElfSymbol) => string,
+): Uint32Array {
   const key = `${r.sectionIndex}\u0000${f.text ?? ''}\u0000${f.type ?? ''}\u0000${f.from ?? ''}\u0000${f.to ?? ''}`;
   const hit = relocCache.get(m);
   if (hit && hit.key === key) return hit.rows;

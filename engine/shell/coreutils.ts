@@ -108,7 +108,10 @@ export const ls: CommandFn = (argv, io, ctx) => {
     if (all) names = ['.', '..', ...names];
     dirs.push({ path: p, names: names.sort(byName) });
   }
-  let out = files.sort(byName).map((f) => f + '\n').join('');
+  let out = files
+    .sort(byName)
+    .map((f) => f + '\n')
+    .join('');
   const heading = paths.length > 1;
   dirs.forEach((d, i) => {
     if (heading) out += `${out === '' && i === 0 ? '' : '\n'}${d.path}:\n`;

@@ -193,10 +193,16 @@ describe.skipIf(!required && !(haveRec && haveCorpus))('real modules under QEMU,
     const summary =
       `${identical} of ${rec.modules.length} targets identical (${pct.toFixed(1)}%); ` +
       `modules loaded by the real modprobe: ${loads}, in identical targets: ${loadsIdentical}\n` +
-      [...byReason].sort((a, b) => b[1] - a[1]).map(([r, n]) => `  ${n} × ${r}`).join('\n');
+      [...byReason]
+        .sort((a, b) => b[1] - a[1])
+        .map(([r, n]) => `  ${n} × ${r}`)
+        .join('\n');
     console.log(summary);
     if (process.env.MODSCOPE_REPLAY_REPORT) {
-      writeFileSync(process.env.MODSCOPE_REPLAY_REPORT, `${summary}\n\n${diffs.map((d) => `${d.target}: ${d.reason}\n  ${d.detail}`).join('\n\n')}\n`);
+      writeFileSync(
+        process.env.MODSCOPE_REPLAY_REPORT,
+        `${summary}\n\n${diffs.map((d) => `${d.target}: ${d.reason}\n  ${d.detail}`).join('\n\n')}\n`,
+      );
     }
     const found = Object.fromEntries(diffs.map((d) => [d.target, d.reason]));
     if (process.env.MODSCOPE_UPDATE_EXPECTED) writeFileSync(EXPECTED, `${JSON.stringify(found, null, 1)}\n`);

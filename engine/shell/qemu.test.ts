@@ -71,7 +71,7 @@ const KNOWN: Record<string, Record<string, string>> = {
     '/sbin/insmod hello.ko nosuchparam=1': 'follows from the step before',
     '/sbin/depmod': 'the QEMU initramfs has no modules.order/modules.builtin: a Debian system prints nothing',
     'dmesg -r | tail -4': 'the kernel log depends on init functions running (the CPU model)',
-    'dmesg -n 9': "QEMU ran busybox dmesg (\"dmesg: klogctl: Invalid argument\"); Debian's util-linux dmesg refuses the level itself",
+    'dmesg -n 9': 'QEMU ran busybox dmesg ("dmesg: klogctl: Invalid argument"); Debian\'s util-linux dmesg refuses the level itself',
     'dmesg -n 0': 'as above',
     'grep provider /proc/kallsyms':
       "vmlinux's own symbols are not in the profile; and 6.1 shows a GPL-only export (provider_greet) in lower case (is_exported() looks at mod->syms only): the loader's KallsymEntry.type",
@@ -107,7 +107,8 @@ describe.skipIf(missing(CORPUS_WHAT, haveFat))('the shell against real QEMU tran
         // The runner evaluates each line inside /init: busybox prefixes its own errors with that.
         const real = s.output.replace(/^\/init: eval: line \d+: /gm, 'sh: ');
         compared++;
-        if (r.output !== real || r.exit !== s.rc) mismatches.push(`${s.cmd}\n  real (${s.rc}): ${JSON.stringify(real)}\n  model (${r.exit}): ${JSON.stringify(r.output)}`);
+        if (r.output !== real || r.exit !== s.rc)
+          mismatches.push(`${s.cmd}\n  real (${s.rc}): ${JSON.stringify(real)}\n  model (${r.exit}): ${JSON.stringify(r.output)}`);
       }
       expect(mismatches).toEqual([]);
       expect(compared).toBeGreaterThan(20);

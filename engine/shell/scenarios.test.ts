@@ -41,7 +41,8 @@ const LOOP = 'for loops, $(…) and [ ] are not in the shell';
 const LS_L = 'ls -l is not modelled';
 const KNOWN: Record<string, string> = {
   'ring-flood.qemu.json: dmesg | grep -c .': 'the boot log (348 records here) is not modelled',
-  'ring-flood.qemu.json: insmod ring-flood.ko count=2000': "the harness reads the real kernel's records after the command, when lines 1-969 were already overwritten; the model keeps every record of the step",
+  'ring-flood.qemu.json: insmod ring-flood.ko count=2000':
+    "the harness reads the real kernel's records after the command, when lines 1-969 were already overwritten; the model keeps every record of the step",
   'hello.qemu.json: grep -e load_module -e bpf_prog_pack /proc/vmallocinfo': '/proc/vmallocinfo is not modelled',
   'hello.qemu.json: ls -l /sys/module/hello/parameters/': LS_L,
   'params.qemu.json: ls -l /sys/module/params/parameters/': LS_L,
@@ -49,7 +50,7 @@ const KNOWN: Record<string, string> = {
   'params.qemu.json: cd /sys/module/params/parameters && for f in *; do echo "$f=$(cat $f)"; done': LOOP,
   'hello.qemu.json: dmesg | tail -n 12': 'the boot log and the init printk output are not modelled',
   'bad-crc.qemu.json: modprobe --dump-modversions bad-crc.ko': 'modprobe --dump-modversions is not in the shell',
-  'amdgpu.qemu.json: ls /sys/firmware/acpi/tables/': '/sys/firmware is not in the shell (the tables themselves are the model\'s acpi_get_table data)',
+  'amdgpu.qemu.json: ls /sys/firmware/acpi/tables/': "/sys/firmware is not in the shell (the tables themselves are the model's acpi_get_table data)",
   'amdgpu.qemu.json: for t in FACP DSDT APIC HPET WAET; do echo $t; od -An -tx1 -v /sys/firmware/acpi/tables/$t; done': LOOP,
   'amdgpu.qemu.json: echo $?': '$? is not in the shell',
   'amdgpu.qemu.json: grep MemTotal /proc/meminfo': '/proc/meminfo is not modelled',
@@ -87,7 +88,9 @@ describe('recorded QEMU scenarios', () => {
       const steps = (JSON.parse(readFileSync(join(DIR, f), 'utf8')) as { steps: Step[] }).steps;
       const k = bootKernel({ quiet: true });
       attachCpu(k, createIcedDecoder());
-      const corpusPaths = new Map(steps.flatMap((x) => [...(x.source ?? '').matchAll(/corpus:kernel\/(\S+\/([\w-]+)\.ko)/g)].map((m) => [m[2], m[1]] as [string, string])));
+      const corpusPaths = new Map(
+        steps.flatMap((x) => [...(x.source ?? '').matchAll(/corpus:kernel\/(\S+\/([\w-]+)\.ko)/g)].map((m) => [m[2], m[1]] as [string, string])),
+      );
       const sh = new Shell(k, filesFor(corpusPaths));
       const mismatches: string[] = [];
       for (const s of steps) {
@@ -96,16 +99,21 @@ describe('recorded QEMU scenarios', () => {
         const r = sh.run(s.cmd);
         if (KNOWN[`${f}: ${s.cmd}`] !== undefined) continue;
         const real = s.output.replace(/^\/init: (eval: )?line \d+: /gm, 'sh: ');
-        if (r.output !== real || r.exit !== s.rc) mismatches.push(`${s.cmd}\n  real (${s.rc}): ${JSON.stringify(real)}\n  model (${r.exit}): ${JSON.stringify(r.output)}`);
+        if (r.output !== real || r.exit !== s.rc)
+          mismatches.push(`${s.cmd}\n  real (${s.rc}): ${JSON.stringify(real)}\n  model (${r.exit}): ${JSON.stringify(r.output)}`);
         // The kernel's own lines for this command: text, level and order (timestamps aside).
         let realLog = (s.kmsg ?? []).map((m) => `<${m.level}>${m.text}`).filter((l) => !EMULATOR_NOISE.test(l));
         let modelLog = sh.k.log.records.slice(logFrom).map((m) => `<${m.level}>${m.text}`);
         if (OOPS_HEAD[`${f}: ${s.cmd}`] !== undefined) {
-          expect(realLog.some((l) => l.startsWith('<4>RIP: ')), `${s.cmd}: the real log has no oops`).toBe(true);
+          expect(
+            realLog.some((l) => l.startsWith('<4>RIP: ')),
+            `${s.cmd}: the real log has no oops`,
+          ).toBe(true);
           realLog = oopsHead(realLog);
           modelLog = oopsHead(modelLog);
         }
-        if (JSON.stringify(realLog) !== JSON.stringify(modelLog)) mismatches.push(`${s.cmd} (kernel log)\n  real: ${JSON.stringify(realLog)}\n  model: ${JSON.stringify(modelLog)}`);
+        if (JSON.stringify(realLog) !== JSON.stringify(modelLog))
+          mismatches.push(`${s.cmd} (kernel log)\n  real: ${JSON.stringify(realLog)}\n  model: ${JSON.stringify(modelLog)}`);
       }
       expect(mismatches).toEqual([]);
     });

@@ -174,7 +174,10 @@ describe('dmesg and printk', () => {
     const { run } = shell();
     run('insmod hello.ko count=3');
     const out = run('dmesg');
-    const texts = out.trimEnd().split('\n').map((l) => l.replace(/^\[ *\d+\.\d{6}\] /, ''));
+    const texts = out
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.replace(/^\[ *\d+\.\d{6}\] /, ''));
     expect(texts.slice(0, 2)).toEqual([
       'hello: loading out-of-tree module taints kernel.',
       'hello: module verification failed: signature and/or required key missing - tainting kernel',
@@ -241,8 +244,14 @@ describe('modinfo', () => {
   it.skipIf(missing(CORPUS_WHAT, haveFat))('shows the signature of a Debian module', () => {
     const { run } = shell();
     const out = run('modinfo fat.ko');
-    expect(out.startsWith('filename:       /root/fat.ko\nlicense:        GPL\ndepends:        \nretpoline:      Y\nintree:         Y\nname:           fat\n')).toBe(true);
-    expect(out).toMatch(/\nsig_id:         PKCS#7\nsigner:         \S.*\nsig_key:        ([0-9A-F]{2}:)+[0-9A-F]{2}\nsig_hashalgo:   sha256\nsignature:      ([0-9A-F]{2}:){19}[0-9A-F]{2}:\n\t\t/);
+    expect(
+      out.startsWith(
+        'filename:       /root/fat.ko\nlicense:        GPL\ndepends:        \nretpoline:      Y\nintree:         Y\nname:           fat\n',
+      ),
+    ).toBe(true);
+    expect(out).toMatch(
+      /\nsig_id:         PKCS#7\nsigner:         \S.*\nsig_key:        ([0-9A-F]{2}:)+[0-9A-F]{2}\nsig_hashalgo:   sha256\nsignature:      ([0-9A-F]{2}:){19}[0-9A-F]{2}:\n\t\t/,
+    );
   });
 });
 
@@ -269,7 +278,10 @@ describe('shell basics', () => {
   });
 
   it('parameters: permission checks here, values through the params hook', () => {
-    const store = new Map<string, string>([['count', '1\n'], ['whom', 'world\n']]);
+    const store = new Map<string, string>([
+      ['count', '1\n'],
+      ['whom', 'world\n'],
+    ]);
     const deps: ShellDeps = {
       params: {
         readParam: (_k, _m, p) => ({ ok: true, text: store.get(p) ?? '' }),
@@ -322,7 +334,10 @@ describe.skipIf(missing(CORPUS_WHAT, haveFat))('a real dependency: fat and vfat 
     expect(sh.run('modprobe -r fat')).toEqual({ output: 'modprobe: FATAL: Module fat is in use.\n', exit: 1 });
     expect(sh.run('modprobe -r vfat')).toEqual({ output: '', exit: 0 });
     expect(k.modules).toEqual([]);
-    expect(sh.run('modprobe nosuch')).toEqual({ output: 'modprobe: FATAL: Module nosuch not found in directory /lib/modules/6.1.0-50-amd64\n', exit: 1 });
+    expect(sh.run('modprobe nosuch')).toEqual({
+      output: 'modprobe: FATAL: Module nosuch not found in directory /lib/modules/6.1.0-50-amd64\n',
+      exit: 1,
+    });
     expect(sh.run('modprobe -r nosuch')).toEqual({ output: 'modprobe: FATAL: Module nosuch not found.\n', exit: 1 });
   });
 
@@ -332,7 +347,9 @@ describe.skipIf(missing(CORPUS_WHAT, haveFat))('a real dependency: fat and vfat 
     run('insmod vfat.ko');
     run('insmod msdos.ko');
     // As under QEMU.
-    expect(run('lsmod')).toBe('Module                  Size  Used by\nmsdos                  20480  0\nvfat                   24576  0\nfat                    90112  2 msdos,vfat\n');
+    expect(run('lsmod')).toBe(
+      'Module                  Size  Used by\nmsdos                  20480  0\nvfat                   24576  0\nfat                    90112  2 msdos,vfat\n',
+    );
     expect(run('cat /proc/modules').split('\n')[2]).toMatch(/^fat 90112 2 msdos,vfat, Live /);
     expect(run('rmmod fat')).toBe('rmmod: ERROR: Module fat is in use by: msdos vfat\n');
     expect(run('rmmod msdos vfat fat')).toBe('');

@@ -65,13 +65,24 @@ export interface BuiltElf {
 /** A little writer over a DataView with the file's byte order. */
 class Out {
   readonly dv: DataView;
-  constructor(readonly buf: Uint8Array, readonly little: boolean) {
+  constructor(
+    readonly buf: Uint8Array,
+    readonly little: boolean,
+  ) {
     this.dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
-  u8(o: number, v: number): void { this.dv.setUint8(o, v); }
-  u16(o: number, v: number): void { this.dv.setUint16(o, v, this.little); }
-  u32(o: number, v: number): void { this.dv.setUint32(o, v >>> 0, this.little); }
-  u64(o: number, v: bigint): void { this.dv.setBigUint64(o, BigInt.asUintN(64, v), this.little); }
+  u8(o: number, v: number): void {
+    this.dv.setUint8(o, v);
+  }
+  u16(o: number, v: number): void {
+    this.dv.setUint16(o, v, this.little);
+  }
+  u32(o: number, v: number): void {
+    this.dv.setUint32(o, v >>> 0, this.little);
+  }
+  u64(o: number, v: bigint): void {
+    this.dv.setBigUint64(o, BigInt.asUintN(64, v), this.little);
+  }
   word(o: number, cls: Cls, v: bigint | number): void {
     if (cls === 64) this.u64(o, BigInt(v));
     else this.u32(o, Number(BigInt.asUintN(32, BigInt(v))));
@@ -83,7 +94,10 @@ export function strtab(names: string[]): { data: Uint8Array; offsets: number[] }
   const bytes: number[] = [0];
   const offsets: number[] = [];
   for (const n of names) {
-    if (n === '') { offsets.push(0); continue; }
+    if (n === '') {
+      offsets.push(0);
+      continue;
+    }
     offsets.push(bytes.length);
     for (const b of utf8(n)) bytes.push(b);
     bytes.push(0);
@@ -186,7 +200,10 @@ export function note(endian: End, owner: string, type: number, desc: Uint8Array,
 export function concat(...parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
   let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
   return out;
 }
 
@@ -197,11 +214,7 @@ export function buildElf(spec: ElfSpec): BuiltElf {
   const shentsize = cls === 64 ? 64 : 40;
   const phentsize = cls === 64 ? 56 : 32;
   const names = strtab([...spec.sections.map((s) => s.name), '.shstrtab']);
-  const all: SectionSpec[] = [
-    { name: '', type: 0 },
-    ...spec.sections,
-    { name: '.shstrtab', type: 3, data: names.data, addralign: 1 },
-  ];
+  const all: SectionSpec[] = [{ name: '', type: 0 }, ...spec.sections, { name: '.shstrtab', type: 3, data: names.data, addralign: 1 }];
   const nameOffsets = [0, ...names.offsets];
   const phnum = spec.programHeaders?.length ?? 0;
   let pos = ehsize + phnum * phentsize;
@@ -209,7 +222,10 @@ export function buildElf(spec: ElfSpec): BuiltElf {
   for (let i = 0; i < all.length; i++) {
     const s = all[i];
     const align = Math.max(1, s.addralign ?? 1);
-    if (i === 0) { offsets.push(0); continue; }
+    if (i === 0) {
+      offsets.push(0);
+      continue;
+    }
     pos = Math.ceil(pos / align) * align;
     offsets.push(pos);
     if (s.type !== 8) pos += s.data?.length ?? 0;

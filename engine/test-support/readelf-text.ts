@@ -25,10 +25,11 @@ const hx = (v: bigint | number, w: number): string => v.toString(16).padStart(w,
 /** Lines of `readelf -S -W` from "  [ 0]" on. */
 export function sectionLines(f: ElfFile): string[] {
   const m = f.header.machine;
-  return f.sections.map((s) =>
-    `  [${String(s.index).padStart(2)}] ${s.name.padEnd(17)} ${sectionTypeName(s.type, m).padEnd(15)} ` +
-    `${hx(s.addr, 16)} ${hx(s.offset, 6)} ${hx(s.size, 6)} ${hx(s.entsize, 2)} ` +
-    `${sectionFlagsString(s, m, f.header.osabi).padStart(3)} ${String(s.link).padStart(2)} ${String(s.info).padStart(3)} ${String(s.addralign).padStart(2)}`,
+  return f.sections.map(
+    (s) =>
+      `  [${String(s.index).padStart(2)}] ${s.name.padEnd(17)} ${sectionTypeName(s.type, m).padEnd(15)} ` +
+      `${hx(s.addr, 16)} ${hx(s.offset, 6)} ${hx(s.size, 6)} ${hx(s.entsize, 2)} ` +
+      `${sectionFlagsString(s, m, f.header.osabi).padStart(3)} ${String(s.link).padStart(2)} ${String(s.info).padStart(3)} ${String(s.addralign).padStart(2)}`,
   );
 }
 
@@ -43,9 +44,11 @@ export function symbolLines(f: ElfFile): string[] {
   const osabi = f.header.osabi;
   return (f.symtab?.symbols ?? []).map((s) => {
     const size = s.size <= 99999n ? String(s.size).padStart(5) : '0x' + s.size.toString(16);
-    return `${String(s.index).padStart(6)}: ${hx(s.value, 16)} ${size} ${symbolTypeName(s.type, osabi).padEnd(7)} ` +
+    return (
+      `${String(s.index).padStart(6)}: ${hx(s.value, 16)} ${size} ${symbolTypeName(s.type, osabi).padEnd(7)} ` +
       `${symbolBindName(s.bind, osabi).padEnd(6)} ${symbolVisibilityName(s.visibility).padEnd(7)} ` +
-      `${symbolShndxName(s.shndx, f.header.machine).padStart(4)} ${symbolDisplayName(f, s)}`;
+      `${symbolShndxName(s.shndx, f.header.machine).padStart(4)} ${symbolDisplayName(f, s)}`
+    );
   });
 }
 

@@ -41,7 +41,11 @@ describe('tour files', () => {
     for (const t of tours) for (const f of tourFiles(t)) expect(existsSync(join(SAMPLES, f)), `${t.id}: ${f}`).toBe(true);
     const modules = readdirSync(SAMPLES)
       .filter((d) => statSync(join(SAMPLES, d)).isDirectory())
-      .flatMap((d) => readdirSync(join(SAMPLES, d)).filter((f) => f.endsWith('.ko')).map((f) => `${d}/${f}`));
+      .flatMap((d) =>
+        readdirSync(join(SAMPLES, d))
+          .filter((f) => f.endsWith('.ko'))
+          .map((f) => `${d}/${f}`),
+      );
     expect(modules.length).toBeGreaterThanOrEqual(17);
     const toured = new Set(tours.flatMap(tourFiles));
     expect(modules.filter((m) => !toured.has(m))).toEqual([]);
@@ -49,7 +53,9 @@ describe('tour files', () => {
   });
 
   it('reject a malformed tour with a typed error naming the field', () => {
-    const good = JSON.parse(readFileSync(join(SAMPLES, 'hello', 'tour.json'), 'utf8')) as { stops: { at: Record<string, unknown>; concepts: string[] }[] };
+    const good = JSON.parse(readFileSync(join(SAMPLES, 'hello', 'tour.json'), 'utf8')) as {
+      stops: { at: Record<string, unknown>; concepts: string[] }[];
+    };
     const bad1 = structuredClone(good);
     delete bad1.stops[2].at.fn;
     expect(() => parseTour(bad1, 'x.json')).toThrowError(expect.objectContaining({ code: 'BAD_TOUR', field: 'stops[2].at.fn', stop: 2 }));
@@ -84,8 +90,12 @@ describe('every tour plays on the modelled kernel', () => {
         expect(same.indexOf(run.steps[r.stepIndex]), label).toBe(at.nth ?? 0);
         expect(run.steps[r.stepIndex].pos, label).toBe(v.step.pos);
         if (at.item !== undefined) expect(r.pos - v.step.pos, label).toBe(at.item);
-        if (at.call !== undefined) expect(callsFunction(v.item, at.call), `${label}: ${JSON.stringify(v.item?.kind === 'instruction' ? v.item.call : v.item?.kind)}`).toBe(true);
-        if (at.symbol !== undefined) expect(v.item?.kind === 'symbol' ? v.item.name : v.item?.kind === 'relocation' ? v.item.symbol : null, label).toBe(at.symbol);
+        if (at.call !== undefined)
+          expect(callsFunction(v.item, at.call), `${label}: ${JSON.stringify(v.item?.kind === 'instruction' ? v.item.call : v.item?.kind)}`).toBe(
+            true,
+          );
+        if (at.symbol !== undefined)
+          expect(v.item?.kind === 'symbol' ? v.item.name : v.item?.kind === 'relocation' ? v.item.symbol : null, label).toBe(at.symbol);
         const text = fillCaption(stop.caption, v, tour.id, r.stop);
         expect(text, label).not.toMatch(/[{}]/);
         // Each placeholder was filled with a value of this step.
@@ -103,14 +113,28 @@ describe('stop references', () => {
     const hello = byId.get('hello');
     if (!hello) throw new Error('no hello tour');
     const run = await runTour(engine, hello, { profile: PROFILE, file: async (rel) => new Uint8Array(readFileSync(join(SAMPLES, rel))) });
-    const trace = { ops: run.ops, steps: run.steps, item: async (pos: number) => {
-      const r = await engine.call('kernel.seek', { pos });
-      return r.ok ? r.value.item : null;
-    } };
-    await expect(resolveRef('hello', 4, { op: 0, fn: 'no_such_function' }, trace, run.opBase)).rejects.toMatchObject({ code: 'NO_STEP', stop: 4, field: 'at.fn' });
+    const trace = {
+      ops: run.ops,
+      steps: run.steps,
+      item: async (pos: number) => {
+        const r = await engine.call('kernel.seek', { pos });
+        return r.ok ? r.value.item : null;
+      },
+    };
+    await expect(resolveRef('hello', 4, { op: 0, fn: 'no_such_function' }, trace, run.opBase)).rejects.toMatchObject({
+      code: 'NO_STEP',
+      stop: 4,
+      field: 'at.fn',
+    });
     await expect(resolveRef('hello', 5, { op: 9, fn: 'free_module' }, trace, run.opBase)).rejects.toMatchObject({ code: 'NO_OPERATION', stop: 5 });
-    await expect(resolveRef('hello', 6, { op: 0, fn: 'do_one_initcall', call: '_printk', hit: 4 }, trace, run.opBase)).rejects.toMatchObject({ code: 'NO_ITEM', stop: 6 });
-    await expect(resolveRef('hello', 7, { op: 0, fn: 'parse_args', item: 0 }, trace, run.opBase)).rejects.toMatchObject({ code: 'NO_ITEM', field: 'at.item' });
+    await expect(resolveRef('hello', 6, { op: 0, fn: 'do_one_initcall', call: '_printk', hit: 4 }, trace, run.opBase)).rejects.toMatchObject({
+      code: 'NO_ITEM',
+      stop: 6,
+    });
+    await expect(resolveRef('hello', 7, { op: 0, fn: 'parse_args', item: 0 }, trace, run.opBase)).rejects.toMatchObject({
+      code: 'NO_ITEM',
+      field: 'at.item',
+    });
     // hello count=3 prints four lines in init: the fourth _printk is the last "Hello, world".
     const fourth = await resolveRef('hello', 0, { op: 0, fn: 'do_one_initcall', call: '_printk', hit: 3 }, trace, run.opBase);
     const v = await engine.call('kernel.seek', { pos: fourth.pos });
@@ -144,7 +168,8 @@ describe('the lesson index', () => {
     const missing: string[] = [];
     for (const t of tours)
       t.stops.forEach((s, i) => {
-        for (const c of s.concepts) if (!LESSON_INDEX[c]?.some((e) => 'tour' in e && e.tour === t.id && e.stop === i)) missing.push(`${c}: ${t.id} stop ${i}`);
+        for (const c of s.concepts)
+          if (!LESSON_INDEX[c]?.some((e) => 'tour' in e && e.tour === t.id && e.stop === i)) missing.push(`${c}: ${t.id} stop ${i}`);
       });
     expect(missing).toEqual([]);
   });

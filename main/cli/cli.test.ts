@@ -24,9 +24,32 @@ vi.mock('../../engine/engine', () => ({
           return { ok: true, value: o };
         }
         case 'symbols':
-          return page(['a', 'b', 'c'].map((name, index) => ({ index, name, value: '0xffffffffc0000000', size: '0', type: 'FUNC', bind: 'GLOBAL', visibility: 'DEFAULT', ndx: '1', section: '.text' })));
+          return page(
+            ['a', 'b', 'c'].map((name, index) => ({
+              index,
+              name,
+              value: '0xffffffffc0000000',
+              size: '0',
+              type: 'FUNC',
+              bind: 'GLOBAL',
+              visibility: 'DEFAULT',
+              ndx: '1',
+              section: '.text',
+            })),
+          );
         case 'relocations':
-          return page([0, 1].map((index) => ({ index, offset: '0x10', type: 'R_X86_64_PLT32', typeNumber: 4, symbolIndex: 1, symbolName: '_printk', symbolValue: '0x0', addend: '-0x4' })));
+          return page(
+            [0, 1].map((index) => ({
+              index,
+              offset: '0x10',
+              type: 'R_X86_64_PLT32',
+              typeNumber: 4,
+              symbolIndex: 1,
+              symbolName: '_printk',
+              symbolValue: '0x0',
+              addend: '-0x4',
+            })),
+          );
         case 'close':
           return { ok: true, value: true };
         default:

@@ -19,7 +19,7 @@ export async function must<M extends EngineMethod>(engine: Engine, method: M, ar
 
 /** Every symbol, one engine page (≤ PAGE rows) at a time. */
 export async function* symbolPages(engine: Engine, id: string): AsyncGenerator<SymbolRow[]> {
-  for (let offset = 0; ; ) {
+  for (let offset = 0; ;) {
     const page = await must(engine, 'symbols', { id, offset, limit: PAGE });
     if (page.rows.length) yield page.rows;
     offset += page.rows.length;
@@ -29,7 +29,7 @@ export async function* symbolPages(engine: Engine, id: string): AsyncGenerator<S
 
 /** Every relocation of one relocation section, one engine page (≤ PAGE rows) at a time. */
 export async function* relocationPages(engine: Engine, id: string, section: number): AsyncGenerator<RelocRow[]> {
-  for (let offset = 0; ; ) {
+  for (let offset = 0; ;) {
     const page = await must(engine, 'relocations', { id, section, offset, limit: PAGE });
     if (page.rows.length) yield page.rows;
     offset += page.rows.length;
@@ -39,7 +39,7 @@ export async function* relocationPages(engine: Engine, id: string, section: numb
 
 export async function allSymbols(engine: Engine, id: string): Promise<SymbolRow[]> {
   const rows: SymbolRow[] = [];
-  for (let offset = 0; ; ) {
+  for (let offset = 0; ;) {
     const page = await must(engine, 'symbols', { id, offset, limit: PAGE });
     rows.push(...page.rows);
     offset += page.rows.length;
@@ -50,7 +50,7 @@ export async function allSymbols(engine: Engine, id: string): Promise<SymbolRow[
 
 export async function allRelocations(engine: Engine, id: string, section: number): Promise<RelocRow[]> {
   const rows: RelocRow[] = [];
-  for (let offset = 0; ; ) {
+  for (let offset = 0; ;) {
     const page = await must(engine, 'relocations', { id, section, offset, limit: PAGE });
     rows.push(...page.rows);
     offset += page.rows.length;

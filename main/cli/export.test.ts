@@ -28,7 +28,9 @@ interface XmlDoc {
   querySelectorAll(sel: string): Iterable<XmlEl>;
   getElementsByTagName(tag: string): Iterable<XmlEl>;
 }
-const { JSDOM } = createRequire(import.meta.url)('jsdom') as { JSDOM: new (text: string, o: { contentType: string }) => { window: { document: XmlDoc } } };
+const { JSDOM } = createRequire(import.meta.url)('jsdom') as {
+  JSDOM: new (text: string, o: { contentType: string }) => { window: { document: XmlDoc } };
+};
 
 /** The base fonts a PDF's pages set with Tf (resource name → font object → /BaseFont). */
 function usedFonts(bytes: Buffer): string[] {
@@ -67,7 +69,11 @@ async function applyRelocationsStep(): Promise<{ step: number; pos: number; step
   const engine = createEngine({ decoder: createIcedDecoder });
   const opened = await engine.call('open', { name: 'hello.ko', bytes: sample('hello/hello.ko') });
   if (!opened.ok) throw new Error(opened.error.message);
-  const boot = await engine.call('kernel.boot', { profile: new Uint8Array(readFileSync(join(ROOT, 'samples', 'kernel', 'debian-6.1.0-50-amd64.json.gz'))), paging: 4, kaslrSeed: null });
+  const boot = await engine.call('kernel.boot', {
+    profile: new Uint8Array(readFileSync(join(ROOT, 'samples', 'kernel', 'debian-6.1.0-50-amd64.json.gz'))),
+    paging: 4,
+    kaslrSeed: null,
+  });
   if (!boot.ok) throw new Error(boot.error.message);
   const sh = await engine.call('kernel.shell', { line: 'insmod hello.ko count=3' });
   if (!sh.ok) throw new Error(sh.error.message);
@@ -125,7 +131,11 @@ describe.skipIf(missing('chromium', HAVE_CHROMIUM))('modscope export / deck (hea
     expect(pdf.startsWith('%PDF-')).toBe(true);
     expect(pdf.match(/\/Type \/Page\b(?!s)/g)?.length).toBe(3);
     expect(c.out.join('')).toContain('3 pages');
-    expect(readdirSync(dir).filter((f) => !f.startsWith('cmp')).sort()).toEqual(['deck.pdf', 'hello.svg', 'hello@2x.png']);
+    expect(
+      readdirSync(dir)
+        .filter((f) => !f.startsWith('cmp'))
+        .sort(),
+    ).toEqual(['deck.pdf', 'hello.svg', 'hello@2x.png']);
   });
 
   it('--kernel 2.4 exports the comparison at 2.4 step 10 (sys_create_module) as a PDF slide in sans fonts only', async () => {
@@ -170,7 +180,11 @@ describe.skipIf(missing('chromium', HAVE_CHROMIUM))('modscope export / deck (hea
     const out = join(dir, 'whole.pdf');
     expect(await run(['deck', HELLO, 'count=3', '--view', 'caption', '--out', out], whole.io)).toBe(0);
     expect(whole.out.join('')).toContain(`${at.steps} pages  steps 1–${at.steps}/${at.steps} (no --from/--to given: the whole operation)`);
-    expect(readFileSync(out).toString('latin1').match(/\/Type \/Page\b(?!s)/g)?.length).toBe(at.steps);
+    expect(
+      readFileSync(out)
+        .toString('latin1')
+        .match(/\/Type \/Page\b(?!s)/g)?.length,
+    ).toBe(at.steps);
     rmSync(out);
     const tail = io();
     expect(await run(['deck', HELLO, 'count=3', '--from', String(at.steps - 1), '--out', out], tail.io)).toBe(0);
@@ -190,7 +204,9 @@ describe('modscope export: bad input before any browser starts', () => {
   it('an unknown view, a missing file, no step: typed errors', async () => {
     const a = io();
     expect(await run(['export', HELLO, '--step', '3', '--view', 'bogus', '--out', '/tmp/x.svg'], a.io)).toBe(2);
-    expect(a.err.join('')).toMatch(/^modscope: error BAD_VIEW: unknown view "bogus" \(filemap, sections, .*compare-lanes, compare-detail, lesson-stop, caption, or compare\)\n$/);
+    expect(a.err.join('')).toMatch(
+      /^modscope: error BAD_VIEW: unknown view "bogus" \(filemap, sections, .*compare-lanes, compare-detail, lesson-stop, caption, or compare\)\n$/,
+    );
     const k = io();
     expect(await run(['export', HELLO, '--step', '3', '--kernel', '2.4', '--view', 'memory', '--out', '/tmp/x.svg'], k.io)).toBe(2);
     expect(k.err.join('')).toContain('--kernel 2.4 is shown by the comparison');

@@ -61,7 +61,22 @@ function uintArg(name: string, v: string | undefined): number {
 }
 
 export function parseExportArgs(command: 'export' | 'deck', argv: readonly string[]): ExportOptions {
-  const o: ExportOptions = { command, file: '', args: [], step: null, pos: null, from: null, to: null, view: 'memory', format: command === 'deck' ? 'pdf' : 'svg', scale: 1, slide: false, theme: 'projector', kernel: '6.1', out: '' };
+  const o: ExportOptions = {
+    command,
+    file: '',
+    args: [],
+    step: null,
+    pos: null,
+    from: null,
+    to: null,
+    view: 'memory',
+    format: command === 'deck' ? 'pdf' : 'svg',
+    scale: 1,
+    slide: false,
+    theme: 'projector',
+    kernel: '6.1',
+    out: '',
+  };
   let viewGiven = false;
   const only = (flag: string, cmd: 'export' | 'deck') => {
     if (command !== cmd) throw usage(`${flag} is for modscope ${cmd} (see modscope --help)`);
@@ -123,8 +138,10 @@ export function parseExportArgs(command: 'export' | 'deck', argv: readonly strin
     if (o.step === 0) throw new CliError('BAD_STEP', '--step counts from 1');
   } else {
     // No range: the whole operation (checked against MAX_DECK once the trace's length is known).
-    if (o.from !== null && o.to !== null && (o.from < 1 || o.to < o.from)) throw new CliError('BAD_STEP', `--from ${o.from} --to ${o.to} is not a range of steps (1 ≤ from ≤ to)`);
-    if (o.from !== null && o.to !== null && o.to - o.from + 1 > MAX_DECK) throw new CliError('BAD_STEP', `a deck has at most ${MAX_DECK} steps, asked for ${o.to - o.from + 1}`);
+    if (o.from !== null && o.to !== null && (o.from < 1 || o.to < o.from))
+      throw new CliError('BAD_STEP', `--from ${o.from} --to ${o.to} is not a range of steps (1 ≤ from ≤ to)`);
+    if (o.from !== null && o.to !== null && o.to - o.from + 1 > MAX_DECK)
+      throw new CliError('BAD_STEP', `a deck has at most ${MAX_DECK} steps, asked for ${o.to - o.from + 1}`);
   }
   return o;
 }
@@ -136,7 +153,11 @@ export function parseExportArgs(command: 'export' | 'deck', argv: readonly strin
 function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
-    if (existsSync(join(dir, 'package.json')) && (existsSync(join(dir, 'renderer', 'vite.web.config.ts')) || existsSync(join(dir, 'out', 'cli', 'web', 'index.html')))) return dir;
+    if (
+      existsSync(join(dir, 'package.json')) &&
+      (existsSync(join(dir, 'renderer', 'vite.web.config.ts')) || existsSync(join(dir, 'out', 'cli', 'web', 'index.html')))
+    )
+      return dir;
     dir = dirname(dir);
   }
   throw new CliError('NO_WEB_APP', `cannot find the Modscope web app above ${fileURLToPath(import.meta.url)}`);
@@ -282,16 +303,27 @@ function writeOut(path: string, bytes: Buffer): void {
 }
 
 /** The comparison: both kernels load the module; one kernel's steps are what --step/--from/--to count. */
-async function compareExport(page: Page, origin: string, o: ExportOptions, command: string, io: { out: (s: string) => void }, pageError: () => string): Promise<number> {
+async function compareExport(
+  page: Page,
+  origin: string,
+  o: ExportOptions,
+  command: string,
+  io: { out: (s: string) => void },
+  pageError: () => string,
+): Promise<number> {
   const k = o.kernel;
   await page.goto(`${origin}/?automation=1#view=compare&insmod=${encodeURIComponent(command.slice('insmod '.length))}`);
   try {
-    await page.waitForFunction(() => {
-      const m = (globalThis as unknown as { __modscope?: Automation }).__modscope;
-      if (!m) return false;
-      const st = m.compareState();
-      return st.ready || st.error !== null;
-    }, undefined, { timeout: READY_MS, polling: 100 });
+    await page.waitForFunction(
+      () => {
+        const m = (globalThis as unknown as { __modscope?: Automation }).__modscope;
+        if (!m) return false;
+        const st = m.compareState();
+        return st.ready || st.error !== null;
+      },
+      undefined,
+      { timeout: READY_MS, polling: 100 },
+    );
   } catch {
     throw new CliError('PAGE', `the page did not load "${command}" on both kernels within ${READY_MS / 1000} s${pageError()}`);
   }
@@ -302,7 +334,13 @@ async function compareExport(page: Page, origin: string, o: ExportOptions, comma
   if (o.command === 'export') {
     const step = o.step ?? n;
     if (step > n) throw new CliError('BAD_STEP', `--step ${step} is beyond Linux ${k}'s load of "${command}" (steps 1–${n})`);
-    const r = await page.evaluate((a) => (globalThis as unknown as Win).__modscope.exportCompare(a.k, a.step, a.view, a.format, a.opts), { k, step, view: o.view, format: o.format, opts });
+    const r = await page.evaluate((a) => (globalThis as unknown as Win).__modscope.exportCompare(a.k, a.step, a.view, a.format, a.opts), {
+      k,
+      step,
+      view: o.view,
+      format: o.format,
+      opts,
+    });
     const bytes = Buffer.from(r.base64, 'base64');
     writeOut(o.out, bytes);
     const px = o.format === 'png' ? `${r.width * o.scale}×${r.height * o.scale} px` : `${r.width}×${r.height}`;
@@ -312,7 +350,14 @@ async function compareExport(page: Page, origin: string, o: ExportOptions, comma
   const from = o.from ?? 1;
   const to = o.to ?? n;
   if (to > n) throw new CliError('BAD_STEP', `--to ${to} is beyond Linux ${k}'s load of "${command}" (steps 1–${n})`);
-  const pages = await page.evaluate((a) => (globalThis as unknown as Win).__modscope.exportCompareDeck(a.k, a.from, a.to, a.view, a.format, a.opts), { k, from, to, view: o.view, format: o.format, opts: { theme: o.theme } });
+  const pages = await page.evaluate((a) => (globalThis as unknown as Win).__modscope.exportCompareDeck(a.k, a.from, a.to, a.view, a.format, a.opts), {
+    k,
+    from,
+    to,
+    view: o.view,
+    format: o.format,
+    opts: { theme: o.theme },
+  });
   if (o.format === 'pdf') {
     const bytes = Buffer.from(pages[0].base64, 'base64');
     writeOut(o.out, bytes);
@@ -370,12 +415,16 @@ export async function exportCommand(o: ExportOptions, io: { out: (s: string) => 
     // Ready, or an error with nothing to show (the file did not open, the kernel did not boot).
     let s: PageState;
     try {
-      await page.waitForFunction(() => {
-        const m = (globalThis as unknown as { __modscope?: Automation }).__modscope;
-        if (!m) return false;
-        const st = m.state();
-        return st.ready || (st.error !== null && st.steps === 0);
-      }, undefined, { timeout: READY_MS, polling: 100 });
+      await page.waitForFunction(
+        () => {
+          const m = (globalThis as unknown as { __modscope?: Automation }).__modscope;
+          if (!m) return false;
+          const st = m.state();
+          return st.ready || (st.error !== null && st.steps === 0);
+        },
+        undefined,
+        { timeout: READY_MS, polling: 100 },
+      );
       s = await page.evaluate(() => (globalThis as unknown as Win).__modscope.state());
     } catch (e) {
       if (e instanceof CliError) throw e;
@@ -395,12 +444,18 @@ export async function exportCommand(o: ExportOptions, io: { out: (s: string) => 
         if (pos >= s.length) throw new CliError('BAD_POS', `--pos ${pos} is beyond the trace of "${command}" (positions 0–${s.length - 1})`);
       }
       await page.evaluate((p) => (globalThis as unknown as Win).__modscope.seek(p), pos);
-      const r = await page.evaluate((a) => (globalThis as unknown as Win).__modscope.exportView(a.view, a.format, a.opts), { view: o.view, format: o.format, opts: { slide: o.slide, theme: o.theme, scale: o.scale } });
+      const r = await page.evaluate((a) => (globalThis as unknown as Win).__modscope.exportView(a.view, a.format, a.opts), {
+        view: o.view,
+        format: o.format,
+        opts: { slide: o.slide, theme: o.theme, scale: o.scale },
+      });
       const bytes = Buffer.from(r.base64, 'base64');
       mkdirSync(dirname(resolve(o.out)), { recursive: true });
       writeFileSync(o.out, bytes);
       const px = o.format === 'png' ? `${r.width * o.scale}×${r.height * o.scale} px` : `${r.width}×${r.height}`;
-      io.out(`${o.out}  ${bytesHuman(bytes.length)}  ${o.view} ${o.format}${o.slide ? ' slide' : ''} ${px}  step ${r.step}/${s.steps} pos ${r.pos}${chosen}\n`);
+      io.out(
+        `${o.out}  ${bytesHuman(bytes.length)}  ${o.view} ${o.format}${o.slide ? ' slide' : ''} ${px}  step ${r.step}/${s.steps} pos ${r.pos}${chosen}\n`,
+      );
       return 0;
     }
 
@@ -412,7 +467,13 @@ export async function exportCommand(o: ExportOptions, io: { out: (s: string) => 
       throw new CliError('BAD_STEP', `a deck has at most ${MAX_DECK} steps; steps ${from}–${to} are ${to - from + 1} (give --from N --to M)`);
     }
     if (to > s.steps) throw new CliError('BAD_STEP', `--to ${to} is beyond the trace of "${command}" (steps 1–${s.steps})`);
-    const pages = await page.evaluate((a) => (globalThis as unknown as Win).__modscope.exportDeck(a.from, a.to, a.view, a.format, a.opts), { from, to, view: o.view, format: o.format, opts: { theme: o.theme } });
+    const pages = await page.evaluate((a) => (globalThis as unknown as Win).__modscope.exportDeck(a.from, a.to, a.view, a.format, a.opts), {
+      from,
+      to,
+      view: o.view,
+      format: o.format,
+      opts: { theme: o.theme },
+    });
     if (o.format === 'pdf') {
       const bytes = Buffer.from(pages[0].base64, 'base64');
       mkdirSync(dirname(resolve(o.out)), { recursive: true });

@@ -9,7 +9,14 @@ function table(rows: string[][], indent = '  '): string[] {
   if (rows.length === 0) return [];
   const widths: number[] = [];
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
-  return rows.map((r) => indent + r.map((c, i) => (i === r.length - 1 ? c : pad(c, widths[i]))).join('  ').trimEnd());
+  return rows.map(
+    (r) =>
+      indent +
+      r
+        .map((c, i) => (i === r.length - 1 ? c : pad(c, widths[i])))
+        .join('  ')
+        .trimEnd(),
+  );
 }
 
 export function humanSize(n: number): string {
@@ -57,13 +64,23 @@ export function formatInfo(o: ModuleOverview): string {
 
   const alloc = o.sections.filter((s) => s.flags.includes('A'));
   const loadBytes = alloc.reduce((n, s) => n + s.size, 0);
-  out.push(`Sections: ${o.sections.length} (${alloc.length} loaded into memory, ${humanSize(loadBytes)}; ${o.relocationCount} relocations in ${o.relocSections.length} relocation sections; ${o.symbolCount} symbols)`);
+  out.push(
+    `Sections: ${o.sections.length} (${alloc.length} loaded into memory, ${humanSize(loadBytes)}; ${o.relocationCount} relocations in ${o.relocSections.length} relocation sections; ${o.symbolCount} symbols)`,
+  );
   out.push(
     ...table([
       ['[Nr]', 'Name', 'Type', 'Flags', 'Size', 'What it is'],
       ...o.sections
         .filter((s) => s.index !== 0)
-        .map((s) => [`[${s.index}]`, s.name || '(unnamed)', s.type, s.flags || '-', String(s.size), sectionKind(s) + (s.relocCount ? `, ${s.relocCount} relocation${s.relocCount === 1 ? "" : "s"} patch${s.relocCount === 1 ? "es" : ""} it` : '')]),
+        .map((s) => [
+          `[${s.index}]`,
+          s.name || '(unnamed)',
+          s.type,
+          s.flags || '-',
+          String(s.size),
+          sectionKind(s) +
+            (s.relocCount ? `, ${s.relocCount} relocation${s.relocCount === 1 ? '' : 's'} patch${s.relocCount === 1 ? 'es' : ''} it` : ''),
+        ]),
     ]),
   );
   out.push('');
@@ -74,21 +91,17 @@ export function formatInfo(o: ModuleOverview): string {
   out.push('');
 
   out.push(`Parameters: ${o.params.length || 'none'}`);
-  out.push(
-    ...table(
-      o.params.map((p) => [
-        p.name,
-        p.type + (p.arrayMax !== undefined ? `[${p.arrayMax}]` : ''),
-        p.perm,
-        p.description || '',
-      ]),
-    ),
-  );
+  out.push(...table(o.params.map((p) => [p.name, p.type + (p.arrayMax !== undefined ? `[${p.arrayMax}]` : ''), p.perm, p.description || ''])));
   out.push('');
 
-  const depends = mi('depends').flatMap((d) => d.split(',')).map((d) => d.trim()).filter(Boolean);
+  const depends = mi('depends')
+    .flatMap((d) => d.split(','))
+    .map((d) => d.trim())
+    .filter(Boolean);
   out.push(`Depends on: ${depends.length ? depends.join(', ') : 'no other modules'}`);
-  out.push(`Imports: ${o.imports.length} symbol${o.imports.length === 1 ? '' : 's'} the kernel must resolve at load time${o.versions.length ? ` (${o.versions.length} with CRC versions)` : ''}`);
+  out.push(
+    `Imports: ${o.imports.length} symbol${o.imports.length === 1 ? '' : 's'} the kernel must resolve at load time${o.versions.length ? ` (${o.versions.length} with CRC versions)` : ''}`,
+  );
   out.push(`Exports: ${o.exports.length || 'none'}`);
   out.push(...table(o.exports.map((e) => [e.name, e.gplOnly ? 'GPL-only' : 'any license', e.namespace ? `namespace ${e.namespace}` : ''])));
   out.push('');
@@ -96,7 +109,9 @@ export function formatInfo(o: ModuleOverview): string {
   if (o.thisModule) {
     out.push(`struct module: name "${o.thisModule.name}", init ${o.thisModule.init ?? '(none)'}, exit ${o.thisModule.exit ?? '(none)'}`);
   }
-  out.push(`License: ${o.license ?? '(none)'} — ${o.gplCompatible ? 'GPL-compatible (may use GPL-only symbols)' : 'not GPL-compatible (taints the kernel, no GPL-only symbols)'}`);
+  out.push(
+    `License: ${o.license ?? '(none)'} — ${o.gplCompatible ? 'GPL-compatible (may use GPL-only symbols)' : 'not GPL-compatible (taints the kernel, no GPL-only symbols)'}`,
+  );
   if (o.notes.length) {
     out.push(`Notes: ${o.notes.map((n) => `${n.owner} ${n.typeName || n.type}${n.description ? ` (${n.description})` : ''}`).join('; ')}`);
   }
@@ -113,7 +128,7 @@ export function toJson(v: unknown): string {
   return JSON.stringify(
     v,
     (_k, val: unknown) => {
-      if (typeof val === 'bigint') return (val < 0n ? '-0x' + (-val).toString(16) : '0x' + val.toString(16));
+      if (typeof val === 'bigint') return val < 0n ? '-0x' + (-val).toString(16) : '0x' + val.toString(16);
       if (val instanceof Uint8Array) return Array.from(val);
       return val;
     },

@@ -90,6 +90,7 @@ describe.skipIf(missing(CORPUS_WHAT, existsSync(CORPUS)))('modscope init-all ove
     expect(sum(r)).toBe(r.ran);
     expect(r.counts['stopped at a not-modelled call']).toBe(0);
     for (const x of r.records) if (['oops', 'BUG/trap', 'soft lockup (budget)'].includes(x.outcome)) expect(x.notModelled).toEqual([]);
-    for (const x of r.records.filter((y) => y.outcome === 'speculative (after a not-modelled call)')) expect(x.detail).toMatch(/^Modscope cannot say what Linux does after \w+\(\) \(not modelled\)/);
+    for (const x of r.records.filter((y) => y.outcome === 'speculative (after a not-modelled call)'))
+      expect(x.detail).toMatch(/^Modscope cannot say what Linux does after \w+\(\) \(not modelled\)/);
   }, 600_000);
 });

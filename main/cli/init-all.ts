@@ -46,11 +46,13 @@ export function parseInitAllArgs(argv: readonly string[]): InitAllOptions {
     const a = argv[i];
     const count = (): number => {
       const v = argv[++i];
-      if (v === undefined || !/^[1-9]\d{0,9}$/.test(v)) throw new CliError('USAGE', `${a} needs a positive whole number, got ${v === undefined ? 'nothing' : `"${v}"`}`, undefined, 1);
+      if (v === undefined || !/^[1-9]\d{0,9}$/.test(v))
+        throw new CliError('USAGE', `${a} needs a positive whole number, got ${v === undefined ? 'nothing' : `"${v}"`}`, undefined, 1);
       return Number(v);
     };
     if (a === '--json') o.json = true;
-    else if (a === '--strict') o.speculate = false; // the default since not-modelled calls stop every run
+    else if (a === '--strict')
+      o.speculate = false; // the default since not-modelled calls stop every run
     else if (a === '--speculate') o.speculate = true;
     else if (a === '--every') o.every = count();
     else if (a === '--budget') o.budget = count();
@@ -120,8 +122,20 @@ export interface InitAllReport {
 }
 
 const OUTCOMES: InitOutcomeKind[] = [
-  'returned 0', 'returned <0', 'returned >0', 'stopped at a not-modelled call', 'speculative (after a not-modelled call)', 'unknown (after reading kernel data not modelled)', 'oops', 'soft lockup (budget)', 'BUG/trap',
-  'unsupported instruction', 'model error', 'dependency failed', 'load failed before init', 'tool error',
+  'returned 0',
+  'returned <0',
+  'returned >0',
+  'stopped at a not-modelled call',
+  'speculative (after a not-modelled call)',
+  'unknown (after reading kernel data not modelled)',
+  'oops',
+  'soft lockup (budget)',
+  'BUG/trap',
+  'unsupported instruction',
+  'model error',
+  'dependency failed',
+  'load failed before init',
+  'tool error',
 ];
 
 /** module_init() defines init_module as an alias of the init function: a defined symbol of that name. */
@@ -132,11 +146,18 @@ function hasInit(image: Uint8Array): boolean {
 
 function classify(r: RunResult, stoppedAt: string | null, unmodelledRead: string | null): { outcome: InitOutcomeKind; detail?: string } {
   if (stoppedAt !== null) return { outcome: 'stopped at a not-modelled call', detail: stoppedAt };
-  if (unmodelledRead !== null) return { outcome: 'unknown (after reading kernel data not modelled)', detail: `${cannotSayData(unmodelledRead)}; it ended: ${r.kind === 'fault' ? r.fault.message : r.kind}` };
+  if (unmodelledRead !== null)
+    return {
+      outcome: 'unknown (after reading kernel data not modelled)',
+      detail: `${cannotSayData(unmodelledRead)}; it ended: ${r.kind === 'fault' ? r.fault.message : r.kind}`,
+    };
   // --speculate: after a guessed return value, a fault or lockup is not something Linux is known to do.
   const guessed = r.events.find((e) => e.kind === 'not-modelled');
   if (r.kind !== 'returned' && guessed && guessed.kind === 'not-modelled') {
-    return { outcome: 'speculative (after a not-modelled call)', detail: `${cannotSay(guessed.name)}; speculating, it ended: ${r.kind === 'fault' ? r.fault.message : r.kind}` };
+    return {
+      outcome: 'speculative (after a not-modelled call)',
+      detail: `${cannotSay(guessed.name)}; speculating, it ended: ${r.kind === 'fault' ? r.fault.message : r.kind}`,
+    };
   }
   switch (r.kind) {
     case 'returned':
@@ -156,7 +177,14 @@ function classify(r: RunResult, stoppedAt: string | null, unmodelledRead: string
 }
 
 /** One module's init on a fresh kernel, its modprobe dependencies loaded (and initialised) first. */
-function runOne(profile: KernelProfile, dir: string, target: string, o: InitAllOptions, decoder: ReturnType<typeof createIcedDecoder>, clock: { instructions: number; ms: number }): InitRecord {
+function runOne(
+  profile: KernelProfile,
+  dir: string,
+  target: string,
+  o: InitAllOptions,
+  decoder: ReturnType<typeof createIcedDecoder>,
+  clock: { instructions: number; ms: number },
+): InitRecord {
   const first = runOnce(profile, dir, target, o, decoder, clock, true);
   if (first.outcome !== 'dependency failed') return first;
   // A dependency's init failed on the model (usually a kernel function without a model on its way):
@@ -165,12 +193,25 @@ function runOne(profile: KernelProfile, dir: string, target: string, o: InitAllO
   if (again.outcome === 'dependency failed') return first;
   // On a kernel where a dependency's init never ran, a fault is not something Linux is known to do.
   if (['oops', 'BUG/trap', 'soft lockup (budget)'].includes(again.outcome)) {
-    return { ...again, outcome: 'unknown (after reading kernel data not modelled)', detail: `${first.detail ?? ''}: its init did not run, so ${again.outcome} after it is not shown as Linux's (${again.detail ?? ''})`, dependencyInitFailed: first.detail ?? '' };
+    return {
+      ...again,
+      outcome: 'unknown (after reading kernel data not modelled)',
+      detail: `${first.detail ?? ''}: its init did not run, so ${again.outcome} after it is not shown as Linux's (${again.detail ?? ''})`,
+      dependencyInitFailed: first.detail ?? '',
+    };
   }
   return { ...again, dependencyInitFailed: first.detail ?? '' };
 }
 
-function runOnce(profile: KernelProfile, dir: string, target: string, o: InitAllOptions, decoder: ReturnType<typeof createIcedDecoder>, clock: { instructions: number; ms: number }, depInits: boolean): InitRecord {
+function runOnce(
+  profile: KernelProfile,
+  dir: string,
+  target: string,
+  o: InitAllOptions,
+  decoder: ReturnType<typeof createIcedDecoder>,
+  clock: { instructions: number; ms: number },
+  depInits: boolean,
+): InitRecord {
   const read = (p: string): Uint8Array | null => {
     try {
       return new Uint8Array(readFileSync(join(dir, p)));
@@ -215,7 +256,10 @@ function runOnce(profile: KernelProfile, dir: string, target: string, o: InitAll
   }
   const s = seen as { r: RunResult; stoppedAt: string | null; read: string | null } | null;
   if (!s) {
-    const last = k.log.records.slice(-3).map((x) => x.text).join(' | ');
+    const last = k.log.records
+      .slice(-3)
+      .map((x) => x.text)
+      .join(' | ');
     return { module: target, outcome: 'load failed before init', instructions: 0, notModelled: [], detail: last };
   }
   const c = classify(s.r, s.stoppedAt, s.read);
@@ -252,9 +296,18 @@ export async function initAllCommand(o: InitAllOptions, write: Sink): Promise<nu
     const t = performance.now();
     try {
       records.push(runOne(profile, o.dir, target, o, decoder, clock));
-      if (process.env.MODSCOPE_INIT_ALL_PROGRESS) process.stderr.write(`${target} ${records[records.length - 1].outcome} ${(performance.now() - t).toFixed(0)} ms ${records[records.length - 1].dependencyInitFailed ?? ''}\n`);
+      if (process.env.MODSCOPE_INIT_ALL_PROGRESS)
+        process.stderr.write(
+          `${target} ${records[records.length - 1].outcome} ${(performance.now() - t).toFixed(0)} ms ${records[records.length - 1].dependencyInitFailed ?? ''}\n`,
+        );
     } catch (e) {
-      records.push({ module: target, outcome: 'tool error', instructions: 0, notModelled: [], detail: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
+      records.push({
+        module: target,
+        outcome: 'tool error',
+        instructions: 0,
+        notModelled: [],
+        detail: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
+      });
     }
   }
   const counts = Object.fromEntries(OUTCOMES.map((k) => [k, 0])) as Record<InitOutcomeKind, number>;
@@ -268,7 +321,8 @@ export async function initAllCommand(o: InitAllOptions, write: Sink): Promise<nu
     if (r.outcome.startsWith('returned') && r.notModelled.length) completedWithNotModelled++;
     if (r.outcome.startsWith('returned') && !r.notModelled.length) completedClean++;
     for (const n of r.notModelled) missing.set(n, (missing.get(n) ?? 0) + 1);
-    if (r.outcome === 'stopped at a not-modelled call' && r.detail && !r.notModelled.includes(r.detail)) missing.set(r.detail, (missing.get(r.detail) ?? 0) + 1);
+    if (r.outcome === 'stopped at a not-modelled call' && r.detail && !r.notModelled.includes(r.detail))
+      missing.set(r.detail, (missing.get(r.detail) ?? 0) + 1);
   }
   const report: InitAllReport = {
     modules: all.length,
@@ -302,9 +356,14 @@ export function formatInitAll(r: InitAllReport): string {
   s += `  completed                      ${n(completed).padStart(6)}  (returned 0: ${n(c['returned 0'])}, returned <0: ${n(c['returned <0'])}, returned >0: ${n(c['returned >0'])})\n`;
   s += `    without touching a not-modelled function: ${n(r.completedClean)} (${r.completedCleanPercent}% of the runs)\n`;
   if (r.speculate) s += `    of which called not-modelled functions (speculatively returned 0): ${n(r.completedWithNotModelled)}\n`;
-  for (const k of OUTCOMES.slice(3)) if (k !== 'speculative (after a not-modelled call)' || r.speculate) s += `  ${k.padEnd(40)}${n(c[k]).padStart(6)}\n`;
-  if (r.dependencyInitsSkipped) s += `  (${n(r.dependencyInitsSkipped)} ran with their dependencies loaded without inits: a dependency's init failed on the model)\n`;
-  const errs = Object.entries(r.errnos).slice(0, 8).map(([e, v]) => `${e} ${v}`).join(', ');
+  for (const k of OUTCOMES.slice(3))
+    if (k !== 'speculative (after a not-modelled call)' || r.speculate) s += `  ${k.padEnd(40)}${n(c[k]).padStart(6)}\n`;
+  if (r.dependencyInitsSkipped)
+    s += `  (${n(r.dependencyInitsSkipped)} ran with their dependencies loaded without inits: a dependency's init failed on the model)\n`;
+  const errs = Object.entries(r.errnos)
+    .slice(0, 8)
+    .map(([e, v]) => `${e} ${v}`)
+    .join(', ');
   if (errs) s += `init errors returned: ${errs}\n`;
   s += `instructions: ${n(r.instructions)} executed in ${r.cpuSeconds.toFixed(1)} s of init runs (${n(r.instructionsPerSecond)}/s); ${r.seconds.toFixed(1)} s in all\n`;
   s += `top not-modelled kernel functions (runs ${r.speculate ? 'calling them' : 'stopped at them'}):\n`;

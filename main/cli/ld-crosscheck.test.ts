@@ -17,7 +17,9 @@ import { CORPUS_WHAT, missing } from '../../scripts/test-support/prereq';
 
 const hasLd = spawnSync('ld', ['--version']).status === 0;
 const work = mkdtempSync(join(tmpdir(), 'modscope-ld-'));
-afterAll(() => { if (!process.env.MODSCOPE_KEEP) rmSync(work, { recursive: true, force: true }); });
+afterAll(() => {
+  if (!process.env.MODSCOPE_KEEP) rmSync(work, { recursive: true, force: true });
+});
 
 interface Layout {
   percpu: { base: string; size: number } | null;
@@ -61,7 +63,9 @@ async function crossCheck(file: string, withDeps: string[], params: string[] = [
   for (const s of layout.symbols) if (undef.has(s.name)) lines.push(`${s.name} = ${s.value};`);
   writeFileSync(join(dir, 'link.ld'), lines.join('\n') + '\n');
   const out = join(dir, 'linked.elf');
-  execFileSync('ld', ['-m', 'elf_x86_64', '--no-relax', '-static', '-nostdlib', '-e', '0', '-T', join(dir, 'link.ld'), '-o', out, input], { stdio: 'pipe' });
+  execFileSync('ld', ['-m', 'elf_x86_64', '--no-relax', '-static', '-nostdlib', '-e', '0', '-T', join(dir, 'link.ld'), '-o', out, input], {
+    stdio: 'pipe',
+  });
   const linked = readElf(new Uint8Array(readFileSync(out)));
   let compared = 0;
   for (const s of placed) {
@@ -70,7 +74,10 @@ async function crossCheck(file: string, withDeps: string[], params: string[] = [
     const src = elf.sections[s.index];
     if (!ls) {
       // ld keeps .note.gnu.build-id only with --build-id; nothing relocates it, so compare with the file.
-      expect(elf.relocSections.some((r) => r.targetIndex === s.index), `${s.name} missing from ld's output`).toBe(false);
+      expect(
+        elf.relocSections.some((r) => r.targetIndex === s.index),
+        `${s.name} missing from ld's output`,
+      ).toBe(false);
       const ours = new Uint8Array(readFileSync(join(dir, 'sections', `${s.index}.bin`)));
       expect(Buffer.compare(ours, bytes.subarray(src.offset, src.offset + src.size))).toBe(0);
       compared++;
@@ -81,7 +88,11 @@ async function crossCheck(file: string, withDeps: string[], params: string[] = [
     const ours = new Uint8Array(readFileSync(join(dir, 'sections', `${s.index}.bin`)));
     const theirs = linked.bytes.slice(ls.offset, ls.offset + ls.size);
     // load_module() fills some struct module fields itself (state, layouts, taints, args, refcnt).
-    if (s.name === '.gnu.linkonce.this_module') for (const [at, n] of KERNEL_WRITTEN_RANGES) { ours.fill(0, at, at + n); theirs.fill(0, at, at + n); }
+    if (s.name === '.gnu.linkonce.this_module')
+      for (const [at, n] of KERNEL_WRITTEN_RANGES) {
+        ours.fill(0, at, at + n);
+        theirs.fill(0, at, at + n);
+      }
     const diff = ours.findIndex((b, i) => b !== theirs[i]);
     expect(diff, `${file} ${s.name}: first differing byte at +0x${diff.toString(16)}`).toBe(-1);
     expect(ours.length).toBe(theirs.length);
@@ -119,8 +130,12 @@ describe.skipIf(missing('GNU ld (binutils)', hasLd))('GNU ld links each module a
     ['fs/xfs/xfs.ko', ['lib/libcrc32c.ko']],
   ];
   for (const [mod, deps] of cases) {
-    it.skipIf(missing(CORPUS_WHAT, existsSync(corpus(mod))))(`${mod} (Debian 6.1 corpus)`, async () => {
-      expect(await crossCheck(corpus(mod), deps.map(corpus))).toBeGreaterThan(10);
-    }, 60_000);
+    it.skipIf(missing(CORPUS_WHAT, existsSync(corpus(mod))))(
+      `${mod} (Debian 6.1 corpus)`,
+      async () => {
+        expect(await crossCheck(corpus(mod), deps.map(corpus))).toBeGreaterThan(10);
+      },
+      60_000,
+    );
   }
 });

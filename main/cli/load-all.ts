@@ -60,7 +60,12 @@ export async function loadAllCommand(dir: string, json: boolean, write: Sink): P
     const logFrom = k.log.records.length;
     const r = loadModule(k, { fileName: relative(dir, file), image, args: '', syscall: 'finit_module', command: `insmod ${relative(dir, file)}` });
     if (r.errno !== 0) {
-      failed.push({ module: relative(dir, file), errno: r.errno === null ? r.end.kind : errnoName(r.errno), log: k.log.records.slice(logFrom).map((x) => x.text), missingFromCorpus: deps.missing.get(name) ?? [] });
+      failed.push({
+        module: relative(dir, file),
+        errno: r.errno === null ? r.end.kind : errnoName(r.errno),
+        log: k.log.records.slice(logFrom).map((x) => x.text),
+        missingFromCorpus: deps.missing.get(name) ?? [],
+      });
     }
   }
   for (const m of k.modules) relocations += m.relocationCount;

@@ -45,7 +45,20 @@ export interface LoadOptions {
 }
 
 export function parseLoadArgs(argv: readonly string[]): LoadOptions {
-  const o: LoadOptions = { file: '', params: [], syscall: 'finit_module', kaslrSeed: null, paging: 4, with: [], modprobe: null, json: false, dump: null, noInit: false, kernel: '6.1', force: false };
+  const o: LoadOptions = {
+    file: '',
+    params: [],
+    syscall: 'finit_module',
+    kaslrSeed: null,
+    paging: 4,
+    with: [],
+    modprobe: null,
+    json: false,
+    dump: null,
+    noInit: false,
+    kernel: '6.1',
+    force: false,
+  };
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -80,7 +93,8 @@ export function parseLoadArgs(argv: readonly string[]): LoadOptions {
   if (rest.length === 0) throw new CliError('USAGE', 'load needs a module file (see modscope --help)', undefined, 1);
   o.file = rest[0];
   o.params = rest.slice(1);
-  if (o.kernel === '2.4' && (o.dump !== null || o.modprobe !== null)) throw new CliError('USAGE', '--dump and --modprobe are for the 6.1 kernel', undefined, 1);
+  if (o.kernel === '2.4' && (o.dump !== null || o.modprobe !== null))
+    throw new CliError('USAGE', '--dump and --modprobe are for the 6.1 kernel', undefined, 1);
   return o;
 }
 
@@ -115,7 +129,11 @@ export async function loadCommand(o: LoadOptions, write: Sink): Promise<number> 
   for (const dep of deps) {
     const r = await insmod(k, dep, [], o.syscall);
     ops.push(r.op);
-    if (r.errno !== 0) throw new CliError('DEPENDENCY', `${dep} failed to load: ${r.errno === null ? outcomeText(r.op, (e) => modStrerror(e)) : `${modStrerror(r.errno)} (${r.errno})`}`);
+    if (r.errno !== 0)
+      throw new CliError(
+        'DEPENDENCY',
+        `${dep} failed to load: ${r.errno === null ? outcomeText(r.op, (e) => modStrerror(e)) : `${modStrerror(r.errno)} (${r.errno})`}`,
+      );
   }
   const r = await insmod(k, o.file, o.params, o.syscall);
   ops.push(r.op);
@@ -132,7 +150,13 @@ async function insmod(k: ModelKernel, file: string, params: string[], syscall: L
   const { bytes, compressed } = await readModuleFile(file);
   const args = params.join(' ');
   // kmod 30 decompresses in user space and then has to use init_module.
-  return loadModule(k, { fileName: basename(file), image: bytes, args, syscall: compressed ? 'init_module' : syscall, command: `insmod ${file}${args ? ' ' + args : ''}` });
+  return loadModule(k, {
+    fileName: basename(file),
+    image: bytes,
+    args,
+    syscall: compressed ? 'init_module' : syscall,
+    command: `insmod ${file}${args ? ' ' + args : ''}`,
+  });
 }
 
 /** --kernel 2.4: modutils' insmod for each --with module, then the module; the steps, the classic ring, insmod's messages. */
@@ -140,7 +164,13 @@ async function load24Command(o: LoadOptions, write: Sink): Promise<number> {
   const K = new Kernel24(loadProfile(), { decoder: o.noInit ? null : createIcedDecoder() });
   const run = async (file: string, params: string[]): Promise<ReturnType<typeof insmod24>> => {
     const { bytes } = await readModuleFile(file);
-    return insmod24(K, { fileName: basename(file), image: bytes, args: params, force: o.force, command: `insmod${o.force ? ' -f' : ''} ${file}${params.length ? ' ' + params.join(' ') : ''}` });
+    return insmod24(K, {
+      fileName: basename(file),
+      image: bytes,
+      args: params,
+      force: o.force,
+      command: `insmod${o.force ? ' -f' : ''} ${file}${params.length ? ' ' + params.join(' ') : ''}`,
+    });
   };
   for (const dep of o.with) {
     const r = await run(dep, []);
@@ -149,7 +179,11 @@ async function load24Command(o: LoadOptions, write: Sink): Promise<number> {
   const r = await run(o.file, o.params);
   const w = new BufferedWriter(write);
   if (o.json) writeJson(K.k, w);
-  else writeText(K.k, r.op, w, { log: `\nKernel log (2.4's character ring, levels in the text):\n${K.ring.contents().text}`, tail: `${r.op.output.map((l) => l + '\n').join('')}\ninsmod: ${r.exit === 0 ? 'ok' : 'exit 1'}\n` });
+  else
+    writeText(K.k, r.op, w, {
+      log: `\nKernel log (2.4's character ring, levels in the text):\n${K.ring.contents().text}`,
+      tail: `${r.op.output.map((l) => l + '\n').join('')}\ninsmod: ${r.exit === 0 ? 'ok' : 'exit 1'}\n`,
+    });
   await w.end();
   return r.exit;
 }
@@ -181,7 +215,9 @@ export function insmodTail(op: OperationInfo): string {
   const end = opEnd(op);
   if (end.kind === 'killed') return 'Killed\ninsmod: killed by SIGKILL (exit status 137): the oops killed it inside the syscall';
   if (end.kind === 'unknown') return `[modscope] ${end.reason}: how insmod ends is not known`;
-  return op.result === 0 ? 'insmod: ok' : `insmod: ERROR: could not insert module ${basename(op.command.split(' ')[1] ?? '')}: ${modStrerror(op.result ?? 0)}`;
+  return op.result === 0
+    ? 'insmod: ok'
+    : `insmod: ERROR: could not insert module ${basename(op.command.split(' ')[1] ?? '')}: ${modStrerror(op.result ?? 0)}`;
 }
 
 /** modscope load's exit status: 0 loaded, 1 insmod failed (an errno), 137 killed (as the shell), 3 unknown (not modelled). */
@@ -208,7 +244,9 @@ function writeJson(k: ModelKernel, w: BufferedWriter): void {
     }
     w.write('}');
   }
-  w.write(`],"log":${JSON.stringify(k.log.records.map((r) => ({ seq: r.seq, level: r.level, time: formatTimestamp(r.tsNs), text: r.text, pos: r.pos })))}}\n`);
+  w.write(
+    `],"log":${JSON.stringify(k.log.records.map((r) => ({ seq: r.seq, level: r.level, time: formatTimestamp(r.tsNs), text: r.text, pos: r.pos })))}}\n`,
+  );
 }
 
 /** DIR/layout.json and DIR/sections/<index>.bin: the loaded module for independent checks (GNU ld). */

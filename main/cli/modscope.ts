@@ -43,7 +43,8 @@ export async function run(argv: readonly string[], io: Io = stdio): Promise<numb
     if (argv[0] === 'shell' && !a.flags.has('--help')) return await shellCommand(parseShellArgs(argv.slice(1)), io.outStream ?? io.out);
     if (argv[0] === 'whatif' && !a.flags.has('--help')) return await whatifCommand(parseWhatifArgs(argv.slice(1)), io.out);
     if (argv[0] === 'quiz' && !a.flags.has('--help')) return await quizCommand(parseQuizArgs(argv.slice(1)), io.outStream ?? io.out);
-    if ((argv[0] === 'export' || argv[0] === 'deck') && !a.flags.has('--help')) return await exportCommand(parseExportArgs(argv[0], argv.slice(1)), io);
+    if ((argv[0] === 'export' || argv[0] === 'deck') && !a.flags.has('--help'))
+      return await exportCommand(parseExportArgs(argv[0], argv.slice(1)), io);
     if (a.flags.has('--version')) {
       io.out(`modscope ${VERSION}\n`);
       return 0;

@@ -62,7 +62,11 @@ async function linkedSections(file: string): Promise<Map<string, Uint8Array>> {
   for (const s of layout.symbols) if (undef.has(s.name)) lines.push(`${s.name} = ${s.value};`);
   writeFileSync(join(dir, 'link.ld'), lines.join('\n') + '\n');
   const out = join(dir, 'linked.elf');
-  execFileSync('ld', ['-m', 'elf_x86_64', '--no-relax', '-static', '-nostdlib', '-e', '0', '-T', join(dir, 'link.ld'), '-o', out, join(dir, 'input.o')], { stdio: 'pipe' });
+  execFileSync(
+    'ld',
+    ['-m', 'elf_x86_64', '--no-relax', '-static', '-nostdlib', '-e', '0', '-T', join(dir, 'link.ld'), '-o', out, join(dir, 'input.o')],
+    { stdio: 'pipe' },
+  );
   const linked = readElf(new Uint8Array(readFileSync(out)));
   return new Map(linked.sections.map((s) => [s.name, linked.bytes.slice(s.offset, s.offset + s.size)]));
 }
@@ -78,23 +82,27 @@ const hex = (b: Uint8Array): string => [...b].map((x) => x.toString(16).padStart
 describe.skipIf(missing('GNU ld (apt-get install binutils)', hasLd))('relocation answers agree with GNU ld', () => {
   const cases = [join(ROOT, 'samples/hello/hello.ko'), join(CORPUS, 'drivers/block/brd.ko'), join(CORPUS, 'net/netfilter/x_tables.ko')];
   for (const file of cases) {
-    it.skipIf(missing(CORPUS_WHAT, existsSync(file)))(file.replace(ROOT + '/', '').replace(CORPUS + '/', 'corpus: '), async () => {
-      const ld = await linkedSections(file);
-      let checked = 0;
-      for (const seed of [1, 2, 3]) {
-        const q = await quizJson([file, '--seed', String(seed), '--count', '100', '--kinds', 'relocation']);
-        for (const x of q.questions) {
-          const bytes = x.parts.find((p) => p.format === 'hex-bytes');
-          if (!bytes) continue;
-          const sec = ld.get(String(x.data.section));
-          expect(sec, `ld output has ${x.data.section}`).toBeDefined();
-          const at = Number(BigInt(String(x.data.offset)));
-          expect(hex((sec as Uint8Array).subarray(at, at + Number(x.data.width))), `${x.key}`).toBe(bytes.answer);
-          checked++;
+    it.skipIf(missing(CORPUS_WHAT, existsSync(file)))(
+      file.replace(ROOT + '/', '').replace(CORPUS + '/', 'corpus: '),
+      async () => {
+        const ld = await linkedSections(file);
+        let checked = 0;
+        for (const seed of [1, 2, 3]) {
+          const q = await quizJson([file, '--seed', String(seed), '--count', '100', '--kinds', 'relocation']);
+          for (const x of q.questions) {
+            const bytes = x.parts.find((p) => p.format === 'hex-bytes');
+            if (!bytes) continue;
+            const sec = ld.get(String(x.data.section));
+            expect(sec, `ld output has ${x.data.section}`).toBeDefined();
+            const at = Number(BigInt(String(x.data.offset)));
+            expect(hex((sec as Uint8Array).subarray(at, at + Number(x.data.width))), `${x.key}`).toBe(bytes.answer);
+            checked++;
+          }
         }
-      }
-      expect(checked).toBeGreaterThan(20);
-    }, 120_000);
+        expect(checked).toBeGreaterThan(20);
+      },
+      120_000,
+    );
   }
 });
 

@@ -42,10 +42,14 @@ export function parseQuizArgs(argv: readonly string[]): QuizOptions {
       o.seed = Number(v);
     } else if (a === '--count') {
       const v = value();
-      if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 100) throw new CliError('USAGE', `--count needs an integer 1..100, got "${v}"`, undefined, 1);
+      if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 100)
+        throw new CliError('USAGE', `--count needs an integer 1..100, got "${v}"`, undefined, 1);
       o.count = Number(v);
     } else if (a === '--kinds') {
-      const ks = value().split(',').map((s) => s.trim()).filter(Boolean);
+      const ks = value()
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       const bad = ks.find((k) => !(QUIZ_KINDS as readonly string[]).includes(k));
       if (bad !== undefined) throw new CliError('USAGE', `unknown question kind "${bad}" (kinds: ${QUIZ_KINDS.join(', ')})`, undefined, 1);
       o.kinds = ks as QuizKind[];
@@ -74,7 +78,10 @@ export function keyPath(sheet: string): string {
 }
 
 function text(q: Quiz): string {
-  const lines = [`Exercise on ${q.module}${q.args ? ` ${q.args}` : ''} · Linux ${q.kernel} · seed ${q.seed}${q.student ? ` · student ${q.student}` : ''} · ${q.questions.length} questions`, ''];
+  const lines = [
+    `Exercise on ${q.module}${q.args ? ` ${q.args}` : ''} · Linux ${q.kernel} · seed ${q.seed}${q.student ? ` · student ${q.student}` : ''} · ${q.questions.length} questions`,
+    '',
+  ];
   for (const x of q.questions) {
     lines.push(`${x.n}. [${x.kind}] ${x.prompt.split('\n').join('\n     ')}`);
     for (const p of x.parts) lines.push(`   ${p.label}: ${p.answer.split('\n').join(' ⏎ ')}`);
@@ -85,7 +92,9 @@ function text(q: Quiz): string {
 
 export async function quizCommand(o: QuizOptions, write: Sink): Promise<number> {
   const mod = await readModuleFile(o.file);
-  const deps = await Promise.all(o.with.map(async (f) => ({ name: basename(f).replace(/\.(xz|zst|gz)$/, ''), bytes: (await readModuleFile(f)).bytes })));
+  const deps = await Promise.all(
+    o.with.map(async (f) => ({ name: basename(f).replace(/\.(xz|zst|gz)$/, ''), bytes: (await readModuleFile(f)).bytes })),
+  );
   let q: Quiz;
   try {
     q = generateQuiz({
@@ -106,7 +115,10 @@ export async function quizCommand(o: QuizOptions, write: Sink): Promise<number> 
   }
   if (o.sheet) {
     const md = /\.md$/i.test(o.sheet);
-    for (const [path, key] of [[o.sheet, false], [keyPath(o.sheet), true]] as const) {
+    for (const [path, key] of [
+      [o.sheet, false],
+      [keyPath(o.sheet), true],
+    ] as const) {
       try {
         writeFileSync(path, md ? quizMarkdown(q, key) : quizPdf(q, key));
       } catch (e) {
@@ -118,7 +130,22 @@ export async function quizCommand(o: QuizOptions, write: Sink): Promise<number> 
   const w = new BufferedWriter(write);
   if (o.json) {
     // One object per question: kind, the step it refers to, its data, the answer.
-    w.write(JSON.stringify({ module: q.module, args: q.args, seed: q.seed, student: q.student, kernel: q.kernel, commands: q.commands, available: q.available, questions: q.questions }, null, 1) + '\n');
+    w.write(
+      JSON.stringify(
+        {
+          module: q.module,
+          args: q.args,
+          seed: q.seed,
+          student: q.student,
+          kernel: q.kernel,
+          commands: q.commands,
+          available: q.available,
+          questions: q.questions,
+        },
+        null,
+        1,
+      ) + '\n',
+    );
   } else {
     w.write(text(q) + '\n');
     if (o.sheet) w.write(`sheet: ${o.sheet}\nkey:   ${keyPath(o.sheet)}\n`);

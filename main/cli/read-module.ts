@@ -15,7 +15,7 @@ const SHT_PROGBITS = 1;
 const SHT_NOBITS = 8;
 
 function readAt(fd: number, buf: Uint8Array, offset: number, length: number): void {
-  for (let done = 0; done < length; ) {
+  for (let done = 0; done < length;) {
     const n = readSync(fd, buf, offset + done, length - done, offset + done);
     if (n === 0) break;
     done += n;

@@ -15,7 +15,7 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
 
 /** write(2) all of `chunk` to fd; waits and retries on EAGAIN (a non-blocking pipe that is full). */
 function writeAll(fd: number, chunk: Uint8Array): void {
-  for (let off = 0; off < chunk.length; ) {
+  for (let off = 0; off < chunk.length;) {
     try {
       off += writeSync(fd, chunk, off, chunk.length - off);
     } catch (e) {

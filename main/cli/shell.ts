@@ -18,7 +18,13 @@ import { Kernel24 } from '../../engine/linux24/kernel24';
 import { runScript24 } from '../../engine/linux24/shell24';
 import type { Sink } from './out';
 
-const CORPUS = join(process.env.MODSCOPE_CACHE ?? join(process.env.HOME ?? '/root', '.cache', 'modscope'), 'corpus', 'lib', 'modules', '6.1.0-50-amd64');
+const CORPUS = join(
+  process.env.MODSCOPE_CACHE ?? join(process.env.HOME ?? '/root', '.cache', 'modscope'),
+  'corpus',
+  'lib',
+  'modules',
+  '6.1.0-50-amd64',
+);
 
 export interface ShellOptions {
   script: string;
@@ -41,8 +47,7 @@ export function parseShellArgs(argv: readonly string[]): ShellOptions {
       const v = argv[++i] ?? '';
       if (v !== '6.1' && v !== '2.4') throw new CliError('USAGE', `--kernel is 6.1 or 2.4, got "${v}"`, undefined, 1);
       o.kernel = v;
-    }
-    else if (a.startsWith('--')) throw new CliError('USAGE', `unknown option ${a} (see modscope --help)`, undefined, 1);
+    } else if (a.startsWith('--')) throw new CliError('USAGE', `unknown option ${a} (see modscope --help)`, undefined, 1);
     else if (o.script) throw new CliError('USAGE', 'shell takes one script', undefined, 1);
     else o.script = a;
   }
@@ -86,7 +91,8 @@ export async function shellCommand(o: ShellOptions, write: Sink): Promise<number
   const index = moduleIndex(o.modules ?? join(CORPUS, 'kernel'));
   for (const [name, path] of index) if (!byBase.has(`${name}.ko`)) byBase.set(path.split('/').pop() ?? '', path);
   const files = (path: string): Uint8Array | null => {
-    const p = byBase.get(path.split('/').pop() ?? path) ?? (path.startsWith('/lib/modules/') ? join(CORPUS, path.split('/').slice(4).join('/')) : null);
+    const p =
+      byBase.get(path.split('/').pop() ?? path) ?? (path.startsWith('/lib/modules/') ? join(CORPUS, path.split('/').slice(4).join('/')) : null);
     if (!p || !existsSync(p)) return null;
     const b = readFileSync(p);
     return new Uint8Array(p.endsWith('.gz') ? gunzipSync(b) : b);

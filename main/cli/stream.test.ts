@@ -18,7 +18,14 @@ const root = join(import.meta.dirname, '..', '..');
 const hello = join(root, 'samples', 'hello', 'hello.ko');
 const haveReadelf = spawnSync('readelf', ['--version'], { stdio: 'ignore' }).status === 0;
 const haveAs = spawnSync('as', ['--version'], { stdio: 'ignore' }).status === 0;
-const corpus = join(process.env.MODSCOPE_CACHE ?? join(process.env.HOME ?? '/root', '.cache', 'modscope'), 'corpus', 'lib', 'modules', '6.1.0-50-amd64', 'kernel');
+const corpus = join(
+  process.env.MODSCOPE_CACHE ?? join(process.env.HOME ?? '/root', '.cache', 'modscope'),
+  'corpus',
+  'lib',
+  'modules',
+  '6.1.0-50-amd64',
+  'kernel',
+);
 const corpusModules = ['net/ipv4/tcp_bbr.ko', 'sound/core/snd.ko', 'fs/ext4/ext4.ko'].map((m) => join(corpus, m)).filter((f) => existsSync(f));
 
 async function runOut(argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -54,7 +61,18 @@ describe('info --json streams the same JSON', () => {
     expect(JSON.parse(r.out)).toEqual(JSON.parse(old));
     expect(r.out).toBe(old);
     const j = JSON.parse(r.out);
-    expect(Object.keys(j)).toEqual(['file', 'header', 'headerSummary', 'sections', 'symbols', 'relocations', 'notes', 'module', 'fileMap', 'warnings']);
+    expect(Object.keys(j)).toEqual([
+      'file',
+      'header',
+      'headerSummary',
+      'sections',
+      'symbols',
+      'relocations',
+      'notes',
+      'module',
+      'fileMap',
+      'warnings',
+    ]);
     expect(j.relocations[0].rows.length).toBe(j.relocations[0].count);
   });
 
@@ -100,7 +118,10 @@ describe.skipIf(missing('readelf (binutils)', haveReadelf))('relocs prints exact
     try {
       const src64 = '.text\n.globl f\nf: .quad 0\n.quad 0\n.reloc 0, R_X86_64_64, 0x10\n.reloc 8, R_X86_64_NONE\ncall ext\n.data\n.long ext\n';
       const src32 = '.text\n.globl f\nf: .long 0\n.reloc 0, R_386_32, 0x10\ncall ext\n.data\n.long ext\n.long f\n';
-      for (const [name, src, flags] of [['t64', src64, []], ['t32', src32, ['--32']]] as const) {
+      for (const [name, src, flags] of [
+        ['t64', src64, []],
+        ['t32', src32, ['--32']],
+      ] as const) {
         writeFileSync(join(dir, `${name}.s`), src);
         const a = spawnSync('as', [...flags, join(dir, `${name}.s`), '-o', join(dir, `${name}.o`)], { encoding: 'utf8' });
         if (a.status !== 0) continue; // an assembler without that target
@@ -115,10 +136,21 @@ describe.skipIf(missing('readelf (binutils)', haveReadelf))('relocs prints exact
 });
 
 describe('relocLine', () => {
-  const row = { index: 0, offset: '0x0000000000000011', type: 'R_X86_64_PLT32', typeNumber: 4, symbolIndex: 3, symbolName: 'ext', symbolValue: '0x0000000000000000', addend: '-0x4' } as const;
+  const row = {
+    index: 0,
+    offset: '0x0000000000000011',
+    type: 'R_X86_64_PLT32',
+    typeNumber: 4,
+    symbolIndex: 3,
+    symbolName: 'ext',
+    symbolValue: '0x0000000000000000',
+    addend: '-0x4',
+  } as const;
   it('formats like readelf -W', () => {
     expect(relocLine(row, true, false)).toBe('0000000000000011  0000000300000004 R_X86_64_PLT32         0000000000000000 ext - 4');
-    expect(relocLine({ ...row, addend: '+0x1e' }, true, false)).toBe('0000000000000011  0000000300000004 R_X86_64_PLT32         0000000000000000 ext + 1e');
+    expect(relocLine({ ...row, addend: '+0x1e' }, true, false)).toBe(
+      '0000000000000011  0000000300000004 R_X86_64_PLT32         0000000000000000 ext + 1e',
+    );
     expect(relocLine({ ...row, addend: '' }, false, false)).toBe('0000000000000011  0000000300000004 R_X86_64_PLT32         0000000000000000 ext');
   });
 });

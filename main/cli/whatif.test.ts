@@ -12,7 +12,8 @@ import { run } from './modscope';
 interface Recorded {
   steps: { cmd: string; output: string; rc: number; kmsg?: { level: number; text: string }[] }[];
 }
-const recorded = (name: string): Recorded => JSON.parse(readFileSync(join(ROOT, 'scripts', 'qemu', 'scenarios', `${name}.qemu.json`), 'utf8')) as Recorded;
+const recorded = (name: string): Recorded =>
+  JSON.parse(readFileSync(join(ROOT, 'scripts', 'qemu', 'scenarios', `${name}.qemu.json`), 'utf8')) as Recorded;
 
 interface Answer {
   change: string;

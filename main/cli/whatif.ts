@@ -62,7 +62,13 @@ async function loadSide(image: Uint8Array, fileName: string, args: string[], dep
     if (r.errno !== 0) throw new CliError('DEPENDENCY', `${dep} failed to load (${r.errno ?? r.end.kind})`);
   }
   const logFrom = k.log.records.length;
-  const r = loadModule(k, { fileName, image, args: args.join(' '), syscall: 'finit_module', command: `insmod ${fileName}${args.length ? ' ' + args.join(' ') : ''}` });
+  const r = loadModule(k, {
+    fileName,
+    image,
+    args: args.join(' '),
+    syscall: 'finit_module',
+    command: `insmod ${fileName}${args.length ? ' ' + args.join(' ') : ''}`,
+  });
   const steps: StepLike[] = [];
   const records = k.log.records.slice(logFrom);
   for (let i = 0; i < k.timeline.stepCount(); i++) {
@@ -97,7 +103,9 @@ export async function whatifCommand(o: WhatifOptions, out: (s: string) => void):
   const changed = await loadSide(m.image, name, [...o.params, ...m.args], o.with);
   const d = firstDivergence(base.steps, changed.steps);
   if (o.json) {
-    out(`${JSON.stringify({ change: m.change, offset: m.offset, divergence: d, base: { tail: base.tail, log: base.log, steps: base.steps.length }, whatif: { tail: changed.tail, log: changed.log, steps: changed.steps.length } })}\n`);
+    out(
+      `${JSON.stringify({ change: m.change, offset: m.offset, divergence: d, base: { tail: base.tail, log: base.log, steps: base.steps.length }, whatif: { tail: changed.tail, log: changed.log, steps: changed.steps.length } })}\n`,
+    );
     return 0;
   }
   out(`what if: ${m.change}\n\n`);

@@ -192,7 +192,10 @@ export function App() {
         try {
           const res = await fetch(url.replace(/^\//, ''));
           if (!res.ok) throw new Error(`HTTP ${res.status}`);
-          const r = await host.call('open', { name: decodeURIComponent(url.split('/').pop() ?? url), bytes: new Uint8Array(await res.arrayBuffer()) });
+          const r = await host.call('open', {
+            name: decodeURIComponent(url.split('/').pop() ?? url),
+            bytes: new Uint8Array(await res.arrayBuffer()),
+          });
           if (!r.ok) throw new Error(r.error.message);
         } catch (e) {
           missing.push(`${url} (${e instanceof Error ? e.message : String(e)})`);
@@ -443,7 +446,16 @@ export function App() {
         ))}
       </nav>
 
-      <main ref={panelRef} className="content" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} tabIndex={-1} data-testid="tab-panel" data-tab={tab}>
+      <main
+        ref={panelRef}
+        className="content"
+        role="tabpanel"
+        id={`panel-${tab}`}
+        aria-labelledby={`tab-${tab}`}
+        tabIndex={-1}
+        data-testid="tab-panel"
+        data-tab={tab}
+      >
         {!mod && !busy && !error && <div className="empty">Drop a .ko file here or use Open… (Ctrl+O).</div>}
         {!mod && busy && <div className="empty">Loading…</div>}
         {mod && tab === 'overview' && <OverviewView mod={mod} onShowHex={showHex} />}

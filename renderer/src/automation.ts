@@ -60,7 +60,14 @@ export interface AutomationApi {
   compareState(): { ready: boolean; error: string | null; steps: Record<'2.4' | '6.1', number> };
   /** Views of the comparison with one kernel on step n (the other on the same stage). */
   exportCompare(kernel: '2.4' | '6.1', step: number, view: ExportView, format: 'svg' | 'png' | 'pdf', opts?: ExportOptions): Promise<ExportResult>;
-  exportCompareDeck(kernel: '2.4' | '6.1', from: number, to: number, view: ExportView, format: 'pdf' | 'svg', opts?: ExportOptions): Promise<ExportResult[]>;
+  exportCompareDeck(
+    kernel: '2.4' | '6.1',
+    from: number,
+    to: number,
+    view: ExportView,
+    format: 'pdf' | 'svg',
+    opts?: ExportOptions,
+  ): Promise<ExportResult[]>;
 }
 
 declare global {
@@ -190,7 +197,10 @@ async function exportDeck(from: number, to: number, view: ExportView, format: 'p
     at.push({ pos, step: k });
   }
   const pages = deckSlides(captured).map((img, i) => ({ img, ...at[i] }));
-  if (format === 'svg') return Promise.all(pages.map(async (pg) => ({ base64: await base64(svgBlob(pg.img)), width: pg.img.width, height: pg.img.height, pos: pg.pos, step: pg.step })));
+  if (format === 'svg')
+    return Promise.all(
+      pages.map(async (pg) => ({ base64: await base64(svgBlob(pg.img)), width: pg.img.width, height: pg.img.height, pos: pg.pos, step: pg.step })),
+    );
   const blob = await svgsToPdf(
     pages.map((pg) => pg.img),
     `${menu().moduleName}: steps ${from}–${to}`,
@@ -208,7 +218,11 @@ function cmp() {
 function compareState() {
   const c = compareLive();
   const s = state();
-  return { ready: !!c && c.state.ready && document.querySelector('[data-testid="compare-view"]')?.getAttribute('data-busy') === 'no', error: s.error, steps: c?.stepCount ?? { '2.4': 0, '6.1': 0 } };
+  return {
+    ready: !!c && c.state.ready && document.querySelector('[data-testid="compare-view"]')?.getAttribute('data-busy') === 'no',
+    error: s.error,
+    steps: c?.stepCount ?? { '2.4': 0, '6.1': 0 },
+  };
 }
 
 async function compareGo(kernel: '2.4' | '6.1', step: number): Promise<void> {
@@ -228,7 +242,13 @@ function compareCapture(view: ExportView, slide: boolean, opts: ExportOptions) {
   return captureView(null, view, slide, (opts.theme ?? 'projector') === 'projector', cmp().slide());
 }
 
-async function exportCompare(kernel: '2.4' | '6.1', step: number, view: ExportView, format: 'svg' | 'png' | 'pdf', opts: ExportOptions = {}): Promise<ExportResult> {
+async function exportCompare(
+  kernel: '2.4' | '6.1',
+  step: number,
+  view: ExportView,
+  format: 'svg' | 'png' | 'pdf',
+  opts: ExportOptions = {},
+): Promise<ExportResult> {
   await showView(view === 'caption' ? 'compare-detail' : view);
   await compareGo(kernel, step);
   const img = compareCapture(view, !!opts.slide, opts);
@@ -242,7 +262,14 @@ async function exportCompare(kernel: '2.4' | '6.1', step: number, view: ExportVi
   return { base64: b64, width: img.width, height: img.height, pos, step };
 }
 
-async function exportCompareDeck(kernel: '2.4' | '6.1', from: number, to: number, view: ExportView, format: 'pdf' | 'svg', opts: ExportOptions = {}): Promise<ExportResult[]> {
+async function exportCompareDeck(
+  kernel: '2.4' | '6.1',
+  from: number,
+  to: number,
+  view: ExportView,
+  format: 'pdf' | 'svg',
+  opts: ExportOptions = {},
+): Promise<ExportResult[]> {
   await showView(view === 'caption' ? 'compare-detail' : view);
   const n = cmp().stepCount[kernel];
   checkInt(from, 'from', 1, n);
@@ -253,7 +280,10 @@ async function exportCompareDeck(kernel: '2.4' | '6.1', from: number, to: number
     captured.push({ body: captureBody(null, view, (opts.theme ?? 'projector') === 'projector'), ctx: cmp().slide() });
   }
   const pages = deckSlides(captured);
-  if (format === 'svg') return Promise.all(pages.map(async (pg, i) => ({ base64: await base64(svgBlob(pg)), width: pg.width, height: pg.height, pos: 0, step: from + i })));
+  if (format === 'svg')
+    return Promise.all(
+      pages.map(async (pg, i) => ({ base64: await base64(svgBlob(pg)), width: pg.width, height: pg.height, pos: 0, step: from + i })),
+    );
   const blob = await svgsToPdf(pages, `Modscope: 2.4 ⇄ 6.1, Linux ${kernel} steps ${from}–${to}`);
   return [{ base64: await base64(blob), width: pages[0].width, height: pages[0].height, pos: 0, step: from }];
 }

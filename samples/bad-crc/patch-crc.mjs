@@ -29,9 +29,11 @@ for (let at = versions.offset; at + 64 <= versions.offset + versions.size; at +=
   const name = buf.toString('latin1', at + 8, buf.indexOf(0, at + 8));
   if (name !== symbol) continue;
   const crc = buf.readUInt32LE(at);
-  buf.writeUInt32LE((~crc) >>> 0, at);
+  buf.writeUInt32LE(~crc >>> 0, at);
   writeFileSync(file, buf);
-  console.log(`${file}: CRC of ${symbol} at offset 0x${at.toString(16)} 0x${crc.toString(16).padStart(8, '0')} -> 0x${((~crc) >>> 0).toString(16).padStart(8, '0')}`);
+  console.log(
+    `${file}: CRC of ${symbol} at offset 0x${at.toString(16)} 0x${crc.toString(16).padStart(8, '0')} -> 0x${(~crc >>> 0).toString(16).padStart(8, '0')}`,
+  );
   process.exit(0);
 }
 throw new Error(`${file}: ${symbol} is not in __versions`);

@@ -27,12 +27,20 @@ const tag = tree === ROOT ? 'cpu' : `cpu-${Buffer.from(tree).toString('hex').sli
 const out = join(ROOT, 'out', 'bench', `${tag}.mjs`);
 mkdirSync(join(ROOT, 'out', 'bench'), { recursive: true });
 const b = await esbuild.build({
-  entryPoints: [join(tree, 'scripts', 'bench', 'seek-entry.ts')], bundle: true, format: 'esm', platform: 'node', external: ['iced-x86'], write: false, logLevel: 'error',
+  entryPoints: [join(tree, 'scripts', 'bench', 'seek-entry.ts')],
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  external: ['iced-x86'],
+  write: false,
+  logLevel: 'error',
   nodePaths: [join(ROOT, 'node_modules')],
 });
 writeFileSync(out, b.outputFiles[0].contents);
 const E = await import(pathToFileURL(out).href);
-const profile = E.parseProfile(JSON.parse(gunzipSync(readFileSync(join(ROOT, 'samples', 'kernel', 'debian-6.1.0-50-amd64.json.gz'))).toString('utf8')));
+const profile = E.parseProfile(
+  JSON.parse(gunzipSync(readFileSync(join(ROOT, 'samples', 'kernel', 'debian-6.1.0-50-amd64.json.gz'))).toString('utf8')),
+);
 
 export function runCurve() {
   const kc = new E.ModelKernel(profile, {});
@@ -46,7 +54,8 @@ export function runCurve() {
     return r;
   };
   const plan = E.modprobePlan(profile, curve, (p) => (existsSync(join(kdir, p)) ? new Uint8Array(readFileSync(join(kdir, p))) : null));
-  for (const p of plan.order) E.loadModule(kc, { fileName: p, image: new Uint8Array(readFileSync(join(kdir, p))), args: '', syscall: 'finit_module' });
+  for (const p of plan.order)
+    E.loadModule(kc, { fileName: p, image: new Uint8Array(readFileSync(join(kdir, p))), args: '', syscall: 'finit_module' });
   let executed = 0;
   let text = '';
   for (let i = 0; i < kc.timeline.stepCount(); i++) {
@@ -64,5 +73,7 @@ const rs = [];
 for (let i = 0; i < RUNS; i++) rs.push(runCurve());
 const best = rs.reduce((a, r) => (r.executed / r.ms > a.executed / a.ms ? r : a));
 const mips = (r) => ((r.executed / r.ms) * 1000) / 1e6;
-console.log(`CPU: libcurve25519's init ${fmtInt(best.executed)} instructions; ${rs.map((r) => `${r.ms.toFixed(0)} ms`).join(', ')} → best ${mips(best).toFixed(2)} M instructions/s (${tree === ROOT ? 'this tree' : tree})`);
+console.log(
+  `CPU: libcurve25519's init ${fmtInt(best.executed)} instructions; ${rs.map((r) => `${r.ms.toFixed(0)} ms`).join(', ')} → best ${mips(best).toFixed(2)} M instructions/s (${tree === ROOT ? 'this tree' : tree})`,
+);
 console.log(`  ${best.text.slice(0, 200)}`);

@@ -13,7 +13,14 @@ const args = process.argv.slice(2);
 const RUNS = Number(args[args.indexOf('--runs') + 1] || 5) || 5;
 const WORD = 'amdgpu_device_rreg';
 const esbuild = await import('esbuild');
-const b = await esbuild.build({ entryPoints: [join(ROOT, 'engine', 'engine.ts')], bundle: true, format: 'esm', platform: 'node', write: false, logLevel: 'error' });
+const b = await esbuild.build({
+  entryPoints: [join(ROOT, 'engine', 'engine.ts')],
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  write: false,
+  logLevel: 'error',
+});
 const outDir = join(ROOT, 'out', 'bench');
 mkdirSync(outDir, { recursive: true });
 const out = join(outDir, `engine-filter-${process.pid}.mjs`);
@@ -70,7 +77,9 @@ if (eng[0].total !== view[0].total) throw new Error(`filter disagrees: engine ${
 const em = median(eng.map((x) => x.ms));
 const vm = median(view.map((x) => x.ms));
 const ew = Math.max(...eng.map((x) => x.worst));
-console.log(`(m) filter amdgpu.ko ${rs.name} (${rs.count.toLocaleString('en-US')} relocations) while typing "${WORD}" (${WORD.length} keystrokes, ${eng[0].total.toLocaleString('en-US')} matches):`);
+console.log(
+  `(m) filter amdgpu.ko ${rs.name} (${rs.count.toLocaleString('en-US')} relocations) while typing "${WORD}" (${WORD.length} keystrokes, ${eng[0].total.toLocaleString('en-US')} matches):`,
+);
 console.log(`    engine filter, first page per keystroke: ${em.toFixed(1)} ms for the word (median of ${RUNS}), worst keystroke ${ew.toFixed(1)} ms`);
 console.log(`    peer, every row fetched and filtered in the view: ${vm.toFixed(1)} ms for the word (median of ${view.length})`);
 console.log(`    ratio engine / view-side filtering: ${(em / vm).toFixed(3)}×`);

@@ -68,16 +68,27 @@ for (let i = 0; i < Math.min(RUNS, 3); i++) {
 const esbuild = await import('esbuild');
 const out = join(ROOT, 'out', 'bench', 'seek.mjs');
 mkdirSync(join(ROOT, 'out', 'bench'), { recursive: true });
-const b = await esbuild.build({ entryPoints: [join(ROOT, 'scripts', 'bench', 'seek-entry.ts')], bundle: true, format: 'esm', platform: 'node', external: ['iced-x86'], write: false, logLevel: 'error' });
+const b = await esbuild.build({
+  entryPoints: [join(ROOT, 'scripts', 'bench', 'seek-entry.ts')],
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  external: ['iced-x86'],
+  write: false,
+  logLevel: 'error',
+});
 writeFileSync(out, b.outputFiles[0].contents);
 const E = await import(pathToFileURL(out).href);
-const profile = E.parseProfile(JSON.parse(gunzipSync(readFileSync(join(ROOT, 'samples', 'kernel', 'debian-6.1.0-50-amd64.json.gz'))).toString('utf8')));
+const profile = E.parseProfile(
+  JSON.parse(gunzipSync(readFileSync(join(ROOT, 'samples', 'kernel', 'debian-6.1.0-50-amd64.json.gz'))).toString('utf8')),
+);
 const k = new E.ModelKernel(profile, {});
 const rel = 'drivers/gpu/drm/amd/amdgpu/amdgpu.ko';
 const plan = E.modprobePlan(profile, rel, (p) => (existsSync(join(kdir, p)) ? new Uint8Array(readFileSync(join(kdir, p))) : null));
 let op;
 const tl0 = performance.now();
-for (const p of plan.order) op = E.loadModule(k, { fileName: p, image: new Uint8Array(readFileSync(join(kdir, p))), args: '', syscall: 'finit_module' }).op;
+for (const p of plan.order)
+  op = E.loadModule(k, { fileName: p, image: new Uint8Array(readFileSync(join(kdir, p))), args: '', syscall: 'finit_module' }).op;
 const loadMs = performance.now() - tl0;
 let relocStep = null;
 for (let i = 0; i < k.timeline.stepCount(); i++) {
@@ -86,7 +97,7 @@ for (let i = 0; i < k.timeline.stepCount(); i++) {
 }
 const sT = [];
 let x = 12345;
-const rnd = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32);
+const rnd = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32;
 for (let i = 0; i < SEEKS; i++) {
   const pos = relocStep.pos + Math.floor(rnd() * relocStep.span);
   const t0 = performance.now();
@@ -110,7 +121,8 @@ if (existsSync(join(kdir, curve))) {
     return r;
   };
   const cplan = E.modprobePlan(profile, curve, (p) => (existsSync(join(kdir, p)) ? new Uint8Array(readFileSync(join(kdir, p))) : null));
-  for (const p of cplan.order) E.loadModule(kc, { fileName: p, image: new Uint8Array(readFileSync(join(kdir, p))), args: '', syscall: 'finit_module' });
+  for (const p of cplan.order)
+    E.loadModule(kc, { fileName: p, image: new Uint8Array(readFileSync(join(kdir, p))), args: '', syscall: 'finit_module' });
   let executed = 0;
   for (let i = 0; i < kc.timeline.stepCount(); i++) {
     const m = /ran ([\d,]+) instructions/.exec(kc.timeline.step(i).text);
@@ -128,12 +140,23 @@ const initAll = JSON.parse(ia.stdout.toString('utf8'));
 
 const ms = (v) => `${v.toFixed(1)} ms`;
 console.log(`\nbench: the modelled load path (node ${process.version})`);
-console.log(`(d) modscope load amdgpu.ko --modprobe (13 modules, ${fmtInt(relocStep.span)} amdgpu relocations)  median ${ms(median(dT))}  vs readelf -r -W amdgpu.ko ${ms(median(rT))}  → ratio ${(median(dT) / median(rT)).toFixed(2)}× (target ≤ 1.0)`);
-console.log(`(e) modscope load-all (${fmtInt(files.length)} modules, one process)  median ${ms(median(eT))}  vs readelf -r -W over the corpus ${ms(median(reT))}  → ratio ${(median(eT) / median(reT)).toFixed(2)}× (target ≤ 1.0)`);
-console.log(`(f) seek in amdgpu's trace (${fmtInt(SEEKS)} random relocation steps, seek + 64-byte memory window): p50 ${sT.length ? pctl(sT, 50).toFixed(3) : 'n/a'} ms, p99 ${pctl(sT, 99).toFixed(3)} ms, max ${Math.max(...sT).toFixed(3)} ms (target p99 < 16 ms); in-process load of the 13 modules ${ms(loadMs)}`);
-if (ips) console.log(`(g) CPU: libcurve25519's init ran ${fmtInt(ips.executed)} instructions in ${ms(ips.ms)} → ${((ips.executed / ips.ms) * 1000 / 1e6).toFixed(1)} M instructions/s (decode cache, kernel-call models, permissions included)`);
+console.log(
+  `(d) modscope load amdgpu.ko --modprobe (13 modules, ${fmtInt(relocStep.span)} amdgpu relocations)  median ${ms(median(dT))}  vs readelf -r -W amdgpu.ko ${ms(median(rT))}  → ratio ${(median(dT) / median(rT)).toFixed(2)}× (target ≤ 1.0)`,
+);
+console.log(
+  `(e) modscope load-all (${fmtInt(files.length)} modules, one process)  median ${ms(median(eT))}  vs readelf -r -W over the corpus ${ms(median(reT))}  → ratio ${(median(eT) / median(reT)).toFixed(2)}× (target ≤ 1.0)`,
+);
+console.log(
+  `(f) seek in amdgpu's trace (${fmtInt(SEEKS)} random relocation steps, seek + 64-byte memory window): p50 ${sT.length ? pctl(sT, 50).toFixed(3) : 'n/a'} ms, p99 ${pctl(sT, 99).toFixed(3)} ms, max ${Math.max(...sT).toFixed(3)} ms (target p99 < 16 ms); in-process load of the 13 modules ${ms(loadMs)}`,
+);
+if (ips)
+  console.log(
+    `(g) CPU: libcurve25519's init ran ${fmtInt(ips.executed)} instructions in ${ms(ips.ms)} → ${(((ips.executed / ips.ms) * 1000) / 1e6).toFixed(1)} M instructions/s (decode cache, kernel-call models, permissions included)`,
+  );
 {
   const c = initAll.counts;
   const done = c['returned 0'] + c['returned <0'] + c['returned >0'];
-  console.log(`(h) modscope init-all --every 10: ${fmtInt(initAll.ran)} of ${fmtInt(initAll.withInit)} inits in ${ms(initAllMs)} — completed ${fmtInt(done)} (returned 0: ${fmtInt(c['returned 0'])}, <0: ${fmtInt(c['returned <0'])}; ${fmtInt(initAll.completedWithNotModelled)} called not-modelled functions), oops ${fmtInt(c.oops)}, soft lockup ${fmtInt(c['soft lockup (budget)'])}, other stops ${fmtInt(c['BUG/trap'] + c['unsupported instruction'] + c['model error'] + c['dependency failed'] + c['load failed before init'])}, tool errors ${fmtInt(c['tool error'])}; ${fmtInt(initAll.instructions)} instructions at ${fmtInt(initAll.instructionsPerSecond)}/s (per-run setup included) — no peer: no other tool executes module inits outside a kernel, so there is no ratio`);
+  console.log(
+    `(h) modscope init-all --every 10: ${fmtInt(initAll.ran)} of ${fmtInt(initAll.withInit)} inits in ${ms(initAllMs)} — completed ${fmtInt(done)} (returned 0: ${fmtInt(c['returned 0'])}, <0: ${fmtInt(c['returned <0'])}; ${fmtInt(initAll.completedWithNotModelled)} called not-modelled functions), oops ${fmtInt(c.oops)}, soft lockup ${fmtInt(c['soft lockup (budget)'])}, other stops ${fmtInt(c['BUG/trap'] + c['unsupported instruction'] + c['model error'] + c['dependency failed'] + c['load failed before init'])}, tool errors ${fmtInt(c['tool error'])}; ${fmtInt(initAll.instructions)} instructions at ${fmtInt(initAll.instructionsPerSecond)}/s (per-run setup included) — no peer: no other tool executes module inits outside a kernel, so there is no ratio`,
+  );
 }

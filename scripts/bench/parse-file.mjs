@@ -10,6 +10,4 @@ const buf = readFileSync(file);
 const elf = readElf(new Uint8Array(buf.buffer, buf.byteOffset, elfLength(buf)));
 let relocs = 0;
 for (const r of elf.relocSections) relocs += r.count;
-process.stdout.write(
-  JSON.stringify({ sections: elf.sections.length, symbols: elf.symtab?.symbols.length ?? 0, relocations: relocs }) + '\n',
-);
+process.stdout.write(JSON.stringify({ sections: elf.sections.length, symbols: elf.symtab?.symbols.length ?? 0, relocations: relocs }) + '\n');

@@ -2,32 +2,99 @@
 // Names tables are written here independently of the engine (so a wrong table there shows up).
 
 const SECTION_TYPES = {
-  0: 'NULL', 1: 'PROGBITS', 2: 'SYMTAB', 3: 'STRTAB', 4: 'RELA', 5: 'HASH', 6: 'DYNAMIC', 7: 'NOTE',
-  8: 'NOBITS', 9: 'REL', 10: 'SHLIB', 11: 'DYNSYM', 14: 'INIT_ARRAY', 15: 'FINI_ARRAY',
-  16: 'PREINIT_ARRAY', 17: 'GROUP', 18: 'SYMTAB SECTION INDICES', 19: 'RELR',
-  0x6ffffff6: 'GNU_HASH', 0x6ffffffd: 'VERDEF', 0x6ffffffe: 'VERNEED', 0x6fffffff: 'VERSYM',
-  0x70000001: 'X86_64_UNWIND', 0x6fff4c03: 'LLVM_ADDRSIG', 0x6ffffff5: 'GNU_ATTRIBUTES',
+  0: 'NULL',
+  1: 'PROGBITS',
+  2: 'SYMTAB',
+  3: 'STRTAB',
+  4: 'RELA',
+  5: 'HASH',
+  6: 'DYNAMIC',
+  7: 'NOTE',
+  8: 'NOBITS',
+  9: 'REL',
+  10: 'SHLIB',
+  11: 'DYNSYM',
+  14: 'INIT_ARRAY',
+  15: 'FINI_ARRAY',
+  16: 'PREINIT_ARRAY',
+  17: 'GROUP',
+  18: 'SYMTAB SECTION INDICES',
+  19: 'RELR',
+  0x6ffffff6: 'GNU_HASH',
+  0x6ffffffd: 'VERDEF',
+  0x6ffffffe: 'VERNEED',
+  0x6fffffff: 'VERSYM',
+  0x70000001: 'X86_64_UNWIND',
+  0x6fff4c03: 'LLVM_ADDRSIG',
+  0x6ffffff5: 'GNU_ATTRIBUTES',
 };
 const SYM_TYPES = ['NOTYPE', 'OBJECT', 'FUNC', 'SECTION', 'FILE', 'COMMON', 'TLS'];
 const SYM_BINDS = ['LOCAL', 'GLOBAL', 'WEAK'];
 const SYM_VIS = ['DEFAULT', 'INTERNAL', 'HIDDEN', 'PROTECTED'];
 const R_X86_64 = [
-  'NONE', '64', 'PC32', 'GOT32', 'PLT32', 'COPY', 'GLOB_DAT', 'JUMP_SLOT', 'RELATIVE', 'GOTPCREL',
-  '32', '32S', '16', 'PC16', '8', 'PC8', 'DTPMOD64', 'DTPOFF64', 'TPOFF64', 'TLSGD', 'TLSLD',
-  'DTPOFF32', 'GOTTPOFF', 'TPOFF32', 'PC64', 'GOTOFF64', 'GOTPC32', 'GOT64', 'GOTPCREL64', 'GOTPC64',
-  'GOTPLT64', 'PLTOFF64', 'SIZE32', 'SIZE64', 'GOTPC32_TLSDESC', 'TLSDESC_CALL', 'TLSDESC',
-  'IRELATIVE', 'RELATIVE64', null, null, 'GOTPCRELX', 'REX_GOTPCRELX',
+  'NONE',
+  '64',
+  'PC32',
+  'GOT32',
+  'PLT32',
+  'COPY',
+  'GLOB_DAT',
+  'JUMP_SLOT',
+  'RELATIVE',
+  'GOTPCREL',
+  '32',
+  '32S',
+  '16',
+  'PC16',
+  '8',
+  'PC8',
+  'DTPMOD64',
+  'DTPOFF64',
+  'TPOFF64',
+  'TLSGD',
+  'TLSLD',
+  'DTPOFF32',
+  'GOTTPOFF',
+  'TPOFF32',
+  'PC64',
+  'GOTOFF64',
+  'GOTPC32',
+  'GOT64',
+  'GOTPCREL64',
+  'GOTPC64',
+  'GOTPLT64',
+  'PLTOFF64',
+  'SIZE32',
+  'SIZE64',
+  'GOTPC32_TLSDESC',
+  'TLSDESC_CALL',
+  'TLSDESC',
+  'IRELATIVE',
+  'RELATIVE64',
+  null,
+  null,
+  'GOTPCRELX',
+  'REX_GOTPCRELX',
 ];
-const R_386 = [
-  'NONE', '32', 'PC32', 'GOT32', 'PLT32', 'COPY', 'GLOB_DAT', 'JUMP_SLOT', 'RELATIVE', 'GOTOFF',
-  'GOTPC', '32PLT',
-];
+const R_386 = ['NONE', '32', 'PC32', 'GOT32', 'PLT32', 'COPY', 'GLOB_DAT', 'JUMP_SLOT', 'RELATIVE', 'GOTOFF', 'GOTPC', '32PLT'];
 
 // readelf's flag letters, in the order it prints them (lowest bit first).
 const FLAG_LETTERS = [
-  [0x1, 'W'], [0x2, 'A'], [0x4, 'X'], [0x10, 'M'], [0x20, 'S'], [0x40, 'I'], [0x80, 'L'],
-  [0x100, 'O'], [0x200, 'G'], [0x400, 'T'], [0x800, 'C'], [0x200000, 'R'], [0x1000000, 'D'],
-  [0x10000000, 'l'], [0x80000000, 'E'],
+  [0x1, 'W'],
+  [0x2, 'A'],
+  [0x4, 'X'],
+  [0x10, 'M'],
+  [0x20, 'S'],
+  [0x40, 'I'],
+  [0x80, 'L'],
+  [0x100, 'O'],
+  [0x200, 'G'],
+  [0x400, 'T'],
+  [0x800, 'C'],
+  [0x200000, 'R'],
+  [0x1000000, 'D'],
+  [0x10000000, 'l'],
+  [0x80000000, 'E'],
 ];
 
 function flagsString(flags, high) {
@@ -39,8 +106,14 @@ function flagsString(flags, high) {
       rest = (rest & ~bit) >>> 0;
     }
   }
-  if (rest & 0x0ff00000) { s += 'o'; rest &= ~0x0ff00000; }
-  if (rest & 0xf0000000) { s += 'p'; rest &= ~0xf0000000; }
+  if (rest & 0x0ff00000) {
+    s += 'o';
+    rest &= ~0x0ff00000;
+  }
+  if (rest & 0xf0000000) {
+    s += 'p';
+    rest &= ~0xf0000000;
+  }
   if (rest || high) s += 'x';
   return s;
 }
@@ -91,11 +164,12 @@ export function canonRelocs(elf) {
   const out = new Map();
   for (const rs of elf.relocSections) {
     const sec = elf.sections[rs.sectionIndex];
-    const syms = elf.sections[rs.symtabIndex] && elf.symtab && elf.symtab.sectionIndex === rs.symtabIndex
-      ? elf.symtab.symbols
-      : elf.dynsym && elf.dynsym.sectionIndex === rs.symtabIndex
-        ? elf.dynsym.symbols
-        : elf.symtab?.symbols ?? [];
+    const syms =
+      elf.sections[rs.symtabIndex] && elf.symtab && elf.symtab.sectionIndex === rs.symtabIndex
+        ? elf.symtab.symbols
+        : elf.dynsym && elf.dynsym.sectionIndex === rs.symtabIndex
+          ? elf.dynsym.symbols
+          : (elf.symtab?.symbols ?? []);
     const lines = new Array(rs.count);
     for (let i = 0; i < rs.count; i++) {
       const t = rs.type[i];

@@ -64,8 +64,7 @@ export function elfLength(bytes) {
   if (n < m + 12) return n;
   for (let i = 0; i < m; i++) if (bytes[n - m + i] !== MARKER_BYTES[i]) return n;
   const info = n - m - 12; // struct module_signature
-  const sigLen =
-    ((bytes[info + 8] << 24) | (bytes[info + 9] << 16) | (bytes[info + 10] << 8) | bytes[info + 11]) >>> 0;
+  const sigLen = ((bytes[info + 8] << 24) | (bytes[info + 9] << 16) | (bytes[info + 10] << 8) | bytes[info + 11]) >>> 0;
   const len = n - m - 12 - sigLen;
   return len > 0 ? len : n;
 }

@@ -8,9 +8,30 @@
 
 const KNOWN_SECTION_TYPES = [
   'SYMTAB SECTION INDICES',
-  'NULL', 'PROGBITS', 'SYMTAB', 'STRTAB', 'RELA', 'HASH', 'DYNAMIC', 'NOTE', 'NOBITS', 'REL',
-  'SHLIB', 'DYNSYM', 'INIT_ARRAY', 'FINI_ARRAY', 'PREINIT_ARRAY', 'GROUP', 'RELR',
-  'GNU_HASH', 'VERDEF', 'VERNEED', 'VERSYM', 'X86_64_UNWIND', 'LLVM_ADDRSIG', 'GNU_ATTRIBUTES',
+  'NULL',
+  'PROGBITS',
+  'SYMTAB',
+  'STRTAB',
+  'RELA',
+  'HASH',
+  'DYNAMIC',
+  'NOTE',
+  'NOBITS',
+  'REL',
+  'SHLIB',
+  'DYNSYM',
+  'INIT_ARRAY',
+  'FINI_ARRAY',
+  'PREINIT_ARRAY',
+  'GROUP',
+  'RELR',
+  'GNU_HASH',
+  'VERDEF',
+  'VERNEED',
+  'VERSYM',
+  'X86_64_UNWIND',
+  'LLVM_ADDRSIG',
+  'GNU_ATTRIBUTES',
 ].sort((a, b) => b.length - a.length);
 
 export function stripHex(s) {
@@ -90,9 +111,7 @@ export function parseReadelf(text, files) {
       }
       let m = RE_RELA.exec(line);
       if (m) {
-        rel.push(
-          `${stripHex(m[1])}|${stripHex(m[2])}|${m[3]}|${stripHex(m[4])}|${m[5]}|${m[6] === '-' ? '-' : ''}${stripHex(m[7])}`,
-        );
+        rel.push(`${stripHex(m[1])}|${stripHex(m[2])}|${m[3]}|${stripHex(m[4])}|${m[5]}|${m[6] === '-' ? '-' : ''}${stripHex(m[7])}`);
         continue;
       }
       m = RE_REL_NOSYM.exec(line);
@@ -121,9 +140,7 @@ export function parseReadelf(text, files) {
       const m = RE_SECTION.exec(line);
       if (m) {
         const [name, type] = splitNameType(m[2]);
-        cur.sections.push(
-          `${name}|${type}|${stripHex(m[3])}|${stripHex(m[4])}|${stripHex(m[5])}|${stripHex(m[6])}|${m[7]}|${m[8]}|${m[9]}|${m[10]}`,
-        );
+        cur.sections.push(`${name}|${type}|${stripHex(m[3])}|${stripHex(m[4])}|${stripHex(m[5])}|${stripHex(m[6])}|${m[7]}|${m[8]}|${m[9]}|${m[10]}`);
         continue;
       }
       if (line.startsWith('  [Nr]')) continue;
@@ -134,7 +151,10 @@ export function parseReadelf(text, files) {
       mode = 0;
       continue;
     }
-    if (line.startsWith('Section Headers:')) { mode = 1; continue; }
+    if (line.startsWith('Section Headers:')) {
+      mode = 1;
+      continue;
+    }
     if (line.startsWith('Symbol table ')) {
       mode = 2;
       symtabName = /'(.*)'/.exec(line)?.[1];

@@ -66,11 +66,13 @@ async function processChunk(files) {
           res.signature.total++;
           if (got === len) res.signature.ok++;
           else sigBad.add(f);
-          if (got !== len && res.diffs.length < maxDiffs) res.diffs.push({ module: f, category: 'signature', item: 'ELF length', readelf: String(len), engine: String(got) });
+          if (got !== len && res.diffs.length < maxDiffs)
+            res.diffs.push({ module: f, category: 'signature', item: 'ELF length', readelf: String(len), engine: String(got) });
         } catch (e) {
           res.signature.total++;
           sigBad.add(f);
-          if (res.diffs.length < maxDiffs) res.diffs.push({ module: f, category: 'signature', item: 'splitSignature', readelf: String(len), engine: String(e?.message ?? e) });
+          if (res.diffs.length < maxDiffs)
+            res.diffs.push({ module: f, category: 'signature', item: 'splitSignature', readelf: String(len), engine: String(e?.message ?? e) });
         }
       }
       try {
@@ -99,7 +101,8 @@ async function processChunk(files) {
     if (!ref) {
       res.failed++;
       res.failedModules.push(f);
-      if (res.diffs.length < maxDiffs) res.diffs.push({ module: f, category: 'readelf', item: 'output', readelf: r.stderr.slice(0, 200) || '(none)', engine: '' });
+      if (res.diffs.length < maxDiffs)
+        res.diffs.push({ module: f, category: 'readelf', item: 'output', readelf: r.stderr.slice(0, 200) || '(none)', engine: '' });
       continue;
     }
     let good = ref.unparsed.length === 0 && !sigBad.has(f);
@@ -112,14 +115,18 @@ async function processChunk(files) {
       res.sections.total += ref.sections.length;
       res.symbols.total += ref.symbols.length;
       res.relocations.total += nRel;
-      if (got?.error && res.diffs.length < maxDiffs) res.diffs.push({ module: f, category: 'engine', item: 'readElf', readelf: 'parses', engine: got.error });
+      if (got?.error && res.diffs.length < maxDiffs)
+        res.diffs.push({ module: f, category: 'engine', item: 'readElf', readelf: 'parses', engine: got.error });
       if (!engine) {
         // readelf-only mode: count items as "parsed" so the totals are visible
         res.sections.ok += ref.sections.length;
         res.symbols.ok += ref.symbols.length;
         res.relocations.ok += nRel;
         if (good) res.passed++;
-        else { res.failed++; res.failedModules.push(f); }
+        else {
+          res.failed++;
+          res.failedModules.push(f);
+        }
       } else {
         res.failed++;
         res.failedModules.push(f);
@@ -133,7 +140,10 @@ async function processChunk(files) {
       good = compareList('relocations', ref.relocs.get(k) ?? [], got.relocs.get(k) ?? [], res, f, k) && good;
     }
     if (good) res.passed++;
-    else { res.failed++; res.failedModules.push(f); }
+    else {
+      res.failed++;
+      res.failedModules.push(f);
+    }
   }
   const t4 = performance.now();
   res.timing = { engine: t1 - t0, readelfWait: t2 - t1, parse: t3 - t2, compare: t4 - t3 };

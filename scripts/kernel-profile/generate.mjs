@@ -35,9 +35,20 @@ const WORK = join(CACHE, 'kernel-profile');
 const NO_KALLSYMS = args.includes('--no-kallsyms');
 
 const CONFIG_KEYS = [
-  'MODVERSIONS', 'MODULE_SIG', 'MODULE_SIG_FORCE', 'RANDOMIZE_BASE', 'LOG_BUF_SHIFT',
-  'CONSOLE_LOGLEVEL_DEFAULT', 'CONSOLE_LOGLEVEL_QUIET', 'MESSAGE_LOGLEVEL_DEFAULT', 'X86_5LEVEL',
-  'PGTABLE_LEVELS', 'MODULE_FORCE_LOAD', 'MODULE_FORCE_UNLOAD', 'MODULE_UNLOAD', 'STRICT_MODULE_RWX',
+  'MODVERSIONS',
+  'MODULE_SIG',
+  'MODULE_SIG_FORCE',
+  'RANDOMIZE_BASE',
+  'LOG_BUF_SHIFT',
+  'CONSOLE_LOGLEVEL_DEFAULT',
+  'CONSOLE_LOGLEVEL_QUIET',
+  'MESSAGE_LOGLEVEL_DEFAULT',
+  'X86_5LEVEL',
+  'PGTABLE_LEVELS',
+  'MODULE_FORCE_LOAD',
+  'MODULE_FORCE_UNLOAD',
+  'MODULE_UNLOAD',
+  'STRICT_MODULE_RWX',
   'KALLSYMS_ALL',
 ];
 // struct module on this build (x86_64, Debian 6.1 config): sizeof and the offsets of init/exit
@@ -59,7 +70,9 @@ function findVmlinuz() {
   const cached = join(WORK, `vmlinuz-${RELEASE}`);
   if (existsSync(cached)) return cached;
   const debs = existsSync(CACHE)
-    ? readdirSync(CACHE).filter((f) => f.startsWith(`linux-image-${RELEASE}-unsigned_`) && f.endsWith('.deb')).sort()
+    ? readdirSync(CACHE)
+        .filter((f) => f.startsWith(`linux-image-${RELEASE}-unsigned_`) && f.endsWith('.deb'))
+        .sort()
     : [];
   if (!debs.length) die(`no vmlinuz: neither ${inCorpus} nor $CACHE/linux-image-${RELEASE}-unsigned_*.deb (run scripts/fetch-corpus.sh)`);
   const deb = join(CACHE, debs[debs.length - 1]);
@@ -140,7 +153,10 @@ function decodeExports(b, secs) {
     return b.toString('latin1', off, b.indexOf(0, off));
   };
   const out = [];
-  for (const [tab, crcTab, gpl] of [['__ksymtab', '__kcrctab', false], ['__ksymtab_gpl', '__kcrctab_gpl', true]]) {
+  for (const [tab, crcTab, gpl] of [
+    ['__ksymtab', '__kcrctab', false],
+    ['__ksymtab_gpl', '__kcrctab_gpl', true],
+  ]) {
     const s = secs.get(tab);
     const c = secs.get(crcTab);
     if (!s) die(`vmlinux has no ${tab}`);
@@ -229,8 +245,9 @@ for (const e of exportsV) {
   if (!inImage && !inPcpu) die(`${e.name} at 0x${hex(e.addr)} is neither in the kernel mapping nor per-CPU`);
 }
 console.log(`per-CPU exports: ${exportsV.filter((e) => e.addr < 0xffffffff80000000n).length}`);
-const modRows = symvers.filter((r) => r.module !== 'vmlinux').sort((a, b) =>
-  a.name < b.name ? -1 : a.name > b.name ? 1 : a.module < b.module ? -1 : a.module > b.module ? 1 : 0);
+const modRows = symvers
+  .filter((r) => r.module !== 'vmlinux')
+  .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.module < b.module ? -1 : a.module > b.module ? 1 : 0));
 const modPaths = [...new Set(modRows.map((r) => r.module))].sort();
 const modIndex = new Map(modPaths.map((p, i) => [p, i]));
 const nsList = (rows) => rows.map((r) => r.ns);
@@ -246,7 +263,8 @@ function kallsymsTable(textAddr) {
   const { kptrRestrict, symbols, blacklist } = readKallsyms({ release: RELEASE, log });
   const base = BigInt('0x' + textAddr);
   const textSym = symbols.find((s) => s.name === '_text');
-  if (!textSym || textSym.address !== base) die(`kallsyms _text ${textSym ? hex(textSym.address) : 'missing'} is not .text ${textAddr} (booted with KASLR?)`);
+  if (!textSym || textSym.address !== base)
+    die(`kallsyms _text ${textSym ? hex(textSym.address) : 'missing'} is not .text ${textAddr} (booted with KASLR?)`);
   let absolute = 0;
   while (absolute < symbols.length && symbols[absolute].address < KERNEL_IMAGE) absolute++;
   const delta = [];
@@ -268,7 +286,9 @@ function kallsymsTable(textAddr) {
   const at = new Map();
   for (const s of symbols) at.set(`${s.name}@${s.address}`, s);
   const missing = exportsV.filter((e) => !at.has(`${e.name}@${e.addr}`));
-  console.log(`kallsyms: ${symbols.length} vmlinux symbols (kptr_restrict ${kptrRestrict}); exports found at the same address: ${exportsV.length - missing.length}/${exportsV.length}`);
+  console.log(
+    `kallsyms: ${symbols.length} vmlinux symbols (kptr_restrict ${kptrRestrict}); exports found at the same address: ${exportsV.length - missing.length}/${exportsV.length}`,
+  );
   for (const e of missing.slice(0, 20)) console.log(`  ${e.name} ${hex(e.addr)}: not in kallsyms`);
   if (missing.length) die('exports disagree with kallsyms');
   // The blacklist is kept by name: that is exact only if each range is one whole symbol (its start up to
@@ -281,7 +301,8 @@ function kallsymsTable(textAddr) {
     if (!next || next.address !== b.end) die(`blacklisted ${b.name}: range ends at ${hex(b.end)}, not at the next symbol`);
   });
   const blackNames = new Set(blacklist.map((b) => b.name));
-  for (const s of symbols) if (blackNames.has(s.name) && !starts.has(`${s.name}@${s.address}`)) die(`${s.name} at ${hex(s.address)} shares a blacklisted name`);
+  for (const s of symbols)
+    if (blackNames.has(s.name) && !starts.has(`${s.name}@${s.address}`)) die(`${s.name} at ${hex(s.address)} shares a blacklisted name`);
   return {
     source: 'QEMU: /proc/kallsyms and /sys/kernel/debug/kprobes/blacklist of the real kernel booted nokaslr, as root',
     count: symbols.length,

@@ -16,7 +16,11 @@ import { fileURLToPath } from 'node:url';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CACHE = process.env.MODSCOPE_CACHE || join(homedir(), '.cache', 'modscope');
 const SCENARIO = join(ROOT, 'scripts', 'kernel-profile', 'kallsyms.sh');
-const COMMANDS = ['cat /proc/sys/kernel/kptr_restrict', 'cat /proc/kallsyms', 'mount -t debugfs none /sys/kernel/debug && cat /sys/kernel/debug/kprobes/blacklist'];
+const COMMANDS = [
+  'cat /proc/sys/kernel/kptr_restrict',
+  'cat /proc/kallsyms',
+  'mount -t debugfs none /sys/kernel/debug && cat /sys/kernel/debug/kprobes/blacklist',
+];
 
 /** One /proc/kallsyms line of vmlinux: "%px %c %s" (module lines end in "\t[mod]"). */
 const LINE = /^([0-9a-f]{16}) ([A-Za-z?]) (\S+)$/;
@@ -35,9 +39,13 @@ export function readKallsyms({ release = '6.1.0-50-amd64', refresh = false, log 
     if (release !== '6.1.0-50-amd64') throw new Error(`run-scenario.mjs boots 6.1.0-50-amd64 only, not ${release}`);
     mkdirSync(work, { recursive: true });
     log(`booting the real kernel under QEMU to read /proc/kallsyms (about 25 s)`);
-    const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'qemu', 'run-scenario.mjs'), SCENARIO, '--out', `${cached}.tmp`, '--timeout', '300'], {
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
+    const r = spawnSync(
+      process.execPath,
+      [join(ROOT, 'scripts', 'qemu', 'run-scenario.mjs'), SCENARIO, '--out', `${cached}.tmp`, '--timeout', '300'],
+      {
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
     if (r.status !== 0) throw new Error(`run-scenario.mjs ${SCENARIO} failed (exit ${r.status})`);
     renameSync(`${cached}.tmp`, cached);
   }
@@ -71,7 +79,11 @@ export function readKallsyms({ release = '6.1.0-50-amd64', refresh = false, log 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const i = args.indexOf('--release');
-  const r = readKallsyms({ release: i >= 0 ? args[i + 1] : undefined, refresh: args.includes('--refresh'), log: (m) => console.error('[kallsyms]', m) });
+  const r = readKallsyms({
+    release: i >= 0 ? args[i + 1] : undefined,
+    refresh: args.includes('--refresh'),
+    log: (m) => console.error('[kallsyms]', m),
+  });
   const types = {};
   for (const s of r.symbols) types[s.type] = (types[s.type] ?? 0) + 1;
   console.log(`kptr_restrict ${r.kptrRestrict}; ${r.symbols.length} vmlinux symbols ${JSON.stringify(types)}; ${r.blacklist.length} blacklisted`);

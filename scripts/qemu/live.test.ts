@@ -29,14 +29,20 @@ const stable = (s: Step): { cmd: string; output: string; rc: number; kmsg: strin
   kmsg: (s.kmsg ?? []).map((m) => `<${m.level}>${m.text}`),
 });
 
-describe.skipIf(missing('qemu-system-x86_64 (qemu-system-x86), /bin/busybox (busybox-static)', !!qemu))('the real kernel under QEMU agrees with the recordings', () => {
-  for (const name of ['hello', 'provider-consumer']) {
-    it(`${name}.sh`, () => {
-      const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'qemu', 'run-scenario.mjs'), join(DIR, `${name}.sh`), '--timeout', '120'], { encoding: 'utf8', maxBuffer: 64 << 20 });
-      expect(r.status, r.stderr).toBe(0);
-      const live = (JSON.parse(r.stdout) as { steps: Step[] }).steps.map(stable);
-      const recorded = (JSON.parse(readFileSync(join(DIR, `${name}.qemu.json`), 'utf8')) as { steps: Step[] }).steps.map(stable);
-      expect(live).toEqual(recorded);
-    }, 180_000);
-  }
-});
+describe.skipIf(missing('qemu-system-x86_64 (qemu-system-x86), /bin/busybox (busybox-static)', !!qemu))(
+  'the real kernel under QEMU agrees with the recordings',
+  () => {
+    for (const name of ['hello', 'provider-consumer']) {
+      it(`${name}.sh`, () => {
+        const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'qemu', 'run-scenario.mjs'), join(DIR, `${name}.sh`), '--timeout', '120'], {
+          encoding: 'utf8',
+          maxBuffer: 64 << 20,
+        });
+        expect(r.status, r.stderr).toBe(0);
+        const live = (JSON.parse(r.stdout) as { steps: Step[] }).steps.map(stable);
+        const recorded = (JSON.parse(readFileSync(join(DIR, `${name}.qemu.json`), 'utf8')) as { steps: Step[] }).steps.map(stable);
+        expect(live).toEqual(recorded);
+      }, 180_000);
+    }
+  },
+);

@@ -54,20 +54,32 @@ function buildModule(dir) {
 
 function parse(steps) {
   const out = (cmd) => steps.find((s) => s.cmd.startsWith(cmd))?.output ?? '';
-  const kv = (text, sep) => Object.fromEntries(text.split('\n').filter((l) => l.includes(sep)).map((l) => {
-    const i = l.indexOf(sep);
-    return [l.slice(0, i).trim(), l.slice(i + sep.length).trim()];
-  }));
+  const kv = (text, sep) =>
+    Object.fromEntries(
+      text
+        .split('\n')
+        .filter((l) => l.includes(sep))
+        .map((l) => {
+          const i = l.indexOf(sep);
+          return [l.slice(0, i).trim(), l.slice(i + sep.length).trim()];
+        }),
+    );
   const meminfo = Object.fromEntries(Object.entries(kv(out('cat /proc/meminfo'), ':')).map(([k, v]) => [k, Number(v.replace(/ kB$/, ''))]));
   const cpuinfo = kv(out('cat /proc/cpuinfo'), ':');
-  const pci = out('cd /sys/bus/pci').split('\n').filter(Boolean).map((l) => {
-    const [slot, vendor, device, cls, subVendor, subDevice, revision, irq] = l.split(' ');
-    return { slot, vendor, device, class: cls, subVendor, subDevice, revision, irq: Number(irq) };
-  });
-  const acpi = out('cd /sys/firmware/acpi').split('\n').filter(Boolean).map((l) => {
-    const [signature, b64] = l.split(' ');
-    return { signature, size: Buffer.from(b64 ?? '', 'base64').length, base64: b64 ?? '' };
-  });
+  const pci = out('cd /sys/bus/pci')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => {
+      const [slot, vendor, device, cls, subVendor, subDevice, revision, irq] = l.split(' ');
+      return { slot, vendor, device, class: cls, subVendor, subDevice, revision, irq: Number(irq) };
+    });
+  const acpi = out('cd /sys/firmware/acpi')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => {
+      const [signature, b64] = l.split(' ');
+      return { signature, size: Buffer.from(b64 ?? '', 'base64').length, base64: b64 ?? '' };
+    });
   const dmi = kv(out('cd /sys/class/dmi'), '=');
   const kmsg = steps.find((s) => s.cmd.startsWith('insmod machine_facts'))?.kmsg ?? [];
   const vars = {};
@@ -85,16 +97,47 @@ function parse(steps) {
   const lines = (cmd) => out(cmd).split('\n').filter(Boolean);
   const name = `${dmi.sys_vendor} ${dmi.product_name}, ${cpuinfo['model name']} (TCG), 1 CPU, ${MACHINE_MEMORY_MIB} MiB`;
   return {
-    format: 'modscope-machine', version: 1, name,
-    qemu: { args: QEMU_MACHINE_ARGS, accel: 'tcg', qemuVersion: execFileSync('qemu-system-x86_64', ['--version'], { encoding: 'utf8' }).split('\n')[0] },
-    kernel: out('cat /proc/version').trim(), cmdline: out('cat /proc/cmdline').trim(),
-    memoryMiB: MACHINE_MEMORY_MIB, meminfo, sysinfo: si, vars, boot_cpu_data: hex.boot_cpu_data ?? null,
-    cpu: { possible, online, present, model: cpuinfo['model name'], vendor: cpuinfo.vendor_id, family: Number(cpuinfo['cpu family']),
-      modelNumber: Number(cpuinfo.model), stepping: Number(cpuinfo.stepping), flags: (cpuinfo.flags ?? '').split(' ').filter(Boolean),
-      bugs: (cpuinfo.bugs ?? '').split(' ').filter(Boolean), bogomips: cpuinfo.bogomips, cpuinfo: out('cat /proc/cpuinfo') },
-    pci, acpi, dmi,
-    proc: { iomem: lines('cat /proc/iomem'), ioports: lines('cat /proc/ioports'), devices: lines('cat /proc/devices'), misc: lines('cat /proc/misc'),
-      filesystems: lines('cat /proc/filesystems'), crypto: out('cat /proc/crypto'), interrupts: lines('cat /proc/interrupts') },
+    format: 'modscope-machine',
+    version: 1,
+    name,
+    qemu: {
+      args: QEMU_MACHINE_ARGS,
+      accel: 'tcg',
+      qemuVersion: execFileSync('qemu-system-x86_64', ['--version'], { encoding: 'utf8' }).split('\n')[0],
+    },
+    kernel: out('cat /proc/version').trim(),
+    cmdline: out('cat /proc/cmdline').trim(),
+    memoryMiB: MACHINE_MEMORY_MIB,
+    meminfo,
+    sysinfo: si,
+    vars,
+    boot_cpu_data: hex.boot_cpu_data ?? null,
+    cpu: {
+      possible,
+      online,
+      present,
+      model: cpuinfo['model name'],
+      vendor: cpuinfo.vendor_id,
+      family: Number(cpuinfo['cpu family']),
+      modelNumber: Number(cpuinfo.model),
+      stepping: Number(cpuinfo.stepping),
+      flags: (cpuinfo.flags ?? '').split(' ').filter(Boolean),
+      bugs: (cpuinfo.bugs ?? '').split(' ').filter(Boolean),
+      bogomips: cpuinfo.bogomips,
+      cpuinfo: out('cat /proc/cpuinfo'),
+    },
+    pci,
+    acpi,
+    dmi,
+    proc: {
+      iomem: lines('cat /proc/iomem'),
+      ioports: lines('cat /proc/ioports'),
+      devices: lines('cat /proc/devices'),
+      misc: lines('cat /proc/misc'),
+      filesystems: lines('cat /proc/filesystems'),
+      crypto: out('cat /proc/crypto'),
+      interrupts: lines('cat /proc/interrupts'),
+    },
     sys: { class: out('ls /sys/class').split(/\s+/).filter(Boolean), bus: out('ls /sys/bus').split(/\s+/).filter(Boolean) },
   };
 }
@@ -109,17 +152,33 @@ function writeTs(facts, file) {
  * samples/kernel/machine-qemu-pc.json.gz by \`node scripts/qemu/machine-facts.mjs --ts\` (do not edit;
  * qemu-pc.test.ts checks the two agree). See scripts/qemu/machine.mjs for the QEMU command line.
  */
-export const MACHINE = ${JSON.stringify({
-    name: facts.name,
-    memoryMiB: facts.memoryMiB,
-    vars: facts.vars,
-    sysinfo: facts.sysinfo,
-    bootCpuData: facts.boot_cpu_data.match(/.{1,64}/g),
-    cpuFlags: facts.cpu.flags,
-    pci: facts.pci.map((p) => ({ slot: p.slot, vendor: p.vendor, device: p.device, class: p.class, subVendor: p.subVendor, subDevice: p.subDevice, revision: p.revision })),
-    acpiTables: facts.acpi.map((a) => ({ signature: a.signature, size: a.size })),
-    dmi: Object.fromEntries(Object.entries(facts.dmi).filter(([k]) => k !== 'uevent' && k !== 'modalias')),
-  }, null, 2).replace(/\[\n\s+('?)(\w)/g, '[$1$2').replace(/(\w'?),\n\s+(?=["\w])(?!\w+":)/g, '$1, ').replace(/"([A-Za-z_][A-Za-z0-9_]*)":/g, '$1:').replace(/"/g, "'")} as const;
+export const MACHINE = ${JSON.stringify(
+    {
+      name: facts.name,
+      memoryMiB: facts.memoryMiB,
+      vars: facts.vars,
+      sysinfo: facts.sysinfo,
+      bootCpuData: facts.boot_cpu_data.match(/.{1,64}/g),
+      cpuFlags: facts.cpu.flags,
+      pci: facts.pci.map((p) => ({
+        slot: p.slot,
+        vendor: p.vendor,
+        device: p.device,
+        class: p.class,
+        subVendor: p.subVendor,
+        subDevice: p.subDevice,
+        revision: p.revision,
+      })),
+      acpiTables: facts.acpi.map((a) => ({ signature: a.signature, size: a.size })),
+      dmi: Object.fromEntries(Object.entries(facts.dmi).filter(([k]) => k !== 'uevent' && k !== 'modalias')),
+    },
+    null,
+    2,
+  )
+    .replace(/\[\n\s+('?)(\w)/g, '[$1$2')
+    .replace(/(\w'?),\n\s+(?=["\w])(?!\w+":)/g, '$1, ')
+    .replace(/"([A-Za-z_][A-Za-z0-9_]*)":/g, '$1:')
+    .replace(/"/g, "'")} as const;
 `;
   writeFileSync(file, ts);
 }

@@ -40,8 +40,10 @@ function args(argv) {
     else if (a === '--only') o.only = argv[++i].split(',');
     else if (a === '--timeout') o.timeout = Number(argv[++i]);
     else if (a === '--jobs') o.jobs = Number(argv[++i]);
-    else if (a === '--from') o.from = Number(argv[++i]); // first batch (0-based): split a recording over processes
-    else if (a === '--to') o.to = Number(argv[++i]); // batch to stop before
+    else if (a === '--from')
+      o.from = Number(argv[++i]); // first batch (0-based): split a recording over processes
+    else if (a === '--to')
+      o.to = Number(argv[++i]); // batch to stop before
     else throw new Error(`unknown argument ${a}`);
   }
   return o;
@@ -72,7 +74,11 @@ function prng(seed) {
   };
 }
 
-const modname = (path) => path.replace(/^.*\//, '').replace(/\.ko(\.\w+)?$/, '').replace(/-/g, '_');
+const modname = (path) =>
+  path
+    .replace(/^.*\//, '')
+    .replace(/\.ko(\.\w+)?$/, '')
+    .replace(/-/g, '_');
 /** Subsystem of a module path: kernel/drivers/net/… → drivers/net; kernel/fs/… → fs. */
 const subsystem = (path) => {
   const p = path.replace(/^kernel\//, '').split('/');
@@ -96,7 +102,7 @@ function readIndex(dir) {
     const m = /^softdep (\S+) (.*)$/.exec(line);
     if (!m) continue;
     const names = m[2].split(/\s+/).filter((w) => w && !w.endsWith(':'));
-    const resolved = names.flatMap((n) => (deps.has(n.replace(/-/g, '_')) ? [n.replace(/-/g, '_')] : aliases.get(n) ?? []));
+    const resolved = names.flatMap((n) => (deps.has(n.replace(/-/g, '_')) ? [n.replace(/-/g, '_')] : (aliases.get(n) ?? [])));
     softdeps.set(m[1].replace(/-/g, '_'), [...(softdeps.get(m[1]) ?? []), ...resolved]);
   }
   return { deps, softdeps };
@@ -113,7 +119,7 @@ function depmodSection(dir, index, names) {
     const m = /^alias (\S+) (\S+)$/.exec(line);
     if (m && !/[*?[]/.test(m[1])) aliases.set(m[1], [...(aliases.get(m[1]) ?? []), m[2]]);
   }
-  const resolve = (n) => (index.deps.has(n.replace(/-/g, '_')) ? [n.replace(/-/g, '_')] : aliases.get(n) ?? []);
+  const resolve = (n) => (index.deps.has(n.replace(/-/g, '_')) ? [n.replace(/-/g, '_')] : (aliases.get(n) ?? []));
   const soft = new Map();
   for (const line of readFileSync(join(dir, 'modules.softdep'), 'utf8').split('\n')) {
     const m = /^softdep (\S+) (.*)$/.exec(line);
@@ -259,8 +265,18 @@ async function main() {
   for (let i = 0; i < targets.length; i += o.batch) batches.push(targets.slice(i, i + o.batch));
   batches.splice(0, o.from);
   batches.splice(o.to - o.from);
-  const out = { format: 'modscope-module-recordings', version: 1, kernel: RELEASE, seed: o.seed, count: targets.length, batch: o.batch,
-    cmdline: null, machine: null, boots: 0, modules: [] };
+  const out = {
+    format: 'modscope-module-recordings',
+    version: 1,
+    kernel: RELEASE,
+    seed: o.seed,
+    count: targets.length,
+    batch: o.batch,
+    cmdline: null,
+    machine: null,
+    boots: 0,
+    modules: [],
+  };
   const partial = o.out ? `${o.out}.partial.json` : null;
   const started = Date.now();
   let next = 0;
@@ -286,14 +302,23 @@ async function main() {
         // The guest died or hung during todo[got.length]: record it as such and go on with the rest.
         const dead = todo[got.length];
         const step = r.t.steps.length - got.length * PER_TARGET;
-        recs.push({ target: dead, path: index.deps.get(dead).path, closure: closure(index, dead), crashed: r.error ?? 'the guest stopped',
-          stepReached: step, console: r.console.slice(-60), boot: out.boots });
+        recs.push({
+          target: dead,
+          path: index.deps.get(dead).path,
+          closure: closure(index, dead),
+          crashed: r.error ?? 'the guest stopped',
+          stepReached: step,
+          console: r.console.slice(-60),
+          boot: out.boots,
+        });
         todo = todo.slice(got.length + 1);
       }
       results[bi] = recs;
       const done = results.filter(Boolean).reduce((n, x) => n + x.length, 0);
-      process.stderr.write(`record-modules: batch ${bi + 1}/${batches.length} (${batches[bi].length} targets) done; ${done}/${targets.length} ` +
-        `targets, ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+      process.stderr.write(
+        `record-modules: batch ${bi + 1}/${batches.length} (${batches[bi].length} targets) done; ${done}/${targets.length} ` +
+          `targets, ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
+      );
       if (partial) writeFileSync(partial, JSON.stringify({ ...out, modules: results.filter(Boolean).flat() }));
     }
   };
@@ -307,7 +332,8 @@ async function main() {
 }
 
 export { closure, readIndex, sample, subsystem, depmodIndex, modname };
-if (process.argv[1] && process.argv[1].endsWith('record-modules.mjs')) main().catch((e) => {
-  process.stderr.write(`record-modules: ${e.stack || e}\n`);
-  process.exit(1);
-});
+if (process.argv[1] && process.argv[1].endsWith('record-modules.mjs'))
+  main().catch((e) => {
+    process.stderr.write(`record-modules: ${e.stack || e}\n`);
+    process.exit(1);
+  });

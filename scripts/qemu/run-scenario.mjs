@@ -14,8 +14,19 @@
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
-  existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync,
-  writeFileSync, accessSync, constants, statSync, utimesSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  accessSync,
+  constants,
+  statSync,
+  utimesSync,
 } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -59,7 +70,10 @@ export function ensureVmlinuz() {
   const vmlinuz = join(dir, `vmlinuz-${RELEASE}`);
   if (existsSync(vmlinuz)) return vmlinuz;
   mkdirSync(dir, { recursive: true });
-  const debs = () => readdirSync(CACHE).filter((f) => f.startsWith(`${PKG}_`) && f.endsWith('_amd64.deb')).sort();
+  const debs = () =>
+    readdirSync(CACHE)
+      .filter((f) => f.startsWith(`${PKG}_`) && f.endsWith('_amd64.deb'))
+      .sort();
   if (debs().length === 0) {
     process.stderr.write(`run-scenario: downloading ${PKG} into ${CACHE}\n`);
     execFileSync('apt-get', ['download', PKG], { cwd: CACHE, stdio: ['ignore', 2, 2] });
@@ -168,8 +182,22 @@ function initramfsEntries(scenario) {
   const dir = (path) => entries.push({ path, mode: 0o40755 });
   const file = (path, data, mode = 0o100644) => entries.push({ path, mode, data });
   const link = (path, target) => entries.push({ path, mode: 0o120777, target });
-  for (const d of ['bin', 'sbin', 'dev', 'proc', 'sys', 'tmp', 'root', 'etc', 'lib', 'lib64',
-    'lib/x86_64-linux-gnu', 'lib/modules', `lib/modules/${RELEASE}`]) dir(d);
+  for (const d of [
+    'bin',
+    'sbin',
+    'dev',
+    'proc',
+    'sys',
+    'tmp',
+    'root',
+    'etc',
+    'lib',
+    'lib64',
+    'lib/x86_64-linux-gnu',
+    'lib/modules',
+    `lib/modules/${RELEASE}`,
+  ])
+    dir(d);
   // The kernel opens /dev/console before /init runs (devtmpfs is mounted by /init only).
   entries.push({ path: 'dev/console', mode: 0o20600, rdev: [5, 1] });
 
@@ -217,8 +245,8 @@ function newc(entries) {
   let ino = 1;
   const put = (name, mode, body, rdev = [0, 0]) => {
     const nameBuf = Buffer.from(`${name}\0`);
-    const header = '070701' + [ino++, mode, 0, 0, mode >> 12 === 4 ? 2 : 1, 0, body.length, 0, 0,
-      rdev[0], rdev[1], nameBuf.length, 0].map(hex).join('');
+    const header =
+      '070701' + [ino++, mode, 0, 0, mode >> 12 === 4 ? 2 : 1, 0, body.length, 0, 0, rdev[0], rdev[1], nameBuf.length, 0].map(hex).join('');
     parts.push(Buffer.from(header), nameBuf, pad4(110 + nameBuf.length), body, pad4(body.length));
   };
   for (const e of entries) {
@@ -246,8 +274,10 @@ export function buildInitramfs(scenario) {
     renameSync(`${path}.part`, path);
   }
   // Each image is ~10 MB (busybox + kmod + libcrypto): keep only the most recently used ones.
-  const images = readdirSync(dir).filter((f) => /^initramfs-[0-9a-f]+\.cpio$/.test(f))
-    .map((f) => ({ f, t: statSync(join(dir, f)).mtimeMs })).sort((a, b) => b.t - a.t);
+  const images = readdirSync(dir)
+    .filter((f) => /^initramfs-[0-9a-f]+\.cpio$/.test(f))
+    .map((f) => ({ f, t: statSync(join(dir, f)).mtimeMs }))
+    .sort((a, b) => b.t - a.t);
   for (const { f } of images.slice(KEEP_IMAGES)) rmSync(join(dir, f), { force: true });
   return path;
 }
@@ -272,18 +302,33 @@ export function runQemu({ vmlinuz, initrd, append, timeout }) {
   const transcriptLog = join(work, 'transcript.log');
   const kvm = kvmWanted();
   const args = [
-    ...(kvm ? ['-accel', 'kvm', '-cpu', 'host', ...QEMU_MACHINE_ARGS.filter((a) => a !== 'qemu64' && a !== '-cpu')] : ['-accel', 'tcg', ...QEMU_MACHINE_ARGS]),
-    '-display', 'none', '-monitor', 'none', '-no-reboot',
-    '-kernel', vmlinuz, '-initrd', initrd, '-append', append,
-    '-serial', `file:${consoleLog}`, // ttyS0: the kernel console
-    '-serial', `file:${transcriptLog}`, // ttyS1: the /init transcript
+    ...(kvm
+      ? ['-accel', 'kvm', '-cpu', 'host', ...QEMU_MACHINE_ARGS.filter((a) => a !== 'qemu64' && a !== '-cpu')]
+      : ['-accel', 'tcg', ...QEMU_MACHINE_ARGS]),
+    '-display',
+    'none',
+    '-monitor',
+    'none',
+    '-no-reboot',
+    '-kernel',
+    vmlinuz,
+    '-initrd',
+    initrd,
+    '-append',
+    append,
+    '-serial',
+    `file:${consoleLog}`, // ttyS0: the kernel console
+    '-serial',
+    `file:${transcriptLog}`, // ttyS1: the /init transcript
   ];
   const started = Date.now();
   const read = (f) => (existsSync(f) ? readFileSync(f, 'latin1').replace(/\r\n/g, '\n') : '');
   return new Promise((done) => {
     const child = spawn(QEMU, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
-    child.stderr.on('data', (d) => { stderr += d; });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       // What the guest wrote so far (a batch recorder keeps the steps that completed).
@@ -297,8 +342,13 @@ export function runQemu({ vmlinuz, initrd, append, timeout }) {
       clearTimeout(timer);
       if (signal === 'SIGKILL') return;
       done({
-        code, stderr, work, accel: kvm ? 'kvm' : 'tcg', ms: Date.now() - started,
-        console: read(consoleLog), transcript: read(transcriptLog),
+        code,
+        stderr,
+        work,
+        accel: kvm ? 'kvm' : 'tcg',
+        ms: Date.now() - started,
+        console: read(consoleLog),
+        transcript: read(transcriptLog),
       });
     });
   });
@@ -315,7 +365,8 @@ export function parseDmesg(lines) {
       const rec = { level: prio & 7, time: Number(m[2]), text: m[3] };
       if (prio >> 3) rec.facility = prio >> 3;
       out.push(rec);
-    } else if (out.length) out[out.length - 1].text += `\n${line}`; // a continuation line
+    } else if (out.length)
+      out[out.length - 1].text += `\n${line}`; // a continuation line
     else out.push({ level: null, time: null, text: line });
   }
   return out;
@@ -372,7 +423,9 @@ async function main() {
   const t = parseTranscript(r.transcript, scenario);
   if (!t.dmesg || t.steps.length !== scenario.steps.length) {
     process.stderr.write(r.console.split('\n').slice(-30).join('\n') + '\n');
-    die(`incomplete transcript (${t.steps.length}/${scenario.steps.length} steps; QEMU exit ${r.code}${r.stderr ? `: ${r.stderr.trim()}` : ''}); logs in ${r.work}`);
+    die(
+      `incomplete transcript (${t.steps.length}/${scenario.steps.length} steps; QEMU exit ${r.code}${r.stderr ? `: ${r.stderr.trim()}` : ''}); logs in ${r.work}`,
+    );
   }
   rmSync(r.work, { recursive: true, force: true });
   const bootLines = Number(t.header['boot-dmesg-lines']);
@@ -393,8 +446,10 @@ async function main() {
   const json = `${JSON.stringify(result, null, 2)}\n`;
   if (opts.out) writeFileSync(opts.out, json);
   else process.stdout.write(json);
-  process.stderr.write(`run-scenario: ${result.steps.length} steps, ${result.dmesg.length} dmesg records, ` +
-    `QEMU (${r.accel}) ran ${(r.ms / 1000).toFixed(1)} s${opts.out ? `, wrote ${opts.out}` : ''}\n`);
+  process.stderr.write(
+    `run-scenario: ${result.steps.length} steps, ${result.dmesg.length} dmesg records, ` +
+      `QEMU (${r.accel}) ran ${(r.ms / 1000).toFixed(1)} s${opts.out ? `, wrote ${opts.out}` : ''}\n`,
+  );
 }
 
 // The first `count` raw lines of the final dmesg (so that continuation lines are counted as /init saw them).

@@ -17,7 +17,18 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Code, Decoder, DecoderOptions, FlowControl, MemorySizeExt, Mnemonic, OpKind, Register, RegisterExt, type Instruction as IcedIns } from 'iced-x86';
+import {
+  Code,
+  Decoder,
+  DecoderOptions,
+  FlowControl,
+  MemorySizeExt,
+  Mnemonic,
+  OpKind,
+  Register,
+  RegisterExt,
+  type Instruction as IcedIns,
+} from 'iced-x86';
 import { GPR_NAMES } from '../../engine/cpu/cpu';
 import { FlatMemory } from '../../engine/cpu/flat-memory';
 import { AF, CF, DF, OF, PF, SF, STATUS, ZF } from '../../engine/cpu/flags';
@@ -36,23 +47,132 @@ const M64 = (1n << 64n) - 1n;
 
 /** Instructions not executed natively: privileged, port I/O, or host state the model does not have. */
 export const NATIVE_EXCLUDED = new Set([
-  'in', 'out', 'insb', 'insw', 'insd', 'outsb', 'outsw', 'outsd', 'cli', 'sti', 'hlt', 'clac', 'stac', 'sidt', 'sgdt', 'lidt', 'lgdt',
-  'wbinvd', 'invd', 'invlpg', 'rdmsr', 'wrmsr', 'cpuid', 'rdtsc', 'rdtscp', 'rdpmc', 'xgetbv', 'swapgs', 'iretq', 'sysretq', 'int3', 'int',
+  'in',
+  'out',
+  'insb',
+  'insw',
+  'insd',
+  'outsb',
+  'outsw',
+  'outsd',
+  'cli',
+  'sti',
+  'hlt',
+  'clac',
+  'stac',
+  'sidt',
+  'sgdt',
+  'lidt',
+  'lgdt',
+  'wbinvd',
+  'invd',
+  'invlpg',
+  'rdmsr',
+  'wrmsr',
+  'cpuid',
+  'rdtsc',
+  'rdtscp',
+  'rdpmc',
+  'xgetbv',
+  'swapgs',
+  'iretq',
+  'sysretq',
+  'int3',
+  'int',
 ]);
 
 /** Forms kernel code uses outside init/exit sections, or that the issue names (hex encodings). */
 export const EXTRA_FORMS = [
-  '9c', '669c', '9d', '669d', '666a05', '66683412', '6a80', '68785634f2', 'c3', 'c21000', 'c9', '9e', '9f', '8f06', 'ff36',
-  '0fc70e', 'f00fc70e', '480fc70e', 'f0480fc70e',
-  '0f38f006', '480f38f006', '660f38f006', '0f38f106', '480f38f106', '660f38f106',
-  '0f4406', '480f4506', '0f4c06', '660f4206', '480f4f46f8',
-  'f0480fb10e', '480fc10e', 'f0480fc10e', '488706', '0fa3c8', '480fabc8', '0fbbc8',
-  '48d1d0', '48d1d8', 'c0d003', 'c0d803', '48d3d0', '48d3d8', '66d3c0', 'd2c8',
-  '480fa4c803', '480facc803', '480fa5c8', '480fadc8', '660fa5c8',
-  '48f7f1', '48f7f9', 'f6f1', 'f6f9', '48f7e1', '48f7e9', 'f6e1', '480fafc1', '486bc105', '4869c178563412',
-  'f30fb8c1', '480fbcc1', '480fbdc1', '480fc8', '0fc8',
-  'f3a6', 'f2ae', 'a6', 'ae', 'ac', '48ad', 'f348a5', 'f348ab', 'fd', 'fc', 'f5', 'f8', 'f9',
-  '6698', '98', '4898', '6699', '99', '4899', 'e302', '67e302', 'e2fe', 'e1fe', 'e0fe', 'd7',
+  '9c',
+  '669c',
+  '9d',
+  '669d',
+  '666a05',
+  '66683412',
+  '6a80',
+  '68785634f2',
+  'c3',
+  'c21000',
+  'c9',
+  '9e',
+  '9f',
+  '8f06',
+  'ff36',
+  '0fc70e',
+  'f00fc70e',
+  '480fc70e',
+  'f0480fc70e',
+  '0f38f006',
+  '480f38f006',
+  '660f38f006',
+  '0f38f106',
+  '480f38f106',
+  '660f38f106',
+  '0f4406',
+  '480f4506',
+  '0f4c06',
+  '660f4206',
+  '480f4f46f8',
+  'f0480fb10e',
+  '480fc10e',
+  'f0480fc10e',
+  '488706',
+  '0fa3c8',
+  '480fabc8',
+  '0fbbc8',
+  '48d1d0',
+  '48d1d8',
+  'c0d003',
+  'c0d803',
+  '48d3d0',
+  '48d3d8',
+  '66d3c0',
+  'd2c8',
+  '480fa4c803',
+  '480facc803',
+  '480fa5c8',
+  '480fadc8',
+  '660fa5c8',
+  '48f7f1',
+  '48f7f9',
+  'f6f1',
+  'f6f9',
+  '48f7e1',
+  '48f7e9',
+  'f6e1',
+  '480fafc1',
+  '486bc105',
+  '4869c178563412',
+  'f30fb8c1',
+  '480fbcc1',
+  '480fbdc1',
+  '480fc8',
+  '0fc8',
+  'f3a6',
+  'f2ae',
+  'a6',
+  'ae',
+  'ac',
+  '48ad',
+  'f348a5',
+  'f348ab',
+  'fd',
+  'fc',
+  'f5',
+  'f8',
+  'f9',
+  '6698',
+  '98',
+  '4898',
+  '6699',
+  '99',
+  '4899',
+  'e302',
+  '67e302',
+  'e2fe',
+  'e1fe',
+  'e0fe',
+  'd7',
 ];
 
 interface Form {
@@ -120,14 +240,33 @@ class Rng {
   }
 }
 
-const EDGES = [0n, 1n, 2n, 0x7fn, 0x80n, 0xffn, 0x7fffn, 0x8000n, 0xffffn, 0x7fffffffn, 0x80000000n, 0xffffffffn, 0x100000000n,
-  0x7fffffffffffffffn, 0x8000000000000000n, M64, M64 - 1n, 0x10n, 0xfn];
+const EDGES = [
+  0n,
+  1n,
+  2n,
+  0x7fn,
+  0x80n,
+  0xffn,
+  0x7fffn,
+  0x8000n,
+  0xffffn,
+  0x7fffffffn,
+  0x80000000n,
+  0xffffffffn,
+  0x100000000n,
+  0x7fffffffffffffffn,
+  0x8000000000000000n,
+  M64,
+  M64 - 1n,
+  0x10n,
+  0xfn,
+];
 
 function value(r: Rng): bigint {
   const k = r.int(10);
   if (k < 3) return r.pick(EDGES);
   if (k < 4) return BigInt(r.int(64));
-  if (k < 5) return (r.u64() & ~0xffffffffn) | r.pick(EDGES) & 0xffffffffn;
+  if (k < 5) return (r.u64() & ~0xffffffffn) | (r.pick(EDGES) & 0xffffffffn);
   return r.u64();
 }
 
@@ -207,7 +346,8 @@ function instance(form: Form, r: Rng, k: number): Case | null {
   d0.ip = CODE;
   const i0 = d0.decode();
   const co = d0.getConstantOffsets(i0);
-  const branch = ins.flowControl === FlowControl.ConditionalBranch || ins.flowControl === FlowControl.UnconditionalBranch || ins.flowControl === FlowControl.Call;
+  const branch =
+    ins.flowControl === FlowControl.ConditionalBranch || ins.flowControl === FlowControl.UnconditionalBranch || ins.flowControl === FlowControl.Call;
   const direct = branch && ins.opCount > 0 && (ins.opKind(0) === OpKind.NearBranch64 || ins.opKind(0) === OpKind.NearBranch32);
   if (co.hasImmediate) {
     if (direct) patch(code, co.immediateOffset, co.immediateSize, BigInt(PAD_B) - BigInt(len));
@@ -407,7 +547,13 @@ export function runNative(exe: string, cases: Case[]): Outcome[] {
     const signo = Number(out.readBigUInt64LE(o + 144));
     const path = Number(out.readBigUInt64LE(o + 160));
     const rip = signo ? faultRip : path === 1 ? CODE + BigInt(c.length) : path === 2 ? CODE + BigInt(PAD_B) : -1n;
-    return { regs, rip, flags, fault: signo ? (SIGNALS[signo] ?? `signal ${signo}`) : null, data: new Uint8Array(out.subarray(o + 168, o + 168 + DATA_SIZE)) };
+    return {
+      regs,
+      rip,
+      flags,
+      fault: signo ? (SIGNALS[signo] ?? `signal ${signo}`) : null,
+      data: new Uint8Array(out.subarray(o + 168, o + 168 + DATA_SIZE)),
+    };
   });
 }
 
@@ -442,8 +588,16 @@ export function runModel(decoder: CpuDecoder, c: Case): Outcome {
 }
 
 const FAULT_CLASS: Record<string, string> = {
-  SIGSEGV: 'memory', SIGBUS: 'memory', 'not-present': 'memory', 'read-only': 'memory', 'general-protection': 'memory', 'stack-overflow': 'memory',
-  SIGFPE: 'divide', 'divide-error': 'divide', SIGILL: 'invalid', 'invalid-opcode': 'invalid',
+  SIGSEGV: 'memory',
+  SIGBUS: 'memory',
+  'not-present': 'memory',
+  'read-only': 'memory',
+  'general-protection': 'memory',
+  'stack-overflow': 'memory',
+  SIGFPE: 'divide',
+  'divide-error': 'divide',
+  SIGILL: 'invalid',
+  'invalid-opcode': 'invalid',
 };
 
 /** Differences between the native and the model outcome (empty: they agree). */
@@ -452,8 +606,8 @@ export function compare(c: Case, native: Outcome, model: Outcome): string[] {
   const hex = (v: bigint): string => `0x${v.toString(16)}`;
   if (model.note) diffs.push(model.note);
   if (native.fault !== null || model.fault !== null) {
-    const a = native.fault === null ? 'none' : FAULT_CLASS[native.fault] ?? native.fault;
-    const b = model.fault === null ? 'none' : FAULT_CLASS[model.fault] ?? model.fault;
+    const a = native.fault === null ? 'none' : (FAULT_CLASS[native.fault] ?? native.fault);
+    const b = model.fault === null ? 'none' : (FAULT_CLASS[model.fault] ?? model.fault);
     if (a !== b) diffs.push(`fault: cpu ${native.fault ?? 'none'}, model ${model.fault ?? 'none'}`);
   }
   if (native.rip !== model.rip) diffs.push(`rip: cpu ${hex(native.rip)}, model ${hex(model.rip)}`);
@@ -461,7 +615,8 @@ export function compare(c: Case, native: Outcome, model: Outcome): string[] {
     if (native.regs[i] !== model.regs[i]) diffs.push(`${n}: cpu ${hex(native.regs[i])}, model ${hex(model.regs[i])}`);
   });
   const mask = (STATUS | DF) & ~c.undefinedFlags;
-  if ((native.flags & mask) !== (model.flags & mask)) diffs.push(`flags: cpu 0x${(native.flags & mask).toString(16)}, model 0x${(model.flags & mask).toString(16)} (compared 0x${mask.toString(16)})`);
+  if ((native.flags & mask) !== (model.flags & mask))
+    diffs.push(`flags: cpu 0x${(native.flags & mask).toString(16)}, model 0x${(model.flags & mask).toString(16)} (compared 0x${mask.toString(16)})`);
   for (let i = 0; i < DATA_SIZE; i++) {
     if (native.data[i] !== model.data[i]) {
       diffs.push(`memory at ${hex(DATA + BigInt(i))}: cpu 0x${native.data[i].toString(16)}, model 0x${model.data[i].toString(16)}`);

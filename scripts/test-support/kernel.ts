@@ -10,7 +10,9 @@ import { ModelKernel, type BootOptions } from '../../engine/kernel/model';
 import { parseProfile, type KernelProfile } from '../../engine/kernel/profile';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const CORPUS = process.env.MODSCOPE_CORPUS ?? join(process.env.MODSCOPE_CACHE ?? join(process.env.HOME ?? '/root', '.cache', 'modscope'), 'corpus', 'lib', 'modules', '6.1.0-50-amd64', 'kernel');
+export const CORPUS =
+  process.env.MODSCOPE_CORPUS ??
+  join(process.env.MODSCOPE_CACHE ?? join(process.env.HOME ?? '/root', '.cache', 'modscope'), 'corpus', 'lib', 'modules', '6.1.0-50-amd64', 'kernel');
 
 let cached: KernelProfile | null = null;
 export function debianProfile(): KernelProfile {

@@ -27,7 +27,8 @@ describe('bitmap searches', () => {
 
   it('for_each_set_bit: _find_first_bit then _find_next_bit, ending at nbits', () => {
     const seen: bigint[] = [];
-    for (let b = ctx.call(fn('_find_first_bit'), map, 192n) as bigint; b < 192n; b = ctx.call(fn('_find_next_bit'), map, 192n, b + 1n) as bigint) seen.push(b);
+    for (let b = ctx.call(fn('_find_first_bit'), map, 192n) as bigint; b < 192n; b = ctx.call(fn('_find_next_bit'), map, 192n, b + 1n) as bigint)
+      seen.push(b);
     expect(seen).toEqual([0n, 5n, 64n, 130n]);
   });
 

@@ -46,9 +46,18 @@ function findLast(ctx: KernelCallContext, word: Word, nbits: bigint): bigint {
   }
 }
 
-const plain = (arg: number): Word => (ctx, i) => readU64(ctx.mem, ctx.arg(arg) + i * 8n);
-const inverted = (arg: number): Word => (ctx, i) => ~readU64(ctx.mem, ctx.arg(arg) + i * 8n) & 0xffffffffffffffffn;
-const both = (a: number, b: number): Word => (ctx, i) => readU64(ctx.mem, ctx.arg(a) + i * 8n) & readU64(ctx.mem, ctx.arg(b) + i * 8n);
+const plain =
+  (arg: number): Word =>
+  (ctx, i) =>
+    readU64(ctx.mem, ctx.arg(arg) + i * 8n);
+const inverted =
+  (arg: number): Word =>
+  (ctx, i) =>
+    ~readU64(ctx.mem, ctx.arg(arg) + i * 8n) & 0xffffffffffffffffn;
+const both =
+  (a: number, b: number): Word =>
+  (ctx, i) =>
+    readU64(ctx.mem, ctx.arg(a) + i * 8n) & readU64(ctx.mem, ctx.arg(b) + i * 8n);
 
 function popcount(v: bigint): bigint {
   let n = 0n;

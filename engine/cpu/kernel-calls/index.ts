@@ -2,13 +2,42 @@
 export { kernelFunctionModels, findDynamicMajor, registerChrdevRegion } from './registry';
 export { KernelCallState, type KernelCallOptions, type CacheInfo, type CharRegion, type Registration } from './state';
 export {
-  type ArgSource, type FormatEnv, type FormatOutput, type VsnprintfResult, VaListArgs, registerArgs, formatEnvFrom,
-  formatBytes, formatAt, kvsnprintf, pointerHash, INT_MAX,
+  type ArgSource,
+  type FormatEnv,
+  type FormatOutput,
+  type VsnprintfResult,
+  VaListArgs,
+  registerArgs,
+  formatEnvFrom,
+  formatBytes,
+  formatAt,
+  kvsnprintf,
+  pointerHash,
+  INT_MAX,
 } from './vsnprintf';
 export {
-  type PrintkRecord, KERN_SOH, DEFAULT_MESSAGE_LOGLEVEL, LOG_LINE_MAX, LOGLEVEL_DEFAULT, printkGetLevel, printkParsePrefix,
-  printkRecord, emitRecord, printkAt, printkText, devPrintk, panicWith,
-  makePrintk, makeVprintk, makeDevPrintk, makeDevPrintkLevel, makeDevErrProbe, makeDynamicDebug, makeWarnPrintk, makePanic, makeStackChkFail,
+  type PrintkRecord,
+  KERN_SOH,
+  DEFAULT_MESSAGE_LOGLEVEL,
+  LOG_LINE_MAX,
+  LOGLEVEL_DEFAULT,
+  printkGetLevel,
+  printkParsePrefix,
+  printkRecord,
+  emitRecord,
+  printkAt,
+  printkText,
+  devPrintk,
+  panicWith,
+  makePrintk,
+  makeVprintk,
+  makeDevPrintk,
+  makeDevPrintkLevel,
+  makeDevErrProbe,
+  makeDynamicDebug,
+  makeWarnPrintk,
+  makePanic,
+  makeStackChkFail,
 } from './printk';
 export * as memoryFns from './memory-fns';
 export { memoryFunctions, printfFamily, kasprintf } from './memory-fns';

@@ -86,7 +86,11 @@ describe('dev_printk family, WARN, panic', () => {
     const drv = 0xffffffffc0341000n;
     ctx.map(dev, 1024);
     ctx.map(drv, 64);
-    const w = (a: bigint, v: bigint) => ctx.mem.write(a, Uint8Array.from({ length: 8 }, (_, i) => Number((v >> BigInt(8 * i)) & 0xffn)));
+    const w = (a: bigint, v: bigint) =>
+      ctx.mem.write(
+        a,
+        Uint8Array.from({ length: 8 }, (_, i) => Number((v >> BigInt(8 * i)) & 0xffn)),
+      );
     w(dev, ctx.str('0000:00:03.0')); // kobj.name
     w(dev + 104n, drv); // dev->driver
     w(drv, ctx.str('e1000')); // driver->name
@@ -117,6 +121,8 @@ describe('dev_printk family, WARN, panic', () => {
     const rsp = ctx.state.gpr[4];
     ctx.mem.write(rsp, Uint8Array.of(0x20, 0x10, 0x20, 0xc0, 0xff, 0xff, 0xff, 0xff));
     ctx.call(fn('__stack_chk_fail'));
-    expect(ctx.log).toEqual([{ level: 0, text: 'Kernel panic - not syncing: stack-protector: Kernel stack is corrupted in: hello_init+0x20/0x58 [hello]' }]);
+    expect(ctx.log).toEqual([
+      { level: 0, text: 'Kernel panic - not syncing: stack-protector: Kernel stack is corrupted in: hello_init+0x20/0x58 [hello]' },
+    ]);
   });
 });

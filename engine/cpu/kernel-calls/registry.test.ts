@@ -21,10 +21,32 @@ function setup(state = new KernelCallState()) {
 describe('kernelFunctionModels', () => {
   it('has the common init calls and leaves the thunks to the CPU', () => {
     const { models } = setup();
-    for (const name of ['__fentry__', '_printk', '__pci_register_driver', 'i2c_register_driver', 'usb_register_driver', '__platform_driver_register',
-      'kmem_cache_create', '__stack_chk_fail', 'kfree', 'kmem_cache_destroy', 'rc_map_register', 'alloc_workqueue', '__spi_register_driver',
-      '__hid_register_driver', 'destroy_workqueue', '__dynamic_pr_debug', 'register_pernet_subsys', 'kmalloc_trace', 'register_netdevice_notifier',
-      'strcmp', 'register_filesystem', 'misc_register', '__class_create']) expect(models.has(name), name).toBe(true);
+    for (const name of [
+      '__fentry__',
+      '_printk',
+      '__pci_register_driver',
+      'i2c_register_driver',
+      'usb_register_driver',
+      '__platform_driver_register',
+      'kmem_cache_create',
+      '__stack_chk_fail',
+      'kfree',
+      'kmem_cache_destroy',
+      'rc_map_register',
+      'alloc_workqueue',
+      '__spi_register_driver',
+      '__hid_register_driver',
+      'destroy_workqueue',
+      '__dynamic_pr_debug',
+      'register_pernet_subsys',
+      'kmalloc_trace',
+      'register_netdevice_notifier',
+      'strcmp',
+      'register_filesystem',
+      'misc_register',
+      '__class_create',
+    ])
+      expect(models.has(name), name).toBe(true);
     expect(models.has('__x86_return_thunk')).toBe(false);
     expect(models.has('__x86_indirect_thunk_rax')).toBe(false);
   });

@@ -7,7 +7,11 @@ const M = (1n << 64n) - 1n;
 const neg = (n: number): bigint => BigInt.asUintN(64, BigInt(n));
 const latin1 = (s: string): Uint8Array => Uint8Array.from([...s].map((c) => c.charCodeAt(0)));
 
-function setup(extra: Partial<FormatEnv> = {}): { ctx: FakeContext; f: (format: string, ...args: bigint[]) => string; warnings: (format: string, ...args: bigint[]) => string[] } {
+function setup(extra: Partial<FormatEnv> = {}): {
+  ctx: FakeContext;
+  f: (format: string, ...args: bigint[]) => string;
+  warnings: (format: string, ...args: bigint[]) => string[];
+} {
   const ctx = fakeContext();
   ctx.symbols.set(0xffffffffc0201000n, 'hello_init 0x58 [hello]');
   const env = formatEnvFrom(ctx, extra);

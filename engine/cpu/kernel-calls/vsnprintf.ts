@@ -113,8 +113,25 @@ const SMALL = 32;
 const SPECIAL = 64;
 
 const enum T {
-  NONE, WIDTH, PRECISION, CHAR, STR, PTR, PERCENT_CHAR, INVALID,
-  LONG_LONG, ULONG, LONG, UBYTE, BYTE, USHORT, SHORT, UINT, INT, SIZE_T, PTRDIFF,
+  NONE,
+  WIDTH,
+  PRECISION,
+  CHAR,
+  STR,
+  PTR,
+  PERCENT_CHAR,
+  INVALID,
+  LONG_LONG,
+  ULONG,
+  LONG,
+  UBYTE,
+  BYTE,
+  USHORT,
+  SHORT,
+  UINT,
+  INT,
+  SIZE_T,
+  PTRDIFF,
 }
 
 interface Spec {
@@ -385,8 +402,21 @@ class Formatter {
       case 'k':
         if (c1 === ch('s')) return this.string(ptr, spec);
         return this.errorString('(einval)', spec);
-      case 'R': case 'r': case 'b': case 'E': case 'U': case 'N': case '4': case 'd': case 't':
-      case 'C': case 'D': case 'g': case 'G': case 'O': case 'f':
+      case 'R':
+      case 'r':
+      case 'b':
+      case 'E':
+      case 'U':
+      case 'N':
+      case '4':
+      case 'd':
+      case 't':
+      case 'C':
+      case 'D':
+      case 'g':
+      case 'G':
+      case 'O':
+      case 'f':
         this.warnings.push(`%p${String.fromCharCode(c0)} is not modelled; printed as a hashed pointer`);
         return this.defaultPointer(ptr, spec);
       default:
@@ -454,7 +484,11 @@ class Formatter {
 /** The va_arg() and casts vsnprintf() applies per length modifier; result is the unsigned long long. */
 function fetchInteger(type: T, flags: number, raw: bigint): bigint {
   switch (type) {
-    case T.LONG_LONG: case T.ULONG: case T.LONG: case T.SIZE_T: case T.PTRDIFF:
+    case T.LONG_LONG:
+    case T.ULONG:
+    case T.LONG:
+    case T.SIZE_T:
+    case T.PTRDIFF:
       return BigInt.asUintN(64, raw);
     case T.UBYTE:
       return raw & 0xffn;

@@ -91,9 +91,24 @@ describe('narrow parsers range-check the 64-bit result', () => {
 describe('kstrtobool (6.1)', () => {
   const b = (value: boolean) => ({ ok: true, value });
   it.each([
-    ['y', true], ['Y', true], ['yes', true], ['t', true], ['True', true], ['1', true], ['1junk', true],
-    ['n', false], ['N', false], ['f', false], ['F', false], ['0', false], ['0x1', false],
-    ['on', true], ['ON', true], ['oN', true], ['off', false], ['oF', false],
+    ['y', true],
+    ['Y', true],
+    ['yes', true],
+    ['t', true],
+    ['True', true],
+    ['1', true],
+    ['1junk', true],
+    ['n', false],
+    ['N', false],
+    ['f', false],
+    ['F', false],
+    ['0', false],
+    ['0x1', false],
+    ['on', true],
+    ['ON', true],
+    ['oN', true],
+    ['off', false],
+    ['oF', false],
   ])('%j → %s', (s, v) => expect(kstrtobool(cstr(s))).toEqual(b(v)));
   it.each([[''], ['o'], ['ox'], ['2'], ['x'], [' y']])('%j → -EINVAL', (s) => expect(kstrtobool(cstr(s))).toEqual(err(EINVAL)));
   it('NULL → -EINVAL', () => expect(kstrtobool(null)).toEqual(err(EINVAL)));

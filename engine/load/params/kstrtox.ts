@@ -135,15 +135,26 @@ export function kstrtobool(s: Uint8Array | null): KstrtoboolResult {
   if (s === null) return { ok: false, errno: -EINVAL };
   s = cut(s);
   switch (String.fromCharCode(s[0] ?? 0)) {
-    case 'y': case 'Y': case 't': case 'T': case '1':
+    case 'y':
+    case 'Y':
+    case 't':
+    case 'T':
+    case '1':
       return { ok: true, value: true };
-    case 'n': case 'N': case 'f': case 'F': case '0':
+    case 'n':
+    case 'N':
+    case 'f':
+    case 'F':
+    case '0':
       return { ok: true, value: false };
-    case 'o': case 'O':
+    case 'o':
+    case 'O':
       switch (String.fromCharCode(s[1] ?? 0)) {
-        case 'n': case 'N':
+        case 'n':
+        case 'N':
           return { ok: true, value: true };
-        case 'f': case 'F':
+        case 'f':
+        case 'F':
           return { ok: true, value: false };
       }
       break;

@@ -26,7 +26,11 @@ const DYNDBG = Uint8Array.from('dyndbg', (c) => c.charCodeAt(0));
  * also cuts the name the caller prints — and the part after it must be exactly "dyndbg".
  * A match runs ddebug_exec_queries(val ?: "+p", module) and returns 0; anything else -ENOENT.
  */
-function dyndbgParamCb(param: Uint8Array, val: Uint8Array | null, modname: string): { ret: number; printedName: Uint8Array; query?: string; module?: string } {
+function dyndbgParamCb(
+  param: Uint8Array,
+  val: Uint8Array | null,
+  modname: string,
+): { ret: number; printedName: Uint8Array; query?: string; module?: string } {
   const dot = param.indexOf(0x2e);
   let name = param;
   let module = modname;
@@ -44,7 +48,9 @@ function dyndbgParamCb(param: Uint8Array, val: Uint8Array | null, modname: strin
  * unknown_module_param_cb(): async_probe and dyndbg are taken; anything else is warned about and
  * ignored. It always returns 0, so an unknown name never fails a load.
  */
-export function unknownModuleParam(state: { asyncProbeRequested: boolean }): (param: Uint8Array, val: Uint8Array | null, modname: string) => UnknownOutcome {
+export function unknownModuleParam(state: {
+  asyncProbeRequested: boolean;
+}): (param: Uint8Array, val: Uint8Array | null, modname: string) => UnknownOutcome {
   return (param, val, modname) => {
     if (bytesEqual(param, ASYNC_PROBE)) {
       // "if (kstrtobool(val, &mod->async_probe_requested)) mod->async_probe_requested = true;"

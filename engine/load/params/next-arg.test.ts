@@ -10,15 +10,25 @@ function pairs(args: string): [string, string | null][] {
 
 describe('next_arg', () => {
   it('splits on whitespace and the first =', () => {
-    expect(pairs('  a=1   b=x=y\tc\n')).toEqual([['a', '1'], ['b', 'x=y'], ['c', null]]);
+    expect(pairs('  a=1   b=x=y\tc\n')).toEqual([
+      ['a', '1'],
+      ['b', 'x=y'],
+      ['c', null],
+    ]);
   });
 
   it('keeps spaces inside quotes and drops the quotes around a value', () => {
-    expect(pairs('whom="a b" count=2')).toEqual([['whom', 'a b'], ['count', '2']]);
+    expect(pairs('whom="a b" count=2')).toEqual([
+      ['whom', 'a b'],
+      ['count', '2'],
+    ]);
   });
 
   it('drops a quote opening the whole argument and the closing one', () => {
-    expect(pairs('"whom=a b" x')).toEqual([['whom', 'a b'], ['x', null]]);
+    expect(pairs('"whom=a b" x')).toEqual([
+      ['whom', 'a b'],
+      ['x', null],
+    ]);
     expect(pairs('"foo bar"')).toEqual([['foo bar', null]]);
   });
 
@@ -29,7 +39,10 @@ describe('next_arg', () => {
   });
 
   it('handles empty and lone quotes', () => {
-    expect(pairs('a= b=""')).toEqual([['a', ''], ['b', '']]);
+    expect(pairs('a= b=""')).toEqual([
+      ['a', ''],
+      ['b', ''],
+    ]);
     expect(pairs('a="')).toEqual([['a', '']]);
     // An unterminated quote swallows the rest of the line.
     expect(pairs('a="x y z')).toEqual([['a', 'x y z']]);
@@ -38,7 +51,10 @@ describe('next_arg', () => {
   });
 
   it('treats an = at offset 0 as "no = yet"', () => {
-    expect(pairs('=a=b =x')).toEqual([['=a', 'b'], ['=x', null]]);
+    expect(pairs('=a=b =x')).toEqual([
+      ['=a', 'b'],
+      ['=x', null],
+    ]);
   });
 
   it('splits at byte 0xA0 (isspace in the kernel ctype table), even inside UTF-8', () => {
@@ -47,7 +63,10 @@ describe('next_arg', () => {
     expect(t.map((a) => a.nameText)).toEqual(['whom', 'x']);
     expect(Array.from(t[0].val ?? [])).toEqual([...cstr('voil'), 0xc3]);
     // U+00A0 is C2 A0: the value keeps the C2.
-    expect(pairs('a=1\u00a0b=2')).toEqual([['a', '1\ufffd'], ['b', '2']]);
+    expect(pairs('a=1\u00a0b=2')).toEqual([
+      ['a', '1\ufffd'],
+      ['b', '2'],
+    ]);
     expect(t[0].valueSpan).toEqual({ start: 5, end: 10 });
   });
 

@@ -31,7 +31,10 @@ describe('parse_args for a module', () => {
     const r = parseModuleArgs('hello', 'count=3 whom="big world"', t.params, t.mem);
     expect(r.errno).toBe(0);
     expect(r.log).toEqual([]);
-    expect(r.events.map((e) => [e.kind, e.name, e.value])).toEqual([['set', 'count', '3'], ['set', 'whom', 'big world']]);
+    expect(r.events.map((e) => [e.kind, e.name, e.value])).toEqual([
+      ['set', 'count', '3'],
+      ['set', 'whom', 'big world'],
+    ]);
     expect(r.events[1].arg.rawSpan).toEqual({ start: 8, end: 24 });
     expect(r.events[1].arg.valueSpan).toEqual({ start: 14, end: 23 });
     expect(r.events[0].effects).toEqual([{ kind: 'write', address: t.params[0].arg, bytes: Uint8Array.of(3, 0, 0, 0) }]);
@@ -64,7 +67,12 @@ describe('parse_args for a module', () => {
   it('goes on after an error and returns the last one', () => {
     const t = setup();
     const r = parseModuleArgs('hello', 'count=x whom=ok count=07 whom', t.params, t.mem);
-    expect(r.events.map((e) => [e.kind, e.errno])).toEqual([['error', -EINVAL], ['set', 0], ['set', 0], ['error', -EINVAL]]);
+    expect(r.events.map((e) => [e.kind, e.errno])).toEqual([
+      ['error', -EINVAL],
+      ['set', 0],
+      ['set', 0],
+      ['error', -EINVAL],
+    ]);
     expect(r.errno).toBe(-EINVAL);
     expect(t.show('count')).toBe('7\n');
     expect(t.show('whom')).toBe('ok\n');
@@ -94,7 +102,9 @@ describe('parse_args for a module', () => {
     expect(parseModuleArgs('hello', 'async_probe=0', t.params, t.mem, { asyncProbeDefault: true }).asyncProbeRequested).toBe(false);
     expect(parseModuleArgs('hello', 'async_probe=maybe', t.params, t.mem).asyncProbeRequested).toBe(true);
     // No dash folding for async_probe: strcmp().
-    expect(parseModuleArgs('hello', 'async-probe', t.params, t.mem).log).toEqual([{ level: KERN_WARNING, text: "hello: unknown parameter 'async-probe' ignored" }]);
+    expect(parseModuleArgs('hello', 'async-probe', t.params, t.mem).log).toEqual([
+      { level: KERN_WARNING, text: "hello: unknown parameter 'async-probe' ignored" },
+    ]);
     const d = parseModuleArgs('hello', 'dyndbg="+p" hello.dyndbg foo.bar=1', t.params, t.mem);
     expect(d.events.map((e) => e.kind)).toEqual(['dyndbg', 'dyndbg', 'unknown-ignored']);
     expect(d.log).toEqual([{ level: KERN_WARNING, text: "hello: unknown parameter 'foo' ignored" }]);
@@ -122,7 +132,9 @@ describe('parse_args for a module', () => {
     expect(r.log).toEqual([{ level: KERN_WARNING, text: "hello: parameters 'count=9 whom=x ' after `--' ignored" }]);
     expect(t.show('count')).toBe('2\n');
     // Nothing after it: still warned, with an empty string.
-    expect(parseModuleArgs('hello', 'count=2 --', t.params, t.mem).log).toEqual([{ level: KERN_WARNING, text: "hello: parameters '' after `--' ignored" }]);
+    expect(parseModuleArgs('hello', 'count=2 --', t.params, t.mem).log).toEqual([
+      { level: KERN_WARNING, text: "hello: parameters '' after `--' ignored" },
+    ]);
     // "--" with a value is an ordinary (unknown) name; a quoted "--" still stops.
     expect(parseModuleArgs('hello', '--=1', t.params, t.mem).events[0].kind).toBe('unknown-ignored');
     expect(parseModuleArgs('hello', '"--" x', t.params, t.mem).afterDashes?.text).toBe('x');

@@ -57,7 +57,11 @@ describe('integer types', () => {
   });
 
   it('signed minimums and stored bytes', () => {
-    const t = setup([{ name: 's', type: 'short' }, { name: 'i', type: 'int' }, { name: 'l', type: 'long' }]);
+    const t = setup([
+      { name: 's', type: 'short' },
+      { name: 'i', type: 'int' },
+      { name: 'l', type: 'long' },
+    ]);
     expect(t.set('s', '-32768')).toBe(0);
     expect(t.get('s')).toBe('-32768\n');
     expect(t.set('s', '-32769')).toBe(-ERANGE);

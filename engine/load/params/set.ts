@@ -6,18 +6,7 @@
 import type { ParamType } from '../../kmod/types';
 import { text } from './cstr';
 import type { KmallocedParams } from './kmalloced';
-import {
-  kstrtobool,
-  kstrtoint,
-  kstrtol,
-  kstrtos16,
-  kstrtou16,
-  kstrtou8,
-  kstrtouint,
-  kstrtoul,
-  kstrtoull,
-  type KstrtoxResult,
-} from './kstrtox';
+import { kstrtobool, kstrtoint, kstrtol, kstrtos16, kstrtou16, kstrtou8, kstrtouint, kstrtoul, kstrtoull, type KstrtoxResult } from './kstrtox';
 import { EINVAL, ENOSPC, EROFS, KERN_ERR, type LogLine } from './log';
 import type { ParamMemory, ResolvedArray } from './memory';
 import { KERNEL_PARAM_OPS_FL_NOARG, opsInfo } from './ops';

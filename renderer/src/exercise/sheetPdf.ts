@@ -33,7 +33,10 @@ class Writer {
     }
   }
 
-  text(s: string, o: { size?: number; font?: 'helvetica' | 'courier'; style?: 'normal' | 'bold'; indent?: number; gap?: number; color?: number } = {}): void {
+  text(
+    s: string,
+    o: { size?: number; font?: 'helvetica' | 'courier'; style?: 'normal' | 'bold'; indent?: number; gap?: number; color?: number } = {},
+  ): void {
     const size = o.size ?? 10;
     this.doc.setFont(o.font ?? 'helvetica', o.style ?? 'normal');
     this.doc.setFontSize(size);
@@ -52,7 +55,12 @@ class Writer {
 function question(w: Writer, q: QuizQuestion, key: boolean): void {
   w.need(80);
   w.text(`${q.n}. ${q.kind}`, { size: 11, style: 'bold', gap: 3 });
-  for (const line of q.prompt.split('\n')) w.text(line, { font: /^\d+\. </.test(line) ? 'courier' : 'helvetica', size: /^\d+\. </.test(line) ? 8.5 : 10, indent: /^\d+\. </.test(line) ? 12 : 0 });
+  for (const line of q.prompt.split('\n'))
+    w.text(line, {
+      font: /^\d+\. </.test(line) ? 'courier' : 'helvetica',
+      size: /^\d+\. </.test(line) ? 8.5 : 10,
+      indent: /^\d+\. </.test(line) ? 12 : 0,
+    });
   w.y += 3;
   for (const p of q.parts) {
     if (key) {
@@ -79,7 +87,12 @@ function header(w: Writer, q: Quiz, key: boolean): void {
     `Modscope - Linux ${q.kernel === '2.4' ? '2.4 model' : '6.1.0-50-amd64 (Debian 12)'} - seed ${q.seed}${q.student ? ` - student ${q.student}` : ''} - ${q.questions.length} questions`,
     { size: 9.5, color: 80 },
   );
-  w.text(key ? 'Every answer is read from the modelled kernel\'s trace of this module; the step that reveals it is named.' : 'Name: ______________________     Predict each answer before you step to it in Modscope.', { size: 9.5, color: 80, gap: 14 });
+  w.text(
+    key
+      ? "Every answer is read from the modelled kernel's trace of this module; the step that reveals it is named."
+      : 'Name: ______________________     Predict each answer before you step to it in Modscope.',
+    { size: 9.5, color: 80, gap: 14 },
+  );
 }
 
 /** One PDF: the sheet, or the key. */
@@ -95,7 +108,11 @@ export function quizPdf(q: Quiz, key: boolean): Uint8Array {
     doc.setFont('helvetica', 'normal');
     doc.setFontSize(8);
     doc.setTextColor(120);
-    doc.text(latin1(`${q.module} - seed ${q.seed}${q.student ? ` - ${q.student}` : ''} - ${key ? 'key' : 'sheet'} - page ${i} of ${pages}`), M, H - 24);
+    doc.text(
+      latin1(`${q.module} - seed ${q.seed}${q.student ? ` - ${q.student}` : ''} - ${key ? 'key' : 'sheet'} - page ${i} of ${pages}`),
+      M,
+      H - 24,
+    );
   }
   return new Uint8Array(doc.output('arraybuffer'));
 }

@@ -165,7 +165,9 @@ export function ExportMenu(props: ExportMenuProps) {
       if (deckFormat === 'svgs') {
         // Numbered SVGs in a zip: 01-step13.svg, 02-step14.svg, …
         const width = String(b - a + 1).length;
-        const entries = Object.fromEntries(pages.map((pg, k) => [`${stem}/${String(k + 1).padStart(Math.max(2, width), '0')}-step${a + k}.svg`, strToU8(pg.text)]));
+        const entries = Object.fromEntries(
+          pages.map((pg, k) => [`${stem}/${String(k + 1).padStart(Math.max(2, width), '0')}-step${a + k}.svg`, strToU8(pg.text)]),
+        );
         const file = `${stem}.zip`;
         const where = await saveBlob(new Blob([zipSync(entries)], { type: 'application/zip' }), file);
         return where ? `saved ${file} (${pages.length} SVGs)` : 'cancelled';
@@ -180,7 +182,15 @@ export function ExportMenu(props: ExportMenuProps) {
   const disabled = working || props.steps.length === 0;
   return (
     <div className="export-menu" ref={boxRef}>
-      <button type="button" className="btn" data-testid="export-button" aria-expanded={open} onClick={() => setOpen(!open)} disabled={props.steps.length === 0} title="Export the view as SVG, PNG or PDF">
+      <button
+        type="button"
+        className="btn"
+        data-testid="export-button"
+        aria-expanded={open}
+        onClick={() => setOpen(!open)}
+        disabled={props.steps.length === 0}
+        title="Export the view as SVG, PNG or PDF"
+      >
         Export ▾
       </button>
       {open && (
@@ -219,13 +229,22 @@ export function ExportMenu(props: ExportMenuProps) {
           </div>
           <div className="export-row">
             <label>
-              <input type="checkbox" checked={slide} onChange={(e) => setSlide(e.target.checked)} data-testid="export-slide" /> 16:9 slide with caption
+              <input type="checkbox" checked={slide} onChange={(e) => setSlide(e.target.checked)} data-testid="export-slide" /> 16:9 slide with
+              caption
             </label>
             <label>
-              <input type="checkbox" checked={projector} onChange={(e) => setProjector(e.target.checked)} data-testid="export-projector" /> projector colours
+              <input type="checkbox" checked={projector} onChange={(e) => setProjector(e.target.checked)} data-testid="export-projector" /> projector
+              colours
             </label>
             <label title="No background behind the view (not for slides)">
-              <input type="checkbox" checked={transparent} onChange={(e) => setTransparent(e.target.checked)} data-testid="export-transparent" disabled={slide} /> transparent
+              <input
+                type="checkbox"
+                checked={transparent}
+                onChange={(e) => setTransparent(e.target.checked)}
+                data-testid="export-transparent"
+                disabled={slide}
+              />{' '}
+              transparent
             </label>
           </div>
           <div className="export-row">
@@ -236,13 +255,34 @@ export function ExportMenu(props: ExportMenuProps) {
           <div className="export-row deck">
             <span className="muted">A slide a step:</span>
             <label>
-              from <input className="num-in" inputMode="numeric" value={from} onChange={(e) => setFrom(e.target.value)} aria-label="First step" data-testid="deck-from" />
+              from{' '}
+              <input
+                className="num-in"
+                inputMode="numeric"
+                value={from}
+                onChange={(e) => setFrom(e.target.value)}
+                aria-label="First step"
+                data-testid="deck-from"
+              />
             </label>
             <label>
-              to <input className="num-in" inputMode="numeric" value={to} onChange={(e) => setTo(e.target.value)} aria-label="Last step" data-testid="deck-to" />
+              to{' '}
+              <input
+                className="num-in"
+                inputMode="numeric"
+                value={to}
+                onChange={(e) => setTo(e.target.value)}
+                aria-label="Last step"
+                data-testid="deck-to"
+              />
             </label>
             <span className="muted">of {props.steps.length}</span>
-            <select value={deckFormat} onChange={(e) => setDeckFormat(e.target.value as 'pdf' | 'svgs')} data-testid="deck-format" aria-label="Deck format">
+            <select
+              value={deckFormat}
+              onChange={(e) => setDeckFormat(e.target.value as 'pdf' | 'svgs')}
+              data-testid="deck-format"
+              aria-label="Deck format"
+            >
               <option value="pdf">PDF deck</option>
               <option value="svgs">numbered SVGs (zip)</option>
             </select>

@@ -24,11 +24,28 @@ export interface ViewExportOptions {
 
 /** What a slide of a tab's figure says when the tab gives nothing more. */
 function plainContext(tab: string, label: string, moduleName: string): SlideContext {
-  return { stepNumber: 1, stepCount: 1, label: label, pos: 0, length: 0, phase: tab, title: label, fn: '', file: '', text: '', source: `${moduleName} · Modscope` };
+  return {
+    stepNumber: 1,
+    stepCount: 1,
+    label: label,
+    pos: 0,
+    length: 0,
+    phase: tab,
+    title: label,
+    fn: '',
+    file: '',
+    text: '',
+    source: `${moduleName} · Modscope`,
+  };
 }
 
 /** One registered view as a file: its bytes, name and size. */
-export async function exportRegisteredView(id: ViewId, o: ViewExportOptions, tab: string, moduleName: string): Promise<{ blob: Blob; img: SvgImage; file: string }> {
+export async function exportRegisteredView(
+  id: ViewId,
+  o: ViewExportOptions,
+  tab: string,
+  moduleName: string,
+): Promise<{ blob: Blob; img: SvgImage; file: string }> {
   const def = VIEWS.find((v) => v.id === id)!;
   const theme = o.theme ?? 'projector';
   let img = captureRegistered(id, { theme, background: o.transparent && !o.slide ? 'transparent' : undefined });
@@ -73,7 +90,11 @@ export function ViewExportMenu({ tab, moduleName }: { tab: string; moduleName: s
     try {
       const r = await exportRegisteredView(view, { format, scale, slide, theme, transparent }, tab, moduleName);
       const where = await saveBlob(r.blob, r.file);
-      setStatus(where ? `saved ${r.file} (${format === 'png' ? `${Math.round(r.img.width * scale)}×${Math.round(r.img.height * scale)} px` : `${r.img.width}×${r.img.height}`})` : 'cancelled');
+      setStatus(
+        where
+          ? `saved ${r.file} (${format === 'png' ? `${Math.round(r.img.width * scale)}×${Math.round(r.img.height * scale)} px` : `${r.img.width}×${r.img.height}`})`
+          : 'cancelled',
+      );
     } catch (e) {
       setStatus(`failed: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -81,7 +102,14 @@ export function ViewExportMenu({ tab, moduleName }: { tab: string; moduleName: s
 
   return (
     <div className="export-menu" ref={box} data-export-skip>
-      <button type="button" className="btn ghost" data-testid="view-export-button" aria-expanded={open} onClick={() => setOpen(!open)} title="Export a view on screen as SVG, PNG or PDF">
+      <button
+        type="button"
+        className="btn ghost"
+        data-testid="view-export-button"
+        aria-expanded={open}
+        onClick={() => setOpen(!open)}
+        title="Export a view on screen as SVG, PNG or PDF"
+      >
         ⤓ Export
       </button>
       {open && (
@@ -128,10 +156,18 @@ export function ViewExportMenu({ tab, moduleName }: { tab: string; moduleName: s
               </select>
             </label>
             <label>
-              <input type="checkbox" checked={slide} onChange={(e) => setSlide(e.target.checked)} data-testid="view-export-slide" /> 16:9 slide with caption
+              <input type="checkbox" checked={slide} onChange={(e) => setSlide(e.target.checked)} data-testid="view-export-slide" /> 16:9 slide with
+              caption
             </label>
             <label>
-              <input type="checkbox" checked={transparent} disabled={slide} onChange={(e) => setTransparent(e.target.checked)} data-testid="view-export-transparent" /> transparent (cropped to the view)
+              <input
+                type="checkbox"
+                checked={transparent}
+                disabled={slide}
+                onChange={(e) => setTransparent(e.target.checked)}
+                data-testid="view-export-transparent"
+              />{' '}
+              transparent (cropped to the view)
             </label>
           </div>
           <div className="export-row">

@@ -28,11 +28,22 @@ export function findSvg(root: HTMLElement | null, view: ExportView): HTMLElement
 }
 
 /** One view as an image, or framed as a 16:9 slide with the caption of ctx. 'transparent' background: none. */
-export function captureView(root: HTMLElement | null, view: ExportView, slide: boolean, projector: boolean, ctx: SlideContext, background?: string): SvgImage {
+export function captureView(
+  root: HTMLElement | null,
+  view: ExportView,
+  slide: boolean,
+  projector: boolean,
+  ctx: SlideContext,
+  background?: string,
+): SvgImage {
   if (view === 'caption') return slide ? slideSvg(null, ctx) : captionSvg(ctx);
   const el = findSvg(root, view);
   if (!el) throw new Error(`the ${VIEW_LABEL[view]} is not on screen`);
-  const img = captureRegistered(view, { theme: projector ? 'projector' : 'screen', background: slide ? 'transparent' : background }, el.parentElement ?? document);
+  const img = captureRegistered(
+    view,
+    { theme: projector ? 'projector' : 'screen', background: slide ? 'transparent' : background },
+    el.parentElement ?? document,
+  );
   return slide ? slideSvg(svgBody(img), ctx) : img;
 }
 

@@ -66,7 +66,11 @@ function textLines(node: Text): { text: string; box: DOMRect }[] {
   let line: { start: number; end: number; top: number; left: number; right: number; bottom: number } | null = null;
   const flush = () => {
     if (!line) return;
-    out.push({ text: text.slice(line.start, line.end), box: new DOMRect(line.left, line.top, line.right - line.left, line.bottom - line.top), top: line.top });
+    out.push({
+      text: text.slice(line.start, line.end),
+      box: new DOMRect(line.left, line.top, line.right - line.left, line.bottom - line.top),
+      top: line.top,
+    });
     line = null;
   };
   for (let m = re.exec(text); m; m = re.exec(text)) {
@@ -123,7 +127,9 @@ function rectMarkup(b: Box, cs: CSSStyleDeclaration, ox: number, oy: number): st
     ['Bottom', b.left, b.bottom, b.right, b.bottom],
     ['Left', b.left, b.top, b.left, b.bottom],
   ] as const;
-  const widths = sides.map(([s]) => (cs.getPropertyValue(`border-${s.toLowerCase()}-style`) === 'none' ? 0 : parseFloat(cs.getPropertyValue(`border-${s.toLowerCase()}-width`)) || 0));
+  const widths = sides.map(([s]) =>
+    cs.getPropertyValue(`border-${s.toLowerCase()}-style`) === 'none' ? 0 : parseFloat(cs.getPropertyValue(`border-${s.toLowerCase()}-width`)) || 0,
+  );
   const colors = sides.map(([s]) => cs.getPropertyValue(`border-${s.toLowerCase()}-color`));
   const uniform = widths.every((x) => x === widths[0]) && colors.every((c) => c === colors[0]);
   const out: string[] = [];
@@ -137,7 +143,10 @@ function rectMarkup(b: Box, cs: CSSStyleDeclaration, ox: number, oy: number): st
   }
   if (!uniform)
     sides.forEach(([, x1, y1, x2, y2], k) => {
-      if (widths[k] > 0 && visibleColor(colors[k])) out.push(`<line x1="${r1(x1 - ox)}" y1="${r1(y1 - oy)}" x2="${r1(x2 - ox)}" y2="${r1(y2 - oy)}" stroke="${escapeXml(colors[k])}" stroke-width="${widths[k]}"/>`);
+      if (widths[k] > 0 && visibleColor(colors[k]))
+        out.push(
+          `<line x1="${r1(x1 - ox)}" y1="${r1(y1 - oy)}" x2="${r1(x2 - ox)}" y2="${r1(y2 - oy)}" stroke="${escapeXml(colors[k])}" stroke-width="${widths[k]}"/>`,
+        );
     });
   return out.join('');
 }
@@ -159,7 +168,9 @@ function walk(el: Element, clip: Box, ox: number, oy: number, theme: ExportTheme
     const k = Math.min(sx, sy);
     const x0 = el.viewBox.baseVal && el.viewBox.baseVal.width ? el.viewBox.baseVal.x : 0;
     const y0 = el.viewBox.baseVal && el.viewBox.baseVal.height ? el.viewBox.baseVal.y : 0;
-    out.push(`<g transform="translate(${r1(b.left - ox)},${r1(b.top - oy)}) scale(${Math.round(k * 10000) / 10000}) translate(${-x0},${-y0})">${body.inner}</g>`);
+    out.push(
+      `<g transform="translate(${r1(b.left - ox)},${r1(b.top - oy)}) scale(${Math.round(k * 10000) / 10000}) translate(${-x0},${-y0})">${body.inner}</g>`,
+    );
     return;
   }
   if (b.right < clip.left || b.left > clip.right || b.bottom < clip.top || b.top > clip.bottom) {
@@ -170,8 +181,23 @@ function walk(el: Element, clip: Box, ox: number, oy: number, theme: ExportTheme
   out.push(rectMarkup(intersect(b, { left: b.left, top: b.top, right: b.right, bottom: b.bottom }), cs, ox, oy));
   const inner = clipsChildren(cs) ? intersect(clip, b) : clip;
   if (el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement) {
-    const v = el instanceof HTMLSelectElement ? (el.selectedOptions[0]?.textContent ?? '') : el instanceof HTMLInputElement && el.type === 'checkbox' ? (el.checked ? '[x]' : '[ ]') : el.value;
-    if (v) out.push(textMarkup(b.left - ox + (parseFloat(cs.paddingLeft) || 0) + (parseFloat(cs.borderLeftWidth) || 0), b.top - oy + b.height / 2 + parseFloat(cs.fontSize) * 0.35, cs, v));
+    const v =
+      el instanceof HTMLSelectElement
+        ? (el.selectedOptions[0]?.textContent ?? '')
+        : el instanceof HTMLInputElement && el.type === 'checkbox'
+          ? el.checked
+            ? '[x]'
+            : '[ ]'
+          : el.value;
+    if (v)
+      out.push(
+        textMarkup(
+          b.left - ox + (parseFloat(cs.paddingLeft) || 0) + (parseFloat(cs.borderLeftWidth) || 0),
+          b.top - oy + b.height / 2 + parseFloat(cs.fontSize) * 0.35,
+          cs,
+          v,
+        ),
+      );
     return;
   }
   for (const child of el.childNodes) {

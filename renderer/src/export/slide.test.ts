@@ -32,7 +32,10 @@ describe('wrapText', () => {
 
 describe('slides', () => {
   it('frames a view 16:9 with the caption, the step number and the view scaled to fit', () => {
-    const view = { inner: '<rect x="10" y="20" width="800" height="400" fill="#d55e00"/>', viewBox: [10, 20, 800, 400] as [number, number, number, number] };
+    const view = {
+      inner: '<rect x="10" y="20" width="800" height="400" fill="#d55e00"/>',
+      viewBox: [10, 20, 800, 400] as [number, number, number, number],
+    };
     const s = slideSvg(view, ctx);
     expect([s.width, s.height]).toEqual([SLIDE_W, SLIDE_H]);
     const doc = parse(s.text);
@@ -62,7 +65,8 @@ describe('slides', () => {
   it('takes a label in place of the step number and keeps textLines of text beside a view', () => {
     const view = { inner: '<rect x="0" y="0" width="800" height="400"/>', viewBox: [0, 0, 800, 400] as [number, number, number, number] };
     const long = Array.from({ length: 80 }, (_, i) => `word${i}`).join(' ');
-    const lines = (c: SlideContext) => [...parse(slideSvg(view, c).text).getElementsByTagName('text')].filter((t) => t.getAttribute('font-size') === '25').length;
+    const lines = (c: SlideContext) =>
+      [...parse(slideSvg(view, c).text).getElementsByTagName('text')].filter((t) => t.getAttribute('font-size') === '25').length;
     expect(lines({ ...ctx, text: long })).toBe(3);
     expect(lines({ ...ctx, text: long, textLines: 5 })).toBe(5);
     const texts = [...parse(slideSvg(null, { ...ctx, label: 'stop 3 / 19' }).text).getElementsByTagName('text')].map((t) => t.textContent);

@@ -168,7 +168,16 @@ function bigTextSlide(c: SlideContext): SvgImage {
   const head = captionBlock(c, MARGIN, MARGIN + 40, w, 1.35, 9);
   const parts = [head.svg, text(SLIDE_W - MARGIN, MARGIN + 4, 22, INK_2, label, ' text-anchor="end" font-weight="600"')];
   parts.push(text(MARGIN, SLIDE_H - 26, 16, INK_2, c.source));
-  parts.push(text(SLIDE_W - MARGIN, SLIDE_H - 26, 16, INK_2, `Modscope · position ${c.pos.toLocaleString('en-US')} / ${c.length.toLocaleString('en-US')}`, ' text-anchor="end"'));
+  parts.push(
+    text(
+      SLIDE_W - MARGIN,
+      SLIDE_H - 26,
+      16,
+      INK_2,
+      `Modscope · position ${c.pos.toLocaleString('en-US')} / ${c.length.toLocaleString('en-US')}`,
+      ' text-anchor="end"',
+    ),
+  );
   return doc(SLIDE_W, SLIDE_H, parts.join('\n'), `${label}: ${c.title}`);
 }
 

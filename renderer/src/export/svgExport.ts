@@ -126,8 +126,12 @@ function legendMarkup(items: LegendItem[], x: number, y: number, color: string):
   let cx = x;
   const out: string[] = [];
   for (const it of items) {
-    out.push(`<rect x="${cx}" y="${y}" width="12" height="12" rx="2" fill="${escapeXml(it.color)}" stroke="${escapeXml(color)}" stroke-width="0.5"/>`);
-    out.push(`<text x="${cx + 17}" y="${y + 10.5}" font-size="11.5" fill="${escapeXml(color)}" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif">${escapeXml(it.label)}</text>`);
+    out.push(
+      `<rect x="${cx}" y="${y}" width="12" height="12" rx="2" fill="${escapeXml(it.color)}" stroke="${escapeXml(color)}" stroke-width="0.5"/>`,
+    );
+    out.push(
+      `<text x="${cx + 17}" y="${y + 10.5}" font-size="11.5" fill="${escapeXml(color)}" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif">${escapeXml(it.label)}</text>`,
+    );
     cx += 17 + Math.ceil(it.label.length * 6.6) + 18;
   }
   return `<g>${out.join('')}</g>`;
@@ -192,7 +196,10 @@ export function exportSvg(svg: SVGSVGElement, opts: SvgOptions = {}): SvgImage {
     }
     if (legend.length) {
       const ink = theme === 'projector' ? '#000000' : getComputedStyle(document.body).color;
-      const g = new DOMParser().parseFromString(`<svg xmlns="http://www.w3.org/2000/svg">${legendMarkup(legend, Math.max(x0 + pad, 0), legendY, ink)}</svg>`, 'image/svg+xml').documentElement.firstElementChild;
+      const g = new DOMParser().parseFromString(
+        `<svg xmlns="http://www.w3.org/2000/svg">${legendMarkup(legend, Math.max(x0 + pad, 0), legendY, ink)}</svg>`,
+        'image/svg+xml',
+      ).documentElement.firstElementChild;
       if (g) clone.appendChild(document.importNode(g, true));
     }
     const text = `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(clone)}`;

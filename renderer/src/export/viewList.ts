@@ -33,7 +33,12 @@ export interface ViewDef {
 export const VIEWS: ViewDef[] = [
   { id: 'filemap', label: 'File map', tab: 'filemap', selector: '[data-testid="file-map"]' },
   { id: 'sections', label: 'Sections', tab: 'sections', selector: '[data-testid="sections-table"]' },
-  { id: 'relocations', label: 'Relocations window', tab: 'relocations', selector: '[data-testid="tab-panel"][data-tab="relocations"] .pane-with-toolbar' },
+  {
+    id: 'relocations',
+    label: 'Relocations window',
+    tab: 'relocations',
+    selector: '[data-testid="tab-panel"][data-tab="relocations"] .pane-with-toolbar',
+  },
   { id: 'reloc-card', label: 'Relocation card', tab: 'load', selector: '[data-testid="relocation-detail"]' },
   { id: 'symbol-card', label: 'Symbol card', tab: 'load', selector: '[data-testid="symbol-detail"]' },
   { id: 'memory', label: 'Memory map', tab: 'load', selector: '[data-testid="memory-map"]' },
@@ -47,4 +52,3 @@ export const VIEWS: ViewDef[] = [
   { id: 'lesson-stop', label: 'Lesson stop', tab: 'lessons', selector: '[data-testid="tour-figure"]' },
   { id: 'caption', label: 'Step caption', tab: 'load', selector: '[data-testid="step-caption"]' },
 ];
-

@@ -19,9 +19,7 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
   const { id, method, arg, progress } = ev.data;
   let result: Result<unknown>;
   try {
-    const onProgress = progress
-      ? (p: ProgressEvent) => self.postMessage({ id, type: 'progress', progress: p })
-      : undefined;
+    const onProgress = progress ? (p: ProgressEvent) => self.postMessage({ id, type: 'progress', progress: p }) : undefined;
     result = await engine.call(method, arg, onProgress);
   } catch (e) {
     result = { ok: false, error: { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) } };

@@ -12,11 +12,7 @@ export type { OpenedFile } from './modscope-api';
 
 export interface Host {
   kind: 'electron' | 'worker';
-  call<M extends EngineMethod>(
-    method: M,
-    arg: EngineArg<M>,
-    onProgress?: (p: ProgressEvent) => void,
-  ): Promise<Result<EngineValue<M>>>;
+  call<M extends EngineMethod>(method: M, arg: EngineArg<M>, onProgress?: (p: ProgressEvent) => void): Promise<Result<EngineValue<M>>>;
   /** Files opened from outside the page (menu, command line). No-op in the browser. */
   onOpenFile(cb: (file: OpenedFile) => void): () => void;
   /** A native open dialog when the host has one (else null: use the file input). */
@@ -51,9 +47,7 @@ function ipcHost(): Host {
   };
 }
 
-type WorkerReply =
-  | { id: number; type: 'progress'; progress: ProgressEvent }
-  | { id: number; type: 'result'; result: Result<unknown> };
+type WorkerReply = { id: number; type: 'progress'; progress: ProgressEvent } | { id: number; type: 'result'; result: Result<unknown> };
 
 function workerHost(): Host {
   const worker = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'modscope-engine' });

@@ -67,7 +67,8 @@ export function LessonsView({
   // The presenter's keys (present/usePresenter.ts): stop by stop.
   const n = state.run?.stops.length ?? 0;
   useStepper('lessons', {
-    slide: state.tour && state.run && state.view ? () => tourSlideContext(state.tour!, state.run!, state.index, state.view!, state.caption) : undefined,
+    slide:
+      state.tour && state.run && state.view ? () => tourSlideContext(state.tour!, state.run!, state.index, state.view!, state.caption) : undefined,
     where: state.tour && n ? `stop ${state.index + 1} / ${n} · ${state.tour.title}` : '',
     move: (m) => {
       if (!state.run || note) return;
@@ -83,8 +84,10 @@ export function LessonsView({
     if (!want || applied.current === want.nonce) return;
     applied.current = want.nonce;
     const t = tours.get(want.tour);
-    if (!t) return onError({ code: 'BAD_REQUEST', message: `link: no tour "${want.tour}" among the bundled samples (${[...tours.keys()].join(', ')})` });
-    if (want.stop < 0 || want.stop >= t.stops.length) onError({ code: 'BAD_REQUEST', message: `link: tour "${want.tour}" has ${t.stops.length} stops, the link asks for stop ${want.stop + 1}` });
+    if (!t)
+      return onError({ code: 'BAD_REQUEST', message: `link: no tour "${want.tour}" among the bundled samples (${[...tours.keys()].join(', ')})` });
+    if (want.stop < 0 || want.stop >= t.stops.length)
+      onError({ code: 'BAD_REQUEST', message: `link: tour "${want.tour}" has ${t.stops.length} stops, the link asks for stop ${want.stop + 1}` });
     setConcept(t.stops[0]?.concepts[0] ?? null);
     setNote(null);
     if (state.tour?.id === t.id && state.run) go(Math.max(0, Math.min(want.stop, t.stops.length - 1)));

@@ -49,11 +49,14 @@ export function TourExport({ player, root }: { player: Player; root: RefObject<H
   const showStop = async (tour: Tour, i: number) => {
     const target = latest.current.state.run?.stops[i]?.pos;
     latest.current.go(i);
-    await settle(() => {
-      const s = latest.current.state;
-      if (s.tour !== tour) throw new Error('another tour was opened');
-      return s.index === i && !s.busy && s.view?.pos === target;
-    }, `stop ${i + 1}`);
+    await settle(
+      () => {
+        const s = latest.current.state;
+        if (s.tour !== tour) throw new Error('another tour was opened');
+        return s.index === i && !s.busy && s.view?.pos === target;
+      },
+      `stop ${i + 1}`,
+    );
   };
 
   const exportDeck = async () => {

@@ -42,7 +42,9 @@ export function TourStage({
     return (
       <div className="tour-stage">
         <div className="empty" data-testid="lessons-empty">
-          {state.busy ? 'Booting the kernel and running the tour’s setup…' : 'Pick a concept: its tour boots a modelled kernel, loads the sample and stops where the concept can be seen.'}
+          {state.busy
+            ? 'Booting the kernel and running the tour’s setup…'
+            : 'Pick a concept: its tour boots a modelled kernel, loads the sample and stops where the concept can be seen.'}
         </div>
       </div>
     );
@@ -61,13 +63,27 @@ export function TourStage({
           </span>
         </div>
         <div className="tour-nav">
-          <button type="button" className="btn" onClick={() => go(index - 1)} disabled={index === 0 || state.busy} data-testid="lesson-prev" title="Previous stop (← or PageUp)">
+          <button
+            type="button"
+            className="btn"
+            onClick={() => go(index - 1)}
+            disabled={index === 0 || state.busy}
+            data-testid="lesson-prev"
+            title="Previous stop (← or PageUp)"
+          >
             ← Prev
           </button>
           <span className="tour-count" data-testid="lesson-count">
             stop {index + 1} of {tour.stops.length}
           </span>
-          <button type="button" className="btn primary" onClick={() => go(index + 1)} disabled={index + 1 >= tour.stops.length || state.busy} data-testid="lesson-next" title="Next stop (→ or PageDown)">
+          <button
+            type="button"
+            className="btn primary"
+            onClick={() => go(index + 1)}
+            disabled={index + 1 >= tour.stops.length || state.busy}
+            data-testid="lesson-next"
+            title="Next stop (→ or PageDown)"
+          >
             Next →
           </button>
           <TourExport key={tour.id} player={player} root={mainRef} />
@@ -78,7 +94,14 @@ export function TourStage({
       </div>
       <div className="tour-dots" aria-hidden>
         {tour.stops.map((s, i) => (
-          <button key={i} type="button" className={`dot${i === index ? ' on' : ''}`} title={`${i + 1}: ${s.at.fn}`} onClick={() => go(i)} tabIndex={-1} />
+          <button
+            key={i}
+            type="button"
+            className={`dot${i === index ? ' on' : ''}`}
+            title={`${i + 1}: ${s.at.fn}`}
+            onClick={() => go(i)}
+            tabIndex={-1}
+          />
         ))}
       </div>
       <p className="lesson-caption" data-testid="lesson-caption">
@@ -96,8 +119,12 @@ export function TourStage({
         <div className="tour-main" ref={mainRef}>
           {step && view && <StepCaption step={step} pos={view.pos} view={view} />}
           <div className="tour-figure" data-testid="tour-figure" data-view={stop.view} aria-label={`${tour.title}: stop ${index + 1}`}>
-            {view && stop.view === 'cpu' && item?.kind === 'instruction' && <CpuPanel item={item} pos={view.pos} base={view.step.pos} host={host} onSeek={seekPos} onError={reportError} />}
-            {view && (stop.view === 'load' || stop.view === 'cpu') && item && item.kind !== 'instruction' && <ItemPanel item={item} pos={view.pos} host={host} onError={reportError} step={view.step} onSeek={seekPos} />}
+            {view && stop.view === 'cpu' && item?.kind === 'instruction' && (
+              <CpuPanel item={item} pos={view.pos} base={view.step.pos} host={host} onSeek={seekPos} onError={reportError} />
+            )}
+            {view && (stop.view === 'load' || stop.view === 'cpu') && item && item.kind !== 'instruction' && (
+              <ItemPanel item={item} pos={view.pos} host={host} onError={reportError} step={view.step} onSeek={seekPos} />
+            )}
             {view && stop.view === 'memory' && <MemoryMap kernel={run.kernel} view={view} mod={null} />}
             {view && stop.view === 'ring' && (
               <div className="card tour-ring">

@@ -7,7 +7,11 @@ import { parseTour } from '../../../engine/tours/parse';
 import type { Tour } from '../../../engine/tours/types';
 
 const tourJson = import.meta.glob<unknown>('../../../samples/*/tour*.json', { eager: true, import: 'default' });
-const sources = import.meta.glob<string>(['../../../samples/*/Kbuild', '../../../samples/*/*.c', '../../../samples/*/*.h'], { eager: true, query: '?raw', import: 'default' });
+const sources = import.meta.glob<string>(['../../../samples/*/Kbuild', '../../../samples/*/*.c', '../../../samples/*/*.h'], {
+  eager: true,
+  query: '?raw',
+  import: 'default',
+});
 
 function relative(path: string): string {
   return path.replace(/^.*\/samples\//, '');

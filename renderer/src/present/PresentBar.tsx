@@ -9,12 +9,30 @@ import { positionText, stepIndexAt } from '../views/load/loadFormat';
 import { SPEEDS, type Presentation } from './usePresentation';
 import './present.css';
 
-export function PresentBar({ p, steps, pos, length, children }: { p: Presentation; steps: StepInfo[]; pos: number; length: number; children?: ReactNode }) {
+export function PresentBar({
+  p,
+  steps,
+  pos,
+  length,
+  children,
+}: {
+  p: Presentation;
+  steps: StepInfo[];
+  pos: number;
+  length: number;
+  children?: ReactNode;
+}) {
   const i = stepIndexAt(steps, pos);
   const s = steps[i];
   const none = steps.length === 0;
   return (
-    <div className={`present-bar${p.on ? ' on' : ''}`} data-testid="present-bar" data-pos={pos} data-step={i + 1} data-playing={p.playing ? 'yes' : 'no'}>
+    <div
+      className={`present-bar${p.on ? ' on' : ''}`}
+      data-testid="present-bar"
+      data-pos={pos}
+      data-step={i + 1}
+      data-playing={p.playing ? 'yes' : 'no'}
+    >
       {p.on && (
         <span className="present-where" data-testid="present-where">
           step {(i + 1).toLocaleString('en-US')} / {steps.length.toLocaleString('en-US')}
@@ -23,11 +41,24 @@ export function PresentBar({ p, steps, pos, length, children }: { p: Presentatio
         </span>
       )}
       <span className="spacer" />
-      <button type="button" className="btn ghost" onClick={() => p.setPlaying(!p.playing)} disabled={none} data-testid="play-button" title="Play / pause (Space)" aria-pressed={p.playing}>
+      <button
+        type="button"
+        className="btn ghost"
+        onClick={() => p.setPlaying(!p.playing)}
+        disabled={none}
+        data-testid="play-button"
+        title="Play / pause (Space)"
+        aria-pressed={p.playing}
+      >
         {p.playing ? '❚❚' : '▶'}
       </button>
       <label className="present-speed" title="Steps per second while playing">
-        <select value={p.speed} onChange={(e) => p.setSpeed(Number(e.target.value))} data-testid="play-speed" aria-label="Play speed, steps per second">
+        <select
+          value={p.speed}
+          onChange={(e) => p.setSpeed(Number(e.target.value))}
+          data-testid="play-speed"
+          aria-label="Play speed, steps per second"
+        >
           {SPEEDS.map((v) => (
             <option key={v} value={v}>
               {v} step/s

@@ -29,7 +29,13 @@ export function PresentStrip({ tab, label }: { tab: string; label: string }) {
           </button>
         </>
       )}
-      <button type="button" className="btn ghost present-toggle" onClick={() => setPresenting(false)} title="Leave presentation mode (Esc)" data-testid="present-exit">
+      <button
+        type="button"
+        className="btn ghost present-toggle"
+        onClick={() => setPresenting(false)}
+        title="Leave presentation mode (Esc)"
+        data-testid="present-exit"
+      >
         ✕
       </button>
     </div>

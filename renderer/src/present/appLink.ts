@@ -73,10 +73,13 @@ export function parseAppLink(fragment: string): AppLink | null {
     if (url) samples.push(url);
     else error = `sample "${sample}" is not a bundled sample path (name/name.ko)`;
   }
-  const insmods = [...q.entries()].filter(([k]) => k === 'insmod' || k === 'rmmod' || k === 'modprobe').map(([k, v]) => (v.trim() ? `${k} ${v.trim()}` : k));
+  const insmods = [...q.entries()]
+    .filter(([k]) => k === 'insmod' || k === 'rmmod' || k === 'modprobe')
+    .map(([k, v]) => (v.trim() ? `${k} ${v.trim()}` : k));
   for (const f of moduleFiles(insmods)) if (!samples.includes(sampleUrlFor(f))) samples.push(sampleUrlFor(f));
 
-  if (view && !(LINK_TABS as readonly string[]).includes(view)) return { tab: 'overview', samples, error: `link names a view "${view}" the app does not have (${LINK_TABS.join(', ')})` };
+  if (view && !(LINK_TABS as readonly string[]).includes(view))
+    return { tab: 'overview', samples, error: `link names a view "${view}" the app does not have (${LINK_TABS.join(', ')})` };
 
   // 2.4 traces live on the comparison.
   if (view === 'compare' || (kernel !== null && /^2\.4/.test(kernel))) {
@@ -88,8 +91,10 @@ export function parseAppLink(fragment: string): AppLink | null {
     if (a.n) steps['2.4'] = a.n;
     if (b.n) steps['6.1'] = b.n;
     error ??= a.error ?? b.error;
-    if (kernel?.startsWith('2.4') && q.get('pos') !== null && !q.get('step')) error ??= 'a 2.4 link gives step=N (the comparison moves by steps, not timeline positions)';
-    if (kernel?.startsWith('2.4') && insmods.length > 1) error ??= `a 2.4 link replays one insmod on the comparison; ${insmods.length - 1} more command(s) ignored`;
+    if (kernel?.startsWith('2.4') && q.get('pos') !== null && !q.get('step'))
+      error ??= 'a 2.4 link gives step=N (the comparison moves by steps, not timeline positions)';
+    if (kernel?.startsWith('2.4') && insmods.length > 1)
+      error ??= `a 2.4 link replays one insmod on the comparison; ${insmods.length - 1} more command(s) ignored`;
     const stageRaw = q.get('stage');
     let stage: Stage | undefined;
     if (stageRaw !== null) {
@@ -106,8 +111,14 @@ export function parseAppLink(fragment: string): AppLink | null {
   }
   if (kernel !== null) {
     const trace = parseLink(fragment);
-    if (!trace) return { tab: 'load', samples, error: `link "#${raw}" is not a trace this app can replay (kernel=6.1 or 2.4, paging=4|5, kaslr=<seed>, commands, pos=N or step=N)` };
-    if (trace.kernel !== '6.1') return { tab: 'load', samples, error: `link asks for Linux ${trace.kernel}: the app models 6.1 (Load view) and 2.4 (comparison) only` };
+    if (!trace)
+      return {
+        tab: 'load',
+        samples,
+        error: `link "#${raw}" is not a trace this app can replay (kernel=6.1 or 2.4, paging=4|5, kaslr=<seed>, commands, pos=N or step=N)`,
+      };
+    if (trace.kernel !== '6.1')
+      return { tab: 'load', samples, error: `link asks for Linux ${trace.kernel}: the app models 6.1 (Load view) and 2.4 (comparison) only` };
     return { tab: 'load', samples, trace, error };
   }
   if (view) return { tab: view as LinkTab, samples, error };
@@ -115,7 +126,12 @@ export function parseAppLink(fragment: string): AppLink | null {
 }
 
 /** The fragment for a tab's state. */
-export function formatAppLink(l: { tab: LinkTab; sample?: string; compare?: { file: string; args: string; steps: { '2.4': number; '6.1': number } }; lesson?: { tour: string; stop: number } }): string {
+export function formatAppLink(l: {
+  tab: LinkTab;
+  sample?: string;
+  compare?: { file: string; args: string; steps: { '2.4': number; '6.1': number } };
+  lesson?: { tour: string; stop: number };
+}): string {
   const parts = [`view=${l.tab}`];
   if (l.tab === 'compare' && l.compare) {
     parts.push(`insmod=${enc([l.compare.file, l.compare.args].filter(Boolean).join(' '))}`);

@@ -44,7 +44,15 @@ describe('trace links', () => {
   });
 
   it('keeps command order, paging, KASLR seed and odd characters through a round trip', () => {
-    const l: TraceLink = { kernel: '6.1', paging: 5, kaslrSeed: 7, commands: ['insmod params.ko name="a b" n=1,2', 'rmmod params', 'insmod hello.ko count=3+1'], pos: null, step: 9, view: 'load' };
+    const l: TraceLink = {
+      kernel: '6.1',
+      paging: 5,
+      kaslrSeed: 7,
+      commands: ['insmod params.ko name="a b" n=1,2', 'rmmod params', 'insmod hello.ko count=3+1'],
+      pos: null,
+      step: 9,
+      view: 'load',
+    };
     const back = parseLink(formatLink(l));
     expect(back).toEqual(l);
   });
@@ -71,7 +79,15 @@ describe('trace links', () => {
 
   it('a link written for a position of a real trace reproduces it on a fresh engine', async () => {
     const a = await session();
-    const first = await replay(a, { kernel: '6.1', paging: 4, kaslrSeed: null, commands: ['insmod hello.ko count=3'], pos: null, step: null, view: 'load' });
+    const first = await replay(a, {
+      kernel: '6.1',
+      paging: 4,
+      kaslrSeed: null,
+      commands: ['insmod hello.ko count=3'],
+      pos: null,
+      step: null,
+      view: 'load',
+    });
     expect(first.t.ops.map((o) => o.command)).toEqual(['insmod hello.ko count=3']);
     const reloc = first.steps.find((s) => s.fn === 'apply_relocations')!;
     const pos = reloc.pos + 2;
@@ -91,12 +107,21 @@ describe('trace links', () => {
 describe('phases', () => {
   it('Shift+→ walks the runs of one kernel function of a real trace', async () => {
     const call = await session();
-    const { steps } = await replay(call, { kernel: '6.1', paging: 4, kaslrSeed: null, commands: ['insmod hello.ko count=3'], pos: null, step: null, view: 'load' });
+    const { steps } = await replay(call, {
+      kernel: '6.1',
+      paging: 4,
+      kaslrSeed: null,
+      commands: ['insmod hello.ko count=3'],
+      pos: null,
+      step: null,
+      view: 'load',
+    });
     const runs = phases(steps);
     expect(runs.length).toBeGreaterThan(10);
     // Every run is one function; neighbours differ.
     for (const [a, b] of runs) for (let i = a; i <= b; i++) expect(steps[i].fn).toBe(steps[a].fn);
-    for (let r = 1; r < runs.length; r++) expect(steps[runs[r][0]].fn === steps[runs[r - 1][0]].fn && steps[runs[r][0]].op === steps[runs[r - 1][0]].op).toBe(false);
+    for (let r = 1; r < runs.length; r++)
+      expect(steps[runs[r][0]].fn === steps[runs[r - 1][0]].fn && steps[runs[r][0]].op === steps[runs[r - 1][0]].op).toBe(false);
 
     // From inside apply_relocations' block: forward to the next function, back to the block's start, then the previous phase.
     const i = steps.findIndex((s) => s.fn === 'apply_relocations');

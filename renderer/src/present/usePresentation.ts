@@ -5,7 +5,7 @@
  *   Shift+←/→    previous/next phase (a run of steps in one kernel function)
  *   Space        play/pause, at `speed` steps per second
  * ←/→ (position), PageUp/PageDown (step, what clickers send) and Home/End are the Load view's own.
-*/
+ */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { StepInfo } from '../../../engine/api-types';
 import { nextStepPos, phaseTarget } from './phases';

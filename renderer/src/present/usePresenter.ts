@@ -21,12 +21,22 @@ export function typingTarget(t: EventTarget | null): boolean {
   return false;
 }
 
-const MOVES: Record<string, StepMove> = { PageDown: 'next', ArrowRight: 'next', ' ': 'next', PageUp: 'prev', ArrowLeft: 'prev', Home: 'first', End: 'last' };
+const MOVES: Record<string, StepMove> = {
+  PageDown: 'next',
+  ArrowRight: 'next',
+  ' ': 'next',
+  PageUp: 'prev',
+  ArrowLeft: 'prev',
+  Home: 'first',
+  End: 'last',
+};
 
 /** The panel's scrolling element: the first descendant that scrolls, else the panel. */
 function scroller(panel: HTMLElement): HTMLElement {
   const all = [panel, ...panel.querySelectorAll<HTMLElement>('*')];
-  return all.find((e) => e.offsetParent !== null && e.scrollHeight > e.clientHeight + 4 && /(auto|scroll)/.test(getComputedStyle(e).overflowY)) ?? panel;
+  return (
+    all.find((e) => e.offsetParent !== null && e.scrollHeight > e.clientHeight + 4 && /(auto|scroll)/.test(getComputedStyle(e).overflowY)) ?? panel
+  );
 }
 
 export function usePresenter(tab: string, panel: () => HTMLElement | null): void {

@@ -83,7 +83,12 @@ export function FileMapView({
     let acc = 0;
     return ranges.map((r) => {
       const w = weight(r);
-      const seg = { r, cat: category(r, r.sectionIndex !== undefined ? secByIndex.get(r.sectionIndex) : undefined), x: x(acc), w: Math.max(1, x(w) - x(0)) };
+      const seg = {
+        r,
+        cat: category(r, r.sectionIndex !== undefined ? secByIndex.get(r.sectionIndex) : undefined),
+        x: x(acc),
+        w: Math.max(1, x(w) - x(0)),
+      };
       acc += w;
       return seg;
     });
@@ -110,7 +115,10 @@ export function FileMapView({
       })
       .on('mouseleave', () => setHover(null))
       .on('click', (_ev, d) => onShowHex({ start: d.r.start, end: d.r.end, label: d.r.label, sectionIndex: d.r.sectionIndex }));
-    rects.transition(t).attr('x', (d) => d.x).attr('width', (d) => d.w);
+    rects
+      .transition(t)
+      .attr('x', (d) => d.x)
+      .attr('width', (d) => d.w);
 
     // An axis of real file offsets under the bar.
     let lastX = -Infinity;
@@ -133,7 +141,10 @@ export function FileMapView({
     svg
       .select<SVGGElement>('g.names')
       .selectAll<SVGTextElement, Seg>('text')
-      .data(segs.filter((d) => d.w > 46), (d) => `${d.r.start}-${d.r.label}`)
+      .data(
+        segs.filter((d) => d.w > 46),
+        (d) => `${d.r.start}-${d.r.label}`,
+      )
       .join('text')
       .attr('y', BAR_H / 2 + 4)
       .text((d) => {
@@ -205,7 +216,11 @@ export function FileMapView({
         </thead>
         <tbody>
           {segs.map((s) => (
-            <tr key={`${s.r.start}-${s.r.label}`} className="clickable" onClick={() => onShowHex({ start: s.r.start, end: s.r.end, label: s.r.label, sectionIndex: s.r.sectionIndex })}>
+            <tr
+              key={`${s.r.start}-${s.r.label}`}
+              className="clickable"
+              onClick={() => onShowHex({ start: s.r.start, end: s.r.end, label: s.r.label, sectionIndex: s.r.sectionIndex })}
+            >
               <td>
                 <span className={`swatch cat-${s.cat}`} />
               </td>
@@ -223,7 +238,11 @@ export function FileMapView({
                   return (
                     <span className="actions-inner">
                       {onShowRelocs && (
-                        <button className="btn small" onClick={(e) => (e.stopPropagation(), onShowRelocs(rs.sectionIndex))} data-testid="filemap-relocs">
+                        <button
+                          className="btn small"
+                          onClick={(e) => (e.stopPropagation(), onShowRelocs(rs.sectionIndex))}
+                          data-testid="filemap-relocs"
+                        >
                           {num(rs.count)} relocations
                         </button>
                       )}
@@ -232,7 +251,10 @@ export function FileMapView({
                           className="btn small see-applied"
                           data-testid="filemap-see-applied"
                           title={`Boot if needed, insmod ${mod.fileName} and show ${rs.name}'s first relocation being applied (the card's slider walks the rest)`}
-                          onClick={(e) => (e.stopPropagation(), onSeeApplied({ kind: 'relocation', relaSection: rs.name, entry: 0 }, `${rs.name} #0`))}
+                          onClick={(e) => (
+                            e.stopPropagation(),
+                            onSeeApplied({ kind: 'relocation', relaSection: rs.name, entry: 0 }, `${rs.name} #0`)
+                          )}
                         >
                           see them applied ▸
                         </button>

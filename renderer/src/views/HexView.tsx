@@ -129,7 +129,10 @@ export function HexView({
           </select>
         </label>
         <span className="range-info" data-testid="hex-range-info">
-          <strong>{r.label}</strong> <span className="mono">{hex(r.start)}–{hex(r.end)}</span>{' '}
+          <strong>{r.label}</strong>{' '}
+          <span className="mono">
+            {hex(r.start)}–{hex(r.end)}
+          </span>{' '}
           <span className="muted">({bytesHuman(r.end - r.start)})</span>
         </span>
         {r.end - r.start > WINDOW_BYTES && (
@@ -147,12 +150,19 @@ export function HexView({
         )}
         {r.reloc && r.highlight && (
           <span className="hex-reloc" data-testid="hex-reloc">
-            highlighted: <code>{r.reloc.type}</code> → <code>{r.reloc.symbol || '(none)'}</code> ({r.reloc.relaSection} #{r.reloc.entry}), zero in the file
+            highlighted: <code>{r.reloc.type}</code> → <code>{r.reloc.symbol || '(none)'}</code> ({r.reloc.relaSection} #{r.reloc.entry}), zero in the
+            file
             {onSeeApplied && (
               <button
                 className="btn small see-applied"
                 data-testid="hex-see-applied"
-                onClick={() => r.reloc && onSeeApplied({ kind: 'relocation', relaSection: r.reloc.relaSection, entry: r.reloc.entry }, `${r.reloc.relaSection} #${r.reloc.entry}`)}
+                onClick={() =>
+                  r.reloc &&
+                  onSeeApplied(
+                    { kind: 'relocation', relaSection: r.reloc.relaSection, entry: r.reloc.entry },
+                    `${r.reloc.relaSection} #${r.reloc.entry}`,
+                  )
+                }
               >
                 see it applied ▸
               </button>
@@ -197,7 +207,11 @@ export function HexView({
                     const inHl = (hl && off >= hl[0] && off < hl[1]) || off === mark;
                     const b = i < n ? bytes?.[i] : undefined;
                     return (
-                      <span key={i} className={`hb${i === 8 ? ' gap' : ''}${inHl ? ' hl' : ''}${b === 0 ? ' zero' : ''}`} title={i < n ? hex(off) : undefined}>
+                      <span
+                        key={i}
+                        className={`hb${i === 8 ? ' gap' : ''}${inHl ? ' hl' : ''}${b === 0 ? ' zero' : ''}`}
+                        title={i < n ? hex(off) : undefined}
+                      >
                         {i >= n ? '  ' : b === undefined ? '··' : b.toString(16).padStart(2, '0')}
                       </span>
                     );

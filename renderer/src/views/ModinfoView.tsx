@@ -15,7 +15,9 @@ export function ModinfoView({ mod }: { mod: ModuleOverview }) {
       </section>
 
       <section className="card">
-        <h3>.modinfo <span className="muted small">({mod.modinfo.length} entries — what modinfo(8) prints)</span></h3>
+        <h3>
+          .modinfo <span className="muted small">({mod.modinfo.length} entries — what modinfo(8) prints)</span>
+        </h3>
         <table className="grid-table compact" data-testid="modinfo-table">
           <thead>
             <tr>
@@ -39,7 +41,9 @@ export function ModinfoView({ mod }: { mod: ModuleOverview }) {
       </section>
 
       <section className="card">
-        <h3>Parameters <span className="muted small">({mod.params.length})</span></h3>
+        <h3>
+          Parameters <span className="muted small">({mod.params.length})</span>
+        </h3>
         {mod.params.length === 0 ? (
           <p className="muted">No module parameters.</p>
         ) : (
@@ -77,7 +81,9 @@ export function ModinfoView({ mod }: { mod: ModuleOverview }) {
 
       <div className="cards-row">
         <section className="card">
-          <h3>Imports <span className="muted small">({num(mod.imports.length)} undefined symbols the kernel must resolve)</span></h3>
+          <h3>
+            Imports <span className="muted small">({num(mod.imports.length)} undefined symbols the kernel must resolve)</span>
+          </h3>
           <ul className="chips" data-testid="imports">
             {mod.imports.map((i) => (
               <li key={i}>
@@ -87,7 +93,9 @@ export function ModinfoView({ mod }: { mod: ModuleOverview }) {
           </ul>
         </section>
         <section className="card">
-          <h3>Exports <span className="muted small">({num(mod.exports.length)})</span></h3>
+          <h3>
+            Exports <span className="muted small">({num(mod.exports.length)})</span>
+          </h3>
           {mod.exports.length === 0 ? (
             <p className="muted">Exports no symbols.</p>
           ) : (
@@ -118,7 +126,9 @@ export function ModinfoView({ mod }: { mod: ModuleOverview }) {
       </div>
 
       <section className="card">
-        <h3>__versions <span className="muted small">({num(mod.versions.length)} symbol CRCs checked at load, CONFIG_MODVERSIONS)</span></h3>
+        <h3>
+          __versions <span className="muted small">({num(mod.versions.length)} symbol CRCs checked at load, CONFIG_MODVERSIONS)</span>
+        </h3>
         {mod.versions.length === 0 ? (
           <p className="muted">No __versions section.</p>
         ) : (
@@ -146,7 +156,9 @@ export function ModinfoView({ mod }: { mod: ModuleOverview }) {
       </section>
 
       <section className="card">
-        <h3>Notes <span className="muted small">({mod.notes.length})</span></h3>
+        <h3>
+          Notes <span className="muted small">({mod.notes.length})</span>
+        </h3>
         {mod.notes.length === 0 ? (
           <p className="muted">No ELF notes.</p>
         ) : (

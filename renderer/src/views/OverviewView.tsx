@@ -130,7 +130,12 @@ export function OverviewView({ mod, onShowHex }: { mod: ModuleOverview; onShowHe
                 <td className="mono">{h.value}</td>
                 <td className="explain">{h.explain}</td>
                 <td className="num">
-                  <button className="link mono" onClick={() => onShowHex({ start: 0, end: Math.min(mod.fileSize, 64), label: 'ELF header', highlight: [h.offset, h.offset + h.size] })}>
+                  <button
+                    className="link mono"
+                    onClick={() =>
+                      onShowHex({ start: 0, end: Math.min(mod.fileSize, 64), label: 'ELF header', highlight: [h.offset, h.offset + h.size] })
+                    }
+                  >
                     {hex(h.offset)}
                   </button>
                   <span className="muted"> +{h.size}</span>

@@ -37,14 +37,18 @@ export function RelocationsView({
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [explain, setExplain] = useState<{ type: string; typeNumber: number } | null>(null);
-  const filter = useDebounced<RelocFilter>(useMemo(() => ({ text: text.trim(), type, from: from.trim(), to: to.trim() }), [text, type, from, to]), 60);
+  const filter = useDebounced<RelocFilter>(
+    useMemo(() => ({ text: text.trim(), type, from: from.trim(), to: to.trim() }), [text, type, from, to]),
+    60,
+  );
   const filterKey = `${filter.text}|${filter.type}|${filter.from}|${filter.to}`;
   const filtered = filterKey !== '|||';
   const fetchPage = useCallback(
-    (offset: number, limit: number) => host.call('relocations', { id: mod.id, section: secIndex, offset, limit, filter: filtered ? filter : undefined }),
+    (offset: number, limit: number) =>
+      host.call('relocations', { id: mod.id, section: secIndex, offset, limit, filter: filtered ? filter : undefined }),
     [host, mod.id, secIndex, filter, filtered],
   );
-  const paged = usePaged<RelocRow>(`${mod.id}:${secIndex}:${filterKey}`, PAGE, fetchPage, filtered ? null : rs?.count ?? 0);
+  const paged = usePaged<RelocRow>(`${mod.id}:${secIndex}:${filterKey}`, PAGE, fetchPage, filtered ? null : (rs?.count ?? 0));
 
   const target = rs ? mod.sections.find((x) => x.index === rs.target) : undefined;
   // apply_relocations() only applies sections whose target is SHF_ALLOC (.rela.debug_* are not).
@@ -85,7 +89,12 @@ export function RelocationsView({
           </button>
         ),
       },
-      { key: 'sym', label: 'Symbol', width: 'minmax(200px, 2.5fr)', render: (r) => <code title={r.symbolName}>{r.symbolName || <span className="muted">(none)</span>}</code> },
+      {
+        key: 'sym',
+        label: 'Symbol',
+        width: 'minmax(200px, 2.5fr)',
+        render: (r) => <code title={r.symbolName}>{r.symbolName || <span className="muted">(none)</span>}</code>,
+      },
       { key: 'symidx', label: 'Sym #', width: '70px', num: true, render: (r) => <span className="muted">{r.symbolIndex}</span> },
       { key: 'value', label: 'Sym value', width: '170px', render: (r) => <span className="mono">{r.symbolValue}</span> },
       { key: 'addend', label: 'Addend', width: '110px', num: true, render: (r) => <span className="mono">{r.addend}</span> },
@@ -154,9 +163,23 @@ export function RelocationsView({
         </select>
         <label className="range">
           <span className="muted">offset</span>
-          <input className="addr" placeholder="from 0x…" aria-label="Offset from" data-testid="relocations-from" value={from} onChange={(e) => setFrom(e.target.value)} />
+          <input
+            className="addr"
+            placeholder="from 0x…"
+            aria-label="Offset from"
+            data-testid="relocations-from"
+            value={from}
+            onChange={(e) => setFrom(e.target.value)}
+          />
           <span className="muted">–</span>
-          <input className="addr" placeholder="to 0x…" aria-label="Offset to" data-testid="relocations-to" value={to} onChange={(e) => setTo(e.target.value)} />
+          <input
+            className="addr"
+            placeholder="to 0x…"
+            aria-label="Offset to"
+            data-testid="relocations-to"
+            value={to}
+            onChange={(e) => setTo(e.target.value)}
+          />
         </label>
         <span className="muted" data-testid="relocations-count">
           {filtered ? `${paged.total === null ? '…' : num(paged.total)} of ` : ''}

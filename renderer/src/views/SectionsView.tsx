@@ -31,23 +31,37 @@ export function SectionsView({
       (!type || s.type === type) &&
       (atNum === null || (atNum >= s.offset && atNum < s.offset + Math.max(s.fileSize, 1))),
   );
-  const relFor = (s: SectionRow) =>
-    mod.relocSections.find((r) => r.sectionIndex === s.index) ?? mod.relocSections.find((r) => r.target === s.index);
+  const relFor = (s: SectionRow) => mod.relocSections.find((r) => r.sectionIndex === s.index) ?? mod.relocSections.find((r) => r.target === s.index);
   return (
     <div className="scroll-pane">
       <p className="hint muted">
-        Every section of the file, as the kernel's loader sees it. Click a row to select it; <em>Hex</em> shows its bytes,{' '}
-        <em>Relocs</em> the relocations that patch it.
+        Every section of the file, as the kernel's loader sees it. Click a row to select it; <em>Hex</em> shows its bytes, <em>Relocs</em> the
+        relocations that patch it.
       </p>
       <div className="toolbar wrap">
-        <input type="search" className="filter" placeholder="Name or flag (exec, alloc…)" aria-label="Filter sections" data-testid="sections-filter" value={text} onChange={(e) => setText(e.target.value)} />
+        <input
+          type="search"
+          className="filter"
+          placeholder="Name or flag (exec, alloc…)"
+          aria-label="Filter sections"
+          data-testid="sections-filter"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
         <select aria-label="Section type" data-testid="sections-type" value={type} onChange={(e) => setType(e.target.value)}>
           <option value="">any type</option>
           {types.map((x) => (
             <option key={x}>{x}</option>
           ))}
         </select>
-        <input className="addr" placeholder="holds file offset 0x…" aria-label="Holds file offset" data-testid="sections-at" value={at} onChange={(e) => setAt(e.target.value)} />
+        <input
+          className="addr"
+          placeholder="holds file offset 0x…"
+          aria-label="Holds file offset"
+          data-testid="sections-at"
+          value={at}
+          onChange={(e) => setAt(e.target.value)}
+        />
         <span className="muted" data-testid="sections-count">
           {shown.length === mod.sections.length ? `${mod.sections.length} sections` : `${shown.length} of ${mod.sections.length} sections`}
         </span>
@@ -103,29 +117,29 @@ export function SectionsView({
                 <td className="num">{s.relocCount ? num(s.relocCount) : ''}</td>
                 <td className="actions">
                   <div className="actions-inner">
-                  <button
-                    className="btn small"
-                    disabled={s.fileSize === 0}
-                    data-testid={`section-hex-${s.index}`}
-                    onClick={(e) => {
-                      e.stopPropagation();
-                      onShowHex(sectionRange(s));
-                    }}
-                  >
-                    Hex
-                  </button>
-                  {rel && (
                     <button
                       className="btn small"
-                      data-testid={`section-relocs-${s.index}`}
+                      disabled={s.fileSize === 0}
+                      data-testid={`section-hex-${s.index}`}
                       onClick={(e) => {
                         e.stopPropagation();
-                        onShowRelocs(rel.sectionIndex);
+                        onShowHex(sectionRange(s));
                       }}
                     >
-                      Relocs
+                      Hex
                     </button>
-                  )}
+                    {rel && (
+                      <button
+                        className="btn small"
+                        data-testid={`section-relocs-${s.index}`}
+                        onClick={(e) => {
+                          e.stopPropagation();
+                          onShowRelocs(rel.sectionIndex);
+                        }}
+                      >
+                        Relocs
+                      </button>
+                    )}
                   </div>
                 </td>
               </tr>

@@ -17,7 +17,10 @@ export function SymbolsView({ mod, host, onSeeApplied }: { mod: ModuleOverview; 
   const [section, setSection] = useState('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
-  const query = useDebounced<SymbolFilter>(useMemo(() => ({ text: text.trim(), type, section: section.trim(), from: from.trim(), to: to.trim() }), [text, type, section, from, to]), 60);
+  const query = useDebounced<SymbolFilter>(
+    useMemo(() => ({ text: text.trim(), type, section: section.trim(), from: from.trim(), to: to.trim() }), [text, type, section, from, to]),
+    60,
+  );
   const key = `${query.text}|${query.type}|${query.section}|${query.from}|${query.to}`;
   const filtered = key !== '||||';
   const fetchPage = useCallback(
@@ -29,14 +32,24 @@ export function SymbolsView({ mod, host, onSeeApplied }: { mod: ModuleOverview; 
   const columns: Column<SymbolRow>[] = useMemo(
     () => [
       { key: 'index', label: '#', width: '64px', num: true, render: (r) => <span className="muted">{r.index}</span> },
-      { key: 'name', label: 'Name', width: 'minmax(220px, 3fr)', render: (r) => <code title={r.name}>{r.name || <span className="muted">(none)</span>}</code> },
+      {
+        key: 'name',
+        label: 'Name',
+        width: 'minmax(220px, 3fr)',
+        render: (r) => <code title={r.name}>{r.name || <span className="muted">(none)</span>}</code>,
+      },
       { key: 'value', label: 'Value', width: '170px', render: (r) => <span className="mono">{r.value}</span> },
       { key: 'size', label: 'Size', width: '72px', num: true, render: (r) => r.size },
       { key: 'type', label: 'Type', width: '84px', render: (r) => <span className={`sym-type t-${r.type.toLowerCase()}`}>{r.type}</span> },
       { key: 'bind', label: 'Bind', width: '80px', render: (r) => r.bind },
       { key: 'vis', label: 'Vis', width: '84px', render: (r) => <span className="muted">{r.visibility}</span> },
       { key: 'ndx', label: 'Ndx', width: '56px', num: true, render: (r) => r.ndx },
-      { key: 'section', label: 'Section', width: 'minmax(120px, 1.2fr)', render: (r) => <code className={r.section === 'UND' ? 'und' : ''}>{r.section}</code> },
+      {
+        key: 'section',
+        label: 'Section',
+        width: 'minmax(120px, 1.2fr)',
+        render: (r) => <code className={r.section === 'UND' ? 'und' : ''}>{r.section}</code>,
+      },
       {
         key: 'load',
         label: 'Load',
@@ -78,7 +91,15 @@ export function SymbolsView({ mod, host, onSeeApplied }: { mod: ModuleOverview; 
             <option key={t}>{t}</option>
           ))}
         </select>
-        <input className="filter short" list="symbol-sections" placeholder="section (UND…)" aria-label="Section" data-testid="symbols-section" value={section} onChange={(e) => setSection(e.target.value)} />
+        <input
+          className="filter short"
+          list="symbol-sections"
+          placeholder="section (UND…)"
+          aria-label="Section"
+          data-testid="symbols-section"
+          value={section}
+          onChange={(e) => setSection(e.target.value)}
+        />
         <datalist id="symbol-sections">
           {sectionNames.map((s) => (
             <option key={s} value={s} />
@@ -86,9 +107,23 @@ export function SymbolsView({ mod, host, onSeeApplied }: { mod: ModuleOverview; 
         </datalist>
         <label className="range">
           <span className="muted">value</span>
-          <input className="addr" placeholder="from 0x…" aria-label="Value from" data-testid="symbols-from" value={from} onChange={(e) => setFrom(e.target.value)} />
+          <input
+            className="addr"
+            placeholder="from 0x…"
+            aria-label="Value from"
+            data-testid="symbols-from"
+            value={from}
+            onChange={(e) => setFrom(e.target.value)}
+          />
           <span className="muted">–</span>
-          <input className="addr" placeholder="to 0x…" aria-label="Value to" data-testid="symbols-to" value={to} onChange={(e) => setTo(e.target.value)} />
+          <input
+            className="addr"
+            placeholder="to 0x…"
+            aria-label="Value to"
+            data-testid="symbols-to"
+            value={to}
+            onChange={(e) => setTo(e.target.value)}
+          />
         </label>
         <span className="muted" data-testid="symbols-count">
           {paged.total === null ? '…' : filtered ? `${num(paged.total)} of ${num(mod.symbolCount)} symbols` : `${num(paged.total)} symbols`}

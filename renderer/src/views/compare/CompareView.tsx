@@ -94,7 +94,10 @@ export function CompareView({
   const layout = layouts['2.4'] && layouts['6.1'];
 
   const lit = useMemo(
-    () => ({ '2.4': runs['2.4'] ? stepAt(runs['2.4'].steps, cursor['2.4']) : -1, '6.1': runs['6.1'] ? stepAt(runs['6.1'].steps, cursor['6.1']) : -1 }),
+    () => ({
+      '2.4': runs['2.4'] ? stepAt(runs['2.4'].steps, cursor['2.4']) : -1,
+      '6.1': runs['6.1'] ? stepAt(runs['6.1'].steps, cursor['6.1']) : -1,
+    }),
     [runs, cursor],
   );
   const stages = useMemo(() => stagesIn(runs['2.4']?.steps ?? [], runs['6.1']?.steps ?? []), [runs]);
@@ -134,15 +137,20 @@ export function CompareView({
     },
     [runs, lit, seek],
   );
-  const pick = useCallback((v: Version, index: number) => {
-    const run = runs[v];
-    if (run?.steps[index]) seek(v, run.steps[index].pos);
-  }, [runs, seek]);
+  const pick = useCallback(
+    (v: Version, index: number) => {
+      const run = runs[v];
+      if (run?.steps[index]) seek(v, run.steps[index].pos);
+    },
+    [runs, seek],
+  );
 
   // The presenter's keys (present/usePresenter.ts): both kernels stage by stage; Shift 2.4 alone, Alt 6.1 alone.
   useStepper('compare', {
     slide: () => slide(),
-    where: stages.length ? `stage ${lockIndex + 1} / ${stages.length} · ${STAGE_LABEL[stages[lockIndex]]}${shared ? '' : ' (kernels apart)'} · 2.4 ${lit['2.4'] + 1}/${runs['2.4']?.steps.length ?? 0} · 6.1 ${lit['6.1'] + 1}/${runs['6.1']?.steps.length ?? 0}` : '',
+    where: stages.length
+      ? `stage ${lockIndex + 1} / ${stages.length} · ${STAGE_LABEL[stages[lockIndex]]}${shared ? '' : ' (kernels apart)'} · 2.4 ${lit['2.4'] + 1}/${runs['2.4']?.steps.length ?? 0} · 6.1 ${lit['6.1'] + 1}/${runs['6.1']?.steps.length ?? 0}`
+      : '',
     move: (m, mod) => {
       if (!layout) return;
       if (mod !== 'none') {
@@ -176,14 +184,22 @@ export function CompareView({
     applied.current = want.nonce;
     if (want.stage) {
       if (stages.includes(want.stage)) toStage(want.stage);
-      else onError({ code: 'BAD_REQUEST', message: `link: neither load of ${mod?.fileName ?? 'the module'} has a stage "${want.stage}" (stages: ${stages.join(', ')})` });
+      else
+        onError({
+          code: 'BAD_REQUEST',
+          message: `link: neither load of ${mod?.fileName ?? 'the module'} has a stage "${want.stage}" (stages: ${stages.join(', ')})`,
+        });
     }
     for (const v of VERSIONS) {
       const n = want.steps?.[v];
       if (n === undefined) continue;
       const count = runs[v]?.steps.length ?? 0;
       if (n >= 1 && n <= count) seek(v, runs[v]!.steps[n - 1].pos);
-      else onError({ code: 'BAD_REQUEST', message: `link: Linux ${v}'s load of ${mod?.fileName ?? 'the module'} has ${count} steps, the link asks for step ${n}` });
+      else
+        onError({
+          code: 'BAD_REQUEST',
+          message: `link: Linux ${v}'s load of ${mod?.fileName ?? 'the module'} has ${count} steps, the link asks for step ${n}`,
+        });
     }
   }, [want, ready, args, stages, toStage, runs, seek, mod, onError]);
 
@@ -239,7 +255,13 @@ export function CompareView({
           <span className="muted small">on both modelled kernels</span>
           <label className="cmp-args">
             <span className="muted">parameters</span>
-            <input data-testid="compare-args" value={argsDraft} onChange={(e) => setArgsDraft(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && setArgs(argsDraft.trim())} spellCheck={false} />
+            <input
+              data-testid="compare-args"
+              value={argsDraft}
+              onChange={(e) => setArgsDraft(e.target.value)}
+              onKeyDown={(e) => e.key === 'Enter' && setArgs(argsDraft.trim())}
+              spellCheck={false}
+            />
           </label>
           <button className="btn" data-testid="compare-reload" disabled={busy || !mod} onClick={() => setArgs(argsDraft.trim())}>
             Load again
@@ -253,7 +275,13 @@ export function CompareView({
           )}
         </div>
         <div className="cmp-bar-row cmp-scrub" data-testid="stage-scrubber">
-          <button className="btn ghost" aria-label="Both kernels: previous stage" data-testid="stage-prev" onClick={() => byStage(-1)} disabled={!ready}>
+          <button
+            className="btn ghost"
+            aria-label="Both kernels: previous stage"
+            data-testid="stage-prev"
+            onClick={() => byStage(-1)}
+            disabled={!ready}
+          >
             ◀
           </button>
           {stages.map((st, i) => (
@@ -275,21 +303,34 @@ export function CompareView({
           {VERSIONS.map((v) => (
             <span key={v} className="cmp-per-kernel">
               <span className="muted small">{v}</span>
-              <button className="btn ghost" aria-label={`${v}: previous step`} data-testid={`step-prev-${v}`} onClick={() => stepBy(v, -1)} disabled={!ready}>
+              <button
+                className="btn ghost"
+                aria-label={`${v}: previous step`}
+                data-testid={`step-prev-${v}`}
+                onClick={() => stepBy(v, -1)}
+                disabled={!ready}
+              >
                 ←
               </button>
               <span className="small" data-testid={`step-count-${v}`}>
                 {lit[v] + 1}/{runs[v]?.steps.length ?? 0}
               </span>
-              <button className="btn ghost" aria-label={`${v}: next step`} data-testid={`step-next-${v}`} onClick={() => stepBy(v, 1)} disabled={!ready}>
+              <button
+                className="btn ghost"
+                aria-label={`${v}: next step`}
+                data-testid={`step-next-${v}`}
+                onClick={() => stepBy(v, 1)}
+                disabled={!ready}
+              >
                 →
               </button>
             </span>
           ))}
         </div>
         <div className="cmp-help muted small" data-testid="compare-help">
-          ←/→ both kernels, stage by stage (each to its first step of the stage) · Shift+←/→ 2.4 step by step · Alt+←/→ 6.1 step by step · click a step to move that kernel
-          there · the same .ko through both: 2.4 would have used a .o, so .modinfo, __versions and .gnu.linkonce.this_module mean nothing to it
+          ←/→ both kernels, stage by stage (each to its first step of the stage) · Shift+←/→ 2.4 step by step · Alt+←/→ 6.1 step by step · click a
+          step to move that kernel there · the same .ko through both: 2.4 would have used a .o, so .modinfo, __versions and .gnu.linkonce.this_module
+          mean nothing to it
         </div>
       </div>
       <div className="cmp-stage-area card" data-testid="compare-lanes" data-export="compare-lanes">

@@ -19,7 +19,9 @@ function alive(a: AllocationRow, pos: number): boolean {
  */
 function shown(view: SeekView): AllocationRow[] {
   const mine = (a: AllocationRow) => a.allocatedAt >= view.operation.startPos;
-  return view.allocations.filter((a) => alive(a, view.pos) && (SHOWN_KINDS.has(a.kind) || /^0x0000/.test(a.base) || (a.kind === 'vmalloc' && mine(a))));
+  return view.allocations.filter(
+    (a) => alive(a, view.pos) && (SHOWN_KINDS.has(a.kind) || /^0x0000/.test(a.base) || (a.kind === 'vmalloc' && mine(a))),
+  );
 }
 
 function isStructModule(v: Version, p: PlacedRow): boolean {
@@ -37,7 +39,11 @@ function sectionsIn(v: Version, a: AllocationRow, layout: PlacedRow[]): PlacedRo
 
 export function MemoryStrip({ version, view }: { version: Version; view: SeekView | null }) {
   const allocs = view ? shown(view) : [];
-  const freed = view ? view.allocations.filter((a) => SHOWN_KINDS.has(a.kind) && a.freedAt !== null && a.freedAt <= view.pos && a.allocatedAt >= view.operation.startPos) : [];
+  const freed = view
+    ? view.allocations.filter(
+        (a) => SHOWN_KINDS.has(a.kind) && a.freedAt !== null && a.freedAt <= view.pos && a.allocatedAt >= view.operation.startPos,
+      )
+    : [];
   return (
     <div className="cmp-mem" data-testid={`memory-strip-${version}`}>
       {allocs.length === 0 && <div className="muted small">Nothing reserved for the module yet.</div>}
@@ -66,8 +72,17 @@ export function MemoryStrip({ version, view }: { version: Version; view: SeekVie
                 .filter((p) => isStructModule(version, p))
                 .map((p) => (
                   // Anchored on the side with room, so the label stays inside the panel.
-                  <span key="sm" className="cmp-sm-label" style={p.offset / a.size < 0.5 ? { left: `${(p.offset / a.size) * 100}%` } : { right: `${100 - ((p.offset + p.size) / a.size) * 100}%` }}>
-                    {p.offset / a.size < 0.5 ? '▲ ' : ''}struct module<span className="cmp-sm-detail">{version === '2.4' ? ' (at the image start)' : ' (.gnu.linkonce.this_module)'}</span>
+                  <span
+                    key="sm"
+                    className="cmp-sm-label"
+                    style={
+                      p.offset / a.size < 0.5
+                        ? { left: `${(p.offset / a.size) * 100}%` }
+                        : { right: `${100 - ((p.offset + p.size) / a.size) * 100}%` }
+                    }
+                  >
+                    {p.offset / a.size < 0.5 ? '▲ ' : ''}struct module
+                    <span className="cmp-sm-detail">{version === '2.4' ? ' (at the image start)' : ' (.gnu.linkonce.this_module)'}</span>
                     {p.offset / a.size < 0.5 ? '' : ' ▲'}
                   </span>
                 ))}
@@ -77,11 +92,21 @@ export function MemoryStrip({ version, view }: { version: Version; view: SeekVie
       })}
       {allocs.length > 0 && (
         <div className="cmp-legend muted">
-          <span><i className="struct-module" /> struct module</span>
-          <span><i className="g-text" /> text</span>
-          <span><i className="g-rodata" /> rodata</span>
-          <span><i className="g-data" /> data</span>
-          <span><i /> other (symbols, strings, notes)</span>
+          <span>
+            <i className="struct-module" /> struct module
+          </span>
+          <span>
+            <i className="g-text" /> text
+          </span>
+          <span>
+            <i className="g-rodata" /> rodata
+          </span>
+          <span>
+            <i className="g-data" /> data
+          </span>
+          <span>
+            <i /> other (symbols, strings, notes)
+          </span>
         </div>
       )}
       {freed.map((a) => (

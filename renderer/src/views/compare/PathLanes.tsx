@@ -71,10 +71,28 @@ export const PathLanes = memo(function PathLanes({
       aria-label={`Load path of Linux ${v}: ${nodes.length} steps through user space, the syscall boundary and kernel space`}
     >
       <defs>
-        <marker id={`cmp-call-${v}`} viewBox="0 0 10 10" refX="8" refY="5" markerUnits="userSpaceOnUse" markerWidth="16" markerHeight="16" orient="auto">
+        <marker
+          id={`cmp-call-${v}`}
+          viewBox="0 0 10 10"
+          refX="8"
+          refY="5"
+          markerUnits="userSpaceOnUse"
+          markerWidth="16"
+          markerHeight="16"
+          orient="auto"
+        >
           <path className="cmp-marker call" d="M0,0L10,5L0,10z" />
         </marker>
-        <marker id={`cmp-ret-${v}`} viewBox="0 0 10 10" refX="8" refY="5" markerUnits="userSpaceOnUse" markerWidth="12" markerHeight="12" orient="auto">
+        <marker
+          id={`cmp-ret-${v}`}
+          viewBox="0 0 10 10"
+          refX="8"
+          refY="5"
+          markerUnits="userSpaceOnUse"
+          markerWidth="12"
+          markerHeight="12"
+          orient="auto"
+        >
           <path className="cmp-marker return" d="M0,0L10,5L0,10z" />
         </marker>
       </defs>
@@ -91,7 +109,14 @@ export const PathLanes = memo(function PathLanes({
           stage
         </text>
         {segments.map((g, k) => (
-          <g key={k} className={`cmp-seg${g === litSeg ? ' lit' : ''}${k % 2 ? ' alt' : ''}`} data-testid="compare-stage" data-stage={g.stage} data-first={g.first} data-last={g.last}>
+          <g
+            key={k}
+            className={`cmp-seg${g === litSeg ? ' lit' : ''}${k % 2 ? ' alt' : ''}`}
+            data-testid="compare-stage"
+            data-stage={g.stage}
+            data-first={g.first}
+            data-last={g.last}
+          >
             <title>{`${STAGE_LABEL[g.stage]}: step${g.first === g.last ? ` ${g.first + 1}` : `s ${g.first + 1}–${g.last + 1}`}`}</title>
             <rect x={g.x0 + 1} y={TITLE_H} width={Math.max(1, g.x1 - g.x0 - 2)} height={STRIP_H - 4} rx={5} />
             {g !== litSeg && g.label && (
@@ -120,7 +145,15 @@ export const PathLanes = memo(function PathLanes({
           </g>
         )}
       </g>
-      {litSeg && <rect className="cmp-lit-col" x={litSeg.x0 + 1} y={bands[0].y} width={Math.max(1, litSeg.x1 - litSeg.x0 - 2)} height={bands.length * bands[0].h} />}
+      {litSeg && (
+        <rect
+          className="cmp-lit-col"
+          x={litSeg.x0 + 1}
+          y={bands[0].y}
+          width={Math.max(1, litSeg.x1 - litSeg.x0 - 2)}
+          height={bands.length * bands[0].h}
+        />
+      )}
       <g className="cmp-lanes">
         {bands.map((b) => (
           <g key={b.side} className={`cmp-band side-${b.side}`} data-testid={`lane-${v}-${b.side}`}>

@@ -20,7 +20,11 @@ export function SyscallTable({ used }: { used: Record<string, boolean> }) {
             <tr key={r.name} data-testid="syscall-row" data-syscall={r.name}>
               <td>
                 <code>{r.name}</code>
-                {used[r.name] && <span className="cmp-used" title="used by the load shown above">used above</span>}
+                {used[r.name] && (
+                  <span className="cmp-used" title="used by the load shown above">
+                    used above
+                  </span>
+                )}
               </td>
               <td>{r.v24 ? <code>{r.v24}</code> : <span className="muted">—</span>}</td>
               <td>{r.v26 ? <code>{r.v26}</code> : <span className="muted">gone</span>}</td>

@@ -41,10 +41,19 @@ const calls = (steps: StepInfo[]) => crossings(steps).map((c) => `${c.dir} ${c.s
 describe('2.4 ⇄ 6.1 comparison model', () => {
   it('finds each path’s syscalls where it crosses into the kernel and back (hello.ko)', async () => {
     const runs = await bothRuns([{ name: 'hello.ko', rel: 'hello/hello.ko', args: 'count=3' }]);
-    expect(calls(runs['2.4'])).toEqual(['call query_module', 'return query_module', 'call create_module', 'return create_module', 'call init_module', 'return init_module']);
+    expect(calls(runs['2.4'])).toEqual([
+      'call query_module',
+      'return query_module',
+      'call create_module',
+      'return create_module',
+      'call init_module',
+      'return init_module',
+    ]);
     expect(calls(runs['6.1'])).toEqual(['call finit_module', 'return finit_module']);
     // The call enters at the kernel's own function.
-    const c24 = crossings(runs['2.4']).filter((c) => c.dir === 'call').map((c) => runs['2.4'][c.step].fn);
+    const c24 = crossings(runs['2.4'])
+      .filter((c) => c.dir === 'call')
+      .map((c) => runs['2.4'][c.step].fn);
     expect(c24).toEqual(['sys_query_module', 'sys_create_module', 'sys_init_module']);
     expect(runs['6.1'][crossings(runs['6.1'])[0].step].fn).toBe('kernel_read_file_from_fd');
     for (const c of [...crossings(runs['2.4']), ...crossings(runs['6.1'])]) expect(SYSCALL_ROWS.map((r) => r.name)).toContain(c.syscall);
@@ -95,7 +104,10 @@ describe('2.4 ⇄ 6.1 comparison model', () => {
       for (const a of l.arrows) expect((a.y0 - l.boundaryY) * (a.y1 - l.boundaryY)).toBeLessThan(0);
     }
     // consumer.ko's 2.4 load: the same three syscalls; 6.1: finit_module.
-    const calls = (v: Version) => layoutPath(v, runs[v], 960).arrows.filter((a) => a.dir === 'call').map((a) => a.syscall);
+    const calls = (v: Version) =>
+      layoutPath(v, runs[v], 960)
+        .arrows.filter((a) => a.dir === 'call')
+        .map((a) => a.syscall);
     expect(calls('2.4')).toEqual(['query_module', 'create_module', 'init_module']);
     expect(calls('6.1')).toEqual(['finit_module']);
   });

@@ -105,7 +105,16 @@ export function layoutPath(version: Version, steps: StepInfo[], width: number): 
   const laneY = (side: Side) => bands.find((b) => b.side === side)!.y + LANE_H / 2;
   const xOf = (i: number) => LABEL_W + (i + 0.5) * slot;
 
-  const nodes: PathNode[] = steps.map((s, i) => ({ key: `${version}:${i}`, version, index: i, step: s, stage: stageOf(s), side: sideOf(s), x: xOf(i), y: laneY(sideOf(s)) }));
+  const nodes: PathNode[] = steps.map((s, i) => ({
+    key: `${version}:${i}`,
+    version,
+    index: i,
+    step: s,
+    stage: stageOf(s),
+    side: sideOf(s),
+    x: xOf(i),
+    y: laneY(sideOf(s)),
+  }));
 
   const segments: StageSegment[] = [];
   for (let i = 0; i < steps.length; i++) {

@@ -80,7 +80,8 @@ function syscallIn(text: string): SyscallName | null {
   let best: { at: number; name: SyscallName } | null = null;
   for (const name of SYSCALLS) {
     const re = new RegExp(`(?:^|[^a-z_])(?:sys_)?${name}\\b`, 'g');
-    for (let m = re.exec(text); m; m = re.exec(text)) if (!best || m.index > best.at || (m.index === best.at && name.length > best.name.length)) best = { at: m.index, name };
+    for (let m = re.exec(text); m; m = re.exec(text))
+      if (!best || m.index > best.at || (m.index === best.at && name.length > best.name.length)) best = { at: m.index, name };
   }
   return best?.name ?? null;
 }
@@ -105,7 +106,7 @@ export function crossings(steps: StepInfo[]): Crossing[] {
     const side = sideOf(s);
     const prev = i > 0 ? sideOf(steps[i - 1]) : 'user';
     if (side !== 'user' && (prev === 'user' || i === 0)) {
-      const name = syscallIn(s.fn) ?? (i > 0 ? syscallIn(steps[i - 1].fn) ?? syscallIn(steps[i - 1].title) : null);
+      const name = syscallIn(s.fn) ?? (i > 0 ? (syscallIn(steps[i - 1].fn) ?? syscallIn(steps[i - 1].title)) : null);
       if (name) {
         out.push({ step: i, dir: 'call', syscall: name });
         open = name;

@@ -54,7 +54,7 @@ export const SYSCALL_ROWS: SyscallRow[] = [
     v26: null,
     when: '2.4 only (and get_kernel_syms); gone in 2.6',
     meaning:
-      'QM_MODULES, QM_DEPS, QM_REFS, QM_SYMBOLS, QM_INFO: how insmod learned the kernel\'s exported symbols to link against. 2.6+ has /proc/modules, /sys/module and /proc/kallsyms for people; the loader needs no symbol export to user space.',
+      "QM_MODULES, QM_DEPS, QM_REFS, QM_SYMBOLS, QM_INFO: how insmod learned the kernel's exported symbols to link against. 2.6+ has /proc/modules, /sys/module and /proc/kallsyms for people; the loader needs no symbol export to user space.",
   },
 ];
 

@@ -54,7 +54,14 @@ async function stillThere(call: Call, run: Run): Promise<boolean> {
   return !!op && op.command === run.op.command && op.startPos === run.op.startPos && op.endPos === run.op.endPos;
 }
 
-export function useCompareRuns(host: Host, active: boolean, moduleId: string | null, moduleName: string, args: string, onError: (e: EngineError | null) => void) {
+export function useCompareRuns(
+  host: Host,
+  active: boolean,
+  moduleId: string | null,
+  moduleName: string,
+  args: string,
+  onError: (e: EngineError | null) => void,
+) {
   const [runs, setRuns] = useState<Runs>({ '2.4': null, '6.1': null });
   const [cursor, setCursor] = useState<Cursors>({ '2.4': 0, '6.1': 0 });
   const [views, setViews] = useState<Views>({ '2.4': null, '6.1': null });
@@ -121,7 +128,8 @@ export function useCompareRuns(host: Host, active: boolean, moduleId: string | n
       setCursor((c) => ({ '2.4': keep['2.4'] ? c['2.4'] : again('2.4'), '6.1': keep['6.1'] ? c['6.1'] : again('6.1') }));
       errRef.current(null);
     } catch (e) {
-      const err: EngineError = e && typeof e === 'object' && 'code' in e ? (e as EngineError) : { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
+      const err: EngineError =
+        e && typeof e === 'object' && 'code' in e ? (e as EngineError) : { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
       errRef.current(err);
     } finally {
       setBusy(false);

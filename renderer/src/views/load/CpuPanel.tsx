@@ -12,9 +12,27 @@ import type { Host } from '../../host/host';
 
 type Nav = InstructionDetail['nav'];
 const NAV: { key: keyof Nav; label: string; title: string; testid: string; shortcut: string }[] = [
-  { key: 'prevBlock', label: '◀ block', title: 'Back to the start of this basic block (or the previous one) (B)', testid: 'cpu-prev-block', shortcut: 'B' },
-  { key: 'stepBackOver', label: '◀ over', title: 'Previous instruction in this function, skipping the functions it called (O)', testid: 'cpu-step-back-over', shortcut: 'O' },
-  { key: 'stepOver', label: 'over ▶', title: "Next instruction in this function: a call to the module's own code runs to its return (o)", testid: 'cpu-step-over', shortcut: 'o' },
+  {
+    key: 'prevBlock',
+    label: '◀ block',
+    title: 'Back to the start of this basic block (or the previous one) (B)',
+    testid: 'cpu-prev-block',
+    shortcut: 'B',
+  },
+  {
+    key: 'stepBackOver',
+    label: '◀ over',
+    title: 'Previous instruction in this function, skipping the functions it called (O)',
+    testid: 'cpu-step-back-over',
+    shortcut: 'O',
+  },
+  {
+    key: 'stepOver',
+    label: 'over ▶',
+    title: "Next instruction in this function: a call to the module's own code runs to its return (o)",
+    testid: 'cpu-step-over',
+    shortcut: 'o',
+  },
   { key: 'nextBlock', label: 'block ▶', title: 'Next basic block: after the next jump, call or return (b)', testid: 'cpu-next-block', shortcut: 'b' },
   { key: 'stepOut', label: 'out ▶', title: 'Run until this function returns (u)', testid: 'cpu-step-out', shortcut: 'u' },
 ];
@@ -24,12 +42,30 @@ const ROW = 16;
 type Bytes = Pick<MemoryView, 'address' | 'bytes'>;
 
 /** The bytes at a register's value: from the instruction's own stack copy when it points into the stack, else kernel.memory. */
-function PointerMemory({ reg, address, pos, stack, host, onError }: { reg: string; address: `0x${string}`; pos: number; stack: InstructionDetail['stackMemory']; host: Host; onError: (e: EngineError) => void }) {
+function PointerMemory({
+  reg,
+  address,
+  pos,
+  stack,
+  host,
+  onError,
+}: {
+  reg: string;
+  address: `0x${string}`;
+  pos: number;
+  stack: InstructionDetail['stackMemory'];
+  host: Host;
+  onError: (e: EngineError) => void;
+}) {
   const [fetched, setView] = useState<Bytes | null>(null);
   const seq = useRef(0);
   const off = BigInt(address) - BigInt(stack.address);
   const onStack = off >= 0n && off < BigInt(stack.bytes.length);
-  const view: Bytes | null = onStack ? { address, bytes: stack.bytes.slice(Number(off), Number(off) + MEM_LEN) } : fetched && fetched.address === address ? fetched : null;
+  const view: Bytes | null = onStack
+    ? { address, bytes: stack.bytes.slice(Number(off), Number(off) + MEM_LEN) }
+    : fetched && fetched.address === address
+      ? fetched
+      : null;
   useEffect(() => {
     if (onStack) return;
     const my = ++seq.current;
@@ -47,7 +83,8 @@ function PointerMemory({ reg, address, pos, stack, host, onError }: { reg: strin
   return (
     <div className="cpu-memory" data-testid="cpu-memory" data-reg={reg} data-mapped={mapped ? 'yes' : 'no'} data-where={onStack ? 'stack' : 'memory'}>
       <div className="muted small">
-        %{reg} → {address} · {view.bytes.length} bytes {onStack ? 'of the kernel stack ' : ''}before the instruction ran ({positionText(pos)}){mapped ? '' : ' — not mapped'}
+        %{reg} → {address} · {view.bytes.length} bytes {onStack ? 'of the kernel stack ' : ''}before the instruction ran ({positionText(pos)})
+        {mapped ? '' : ' — not mapped'}
       </div>
       {rows.map((off) => (
         <div key={off} className="mono cpu-mem-row">
@@ -57,7 +94,12 @@ function PointerMemory({ reg, address, pos, stack, host, onError }: { reg: strin
               {b === null ? '··' : b.toString(16).padStart(2, '0')}
             </span>
           ))}{' '}
-          <span className="muted">{view.bytes.slice(off, off + ROW).map((b) => (b !== null && b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('')}</span>
+          <span className="muted">
+            {view.bytes
+              .slice(off, off + ROW)
+              .map((b) => (b !== null && b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.'))
+              .join('')}
+          </span>
         </div>
       ))}
     </div>
@@ -107,7 +149,15 @@ export function CpuPanel({
           {NAV.map((n) => {
             const to = item.nav[n.key];
             return (
-              <button key={n.key} type="button" className="small" data-testid={n.testid} title={n.title} disabled={to === null} onClick={() => to !== null && onSeek(base + to)}>
+              <button
+                key={n.key}
+                type="button"
+                className="small"
+                data-testid={n.testid}
+                title={n.title}
+                disabled={to === null}
+                onClick={() => to !== null && onSeek(base + to)}
+              >
                 {n.label}
               </button>
             );
@@ -133,9 +183,17 @@ export function CpuPanel({
                 {f.kernel && <span className="badge">kernel model</span>}
               </div>
               <div className="muted small mono">
-                {f.returnAddress ? `returns to ${f.returnAddress.replace(/^0x/, '')} ${f.returnTo ?? ''}` : `returns into ${f.returnTo ?? 'the kernel'}`} · rsp at entry {f.rsp.replace(/^0x/, '')}
+                {f.returnAddress
+                  ? `returns to ${f.returnAddress.replace(/^0x/, '')} ${f.returnTo ?? ''}`
+                  : `returns into ${f.returnTo ?? 'the kernel'}`}{' '}
+                · rsp at entry {f.rsp.replace(/^0x/, '')}
                 {f.entryItem !== null && (
-                  <button type="button" className="link small" title="Go to the frame's first instruction" onClick={() => onSeek(base + (f.entryItem ?? 0))}>
+                  <button
+                    type="button"
+                    className="link small"
+                    title="Go to the frame's first instruction"
+                    onClick={() => onSeek(base + (f.entryItem ?? 0))}
+                  >
                     entry
                   </button>
                 )}
@@ -148,7 +206,12 @@ export function CpuPanel({
           {item.around.map((r) => (
             <div key={r.address}>
               {r.label && <div className="cpu-label">{`${r.address.replace(/^0x/, '')} <${r.label}>:`}</div>}
-              <div className={`cpu-dis-row${r.current ? ' current' : ''}`} data-testid="cpu-disasm-row" data-current={r.current ? 'yes' : 'no'} title={r.target ? `${r.target.address}${r.target.symbol ? ` <${r.target.symbol}>` : ''}` : undefined}>
+              <div
+                className={`cpu-dis-row${r.current ? ' current' : ''}`}
+                data-testid="cpu-disasm-row"
+                data-current={r.current ? 'yes' : 'no'}
+                title={r.target ? `${r.target.address}${r.target.symbol ? ` <${r.target.symbol}>` : ''}` : undefined}
+              >
                 <span className="mark">{r.current ? '▶' : ''}</span>
                 <span className="muted">{r.address.slice(-8)}:</span>
                 <span className="muted cpu-bytes">{r.bytes}</span>
@@ -165,7 +228,14 @@ export function CpuPanel({
               {regs.slice(r * 3, r * 3 + 3).map(([n, v]) => (
                 <td key={n}>
                   <span className="muted">{n}</span>{' '}
-                  <button type="button" className={`cpu-reg${pointer === n ? ' on' : ''}`} data-testid="cpu-reg" data-reg={n} title={`Show the memory at ${v}`} onClick={() => setPointer(pointer === n ? null : n)}>
+                  <button
+                    type="button"
+                    className={`cpu-reg${pointer === n ? ' on' : ''}`}
+                    data-testid="cpu-reg"
+                    data-reg={n}
+                    title={`Show the memory at ${v}`}
+                    onClick={() => setPointer(pointer === n ? null : n)}
+                  >
                     {v.replace(/^0x/, '')}
                   </button>
                 </td>
@@ -174,8 +244,12 @@ export function CpuPanel({
           ))}
         </tbody>
       </table>
-      <div className="muted">flags: {item.flags || '(none set)'} — registers before the instruction ran; click a value to see the memory it points at</div>
-      {pointer && pointed && <PointerMemory reg={pointer} address={pointed} pos={Math.max(0, pos - 1)} stack={item.stackMemory} host={host} onError={onError} />}
+      <div className="muted">
+        flags: {item.flags || '(none set)'} — registers before the instruction ran; click a value to see the memory it points at
+      </div>
+      {pointer && pointed && (
+        <PointerMemory reg={pointer} address={pointed} pos={Math.max(0, pos - 1)} stack={item.stackMemory} host={host} onError={onError} />
+      )}
       {item.writes.length > 0 && <div className="muted">writes: {item.writes.map((w) => `${w.length} bytes at ${w.address}`).join(', ')}</div>}
     </div>
   );

@@ -7,12 +7,26 @@ import type { AddressInfo, EngineError } from '../../../../engine/api-types';
 import type { Host } from '../../host/host';
 import { positionText } from './loadFormat';
 
-export function GotoAddress({ host, pos, onSeek, onError }: { host: Host; pos: number | null; onSeek: (p: number) => void; onError: (e: EngineError) => void }) {
+export function GotoAddress({
+  host,
+  pos,
+  onSeek,
+  onError,
+}: {
+  host: Host;
+  pos: number | null;
+  onSeek: (p: number) => void;
+  onError: (e: EngineError) => void;
+}) {
   const [text, setText] = useState('');
   const [info, setInfo] = useState<AddressInfo | null>(null);
   const [bad, setBad] = useState<string | null>(null);
   const go = async () => {
-    const t = text.trim().toLowerCase().replace(/^0x/, '').replace(/[`_\s]/g, '');
+    const t = text
+      .trim()
+      .toLowerCase()
+      .replace(/^0x/, '')
+      .replace(/[`_\s]/g, '');
     if (!/^[0-9a-f]{1,16}$/.test(t)) {
       setBad('an address in hex, like ffffffffc0a01000');
       return;
@@ -33,7 +47,14 @@ export function GotoAddress({ host, pos, onSeek, onError }: { host: Host; pos: n
       >
         <label>
           <span className="muted">Go to address</span>{' '}
-          <input className="addr mono" placeholder="0xffffffffc0…" value={text} onChange={(e) => setText(e.target.value)} aria-label="Go to address" data-testid="goto-address-input" />
+          <input
+            className="addr mono"
+            placeholder="0xffffffffc0…"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            aria-label="Go to address"
+            data-testid="goto-address-input"
+          />
         </label>{' '}
         <button className="btn small" type="submit" disabled={pos === null}>
           find

@@ -39,7 +39,11 @@ export const ModulesPane = memo(function ModulesPane({ modules, taints }: { modu
             </button>
           ))}
         </span>{' '}
-        <span className="clock small" data-testid="modules-clock" title="This pane follows the timeline cursor; the shell's lsmod shows the kernel now (after the last command)">
+        <span
+          className="clock small"
+          data-testid="modules-clock"
+          title="This pane follows the timeline cursor; the shell's lsmod shows the kernel now (after the last command)"
+        >
           at the cursor
         </span>
       </h3>
@@ -92,7 +96,10 @@ function LsmodTable({ modules }: { modules: SnapshotModule[] }) {
             <td>
               <code>{m.name}</code>
             </td>
-            <td className="num" title={m.size !== m.coreSize ? `${m.size.toLocaleString('en-US')} with init memory (/proc/modules while loading)` : undefined}>
+            <td
+              className="num"
+              title={m.size !== m.coreSize ? `${m.size.toLocaleString('en-US')} with init memory (/proc/modules while loading)` : undefined}
+            >
               {m.coreSize.toLocaleString('en-US')}
             </td>
             <td className="mono used-by" title={m.holders.length ? `${m.refcount} ${m.holders.join(',')}` : undefined} data-testid="used-by">
@@ -133,7 +140,11 @@ export const LogPane = memo(function LogPane({ log, currentLog }: { log: LogRow[
       </h3>
       <div ref={ref} className="log-scroll mono" data-testid="kernel-log">
         {log.map((l) => (
-          <div key={l.seq} className={`log-line lvl-${l.level}${currentLog.includes(l.seq) ? ' now' : ''}`} title={`${LEVEL[l.level] ?? l.level} · printed at ${positionText(l.pos)}`}>
+          <div
+            key={l.seq}
+            className={`log-line lvl-${l.level}${currentLog.includes(l.seq) ? ' now' : ''}`}
+            title={`${LEVEL[l.level] ?? l.level} · printed at ${positionText(l.pos)}`}
+          >
             <span className="muted">{l.time}</span> {l.text}
           </div>
         ))}

@@ -45,7 +45,14 @@ export function LoadControls({
       <div className="ctl-group" role="group" aria-label="Boot">
         <div className="segmented" role="radiogroup" aria-label="Paging levels">
           {([4, 5] as const).map((p) => (
-            <button key={p} role="radio" aria-checked={paging === p} className={paging === p ? 'on' : ''} onClick={() => setPaging(p)} data-testid={`paging-${p}`}>
+            <button
+              key={p}
+              role="radio"
+              aria-checked={paging === p}
+              className={paging === p ? 'on' : ''}
+              onClick={() => setPaging(p)}
+              data-testid={`paging-${p}`}
+            >
               {p}-level
             </button>
           ))}
@@ -56,7 +63,14 @@ export function LoadControls({
         {kaslr && (
           <label>
             <span className="muted">seed</span>
-            <input className="seed" value={seed} onChange={(e) => setSeed(e.target.value)} aria-label="KASLR seed" data-testid="kaslr-seed" inputMode="numeric" />
+            <input
+              className="seed"
+              value={seed}
+              onChange={(e) => setSeed(e.target.value)}
+              aria-label="KASLR seed"
+              data-testid="kaslr-seed"
+              inputMode="numeric"
+            />
           </label>
         )}
         <button
@@ -70,7 +84,8 @@ export function LoadControls({
         </button>
         {kernel && (
           <span className="muted small kernel-badge" data-testid="kernel-summary" title={kernel.vermagic}>
-            {kernel.release}{kernel.machine ? ` on ${kernel.machine}` : ''} · {kernel.paging}-level · {kernel.kaslr ? `KASLR seed ${kernel.seed}` : 'nokaslr'}
+            {kernel.release}
+            {kernel.machine ? ` on ${kernel.machine}` : ''} · {kernel.paging}-level · {kernel.kaslr ? `KASLR seed ${kernel.seed}` : 'nokaslr'}
           </span>
         )}
       </div>
@@ -87,7 +102,12 @@ export function LoadControls({
             if (e.key === 'Enter' && kernel && !busy) onInsmod();
           }}
         />
-        <select value={syscall} onChange={(e) => onSyscall(e.target.value as 'finit_module' | 'init_module')} aria-label="System call" data-testid="syscall-select">
+        <select
+          value={syscall}
+          onChange={(e) => onSyscall(e.target.value as 'finit_module' | 'init_module')}
+          aria-label="System call"
+          data-testid="syscall-select"
+        >
           <option value="finit_module">finit_module</option>
           <option value="init_module">init_module</option>
         </select>

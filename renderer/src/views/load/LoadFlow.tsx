@@ -82,7 +82,9 @@ async function layoutFlow(nodes: PhaseNode[], key: string, width: number): Promi
     nodes: nodes.map((n) => ({ ...n, x: pos.get(n.phase)?.x ?? 0, y: pos.get(n.phase)?.y ?? 0 })),
     edges: (out.edges ?? []).map((e) => {
       const s = e.sections?.[0];
-      const points: [number, number][] = s ? [[s.startPoint.x, s.startPoint.y], ...(s.bendPoints ?? []).map((b) => [b.x, b.y] as [number, number]), [s.endPoint.x, s.endPoint.y]] : [];
+      const points: [number, number][] = s
+        ? [[s.startPoint.x, s.startPoint.y], ...(s.bendPoints ?? []).map((b) => [b.x, b.y] as [number, number]), [s.endPoint.x, s.endPoint.y]]
+        : [];
       return { id: e.id, points, to: e.targets[0] as Phase };
     }),
     width: out.width ?? 0,
@@ -90,7 +92,15 @@ async function layoutFlow(nodes: PhaseNode[], key: string, width: number): Promi
   };
 }
 
-export const LoadFlow = memo(function LoadFlow({ steps, stepIndex, onPick }: { steps: StepInfo[]; stepIndex: number; onPick: (s: StepInfo) => void }) {
+export const LoadFlow = memo(function LoadFlow({
+  steps,
+  stepIndex,
+  onPick,
+}: {
+  steps: StepInfo[];
+  stepIndex: number;
+  onPick: (s: StepInfo) => void;
+}) {
   const svgRef = useRef<SVGSVGElement>(null);
   const wrapRef = useRef<HTMLDivElement>(null);
   const [layout, setLayout] = useState<FlowLayout | null>(null);

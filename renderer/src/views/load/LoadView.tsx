@@ -94,7 +94,10 @@ export function LoadView({
     own.upTo = generation.n;
     setKernel(k);
     reset();
-    setTranscript((t) => [...t, { line: `booted ${k.release} again from another tab: the timeline is the new kernel's`, output: '', exit: null, note: true }]);
+    setTranscript((t) => [
+      ...t,
+      { line: `booted ${k.release} again from another tab: the timeline is the new kernel's`, output: '', exit: null, note: true },
+    ]);
     setStale(true);
   }, [generation, reset]);
 
@@ -162,14 +165,24 @@ export function LoadView({
         }
         // The engine keeps the parsed profile: send the bytes only until a boot has worked.
         ownBoots.current.booting = true;
-        const r = await host.call('kernel.boot', { profile: kernel ? undefined : profile.current, paging: o.paging, kaslrSeed: o.kaslrSeed }).finally(() => {
-          ownBoots.current = { booting: false, upTo: kernelGeneration().n };
-        });
+        const r = await host
+          .call('kernel.boot', { profile: kernel ? undefined : profile.current, paging: o.paging, kaslrSeed: o.kaslrSeed })
+          .finally(() => {
+            ownBoots.current = { booting: false, upTo: kernelGeneration().n };
+          });
         if (!r.ok) return errRef.current(r.error);
         errRef.current(null);
         setKernel(r.value);
         reset();
-        setTranscript((t) => [...t, { line: `booted ${r.value.release}, ${r.value.paging}-level paging, ${r.value.kaslr ? `KASLR seed ${r.value.seed}` : 'nokaslr'}`, output: '', exit: null, note: true }]);
+        setTranscript((t) => [
+          ...t,
+          {
+            line: `booted ${r.value.release}, ${r.value.paging}-level paging, ${r.value.kaslr ? `KASLR seed ${r.value.seed}` : 'nokaslr'}`,
+            output: '',
+            exit: null,
+            note: true,
+          },
+        ]);
         await refresh();
       } catch (e) {
         errRef.current({ code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) });
@@ -189,7 +202,10 @@ export function LoadView({
   }, [active, stale, busy, refresh, seek]);
 
   const record = (line: string, op: OperationInfo) =>
-    setTranscript((t) => [...t, { line, output: op.output.join('\n'), exit: op.end?.kind === 'killed' ? op.end.exitStatus : op.result === 0 ? 0 : 1 }]);
+    setTranscript((t) => [
+      ...t,
+      { line, output: op.output.join('\n'), exit: op.end?.kind === 'killed' ? op.end.exitStatus : op.result === 0 ? 0 : 1 },
+    ]);
 
   /**
    * insmod/rmmod from the controls: busy until the view has moved to the operation, so a key pressed
@@ -301,7 +317,16 @@ export function LoadView({
         <StepsList steps={timeline.steps} ops={timeline.ops} current={stepIndex} onPick={pickStep} />
         <div className="load-center" data-testid="load-center">
           <PresentBar p={present} steps={timeline.steps} pos={pos} length={timeline.length}>
-            <ExportMenu root={rootRef} steps={timeline.steps} pos={pos} length={timeline.length} viewPos={fresh?.pos ?? null} seek={seek} moduleName={mod?.fileName ?? 'module'} release={kernel?.release ?? ''} />
+            <ExportMenu
+              root={rootRef}
+              steps={timeline.steps}
+              pos={pos}
+              length={timeline.length}
+              viewPos={fresh?.pos ?? null}
+              seek={seek}
+              moduleName={mod?.fileName ?? 'module'}
+              release={kernel?.release ?? ''}
+            />
           </PresentBar>
           {landing && (
             <div className="card landing small" data-testid="see-landing" role="status">
@@ -325,8 +350,12 @@ export function LoadView({
           )}
           <StepCaption step={step} pos={pos} view={view} />
           <LoadFlowPanel steps={timeline.steps} stepIndex={stepIndex} onPick={pickStep} />
-          {item && fresh && item.kind === 'instruction' && <CpuPanelMemo item={item} pos={fresh.pos} base={fresh.step.pos} host={host} onSeek={seek} onError={reportError} />}
-          {item && fresh && item.kind !== 'instruction' && <ItemPanelMemo item={item} pos={fresh.pos} host={host} onError={reportError} step={fresh.step} onSeek={seek} />}
+          {item && fresh && item.kind === 'instruction' && (
+            <CpuPanelMemo item={item} pos={fresh.pos} base={fresh.step.pos} host={host} onSeek={seek} onError={reportError} />
+          )}
+          {item && fresh && item.kind !== 'instruction' && (
+            <ItemPanelMemo item={item} pos={fresh.pos} host={host} onError={reportError} step={fresh.step} onSeek={seek} />
+          )}
           {kernel && <GotoAddress host={host} pos={fresh?.pos ?? null} onSeek={seek} onError={reportError} />}
           {kernel ? <MemoryMap kernel={kernel} view={view} mod={fileMod} /> : <div className="card empty small">Boot to see the address space.</div>}
         </div>

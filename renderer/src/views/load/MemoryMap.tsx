@@ -107,7 +107,13 @@ function freedAt(view: SeekView | null): AllocationRow[] {
   const rows: AllocationRow[] = [];
   for (const e of view?.step.effects ?? [])
     if (e.kind === 'free' && !view?.allocations.some((a) => a.id === e.allocation)) {
-      const kind = /temporary copy/i.test(e.label) ? 'vmalloc' : /\binit\b/.test(e.label) ? 'module-init' : /\bcore\b/.test(e.label) ? 'module-core' : 'freed';
+      const kind = /temporary copy/i.test(e.label)
+        ? 'vmalloc'
+        : /\binit\b/.test(e.label)
+          ? 'module-init'
+          : /\bcore\b/.test(e.label)
+            ? 'module-core'
+            : 'freed';
       rows.push({ id: e.allocation, base: e.base, size: e.size, kind, label: e.label, owner: null, allocatedAt: 0, freedAt: view?.pos ?? null });
     }
   return rows;
@@ -115,7 +121,17 @@ function freedAt(view: SeekView | null): AllocationRow[] {
 
 const clampX = (x: number, x0: number, x1: number) => Math.max(x0, Math.min(x1, x));
 
-export const MemoryMap = memo(function MemoryMap({ kernel, view, mod, host = getHost() }: { kernel: KernelSummary; view: SeekView | null; mod: ModuleOverview | null; host?: Host }) {
+export const MemoryMap = memo(function MemoryMap({
+  kernel,
+  view,
+  mod,
+  host = getHost(),
+}: {
+  kernel: KernelSummary;
+  view: SeekView | null;
+  mod: ModuleOverview | null;
+  host?: Host;
+}) {
   const wrapRef = useRef<HTMLDivElement>(null);
   const svgRef = useRef<SVGSVGElement>(null);
   const [width, setWidth] = useState(720);
@@ -143,7 +159,10 @@ export const MemoryMap = memo(function MemoryMap({ kernel, view, mod, host = get
   const { live, placed } = useMemo(() => {
     const layout: PlacedRow[] = view?.layout ?? [];
     const ghosts = freedAt(view);
-    const live = [...(view?.allocations ?? []).filter((a) => a.size > 0).map((a) => ({ a, freed: false })), ...ghosts.map((a) => ({ a, freed: true }))];
+    const live = [
+      ...(view?.allocations ?? []).filter((a) => a.size > 0).map((a) => ({ a, freed: false })),
+      ...ghosts.map((a) => ({ a, freed: true })),
+    ];
     const within = (addr: bigint) => live.find((x) => addr >= BigInt(x.a.base) && addr < BigInt(x.a.base) + BigInt(x.a.size));
     const copy = live.find((x) => isCopy(x.a) && !x.freed);
     const placed: { s: PlacedRow; home: AllocationRow; rel: number; size: number; freed: boolean; fileRel: number | null }[] = [];
@@ -161,7 +180,8 @@ export const MemoryMap = memo(function MemoryMap({ kernel, view, mod, host = get
   // The zoom asked for, backed out to the deepest level that still exists at this position.
   const zoom: Zoom = useMemo(() => {
     if (zoomAsked.alloc === null || !live.some((x) => x.a.id === zoomAsked.alloc)) return ZOOM_OUT;
-    if (zoomAsked.sec === null || !placed.some((p) => p.home.id === zoomAsked.alloc && p.s.index === zoomAsked.sec)) return { alloc: zoomAsked.alloc, sec: null, bytes: false };
+    if (zoomAsked.sec === null || !placed.some((p) => p.home.id === zoomAsked.alloc && p.s.index === zoomAsked.sec))
+      return { alloc: zoomAsked.alloc, sec: null, bytes: false };
     return zoomAsked;
   }, [zoomAsked, live, placed]);
   const level = zoomLevel(zoom);
@@ -215,8 +235,30 @@ export const MemoryMap = memo(function MemoryMap({ kernel, view, mod, host = get
       const hidden = xb < zx0 || xa > zx1; // an empty section (hello's .text) stays a 2-px mark
       const where = s.address ? (p.freed ? `${home.a.label}, freed` : home.a.label) : `file offset 0x${p.rel.toString(16)} in the temporary copy`;
       // Where move_module copies it from: its sh_offset in the copy of the .ko.
-      const from = s.address && copy && p.fileRel !== null ? { x: copy.scale(p.fileRel), w: Math.max(2, copy.scale(p.fileRel + (fileSecs.get(s.index)?.fileSize ?? 0)) - copy.scale(p.fileRel)), y: copy.y } : null;
-      secs.push({ key: s.index, name: s.name, group: s.group, region: s.region, size: s.size, where, address: s.address, x, w: hidden ? 0 : Math.max(2, clampX(xb, zx0, zx1) - x), y: home.y, home: home.a.id, freed: p.freed, hidden, from });
+      const from =
+        s.address && copy && p.fileRel !== null
+          ? {
+              x: copy.scale(p.fileRel),
+              w: Math.max(2, copy.scale(p.fileRel + (fileSecs.get(s.index)?.fileSize ?? 0)) - copy.scale(p.fileRel)),
+              y: copy.y,
+            }
+          : null;
+      secs.push({
+        key: s.index,
+        name: s.name,
+        group: s.group,
+        region: s.region,
+        size: s.size,
+        where,
+        address: s.address,
+        x,
+        w: hidden ? 0 : Math.max(2, clampX(xb, zx0, zx1) - x),
+        y: home.y,
+        home: home.a.id,
+        freed: p.freed,
+        hidden,
+        from,
+      });
     }
     // The relocation under the cursor: where it writes.
     let marker: { x: number; y: number; label: string } | null = null;
@@ -242,12 +284,16 @@ export const MemoryMap = memo(function MemoryMap({ kernel, view, mod, host = get
     svg.selectAll('g.secs rect').interrupt('memmap-fly');
     const t = d3.transition('memmap').duration(DURATION);
     const box = () => wrapRef.current!.getBoundingClientRect();
-    const showHover = (ev: MouseEvent, title: string, lines: string[]) => setHover({ x: ev.clientX - box().left, y: ev.clientY - box().top, title, lines });
+    const showHover = (ev: MouseEvent, title: string, lines: string[]) =>
+      setHover({ x: ev.clientX - box().left, y: ev.clientY - box().top, title, lines });
     const live = new Set(groups.map((g) => g.band.i));
     const fly = flying && flewAt.current !== pos && secs.some((d) => d.from);
     flewAt.current = flying ? pos : null;
     if (fly) flights.current += 1;
-    svg.attr('data-flying', fly ? 'yes' : 'no').attr('data-flights', flights.current).attr('data-zoom', level);
+    svg
+      .attr('data-flying', fly ? 'yes' : 'no')
+      .attr('data-flights', flights.current)
+      .attr('data-zoom', level);
 
     // The schematic column.
     const band = svg
@@ -256,8 +302,14 @@ export const MemoryMap = memo(function MemoryMap({ kernel, view, mod, host = get
       .data(bands, (d) => d.r.name)
       .join((enter) => {
         const g = enter.append('g').attr('class', 'band');
-        g.append('rect').attr('x', COL_X).attr('width', COL_W).attr('height', BAND_H - 2);
-        g.append('text').attr('class', 'name').attr('x', COL_X + 6).attr('dy', BAND_H / 2 + 2);
+        g.append('rect')
+          .attr('x', COL_X)
+          .attr('width', COL_W)
+          .attr('height', BAND_H - 2);
+        g.append('text')
+          .attr('class', 'name')
+          .attr('x', COL_X + 6)
+          .attr('dy', BAND_H / 2 + 2);
         g.append('text').attr('class', 'addr').attr('x', COL_ADDR_W).attr('text-anchor', 'end').attr('dy', 8);
         return g;
       });
@@ -265,7 +317,9 @@ export const MemoryMap = memo(function MemoryMap({ kernel, view, mod, host = get
       .attr('transform', (d) => `translate(0,${d.y})`)
       .classed('live', (d) => live.has(d.i))
       .classed('modules', (d) => d.r.name === 'modules')
-      .on('mousemove', (ev: MouseEvent, d) => showHover(ev, d.r.name, [`${d.r.start} – ${d.r.end}`, d.r.what, ...(live.has(d.i) ? ['click: the whole area'] : [])]))
+      .on('mousemove', (ev: MouseEvent, d) =>
+        showHover(ev, d.r.name, [`${d.r.start} – ${d.r.end}`, d.r.what, ...(live.has(d.i) ? ['click: the whole area'] : [])]),
+      )
       .on('mouseleave', () => setHover(null))
       .on('click', (_ev: MouseEvent, d) => live.has(d.i) && setZoom(ZOOM_OUT));
     band.select('text.name').text((d) => d.r.name);
@@ -306,10 +360,17 @@ export const MemoryMap = memo(function MemoryMap({ kernel, view, mod, host = get
       .data(allocs, (d) => String(d.a.id))
       .join(
         (enter) => {
-          const g = enter.append('g').attr('class', 'alloc').attr('opacity', 0).attr('transform', (d) => `translate(0,${d.y})`);
+          const g = enter
+            .append('g')
+            .attr('class', 'alloc')
+            .attr('opacity', 0)
+            .attr('transform', (d) => `translate(0,${d.y})`);
           g.append('rect').attr('class', 'bar').attr('height', BAR_H).attr('x', barX).attr('width', barW);
           g.append('text').attr('class', 'label').attr('dy', -4);
-          g.append('text').attr('class', 'freed-label').attr('dy', BAR_H / 2 + 4).attr('text-anchor', 'middle');
+          g.append('text')
+            .attr('class', 'freed-label')
+            .attr('dy', BAR_H / 2 + 4)
+            .attr('text-anchor', 'middle');
           g.append('g').attr('class', 'axis');
           return g;
         },
@@ -324,7 +385,9 @@ export const MemoryMap = memo(function MemoryMap({ kernel, view, mod, host = get
       .on('mousemove', (ev: MouseEvent, d) =>
         showHover(ev, d.freed ? `${d.a.label} — freed` : d.a.label, [
           `${d.a.base} · ${bytesHuman(d.a.size)} (${d.a.size.toLocaleString('en-US')} bytes)`,
-          d.freed ? 'freed by this step: the memory returns to the modules area' : `${d.a.kind}${d.a.owner ? ` · owner ${d.a.owner}` : ''} · allocated at ${positionText(d.a.allocatedAt)}`,
+          d.freed
+            ? 'freed by this step: the memory returns to the modules area'
+            : `${d.a.kind}${d.a.owner ? ` · owner ${d.a.owner}` : ''} · allocated at ${positionText(d.a.allocatedAt)}`,
           ...(level === 0 ? ['click to zoom in'] : []),
         ]),
       )
@@ -363,7 +426,10 @@ export const MemoryMap = memo(function MemoryMap({ kernel, view, mod, host = get
         .tickSizeOuter(0);
       g.transition(t).call(ax);
     });
-    rows.transition(t).attr('opacity', (d) => (d.freed ? 0.55 : 1)).attr('transform', (d) => `translate(0,${d.y})`);
+    rows
+      .transition(t)
+      .attr('opacity', (d) => (d.freed ? 0.55 : 1))
+      .attr('transform', (d) => `translate(0,${d.y})`);
 
     // Where the sections were in the file: outlines left in the copy once move_module has run.
     svg
@@ -394,7 +460,10 @@ export const MemoryMap = memo(function MemoryMap({ kernel, view, mod, host = get
       .join((enter) => enter.append('rect').attr('height', BAR_H + 4))
       .attr('x', (d) => clampX(d.alloc.scale(d.sec.rel), zx0, zx1) - 1)
       .attr('y', (d) => d.alloc.y - 2)
-      .attr('width', (d) => clampX(d.alloc.scale(d.sec.rel + Math.min(BYTES_MAX, d.sec.size)), zx0, zx1) - clampX(d.alloc.scale(d.sec.rel), zx0, zx1) + 2);
+      .attr(
+        'width',
+        (d) => clampX(d.alloc.scale(d.sec.rel + Math.min(BYTES_MAX, d.sec.size)), zx0, zx1) - clampX(d.alloc.scale(d.sec.rel), zx0, zx1) + 2,
+      );
 
     // The sections: keyed by section index so they move between the copy and core/init.
     const sel = svg
@@ -402,7 +471,14 @@ export const MemoryMap = memo(function MemoryMap({ kernel, view, mod, host = get
       .selectAll<SVGRectElement, SecD>('rect')
       .data(secs, (d) => String(d.key))
       .join(
-        (enter) => enter.append('rect').attr('opacity', 0).attr('x', (d) => d.x).attr('y', (d) => d.y + 3).attr('width', (d) => d.w).attr('height', BAR_H - 6),
+        (enter) =>
+          enter
+            .append('rect')
+            .attr('opacity', 0)
+            .attr('x', (d) => d.x)
+            .attr('y', (d) => d.y + 3)
+            .attr('width', (d) => d.w)
+            .attr('height', BAR_H - 6),
         (update) => update,
         (exit) => exit.transition(t).attr('opacity', 0).remove(),
       )
@@ -418,10 +494,17 @@ export const MemoryMap = memo(function MemoryMap({ kernel, view, mod, host = get
         ]),
       )
       .on('mouseleave', () => setHover(null))
-      .on('click', (_ev: MouseEvent, d) => setZoom({ alloc: d.home, sec: d.key, bytes: d.key === zoomAsked.sec && d.home === zoomAsked.alloc && level >= 2 }));
+      .on('click', (_ev: MouseEvent, d) =>
+        setZoom({ alloc: d.home, sec: d.key, bytes: d.key === zoomAsked.sec && d.home === zoomAsked.alloc && level >= 2 }),
+      );
     if (fly) {
       // move_module: each section leaves its sh_offset in the file strip for its address (skippable: the next seek interrupts it).
-      sel.filter((d) => !!d.from).attr('x', (d) => d.from!.x).attr('y', (d) => d.from!.y + 3).attr('width', (d) => d.from!.w).attr('opacity', 1);
+      sel
+        .filter((d) => !!d.from)
+        .attr('x', (d) => d.from!.x)
+        .attr('y', (d) => d.from!.y + 3)
+        .attr('width', (d) => d.from!.w)
+        .attr('opacity', 1);
       const ft = d3.transition('memmap-fly').duration(FLY_MS).ease(d3.easeCubicInOut);
       sel
         .interrupt('memmap')
@@ -477,7 +560,16 @@ export const MemoryMap = memo(function MemoryMap({ kernel, view, mod, host = get
       </h3>
       <ZoomCrumbs crumbs={crumbs} onZoom={setZoom} next={next} />
       <div ref={wrapRef} className="memmap-wrap">
-        <svg ref={svgRef} width={width} height={height} className="memmap-svg" role="img" aria-label="Kernel virtual memory and the module's sections" data-testid="memory-map-svg" data-export="memory">
+        <svg
+          ref={svgRef}
+          width={width}
+          height={height}
+          className="memmap-svg"
+          role="img"
+          aria-label="Kernel virtual memory and the module's sections"
+          data-testid="memory-map-svg"
+          data-export="memory"
+        >
           <g className="lenses" />
           <g className="regions" />
           <g className="heads" />
@@ -500,7 +592,11 @@ export const MemoryMap = memo(function MemoryMap({ kernel, view, mod, host = get
             />
           )}
         </svg>
-        {groups.length === 0 && <div className="memmap-empty muted small" style={{ left: zx0 }}>No module memory allocated at this position.</div>}
+        {groups.length === 0 && (
+          <div className="memmap-empty muted small" style={{ left: zx0 }}>
+            No module memory allocated at this position.
+          </div>
+        )}
         {hover && (
           <div className="tooltip" style={{ left: Math.min(hover.x + 12, width - 330), top: hover.y + 14 }} data-testid="memory-map-tooltip">
             <strong>{hover.title}</strong>

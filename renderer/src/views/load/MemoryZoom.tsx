@@ -38,13 +38,24 @@ export interface Crumb {
 /** The way back out: one button a level, the deepest one current. */
 export function ZoomCrumbs({ crumbs, onZoom, next }: { crumbs: Crumb[]; onZoom: (z: Zoom) => void; next: Crumb | null }) {
   return (
-    <nav className="memzoom-crumbs small" data-testid="memory-zoom-crumbs" data-level={crumbs[crumbs.length - 1]?.level ?? 0} aria-label="Memory map zoom">
+    <nav
+      className="memzoom-crumbs small"
+      data-testid="memory-zoom-crumbs"
+      data-level={crumbs[crumbs.length - 1]?.level ?? 0}
+      aria-label="Memory map zoom"
+    >
       {crumbs.map((c, i) => {
         const last = i === crumbs.length - 1;
         return (
           <span key={c.level} className="crumb-wrap">
             {i > 0 && <span className="muted sep">›</span>}
-            <button className={`crumb${last ? ' current' : ''}`} data-level={c.level} disabled={last} aria-current={last ? 'step' : undefined} onClick={() => onZoom(c.zoom)}>
+            <button
+              className={`crumb${last ? ' current' : ''}`}
+              data-level={c.level}
+              disabled={last}
+              aria-current={last ? 'step' : undefined}
+              onClick={() => onZoom(c.zoom)}
+            >
               {c.label}
             </button>
           </span>
@@ -66,7 +77,27 @@ const hex2 = (b: number | null) => (b === null ? '··' : b.toString(16).padStar
  * The bytes of one section (its first 256) as SVG text, so the map exports with them: offsets on the
  * left, sixteen bytes a row; the bytes written at `pos` on a highlight, each byte's writer in its tooltip.
  */
-export function ByteStrip({ host, address, length, total, pos, x, y, width, name }: { host: Host; address: Hex64; length: number; total: number; pos: number; x: number; y: number; width: number; name: string }) {
+export function ByteStrip({
+  host,
+  address,
+  length,
+  total,
+  pos,
+  x,
+  y,
+  width,
+  name,
+}: {
+  host: Host;
+  address: Hex64;
+  length: number;
+  total: number;
+  pos: number;
+  x: number;
+  y: number;
+  width: number;
+  name: string;
+}) {
   const [mem, setMem] = useState<MemoryView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const seq = useRef(0);
@@ -85,7 +116,14 @@ export function ByteStrip({ host, address, length, total, pos, x, y, width, name
   const writerAt = (i: number) => fresh?.writers.find((w) => i >= w.from && i < w.to) ?? null;
   const now = fresh ? fresh.bytes.filter((_, i) => writerAt(i)?.pos === pos).length : 0;
   return (
-    <g className="bytes" data-testid="memory-bytes" transform={`translate(${x},${y})`} data-count={fresh?.bytes.length ?? 0} data-now={now} data-pos={fresh?.pos ?? ''}>
+    <g
+      className="bytes"
+      data-testid="memory-bytes"
+      transform={`translate(${x},${y})`}
+      data-count={fresh?.bytes.length ?? 0}
+      data-now={now}
+      data-pos={fresh?.pos ?? ''}
+    >
       <text className="bytes-head" y={11}>
         {error
           ? `${name}: ${error}`

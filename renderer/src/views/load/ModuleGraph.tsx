@@ -71,7 +71,9 @@ async function layoutGraph(modules: SnapshotModule[]): Promise<Layout> {
   const nodes: Placed[] = (out.children ?? []).map((c) => ({ name: c.id, m: byName.get(c.id) as SnapshotModule, x: c.x ?? 0, y: c.y ?? 0 }));
   const placedEdges: Edge[] = (out.edges ?? []).map((e) => {
     const sec = e.sections?.[0];
-    const pts: [number, number][] = sec ? [[sec.startPoint.x, sec.startPoint.y], ...(sec.bendPoints ?? []).map((b) => [b.x, b.y] as [number, number]), [sec.endPoint.x, sec.endPoint.y]] : [];
+    const pts: [number, number][] = sec
+      ? [[sec.startPoint.x, sec.startPoint.y], ...(sec.bendPoints ?? []).map((b) => [b.x, b.y] as [number, number]), [sec.endPoint.x, sec.endPoint.y]]
+      : [];
     return { id: e.id, from: e.sources[0], to: e.targets[0], points: pts };
   });
   return { key: graphKey(modules), nodes, edges: placedEdges, width: out.width ?? 0, height: out.height ?? 0 };
@@ -123,7 +125,10 @@ export const ModuleGraph = memo(function ModuleGraph({ modules }: { modules: Sna
       .attr('data-from', (d) => d.from)
       .attr('data-to', (d) => d.to);
     edgeSel.transition(t).attr('opacity', 1);
-    edgeSel.select('path').transition(t).attr('d', (d) => line(d.points) ?? '');
+    edgeSel
+      .select('path')
+      .transition(t)
+      .attr('d', (d) => line(d.points) ?? '');
     edgeSel
       .select('text')
       .text('uses')
@@ -157,7 +162,10 @@ export const ModuleGraph = memo(function ModuleGraph({ modules }: { modules: Sna
       })
       .attr('data-module', (d) => d.name)
       .attr('data-refcount', (d) => (byName.get(d.name) ?? d.m).refcount);
-    nodeSel.transition(t).attr('opacity', 1).attr('transform', (d) => `translate(${d.x},${d.y})`);
+    nodeSel
+      .transition(t)
+      .attr('opacity', 1)
+      .attr('transform', (d) => `translate(${d.x},${d.y})`);
     nodeSel.select('text.name').text((d) => d.name);
     nodeSel.select('text.sub').text((d) => {
       const m = byName.get(d.name) ?? d.m;
@@ -175,9 +183,24 @@ export const ModuleGraph = memo(function ModuleGraph({ modules }: { modules: Sna
   const avail = wrapRef.current?.clientWidth ?? w;
   const scale = Math.max(MIN_SCALE, Math.min(1, avail / w));
   return (
-    <div ref={wrapRef} className="graph-wrap" data-testid="module-graph" data-modules={layout?.nodes.length ?? 0} data-edges={layout?.edges.length ?? 0}>
+    <div
+      ref={wrapRef}
+      className="graph-wrap"
+      data-testid="module-graph"
+      data-modules={layout?.nodes.length ?? 0}
+      data-edges={layout?.edges.length ?? 0}
+    >
       {modules.length === 0 && <div className="muted small">no modules loaded at this position</div>}
-      <svg ref={svgRef} className="graph-svg" data-testid="module-graph-svg" width={w * scale} height={h * scale} viewBox={`0 0 ${w} ${h}`} role="img" aria-label="Loaded modules and what they use">
+      <svg
+        ref={svgRef}
+        className="graph-svg"
+        data-testid="module-graph-svg"
+        width={w * scale}
+        height={h * scale}
+        viewBox={`0 0 ${w} ${h}`}
+        role="img"
+        aria-label="Loaded modules and what they use"
+      >
         <defs>
           <marker id="modgraph-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto">
             <path d="M0,0 L10,5 L0,10 z" className="arrow" />

@@ -20,14 +20,36 @@ const ROW = 8;
 const CONTEXT = 16;
 type Insn = NonNullable<RelocationDetail['instruction']>;
 
-export function RelocationCard({ r, pos, host, onError, onSeek }: { r: RelocationDetail; pos: number; host: Host; onError: (e: EngineError) => void; onSeek: (p: number) => void }) {
+export function RelocationCard({
+  r,
+  pos,
+  host,
+  onError,
+  onSeek,
+}: {
+  r: RelocationDetail;
+  pos: number;
+  host: Host;
+  onError: (e: EngineError) => void;
+  onSeek: (p: number) => void;
+}) {
   const math = relocMath(r);
   const sec = r.sectionItems;
   return (
     <div className="card item-panel reloc-card" data-testid="relocation-detail" data-pos={pos}>
       <h3>
-        Relocation <span className="muted">{r.relaSection}</span> #{r.entry} <span className="muted">→ patches</span> <code>{r.targetSection}</code> <ItemStatus status={r.status} message={r.message} />
-        {sec && <ItemScrub first={sec.first} count={sec.count} pos={pos} onSeek={onSeek} label={`every relocation of ${r.relaSection}`} testId="reloc-scrub" />}
+        Relocation <span className="muted">{r.relaSection}</span> #{r.entry} <span className="muted">→ patches</span> <code>{r.targetSection}</code>{' '}
+        <ItemStatus status={r.status} message={r.message} />
+        {sec && (
+          <ItemScrub
+            first={sec.first}
+            count={sec.count}
+            pos={pos}
+            onSeek={onSeek}
+            label={`every relocation of ${r.relaSection}`}
+            testId="reloc-scrub"
+          />
+        )}
       </h3>
       {r.instruction && <InstructionPair insn={r.instruction} />}
       <div className="reloc-grid">
@@ -78,7 +100,10 @@ export function RelocationCard({ r, pos, host, onError, onSeek }: { r: Relocatio
           </dd>
           <dt>bytes</dt>
           <dd className="mono bytes-change" data-testid="reloc-bytes">
-            <span data-testid="reloc-before">{r.before || '—'}</span> <span className="muted">→</span> <span className="after" data-testid="reloc-after">{r.after || '—'}</span>
+            <span data-testid="reloc-before">{r.before || '—'}</span> <span className="muted">→</span>{' '}
+            <span className="after" data-testid="reloc-after">
+              {r.after || '—'}
+            </span>
           </dd>
         </dl>
         <PatchWindow P={r.P} width={r.width} pos={pos} host={host} onError={onError} given={r.memory ?? null} />
@@ -147,7 +172,15 @@ function TargetArrow({ r, target }: { r: RelocationDetail; target: { address: He
   const w = 860;
   const box = 330;
   return (
-    <svg className="reloc-arrow" data-testid="reloc-target" viewBox={`0 0 ${w} 58`} width="100%" style={{ maxWidth: w }} role="img" aria-label={`P points at ${to}`}>
+    <svg
+      className="reloc-arrow"
+      data-testid="reloc-target"
+      viewBox={`0 0 ${w} 58`}
+      width="100%"
+      style={{ maxWidth: w }}
+      role="img"
+      aria-label={`P points at ${to}`}
+    >
       <defs>
         <marker id="reloc-arrowhead" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto">
           <path d="M0,0 L10,5 L0,10 z" className="arrow-head" />
@@ -187,7 +220,21 @@ interface Windows {
 }
 
 /** The bytes around P, before this relocation (position pos-1) and after it (pos), row by row. */
-function PatchWindow({ P, width, pos, host, onError, given }: { P: Hex64; width: number; pos: number; host: Host; onError: (e: EngineError) => void; given: RelocationDetail['memory'] | null }) {
+function PatchWindow({
+  P,
+  width,
+  pos,
+  host,
+  onError,
+  given,
+}: {
+  P: Hex64;
+  width: number;
+  pos: number;
+  host: Host;
+  onError: (e: EngineError) => void;
+  given: RelocationDetail['memory'] | null;
+}) {
   const [fetched, setWin] = useState<Windows | null>(null);
   const seq = useRef(0);
   const key = `${P}@${pos}`;
@@ -225,7 +272,11 @@ function PatchWindow({ P, width, pos, host, onError, given }: { P: Hex64; width:
       );
     });
   return (
-    <div className={`patch-window${win.key !== key ? ' stale' : ''}`} data-testid="patch-window" aria-label="Memory around P, before and after the relocation">
+    <div
+      className={`patch-window${win.key !== key ? ' stale' : ''}`}
+      data-testid="patch-window"
+      aria-label="Memory around P, before and after the relocation"
+    >
       <div className="patch-head muted small">
         <span className="addr" />
         <span>before · {positionText(Math.max(0, pos - 1))}</span>

@@ -66,16 +66,44 @@ export function Scrubber({
         <button className="btn" onClick={() => onSeek(0)} disabled={disabled} title="First position (Home)" aria-label="First position">
           |◀
         </button>
-        <button className="btn" onClick={() => onStep(-1)} disabled={disabled} title="Previous step (↑ / PageUp)" aria-label="Previous step" data-testid="prev-step">
+        <button
+          className="btn"
+          onClick={() => onStep(-1)}
+          disabled={disabled}
+          title="Previous step (↑ / PageUp)"
+          aria-label="Previous step"
+          data-testid="prev-step"
+        >
           ◀◀
         </button>
-        <button className="btn" onClick={() => onSeek(pos - 1)} disabled={disabled} title="Previous item (←)" aria-label="Previous item" data-testid="prev-item">
+        <button
+          className="btn"
+          onClick={() => onSeek(pos - 1)}
+          disabled={disabled}
+          title="Previous item (←)"
+          aria-label="Previous item"
+          data-testid="prev-item"
+        >
           ◀
         </button>
-        <button className="btn" onClick={() => onSeek(pos + 1)} disabled={disabled} title="Next item (→)" aria-label="Next item" data-testid="next-item">
+        <button
+          className="btn"
+          onClick={() => onSeek(pos + 1)}
+          disabled={disabled}
+          title="Next item (→)"
+          aria-label="Next item"
+          data-testid="next-item"
+        >
           ▶
         </button>
-        <button className="btn" onClick={() => onStep(1)} disabled={disabled} title="Next step (↓ / PageDown)" aria-label="Next step" data-testid="next-step">
+        <button
+          className="btn"
+          onClick={() => onStep(1)}
+          disabled={disabled}
+          title="Next step (↓ / PageDown)"
+          aria-label="Next step"
+          data-testid="next-step"
+        >
           ▶▶
         </button>
         <button className="btn" onClick={() => onSeek(max)} disabled={disabled} title="Last position (End)" aria-label="Last position">
@@ -126,13 +154,24 @@ export function Scrubber({
               </button>
             ) : (
               current && (
-                <button className="btn small" onClick={() => setZoom(current)} data-testid="phase-zoom" title="Zoom the slider into the phase at the cursor">
+                <button
+                  className="btn small"
+                  onClick={() => setZoom(current)}
+                  data-testid="phase-zoom"
+                  title="Zoom the slider into the phase at the cursor"
+                >
                   ⤢ zoom into {PHASE_LABEL[current.phase]}
                 </button>
               )
             )}
             {legend.map((g) => (
-              <button key={g.start} className={`legend-phase${inPhase(g) ? ' current' : ''}`} onClick={() => onSeek(g.start)} onDoubleClick={() => setZoom(g)} title={`go to ${PHASE_LABEL[g.phase]} (double-click: zoom in)`}>
+              <button
+                key={g.start}
+                className={`legend-phase${inPhase(g) ? ' current' : ''}`}
+                onClick={() => onSeek(g.start)}
+                onDoubleClick={() => setZoom(g)}
+                title={`go to ${PHASE_LABEL[g.phase]} (double-click: zoom in)`}
+              >
                 <span className={`swatch ph-${g.phase}`} />
                 {PHASE_LABEL[g.phase]}
               </button>

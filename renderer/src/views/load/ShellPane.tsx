@@ -11,7 +11,17 @@ export interface ShellEntry {
   note?: boolean;
 }
 
-export const ShellPane = memo(function ShellPane({ transcript, busy, disabled, onRun }: { transcript: ShellEntry[]; busy: boolean; disabled: boolean; onRun: (line: string) => void }) {
+export const ShellPane = memo(function ShellPane({
+  transcript,
+  busy,
+  disabled,
+  onRun,
+}: {
+  transcript: ShellEntry[];
+  busy: boolean;
+  disabled: boolean;
+  onRun: (line: string) => void;
+}) {
   const [line, setLine] = useState('');
   const [hist, setHist] = useState<number | null>(null);
   const ref = useRef<HTMLDivElement>(null);
@@ -25,7 +35,11 @@ export const ShellPane = memo(function ShellPane({ transcript, busy, disabled, o
     <section className="side-pane shell-pane" aria-label="Shell">
       <h3>
         Shell <span className="muted small">root@modscope</span>{' '}
-        <span className="clock now small" data-testid="shell-clock" title="Commands run on the kernel as it is now (after the last operation), wherever the cursor is">
+        <span
+          className="clock now small"
+          data-testid="shell-clock"
+          title="Commands run on the kernel as it is now (after the last operation), wherever the cursor is"
+        >
           now
         </span>
       </h3>

@@ -86,7 +86,9 @@ function PlaceTable({ effects }: { effects: Effect[] }) {
                 <code>{e.name}</code>
               </td>
               <td>
-                <span className={`grp g-${e.group}`}>{e.region} · {e.group}</span>
+                <span className={`grp g-${e.group}`}>
+                  {e.region} · {e.group}
+                </span>
               </td>
               <td className="num mono">+0x{e.offset.toString(16)}</td>
               <td className="num">{e.size.toLocaleString('en-US')} B</td>

@@ -4,10 +4,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { OperationInfo, StepInfo } from '../../../../engine/api-types';
 import { PHASE_LABEL, errnoText, opResultText, positionText } from './loadFormat';
 
-type Row =
-  | { kind: 'op'; op: OperationInfo }
-  | { kind: 'phase'; step: StepInfo }
-  | { kind: 'step'; step: StepInfo; index: number };
+type Row = { kind: 'op'; op: OperationInfo } | { kind: 'phase'; step: StepInfo } | { kind: 'step'; step: StepInfo; index: number };
 
 const ROW_H = 24;
 
@@ -59,7 +56,12 @@ export const StepsList = memo(function StepsList({
             const style = { transform: `translateY(${it.start}px)`, height: ROW_H };
             if (row.kind === 'op')
               return (
-                <div key={`op${row.op.index}`} className={`step-row op-head${opResultText(row.op).failed ? ' failed' : ''}`} style={style} title={`${row.op.command}\n${opResultText(row.op).title}`}>
+                <div
+                  key={`op${row.op.index}`}
+                  className={`step-row op-head${opResultText(row.op).failed ? ' failed' : ''}`}
+                  style={style}
+                  title={`${row.op.command}\n${opResultText(row.op).title}`}
+                >
                   <span className="mono"># {row.op.command}</span>
                   <span className={opResultText(row.op).failed ? 'err-text' : 'muted'}>{opResultText(row.op).text}</span>
                 </div>

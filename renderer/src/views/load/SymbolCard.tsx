@@ -8,13 +8,25 @@ import type { SymbolDetail } from '../../../../engine/api-types';
 import { Check, ItemScrub, ItemStatus } from './itemStatus';
 import './cards.css';
 
-export function SymbolCard({ s, pos, block, onSeek }: { s: SymbolDetail; pos: number; block: { first: number; count: number } | null; onSeek: (p: number) => void }) {
+export function SymbolCard({
+  s,
+  pos,
+  block,
+  onSeek,
+}: {
+  s: SymbolDetail;
+  pos: number;
+  block: { first: number; count: number } | null;
+  onSeek: (p: number) => void;
+}) {
   const und = s.section === 'UND';
   return (
     <div className="card item-panel symbol-card" data-testid="symbol-detail" data-pos={pos}>
       <h3>
         Symbol #{s.index} <code>{s.name || '(unnamed)'}</code> <ItemStatus status={s.status} />
-        {block && <ItemScrub first={block.first} count={block.count} pos={pos} onSeek={onSeek} label="every symbol of .symtab" testId="symbol-scrub" />}
+        {block && (
+          <ItemScrub first={block.first} count={block.count} pos={pos} onSeek={onSeek} label="every symbol of .symtab" testId="symbol-scrub" />
+        )}
       </h3>
       {und && s.status !== 'not-reached' && <ResolutionLink s={s} />}
       <dl className="kv reloc-kv">
@@ -40,7 +52,8 @@ export function SymbolCard({ s, pos, block, onSeek }: { s: SymbolDetail; pos: nu
           <>
             <dt>CRC</dt>
             <dd className="mono">
-              module {s.crc.module ?? '—'} · kernel {s.crc.kernel ?? '—'} <span className={`pill ${s.crc.ok ? 'ok' : 'bad'}`}>{s.crc.ok ? 'match' : 'mismatch'}</span>
+              module {s.crc.module ?? '—'} · kernel {s.crc.kernel ?? '—'}{' '}
+              <span className={`pill ${s.crc.ok ? 'ok' : 'bad'}`}>{s.crc.ok ? 'match' : 'mismatch'}</span>
             </dd>
           </>
         )}
@@ -73,7 +86,12 @@ function ResolutionLink({ s }: { s: SymbolDetail }) {
       <div className="resolve-arrow" aria-hidden>
         <div className="resolve-checks">
           <Check ok={crcOk} label={crcText} testId="symbol-crc-check" title="check_version(): the CRC recorded in __versions against the export's" />
-          <Check ok={lic ? lic.ok : null} label={lic ? lic.text : 'licence: no export to check'} testId="symbol-licence-check" title="resolve_symbol(): GPL-only exports need a GPL-compatible module" />
+          <Check
+            ok={lic ? lic.ok : null}
+            label={lic ? lic.text : 'licence: no export to check'}
+            testId="symbol-licence-check"
+            title="resolve_symbol(): GPL-only exports need a GPL-compatible module"
+          />
         </div>
         <div className={`resolve-line ${s.status === 'resolved' ? 'ok' : 'bad'}`} />
       </div>

@@ -9,7 +9,11 @@ export function itemOk(status: string): boolean {
 
 export function ItemStatus({ status, message }: { status: string; message?: string | null }) {
   return (
-    <span className={`pill ${STATUS_OK.has(status) ? 'ok' : status === 'not-reached' || status === 'skipped' ? '' : 'bad'}`} data-testid="item-status" title={message ?? undefined}>
+    <span
+      className={`pill ${STATUS_OK.has(status) ? 'ok' : status === 'not-reached' || status === 'skipped' ? '' : 'bad'}`}
+      data-testid="item-status"
+      title={message ?? undefined}
+    >
       {status}
     </span>
   );
@@ -18,7 +22,12 @@ export function ItemStatus({ status, message }: { status: string; message?: stri
 /** A pass/fail chip for one check (CRC, licence, range). */
 export function Check({ ok, label, testId, title }: { ok: boolean | null; label: string; testId: string; title?: string }) {
   return (
-    <span className={`check ${ok === null ? 'na' : ok ? 'pass' : 'fail'}`} data-testid={testId} data-ok={ok === null ? 'n/a' : ok ? 'pass' : 'fail'} title={title}>
+    <span
+      className={`check ${ok === null ? 'na' : ok ? 'pass' : 'fail'}`}
+      data-testid={testId}
+      data-ok={ok === null ? 'n/a' : ok ? 'pass' : 'fail'}
+      title={title}
+    >
       <span className="check-mark" aria-hidden>
         {ok === null ? '–' : ok ? '✓' : '✗'}
       </span>
@@ -31,7 +40,21 @@ export function Check({ ok, label, testId, title }: { ok: boolean | null; label:
 const SEEK_EVERY_MS = 50;
 
 /** One drag over a block's items (the relocations of a .rela section, the symbols of simplify_symbols). */
-export function ItemScrub({ first, count, pos, onSeek, label, testId }: { first: number; count: number; pos: number; onSeek: (p: number) => void; label: string; testId: string }) {
+export function ItemScrub({
+  first,
+  count,
+  pos,
+  onSeek,
+  label,
+  testId,
+}: {
+  first: number;
+  count: number;
+  pos: number;
+  onSeek: (p: number) => void;
+  label: string;
+  testId: string;
+}) {
   // The thumb follows the pointer at once; seeks are throttled (leading and trailing).
   const [dragged, setDragged] = useState<number | null>(null);
   const last = useRef(0);

@@ -38,7 +38,8 @@ export function errnoText(errno: number): string {
 /** An operation's end for its header row: "0", "-ENOENT (-2)", "Killed (SIGKILL)", "unknown (not modelled)". */
 export function opResultText(op: OperationInfo): { text: string; failed: boolean; title: string } {
   const end = opEnd(op);
-  if (end.kind === 'killed') return { text: 'Killed (SIGKILL, exit 137)', failed: true, title: 'An oops killed the task inside the syscall: it never returned.' };
+  if (end.kind === 'killed')
+    return { text: 'Killed (SIGKILL, exit 137)', failed: true, title: 'An oops killed the task inside the syscall: it never returned.' };
   if (end.kind === 'unknown') return { text: 'unknown (not modelled)', failed: true, title: `${end.reason}.` };
   const r = op.result ?? 0;
   return { text: r ? errnoText(r) : '0', failed: r !== 0, title: r ? `The syscall returned ${r}.` : 'The syscall returned 0.' };

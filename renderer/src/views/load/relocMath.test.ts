@@ -8,7 +8,8 @@ import { relocMath } from './relocMath';
 
 function relocations(files: string[]): RelocationDetail[] {
   const k = bootKernel();
-  for (const f of files) expect(loadModule(k, { fileName: f.split('/').pop() ?? f, image: sample(f), args: '', syscall: 'finit_module' }).op.result).toBe(0);
+  for (const f of files)
+    expect(loadModule(k, { fileName: f.split('/').pop() ?? f, image: sample(f), args: '', syscall: 'finit_module' }).op.result).toBe(0);
   const out: RelocationDetail[] = [];
   for (let i = 0; i < k.timeline.stepCount(); i++) {
     const s = k.timeline.step(i);
@@ -41,13 +42,31 @@ describe('relocMath', () => {
 
   it('R_X86_64_32S fails its check when S + A does not sign-extend (an address above the top 2 GiB)', () => {
     const r: RelocationDetail = {
-      kind: 'relocation', item: 0, relaSection: '.rela.text', entry: 0, targetSection: '.text', type: 'R_X86_64_32S', typeNumber: 11, symbol: 'x',
-      S: '0xffffffffc0201000', A: '0x0', P: '0xffffffffc0200000', formula: 'S + A', value: '0xc0201000',
-      rule: { width: 4, pcRelative: false, check: 'sign-extend-32' }, width: 4, before: '', after: '', status: 'applied', message: null,
+      kind: 'relocation',
+      item: 0,
+      relaSection: '.rela.text',
+      entry: 0,
+      targetSection: '.text',
+      type: 'R_X86_64_32S',
+      typeNumber: 11,
+      symbol: 'x',
+      S: '0xffffffffc0201000',
+      A: '0x0',
+      P: '0xffffffffc0200000',
+      formula: 'S + A',
+      value: '0xc0201000',
+      rule: { width: 4, pcRelative: false, check: 'sign-extend-32' },
+      width: 4,
+      before: '',
+      after: '',
+      status: 'applied',
+      message: null,
     };
     expect(relocMath(r)?.check.ok).toBe(true);
     expect(relocMath({ ...r, S: '0xffffc90000001000', status: 'overflow' })?.check.ok).toBe(false);
-    expect(relocMath({ ...r, type: 'R_X86_64_32', typeNumber: 10, rule: { width: 4, pcRelative: false, check: 'zero-extend-32' } })?.check.ok).toBe(false);
+    expect(relocMath({ ...r, type: 'R_X86_64_32', typeNumber: 10, rule: { width: 4, pcRelative: false, check: 'zero-extend-32' } })?.check.ok).toBe(
+      false,
+    );
     // The rule, not the name, decides: a row that says PC-relative is computed S + A − P whatever the type is called.
     expect(relocMath({ ...r, rule: { width: 4, pcRelative: true, check: null } })?.terms).toContain('−');
   });

@@ -37,6 +37,7 @@ export function relocMath(r: RelocationDetail): { terms: string; exact: bigint; 
   const fitsS32 = exact >= -TWO31 && exact < TWO31;
   if (rule.check === 'zero-extend-32') return { terms, exact: u, check: { ok: u < TWO32, text: CHECK_TEXT[rule.check] } };
   if (rule.check === 'sign-extend-32') return { terms, exact, check: { ok: fitsS32, text: CHECK_TEXT[rule.check] } };
-  if (rule.width === 4) return { terms, exact, check: { ok: fitsS32, text: 'fits in a signed 32-bit displacement (6.1 does not check: it truncates)' } };
+  if (rule.width === 4)
+    return { terms, exact, check: { ok: fitsS32, text: 'fits in a signed 32-bit displacement (6.1 does not check: it truncates)' } };
   return { terms, exact: u, check: { ok: null, text: '64 bits: nothing to check' } };
 }

@@ -12,10 +12,24 @@ export const LogTabs = memo(function LogTabs({ log, currentLog, host, pos }: { l
     <div className="log-tabs">
       <div className="log-tabs-bar">
         <div className="segmented" role="tablist" aria-label="Kernel log view">
-          <button type="button" role="tab" aria-selected={tab === 'dmesg'} className={tab === 'dmesg' ? 'on' : ''} onClick={() => setTab('dmesg')} data-testid="log-tab-dmesg">
+          <button
+            type="button"
+            role="tab"
+            aria-selected={tab === 'dmesg'}
+            className={tab === 'dmesg' ? 'on' : ''}
+            onClick={() => setTab('dmesg')}
+            data-testid="log-tab-dmesg"
+          >
             dmesg
           </button>
-          <button type="button" role="tab" aria-selected={tab === 'ring'} className={tab === 'ring' ? 'on' : ''} onClick={() => setTab('ring')} data-testid="log-tab-ring">
+          <button
+            type="button"
+            role="tab"
+            aria-selected={tab === 'ring'}
+            className={tab === 'ring' ? 'on' : ''}
+            onClick={() => setTab('ring')}
+            data-testid="log-tab-ring"
+          >
             printk buffer
           </button>
         </div>

@@ -118,23 +118,56 @@ function recordGeometry(s: RecordState, nowTags: Set<number>, seqToTag: Map<numb
     const cls = `rb-lvl-${b.level}${b.state === 'reusable' ? ' reusable' : ''}${now}`;
     const title = `seq ${b.seq} · ${LEVEL[b.level]} · desc ${b.descIndex} ${b.state}\n[${b.begin}, ${b.wraps ? `${size}) + [0, ${b.end}` : b.end}) ${b.wraps ? '(wrapped: ID at both ends)' : ''}\n${d?.text ?? ''}`;
     if (b.wraps) {
-      arcs.push(arcFor(`w${b.seq}`, b.begin, size, size, R_DATA_IN, R_OUT, 'rb-waste', `seq ${b.seq}: ID only, the rest of the ring is skipped (a block never wraps)`, b.seq));
+      arcs.push(
+        arcFor(
+          `w${b.seq}`,
+          b.begin,
+          size,
+          size,
+          R_DATA_IN,
+          R_OUT,
+          'rb-waste',
+          `seq ${b.seq}: ID only, the rest of the ring is skipped (a block never wraps)`,
+          b.seq,
+        ),
+      );
       arcs.push(arcFor(`b${b.seq}`, 0, b.end, size, R_DATA_IN, R_OUT, cls, title, b.seq));
     } else arcs.push(arcFor(`b${b.seq}`, b.begin, b.end, size, R_DATA_IN, R_OUT, cls, title, b.seq));
   }
   for (const d of s.descs) {
     const cls = `rb-st-${d.state}`;
-    arcs.push(arcFor(`d${d.index}`, d.index, d.index + 1, s.descCount, R_DESC_IN, R_DESC_OUT, cls, `descriptor ${d.index}: ${d.state}, id ${d.id}, seq ${d.seq}${d.begin >= 0 ? `, text [${d.begin}, ${d.next})` : ', data-less'}`, d.seq));
+    arcs.push(
+      arcFor(
+        `d${d.index}`,
+        d.index,
+        d.index + 1,
+        s.descCount,
+        R_DESC_IN,
+        R_DESC_OUT,
+        cls,
+        `descriptor ${d.index}: ${d.state}, id ${d.id}, seq ${d.seq}${d.begin >= 0 ? `, text [${d.begin}, ${d.next})` : ', data-less'}`,
+        d.seq,
+      ),
+    );
   }
   // The live window tail_lpos → head_lpos, unrolled.
   const span = (s.head - s.tail + size) % size || (s.blocks.length ? size : 0);
-  const x = d3.scaleLinear().domain([0, Math.max(span, 1)]).range([0, W]);
+  const x = d3
+    .scaleLinear()
+    .domain([0, Math.max(span, 1)])
+    .range([0, W]);
   const rel = (i: number) => (i - s.tail + size) % size;
   for (const b of s.blocks) {
     const now = nowTags.has(seqToTag.get(b.seq) ?? -1) ? ' now' : '';
     const lvl = `rb-lvl-${b.level}${b.state === 'reusable' ? ' reusable' : ''}${now}`;
     if (b.wraps) {
-      strip.push({ key: `sw${b.seq}`, x: x(rel(b.begin)), w: x(size - b.begin), cls: 'rb-waste', title: `seq ${b.seq}: ID at ${b.begin}, wasted to the end` });
+      strip.push({
+        key: `sw${b.seq}`,
+        x: x(rel(b.begin)),
+        w: x(size - b.begin),
+        cls: 'rb-waste',
+        title: `seq ${b.seq}: ID at ${b.begin}, wasted to the end`,
+      });
       strip.push({ key: `si${b.seq}`, x: x(rel(0)), w: x(8), cls: 'rb-id', title: `seq ${b.seq}: ID (8 bytes) at 0` });
       strip.push({ key: `st${b.seq}`, x: x(rel(8)), w: x(b.end - 8), cls: lvl, title: `seq ${b.seq}: text at 8` });
     } else {
@@ -154,7 +187,10 @@ function classicGeometry(s: ClassicState, nowTags: Set<number>, seqToTag: Map<nu
   const strip: StripD[] = [];
   const len = s.len;
   const lowest = Math.max(0, s.logEnd - len);
-  const x = d3.scaleLinear().domain([lowest, Math.max(s.logEnd, lowest + 1)]).range([0, W]);
+  const x = d3
+    .scaleLinear()
+    .domain([lowest, Math.max(s.logEnd, lowest + 1)])
+    .range([0, W]);
   for (const sp of s.spans) {
     const from = Math.max(sp.start, lowest);
     if (from >= sp.end) continue;
@@ -199,7 +235,17 @@ function useFullLog(host: Host | undefined, pos: number | undefined, fallback: L
   return got && got.pos === pos ? { rows: got.rows, printk: got.printk } : { rows: fallback, printk: got?.printk ?? null };
 }
 
-export const RingBufferPane = memo(function RingBufferPane({ log: seekLog, currentLog, host, pos }: { log: LogRow[]; currentLog: number[]; host?: Host; pos?: number }) {
+export const RingBufferPane = memo(function RingBufferPane({
+  log: seekLog,
+  currentLog,
+  host,
+  pos,
+}: {
+  log: LogRow[];
+  currentLog: number[];
+  host?: Host;
+  pos?: number;
+}) {
   const [design, setDesign] = useState<Design>('record');
   const [classicLen, setClassicLen] = useState(16384);
   const [recordShift, setRecordShift] = useState(17);
@@ -226,7 +272,16 @@ export const RingBufferPane = memo(function RingBufferPane({ log: seekLog, curre
       return buf.records().flatMap((r) => {
         if (!r) return [];
         const c = consoleBySeq.get(r.seq);
-        return [{ key: `r${r.seq}`, seq: r.seq, level: r.level, text: recordPrintText(r, false, true).replace(/\n$/, ''), console: c?.console ?? false, now: nowTags.has(c?.tag ?? -1) }];
+        return [
+          {
+            key: `r${r.seq}`,
+            seq: r.seq,
+            level: r.level,
+            text: recordPrintText(r, false, true).replace(/\n$/, ''),
+            console: c?.console ?? false,
+            now: nowTags.has(c?.tag ?? -1),
+          },
+        ];
       });
     }
     const cs = state as ClassicState;
@@ -234,7 +289,14 @@ export const RingBufferPane = memo(function RingBufferPane({ log: seekLog, curre
     return cs.spans.map((sp) => {
       const c = consoleBySeq.get(sp.seq);
       const text = buf.classic.text(Math.max(sp.start, lowest), sp.end).replace(/\n$/, '');
-      return { key: `c${sp.start}`, seq: sp.seq, level: sp.level, text: sp.lost ? `…${text}` : text, console: c?.classicConsole ?? false, now: nowTags.has(c?.tag ?? -1) };
+      return {
+        key: `c${sp.start}`,
+        seq: sp.seq,
+        level: sp.level,
+        text: sp.lost ? `…${text}` : text,
+        console: c?.classicConsole ?? false,
+        now: nowTags.has(c?.tag ?? -1),
+      };
     });
   }, [buf, design, state, nowTags]);
 
@@ -246,7 +308,12 @@ export const RingBufferPane = memo(function RingBufferPane({ log: seekLog, curre
   useEffect(() => {
     const svg = d3.select(svgRef.current);
     if (svgRef.current === null) return;
-    const arc = d3.arc<ArcD>().innerRadius((d) => d.r0).outerRadius((d) => d.r1).startAngle((d) => d.a0).endAngle((d) => d.a1);
+    const arc = d3
+      .arc<ArcD>()
+      .innerRadius((d) => d.r0)
+      .outerRadius((d) => d.r1)
+      .startAngle((d) => d.a0)
+      .endAngle((d) => d.a1);
     const ring = svg.select<SVGGElement>('g.ring');
     ring
       .selectAll<SVGPathElement, ArcD>('path.seg')
@@ -341,10 +408,26 @@ export const RingBufferPane = memo(function RingBufferPane({ log: seekLog, curre
     <section className="side-pane ring-pane" aria-label="printk ring buffer" data-testid="ring-pane" data-design={design}>
       <div className="rb-controls">
         <div className="segmented" role="radiogroup" aria-label="Buffer design">
-          <button type="button" role="radio" aria-checked={design === 'classic'} className={design === 'classic' ? 'on' : ''} onClick={() => setDesign('classic')} data-testid="ring-design-classic" title="Linux 2.4 kernel/printk.c: log_buf[LOG_BUF_LEN]">
+          <button
+            type="button"
+            role="radio"
+            aria-checked={design === 'classic'}
+            className={design === 'classic' ? 'on' : ''}
+            onClick={() => setDesign('classic')}
+            data-testid="ring-design-classic"
+            title="Linux 2.4 kernel/printk.c: log_buf[LOG_BUF_LEN]"
+          >
             2.4 char ring
           </button>
-          <button type="button" role="radio" aria-checked={design === 'record'} className={design === 'record' ? 'on' : ''} onClick={() => setDesign('record')} data-testid="ring-design-record" title="Linux 6.1 kernel/printk/printk_ringbuffer.c">
+          <button
+            type="button"
+            role="radio"
+            aria-checked={design === 'record'}
+            className={design === 'record' ? 'on' : ''}
+            onClick={() => setDesign('record')}
+            data-testid="ring-design-record"
+            title="Linux 6.1 kernel/printk/printk_ringbuffer.c"
+          >
             6.1 record ring
           </button>
         </div>
@@ -360,14 +443,20 @@ export const RingBufferPane = memo(function RingBufferPane({ log: seekLog, curre
           <select aria-label="LOG_BUF_SHIFT" data-testid="ring-size" value={recordShift} onChange={(e) => setRecordShift(Number(e.target.value))}>
             {RECORD_SHIFTS.map((n) => (
               <option key={n} value={n}>
-                {bytesHuman(2 ** n)}{n === 17 ? ' (Debian)' : ''}
+                {bytesHuman(2 ** n)}
+                {n === 17 ? ' (Debian)' : ''}
               </option>
             ))}
           </select>
         )}
         <label className="small muted" title="A record reaches the console only if its level < console_loglevel (syslog action 8)">
           console_loglevel{' '}
-          <select aria-label="console_loglevel" data-testid="ring-console-level" value={consoleLoglevel} onChange={(e) => setConsoleLoglevel(Number(e.target.value))}>
+          <select
+            aria-label="console_loglevel"
+            data-testid="ring-console-level"
+            value={consoleLoglevel}
+            onChange={(e) => setConsoleLoglevel(Number(e.target.value))}
+          >
             {[1, 2, 3, 4, 5, 6, 7, 8].map((n) => (
               <option key={n} value={n}>
                 {n}
@@ -379,7 +468,16 @@ export const RingBufferPane = memo(function RingBufferPane({ log: seekLog, curre
       </div>
       <div className="rb-scroll">
         <div className="rb-figure">
-          <svg ref={svgRef} width={W} height={H} viewBox={`0 0 ${W} ${H}`} data-testid="ring-svg" data-export="ring" role="img" aria-label={design === 'classic' ? '2.4 log_buf ring' : '6.1 printk ring buffer'}>
+          <svg
+            ref={svgRef}
+            width={W}
+            height={H}
+            viewBox={`0 0 ${W} ${H}`}
+            data-testid="ring-svg"
+            data-export="ring"
+            role="img"
+            aria-label={design === 'classic' ? '2.4 log_buf ring' : '6.1 printk ring buffer'}
+          >
             <g className="ring" transform={`translate(${CX},${CY})`}>
               <circle className="rb-track" r={(R_OUT + R_DATA_IN) / 2} strokeWidth={R_OUT - R_DATA_IN} />
               {design === 'record' && <circle className="rb-track" r={(R_DESC_OUT + R_DESC_IN) / 2} strokeWidth={R_DESC_OUT - R_DESC_IN} />}
@@ -427,7 +525,12 @@ export const RingBufferPane = memo(function RingBufferPane({ log: seekLog, curre
         </div>
         <div ref={dmesgRef} className="rb-dmesg mono" data-testid="ring-dmesg">
           {lines.map((l) => (
-            <div key={l.key} className={`log-line lvl-${l.level}${l.now ? ' now' : ''}`} data-console={l.console ? 'yes' : 'no'} title={`${LEVEL[l.level] ?? l.level}${l.console ? ' · printed on the console' : ' · buffer only (level ≥ console_loglevel)'}`}>
+            <div
+              key={l.key}
+              className={`log-line lvl-${l.level}${l.now ? ' now' : ''}`}
+              data-console={l.console ? 'yes' : 'no'}
+              title={`${LEVEL[l.level] ?? l.level}${l.console ? ' · printed on the console' : ' · buffer only (level ≥ console_loglevel)'}`}
+            >
               <span className={l.console ? 'con-mark on' : 'con-mark'}>{l.console ? '▸' : '·'}</span>
               {l.text}
             </div>
