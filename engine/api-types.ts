@@ -5,8 +5,8 @@
 import type { ElfErrorCode } from './elf/types';
 import type { SnapshotModule } from './trace/timeline';
 import type { ItemDetail, OperationInfo, StepInfo } from './trace/types';
-import type { Quiz, QuizCheckRequest, QuizMarked, QuizRequest, QuizSheet } from './quiz/types';
-export type { Quiz, QuizCheckRequest, QuizMarked, QuizRequest, QuizSheet };
+import type { Quiz, QuizCheckRequest, QuizKind, QuizMarked, QuizPart, QuizQuestion, QuizRequest, QuizSheet } from './quiz/types';
+export type { Quiz, QuizCheckRequest, QuizKind, QuizMarked, QuizPart, QuizQuestion, QuizRequest, QuizSheet };
 export type { SnapshotModule, ItemDetail, OperationInfo, StepInfo };
 export type { Effect, Phase, RelocationDetail, SymbolDetail, InstructionDetail, Side, Stage } from './trace/types';
 
