@@ -27,10 +27,10 @@ const LOAD_KINDS = 'relocation,layout,resolution,checks,parameters,printk,cpu,re
 test.use({ viewport: { width: 1280, height: 720 } });
 
 /** The oracle: `modscope quiz` on the same file, arguments and seed. */
-function cliQuiz(file: string, args: string[], seed: number): Quiz {
+function cliQuiz(file: string, args: string[], seed: number, kinds = LOAD_KINDS): Quiz {
   const out = execFileSync(
     process.execPath,
-    [join(ROOT, 'main/cli/bin.mjs'), 'quiz', file, ...args, '--seed', String(seed), '--kinds', LOAD_KINDS, '--json'],
+    [join(ROOT, 'main/cli/bin.mjs'), 'quiz', file, ...args, '--seed', String(seed), '--kinds', kinds, '--json'],
     {
       encoding: 'utf8',
       maxBuffer: 64 << 20,
@@ -68,8 +68,8 @@ async function fillPart(page: Page, i: number, p: QuizPart, value: string): Prom
   } else await part.getByTestId('exercise-input').fill(value);
 }
 
-/** Answer question n (1-based) of the quiz, right or wrong, check, and see it marked and revealed. */
-async function answer(page: Page, quiz: Quiz, n: number, right: boolean, shots?: { asked: string; revealed: string }): Promise<void> {
+/** Answer question n (1-based) of the quiz, right or wrong, check, and see it marked and revealed (on the Load view, or the comparison). */
+async function answer(page: Page, quiz: Quiz, n: number, right: boolean, shots?: { asked: string; revealed: string }, view = 'load'): Promise<void> {
   const q = quiz.questions[n - 1];
   const card = page.getByTestId('exercise-card');
   const question = page.getByTestId('exercise-question');
@@ -78,7 +78,7 @@ async function answer(page: Page, quiz: Quiz, n: number, right: boolean, shots?:
   await expect(card).toHaveAttribute('data-busy', 'no');
   // The app asks the oracle's question, and hides the view behind it.
   await expect(page.getByTestId('exercise-prompt')).toContainText(q.prompt.split('\n')[0].replace(/`/g, ''));
-  await expect(page.getByTestId('load-view')).toHaveAttribute('data-quiz', 'hidden');
+  await expect(page.getByTestId(`${view}-view`)).toHaveAttribute('data-quiz', 'hidden');
   await expect(page.getByTestId('exercise-part')).toHaveCount(q.parts.length);
   for (let i = 0; i < q.parts.length; i++) {
     const p = q.parts[i];
@@ -96,11 +96,17 @@ async function answer(page: Page, quiz: Quiz, n: number, right: boolean, shots?:
   await expect(page.getByTestId('exercise-key').first()).toContainText(q.parts[0].answer.split('\n')[0]);
   await expect(page.getByTestId('exercise-explanation')).not.toBeEmpty();
   // Revealed: the view is shown, on the question's own step.
-  await expect(page.getByTestId('load-view')).not.toHaveAttribute('data-quiz', 'hidden');
+  await expect(page.getByTestId(`${view}-view`)).not.toHaveAttribute('data-quiz', 'hidden');
   await expect(page.getByTestId('exercise-problem')).toHaveCount(0);
-  await expect(page.getByTestId('present-bar')).toHaveAttribute('data-pos', String(q.pos));
-  await expect(page.getByTestId('step-fn')).toHaveText(/^[A-Za-z_]\w*$/.test(q.step.fn) ? `${q.step.fn}()` : q.step.fn);
-  await expect(page.getByTestId('step-title')).toHaveText(q.step.title);
+  const fn = /^[A-Za-z_]\w*$/.test(q.step.fn) ? `${q.step.fn}()` : q.step.fn;
+  if (view === 'load') {
+    await expect(page.getByTestId('present-bar')).toHaveAttribute('data-pos', String(q.pos));
+    await expect(page.getByTestId('step-fn')).toHaveText(fn);
+    await expect(page.getByTestId('step-title')).toHaveText(q.step.title);
+  } else {
+    await expect(page.getByTestId(`caption-fn-${q.kernel}`)).toHaveText(fn);
+    await expect(page.getByTestId(`caption-title-${q.kernel}`)).toHaveText(q.step.title);
+  }
   if (shots) await shot(page, shots.revealed);
 }
 
@@ -109,11 +115,17 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(README, `${name}.png`) });
 }
 
-async function takeAll(page: Page, quiz: Quiz, rightWhen: (n: number) => boolean, shots: Record<number, { asked: string; revealed: string }> = {}) {
+async function takeAll(
+  page: Page,
+  quiz: Quiz,
+  rightWhen: (n: number) => boolean,
+  shots: Record<number, { asked: string; revealed: string }> = {},
+  view = 'load',
+) {
   let right = 0;
   for (let n = 1; n <= quiz.questions.length; n++) {
     const r = rightWhen(n);
-    await answer(page, quiz, n, r, shots[n]);
+    await answer(page, quiz, n, r, shots[n], view);
     if (r) right++;
     await expect(page.getByTestId('exercise-score')).toHaveText(`score ${right} / ${n}`);
     await page.getByTestId('exercise-next').click();
@@ -163,6 +175,24 @@ test.describe('exercise: predict, then reveal', () => {
     const right = await takeAll(page, quiz, (n) => n % 2 === 1, { 2: { asked: 'exercise-debian-question', revealed: 'exercise-debian-revealed' } });
     expect(right).toBe(5);
     await expect(page).toHaveURL(/#view=load&seed=4242$/);
+  });
+
+  test('the comparison (hello.ko, seed 17): who does each stage and which syscall comes next on 2.4 and 6.1', async ({ page }) => {
+    test.setTimeout(180_000);
+    const quiz = cliQuiz(join(ROOT, 'samples/hello/hello.ko'), ['count=3'], 17, 'compare');
+    expect(quiz.questions).toHaveLength(10);
+    expect(new Set(quiz.questions.map((q) => q.kernel))).toEqual(new Set(['2.4', '6.1']));
+    await page.goto('/#view=compare&insmod=hello.ko%20count=3&seed=17');
+    await expect(page.getByTestId('exercise-question')).toBeVisible({ timeout: 90_000 });
+    const right = await takeAll(
+      page,
+      quiz,
+      (n) => n % 2 === 0,
+      { 1: { asked: 'exercise-compare-question', revealed: 'exercise-compare-revealed' } },
+      'compare',
+    );
+    expect(right).toBe(5);
+    await expect(page).toHaveURL(/#view=compare&insmod=hello\.ko%20count=3&k24=\d+&k61=\d+&seed=17$/);
   });
 
   test("the lecturer's sheet and key: PDF and Markdown from the card, the same questions as the CLI's", async ({ page }) => {

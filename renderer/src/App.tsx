@@ -500,7 +500,18 @@ export function App() {
             onExercise={onLoadExercise}
           />
         )}
-        {mod && <CompareView mod={mod} host={host} active={tab === 'compare'} onError={setError} want={compareWant} onState={setCompareState} />}
+        {mod && (
+          <CompareView
+            mod={mod}
+            host={host}
+            active={tab === 'compare'}
+            onError={setError}
+            want={compareWant}
+            onState={setCompareState}
+            exercise={exerciseWant?.tab === 'compare' ? exerciseWant.link : null}
+            onExercise={onCompareExercise}
+          />
+        )}
         {mod && <LessonsView host={host} active={tab === 'lessons'} onError={setError} want={lessonWant} onState={setLessonState} />}
       </main>
 

@@ -142,12 +142,18 @@ function Marked({ q, given, marks }: { q: QuizQuestion; given: string[]; marks: 
   );
 }
 
+/** Where the question is asked: the step's number only (its function or title could give the answer away), all of it once revealed. */
 function StepRef({ q, revealed }: { q: QuizQuestion; revealed: boolean }) {
   return (
     <div className="ex-step muted small" data-testid="exercise-step">
       {revealed ? 'revealed at' : 'asked at'} step {q.step.number.toLocaleString('en-US')}
-      {q.kernel === '2.4' ? ' of Linux 2.4' : ''} · <code>{/^[A-Za-z_]\w*$/.test(q.step.fn) ? `${q.step.fn}()` : q.step.fn}</code>
-      {revealed && <> — {q.step.title}</>}
+      {q.kernel === '2.4' ? ' of Linux 2.4' : q.kind === 'compare' ? ' of Linux 6.1' : ''}
+      {revealed && (
+        <>
+          {' '}
+          · <code>{/^[A-Za-z_]\w*$/.test(q.step.fn) ? `${q.step.fn}()` : q.step.fn}</code> — {q.step.title}
+        </>
+      )}
     </div>
   );
 }
