@@ -49,9 +49,19 @@ function backgroundOf(el: Element): string {
   return '#ffffff';
 }
 
+/** The computed font stack, ending in a generic family (a form control's UA default is a bare "Arial"). */
+export function withGenericFamily(family: string): string {
+  if (/(^|,)\s*(sans-serif|serif|monospace)\s*$/.test(family)) return family;
+  return `${family}, ${/mono|courier|consolas|menlo/i.test(family) ? 'monospace' : 'sans-serif'}`;
+}
+
 function fontAttrs(cs: CSSStyleDeclaration): string {
   const weight = cs.fontWeight;
-  const parts = [`font-family="${escapeXml(cs.fontFamily)}"`, `font-size="${r1(parseFloat(cs.fontSize))}"`, `fill="${escapeXml(cs.color)}"`];
+  const parts = [
+    `font-family="${escapeXml(withGenericFamily(cs.fontFamily))}"`,
+    `font-size="${r1(parseFloat(cs.fontSize))}"`,
+    `fill="${escapeXml(cs.color)}"`,
+  ];
   if (weight !== '400' && weight !== 'normal') parts.push(`font-weight="${weight}"`);
   if (cs.fontStyle === 'italic') parts.push('font-style="italic"');
   return parts.join(' ');
