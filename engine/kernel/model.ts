@@ -6,6 +6,7 @@
 import { createAddressSpace, MODULES_END, MODULES_VADDR, type AddressSpace, type AddressSpaceOptions } from '../machine/address-space';
 import { Memory } from '../machine/memory';
 import { VmallocRange } from '../machine/vmalloc';
+import { InitFreeWorker } from '../machine/init-free-worker';
 import { KernelLog, KERN_WARNING } from './log';
 import type { LoadedModule, ModuleExportRecord } from './module-record';
 import type { KernelExport, KernelProfile } from './profile';
@@ -233,28 +234,26 @@ export class ModelKernel {
   }
 
   moduleFree(base: bigint): void {
+    this.initFreeWorker.forget(base);
     this.modulesArea.free(base);
   }
 
-  /** Init areas do_init_module() handed to do_free_init() whose range is not free yet. */
-  private pendingInitFrees: bigint[] = [];
+  /** Init areas do_init_module() handed to do_free_init(), freed when the modelled worker gets to them. */
+  readonly initFreeWorker = new InitFreeWorker((base) => this.modulesArea.free(base));
 
   /**
    * do_init_module() does not vfree the init area itself: it queues it for do_free_init(), a
-   * workqueue item that first waits for synchronize_rcu() (kernel/module/main.c). On the recorded
-   * machine that worker has not run yet when modprobe's next module allocates its memory, but has
-   * by the module after (scripts/qemu/recordings: the next core lands above the previous init area,
-   * the one after reuses it). So the range stays taken until the next move_module() is done, or the
-   * command ends.
+   * workqueue item that first waits for synchronize_rcu() (kernel/module/main.c). Whether the next
+   * module of the same modprobe finds the range free is a race; engine/machine/init-free-worker.ts
+   * models it.
    */
   deferInitFree(base: bigint): void {
-    this.pendingInitFrees.push(base);
+    this.initFreeWorker.queue(base);
   }
 
-  /** The queued init areas are freed now (after a move_module(), or when the command ends). */
+  /** The command is over: do_free_init() has run for every init area queued. */
   runDeferredFrees(): void {
-    for (const b of this.pendingInitFrees) this.modulesArea.free(b);
-    this.pendingInitFrees = [];
+    this.initFreeWorker.drain();
   }
 
   vmallocAlloc(size: number): bigint {

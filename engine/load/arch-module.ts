@@ -16,6 +16,8 @@ export function moduleAlloc(info: LoadInfo): number {
   const { k, rec } = info;
   const lay = info.layout;
   const name = info.modName;
+  // The init areas earlier modules queued for do_free_init(): freed if the worker has run by now.
+  k.initFreeWorker.beforeModuleAlloc(info.image.length);
   const coreBase = k.moduleAlloc(lay.core.size, `${name} core`);
   const initBase = lay.init.size ? k.moduleAlloc(lay.init.size, `${name} init`) : null;
   if (coreBase === null || (lay.init.size && initBase === null)) {
@@ -29,8 +31,7 @@ export function moduleAlloc(info: LoadInfo): number {
     });
     return -ENOMEM;
   }
-  // The previous module's init area: its do_free_init() worker has run by now (ModelKernel.deferInitFree).
-  k.runDeferredFrees();
+  k.initFreeWorker.afterModuleAlloc();
   const pos = rec.pos;
   const core = k.memory.allocate(coreBase, lay.core.size, 'module-core', `${name} core (text, rodata, data, symbols)`, name, pos);
   const init = initBase === null ? null : k.memory.allocate(initBase, lay.init.size, 'module-init', `${name} init (.init.*, full symtab)`, name, pos);

@@ -102,7 +102,8 @@ interface Diff {
 const noAddr = (rows: string[]): string => JSON.stringify(rows.map((r) => r.replace(/ 0x[0-9a-f]+$/, '')));
 const ASYNC_INIT_FREE =
   'module addresses only: do_free_init() frees an init area from a workqueue after synchronize_rcu(), so whether the ' +
-  'next module may reuse that range depends on when the worker ran (kernel/module/main.c); the model frees it at once';
+  'next module may reuse that range depends on when the worker ran (kernel/module/main.c); the model estimates that race ' +
+  '(engine/machine/init-free-worker.ts) and this run went the other way';
 
 function reasonFor(real: string[], model: string[], missing: string[], crashed: boolean, addrOnly = false): string {
   if (crashed) return 'the real guest stopped during this target';
