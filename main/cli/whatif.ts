@@ -115,9 +115,8 @@ export async function whatifCommand(o: WhatifOptions, out: (s: string) => void):
   const changed = await loadSide(m.image, name, [...o.params, ...m.args], o.with);
   const d = firstDivergence(base.steps, changed.steps);
   if (o.json) {
-    out(
-      `${JSON.stringify({ change: m.change, offset: m.offset, divergence: d, base: { tail: base.tail, log: base.log, steps: base.steps.length }, whatif: { tail: changed.tail, log: changed.log, steps: changed.steps.length } })}\n`,
-    );
+    const side = (s: typeof base) => ({ tail: s.tail, log: s.log, steps: s.steps.length });
+    out(`${JSON.stringify({ change: m.change, offset: m.offset, divergence: d, base: side(base), whatif: side(changed) })}\n`);
     return 0;
   }
   out(`what if: ${m.change}\n\n`);

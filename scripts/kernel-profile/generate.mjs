@@ -210,7 +210,8 @@ function kallsymsTable(textAddr) {
   for (const s of symbols) at.set(`${s.name}@${s.address}`, s);
   const missing = exportsV.filter((e) => !at.has(`${e.name}@${e.addr}`));
   console.log(
-    `kallsyms: ${symbols.length} vmlinux symbols (kptr_restrict ${kptrRestrict}); exports found at the same address: ${exportsV.length - missing.length}/${exportsV.length}`,
+    `kallsyms: ${symbols.length} vmlinux symbols (kptr_restrict ${kptrRestrict}); ` +
+      `exports found at the same address: ${exportsV.length - missing.length}/${exportsV.length}`,
   );
   for (const e of missing.slice(0, 20)) console.log(`  ${e.name} ${hex(e.addr)}: not in kallsyms`);
   if (missing.length) die('exports disagree with kallsyms');

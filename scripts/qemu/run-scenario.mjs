@@ -447,7 +447,8 @@ async function main() {
   if (!t.dmesg || t.steps.length !== scenario.steps.length) {
     process.stderr.write(r.console.split('\n').slice(-30).join('\n') + '\n');
     die(
-      `incomplete transcript (${t.steps.length}/${scenario.steps.length} steps; QEMU exit ${r.code}${r.stderr ? `: ${r.stderr.trim()}` : ''}); logs in ${r.work}`,
+      `incomplete transcript (${t.steps.length}/${scenario.steps.length} steps; ` +
+        `QEMU exit ${r.code}${r.stderr ? `: ${r.stderr.trim()}` : ''}); logs in ${r.work}`,
     );
   }
   rmSync(r.work, { recursive: true, force: true });

@@ -148,14 +148,16 @@ function rectMarkup(b: Box, cs: CSSStyleDeclaration, ox: number, oy: number): st
     const stroke = uniform && widths[0] > 0 && visibleColor(colors[0]) ? ` stroke="${escapeXml(colors[0])}" stroke-width="${widths[0]}"` : '';
     const inset = stroke ? widths[0] / 2 : 0;
     out.push(
-      `<rect x="${r1(b.left - ox + inset)}" y="${r1(b.top - oy + inset)}" width="${r1(w - 2 * inset)}" height="${r1(h - 2 * inset)}"${rx ? ` rx="${r1(rx)}"` : ''} fill="${hasBg ? escapeXml(bg) : 'none'}"${stroke}/>`,
+      `<rect x="${r1(b.left - ox + inset)}" y="${r1(b.top - oy + inset)}" width="${r1(w - 2 * inset)}" height="${r1(h - 2 * inset)}"` +
+        `${rx ? ` rx="${r1(rx)}"` : ''} fill="${hasBg ? escapeXml(bg) : 'none'}"${stroke}/>`,
     );
   }
   if (!uniform)
     sides.forEach(([, x1, y1, x2, y2], k) => {
       if (widths[k] > 0 && visibleColor(colors[k]))
         out.push(
-          `<line x1="${r1(x1 - ox)}" y1="${r1(y1 - oy)}" x2="${r1(x2 - ox)}" y2="${r1(y2 - oy)}" stroke="${escapeXml(colors[k])}" stroke-width="${widths[k]}"/>`,
+          `<line x1="${r1(x1 - ox)}" y1="${r1(y1 - oy)}" x2="${r1(x2 - ox)}" y2="${r1(y2 - oy)}" ` +
+            `stroke="${escapeXml(colors[k])}" stroke-width="${widths[k]}"/>`,
         );
     });
   return out.join('');

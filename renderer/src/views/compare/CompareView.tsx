@@ -157,7 +157,8 @@ export function CompareView({
   useStepper('compare', {
     slide: () => slide(),
     where: stages.length
-      ? `stage ${lockIndex + 1} / ${stages.length} · ${STAGE_LABEL[stages[lockIndex]]}${shared ? '' : ' (kernels apart)'} · 2.4 ${lit['2.4'] + 1}/${runs['2.4']?.steps.length ?? 0} · 6.1 ${lit['6.1'] + 1}/${runs['6.1']?.steps.length ?? 0}`
+      ? `stage ${lockIndex + 1} / ${stages.length} · ${STAGE_LABEL[stages[lockIndex]]}${shared ? '' : ' (kernels apart)'} · ` +
+        `2.4 ${lit['2.4'] + 1}/${runs['2.4']?.steps.length ?? 0} · 6.1 ${lit['6.1'] + 1}/${runs['6.1']?.steps.length ?? 0}`
       : '',
     move: (m, mod) => {
       if (!layout) return;
