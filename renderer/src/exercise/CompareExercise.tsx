@@ -30,7 +30,9 @@ export function compareTarget(q: QuizQuestion, run: CompareRunLike | null): { in
   if (s && s.fn === q.step.fn && s.title === q.step.title) return { index, problem: null };
   return {
     index: -1,
-    problem: `Linux ${q.kernel}'s load here has no step ${q.step.fn}() — ${q.step.title} at ${q.pos} steps' positions into the operation: the runs differ from the questions' trace`,
+    problem:
+      `Linux ${q.kernel}'s load here has no step ${q.step.fn}() — ${q.step.title} at ${q.pos} steps' positions into the operation: ` +
+      "the runs differ from the questions' trace",
   };
 }
 
@@ -105,7 +107,10 @@ export function CompareExercise({
       kinds={COMPARE_KINDS}
       initial={initial}
       autoStart={want ? want.seed : null}
-      note="Questions on both paths: which syscall insmod makes next, and who — user space or the kernel — does a stage. Both kernels move to each question's stage."
+      note={
+        'Questions on both paths: which syscall insmod makes next, and who — user space or the kernel — does a stage. ' +
+        "Both kernels move to each question's stage."
+      }
       onError={onError}
       onClose={() => {
         ex.stop();
