@@ -90,15 +90,21 @@ export function percpuModalloc(info: LoadInfo): number {
   const s = elf.sections[info.index.pcpu];
   const align = Math.min(s.addralign || 1, PERCPU_MAX_ALIGN);
   if ((s.addralign || 1) > PERCPU_MAX_ALIGN) rec.printk(KERN_WARNING, `${name}: per-cpu alignment ${s.addralign} > ${PERCPU_MAX_ALIGN}`);
-  const base = k.percpuAlloc(s.size, align);
+  // What if…: __alloc_reserved_percpu() returns NULL (a fault), as when the reserved chunk is full.
+  const fault =
+    info.fault.alloc('percpu_modalloc', 'percpu_modalloc', '__alloc_reserved_percpu', `${name} per-CPU data`, s.size, -ENOMEM) ||
+    info.fault.call('percpu_modalloc') !== 0;
+  const base = fault ? null : k.percpuAlloc(s.size, align);
   if (base === null) {
     rec.printk(KERN_WARNING, `${name}: Could not allocate ${s.size} bytes percpu data`);
     rec.step({
       phase: 'allocate',
       fn: 'percpu_modalloc',
       file: MAIN,
-      title: 'Per-CPU reserve exhausted',
-      text: `The ${s.size} bytes of .data..percpu do not fit in what is left of the 8 KiB reserved per-CPU chunk: -ENOMEM.`,
+      title: fault ? '__alloc_reserved_percpu() fails' : 'Per-CPU reserve exhausted',
+      text: fault
+        ? `__alloc_reserved_percpu(${s.size}, ${align}) returns NULL (what if…: a fault put here): -ENOMEM.`
+        : `The ${s.size} bytes of .data..percpu do not fit in what is left of the 8 KiB reserved per-CPU chunk: -ENOMEM.`,
       errno: -ENOMEM,
     });
     return -ENOMEM;
