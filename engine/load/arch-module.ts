@@ -19,10 +19,14 @@ export function moduleAlloc(info: LoadInfo): number {
   // The init areas earlier modules queued for do_free_init(): freed if the worker has run by now.
   k.initFreeWorker.beforeModuleAlloc(info.image.length);
   // What if…: a fault makes module_alloc() return NULL for the core or the init region.
-  const coreFault = info.fault.alloc('module_alloc:core', 'move_module', 'module_alloc', `${name} core`, lay.core.size, -ENOMEM) || info.fault.call('module_alloc') !== 0;
+  const coreFault =
+    info.fault.alloc('module_alloc:core', 'move_module', 'module_alloc', `${name} core`, lay.core.size, -ENOMEM) ||
+    info.fault.call('module_alloc') !== 0;
   const coreBase = coreFault ? null : k.moduleAlloc(lay.core.size, `${name} core`);
   const initFault =
-    coreBase !== null && lay.init.size > 0 && info.fault.alloc('module_alloc:init', 'move_module', 'module_alloc', `${name} init`, lay.init.size, -ENOMEM);
+    coreBase !== null &&
+    lay.init.size > 0 &&
+    info.fault.alloc('module_alloc:init', 'move_module', 'module_alloc', `${name} init`, lay.init.size, -ENOMEM);
   const initBase = lay.init.size && coreBase !== null && !initFault ? k.moduleAlloc(lay.init.size, `${name} init`) : null;
   if (coreFault || initFault) return moduleAllocFault(info, coreFault ? 'core' : 'init', coreBase);
   if (coreBase === null || (lay.init.size && initBase === null)) {

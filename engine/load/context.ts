@@ -138,9 +138,9 @@ export class LoadInfo {
   constructor(
     k: ModelKernel,
     rec: StepRecorder,
-    req: { fileName: string; args: string; flags?: number; syscall: LoadInfo['syscall']; image: Uint8Array; fault?: FaultSpec },
+    req: { fileName: string; args: string; flags?: number; syscall: LoadInfo['syscall']; image: Uint8Array; fault?: FaultSpec | FaultInjector },
   ) {
-    this.fault = new FaultInjector(req.fault);
+    this.fault = req.fault instanceof FaultInjector ? req.fault : new FaultInjector(req.fault);
     this.k = k;
     this.rec = rec;
     this.fileName = req.fileName;

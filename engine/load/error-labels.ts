@@ -67,7 +67,9 @@ const UNDO: Record<ErrorLabel, (info: LoadInfo, effects: Effect[]) => string> = 
     if (!mod) return '';
     const freed = freeTagged(info.k, mod.name, 'modinfo', info.rec.pos);
     effects.push(...freed);
-    return freed.length ? `the kstrdup'd ${freed.map((f) => (f.kind === 'free' ? f.label.split(': ')[1] : '')).join(' and ')} are freed` : 'no version strings';
+    return freed.length
+      ? `the kstrdup'd ${freed.map((f) => (f.kind === 'free' ? f.label.split(': ')[1] : '')).join(' and ')} are freed`
+      : 'no version strings';
   },
   // module_unload_free(): drop the references taken on the modules this one uses and free each struct module_use.
   free_unload: (info, effects) => {

@@ -17,7 +17,7 @@ import { hex64 } from '../session/hex';
 import type { OpEnd, OperationInfo } from '../trace/types';
 import { LoadInfo, StepRecorder } from './context';
 import { EINVAL, ENOEXEC, ENOMEM, EOPNOTSUPP } from './errno';
-import type { FaultSpec } from './fault-injection';
+import type { FaultInjector, FaultSpec } from './fault-injection';
 import { unwindLoad } from './error-labels';
 import { tagLanes61 } from './lanes-61';
 import { applyRelocations, postRelocation, simplifySymbols, strndupUser } from './main-relocation';
@@ -43,8 +43,8 @@ export interface LoadRequest {
   flags?: number;
   /** The command line shown for this operation. */
   command?: string;
-  /** What if…? a fault in the kernel: an allocation that fails, or a function that returns an error. */
-  fault?: FaultSpec;
+  /** What if…? a fault in the kernel: an allocation that fails, or a function that returns an error (an injector keeps the sites it saw). */
+  fault?: FaultSpec | FaultInjector;
 }
 
 export interface LoadResult {

@@ -6,7 +6,17 @@
  * one whose key is unknown, still loads (and taints E later, in load_module()); a signature that does not
  * match is fatal all the same (-EKEYREJECTED), as is one that cannot be parsed (-EBADMSG).
  */
-import { DerError, OID_DATA, OID_RSA_ENCRYPTION, OID_SHA256, parsePkcs7, rsaPkcs1Verify, serialHex, sha256, SHA256_DIGEST_INFO } from '../asymmetric-keys';
+import {
+  DerError,
+  OID_DATA,
+  OID_RSA_ENCRYPTION,
+  OID_SHA256,
+  parsePkcs7,
+  rsaPkcs1Verify,
+  serialHex,
+  sha256,
+  SHA256_DIGEST_INFO,
+} from '../asymmetric-keys';
 import { findTrustedKey } from '../kernel/system-keyring';
 import { MODULE_INIT_IGNORE_MODVERSIONS, MODULE_INIT_IGNORE_VERMAGIC } from '../kmod/constants';
 import { PKEY_ID_PKCS7, splitSignature } from '../kmod/signature';

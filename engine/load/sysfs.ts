@@ -30,7 +30,8 @@ export function modSysfsSetup(info: LoadInfo): number {
   const effects: Effect[] = [];
   const done: string[] = [];
   const step = (id: AllocSiteId, allocator: string, what: string, size: number, label: string, errs: boolean): boolean => {
-    if (info.fault.alloc(id, id === 'holders' || id === 'mod_sysfs_init' ? 'mod_sysfs_setup' : id, allocator, what, size, errs ? -ENOMEM : 0)) return false;
+    if (info.fault.alloc(id, id === 'holders' || id === 'mod_sysfs_init' ? 'mod_sysfs_setup' : id, allocator, what, size, errs ? -ENOMEM : 0))
+      return false;
     const a = moduleKmalloc(k, name, 'sysfs', Math.max(size, 8), `${name}: ${label}`, rec.pos);
     effects.push({ kind: 'alloc', allocation: a.id, base: hex64(a.base), size: a.size, label: a.label });
     done.push(label);
@@ -43,7 +44,7 @@ export function modSysfsSetup(info: LoadInfo): number {
   if (!step('holders', 'kobject_create_and_add', `/sys/module/${name}/holders`, 64, 'kobject holders/', true))
     return sysfsFails(info, 'holders', effects, -ENOMEM, 'kobject_create_and_add("holders") returns NULL: goto out_unreg');
   if (visible.length && !step('module_param_sysfs_setup', 'krealloc', `parameters/ (${visible.length})`, 0, 'parameters/ attribute group', true))
-    return sysfsFails(info, 'module_param_sysfs_setup', effects, -ENOMEM, 'add_sysfs_param()\'s krealloc() fails: goto out_unreg_holders');
+    return sysfsFails(info, 'module_param_sysfs_setup', effects, -ENOMEM, "add_sysfs_param()'s krealloc() fails: goto out_unreg_holders");
   if (!step('module_add_modinfo_attrs', 'kzalloc', 'modinfo attributes', MODINFO_ATTRS_SIZE, 'modinfo attributes', true))
     return sysfsFails(info, 'module_add_modinfo_attrs', effects, -ENOMEM, 'module_add_modinfo_attrs() returns -ENOMEM: goto out_unreg_param');
   // add_usage_links(): symlinks in the holders/ of each module this one uses (kernfs nodes, not modelled as allocations).
@@ -51,7 +52,8 @@ export function modSysfsSetup(info: LoadInfo): number {
   const sectSize = ((48 + 72 * loaded.length + 7) & ~7) + (loaded.length + 1) * 8;
   const sections = step('add_sect_attrs', 'kzalloc', `sections/ (${loaded.length} files)`, sectSize, `sections/ (${loaded.length} files)`, false);
   // add_notes_attrs(): only when sections/ exists and there are SHT_NOTE sections; sizeof(struct module_notes_attrs) + n × bin_attribute.
-  const notesOk = sections && notes > 0 ? step('add_notes_attrs', 'kcalloc', `notes/ (${notes})`, 16 + 64 * notes, `notes/ (${notes} files)`, false) : false;
+  const notesOk =
+    sections && notes > 0 ? step('add_notes_attrs', 'kcalloc', `notes/ (${notes})`, 16 + 64 * notes, `notes/ (${notes} files)`, false) : false;
   const params = visible.length
     ? `, and parameters/ with ${visible.map((p) => `${p.name} (${p.perm.toString(8).padStart(4, '0')})`).join(', ')}`
     : '';
@@ -86,7 +88,9 @@ function sysfsFails(info: LoadInfo, where: string, effects: Effect[], err: numbe
     title: `mod_sysfs_setup() fails at ${where}`,
     text:
       `${why} (what if…: a fault put here).` +
-      (freed.length ? ` It undoes its own work first: ${freed.map((f) => (f.kind === 'free' ? f.label.split(': ')[1] : '')).join(', ')} freed.` : '') +
+      (freed.length
+        ? ` It undoes its own work first: ${freed.map((f) => (f.kind === 'free' ? f.label.split(': ')[1] : '')).join(', ')} freed.`
+        : '') +
       ` It returns ${err}; load_module() jumps to coming_cleanup.`,
     effects: [...effects, ...freed],
     errno: err,

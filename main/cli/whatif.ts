@@ -14,7 +14,9 @@ import type { OperationInfo } from '../../engine/trace/types';
 import { firstDivergence, type StepLike } from '../../engine/whatif/compare';
 import { MUTATION_HELP, mutate, parseMutation, type Mutated } from '../../engine/whatif/mutate';
 import { createIcedDecoder } from '../../host-common/iced-decoder';
+import { FAULT_HELP, isFault } from '../../engine/whatif/faults';
 import { CliError } from './errors';
+import { whatifFault } from './whatif-fault';
 import { loadProfile, readModuleFile } from './kernel-files';
 import { insmodTail } from './load';
 
@@ -96,8 +98,11 @@ export async function whatifCommand(o: WhatifOptions, out: (s: string) => void):
   if (o.list) {
     out('Mutations (modscope whatif x.ko MUTATION):\n');
     for (const [name, what] of MUTATION_HELP) out(`  ${name.padEnd(26)} ${what}\n`);
+    out('\nFaults in the kernel during load_module() (the module is not changed):\n');
+    for (const [name, what] of FAULT_HELP) out(`  ${name.padEnd(26)} ${what}\n`);
     return 0;
   }
+  if (isFault(o.mutation)) return whatifFault(o, out);
   const { bytes } = await readModuleFile(o.file);
   let m: Mutated;
   try {
