@@ -167,7 +167,9 @@ export function strndupUser(info: LoadInfo): number {
       fn: 'strndup_user',
       file: MAIN,
       title: 'No memory for the argument string',
-      text: `memdup_user(uargs, ${size}) cannot allocate (what if…: a fault put here): mod->args is ERR_PTR(-ENOMEM) and load_module() jumps to free_arch_cleanup.`,
+      text:
+        `memdup_user(uargs, ${size}) cannot allocate (what if…: a fault put here): ` +
+        'mod->args is ERR_PTR(-ENOMEM) and load_module() jumps to free_arch_cleanup.',
       errno: -ENOMEM,
     });
     return -ENOMEM;
