@@ -14,7 +14,11 @@ export const ALLOC_SITES = [
   ['setup_modinfo_srcversion', 'kstrdup', 'setup_modinfo(): mod->srcversion; not checked either'],
   ['add_module_usage', 'kmalloc', 'simplify_symbols() → resolve_symbol() → ref_module(): struct module_use, once per module this one uses'],
   ['strndup_user', 'memdup_user', 'mod->args: the parameter string copied from user space'],
-  ['mod_sysfs_init', 'kobject_init_and_add', 'mod_sysfs_setup(): /sys/module/NAME (the kobject and its name)'],
+  [
+    'mod_sysfs_init',
+    'kvasprintf_const',
+    'mod_sysfs_setup() → kobject_init_and_add() → kobject_set_name_vargs(): the name of /sys/module/NAME; kobject_add_varg() logs the failure',
+  ],
   ['holders', 'kobject_create_and_add', 'mod_sysfs_setup(): /sys/module/NAME/holders'],
   ['module_param_sysfs_setup', 'krealloc', 'mod_sysfs_setup(): the parameters/ attribute group (modules with visible parameters)'],
   ['module_add_modinfo_attrs', 'kzalloc', 'mod_sysfs_setup(): the attributes coresize, initsize, initstate, refcnt, taint, version…'],

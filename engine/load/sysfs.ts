@@ -5,6 +5,7 @@
  * itself (its out_unreg_* labels) and returns -ENOMEM, and load_module() jumps to coming_cleanup.
  */
 import { SHF_ALLOC, SHT_NOTE } from '../elf/constants';
+import { KERN_ERR } from '../kernel/log';
 import { hex64 } from '../session/hex';
 import type { Effect } from '../trace/types';
 import type { LoadInfo } from './context';
@@ -38,8 +39,17 @@ export function modSysfsSetup(info: LoadInfo): number {
     return true;
   };
   // mod_sysfs_init(): kobject_init_and_add(&mod->mkobj.kobj, …, "%s", mod->name) — the name is kvasprintf'd.
-  if (!step('mod_sysfs_init', 'kobject_init_and_add', `/sys/module/${name}`, name.length + 1, `kobject /sys/module/${name}`, true))
-    return sysfsFails(info, 'mod_sysfs_init', effects, -ENOMEM, `kobject_init_and_add() fails: mod_sysfs_init() puts the kobject`);
+  if (!step('mod_sysfs_init', 'kvasprintf_const', `/sys/module/${name}`, name.length + 1, `kobject /sys/module/${name}`, true)) {
+    // kobject_add_varg() (lib/kobject.c): kobject_set_name_vargs() failed.
+    rec.printk(KERN_ERR, 'kobject: can not set name properly!');
+    return sysfsFails(
+      info,
+      'mod_sysfs_init',
+      effects,
+      -ENOMEM,
+      `the kobject's name cannot be allocated: kobject_init_and_add() fails, mod_sysfs_init() puts the kobject`,
+    );
+  }
   // kobject_create_and_add("holders", …): kzalloc(sizeof(struct kobject)).
   if (!step('holders', 'kobject_create_and_add', `/sys/module/${name}/holders`, 64, 'kobject holders/', true))
     return sysfsFails(info, 'holders', effects, -ENOMEM, 'kobject_create_and_add("holders") returns NULL: goto out_unreg');
