@@ -23,7 +23,14 @@ import { tagLanes61 } from './lanes-61';
 import { applyRelocations, postRelocation, simplifySymbols, strndupUser } from './main-relocation';
 import { completeFormation, freeCopy, prepareComingModule } from './main-complete';
 import { elfValidityCheck, ELF64_EHDR_SIZE, rewriteSectionHeaders, setupLoadInfo } from './main-elf';
-import { addUnformedModule, checkModuleLicenseAndVersions, findModuleSections, moduleUnloadInit, percpuModalloc } from './main-formation';
+import {
+  addUnformedModule,
+  checkModuleLicenseAndVersions,
+  findModuleSections,
+  moduleUnloadInit,
+  percpuModalloc,
+  setupModinfo,
+} from './main-formation';
 import { doInitModule } from './main-init';
 import { layoutAndAllocate } from './main-layout';
 import { parseArgs } from './parse-args';
@@ -117,7 +124,8 @@ function loadModuleBody(info: LoadInfo): number {
   err = checkModuleLicenseAndVersions(info);
   if (err) return unwindLoad(info, err, 'free_unload');
 
-  // setup_modinfo(): the MODINFO_ATTR fields (version, srcversion) were filled in by add_unformed_module().
+  // Set up MODINFO_ATTR fields (the model read version and srcversion in add_unformed_module(); this keeps them).
+  setupModinfo(info);
 
   err = simplifySymbols(info);
   if (err < 0) return unwindLoad(info, err, 'free_modinfo');

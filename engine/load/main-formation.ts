@@ -11,6 +11,8 @@ import type { LoadInfo } from './context';
 import { EBUSY, EEXIST, EINVAL, ENOMEM } from './errno';
 import { hx, MAIN } from './step-text';
 import { MODULE_STATE, STRUCT_MODULE, u32, writeField } from './struct-module';
+import { utf8Bytes } from './format';
+import { moduleKmalloc } from './module-kmallocs';
 import { tryToForceLoad } from './symbols';
 
 /** add_unformed_module(): refuse a name already on the list, else link struct module at its head as UNFORMED. */
@@ -214,4 +216,36 @@ export function checkModuleLicenseAndVersions(info: LoadInfo): number {
         : 'No exports') + '; the licence was already checked.',
   });
   return 0;
+}
+
+/**
+ * setup_modinfo(): each MODINFO_ATTR's setup, mod->version = kstrdup(version) and mod->srcversion =
+ * kstrdup(srcversion) (kstrdup(NULL) allocates nothing). The result is not checked: when the kstrdup
+ * fails (a what-if fault) the field stays NULL, /sys/module/NAME/version (or srcversion) does not
+ * appear, and the load goes on. free_modinfo() frees the strings at the label of that name.
+ * Records a step only when a fault fires there; the normal load keeps the strings silently.
+ */
+export function setupModinfo(info: LoadInfo): void {
+  const { k, rec } = info;
+  const mod = info.module;
+  for (const field of ['version', 'srcversion'] as const) {
+    const value = mod[field];
+    if (value === null) continue;
+    const size = utf8Bytes(value).length + 1;
+    const id = field === 'version' ? 'setup_modinfo_version' : 'setup_modinfo_srcversion';
+    if (info.fault.alloc(id, id, 'kstrdup', `mod->${field} ("${value}")`, size, 0)) {
+      mod[field] = null;
+      rec.step({
+        phase: 'formation',
+        fn: 'setup_modinfo',
+        file: MAIN,
+        title: `kstrdup() of the ${field} fails; nobody checks`,
+        text:
+          `setup_modinfo_${field}(): mod->${field} = kstrdup("${value}") returns NULL (what if…: a fault put here). ` +
+          `The result is not checked: the load goes on, and /sys/module/${mod.name}/${field} will not exist.`,
+      });
+      continue;
+    }
+    moduleKmalloc(k, mod.name, 'modinfo', size, `${mod.name}: mod->${field}`, rec.pos);
+  }
 }

@@ -8,12 +8,11 @@
  * /proc/modules rows (addresses aside: fault_inject.ko itself sits in the modules area on the real kernel).
  *
  * Faults with no real-kernel recording, and why:
- * - fail-alloc:setup_modinfo_version / setup_modinfo_srcversion: listed sites, but none of the recorded modules
- *   has a MODULE_VERSION, so neither site is reached (and the kernel ignores a failure there anyway).
  * - fail:kernel_read_file, fail:module_alloc, fail:module_sig_check, fail:percpu_modalloc, fail:strndup_user,
  *   fail:do_init_module: the same code paths as the fail-alloc sites recorded here (the function is the allocation).
  * - What the recording shows that the model's shell does not: after add_sect_attrs() / add_notes_attrs() fail,
  *   `ls /sys/module/hello` lacks sections/ (and notes/); the model's load step says so, its /sys listing does not.
+ *   (A missing version or srcversion file, after setup_modinfo()'s unchecked kstrdup() fails, the model does show.)
  * Every fault here is put in by skipping the function (as fail_function does), so no allocator prints its
  * "page allocation failure" warning — the model prints none either.
  */
@@ -27,7 +26,7 @@ import { attachCpu } from '../cpu/attach';
 import { strerror } from '../load/errno';
 import type { FaultSpec } from '../load/fault-sites';
 import { unloadModule } from '../load/unload';
-import { procModules } from '../shell/formats';
+import { moduleAttributes, procModules } from '../shell/formats';
 import { loadWithFault, type FaultRun } from './fault-run';
 import { parseFault } from './faults';
 
@@ -58,7 +57,7 @@ const rows = (text: string): string[] =>
 const needCorpus = recording.steps.some((s) => (s.source ?? '').includes('corpus:'));
 
 describe.skipIf(missing(CORPUS_WHAT, !needCorpus || existsSync(join(CORPUS, 'fs', 'fat', 'vfat.ko'))))('kernel faults on the real 6.1 (QEMU)', () => {
-  it('replays kernel-faults.qemu.json: 18 faults, each fired once, same insmod output, kernel log and /proc/modules', () => {
+  it('replays kernel-faults.qemu.json: 20 faults, each fired once, same insmod output, kernel log and /proc/modules', () => {
     const k = bootKernel({ quiet: true });
     attachCpu(k, createIcedDecoder());
     let pending: { spec: FaultSpec; name: string } | null = null;
@@ -112,15 +111,24 @@ describe.skipIf(missing(CORPUS_WHAT, !needCorpus || existsSync(join(CORPUS, 'fs'
         expect(rows(procModules(k)), at).toEqual(rows(step.output));
         continue;
       } else if (step.cmd.startsWith('ls /sys/module/')) {
-        // The model's /sys listing is not changed by these faults; its load step says what is missing.
-        const real = step.output.split('\n');
-        expect(real.includes('sections'), at).toBe(last?.name !== 'fail-alloc:add_sect_attrs');
-        expect(real.includes('notes'), at).toBe(false);
+        const real = new Set(step.output.split('\n'));
+        const mod = k.findModule(step.cmd.split('/')[3]);
+        expect(mod, at).toBeTruthy();
+        // version and srcversion: the model's attributes (setup_modinfo() left NULL what its kstrdup() could not copy).
+        const attrs = mod ? moduleAttributes(mod) : new Map<string, string>();
+        for (const f of ['version', 'srcversion']) expect(real.has(f), `${at}: ${f}`).toBe(attrs.has(f));
+        // sections/ and notes/: the model's /sys listing is not changed by these faults; its load step says what is missing.
+        const lost =
+          last?.name === 'fail-alloc:add_sect_attrs' ? ['sections', 'notes'] : last?.name === 'fail-alloc:add_notes_attrs' ? ['notes'] : [];
+        expect(
+          ['sections', 'notes'].filter((d) => !real.has(d)),
+          at,
+        ).toEqual(lost);
         continue;
       } else throw new Error(`${at}: a command the replay does not know`);
       const log = k.log.records.slice(logFrom).map((r) => `<${r.level}>${r.text}`);
       expect(log, at).toEqual(step.kmsg.map((m) => `<${m.level}>${m.text}`));
     }
-    expect(compared).toHaveLength(18);
+    expect(compared).toHaveLength(20);
   });
 });

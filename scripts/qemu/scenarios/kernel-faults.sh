@@ -90,6 +90,19 @@ insmod ../fault-inject/fault_inject.ko func=__alloc_reserved_percpu ret=0 # what
 insmod corpus:kernel/drivers/cpufreq/cpufreq_userspace.ko
 cat /sys/module/fault_inject/parameters/hits /proc/modules
 rmmod fault_inject
+# setup_modinfo() does not check its kstrdup()s: vhost_iotlb (version 0.1, no init) loads without the file.
+insmod ../fault-inject/fault_inject.ko func=kstrdup caller=setup_modinfo_version ret=0 # whatif fail-alloc:setup_modinfo_version
+insmod corpus:kernel/drivers/vhost/vhost_iotlb.ko
+cat /sys/module/fault_inject/parameters/hits /proc/modules
+ls /sys/module/vhost_iotlb
+rmmod vhost_iotlb
+rmmod fault_inject
+insmod ../fault-inject/fault_inject.ko func=kstrdup caller=setup_modinfo_srcversion ret=0 # whatif fail-alloc:setup_modinfo_srcversion
+insmod corpus:kernel/drivers/vhost/vhost_iotlb.ko
+cat /sys/module/fault_inject/parameters/hits /proc/modules
+ls /sys/module/vhost_iotlb
+rmmod vhost_iotlb
+rmmod fault_inject
 # After every fault: nothing left behind, the same modules load.
 insmod ../../../samples/hello/hello.ko
 insmod corpus:kernel/fs/fat/vfat.ko
