@@ -13,7 +13,7 @@
  * A link the app cannot honour parses to an `error` that says why (shown in the banner), never
  * to silence.
  */
-import type { Stage } from '../../../engine/trace/types';
+import type { Stage } from '../../../engine/trace/index';
 import { STAGE_ORDER } from '../views/compare/stages';
 import { linkModuleFile, parseLink, sampleUrlFor, type TraceLink } from './link';
 
