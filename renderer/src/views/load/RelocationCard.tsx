@@ -51,7 +51,6 @@ export function RelocationCard({
           />
         )}
       </h3>
-      {r.instruction && <InstructionPair insn={r.instruction} written={r.writtenAt ?? null} />}
       <div className="reloc-grid">
         <dl className="kv reloc-kv">
           <dt>type</dt>
@@ -106,15 +105,19 @@ export function RelocationCard({
             </span>
           </dd>
         </dl>
-        <PatchWindow
-          P={r.writtenAt?.address ?? r.P}
-          width={r.width}
-          pos={pos}
-          host={host}
-          onError={onError}
-          given={r.memory ?? null}
-          written={r.writtenAt ?? null}
-        />
+        {/* What the relocation changes, beside what it is: the instruction, then the bytes around the field. */}
+        <div className="reloc-changes">
+          {r.instruction && <InstructionPair insn={r.instruction} written={r.writtenAt ?? null} />}
+          <PatchWindow
+            P={r.writtenAt?.address ?? r.P}
+            width={r.width}
+            pos={pos}
+            host={host}
+            onError={onError}
+            given={r.memory ?? null}
+            written={r.writtenAt ?? null}
+          />
+        </div>
       </div>
       {math && (
         <div className="reloc-math" data-testid="reloc-math">
