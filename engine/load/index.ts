@@ -6,4 +6,5 @@ export { loadModule } from './load-module';
 export { modprobePlan } from './modprobe';
 export { computeDependencies, type DepInput } from './depmod';
 export { errnoName, modStrerror } from './errno';
+export { insmodTail } from './insmod-tail';
 export { KERNEL_WRITTEN_RANGES } from './struct-module';
