@@ -7,12 +7,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { attachCpu } from '../../engine/cpu/attach';
-import { ModelKernel } from '../../engine/kernel/model';
-import { loadModule } from '../../engine/load/load-module';
-import type { OperationInfo } from '../../engine/trace/types';
-import { firstDivergence, type StepLike } from '../../engine/whatif/compare';
-import { MUTATION_HELP, mutate, parseMutation, type Mutated } from '../../engine/whatif/mutate';
+import { attachCpu } from '../../engine/cpu/index';
+import { ModelKernel } from '../../engine/kernel/index';
+import { loadModule } from '../../engine/load/index';
+import type { OperationInfo } from '../../engine/trace/index';
+import { firstDivergence, type StepLike } from '../../engine/whatif/index';
+import { MUTATION_HELP, mutate, parseMutation, type Mutated } from '../../engine/whatif/index';
 import { createIcedDecoder } from '../../host-common/iced-decoder';
 import { FAULT_HELP, isFault } from '../../engine/whatif/faults';
 import { CliError } from './errors';
