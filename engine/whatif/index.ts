@@ -2,3 +2,5 @@
 export { firstDivergence, type Divergence, type StepLike } from './compare';
 export { MUTATION_HELP, mutate, parseMutation, type Mutated } from './mutate';
 export { runWhatIf, WhatIfDependencyError, type WhatIfAnswer, type WhatIfInput, type WhatIfSide } from './run';
+export { loadWithFault, type FaultRun } from './fault-run';
+export { FAULT_HELP, isFault, parseFault } from './faults';

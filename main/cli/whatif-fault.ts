@@ -5,14 +5,14 @@
  * with what it frees), how insmod ends, the kernel log, and whether anything the load allocated is left.
  */
 import { basename } from 'node:path';
-import { attachCpu } from '../../engine/cpu/attach';
-import { ModelKernel } from '../../engine/kernel/model';
-import { errnoName } from '../../engine/load/errno';
-import type { AllocSite, FaultSpec } from '../../engine/load/fault-sites';
-import { loadModule } from '../../engine/load/load-module';
-import { firstDivergence, type StepLike } from '../../engine/whatif/compare';
-import { loadWithFault, type FaultRun } from '../../engine/whatif/fault-run';
-import { parseFault } from '../../engine/whatif/faults';
+import { attachCpu } from '../../engine/cpu/index';
+import { ModelKernel } from '../../engine/kernel/index';
+import { errnoName } from '../../engine/load/index';
+import type { AllocSite, FaultSpec } from '../../engine/load/index';
+import { loadModule } from '../../engine/load/index';
+import { firstDivergence, type StepLike } from '../../engine/whatif/index';
+import { loadWithFault, type FaultRun } from '../../engine/whatif/index';
+import { parseFault } from '../../engine/whatif/index';
 import { createIcedDecoder } from '../../host-common/iced-decoder';
 import { CliError } from './errors';
 import { loadProfile, readModuleFile } from './kernel-files';

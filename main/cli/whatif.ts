@@ -14,7 +14,7 @@ import type { OperationInfo } from '../../engine/trace/index';
 import { firstDivergence, type StepLike } from '../../engine/whatif/index';
 import { MUTATION_HELP, mutate, parseMutation, type Mutated } from '../../engine/whatif/index';
 import { createIcedDecoder } from '../../host-common/iced-decoder';
-import { FAULT_HELP, isFault } from '../../engine/whatif/faults';
+import { FAULT_HELP, isFault } from '../../engine/whatif/index';
 import { CliError } from './errors';
 import { whatifFault } from './whatif-fault';
 import { loadProfile, readModuleFile } from './kernel-files';
