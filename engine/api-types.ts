@@ -5,8 +5,8 @@
 import type { ElfErrorCode } from './elf/types';
 import type { SnapshotModule } from './trace/timeline';
 import type { ItemDetail, OperationInfo, StepInfo } from './trace/types';
-import type { Quiz, QuizRequest } from './quiz/types';
-export type { Quiz, QuizRequest };
+import type { Quiz, QuizCheckRequest, QuizKind, QuizMarked, QuizPart, QuizQuestion, QuizRequest, QuizSheet } from './quiz/types';
+export type { Quiz, QuizCheckRequest, QuizKind, QuizMarked, QuizPart, QuizQuestion, QuizRequest, QuizSheet };
 export type { SnapshotModule, ItemDetail, OperationInfo, StepInfo };
 export type { Effect, Phase, RelocationDetail, SymbolDetail, InstructionDetail, Side, Stage } from './trace/types';
 
@@ -369,6 +369,10 @@ export interface EngineMethods {
   'kernel.log': [{ pos: number } & KernelSelector, KernelLogView];
   /** An exercise from the module's trace on a fresh kernel of its own (the booted one is not touched). */
   'quiz.generate': [QuizRequest, Quiz];
+  /** Mark a student's answers against a question's parts (lenient about spelling, strict about the fact). */
+  'quiz.check': [QuizCheckRequest, QuizMarked];
+  /** The same exercise as quiz.generate, as the student's sheet and the lecturer's key in Markdown. */
+  'quiz.sheet': [QuizRequest, QuizSheet];
   /** Where an item of an open file was applied/resolved in the latest load of `module` (null: not loaded yet). */
   'kernel.find': [{ module: string; target: FindTarget } & KernelSelector, FindItemAnswer | null];
   /** What an address is at pos: section, symbol, allocation, the step that last wrote it. */

@@ -21,7 +21,17 @@ import { boot24, load24, summary24, unload24 } from './linux24/session24';
 import { tagLanes61 } from './load/lanes-61';
 import { Shell24 } from './linux24/shell24';
 import { withItemExtras } from './load/item-extras';
-import { generateQuiz, QuizError, QUIZ_KINDS, type QuizKind } from './quiz/index';
+import {
+  ANSWER_FORMATS,
+  checkParts,
+  generateQuiz,
+  QuizError,
+  QUIZ_KINDS,
+  quizMarkdown,
+  type AnswerFormat,
+  type Quiz,
+  type QuizKind,
+} from './quiz/index';
 import { FilterError } from './session/table-filter';
 import { findItem } from './session/find-item';
 import { locateAddress } from './session/locate';
@@ -110,6 +120,34 @@ export function createEngine(options: EngineOptions = {}): Engine {
     if (a.version === undefined) return '6.1';
     if (a.version !== '6.1' && a.version !== '2.4') throw new BadRequest('version must be "6.1" or "2.4"');
     return a.version;
+  }
+
+  /** An exercise from a quiz.generate / quiz.sheet request (the same request gives the same questions). */
+  function quizFor(a: Record<string, unknown>): Quiz {
+    if (!profile) throw new BadRequest('quiz needs a kernel profile: call kernel.boot first');
+    const m = get(a.id);
+    const deps = (Array.isArray(a.with) ? a.with : []).map((id) => get(id));
+    const kinds = Array.isArray(a.kinds)
+      ? a.kinds.filter((k): k is QuizKind => typeof k === 'string' && (QUIZ_KINDS as readonly string[]).includes(k))
+      : [];
+    if (Array.isArray(a.kinds) && kinds.length !== a.kinds.length) throw new BadRequest(`kinds must be among ${QUIZ_KINDS.join(', ')}`);
+    try {
+      return generateQuiz({
+        profile,
+        decoder: options.decoder ? (decoder ??= options.decoder()) : null,
+        module: { name: m.name, bytes: m.fileBytes },
+        deps: deps.map((d) => ({ name: d.name, bytes: d.fileBytes })),
+        args: typeof a.args === 'string' ? a.args : '',
+        seed: int(a.seed, 'seed', 0, 2 ** 32 - 1),
+        student: typeof a.student === 'string' ? a.student : '',
+        count: a.count === undefined ? 10 : int(a.count, 'count', 1, 100),
+        kinds,
+        kernel: versionOf(a.kernel === undefined ? {} : { version: a.kernel }),
+      });
+    } catch (e) {
+      if (e instanceof QuizError) throw Object.assign(new BadRequest(e.message), { field: e.field });
+      throw e;
+    }
   }
 
   function booted24(): Kernel24 {
@@ -250,31 +288,27 @@ export function createEngine(options: EngineOptions = {}): Engine {
       }
       case 'kernel.log':
         return logAt(booted(versionOf(a)), int(a.pos, 'pos', 0, 2 ** 31));
-      case 'quiz.generate': {
-        if (!profile) throw new BadRequest('quiz.generate needs a kernel profile: call kernel.boot first');
-        const m = get(a.id);
-        const deps = (Array.isArray(a.with) ? a.with : []).map((id) => get(id));
-        const kinds = Array.isArray(a.kinds)
-          ? a.kinds.filter((k): k is QuizKind => typeof k === 'string' && (QUIZ_KINDS as readonly string[]).includes(k))
-          : [];
-        if (Array.isArray(a.kinds) && kinds.length !== a.kinds.length) throw new BadRequest(`kinds must be among ${QUIZ_KINDS.join(', ')}`);
-        try {
-          return generateQuiz({
-            profile,
-            decoder: options.decoder ? (decoder ??= options.decoder()) : null,
-            module: { name: m.name, bytes: m.fileBytes },
-            deps: deps.map((d) => ({ name: d.name, bytes: d.fileBytes })),
-            args: typeof a.args === 'string' ? a.args : '',
-            seed: int(a.seed, 'seed', 0, 2 ** 32 - 1),
-            student: typeof a.student === 'string' ? a.student : '',
-            count: a.count === undefined ? 10 : int(a.count, 'count', 1, 100),
-            kinds,
-            kernel: versionOf(a.kernel === undefined ? {} : { version: a.kernel }),
-          });
-        } catch (e) {
-          if (e instanceof QuizError) throw Object.assign(new BadRequest(e.message), { field: e.field });
-          throw e;
-        }
+      case 'quiz.generate':
+        return quizFor(a);
+      case 'quiz.sheet': {
+        const q = quizFor(a);
+        return { sheet: quizMarkdown(q, false), key: quizMarkdown(q, true) };
+      }
+      case 'quiz.check': {
+        const parts = a.parts;
+        const given = a.given;
+        if (!Array.isArray(parts) || parts.length === 0 || parts.length > 16) throw new BadRequest('parts must be a list of 1..16 {format, answer}');
+        if (!Array.isArray(given) || given.length > parts.length || !given.every((g) => typeof g === 'string' && g.length <= 4096))
+          throw new BadRequest('given must be a list of strings (at most one per part, 4096 characters each)');
+        const keyed = parts.map((p: unknown, i) => {
+          const o = (p ?? {}) as Record<string, unknown>;
+          if (typeof o.answer !== 'string' || !ANSWER_FORMATS.includes(o.format as AnswerFormat))
+            throw Object.assign(new BadRequest(`parts[${i}] must be {format: ${ANSWER_FORMATS.join('|')}, answer: string}`), {
+              field: `parts[${i}]`,
+            });
+          return { format: o.format as AnswerFormat, answer: o.answer };
+        });
+        return checkParts(keyed, given as string[]);
       }
       case 'kernel.find': {
         const k = booted(versionOf(a));

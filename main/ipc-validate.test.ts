@@ -107,3 +107,29 @@ describe('argv and file names', () => {
     for (const n of ['a.o', 'a.ko.bz2', 'ko']) expect(isModuleFileName(n)).toBe(false);
   });
 });
+
+describe('validateEngineCall: quiz.check and quiz.sheet', () => {
+  it('quiz.check copies only {format, answer} of each part and needs strings', () => {
+    const r = validateEngineCall('quiz.check', { parts: [{ format: 'number', answer: '0x10', label: 'x', extra: 1 }], given: ['16'] });
+    expect(r).toEqual({ ok: true, method: 'quiz.check', arg: { parts: [{ format: 'number', answer: '0x10' }], given: ['16'] } });
+    expect(validateEngineCall('quiz.check', { parts: [], given: [] }).ok).toBe(false);
+    expect(validateEngineCall('quiz.check', { parts: [{ format: 'number' }], given: [] }).ok).toBe(false);
+    expect(validateEngineCall('quiz.check', { parts: [{ format: 'number', answer: '1' }], given: ['1', '2'] }).ok).toBe(false);
+    expect(validateEngineCall('quiz.check', { parts: [{ format: 'number', answer: '1' }], given: [1] }).ok).toBe(false);
+  });
+  it('quiz.sheet is validated as quiz.generate', () => {
+    expect(validateEngineCall('quiz.sheet', { id: 'm1', seed: 17 }).ok).toBe(true);
+    const r = validateEngineCall('quiz.sheet', { id: 'm1', seed: -1 });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatchObject({ field: 'seed', message: expect.stringContaining('quiz.sheet') });
+  });
+});
+
+describe('validateEngineCall: quiz.generate reaches its validation', () => {
+  it('a good request passes, a bad seed names the field', () => {
+    expect(validateEngineCall('quiz.generate', { id: 'm1', seed: 17, count: 10 }).ok).toBe(true);
+    const r = validateEngineCall('quiz.generate', { id: 'm1', seed: 2 ** 33 });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.field).toBe('seed');
+  });
+});

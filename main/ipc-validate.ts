@@ -33,6 +33,8 @@ export const ENGINE_METHODS: readonly EngineMethod[] = [
   'kernel.memory',
   'kernel.log',
   'quiz.generate',
+  'quiz.check',
+  'quiz.sheet',
   'kernel.find',
   'kernel.locate',
 ];
@@ -113,6 +115,9 @@ export function validateEngineCall(method: unknown, arg: unknown): Validated {
     if (v.ok && arg.version !== undefined) (v.arg as KernelSelector).version = arg.version;
     return v;
   }
+
+  // quiz.* are validated beside kernel.* (quiz.check carries no module id).
+  if (method.startsWith('quiz.')) return validateKernelCall(method, arg);
 
   if (!str(arg.id, MAX_ID)) return bad(`${method}: id must be a non-empty string`, 'id');
   const id = arg.id;
@@ -207,20 +212,33 @@ function validateKernelCall(method: EngineMethod, arg: Record<string, unknown>):
     case 'kernel.log':
       if (!isUint(arg.pos)) return bad('kernel.log: pos must be a non-negative integer', 'pos');
       return { ok: true, method, arg: { pos: arg.pos } };
-    case 'quiz.generate': {
-      if (!str(arg.id, MAX_ID)) return bad('quiz.generate: id must be a module id', 'id');
-      if (!isUint(arg.seed, 0xffffffff)) return bad('quiz.generate: seed must be an integer 0..4294967295', 'seed');
-      if (arg.args !== undefined && !str(arg.args, MAX_LINE, true)) return bad('quiz.generate: args must be a string', 'args');
+    case 'quiz.check': {
+      const parts = arg.parts;
+      const given = arg.given;
+      if (!Array.isArray(parts) || parts.length === 0 || parts.length > 16)
+        return bad('quiz.check: parts must be a list of 1..16 {format, answer}', 'parts');
+      for (const p of parts as unknown[]) {
+        const o = (p ?? {}) as Record<string, unknown>;
+        if (!str(o.format, 16) || !str(o.answer, MAX_LINE, true)) return bad('quiz.check: each part is {format, answer} strings', 'parts');
+      }
+      if (!Array.isArray(given) || given.length > parts.length || !given.every((g) => str(g, MAX_LINE, true)))
+        return bad('quiz.check: given must be a list of strings, at most one per part', 'given');
+      const keyed = (parts as Record<string, string>[]).map((p) => ({ format: p.format, answer: p.answer }));
+      return { ok: true, method, arg: { parts: keyed, given } as unknown as EngineArg<'quiz.check'> };
+    }
+    case 'quiz.generate':
+    case 'quiz.sheet': {
+      if (!str(arg.id, MAX_ID)) return bad(`${method}: id must be a module id`, 'id');
+      if (!isUint(arg.seed, 0xffffffff)) return bad(`${method}: seed must be an integer 0..4294967295`, 'seed');
+      if (arg.args !== undefined && !str(arg.args, MAX_LINE, true)) return bad(`${method}: args must be a string`, 'args');
       if (arg.student !== undefined && !str(arg.student, 200, true))
-        return bad('quiz.generate: student must be a string of at most 200 characters', 'student');
-      if (arg.count !== undefined && (!isUint(arg.count, 100) || arg.count === 0))
-        return bad('quiz.generate: count must be an integer 1..100', 'count');
+        return bad(`${method}: student must be a string of at most 200 characters`, 'student');
+      if (arg.count !== undefined && (!isUint(arg.count, 100) || arg.count === 0)) return bad(`${method}: count must be an integer 1..100`, 'count');
       if (arg.kinds !== undefined && !(Array.isArray(arg.kinds) && arg.kinds.length <= 16 && arg.kinds.every((k) => str(k, 32))))
-        return bad('quiz.generate: kinds must be a list of kind names', 'kinds');
+        return bad(`${method}: kinds must be a list of kind names`, 'kinds');
       if (arg.with !== undefined && !(Array.isArray(arg.with) && arg.with.length <= 64 && arg.with.every((k) => str(k, MAX_ID))))
-        return bad('quiz.generate: with must be a list of module ids', 'with');
-      if (arg.kernel !== undefined && arg.kernel !== '6.1' && arg.kernel !== '2.4')
-        return bad('quiz.generate: kernel must be "6.1" or "2.4"', 'kernel');
+        return bad(`${method}: with must be a list of module ids`, 'with');
+      if (arg.kernel !== undefined && arg.kernel !== '6.1' && arg.kernel !== '2.4') return bad(`${method}: kernel must be "6.1" or "2.4"`, 'kernel');
       return { ok: true, method, arg: arg as unknown as EngineArg<'quiz.generate'> };
     }
     case 'kernel.find': {

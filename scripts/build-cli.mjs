@@ -28,7 +28,11 @@ const common = {
   define: { __MODSCOPE_VERSION__: JSON.stringify(pkg.version) },
   banner: {
     // Bundled CJS deps (if any) may call require(); give them one.
-    js: "#!/usr/bin/env node\nimport { createRequire as __modscopeCreateRequire } from 'node:module';\nconst require = __modscopeCreateRequire(import.meta.url);",
+    js: [
+      '#!/usr/bin/env node',
+      "import { createRequire as __modscopeCreateRequire } from 'node:module';",
+      'const require = __modscopeCreateRequire(import.meta.url);',
+    ].join('\n'),
   },
 };
 

@@ -25,10 +25,14 @@ describe('engine boundary lint rule', () => {
     expect(await ruleIds('export const x = process.env;', 'engine/elf/violation.ts')).toContain('no-restricted-globals');
   });
 
-  it('rejects a line over 160 characters in engine/', async () => {
-    expect(await ruleIds(`export const x = '${'a'.repeat(150)}';`, 'engine/elf/violation.ts')).toContain('max-len');
-    expect(await ruleIds(`export const x = '${'a'.repeat(130)}';`, 'engine/elf/ok.ts')).toEqual([]);
-  });
+  it.each(['engine/elf', 'engine/elf/x.test', 'main/cli', 'renderer/src/views', 'e2e/x.spec', 'host-common/x'])(
+    'rejects a line over 160 characters in %s',
+    async (where) => {
+      const file = where.includes('.') ? `${where}.ts` : `${where}/violation.ts`;
+      expect(await ruleIds(`export const x = '${'a'.repeat(150)}';`, file)).toContain('max-len');
+      expect(await ruleIds(`export const x = '${'a'.repeat(130)}';`, file)).toEqual([]);
+    },
+  );
 
   it('allows the same import outside engine/ and pure code inside', async () => {
     expect(await ruleIds("import { readFileSync } from 'node:fs';\nexport const x = readFileSync;", 'main/cli/ok.ts')).not.toContain(

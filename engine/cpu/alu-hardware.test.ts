@@ -97,7 +97,8 @@ describe('ALU instructions against hardware results', () => {
         expect(res.kind, `${c.asm}: ${JSON.stringify(res.kind === 'unsupported' ? res.why : res.kind === 'fault' ? res.fault.message : '')}`).toBe(
           'returned',
         );
-        const label = `${c.asm} with rax=${run.regs[0].toString(16)} rbx=${run.regs[1].toString(16)} rcx=${run.regs[2].toString(16)} rdx=${run.regs[3].toString(16)} flags=${run.flags.toString(16)}`;
+        const regText = ['rax', 'rbx', 'rcx', 'rdx'].map((r, i) => `${r}=${run.regs[i].toString(16)}`).join(' ');
+        const label = `${c.asm} with ${regText} flags=${run.flags.toString(16)}`;
         for (const n of NAMES) {
           const want = run.out.get(n) ?? regs.get(n);
           expect(`${n}=${cpu.reg(n).toString(16)}`, label).toBe(`${n}=${want?.toString(16)}`);

@@ -321,7 +321,9 @@ describe('per-section problems become warnings', () => {
     expect(f.warnings).toEqual([
       {
         code: 'SECTION_OUT_OF_BOUNDS',
-        message: `section 4 (.rela.text): sh_offset 0x${built.offsets[4].toString(16)} + sh_size 0x99999 runs past the end of the file (0x${built.bytes.length.toString(16)} bytes)`,
+        message:
+          `section 4 (.rela.text): sh_offset 0x${built.offsets[4].toString(16)} + sh_size 0x99999 ` +
+          `runs past the end of the file (0x${built.bytes.length.toString(16)} bytes)`,
         offset: sh(4, 24),
         field: 'sh_offset of section 4',
       },

@@ -20,6 +20,7 @@ export const ENOSPC = 28;
 export const ERANGE = 34;
 export const ENOSYS = 38;
 export const ENODATA = 61;
+export const ENOPKG = 65;
 export const EBADMSG = 74;
 export const EOPNOTSUPP = 95;
 export const ENOKEY = 126;
@@ -46,6 +47,7 @@ const NAMES: Record<number, [string, string]> = {
   [ERANGE]: ['ERANGE', 'Numerical result out of range'],
   [ENOSYS]: ['ENOSYS', 'Function not implemented'],
   [ENODATA]: ['ENODATA', 'No data available'],
+  [ENOPKG]: ['ENOPKG', 'Package not installed'],
   [EBADMSG]: ['EBADMSG', 'Bad message'],
   [EOPNOTSUPP]: ['EOPNOTSUPP', 'Operation not supported'],
   [ENOKEY]: ['ENOKEY', 'Required key not available'],

@@ -61,8 +61,10 @@ describe('load_module() spine', () => {
     const src = readFileSync(join(ROOT, 'engine/load/load-module.ts'), 'utf8');
     const body = src.slice(src.indexOf('function loadModuleBody('), src.indexOf('\n}\n', src.indexOf('function loadModuleBody(')));
     const calls: [string, string][] = [];
-    const re =
-      /(?:err = (\w+)\(info\);\n\s*if \(err(?: < 0)?\) return unwindLoad\(info, err, '(\w+)'\))|(?:if \(!(\w+)\(info\)\) return unwindLoad\(info, -ENOEXEC, '(\w+)'\))/g;
+    // `err = step(info); if (err) return unwindLoad(info, err, 'label')` or `if (!step(info)) return unwindLoad(info, -ENOEXEC, 'label')`.
+    const errCall = /(?:err = (\w+)\(info\);\n\s*if \(err(?: < 0)?\) return unwindLoad\(info, err, '(\w+)'\))/;
+    const boolCall = /(?:if \(!(\w+)\(info\)\) return unwindLoad\(info, -ENOEXEC, '(\w+)'\))/;
+    const re = new RegExp(`${errCall.source}|${boolCall.source}`, 'g');
     for (const m of body.matchAll(re)) calls.push([m[1] ?? m[3], m[2] ?? m[4]]);
     expect(calls).toEqual(KERNEL_LOAD_MODULE.map(([fn, label]) => [camel(fn), label]));
     // The tail: free_copy() then do_init_module().

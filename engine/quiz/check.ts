@@ -2,7 +2,7 @@
  * Marking a student's answer against the key: lenient about spelling that does not change the fact
  * (case, spaces, 0x, leading zeros, a dmesg timestamp), strict about the fact itself.
  */
-import type { QuizPart, QuizQuestion } from './types';
+import type { QuizMarked, QuizPart, QuizQuestion } from './types';
 
 function words(s: string): string {
   return s
@@ -55,7 +55,7 @@ function list(s: string): string {
     .join(',');
 }
 
-export function checkPart(part: QuizPart, given: string): boolean {
+export function checkPart(part: Pick<QuizPart, 'format' | 'answer'> & Partial<QuizPart>, given: string): boolean {
   switch (part.format) {
     case 'hex-bytes': {
       const a = hexBytes(part.answer);
@@ -75,13 +75,14 @@ export function checkPart(part: QuizPart, given: string): boolean {
   }
 }
 
-export interface Marked {
-  parts: boolean[];
-  correct: boolean;
-}
+export type Marked = QuizMarked;
 
 /** Every part must be right for the question to count. */
+export function checkParts(parts: readonly Pick<QuizPart, 'format' | 'answer'>[], given: readonly string[]): Marked {
+  const marks = parts.map((p, i) => checkPart(p, given[i] ?? ''));
+  return { parts: marks, correct: marks.length > 0 && marks.every(Boolean) };
+}
+
 export function checkAnswer(q: QuizQuestion, given: readonly string[]): Marked {
-  const parts = q.parts.map((p, i) => checkPart(p, given[i] ?? ''));
-  return { parts, correct: parts.every(Boolean) };
+  return checkParts(q.parts, given);
 }

@@ -1,5 +1,5 @@
 export * from './types';
 export { generateQuiz, validateQuizInput, QuizError, MAX_QUESTIONS, type QuizInput, type QuizFile } from './generate';
-export { checkAnswer, checkPart, parseNumber, type Marked } from './check';
+export { checkAnswer, checkPart, checkParts, parseNumber, type Marked } from './check';
 export { quizMarkdown, sheetAndKeyMarkdown } from './sheet';
 export { mixSeed } from './seed';

@@ -11,6 +11,8 @@ export const QUIZ_KINDS: readonly QuizKind[] = ['relocation', 'layout', 'resolut
 /** How a typed answer is compared with the key (check.ts). */
 export type AnswerFormat = 'choice' | 'hex-bytes' | 'number' | 'text' | 'list';
 
+export const ANSWER_FORMATS: readonly AnswerFormat[] = ['choice', 'hex-bytes', 'number', 'text', 'list'];
+
 /** One thing the student answers; a question has one to three. */
 export interface QuizPart {
   label: string;
@@ -74,4 +76,22 @@ export interface Quiz {
   /** How many questions of each kind the trace offered. */
   available: Partial<Record<QuizKind, number>>;
   questions: QuizQuestion[];
+}
+
+/** quiz.check: the parts' keys (as quiz.generate gave them) and the student's answers, one per part. */
+export interface QuizCheckRequest {
+  parts: Pick<QuizPart, 'format' | 'answer'>[];
+  given: string[];
+}
+
+/** Which parts are right; the question counts only when every part is. */
+export interface QuizMarked {
+  parts: boolean[];
+  correct: boolean;
+}
+
+/** quiz.sheet: the exercise in Markdown, without and with its answers. */
+export interface QuizSheet {
+  sheet: string;
+  key: string;
 }

@@ -74,7 +74,8 @@ const KNOWN: Record<string, Record<string, string>> = {
     'dmesg -n 9': 'QEMU ran busybox dmesg ("dmesg: klogctl: Invalid argument"); Debian\'s util-linux dmesg refuses the level itself',
     'dmesg -n 0': 'as above',
     'grep provider /proc/kallsyms':
-      "vmlinux's own symbols are not in the profile; and 6.1 shows a GPL-only export (provider_greet) in lower case (is_exported() looks at mod->syms only): the loader's KallsymEntry.type",
+      "vmlinux's own symbols are not in the profile; and 6.1 shows a GPL-only export (provider_greet) in lower case " +
+      "(is_exported() looks at mod->syms only): the loader's KallsymEntry.type",
   },
   c: {
     'mkdir -p /lib/modules/6.1.0-50-amd64/kernel/fs/fat': 'setting up the module tree: the shell has a module index instead',

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bootKernel, CORPUS, ROOT } from '../../scripts/test-support/kernel';
 import { Shell } from './index';
+import { mutate, parseMutation } from '../whatif/mutate';
 import { attachCpu } from '../cpu/attach';
 import { createIcedDecoder } from '../../host-common/iced-decoder';
 import { CORPUS_WHAT, missing } from '../../scripts/test-support/prereq';
@@ -20,10 +21,15 @@ const scenarios = existsSync(DIR) ? readdirSync(DIR).filter((f) => f.endsWith('.
  * /root/NAME.ko: a sample, or a corpus module (the runner copies both there under their base names;
  * a corpus module's path is in the step's source line, "corpus:kernel/…/NAME.ko").
  */
-function filesFor(corpusPaths: Map<string, string>): (path: string) => Uint8Array | null {
-  return (path) => {
+function filesFor(corpusPaths: Map<string, string>, made: Map<string, { source: string; mutation: string }>): (path: string) => Uint8Array | null {
+  const read = (path: string): Uint8Array | null => {
     const m = /^\/root\/([\w-]+)\.ko$/.exec(path);
     if (!m) return null;
+    const make = made.get(`${m[1]}.ko`);
+    if (make) {
+      const src = make.source.startsWith('corpus:') ? join(CORPUS, make.source.slice('corpus:kernel/'.length)) : join(DIR, make.source);
+      return existsSync(src) ? mutate(new Uint8Array(readFileSync(src)), parseMutation(make.mutation)).image : null;
+    }
     for (const d of readdirSync(join(ROOT, 'samples'))) {
       const f = join(ROOT, 'samples', d, `${m[1]}.ko`);
       if (existsSync(f)) return new Uint8Array(readFileSync(f));
@@ -32,6 +38,19 @@ function filesFor(corpusPaths: Map<string, string>): (path: string) => Uint8Arra
     const f = rel !== undefined ? join(CORPUS, rel) : join(CORPUS, 'fs', 'fat', `${m[1]}.ko`);
     return existsSync(f) ? new Uint8Array(readFileSync(f)) : null;
   };
+  return read;
+}
+
+/** The script's `#! make NAME.ko from SOURCE MUTATION` lines (scripts/qemu/run-scenario.mjs MAKE_LINE). */
+function madeFiles(script: string): Map<string, { source: string; mutation: string }> {
+  const out = new Map<string, { source: string; mutation: string }>();
+  const file = join(DIR, script);
+  if (!existsSync(file)) return out;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const m = /^#! make ([\w-]+\.ko) from (\S+\.ko) (\S+)$/.exec(line.trim());
+    if (m) out.set(m[1], { source: m[2], mutation: m[3] });
+  }
+  return out;
 }
 
 /** Kernel lines that come from the emulator, not the module: TCG's slow clock trips the clocksource watchdog. */
@@ -83,15 +102,16 @@ interface Step {
 describe('recorded QEMU scenarios', () => {
   it('are committed', () => expect(scenarios.length).toBeGreaterThanOrEqual(18));
   for (const f of scenarios) {
-    const needsCorpus = f.startsWith('corpus-') || f === 'amdgpu.qemu.json';
+    const needsCorpus = f.startsWith('corpus-') || f === 'amdgpu.qemu.json' || f === 'signature.qemu.json';
     it.skipIf(needsCorpus && missing(CORPUS_WHAT, existsSync(join(CORPUS, 'fs', 'fat', 'fat.ko'))))(f, () => {
-      const steps = (JSON.parse(readFileSync(join(DIR, f), 'utf8')) as { steps: Step[] }).steps;
+      const recording = JSON.parse(readFileSync(join(DIR, f), 'utf8')) as { scenario: string; steps: Step[] };
+      const steps = recording.steps;
       const k = bootKernel({ quiet: true });
       attachCpu(k, createIcedDecoder());
       const corpusPaths = new Map(
         steps.flatMap((x) => [...(x.source ?? '').matchAll(/corpus:kernel\/(\S+\/([\w-]+)\.ko)/g)].map((m) => [m[2], m[1]] as [string, string])),
       );
-      const sh = new Shell(k, filesFor(corpusPaths));
+      const sh = new Shell(k, filesFor(corpusPaths, madeFiles(recording.scenario)));
       const mismatches: string[] = [];
       for (const s of steps) {
         sh.vfs.cwd = '/root';

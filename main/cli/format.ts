@@ -65,7 +65,8 @@ export function formatInfo(o: ModuleOverview): string {
   const alloc = o.sections.filter((s) => s.flags.includes('A'));
   const loadBytes = alloc.reduce((n, s) => n + s.size, 0);
   out.push(
-    `Sections: ${o.sections.length} (${alloc.length} loaded into memory, ${humanSize(loadBytes)}; ${o.relocationCount} relocations in ${o.relocSections.length} relocation sections; ${o.symbolCount} symbols)`,
+    `Sections: ${o.sections.length} (${alloc.length} loaded into memory, ${humanSize(loadBytes)}; ` +
+      `${o.relocationCount} relocations in ${o.relocSections.length} relocation sections; ${o.symbolCount} symbols)`,
   );
   out.push(
     ...table([
@@ -99,9 +100,8 @@ export function formatInfo(o: ModuleOverview): string {
     .map((d) => d.trim())
     .filter(Boolean);
   out.push(`Depends on: ${depends.length ? depends.join(', ') : 'no other modules'}`);
-  out.push(
-    `Imports: ${o.imports.length} symbol${o.imports.length === 1 ? '' : 's'} the kernel must resolve at load time${o.versions.length ? ` (${o.versions.length} with CRC versions)` : ''}`,
-  );
+  const crcs = o.versions.length ? ` (${o.versions.length} with CRC versions)` : '';
+  out.push(`Imports: ${o.imports.length} symbol${o.imports.length === 1 ? '' : 's'} the kernel must resolve at load time${crcs}`);
   out.push(`Exports: ${o.exports.length || 'none'}`);
   out.push(...table(o.exports.map((e) => [e.name, e.gplOnly ? 'GPL-only' : 'any license', e.namespace ? `namespace ${e.namespace}` : ''])));
   out.push('');
@@ -109,9 +109,8 @@ export function formatInfo(o: ModuleOverview): string {
   if (o.thisModule) {
     out.push(`struct module: name "${o.thisModule.name}", init ${o.thisModule.init ?? '(none)'}, exit ${o.thisModule.exit ?? '(none)'}`);
   }
-  out.push(
-    `License: ${o.license ?? '(none)'} — ${o.gplCompatible ? 'GPL-compatible (may use GPL-only symbols)' : 'not GPL-compatible (taints the kernel, no GPL-only symbols)'}`,
-  );
+  const gpl = o.gplCompatible ? 'GPL-compatible (may use GPL-only symbols)' : 'not GPL-compatible (taints the kernel, no GPL-only symbols)';
+  out.push(`License: ${o.license ?? '(none)'} — ${gpl}`);
   if (o.notes.length) {
     out.push(`Notes: ${o.notes.map((n) => `${n.owner} ${n.typeName || n.type}${n.description ? ` (${n.description})` : ''}`).join('; ')}`);
   }

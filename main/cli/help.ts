@@ -46,7 +46,8 @@ Usage:
         [--format pdf|svg] [--theme …]             every page, a big-text slide where the view is absent
   modscope whatif <module.ko> MUTATION [name=value …]  load it as it is and as mutated (crc:SYMBOL,
         [--with dep.ko …] [--json] | --list       vermagic:STRING, licence:STRING, field:e_machine=3 …):
-                                                   where load_module() parts, both outcomes, the kernel log
+        [--save out.ko]                            where load_module() parts, both outcomes, the kernel log;
+                                                   --save writes the mutated module instead
   modscope quiz <module.ko> [name=value …]        an exercise read off the module's trace, with answers:
         [--seed N] [--student S] [--count N]       relocation, layout, resolution, checks, parameters,
         [--kinds k1,k2] [--kernel 2.4]             printk, cpu, compare (2.4 vs 6.1), refcount; the same

@@ -296,10 +296,10 @@ export async function initAllCommand(o: InitAllOptions, write: Sink): Promise<nu
     const t = performance.now();
     try {
       records.push(runOne(profile, o.dir, target, o, decoder, clock));
-      if (process.env.MODSCOPE_INIT_ALL_PROGRESS)
-        process.stderr.write(
-          `${target} ${records[records.length - 1].outcome} ${(performance.now() - t).toFixed(0)} ms ${records[records.length - 1].dependencyInitFailed ?? ''}\n`,
-        );
+      if (process.env.MODSCOPE_INIT_ALL_PROGRESS) {
+        const last = records[records.length - 1];
+        process.stderr.write(`${target} ${last.outcome} ${(performance.now() - t).toFixed(0)} ms ${last.dependencyInitFailed ?? ''}\n`);
+      }
     } catch (e) {
       records.push({
         module: target,
@@ -352,8 +352,11 @@ export function formatInitAll(r: InitAllReport): string {
   const n = (v: number): string => v.toLocaleString('en-US');
   const c = r.counts;
   const completed = c['returned 0'] + c['returned <0'] + c['returned >0'];
-  let s = `${n(r.modules)} modules, ${n(r.withInit)} with an init function; ran ${n(r.ran)}${r.every > 1 ? ` (one in ${r.every})` : ''}, each on a fresh kernel with its modprobe dependencies (budget ${n(r.budget)} instructions${r.speculate ? ', speculating past not-modelled calls' : ''})\n`;
-  s += `  completed                      ${n(completed).padStart(6)}  (returned 0: ${n(c['returned 0'])}, returned <0: ${n(c['returned <0'])}, returned >0: ${n(c['returned >0'])})\n`;
+  let s = `${n(r.modules)} modules, ${n(r.withInit)} with an init function; ran ${n(r.ran)}${r.every > 1 ? ` (one in ${r.every})` : ''}, `;
+  s += `each on a fresh kernel with its modprobe dependencies `;
+  s += `(budget ${n(r.budget)} instructions${r.speculate ? ', speculating past not-modelled calls' : ''})\n`;
+  s += `  completed                      ${n(completed).padStart(6)}  `;
+  s += `(returned 0: ${n(c['returned 0'])}, returned <0: ${n(c['returned <0'])}, returned >0: ${n(c['returned >0'])})\n`;
   s += `    without touching a not-modelled function: ${n(r.completedClean)} (${r.completedCleanPercent}% of the runs)\n`;
   if (r.speculate) s += `    of which called not-modelled functions (speculatively returned 0): ${n(r.completedWithNotModelled)}\n`;
   for (const k of OUTCOMES.slice(3))
@@ -365,7 +368,8 @@ export function formatInitAll(r: InitAllReport): string {
     .map(([e, v]) => `${e} ${v}`)
     .join(', ');
   if (errs) s += `init errors returned: ${errs}\n`;
-  s += `instructions: ${n(r.instructions)} executed in ${r.cpuSeconds.toFixed(1)} s of init runs (${n(r.instructionsPerSecond)}/s); ${r.seconds.toFixed(1)} s in all\n`;
+  s += `instructions: ${n(r.instructions)} executed in ${r.cpuSeconds.toFixed(1)} s of init runs `;
+  s += `(${n(r.instructionsPerSecond)}/s); ${r.seconds.toFixed(1)} s in all\n`;
   s += `top not-modelled kernel functions (runs ${r.speculate ? 'calling them' : 'stopped at them'}):\n`;
   for (const m of r.notModelled.slice(0, 20)) s += `  ${String(m.modules).padStart(5)}  ${m.name}\n`;
   const bad = r.records.filter((x) => x.outcome === 'tool error' || x.outcome === 'unsupported instruction' || x.outcome === 'model error');

@@ -82,7 +82,8 @@ export async function loadAllCommand(dir: string, json: boolean, write: Sink): P
   };
   if (json) await write(JSON.stringify(report, null, 1) + '\n');
   else {
-    let s = `${report.modules} modules, ${report.loaded} loaded, ${failed.length} failed (dependency order from symbols; scan ${report.seconds.scan.toFixed(1)} s, load ${report.seconds.load.toFixed(1)} s)\n`;
+    let s = `${report.modules} modules, ${report.loaded} loaded, ${failed.length} failed `;
+    s += `(dependency order from symbols; scan ${report.seconds.scan.toFixed(1)} s, load ${report.seconds.load.toFixed(1)} s)\n`;
     s += `modules area: ${(report.moduleArea.used / 1048576).toFixed(1)} MiB used, up to ${report.moduleArea.highest}\n`;
     for (const f of failed) s += `FAIL ${f.module}: ${f.errno}\n${f.log.map((l) => '    ' + l + '\n').join('')}`;
     await write(s);

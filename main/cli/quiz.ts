@@ -79,7 +79,8 @@ export function keyPath(sheet: string): string {
 
 function text(q: Quiz): string {
   const lines = [
-    `Exercise on ${q.module}${q.args ? ` ${q.args}` : ''} · Linux ${q.kernel} · seed ${q.seed}${q.student ? ` · student ${q.student}` : ''} · ${q.questions.length} questions`,
+    `Exercise on ${q.module}${q.args ? ` ${q.args}` : ''} · Linux ${q.kernel} · seed ${q.seed}` +
+      `${q.student ? ` · student ${q.student}` : ''} · ${q.questions.length} questions`,
     '',
   ];
   for (const x of q.questions) {

@@ -3,10 +3,12 @@
  * the same damage (scripts/qemu/scenarios/*.qemu.json, recorded with the samples built that way):
  * bad-crc.ko is hello-like code whose _printk CRC was patched; gplonly.ko is GPL code relabelled Proprietary.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../../scripts/test-support/kernel';
+import { CORPUS, ROOT } from '../../scripts/test-support/kernel';
+import { CORPUS_WHAT, missing } from '../../scripts/test-support/prereq';
 import { run } from './modscope';
 
 interface Recorded {
@@ -21,6 +23,8 @@ interface Answer {
   base: { tail: string; log: { level: number; text: string }[] };
   whatif: { tail: string; log: { level: number; text: string }[] };
 }
+
+const VFAT = join(CORPUS, 'fs', 'fat', 'vfat.ko');
 
 async function whatif(...argv: string[]): Promise<{ code: number; answer: Answer | null; out: string; err: string }> {
   let out = '';
@@ -90,5 +94,37 @@ describe('modscope whatif', () => {
     let out = '';
     expect(await run(['whatif', '--list'], { out: (s) => void (out += s), err: () => undefined })).toBe(0);
     for (const k of ['crc:', 'drop-version:', 'vermagic:', 'licence:', 'signature:', 'byte:', 'field:', 'param:']) expect(out).toContain(k);
+  });
+
+  it.skipIf(missing(CORPUS_WHAT, existsSync(VFAT)))(
+    'signature:corrupt and byte:0x100 on vfat.ko — refused with "Key was rejected by service", as signature.qemu.json recorded',
+    async () => {
+      const real = recorded('signature');
+      const insmod = (name: string) => real.steps.find((s) => s.cmd === `insmod ${name}`);
+      for (const [mutation, name] of [
+        ['signature:corrupt', 'badsig.ko'],
+        ['byte:0x100=0x44', 'changed.ko'],
+        ['signature:strip', 'unsigned.ko'],
+      ]) {
+        const a = await whatif(VFAT, mutation, '--with', join(CORPUS, 'fs', 'fat', 'fat.ko'));
+        const rec = insmod(name);
+        expect(a.answer?.base.tail).toBe('insmod: ok');
+        expect(a.answer?.whatif.tail).toBe(rec?.rc === 0 ? 'insmod: ok' : rec?.output.trim().replace(name, 'vfat.ko'));
+        expect(a.answer?.whatif.log.map((l) => l.text)).toEqual((rec?.kmsg ?? []).map((l) => l.text));
+      }
+    },
+  );
+
+  it('--save writes the mutated module and loads nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'modscope-whatif-'));
+    const out = join(dir, 'changed.ko');
+    let text = '';
+    expect(await run(['whatif', HELLO, 'byte:0x40=0x90', '--save', out], { out: (s) => void (text += s), err: () => undefined })).toBe(0);
+    const a = readFileSync(HELLO);
+    const b = readFileSync(out);
+    expect(b.length).toBe(a.length);
+    expect(b[0x40]).toBe(0x90);
+    expect([...b].filter((x, i) => x !== a[i]).length).toBe(a[0x40] === 0x90 ? 0 : 1);
+    expect(text).toContain(`wrote ${out}`);
   });
 });

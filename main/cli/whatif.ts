@@ -2,8 +2,10 @@
  * `modscope whatif <module.ko> MUTATION [name=value …] [--with dep.ko …] [--json]` and `modscope whatif --list`:
  * load the module as it is and as mutated, each on a freshly booted modelled 6.1 kernel (the same --with
  * modules first), and print where the what-if's load_module() parts from the unmodified one, how insmod
- * ends on each side and what the kernel logged.
+ * ends on each side and what the kernel logged. `--save FILE` writes the mutated module instead (to try it on a
+ * real kernel: scripts/qemu scenarios record what-ifs this way).
  */
+import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { attachCpu } from '../../engine/cpu/attach';
 import { ModelKernel } from '../../engine/kernel/model';
@@ -23,16 +25,21 @@ export interface WhatifOptions {
   with: string[];
   json: boolean;
   list: boolean;
+  save: string | null;
 }
 
 export function parseWhatifArgs(argv: readonly string[]): WhatifOptions {
-  const o: WhatifOptions = { file: '', mutation: '', params: [], with: [], json: false, list: false };
+  const o: WhatifOptions = { file: '', mutation: '', params: [], with: [], json: false, list: false, save: null };
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') o.json = true;
     else if (a === '--list') o.list = true;
-    else if (a === '--with') {
+    else if (a === '--save') {
+      const v = argv[++i];
+      if (v === undefined) throw new CliError('USAGE', '--save needs a file to write', undefined, 1);
+      o.save = v;
+    } else if (a === '--with') {
       const v = argv[++i];
       if (v === undefined) throw new CliError('USAGE', '--with needs a module file', undefined, 1);
       o.with.push(v);
@@ -98,14 +105,18 @@ export async function whatifCommand(o: WhatifOptions, out: (s: string) => void):
   } catch (e) {
     throw new CliError('BAD_MUTATION', e instanceof Error ? e.message : String(e), undefined, 2);
   }
+  if (o.save) {
+    writeFileSync(o.save, m.image);
+    out(`what if: ${m.change}\nwrote ${o.save} (${m.image.length.toLocaleString('en-US')} bytes)\n`);
+    return 0;
+  }
   const name = basename(o.file);
   const base = await loadSide(bytes, name, o.params, o.with);
   const changed = await loadSide(m.image, name, [...o.params, ...m.args], o.with);
   const d = firstDivergence(base.steps, changed.steps);
   if (o.json) {
-    out(
-      `${JSON.stringify({ change: m.change, offset: m.offset, divergence: d, base: { tail: base.tail, log: base.log, steps: base.steps.length }, whatif: { tail: changed.tail, log: changed.log, steps: changed.steps.length } })}\n`,
-    );
+    const side = (s: typeof base) => ({ tail: s.tail, log: s.log, steps: s.steps.length });
+    out(`${JSON.stringify({ change: m.change, offset: m.offset, divergence: d, base: side(base), whatif: side(changed) })}\n`);
     return 0;
   }
   out(`what if: ${m.change}\n\n`);

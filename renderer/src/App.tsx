@@ -16,7 +16,7 @@ import { STORAGE_KEY, linkModuleFile, sampleUrlFor, startLink } from './present/
 import type { SeeApplied, SeeTarget } from './views/find/seeApplied';
 import { usePresenter } from './present/usePresenter';
 import { ViewExportMenu } from './export/ViewExportMenu';
-import { formatAppLink, parseAppLink } from './present/appLink';
+import { formatAppLink, parseAppLink, type ExerciseLink } from './present/appLink';
 import type { CompareState, CompareWant } from './views/compare/compareLink';
 import type { LessonWant } from './lessons/LessonsView';
 import { PresentStrip } from './present/PresentStrip';
@@ -66,6 +66,24 @@ export function App() {
   const [lessonWant, setLessonWant] = useState<LessonWant | null>(() => (appLink?.lesson ? { nonce: 1, ...appLink.lesson } : null));
   const [compareState, setCompareState] = useState<CompareState | null>(null);
   const [lessonState, setLessonState] = useState<{ tour: string; stop: number } | null>(null);
+  // An exercise (renderer/src/exercise): the link's seed for its tab, and the one running, per tab, for the fragment.
+  const [exerciseWant] = useState<{ tab: string; link: ExerciseLink } | null>(() =>
+    appLink?.exercise ? { tab: appLink.tab, link: appLink.exercise } : null,
+  );
+  const [exercising, setExercising] = useState<Partial<Record<TabId, ExerciseLink>>>({});
+  const exerciseOn = useCallback(
+    (t: TabId) => (l: ExerciseLink | null) =>
+      setExercising((o) => {
+        if (!l && !o[t]) return o;
+        const n = { ...o };
+        if (l) n[t] = l;
+        else delete n[t];
+        return n;
+      }),
+    [],
+  );
+  const [onLoadExercise] = useState(() => exerciseOn('load'));
+  const [onCompareExercise] = useState(() => exerciseOn('compare'));
   /** The link's problem, shown once its module is open (opening clears the banner). */
   const linkError = useRef<string | null>(appLink?.error ?? null);
   /** The link's other modules (a trace that loaded hello, then oops) are open before it replays. */
@@ -210,21 +228,23 @@ export function App() {
   useEffect(() => host.onOpenFile((f) => void openBytes(f)), [host, openBytes]);
 
   // Every tab but Load (useTraceLink) keeps its state in the fragment: a reload or a shared link comes back.
+  // An exercise running on a tab (Load too) keeps its seed there instead of the trace's position.
   useEffect(() => {
-    if (tab === 'load' || !mod) return;
+    if ((tab === 'load' && !exercising.load) || !mod) return;
     const t = window.setTimeout(() => {
       const frag = formatAppLink({
         tab,
         sample: currentSample || undefined,
         compare: compareState ? { file: mod.fileName, args: compareState.args, steps: compareState.steps } : undefined,
         lesson: lessonState ?? undefined,
+        exercise: exercising[tab],
       });
       if (tab === 'compare' && !compareState) return;
       if (tab === 'lessons' && !lessonState) return;
       if (location.hash !== frag) history.replaceState(null, '', location.pathname + location.search + frag);
     }, 250);
     return () => window.clearTimeout(t);
-  }, [tab, mod, currentSample, compareState, lessonState]);
+  }, [tab, mod, currentSample, compareState, lessonState, exercising]);
 
   // A link pasted into the open app moves it (a Load trace replays from a fresh start).
   useEffect(() => {
@@ -468,8 +488,30 @@ export function App() {
         {mod && tab === 'hex' && <HexView mod={mod} host={host} range={hexRange} onRange={setHexRange} onSeeApplied={seeApplied} />}
         {mod && tab === 'modinfo' && <ModinfoView mod={mod} />}
         {/* Always mounted: the kernel session and cursor survive a visit to another tab. */}
-        {mod && <LoadView mod={mod} host={host} active={tab === 'load'} onError={setError} link={extrasOpen ? link : null} see={seeTarget} />}
-        {mod && <CompareView mod={mod} host={host} active={tab === 'compare'} onError={setError} want={compareWant} onState={setCompareState} />}
+        {mod && (
+          <LoadView
+            mod={mod}
+            host={host}
+            active={tab === 'load'}
+            onError={setError}
+            link={extrasOpen ? link : null}
+            see={seeTarget}
+            exercise={exerciseWant?.tab === 'load' ? exerciseWant.link : null}
+            onExercise={onLoadExercise}
+          />
+        )}
+        {mod && (
+          <CompareView
+            mod={mod}
+            host={host}
+            active={tab === 'compare'}
+            onError={setError}
+            want={compareWant}
+            onState={setCompareState}
+            exercise={exerciseWant?.tab === 'compare' ? exerciseWant.link : null}
+            onExercise={onCompareExercise}
+          />
+        )}
         {mod && <LessonsView host={host} active={tab === 'lessons'} onError={setError} want={lessonWant} onState={setLessonState} />}
       </main>
 

@@ -89,9 +89,8 @@ function state(): AutomationState {
   const p = liveExport();
   const view = document.querySelector('[data-testid="load-view"]');
   const banner = document.querySelector('[data-testid="error-banner"]');
-  const error = banner
-    ? `${banner.querySelector('[data-testid="error-code"]')?.textContent ?? 'ERROR'}: ${banner.querySelector('[data-testid="error-message"]')?.textContent ?? ''}`
-    : null;
+  const bannerText = (id: string): string | undefined => banner?.querySelector(`[data-testid="${id}"]`)?.textContent ?? undefined;
+  const error = banner ? `${bannerText('error-code') ?? 'ERROR'}: ${bannerText('error-message') ?? ''}` : null;
   // useTraceLink writes the position into the fragment once the replay is over.
   const replayed = /(^#|&)pos=\d+/.test(location.hash);
   const steps = p?.steps.length ?? 0;

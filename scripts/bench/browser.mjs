@@ -421,23 +421,36 @@ console.log(
 const r = results;
 if (r.coldStart)
   console.log(
-    `(i) cold start to first paint (hello.ko shown, ${RUNS} fresh contexts): p50 ${f1(r.coldStart.p50)} ms, min ${f1(r.coldStart.min)} ms; first-contentful-paint p50 ${f1(r.coldStart.fcpP50)} ms`,
+    `(i) cold start to first paint (hello.ko shown, ${RUNS} fresh contexts): p50 ${f1(r.coldStart.p50)} ms, min ${f1(r.coldStart.min)} ms; ` +
+      `first-contentful-paint p50 ${f1(r.coldStart.fcpP50)} ms`,
   );
 if (r.seek)
   console.log(
-    `(j) seek + render in amdgpu.ko's load (${r.seek.modules} modules insmod'ed in ${(r.seek.loadAllMs / 1000).toFixed(1)} s; ${r.seek.seeks} random positions among ${r.seek.relocations.toLocaleString('en-US')} relocations): p50 ${f1(r.seek.p50)} ms, p99 ${f1(r.seek.p99)} ms, max ${f1(r.seek.max)} ms (target p99 < 50 ms: ${r.seek.p99 < 50 ? 'met' : 'NOT met'}); the card's new values in the DOM: p50 ${f1(r.seek.viewP50)} ms, p99 ${f1(r.seek.viewP99)} ms (the rest: the frame that paints them); load average ${r.seek.load1.map((v) => v.toFixed(2)).join(' → ')} on ${availableParallelism()} CPUs`,
+    `(j) seek + render in amdgpu.ko's load (${r.seek.modules} modules insmod'ed in ${(r.seek.loadAllMs / 1000).toFixed(1)} s; ` +
+      `${r.seek.seeks} random positions among ${r.seek.relocations.toLocaleString('en-US')} relocations): ` +
+      `p50 ${f1(r.seek.p50)} ms, p99 ${f1(r.seek.p99)} ms, max ${f1(r.seek.max)} ms (target p99 < 50 ms: ${r.seek.p99 < 50 ? 'met' : 'NOT met'}); ` +
+      `the card's new values in the DOM: p50 ${f1(r.seek.viewP50)} ms, p99 ${f1(r.seek.viewP99)} ms (the rest: the frame that paints them); ` +
+      `load average ${r.seek.load1.map((v) => v.toFixed(2)).join(' → ')} on ${availableParallelism()} CPUs`,
   );
 if (r.drag)
   console.log(
-    `(j') dragging the relocation slider over ${r.drag.items.toLocaleString('en-US')} relocations of one .rela section, an input event per frame for 2.5 s: ${f1(r.drag.fpsP50)} fps p50, ${f1(r.drag.fpsMin)} fps min (frame p99 ${f1(r.drag.p99)} ms); ${r.drag.shown} distinct positions drawn in ${r.drag.frames} frames (seeks are coalesced to the newest)`,
+    `(j') dragging the relocation slider over ${r.drag.items.toLocaleString('en-US')} relocations of one .rela section, ` +
+      `an input event per frame for 2.5 s: ${f1(r.drag.fpsP50)} fps p50, ${f1(r.drag.fpsMin)} fps min (frame p99 ${f1(r.drag.p99)} ms); ` +
+      `${r.drag.shown} distinct positions drawn in ${r.drag.frames} frames (seeks are coalesced to the newest)`,
   );
 if (r.scroll)
   console.log(
-    `(k) scrolling ${r.scroll.section} (${r.scroll.rows.toLocaleString('en-US')} rows, a screenful per frame, ${r.scroll.frames} frames): ${f1(r.scroll.fpsP50)} fps p50, ${f1(r.scroll.fpsMin)} fps min (frame p50 ${f1(r.scroll.p50)} ms, p99 ${f1(r.scroll.p99)} ms, ${r.scroll.over33} frames > 33 ms) (target 60 fps: ${r.scroll.fpsP50 >= 58 ? 'met at p50' : 'NOT met'})`,
+    `(k) scrolling ${r.scroll.section} (${r.scroll.rows.toLocaleString('en-US')} rows, a screenful per frame, ${r.scroll.frames} frames): ` +
+      `${f1(r.scroll.fpsP50)} fps p50, ${f1(r.scroll.fpsMin)} fps min ` +
+      `(frame p50 ${f1(r.scroll.p50)} ms, p99 ${f1(r.scroll.p99)} ms, ${r.scroll.over33} frames > 33 ms) ` +
+      `(target 60 fps: ${r.scroll.fpsP50 >= 58 ? 'met at p50' : 'NOT met'})`,
   );
 if (r.transition)
   console.log(
-    `(l) step transition ${r.transition.step}, ${r.transition.frames} frames in 1.2 s: ${f1(r.transition.fpsP50)} fps p50, ${f1(r.transition.fpsMin)} fps min (frame p50 ${f1(r.transition.p50)} ms, p99 ${f1(r.transition.p99)} ms, max ${f1(r.transition.max)} ms) (target 60 fps: ${r.transition.fpsP50 >= 58 ? 'met at p50' : 'NOT met'})`,
+    `(l) step transition ${r.transition.step}, ${r.transition.frames} frames in 1.2 s: ` +
+      `${f1(r.transition.fpsP50)} fps p50, ${f1(r.transition.fpsMin)} fps min ` +
+      `(frame p50 ${f1(r.transition.p50)} ms, p99 ${f1(r.transition.p99)} ms, max ${f1(r.transition.max)} ms) ` +
+      `(target 60 fps: ${r.transition.fpsP50 >= 58 ? 'met at p50' : 'NOT met'})`,
   );
 if (jsonOut) {
   mkdirSync(dirname(jsonOut), { recursive: true });

@@ -74,6 +74,7 @@ for (let i = 0; i < RUNS; i++) rs.push(runCurve());
 const best = rs.reduce((a, r) => (r.executed / r.ms > a.executed / a.ms ? r : a));
 const mips = (r) => ((r.executed / r.ms) * 1000) / 1e6;
 console.log(
-  `CPU: libcurve25519's init ${fmtInt(best.executed)} instructions; ${rs.map((r) => `${r.ms.toFixed(0)} ms`).join(', ')} → best ${mips(best).toFixed(2)} M instructions/s (${tree === ROOT ? 'this tree' : tree})`,
+  `CPU: libcurve25519's init ${fmtInt(best.executed)} instructions; ${rs.map((r) => `${r.ms.toFixed(0)} ms`).join(', ')} ` +
+    `→ best ${mips(best).toFixed(2)} M instructions/s (${tree === ROOT ? 'this tree' : tree})`,
 );
 console.log(`  ${best.text.slice(0, 200)}`);

@@ -78,7 +78,8 @@ const em = median(eng.map((x) => x.ms));
 const vm = median(view.map((x) => x.ms));
 const ew = Math.max(...eng.map((x) => x.worst));
 console.log(
-  `(m) filter amdgpu.ko ${rs.name} (${rs.count.toLocaleString('en-US')} relocations) while typing "${WORD}" (${WORD.length} keystrokes, ${eng[0].total.toLocaleString('en-US')} matches):`,
+  `(m) filter amdgpu.ko ${rs.name} (${rs.count.toLocaleString('en-US')} relocations) while typing "${WORD}" ` +
+    `(${WORD.length} keystrokes, ${eng[0].total.toLocaleString('en-US')} matches):`,
 );
 console.log(`    engine filter, first page per keystroke: ${em.toFixed(1)} ms for the word (median of ${RUNS}), worst keystroke ${ew.toFixed(1)} ms`);
 console.log(`    peer, every row fetched and filtered in the view: ${vm.toFixed(1)} ms for the word (median of ${view.length})`);

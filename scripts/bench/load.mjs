@@ -141,22 +141,33 @@ const initAll = JSON.parse(ia.stdout.toString('utf8'));
 const ms = (v) => `${v.toFixed(1)} ms`;
 console.log(`\nbench: the modelled load path (node ${process.version})`);
 console.log(
-  `(d) modscope load amdgpu.ko --modprobe (13 modules, ${fmtInt(relocStep.span)} amdgpu relocations)  median ${ms(median(dT))}  vs readelf -r -W amdgpu.ko ${ms(median(rT))}  → ratio ${(median(dT) / median(rT)).toFixed(2)}× (target ≤ 1.0)`,
+  `(d) modscope load amdgpu.ko --modprobe (13 modules, ${fmtInt(relocStep.span)} amdgpu relocations)  median ${ms(median(dT))}  ` +
+    `vs readelf -r -W amdgpu.ko ${ms(median(rT))}  → ratio ${(median(dT) / median(rT)).toFixed(2)}× (target ≤ 1.0)`,
 );
 console.log(
-  `(e) modscope load-all (${fmtInt(files.length)} modules, one process)  median ${ms(median(eT))}  vs readelf -r -W over the corpus ${ms(median(reT))}  → ratio ${(median(eT) / median(reT)).toFixed(2)}× (target ≤ 1.0)`,
+  `(e) modscope load-all (${fmtInt(files.length)} modules, one process)  median ${ms(median(eT))}  ` +
+    `vs readelf -r -W over the corpus ${ms(median(reT))}  → ratio ${(median(eT) / median(reT)).toFixed(2)}× (target ≤ 1.0)`,
 );
 console.log(
-  `(f) seek in amdgpu's trace (${fmtInt(SEEKS)} random relocation steps, seek + 64-byte memory window): p50 ${sT.length ? pctl(sT, 50).toFixed(3) : 'n/a'} ms, p99 ${pctl(sT, 99).toFixed(3)} ms, max ${Math.max(...sT).toFixed(3)} ms (target p99 < 16 ms); in-process load of the 13 modules ${ms(loadMs)}`,
+  `(f) seek in amdgpu's trace (${fmtInt(SEEKS)} random relocation steps, seek + 64-byte memory window): ` +
+    `p50 ${sT.length ? pctl(sT, 50).toFixed(3) : 'n/a'} ms, p99 ${pctl(sT, 99).toFixed(3)} ms, max ${Math.max(...sT).toFixed(3)} ms ` +
+    `(target p99 < 16 ms); in-process load of the 13 modules ${ms(loadMs)}`,
 );
 if (ips)
   console.log(
-    `(g) CPU: libcurve25519's init ran ${fmtInt(ips.executed)} instructions in ${ms(ips.ms)} → ${(((ips.executed / ips.ms) * 1000) / 1e6).toFixed(1)} M instructions/s (decode cache, kernel-call models, permissions included)`,
+    `(g) CPU: libcurve25519's init ran ${fmtInt(ips.executed)} instructions in ${ms(ips.ms)} ` +
+      `→ ${(((ips.executed / ips.ms) * 1000) / 1e6).toFixed(1)} M instructions/s (decode cache, kernel-call models, permissions included)`,
   );
 {
   const c = initAll.counts;
   const done = c['returned 0'] + c['returned <0'] + c['returned >0'];
   console.log(
-    `(h) modscope init-all --every 10: ${fmtInt(initAll.ran)} of ${fmtInt(initAll.withInit)} inits in ${ms(initAllMs)} — completed ${fmtInt(done)} (returned 0: ${fmtInt(c['returned 0'])}, <0: ${fmtInt(c['returned <0'])}; ${fmtInt(initAll.completedWithNotModelled)} called not-modelled functions), oops ${fmtInt(c.oops)}, soft lockup ${fmtInt(c['soft lockup (budget)'])}, other stops ${fmtInt(c['BUG/trap'] + c['unsupported instruction'] + c['model error'] + c['dependency failed'] + c['load failed before init'])}, tool errors ${fmtInt(c['tool error'])}; ${fmtInt(initAll.instructions)} instructions at ${fmtInt(initAll.instructionsPerSecond)}/s (per-run setup included) — no peer: no other tool executes module inits outside a kernel, so there is no ratio`,
+    `(h) modscope init-all --every 10: ${fmtInt(initAll.ran)} of ${fmtInt(initAll.withInit)} inits in ${ms(initAllMs)} — ` +
+      `completed ${fmtInt(done)} (returned 0: ${fmtInt(c['returned 0'])}, <0: ${fmtInt(c['returned <0'])}; ` +
+      `${fmtInt(initAll.completedWithNotModelled)} called not-modelled functions), ` +
+      `oops ${fmtInt(c.oops)}, soft lockup ${fmtInt(c['soft lockup (budget)'])}, ` +
+      `other stops ${fmtInt(c['BUG/trap'] + c['unsupported instruction'] + c['model error'] + c['dependency failed'] + c['load failed before init'])}, ` +
+      `tool errors ${fmtInt(c['tool error'])}; ${fmtInt(initAll.instructions)} instructions at ${fmtInt(initAll.instructionsPerSecond)}/s ` +
+      `(per-run setup included) — no peer: no other tool executes module inits outside a kernel, so there is no ratio`,
   );
 }

@@ -138,9 +138,19 @@ function ndxString(raw, real) {
 }
 
 export function canonSections(elf) {
-  return elf.sections.map(
-    (s) =>
-      `${s.name}|${SECTION_TYPES[s.type] ?? `0x${s.type.toString(16)}`}|${s.addr.toString(16)}|${s.offset.toString(16)}|${s.size.toString(16)}|${s.entsize.toString(16)}|${flagsString(s.flags, s.flagsHigh)}|${s.link}|${s.info}|${s.addralign}`,
+  return elf.sections.map((s) =>
+    [
+      s.name,
+      SECTION_TYPES[s.type] ?? `0x${s.type.toString(16)}`,
+      s.addr.toString(16),
+      s.offset.toString(16),
+      s.size.toString(16),
+      s.entsize.toString(16),
+      flagsString(s.flags, s.flagsHigh),
+      s.link,
+      s.info,
+      s.addralign,
+    ].join('|'),
   );
 }
 
@@ -151,9 +161,17 @@ function displayName(elf, sym) {
 
 export function canonSymbols(elf) {
   if (!elf.symtab) return [];
-  return elf.symtab.symbols.map(
-    (y) =>
-      `${y.index}|${y.value.toString(16)}|${y.size.toString()}|${SYM_TYPES[y.type] ?? `<${y.type}>`}|${SYM_BINDS[y.bind] ?? `<${y.bind}>`}|${SYM_VIS[y.visibility]}|${ndxString(y.rawShndx, y.shndx)}|${displayName(elf, y)}`,
+  return elf.symtab.symbols.map((y) =>
+    [
+      y.index,
+      y.value.toString(16),
+      y.size.toString(),
+      SYM_TYPES[y.type] ?? `<${y.type}>`,
+      SYM_BINDS[y.bind] ?? `<${y.bind}>`,
+      `${SYM_VIS[y.visibility]}`,
+      ndxString(y.rawShndx, y.shndx),
+      displayName(elf, y),
+    ].join('|'),
   );
 }
 

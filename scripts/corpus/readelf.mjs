@@ -80,7 +80,8 @@ function fastRela(line) {
   if (at < v + 16) return null;
   const name = line.slice(v + 17, at);
   const add = line.slice(at + 3);
-  return `${stripHex(line.slice(0, 16))}|${stripHex(line.slice(18, 34))}|${line.slice(35, tEnd)}|${stripHex(symval)}|${name}|${plus > minus ? '' : '-'}${stripHex(add)}`;
+  const fields = [stripHex(line.slice(0, 16)), stripHex(line.slice(18, 34)), line.slice(35, tEnd), stripHex(symval), name];
+  return `${fields.join('|')}|${plus > minus ? '' : '-'}${stripHex(add)}`;
 }
 
 function newFile(path) {

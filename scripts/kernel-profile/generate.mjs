@@ -13,13 +13,13 @@
 //   - the real /proc/kallsyms and kprobe blacklist, read under QEMU by kallsyms.mjs (cached there).
 //
 // Usage: node scripts/kernel-profile/generate.mjs [--release 6.1.0-50-amd64] [--out path] [--no-kallsyms]
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, mkdirSync, renameSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { readKallsyms } from './kallsyms.mjs';
+import { findVmlinuz, extractVmlinux, sections } from './vmlinux.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CACHE = process.env.MODSCOPE_CACHE || join(homedir(), '.cache', 'modscope');
@@ -62,83 +62,6 @@ const die = (msg) => {
   process.exit(1);
 };
 
-// ---------- inputs ----------
-function findVmlinuz() {
-  const inCorpus = join(CACHE, 'corpus', 'boot', `vmlinuz-${RELEASE}`);
-  if (existsSync(inCorpus)) return inCorpus;
-  mkdirSync(WORK, { recursive: true });
-  const cached = join(WORK, `vmlinuz-${RELEASE}`);
-  if (existsSync(cached)) return cached;
-  const debs = existsSync(CACHE)
-    ? readdirSync(CACHE)
-        .filter((f) => f.startsWith(`linux-image-${RELEASE}-unsigned_`) && f.endsWith('.deb'))
-        .sort()
-    : [];
-  if (!debs.length) die(`no vmlinuz: neither ${inCorpus} nor $CACHE/linux-image-${RELEASE}-unsigned_*.deb (run scripts/fetch-corpus.sh)`);
-  const deb = join(CACHE, debs[debs.length - 1]);
-  log(`extracting boot/vmlinuz-${RELEASE} from ${deb}`);
-  const r = spawnSync('sh', ['-c', `dpkg-deb --fsys-tarfile "$1" | tar -xO "./boot/vmlinuz-${RELEASE}"`, 'sh', deb], {
-    maxBuffer: 256 << 20,
-  });
-  if (r.status !== 0 || !r.stdout.length) die(`dpkg-deb/tar failed: ${r.stderr}`);
-  writeFileSync(`${cached}.tmp`, r.stdout);
-  renameSync(`${cached}.tmp`, cached);
-  return cached;
-}
-
-/** Decompress the xz stream embedded in the bzImage (like scripts/extract-vmlinux). */
-function extractVmlinux(vmlinuzPath) {
-  const cached = join(WORK, `vmlinux-${RELEASE}`);
-  mkdirSync(WORK, { recursive: true });
-  if (existsSync(cached)) {
-    const b = readFileSync(cached);
-    if (elfComplete(b)) return b;
-  }
-  const z = readFileSync(vmlinuzPath);
-  const magic = Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]);
-  for (let at = z.indexOf(magic); at >= 0; at = z.indexOf(magic, at + 1)) {
-    // xz complains about the trailing bzImage bytes after the stream ("corrupt"): ignore the
-    // exit status like extract-vmlinux does, and accept the output only if it is a whole ELF.
-    const r = spawnSync('xz', ['-dc'], { input: z.subarray(at), maxBuffer: 1 << 30 });
-    if (r.stdout && elfComplete(r.stdout)) {
-      log(`vmlinux: xz stream at 0x${at.toString(16)} of vmlinuz, ${r.stdout.length} bytes`);
-      writeFileSync(`${cached}.tmp`, r.stdout);
-      renameSync(`${cached}.tmp`, cached);
-      return r.stdout;
-    }
-  }
-  die('no xz stream in vmlinuz decompressed to an ELF');
-}
-
-function elfComplete(b) {
-  if (b.length < 64 || b.readUInt32BE(0) !== 0x7f454c46 || b[4] !== 2 || b[5] !== 1) return false;
-  const shoff = Number(b.readBigUInt64LE(0x28));
-  return shoff + b.readUInt16LE(0x3a) * b.readUInt16LE(0x3c) <= b.length;
-}
-
-// ---------- ELF64 LE section headers ----------
-function sections(b) {
-  const shoff = Number(b.readBigUInt64LE(0x28));
-  const shentsize = b.readUInt16LE(0x3a);
-  const shnum = b.readUInt16LE(0x3c);
-  const shstrndx = b.readUInt16LE(0x3e);
-  const raw = [];
-  for (let i = 0; i < shnum; i++) {
-    const o = shoff + i * shentsize;
-    raw.push({
-      nameOff: b.readUInt32LE(o),
-      type: b.readUInt32LE(o + 4),
-      addr: b.readBigUInt64LE(o + 0x10),
-      offset: Number(b.readBigUInt64LE(o + 0x18)),
-      size: Number(b.readBigUInt64LE(o + 0x20)),
-    });
-  }
-  const strtab = raw[shstrndx].offset;
-  const cstr = (off) => b.toString('latin1', off, b.indexOf(0, off));
-  const map = new Map();
-  for (const s of raw) map.set(cstr(strtab + s.nameOff), { ...s, name: cstr(strtab + s.nameOff) });
-  return map;
-}
 
 const hex = (v) => BigInt.asUintN(64, v).toString(16).padStart(16, '0');
 const crcHex = (v) => (v >>> 0).toString(16).padStart(8, '0');
@@ -205,8 +128,8 @@ const symversPath = join(HEADERS, 'Module.symvers');
 const configPath = join(HEADERS, '.config');
 for (const p of [symversPath, configPath]) if (!existsSync(p)) die(`missing ${p} (apt-get install linux-headers-${RELEASE})`);
 
-const vmlinuzPath = findVmlinuz();
-const vmlinux = extractVmlinux(vmlinuzPath);
+const vmlinuzPath = findVmlinuz(RELEASE, CACHE);
+const vmlinux = extractVmlinux(vmlinuzPath, RELEASE, CACHE);
 const secs = sections(vmlinux);
 const exportsV = decodeExports(vmlinux, secs).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 const symvers = readSymvers(symversPath);
@@ -287,7 +210,8 @@ function kallsymsTable(textAddr) {
   for (const s of symbols) at.set(`${s.name}@${s.address}`, s);
   const missing = exportsV.filter((e) => !at.has(`${e.name}@${e.addr}`));
   console.log(
-    `kallsyms: ${symbols.length} vmlinux symbols (kptr_restrict ${kptrRestrict}); exports found at the same address: ${exportsV.length - missing.length}/${exportsV.length}`,
+    `kallsyms: ${symbols.length} vmlinux symbols (kptr_restrict ${kptrRestrict}); ` +
+      `exports found at the same address: ${exportsV.length - missing.length}/${exportsV.length}`,
   );
   for (const e of missing.slice(0, 20)) console.log(`  ${e.name} ${hex(e.addr)}: not in kallsyms`);
   if (missing.length) die('exports disagree with kallsyms');

@@ -91,12 +91,35 @@ export function ensureVmlinuz() {
 }
 
 // ---------- the scenario ----------
+/**
+ * `#! make NAME.ko from SOURCE.ko MUTATION`: NAME.ko is SOURCE (a path next to the script or corpus:…) changed
+ * by a `modscope whatif` mutation (e.g. byte:0x100=0x44, signature:strip), so the real kernel judges the
+ * very bytes the model's what-if loads. engine/shell/scenarios.test.ts applies the same mutation.
+ */
+export const MAKE_LINE = /^#! make ([\w-]+\.ko) from (\S+\.ko) (\S+)$/;
+
+function makeModule(file, dir, name, source, mutation) {
+  const host = source.startsWith('corpus:') ? join(CORPUS, source.slice('corpus:'.length)) : resolve(dir, source);
+  if (!existsSync(host)) die(`${file}: ${source} not found (${host})`);
+  const out = join(CACHE, 'qemu', 'made', `${basename(file, '.sh')}-${name}`);
+  mkdirSync(dirname(out), { recursive: true });
+  const cli = join(dirname(new URL(import.meta.url).pathname), '..', '..', 'main', 'cli', 'bin.mjs');
+  const r = spawnSync(process.execPath, [cli, 'whatif', host, mutation, '--save', out], { encoding: 'utf8' });
+  if (r.status !== 0) die(`${file}: make ${name}: ${r.stderr || r.stdout}`);
+  return out;
+}
+
 export function readScenario(file) {
   const dir = dirname(resolve(file));
   const modules = new Map(); // base name -> host path
   const steps = [];
   for (const raw of readFileSync(file, 'utf8').split('\n')) {
     const source = raw.trim();
+    const make = MAKE_LINE.exec(source);
+    if (make) {
+      modules.set(make[1], makeModule(file, dir, make[1], make[2], make[3]));
+      continue;
+    }
     if (!source || source.startsWith('#')) continue;
     const cmd = source.replace(/(^|\s)(corpus:)?([^\s'"=<>|;&]+\.ko)(?=\s|$)/g, (_m, pre, corpus, p) => {
       const host = corpus ? join(CORPUS, p) : resolve(dir, p);
@@ -424,7 +447,8 @@ async function main() {
   if (!t.dmesg || t.steps.length !== scenario.steps.length) {
     process.stderr.write(r.console.split('\n').slice(-30).join('\n') + '\n');
     die(
-      `incomplete transcript (${t.steps.length}/${scenario.steps.length} steps; QEMU exit ${r.code}${r.stderr ? `: ${r.stderr.trim()}` : ''}); logs in ${r.work}`,
+      `incomplete transcript (${t.steps.length}/${scenario.steps.length} steps; ` +
+        `QEMU exit ${r.code}${r.stderr ? `: ${r.stderr.trim()}` : ''}); logs in ${r.work}`,
     );
   }
   rmSync(r.work, { recursive: true, force: true });

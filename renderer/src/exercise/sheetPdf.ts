@@ -84,7 +84,8 @@ function question(w: Writer, q: QuizQuestion, key: boolean): void {
 function header(w: Writer, q: Quiz, key: boolean): void {
   w.text(`${key ? 'Answer key' : 'Exercise'}: ${q.module}${q.args ? ` ${q.args}` : ''}`, { size: 17, style: 'bold', gap: 4 });
   w.text(
-    `Modscope - Linux ${q.kernel === '2.4' ? '2.4 model' : '6.1.0-50-amd64 (Debian 12)'} - seed ${q.seed}${q.student ? ` - student ${q.student}` : ''} - ${q.questions.length} questions`,
+    `Modscope - Linux ${q.kernel === '2.4' ? '2.4 model' : '6.1.0-50-amd64 (Debian 12)'} - seed ${q.seed}` +
+      `${q.student ? ` - student ${q.student}` : ''} - ${q.questions.length} questions`,
     { size: 9.5, color: 80 },
   );
   w.text(

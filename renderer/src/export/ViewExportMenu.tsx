@@ -90,11 +90,8 @@ export function ViewExportMenu({ tab, moduleName }: { tab: string; moduleName: s
     try {
       const r = await exportRegisteredView(view, { format, scale, slide, theme, transparent }, tab, moduleName);
       const where = await saveBlob(r.blob, r.file);
-      setStatus(
-        where
-          ? `saved ${r.file} (${format === 'png' ? `${Math.round(r.img.width * scale)}×${Math.round(r.img.height * scale)} px` : `${r.img.width}×${r.img.height}`})`
-          : 'cancelled',
-      );
+      const size = format === 'png' ? `${Math.round(r.img.width * scale)}×${Math.round(r.img.height * scale)} px` : `${r.img.width}×${r.img.height}`;
+      setStatus(where ? `saved ${r.file} (${size})` : 'cancelled');
     } catch (e) {
       setStatus(`failed: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -49,9 +49,19 @@ function backgroundOf(el: Element): string {
   return '#ffffff';
 }
 
+/** The computed font stack, ending in a generic family (a form control's UA default is a bare "Arial"). */
+export function withGenericFamily(family: string): string {
+  if (/(^|,)\s*(sans-serif|serif|monospace)\s*$/.test(family)) return family;
+  return `${family}, ${/mono|courier|consolas|menlo/i.test(family) ? 'monospace' : 'sans-serif'}`;
+}
+
 function fontAttrs(cs: CSSStyleDeclaration): string {
   const weight = cs.fontWeight;
-  const parts = [`font-family="${escapeXml(cs.fontFamily)}"`, `font-size="${r1(parseFloat(cs.fontSize))}"`, `fill="${escapeXml(cs.color)}"`];
+  const parts = [
+    `font-family="${escapeXml(withGenericFamily(cs.fontFamily))}"`,
+    `font-size="${r1(parseFloat(cs.fontSize))}"`,
+    `fill="${escapeXml(cs.color)}"`,
+  ];
   if (weight !== '400' && weight !== 'normal') parts.push(`font-weight="${weight}"`);
   if (cs.fontStyle === 'italic') parts.push('font-style="italic"');
   return parts.join(' ');
@@ -138,14 +148,16 @@ function rectMarkup(b: Box, cs: CSSStyleDeclaration, ox: number, oy: number): st
     const stroke = uniform && widths[0] > 0 && visibleColor(colors[0]) ? ` stroke="${escapeXml(colors[0])}" stroke-width="${widths[0]}"` : '';
     const inset = stroke ? widths[0] / 2 : 0;
     out.push(
-      `<rect x="${r1(b.left - ox + inset)}" y="${r1(b.top - oy + inset)}" width="${r1(w - 2 * inset)}" height="${r1(h - 2 * inset)}"${rx ? ` rx="${r1(rx)}"` : ''} fill="${hasBg ? escapeXml(bg) : 'none'}"${stroke}/>`,
+      `<rect x="${r1(b.left - ox + inset)}" y="${r1(b.top - oy + inset)}" width="${r1(w - 2 * inset)}" height="${r1(h - 2 * inset)}"` +
+        `${rx ? ` rx="${r1(rx)}"` : ''} fill="${hasBg ? escapeXml(bg) : 'none'}"${stroke}/>`,
     );
   }
   if (!uniform)
     sides.forEach(([, x1, y1, x2, y2], k) => {
       if (widths[k] > 0 && visibleColor(colors[k]))
         out.push(
-          `<line x1="${r1(x1 - ox)}" y1="${r1(y1 - oy)}" x2="${r1(x2 - ox)}" y2="${r1(y2 - oy)}" stroke="${escapeXml(colors[k])}" stroke-width="${widths[k]}"/>`,
+          `<line x1="${r1(x1 - ox)}" y1="${r1(y1 - oy)}" x2="${r1(x2 - ox)}" y2="${r1(y2 - oy)}" ` +
+            `stroke="${escapeXml(colors[k])}" stroke-width="${widths[k]}"/>`,
         );
     });
   return out.join('');

@@ -30,6 +30,16 @@ const PLAIN: Record<string, string> = {
   '▲': '^',
   '▼': 'v',
   '▶': '>',
+  '▸': '>',
+  '▹': '>',
+  '▾': 'v',
+  '◂': '<',
+  '∝': '~',
+  '√': 'sqrt ',
+  '⤓': 'v',
+  '↦': '|->',
+  '⟶': '->',
+  '⇒': '=>',
   '◀': '<',
   '≤': '<=',
   '≥': '>=',
@@ -47,11 +57,15 @@ const PLAIN: Record<string, string> = {
   '\u202f': ' ',
 };
 
+/** Everything outside Latin-1 and the WinAnsi extras the standard PDF fonts carry. */
+const NOT_WIN_ANSI = new RegExp(
+  '[^\\u0000-\\u00ff\\u2013\\u2014\\u2018\\u2019\\u201c\\u201d\\u2022\\u2026\\u2030\\u20ac' +
+    '\\u0152\\u0153\\u0160\\u0161\\u0178\\u017d\\u017e\\u0192\\u02c6\\u02dc\\u2020\\u2021\\u2039\\u203a\\u2122]',
+  'g',
+);
+
 export function pdfText(s: string): string {
-  return s.replace(
-    /[^\u0000-\u00ff\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u2026\u2030\u20ac\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2020\u2021\u2039\u203a\u2122]/g,
-    (c) => PLAIN[c] ?? '?',
-  );
+  return s.replace(NOT_WIN_ANSI, (c) => PLAIN[c] ?? '?');
 }
 
 /** Rewrite an SVG tree in place for jsPDF's standard fonts (attributes and inline styles). */

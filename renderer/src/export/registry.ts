@@ -2,9 +2,11 @@
  * Every view that exports, in one list read by the Export menus, the automation hook (`modscope
  * export/deck`), the tour decks and the e2e: its id, its label, the tab it lives on, where it is on
  * the page, and what to do to bring it on screen (a sub-tab to click). A view is captured with
- * domToSvg (HTML and mixed views) — text stays text, embedded SVG keeps its vectors.
+ * domToSvg (HTML and mixed views) — text stays text, embedded SVG keeps its vectors — whole, its
+ * scroll boxes grown to their content (expand.ts).
  */
 import { domToSvg } from './domSvg';
+import { withExpanded } from './expand';
 import type { ExportTheme, SvgImage } from './svgExport';
 
 export { VIEWS, type ViewDef, type ViewId } from './viewList';
@@ -53,5 +55,5 @@ export interface CaptureOptions {
 export function captureRegistered(id: ViewId, opts: CaptureOptions = {}, root: ParentNode = document): SvgImage {
   const el = findView(id, root);
   if (!el) throw new Error(`the ${viewDef(id)?.label ?? id} is not on screen (it lives on the ${viewDef(id)?.tab ?? '?'} tab)`);
-  return domToSvg(el, { theme: opts.theme ?? 'projector', background: opts.background });
+  return withExpanded(el, () => domToSvg(el, { theme: opts.theme ?? 'projector', background: opts.background }));
 }

@@ -96,7 +96,10 @@ function captionBlock(c: SlideContext, x: number, y: number, width: number, scal
   const body = Math.round(25 * scale);
   y += small;
   out.push(
-    `<text x="${x}" y="${y}" font-size="${small}" font-family="${SANS}" fill="${INK_2}"><tspan font-weight="700" fill="${ACCENT}">${escapeXml(c.phase.toUpperCase())}</tspan><tspan dx="${Math.round(small * 0.8)}" font-family="${MONO}" fill="${ACCENT}">${escapeXml(fnText(c.fn))}</tspan><tspan dx="${Math.round(small * 0.5)}">${escapeXml(`in ${c.file}`)}</tspan></text>`,
+    `<text x="${x}" y="${y}" font-size="${small}" font-family="${SANS}" fill="${INK_2}">` +
+      `<tspan font-weight="700" fill="${ACCENT}">${escapeXml(c.phase.toUpperCase())}</tspan>` +
+      `<tspan dx="${Math.round(small * 0.8)}" font-family="${MONO}" fill="${ACCENT}">${escapeXml(fnText(c.fn))}</tspan>` +
+      `<tspan dx="${Math.round(small * 0.5)}">${escapeXml(`in ${c.file}`)}</tspan></text>`,
   );
   y += Math.round(big * 1.35);
   const title = wrapText(c.title, Math.floor(width / (big * 0.56)), 2);

@@ -130,7 +130,8 @@ function legendMarkup(items: LegendItem[], x: number, y: number, color: string):
       `<rect x="${cx}" y="${y}" width="12" height="12" rx="2" fill="${escapeXml(it.color)}" stroke="${escapeXml(color)}" stroke-width="0.5"/>`,
     );
     out.push(
-      `<text x="${cx + 17}" y="${y + 10.5}" font-size="11.5" fill="${escapeXml(color)}" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif">${escapeXml(it.label)}</text>`,
+      `<text x="${cx + 17}" y="${y + 10.5}" font-size="11.5" fill="${escapeXml(color)}" ` +
+        `font-family="system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif">${escapeXml(it.label)}</text>`,
     );
     cx += 17 + Math.ceil(it.label.length * 6.6) + 18;
   }

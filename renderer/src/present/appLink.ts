@@ -7,6 +7,8 @@
  *   #view=lessons&tour=hello-24&stop=4                     a lesson's tour at stop 4
  *   #view=sections&sample=hello/hello.ko                   a file view of a bundled sample
  *   #kernel=6.1&insmod=…&pos=…&view=load                   the Load view (link.ts)
+ *   #view=load&sample=hello/hello.ko&seed=17&args=count=3   an exercise on the Load view (also on
+ *                                                          compare and lessons): seed, optional student=…
  *
  * A link the app cannot honour parses to an `error` that says why (shown in the banner), never
  * to silence.
@@ -26,8 +28,28 @@ export interface AppLink {
   trace?: TraceLink;
   compare?: { args: string; stage?: Stage; steps: { '2.4'?: number; '6.1'?: number } };
   lesson?: { tour: string; stop: number };
+  /** An exercise (predict, then reveal) on the tab: the lecturer's seed, a student's name or number, insmod's arguments. */
+  exercise?: ExerciseLink;
   /** Why the link cannot be honoured (in full or in part). */
   error?: string;
+}
+
+export interface ExerciseLink {
+  seed: number;
+  student: string;
+  /** insmod's name=value arguments (the Load view's; the comparison's come from its insmod=…). */
+  args?: string;
+}
+
+/** seed=, student=, args= of an exercise link; nothing when there is no seed=. */
+function exerciseParams(q: URLSearchParams): { exercise?: ExerciseLink; error?: string } {
+  const seed = q.get('seed');
+  if (seed === null) return {};
+  if (!/^\d{1,10}$/.test(seed) || Number(seed) > 0xffffffff) return { error: `seed must be an integer 0..4294967295, got "${seed}"` };
+  const student = q.get('student') ?? '';
+  if (student.length > 200) return { error: 'student must be at most 200 characters' };
+  const args = q.get('args');
+  return { exercise: { seed: Number(seed), student, ...(args !== null ? { args } : {}) } };
 }
 
 const enc = (s: string) => encodeURIComponent(s).replace(/%3D/g, '=').replace(/%2C/g, ',').replace(/%2F/g, '/').replace(/%3A/g, ':');
@@ -78,6 +100,10 @@ export function parseAppLink(fragment: string): AppLink | null {
     .map(([k, v]) => (v.trim() ? `${k} ${v.trim()}` : k));
   for (const f of moduleFiles(insmods)) if (!samples.includes(sampleUrlFor(f))) samples.push(sampleUrlFor(f));
 
+  const ex = kernel === null ? exerciseParams(q) : {};
+  error ??= ex.error;
+  const exercise = ex.exercise ? { exercise: ex.exercise } : {};
+
   if (view && !(LINK_TABS as readonly string[]).includes(view))
     return { tab: 'overview', samples, error: `link names a view "${view}" the app does not have (${LINK_TABS.join(', ')})` };
 
@@ -101,13 +127,13 @@ export function parseAppLink(fragment: string): AppLink | null {
       if ((STAGE_ORDER as string[]).includes(stageRaw)) stage = stageRaw as Stage;
       else error ??= `stage "${stageRaw}" is not one of ${STAGE_ORDER.join(', ')}`;
     }
-    return { tab: 'compare', samples, compare: { args, stage, steps }, error };
+    return { tab: 'compare', samples, compare: { args, stage, steps }, ...exercise, error };
   }
   if (view === 'lessons') {
     const tour = q.get('tour');
     const stop = pos1(q.get('stop'), 'stop');
-    if (!tour) return { tab: 'lessons', samples, error: error ?? 'a lessons link names its tour=…' };
-    return { tab: 'lessons', samples, lesson: { tour, stop: (stop.n ?? 1) - 1 }, error: error ?? stop.error };
+    if (!tour) return { tab: 'lessons', samples, ...exercise, error: error ?? 'a lessons link names its tour=…' };
+    return { tab: 'lessons', samples, lesson: { tour, stop: (stop.n ?? 1) - 1 }, ...exercise, error: error ?? stop.error };
   }
   if (kernel !== null) {
     const trace = parseLink(fragment);
@@ -121,7 +147,7 @@ export function parseAppLink(fragment: string): AppLink | null {
       return { tab: 'load', samples, error: `link asks for Linux ${trace.kernel}: the app models 6.1 (Load view) and 2.4 (comparison) only` };
     return { tab: 'load', samples, trace, error };
   }
-  if (view) return { tab: view as LinkTab, samples, error };
+  if (view) return { tab: view as LinkTab, samples, ...exercise, error };
   return { tab: 'overview', samples, error: `link "#${raw}" names no view=… and no kernel=…: nothing to open` };
 }
 
@@ -131,6 +157,7 @@ export function formatAppLink(l: {
   sample?: string;
   compare?: { file: string; args: string; steps: { '2.4': number; '6.1': number } };
   lesson?: { tour: string; stop: number };
+  exercise?: ExerciseLink;
 }): string {
   const parts = [`view=${l.tab}`];
   if (l.tab === 'compare' && l.compare) {
@@ -138,5 +165,10 @@ export function formatAppLink(l: {
     parts.push(`k24=${l.compare.steps['2.4']}`, `k61=${l.compare.steps['6.1']}`);
   } else if (l.tab === 'lessons' && l.lesson) parts.push(`tour=${enc(l.lesson.tour)}`, `stop=${l.lesson.stop + 1}`);
   else if (l.sample) parts.push(`sample=${enc(l.sample.replace(/^\/samples\//, ''))}`);
+  if (l.exercise) {
+    parts.push(`seed=${l.exercise.seed}`);
+    if (l.exercise.student) parts.push(`student=${enc(l.exercise.student)}`);
+    if (l.exercise.args && l.tab !== 'compare') parts.push(`args=${enc(l.exercise.args)}`);
+  }
   return `#${parts.join('&')}`;
 }

@@ -250,7 +250,10 @@ export function FileMapView({
                         <button
                           className="btn small see-applied"
                           data-testid="filemap-see-applied"
-                          title={`Boot if needed, insmod ${mod.fileName} and show ${rs.name}'s first relocation being applied (the card's slider walks the rest)`}
+                          title={
+                            `Boot if needed, insmod ${mod.fileName} and show ${rs.name}'s first relocation being applied ` +
+                            "(the card's slider walks the rest)"
+                          }
                           onClick={(e) => (
                             e.stopPropagation(),
                             onSeeApplied({ kind: 'relocation', relaSection: rs.name, entry: 0 }, `${rs.name} #0`)

@@ -19,6 +19,8 @@ import { MemoryStrip } from './MemoryStrip';
 import { SyscallTable } from './SyscallTable';
 import { useCompareRuns } from './useCompareRuns';
 import { SIDE_LABEL, STAGE_LABEL, VERSIONS, crossings, sideOf, stageOf, stagesIn, stepAt, stepForStage, type Version } from './stages';
+import { CompareExercise } from '../../exercise/CompareExercise';
+import type { ExerciseLink } from '../../present/appLink';
 import './compare.css';
 
 function defaultArgs(mod: ModuleOverview | null): string {
@@ -51,7 +53,13 @@ export function CompareView({
   onError,
   want = null,
   onState,
+  exercise = null,
+  onExercise,
 }: {
+  /** A link's exercise (seed, student): the exercise card opens and starts it. */
+  exercise?: ExerciseLink | null;
+  /** The running exercise, for the page's link. */
+  onExercise?: (l: ExerciseLink | null) => void;
   mod: ModuleOverview | null;
   host: Host;
   active: boolean;
@@ -149,7 +157,8 @@ export function CompareView({
   useStepper('compare', {
     slide: () => slide(),
     where: stages.length
-      ? `stage ${lockIndex + 1} / ${stages.length} · ${STAGE_LABEL[stages[lockIndex]]}${shared ? '' : ' (kernels apart)'} · 2.4 ${lit['2.4'] + 1}/${runs['2.4']?.steps.length ?? 0} · 6.1 ${lit['6.1'] + 1}/${runs['6.1']?.steps.length ?? 0}`
+      ? `stage ${lockIndex + 1} / ${stages.length} · ${STAGE_LABEL[stages[lockIndex]]}${shared ? '' : ' (kernels apart)'} · ` +
+        `2.4 ${lit['2.4'] + 1}/${runs['2.4']?.steps.length ?? 0} · 6.1 ${lit['6.1'] + 1}/${runs['6.1']?.steps.length ?? 0}`
       : '',
     move: (m, mod) => {
       if (!layout) return;
@@ -245,10 +254,26 @@ export function CompareView({
     },
   };
   useEffect(() => attachCompareLive(liveRef), []);
+  // The exercise (renderer/src/exercise): its card under the bar; lanes and captions hidden at an unanswered question.
+  const [exOpen, setExOpen] = useState(!!exercise);
+  const [quizHidden, setQuizHidden] = useState(false);
+  useEffect(() => {
+    if (exercise) setExOpen(true);
+  }, [exercise]);
+  const exRef = useRef(onExercise);
+  exRef.current = onExercise;
+  const reportExercise = useCallback((l: ExerciseLink | null) => exRef.current?.(l), []);
+  const goRunStep = useCallback((v: Version, index: number) => liveRef.current.goStep(v, index + 1), []);
   const command = runs['6.1']?.op.command ?? `insmod ${mod?.fileName ?? ''} ${args}`;
 
   return (
-    <div className="compare-view" hidden={!active} data-testid="compare-view" data-busy={ready ? 'no' : 'yes'}>
+    <div
+      className="compare-view"
+      hidden={!active}
+      data-testid="compare-view"
+      data-busy={ready ? 'no' : 'yes'}
+      data-quiz={quizHidden ? 'hidden' : undefined}
+    >
       <div className="cmp-bar card">
         <div className="cmp-bar-row">
           <strong>{command}</strong>
@@ -265,6 +290,16 @@ export function CompareView({
           </label>
           <button className="btn" data-testid="compare-reload" disabled={busy || !mod} onClick={() => setArgs(argsDraft.trim())}>
             Load again
+          </button>
+          <button
+            type="button"
+            className="btn ghost"
+            aria-pressed={exOpen}
+            onClick={() => setExOpen(!exOpen)}
+            data-testid="exercise-toggle"
+            title="Exercise: predict who does each stage and which syscall comes next, then see it"
+          >
+            ✎ Exercise
           </button>
           <span className="spacer" />
           {runs['2.4'] && runs['6.1'] && (
@@ -333,6 +368,21 @@ export function CompareView({
           mean nothing to it
         </div>
       </div>
+      {mod && exOpen && (
+        <CompareExercise
+          host={host}
+          mod={mod}
+          args={args}
+          runs={runs}
+          ready={ready}
+          goStep={goRunStep}
+          onError={onError}
+          want={exercise}
+          onClose={() => setExOpen(false)}
+          onHidden={setQuizHidden}
+          onLink={reportExercise}
+        />
+      )}
       <div className="cmp-stage-area card" data-testid="compare-lanes" data-export="compare-lanes">
         {VERSIONS.map((v) => (
           <div key={v} className="cmp-kernel-row">

@@ -22,7 +22,8 @@ export const SYSCALL_ROWS: SyscallRow[] = [
     v26: null,
     when: '2.4 only; gone in 2.6 (the in-kernel loader, 2.5.48)',
     meaning:
-      'Reserves size bytes of module memory (vmalloc area; 0xffffffffa0000000 on x86-64), puts an uninitialised struct module on the list, returns the address. insmod then relocates against that address.',
+      'Reserves size bytes of module memory (vmalloc area; 0xffffffffa0000000 on x86-64), puts an uninitialised struct module on the list, ' +
+      'returns the address. insmod then relocates against that address.',
   },
   {
     name: 'init_module',
@@ -30,7 +31,9 @@ export const SYSCALL_ROWS: SyscallRow[] = [
     v26: 'int init_module(void *module_image, unsigned long len, const char *param_values)',
     when: 'both; signature and meaning changed in 2.6',
     meaning:
-      '2.4: the finished image — already relocated, parameters written, struct module filled in at its start; the kernel bounds-checks the header, copies it over the reservation and calls init. 2.6+: the raw .ko file, its length and the parameter string; the kernel does everything (load_module).',
+      '2.4: the finished image — already relocated, parameters written, struct module filled in at its start; ' +
+      'the kernel bounds-checks the header, copies it over the reservation and calls init. ' +
+      '2.6+: the raw .ko file, its length and the parameter string; the kernel does everything (load_module).',
   },
   {
     name: 'finit_module',
@@ -38,7 +41,9 @@ export const SYSCALL_ROWS: SyscallRow[] = [
     v26: 'int finit_module(int fd, const char *param_values, int flags)',
     when: 'added in 3.8',
     meaning:
-      'Like 2.6+ init_module, but the kernel reads the file from fd, so it knows where the module came from (LSMs such as LoadPin or IMA can decide on that). flags: MODULE_INIT_IGNORE_MODVERSIONS, MODULE_INIT_IGNORE_VERMAGIC, MODULE_INIT_COMPRESSED_FILE (5.17).',
+      'Like 2.6+ init_module, but the kernel reads the file from fd, so it knows where the module came from ' +
+      '(LSMs such as LoadPin or IMA can decide on that). ' +
+      'flags: MODULE_INIT_IGNORE_MODVERSIONS, MODULE_INIT_IGNORE_VERMAGIC, MODULE_INIT_COMPRESSED_FILE (5.17).',
   },
   {
     name: 'delete_module',
@@ -46,7 +51,8 @@ export const SYSCALL_ROWS: SyscallRow[] = [
     v26: 'int delete_module(const char *name, unsigned int flags)',
     when: 'both; flags added in 2.6',
     meaning:
-      '2.4: refuses while usecount > 0, runs cleanup, frees; name NULL removes every unused autoclean module. 2.6+: O_NONBLOCK and O_TRUNC (force, with CONFIG_MODULE_FORCE_UNLOAD) in flags; refcounts instead of MOD_INC_USE_COUNT.',
+      '2.4: refuses while usecount > 0, runs cleanup, frees; name NULL removes every unused autoclean module. ' +
+      '2.6+: O_NONBLOCK and O_TRUNC (force, with CONFIG_MODULE_FORCE_UNLOAD) in flags; refcounts instead of MOD_INC_USE_COUNT.',
   },
   {
     name: 'query_module',
@@ -54,7 +60,8 @@ export const SYSCALL_ROWS: SyscallRow[] = [
     v26: null,
     when: '2.4 only (and get_kernel_syms); gone in 2.6',
     meaning:
-      "QM_MODULES, QM_DEPS, QM_REFS, QM_SYMBOLS, QM_INFO: how insmod learned the kernel's exported symbols to link against. 2.6+ has /proc/modules, /sys/module and /proc/kallsyms for people; the loader needs no symbol export to user space.",
+      "QM_MODULES, QM_DEPS, QM_REFS, QM_SYMBOLS, QM_INFO: how insmod learned the kernel's exported symbols to link against. " +
+      '2.6+ has /proc/modules, /sys/module and /proc/kallsyms for people; the loader needs no symbol export to user space.',
   },
 ];
 
@@ -76,7 +83,9 @@ export const MOVED_ROWS: MovedRow[] = [
     what: 'Reserving memory and relocating',
     was: 'create_module, then insmod relocates in its own buffer against the returned address, then init_module',
     now: 'one call: layout_and_allocate(), apply_relocations() and init inside load_module()',
-    why: 'No race between create_module and init_module: a reservation cannot be left half-made by an insmod that dies, or be raced by a second one; the kernel lays out core and init memory itself.',
+    why:
+      'No race between create_module and init_module: a reservation cannot be left half-made by an insmod that dies, or be raced by a second one; ' +
+      'the kernel lays out core and init memory itself.',
   },
   {
     what: 'Checking the module',

@@ -20,7 +20,8 @@ export function relocTypeLine(typeNumber: number): string {
   const rule = relocRule(typeNumber);
   if (!rule) return 'not handled by the x86-64 module loader: "Unknown rela relocation", the load fails with -ENOEXEC';
   if (rule.width === 0) return 'writes nothing (R_X86_64_NONE is skipped)';
-  return `writes ${rule.width} bytes at P · ${rule.pcRelative ? 'PC-relative' : 'absolute'} · ${relocFormula(rule).replace(' - ', ' − ')} · range check: ${checkText(rule)}`;
+  const formula = relocFormula(rule).replace(' - ', ' − ');
+  return `writes ${rule.width} bytes at P · ${rule.pcRelative ? 'PC-relative' : 'absolute'} · ${formula} · range check: ${checkText(rule)}`;
 }
 
 export function RelocTypeInfo({ type, typeNumber, onClose }: { type: string; typeNumber: number; onClose?: () => void }) {

@@ -29,6 +29,8 @@ import { useTraceLink } from '../../present/useTraceLink';
 import type { TraceLink } from '../../present/link';
 import type { SeeTarget } from '../find/seeApplied';
 import { GotoAddress } from './GotoAddress';
+import { LoadExercise } from '../../exercise/LoadExercise';
+import type { ExerciseLink } from '../../present/appLink';
 import './load.css';
 
 const NONE: never[] = [];
@@ -58,7 +60,13 @@ export function LoadView({
   onError,
   link = null,
   see = null,
+  exercise = null,
+  onExercise,
 }: {
+  /** A link's exercise (seed, student, arguments): the exercise card opens and starts it. */
+  exercise?: ExerciseLink | null;
+  /** The running exercise, for the page's link. */
+  onExercise?: (l: ExerciseLink | null) => void;
   /** An item of the open file to show applied/resolved: boot and insmod first when needed. */
   see?: SeeTarget | null;
   mod: ModuleOverview | null;
@@ -289,15 +297,49 @@ export function LoadView({
   const pickStep = useCallback((s: StepInfo) => seek(s.pos), [seek]);
   const runShell = useCallback((l: string) => void shell(l), [shell]);
 
+  // The exercise (renderer/src/exercise): its card above the caption; the view hidden at an unanswered question.
+  const [exOpen, setExOpen] = useState(!!exercise);
+  const [quizHidden, setQuizHidden] = useState(false);
+  const [exLink, setExLink] = useState<ExerciseLink | null>(null);
+  const exRef = useRef(onExercise);
+  exRef.current = onExercise;
+  const reportExercise = useCallback((l: ExerciseLink | null) => {
+    setExLink(l);
+    exRef.current?.(l);
+  }, []);
+  useEffect(() => {
+    if (exercise) setExOpen(true);
+  }, [exercise]);
+  const note = useCallback((line: string) => setTranscript((t) => [...t, { line, output: '', exit: null, note: true }]), []);
+  const bootDefault = useCallback(() => boot({ paging: 4, kaslrSeed: null }), [boot]);
+
   const fresh = view && step && view.step.pos === step.pos && view.step.op === step.op ? view : null;
   const item = fresh?.item ?? null;
   const present = usePresentation({ active, steps: timeline.steps, pos, seek });
-  useTraceLink({ link, ready: !!mod, active, busy, kernel, ops: timeline.ops, steps: timeline.steps, pos, actions: { boot, shell, seek } });
+  useTraceLink({
+    link,
+    ready: !!mod,
+    active: active && !exLink,
+    busy,
+    kernel,
+    ops: timeline.ops,
+    steps: timeline.steps,
+    pos,
+    actions: { boot, shell, seek },
+  });
   // Place the file's sections in the temporary copy only when this operation loads the open file.
   const fileMod = mod && view && view.operation.command.split(/\s+/).some((w) => w.endsWith(mod.fileName)) ? mod : null;
 
   return (
-    <div ref={rootRef} className="load-view" hidden={!active} tabIndex={-1} data-testid="load-view" data-busy={busy ? 'yes' : 'no'}>
+    <div
+      ref={rootRef}
+      className="load-view"
+      hidden={!active}
+      tabIndex={-1}
+      data-testid="load-view"
+      data-busy={busy ? 'yes' : 'no'}
+      data-quiz={quizHidden ? 'hidden' : undefined}
+    >
       <LoadControls
         kernel={kernel}
         busy={busy}
@@ -327,7 +369,34 @@ export function LoadView({
               moduleName={mod?.fileName ?? 'module'}
               release={kernel?.release ?? ''}
             />
+            <button
+              type="button"
+              className="btn ghost"
+              aria-pressed={exOpen}
+              onClick={() => setExOpen(!exOpen)}
+              data-testid="exercise-toggle"
+              title="Exercise: predict each step's result, then see it (seeded: a lecturer hands out a seed)"
+            >
+              ✎ Exercise
+            </button>
           </PresentBar>
+          {mod && exOpen && (
+            <LoadExercise
+              host={host}
+              mod={mod}
+              args={args}
+              hasKernel={!!kernel}
+              boot={bootDefault}
+              refresh={refresh}
+              seek={seek}
+              note={note}
+              onError={onError}
+              want={exercise}
+              onClose={() => setExOpen(false)}
+              onHidden={setQuizHidden}
+              onLink={reportExercise}
+            />
+          )}
           {landing && (
             <div className="card landing small" data-testid="see-landing" role="status">
               {landing.pos >= 0 ? (

@@ -128,7 +128,8 @@ export function ByteStrip({
         {error
           ? `${name}: ${error}`
           : fresh
-            ? `${name} at ${address} · ${fresh.bytes.length < total ? `first ${fresh.bytes.length} of ${total}` : total} bytes · ${positionText(pos)}${now ? ` · ${now} just written` : ''}`
+            ? `${name} at ${address} · ${fresh.bytes.length < total ? `first ${fresh.bytes.length} of ${total}` : total} bytes · ` +
+              `${positionText(pos)}${now ? ` · ${now} just written` : ''}`
             : `${name} · reading memory…`}
       </text>
       {fresh &&

@@ -119,7 +119,10 @@ export function Scrubber({
                 key={`${g.op}-${g.start}`}
                 className={`phase-seg ph-${g.phase}${g === current ? ' current' : ''}`}
                 style={{ left: `${pct(g.start)}%`, width: `${w}%` }}
-                title={`${PHASE_LABEL[g.phase]}: positions ${(g.start + 1).toLocaleString('en-US')}–${g.end.toLocaleString('en-US')} (click: go there · double-click: zoom in)`}
+                title={
+                  `${PHASE_LABEL[g.phase]}: positions ${(g.start + 1).toLocaleString('en-US')}–${g.end.toLocaleString('en-US')} ` +
+                  '(click: go there · double-click: zoom in)'
+                }
                 onClick={() => onSeek(g.start)}
                 onDoubleClick={() => setZoom(g)}
               >

@@ -116,7 +116,8 @@ function recordGeometry(s: RecordState, nowTags: Set<number>, seqToTag: Map<numb
     const d = textOf.get(b.descIndex);
     const now = nowTags.has(seqToTag.get(b.seq) ?? -1) ? ' now' : '';
     const cls = `rb-lvl-${b.level}${b.state === 'reusable' ? ' reusable' : ''}${now}`;
-    const title = `seq ${b.seq} · ${LEVEL[b.level]} · desc ${b.descIndex} ${b.state}\n[${b.begin}, ${b.wraps ? `${size}) + [0, ${b.end}` : b.end}) ${b.wraps ? '(wrapped: ID at both ends)' : ''}\n${d?.text ?? ''}`;
+    const range = `[${b.begin}, ${b.wraps ? `${size}) + [0, ${b.end}` : b.end}) ${b.wraps ? '(wrapped: ID at both ends)' : ''}`;
+    const title = `seq ${b.seq} · ${LEVEL[b.level]} · desc ${b.descIndex} ${b.state}\n${range}\n${d?.text ?? ''}`;
     if (b.wraps) {
       arcs.push(
         arcFor(

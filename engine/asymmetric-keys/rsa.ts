@@ -1,0 +1,66 @@
+/**
+ * RSASSA-PKCS1-v1_5 verification as 6.1 does it: the raw RSA operation (crypto/rsa.c, _rsa_enc(),
+ * m = s^e mod n) then pkcs1pad_verify_complete() (crypto/rsa-pkcs1pad.c) checks the padding
+ * 00 01 FF…FF 00, the DigestInfo prefix for the hash, and the digest. The errno values are the kernel's.
+ */
+
+/** Why a verification failed, each with the errno the kernel's crypto returns for it. */
+export type RsaVerifyFailure =
+  | 'signature length is not the key size (-EINVAL)'
+  | 'signature representative not below n (-EINVAL)'
+  | 'no leading zero byte (-EINVAL)'
+  | 'padding is not 00 01 FF…FF 00 (-EBADMSG)'
+  | 'DigestInfo is not SHA-256 (-EBADMSG)'
+  | 'digest differs (-EKEYREJECTED)';
+
+/** DigestInfo DER prefix for SHA-256 (rsa_asn1_templates in crypto/rsa-pkcs1pad.c). */
+export const SHA256_DIGEST_INFO = Uint8Array.from([
+  0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20,
+]);
+
+function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
+  let r = 1n;
+  let b = base % mod;
+  for (let e = exp; e > 0n; e >>= 1n) {
+    if (e & 1n) r = (r * b) % mod;
+    b = (b * b) % mod;
+  }
+  return r;
+}
+
+function toBytes(v: bigint, len: number): Uint8Array {
+  const out = new Uint8Array(len);
+  for (let i = len - 1; i >= 0; i--, v >>= 8n) out[i] = Number(v & 0xffn);
+  return out;
+}
+
+export interface RsaKey {
+  readonly n: bigint;
+  readonly e: bigint;
+  readonly keyBytes: number;
+}
+
+/** null when `signature` is a valid PKCS#1 v1.5 signature of `digest`; otherwise why not. */
+export function rsaPkcs1Verify(key: RsaKey, signature: Uint8Array, digestInfo: Uint8Array, digest: Uint8Array): RsaVerifyFailure | null {
+  // pkcs1pad_verify(): "if (... sig_size != ctx->key_size) return -EINVAL".
+  if (signature.length !== key.keyBytes) return 'signature length is not the key size (-EINVAL)';
+  let s = 0n;
+  for (const b of signature) s = (s << 8n) | BigInt(b);
+  // _rsa_enc() → rsa_verify(): "if (mpi_cmp(s, key->n) >= 0) return -EINVAL" (the representative is out of range).
+  if (s >= key.n) return 'signature representative not below n (-EINVAL)';
+  const em = toBytes(modPow(s, key.e, key.n), key.keyBytes);
+  if (em[0] !== 0x00) return 'no leading zero byte (-EINVAL)';
+  const padding = 'padding is not 00 01 FF…FF 00 (-EBADMSG)';
+  if (em[1] !== 0x01) return padding;
+  let pos = 2;
+  while (pos < em.length && em[pos] === 0xff) pos++;
+  if (pos < 10 || pos === em.length || em[pos] !== 0x00) return padding;
+  pos++;
+  const info = 'DigestInfo is not SHA-256 (-EBADMSG)';
+  if (digestInfo.length > em.length - pos) return info;
+  for (let i = 0; i < digestInfo.length; i++) if (em[pos + i] !== digestInfo[i]) return info;
+  pos += digestInfo.length;
+  if (em.length - pos !== digest.length) return 'digest differs (-EKEYREJECTED)';
+  for (let i = 0; i < digest.length; i++) if (em[pos + i] !== digest[i]) return 'digest differs (-EKEYREJECTED)';
+  return null;
+}
