@@ -155,4 +155,6 @@ export const MACHINE = {
     product_version: 'pc-i440fx-7.2',
     sys_vendor: 'QEMU',
   },
+  charMajors: [1, 4, 5, 7, 10, 13, 29, 128, 136, 153, 247, 248, 249, 250, 251, 252, 253, 254],
+  miscMinors: [1, 125, 126, 127, 183, 228, 231],
 } as const;

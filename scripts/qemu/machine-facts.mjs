@@ -146,6 +146,16 @@ function parse(steps) {
  * engine/machine/qemu-pc.ts: the part of the facts the engine reads (the engine is pure TypeScript and
  * cannot read the .json.gz itself); engine/machine/qemu-pc.test.ts checks it against the .json.gz.
  */
+/** The distinct majors of /proc/devices' "Character devices:" section. */
+function charMajors(lines) {
+  const out = new Set();
+  for (const l of lines.slice(lines.indexOf('Character devices:') + 1)) {
+    if (!/^\s*\d+ /.test(l)) break;
+    out.add(Number.parseInt(l, 10));
+  }
+  return [...out];
+}
+
 function writeTs(facts, file) {
   const ts = `/**
  * The machine Modscope models, as the real Debian 6.1.0-50 kernel sees it under QEMU: generated from
@@ -171,6 +181,10 @@ export const MACHINE = ${JSON.stringify(
       })),
       acpiTables: facts.acpi.map((a) => ({ signature: a.signature, size: a.size })),
       dmi: Object.fromEntries(Object.entries(facts.dmi).filter(([k]) => k !== 'uevent' && k !== 'modalias')),
+      // /proc/devices "Character devices:" and /proc/misc after boot: the majors and misc minors the
+      // built-in kernel holds (fs/char_dev.c chrdevs[], drivers/char/misc.c misc_list).
+      charMajors: charMajors(facts.proc.devices),
+      miscMinors: facts.proc.misc.map((l) => Number.parseInt(l, 10)).sort((a, b) => a - b),
     },
     null,
     2,

@@ -14,6 +14,7 @@ import { bitmapFunctions } from './bitmap';
 import { kstrtoxFunctions } from './kstrtox';
 import { listDebugFunctions } from './list-debug';
 import { machineFunctions } from './machine';
+import { netFunctions } from './net';
 import { subsystemFunctions } from './subsystems';
 import { memoryFunctions } from './memory-fns';
 import { bytesToText, hex, readU64, ret, s32, tryCString, tryFieldString, u32, writeU32, writeU64 } from './mem';
@@ -562,8 +563,6 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     nf_unregister_net_hook: unregistrar('nf_unregister_net_hook', null),
     nf_register_net_hooks: registrar(s, 'netfilter hooks', 'nf_register_net_hooks', null, 1),
     nf_unregister_net_hooks: unregistrar('nf_unregister_net_hooks', null),
-    sock_register: registrar(s, 'socket family', 'sock_register', null, 0),
-    sock_unregister: unregistrar('sock_unregister', null),
     proto_register: registrar(s, 'protocol', 'proto_register', null, 0),
     proto_unregister: unregistrar('proto_unregister', null),
     crypto_register_alg: registrar(s, 'crypto alg', 'crypto_register_alg', null, 0),
@@ -781,6 +780,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...allocFunctions(s),
     ...machineFunctions(s),
     ...subsystemFunctions(s),
+    ...netFunctions(s),
   };
   return new Map(Object.entries(m));
 }

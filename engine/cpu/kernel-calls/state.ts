@@ -4,6 +4,7 @@
  * everything else from the CPU context.
  */
 import type { FormatEnv } from './vsnprintf';
+import { BOOT_NET_FAMILIES, type KernelNetlinkSocket, type NetlinkUnit } from './net';
 
 export interface KernelCallOptions {
   /** /proc/sys/kernel/kptr_restrict (Debian: 0). */
@@ -64,6 +65,12 @@ export class KernelCallState {
   readonly registrations: Registration[] = [];
   /** Handles this layer allocated for opaque kernel objects (workqueues, classes, proc entries…). */
   readonly handles = new Map<bigint, string>();
+  /** net_families[] (net/socket.c): family → its struct net_proto_family (0 for the built-in ones registered at boot). */
+  readonly netFamilies = new Map<number, bigint>(BOOT_NET_FAMILIES.map((f) => [f, 0n]));
+  /** nl_table[] units with kernel sockets the modules created (net/netlink/af_netlink.c). */
+  readonly netlinkUnits = new Map<number, NetlinkUnit>();
+  /** Kernel netlink sockets modules created, by struct sock address. */
+  readonly netlinkSockets = new Map<bigint, KernelNetlinkSocket>();
 
   constructor(readonly options: KernelCallOptions = {}) {
     for (const major of options.usedCharMajors ?? []) this.charRegions.push({ major, baseminor: 0, count: 256, name: '(built-in)' });
