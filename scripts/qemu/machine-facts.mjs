@@ -156,6 +156,15 @@ function charMajors(lines) {
   return [...out];
 }
 
+/** /proc/crypto's entries as { name, driver, priority, type }. */
+function cryptoAlgs(text) {
+  return text
+    .split('\n\n')
+    .filter((b) => b.trim())
+    .map((b) => Object.fromEntries(b.split('\n').map((l) => [l.slice(0, l.indexOf(':')).trim(), l.slice(l.indexOf(':') + 1).trim()])))
+    .map((e) => ({ name: e.name, driver: e.driver, priority: Number(e.priority), type: e.type }));
+}
+
 function writeTs(facts, file) {
   const ts = `/**
  * The machine Modscope models, as the real Debian 6.1.0-50 kernel sees it under QEMU: generated from
@@ -185,6 +194,8 @@ export const MACHINE = ${JSON.stringify(
       // built-in kernel holds (fs/char_dev.c chrdevs[], drivers/char/misc.c misc_list).
       charMajors: charMajors(facts.proc.devices),
       miscMinors: facts.proc.misc.map((l) => Number.parseInt(l, 10)).sort((a, b) => a - b),
+      // /proc/crypto after boot: the built-in algorithms (crypto_alg_list), all "module : kernel".
+      cryptoAlgs: cryptoAlgs(facts.proc.crypto),
     },
     null,
     2,

@@ -15,6 +15,7 @@ import { kstrtoxFunctions } from './kstrtox';
 import { listDebugFunctions } from './list-debug';
 import { machineFunctions } from './machine';
 import { netFunctions } from './net';
+import { cryptoShashFunctions } from './crypto-shash';
 import { subsystemFunctions } from './subsystems';
 import { memoryFunctions } from './memory-fns';
 import { bytesToText, hex, readU64, ret, s32, tryCString, tryFieldString, u32, writeU32, writeU64 } from './mem';
@@ -567,8 +568,6 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     proto_unregister: unregistrar('proto_unregister', null),
     crypto_register_alg: registrar(s, 'crypto alg', 'crypto_register_alg', null, 0),
     crypto_unregister_alg: unregistrar('crypto_unregister_alg', null),
-    crypto_register_shash: registrar(s, 'crypto shash', 'crypto_register_shash', null, 0),
-    crypto_unregister_shash: unregistrar('crypto_unregister_shash', null),
     crypto_register_skcipher: registrar(s, 'crypto skcipher', 'crypto_register_skcipher', null, 0),
     crypto_unregister_skcipher: unregistrar('crypto_unregister_skcipher', null),
 
@@ -781,6 +780,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...machineFunctions(s),
     ...subsystemFunctions(s),
     ...netFunctions(s),
+    ...cryptoShashFunctions(s),
   };
   return new Map(Object.entries(m));
 }

@@ -4,6 +4,7 @@
  * everything else from the CPU context.
  */
 import type { FormatEnv } from './vsnprintf';
+import type { ShashAlg } from './crypto-shash';
 import { BOOT_NET_FAMILIES, type KernelNetlinkSocket, type NetlinkUnit } from './net';
 
 export interface KernelCallOptions {
@@ -71,6 +72,10 @@ export class KernelCallState {
   readonly netlinkUnits = new Map<number, NetlinkUnit>();
   /** Kernel netlink sockets modules created, by struct sock address. */
   readonly netlinkSockets = new Map<bigint, KernelNetlinkSocket>();
+  /** shash algorithms modules registered (crypto_alg_list; the built-in ones come from the machine's /proc/crypto). */
+  readonly shashAlgs: ShashAlg[] = [];
+  /** crypto_alloc_shash() transforms handed out, by address, with the algorithm each holds. */
+  readonly shashTfms = new Map<bigint, ShashAlg>();
 
   constructor(readonly options: KernelCallOptions = {}) {
     for (const major of options.usedCharMajors ?? []) this.charRegions.push({ major, baseminor: 0, count: 256, name: '(built-in)' });

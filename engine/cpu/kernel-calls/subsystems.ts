@@ -136,8 +136,6 @@ export function subsystemFunctions(s: KernelCallState): Record<string, KernelFun
     sock_diag_unregister: unregistrar('sock_diag_unregister', null),
     crypto_register_skciphers: registrar(s, 'crypto skciphers', 'crypto_register_skciphers', null, 0),
     crypto_unregister_skciphers: unregistrar('crypto_unregister_skciphers', null),
-    crypto_register_shashes: registrar(s, 'crypto shashes', 'crypto_register_shashes', null, 0),
-    crypto_unregister_shashes: unregistrar('crypto_unregister_shashes', null),
     crypto_register_templates: registrar(s, 'crypto templates', 'crypto_register_templates', null, 0),
     crypto_unregister_templates: unregistrar('crypto_unregister_templates', null),
     crypto_register_scomp: registrar(s, 'crypto scomp', 'crypto_register_scomp', null, 0),
@@ -178,19 +176,6 @@ export function subsystemFunctions(s: KernelCallState): Record<string, KernelFun
       return 0n;
     },
     inet_frags_fini: quiet(0n),
-    // struct crypto_shash *crypto_alloc_shash(const char *alg_name, u32 type, u32 mask): a transform
-    // handle (the algorithm's module reference it takes is not modelled).
-    crypto_alloc_shash: handleMaker(
-      s,
-      'crypto_shash',
-      'crypto_alloc_shash',
-      (ctx) => tryCString(ctx, ctx.arg(0)),
-      " (the provider module's reference is not modelled)",
-    ),
-    crypto_destroy_tfm: (ctx) => {
-      if (ctx.arg(0) !== 0n && ctx.arg(0) < 0xfffffffffffff000n) ctx.kfree(ctx.arg(0));
-      return 0n;
-    },
     // An idr the module has only initialised is empty: no next entry.
     idr_get_next: (ctx: KernelCallContext) => {
       ctx.note('idr_get_next: no entry (nothing was allocated in it through a modelled call)');
