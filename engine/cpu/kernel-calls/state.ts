@@ -76,6 +76,12 @@ export class KernelCallState {
   readonly shashAlgs: ShashAlg[] = [];
   /** crypto_alloc_shash() transforms handed out, by address, with the algorithm each holds. */
   readonly shashTfms = new Map<bigint, ShashAlg>();
+  /** kthread_create_worker() workers handed out. */
+  readonly kthreadWorkers = new Set<bigint>();
+  /** ethtool_phy_ops (net/ethtool/common.c), set by libphy. */
+  ethtoolPhyOps = 0n;
+  /** Connector callbacks modules added, by "idx:val" (drivers/connector/cn_queue.c queue_list). */
+  readonly connectorCallbacks = new Map<string, string>();
 
   constructor(readonly options: KernelCallOptions = {}) {
     for (const major of options.usedCharMajors ?? []) this.charRegions.push({ major, baseminor: 0, count: 256, name: '(built-in)' });
