@@ -4,6 +4,7 @@ import { kernelFunctionModels } from './registry';
 import { KernelCallState } from './state';
 import { fakeContext } from './fake-context';
 import { readU64 } from './mem';
+import { intSqrt } from './subsystems';
 
 describe('registrations the corpus inits make', () => {
   const state = new KernelCallState();
@@ -83,5 +84,32 @@ describe('kernel services modules set up at init (kthread workers, the connector
   it('ethtool_set_ethtool_phy_ops sets the pointer', () => {
     expect(call('ethtool_set_ethtool_phy_ops', 0xffffffffc0372000n)).toBe(0n);
     expect(state.ethtoolPhyOps).toBe(0xffffffffc0372000n);
+  });
+});
+
+describe('small kernel helpers and sysfs mount points', () => {
+  const models = kernelFunctionModels(new KernelCallState());
+  const ctx = fakeContext();
+  const call = (name: string, ...args: bigint[]) => {
+    const f = models.get(name);
+    if (!f) throw new Error(`${name} is not modelled`);
+    return ctx.call(f, ...args);
+  };
+
+  it('int_sqrt is floor(sqrt(x)) for every size of unsigned long', () => {
+    for (const x of [0n, 1n, 2n, 3n, 4n, 15n, 16n, 17n, 1000000n, (1n << 62n) + 12345n, (1n << 64n) - 1n]) {
+      const r = intSqrt(x);
+      expect(r * r <= x && (r + 1n) * (r + 1n) > x).toBe(true);
+    }
+    expect(call('int_sqrt', 99n)).toBe(9n);
+  });
+
+  it('sysfs_create_mount_point makes a name once under a kobject; a NULL parent or a duplicate is not modelled', () => {
+    const kobj = 0xffffffffc0380000n;
+    expect(call('sysfs_create_mount_point', kobj, ctx.str('config'))).toBe(0n);
+    expect(call('sysfs_create_mount_point', kobj, ctx.str('config'))).toBe('not-modelled');
+    expect(call('sysfs_create_mount_point', 0n, ctx.str('config'))).toBe('not-modelled');
+    call('sysfs_remove_mount_point', kobj, ctx.str('config'));
+    expect(call('sysfs_create_mount_point', kobj, ctx.str('config'))).toBe(0n);
   });
 });

@@ -82,6 +82,8 @@ export class KernelCallState {
   ethtoolPhyOps = 0n;
   /** Connector callbacks modules added, by "idx:val" (drivers/connector/cn_queue.c queue_list). */
   readonly connectorCallbacks = new Map<string, string>();
+  /** sysfs_create_mount_point() directories, by "parent kobject/name". */
+  readonly sysfsMountPoints = new Set<string>();
 
   constructor(readonly options: KernelCallOptions = {}) {
     for (const major of options.usedCharMajors ?? []) this.charRegions.push({ major, baseminor: 0, count: 256, name: '(built-in)' });

@@ -39,6 +39,23 @@ function parseUuid(index: number[]): KernelFunction {
   };
 }
 
+/** int_sqrt() of lib/math/int_sqrt.c on a 64-bit unsigned long. */
+export function intSqrt(x: bigint): bigint {
+  if (x <= 1n) return x;
+  let m = 1n << (BigInt(x.toString(2).length - 1) & ~1n);
+  let y = 0n;
+  while (m !== 0n) {
+    const b = y + m;
+    y >>= 1n;
+    if (x >= b) {
+      x -= b;
+      y += m;
+    }
+    m >>= 2n;
+  }
+  return y;
+}
+
 export function subsystemFunctions(s: KernelCallState): Record<string, KernelFunction> {
   const dmiStrings = new Map<number, bigint>();
   const pages =
@@ -51,6 +68,38 @@ export function subsystemFunctions(s: KernelCallState): Record<string, KernelFun
     };
   return {
     guid_parse: parseUuid(GUID_INDEX),
+    // unsigned long int_sqrt(unsigned long x) (lib/math/int_sqrt.c): floor(sqrt(x)), bit by bit as the kernel does.
+    int_sqrt: (ctx) => intSqrt(ctx.arg(0)),
+    // bool hv_is_hyperv_initialized(void) (arch/x86/hyperv/hv_init.c): false unless x86_hyper_type is X86_HYPER_MS_HYPERV;
+    // QEMU's TCG CPU shows no hypervisor signature (the real boot log has no "Hypervisor detected" line).
+    hv_is_hyperv_initialized: quiet(0n),
+    // bool kvm_para_available(void) (arch/x86/kernel/kvm.c): kvm_cpuid_base() != 0, the "KVMKVMKVM" CPUID leaf: not under TCG.
+    kvm_para_available: quiet(0n),
+    // rwlocks: one modelled task, nothing to wait for or to disable (bottom halves, interrupts do not run in init here).
+    _raw_write_lock_bh: quiet(0n),
+    _raw_write_unlock_bh: quiet(0n),
+    _raw_write_lock_irq: quiet(0n),
+    _raw_write_unlock_irq: quiet(0n),
+    // int sysfs_create_mount_point(struct kobject *parent_kobj, const char *name) (fs/sysfs/dir.c): an always-empty
+    // directory (kernfs_create_empty_dir). A name the module already created there is -EEXIST with sysfs_warn_dup()'s
+    // stack dump: not modelled. Entries built-in code made under the parent are not known to the model.
+    sysfs_create_mount_point: (ctx) => {
+      const parent = ctx.arg(0);
+      const name = tryCString(ctx, ctx.arg(1));
+      if (parent === 0n || name === null) return 'not-modelled';
+      const key = `${hex(parent)}/${name}`;
+      if (s.sysfsMountPoints.has(key)) return 'not-modelled';
+      s.sysfsMountPoints.add(key);
+      ctx.note(`sysfs_create_mount_point '${name}': empty directory under kobject ${hex(parent)}, returns 0`);
+      return 0n;
+    },
+    sysfs_remove_mount_point: (ctx) => {
+      const name = tryCString(ctx, ctx.arg(1));
+      s.sysfsMountPoints.delete(`${hex(ctx.arg(0))}/${name ?? ''}`);
+      return 0n;
+    },
+    // struct proc_dir_entry *_proc_mkdir(name, mode, parent, data, force_lookup) (fs/proc/generic.c), as proc_mkdir_data.
+    _proc_mkdir: handleMaker(s, 'proc_dir_entry', '_proc_mkdir', (ctx) => tryCString(ctx, ctx.arg(0))),
     uuid_parse: parseUuid(UUID_INDEX),
     // char *strsep(char **s, const char *ct)
     strsep: (ctx) => {
