@@ -16,6 +16,7 @@ import { listDebugFunctions } from './list-debug';
 import { machineFunctions } from './machine';
 import { netFunctions } from './net';
 import { cryptoShashFunctions } from './crypto-shash';
+import { ttyFunctions } from './tty';
 import { subsystemFunctions } from './subsystems';
 import { memoryFunctions } from './memory-fns';
 import { bytesToText, hex, readU64, ret, s32, tryCString, tryFieldString, u32, writeU32, writeU64 } from './mem';
@@ -181,7 +182,7 @@ export function registerChrdevRegion(
   return major;
 }
 
-function unregisterChrdevRegion(state: KernelCallState, major: number, baseminor: number, count: number): boolean {
+export function unregisterChrdevRegion(state: KernelCallState, major: number, baseminor: number, count: number): boolean {
   const i = state.charRegions.findIndex((r) => r.major === major && r.baseminor === baseminor && r.count === count);
   if (i < 0) return false;
   state.charRegions.splice(i, 1);
@@ -781,10 +782,6 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     usb_serial_deregister_drivers: unregistrar('usb_serial_deregister_drivers', null),
     genl_register_family: registrar(s, 'genetlink family', 'genl_register_family', null, 0),
     genl_unregister_family: unregistrar('genl_unregister_family', null),
-    tty_register_driver: registrar(s, 'tty driver', 'tty_register_driver', null, 0),
-    tty_unregister_driver: unregistrar('tty_unregister_driver', null),
-    __tty_alloc_driver: handleMaker(s, 'tty_driver', '__tty_alloc_driver', null),
-    tty_driver_kref_put: freeHandle(s, 'tty_driver_kref_put'),
     input_allocate_device: handleMaker(s, 'input_dev', 'input_allocate_device', null),
     input_register_device: registrar(s, 'input device', 'input_register_device', null, 0),
     input_unregister_device: unregistrar('input_unregister_device', null),
@@ -844,6 +841,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...subsystemFunctions(s),
     ...netFunctions(s),
     ...cryptoShashFunctions(s),
+    ...ttyFunctions(s),
   };
   return new Map(Object.entries(m));
 }

@@ -84,6 +84,8 @@ export class KernelCallState {
   readonly connectorCallbacks = new Map<string, string>();
   /** sysfs_create_mount_point() directories, by "parent kobject/name". */
   readonly sysfsMountPoints = new Set<string>();
+  /** struct tty_driver objects __tty_alloc_driver() handed out and not freed. */
+  readonly ttyDrivers = new Set<bigint>();
 
   constructor(readonly options: KernelCallOptions = {}) {
     for (const major of options.usedCharMajors ?? []) this.charRegions.push({ major, baseminor: 0, count: 256, name: '(built-in)' });
