@@ -17,6 +17,7 @@ import { machineFunctions } from './machine';
 import { netFunctions } from './net';
 import { cryptoShashFunctions } from './crypto-shash';
 import { ttyFunctions } from './tty';
+import { bdiFunctions } from './bdi';
 import { subsystemFunctions } from './subsystems';
 import { memoryFunctions } from './memory-fns';
 import { bytesToText, hex, readU64, ret, s32, tryCString, tryFieldString, u32, writeU32, writeU64 } from './mem';
@@ -842,6 +843,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...netFunctions(s),
     ...cryptoShashFunctions(s),
     ...ttyFunctions(s),
+    ...bdiFunctions(s),
   };
   return new Map(Object.entries(m));
 }

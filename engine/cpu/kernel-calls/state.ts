@@ -86,6 +86,8 @@ export class KernelCallState {
   readonly sysfsMountPoints = new Set<string>();
   /** struct tty_driver objects __tty_alloc_driver() handed out and not freed. */
   readonly ttyDrivers = new Set<bigint>();
+  /** bdi_alloc() objects: their registered name (bdi_register()), null before or after. */
+  readonly bdis = new Map<bigint, string | null>();
 
   constructor(readonly options: KernelCallOptions = {}) {
     for (const major of options.usedCharMajors ?? []) this.charRegions.push({ major, baseminor: 0, count: 256, name: '(built-in)' });

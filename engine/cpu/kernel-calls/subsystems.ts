@@ -68,6 +68,17 @@ export function subsystemFunctions(s: KernelCallState): Record<string, KernelFun
     };
   return {
     guid_parse: parseUuid(GUID_INDEX),
+    // void debugfs_create_{bool,u8,u16,u32,u64,x8,x16,x32,x64,size_t,atomic_t}(name, mode, parent, value)
+    // (fs/debugfs/file.c, void in 6.1): a file under the parent dentry showing *value; nothing the module sees.
+    ...Object.fromEntries(
+      ['bool', 'u8', 'u16', 'u32', 'u64', 'x8', 'x16', 'x32', 'x64', 'size_t', 'atomic_t'].map((t): [string, KernelFunction] => [
+        `debugfs_create_${t}`,
+        (ctx) => {
+          ctx.note(`debugfs_create_${t} '${tryCString(ctx, ctx.arg(0)) ?? ''}': debugfs file created`);
+          return 0n;
+        },
+      ]),
+    ),
     // unsigned long int_sqrt(unsigned long x) (lib/math/int_sqrt.c): floor(sqrt(x)), bit by bit as the kernel does.
     int_sqrt: (ctx) => intSqrt(ctx.arg(0)),
     // bool hv_is_hyperv_initialized(void) (arch/x86/hyperv/hv_init.c): false unless x86_hyper_type is X86_HYPER_MS_HYPERV;
