@@ -8,6 +8,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { detectCompression } from '../../engine/compress/detect';
 import { isElfError } from '../../engine/elf/errors';
 import { readRelocListing, type RelocListing } from '../../engine/elf/reader';
+import { relocListingBuffer } from '../../engine/elf/reloc-text';
 import { splitSignature } from '../../engine/kmod/signature';
 import { CliError } from './errors';
 
@@ -29,8 +30,9 @@ function readAt(fd: number, buf: Uint8Array, offset: number, length: number): vo
  * sane section table is read whole, and the engine then reports what is wrong with it.
  */
 function readForRelocs(fd: number, size: number): Uint8Array {
-  // calloc'ed: pages not read into stay untouched zero pages
-  const buf = new Uint8Array(Buffer.alloc(size).buffer, 0, size);
+  // Fresh zero pages (untouched until read into), inside the relocation writer's WebAssembly
+  // memory: it then reads the entries, symbols and names where they are, no copies.
+  const buf = relocListingBuffer(size);
   const whole = (): Uint8Array => {
     readAt(fd, buf, 0, size);
     return buf;
@@ -41,7 +43,7 @@ function readForRelocs(fd: number, size: number): Uint8Array {
   const is64 = buf[4] === 2;
   const little = buf[5] === 1;
   if ((buf[4] !== 1 && !is64) || (buf[5] !== 1 && buf[5] !== 2)) return whole();
-  const dv = new DataView(buf.buffer, 0, size);
+  const dv = new DataView(buf.buffer, buf.byteOffset, size);
   const shoff = is64 ? Number(dv.getBigUint64(0x28, little)) : dv.getUint32(0x20, little);
   const shentsize = dv.getUint16(is64 ? 0x3a : 0x2e, little);
   const shnum = dv.getUint16(is64 ? 0x3c : 0x30, little);
