@@ -17,6 +17,10 @@ import type { SymbolTableReader } from './symbols';
 const TYPE_MAX = 32;
 /** Where a file read into a writer's memory starts. */
 const FILE_BASE = 64 * 1024;
+/** Bytes of entries staged at a time (a whole number of Elf64_Rela and Elf64_Rel). */
+const STAGE = 768 * 1024;
+/** Bytes kept free at the end of the memory: the WebAssembly copies pieces 8 bytes at a time. */
+const SLACK = 16;
 const align8 = (n: number): number => Math.ceil(n / 8) * 8;
 
 /** Writers whose memory holds a file (relocListingBuffer), by that memory's buffer; `end`: where the file ends. */
@@ -47,7 +51,12 @@ export function relocListingBuffer(size: number): Uint8Array {
  * little-endian, sections naming different or missing symbol tables, no WebAssembly, or a
  * memory the host will not give.
  */
-export function wasmWriter(elf: RelocListing, sections: readonly RelocSectionRef[], chunkSize: number): WasmWriter | null {
+export function wasmWriter(
+  elf: RelocListing,
+  sections: readonly RelocSectionRef[],
+  chunkSize: number,
+  load?: (offset: number, dest: Uint8Array) => void,
+): WasmWriter | null {
   const api = wasmApi();
   const h = elf.header;
   if (api === null || h.class !== 64 || h.endian !== 'little') return null;
@@ -62,12 +71,12 @@ export function wasmWriter(elf: RelocListing, sections: readonly RelocSectionRef
   try {
     const home = placed.get(elf.bytes.buffer as ArrayBuffer);
     if (home) {
-      const inPlace = new WasmWriter(home.w, home.end, elf.bytes.byteOffset, elf, sections, table, types, chunkSize);
+      const inPlace = new WasmWriter(home.w, home.end, elf.bytes.byteOffset, elf, sections, table, types, chunkSize, load);
       if (inPlace.fits) return inPlace;
     }
-    const size = new WasmWriter(null, FIRST_FREE, -1, elf, sections, table, types, chunkSize).size;
+    const size = new WasmWriter(null, FIRST_FREE, -1, elf, sections, table, types, chunkSize, load).size;
     if (size > 2 ** 31) return null;
-    return new WasmWriter(instantiate(api, size), FIRST_FREE, -1, elf, sections, table, types, chunkSize);
+    return new WasmWriter(instantiate(api, size), FIRST_FREE, -1, elf, sections, table, types, chunkSize, load);
   } catch {
     return null; // no memory of that size: the JavaScript writer needs less
   }
@@ -84,7 +93,12 @@ export class WasmWriter {
   private readonly outEnd: number;
   /** Address of the file's byte 0, or -1 when relocations are copied in (at relocBase). */
   private readonly fileAt: number;
-  private readonly relocBase: number;
+  /** Where entries are staged (copied or loaded) part by part. */
+  private readonly stage: number;
+  /** Reads file bytes the listing does not hold (RelocTextOptions.load). */
+  private readonly load: ((offset: number, dest: Uint8Array) => void) | undefined;
+  /** Address of entry 0 of the current section (entries outside the stage are not there). */
+  private entry0 = 0;
   /** Name bytes the WebAssembly copied that the string table has already been told about. */
   private counted = 0;
   /** The JavaScript writer, for the lines the WebAssembly leaves to it. */
@@ -99,6 +113,7 @@ export class WasmWriter {
     private readonly table: SymbolTableReader,
     types: Uint8Array[],
     chunkSize: number,
+    load: ((offset: number, dest: Uint8Array) => void) | undefined,
   ) {
     const nsyms = table.count;
     const strings = table.strings;
@@ -116,11 +131,11 @@ export class WasmWriter {
       symtab = a;
       strtab = symtab + nsyms * 24;
       a = align8(strtab + strSize);
-      this.relocBase = a;
-      for (const r of sections) a = Math.max(a, this.relocBase + r.count * (r.rela ? 24 : 16));
-    } else {
-      this.relocBase = fileAt;
     }
+    // Entries are staged (read or copied) part by part unless the file is in place and has them.
+    this.stage = a;
+    if (fileAt < 0 || load !== undefined) a += STAGE;
+    this.load = load;
     this.outBase = align8(a);
     this.outEnd = this.outBase + chunkSize + FIXED;
     const pool = align8(this.outEnd);
@@ -149,7 +164,7 @@ export class WasmWriter {
     i32[H.H_STRSIZE >> 2] = strSize;
     i32[H.H_HASSTR >> 2] = strings ? 1 : 0;
     i32[H.H_POOL >> 2] = pool;
-    i32[H.H_POOLEND >> 2] = w.memory.buffer.byteLength;
+    i32[H.H_POOLEND >> 2] = w.memory.buffer.byteLength - SLACK;
     i32[H.H_FAST >> 2] = 0;
     i32[H.H_OUTEND >> 2] = this.outEnd;
     i32[H.H_P >> 2] = this.outBase;
@@ -170,25 +185,35 @@ export class WasmWriter {
     const lines = (this.w as LineWriter).lines;
     for (const r of this.sections) {
       yield* this.emit(utf8Bytes(relocSectionHeading(this.elf, r)), reuse);
-      if (this.fileAt < 0) {
-        this.u8.set(this.elf.bytes.subarray(r.offset, r.offset + r.count * (r.rela ? 24 : 16)), this.relocBase);
-        this.i32[H.H_RELOC >> 2] = this.relocBase;
-      } else {
-        this.i32[H.H_RELOC >> 2] = this.fileAt + r.offset;
-      }
+      const stride = r.rela ? 24 : 16;
       this.i32[H.H_RELA >> 2] = r.rela ? 1 : 0;
-      for (let i = 0; ;) {
-        const status = lines(i, r.count);
-        i = this.i32[H.H_I >> 2];
-        if (status === DONE) break;
-        if (status === NEED_SYMBOL) {
-          this.makeSymbol(this.i32[H.H_K >> 2]);
-        } else if (status === FULL && this.i32[H.H_P >> 2] > this.outBase) {
-          yield this.take(reuse);
+      const staged = this.fileAt < 0 || this.load !== undefined;
+      const part = staged ? STAGE / stride : r.count;
+      for (let i0 = 0; i0 < r.count; i0 += part) {
+        const end = Math.min(r.count, i0 + part);
+        if (staged) {
+          const from = r.offset + i0 * stride;
+          const dest = this.u8.subarray(this.stage, this.stage + (end - i0) * stride);
+          if (this.load) this.load(from, dest);
+          else dest.set(this.elf.bytes.subarray(from, from + dest.length));
+          this.entry0 = this.stage - i0 * stride;
         } else {
-          // JS_LINE, or FULL with nothing written: a line longer than a chunk
-          yield* this.emit(this.jsLine(r, i), reuse);
-          i++;
+          this.entry0 = this.fileAt + r.offset;
+        }
+        this.i32[H.H_RELOC >> 2] = this.entry0;
+        for (let i = i0; ;) {
+          const status = lines(i, end);
+          i = this.i32[H.H_I >> 2];
+          if (status === DONE) break;
+          if (status === NEED_SYMBOL) {
+            this.makeSymbol(this.i32[H.H_K >> 2]);
+          } else if (status === FULL && this.i32[H.H_P >> 2] > this.outBase) {
+            yield this.take(reuse);
+          } else {
+            // JS_LINE, or FULL with nothing written: a line longer than a chunk
+            yield* this.emit(this.jsLine(r, i), reuse);
+            i++;
+          }
         }
       }
     }
@@ -228,14 +253,14 @@ export class WasmWriter {
     const b = utf8Bytes(this.sectionSymbolPiece(k) ?? symbolPieceText(this.elf, this.table, k));
     let pool = this.i32[H.H_POOL >> 2];
     const memory = (this.w as LineWriter).memory;
-    if (pool + b.length > memory.buffer.byteLength) {
+    if (pool + b.length > memory.buffer.byteLength - SLACK) {
       if (this.fileAt >= 0) {
         this.i32[(this.i32[H.H_SYMSTART >> 2] >> 2) + k] = JS_ONLY;
         return;
       }
-      memory.grow(Math.ceil((pool + b.length - memory.buffer.byteLength) / PAGE));
+      memory.grow(Math.ceil((pool + b.length + SLACK - memory.buffer.byteLength) / PAGE));
       this.refresh();
-      this.i32[H.H_POOLEND >> 2] = memory.buffer.byteLength;
+      this.i32[H.H_POOLEND >> 2] = memory.buffer.byteLength - SLACK;
     }
     this.u8.set(b, pool);
     this.i32[(this.i32[H.H_SYMSTART >> 2] >> 2) + k] = pool;
@@ -260,15 +285,13 @@ export class WasmWriter {
     return ` ${hex(dv.getUint32(o + 12, true))}${hex(dv.getUint32(o + 8, true))} ${this.elf.sections[shndx]?.name ?? ''}`;
   }
 
-  /** Line i of section r, written by the JavaScript writer. */
+  /** Line i of section r, written by the JavaScript writer from the entry where the WebAssembly reads it. */
   private jsLine(r: RelocSectionRef, i: number): Uint8Array {
-    const bytes = this.elf.bytes;
-    const js = (this.js ??= {
-      pieces: new Pieces(this.elf),
-      dv: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-      at: new Int32Array(1),
-    });
-    const one = { ...r, count: i + 1 };
+    const buffer = (this.w as LineWriter).memory.buffer;
+    if (this.js === null || this.js.dv.buffer !== buffer)
+      this.js = { pieces: this.js?.pieces ?? new Pieces(this.elf), dv: new DataView(buffer), at: new Int32Array(1) };
+    const js = this.js;
+    const one = { ...r, offset: this.entry0, count: i + 1 };
     for (let out = new Uint8Array(4096); ; out = new Uint8Array(out.length * 4)) {
       js.at[0] = 0;
       if (writeLines(out, js.dv, true, false, one, i, js.pieces, this.table, js.at) > i) return out.subarray(0, js.at[0]);

@@ -11,30 +11,10 @@
  * symbol table, types above 255, a line longer than a chunk. Both produce the same bytes
  * (readelf-relocs.test.ts compares them on real modules and on mutated ones).
  */
-import {
-  assemble,
-  block,
-  br,
-  brIf,
-  call,
-  get,
-  I32,
-  i32,
-  I64,
-  i64,
-  load16u,
-  load32,
-  load64,
-  load8u,
-  loop,
-  memoryCopy,
-  memoryFill,
-  op,
-  set,
-} from './wasm-asm';
-import { store16, store32, store8, when, whenElse, type Code, type WasmFunction } from './wasm-asm';
+import { assemble, block, br, brIf, call, get, I32, i32, I64, i64, i64x, load32, load64, load8u, loop, memoryCopy, op, set } from './wasm-asm';
+import { store16, store32, store64, store8, when, whenElse, type Code, type WasmFunction } from './wasm-asm';
 
-// Memory layout: a header of i32 fields, the hex tables, the type column tables, then regions
+// Memory layout: a header of i32 fields, a scratch area, the type column tables, then regions
 // placed by the driver (addresses in the header).
 const H_RELOC = 0; // entries of the current section
 const H_RELA = 4; // 1: Elf64_Rela (24 bytes), 0: Elf64_Rel (16 bytes)
@@ -52,8 +32,7 @@ const H_OUTEND = 48; // a line starts only if it surely ends before this
 const H_I = 52; // out: the next entry
 const H_P = 56; // in/out: the output position
 const H_K = 60; // out: the symbol slot JavaScript must make (status NEED_SYMBOL)
-const HEX = 256; // "0123456789abcdef"
-const HEX2 = 512; // 256 × 2 digits
+const SCRATCH = 128; // 16 digits of an addend, read back from the first significant one (32 bytes)
 const TYPESTART = 1024; // i32[256]: the type column of each type number below 256
 const TYPELEN = 2048;
 /** Where the driver's regions start. */
@@ -74,34 +53,43 @@ const MAX_FAST_NAME = 255;
 const hdr = (field: number): Code[] => [i32(field), load32()];
 const setHdr = (field: number, value: Code[]): Code[] => [i32(field), ...value, store32()];
 
-/** hexN(p, v, n): the n low hex digits of v at p…p+n-1. */
-const hexN: WasmFunction = {
-  params: [I32, I64, I32],
-  results: [],
-  locals: [],
-  body: [
-    block(
-      loop(
-        [get(2), op.i32eqz, brIf(1)],
-        [get(2), i32(1), op.i32sub, set(2)],
-        [get(0), get(2), op.i32add],
-        [get(1), op.i32wrapI64, i32(15), op.i32and, load8u(HEX), store8()],
-        [get(1), i64(4), op.i64shrU, set(1)],
-        br(0),
-      ),
-    ),
+/**
+ * The 8 hex digits of a 32-bit value (in an i64) as 8 ASCII bytes in an i64, first digit in the
+ * low byte (little-endian store order): the nibbles are spread one per byte, most significant
+ * first, then '0' is added, and 'a' - '0' - 10 more where a nibble is 10 or more.
+ */
+const X = 2;
+const hex8 = (value: Code[]): Code[] => [
+  [...value, set(X)],
+  [get(X), i64x('000000000000ffff'), op.i64and, i64(32), op.i64shl, get(X), i64(16), op.i64shrU, op.i64or, set(X)],
+  [
+    get(X),
+    i64x('000000ff000000ff'),
+    op.i64and,
+    i64(16),
+    op.i64shl,
+    get(X),
+    i64(8),
+    op.i64shrU,
+    i64x('000000ff000000ff'),
+    op.i64and,
+    op.i64or,
+    set(X),
   ],
-};
+  [get(X), i64x('000f000f000f000f'), op.i64and, i64(8), op.i64shl, get(X), i64(4), op.i64shrU, i64x('000f000f000f000f'), op.i64and, op.i64or, set(X)],
+  [get(X), i64x('3030303030303030'), op.i64add],
+  [get(X), i64x('0606060606060606'), op.i64add, i64(4), op.i64shrU, i64x('0101010101010101'), op.i64and, i64(39), op.i64mul, op.i64add],
+];
 
-/** hex16(p, v): the 16 hex digits of v at p, two digits per store. */
+/** hex16(p, v): the 16 hex digits of v at p, in two 8-byte stores. */
 const hex16: WasmFunction = {
   params: [I32, I64],
   results: [],
-  locals: [],
-  body: [7, 6, 5, 4, 3, 2, 1, 0].map((k) => [
-    [get(0), get(1), op.i32wrapI64, i32(255), op.i32and, i32(1), op.i32shl, load16u(HEX2), store16(2 * k)],
-    [get(1), i64(8), op.i64shrU, set(1)],
-  ]),
+  locals: [I64],
+  body: [
+    [get(0), ...hex8([get(1), i64(32), op.i64shrU]), store64()],
+    [get(0), ...hex8([get(1), i64x('00000000ffffffff'), op.i64and]), store64(8)],
+  ],
 };
 
 /**
@@ -109,9 +97,8 @@ const hex16: WasmFunction = {
  * 0 when JavaScript must: a section symbol (its section's name), a name that is not printable
  * ASCII (JavaScript decodes UTF-8), longer than MAX_FAST_NAME, out of the table, or no room.
  */
-const F_HEXN = 0;
-const F_HEX16 = 1;
-const F_SYM = 2;
+const F_HEX16 = 0;
+const F_SYM = 1;
 const K = 0;
 const E = 1;
 const S = 2;
@@ -177,18 +164,39 @@ const LRELA = 13;
 const LN = 14;
 const LSS = 15;
 const LSL = 16;
-const LINFO = 17;
-const LA = 18;
+const LK = 17;
+const LSTART = 18;
+const LINFO = 19;
+const LA = 20;
 
 /** Store i and p in the header and return status s. */
 const leave = (s: number): Code[] => [...setHdr(H_I, [get(LI)]), ...setHdr(H_P, [get(LP)]), i32(s), [op.ret]];
 
-/** hexTrim: a (i64) without leading zeros at p ("0" for 0); p moves past it. */
+/**
+ * hexTrim: a (i64) without leading zeros at p ("0" for 0); p moves past it. All 16 digits go
+ * to SCRATCH and 16 bytes from the first significant one are copied (what follows the
+ * digits is overwritten by the rest of the output).
+ */
 const hexTrim: Code[] = [
   [i32(67), get(LA), op.i64clz, op.i32wrapI64, op.i32sub, i32(2), op.i32shrU, set(LN)],
   [get(LN), i32(1), get(LN), op.select, set(LN)], // n ? n : 1
-  [get(LP), get(LA), get(LN), call(F_HEXN)],
+  [i32(SCRATCH), get(LA), call(F_HEX16)],
+  [get(LP), i32(SCRATCH + 16), get(LN), op.i32sub, load64(), store64()],
+  [get(LP), i32(SCRATCH + 16), get(LN), op.i32sub, load64(8), store64(8)],
   [get(LP), get(LN), op.i32add, set(LP)],
+];
+
+/**
+ * Copy n bytes (n in local `len`) from src to p, 8 at a time: up to 7 bytes more are read and
+ * written (the output has room; the pool and type tables end 16 bytes before the memory does).
+ */
+const copyWords = (src: number, len: number): Code[] => [
+  [i32(0), set(LK)],
+  loop(
+    [get(LP), get(LK), op.i32add, get(src), get(LK), op.i32add, load64(), store64()],
+    [get(LK), i32(8), op.i32add, set(LK)],
+    [get(LK), get(len), op.i32ltU, brIf(0)],
+  ),
 ];
 
 /**
@@ -199,7 +207,7 @@ const hexTrim: Code[] = [
 const lines: WasmFunction = {
   params: [I32, I32],
   results: [I32],
-  locals: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I64, I64],
+  locals: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I64, I64],
   name: 'lines',
   body: [
     [...hdr(H_RELA), set(LRELA)],
@@ -245,7 +253,8 @@ const lines: WasmFunction = {
       [get(LP), i32(35), op.i32add, set(LP)],
       // the type column
       [get(LT), i32(2), op.i32shl, load32(TYPELEN), set(LN)],
-      [get(LP), get(LT), i32(2), op.i32shl, load32(TYPESTART), get(LN), memoryCopy],
+      [get(LT), i32(2), op.i32shl, load32(TYPESTART), set(LSTART)],
+      copyWords(LSTART, LN),
       [get(LP), get(LN), op.i32add, set(LP)],
       // r_addend as sign and magnitude
       [i32(0), set(LNEG), i64(0), set(LA)],
@@ -254,7 +263,8 @@ const lines: WasmFunction = {
         get(LSI),
         whenElse(
           [
-            [get(LP), get(LPS), get(LPL), memoryCopy, get(LP), get(LPL), op.i32add, set(LP)],
+            copyWords(LPS, LPL),
+            [get(LP), get(LPL), op.i32add, set(LP)],
             [
               get(LRELA),
               when(
@@ -267,7 +277,8 @@ const lines: WasmFunction = {
           [
             get(LRELA),
             when(
-              [get(LP), i32(32), i32(20), memoryFill, get(LP), i32(20), op.i32add, set(LP)],
+              [get(LP), i64x('2020202020202020'), store64(), get(LP), i64x('2020202020202020'), store64(8), get(LP), i32(0x20202020), store32(16)],
+              [get(LP), i32(20), op.i32add, set(LP)],
               [get(LNEG), when(get(LP), i32(45), store8(), get(LP), i32(1), op.i32add, set(LP))],
               ...hexTrim,
             ),
@@ -311,16 +322,9 @@ export interface LineWriter {
 
 /** An instance of the line writer over a fresh memory of `bytes` bytes (rounded up to pages). */
 export function instantiate(api: WasmApi, bytes: number): LineWriter {
-  if (wasmModule === null) wasmModule = new api.Module(assemble([hexN, hex16, sym, lines], 1));
+  if (wasmModule === null) wasmModule = new api.Module(assemble([hex16, sym, lines], 1));
   const memory = new api.Memory({ initial: Math.ceil(bytes / PAGE) });
   const inst = new api.Instance(wasmModule, { m: { memory } });
-  const u8 = new Uint8Array(memory.buffer);
-  const digits = '0123456789abcdef';
-  for (let k = 0; k < 16; k++) u8[HEX + k] = digits.charCodeAt(k);
-  for (let b = 0; b < 256; b++) {
-    u8[HEX2 + 2 * b] = digits.charCodeAt(b >> 4);
-    u8[HEX2 + 2 * b + 1] = digits.charCodeAt(b & 15);
-  }
   return { memory, lines: inst.exports.lines as (i: number, count: number) => number };
 }
 

@@ -19,6 +19,12 @@ export interface RelocTextOptions {
   reuse?: boolean;
   /** Write ELF64 little-endian lines with WebAssembly when the host has it (default true); false: JavaScript only. */
   wasm?: boolean;
+  /**
+   * The listing's bytes lack the relocation entries (left as zeros): this reads dest.length
+   * bytes of the file at `offset` into dest. The WebAssembly writer then reads entries a part
+   * at a time into one small buffer, the way readelf does, instead of holding them all.
+   */
+  load?: (offset: number, dest: Uint8Array) => void;
 }
 
 /**
@@ -33,7 +39,12 @@ export function* readelfRelocText(elf: RelocListing, options: RelocTextOptions =
     yield utf8Bytes('\nThere are no relocations in this file.\n');
     return;
   }
-  const w = options.wasm === false ? null : wasmWriter(elf, sections, chunkSize);
-  if (w !== null) yield* w.chunks(options.reuse === true);
-  else yield* jsRelocText(elf, sections, chunkSize, options.reuse === true);
+  const w = options.wasm === false ? null : wasmWriter(elf, sections, chunkSize, options.load);
+  if (w !== null) {
+    yield* w.chunks(options.reuse === true);
+    return;
+  }
+  const load = options.load;
+  if (load) for (const r of sections) load(r.offset, elf.bytes.subarray(r.offset, r.offset + r.count * (r.rela ? 24 : 16)));
+  yield* jsRelocText(elf, sections, chunkSize, options.reuse === true);
 }

@@ -21,6 +21,18 @@ export function uleb(n: number): number[] {
   return out;
 }
 
+/** Signed LEB128 of a 64-bit constant (assembly time only). */
+function slebBig(n: bigint): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = Number(n & 0x7fn);
+    n >>= 7n;
+    const done = (n === 0n && (b & 0x40) === 0) || (n === -1n && (b & 0x40) !== 0);
+    out.push(done ? b : b | 0x80);
+    if (done) return out;
+  }
+}
+
 /** Signed LEB128 of a safe integer. */
 export function sleb(n: number): number[] {
   const out: number[] = [];
@@ -68,8 +80,14 @@ export const op = {
   i32shl: 0x74,
   i32shrU: 0x76,
   i64clz: 0x79,
+  i64add: 0x7c,
   i64sub: 0x7d,
+  i64mul: 0x7e,
+  i64and: 0x83,
+  i64or: 0x84,
+  i64shl: 0x86,
   i64shrU: 0x88,
+  i64extendI32U: 0xad,
   i32wrapI64: 0xa7,
 } as const;
 
@@ -77,6 +95,8 @@ export const get = (i: number): Code[] => [0x20, ...uleb(i)];
 export const set = (i: number): Code[] => [0x21, ...uleb(i)];
 export const i32 = (n: number): Code[] => [0x41, ...sleb(n)];
 export const i64 = (n: number): Code[] => [0x42, ...sleb(n)];
+/** An i64 constant given as 16 hex digits (beyond a double's integers). */
+export const i64x = (hex: string): Code[] => [0x42, ...slebBig(BigInt.asIntN(64, BigInt('0x' + hex)))];
 export const call = (f: number): Code[] => [0x10, ...uleb(f)];
 export const br = (depth: number): Code[] => [0x0c, ...uleb(depth)];
 export const brIf = (depth: number): Code[] => [0x0d, ...uleb(depth)];
@@ -85,6 +105,7 @@ export const load64 = (offset = 0): Code[] => [0x29, 3, ...uleb(offset)];
 export const load8u = (offset = 0): Code[] => [0x2d, 0, ...uleb(offset)];
 export const load16u = (offset = 0): Code[] => [0x2f, 1, ...uleb(offset)];
 export const store32 = (offset = 0): Code[] => [0x36, 2, ...uleb(offset)];
+export const store64 = (offset = 0): Code[] => [0x37, 3, ...uleb(offset)];
 export const store8 = (offset = 0): Code[] => [0x3a, 0, ...uleb(offset)];
 export const store16 = (offset = 0): Code[] => [0x3b, 1, ...uleb(offset)];
 /** memory.copy (dest, src, n) and memory.fill (dest, byte, n) of the bulk-memory proposal (in 2.0). */

@@ -30,9 +30,13 @@ function writeAll(fd: number, chunk: Uint8Array): void {
 /** Run `relocs FILE`; resolves with the exit code (0, or 2 with one error line on stderr). */
 export async function relocsMain(file: string): Promise<number> {
   try {
-    const elf = await readModuleListing(file);
-    // One buffer for every chunk: each is written synchronously before the next is made.
-    for (const chunk of readelfRelocText(elf, { reuse: true })) writeAll(1, chunk);
+    const { elf, load, close } = await readModuleListing(file);
+    try {
+      // One buffer for every chunk: each is written synchronously before the next is made.
+      for (const chunk of readelfRelocText(elf, { reuse: true, load })) writeAll(1, chunk);
+    } finally {
+      close();
+    }
     return 0;
   } catch (e) {
     if (e instanceof Closed) return 0; // the reader went away (| head): like readelf, stop quietly
