@@ -14,6 +14,8 @@ import { isElfError } from './errors';
 import { readRelocListing, type RelocListing } from './reader';
 import { readelfRelocText, relocListingBuffer, type RelocTextOptions } from './reloc-text';
 import { wasmWriter } from './reloc-text-wasm-writer';
+import { RELOC_TEXT_WASM } from './reloc-text-wasm-bytes';
+import { assembleRelocText } from './reloc-text-wasm-source';
 
 function text(elf: RelocListing, options: RelocTextOptions): Buffer {
   const parts: Buffer[] = [];
@@ -111,6 +113,10 @@ function oddModule(): Uint8Array {
 }
 
 describe('the WebAssembly relocation writer', () => {
+  it('runs the module its source assembles to (else: node scripts/gen-reloc-wasm.mjs)', () => {
+    expect(Buffer.from(RELOC_TEXT_WASM).equals(Buffer.from(assembleRelocText()))).toBe(true);
+  });
+
   it('writes what the JavaScript writer writes for every odd case', () => {
     expect(expectSame(oddModule())).toBeGreaterThan(10_000);
   });

@@ -1,7 +1,7 @@
 /**
- * The lean entry for `modscope relocs FILE` (bundled to out/cli/relocs.mjs): it loads only the
+ * The lean entry for `modscope relocs FILE` (bundled to out/cli/relocs.cjs): it loads only the
  * ELF reader and the readelf text writer, not the whole CLI with the kernel model and the CPU,
- * and writes each chunk to fd 1 with one write(2) — no stream objects. main/cli/bin.mjs sends
+ * and writes each chunk to fd 1 with one write(2) — no stream objects. main/cli/bin.cjs sends
  * `relocs FILE` here; anything else (options, help, other commands) goes to the full CLI.
  */
 import { writeSync } from 'node:fs';
