@@ -96,7 +96,7 @@ export function ensureVmlinuz() {
  * by a `modscope whatif` mutation (e.g. byte:0x100=0x44, signature:strip), so the real kernel judges the
  * very bytes the model's what-if loads. engine/shell/scenarios.test.ts applies the same mutation.
  */
-export const MAKE_LINE = /^#! make ([\w-]+\.ko) from (\S+\.ko) (\S+)$/;
+export const MAKE_LINE = /^#! make ([\w-]+\.ko) from (\S+\.ko) (\S.*)$/;
 
 function makeModule(file, dir, name, source, mutation) {
   const host = source.startsWith('corpus:') ? join(CORPUS, source.slice('corpus:'.length)) : resolve(dir, source);
