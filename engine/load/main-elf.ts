@@ -10,6 +10,7 @@ import { MODULE_INIT_IGNORE_MODVERSIONS } from '../kmod/constants';
 import { readModuleFacts } from '../kmod/facts';
 import type { LoadInfo } from './context';
 import { ENOEXEC } from './errno';
+import { asKernelReadsIt, elfValidity } from './elf-validity';
 import { hexOffset } from './format';
 import { hx, MAIN } from './step-text';
 
@@ -19,9 +20,22 @@ export const ELF64_EHDR_SIZE = EHDR_SIZE[64];
 /** elf_validity_check(): the header, the section table, every section inside the image. */
 export function elfValidityCheck(info: LoadInfo): number {
   const { rec, elfBytes } = info;
+  const refused = elfValidity(elfBytes);
+  if (refused) {
+    rec.printk(KERN_ERR, refused.line);
+    rec.step({
+      phase: 'elf',
+      fn: 'elf_validity_check',
+      file: MAIN,
+      title: 'The ELF image is rejected',
+      text: `${refused.why}. The kernel answers -ENOEXEC.`,
+      errno: -ENOEXEC,
+    });
+    return -ENOEXEC;
+  }
   let elf;
   try {
-    elf = readElf(elfBytes);
+    elf = readElf(asKernelReadsIt(elfBytes));
   } catch (e) {
     if (!isElfError(e)) throw e;
     rec.printk(KERN_ERR, kernelMessageForElfError(e.code, elfBytes));
@@ -80,7 +94,7 @@ function kernelMessageForElfError(code: string, bytes: Uint8Array): string {
   switch (code) {
     case 'NOT_ELF':
     case 'BAD_MAGIC':
-      return 'Invalid ELF header magic: != \\x7fELF';
+      return 'Invalid ELF header magic: != \x7fELF';
     case 'TRUNCATED':
       return bytes.length < ELF64_EHDR_SIZE ? `Invalid ELF header len ${bytes.length}` : 'Invalid ELF section header overflow';
     case 'BAD_SHENTSIZE':

@@ -127,4 +127,62 @@ describe('modscope whatif', () => {
     expect([...b].filter((x, i) => x !== a[i]).length).toBe(a[0x40] === 0x90 ? 0 : 1);
     expect(text).toContain(`wrote ${out}`);
   });
+
+  /**
+   * whatif-module.sh made every what-if file with `modscope whatif SOURCE MUTATION --save` and loaded it on the real kernel:
+   * each answer of `modscope whatif SOURCE MUTATION` (on a freshly booted model, so the once-per-boot taint lines aside)
+   * must end as the recorded insmod ended and log the same lines.
+   */
+  describe.skipIf(missing(CORPUS_WHAT, existsSync(VFAT)))('every what-if of whatif-module.qemu.json', () => {
+    const DIR = join(ROOT, 'scripts', 'qemu', 'scenarios');
+    const rec = recorded('whatif-module').steps;
+    const src = (p: string) => (p.startsWith('corpus:') ? join(CORPUS, p.slice('corpus:kernel/'.length)) : join(DIR, p));
+    const FAT = join(CORPUS, 'fs', 'fat', 'fat.ko');
+    const PROVIDER = join(ROOT, 'samples', 'provider', 'provider.ko');
+    const CONSUMER = join(ROOT, 'samples', 'consumer', 'consumer.ko');
+    const PARAMS = join(ROOT, 'samples', 'params', 'params.ko');
+    // [recorded command, module, mutation, --with modules]
+    const rows: [string, string, string, string[]][] = [];
+    for (const line of readFileSync(join(DIR, 'whatif-module.sh'), 'utf8').split('\n')) {
+      const m = /^#! make ([\w-]+\.ko) from (\S+\.ko) (\S.*)$/.exec(line.trim());
+      if (!m) continue;
+      const file = src(m[2]);
+      const deps = /vfat\.ko$/.test(file) ? [FAT] : /consumer\.ko$/.test(file) ? [PROVIDER] : [];
+      rows.push([`insmod ${m[1]}`, file, m[3], deps]);
+    }
+    const consumerLoads = rec.filter((s) => s.cmd === 'insmod consumer.ko');
+    rows.push(['insmod consumer.ko#1', CONSUMER, 'without:provider', [PROVIDER]]);
+    rows.push(['insmod consumer.ko#2', CONSUMER, 'unexport:provider_greet', [PROVIDER]]);
+    rows.push(['insmod vfat.ko', VFAT, 'unexport:fat_fill_super', [FAT]]);
+    for (const p of ['p_ushort=-1', 'p_uint=4294967296', 'p_long=12abc', 'p_ulong=-1', 'p_ullong=0x1g', 'p_invbool=2', 'p_array=1,,2'])
+      rows.push([`insmod params.ko ${p}`, PARAMS, `param:${p}`, []]);
+    const ONCE = /loading out-of-tree module taints kernel|module verification failed|Disabling lock debugging|license 'Proprietary' taints kernel/;
+    const kernelLines = (log: { level: number; text: string }[]) =>
+      log
+        .map((l) => `<${l.level}>${l.text}`)
+        .filter((l) => !ONCE.test(l) && !/^<4>(RIP: 0033|Code|RSP|RAX|RDX|RBP|R10|R13)/.test(l))
+        .map((l) => l.replace(/ PID: \d+ /, ' PID: _ '));
+
+    it('covers every module-side mutation kind', () => {
+      const kinds = new Set(rows.flatMap(([, , m]) => m.split('+').map((x) => x.slice(0, x.indexOf(':')))));
+      for (const k of ['crc', 'drop-version', 'vermagic', 'licence', 'unexport', 'without', 'field', 'param', 'init', 'signature'])
+        expect(kinds, k).toContain(k);
+      expect(rows.length).toBeGreaterThanOrEqual(40);
+    });
+
+    for (const [cmd, file, mutation, deps] of rows) {
+      it(`${cmd}: ${mutation}`, async () => {
+        const [c, nth] = cmd.split('#');
+        const step = nth ? consumerLoads[Number(nth) - 1] : rec.find((s) => s.cmd === c);
+        expect(step, `${cmd} is recorded`).toBeDefined();
+        const made = /^insmod (\S+\.ko)/.exec(c)![1];
+        const argv = [file, mutation, ...deps.flatMap((d) => ['--with', d])];
+        const { answer, err } = await whatif(...argv);
+        expect(err).toBe('');
+        const name = file.slice(file.lastIndexOf('/') + 1);
+        expect(answer!.whatif.tail).toBe(step!.rc === 0 ? 'insmod: ok' : step!.output.trim().replace(made, name));
+        expect(kernelLines(answer!.whatif.log)).toEqual(kernelLines(step!.kmsg ?? []));
+      });
+    }
+  });
 });
