@@ -48,7 +48,7 @@ function madeFiles(script: string): Map<string, { source: string; mutation: stri
   if (!existsSync(file)) return out;
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     const m = /^#! make ([\w-]+\.ko) from (\S+\.ko) (\S.*)$/.exec(line.trim());
-    if (m) out.set(m[1], { source: m[2], mutation: m[3] });
+    if (m) out.set(m[1], { source: m[2], mutation: m[3].replace(/^"(.*)"$/, '$1') });
   }
   return out;
 }

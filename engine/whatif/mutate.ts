@@ -55,11 +55,26 @@ export const HEADER_FIELDS: Readonly<Record<string, readonly [number, 1 | 2 | 4 
   e_shstrndx: [0x3e, 2],
 };
 
+/** Every mutation kind parseMutation() knows (licence also spelt license). */
+export const MUTATION_KINDS = [
+  'crc',
+  'drop-version',
+  'vermagic',
+  'licence',
+  'unexport',
+  'without',
+  'signature',
+  'byte',
+  'field',
+  'param',
+  'init',
+] as const;
+
 /** The mutation names `modscope whatif --list` prints, with what each does. */
 export const MUTATION_HELP: readonly (readonly [string, string])[] = [
   ['crc:SYMBOL', "flip the __versions CRC of an import: check_version() → 'disagrees about version of symbol', -EINVAL"],
   ['drop-version:SYMBOL', "remove an import's __versions entry: Debian refuses it ('no symbol version for'), -EINVAL"],
-  ['vermagic:STRING', 'replace .modinfo vermagic: same_magic() compares past the first space (modversions), else -ENOEXEC'],
+  ['vermagic:STRING', "replace .modinfo vermagic: same_magic() skips the release (modversions) but not the flags: 'version magic', -ENOEXEC"],
   ['licence:STRING', "replace .modinfo license (e.g. Proprietary): taints P, GPL-only imports become 'Unknown symbol'"],
   ['unexport:SYMBOL', "drop a provider's EXPORT_SYMBOL (the loaded module or a --with one): its users get 'Unknown symbol', -ENOENT"],
   ['without:MODULE', 'load without that --with module (a consumer without its provider): Unknown symbol, -ENOENT'],
@@ -80,7 +95,7 @@ function parseNumber(text: string, what: string): number {
 /** Parse `crc:_printk`, `vermagic:…`, `field:e_machine=3` … into a Mutation (a typed error otherwise). */
 export function parseMutation(text: string): Mutation {
   // A+B: split where a known kind follows a '+' (a vermagic or licence value may hold a '+' itself).
-  const steps = text.split(/\+(?=(?:crc|drop-version|vermagic|licence|license|unexport|without|signature|byte|field|param|init):)/);
+  const steps = text.split(new RegExp(`\\+(?=(?:${MUTATION_KINDS.join('|')}|license):)`));
   if (steps.length > 1) return { kind: 'chain', steps: steps.map(parseOne) };
   return parseOne(text);
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CORPUS, ROOT } from '../../scripts/test-support/kernel';
 import { CORPUS_WHAT, missing } from '../../scripts/test-support/prereq';
+import { MUTATION_KINDS, parseMutation } from '../../engine/whatif/mutate';
 import { run } from './modscope';
 
 interface Recorded {
@@ -93,7 +94,16 @@ describe('modscope whatif', () => {
     expect(b.err).toMatch(/unknown field "e_bogus"/);
     let out = '';
     expect(await run(['whatif', '--list'], { out: (s) => void (out += s), err: () => undefined })).toBe(0);
-    for (const k of ['crc:', 'drop-version:', 'vermagic:', 'licence:', 'signature:', 'byte:', 'field:', 'param:']) expect(out).toContain(k);
+    // One line per kind, each with its meaning, and every kind the parser knows is listed.
+    const listed = out
+      .split('\n')
+      .slice(1)
+      .filter((l) => l.trim())
+      .map((l) => /^ {2}(\S+)\s{2,}(\S.*)$/.exec(l));
+    expect(listed.every((m) => m !== null && m[2].length > 20)).toBe(true);
+    const kinds = listed.map((m) => m![1].split(':')[0]).filter((k) => k !== 'A+B');
+    expect(kinds.sort()).toEqual([...MUTATION_KINDS].sort());
+    for (const k of kinds) expect(() => parseMutation(`${k}:`)).not.toThrow(/unknown mutation/);
   });
 
   it.skipIf(missing(CORPUS_WHAT, existsSync(VFAT)))(
@@ -148,7 +158,7 @@ describe('modscope whatif', () => {
       if (!m) continue;
       const file = src(m[2]);
       const deps = /vfat\.ko$/.test(file) ? [FAT] : /consumer\.ko$/.test(file) ? [PROVIDER] : [];
-      rows.push([`insmod ${m[1]}`, file, m[3], deps]);
+      rows.push([`insmod ${m[1]}`, file, m[3].replace(/^"(.*)"$/, '$1'), deps]);
     }
     const consumerLoads = rec.filter((s) => s.cmd === 'insmod consumer.ko');
     rows.push(['insmod consumer.ko#1', CONSUMER, 'without:provider', [PROVIDER]]);

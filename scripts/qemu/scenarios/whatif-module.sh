@@ -5,6 +5,7 @@
 #! make crc.ko from ../../../samples/hello/hello.ko crc:_printk
 #! make nover.ko from ../../../samples/hello/hello.ko drop-version:_printk
 #! make magic-version.ko from ../../../samples/hello/hello.ko vermagic:6.1.0-49-amd64 SMP preempt mod_unload modversions
+#! make magic-release.ko from ../../../samples/hello/hello.ko "vermagic:6.1.0-49-amd64 SMP preempt mod_unload modversions "
 #! make magic-flags.ko from ../../../samples/hello/hello.ko vermagic:6.1.0-50-amd64 SMP mod_unload modversions
 #! make magic-empty.ko from ../../../samples/hello/hello.ko vermagic:
 #! make prop.ko from ../../../samples/hello/hello.ko licence:Proprietary
@@ -32,13 +33,17 @@
 #! make vfat-crc.ko from corpus:kernel/fs/fat/vfat.ko signature:strip+crc:fat_attach
 #! make vfat-nover.ko from corpus:kernel/fs/fat/vfat.ko signature:strip+drop-version:fat_attach
 #! make vfat-magic.ko from corpus:kernel/fs/fat/vfat.ko signature:strip+vermagic:6.1.0-50-amd64 SMP preempt mod_unload
+#! make vfat-release.ko from corpus:kernel/fs/fat/vfat.ko "signature:strip+vermagic:6.2.0-1-amd64 SMP preempt mod_unload modversions "
 #! make vfat-prop.ko from corpus:kernel/fs/fat/vfat.ko signature:strip+licence:Proprietary
 #! make vfat-init.ko from corpus:kernel/fs/fat/vfat.ko init:-ENODEV
 # __versions: a flipped CRC, a dropped entry (Debian refuses a missing one).
 insmod crc.ko
 insmod nover.ko
-# vermagic: with modversions same_magic() compares only past the first space, so another version loads.
+# vermagic: with modversions same_magic() compares only past the first space, so another release loads when the
+# rest (flags and the trailing space Kbuild's VERMAGIC_STRING ends with) is the same.
 insmod magic-version.ko
+rmmod hello
+insmod magic-release.ko
 rmmod hello
 insmod magic-flags.ko
 insmod magic-empty.ko
@@ -105,5 +110,6 @@ insmod vfat-nover.ko
 insmod vfat-magic.ko
 insmod vfat-prop.ko
 insmod vfat-init.ko
+insmod vfat-release.ko
 cat /proc/modules
 cat /proc/sys/kernel/tainted
