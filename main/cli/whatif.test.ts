@@ -92,6 +92,16 @@ describe('modscope whatif', () => {
     expect(a.err).toMatch(/BAD_MUTATION.*no_such_symbol has no __versions entry/);
     const b = await whatif(HELLO, 'field:e_bogus=1');
     expect(b.err).toMatch(/unknown field "e_bogus"/);
+    const PROVIDER = join(ROOT, 'samples', 'provider', 'provider.ko');
+    expect((await whatif(PROVIDER, 'unexport:nope')).err).toMatch(
+      /nope is not exported by this module \(it exports provider_value, provider_greet\)/,
+    );
+    expect((await whatif(HELLO, 'unexport:_printk')).err).toMatch(/_printk is not exported by this module \(it exports nothing\)/);
+    expect((await whatif(HELLO, 'init:-EBOGUS')).err).toMatch(/unknown errno name EBOGUS/);
+    expect((await whatif(HELLO, 'init:ten')).err).toMatch(/init needs a value such as -ENODEV/);
+    const CRC16 = join(CORPUS, 'lib', 'crc16.ko');
+    if (!missing(CORPUS_WHAT, existsSync(CRC16))) expect((await whatif(CRC16, 'init:-1')).err).toMatch(/the module has no init function/);
+    expect((await whatif(HELLO, 'without:provider')).err).toMatch(/no --with module is called provider \(none given\)/);
     let out = '';
     expect(await run(['whatif', '--list'], { out: (s) => void (out += s), err: () => undefined })).toBe(0);
     // One line per kind, each with its meaning, and every kind the parser knows is listed.

@@ -92,9 +92,10 @@ export function ensureVmlinuz() {
 
 // ---------- the scenario ----------
 /**
- * `#! make NAME.ko from SOURCE.ko MUTATION`: NAME.ko is SOURCE (a path next to the script or corpus:…) changed
- * by a `modscope whatif` mutation (the rest of the line; in double quotes when it ends in a space) (e.g. byte:0x100=0x44, signature:strip), so the real kernel judges the
- * very bytes the model's what-if loads. engine/shell/scenarios.test.ts applies the same mutation.
+ * `#! make NAME.ko from SOURCE.ko MUTATION`: NAME.ko is SOURCE (a path next to the script or corpus:…)
+ * changed by a `modscope whatif` mutation (the rest of the line, e.g. byte:0x100=0x44 or signature:strip; in
+ * double quotes when it ends in a space), so the real kernel judges the very bytes the model's what-if loads.
+ * engine/shell/scenarios.test.ts applies the same mutation.
  */
 export const MAKE_LINE = /^#! make ([\w-]+\.ko) from (\S+\.ko) (\S.*)$/;
 
