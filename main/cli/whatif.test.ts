@@ -135,6 +135,18 @@ describe('modscope whatif', () => {
     },
   );
 
+  it.skipIf(missing(CORPUS_WHAT, existsSync(VFAT)))(
+    'crc: on a signed module stops at module_sig_check(), and the answer says how to reach check_version()',
+    async () => {
+      let out = '';
+      const argv = ['whatif', VFAT, 'crc:fat_attach', '--with', join(CORPUS, 'fs', 'fat', 'fat.ko')];
+      expect(await run(argv, { out: (s) => void (out += s), err: () => undefined })).toBe(0);
+      expect(out).toContain('module_sig_check (kernel/module/signing.c): The signature is rejected');
+      expect(out).toContain('remove the signature first: signature:strip+crc:fat_attach');
+      expect(out).toContain('what-if:    insmod: ERROR: could not insert module vfat.ko: Key was rejected by service');
+    },
+  );
+
   it('--save writes the mutated module and loads nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'modscope-whatif-'));
     const out = join(dir, 'changed.ko');

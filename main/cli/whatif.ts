@@ -14,6 +14,7 @@ import type { OperationInfo } from '../../engine/trace/types';
 import { firstDivergence, type StepLike } from '../../engine/whatif/compare';
 import { MUTATION_HELP, mutate, parseMutation, type Mutated } from '../../engine/whatif/mutate';
 import { exportsSymbol } from '../../engine/whatif/unexport';
+import { EKEYREJECTED } from '../../engine/load/errno';
 import { createIcedDecoder } from '../../host-common/iced-decoder';
 import { CliError } from './errors';
 import { loadProfile, readModuleFile } from './kernel-files';
@@ -159,6 +160,11 @@ export async function whatifCommand(o: WhatifOptions, out: (s: string) => void):
     out(`  what-if:    ${stepLine(d.changed)}\n`);
     if (d.changed) out(`              ${d.changed.text}\n`);
     for (const l of d.changed?.log ?? []) if (!(d.base?.log ?? []).includes(l)) out(`              logs ${l}\n`);
+    if (d.changed?.fn === 'module_sig_check' && d.changed.errno === -EKEYREJECTED && !/^(signature|byte):/.test(o.mutation))
+      out(
+        `\n(${name} is signed, and its signature covers the changed bytes: module_sig_check() refuses it before any other check. ` +
+          `To reach the check this mutation is about, remove the signature first: signature:strip+${o.mutation})\n`,
+      );
   }
   out(`\nHow insmod ends:\n  unmodified: ${base.tail}\n  what-if:    ${changed.tail}\n`);
   out('\nKernel log of the what-if load:\n');
