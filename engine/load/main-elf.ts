@@ -112,7 +112,12 @@ function kernelMessageForElfError(code: string, bytes: Uint8Array): string {
 
 /** setup_load_info(): the module's name, its symbol table, struct module, __versions, .modinfo, per-CPU data. */
 export function setupLoadInfo(info: LoadInfo): number {
-  const { rec, elf, facts } = info;
+  const { rec, elf } = info;
+  // find_sec() sees only SHF_ALLOC sections: a .modinfo without the flag is no .modinfo at all (no name, vermagic,
+  // licence, retpoline tag…), and the name comes from struct module (whatif-module.qemu.json, sh-modinfo-flags.ko).
+  const modinfoSec = elf.sections.find((s) => s.name === '.modinfo');
+  if (modinfoSec && !(modinfoSec.flags & SHF_ALLOC)) info.facts = { ...info.facts, modinfo: [], name: info.facts.thisModule?.name ?? null };
+  const { facts } = info;
   const modinfoName = facts.name;
   info.infoName = modinfoName ?? '(missing .modinfo section or name field)';
   const symtab = elf.sections.find((s) => s.type === SHT_SYMTAB);
@@ -142,8 +147,8 @@ export function setupLoadInfo(info: LoadInfo): number {
     });
     return -ENOEXEC;
   }
-  const vers = elf.sections.findIndex((s) => s.name === '__versions');
-  const modinfo = elf.sections.findIndex((s) => s.name === '.modinfo');
+  const vers = find('__versions');
+  const modinfo = find('.modinfo');
   info.index = {
     sym: symtab.index,
     str: symtab.link,

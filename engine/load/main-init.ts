@@ -53,9 +53,10 @@ function initCallResult(result: InitResult): string {
 /**
  * The dump_stack() do_init_module() makes after that warning (lib/dump_stack.c, at KERN_DEFAULT: level 4 on Debian): the
  * CPU line with the taint flags, the machine, and the kernel's own frames. The frames and their offsets are Debian
- * 6.1.0-50's, as the real kernel printed them for a finit_module() whose init returned 5 (whatif-module.qemu.json);
- * the "?" frame is a stale return address on the stack the ORC unwinder reports as unreliable. The registers of
- * insmod in user space that follow (RIP: 0033:…, R15) depend on glibc and user-space ASLR: not modelled.
+ * 6.1.0-50's, as the real kernel printed them for a finit_module() whose init returned 5 (whatif-module.qemu.json).
+ * Not modelled: the "? fn+off" lines between them (stale return addresses left on the stack by earlier syscalls, which
+ * the ORC unwinder prints as unreliable: they changed from one recording to the next) and insmod's user-space
+ * registers after them (RIP: 0033:… R15, which depend on glibc and user-space ASLR).
  */
 function dumpStack(info: LoadInfo): void {
   const { k, rec } = info;
@@ -70,7 +71,6 @@ function dumpStack(info: LoadInfo): void {
           'do_init_module.cold+0x21/0x26',
           '__do_sys_finit_module+0xac/0x120',
           'do_syscall_64+0x5d/0xb0',
-          '? exit_to_user_mode_prepare+0x44/0x240',
           'entry_SYSCALL_64_after_hwframe+0x6e/0xd8',
         ]
       : ['dump_stack_lvl', 'do_init_module.cold', '__do_sys_init_module', 'do_syscall_64', 'entry_SYSCALL_64_after_hwframe'];

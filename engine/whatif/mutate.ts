@@ -55,6 +55,20 @@ export const HEADER_FIELDS: Readonly<Record<string, readonly [number, 1 | 2 | 4 
   e_shstrndx: [0x3e, 2],
 };
 
+/** The Elf64_Shdr fields elf_validity_check() and the loader read, by name: [offset in the header, width]. */
+export const SECTION_FIELDS: Readonly<Record<string, readonly [number, 4 | 8]>> = {
+  sh_name: [0, 4],
+  sh_type: [4, 4],
+  sh_flags: [8, 8],
+  sh_addr: [0x10, 8],
+  sh_offset: [0x18, 8],
+  sh_size: [0x20, 8],
+  sh_link: [0x28, 4],
+  sh_info: [0x2c, 4],
+  sh_addralign: [0x30, 8],
+  sh_entsize: [0x38, 8],
+};
+
 /** Every mutation kind parseMutation() knows (licence also spelt license). */
 export const MUTATION_KINDS = [
   'crc',
@@ -81,6 +95,7 @@ export const MUTATION_HELP: readonly (readonly [string, string])[] = [
   ['signature:strip|corrupt', 'remove the appended signature (loads, taints E), or damage it (-EKEYREJECTED)'],
   ['byte:OFFSET=VALUE', 'set one byte of the file (e.g. byte:0x40=0x90); a signed module is then refused, -EKEYREJECTED'],
   ['field:NAME=VALUE', `set an ELF header field (${Object.keys(HEADER_FIELDS).join(', ')})`],
+  ['field:SECTION.sh_X=VALUE', 'set a section header field (.symtab.sh_link=0, 0.sh_type=1; sh_name … sh_entsize): elf_validity_check()'],
   ['param:NAME=VALUE', 'load with this parameter value (malformed or out of range): parse_args() refuses, -EINVAL…'],
   ['init:VALUE', 'patch init to return VALUE (-ENODEV, -19, 0, 5): < 0 fails the load with it, > 0 warns and loads; strips the signature'],
   ['A+B', 'apply A then B (e.g. signature:strip+crc:fat_attach on a signed Debian module)'],
@@ -132,7 +147,10 @@ function parseOne(text: string): Mutation {
     }
     case 'field': {
       const [name, v] = assign();
-      if (!(name in HEADER_FIELDS)) bad(`unknown field "${name}" (${Object.keys(HEADER_FIELDS).join(', ')})`);
+      const sh = /^(.+)\.(sh_\w+)$/.exec(name);
+      if (sh && !(sh[2] in SECTION_FIELDS)) bad(`unknown section header field "${sh[2]}" (${Object.keys(SECTION_FIELDS).join(', ')})`);
+      if (!sh && !(name in HEADER_FIELDS))
+        bad(`unknown field "${name}" (${Object.keys(HEADER_FIELDS).join(', ')}, or SECTION.sh_FIELD: ${Object.keys(SECTION_FIELDS).join(', ')})`);
       return { kind, name, value: parseNumber(v, name) };
     }
     case 'param':
@@ -249,16 +267,26 @@ export function mutate(image: Uint8Array, m: Mutation): Mutated {
       return { image: out, args: [], without: [], change: `byte at file offset ${hex(m.offset)}: ${hex(was)} → ${hex(m.value)}`, offset: m.offset };
     }
     case 'field': {
-      const [offset, width] = HEADER_FIELDS[m.name];
+      const sh = /^(.+)\.(sh_\w+)$/.exec(m.name);
+      let offset: number;
+      let width: 1 | 2 | 4 | 8;
+      let what: string;
+      if (sh) {
+        // A section header field: the section by name (.symtab) or by index (0).
+        const { elf } = parts(image);
+        const sec = /^\d+$/.test(sh[1]) ? elf.sections[Number(sh[1])] : findSection(elf, sh[1]);
+        if (!sec) bad(`the module has no section ${sh[1]} (${elf.sections.length} sections)`);
+        const [at, w] = SECTION_FIELDS[sh[2]];
+        offset = sectionHeaderAt(elf, sec) + at;
+        width = w;
+        what = `section header ${sh[2]} of section ${sec.index} (${sec.name || 'the null section'})`;
+      } else {
+        [offset, width] = HEADER_FIELDS[m.name];
+        what = `ELF header ${m.name}`;
+      }
       const out = image.slice();
       writeUint(out, offset, width, m.value);
-      return {
-        image: out,
-        args: [],
-        without: [],
-        change: `ELF header ${m.name} (file offset ${hex(offset)}, ${width} bytes) set to ${hex(m.value)}`,
-        offset,
-      };
+      return { image: out, args: [], without: [], change: `${what} (file offset ${hex(offset)}, ${width} bytes) set to ${hex(m.value)}`, offset };
     }
     case 'param':
       return { image, args: [m.assignment], without: [], change: `loaded with ${m.assignment}`, offset: null };

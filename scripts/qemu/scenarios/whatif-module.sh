@@ -18,6 +18,18 @@
 #! make bad-shoff.ko from ../../../samples/hello/hello.ko field:e_shoff=0x7fffffff
 #! make bad-shnum.ko from ../../../samples/hello/hello.ko field:e_shnum=0xffff
 #! make bad-shstrndx.ko from ../../../samples/hello/hello.ko field:e_shstrndx=0
+#! make bad-data.ko from ../../../samples/hello/hello.ko field:e_ident[EI_DATA]=2
+#! make bad-identversion.ko from ../../../samples/hello/hello.ko field:e_ident[EI_VERSION]=0
+#! make bad-ehsize.ko from ../../../samples/hello/hello.ko field:e_ehsize=0
+#! make sh-symtab-link.ko from ../../../samples/hello/hello.ko field:.symtab.sh_link=0
+#! make sh-init-size.ko from ../../../samples/hello/hello.ko field:.init.text.sh_size=0x7fffffff
+#! make sh-init-name.ko from ../../../samples/hello/hello.ko field:.init.text.sh_name=0xffff
+#! make sh-null-type.ko from ../../../samples/hello/hello.ko field:0.sh_type=1
+#! make sh-shstrtab-size.ko from ../../../samples/hello/hello.ko field:.shstrtab.sh_size=0
+#! make sh-shstrtab-offset.ko from ../../../samples/hello/hello.ko field:.shstrtab.sh_offset=0x7fffffff
+#! make sh-symtab-type.ko from ../../../samples/hello/hello.ko field:.symtab.sh_type=1
+#! make sh-thismod-flags.ko from ../../../samples/hello/hello.ko field:.gnu.linkonce.this_module.sh_flags=0
+#! make sh-modinfo-flags.ko from ../../../samples/hello/hello.ko field:.modinfo.sh_flags=0
 #! make init-enodev.ko from ../../../samples/hello/hello.ko init:-ENODEV
 #! make init-eperm.ko from ../../../samples/hello/hello.ko init:-EPERM
 #! make init-enoent.ko from ../../../samples/hello/hello.ko init:-ENOENT
@@ -60,6 +72,23 @@ insmod bad-shentsize.ko
 insmod bad-shoff.ko
 insmod bad-shnum.ko
 insmod bad-shstrndx.ko
+insmod bad-data.ko
+rmmod hello
+insmod bad-identversion.ko
+rmmod hello
+insmod bad-ehsize.ko
+rmmod hello
+# Section header fields.
+insmod sh-symtab-link.ko
+insmod sh-init-size.ko
+insmod sh-init-name.ko
+insmod sh-null-type.ko
+insmod sh-shstrtab-size.ko
+insmod sh-shstrtab-offset.ko
+insmod sh-symtab-type.ko
+insmod sh-thismod-flags.ko
+insmod sh-modinfo-flags.ko
+rmmod hello
 # Parameters of several types, malformed or out of range.
 insmod ../../../samples/params/params.ko p_ushort=-1
 insmod ../../../samples/params/params.ko p_uint=4294967296
