@@ -25,7 +25,7 @@ const KERN_CRIT = 2;
 /** dmi_setup() → dump_stack_set_arch_desc() on the QEMU machine the scenarios were recorded on. */
 export const HARDWARE_NAME = 'QEMU Standard PC (i440FX + PIIX, 1996), BIOS 1.16.2-debian-1.16.2-1 04/01/2014';
 /** The Debian package version Debian's version.patch appends to the CPU: line. */
-const DEBIAN_VERSION = '6.1.176-1';
+export const DEBIAN_VERSION = '6.1.176-1';
 /** Modelled control registers: paging + WP + NE + ET + MP + PE; CR4 as QEMU's TCG CPU shows it. */
 const CR0 = 0x80050033n;
 const CR3 = 0x000000010a3b6000n;

@@ -140,3 +140,9 @@ export class SyscallFailure extends Error {
     this.name = 'SyscallFailure';
   }
 }
+
+/** The errno a name stands for (ENODEV → 19), from the table above; null for a name it does not hold. */
+export function errnoByName(name: string): number | null {
+  for (const [n, [sym]] of Object.entries(NAMES)) if (sym === name) return Number(n);
+  return null;
+}

@@ -5,7 +5,7 @@
 export { loadModule } from './load-module';
 export { modprobePlan } from './modprobe';
 export { computeDependencies, type DepInput } from './depmod';
-export { errnoName, modStrerror } from './errno';
+export { EKEYREJECTED, errnoName, modStrerror } from './errno';
 export { insmodTail } from './insmod-tail';
 export { KERNEL_WRITTEN_RANGES } from './struct-module';
 export type { AllocSite, FaultSpec } from './fault-sites';

@@ -10,6 +10,7 @@ import { MODULE_INIT_IGNORE_MODVERSIONS } from '../kmod/constants';
 import { readModuleFacts } from '../kmod/facts';
 import type { LoadInfo } from './context';
 import { ENOEXEC } from './errno';
+import { asKernelReadsIt, elfValidity } from './elf-validity';
 import { hexOffset } from './format';
 import { hx, MAIN } from './step-text';
 
@@ -19,9 +20,22 @@ export const ELF64_EHDR_SIZE = EHDR_SIZE[64];
 /** elf_validity_check(): the header, the section table, every section inside the image. */
 export function elfValidityCheck(info: LoadInfo): number {
   const { rec, elfBytes } = info;
+  const refused = elfValidity(elfBytes);
+  if (refused) {
+    rec.printk(KERN_ERR, refused.line);
+    rec.step({
+      phase: 'elf',
+      fn: 'elf_validity_check',
+      file: MAIN,
+      title: 'The ELF image is rejected',
+      text: `${refused.why}. The kernel answers -ENOEXEC.`,
+      errno: -ENOEXEC,
+    });
+    return -ENOEXEC;
+  }
   let elf;
   try {
-    elf = readElf(elfBytes);
+    elf = readElf(asKernelReadsIt(elfBytes));
   } catch (e) {
     if (!isElfError(e)) throw e;
     rec.printk(KERN_ERR, kernelMessageForElfError(e.code, elfBytes));
@@ -80,7 +94,7 @@ function kernelMessageForElfError(code: string, bytes: Uint8Array): string {
   switch (code) {
     case 'NOT_ELF':
     case 'BAD_MAGIC':
-      return 'Invalid ELF header magic: != \\x7fELF';
+      return 'Invalid ELF header magic: != \x7fELF';
     case 'TRUNCATED':
       return bytes.length < ELF64_EHDR_SIZE ? `Invalid ELF header len ${bytes.length}` : 'Invalid ELF section header overflow';
     case 'BAD_SHENTSIZE':
@@ -98,7 +112,12 @@ function kernelMessageForElfError(code: string, bytes: Uint8Array): string {
 
 /** setup_load_info(): the module's name, its symbol table, struct module, __versions, .modinfo, per-CPU data. */
 export function setupLoadInfo(info: LoadInfo): number {
-  const { rec, elf, facts } = info;
+  const { rec, elf } = info;
+  // find_sec() sees only SHF_ALLOC sections: a .modinfo without the flag is no .modinfo at all (no name, vermagic,
+  // licence, retpoline tag…), and the name comes from struct module (whatif-module.qemu.json, sh-modinfo-flags.ko).
+  const modinfoSec = elf.sections.find((s) => s.name === '.modinfo');
+  if (modinfoSec && !(modinfoSec.flags & SHF_ALLOC)) info.facts = { ...info.facts, modinfo: [], name: info.facts.thisModule?.name ?? null };
+  const { facts } = info;
   const modinfoName = facts.name;
   info.infoName = modinfoName ?? '(missing .modinfo section or name field)';
   const symtab = elf.sections.find((s) => s.type === SHT_SYMTAB);
@@ -128,8 +147,8 @@ export function setupLoadInfo(info: LoadInfo): number {
     });
     return -ENOEXEC;
   }
-  const vers = elf.sections.findIndex((s) => s.name === '__versions');
-  const modinfo = elf.sections.findIndex((s) => s.name === '.modinfo');
+  const vers = find('__versions');
+  const modinfo = find('.modinfo');
   info.index = {
     sym: symtab.index,
     str: symtab.link,

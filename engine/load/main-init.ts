@@ -2,6 +2,7 @@
  * do_init_module() (kernel/module/main.c, 6.1) and the do_one_initcall() it makes (init/main.c): the
  * module's init runs on the modelled CPU; on success the module goes LIVE and its init memory is freed.
  */
+import { DEBIAN_VERSION, HARDWARE_NAME, MODEL_PID, printTainted } from '../cpu/oops';
 import { KERN_WARNING } from '../kernel/log';
 import { hex64 } from '../session/hex';
 import type { Effect } from '../trace/types';
@@ -48,6 +49,34 @@ export function doOneInitcall(info: LoadInfo): InitResult {
 function initCallResult(result: InitResult): string {
   if (result.unknownAfter !== undefined) return 'unknown (not modelled)';
   return result.killed ? 'never returns (insmod killed)' : String(result.ret);
+}
+
+/**
+ * The dump_stack() do_init_module() makes after that warning (lib/dump_stack.c, at KERN_DEFAULT: level 4 on Debian): the
+ * CPU line with the taint flags, the machine, and the kernel's own frames. The frames and their offsets are Debian
+ * 6.1.0-50's, as the real kernel printed them for a finit_module() whose init returned 5 (whatif-module.qemu.json).
+ * Not modelled: the "? fn+off" lines between them (stale return addresses left on the stack by earlier syscalls, which
+ * the ORC unwinder prints as unreliable: they changed from one recording to the next) and insmod's user-space
+ * registers after them (RIP: 0033:… R15, which depend on glibc and user-space ASLR).
+ */
+function dumpStack(info: LoadInfo): void {
+  const { k, rec } = info;
+  rec.printk(KERN_WARNING, `CPU: 0 PID: ${MODEL_PID} Comm: insmod ${printTainted(k.taints)} ${k.profile.release} #1  Debian ${DEBIAN_VERSION}`);
+  rec.printk(KERN_WARNING, `Hardware name: ${HARDWARE_NAME}`);
+  rec.printk(KERN_WARNING, 'Call Trace:');
+  rec.printk(KERN_WARNING, ' <TASK>');
+  const frames =
+    info.syscall === 'finit_module'
+      ? [
+          'dump_stack_lvl+0x44/0x5c',
+          'do_init_module.cold+0x21/0x26',
+          '__do_sys_finit_module+0xac/0x120',
+          'do_syscall_64+0x5d/0xb0',
+          'entry_SYSCALL_64_after_hwframe+0x6e/0xd8',
+        ]
+      : ['dump_stack_lvl', 'do_init_module.cold', '__do_sys_init_module', 'do_syscall_64', 'entry_SYSCALL_64_after_hwframe'];
+  for (const f of frames) rec.printk(KERN_WARNING, ` ${f}`);
+  rec.printk(KERN_WARNING, ' </TASK>');
 }
 
 /** do_init_module(): init, then LIVE (or GOING and freed when init fails). */
@@ -107,6 +136,7 @@ export function doInitModule(info: LoadInfo): number {
   if (result.ret > 0) {
     rec.printk(KERN_WARNING, `do_init_module: '${name}'->init suspiciously returned ${result.ret}, it should follow 0/-E convention`);
     rec.printk(KERN_WARNING, `do_init_module: loading module anyway...`);
+    dumpStack(info);
   }
   mod.state = 'LIVE';
   // module_put(): the reference held while init ran.

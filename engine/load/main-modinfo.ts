@@ -59,8 +59,12 @@ export function checkModinfo(info: LoadInfo): number {
     notes.push('no intree=Y: out-of-tree, taint O');
   }
   if (get('retpoline') === null) {
-    // retpoline_module_ok() only complains when the CPU relies on retpolines (spectre_v2 mitigation).
-    notes.push('not built with a retpoline compiler (the kernel warns only when retpolines are the Spectre v2 mitigation in use)');
+    // check_modinfo_retpoline() → retpoline_module_ok() (arch/x86/kernel/cpu/bugs.c): unless spectre_v2_enabled is
+    // SPECTRE_V2_NONE it logs pr_err("System may be vulnerable to spectre v2") every time, then the module's warning.
+    // On the recorded machine (QEMU's qemu64 CPU) the mitigation is on: whatif-module.qemu.json, sh-modinfo-flags.ko.
+    rec.printk(KERN_ERR, 'Spectre V2 : System may be vulnerable to spectre v2');
+    rec.printk(KERN_WARNING, `${name}: loading module not compiled with retpoline compiler.`);
+    notes.push('not built with a retpoline compiler (no retpoline=Y): the kernel warns that it may be vulnerable to Spectre v2');
   }
   if (get('staging')) {
     addTaint('C');

@@ -3,14 +3,16 @@
  * kind of damage load_module() (kernel/module/main.c, 6.1) has a check for. Every mutation says in
  * words what it changed and at which file offset, so the answer can point at the bytes.
  */
-import { ElfError, hex } from '../elf/errors';
-import { readElf } from '../elf/index';
+import { hex } from '../elf/errors';
 import type { ElfFile, ElfSection } from '../elf/types';
 import { findSection } from '../kmod/elf-access';
 import { readModinfo } from '../kmod/modinfo';
-import { splitSignature } from '../kmod/signature';
 import { readVersions } from '../kmod/versions';
+import { errnoByName } from '../load/errno';
 import { utf8Bytes } from '../load/format';
+import { bad, parts, sectionHeaderAt, writeUint } from './elf-edit';
+import { parseInitValue, patchInitReturn } from './init-return';
+import { unexportSymbol } from './unexport';
 
 export type Mutation =
   | { kind: 'crc'; symbol: string }
@@ -20,12 +22,18 @@ export type Mutation =
   | { kind: 'signature'; how: 'strip' | 'corrupt' }
   | { kind: 'byte'; offset: number; value: number }
   | { kind: 'field'; name: string; value: number }
-  | { kind: 'param'; assignment: string };
+  | { kind: 'param'; assignment: string }
+  | { kind: 'init'; value: number }
+  | { kind: 'unexport'; symbol: string }
+  | { kind: 'without'; module: string }
+  | { kind: 'chain'; steps: Mutation[] };
 
 export interface Mutated {
   image: Uint8Array;
   /** Extra module arguments the mutation adds (param:NAME=VALUE). */
   args: string[];
+  /** --with modules the what-if loads without (without:NAME), as module names ('-' read as '_'). */
+  without: string[];
   /** What was changed, in words, with the file offset. */
   change: string;
   offset: number | null;
@@ -47,21 +55,51 @@ export const HEADER_FIELDS: Readonly<Record<string, readonly [number, 1 | 2 | 4 
   e_shstrndx: [0x3e, 2],
 };
 
+/** The Elf64_Shdr fields elf_validity_check() and the loader read, by name: [offset in the header, width]. */
+export const SECTION_FIELDS: Readonly<Record<string, readonly [number, 4 | 8]>> = {
+  sh_name: [0, 4],
+  sh_type: [4, 4],
+  sh_flags: [8, 8],
+  sh_addr: [0x10, 8],
+  sh_offset: [0x18, 8],
+  sh_size: [0x20, 8],
+  sh_link: [0x28, 4],
+  sh_info: [0x2c, 4],
+  sh_addralign: [0x30, 8],
+  sh_entsize: [0x38, 8],
+};
+
+/** Every mutation kind parseMutation() knows (licence also spelt license). */
+export const MUTATION_KINDS = [
+  'crc',
+  'drop-version',
+  'vermagic',
+  'licence',
+  'unexport',
+  'without',
+  'signature',
+  'byte',
+  'field',
+  'param',
+  'init',
+] as const;
+
 /** The mutation names `modscope whatif --list` prints, with what each does. */
 export const MUTATION_HELP: readonly (readonly [string, string])[] = [
-  ['crc:SYMBOL', "flip the __versions CRC of an import: check_version() → 'disagrees about version of symbol'"],
-  ['drop-version:SYMBOL', "remove an import's __versions entry: 'no symbol version for' (warned once, then let go)"],
-  ['vermagic:STRING', 'replace .modinfo vermagic (another kernel version, SMP/preempt flags): check_modinfo() refuses'],
-  ['licence:STRING', 'replace .modinfo license (e.g. Proprietary): taints P, and GPL-only imports are refused'],
-  ['signature:strip|corrupt', 'remove the appended signature, or damage a byte of it'],
-  ['byte:OFFSET=VALUE', 'set one byte of the file (e.g. byte:0x40=0x90)'],
+  ['crc:SYMBOL', "flip the __versions CRC of an import: check_version() → 'disagrees about version of symbol', -EINVAL"],
+  ['drop-version:SYMBOL', "remove an import's __versions entry: Debian refuses it ('no symbol version for'), -EINVAL"],
+  ['vermagic:STRING', "replace .modinfo vermagic: same_magic() skips the release (modversions) but not the flags: 'version magic', -ENOEXEC"],
+  ['licence:STRING', "replace .modinfo license (e.g. Proprietary): taints P, GPL-only imports become 'Unknown symbol'"],
+  ['unexport:SYMBOL', "drop a provider's EXPORT_SYMBOL (the loaded module or a --with one): its users get 'Unknown symbol', -ENOENT"],
+  ['without:MODULE', 'load without that --with module (a consumer without its provider): Unknown symbol, -ENOENT'],
+  ['signature:strip|corrupt', 'remove the appended signature (loads, taints E), or damage it (-EKEYREJECTED)'],
+  ['byte:OFFSET=VALUE', 'set one byte of the file (e.g. byte:0x40=0x90); a signed module is then refused, -EKEYREJECTED'],
   ['field:NAME=VALUE', `set an ELF header field (${Object.keys(HEADER_FIELDS).join(', ')})`],
-  ['param:NAME=VALUE', 'load with this parameter value (malformed or out of range)'],
+  ['field:SECTION.sh_X=VALUE', 'set a section header field (.symtab.sh_link=0, 0.sh_type=1; sh_name … sh_entsize): elf_validity_check()'],
+  ['param:NAME=VALUE', 'load with this parameter value (malformed or out of range): parse_args() refuses, -EINVAL…'],
+  ['init:VALUE', 'patch init to return VALUE (-ENODEV, -19, 0, 5): < 0 fails the load with it, > 0 warns and loads; strips the signature'],
+  ['A+B', 'apply A then B (e.g. signature:strip+crc:fat_attach on a signed Debian module)'],
 ];
-
-function bad(message: string): never {
-  throw new ElfError('BAD_MODULE_DATA', message, 0, 'mutation');
-}
 
 function parseNumber(text: string, what: string): number {
   const v = /^0x[0-9a-f]+$/i.test(text) ? parseInt(text.slice(2), 16) : /^-?\d+$/.test(text) ? Number(text) : NaN;
@@ -71,6 +109,13 @@ function parseNumber(text: string, what: string): number {
 
 /** Parse `crc:_printk`, `vermagic:…`, `field:e_machine=3` … into a Mutation (a typed error otherwise). */
 export function parseMutation(text: string): Mutation {
+  // A+B: split where a known kind follows a '+' (a vermagic or licence value may hold a '+' itself).
+  const steps = text.split(new RegExp(`\\+(?=(?:${MUTATION_KINDS.join('|')}|license):)`));
+  if (steps.length > 1) return { kind: 'chain', steps: steps.map(parseOne) };
+  return parseOne(text);
+}
+
+function parseOne(text: string): Mutation {
   const colon = text.indexOf(':');
   if (colon < 0) bad(`"${text}" is not KIND:ARGUMENT (see --list)`);
   const kind = text.slice(0, colon);
@@ -102,33 +147,26 @@ export function parseMutation(text: string): Mutation {
     }
     case 'field': {
       const [name, v] = assign();
-      if (!(name in HEADER_FIELDS)) bad(`unknown field "${name}" (${Object.keys(HEADER_FIELDS).join(', ')})`);
+      const sh = /^(.+)\.(sh_\w+)$/.exec(name);
+      if (sh && !(sh[2] in SECTION_FIELDS)) bad(`unknown section header field "${sh[2]}" (${Object.keys(SECTION_FIELDS).join(', ')})`);
+      if (!sh && !(name in HEADER_FIELDS))
+        bad(`unknown field "${name}" (${Object.keys(HEADER_FIELDS).join(', ')}, or SECTION.sh_FIELD: ${Object.keys(SECTION_FIELDS).join(', ')})`);
       return { kind, name, value: parseNumber(v, name) };
     }
     case 'param':
       assign();
       return { kind, assignment: arg };
+    case 'init':
+      return { kind, value: parseInitValue(arg, errnoByName) };
+    case 'unexport':
+      if (!arg) bad('unexport needs a symbol name');
+      return { kind, symbol: arg };
+    case 'without':
+      if (!arg) bad('without needs a module name (one of the --with modules)');
+      return { kind, module: arg.replace(/\.ko$/, '').replace(/-/g, '_') };
     default:
       return bad(`unknown mutation "${kind}" (see --list)`);
   }
-}
-
-function writeUint(b: Uint8Array, offset: number, width: 1 | 2 | 4 | 8, value: number): void {
-  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  if (width === 1) dv.setUint8(offset, value);
-  else if (width === 2) dv.setUint16(offset, value, true);
-  else if (width === 4) dv.setUint32(offset, value >>> 0, true);
-  else dv.setBigUint64(offset, BigInt(value), true);
-}
-
-/** The ELF part of the image (signature trailer off) and the trailer, so mutations keep it in place. */
-function parts(image: Uint8Array): { elf: ElfFile; elfBytes: Uint8Array; trailer: Uint8Array } {
-  const { elf: elfBytes } = splitSignature(image);
-  return { elf: readElf(elfBytes), elfBytes, trailer: image.subarray(elfBytes.length) };
-}
-
-function sectionHeaderAt(elf: ElfFile, sec: ElfSection): number {
-  return elf.header.shoff + sec.index * elf.header.shentsize;
 }
 
 /**
@@ -177,7 +215,7 @@ export function mutate(image: Uint8Array, m: Mutation): Mutated {
       const out = image.slice();
       // Flip every bit of the low 32: a CRC no exporter has.
       for (let i = 0; i < 4; i++) out[at + i] ^= 0xff;
-      return { image: out, args: [], change: `__versions CRC of ${m.symbol} at file offset ${hex(at)} flipped`, offset: at };
+      return { image: out, args: [], without: [], change: `__versions CRC of ${m.symbol} at file offset ${hex(at)} flipped`, offset: at };
     }
     case 'drop-version': {
       const { elf } = parts(image);
@@ -188,41 +226,93 @@ export function mutate(image: Uint8Array, m: Mutation): Mutated {
       out.copyWithin(at, at + 64, sec.offset + sec.size);
       out.fill(0, sec.offset + sec.size - 64, sec.offset + sec.size);
       writeUint(out, sectionHeaderAt(elf, sec) + 0x20, 8, sec.size - 64);
-      return { image: out, args: [], change: `__versions entry of ${m.symbol} (file offset ${hex(at)}) removed`, offset: at };
+      return { image: out, args: [], without: [], change: `__versions entry of ${m.symbol} (file offset ${hex(at)}) removed`, offset: at };
     }
     case 'vermagic':
     case 'licence': {
       const key = m.kind === 'vermagic' ? 'vermagic' : 'license';
       const { elf } = parts(image);
       const r = replaceSection(image, '.modinfo', modinfoWith(elf, key, m.value));
-      return { image: r.image, args: [], change: `.modinfo ${key}="${m.value}" (section at file offset ${hex(r.offset)})`, offset: r.offset };
+      return {
+        image: r.image,
+        args: [],
+        without: [],
+        change: `.modinfo ${key}="${m.value}" (section at file offset ${hex(r.offset)})`,
+        offset: r.offset,
+      };
     }
     case 'signature': {
       const { elfBytes, trailer } = parts(image);
       if (trailer.length === 0) bad('the module has no appended signature');
       if (m.how === 'strip') {
-        return { image: elfBytes.slice(), args: [], change: `appended signature (${trailer.length} bytes) removed`, offset: elfBytes.length };
+        return {
+          image: elfBytes.slice(),
+          args: [],
+          without: [],
+          change: `appended signature (${trailer.length} bytes) removed`,
+          offset: elfBytes.length,
+        };
       }
       const out = image.slice();
       // A byte inside the PKCS#7 blob, well before struct module_signature and the marker string.
       const at = elfBytes.length + Math.floor((trailer.length - 40) / 2);
       out[at] ^= 0xff;
-      return { image: out, args: [], change: `signature byte at file offset ${hex(at)} flipped`, offset: at };
+      return { image: out, args: [], without: [], change: `signature byte at file offset ${hex(at)} flipped`, offset: at };
     }
     case 'byte': {
       if (m.offset < 0 || m.offset >= image.length) bad(`offset ${hex(m.offset)} is outside the file (${image.length} bytes)`);
       const out = image.slice();
       const was = out[m.offset];
       out[m.offset] = m.value;
-      return { image: out, args: [], change: `byte at file offset ${hex(m.offset)}: ${hex(was)} → ${hex(m.value)}`, offset: m.offset };
+      return { image: out, args: [], without: [], change: `byte at file offset ${hex(m.offset)}: ${hex(was)} → ${hex(m.value)}`, offset: m.offset };
     }
     case 'field': {
-      const [offset, width] = HEADER_FIELDS[m.name];
+      const sh = /^(.+)\.(sh_\w+)$/.exec(m.name);
+      let offset: number;
+      let width: 1 | 2 | 4 | 8;
+      let what: string;
+      if (sh) {
+        // A section header field: the section by name (.symtab) or by index (0).
+        const { elf } = parts(image);
+        const sec = /^\d+$/.test(sh[1]) ? elf.sections[Number(sh[1])] : findSection(elf, sh[1]);
+        if (!sec) bad(`the module has no section ${sh[1]} (${elf.sections.length} sections)`);
+        const [at, w] = SECTION_FIELDS[sh[2]];
+        offset = sectionHeaderAt(elf, sec) + at;
+        width = w;
+        what = `section header ${sh[2]} of section ${sec.index} (${sec.name || 'the null section'})`;
+      } else {
+        [offset, width] = HEADER_FIELDS[m.name];
+        what = `ELF header ${m.name}`;
+      }
       const out = image.slice();
       writeUint(out, offset, width, m.value);
-      return { image: out, args: [], change: `ELF header ${m.name} (file offset ${hex(offset)}, ${width} bytes) set to ${hex(m.value)}`, offset };
+      return { image: out, args: [], without: [], change: `${what} (file offset ${hex(offset)}, ${width} bytes) set to ${hex(m.value)}`, offset };
     }
     case 'param':
-      return { image, args: [m.assignment], change: `loaded with ${m.assignment}`, offset: null };
+      return { image, args: [m.assignment], without: [], change: `loaded with ${m.assignment}`, offset: null };
+    case 'init': {
+      const r = patchInitReturn(image, m.value);
+      return { image: r.image, args: [], without: [], change: r.change, offset: r.offset };
+    }
+    case 'unexport': {
+      const r = unexportSymbol(image, m.symbol);
+      return { image: r.image, args: [], without: [], change: r.change, offset: r.offset };
+    }
+    case 'without':
+      return { image, args: [], without: [m.module], change: `loaded without ${m.module}`, offset: null };
+    case 'chain': {
+      let acc: Mutated = { image, args: [], without: [], change: '', offset: null };
+      for (const step of m.steps) {
+        const r = mutate(acc.image, step);
+        acc = {
+          image: r.image,
+          args: [...acc.args, ...r.args],
+          without: [...acc.without, ...r.without],
+          change: acc.change ? `${acc.change}; then ${r.change}` : r.change,
+          offset: r.offset ?? acc.offset,
+        };
+      }
+      return acc;
+    }
   }
 }

@@ -45,8 +45,9 @@ Usage:
         [--view …] [--kernel …]                    the whole operation, at most 300 steps); one frame for
         [--format pdf|svg] [--theme …]             every page, a big-text slide where the view is absent
   modscope whatif <module.ko> MUTATION [name=value …]  load it as it is and as mutated (crc:SYMBOL,
-        [--with dep.ko …] [--json] | --list       vermagic:STRING, licence:STRING, field:e_machine=3 …):
-        [--save out.ko]                            where load_module() parts, both outcomes, the kernel log;
+        [--with dep.ko …] [--json] | --list       vermagic:STRING, licence:STRING, field:e_machine=3,
+        [--save out.ko]                            init:-ENODEV, unexport:SYMBOL, without:MODULE, A+B …):
+                                                   where load_module() parts, both outcomes, the kernel log;
                                                    --save writes the mutated module instead
   modscope quiz <module.ko> [name=value …]        an exercise read off the module's trace, with answers:
         [--seed N] [--student S] [--count N]       relocation, layout, resolution, checks, parameters,

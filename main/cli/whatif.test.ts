@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CORPUS, ROOT } from '../../scripts/test-support/kernel';
 import { CORPUS_WHAT, missing } from '../../scripts/test-support/prereq';
+import { MUTATION_KINDS, parseMutation } from '../../engine/whatif/index';
 import { run } from './modscope';
 
 interface Recorded {
@@ -91,9 +92,28 @@ describe('modscope whatif', () => {
     expect(a.err).toMatch(/BAD_MUTATION.*no_such_symbol has no __versions entry/);
     const b = await whatif(HELLO, 'field:e_bogus=1');
     expect(b.err).toMatch(/unknown field "e_bogus"/);
+    const PROVIDER = join(ROOT, 'samples', 'provider', 'provider.ko');
+    expect((await whatif(PROVIDER, 'unexport:nope')).err).toMatch(
+      /nope is not exported by this module \(it exports provider_value, provider_greet\)/,
+    );
+    expect((await whatif(HELLO, 'unexport:_printk')).err).toMatch(/_printk is not exported by this module \(it exports nothing\)/);
+    expect((await whatif(HELLO, 'init:-EBOGUS')).err).toMatch(/unknown errno name EBOGUS/);
+    expect((await whatif(HELLO, 'init:ten')).err).toMatch(/init needs a value such as -ENODEV/);
+    const CRC16 = join(CORPUS, 'lib', 'crc16.ko');
+    if (!missing(CORPUS_WHAT, existsSync(CRC16))) expect((await whatif(CRC16, 'init:-1')).err).toMatch(/the module has no init function/);
+    expect((await whatif(HELLO, 'without:provider')).err).toMatch(/no --with module is called provider \(none given\)/);
     let out = '';
     expect(await run(['whatif', '--list'], { out: (s) => void (out += s), err: () => undefined })).toBe(0);
-    for (const k of ['crc:', 'drop-version:', 'vermagic:', 'licence:', 'signature:', 'byte:', 'field:', 'param:']) expect(out).toContain(k);
+    // One line per kind, each with its meaning, and every kind the parser knows is listed.
+    const listed = out
+      .split('\n')
+      .slice(1)
+      .filter((l) => l.trim())
+      .map((l) => /^ {2}(\S+)\s{2,}(\S.*)$/.exec(l));
+    expect(listed.every((m) => m !== null && m[2].length > 20)).toBe(true);
+    const kinds = [...new Set(listed.map((m) => m![1].split(':')[0]).filter((k) => k !== 'A+B'))];
+    expect(kinds.sort()).toEqual([...MUTATION_KINDS].sort());
+    for (const k of kinds) expect(() => parseMutation(`${k}:`)).not.toThrow(/unknown mutation/);
   });
 
   it.skipIf(missing(CORPUS_WHAT, existsSync(VFAT)))(
@@ -115,6 +135,18 @@ describe('modscope whatif', () => {
     },
   );
 
+  it.skipIf(missing(CORPUS_WHAT, existsSync(VFAT)))(
+    'crc: on a signed module stops at module_sig_check(), and the answer says how to reach check_version()',
+    async () => {
+      let out = '';
+      const argv = ['whatif', VFAT, 'crc:fat_attach', '--with', join(CORPUS, 'fs', 'fat', 'fat.ko')];
+      expect(await run(argv, { out: (s) => void (out += s), err: () => undefined })).toBe(0);
+      expect(out).toContain('module_sig_check (kernel/module/signing.c): The signature is rejected');
+      expect(out).toContain('remove the signature first: signature:strip+crc:fat_attach');
+      expect(out).toContain('what-if:    insmod: ERROR: could not insert module vfat.ko: Key was rejected by service');
+    },
+  );
+
   it('--save writes the mutated module and loads nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'modscope-whatif-'));
     const out = join(dir, 'changed.ko');
@@ -126,5 +158,64 @@ describe('modscope whatif', () => {
     expect(b[0x40]).toBe(0x90);
     expect([...b].filter((x, i) => x !== a[i]).length).toBe(a[0x40] === 0x90 ? 0 : 1);
     expect(text).toContain(`wrote ${out}`);
+  });
+
+  /**
+   * whatif-module.sh made every what-if file with `modscope whatif SOURCE MUTATION --save` and loaded it on the real kernel:
+   * each answer of `modscope whatif SOURCE MUTATION` (on a freshly booted model, so the once-per-boot taint lines aside)
+   * must end as the recorded insmod ended and log the same lines.
+   */
+  describe.skipIf(missing(CORPUS_WHAT, existsSync(VFAT)))('every what-if of whatif-module.qemu.json', () => {
+    const DIR = join(ROOT, 'scripts', 'qemu', 'scenarios');
+    const rec = recorded('whatif-module').steps;
+    const src = (p: string) => (p.startsWith('corpus:') ? join(CORPUS, p.slice('corpus:kernel/'.length)) : join(DIR, p));
+    const FAT = join(CORPUS, 'fs', 'fat', 'fat.ko');
+    const PROVIDER = join(ROOT, 'samples', 'provider', 'provider.ko');
+    const CONSUMER = join(ROOT, 'samples', 'consumer', 'consumer.ko');
+    const PARAMS = join(ROOT, 'samples', 'params', 'params.ko');
+    // [recorded command, module, mutation, --with modules]
+    const rows: [string, string, string, string[]][] = [];
+    for (const line of readFileSync(join(DIR, 'whatif-module.sh'), 'utf8').split('\n')) {
+      const m = /^#! make ([\w-]+\.ko) from (\S+\.ko) (\S.*)$/.exec(line.trim());
+      if (!m) continue;
+      const file = src(m[2]);
+      const deps = /vfat\.ko$/.test(file) ? [FAT] : /consumer\.ko$/.test(file) ? [PROVIDER] : [];
+      rows.push([`insmod ${m[1]}`, file, m[3].replace(/^"(.*)"$/, '$1'), deps]);
+    }
+    const consumerLoads = rec.filter((s) => s.cmd === 'insmod consumer.ko');
+    rows.push(['insmod consumer.ko#1', CONSUMER, 'without:provider', [PROVIDER]]);
+    rows.push(['insmod consumer.ko#2', CONSUMER, 'unexport:provider_greet', [PROVIDER]]);
+    rows.push(['insmod vfat.ko', VFAT, 'unexport:fat_fill_super', [FAT]]);
+    for (const p of ['p_ushort=-1', 'p_uint=4294967296', 'p_long=12abc', 'p_ulong=-1', 'p_ullong=0x1g', 'p_invbool=2', 'p_array=1,,2'])
+      rows.push([`insmod params.ko ${p}`, PARAMS, `param:${p}`, []]);
+    const ONCE = /loading out-of-tree module taints kernel|module verification failed|Disabling lock debugging|license 'Proprietary' taints kernel/;
+    const kernelLines = (log: { level: number; text: string }[]) =>
+      log
+        .map((l) => `<${l.level}>${l.text}`)
+        .filter((l) => !ONCE.test(l) && !/^<4>(RIP: 0033|Code|RSP|RAX|RDX|RBP|R10|R13| \? )/.test(l))
+        // The taint flags in dump_stack()'s CPU line are the recording's state (scenarios.test.ts compares them).
+        .map((l) => l.replace(/ PID: \d+ Comm: (\S+) (Not tainted|Tainted: .*?) {2,}(?=6\.1)/, ' PID: _ Comm: $1 _ '));
+
+    it('covers every module-side mutation kind', () => {
+      const kinds = new Set(rows.flatMap(([, , m]) => m.split('+').map((x) => x.slice(0, x.indexOf(':')))));
+      for (const k of ['crc', 'drop-version', 'vermagic', 'licence', 'unexport', 'without', 'field', 'param', 'init', 'signature'])
+        expect(kinds, k).toContain(k);
+      expect(rows.length).toBeGreaterThanOrEqual(40);
+    });
+
+    for (const [cmd, file, mutation, deps] of rows) {
+      it(`${cmd}: ${mutation}`, async () => {
+        const [c, nth] = cmd.split('#');
+        const step = nth ? consumerLoads[Number(nth) - 1] : rec.find((s) => s.cmd === c);
+        expect(step, `${cmd} is recorded`).toBeDefined();
+        const made = /^insmod (\S+\.ko)/.exec(c)![1];
+        const argv = [file, mutation, ...deps.flatMap((d) => ['--with', d])];
+        const { answer, err } = await whatif(...argv);
+        expect(err).toBe('');
+        const name = file.slice(file.lastIndexOf('/') + 1);
+        expect(answer!.whatif.tail).toBe(step!.rc === 0 ? 'insmod: ok' : step!.output.trim().replace(made, name));
+        expect(kernelLines(answer!.whatif.log)).toEqual(kernelLines(step!.kmsg ?? []));
+      });
+    }
   });
 });

@@ -9,10 +9,9 @@ import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { attachCpu } from '../../engine/cpu/index';
 import { ModelKernel } from '../../engine/kernel/index';
-import { loadModule } from '../../engine/load/index';
+import { EKEYREJECTED, loadModule } from '../../engine/load/index';
 import type { OperationInfo } from '../../engine/trace/index';
-import { firstDivergence, type StepLike } from '../../engine/whatif/index';
-import { MUTATION_HELP, mutate, parseMutation, type Mutated } from '../../engine/whatif/index';
+import { exportsSymbol, firstDivergence, MUTATION_HELP, mutate, parseMutation, type Mutated, type StepLike } from '../../engine/whatif/index';
 import { createIcedDecoder } from '../../host-common/iced-decoder';
 import { FAULT_HELP, isFault } from '../../engine/whatif/index';
 import { CliError } from './errors';
@@ -62,13 +61,24 @@ interface Side {
   op: OperationInfo;
 }
 
-async function loadSide(image: Uint8Array, fileName: string, args: string[], deps: string[]): Promise<Side> {
+interface Dep {
+  path: string;
+  bytes: Uint8Array;
+}
+
+/** A --with file's module name as the kernel has it (KBUILD_MODNAME: '-' becomes '_'). */
+const modName = (path: string): string =>
+  basename(path)
+    .replace(/\.ko(\.[gx]z|\.zst)?$/, '')
+    .replace(/-/g, '_');
+
+/** Load the deps, then the module, on a freshly booted model; the deps' own failures are what-if answers too. */
+async function loadSide(image: Uint8Array, fileName: string, args: string[], deps: readonly Dep[]): Promise<Side> {
   const k = new ModelKernel(loadProfile(), {});
   attachCpu(k, createIcedDecoder());
   for (const dep of deps) {
-    const { bytes } = await readModuleFile(dep);
-    const r = loadModule(k, { fileName: basename(dep), image: bytes, args: '', syscall: 'finit_module' });
-    if (r.errno !== 0) throw new CliError('DEPENDENCY', `${dep} failed to load (${r.errno ?? r.end.kind})`);
+    const r = loadModule(k, { fileName: basename(dep.path), image: dep.bytes, args: '', syscall: 'finit_module' });
+    if (r.errno !== 0) throw new CliError('DEPENDENCY', `${dep.path} failed to load (${r.errno ?? r.end.kind})`);
   }
   const logFrom = k.log.records.length;
   const r = loadModule(k, {
@@ -104,10 +114,30 @@ export async function whatifCommand(o: WhatifOptions, out: (s: string) => void):
   }
   if (isFault(o.mutation)) return whatifFault(o, out);
   const { bytes } = await readModuleFile(o.file);
+  const deps: Dep[] = [];
+  for (const path of o.with) deps.push({ path, bytes: (await readModuleFile(path)).bytes });
   let m: Mutated;
+  let changedDeps: Dep[] = deps;
+  let mutatedImage = bytes;
   try {
-    m = mutate(bytes, parseMutation(o.mutation));
+    const mutation = parseMutation(o.mutation);
+    // unexport:SYMBOL changes the module that exports SYMBOL: the one loaded, or else the --with provider.
+    const provider =
+      mutation.kind === 'unexport' && !exportsSymbol(bytes, mutation.symbol) ? deps.find((d) => exportsSymbol(d.bytes, mutation.symbol)) : undefined;
+    if (provider) {
+      m = mutate(provider.bytes, mutation);
+      m = { ...m, change: `${basename(provider.path)}: ${m.change}` };
+      changedDeps = deps.map((d) => (d === provider ? { path: d.path, bytes: m.image } : d));
+    } else {
+      m = mutate(bytes, mutation);
+      mutatedImage = m.image;
+    }
+    for (const w of m.without)
+      if (!deps.some((d) => modName(d.path) === w))
+        throw new Error(`without:${w}: no --with module is called ${w} (${deps.map((d) => modName(d.path)).join(', ') || 'none given'})`);
+    changedDeps = changedDeps.filter((d) => !m.without.includes(modName(d.path)));
   } catch (e) {
+    if (e instanceof CliError) throw e;
     throw new CliError('BAD_MUTATION', e instanceof Error ? e.message : String(e), undefined, 2);
   }
   if (o.save) {
@@ -116,8 +146,8 @@ export async function whatifCommand(o: WhatifOptions, out: (s: string) => void):
     return 0;
   }
   const name = basename(o.file);
-  const base = await loadSide(bytes, name, o.params, o.with);
-  const changed = await loadSide(m.image, name, [...o.params, ...m.args], o.with);
+  const base = await loadSide(bytes, name, o.params, deps);
+  const changed = await loadSide(mutatedImage, name, [...o.params, ...m.args], changedDeps);
   const d = firstDivergence(base.steps, changed.steps);
   if (o.json) {
     const side = (s: typeof base) => ({ tail: s.tail, log: s.log, steps: s.steps.length });
@@ -132,6 +162,11 @@ export async function whatifCommand(o: WhatifOptions, out: (s: string) => void):
     out(`  what-if:    ${stepLine(d.changed)}\n`);
     if (d.changed) out(`              ${d.changed.text}\n`);
     for (const l of d.changed?.log ?? []) if (!(d.base?.log ?? []).includes(l)) out(`              logs ${l}\n`);
+    if (d.changed?.fn === 'module_sig_check' && d.changed.errno === -EKEYREJECTED && !/^(signature|byte):/.test(o.mutation))
+      out(
+        `\n(${name} is signed, and its signature covers the changed bytes: module_sig_check() refuses it before any other check. ` +
+          `To reach the check this mutation is about, remove the signature first: signature:strip+${o.mutation})\n`,
+      );
   }
   out(`\nHow insmod ends:\n  unmodified: ${base.tail}\n  what-if:    ${changed.tail}\n`);
   out('\nKernel log of the what-if load:\n');

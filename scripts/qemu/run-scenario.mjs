@@ -92,11 +92,12 @@ export function ensureVmlinuz() {
 
 // ---------- the scenario ----------
 /**
- * `#! make NAME.ko from SOURCE.ko MUTATION`: NAME.ko is SOURCE (a path next to the script or corpus:…) changed
- * by a `modscope whatif` mutation (e.g. byte:0x100=0x44, signature:strip), so the real kernel judges the
- * very bytes the model's what-if loads. engine/shell/scenarios.test.ts applies the same mutation.
+ * `#! make NAME.ko from SOURCE.ko MUTATION`: NAME.ko is SOURCE (a path next to the script or corpus:…)
+ * changed by a `modscope whatif` mutation (the rest of the line, e.g. byte:0x100=0x44 or signature:strip; in
+ * double quotes when it ends in a space), so the real kernel judges the very bytes the model's what-if loads.
+ * engine/shell/scenarios.test.ts applies the same mutation.
  */
-export const MAKE_LINE = /^#! make ([\w-]+\.ko) from (\S+\.ko) (\S+)$/;
+export const MAKE_LINE = /^#! make ([\w-]+\.ko) from (\S+\.ko) (\S.*)$/;
 
 function makeModule(file, dir, name, source, mutation) {
   const host = source.startsWith('corpus:') ? join(CORPUS, source.slice('corpus:'.length)) : resolve(dir, source);
@@ -117,7 +118,7 @@ export function readScenario(file) {
     const source = raw.trim();
     const make = MAKE_LINE.exec(source);
     if (make) {
-      modules.set(make[1], makeModule(file, dir, make[1], make[2], make[3]));
+      modules.set(make[1], makeModule(file, dir, make[1], make[2], make[3].replace(/^"(.*)"$/, "$1")));
       continue;
     }
     if (!source || source.startsWith('#')) continue;
