@@ -205,7 +205,7 @@ describe('modscope export: bad input before any browser starts', () => {
     const a = io();
     expect(await run(['export', HELLO, '--step', '3', '--view', 'bogus', '--out', '/tmp/x.svg'], a.io)).toBe(2);
     expect(a.err.join('')).toMatch(
-      /^modscope: error BAD_VIEW: unknown view "bogus" \(filemap, sections, .*compare-lanes, compare-detail, lesson-stop, caption, or compare\)\n$/,
+      /^modscope: error BAD_VIEW: unknown view "bogus" \(filemap, sections, .*compare-lanes, compare-detail, lesson-stop, whatif, caption, or compare\)\n$/,
     );
     const k = io();
     expect(await run(['export', HELLO, '--step', '3', '--kernel', '2.4', '--view', 'memory', '--out', '/tmp/x.svg'], k.io)).toBe(2);

@@ -105,7 +105,11 @@ describe('modscope whatif', () => {
     let out = '';
     expect(await run(['whatif', '--list'], { out: (s) => void (out += s), err: () => undefined })).toBe(0);
     // One line per kind, each with its meaning, and every kind the parser knows is listed.
-    const listed = out
+    // The mutations, then the kernel-side faults under their own heading.
+    const [mutations, faults] = out.split('\nFaults in the kernel');
+    expect(faults).toMatch(/fail-alloc:/);
+    expect(faults).toMatch(/\bfail:/);
+    const listed = mutations
       .split('\n')
       .slice(1)
       .filter((l) => l.trim())
