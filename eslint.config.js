@@ -18,6 +18,14 @@ const engineForbidden = [
   },
 ];
 
+// Hosts (main/, renderer/, host-common/) enter the engine through its public entry points only: a top-level file
+// (engine/engine.ts, the contract; engine/api-types.ts, its data; engine/kernel-session.ts, the in-process kernel the
+// CLI runs batches on) or a folder's index.ts. Nothing past a folder's index.ts: `engine/load/load-module` is private.
+const engineEntry = {
+  regex: '(^|/)engine/[^/]+/(?!index$)',
+  message: "hosts use the engine through engine.ts, api-types.ts or a folder's index.ts (add the export there), not its files.",
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -55,6 +63,7 @@ export default tseslint.config(
               message: 'renderer/ runs sandboxed: talk to the engine through its Host.',
             },
             { group: ['**/main/*', '**/main/**'], message: 'renderer/ never imports main/: code both hosts use lives in host-common/.' },
+            engineEntry,
           ],
         },
       ],
@@ -74,9 +83,16 @@ export default tseslint.config(
               message: 'host-common/ runs in every host.',
             },
             { group: ['**/main/*', '**/main/**', '**/renderer/*', '**/renderer/**'], message: 'host-common/ sits below both hosts.' },
+            engineEntry,
           ],
         },
       ],
+    },
+  },
+  {
+    files: ['main/**/*.ts', 'host-common/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [engineEntry] }],
     },
   },
   {

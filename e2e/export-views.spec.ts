@@ -266,6 +266,13 @@ test.describe('every registered view exports as SVG, PNG 1×/2× and PDF', () =>
     await exportsWell(page, 'lesson-stop', 'R_X86_64_', info);
   });
 
+  test('What if: both loads side by side', async ({ page }, info) => {
+    await page.goto('/#view=whatif&sample=hello/hello.ko&mutation=crc:_printk&args=count=3');
+    await expect(page.getByTestId('whatif-page')).toHaveAttribute('data-busy', 'no', { timeout: 90_000 });
+    await expect(page.getByTestId('whatif-view')).toBeVisible({ timeout: 90_000 });
+    await exportsWell(page, 'whatif', 'disagrees about version of symbol _printk', info);
+  });
+
   test('the loop covered the whole registry', () => {
     expect(VIEWS.map((v) => v.id).filter((id) => !checked.has(id))).toEqual([]);
   });

@@ -7,6 +7,22 @@ import type { SnapshotModule } from './trace/timeline';
 import type { ItemDetail, OperationInfo, StepInfo } from './trace/types';
 import type { Quiz, QuizCheckRequest, QuizKind, QuizMarked, QuizPart, QuizQuestion, QuizRequest, QuizSheet } from './quiz/types';
 export type { Quiz, QuizCheckRequest, QuizKind, QuizMarked, QuizPart, QuizQuestion, QuizRequest, QuizSheet };
+import type { WhatIfAnswer, WhatIfSide } from './whatif/run';
+import type { Divergence, StepLike } from './whatif/compare';
+export type { Divergence, StepLike, WhatIfAnswer, WhatIfSide };
+
+/** A what-if on an open module: loaded as it is and as mutated, each on a fresh 6.1 kernel (the `with` modules first). */
+export interface WhatIfRequest {
+  id: string;
+  /** KIND:ARGUMENT, as `modscope whatif` takes it (whatif.list names the kinds). */
+  mutation: string;
+  /** Module parameters for both loads ("count=3"). */
+  args?: string;
+  /** Open modules loaded first on both kernels (a provider before its consumer). */
+  with?: string[];
+  /** The kernel profile (.json.gz bytes), needed when no kernel was booted yet. */
+  profile?: Uint8Array;
+}
 export type { SnapshotModule, ItemDetail, OperationInfo, StepInfo };
 export type { Effect, Phase, RelocationDetail, SymbolDetail, InstructionDetail, Side, Stage } from './trace/types';
 
@@ -377,6 +393,10 @@ export interface EngineMethods {
   'kernel.find': [{ module: string; target: FindTarget } & KernelSelector, FindItemAnswer | null];
   /** What an address is at pos: section, symbol, allocation, the step that last wrote it. */
   'kernel.locate': [{ address: Hex64; pos: number } & KernelSelector, AddressInfo];
+  /** The mutations a what-if can make: KIND:ARGUMENT and what each does. */
+  'whatif.list': [Record<string, never>, { name: string; what: string }[]];
+  /** Both loads of a what-if and the first step where they part (the booted kernel is not touched). */
+  'whatif.run': [WhatIfRequest, WhatIfAnswer];
 }
 
 export type EngineMethod = keyof EngineMethods;

@@ -36,6 +36,8 @@ import { FilterError } from './session/table-filter';
 import { findItem } from './session/find-item';
 import { locateAddress } from './session/locate';
 import type { FindTarget, RelocFilter, SymbolFilter } from './api-types';
+import { MUTATION_HELP } from './whatif/mutate';
+import { runWhatIf, WhatIfDependencyError } from './whatif/run';
 
 export interface Engine {
   call<M extends EngineMethod>(method: M, arg: EngineArg<M>, onProgress?: (p: ProgressEvent) => void): Promise<Result<EngineValue<M>>>;
@@ -150,6 +152,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
     }
   }
 
+  async function readProfile(bytes: unknown): Promise<KernelProfile> {
+    if (!(bytes instanceof Uint8Array)) throw Object.assign(new BadRequest('profile must be the .json.gz bytes'), { field: 'profile' });
+    const raw = detectCompression(bytes) ? await decompress(bytes, undefined, { elf: false }) : bytes;
+    return parseProfile(JSON.parse(decodeUtf8(raw, 0, raw.length)));
+  }
+
   function booted24(): Kernel24 {
     if (!k24) throw Object.assign(new BadRequest('no 2.4 kernel booted: call kernel.boot with version "2.4" first'), { code: 'NOT_BOOTED' });
     return k24;
@@ -213,11 +221,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         return m.fileBytes.slice(offset, Math.min(m.fileBytes.length, offset + length));
       }
       case 'kernel.boot': {
-        if (a.profile !== undefined) {
-          if (!(a.profile instanceof Uint8Array)) throw new BadRequest('profile must be the .json.gz bytes');
-          const raw = detectCompression(a.profile) ? await decompress(a.profile, undefined, { elf: false }) : a.profile;
-          profile = parseProfile(JSON.parse(decodeUtf8(raw, 0, raw.length)));
-        }
+        if (a.profile !== undefined) profile = await readProfile(a.profile);
         if (!profile) throw new BadRequest('the first kernel.boot needs the kernel profile');
         if (versionOf(a) === '2.4') {
           k24 = boot24(profile, options.decoder ? (decoder ??= options.decoder()) : null);
@@ -319,6 +323,31 @@ export function createEngine(options: EngineOptions = {}): Engine {
         const k = booted(versionOf(a));
         if (typeof a.address !== 'string' || !/^0x[0-9a-fA-F]{1,16}$/.test(a.address)) throw new BadRequest('address must be a 0x… string');
         return locateAddress(k, BigInt(a.address), int(a.pos, 'pos', 0, 2 ** 31));
+      }
+      case 'whatif.list':
+        return MUTATION_HELP.map(([name, what]) => ({ name, what }));
+      case 'whatif.run': {
+        // The what-if boots kernels of its own: it needs the profile, not a booted kernel (given once, kept).
+        if (!profile && a.profile !== undefined) profile = await readProfile(a.profile);
+        if (!profile) throw Object.assign(new BadRequest('whatif needs the kernel profile (give profile, or call kernel.boot first)'), { field: 'profile' });
+        const m = get(a.id);
+        if (typeof a.mutation !== 'string' || a.mutation.length === 0 || a.mutation.length > 4096)
+          throw Object.assign(new BadRequest('mutation must be KIND:ARGUMENT, e.g. crc:_printk (whatif.list names the kinds)'), { field: 'mutation' });
+        const deps = (Array.isArray(a.with) ? a.with : []).map((id) => get(id));
+        const args = typeof a.args === 'string' && a.args.trim() ? a.args.trim().split(/\s+/) : [];
+        try {
+          return runWhatIf({
+            profile,
+            decoder: options.decoder ? (decoder ??= options.decoder()) : null,
+            module: { name: m.name, bytes: m.fileBytes },
+            deps: deps.map((d) => ({ name: d.name, bytes: d.fileBytes })),
+            args,
+            mutation: a.mutation,
+          });
+        } catch (e) {
+          if (e instanceof WhatIfDependencyError) throw Object.assign(new BadRequest(e.message), { field: 'with' });
+          throw e;
+        }
       }
       default:
         throw new BadRequest(`unknown method ${String(method)}`);

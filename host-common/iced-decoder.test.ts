@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createIcedDecoder } from './iced-decoder';
-import type { Instruction } from '../engine/cpu/types';
+import type { Instruction } from '../engine/cpu/index';
 
 function hex(s: string): Uint8Array {
   return new Uint8Array(s.match(/../g)?.map((b) => parseInt(b, 16)) ?? []);

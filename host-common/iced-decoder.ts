@@ -22,7 +22,7 @@ import {
   RegisterExt,
   type Instruction as IcedInstruction,
 } from 'iced-x86';
-import type { Decoder, Instruction, Operand, RegName } from '../engine/cpu/types';
+import type { Decoder, Instruction, Operand, RegName } from '../engine/cpu/index';
 
 /** Register enum value → lower-case name as iced's formatter spells it (r8b, not r8l). */
 const regNames = new Map<number, string>();

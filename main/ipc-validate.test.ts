@@ -133,3 +133,24 @@ describe('validateEngineCall: quiz.generate reaches its validation', () => {
     if (!r.ok) expect(r.error.field).toBe('seed');
   });
 });
+
+describe('validateEngineCall: whatif.list and whatif.run', () => {
+  it('copies only the fields whatif.run takes, and names the bad one', () => {
+    const p = new Uint8Array([0x1f, 0x8b]);
+    const r = validateEngineCall('whatif.run', { id: 'm1', mutation: 'crc:_printk', args: 'count=3', with: ['m2'], profile: p, extra: 1 });
+    expect(r).toEqual({ ok: true, method: 'whatif.run', arg: { id: 'm1', mutation: 'crc:_printk', args: 'count=3', with: ['m2'], profile: p } });
+    expect(validateEngineCall('whatif.list', { anything: 1 })).toEqual({ ok: true, method: 'whatif.list', arg: {} });
+    for (const [arg, field] of [
+      [{ mutation: 'crc:x' }, 'id'],
+      [{ id: 'm1' }, 'mutation'],
+      [{ id: 'm1', mutation: 'x'.repeat(5000) }, 'mutation'],
+      [{ id: 'm1', mutation: 'crc:x', args: 3 }, 'args'],
+      [{ id: 'm1', mutation: 'crc:x', with: 'm2' }, 'with'],
+      [{ id: 'm1', mutation: 'crc:x', profile: 'gz' }, 'profile'],
+    ] as const) {
+      const v = validateEngineCall('whatif.run', arg);
+      expect(v.ok, JSON.stringify(arg)).toBe(false);
+      if (!v.ok) expect(v.error.field).toBe(field);
+    }
+  });
+});

@@ -37,6 +37,8 @@ export const ENGINE_METHODS: readonly EngineMethod[] = [
   'quiz.sheet',
   'kernel.find',
   'kernel.locate',
+  'whatif.list',
+  'whatif.run',
 ];
 /** Largest kernel profile accepted (the Debian one is ~330 KB gzipped). */
 export const MAX_PROFILE_BYTES = 64 * 1024 * 1024;
@@ -114,6 +116,24 @@ export function validateEngineCall(method: unknown, arg: unknown): Validated {
     const v = validateKernelCall(method, arg);
     if (v.ok && arg.version !== undefined) (v.arg as KernelSelector).version = arg.version;
     return v;
+  }
+
+  if (method === 'whatif.list') return { ok: true, method, arg: {} };
+  if (method === 'whatif.run') {
+    if (!str(arg.id, MAX_ID)) return bad('whatif.run: id must be a module id', 'id');
+    if (!str(arg.mutation, MAX_LINE)) return bad('whatif.run: mutation must be KIND:ARGUMENT (at most 4096 characters)', 'mutation');
+    if (arg.args !== undefined && !str(arg.args, MAX_LINE, true)) return bad('whatif.run: args must be a string', 'args');
+    if (arg.with !== undefined && !(Array.isArray(arg.with) && arg.with.length <= 64 && arg.with.every((k) => str(k, MAX_ID))))
+      return bad('whatif.run: with must be a list of module ids', 'with');
+    const clean: EngineArg<'whatif.run'> = { id: arg.id, mutation: arg.mutation };
+    if (typeof arg.args === 'string') clean.args = arg.args;
+    if (Array.isArray(arg.with)) clean.with = arg.with as string[];
+    if (arg.profile !== undefined) {
+      if (!(arg.profile instanceof Uint8Array) || arg.profile.length > MAX_PROFILE_BYTES)
+        return bad(`whatif.run: profile must be the profile's bytes (at most ${MAX_PROFILE_BYTES} bytes)`, 'profile');
+      clean.profile = arg.profile;
+    }
+    return { ok: true, method, arg: clean };
   }
 
   // quiz.* are validated beside kernel.* (quiz.check carries no module id).

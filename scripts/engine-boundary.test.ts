@@ -67,4 +67,25 @@ describe('host borders', () => {
       expect(await ruleIds(code, 'host-common/violation.ts')).toContain('no-restricted-imports');
     }
   });
+
+  it.each([
+    ['main/cli/violation.ts', "import { loadModule } from '../../engine/load/load-module';"],
+    ['main/cli/violation.ts', "import type { LoadedModule } from '../../engine/kernel/module-record';"],
+    ['main/cli/violation.ts', "import { errname } from '../../engine/cpu/kernel-calls/index';"],
+    ['renderer/src/views/violation.ts', "import { CONCEPTS } from '../../../engine/tours/concepts';"],
+    ['host-common/violation.ts', "import type { Decoder } from '../engine/cpu/types';"],
+    ['host-common/violation.test.ts', "import type { Decoder } from '../engine/cpu/types';"],
+  ])('rejects %s reaching past an engine folder: %s', async (file, imp) => {
+    expect(await ruleIds(`${imp}\nexport type X = unknown;`, file)).toContain('no-restricted-imports');
+  });
+
+  it.each([
+    ['main/cli/ok.ts', "import { loadModule } from '../../engine/load/index';"],
+    ['main/cli/ok.ts', "import { createEngine } from '../../engine/engine';"],
+    ['main/cli/ok.ts', "import { kernelSummary } from '../../engine/kernel-session';"],
+    ['renderer/src/views/ok.ts', "import type { RelocRow } from '../../../engine/api-types';"],
+    ['host-common/ok.ts', "import type { Decoder } from '../engine/cpu/index';"],
+  ])('allows %s the public entry point: %s', async (file, imp) => {
+    expect(await ruleIds(`${imp}\nexport type X = unknown;`, file)).not.toContain('no-restricted-imports');
+  });
 });

@@ -21,3 +21,5 @@ export {
   type StepBefore,
   type StepRecorder,
 } from './run';
+export { attachCpu } from './attach';
+export { errname } from './kernel-calls/index';

@@ -9,3 +9,6 @@ export * from './constants';
 export { relocOffset, relocOffsetNumber, relocAddend, relocAddendNumber } from './relocations';
 export { sectionFlagsString, sectionBytes, findSection, noteDesc, symbolNdx } from './helpers';
 export { decodeUtf8 } from './strings';
+export { readRelocListing, type RelocListing } from './reader';
+export { readelfRelocText } from './readelf-relocs';
+export { X86_64_RELOC_RULES, x86RelocRule, type RelocRule } from './x86-64-relocations';

@@ -3,6 +3,7 @@ import type { RelocationBlock } from '../load/relocate';
 import type { ForeignWrite } from '../machine/memory';
 import type { StepBlock } from '../trace/timeline';
 import type { RelocationDetail } from '../trace/types';
+import { hex64 } from '../session/hex';
 
 /** Where insmod's xmalloc'd image sits in its own address space (a modelled heap address). */
 export const USER_BUFFER = 0x0000555555600000n;
@@ -18,8 +19,10 @@ export class UserSpaceRelocations implements StepBlock {
     this.count = inner.count;
   }
 
+  /** The entry as relocated for its final address P, written at buffer + (P − base) in insmod's image. */
   describe(item: number): RelocationDetail {
-    return this.inner.describe(item);
+    const d = this.inner.describe(item);
+    return { ...d, writtenAt: { address: hex64(BigInt(d.P) + this.shift), where: "insmod's image in user space" } };
   }
 
   writesOverlapping(address: bigint, length: number, firstPos: number): ForeignWrite[] {

@@ -27,9 +27,12 @@ function sectionItems(k: ModelKernel, view: SeekView, r: RelocationDetail): { fi
 const ROW = 8;
 const CONTEXT = 16;
 
-/** The bytes around P in 8-byte rows, as they were before this relocation (memory at pos) and after it (pos + 1). */
+/**
+ * The bytes around the patched field in 8-byte rows, as they were before this relocation (memory at
+ * pos) and after it (pos + 1): at P, or where the bytes are really written (2.4: insmod's image).
+ */
 function patchMemory(k: ModelKernel, r: RelocationDetail, pos: number): RelocationDetail['memory'] {
-  const P = BigInt(r.P);
+  const P = BigInt(r.writtenAt?.address ?? r.P);
   const low = Number(P % BigInt(ROW));
   const start = P - BigInt(CONTEXT + low);
   const length = CONTEXT + low + r.width + CONTEXT + ((ROW - ((low + r.width) % ROW)) % ROW);

@@ -47,14 +47,17 @@ function windowBytes(k: ModelKernel, a: bigint, pos: number): Uint8Array | null 
 /** Instruction starts decoded from a start address, per allocation (scrubbing a section revisits the same functions). */
 const startsCache = new WeakMap<Allocation, Map<bigint, bigint[]>>();
 
-/** The instruction starts from `start` up to the one covering P (decoding continues from a cached run). */
-function boundaries(decoder: Decoder, alloc: Allocation, start: bigint, P: bigint, secEnd: bigint): bigint[] | null {
+/**
+ * The instruction starts from `start` up to the one covering P (decoding continues from a cached run).
+ * The bytes of address a are at a + delta in alloc (2.4: insmod's image of the code that runs at a).
+ */
+function boundaries(decoder: Decoder, alloc: Allocation, start: bigint, P: bigint, secEnd: bigint, delta = 0n): bigint[] | null {
   let perAlloc = startsCache.get(alloc);
   if (!perAlloc) startsCache.set(alloc, (perAlloc = new Map()));
   if (perAlloc.size > 512) perAlloc.clear();
   let starts = perAlloc.get(start);
   if (!starts) perAlloc.set(start, (starts = [start]));
-  const base = alloc.base;
+  const base = alloc.base - delta;
   const end = secEnd < base + BigInt(alloc.size) ? secEnd : base + BigInt(alloc.size);
   let ip = starts[starts.length - 1];
   while (ip <= P && ip < end) {
@@ -80,17 +83,21 @@ export function patchedInstruction(
 ): PatchedInstruction | null {
   if (r.width === 0) return null;
   const P = BigInt(r.P);
-  const sec = textSectionAt(layout, P);
+  // 2.4: the bytes are in insmod's image (writtenAt), decoded as the code they become at P; the
+  // layout places the sections where they are now (in that image), so the section is found there.
+  const delta = r.writtenAt ? BigInt(r.writtenAt.address) - P : 0n;
+  const here = textSectionAt(layout, P) ?? (delta ? textSectionAt(layout, P + delta) : null);
+  const sec = here && delta && !textSectionAt(layout, P) ? { start: here.start - delta, end: here.end - delta } : here;
   if (!sec) return null;
-  const alloc = k.memory.at(P, pos);
+  const alloc = k.memory.at(P + delta, pos);
   if (!alloc) return null;
   const fn = functionAt(k, P, pos);
   const fnStart = fn && fn.start >= sec.start && fn.start <= P ? fn.start : sec.start;
   // A long function: start shortly before P and let the decoder resynchronise (a wider lead if the field straddles).
   const starts = P - fnStart <= BigInt(MAX_LEAD) ? [fnStart] : RESYNC_LEADS.map((l) => P - BigInt(l));
   for (const start of starts) {
-    if (start < alloc.base) continue;
-    const insn = decodeCovering(k, decoder, alloc, start, P, r.width, sec.end, pos);
+    if (start + delta < alloc.base) continue;
+    const insn = decodeCovering(k, decoder, alloc, start, P, r.width, sec.end, pos, delta);
     if (insn) return { ...insn, fromFunctionStart: start === fnStart };
   }
   return null;
@@ -105,14 +112,15 @@ function decodeCovering(
   width: number,
   secEnd: bigint,
   pos: number,
+  delta = 0n,
 ): Omit<PatchedInstruction, 'fromFunctionStart'> | null {
   // Boundaries from the allocation's bytes as they are now (instruction lengths never depend on relocated fields).
-  const starts = boundaries(decoder, alloc, start, P, secEnd);
+  const starts = boundaries(decoder, alloc, start, P, secEnd, delta);
   if (!starts) return null;
   const ip = starts.find((s, i) => s <= P && (starts[i + 1] ?? s + BigInt(MAX_INSN)) > P);
   if (ip === undefined) return null;
-  const rawBefore = windowBytes(k, ip, pos);
-  const rawAfter = windowBytes(k, ip, pos + 1);
+  const rawBefore = windowBytes(k, ip + delta, pos);
+  const rawAfter = windowBytes(k, ip + delta, pos + 1);
   const before = rawBefore && decoder.decode(rawBefore, ip);
   const after = rawAfter && decoder.decode(rawAfter, ip);
   if (!before || !after || !rawBefore || !rawAfter) return null;

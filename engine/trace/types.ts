@@ -103,6 +103,12 @@ export interface RelocationDetail {
   sectionItems?: { first: number; count: number } | null;
   /** The memory around P (8-byte rows, 16 bytes of context each side) before and after this relocation; null = unmapped bytes. */
   memory?: { start: Hex64; before: (number | null)[]; after: (number | null)[] } | null;
+  /**
+   * Where the bytes are written when that is not P: 2.4's insmod relocates its own image in user
+   * space for the final address P (modutils obj_relocate()); init_module() copies it there later.
+   * The memory window and the patched instruction are read here.
+   */
+  writtenAt?: { address: Hex64; where: string } | null;
 }
 
 /** The instruction a relocation patches, decoded from the modelled memory before and after it. */

@@ -1,4 +1,4 @@
-import { MACHINE } from '../../engine/machine/qemu-pc';
+import { MACHINE } from '../../engine/machine/index';
 
 export const HELP = `modscope — see how Linux loads a kernel module
 

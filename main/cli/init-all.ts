@@ -13,18 +13,18 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { attachCpu } from '../../engine/cpu/attach';
-import { errname } from '../../engine/cpu/kernel-calls/index';
-import type { RunResult } from '../../engine/cpu/run';
+import { attachCpu } from '../../engine/cpu/index';
+import { errname } from '../../engine/cpu/index';
+import type { RunResult } from '../../engine/cpu/index';
 import { readElf } from '../../engine/elf/index';
-import { ModelKernel } from '../../engine/kernel/model';
-import type { KernelProfile } from '../../engine/kernel/profile';
+import { ModelKernel } from '../../engine/kernel/index';
+import type { KernelProfile } from '../../engine/kernel/index';
 import { splitSignature } from '../../engine/kmod/index';
-import { loadModule } from '../../engine/load/load-module';
-import { modprobePlan } from '../../engine/load/modprobe';
+import { loadModule } from '../../engine/load/index';
+import { modprobePlan } from '../../engine/load/index';
 import { createIcedDecoder } from '../../host-common/iced-decoder';
 import { CliError } from './errors';
-import { cannotSay, cannotSayData, outcomeText } from '../../engine/trace/outcome';
+import { cannotSay, cannotSayData, outcomeText } from '../../engine/trace/index';
 import { listModuleFiles, loadProfile } from './kernel-files';
 import type { Sink } from './out';
 

@@ -4,7 +4,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { decompress, detectCompression } from '../../engine/compress/index';
-import { parseProfile, type KernelProfile } from '../../engine/kernel/profile';
+import { parseProfile, type KernelProfile } from '../../engine/kernel/index';
 import { CliError } from './errors';
 
 export const PROFILE_NAME = 'debian-6.1.0-50-amd64.json.gz';

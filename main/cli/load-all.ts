@@ -6,11 +6,11 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { readElf } from '../../engine/elf/index';
-import { ModelKernel } from '../../engine/kernel/model';
+import { ModelKernel } from '../../engine/kernel/index';
 import { readExports, splitSignature } from '../../engine/kmod/index';
-import { computeDependencies, type DepInput } from '../../engine/load/depmod';
-import { errnoName } from '../../engine/load/errno';
-import { loadModule } from '../../engine/load/load-module';
+import { computeDependencies, type DepInput } from '../../engine/load/index';
+import { errnoName } from '../../engine/load/index';
+import { loadModule } from '../../engine/load/index';
 import { CliError } from './errors';
 import { listModuleFiles, loadProfile } from './kernel-files';
 import type { Sink } from './out';

@@ -6,24 +6,24 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { modprobePlan } from '../../engine/load/modprobe';
-import { formatTimestamp } from '../../engine/kernel/log';
-import { ModelKernel } from '../../engine/kernel/model';
-import type { LoadedModule } from '../../engine/kernel/module-record';
-import { modStrerror } from '../../engine/load/errno';
-import { loadModule } from '../../engine/load/load-module';
-import { hex64 } from '../../engine/session/hex';
+import { modprobePlan } from '../../engine/load/index';
+import { formatTimestamp } from '../../engine/kernel/index';
+import { ModelKernel } from '../../engine/kernel/index';
+import type { LoadedModule } from '../../engine/kernel/index';
+import { modStrerror } from '../../engine/load/index';
+import { loadModule } from '../../engine/load/index';
+import { hex64 } from '../../engine/session/index';
 import { kernelSummary } from '../../engine/kernel-session';
-import { MACHINE } from '../../engine/machine/qemu-pc';
-import type { OperationInfo } from '../../engine/trace/types';
+import { MACHINE } from '../../engine/machine/index';
+import type { OperationInfo } from '../../engine/trace/index';
 import { CliError } from './errors';
-import { opEnd, outcomeText } from '../../engine/trace/outcome';
-import { attachCpu } from '../../engine/cpu/attach';
+import { opEnd, outcomeText } from '../../engine/trace/index';
+import { attachCpu } from '../../engine/cpu/index';
 import { createIcedDecoder } from '../../host-common/iced-decoder';
 import { loadProfile, readModuleFile } from './kernel-files';
 import { BufferedWriter, type Sink } from './out';
-import { Kernel24 } from '../../engine/linux24/kernel24';
-import { insmod24 } from '../../engine/linux24/insmod24';
+import { Kernel24 } from '../../engine/linux24/index';
+import { insmod24 } from '../../engine/linux24/index';
 
 export interface LoadOptions {
   file: string;

@@ -5,10 +5,15 @@
  * appended signature is split off first (kernel/module/signing.c: module_sig_check()).
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+// The one deep import outside the engine (ARCHITECTURE.md, Borders): `modscope relocs` (out/cli/relocs.mjs) starts
+// against readelf (npm run bench, d), so it loads these four files and not their folders' index.ts; the decompressors
+// stay a lazy chunk below.
+/* eslint-disable no-restricted-imports */
 import { detectCompression } from '../../engine/compress/detect';
 import { isElfError } from '../../engine/elf/errors';
 import { readRelocListing, type RelocListing } from '../../engine/elf/reader';
 import { splitSignature } from '../../engine/kmod/signature';
+/* eslint-enable no-restricted-imports */
 import { CliError } from './errors';
 
 const SHT_PROGBITS = 1;

@@ -5,7 +5,7 @@
  * `relocs FILE` here; anything else (options, help, other commands) goes to the full CLI.
  */
 import { writeSync } from 'node:fs';
-import { readelfRelocText } from '../../engine/elf/readelf-relocs';
+import { readelfRelocText } from '../../engine/elf/index';
 import { CliError, formatError } from './errors';
 import { readModuleListing } from './read-module';
 

@@ -5,7 +5,7 @@
  * stays bounded by one chunk. main/cli/relocs-main.ts runs this same path from a lean bundle.
  */
 import type { RelocRow } from '../../engine/api-types';
-import { readelfRelocText } from '../../engine/elf/readelf-relocs';
+import { readelfRelocText } from '../../engine/elf/index';
 import { readModuleListing } from './read-module';
 import type { Sink } from './out';
 

@@ -8,14 +8,14 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { ModelKernel } from '../../engine/kernel/model';
+import { ModelKernel } from '../../engine/kernel/index';
 import { runScript } from '../../engine/shell/index';
 import { CliError } from './errors';
-import { attachCpu } from '../../engine/cpu/attach';
+import { attachCpu } from '../../engine/cpu/index';
 import { createIcedDecoder } from '../../host-common/iced-decoder';
 import { loadProfile } from './kernel-files';
-import { Kernel24 } from '../../engine/linux24/kernel24';
-import { runScript24 } from '../../engine/linux24/shell24';
+import { Kernel24 } from '../../engine/linux24/index';
+import { runScript24 } from '../../engine/linux24/index';
 import type { Sink } from './out';
 
 const CORPUS = join(

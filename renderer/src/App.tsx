@@ -12,6 +12,7 @@ import { ModinfoView } from './views/ModinfoView';
 import { LoadView } from './views/load/LoadView';
 import { CompareView } from './views/compare/CompareView';
 import { LessonsView } from './lessons/LessonsView';
+import { WhatIfView, type WhatIfState, type WhatIfWant } from './views/whatif/WhatIfView';
 import { STORAGE_KEY, linkModuleFile, sampleUrlFor, startLink } from './present/link';
 import type { SeeApplied, SeeTarget } from './views/find/seeApplied';
 import { usePresenter } from './present/usePresenter';
@@ -22,7 +23,7 @@ import type { LessonWant } from './lessons/LessonsView';
 import { PresentStrip } from './present/PresentStrip';
 import { setPresenting, usePresenting } from './present/mode';
 
-export type TabId = 'overview' | 'filemap' | 'sections' | 'symbols' | 'relocations' | 'hex' | 'modinfo' | 'load' | 'compare' | 'lessons';
+export type TabId = 'overview' | 'filemap' | 'sections' | 'symbols' | 'relocations' | 'hex' | 'modinfo' | 'load' | 'compare' | 'whatif' | 'lessons';
 
 const TABS: { id: TabId; label: string }[] = [
   { id: 'overview', label: 'Overview' },
@@ -34,6 +35,7 @@ const TABS: { id: TabId; label: string }[] = [
   { id: 'modinfo', label: 'Modinfo' },
   { id: 'load', label: 'Load' },
   { id: 'compare', label: '2.4 ⇄ 6.1' },
+  { id: 'whatif', label: 'What if' },
   { id: 'lessons', label: 'Lessons' },
 ];
 
@@ -65,6 +67,8 @@ export function App() {
   const [compareWant, setCompareWant] = useState<CompareWant | null>(() => (appLink?.compare ? { nonce: 1, ...appLink.compare } : null));
   const [lessonWant, setLessonWant] = useState<LessonWant | null>(() => (appLink?.lesson ? { nonce: 1, ...appLink.lesson } : null));
   const [compareState, setCompareState] = useState<CompareState | null>(null);
+  const [whatifWant, setWhatifWant] = useState<WhatIfWant | null>(() => (appLink?.whatif ? { nonce: 1, ...appLink.whatif } : null));
+  const [whatifState, setWhatifState] = useState<WhatIfState | null>(null);
   const [lessonState, setLessonState] = useState<{ tour: string; stop: number } | null>(null);
   // An exercise (renderer/src/exercise): the link's seed for its tab, and the one running, per tab, for the fragment.
   const [exerciseWant] = useState<{ tab: string; link: ExerciseLink } | null>(() =>
@@ -237,14 +241,16 @@ export function App() {
         sample: currentSample || undefined,
         compare: compareState ? { file: mod.fileName, args: compareState.args, steps: compareState.steps } : undefined,
         lesson: lessonState ?? undefined,
+        whatif: whatifState ?? undefined,
         exercise: exercising[tab],
       });
       if (tab === 'compare' && !compareState) return;
       if (tab === 'lessons' && !lessonState) return;
+      if (tab === 'whatif' && !whatifState) return;
       if (location.hash !== frag) history.replaceState(null, '', location.pathname + location.search + frag);
     }, 250);
     return () => window.clearTimeout(t);
-  }, [tab, mod, currentSample, compareState, lessonState, exercising]);
+  }, [tab, mod, currentSample, compareState, lessonState, whatifState, exercising]);
 
   // A link pasted into the open app moves it (a Load trace replays from a fresh start).
   useEffect(() => {
@@ -265,6 +271,7 @@ export function App() {
       }
       if (l.compare) setCompareWant({ nonce: nonce + 1000, ...l.compare });
       if (l.lesson) setLessonWant({ nonce: nonce + 1000, ...l.lesson });
+      if (l.whatif) setWhatifWant({ nonce: nonce + 1000, ...l.whatif });
       setTab(l.tab);
     };
     window.addEventListener('hashchange', onHash);
@@ -511,6 +518,11 @@ export function App() {
             exercise={exerciseWant?.tab === 'compare' ? exerciseWant.link : null}
             onExercise={onCompareExercise}
           />
+        )}
+        {mod && (
+          <div hidden={tab !== 'whatif'} className="whatif-host">
+            <WhatIfView mod={mod} host={host} active={tab === 'whatif'} onError={setError} want={whatifWant} onState={setWhatifState} />
+          </div>
         )}
         {mod && <LessonsView host={host} active={tab === 'lessons'} onError={setError} want={lessonWant} onState={setLessonState} />}
       </main>

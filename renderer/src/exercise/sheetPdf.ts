@@ -3,7 +3,7 @@
  * No DOM: the CLI (`modscope quiz --sheet x.pdf`) uses it under Node as well.
  */
 import { jsPDF } from 'jspdf';
-import type { Quiz, QuizQuestion } from '../../../engine/quiz/types';
+import type { Quiz, QuizQuestion } from '../../../engine/quiz/index';
 
 const W = 595.28;
 const H = 841.89;

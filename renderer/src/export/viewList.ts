@@ -17,6 +17,7 @@ export type ViewId =
   | 'compare-lanes'
   | 'compare-detail'
   | 'lesson-stop'
+  | 'whatif'
   | 'caption';
 
 export interface ViewDef {
@@ -50,5 +51,6 @@ export const VIEWS: ViewDef[] = [
   { id: 'compare-lanes', label: 'Compare: lanes', tab: 'compare', selector: '[data-testid="compare-lanes"]' },
   { id: 'compare-detail', label: 'Compare: step detail', tab: 'compare', selector: '[data-testid="compare-detail"]' },
   { id: 'lesson-stop', label: 'Lesson stop', tab: 'lessons', selector: '[data-testid="tour-figure"]' },
+  { id: 'whatif', label: 'What if: both loads', tab: 'whatif', selector: '[data-testid="whatif-view"]' },
   { id: 'caption', label: 'Step caption', tab: 'load', selector: '[data-testid="step-caption"]' },
 ];

@@ -1,5 +1,5 @@
 /** A concept shown outside the load trace: the sample file that shows it, with a note. */
-import type { LessonEntry } from '../../../engine/tours/types';
+import type { LessonEntry } from '../../../engine/tours/index';
 import { sampleSource } from './tourData';
 
 export function SampleNote({ note }: { note: Extract<LessonEntry, { sample: string }> }) {

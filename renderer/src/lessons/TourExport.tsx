@@ -6,8 +6,8 @@
  */
 import { useRef, useState, type RefObject } from 'react';
 import type { SeekView } from '../../../engine/api-types';
-import type { TourRun } from '../../../engine/tours/run';
-import type { Tour } from '../../../engine/tours/types';
+import type { TourRun } from '../../../engine/tours/index';
+import type { Tour } from '../../../engine/tours/index';
 import { captureBody, deckSlides, settle, svgsToPdf } from '../export/deckCapture';
 import type { SlideContext } from '../export/slide';
 import { saveBlob } from '../export/save';

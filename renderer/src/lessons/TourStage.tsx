@@ -6,9 +6,9 @@
  */
 import { useRef } from 'react';
 import type { EngineError } from '../../../engine/api-types';
-import type { LessonEntry } from '../../../engine/tours/types';
+import type { LessonEntry } from '../../../engine/tours/index';
 import type { Host } from '../host/host';
-import { CONCEPTS } from '../../../engine/tours/concepts';
+import { CONCEPTS } from '../../../engine/tours/index';
 import { StepCaption } from '../views/load/StepCaption';
 import { ItemPanel } from '../views/load/ItemPanel';
 import { CpuPanel } from '../views/load/CpuPanel';

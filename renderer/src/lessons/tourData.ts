@@ -3,8 +3,8 @@
  * them without fetching): every samples/<name>/tour*.json, parsed and checked, and the Kbuild files
  * and C sources the lesson index points at.
  */
-import { parseTour } from '../../../engine/tours/parse';
-import type { Tour } from '../../../engine/tours/types';
+import { parseTour } from '../../../engine/tours/index';
+import type { Tour } from '../../../engine/tours/index';
 
 const tourJson = import.meta.glob<unknown>('../../../samples/*/tour*.json', { eager: true, import: 'default' });
 const sources = import.meta.glob<string>(['../../../samples/*/Kbuild', '../../../samples/*/*.c', '../../../samples/*/*.h'], {

@@ -5,10 +5,10 @@
  */
 import { useCallback, useRef, useState } from 'react';
 import type { EngineError, SeekView } from '../../../engine/api-types';
-import { fillCaption } from '../../../engine/tours/caption';
-import { runTour, TourRunError, type TourRun } from '../../../engine/tours/run';
-import { isTourError } from '../../../engine/tours/errors';
-import type { Tour } from '../../../engine/tours/types';
+import { fillCaption } from '../../../engine/tours/index';
+import { runTour, TourRunError, type TourRun } from '../../../engine/tours/index';
+import { isTourError } from '../../../engine/tours/index';
+import type { Tour } from '../../../engine/tours/index';
 import type { Host } from '../host/host';
 
 const PROFILE_URL = 'samples/kernel/debian-6.1.0-50-amd64.json.gz';

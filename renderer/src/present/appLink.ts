@@ -5,6 +5,7 @@
  *   #view=compare&insmod=hello.ko%20count=3&stage=relocate both kernels on a stage
  *   #kernel=2.4&insmod=hello.ko%20count=3&step=9           2.4's trace: shown on the comparison (the Load view boots 6.1)
  *   #view=lessons&tour=hello-24&stop=4                     a lesson's tour at stop 4
+ *   #view=whatif&sample=hello/hello.ko&mutation=crc:_printk&args=count=3   a what-if on a sample
  *   #view=sections&sample=hello/hello.ko                   a file view of a bundled sample
  *   #kernel=6.1&insmod=…&pos=…&view=load                   the Load view (link.ts)
  *   #view=load&sample=hello/hello.ko&seed=17&args=count=3   an exercise on the Load view (also on
@@ -13,11 +14,23 @@
  * A link the app cannot honour parses to an `error` that says why (shown in the banner), never
  * to silence.
  */
-import type { Stage } from '../../../engine/trace/types';
+import type { Stage } from '../../../engine/trace/index';
 import { STAGE_ORDER } from '../views/compare/stages';
 import { linkModuleFile, parseLink, sampleUrlFor, type TraceLink } from './link';
 
-export const LINK_TABS = ['overview', 'filemap', 'sections', 'symbols', 'relocations', 'hex', 'modinfo', 'load', 'compare', 'lessons'] as const;
+export const LINK_TABS = [
+  'overview',
+  'filemap',
+  'sections',
+  'symbols',
+  'relocations',
+  'hex',
+  'modinfo',
+  'load',
+  'compare',
+  'whatif',
+  'lessons',
+] as const;
 export type LinkTab = (typeof LINK_TABS)[number];
 
 export interface AppLink {
@@ -28,6 +41,8 @@ export interface AppLink {
   trace?: TraceLink;
   compare?: { args: string; stage?: Stage; steps: { '2.4'?: number; '6.1'?: number } };
   lesson?: { tour: string; stop: number };
+  /** The What if tab: the mutation (KIND:ARGUMENT) and insmod's arguments. */
+  whatif?: { mutation: string; args: string };
   /** An exercise (predict, then reveal) on the tab: the lecturer's seed, a student's name or number, insmod's arguments. */
   exercise?: ExerciseLink;
   /** Why the link cannot be honoured (in full or in part). */
@@ -135,6 +150,12 @@ export function parseAppLink(fragment: string): AppLink | null {
     if (!tour) return { tab: 'lessons', samples, ...exercise, error: error ?? 'a lessons link names its tour=…' };
     return { tab: 'lessons', samples, lesson: { tour, stop: (stop.n ?? 1) - 1 }, ...exercise, error: error ?? stop.error };
   }
+  if (view === 'whatif') {
+    const mutation = q.get('mutation');
+    if (!mutation) return { tab: 'whatif', samples, error: error ?? 'a what-if link names its mutation=KIND:ARGUMENT (e.g. crc:_printk)' };
+    if (!/^[a-z-]+:/.test(mutation)) return { tab: 'whatif', samples, error: error ?? `mutation "${mutation}" is not KIND:ARGUMENT` };
+    return { tab: 'whatif', samples, whatif: { mutation, args: q.get('args') ?? '' }, error };
+  }
   if (kernel !== null) {
     const trace = parseLink(fragment);
     if (!trace)
@@ -157,6 +178,7 @@ export function formatAppLink(l: {
   sample?: string;
   compare?: { file: string; args: string; steps: { '2.4': number; '6.1': number } };
   lesson?: { tour: string; stop: number };
+  whatif?: { mutation: string; args: string };
   exercise?: ExerciseLink;
 }): string {
   const parts = [`view=${l.tab}`];
@@ -165,6 +187,10 @@ export function formatAppLink(l: {
     parts.push(`k24=${l.compare.steps['2.4']}`, `k61=${l.compare.steps['6.1']}`);
   } else if (l.tab === 'lessons' && l.lesson) parts.push(`tour=${enc(l.lesson.tour)}`, `stop=${l.lesson.stop + 1}`);
   else if (l.sample) parts.push(`sample=${enc(l.sample.replace(/^\/samples\//, ''))}`);
+  if (l.tab === 'whatif' && l.whatif) {
+    parts.push(`mutation=${enc(l.whatif.mutation)}`);
+    if (l.whatif.args) parts.push(`args=${enc(l.whatif.args)}`);
+  }
   if (l.exercise) {
     parts.push(`seed=${l.exercise.seed}`);
     if (l.exercise.student) parts.push(`student=${enc(l.exercise.student)}`);

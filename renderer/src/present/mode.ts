@@ -4,7 +4,8 @@
  * the tab's registered Stepper).
  *
  * The mode is two attributes on <html>: data-present="on" (layout, present.css) and
- * data-palette="projector" (light, high-contrast, Okabe–Ito colours as CSS variables); the React
+ * data-palette="projector" (light, high-contrast, Okabe–Ito colours as CSS variables), and the
+ * --present-scale variable (screens larger than 720p zoom the slide); the React
  * side reads it through useSyncExternalStore.
  */
 import { useSyncExternalStore } from 'react';
@@ -14,14 +15,30 @@ let on = false;
 /** True while the mode asked the browser for full screen (leaving full screen leaves the mode). */
 let fullscreen = false;
 
+/**
+ * The slides are laid out for 1280×720; a larger screen (1920×1080) shows the same slide scaled up
+ * (CSS zoom by --present-scale in present.css), so a 20 px label stays 1/36 of the screen's height.
+ */
+export function presentScale(width: number, height: number): number {
+  return Math.max(1, Math.round(Math.min(width / 1280, height / 720) * 100) / 100);
+}
+
+function setScale(): void {
+  document.documentElement.style.setProperty('--present-scale', String(presentScale(window.innerWidth, window.innerHeight)));
+}
+
 function apply(v: boolean): void {
   const root = document.documentElement;
   if (v) {
     root.dataset.present = 'on';
     root.dataset.palette = 'projector';
+    setScale();
+    window.addEventListener('resize', setScale);
   } else {
     delete root.dataset.present;
     delete root.dataset.palette;
+    root.style.removeProperty('--present-scale');
+    window.removeEventListener('resize', setScale);
   }
 }
 

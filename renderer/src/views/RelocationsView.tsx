@@ -1,7 +1,7 @@
 import { useCallback, useMemo, useState } from 'react';
 import type { ModuleOverview, RelocFilter, RelocRow } from '../../../engine/api-types';
-import { X86_64_RELOC_RULES } from '../../../engine/elf/x86-64-relocations';
-import { relocTypeName } from '../../../engine/elf/constants';
+import { X86_64_RELOC_RULES } from '../../../engine/elf/index';
+import { relocTypeName } from '../../../engine/elf/index';
 import type { Host } from '../host/host';
 import { usePaged } from '../lib/paged';
 import { num } from '../lib/format';

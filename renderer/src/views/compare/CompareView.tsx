@@ -8,7 +8,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { EngineError, ModuleOverview, StepInfo } from '../../../../engine/api-types';
-import type { Stage } from '../../../../engine/trace/types';
+import type { Stage } from '../../../../engine/trace/index';
 import type { Host } from '../../host/host';
 import { layoutPath } from './laneLayout';
 import { PathLanes } from './PathLanes';

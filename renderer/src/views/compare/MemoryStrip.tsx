@@ -28,13 +28,40 @@ function isStructModule(v: Version, p: PlacedRow): boolean {
   return v === '2.4' ? p.name === '.this' : p.name === '.gnu.linkonce.this_module';
 }
 
+function inside(a: AllocationRow, p: PlacedRow): boolean {
+  if (p.address === null) return false;
+  const x = BigInt(p.address);
+  const b = BigInt(a.base);
+  return x >= b && x < b + BigInt(a.size);
+}
+
+/**
+ * The sections an allocation holds at the cursor. 2.4: the layout places each section where its
+ * bytes are now — nowhere before obj_relocate(), in insmod's image while it relocates, in the
+ * kernel's block once sys_init_module() has copied it — so create_module()'s block is drawn empty
+ * until then, as the captions say. insmod's image keeps its copy until insmod frees it.
+ */
 function sectionsIn(v: Version, a: AllocationRow, layout: PlacedRow[]): PlacedRow[] {
   // Only the module this operation loads (the seek view also lists other loaded modules' sections).
-  layout = layout.filter((p) => p.module === undefined);
-  if (a.kind === 'module-core') return layout.filter((p) => p.region === 'core' && p.size > 0);
-  if (a.kind === 'module-init') return layout.filter((p) => p.region === 'init' && p.size > 0);
-  // 2.4's user-space buffer holds the same image as the kernel block will.
-  return v === '2.4' ? layout.filter((p) => p.size > 0) : [];
+  layout = layout.filter((p) => p.module === undefined && p.size > 0);
+  if (v === '2.4') {
+    if (/^0x0000/.test(a.base)) return layout.filter((p) => p.address !== null);
+    return layout.filter((p) => inside(a, p));
+  }
+  if (a.kind === 'module-core') return layout.filter((p) => p.region === 'core');
+  if (a.kind === 'module-init') return layout.filter((p) => p.region === 'init');
+  return [];
+}
+
+/** "hello core (text, rodata, data, symbols)": the name, then the parenthesis (hidden when presenting, kept in the tooltip). */
+function AllocLabel({ label }: { label: string }) {
+  const m = /^(.*?)\s*(\(.*\))$/.exec(label);
+  return (
+    <span className="cmp-alloc-label" title={label}>
+      {m ? m[1] : label}
+      {m && <span className="cmp-alloc-more"> {m[2]}</span>}
+    </span>
+  );
 }
 
 export function MemoryStrip({ version, view }: { version: Version; view: SeekView | null }) {
@@ -53,7 +80,7 @@ export function MemoryStrip({ version, view }: { version: Version; view: SeekVie
         return (
           <div key={a.id} className={`cmp-alloc${user ? ' user' : ''}`} data-testid="memory-alloc" data-kind={a.kind}>
             <div className="cmp-alloc-head">
-              <code>{a.base}</code> <span className="muted">{bytesHuman(a.size)}</span> <span>{a.label}</span>
+              <code>{a.base}</code> <span className="muted">{bytesHuman(a.size)}</span> <AllocLabel label={a.label} />
             </div>
             <div className="cmp-alloc-bar">
               {secs.map((p) => {
@@ -105,7 +132,7 @@ export function MemoryStrip({ version, view }: { version: Version; view: SeekVie
             <i className="g-data" /> data
           </span>
           <span>
-            <i /> other (symbols, strings, notes)
+            <i /> other<span className="cmp-legend-long"> (symbols, strings, notes)</span>
           </span>
         </div>
       )}

@@ -5,7 +5,7 @@
  * Plain SVG with text as text, so every export keeps it vector.
  */
 import { memo } from 'react';
-import { FONT, LABEL_W, STRIP_H, TITLE_H, syscallLabelWidth, textWidth, type PathLayout, type PathNode } from './laneLayout';
+import { FONT, LABEL_W, PILL_H, STRIP_H, TITLE_H, syscallLabelWidth, textWidth, type PathLayout, type PathNode } from './laneLayout';
 import { SIDE_LABEL, STAGE_LABEL, type Version } from './stages';
 
 export const KERNEL_TITLE: Record<Version, string> = {
@@ -58,7 +58,7 @@ export const PathLanes = memo(function PathLanes({
   const litSeg = segments.find((g) => lit >= g.first && lit <= g.last);
   const callIdx = new Set(arrows.map((a) => a.index));
   const where = cur ? `step ${lit + 1} / ${nodes.length} · ${fnText(cur.step.fn)}` : '';
-  const whereW = textWidth(where, 18);
+  const whereW = textWidth(where, FONT.lane);
   return (
     <svg
       className="cmp-svg"
@@ -96,11 +96,12 @@ export const PathLanes = memo(function PathLanes({
           <path className="cmp-marker return" d="M0,0L10,5L0,10z" />
         </marker>
       </defs>
-      <text className="cmp-kernel-title" x={4} y={20} fontSize={FONT.title}>
+      <text className="cmp-kernel-title" x={4} y={21} fontSize={FONT.title}>
         {KERNEL_TITLE[v]}
       </text>
-      {cur && whereW < width - textWidth(KERNEL_TITLE[v], FONT.title) - 40 && (
-        <text className="cmp-where" x={width - 8} y={20} fontSize={18} textAnchor="end" data-testid={`compare-where-${v}`}>
+      {/* Bold faces run ~12% wider than the estimate: shown only when it clears the title. */}
+      {cur && whereW * 1.05 < width - textWidth(KERNEL_TITLE[v], FONT.title) * 1.12 - 24 && (
+        <text className="cmp-where" x={width - 8} y={21} fontSize={FONT.lane} textAnchor="end" data-testid={`compare-where-${v}`}>
           {where}
         </text>
       )}
@@ -194,8 +195,8 @@ export const PathLanes = memo(function PathLanes({
               <path className="cmp-head" d={head(from, to, r, a.dir === 'call' ? 13 : 10)} />
               {a.dir === 'call' && (
                 <g className="cmp-syscall-label">
-                  <rect x={cx - w / 2} y={a.labelY - 13} width={w} height={26} rx={13} />
-                  <text x={cx} y={a.labelY + 6} fontSize={FONT.syscall} textAnchor="middle">
+                  <rect x={cx - w / 2} y={a.labelY - PILL_H / 2} width={w} height={PILL_H} rx={PILL_H / 2} />
+                  <text x={cx} y={a.labelY + FONT.syscall * 0.35} fontSize={FONT.syscall} textAnchor="middle">
                     {label}
                   </text>
                 </g>

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../../../engine/engine';
 import type { EngineArg, EngineMethod, EngineValue, StepInfo } from '../../../../engine/api-types';
 import { sample } from '../../../../scripts/test-support/kernel';
-import { FONT, LABEL_W, layoutPath } from './laneLayout';
+import { FONT, LABEL_W, layoutPath, syscallLabelWidth } from './laneLayout';
 import { crossings, stageOf, stagesIn, stepForStage, type Version } from './stages';
 import { SYSCALL_ROWS } from './syscalls';
 
@@ -102,6 +102,18 @@ describe('2.4 ⇄ 6.1 comparison model', () => {
       for (const g of l.segments) expect(g.label.length * FONT.stage * 0.56).toBeLessThanOrEqual(g.x1 - g.x0);
       // Every syscall arrow crosses the user/kernel boundary line.
       for (const a of l.arrows) expect((a.y0 - l.boundaryY) * (a.y1 - l.boundaryY)).toBeLessThan(0);
+      // The syscall names never overlap one another nor leave the drawing, down to the lanes' width
+      // when presenting at 1280×720 (≈ 830 px) and a little below (three names need ≈ 590 px).
+      for (const width of [960, 830, 760]) {
+        const pills = layoutPath(v, steps, width)
+          .arrows.filter((a) => a.dir === 'call')
+          .map((a) => ({ l: a.labelX - syscallLabelWidth(a.syscall) / 2, r: a.labelX + syscallLabelWidth(a.syscall) / 2 }));
+        for (let k = 0; k < pills.length; k++) {
+          expect(pills[k].l, `${v} at ${width}`).toBeGreaterThanOrEqual(LABEL_W);
+          expect(pills[k].r, `${v} at ${width}`).toBeLessThanOrEqual(width);
+          if (k > 0) expect(pills[k].l, `${v} at ${width}: name ${k + 1} clear of name ${k}`).toBeGreaterThanOrEqual(pills[k - 1].r);
+        }
+      }
     }
     // consumer.ko's 2.4 load: the same three syscalls; 6.1: finit_module.
     const calls = (v: Version) =>

@@ -2,7 +2,7 @@
  * The comparison's place as link state: the module's arguments and each kernel's step (1-based),
  * and what a link may ask for (a stage both kernels go to, or one kernel's step).
  */
-import type { Stage } from '../../../../engine/trace/types';
+import type { Stage } from '../../../../engine/trace/index';
 import type { SlideContext } from '../../export/slide';
 import type { Version } from './stages';
 

@@ -8,16 +8,21 @@
  * Pure: numbers in, positions out (drawn by PathLanes.tsx; tested in compare.test.ts). Units are
  * CSS pixels of the width asked for, so font sizes in the drawing are what the projector shows.
  */
-import type { Side, Stage, StepInfo } from '../../../../engine/trace/types';
+import type { Side, Stage, StepInfo } from '../../../../engine/trace/index';
 import { SIDES, STAGE_LABEL, crossings, sideOf, stageOf, type SyscallName, type Version } from './stages';
 
-export const LABEL_W = 128;
-export const TITLE_H = 28;
+export const LABEL_W = 142;
+export const TITLE_H = 30;
 export const STRIP_H = 32;
-export const LANE_H = 44;
+/** Tall enough that a syscall's name on the boundary (24 px) clears the nodes above and below it (radius ≤ 14). */
+export const LANE_H = 52;
 const PAD_R = 10;
-/** Label sizes: ≥ 18 px for what a room must read (stage, lane, syscall), numbers a little smaller. */
-export const FONT = { title: 20, stage: 18, lane: 18, syscall: 18, number: 15 } as const;
+/** Label sizes: ≥ 20 px for what a room must read on a 720p projector (stage, lane, syscall), step numbers smaller (30 fit in a row). */
+export const FONT = { title: 22, stage: 20, lane: 20, syscall: 20, number: 15 } as const;
+/** Largest node radius: keeps the nodes clear of the syscall names on the boundary. */
+export const MAX_RADIUS = 14;
+/** Height of a syscall's name pill. */
+export const PILL_H = 24;
 /** Average advance of the sans/mono faces per px of font size, for fitting labels without a DOM. */
 const SANS_EM = 0.56;
 const MONO_EM = 0.62;
@@ -99,7 +104,7 @@ export function syscallLabelWidth(name: string): number {
 export function layoutPath(version: Version, steps: StepInfo[], width: number): PathLayout {
   const n = Math.max(1, steps.length);
   const slot = (width - LABEL_W - PAD_R) / n;
-  const radius = Math.max(7, Math.min(17, slot * 0.44));
+  const radius = Math.max(7, Math.min(MAX_RADIUS, slot * 0.44));
   const top = TITLE_H + STRIP_H;
   const bands: LaneBand[] = SIDES.map((side, k) => ({ side, y: top + k * LANE_H, h: LANE_H }));
   const laneY = (side: Side) => bands.find((b) => b.side === side)!.y + LANE_H / 2;
@@ -147,13 +152,21 @@ export function layoutPath(version: Version, steps: StepInfo[], width: number): 
   }
   // The calls' names on the boundary, each just right of where its arrow crosses it, pushed right
   // so no two overlap (a name never covers its own arrow).
+  // When the last names would run off the right edge, they are pulled back left, pushing their
+  // neighbours along, so the names never overlap one another.
+  const calls = arrows.filter((a) => a.dir === 'call');
   let right = LABEL_W;
-  for (const a of arrows) {
-    if (a.dir !== 'call') continue;
+  for (const a of calls) {
     const w = syscallLabelWidth(a.syscall);
-    const left = Math.max(a.labelX + 6, right + 6);
-    a.labelX = Math.min(width - w - 2, left) + w / 2;
+    a.labelX = Math.max(a.labelX + 6, right + 6) + w / 2;
     right = a.labelX + w / 2;
+  }
+  let left = width - 2;
+  for (let k = calls.length - 1; k >= 0; k--) {
+    const a = calls[k];
+    const w = syscallLabelWidth(a.syscall);
+    a.labelX = Math.max(LABEL_W + w / 2, Math.min(a.labelX, left - w / 2));
+    left = a.labelX - w / 2 - 6;
   }
   return { version, width, height: top + SIDES.length * LANE_H + 4, slot, radius, nodes, segments, bands, arrows, boundaryY };
 }

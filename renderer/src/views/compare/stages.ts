@@ -3,7 +3,7 @@
  * one, and with the side that runs it), their order as columns, and the syscalls found in a run of
  * steps — where the path crosses from user space into the kernel and back.
  */
-import type { Side, Stage, StepInfo } from '../../../../engine/trace/types';
+import type { Side, Stage, StepInfo } from '../../../../engine/trace/index';
 
 export type Version = '2.4' | '6.1';
 export const VERSIONS: Version[] = ['2.4', '6.1'];

@@ -3,7 +3,7 @@
  * engine/elf/x86-64-relocations.ts, after __apply_relocate_add() in arch/x86/kernel/module.c): how many bytes
  * it writes at P, whether P is subtracted, the formula, and the kernel's range check.
  */
-import { x86RelocRule as relocRule, type RelocRule } from '../../../../engine/elf/x86-64-relocations';
+import { x86RelocRule as relocRule, type RelocRule } from '../../../../engine/elf/index';
 
 const relocFormula = (rule: RelocRule): string => rule.formula;
 

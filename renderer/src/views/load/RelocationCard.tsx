@@ -51,7 +51,6 @@ export function RelocationCard({
           />
         )}
       </h3>
-      {r.instruction && <InstructionPair insn={r.instruction} />}
       <div className="reloc-grid">
         <dl className="kv reloc-kv">
           <dt>type</dt>
@@ -106,7 +105,19 @@ export function RelocationCard({
             </span>
           </dd>
         </dl>
-        <PatchWindow P={r.P} width={r.width} pos={pos} host={host} onError={onError} given={r.memory ?? null} />
+        {/* What the relocation changes, beside what it is: the instruction, then the bytes around the field. */}
+        <div className="reloc-changes">
+          {r.instruction && <InstructionPair insn={r.instruction} written={r.writtenAt ?? null} />}
+          <PatchWindow
+            P={r.writtenAt?.address ?? r.P}
+            width={r.width}
+            pos={pos}
+            host={host}
+            onError={onError}
+            given={r.memory ?? null}
+            written={r.writtenAt ?? null}
+          />
+        </div>
       </div>
       {math && (
         <div className="reloc-math" data-testid="reloc-math">
@@ -141,11 +152,12 @@ function InsnBytes({ bytes, from, width, changed }: { bytes: string; from: numbe
   );
 }
 
-function InstructionPair({ insn }: { insn: Insn }) {
+function InstructionPair({ insn, written }: { insn: Insn; written: RelocationDetail['writtenAt'] | null }) {
   return (
     <div className="reloc-insn" data-testid="reloc-insn">
       <div className="insn-where muted small">
-        the instruction at <span className="mono">{insn.address}</span>
+        {written ? `${written.where}: the instruction that will run at ` : 'the instruction at '}
+        <span className="mono">{insn.address}</span>
         {insn.where && (
           <>
             {' '}
@@ -227,13 +239,17 @@ function PatchWindow({
   host,
   onError,
   given,
+  written,
 }: {
+  /** The field's address: P, or where the bytes are written (written). */
   P: Hex64;
   width: number;
   pos: number;
   host: Host;
   onError: (e: EngineError) => void;
   given: RelocationDetail['memory'] | null;
+  /** 2.4: the field is patched in insmod's image in user space, not at P yet. */
+  written: RelocationDetail['writtenAt'] | null;
 }) {
   const [fetched, setWin] = useState<Windows | null>(null);
   const seq = useRef(0);
@@ -293,7 +309,14 @@ function PatchWindow({
           </span>
         </div>
       ))}
-      <div className="muted small patch-note">Highlighted: the {width} bytes at P. ·· = not mapped.</div>
+      {written ? (
+        <div className="small patch-note" data-testid="patch-written">
+          Highlighted: the {width} bytes patched in <strong>{written.where}</strong> (at {P}), relocated for P; the kernel&apos;s block at P stays
+          empty until init_module() copies the image. ·· = not mapped.
+        </div>
+      ) : (
+        <div className="muted small patch-note">Highlighted: the {width} bytes at P. ·· = not mapped.</div>
+      )}
     </div>
   );
 }

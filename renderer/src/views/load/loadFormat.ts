@@ -1,6 +1,6 @@
 /** Small, pure helpers for the Load view: errno names, effects in words, address maths on "0x…" strings. */
 import type { Effect, OperationInfo, Phase, StepInfo } from '../../../../engine/api-types';
-import { opEnd } from '../../../../engine/trace/outcome';
+import { opEnd } from '../../../../engine/trace/index';
 import { bytesHuman } from '../../lib/format';
 
 /** Linux errno names for the values module loading returns (include/uapi/asm-generic/errno-base.h, errno.h). */

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SeekView } from '../../../../engine/api-types';
 import { seek } from '../../../../engine/kernel-session';
-import { loadModule } from '../../../../engine/load/load-module';
+import { loadModule } from '../../../../engine/load/index';
 import { bootKernel, sample } from '../../../../scripts/test-support/kernel';
 import { keepUnchanged } from './useKernelTimeline';
 

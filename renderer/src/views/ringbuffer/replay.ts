@@ -3,7 +3,7 @@
  * buffer designs. Pure: the pane calls it whenever the cursor, a size or console_loglevel changes.
  */
 import type { LogRow } from '../../../../engine/api-types';
-import { PrintkBuffer } from '../../../../engine/printk/printk-buffer';
+import { PrintkBuffer } from '../../../../engine/printk/index';
 
 /** "[    2.000001]" → ns since boot (the row carries print_time()'s text, microsecond precision). */
 export function parseTimeNs(time: string): number {

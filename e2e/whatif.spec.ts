@@ -1,0 +1,95 @@
+/**
+ * Issue 16, item 4: What if… in the app. The module loaded as it is and as mutated, side by side up to
+ * the first step where they part, with the kernel's answer as the real kernel gave it (the messages
+ * below are those of scripts/qemu/scenarios/bad-crc.qemu.json and the elf_validity_check() recording);
+ * the mutation is in the link (a reload and a pasted link come back); a mutation that does not fit the
+ * module says why; presenting (F5) steps the rows with the clicker and keeps the answer on screen.
+ */
+import { test, expect, type Page } from '@playwright/test';
+import { join } from 'node:path';
+import { SHOTS } from './support';
+
+test.use({ viewport: { width: 1280, height: 720 } });
+
+async function ready(page: Page) {
+  await expect(page.getByTestId('whatif-page')).toHaveAttribute('data-busy', 'no', { timeout: 90_000 });
+  await expect(page.getByTestId('whatif-view')).toBeVisible({ timeout: 90_000 });
+}
+
+async function inViewport(page: Page, testid: string) {
+  const box = await page.getByTestId(testid).first().boundingBox();
+  expect(box, `${testid} has a box`).not.toBeNull();
+  expect(box!.y).toBeGreaterThanOrEqual(0);
+  expect(box!.y + box!.height, `${testid} bottom`).toBeLessThanOrEqual(720 - 40);
+  expect(box!.x + box!.width).toBeLessThanOrEqual(1280);
+}
+
+test('a wrong CRC from a link: both loads side by side, parted at simplify_symbols() as on the real kernel', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto('/#view=whatif&sample=hello/hello.ko&mutation=crc:_printk&args=count=3');
+  await ready(page);
+  await expect(page.getByTestId('tab-whatif')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('whatif-change')).toContainText('_printk');
+  const d = page.getByTestId('whatif-divergence');
+  await expect(d).toContainText('simplify_symbols()');
+  await expect(d).toContainText('→ -22');
+  await expect(page.getByTestId('whatif-base-tail')).toHaveText(/as it is\s*insmod: ok/);
+  await expect(page.getByTestId('whatif-tail')).toContainText('insmod: ERROR: could not insert module hello.ko: Invalid parameters');
+  await expect(page.getByTestId('whatif-log')).toContainText('hello: disagrees about version of symbol _printk');
+  await expect(page.getByTestId('whatif-log')).toContainText('hello: Unknown symbol _printk (err -22)');
+  const diverge = page.locator('[data-testid="whatif-row"][data-kind="diverge"]');
+  await expect(diverge).toHaveCount(1);
+  await expect(diverge).toContainText('simplify_symbols()');
+  // The rest of each path: the unmodified load goes on (apply_relocations, do_init_module …), the what-if unwinds.
+  const after = page.locator('[data-testid="whatif-row"][data-kind="after"]');
+  expect(await after.count()).toBeGreaterThan(3);
+  await expect(page.getByTestId('whatif-steps')).toContainText('apply_relocations()');
+  await page.screenshot({ path: join(SHOTS, 'whatif-crc.png') });
+
+  // Presenting: the clicker steps the rows from the divergence; the answer stays on screen.
+  await page.keyboard.press('F5');
+  await expect(page.locator('html')).toHaveAttribute('data-present', 'on');
+  const at = Number(await diverge.getAttribute('data-index'));
+  await expect(page.locator('[data-testid="whatif-row"].current')).toHaveAttribute('data-index', String(at));
+  await page.keyboard.press('PageDown');
+  await expect(page.locator('[data-testid="whatif-row"].current')).toHaveAttribute('data-index', String(at + 1));
+  await expect(page.getByTestId('present-strip')).toContainText(`step ${at + 2} /`);
+  for (const id of ['whatif-divergence', 'whatif-tail', 'whatif-base-tail']) await inViewport(page, id);
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: join(SHOTS, 'readme', 'whatif-present-720p.png') });
+  await page.keyboard.press('Escape');
+});
+
+test('the form: another ELF machine, kept in the link across a reload; a mutation that does not fit says why', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto('/');
+  await expect(page.getByTestId('module-name')).toContainText('hello.ko', { timeout: 30_000 });
+  await page.getByTestId('tab-whatif').click();
+  await ready(page);
+  // The tab's first mutation on hello.ko is a wrong CRC of its first import.
+  await expect(page.getByTestId('whatif-kind')).toHaveValue('crc');
+  await page.getByTestId('whatif-kind').selectOption('field');
+  await page.getByTestId('whatif-arg').fill('e_machine=3');
+  await page.getByTestId('whatif-run').click();
+  await ready(page);
+  await expect(page.getByTestId('whatif-divergence')).toContainText('elf_validity_check()');
+  await expect(page.getByTestId('whatif-log')).toContainText('Invalid architecture in ELF header: 3');
+  await expect(page.getByTestId('whatif-tail')).toContainText('Invalid module format');
+  await expect.poll(() => page.evaluate<string>('location.hash')).toContain('mutation=field:e_machine=3');
+  await page.reload();
+  await ready(page);
+  await expect(page.getByTestId('whatif-divergence')).toContainText('elf_validity_check()');
+  await expect(page.getByTestId('whatif-arg')).toHaveValue('e_machine=3');
+
+  await page.getByTestId('whatif-kind').selectOption('crc');
+  await page.getByTestId('whatif-arg').fill('no_such_symbol');
+  await page.getByTestId('whatif-run').click();
+  await expect(page.getByTestId('whatif-problem')).toContainText('no_such_symbol has no __versions entry');
+
+  // A pasted link moves the open app.
+  await page.evaluate("location.hash = '#view=whatif&sample=hello/hello.ko&mutation=licence:Proprietary&args=count=3'");
+  await ready(page);
+  await expect(page.getByTestId('whatif-change')).toContainText('Proprietary');
+  await expect(page.getByTestId('whatif-log')).toContainText("module license 'Proprietary' taints kernel");
+  await page.screenshot({ path: join(SHOTS, 'whatif-licence.png') });
+});

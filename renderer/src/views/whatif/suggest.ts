@@ -1,0 +1,54 @@
+/**
+ * What to offer for each kind of what-if on a given module: the arguments that make sense for it
+ * (its own imports, its parameters, the header fields elf_validity_check() reads), and the first
+ * mutation to show when the tab opens. Pure: the module's overview in, strings out.
+ */
+import type { ModuleOverview } from '../../../../engine/api-types';
+
+/** "crc:SYMBOL" → "crc"; the kinds come from the engine (whatif.list). */
+export function kindOf(name: string): string {
+  const c = name.indexOf(':');
+  return c < 0 ? name : name.slice(0, c);
+}
+
+/** Arguments to offer for a kind on this module (the first is the default). */
+export function suggestions(kind: string, mod: ModuleOverview): string[] {
+  const versions = mod.versions.map((v) => v.name);
+  const vermagic = mod.modinfo.find((m) => m.key === 'vermagic')?.value ?? '';
+  switch (kind) {
+    case 'crc':
+    case 'drop-version':
+      // A symbol the module really calls first (_printk on the samples), then the rest.
+      return [...versions.filter((n) => n === '_printk'), ...versions.filter((n) => n !== '_printk' && n !== 'module_layout')];
+    case 'vermagic': {
+      const other = vermagic.replace(/^\S+/, (r) => r.replace(/-(\d+)-/, (_m, n: string) => `-${Number(n) - 1}-`));
+      return [other !== vermagic ? other : '6.1.0-49-amd64 SMP preempt mod_unload modversions', vermagic.replace(/ SMP/, '')].filter(
+        (v) => v && v !== vermagic,
+      );
+    }
+    case 'licence':
+      return [mod.license === 'Proprietary' ? 'GPL' : 'Proprietary', 'GPL', 'Dual BSD/GPL'];
+    case 'signature':
+      return mod.signature.present ? ['strip', 'corrupt'] : ['strip'];
+    case 'byte':
+      return ['0x40=0x90', '0x0=0x00'];
+    case 'field':
+      return ['e_machine=3', 'e_ident[EI_CLASS]=1', 'e_type=2', 'e_shentsize=0', 'e_shstrndx=0xffff'];
+    case 'param':
+      return mod.params.map((p) => `${p.name}=${/bool/.test(p.type) ? 'maybe' : 'abc'}`);
+    case 'unexport':
+      return mod.exports.map((e) => e.name);
+    case 'init':
+      return ['-12', '-19', '-22', '1'];
+    default:
+      return [];
+  }
+}
+
+/** The mutation the tab shows first: a wrong CRC where the module has __versions, else another vermagic. */
+export function firstMutation(mod: ModuleOverview): string {
+  const crc = suggestions('crc', mod)[0];
+  if (crc) return `crc:${crc}`;
+  const vm = suggestions('vermagic', mod)[0];
+  return vm ? `vermagic:${vm}` : 'field:e_machine=3';
+}

@@ -1,0 +1,74 @@
+/**
+ * The What if view's model on real answers: hello.ko's wrong-CRC what-if from the engine, aligned into
+ * rows (shared, the divergence, the rest of each path), folded, its new log lines; the arguments offered
+ * for each kind on hello.ko and on a Debian module; the link's mutation read and written back.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createEngine } from '../../../../engine/engine';
+import type { ModuleOverview, Result, WhatIfAnswer } from '../../../../engine/api-types';
+import { createIcedDecoder } from '../../../../host-common/iced-decoder';
+import { ROOT } from '../../../../scripts/test-support/kernel';
+import { formatAppLink, parseAppLink } from '../../present/appLink';
+import { alignRows, fold, newLines } from './rows';
+import { firstMutation, suggestions } from './suggest';
+
+const PROFILE = new Uint8Array(readFileSync(join(ROOT, 'samples/kernel/debian-6.1.0-50-amd64.json.gz')));
+
+async function ok<T>(p: Promise<Result<T>>): Promise<T> {
+  const r = await p;
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+  return r.value;
+}
+
+async function helloWhatIf(mutation: string): Promise<{ mod: ModuleOverview; a: WhatIfAnswer }> {
+  const e = createEngine({ decoder: createIcedDecoder });
+  const mod = await ok(e.call('open', { name: 'hello.ko', bytes: new Uint8Array(readFileSync(join(ROOT, 'samples/hello/hello.ko'))) }));
+  const a = await ok(e.call('whatif.run', { id: mod.id, mutation, args: 'count=3', profile: PROFILE }));
+  return { mod, a };
+}
+
+describe('What if view model', () => {
+  it('aligns both loads: shared steps, one divergence row, the rest of each path; folds all but 3 shared rows', async () => {
+    const { mod, a } = await helloWhatIf('crc:_printk');
+    const rows = alignRows(a);
+    expect(rows.length).toBe(Math.max(a.base.steps.length, a.whatif.steps.length));
+    const at = a.divergence.index!;
+    expect(rows.filter((r) => r.kind === 'diverge').map((r) => r.index)).toEqual([at]);
+    expect(rows.slice(0, at).every((r) => r.kind === 'shared' && r.base!.fn === r.whatif!.fn)).toBe(true);
+    expect(rows[at].whatif?.fn).toBe('simplify_symbols');
+    // After the divergence the unmodified load goes on while the what-if has ended.
+    expect(rows.slice(at + 1).some((r) => r.base && !r.whatif)).toBe(true);
+    const f = fold(rows);
+    expect(f.folded).toBe(at - 3);
+    expect(f.shown[0].index).toBe(at - 3);
+    // The log lines the what-if adds: the two lines check_version() and simplify_symbols() print.
+    const fresh = [...newLines(a)].map((i) => a.whatif.log[i].text);
+    expect(fresh).toEqual(['hello: disagrees about version of symbol _printk', 'hello: Unknown symbol _printk (err -22)']);
+    expect(firstMutation(mod)).toBe('crc:_printk');
+  });
+
+  it('offers arguments from the module itself', async () => {
+    const { mod } = await helloWhatIf('field:e_machine=3');
+    expect(suggestions('crc', mod)[0]).toBe('_printk');
+    expect(suggestions('crc', mod)).not.toContain('module_layout');
+    expect(suggestions('param', mod)).toContain('count=abc');
+    expect(suggestions('licence', mod)[0]).toBe('Proprietary');
+    const vm = mod.modinfo.find((m) => m.key === 'vermagic')!.value;
+    for (const v of suggestions('vermagic', mod)) expect(v).not.toBe(vm);
+    expect(suggestions('vermagic', mod)[0]).toMatch(/^6\.1\.0-49-amd64 SMP/);
+  });
+
+  it('the link carries the mutation and the arguments, both ways', () => {
+    const frag = formatAppLink({ tab: 'whatif', sample: '/samples/hello/hello.ko', whatif: { mutation: 'field:e_machine=3', args: 'count=3' } });
+    expect(frag).toBe('#view=whatif&sample=hello/hello.ko&mutation=field:e_machine=3&args=count=3');
+    expect(parseAppLink(frag)).toMatchObject({
+      tab: 'whatif',
+      samples: ['/samples/hello/hello.ko'],
+      whatif: { mutation: 'field:e_machine=3', args: 'count=3' },
+    });
+    expect(parseAppLink('#view=whatif&sample=hello/hello.ko')?.error).toMatch(/names its mutation/);
+    expect(parseAppLink('#view=whatif&mutation=nonsense')?.error).toMatch(/not KIND:ARGUMENT/);
+  });
+});
