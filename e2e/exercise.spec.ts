@@ -166,7 +166,7 @@ test.describe('exercise: predict, then reveal', () => {
     await page.getByTestId('open-file-input').setInputFiles(DEBIAN);
     await expect(page.getByTestId('module-name')).toContainText('pcspkr.ko', { timeout: 30_000 });
     await page.getByTestId('tab-load').click();
-    await page.getByTestId('exercise-toggle').click();
+    await page.getByTestId('exercise-toggle').filter({ visible: true }).click();
     await page.getByTestId('exercise-seed').fill('4242');
     await shot(page, 'exercise-setup');
     await page.getByTestId('exercise-start').click();
@@ -200,7 +200,7 @@ test.describe('exercise: predict, then reveal', () => {
     const quiz = cliQuiz(join(ROOT, 'samples/hello/hello.ko'), ['count=3'], 17);
     await page.goto('/#view=load&sample=hello/hello.ko');
     await expect(page.getByTestId('module-name')).toContainText('hello.ko', { timeout: 30_000 });
-    await page.getByTestId('exercise-toggle').click();
+    await page.getByTestId('exercise-toggle').filter({ visible: true }).click();
     await page.getByTestId('exercise-seed').fill('17');
     const save = async (id: string) => {
       const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId(`exercise-export-${id}`).click()]);

@@ -65,13 +65,26 @@ test('Compare: F5, the clicker steps stage by stage (Shift: 2.4 alone), lanes an
   await page.keyboard.press('PageDown');
   await expect(page.getByTestId('compare-lit-stage-6.1')).toHaveText('reserve memory');
   for (const id of ['compare-lanes', 'compare-mem-2.4', 'compare-mem-6.1', 'caption-2.4', 'caption-6.1']) await inViewport(page, id);
-  // The syscall names ≥ 18 px, the stage labels and lane labels too.
+  // Every label ≥ 20 px: syscall names, stage and lane labels, step numbers, the memory panels and captions.
   const sizes = await page
-    .locator('.cmp-syscall-label text, .cmp-seg text, .cmp-lane-label')
+    .locator('.cmp-syscall-label text, .cmp-seg text, .cmp-lane-label, .cmp-node text, .cmp-mem-card h4, .cmp-alloc-head, .cmp-caption-text')
     .evaluateAll((els) =>
       els.map((e) => parseFloat((globalThis as unknown as { getComputedStyle(x: unknown): { fontSize: string } }).getComputedStyle(e).fontSize)),
     );
-  expect(Math.min(...sizes)).toBeGreaterThanOrEqual(17.9);
+  expect(sizes.length).toBeGreaterThan(30);
+  expect(Math.min(...sizes)).toBeGreaterThanOrEqual(19.9);
+  // The step numbers shown never overlap one another (narrow slots number every k-th step).
+  for (const v of ['2.4', '6.1']) {
+    const boxes = await page.locator(`[data-testid="compare-node"][data-version="${v}"] text`).evaluateAll((els) =>
+      els.map((e) => {
+        const b = (e as unknown as { getBoundingClientRect(): { left: number; right: number; top: number } }).getBoundingClientRect();
+        return { l: b.left, r: b.right, t: Math.round(b.top) };
+      }),
+    );
+    expect(boxes.length, `${v}: numbered steps`).toBeGreaterThan(5);
+    for (let i = 1; i < boxes.length; i++)
+      if (boxes[i].t === boxes[i - 1].t) expect(boxes[i].l, `${v}: number ${i} clear of the one before`).toBeGreaterThanOrEqual(boxes[i - 1].r);
+  }
   await page.waitForTimeout(500);
   await page.screenshot({ path: join(SHOTS, 'readme', 'compare-present-720p.png') });
 
@@ -91,6 +104,26 @@ test('Compare: F5, the clicker steps stage by stage (Shift: 2.4 alone), lanes an
   // A link the app cannot honour says why.
   await page.evaluate("location.hash = '#view=compare&insmod=hello.ko%20count=3&k24=99'");
   await expect(page.getByTestId('error-message')).toContainText('has 19 steps, the link asks for step 99');
+});
+
+test('Compare at 1920×1080: the same slide scaled up, lanes, memory and captions on screen', async ({ page }) => {
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await openCompare(page, '#view=compare&insmod=hello.ko%20count=3&k24=9&k61=9');
+  const small = (await page.getByTestId('compare-lanes').boundingBox())!.width;
+  await page.keyboard.press('F5');
+  await expect(page.locator('html')).toHaveAttribute('data-present', 'on');
+  await expect.poll(() => page.evaluate<string>("document.documentElement.style.getPropertyValue('--present-scale')")).toBe('1.5');
+  for (const id of ['compare-lanes', 'compare-mem-2.4', 'compare-mem-6.1', 'caption-2.4', 'caption-6.1']) {
+    const box = (await page.getByTestId(id).first().boundingBox())!;
+    expect(box.y + box.height, `${id} bottom at 1080p`).toBeLessThanOrEqual(1080 - 60);
+    expect(box.x + box.width, `${id} right at 1080p`).toBeLessThanOrEqual(1920);
+  }
+  // A syscall name is 20 px × 1.5 on the screen: its rendered height grows with the slide.
+  const h = (await page.locator('.cmp-syscall-label text').first().boundingBox())!.height;
+  expect(h).toBeGreaterThanOrEqual(20 * 1.5);
+  expect(small).toBeGreaterThan(0);
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: join(SHOTS, 'readme', 'compare-present-1080p.png') });
 });
 
 test('Lessons: a stop link, F5 and the clicker go stop by stop with the figure on screen; leaving and returning keeps the stop', async ({ page }) => {

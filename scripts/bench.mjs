@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // Benchmark: reading amdgpu.ko (the corpus' biggest module) with Modscope vs GNU readelf.
-//   (a) whole process, same output: `node main/cli/bin.mjs relocs amdgpu.ko >/dev/null`
+//   (a) whole process, same output: `node main/cli/bin.cjs relocs amdgpu.ko >/dev/null`
 //       vs `readelf -r -W amdgpu.ko >/dev/null` — the two print byte-identical text (checked
 //       first); runs alternate between the two so machine load hits both alike; median of N.
 //   (b) engine alone: readElf() on the already-read bytes, in process — median of M runs,
 //       next to the readelf process (which includes process start-up and printing).
-//   (c) `node main/cli/bin.mjs info amdgpu.ko --json >/dev/null` — reported on its own line:
+//   (c) `node main/cli/bin.cjs info amdgpu.ko --json >/dev/null` — reported on its own line:
 //       it prints far more than readelf -r (every section, symbol and relocation as JSON).
 // Peak RSS and CPU time (user+sys) of every process run via /usr/bin/time when available.
 //
@@ -65,7 +65,7 @@ if (!engineUrl) {
 const haveTime = existsSync('/usr/bin/time');
 const tmp = mkdtempSync(join(tmpdir(), 'modscope-bench-'));
 const node = process.execPath;
-const cliBin = join(ROOT, 'main', 'cli', 'bin.mjs');
+const cliBin = join(ROOT, 'main', 'cli', 'bin.cjs');
 
 /**
  * Run cmd once with stdout to /dev/null; returns { ms, status, stderr, rssKb, cpuMs }.
@@ -130,7 +130,7 @@ const relocsSubject = { label: 'modscope relocs', cmd: node, argv: [cliBin, 'rel
 const readelfSubject = { label: 'readelf -r -W', cmd: 'readelf', argv: ['-r', '-W', file] };
 const jsonSubject = { label: 'modscope info --json', cmd: node, argv: [cliBin, 'info', file, '--json'] };
 if (!existsSync(cliBin)) {
-  console.error('bench: main/cli/bin.mjs not found');
+  console.error('bench: main/cli/bin.cjs not found');
   process.exit(2);
 }
 

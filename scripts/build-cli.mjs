@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Bundle the CLI (main/cli/modscope.ts + the engine) into out/cli/modscope.mjs with esbuild, and
 // the lean `relocs` entry (main/cli/relocs-main.ts: the ELF reader and the readelf text writer
-// only) into out/cli/relocs.mjs, whose decompressors load on demand from out/cli/chunks/.
-// Also the package's "prepare" script: there a failure only warns (bin.mjs rebuilds on demand),
+// only) into out/cli/relocs.cjs: CommonJS, which main/cli/bin.cjs requires without Node's ES
+// module loader (its decompressors are only compiled when a module is compressed: V8 compiles lazily).
+// Also the package's "prepare" script: there a failure only warns (bin.cjs rebuilds on demand),
 // so `npm install` never breaks because the engine is mid-edit.
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
@@ -39,15 +40,15 @@ const common = {
 try {
   rmSync(join(root, 'out/cli/chunks'), { recursive: true, force: true }); // no stale chunks
   await build({ ...common, entryPoints: [join(root, 'main/cli/modscope.ts')], outfile: join(root, 'out/cli/modscope.mjs') });
+  rmSync(join(root, 'out/cli/relocs.mjs'), { force: true }); // the ES module build of earlier versions
   await build({
     ...common,
-    entryPoints: { relocs: join(root, 'main/cli/relocs-main.ts') },
-    outdir: join(root, 'out/cli'),
-    outExtension: { '.js': '.mjs' },
-    chunkNames: 'chunks/[name]-[hash]',
-    splitting: true,
+    format: 'cjs',
+    banner: {},
+    entryPoints: [join(root, 'main/cli/relocs-main.ts')],
+    outfile: join(root, 'out/cli/relocs.cjs'),
   });
-  if (!quiet) console.log('modscope: built out/cli/modscope.mjs and out/cli/relocs.mjs');
+  if (!quiet) console.log('modscope: built out/cli/modscope.mjs and out/cli/relocs.cjs');
 } catch (e) {
   if (lenient) {
     console.warn(`modscope: warning: CLI not built yet (${e instanceof Error ? e.message.split('\n')[0] : e}); it builds on first use.`);

@@ -20,6 +20,7 @@ import type { RunResult } from './run';
 import type { Decoder, KernelFunction } from './types';
 import { InstructionBlock, MAX_RECORDED } from './instruction-block';
 import { cannotSay, cannotSayData } from '../trace/outcome';
+import { MACHINE } from '../machine/qemu-pc';
 
 export interface InitOutcome {
   ret: number;
@@ -66,6 +67,9 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
     kptrRestrict: 0,
     lookupSymbol: (n) => kallsymsLookupName(k, n),
     kprobeCheck: (a) => kprobeAddressProblem(k, a),
+    // The majors and misc minors the built-in kernel holds after boot on the modelled machine (its /proc/devices, /proc/misc).
+    usedCharMajors: MACHINE.charMajors,
+    usedMiscMinors: MACHINE.miscMinors,
   });
   const models = kernelFunctionModels(state);
   let stoppedAt: string | null = null;

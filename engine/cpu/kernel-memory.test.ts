@@ -90,6 +90,26 @@ describe('KernelCpuMemory', () => {
     expect(fault(() => strict.read(addr('nr_cpu_ids'), 4, 'read'))?.kind).toBe('not-present');
   });
 
+  it('kernel_kobj, fs_kobj and firmware_kobj point at top-level kobjects named as /sys shows them', () => {
+    const u64 = (a: bigint) => {
+      const b = mem.read(a, 8, 'read');
+      return new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, true);
+    };
+    for (const [sym, name] of [
+      ['kernel_kobj', 'kernel'],
+      ['fs_kobj', 'fs'],
+      ['firmware_kobj', 'firmware'],
+    ]) {
+      const e = k.profile.lookup(sym);
+      if (!e) throw new Error(sym);
+      const kobj = u64(k.vmlinuxAddress(e));
+      expect(kobj).not.toBe(0n);
+      const namePtr = u64(kobj); // struct kobject: name at 0
+      expect(new TextDecoder().decode(mem.read(namePtr, name.length + 1, 'read'))).toBe(`${name}\0`);
+      expect(u64(kobj + 24n)).toBe(0n); // parent: NULL (kobject_create_and_add(name, NULL))
+    }
+  });
+
   it('names NULL pointer dereferences', () => {
     expect(fault(() => mem.read(0x10n, 8, 'read'))?.message).toMatch(/NULL pointer dereference/);
   });

@@ -152,6 +152,22 @@ export class KernelCpuMemory implements CpuMemory {
       put('node_data', pgdat, 8);
       this.vmWrite(pgdat + 0x600n + 0x88n, le(TOTALRAM_PAGES, 8), true);
     }
+    // The top-level sysfs kobjects built-in code made at boot with kobject_create_and_add(name, NULL):
+    // kernel_kobj (/sys/kernel, ksysfs_init), fs_kobj (/sys/fs, mnt_init), firmware_kobj (/sys/firmware,
+    // firmware_init). Heap objects on the real machine; the model keeps them above pgdat, each a struct
+    // kobject (64 bytes) whose name (at 0, the kstrdup'd string right after it) and parent (at 24: NULL)
+    // are seeded; the rest (sd, kref, ktype) is not modelled and reads as unknown data.
+    const kobjects = pgdat + 0x100000n;
+    if (kobjects >= this.vmStart && kobjects + 0x1000n < this.vmEnd) {
+      ['kernel_kobj', 'fs_kobj', 'firmware_kobj'].forEach((sym, i) => {
+        const kobj = kobjects + BigInt(i) * 0x100n;
+        const name = sym.slice(0, -5);
+        this.vmWrite(kobj, le(kobj + 0x40n, 8), true);
+        this.vmWrite(kobj + 24n, le(0n, 8), true);
+        this.vmWrite(kobj + 0x40n, Uint8Array.from([...name, '\0'].map((c) => c.charCodeAt(0))), true);
+        put(sym, kobj, 8);
+      });
+    }
     for (const m of ['__cpu_online_mask', '__cpu_possible_mask', '__cpu_present_mask', '__cpu_active_mask']) put(m, 1n, 8);
     put('__per_cpu_offset', this.gsBase, 8);
     const v = MACHINE.vars;

@@ -10,5 +10,5 @@ export { relocOffset, relocOffsetNumber, relocAddend, relocAddendNumber } from '
 export { sectionFlagsString, sectionBytes, findSection, noteDesc, symbolNdx } from './helpers';
 export { decodeUtf8 } from './strings';
 export { readRelocListing, type RelocListing } from './reader';
-export { readelfRelocText } from './readelf-relocs';
+export { readelfRelocText, type RelocTextOptions } from './reloc-text';
 export { X86_64_RELOC_RULES, x86RelocRule, type RelocRule } from './x86-64-relocations';

@@ -72,20 +72,19 @@ export function relocSectionHeading(elf: RelocListing, r: RelocSectionRef): stri
   return `\nRelocation section '${r.name}' at offset ${at} contains ${r.count} ${r.count === 1 ? 'entry' : 'entries'}:\n${cols}`;
 }
 
-/** readelf's type column: "%-22s", or "unrecognized: %-7lx" for a type it has no name for. */
-function typeColumn(machine: number, type: number): string {
-  const name = relocTypeName(machine, type);
-  return name === null ? `unrecognized: ${type.toString(16).padEnd(7)}` : name.padEnd(22);
+/** " <value> <name>" of symbol k of `table` as a relocation line shows it (k past the end: value 0, no name). */
+export function symbolPieceText(elf: RelocListing, table: SymbolTableReader | undefined, k: number): string {
+  const elf32 = elf.header.class === 32;
+  const s = table && k < table.count ? table.symbol(k) : undefined;
+  const v = s ? BigInt.asUintN(64, s.value) : 0n;
+  const value = elf32 ? (v & 0xffffffffn).toString(16).padStart(8, '0') : v.toString(16).padStart(16, '0');
+  return ` ${value}${elf32 ? '   ' : ' '}${relocSymbolDisplayName(elf.sections, s)}`;
 }
 
-export interface RelocTextOptions {
-  /** Bytes per chunk handed out (default 1 MiB). */
-  chunkSize?: number;
-  /**
-   * Reuse one buffer for every chunk: the consumer must be done with a chunk before asking
-   * for the next (true for a synchronous write). Default false: a fresh buffer per chunk.
-   */
-  reuse?: boolean;
+/** readelf's type column: "%-22s", or "unrecognized: %-7lx" for a type it has no name for. */
+export function typeColumn(machine: number, type: number): string {
+  const name = relocTypeName(machine, type);
+  return name === null ? `unrecognized: ${type.toString(16).padEnd(7)}` : name.padEnd(22);
 }
 
 /** Writes `digits` hex digits of the 32-bit value v at out[p…]; returns the new position. */
@@ -111,7 +110,7 @@ function hexTrim(out: Uint8Array, p: number, hi: number, lo: number): number {
 }
 
 /** Longest fixed part of a line (offset, info, type column, separators, addend); names come on top. */
-const FIXED = 160;
+export const FIXED = 160;
 /** Types below this have a slot; larger ones (never seen in real files) are looked up by number. */
 const TYPE_SLOTS = 256;
 
@@ -120,7 +119,7 @@ const TYPE_SLOTS = 256;
  * " <value> <name>" per symbol. start/len per slot, start -1 while not made. Symbol slots are
  * per symbol table, with one more slot for indices past its end (value 0, no name).
  */
-class Pieces {
+export class Pieces {
   pool = new Uint8Array(1 << 16);
   used = 0;
   readonly typeStart = new Int32Array(TYPE_SLOTS + 1).fill(-1);
@@ -155,11 +154,7 @@ class Pieces {
 
   /** Make symbol slot k of `table` (k = count: an index past the end). */
   makeSymbol(table: SymbolTableReader | undefined, ss: { start: Int32Array; len: Int32Array }, k: number): void {
-    const elf32 = this.elf.header.class === 32;
-    const s = table && k < table.count ? table.symbol(k) : undefined;
-    const v = s ? BigInt.asUintN(64, s.value) : 0n;
-    const value = elf32 ? (v & 0xffffffffn).toString(16).padStart(8, '0') : v.toString(16).padStart(16, '0');
-    const start = this.add(` ${value}${elf32 ? '   ' : ' '}${relocSymbolDisplayName(this.elf.sections, s)}`);
+    const start = this.add(symbolPieceText(this.elf, table, k));
     ss.start[k] = start;
     ss.len[k] = this.used - start;
   }
@@ -254,7 +249,7 @@ class RelocLines {
  * fits; returns the next entry and leaves the output position in at[0]. One loop in its own
  * function, so V8 optimises it whole (not by on-stack replacement that deoptimises per section).
  */
-function writeLines(
+export function writeLines(
   out: Uint8Array,
   dv: DataView,
   little: boolean,
@@ -377,23 +372,18 @@ function writeLines(
   return i;
 }
 
-/**
- * The whole `readelf -r -W` text of a file (see readRelocListing), as a sequence of byte chunks
- * (UTF-8). Each chunk is at most about `chunkSize` bytes; memory is one chunk plus one piece per
- * symbol named.
- */
-export function* readelfRelocText(elf: RelocListing, options: RelocTextOptions = {}): Generator<Uint8Array, void, undefined> {
-  const chunkSize = Math.max(256, options.chunkSize ?? 1 << 20);
-  const sections = elf.relocSections.filter((r) => r.count > 0);
-  if (sections.length === 0) {
-    yield utf8Bytes('\nThere are no relocations in this file.\n');
-    return;
-  }
+/** The JavaScript writer over non-empty `sections`: chunks of about chunkSize bytes (see readelfRelocText). */
+export function* jsRelocText(
+  elf: RelocListing,
+  sections: readonly RelocSectionRef[],
+  chunkSize: number,
+  reuse: boolean,
+): Generator<Uint8Array, void, undefined> {
   const lines = new RelocLines(elf, sections);
   let out = new Uint8Array(chunkSize + FIXED);
   while (!lines.done) {
     const chunk = lines.fill(out);
     if (chunk.length > 0) yield chunk;
-    if (options.reuse !== true) out = new Uint8Array(chunkSize + FIXED);
+    if (!reuse) out = new Uint8Array(chunkSize + FIXED);
   }
 }

@@ -111,6 +111,11 @@ export class StringTable {
     this.budget = 8 * Math.max(0, end - start) + 65536;
   }
 
+  /** Count n bytes of names read from this table elsewhere (the WebAssembly reloc writer) toward the budget. */
+  countDecoded(n: number): void {
+    this.decoded += n;
+  }
+
   /** The string at `offset` within the table, or null when out of range. */
   /**
    * The whole table as one string when it is pure ASCII (byte offsets = string offsets):

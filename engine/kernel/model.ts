@@ -292,13 +292,35 @@ export class ModelKernel {
     return base;
   }
 
-  /** percpu_modalloc(): from the reserved chunk; null when it is exhausted (the kernel's -ENOMEM). */
+  /** Live per-CPU blocks of modules (base → size), for percpu_modfree() and first-fit reuse. */
+  private readonly percpuLive = new Map<bigint, number>();
+
+  /** percpu_modalloc(): first fit in the reserved chunk; null when it is exhausted (the kernel's -ENOMEM). */
   percpuAlloc(size: number, align: number): bigint | null {
     const a = BigInt(Math.max(1, align));
-    const base = ((this.percpuNext + a - 1n) / a) * a;
-    if (base + BigInt(size) > this.percpuEnd) return null;
-    this.percpuNext = base + BigInt(size);
-    return base;
+    const live = [...this.percpuLive].sort((x, y) => (x[0] < y[0] ? -1 : 1));
+    let at = this.percpuNext;
+    for (const [b, n] of [...live, [this.percpuEnd, 0] as [bigint, number]]) {
+      const base = ((at + a - 1n) / a) * a;
+      if (base + BigInt(size) <= b) {
+        this.percpuLive.set(base, size);
+        return base;
+      }
+      at = b + BigInt(n);
+    }
+    return null;
+  }
+
+  /** percpu_modfree() → free_percpu(). */
+  percpuFree(base: bigint): void {
+    this.percpuLive.delete(base);
+  }
+
+  /** Bytes of the reserved per-CPU chunk modules hold now. */
+  get percpuInUse(): number {
+    let n = 0;
+    for (const v of this.percpuLive.values()) n += v;
+    return n;
   }
 }
 

@@ -7,7 +7,7 @@ import { hex64 } from '../session/hex';
 import type { Effect } from '../trace/types';
 import type { LoadInfo } from './context';
 import { ENOMEM } from './errno';
-import { hx } from './step-text';
+import { hx, MAIN } from './step-text';
 
 export const ARCH_MODULE_C = 'arch/x86/kernel/module.c';
 
@@ -18,8 +18,17 @@ export function moduleAlloc(info: LoadInfo): number {
   const name = info.modName;
   // The init areas earlier modules queued for do_free_init(): freed if the worker has run by now.
   k.initFreeWorker.beforeModuleAlloc(info.image.length);
-  const coreBase = k.moduleAlloc(lay.core.size, `${name} core`);
-  const initBase = lay.init.size ? k.moduleAlloc(lay.init.size, `${name} init`) : null;
+  // What if…: a fault makes module_alloc() return NULL for the core or the init region.
+  const coreFault =
+    info.fault.alloc('module_alloc:core', 'move_module', 'module_alloc', `${name} core`, lay.core.size, -ENOMEM) ||
+    info.fault.call('module_alloc') !== 0;
+  const coreBase = coreFault ? null : k.moduleAlloc(lay.core.size, `${name} core`);
+  const initFault =
+    coreBase !== null &&
+    lay.init.size > 0 &&
+    info.fault.alloc('module_alloc:init', 'move_module', 'module_alloc', `${name} init`, lay.init.size, -ENOMEM);
+  const initBase = lay.init.size && coreBase !== null && !initFault ? k.moduleAlloc(lay.init.size, `${name} init`) : null;
+  if (coreFault || initFault) return moduleAllocFault(info, coreFault ? 'core' : 'init', coreBase);
   if (coreBase === null || (lay.init.size && initBase === null)) {
     rec.step({
       phase: 'allocate',
@@ -52,6 +61,41 @@ export function moduleAlloc(info: LoadInfo): number {
     effects,
   });
   return 0;
+}
+
+/**
+ * move_module() when module_alloc() returns NULL (a what-if fault): for the init region, the core
+ * already allocated is given back at once (module_memfree(mod->core_layout.base)); either way
+ * layout_and_allocate() returns ERR_PTR(-ENOMEM) and load_module() jumps to free_copy.
+ */
+function moduleAllocFault(info: LoadInfo, which: 'core' | 'init', coreBase: bigint | null): number {
+  const { k, rec } = info;
+  const lay = info.layout;
+  const effects: Effect[] = [];
+  if (coreBase !== null) {
+    const pos = rec.pos;
+    const core = k.memory.allocate(coreBase, lay.core.size, 'module-core', `${info.modName} core (text, rodata, data, symbols)`, info.modName, pos);
+    effects.push({ kind: 'alloc', allocation: core.id, base: hex64(coreBase), size: lay.core.size, label: core.label });
+    k.memory.free(core, pos);
+    k.moduleFree(coreBase);
+    effects.push({ kind: 'free', allocation: core.id, base: hex64(coreBase), size: lay.core.size, label: core.label });
+  }
+  const size = which === 'core' ? lay.core.size : lay.init.size;
+  rec.step({
+    phase: 'allocate',
+    fn: 'move_module',
+    file: MAIN,
+    title: `module_alloc() of the ${which} region fails`,
+    text:
+      `module_alloc(${size}) returns NULL (what if…: a fault put here). ` +
+      (coreBase !== null
+        ? `The core region (${lay.core.size} bytes at ${hx(coreBase)}) was allocated just before; move_module() frees it itself (module_memfree()) `
+        : 'Nothing of the module was allocated yet; ') +
+      'and returns -ENOMEM: layout_and_allocate() fails and load_module() jumps to free_copy.',
+    effects,
+    errno: -ENOMEM,
+  });
+  return -ENOMEM;
 }
 
 /** The x86 fix-up tables module_finalize() walks, with their entry sizes. */

@@ -13,6 +13,7 @@ import type { SymbolBlock } from './symbols';
 import { moduleTaintLetters } from '../kernel/taint';
 import type { ModuleFacts } from '../kmod/types';
 import type { ModuleSignatureInfo } from '../kmod/types';
+import { FaultInjector, type FaultSpec } from './fault-injection';
 import type { Snapshot, StepBlock } from '../trace/timeline';
 import type { Effect, OperationInfo, Phase, StepInfo, OpEnd } from '../trace/types';
 
@@ -128,6 +129,8 @@ export class LoadInfo {
   symbolBlock: SymbolBlock | null = null;
   /** How the syscall ended: returned, insmod killed inside it (an oops in init), or unknown (init reached a not-modelled call). */
   end: OpEnd = { kind: 'returned' };
+  /** What-if faults in the kernel: asked at every modelled allocation site and failable function. */
+  readonly fault: FaultInjector;
   private hdr: ElfFile | null = null;
   private moduleFacts: ModuleFacts | null = null;
   private lay: ModuleLayoutResult | null = null;
@@ -135,8 +138,9 @@ export class LoadInfo {
   constructor(
     k: ModelKernel,
     rec: StepRecorder,
-    req: { fileName: string; args: string; flags?: number; syscall: LoadInfo['syscall']; image: Uint8Array },
+    req: { fileName: string; args: string; flags?: number; syscall: LoadInfo['syscall']; image: Uint8Array; fault?: FaultSpec | FaultInjector },
   ) {
+    this.fault = req.fault instanceof FaultInjector ? req.fault : new FaultInjector(req.fault);
     this.k = k;
     this.rec = rec;
     this.fileName = req.fileName;

@@ -8,3 +8,4 @@ export { computeDependencies, type DepInput } from './depmod';
 export { EKEYREJECTED, errnoName, modStrerror } from './errno';
 export { insmodTail } from './insmod-tail';
 export { KERNEL_WRITTEN_RANGES } from './struct-module';
+export type { AllocSite, FaultSpec } from './fault-sites';

@@ -16,13 +16,21 @@ import { MODULE_INIT_COMPRESSED_FILE, MODULE_INIT_FLAGS } from '../kmod/constant
 import { hex64 } from '../session/hex';
 import type { OpEnd, OperationInfo } from '../trace/types';
 import { LoadInfo, StepRecorder } from './context';
-import { EINVAL, ENOEXEC, EOPNOTSUPP } from './errno';
+import { EINVAL, ENOEXEC, ENOMEM, EOPNOTSUPP } from './errno';
+import type { FaultInjector, FaultSpec } from './fault-injection';
 import { unwindLoad } from './error-labels';
 import { tagLanes61 } from './lanes-61';
 import { applyRelocations, postRelocation, simplifySymbols, strndupUser } from './main-relocation';
 import { completeFormation, freeCopy, prepareComingModule } from './main-complete';
 import { elfValidityCheck, ELF64_EHDR_SIZE, rewriteSectionHeaders, setupLoadInfo } from './main-elf';
-import { addUnformedModule, checkModuleLicenseAndVersions, findModuleSections, moduleUnloadInit, percpuModalloc } from './main-formation';
+import {
+  addUnformedModule,
+  checkModuleLicenseAndVersions,
+  findModuleSections,
+  moduleUnloadInit,
+  percpuModalloc,
+  setupModinfo,
+} from './main-formation';
 import { doInitModule } from './main-init';
 import { layoutAndAllocate } from './main-layout';
 import { parseArgs } from './parse-args';
@@ -42,6 +50,8 @@ export interface LoadRequest {
   flags?: number;
   /** The command line shown for this operation. */
   command?: string;
+  /** What if…? a fault in the kernel: an allocation that fails, or a function that returns an error (an injector keeps the sites it saw). */
+  fault?: FaultSpec | FaultInjector;
 }
 
 export interface LoadResult {
@@ -114,7 +124,8 @@ function loadModuleBody(info: LoadInfo): number {
   err = checkModuleLicenseAndVersions(info);
   if (err) return unwindLoad(info, err, 'free_unload');
 
-  // setup_modinfo(): the MODINFO_ATTR fields (version, srcversion) were filled in by add_unformed_module().
+  // Set up MODINFO_ATTR fields (the model read version and srcversion in add_unformed_module(); this keeps them).
+  setupModinfo(info);
 
   err = simplifySymbols(info);
   if (err < 0) return unwindLoad(info, err, 'free_modinfo');
@@ -239,12 +250,14 @@ function copyModuleFromUser(info: LoadInfo): number {
     });
     return -ENOEXEC;
   }
+  if (copyFails(info, 'copy_module_from_user', MAIN)) return -ENOMEM;
   info.rec.step(temporaryCopy(info, 'copy_module_from_user', MAIN));
   return 0;
 }
 
 /** kernel_read_file_from_fd() (fs/kernel_read_file.c): finit_module reads the file itself. */
 function kernelReadFileFromFd(info: LoadInfo): number {
+  if (copyFails(info, 'kernel_read_file_from_fd', 'fs/kernel_read_file.c')) return -ENOMEM;
   info.rec.step(temporaryCopy(info, 'kernel_read_file_from_fd', 'fs/kernel_read_file.c'));
   return 0;
 }
@@ -276,4 +289,27 @@ function temporaryCopy(info: LoadInfo, fn: string, file: string): Parameters<Ste
       { kind: 'write', address: hex64(info.tempBase), length: len, what: 'the file' },
     ],
   };
+}
+
+/**
+ * What if the temporary copy cannot be allocated: kernel_read_file()'s vmalloc() (or __vmalloc() in
+ * copy_module_from_user()) returns NULL and the syscall returns -ENOMEM before load_module() runs,
+ * so there is no label to unwind through.
+ */
+function copyFails(info: LoadInfo, fn: string, file: string): boolean {
+  const len = info.imageLength;
+  const alloc = info.syscall === 'finit_module' ? 'vmalloc' : '__vmalloc';
+  if (!info.fault.alloc('kernel_read_file', fn, alloc, `temporary copy of ${info.fileName}`, len, -ENOMEM) && !info.fault.call('kernel_read_file'))
+    return false;
+  info.rec.step({
+    phase: 'syscall',
+    fn,
+    file,
+    title: 'No memory for the temporary copy',
+    text:
+      `${alloc}(${len.toLocaleString('en-US')}) returns NULL (what if…: a fault put here): the file is never read into the kernel, ` +
+      'load_module() is not called, and the syscall returns -ENOMEM. Nothing was allocated, so nothing is freed.',
+    errno: -ENOMEM,
+  });
+  return true;
 }

@@ -74,6 +74,20 @@ export function completeFormation(info: LoadInfo): number {
 
 /** prepare_coming_module(): ftrace, livepatch and the MODULE_STATE_COMING notifier chain. */
 export function prepareComingModule(info: LoadInfo): number {
+  // What if…: a COMING notifier returns notifier_from_errno(-ENOMEM) (blocking_notifier_call_chain_robust()
+  // then runs the GOING notifiers for those already told) and load_module() jumps to bug_cleanup.
+  const fault = info.fault.call('prepare_coming_module');
+  if (fault) {
+    info.rec.step({
+      phase: 'formation',
+      fn: 'prepare_coming_module',
+      file: MAIN,
+      title: 'A COMING notifier objects',
+      text: `A MODULE_STATE_COMING notifier fails with ${fault} (what if…: a fault put here); the notifiers already called are told GOING.`,
+      errno: fault,
+    });
+    return fault;
+  }
   info.rec.step({
     phase: 'formation',
     fn: 'prepare_coming_module',

@@ -11,6 +11,8 @@ import type { LoadInfo } from './context';
 import { EBUSY, EEXIST, EINVAL, ENOMEM } from './errno';
 import { hx, MAIN } from './step-text';
 import { MODULE_STATE, STRUCT_MODULE, u32, writeField } from './struct-module';
+import { utf8Bytes } from './format';
+import { moduleKmalloc } from './module-kmallocs';
 import { tryToForceLoad } from './symbols';
 
 /** add_unformed_module(): refuse a name already on the list, else link struct module at its head as UNFORMED. */
@@ -90,15 +92,21 @@ export function percpuModalloc(info: LoadInfo): number {
   const s = elf.sections[info.index.pcpu];
   const align = Math.min(s.addralign || 1, PERCPU_MAX_ALIGN);
   if ((s.addralign || 1) > PERCPU_MAX_ALIGN) rec.printk(KERN_WARNING, `${name}: per-cpu alignment ${s.addralign} > ${PERCPU_MAX_ALIGN}`);
-  const base = k.percpuAlloc(s.size, align);
+  // What if…: __alloc_reserved_percpu() returns NULL (a fault), as when the reserved chunk is full.
+  const fault =
+    info.fault.alloc('percpu_modalloc', 'percpu_modalloc', '__alloc_reserved_percpu', `${name} per-CPU data`, s.size, -ENOMEM) ||
+    info.fault.call('percpu_modalloc') !== 0;
+  const base = fault ? null : k.percpuAlloc(s.size, align);
   if (base === null) {
     rec.printk(KERN_WARNING, `${name}: Could not allocate ${s.size} bytes percpu data`);
     rec.step({
       phase: 'allocate',
       fn: 'percpu_modalloc',
       file: MAIN,
-      title: 'Per-CPU reserve exhausted',
-      text: `The ${s.size} bytes of .data..percpu do not fit in what is left of the 8 KiB reserved per-CPU chunk: -ENOMEM.`,
+      title: fault ? '__alloc_reserved_percpu() fails' : 'Per-CPU reserve exhausted',
+      text: fault
+        ? `__alloc_reserved_percpu(${s.size}, ${align}) returns NULL (what if…: a fault put here): -ENOMEM.`
+        : `The ${s.size} bytes of .data..percpu do not fit in what is left of the 8 KiB reserved per-CPU chunk: -ENOMEM.`,
       errno: -ENOMEM,
     });
     return -ENOMEM;
@@ -208,4 +216,36 @@ export function checkModuleLicenseAndVersions(info: LoadInfo): number {
         : 'No exports') + '; the licence was already checked.',
   });
   return 0;
+}
+
+/**
+ * setup_modinfo(): each MODINFO_ATTR's setup, mod->version = kstrdup(version) and mod->srcversion =
+ * kstrdup(srcversion) (kstrdup(NULL) allocates nothing). The result is not checked: when the kstrdup
+ * fails (a what-if fault) the field stays NULL, /sys/module/NAME/version (or srcversion) does not
+ * appear, and the load goes on. free_modinfo() frees the strings at the label of that name.
+ * Records a step only when a fault fires there; the normal load keeps the strings silently.
+ */
+export function setupModinfo(info: LoadInfo): void {
+  const { k, rec } = info;
+  const mod = info.module;
+  for (const field of ['version', 'srcversion'] as const) {
+    const value = mod[field];
+    if (value === null) continue;
+    const size = utf8Bytes(value).length + 1;
+    const id = field === 'version' ? 'setup_modinfo_version' : 'setup_modinfo_srcversion';
+    if (info.fault.alloc(id, id, 'kstrdup', `mod->${field} ("${value}")`, size, 0)) {
+      mod[field] = null;
+      rec.step({
+        phase: 'formation',
+        fn: 'setup_modinfo',
+        file: MAIN,
+        title: `kstrdup() of the ${field} fails; nobody checks`,
+        text:
+          `setup_modinfo_${field}(): mod->${field} = kstrdup("${value}") returns NULL (what if…: a fault put here). ` +
+          `The result is not checked: the load goes on, and /sys/module/${mod.name}/${field} will not exist.`,
+      });
+      continue;
+    }
+    moduleKmalloc(k, mod.name, 'modinfo', size, `${mod.name}: mod->${field}`, rec.pos);
+  }
 }

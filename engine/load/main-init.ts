@@ -8,7 +8,8 @@ import { hex64 } from '../session/hex';
 import type { Effect } from '../trace/types';
 import type { ModelKernel } from '../kernel/model';
 import type { LoadInfo } from './context';
-import { unwindLoad } from './error-labels';
+import { errnoName, ENOMEM } from './errno';
+import { freeModule } from './free-module';
 import { hx, MAIN } from './step-text';
 import { layoutBytes, MODULE_STATE, STRUCT_MODULE, u32, writeField } from './struct-module';
 
@@ -83,6 +84,9 @@ export function doInitModule(info: LoadInfo): number {
   const { k, rec } = info;
   const mod = info.module;
   const name = mod.name;
+  // freeinit = kmalloc(sizeof(struct mod_initfree)): what if it fails? goto fail, before init is ever called.
+  if (info.fault.alloc('do_init_module', 'do_init_module', 'kmalloc', 'struct mod_initfree', 16, -ENOMEM) || info.fault.call('do_init_module'))
+    return doInitModuleFail(info, -ENOMEM, 'fail');
   const result = doOneInitcall(info);
   if (result.unknownAfter !== undefined) {
     const fn = result.unknownAfter;
@@ -127,8 +131,7 @@ export function doInitModule(info: LoadInfo): number {
       errno: result.ret,
       effects: [{ kind: 'state', module: name, from: 'COMING', to: 'GOING' }],
     });
-    // fail: ... free_module(mod), which undoes what load_module() did from its sysfs_cleanup label on.
-    return unwindLoad(info, result.ret, 'sysfs_cleanup');
+    return doInitModuleFail(info, result.ret, 'fail_free_freeinit');
   }
   if (result.ret > 0) {
     rec.printk(KERN_WARNING, `do_init_module: '${name}'->init suspiciously returned ${result.ret}, it should follow 0/-E convention`);
@@ -165,4 +168,50 @@ export function doInitModule(info: LoadInfo): number {
     effects,
   });
   return 0;
+}
+
+/**
+ * do_init_module()'s own error path (not load_module()'s labels: free_copy() has run already):
+ * fail_free_freeinit: kfree(freeinit); fail: state GOING, synchronize_rcu(), module_put(), the GOING
+ * notifiers, klp_module_going(), ftrace_release_mod(), free_module(mod).
+ */
+function doInitModuleFail(info: LoadInfo, err: number, label: 'fail_free_freeinit' | 'fail'): number {
+  const { k, rec } = info;
+  const mod = info.module;
+  const effects: Effect[] = [];
+  if (mod.state !== 'GOING') effects.push({ kind: 'state', module: mod.name, from: mod.state, to: 'GOING' });
+  mod.state = 'GOING';
+  rec.step({
+    phase: 'init',
+    fn: 'do_init_module',
+    file: MAIN,
+    title: `goto ${label}`,
+    text:
+      (label === 'fail'
+        ? 'kmalloc(sizeof(struct mod_initfree)) returned NULL (what if…: a fault put here), so init is never called. fail: '
+        : 'fail_free_freeinit: kfree(freeinit); fail: ') +
+      'state MODULE_STATE_GOING, synchronize_rcu(), module_put() of the reference init held, the GOING notifiers, klp_module_going(), ' +
+      'ftrace_release_mod(), then free_module().',
+    effects,
+  });
+  const freed = freeModule(k, mod, rec.pos);
+  rec.step({
+    phase: 'init',
+    fn: 'free_module',
+    file: MAIN,
+    title: `${mod.name} is freed`,
+    text:
+      'mod_sysfs_teardown(), module_unload_free(), module_destroy_params(), off the list, then module_memfree() of init, kfree(mod->args), ' +
+      'percpu_modfree() and module_memfree() of the core, where struct module lived.',
+    effects: freed,
+  });
+  rec.step({
+    phase: 'result',
+    fn: 'load_module',
+    file: MAIN,
+    title: `The load fails: ${err}`,
+    text: `load_module() returns do_init_module()'s ${err} (${errnoName(-err)}); insmod reports it.`,
+    errno: err,
+  });
+  return err;
 }

@@ -14,6 +14,8 @@ import { utf8Bytes } from './format';
 import { buildCoreKallsyms } from './kallsyms';
 import { applyRelocateAdd, relocationSectionsToApply, type SectionTarget } from './relocate';
 import { resolveEnvFor } from './resolve-env';
+import { ENOMEM } from './errno';
+import { moduleKmalloc } from './module-kmallocs';
 import { hx, MAIN } from './step-text';
 import { readPtr, STRUCT_MODULE, u64, writeField } from './struct-module';
 import { simplifySymbolBlock } from './symbols';
@@ -157,7 +159,22 @@ export function postRelocation(info: LoadInfo): number {
 export function strndupUser(info: LoadInfo): number {
   const { k, rec } = info;
   const name = info.module.name;
-  const argsBase = k.kmalloc(info.args.length + 1, `${name} args`, name, rec.pos);
+  const size = info.args.length + 1;
+  // What if…: memdup_user()'s kmalloc returns NULL (a fault): mod->args = ERR_PTR(-ENOMEM), goto free_arch_cleanup.
+  if (info.fault.alloc('strndup_user', 'strndup_user', 'memdup_user', `${name} args`, size, -ENOMEM) || info.fault.call('strndup_user')) {
+    rec.step({
+      phase: 'finalize',
+      fn: 'strndup_user',
+      file: MAIN,
+      title: 'No memory for the argument string',
+      text:
+        `memdup_user(uargs, ${size}) cannot allocate (what if…: a fault put here): ` +
+        'mod->args is ERR_PTR(-ENOMEM) and load_module() jumps to free_arch_cleanup.',
+      errno: -ENOMEM,
+    });
+    return -ENOMEM;
+  }
+  const argsBase = moduleKmalloc(k, name, 'args', size, `${name} args`, rec.pos).base;
   k.memory.write(argsBase, utf8Bytes(info.args + '\0'), rec.pos, 'mod->args');
   writeField(info, STRUCT_MODULE.args, u64(argsBase), 'args');
   rec.step({

@@ -16,6 +16,7 @@ export function parseArgs(info: LoadInfo): number {
   const mod = info.module;
   const name = mod.name;
   const pos = rec.pos;
+  const fault = info.fault.call('parse_args');
   const mem = kernelParamMemory(k, pos, name);
   const sec = elf.sections.find((s) => s.name === '__param');
   const base = sec ? info.secs[sec.index].addr : 0n;
@@ -31,6 +32,18 @@ export function parseArgs(info: LoadInfo): number {
     }
     return { name: p.name, perm: p.perm, type: p.type, kernelParam: at, resolved: r };
   });
+  if (fault) {
+    // What if…: parse_args() returns ERR_PTR(err) (e.g. a charp value's kmalloc_parameter() fails) before setting anything.
+    rec.step({
+      phase: 'params',
+      fn: 'parse_args',
+      file: 'kernel/params.c',
+      title: 'parse_args() fails',
+      text: `parse_args() returns ERR_PTR(${fault}) (what if…: a fault put here); load_module() jumps to coming_cleanup.`,
+      errno: fault,
+    });
+    return fault;
+  }
   const res = parseModuleArgs(name, info.args, resolved, mem, { kmalloced: k.kmallocedParams, comm: 'insmod' });
   for (const line of res.log) k.printkAt(line.level, line.text, pos);
   for (const t of res.taint) {

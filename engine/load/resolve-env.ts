@@ -5,6 +5,8 @@
 import type { LoadedModule } from '../kernel/module-record';
 import { taintBit } from '../kernel/taint';
 import type { LoadInfo } from './context';
+import { ENOMEM } from './errno';
+import { moduleKmalloc } from './module-kmallocs';
 import type { ResolveEnv } from './symbols';
 
 export function resolveEnvFor(info: LoadInfo, mod: LoadedModule | null): ResolveEnv {
@@ -31,12 +33,18 @@ export function resolveEnvFor(info: LoadInfo, mod: LoadedModule | null): Resolve
       else info.pendingTaints.v |= taintBit(l);
     },
     kernelTainted: (l) => k.tainted(l),
+    // ref_module() → add_module_usage(): kmalloc(sizeof(struct module_use)) (48 bytes), then the two list links.
     refModule: (owner) => {
-      if (!mod || mod.uses.includes(owner.name)) return;
+      if (!mod || mod.uses.includes(owner.name)) return 0;
+      if (info.fault.alloc('add_module_usage', 'add_module_usage', 'kmalloc', `${mod.name} uses ${owner.name} (struct module_use)`, 48, -ENOMEM))
+        return -ENOMEM;
+      moduleKmalloc(k, mod.name, 'use', 48, `${mod.name}: struct module_use → ${owner.name}`, rec.pos);
       mod.uses.push(owner.name);
       owner.usedBy.push(mod.name);
       owner.refcnt++;
+      return 0;
     },
+    resolveFault: (name) => info.fault.call('simplify_symbols', name),
     printk: (level, text, item) => k.printkAt(level, text, base + item),
     waited: (seconds) => void k.tick(seconds * 1e9),
   };

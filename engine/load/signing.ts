@@ -6,13 +6,23 @@
  * one whose key is unknown, still loads (and taints E later, in load_module()); a signature that does not
  * match is fatal all the same (-EKEYREJECTED), as is one that cannot be parsed (-EBADMSG).
  */
-import { DerError, OID_DATA, OID_RSA_ENCRYPTION, OID_SHA256, parsePkcs7, rsaPkcs1Verify, serialHex, sha256, SHA256_DIGEST_INFO } from '../asymmetric-keys';
+import {
+  DerError,
+  OID_DATA,
+  OID_RSA_ENCRYPTION,
+  OID_SHA256,
+  parsePkcs7,
+  rsaPkcs1Verify,
+  serialHex,
+  sha256,
+  SHA256_DIGEST_INFO,
+} from '../asymmetric-keys';
 import { findTrustedKey } from '../kernel/system-keyring';
 import { MODULE_INIT_IGNORE_MODVERSIONS, MODULE_INIT_IGNORE_VERMAGIC } from '../kmod/constants';
 import { PKEY_ID_PKCS7, splitSignature } from '../kmod/signature';
 import type { ModuleSignatureInfo } from '../kmod/types';
 import type { LoadInfo } from './context';
-import { EBADMSG, EKEYREJECTED, ENODATA, ENOKEY, ENOPKG, errnoName } from './errno';
+import { EBADMSG, EKEYREJECTED, ENODATA, ENOKEY, ENOMEM, ENOPKG, errnoName } from './errno';
 
 /** What the verification found: the errno mod_verify_sig() returns and why, in the kernel's terms. */
 interface Verdict {
@@ -75,7 +85,8 @@ export function moduleSigCheck(info: LoadInfo): number {
   info.elfBytes = elf;
   info.signature = signature;
   const verdict: Verdict = signature
-    ? modVerifySig(elf, signature, image.subarray(signature.signatureOffset, signature.signatureOffset + signature.sigLen))
+    ? (sigParseFault(info, signature) ??
+      modVerifySig(elf, signature, image.subarray(signature.signatureOffset, signature.signatureOffset + signature.sigLen)))
     : { err: -ENODATA, why: 'no "~Module signature appended~" marker' };
   info.sigOk = verdict.err === 0;
   const found = signature
@@ -110,4 +121,18 @@ export function moduleSigCheck(info: LoadInfo): number {
     ...(fatal ? { errno: verdict.err } : {}),
   });
   return fatal ? verdict.err : 0;
+}
+
+/**
+ * What if verify_pkcs7_signature()'s pkcs7_parse_message() cannot allocate its parser context: the
+ * -ENOMEM reaches module_sig_check(), whose switch lets only -ENODATA, -ENOPKG and -ENOKEY through
+ * ("All other errors are fatal, including lack of memory"). mod_verify_sig() parses only a PKCS#7
+ * signature whose struct module_signature is well formed, so the site exists only for those.
+ */
+function sigParseFault(info: LoadInfo, signature: ModuleSignatureInfo): Verdict | null {
+  if (signature.idType !== PKEY_ID_PKCS7) return null;
+  const hit =
+    info.fault.alloc('pkcs7_parse_message', 'pkcs7_parse_message', 'kzalloc', 'struct pkcs7_parse_context', 0, -ENOMEM) ||
+    info.fault.call('module_sig_check') !== 0;
+  return hit ? { err: -ENOMEM, why: 'pkcs7_parse_message() could not allocate its parser context (what if…: a fault put here)' } : null;
 }

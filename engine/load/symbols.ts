@@ -35,8 +35,10 @@ export interface ResolveEnv {
   moduleTaints: () => number;
   addModuleTaint: (letter: string, item: number) => void;
   kernelTainted: (letter: string) => boolean;
-  /** ref_module(): the module now uses owner. */
-  refModule: (owner: LoadedModule) => void;
+  /** ref_module(): the module now uses owner; 0, or -ENOMEM when add_module_usage()'s kmalloc fails (a what-if fault). */
+  refModule: (owner: LoadedModule) => number;
+  /** What if…: the errno resolve_symbol() returns for this name instead of looking it up (0: look it up). */
+  resolveFault?: (name: string) => number;
   /** resolve_symbol_wait() waited its 30 s (30 * HZ) for a COMING owner: advance the clock. */
   waited?: (seconds: number) => void;
   printk: (level: number, text: string, item: number) => void;
@@ -111,7 +113,8 @@ export function simplifySymbolBlock(symbols: ElfSymbol[], env: ResolveEnv): Simp
           block.status[k] = 'resolved';
           break;
         }
-        if (!r.found && (s.bind === STB_WEAK || name === '_GLOBAL_OFFSET_TABLE_')) {
+        // Only a NULL from resolve_symbol_wait() may be weak; an ERR_PTR is an error even for a weak symbol.
+        if (!r.found && r.errno === 0 && (s.bind === STB_WEAK || name === '_GLOBAL_OFFSET_TABLE_')) {
           block.status[k] = 'weak-unresolved';
           break;
         }
@@ -146,6 +149,8 @@ interface Resolution {
 }
 
 function resolveSymbol(env: ResolveEnv, name: string, item: number, usingGplOnly: boolean): Resolution {
+  const fault = env.resolveFault?.(name) ?? 0;
+  if (fault) return { found: null, errno: fault, gplOnly: false, status: 'unknown', crc: null };
   const found = env.find(name, env.gplok());
   if (!found) return { found: null, errno: 0, gplOnly: false, status: 'unknown', crc: null };
   const gplOnly = found.gpl;
@@ -183,7 +188,10 @@ function resolveSymbol(env: ResolveEnv, name: string, item: number, usingGplOnly
     env.printk(4, `${env.modName}: gave up waiting for init of module ${found.owner.name}.`, item);
     return { found, errno: -EBUSY, gplOnly, status: 'unknown', crc };
   }
-  if (found.owner) env.refModule(found.owner);
+  if (found.owner) {
+    const err = env.refModule(found.owner);
+    if (err) return { found, errno: err, gplOnly, status: 'unknown', crc };
+  }
   return { found, errno: 0, gplOnly, status: 'resolved', crc };
 }
 

@@ -9,6 +9,7 @@ import { hex64 } from '../session/hex';
 import type { Effect, OperationInfo } from '../trace/types';
 import { StepRecorder } from './context';
 import { EBUSY, ENOENT, EWOULDBLOCK } from './errno';
+import { freeModule } from './free-module';
 
 const MAIN = 'kernel/module/main.c';
 
@@ -142,24 +143,8 @@ export function unloadModule(k: ModelKernel, req: UnloadRequest): { errno: numbe
     'block' in result && result.block ? result.block : null,
   );
   // free_module()
-  const effects: Effect[] = [];
-  mod.state = 'UNFORMED';
-  effects.push({ kind: 'state', module: name, from: 'GOING', to: 'UNFORMED' });
-  for (const u of mod.uses) {
-    const t = k.findModule(u);
-    if (!t) continue;
-    t.usedBy = t.usedBy.filter((n) => n !== name);
-    t.refcnt--;
-    effects.push({ kind: 'ref', from: name, to: u, action: 'put' });
-  }
-  k.removeModule(mod);
-  effects.push({ kind: 'list', module: name, action: 'remove' });
-  for (const a of [mod.init, mod.core]) {
-    if (!a || a.freedAt !== null) continue;
-    k.memory.free(a, rec.pos);
-    k.moduleFree(a.base);
-    effects.push({ kind: 'free', allocation: a.id, base: hex64(a.base), size: a.size, label: a.label });
-  }
+  const used = [...mod.uses];
+  const effects: Effect[] = freeModule(k, mod, rec.pos);
   k.lastUnloaded = name;
   rec.step({
     phase: 'unload',
@@ -167,7 +152,7 @@ export function unloadModule(k: ModelKernel, req: UnloadRequest): { errno: numbe
     file: MAIN,
     title: `${name} is gone`,
     text:
-      `sysfs entries removed, references to ${mod.uses.length ? mod.uses.join(', ') : 'no other module'} dropped, parameters freed, taken off the ` +
+      `sysfs entries removed, references to ${used.length ? used.join(', ') : 'no other module'} dropped, parameters freed, taken off the ` +
       `list, and finally the core region (${mod.core ? `0x${mod.core.size.toString(16)} bytes at 0x${mod.core.base.toString(16)}` : 'none'}) is freed ` +
       `— struct module lived inside it, so it goes last.`,
     effects,

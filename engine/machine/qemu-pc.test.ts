@@ -22,6 +22,7 @@ interface Facts {
   meminfo: Record<string, number>;
   sysinfo: { totalram: number; mem_unit: number };
   qemu: { args: string[] };
+  proc: { devices: string[]; misc: string[] };
 }
 
 const facts = JSON.parse(gunzipSync(readFileSync(join(ROOT, 'samples', 'kernel', 'machine-qemu-pc.json.gz'))).toString('utf8')) as Facts;
@@ -30,6 +31,11 @@ describe('the modelled machine (QEMU pc, qemu64, 1 CPU, 512 MiB)', () => {
   it('qemu-pc.ts holds what the recording says', () => {
     expect(MACHINE.name).toBe(facts.name);
     expect(MACHINE.vars).toEqual(facts.vars);
+    // Character majors and misc minors the booted kernel holds (bsg's dynamic major 248 among them).
+    const chr = facts.proc.devices.slice(1, facts.proc.devices.indexOf('Block devices:')).map((l) => Number.parseInt(l, 10));
+    expect([...MACHINE.charMajors]).toEqual([...new Set(chr)]);
+    expect(MACHINE.charMajors).toContain(248);
+    expect([...MACHINE.miscMinors].sort((a, b) => a - b)).toEqual(facts.proc.misc.map((l) => Number.parseInt(l, 10)).sort((a, b) => a - b));
     expect(MACHINE.bootCpuData.join('')).toBe(facts.boot_cpu_data);
     expect([...MACHINE.cpuFlags]).toEqual(facts.cpu.flags);
     expect(MACHINE.pci.map((p) => `${p.slot} ${p.vendor}:${p.device}`)).toEqual(facts.pci.map((p) => `${p.slot} ${p.vendor}:${p.device}`));

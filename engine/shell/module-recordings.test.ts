@@ -157,7 +157,9 @@ describe.skipIf(!required && !(haveRec && haveCorpus))('real modules under QEMU,
       const logFrom = sh.k.log.records.length;
       const stepFrom = sh.k.timeline.stepCount();
       const p = sh.run(r.modprobe.cmd);
-      const modelLog = sh.k.log.records.slice(logFrom).map((m) => `<${m.level}>${m.text}`);
+      // The real lines come from dmesg -r, which reads the log through syslog: record_print_text()
+      // (kernel/printk/printk.c) prints each line of a multi-line record with the record's prefix.
+      const modelLog = sh.k.log.records.slice(logFrom).flatMap((m) => m.text.split('\n').map((l) => `<${m.level}>${l}`));
       const missing = notModelled(sh.k, stepFrom);
       for (const m of p.output.matchAll(/cannot say what Linux does after (\w+)\(\)/g)) if (!missing.includes(m[1])) missing.unshift(m[1]);
       const mods = sh.run('cat /proc/modules').output.split('\n').filter(Boolean);

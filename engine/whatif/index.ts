@@ -2,3 +2,6 @@
 export { firstDivergence, type Divergence, type StepLike } from './compare';
 export { MUTATION_HELP, MUTATION_KINDS, mutate, parseMutation, type Mutated } from './mutate';
 export { mutateWithDeps, runWhatIf, WhatIfDependencyError, type WhatIfAnswer, type WhatIfInput, type WhatIfSide } from './run';
+export { loadWithFault, type FaultRun } from './fault-run';
+export { FAULT_HELP, isFault, parseFault } from './faults';
+export { exportsSymbol } from './unexport';

@@ -1,7 +1,7 @@
 /**
- * The lean entry for `modscope relocs FILE` (bundled to out/cli/relocs.mjs): it loads only the
+ * The lean entry for `modscope relocs FILE` (bundled to out/cli/relocs.cjs): it loads only the
  * ELF reader and the readelf text writer, not the whole CLI with the kernel model and the CPU,
- * and writes each chunk to fd 1 with one write(2) — no stream objects. main/cli/bin.mjs sends
+ * and writes each chunk to fd 1 with one write(2) — no stream objects. main/cli/bin.cjs sends
  * `relocs FILE` here; anything else (options, help, other commands) goes to the full CLI.
  */
 import { writeSync } from 'node:fs';
@@ -30,9 +30,13 @@ function writeAll(fd: number, chunk: Uint8Array): void {
 /** Run `relocs FILE`; resolves with the exit code (0, or 2 with one error line on stderr). */
 export async function relocsMain(file: string): Promise<number> {
   try {
-    const elf = await readModuleListing(file);
-    // One buffer for every chunk: each is written synchronously before the next is made.
-    for (const chunk of readelfRelocText(elf, { reuse: true })) writeAll(1, chunk);
+    const { elf, load, close } = await readModuleListing(file);
+    try {
+      // One buffer for every chunk: each is written synchronously before the next is made.
+      for (const chunk of readelfRelocText(elf, { reuse: true, load })) writeAll(1, chunk);
+    } finally {
+      close();
+    }
     return 0;
   } catch (e) {
     if (e instanceof Closed) return 0; // the reader went away (| head): like readelf, stop quietly

@@ -44,15 +44,19 @@ export function relocLine(r: RelocRow, rela: boolean, elf32: boolean): string {
 }
 
 export async function relocsCommand(file: string, write: Sink): Promise<void> {
-  const elf = await readModuleListing(file);
-  // A string sink gets whole characters: a chunk may end inside a multi-byte UTF-8 name.
-  const decoder = write.acceptsBytes ? null : new TextDecoder('utf-8');
-  for (const chunk of readelfRelocText(elf)) {
-    if (decoder) await write(decoder.decode(chunk, { stream: true }));
-    else await (write as unknown as (b: Uint8Array) => void | Promise<void>)(chunk);
-  }
-  if (decoder) {
-    const rest = decoder.decode();
-    if (rest) await write(rest);
+  const { elf, load, close } = await readModuleListing(file);
+  try {
+    // A string sink gets whole characters: a chunk may end inside a multi-byte UTF-8 name.
+    const decoder = write.acceptsBytes ? null : new TextDecoder('utf-8');
+    for (const chunk of readelfRelocText(elf, { load })) {
+      if (decoder) await write(decoder.decode(chunk, { stream: true }));
+      else await (write as unknown as (b: Uint8Array) => void | Promise<void>)(chunk);
+    }
+    if (decoder) {
+      const rest = decoder.decode();
+      if (rest) await write(rest);
+    }
+  } finally {
+    close();
   }
 }

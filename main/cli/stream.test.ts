@@ -155,7 +155,7 @@ describe('relocLine', () => {
   });
 });
 
-// The package bin sends `relocs FILE` to the lean bundle (out/cli/relocs.mjs): same bytes, same errors.
+// The package bin sends `relocs FILE` to the lean bundle (out/cli/relocs.cjs): same bytes, same errors.
 describe.skipIf(!haveReadelf)('bin.mjs relocs (the lean entry)', () => {
   const bin = join(root, 'main', 'cli', 'bin.mjs');
   it('prints what readelf -r -W prints, and reports a missing file like the full CLI', () => {

@@ -10,7 +10,9 @@ import { basename } from 'node:path';
 import { EKEYREJECTED } from '../../engine/load/index';
 import { MUTATION_HELP, mutateWithDeps, runWhatIf, WhatIfDependencyError, type StepLike, type WhatIfAnswer } from '../../engine/whatif/index';
 import { createIcedDecoder } from '../../host-common/iced-decoder';
+import { FAULT_HELP, isFault } from '../../engine/whatif/index';
 import { CliError } from './errors';
+import { whatifFault } from './whatif-fault';
 import { loadProfile, readModuleFile } from './kernel-files';
 
 export interface WhatifOptions {
@@ -57,8 +59,11 @@ export async function whatifCommand(o: WhatifOptions, out: (s: string) => void):
   if (o.list) {
     out('Mutations (modscope whatif x.ko MUTATION):\n');
     for (const [name, what] of MUTATION_HELP) out(`  ${name.padEnd(26)} ${what}\n`);
+    out('\nFaults in the kernel during load_module() (the module is not changed):\n');
+    for (const [name, what] of FAULT_HELP) out(`  ${name.padEnd(26)} ${what}\n`);
     return 0;
   }
+  if (isFault(o.mutation)) return whatifFault(o, out);
   const { bytes } = await readModuleFile(o.file);
   const deps: { name: string; bytes: Uint8Array }[] = [];
   for (const path of o.with) deps.push({ name: basename(path), bytes: (await readModuleFile(path)).bytes });

@@ -34,7 +34,7 @@ const pctl = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Ma
 const corpus = ensureCorpus({ quiet: true });
 const kdir = join(corpus, 'kernel');
 const amdgpu = join(kdir, 'drivers/gpu/drm/amd/amdgpu/amdgpu.ko');
-const cli = join(ROOT, 'main', 'cli', 'bin.mjs');
+const cli = join(ROOT, 'main', 'cli', 'bin.cjs');
 
 function timed(cmd, argv) {
   const t0 = performance.now();

@@ -146,6 +146,25 @@ function parse(steps) {
  * engine/machine/qemu-pc.ts: the part of the facts the engine reads (the engine is pure TypeScript and
  * cannot read the .json.gz itself); engine/machine/qemu-pc.test.ts checks it against the .json.gz.
  */
+/** The distinct majors of /proc/devices' "Character devices:" section. */
+function charMajors(lines) {
+  const out = new Set();
+  for (const l of lines.slice(lines.indexOf('Character devices:') + 1)) {
+    if (!/^\s*\d+ /.test(l)) break;
+    out.add(Number.parseInt(l, 10));
+  }
+  return [...out];
+}
+
+/** /proc/crypto's entries as { name, driver, priority, type }. */
+function cryptoAlgs(text) {
+  return text
+    .split('\n\n')
+    .filter((b) => b.trim())
+    .map((b) => Object.fromEntries(b.split('\n').map((l) => [l.slice(0, l.indexOf(':')).trim(), l.slice(l.indexOf(':') + 1).trim()])))
+    .map((e) => ({ name: e.name, driver: e.driver, priority: Number(e.priority), type: e.type }));
+}
+
 function writeTs(facts, file) {
   const ts = `/**
  * The machine Modscope models, as the real Debian 6.1.0-50 kernel sees it under QEMU: generated from
@@ -171,6 +190,12 @@ export const MACHINE = ${JSON.stringify(
       })),
       acpiTables: facts.acpi.map((a) => ({ signature: a.signature, size: a.size })),
       dmi: Object.fromEntries(Object.entries(facts.dmi).filter(([k]) => k !== 'uevent' && k !== 'modalias')),
+      // /proc/devices "Character devices:" and /proc/misc after boot: the majors and misc minors the
+      // built-in kernel holds (fs/char_dev.c chrdevs[], drivers/char/misc.c misc_list).
+      charMajors: charMajors(facts.proc.devices),
+      miscMinors: facts.proc.misc.map((l) => Number.parseInt(l, 10)).sort((a, b) => a - b),
+      // /proc/crypto after boot: the built-in algorithms (crypto_alg_list), all "module : kernel".
+      cryptoAlgs: cryptoAlgs(facts.proc.crypto),
     },
     null,
     2,

@@ -14,6 +14,7 @@ import { hex, readU32, readU64, ret, tryCString, tryFieldString, u32, writeU32, 
 import { printkText } from './printk';
 import type { KernelCallState } from './state';
 import { QEMU_PC_ACPI_TABLE_BYTES } from './qemu-pc-acpi-tables';
+import { MACHINE } from '../../machine/qemu-pc';
 
 /** A PCI function of the machine (its boot log: "pci 0000:00:01.1: [8086:7010] type 00 class 0x010180"). */
 export interface MachinePciDevice {
@@ -62,6 +63,17 @@ export const QEMU_PC_ACPI_HIDS: readonly string[] = [
 
 /** qemu64 under TCG: "smpboot: CPU0: AMD QEMU Virtual CPU version 2.5+ (family: 0xf, model: 0x6b, stepping: 0x1)". */
 export const QEMU64_CPU = { vendor: 2 /* X86_VENDOR_AMD */, family: 0xf, model: 0x6b, stepping: 1 } as const;
+
+/** struct cpuinfo_x86 (6.1, x86-64, CONFIG_X86_VMX_FEATURE_NAMES): x86_capability[] starts at byte 40
+ * (x86..x86_stepping, x86_tlbsize, vmx_capability[5], four u8, extended_cpuid_level, cpuid_level; 8-aligned). */
+const X86_CAPABILITY_OFFSET = 40;
+const BOOT_CPU_DATA = Uint8Array.from(MACHINE.bootCpuData.join('').match(/../g) ?? [], (h) => Number.parseInt(h, 16));
+
+/** cpu_has(&boot_cpu_data, bit) on the recorded qemu64 boot_cpu_data: test_bit(bit, x86_capability). */
+export function qemu64HasFeature(bit: number): boolean {
+  const byte = BOOT_CPU_DATA[X86_CAPABILITY_OFFSET + (bit >> 3)] ?? 0;
+  return ((byte >> (bit & 7)) & 1) === 1;
+}
 
 const PCI_ANY_ID = 0xffffffff;
 const AE_OK = 0n;
@@ -322,8 +334,11 @@ export function machineFunctions(state: KernelCallState): Record<string, KernelF
       printkText(ctx, state, 6, `ACPI: bus type ${tryFieldString(ctx, ctx.arg(0), 16) ?? '(null)'} unregistered\n`);
       return 0n;
     },
-    // const struct x86_cpu_id *x86_match_cpu(const struct x86_cpu_id *match): struct x86_cpu_id
-    // { u16 vendor, family, model, steppings, feature; kernel_ulong_t driver_data; } (24 bytes).
+    // const struct x86_cpu_id *x86_match_cpu(const struct x86_cpu_id *match) (arch/x86/kernel/cpu/match.c):
+    // struct x86_cpu_id { u16 vendor, family, model, steppings, feature, flags; kernel_ulong_t driver_data; }
+    // (24 bytes); the table ends at the first entry without X86_CPU_ID_FLAG_ENTRY_VALID (flags bit 0).
+    // feature is a bit of boot_cpu_data.x86_capability[] (X86_FEATURE_ANY is 0), read from the recorded
+    // boot_cpu_data of the qemu64 CPU (engine/machine/qemu-pc.ts).
     x86_match_cpu: (ctx) => {
       const c = QEMU64_CPU;
       for (let i = 0, a = ctx.arg(0); i < 4096; i++, a += 24n) {
@@ -333,17 +348,17 @@ export function machineFunctions(state: KernelCallState): Record<string, KernelF
         const model = Number((w >> 32n) & 0xffffn);
         const steppings = Number((w >> 48n) & 0xffffn);
         const feature = readU32(ctx.mem, a + 8n) & 0xffff;
-        if (!(vendor | family | model | feature)) break;
+        const flags = readU32(ctx.mem, a + 8n) >>> 16;
+        if (!(flags & 1)) break;
         if (vendor !== 0xffff && vendor !== c.vendor) continue;
         if (family !== 0 && family !== c.family) continue;
         if (model !== 0 && model !== c.model) continue;
         if (steppings !== 0 && !(steppings & (1 << c.stepping))) continue;
-        // A feature test needs qemu64's cpuid feature words, which are not modelled.
-        if (feature !== 0) return 'not-modelled';
-        ctx.note(`x86_match_cpu: entry ${i} matches qemu64 (AMD family 0xf model 0x6b)`);
+        if (feature !== 0 && !qemu64HasFeature(feature)) continue;
+        ctx.note(`x86_match_cpu: entry ${i} matches qemu64 (AMD family 0xf model 0x6b${feature ? `, feature bit ${feature}` : ''})`);
         return a;
       }
-      ctx.note('x86_match_cpu: no entry matches qemu64 (AMD family 0xf, model 0x6b, stepping 1): NULL');
+      ctx.note('x86_match_cpu: no entry matches qemu64 (AMD family 0xf, model 0x6b, stepping 1, its recorded x86_capability): NULL');
       return 0n;
     },
     // void si_meminfo(struct sysinfo *val): totalram from the modelled _totalram_pages; no highmem on

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { kernelFunctionModels } from './registry';
 import { KernelCallState } from './state';
 import { fakeContext } from './fake-context';
+import { readU64 } from './mem';
+import { intSqrt } from './subsystems';
 
 describe('registrations the corpus inits make', () => {
   const state = new KernelCallState();
@@ -43,5 +45,71 @@ describe('registrations the corpus inits make', () => {
   it('bus walks find nothing on the modelled machine', () => {
     expect(call('bus_for_each_drv', 0xffffffffc0335000n, 0n, 0n, 0xffffffffc0001000n)).toBe(0n);
     expect(ctx.notes.at(-1)).toMatch(/no other drivers on the bus/);
+  });
+});
+
+describe('kernel services modules set up at init (kthread workers, the connector, ethtool phy ops)', () => {
+  const state = new KernelCallState();
+  const models = kernelFunctionModels(state);
+  const ctx = fakeContext();
+  const call = (name: string, ...args: bigint[]) => {
+    const f = models.get(name);
+    if (!f) throw new Error(`${name} is not modelled`);
+    return ctx.call(f, ...args);
+  };
+
+  it('kthread_create_worker returns an initialised struct kthread_worker whose task is set; destroy frees both', () => {
+    const w = call('kthread_create_worker', 0n, ctx.str('watchdogd')) as bigint;
+    expect(readU64(ctx.mem, w + 8n)).toBe(w + 8n); // work_list empty
+    expect(readU64(ctx.mem, w + 32n)).toBe(w + 24n); // delayed_work_list.prev
+    const task = readU64(ctx.mem, w + 40n);
+    expect(task).not.toBe(0n);
+    expect(ctx.notes.at(-1)).toMatch(/kthread_create_worker 'watchdogd'/);
+    expect(call('sched_set_fifo', task)).toBe(0n);
+    expect(call('kthread_destroy_worker', w)).toBe(0n);
+    expect(ctx.freed).toEqual(expect.arrayContaining([w, task]));
+    expect(call('kthread_destroy_worker', w)).toBe('not-modelled');
+  });
+
+  it("cn_add_callback refuses cn_proc's id {1, 1} and a second registration of an id", () => {
+    const procId = ctx.poke(0xffffffffc0370000n, Uint8Array.of(1, 0, 0, 0, 1, 0, 0, 0));
+    expect(call('cn_add_callback', procId, ctx.str('cn_proc'), 0xffffffffc0001000n)).toBe(BigInt.asUintN(64, -22n));
+    const w1 = ctx.poke(0xffffffffc0371000n, Uint8Array.of(3, 0, 0, 0, 1, 0, 0, 0)); // CN_W1_IDX, CN_W1_VAL
+    expect(call('cn_add_callback', w1, ctx.str('w1'), 0xffffffffc0001000n)).toBe(0n);
+    expect(call('cn_add_callback', w1, ctx.str('w1'), 0xffffffffc0001000n)).toBe(BigInt.asUintN(64, -22n));
+    call('cn_del_callback', w1);
+    expect(call('cn_add_callback', w1, ctx.str('w1'), 0xffffffffc0001000n)).toBe(0n);
+  });
+
+  it('ethtool_set_ethtool_phy_ops sets the pointer', () => {
+    expect(call('ethtool_set_ethtool_phy_ops', 0xffffffffc0372000n)).toBe(0n);
+    expect(state.ethtoolPhyOps).toBe(0xffffffffc0372000n);
+  });
+});
+
+describe('small kernel helpers and sysfs mount points', () => {
+  const models = kernelFunctionModels(new KernelCallState());
+  const ctx = fakeContext();
+  const call = (name: string, ...args: bigint[]) => {
+    const f = models.get(name);
+    if (!f) throw new Error(`${name} is not modelled`);
+    return ctx.call(f, ...args);
+  };
+
+  it('int_sqrt is floor(sqrt(x)) for every size of unsigned long', () => {
+    for (const x of [0n, 1n, 2n, 3n, 4n, 15n, 16n, 17n, 1000000n, (1n << 62n) + 12345n, (1n << 64n) - 1n]) {
+      const r = intSqrt(x);
+      expect(r * r <= x && (r + 1n) * (r + 1n) > x).toBe(true);
+    }
+    expect(call('int_sqrt', 99n)).toBe(9n);
+  });
+
+  it('sysfs_create_mount_point makes a name once under a kobject; a NULL parent or a duplicate is not modelled', () => {
+    const kobj = 0xffffffffc0380000n;
+    expect(call('sysfs_create_mount_point', kobj, ctx.str('config'))).toBe(0n);
+    expect(call('sysfs_create_mount_point', kobj, ctx.str('config'))).toBe('not-modelled');
+    expect(call('sysfs_create_mount_point', 0n, ctx.str('config'))).toBe('not-modelled');
+    call('sysfs_remove_mount_point', kobj, ctx.str('config'));
+    expect(call('sysfs_create_mount_point', kobj, ctx.str('config'))).toBe(0n);
   });
 });

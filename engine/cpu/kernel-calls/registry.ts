@@ -14,6 +14,10 @@ import { bitmapFunctions } from './bitmap';
 import { kstrtoxFunctions } from './kstrtox';
 import { listDebugFunctions } from './list-debug';
 import { machineFunctions } from './machine';
+import { netFunctions } from './net';
+import { cryptoShashFunctions } from './crypto-shash';
+import { ttyFunctions } from './tty';
+import { bdiFunctions } from './bdi';
 import { subsystemFunctions } from './subsystems';
 import { memoryFunctions } from './memory-fns';
 import { bytesToText, hex, readU64, ret, s32, tryCString, tryFieldString, u32, writeU32, writeU64 } from './mem';
@@ -179,7 +183,7 @@ export function registerChrdevRegion(
   return major;
 }
 
-function unregisterChrdevRegion(state: KernelCallState, major: number, baseminor: number, count: number): boolean {
+export function unregisterChrdevRegion(state: KernelCallState, major: number, baseminor: number, count: number): boolean {
   const i = state.charRegions.findIndex((r) => r.major === major && r.baseminor === baseminor && r.count === count);
   if (i < 0) return false;
   state.charRegions.splice(i, 1);
@@ -562,14 +566,10 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     nf_unregister_net_hook: unregistrar('nf_unregister_net_hook', null),
     nf_register_net_hooks: registrar(s, 'netfilter hooks', 'nf_register_net_hooks', null, 1),
     nf_unregister_net_hooks: unregistrar('nf_unregister_net_hooks', null),
-    sock_register: registrar(s, 'socket family', 'sock_register', null, 0),
-    sock_unregister: unregistrar('sock_unregister', null),
     proto_register: registrar(s, 'protocol', 'proto_register', null, 0),
     proto_unregister: unregistrar('proto_unregister', null),
     crypto_register_alg: registrar(s, 'crypto alg', 'crypto_register_alg', null, 0),
     crypto_unregister_alg: unregistrar('crypto_unregister_alg', null),
-    crypto_register_shash: registrar(s, 'crypto shash', 'crypto_register_shash', null, 0),
-    crypto_unregister_shash: unregistrar('crypto_unregister_shash', null),
     crypto_register_skcipher: registrar(s, 'crypto skcipher', 'crypto_register_skcipher', null, 0),
     crypto_unregister_skcipher: unregistrar('crypto_unregister_skcipher', null),
 
@@ -613,6 +613,69 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     unregister_sysctl_table: freeHandle(s, 'unregister_sysctl_table'),
     kthread_create_on_node: handleMaker(s, 'task_struct', 'kthread_create_on_node', fmt(3, s), '; the thread function never runs in this model'),
     wake_up_process: noted('wake_up_process: the task is not scheduled in this model', 1n),
+    // struct kthread_worker *kthread_create_worker(unsigned int flags, const char namefmt[], ...) (kernel/kthread.c):
+    // kzalloc(struct kthread_worker: flags 0, lock 4, work_list 8, delayed_work_list 24, task 40, 56 bytes),
+    // kthread_init_worker() (empty lists), __kthread_create_on_node(kthread_worker_fn), worker->flags/task, wake_up_process().
+    kthread_create_worker: (ctx) => {
+      const name = fmt(1, s, 2)(ctx);
+      const w = ctx.kmalloc(56, true, `kthread_worker${quoted(name)}`);
+      for (const head of [8n, 24n]) {
+        writeU64(ctx.mem, w + head, w + head);
+        writeU64(ctx.mem, w + head + 8n, w + head);
+      }
+      const task = ctx.kmalloc(HANDLE_SIZE, true, `task_struct${quoted(name)}`);
+      s.handles.set(task, `task_struct${quoted(name)}`);
+      writeU32(ctx.mem, w, u32(ctx.arg(0)));
+      writeU64(ctx.mem, w + 40n, task);
+      s.kthreadWorkers.add(w);
+      ctx.note(`kthread_create_worker${quoted(name)}: worker ${hex(w)}, task ${hex(task)}; the worker thread never runs in this model`);
+      return w;
+    },
+    // void kthread_destroy_worker(struct kthread_worker *worker): kthread_flush_worker(), kthread_stop(task), kfree(worker).
+    kthread_destroy_worker: (ctx) => {
+      const w = ctx.arg(0);
+      if (!s.kthreadWorkers.delete(w)) return 'not-modelled';
+      const task = readU64(ctx.mem, w + 40n);
+      s.handles.delete(task);
+      ctx.kfree(task);
+      ctx.kfree(w);
+      ctx.note('kthread_destroy_worker: no work was queued in this model; thread stopped, worker freed');
+      return 0n;
+    },
+    // void sched_set_fifo(struct task_struct *p) (kernel/sched/core.c): SCHED_FIFO at MAX_RT_PRIO / 2; the model does not schedule.
+    sched_set_fifo: (ctx) =>
+      s.handles.has(ctx.arg(0)) ? (ctx.note('sched_set_fifo: the task is SCHED_FIFO priority 50 (not scheduled in this model)'), 0n) : 'not-modelled',
+    // int register_netevent_notifier(struct notifier_block *nb) (net/core/netevent.c): atomic_notifier_chain_register() on
+    // netevent_notif_chain, which returns 0; events (neighbour updates, redirects) come later, never in this model.
+    register_netevent_notifier: registrar(s, 'netevent notifier', 'register_netevent_notifier', null, 0),
+    unregister_netevent_notifier: unregistrar('unregister_netevent_notifier', null),
+    // void ethtool_set_ethtool_phy_ops(const struct ethtool_phy_ops *ops) (net/ethtool/common.c): under rtnl_lock, ethtool_phy_ops = ops.
+    ethtool_set_ethtool_phy_ops: (ctx) => {
+      s.ethtoolPhyOps = ctx.arg(0);
+      ctx.note(`ethtool_set_ethtool_phy_ops: ethtool_phy_ops = ${hex(ctx.arg(0))}`);
+      return 0n;
+    },
+    // int cn_add_callback(const struct cb_id *id, const char *name, callback) (drivers/connector/connector.c, cn_queue.c):
+    // the connector is built in (CONFIG_CONNECTOR=y, initialised at boot); an id already on queue_list is -EINVAL.
+    // At boot cn_proc registered {CN_IDX_PROC, CN_VAL_PROC} = {1, 1} (CONFIG_PROC_EVENTS=y).
+    cn_add_callback: (ctx) => {
+      const id = readU64(ctx.mem, ctx.arg(0));
+      const name = str(1)(ctx);
+      const key = `${id & 0xffffffffn}:${id >> 32n}`;
+      if (key === '1:1' || s.connectorCallbacks.has(key)) {
+        ctx.note(`cn_add_callback${quoted(name)}: id {${key}} is already registered: -EINVAL`);
+        return ret(-EINVAL);
+      }
+      s.connectorCallbacks.set(key, name ?? '');
+      ctx.note(`cn_add_callback${quoted(name)}: callback for id {${key}} added, returns 0`);
+      return 0n;
+    },
+    // void cn_del_callback(const struct cb_id *id)
+    cn_del_callback: (ctx) => {
+      const id = readU64(ctx.mem, ctx.arg(0));
+      s.connectorCallbacks.delete(`${id & 0xffffffffn}:${id >> 32n}`);
+      return 0n;
+    },
     kthread_stop: noted('kthread_stop: thread stopped'),
     queue_work_on: noted('queue_work_on: work queued (never runs in this model)', 1n),
     __flush_workqueue: quiet(0n),
@@ -720,10 +783,6 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     usb_serial_deregister_drivers: unregistrar('usb_serial_deregister_drivers', null),
     genl_register_family: registrar(s, 'genetlink family', 'genl_register_family', null, 0),
     genl_unregister_family: unregistrar('genl_unregister_family', null),
-    tty_register_driver: registrar(s, 'tty driver', 'tty_register_driver', null, 0),
-    tty_unregister_driver: unregistrar('tty_unregister_driver', null),
-    __tty_alloc_driver: handleMaker(s, 'tty_driver', '__tty_alloc_driver', null),
-    tty_driver_kref_put: freeHandle(s, 'tty_driver_kref_put'),
     input_allocate_device: handleMaker(s, 'input_dev', 'input_allocate_device', null),
     input_register_device: registrar(s, 'input device', 'input_register_device', null, 0),
     input_unregister_device: unregistrar('input_unregister_device', null),
@@ -781,6 +840,10 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...allocFunctions(s),
     ...machineFunctions(s),
     ...subsystemFunctions(s),
+    ...netFunctions(s),
+    ...cryptoShashFunctions(s),
+    ...ttyFunctions(s),
+    ...bdiFunctions(s),
   };
   return new Map(Object.entries(m));
 }

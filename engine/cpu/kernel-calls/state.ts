@@ -4,6 +4,8 @@
  * everything else from the CPU context.
  */
 import type { FormatEnv } from './vsnprintf';
+import type { ShashAlg } from './crypto-shash';
+import { BOOT_NET_FAMILIES, type KernelNetlinkSocket, type NetlinkUnit } from './net';
 
 export interface KernelCallOptions {
   /** /proc/sys/kernel/kptr_restrict (Debian: 0). */
@@ -64,6 +66,28 @@ export class KernelCallState {
   readonly registrations: Registration[] = [];
   /** Handles this layer allocated for opaque kernel objects (workqueues, classes, proc entries…). */
   readonly handles = new Map<bigint, string>();
+  /** net_families[] (net/socket.c): family → its struct net_proto_family (0 for the built-in ones registered at boot). */
+  readonly netFamilies = new Map<number, bigint>(BOOT_NET_FAMILIES.map((f) => [f, 0n]));
+  /** nl_table[] units with kernel sockets the modules created (net/netlink/af_netlink.c). */
+  readonly netlinkUnits = new Map<number, NetlinkUnit>();
+  /** Kernel netlink sockets modules created, by struct sock address. */
+  readonly netlinkSockets = new Map<bigint, KernelNetlinkSocket>();
+  /** shash algorithms modules registered (crypto_alg_list; the built-in ones come from the machine's /proc/crypto). */
+  readonly shashAlgs: ShashAlg[] = [];
+  /** crypto_alloc_shash() transforms handed out, by address, with the algorithm each holds. */
+  readonly shashTfms = new Map<bigint, ShashAlg>();
+  /** kthread_create_worker() workers handed out. */
+  readonly kthreadWorkers = new Set<bigint>();
+  /** ethtool_phy_ops (net/ethtool/common.c), set by libphy. */
+  ethtoolPhyOps = 0n;
+  /** Connector callbacks modules added, by "idx:val" (drivers/connector/cn_queue.c queue_list). */
+  readonly connectorCallbacks = new Map<string, string>();
+  /** sysfs_create_mount_point() directories, by "parent kobject/name". */
+  readonly sysfsMountPoints = new Set<string>();
+  /** struct tty_driver objects __tty_alloc_driver() handed out and not freed. */
+  readonly ttyDrivers = new Set<bigint>();
+  /** bdi_alloc() objects: their registered name (bdi_register()), null before or after. */
+  readonly bdis = new Map<bigint, string | null>();
 
   constructor(readonly options: KernelCallOptions = {}) {
     for (const major of options.usedCharMajors ?? []) this.charRegions.push({ major, baseminor: 0, count: 256, name: '(built-in)' });

@@ -39,6 +39,23 @@ function parseUuid(index: number[]): KernelFunction {
   };
 }
 
+/** int_sqrt() of lib/math/int_sqrt.c on a 64-bit unsigned long. */
+export function intSqrt(x: bigint): bigint {
+  if (x <= 1n) return x;
+  let m = 1n << (BigInt(x.toString(2).length - 1) & ~1n);
+  let y = 0n;
+  while (m !== 0n) {
+    const b = y + m;
+    y >>= 1n;
+    if (x >= b) {
+      x -= b;
+      y += m;
+    }
+    m >>= 2n;
+  }
+  return y;
+}
+
 export function subsystemFunctions(s: KernelCallState): Record<string, KernelFunction> {
   const dmiStrings = new Map<number, bigint>();
   const pages =
@@ -51,6 +68,49 @@ export function subsystemFunctions(s: KernelCallState): Record<string, KernelFun
     };
   return {
     guid_parse: parseUuid(GUID_INDEX),
+    // void debugfs_create_{bool,u8,u16,u32,u64,x8,x16,x32,x64,size_t,atomic_t}(name, mode, parent, value)
+    // (fs/debugfs/file.c, void in 6.1): a file under the parent dentry showing *value; nothing the module sees.
+    ...Object.fromEntries(
+      ['bool', 'u8', 'u16', 'u32', 'u64', 'x8', 'x16', 'x32', 'x64', 'size_t', 'atomic_t'].map((t): [string, KernelFunction] => [
+        `debugfs_create_${t}`,
+        (ctx) => {
+          ctx.note(`debugfs_create_${t} '${tryCString(ctx, ctx.arg(0)) ?? ''}': debugfs file created`);
+          return 0n;
+        },
+      ]),
+    ),
+    // unsigned long int_sqrt(unsigned long x) (lib/math/int_sqrt.c): floor(sqrt(x)), bit by bit as the kernel does.
+    int_sqrt: (ctx) => intSqrt(ctx.arg(0)),
+    // bool hv_is_hyperv_initialized(void) (arch/x86/hyperv/hv_init.c): false unless x86_hyper_type is X86_HYPER_MS_HYPERV;
+    // QEMU's TCG CPU shows no hypervisor signature (the real boot log has no "Hypervisor detected" line).
+    hv_is_hyperv_initialized: quiet(0n),
+    // bool kvm_para_available(void) (arch/x86/kernel/kvm.c): kvm_cpuid_base() != 0, the "KVMKVMKVM" CPUID leaf: not under TCG.
+    kvm_para_available: quiet(0n),
+    // rwlocks: one modelled task, nothing to wait for or to disable (bottom halves, interrupts do not run in init here).
+    _raw_write_lock_bh: quiet(0n),
+    _raw_write_unlock_bh: quiet(0n),
+    _raw_write_lock_irq: quiet(0n),
+    _raw_write_unlock_irq: quiet(0n),
+    // int sysfs_create_mount_point(struct kobject *parent_kobj, const char *name) (fs/sysfs/dir.c): an always-empty
+    // directory (kernfs_create_empty_dir). A name the module already created there is -EEXIST with sysfs_warn_dup()'s
+    // stack dump: not modelled. Entries built-in code made under the parent are not known to the model.
+    sysfs_create_mount_point: (ctx) => {
+      const parent = ctx.arg(0);
+      const name = tryCString(ctx, ctx.arg(1));
+      if (parent === 0n || name === null) return 'not-modelled';
+      const key = `${hex(parent)}/${name}`;
+      if (s.sysfsMountPoints.has(key)) return 'not-modelled';
+      s.sysfsMountPoints.add(key);
+      ctx.note(`sysfs_create_mount_point '${name}': empty directory under kobject ${hex(parent)}, returns 0`);
+      return 0n;
+    },
+    sysfs_remove_mount_point: (ctx) => {
+      const name = tryCString(ctx, ctx.arg(1));
+      s.sysfsMountPoints.delete(`${hex(ctx.arg(0))}/${name ?? ''}`);
+      return 0n;
+    },
+    // struct proc_dir_entry *_proc_mkdir(name, mode, parent, data, force_lookup) (fs/proc/generic.c), as proc_mkdir_data.
+    _proc_mkdir: handleMaker(s, 'proc_dir_entry', '_proc_mkdir', (ctx) => tryCString(ctx, ctx.arg(0))),
     uuid_parse: parseUuid(UUID_INDEX),
     // char *strsep(char **s, const char *ct)
     strsep: (ctx) => {
@@ -136,8 +196,6 @@ export function subsystemFunctions(s: KernelCallState): Record<string, KernelFun
     sock_diag_unregister: unregistrar('sock_diag_unregister', null),
     crypto_register_skciphers: registrar(s, 'crypto skciphers', 'crypto_register_skciphers', null, 0),
     crypto_unregister_skciphers: unregistrar('crypto_unregister_skciphers', null),
-    crypto_register_shashes: registrar(s, 'crypto shashes', 'crypto_register_shashes', null, 0),
-    crypto_unregister_shashes: unregistrar('crypto_unregister_shashes', null),
     crypto_register_templates: registrar(s, 'crypto templates', 'crypto_register_templates', null, 0),
     crypto_unregister_templates: unregistrar('crypto_unregister_templates', null),
     crypto_register_scomp: registrar(s, 'crypto scomp', 'crypto_register_scomp', null, 0),
@@ -178,19 +236,6 @@ export function subsystemFunctions(s: KernelCallState): Record<string, KernelFun
       return 0n;
     },
     inet_frags_fini: quiet(0n),
-    // struct crypto_shash *crypto_alloc_shash(const char *alg_name, u32 type, u32 mask): a transform
-    // handle (the algorithm's module reference it takes is not modelled).
-    crypto_alloc_shash: handleMaker(
-      s,
-      'crypto_shash',
-      'crypto_alloc_shash',
-      (ctx) => tryCString(ctx, ctx.arg(0)),
-      " (the provider module's reference is not modelled)",
-    ),
-    crypto_destroy_tfm: (ctx) => {
-      if (ctx.arg(0) !== 0n && ctx.arg(0) < 0xfffffffffffff000n) ctx.kfree(ctx.arg(0));
-      return 0n;
-    },
     // An idr the module has only initialised is empty: no next entry.
     idr_get_next: (ctx: KernelCallContext) => {
       ctx.note('idr_get_next: no entry (nothing was allocated in it through a modelled call)');

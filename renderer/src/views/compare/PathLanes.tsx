@@ -5,7 +5,20 @@
  * Plain SVG with text as text, so every export keeps it vector.
  */
 import { memo } from 'react';
-import { FONT, LABEL_W, PILL_H, STRIP_H, TITLE_H, syscallLabelWidth, textWidth, type PathLayout, type PathNode } from './laneLayout';
+import {
+  FONT,
+  LABEL_W,
+  MAX_RADIUS,
+  PILL_H,
+  numberEvery,
+  numbered,
+  STRIP_H,
+  TITLE_H,
+  syscallLabelWidth,
+  textWidth,
+  type PathLayout,
+  type PathNode,
+} from './laneLayout';
 import { SIDE_LABEL, STAGE_LABEL, type Version } from './stages';
 
 export const KERNEL_TITLE: Record<Version, string> = {
@@ -55,6 +68,7 @@ export const PathLanes = memo(function PathLanes({
 }) {
   const { version: v, width, height, nodes, segments, bands, arrows, radius: r } = layout;
   const cur = nodes[lit];
+  const every = numberEvery(layout.slot, nodes.length);
   const litSeg = segments.find((g) => lit >= g.first && lit <= g.last);
   const callIdx = new Set(arrows.map((a) => a.index));
   const where = cur ? `step ${lit + 1} / ${nodes.length} · ${fnText(cur.step.fn)}` : '';
@@ -208,6 +222,9 @@ export const PathLanes = memo(function PathLanes({
       <g className="cmp-nodes">
         {nodes.map((n) => {
           const on = n.index === lit;
+          // A numbered step is a circle its number fits in; the steps between numbered ones are dots.
+          const shown = numbered(n.index, every, lit);
+          const rr = every === 1 ? r : shown ? MAX_RADIUS : Math.min(r, 6);
           return (
             <g
               key={n.key}
@@ -222,10 +239,12 @@ export const PathLanes = memo(function PathLanes({
               onClick={() => onPick(v, n.index)}
             >
               <title>{`${n.index + 1}. ${n.step.fn}\n${n.step.title}\n(${STAGE_LABEL[n.stage]}, ${SIDE_LABEL[n.side]})`}</title>
-              <circle r={on ? r + 4 : r} />
-              <text y={FONT.number * 0.36} fontSize={on ? FONT.number + 2 : FONT.number} textAnchor="middle">
-                {n.index + 1}
-              </text>
+              <circle r={on ? rr + 4 : rr} />
+              {shown && (
+                <text y={FONT.number * 0.36} fontSize={on ? FONT.number + 2 : FONT.number} textAnchor="middle">
+                  {n.index + 1}
+                </text>
+              )}
             </g>
           );
         })}

@@ -17,8 +17,23 @@ export const STRIP_H = 32;
 /** Tall enough that a syscall's name on the boundary (24 px) clears the nodes above and below it (radius ≤ 14). */
 export const LANE_H = 52;
 const PAD_R = 10;
-/** Label sizes: ≥ 20 px for what a room must read on a 720p projector (stage, lane, syscall), step numbers smaller (30 fit in a row). */
-export const FONT = { title: 22, stage: 20, lane: 20, syscall: 20, number: 15 } as const;
+/**
+ * Label sizes: ≥ 20 px for what a room must read on a 720p projector (stage, lane, syscall, step numbers).
+ * Where the slots are too narrow for every step's number at that size, every k-th step is numbered
+ * (numberEvery) and the others are dots; the lit step is always numbered.
+ */
+export const FONT = { title: 22, stage: 20, lane: 20, syscall: 20, number: 20 } as const;
+
+/** 1 when every step's number fits its slot at FONT.number, else the smallest of 2, 5, 10 steps whose span fits one. */
+export function numberEvery(slot: number, steps: number): number {
+  const need = String(Math.max(1, steps)).length * FONT.number * MONO_EM + 6;
+  return [1, 2, 5, 10].find((k) => k * slot >= need) ?? 10;
+}
+
+/** Whether step index i (0-based) carries its number. */
+export function numbered(i: number, every: number, lit: number): boolean {
+  return every === 1 || i === lit || i === 0 || (i + 1) % every === 0;
+}
 /** Largest node radius: keeps the nodes clear of the syscall names on the boundary. */
 export const MAX_RADIUS = 14;
 /** Height of a syscall's name pill. */

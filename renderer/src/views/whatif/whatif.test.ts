@@ -3,18 +3,16 @@
  * rows (shared, the divergence, the rest of each path), folded, its new log lines; the arguments offered
  * for each kind on hello.ko and on a Debian module; the link's mutation read and written back.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../../../engine/engine';
 import type { ModuleOverview, Result, WhatIfAnswer } from '../../../../engine/api-types';
 import { createIcedDecoder } from '../../../../host-common/iced-decoder';
-import { ROOT } from '../../../../scripts/test-support/kernel';
+import { sample } from '../../../../scripts/test-support/kernel';
 import { formatAppLink, parseAppLink } from '../../present/appLink';
 import { alignRows, fold, newLines } from './rows';
 import { firstMutation, suggestions } from './suggest';
 
-const PROFILE = new Uint8Array(readFileSync(join(ROOT, 'samples/kernel/debian-6.1.0-50-amd64.json.gz')));
+const PROFILE = sample('kernel/debian-6.1.0-50-amd64.json.gz');
 
 async function ok<T>(p: Promise<Result<T>>): Promise<T> {
   const r = await p;
@@ -24,7 +22,7 @@ async function ok<T>(p: Promise<Result<T>>): Promise<T> {
 
 async function helloWhatIf(mutation: string): Promise<{ mod: ModuleOverview; a: WhatIfAnswer }> {
   const e = createEngine({ decoder: createIcedDecoder });
-  const mod = await ok(e.call('open', { name: 'hello.ko', bytes: new Uint8Array(readFileSync(join(ROOT, 'samples/hello/hello.ko'))) }));
+  const mod = await ok(e.call('open', { name: 'hello.ko', bytes: sample('hello/hello.ko') }));
   const a = await ok(e.call('whatif.run', { id: mod.id, mutation, args: 'count=3', profile: PROFILE }));
   return { mod, a };
 }
