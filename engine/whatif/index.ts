@@ -1,7 +1,7 @@
 /** engine/whatif: change one byte or argument of a module and find where its load first diverges. The public surface for hosts. */
 export { firstDivergence, type Divergence, type StepLike } from './compare';
 export { MUTATION_HELP, MUTATION_KINDS, mutate, parseMutation, type Mutated } from './mutate';
-export { runWhatIf, WhatIfDependencyError, type WhatIfAnswer, type WhatIfInput, type WhatIfSide } from './run';
+export { mutateWithDeps, runWhatIf, WhatIfDependencyError, type WhatIfAnswer, type WhatIfInput, type WhatIfSide } from './run';
 export { loadWithFault, type FaultRun } from './fault-run';
 export { FAULT_HELP, isFault, parseFault } from './faults';
 export { exportsSymbol } from './unexport';

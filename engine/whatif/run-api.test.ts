@@ -73,4 +73,26 @@ describe('whatif.run (engine host API)', () => {
     expect((await err(e.call('whatif.run', { id: m.id, mutation: '', profile: PROFILE }))).field).toBe('mutation');
     expect((await err(e.call('whatif.run', { id: 'm99', mutation: 'crc:_printk', profile: PROFILE }))).code).toBe('NO_SUCH_MODULE');
   });
+
+  it('a consumer with its provider unexporting provider_greet, and without its provider: as the real kernel answered (whatif-module)', async () => {
+    const e = createEngine({ decoder: createIcedDecoder });
+    const open = (d: string, f: string) => ok(e.call('open', { name: f, bytes: new Uint8Array(readFileSync(join(ROOT, 'samples', d, f))) }));
+    const provider = await open('provider', 'provider.ko');
+    const consumer = await open('consumer', 'consumer.ko');
+    const rec = recorded('whatif-module').steps.filter((s) => s.cmd === 'insmod consumer.ko');
+    for (const [mutation, real] of [
+      ['without:provider', rec[0]],
+      ['unexport:provider_greet', rec[1]],
+    ] as const) {
+      const a = await ok(e.call('whatif.run', { id: consumer.id, mutation, with: [provider.id], profile: PROFILE }));
+      expect(a.base.tail).toBe('insmod: ok');
+      expect(`${a.whatif.tail}\n`).toBe(real.output);
+      expect(lines(a.whatif.log)).toEqual(lines(real.kmsg!));
+      // Without the provider, the consumer is the first out-of-tree module: the loads already part at check_modinfo()'s taint line.
+      if (mutation.startsWith('unexport')) expect(a.divergence.changed).toMatchObject({ fn: 'simplify_symbols', errno: -2 });
+      expect(a.whatif.steps.some((s) => s.fn === 'simplify_symbols' && s.errno === -2)).toBe(true);
+    }
+    const none = await err(e.call('whatif.run', { id: consumer.id, mutation: 'without:nothing', with: [provider.id], profile: PROFILE }));
+    expect(none.message).toMatch(/no dependency is called nothing \(provider\)/);
+  });
 });

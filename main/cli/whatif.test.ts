@@ -101,7 +101,7 @@ describe('modscope whatif', () => {
     expect((await whatif(HELLO, 'init:ten')).err).toMatch(/init needs a value such as -ENODEV/);
     const CRC16 = join(CORPUS, 'lib', 'crc16.ko');
     if (!missing(CORPUS_WHAT, existsSync(CRC16))) expect((await whatif(CRC16, 'init:-1')).err).toMatch(/the module has no init function/);
-    expect((await whatif(HELLO, 'without:provider')).err).toMatch(/no --with module is called provider \(none given\)/);
+    expect((await whatif(HELLO, 'without:provider')).err).toMatch(/no dependency is called provider \(none given\)/);
     let out = '';
     expect(await run(['whatif', '--list'], { out: (s) => void (out += s), err: () => undefined })).toBe(0);
     // One line per kind, each with its meaning, and every kind the parser knows is listed.

@@ -7,17 +7,13 @@
  */
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { attachCpu } from '../../engine/cpu/index';
-import { ModelKernel } from '../../engine/kernel/index';
-import { EKEYREJECTED, loadModule } from '../../engine/load/index';
-import type { OperationInfo } from '../../engine/trace/index';
-import { exportsSymbol, firstDivergence, MUTATION_HELP, mutate, parseMutation, type Mutated, type StepLike } from '../../engine/whatif/index';
+import { EKEYREJECTED } from '../../engine/load/index';
+import { MUTATION_HELP, mutateWithDeps, runWhatIf, WhatIfDependencyError, type StepLike, type WhatIfAnswer } from '../../engine/whatif/index';
 import { createIcedDecoder } from '../../host-common/iced-decoder';
 import { FAULT_HELP, isFault } from '../../engine/whatif/index';
 import { CliError } from './errors';
 import { whatifFault } from './whatif-fault';
 import { loadProfile, readModuleFile } from './kernel-files';
-import { insmodTail } from './load';
 
 export interface WhatifOptions {
   file: string;
@@ -54,51 +50,6 @@ export function parseWhatifArgs(argv: readonly string[]): WhatifOptions {
   return o;
 }
 
-interface Side {
-  steps: StepLike[];
-  log: { level: number; text: string }[];
-  tail: string;
-  op: OperationInfo;
-}
-
-interface Dep {
-  path: string;
-  bytes: Uint8Array;
-}
-
-/** A --with file's module name as the kernel has it (KBUILD_MODNAME: '-' becomes '_'). */
-const modName = (path: string): string =>
-  basename(path)
-    .replace(/\.ko(\.[gx]z|\.zst)?$/, '')
-    .replace(/-/g, '_');
-
-/** Load the deps, then the module, on a freshly booted model; the deps' own failures are what-if answers too. */
-async function loadSide(image: Uint8Array, fileName: string, args: string[], deps: readonly Dep[]): Promise<Side> {
-  const k = new ModelKernel(loadProfile(), {});
-  attachCpu(k, createIcedDecoder());
-  for (const dep of deps) {
-    const r = loadModule(k, { fileName: basename(dep.path), image: dep.bytes, args: '', syscall: 'finit_module' });
-    if (r.errno !== 0) throw new CliError('DEPENDENCY', `${dep.path} failed to load (${r.errno ?? r.end.kind})`);
-  }
-  const logFrom = k.log.records.length;
-  const r = loadModule(k, {
-    fileName,
-    image,
-    args: args.join(' '),
-    syscall: 'finit_module',
-    command: `insmod ${fileName}${args.length ? ' ' + args.join(' ') : ''}`,
-  });
-  const steps: StepLike[] = [];
-  const records = k.log.records.slice(logFrom);
-  for (let i = 0; i < k.timeline.stepCount(); i++) {
-    const s = k.timeline.step(i);
-    if (!s || s.op !== r.op.index) continue;
-    const log = records.filter((l) => l.pos >= s.pos && l.pos < s.pos + Math.max(1, s.span)).map((l) => `<${l.level}>${l.text}`);
-    steps.push({ fn: s.fn, file: s.file, title: s.title, text: s.text, ...(s.errno ? { errno: s.errno } : {}), ...(log.length ? { log } : {}) });
-  }
-  return { steps, log: k.log.records.slice(logFrom).map((l) => ({ level: l.level, text: l.text })), tail: insmodTail(r.op), op: r.op };
-}
-
 function stepLine(s: StepLike | null): string {
   if (!s) return '(the load has ended)';
   return `${s.fn}${s.file ? ` (${s.file})` : ''}: ${s.title}${s.errno ? ` → ${s.errno}` : ''}`;
@@ -114,47 +65,31 @@ export async function whatifCommand(o: WhatifOptions, out: (s: string) => void):
   }
   if (isFault(o.mutation)) return whatifFault(o, out);
   const { bytes } = await readModuleFile(o.file);
-  const deps: Dep[] = [];
-  for (const path of o.with) deps.push({ path, bytes: (await readModuleFile(path)).bytes });
-  let m: Mutated;
-  let changedDeps: Dep[] = deps;
-  let mutatedImage = bytes;
+  const deps: { name: string; bytes: Uint8Array }[] = [];
+  for (const path of o.with) deps.push({ name: basename(path), bytes: (await readModuleFile(path)).bytes });
+  const name = basename(o.file);
+  const input = { profile: loadProfile(), decoder: createIcedDecoder(), module: { name, bytes }, deps, args: o.params, mutation: o.mutation };
+  let a: WhatIfAnswer;
   try {
-    const mutation = parseMutation(o.mutation);
-    // unexport:SYMBOL changes the module that exports SYMBOL: the one loaded, or else the --with provider.
-    const provider =
-      mutation.kind === 'unexport' && !exportsSymbol(bytes, mutation.symbol) ? deps.find((d) => exportsSymbol(d.bytes, mutation.symbol)) : undefined;
-    if (provider) {
-      m = mutate(provider.bytes, mutation);
-      m = { ...m, change: `${basename(provider.path)}: ${m.change}` };
-      changedDeps = deps.map((d) => (d === provider ? { path: d.path, bytes: m.image } : d));
-    } else {
-      m = mutate(bytes, mutation);
-      mutatedImage = m.image;
+    if (o.save) {
+      const { m } = mutateWithDeps(input);
+      writeFileSync(o.save, m.image);
+      out(`what if: ${m.change}\nwrote ${o.save} (${m.image.length.toLocaleString('en-US')} bytes)\n`);
+      return 0;
     }
-    for (const w of m.without)
-      if (!deps.some((d) => modName(d.path) === w))
-        throw new Error(`without:${w}: no --with module is called ${w} (${deps.map((d) => modName(d.path)).join(', ') || 'none given'})`);
-    changedDeps = changedDeps.filter((d) => !m.without.includes(modName(d.path)));
+    a = runWhatIf(input);
   } catch (e) {
+    if (e instanceof WhatIfDependencyError) throw new CliError('DEPENDENCY', e.message);
     if (e instanceof CliError) throw e;
     throw new CliError('BAD_MUTATION', e instanceof Error ? e.message : String(e), undefined, 2);
   }
-  if (o.save) {
-    writeFileSync(o.save, m.image);
-    out(`what if: ${m.change}\nwrote ${o.save} (${m.image.length.toLocaleString('en-US')} bytes)\n`);
-    return 0;
-  }
-  const name = basename(o.file);
-  const base = await loadSide(bytes, name, o.params, deps);
-  const changed = await loadSide(mutatedImage, name, [...o.params, ...m.args], changedDeps);
-  const d = firstDivergence(base.steps, changed.steps);
+  const d = a.divergence;
   if (o.json) {
-    const side = (s: typeof base) => ({ tail: s.tail, log: s.log, steps: s.steps.length });
-    out(`${JSON.stringify({ change: m.change, offset: m.offset, divergence: d, base: side(base), whatif: side(changed) })}\n`);
+    const side = (s: WhatIfAnswer['base']) => ({ tail: s.tail, log: s.log, steps: s.steps.length });
+    out(`${JSON.stringify({ change: a.change, offset: a.offset, divergence: d, base: side(a.base), whatif: side(a.whatif) })}\n`);
     return 0;
   }
-  out(`what if: ${m.change}\n\n`);
+  out(`what if: ${a.change}\n\n`);
   if (d.index === null) out(`No step differs: both loads take the same ${d.shared} steps.\n`);
   else {
     out(`The loads part at step ${d.index + 1}, after ${d.shared} shared steps:\n`);
@@ -168,8 +103,8 @@ export async function whatifCommand(o: WhatifOptions, out: (s: string) => void):
           `To reach the check this mutation is about, remove the signature first: signature:strip+${o.mutation})\n`,
       );
   }
-  out(`\nHow insmod ends:\n  unmodified: ${base.tail}\n  what-if:    ${changed.tail}\n`);
+  out(`\nHow insmod ends:\n  unmodified: ${a.base.tail}\n  what-if:    ${a.whatif.tail}\n`);
   out('\nKernel log of the what-if load:\n');
-  for (const l of changed.log) out(`  <${l.level}>${l.text}\n`);
+  for (const l of a.whatif.log) out(`  <${l.level}>${l.text}\n`);
   return 0;
 }
