@@ -10,7 +10,7 @@ import { modprobePlan } from '../../engine/load/index';
 import { formatTimestamp } from '../../engine/kernel/index';
 import { ModelKernel } from '../../engine/kernel/index';
 import type { LoadedModule } from '../../engine/kernel/index';
-import { modStrerror } from '../../engine/load/index';
+import { insmodTail, modStrerror } from '../../engine/load/index';
 import { loadModule } from '../../engine/load/index';
 import { hex64 } from '../../engine/session/index';
 import { kernelSummary } from '../../engine/kernel-session';
@@ -210,15 +210,8 @@ function writeText(k: ModelKernel, last: OperationInfo, w: BufferedWriter, alt?:
   w.write(`\n${insmodTail(last)}\n`);
 }
 
-/** What the terminal shows when insmod ends: nothing (ok), kmod's error line, the shell's "Killed", or Modscope's own unknown. */
-export function insmodTail(op: OperationInfo): string {
-  const end = opEnd(op);
-  if (end.kind === 'killed') return 'Killed\ninsmod: killed by SIGKILL (exit status 137): the oops killed it inside the syscall';
-  if (end.kind === 'unknown') return `[modscope] ${end.reason}: how insmod ends is not known`;
-  return op.result === 0
-    ? 'insmod: ok'
-    : `insmod: ERROR: could not insert module ${basename(op.command.split(' ')[1] ?? '')}: ${modStrerror(op.result ?? 0)}`;
-}
+/** What the terminal shows when insmod ends (engine/load/insmod-tail.ts; the What if view ends the same way). */
+export { insmodTail };
 
 /** modscope load's exit status: 0 loaded, 1 insmod failed (an errno), 137 killed (as the shell), 3 unknown (not modelled). */
 export function loadExitStatus(op: OperationInfo): number {

@@ -1,19 +1,12 @@
 /** bdi.ts: bdi_alloc()/bdi_register()/bdi_put() as mm/backing-dev.c does them (mtd's "mtd-0"). */
 import { describe, expect, it } from 'vitest';
-import { kernelFunctionModels } from './registry';
 import { KernelCallState } from './state';
-import { fakeContext } from './fake-context';
+import { modelCaller } from './model-caller';
 import { readU64 } from './mem';
 
 describe('backing devices', () => {
   const state = new KernelCallState();
-  const models = kernelFunctionModels(state);
-  const ctx = fakeContext();
-  const call = (name: string, ...args: bigint[]) => {
-    const f = models.get(name);
-    if (!f) throw new Error(`${name} is not modelled`);
-    return ctx.call(f, ...args);
-  };
+  const { ctx, call } = modelCaller(state);
   const u32 = (a: bigint) => Number(readU64(ctx.mem, a) & 0xffffffffn);
 
   it('bdi_alloc initialises the struct; bdi_register formats the name into dev_name and sets dev; a second name clash is not modelled', () => {

@@ -1,8 +1,7 @@
 /** crypto-shash.ts: crypto_alg_list lookups of crypto_alloc_shash() and the module reference they take (crypto/api.c). */
 import { describe, expect, it } from 'vitest';
-import { kernelFunctionModels } from './registry';
 import { KernelCallState } from './state';
-import { fakeContext } from './fake-context';
+import { modelCaller } from './model-caller';
 import { builtinShashAlgs } from './crypto-shash';
 import { readU64 } from './mem';
 
@@ -11,17 +10,11 @@ const MOD_B = 0xffffffffc0209040n;
 
 function setup() {
   const state = new KernelCallState();
-  const models = kernelFunctionModels(state);
-  const ctx = fakeContext();
+  const { ctx, call } = modelCaller(state);
   const refs: string[] = [];
   ctx.moduleRef = (address, op) => {
     refs.push(`${op} ${address.toString(16)}`);
     return true;
-  };
-  const call = (name: string, ...args: bigint[]) => {
-    const f = models.get(name);
-    if (!f) throw new Error(`${name} is not modelled`);
-    return ctx.call(f, ...args);
   };
   /** A struct shash_alg (480 bytes): descsize at 80, base.cra_ctxsize 96+40, cra_priority 96+48, names 96+56 / 96+184, cra_module 96+376. */
   const shashAlg = (at: bigint, name: string, driver: string, priority: number, module: bigint): bigint => {

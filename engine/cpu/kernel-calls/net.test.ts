@@ -3,9 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../../scripts/test-support/kernel';
-import { kernelFunctionModels } from './registry';
 import { KernelCallState } from './state';
-import { fakeContext } from './fake-context';
+import { modelCaller } from './model-caller';
 import { BOOT_NET_FAMILIES, PF_FAMILY_NAMES } from './net';
 import { readU64 } from './mem';
 
@@ -14,13 +13,7 @@ const DATA_READY = 0xffffffff81a5e1f0n;
 
 function setup() {
   const state = new KernelCallState({ lookupSymbol: (n) => (n === 'init_net' ? INIT_NET : n === 'netlink_data_ready' ? DATA_READY : null) });
-  const models = kernelFunctionModels(state);
-  const ctx = fakeContext();
-  const call = (name: string, ...args: bigint[]) => {
-    const f = models.get(name);
-    if (!f) throw new Error(`${name} is not modelled`);
-    return ctx.call(f, ...args);
-  };
+  const { ctx, call } = modelCaller(state);
   return { state, ctx, call };
 }
 

@@ -1,20 +1,13 @@
 /** Registration models added from modscope init-all's most frequent not-modelled calls. */
 import { describe, expect, it } from 'vitest';
-import { kernelFunctionModels } from './registry';
 import { KernelCallState } from './state';
-import { fakeContext } from './fake-context';
+import { modelCaller } from './model-caller';
 import { readU64 } from './mem';
 import { intSqrt } from './subsystems';
 
 describe('registrations the corpus inits make', () => {
   const state = new KernelCallState();
-  const models = kernelFunctionModels(state);
-  const ctx = fakeContext();
-  const call = (name: string, ...args: bigint[]) => {
-    const f = models.get(name);
-    if (!f) throw new Error(`${name} is not modelled`);
-    return ctx.call(f, ...args);
-  };
+  const { ctx, call } = modelCaller(state);
   const struct = (at: bigint, fields: bigint[]): bigint => {
     const b = new Uint8Array(fields.length * 8);
     fields.forEach((w, i) => {
@@ -50,13 +43,7 @@ describe('registrations the corpus inits make', () => {
 
 describe('kernel services modules set up at init (kthread workers, the connector, ethtool phy ops)', () => {
   const state = new KernelCallState();
-  const models = kernelFunctionModels(state);
-  const ctx = fakeContext();
-  const call = (name: string, ...args: bigint[]) => {
-    const f = models.get(name);
-    if (!f) throw new Error(`${name} is not modelled`);
-    return ctx.call(f, ...args);
-  };
+  const { ctx, call } = modelCaller(state);
 
   it('kthread_create_worker returns an initialised struct kthread_worker whose task is set; destroy frees both', () => {
     const w = call('kthread_create_worker', 0n, ctx.str('watchdogd')) as bigint;
@@ -88,13 +75,7 @@ describe('kernel services modules set up at init (kthread workers, the connector
 });
 
 describe('small kernel helpers and sysfs mount points', () => {
-  const models = kernelFunctionModels(new KernelCallState());
-  const ctx = fakeContext();
-  const call = (name: string, ...args: bigint[]) => {
-    const f = models.get(name);
-    if (!f) throw new Error(`${name} is not modelled`);
-    return ctx.call(f, ...args);
-  };
+  const { ctx, call } = modelCaller(new KernelCallState());
 
   it('int_sqrt is floor(sqrt(x)) for every size of unsigned long', () => {
     for (const x of [0n, 1n, 2n, 3n, 4n, 15n, 16n, 17n, 1000000n, (1n << 62n) + 12345n, (1n << 64n) - 1n]) {

@@ -1,20 +1,13 @@
 /** tty.ts: __tty_alloc_driver() and tty_register_driver()'s char region (drivers/tty/tty_io.c, fs/char_dev.c). */
 import { describe, expect, it } from 'vitest';
-import { kernelFunctionModels } from './registry';
 import { KernelCallState } from './state';
-import { fakeContext } from './fake-context';
+import { modelCaller } from './model-caller';
 import { readU64 } from './mem';
 
 describe('tty drivers', () => {
   // The machine's built-in majors include 247..254 (its /proc/devices), so the first dynamic major is 246.
   const state = new KernelCallState({ usedCharMajors: [4, 5, 247, 248, 249, 250, 251, 252, 253, 254] });
-  const models = kernelFunctionModels(state);
-  const ctx = fakeContext();
-  const call = (name: string, ...args: bigint[]) => {
-    const f = models.get(name);
-    if (!f) throw new Error(`${name} is not modelled`);
-    return ctx.call(f, ...args);
-  };
+  const { ctx, call } = modelCaller(state);
   const u32 = (a: bigint) => Number(readU64(ctx.mem, a) & 0xffffffffn);
 
   it('a driver with major 0 gets the next dynamic major, written back into struct tty_driver', () => {

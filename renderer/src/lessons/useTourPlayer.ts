@@ -10,8 +10,7 @@ import { runTour, TourRunError, type TourRun } from '../../../engine/tours/index
 import { isTourError } from '../../../engine/tours/index';
 import type { Tour } from '../../../engine/tours/index';
 import type { Host } from '../host/host';
-
-const PROFILE_URL = 'samples/kernel/debian-6.1.0-50-amd64.json.gz';
+import { fetchProfile } from '../lib/samples';
 
 async function fetchBytes(url: string): Promise<Uint8Array> {
   const res = await fetch(url);
@@ -71,7 +70,7 @@ export function useTourPlayer(host: Host, onError: (e: EngineError | null) => vo
       setState((s) => ({ ...s, busy: true }));
       try {
         for (const id of opened.current.splice(0)) void host.call('close', { id });
-        profile.current ??= await fetchBytes(PROFILE_URL);
+        profile.current ??= await fetchProfile();
         const run = await runTour(host, tour, { profile: profile.current, file: (rel) => fetchBytes(`samples/${rel}`) });
         opened.current = run.opened;
         if (mySeq !== seq.current) return;

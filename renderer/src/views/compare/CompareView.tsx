@@ -22,10 +22,7 @@ import { SIDE_LABEL, STAGE_LABEL, VERSIONS, crossings, sideOf, stageOf, stagesIn
 import { CompareExercise } from '../../exercise/CompareExercise';
 import type { ExerciseLink } from '../../present/appLink';
 import './compare.css';
-
-function defaultArgs(mod: ModuleOverview | null): string {
-  return mod?.thisModule?.name === 'hello' ? 'count=3' : '';
-}
+import { defaultArgs } from '../../lib/samples';
 
 function Caption({ version, step }: { version: Version; step: StepInfo | undefined }) {
   if (!step) return <div className="card cmp-caption empty small">…</div>;

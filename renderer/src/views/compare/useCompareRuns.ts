@@ -11,8 +11,8 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { EngineError, OperationInfo, SeekView, StepInfo } from '../../../../engine/api-types';
 import type { Host } from '../../host/host';
 import { stepAt, type Version } from './stages';
+import { fetchProfile } from '../../lib/samples';
 
-const PROFILE_URL = 'samples/kernel/debian-6.1.0-50-amd64.json.gz';
 const STEP_PAGE = 5000;
 const EEXIST = -17;
 
@@ -93,9 +93,7 @@ export function useCompareRuns(
       const booted61 = (await call('kernel.timeline', { version: '6.1' })).ok;
       let profile: Uint8Array | undefined;
       if (!booted24 || !booted61) {
-        const res = await fetch(PROFILE_URL);
-        if (!res.ok) throw new Error(`HTTP ${res.status} fetching ${PROFILE_URL}`);
-        profile = new Uint8Array(await res.arrayBuffer());
+        profile = await fetchProfile();
       }
       // 2.4 first: the last booted (what calls without a version address) then stays 6.1.
       if (!booted24) await must(call('kernel.boot', { profile, version: '2.4' }));

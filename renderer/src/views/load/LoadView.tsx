@@ -32,6 +32,7 @@ import { GotoAddress } from './GotoAddress';
 import { LoadExercise } from '../../exercise/LoadExercise';
 import type { ExerciseLink } from '../../present/appLink';
 import './load.css';
+import { defaultArgs, fetchProfile } from '../../lib/samples';
 
 const NONE: never[] = [];
 /** The scrubber's props change with the cursor, not with the engine's answer: skip that second render. */
@@ -39,11 +40,6 @@ const ScrubberMemo = memo(Scrubber);
 /** The item cards' props change with the engine's answer, not with the cursor: skip the render before it. */
 const ItemPanelMemo = memo(ItemPanel);
 const CpuPanelMemo = memo(CpuPanel);
-const PROFILE_URL = 'samples/kernel/debian-6.1.0-50-amd64.json.gz';
-
-function defaultArgs(mod: ModuleOverview | null): string {
-  return mod?.thisModule?.name === 'hello' ? 'count=3' : '';
-}
 
 /** Keys typed into these go to the element, not to the timeline. */
 function typingTarget(t: EventTarget | null): boolean {
@@ -167,9 +163,7 @@ export function LoadView({
       setBusy(true);
       try {
         if (!profile.current) {
-          const res = await fetch(PROFILE_URL);
-          if (!res.ok) throw new Error(`HTTP ${res.status} fetching ${PROFILE_URL}`);
-          profile.current = new Uint8Array(await res.arrayBuffer());
+          profile.current = await fetchProfile();
         }
         // The engine keeps the parsed profile: send the bytes only until a boot has worked.
         ownBoots.current.booting = true;

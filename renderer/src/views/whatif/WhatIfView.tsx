@@ -16,8 +16,7 @@ import type { SlideContext } from '../../export/slide';
 import { alignRows, fnText, fold, newLines, type AlignedRow } from './rows';
 import { firstMutation, kindOf, suggestions } from './suggest';
 import './whatif.css';
-
-const PROFILE_URL = 'samples/kernel/debian-6.1.0-50-amd64.json.gz';
+import { defaultArgs, fetchProfile } from '../../lib/samples';
 
 export interface WhatIfWant {
   nonce: number;
@@ -28,10 +27,6 @@ export interface WhatIfWant {
 export interface WhatIfState {
   mutation: string;
   args: string;
-}
-
-function defaultArgs(mod: ModuleOverview): string {
-  return mod.thisModule?.name === 'hello' ? 'count=3' : '';
 }
 
 function Outcome({ label, side, testid }: { label: string; side: WhatIfSide; testid: string }) {
@@ -100,9 +95,7 @@ export function WhatIfView({
         const ask = () => host.call('whatif.run', { id: mod.id, mutation: m, args: a, ...(profile.current ? { profile: profile.current } : {}) });
         let r = await ask();
         if (!r.ok && r.error.field === 'profile' && !profile.current) {
-          const res = await fetch(PROFILE_URL);
-          if (!res.ok) throw new Error(`HTTP ${res.status} fetching ${PROFILE_URL}`);
-          profile.current = new Uint8Array(await res.arrayBuffer());
+          profile.current = await fetchProfile();
           r = await ask();
         }
         if (my !== seq.current) return;
