@@ -14,7 +14,7 @@ import type { Host } from '../../host/host';
 import { useStepper } from '../../present/stepper';
 import type { SlideContext } from '../../export/slide';
 import { alignRows, fnText, fold, newLines, type AlignedRow } from './rows';
-import { firstMutation, kindOf, suggestions } from './suggest';
+import { firstMutation, kindOf, suggestions, viewKinds } from './suggest';
 import './whatif.css';
 import { defaultArgs, fetchProfile } from '../../lib/samples';
 
@@ -148,7 +148,8 @@ export function WhatIfView({
   const kind = kindOf(mutation);
   const argument = mutation.slice(kind.length + 1);
   const offered = useMemo(() => suggestions(kind, mod), [kind, mod]);
-  const help = kinds.find((k) => kindOf(k.name) === kind);
+  const offeredKinds = useMemo(() => viewKinds(kinds), [kinds]);
+  const help = offeredKinds.find((k) => k.kind === kind);
   const rows = useMemo(() => (answer ? alignRows(answer) : []), [answer]);
   const folded = useMemo(() => (unfold ? { folded: 0, shown: rows } : fold(rows)), [rows, unfold]);
   const fresh = useMemo(() => (answer ? newLines(answer) : new Set<number>()), [answer]);
@@ -203,9 +204,9 @@ export function WhatIfView({
             setMutation(`${k}:${suggestions(k, mod)[0] ?? ''}`);
           }}
         >
-          {(kinds.length ? kinds : [{ name: mutation, what: '' }]).map((k) => (
-            <option key={k.name} value={kindOf(k.name)}>
-              {kindOf(k.name)}
+          {(offeredKinds.length ? offeredKinds : [{ kind, what: '' }]).map((k) => (
+            <option key={k.kind} value={k.kind}>
+              {k.kind}
             </option>
           ))}
         </select>
@@ -215,7 +216,7 @@ export function WhatIfView({
           value={argument}
           data-testid="whatif-arg"
           aria-label="argument"
-          placeholder={help ? help.name.slice(kind.length + 1) : ''}
+          placeholder={offered[0] ?? ''}
           onChange={(e) => setMutation(`${kind}:${e.target.value}`)}
         />
         <datalist id="whatif-suggest">

@@ -11,6 +11,23 @@ export function kindOf(name: string): string {
   return c < 0 ? name : name.slice(0, c);
 }
 
+/**
+ * The kinds the view offers, one entry per kind (field: has a header and a section-header form), from
+ * whatif.list. Not offered: the A+B chain (a list entry, not a kind) and without: (it drops a --with
+ * module, and the view loads the open module alone).
+ */
+export function viewKinds(list: readonly { name: string; what: string }[]): { kind: string; what: string }[] {
+  const out: { kind: string; what: string }[] = [];
+  for (const k of list) {
+    const kind = kindOf(k.name);
+    if (!/^[a-z-]+$/.test(kind) || kind === 'without') continue;
+    const seen = out.find((o) => o.kind === kind);
+    if (seen) seen.what += ` · ${k.what}`;
+    else out.push({ kind, what: k.what });
+  }
+  return out;
+}
+
 /** Arguments to offer for a kind on this module (the first is the default). */
 export function suggestions(kind: string, mod: ModuleOverview): string[] {
   const versions = mod.versions.map((v) => v.name);

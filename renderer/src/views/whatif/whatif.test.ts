@@ -10,7 +10,7 @@ import { createIcedDecoder } from '../../../../host-common/iced-decoder';
 import { sample } from '../../../../scripts/test-support/kernel';
 import { formatAppLink, parseAppLink } from '../../present/appLink';
 import { alignRows, fold, newLines } from './rows';
-import { firstMutation, suggestions } from './suggest';
+import { firstMutation, suggestions, viewKinds } from './suggest';
 
 const PROFILE = sample('kernel/debian-6.1.0-50-amd64.json.gz');
 
@@ -56,6 +56,20 @@ describe('What if view model', () => {
     const vm = mod.modinfo.find((m) => m.key === 'vermagic')!.value;
     for (const v of suggestions('vermagic', mod)) expect(v).not.toBe(vm);
     expect(suggestions('vermagic', mod)[0]).toMatch(/^6\.1\.0-49-amd64 SMP/);
+  });
+
+  it('offers each kind once: field: in its two forms together, no A+B chain, no without: (the view loads no --with module)', () => {
+    const kinds = viewKinds([
+      { name: 'crc:SYMBOL', what: 'a' },
+      { name: 'without:MODULE', what: 'b' },
+      { name: 'field:NAME=VALUE', what: 'header' },
+      { name: 'field:SECTION.sh_X=VALUE', what: 'section' },
+      { name: 'A+B', what: 'chain' },
+    ]);
+    expect(kinds).toEqual([
+      { kind: 'crc', what: 'a' },
+      { kind: 'field', what: 'header · section' },
+    ]);
   });
 
   it('the link carries the mutation and the arguments, both ways', () => {
