@@ -7,14 +7,15 @@ import type { SnapshotModule } from './trace/timeline';
 import type { ItemDetail, OperationInfo, StepInfo } from './trace/types';
 import type { Quiz, QuizCheckRequest, QuizKind, QuizMarked, QuizPart, QuizQuestion, QuizRequest, QuizSheet } from './quiz/types';
 export type { Quiz, QuizCheckRequest, QuizKind, QuizMarked, QuizPart, QuizQuestion, QuizRequest, QuizSheet };
-import type { WhatIfAnswer, WhatIfSide } from './whatif/run';
+import type { WhatIfAnswer, WhatIfFault, WhatIfSide } from './whatif/run';
+import type { AllocSite } from './load/fault-sites';
 import type { Divergence, StepLike } from './whatif/compare';
-export type { Divergence, StepLike, WhatIfAnswer, WhatIfSide };
+export type { AllocSite, Divergence, StepLike, WhatIfAnswer, WhatIfFault, WhatIfSide };
 
 /** A what-if on an open module: loaded as it is and as mutated, each on a fresh 6.1 kernel (the `with` modules first). */
 export interface WhatIfRequest {
   id: string;
-  /** KIND:ARGUMENT, as `modscope whatif` takes it (whatif.list names the kinds). */
+  /** KIND:ARGUMENT, as `modscope whatif` takes it (whatif.list names the kinds): a change to the module or a kernel fault. */
   mutation: string;
   /** Module parameters for both loads ("count=3"). */
   args?: string;
@@ -393,7 +394,7 @@ export interface EngineMethods {
   'kernel.find': [{ module: string; target: FindTarget } & KernelSelector, FindItemAnswer | null];
   /** What an address is at pos: section, symbol, allocation, the step that last wrote it. */
   'kernel.locate': [{ address: Hex64; pos: number } & KernelSelector, AddressInfo];
-  /** The mutations a what-if can make: KIND:ARGUMENT and what each does. */
+  /** The mutations a what-if can make (KIND:ARGUMENT and what each does), then the kernel faults (fail-alloc:…, fail:…). */
   'whatif.list': [Record<string, never>, { name: string; what: string }[]];
   /** Both loads of a what-if and the first step where they part (the booted kernel is not touched). */
   'whatif.run': [WhatIfRequest, WhatIfAnswer];

@@ -37,6 +37,7 @@ import { findItem } from './session/find-item';
 import { locateAddress } from './session/locate';
 import type { FindTarget, RelocFilter, SymbolFilter } from './api-types';
 import { MUTATION_HELP } from './whatif/mutate';
+import { FAULT_HELP } from './whatif/faults';
 import { runWhatIf, WhatIfDependencyError } from './whatif/run';
 
 export interface Engine {
@@ -325,14 +326,17 @@ export function createEngine(options: EngineOptions = {}): Engine {
         return locateAddress(k, BigInt(a.address), int(a.pos, 'pos', 0, 2 ** 31));
       }
       case 'whatif.list':
-        return MUTATION_HELP.map(([name, what]) => ({ name, what }));
+        return [...MUTATION_HELP, ...FAULT_HELP].map(([name, what]) => ({ name, what }));
       case 'whatif.run': {
         // The what-if boots kernels of its own: it needs the profile, not a booted kernel (given once, kept).
         if (!profile && a.profile !== undefined) profile = await readProfile(a.profile);
-        if (!profile) throw Object.assign(new BadRequest('whatif needs the kernel profile (give profile, or call kernel.boot first)'), { field: 'profile' });
+        if (!profile)
+          throw Object.assign(new BadRequest('whatif needs the kernel profile (give profile, or call kernel.boot first)'), { field: 'profile' });
         const m = get(a.id);
         if (typeof a.mutation !== 'string' || a.mutation.length === 0 || a.mutation.length > 4096)
-          throw Object.assign(new BadRequest('mutation must be KIND:ARGUMENT, e.g. crc:_printk (whatif.list names the kinds)'), { field: 'mutation' });
+          throw Object.assign(new BadRequest('mutation must be KIND:ARGUMENT, e.g. crc:_printk (whatif.list names the kinds)'), {
+            field: 'mutation',
+          });
         const deps = (Array.isArray(a.with) ? a.with : []).map((id) => get(id));
         const args = typeof a.args === 'string' && a.args.trim() ? a.args.trim().split(/\s+/) : [];
         try {

@@ -95,4 +95,45 @@ describe('whatif.run (engine host API)', () => {
     const none = await err(e.call('whatif.run', { id: consumer.id, mutation: 'without:nothing', with: [provider.id], profile: PROFILE }));
     expect(none.message).toMatch(/no dependency is called nothing \(provider\)/);
   });
+
+  it('kernel faults through whatif.run (the app calls it): the insmod line and log lines of kernel-faults.qemu.json, the unwinding as steps', async () => {
+    const e = createEngine({ decoder: createIcedDecoder });
+    const kinds = (await ok(e.call('whatif.list', {}))).map((k) => k.name);
+    for (const k of ['fail-alloc:N', 'fail-alloc:SITE', 'fail:FUNCTION[=-ERRNO]']) expect(kinds).toContain(k);
+    const m = await ok(e.call('open', { name: 'hello.ko', bytes: new Uint8Array(readFileSync(HELLO)) }));
+    const steps = recorded('kernel-faults').steps;
+    /** The insmod of hello.ko right after the helper was armed with `# whatif NAME`. */
+    const real = (name: string) => steps[steps.findIndex((s) => s.cmd.endsWith(`# whatif ${name}`)) + 1];
+    const crc = await ok(e.call('whatif.run', { id: m.id, mutation: 'crc:_printk', profile: PROFILE }));
+    // Every answer numbers the allocation sites the unmodified load reaches: what fail-alloc:N counts.
+    expect(crc.sites.map((s) => s.id).slice(0, 3)).toEqual(['kernel_read_file', 'module_alloc:core', 'module_alloc:init']);
+    expect(crc.fault).toBeNull();
+    for (const [mutation, name] of [
+      ['fail-alloc:3', 'fail-alloc:module_alloc:init'],
+      ['fail-alloc:module_alloc:init', 'fail-alloc:module_alloc:init'],
+      ['fail:mod_sysfs_setup', 'fail:mod_sysfs_setup'],
+      ['fail:simplify_symbols:_printk', 'fail:simplify_symbols:_printk'],
+    ] as const) {
+      const a = await ok(e.call('whatif.run', { id: m.id, mutation, profile: PROFILE }));
+      const r = real(name);
+      expect(`${a.whatif.tail}\n`, mutation).toBe(r.output);
+      expect(lines(a.whatif.log), mutation).toEqual(lines(r.kmsg!));
+      expect(a.fault, mutation).toMatchObject({ fired: true, leaked: [] });
+      expect(a.base.tail).toBe('insmod: ok');
+      // After the divergence, the what-if's load runs load_module()'s labels down to the syscall's return.
+      const rest = a.whatif.steps.slice((a.divergence.index ?? 0) + 1);
+      expect(rest.at(-1)?.title, mutation).toMatch(/^The load fails: -\d+$/);
+      expect(
+        rest.some((s) => /^(goto )?free_copy:?$/.test(s.title)),
+        mutation,
+      ).toBe(true);
+    }
+    const init = await ok(e.call('whatif.run', { id: m.id, mutation: 'fail-alloc:module_alloc:init', profile: PROFILE }));
+    expect(init.fault?.site).toMatchObject({ n: 3, id: 'module_alloc:init', fn: 'move_module', allocator: 'module_alloc' });
+    expect(init.change).toContain('move_module() → module_alloc()');
+    expect((await err(e.call('whatif.run', { id: m.id, mutation: 'fail-alloc:list', profile: PROFILE }))).message).toMatch(
+      /lists the allocation sites/,
+    );
+    expect((await err(e.call('whatif.run', { id: m.id, mutation: 'fail:nothing', profile: PROFILE }))).field).toBe('fault');
+  });
 });

@@ -4,6 +4,7 @@
  * The CLI (`modscope whatif`) and the app's What if view both ask this.
  */
 import { attachCpu } from '../cpu/attach';
+import type { AllocSite, FaultSpec } from '../load/fault-sites';
 import type { Decoder } from '../cpu/types';
 import { ModelKernel } from '../kernel/model';
 import type { KernelProfile } from '../kernel/profile';
@@ -13,6 +14,8 @@ import { opEnd } from '../trace/outcome';
 import type { OperationInfo } from '../trace/types';
 import { firstDivergence, type Divergence, type StepLike } from './compare';
 import { bad } from './elf-edit';
+import { loadWithFault } from './fault-run';
+import { isFault, parseFault } from './faults';
 import { mutate, parseMutation, type Mutated } from './mutate';
 import { exportsSymbol } from './unexport';
 
@@ -28,6 +31,19 @@ export interface WhatIfSide {
   end: 'returned' | 'killed' | 'unknown';
 }
 
+/** What a kernel fault (fail-alloc:…, fail:…) did: whether the load reached it, where, and what the failed load left. */
+export interface WhatIfFault {
+  /** False when the load never reached the site or function (the two loads are then the same). */
+  fired: boolean;
+  /** The allocation that returned NULL (fail-alloc:…), numbered as in `sites`; null for fail:FUNCTION. */
+  site: AllocSite | null;
+  /** The kernel function the fault was put in. */
+  fn: string | null;
+  /** Allocations the what-if load made and did not free (6.1's error path frees them all: empty), null when it loaded. */
+  leaked: { label: string; base: string; size: number }[] | null;
+  percpu: { before: number; after: number };
+}
+
 export interface WhatIfAnswer {
   mutation: string;
   /** What the mutation changed, in words, with the file offset. */
@@ -36,6 +52,10 @@ export interface WhatIfAnswer {
   divergence: Divergence;
   base: WhatIfSide;
   whatif: WhatIfSide;
+  /** The allocation sites the unmodified load reaches, numbered in order: what fail-alloc:N and fail-alloc:SITE can fail. */
+  sites: AllocSite[];
+  /** For a kernel fault: what it did; null for a change to the module. */
+  fault: WhatIfFault | null;
 }
 
 export interface WhatIfInput {
@@ -59,7 +79,13 @@ export class WhatIfDependencyError extends Error {
 
 type Dep = WhatIfInput['deps'][number];
 
-function side(input: WhatIfInput, image: Uint8Array, args: string[], deps: readonly Dep[]): WhatIfSide {
+interface SideRun {
+  side: WhatIfSide;
+  sites: AllocSite[];
+  fault: WhatIfFault;
+}
+
+function side(input: WhatIfInput, image: Uint8Array, args: string[], deps: readonly Dep[], spec: FaultSpec = { kind: 'none' }): SideRun {
   const k = new ModelKernel(input.profile, {});
   if (input.decoder) attachCpu(k, input.decoder);
   for (const dep of deps) {
@@ -68,13 +94,12 @@ function side(input: WhatIfInput, image: Uint8Array, args: string[], deps: reado
   }
   const logFrom = k.log.records.length;
   const name = input.module.name;
-  const r = loadModule(k, {
-    fileName: name,
-    image,
-    args: args.join(' '),
-    syscall: 'finit_module',
-    command: `insmod ${name}${args.length ? ' ' + args.join(' ') : ''}`,
-  });
+  const run = loadWithFault(
+    k,
+    { fileName: name, image, args: args.join(' '), syscall: 'finit_module', command: `insmod ${name}${args.length ? ' ' + args.join(' ') : ''}` },
+    spec,
+  );
+  const r = run.result;
   const records = k.log.records.slice(logFrom);
   const steps: StepLike[] = [];
   for (let i = 0; i < k.timeline.stepCount(); i++) {
@@ -84,12 +109,23 @@ function side(input: WhatIfInput, image: Uint8Array, args: string[], deps: reado
     steps.push({ fn: s.fn, file: s.file, title: s.title, text: s.text, ...(s.errno ? { errno: s.errno } : {}), ...(log.length ? { log } : {}) });
   }
   const end = opEnd(r.op).kind;
+  const fired = run.injector.fired;
   return {
-    steps,
-    log: records.map((l) => ({ level: l.level, text: l.text })),
-    tail: insmodTail(r.op),
-    result: end === 'returned' ? (r.op.result ?? 0) : null,
-    end,
+    side: {
+      steps,
+      log: records.map((l) => ({ level: l.level, text: l.text })),
+      tail: insmodTail(r.op),
+      result: end === 'returned' ? (r.op.result ?? 0) : null,
+      end,
+    },
+    sites: run.injector.sites,
+    fault: {
+      fired: fired !== null,
+      site: fired?.site ?? null,
+      fn: fired?.fn ?? null,
+      leaked: r.errno !== 0 ? run.leaked.map((a) => ({ label: a.label, base: `0x${a.base.toString(16)}`, size: a.size })) : null,
+      percpu: { before: run.percpuBefore, after: run.percpuAfter },
+    },
   };
 }
 
@@ -131,10 +167,44 @@ export function mutateWithDeps(input: Pick<WhatIfInput, 'module' | 'deps' | 'mut
   return { m, image, deps };
 }
 
-/** Runs both loads; a malformed mutation or one that does not fit the module is a typed ElfError (field "mutation"). */
+/** The allocation sites the module's unmodified load reaches, numbered (what `fail-alloc:list` prints). */
+export function allocSites(input: Omit<WhatIfInput, 'mutation'>): AllocSite[] {
+  return side({ ...input, mutation: '' }, input.module.bytes, input.args, input.deps).sites;
+}
+
+/**
+ * Runs both loads; a malformed mutation or one that does not fit the module is a typed ElfError (field "mutation",
+ * or "fault" for a kernel fault). A fault (fail-alloc:…, fail:…) leaves the module as it is and fails the kernel.
+ */
 export function runWhatIf(input: WhatIfInput): WhatIfAnswer {
+  if (isFault(input.mutation)) {
+    const f = parseFault(input.mutation);
+    if (f.kind === 'list') bad('fail-alloc:list lists the allocation sites (the answer of any what-if carries them as sites): fail one by N or SITE');
+    const base = side(input, input.module.bytes, input.args, input.deps);
+    const changed = side(input, input.module.bytes, input.args, input.deps, f.spec);
+    const at = changed.fault.site;
+    return {
+      mutation: input.mutation,
+      change: at ? `${f.change} — ${at.fn}() → ${at.allocator}(): ${at.what}` : f.change,
+      offset: null,
+      divergence: firstDivergence(base.side.steps, changed.side.steps),
+      base: base.side,
+      whatif: changed.side,
+      sites: base.sites,
+      fault: changed.fault,
+    };
+  }
   const { m, image, deps } = mutateWithDeps(input);
   const base = side(input, input.module.bytes, input.args, input.deps);
   const whatif = side(input, image, [...input.args, ...m.args], deps);
-  return { mutation: input.mutation, change: m.change, offset: m.offset, divergence: firstDivergence(base.steps, whatif.steps), base, whatif };
+  return {
+    mutation: input.mutation,
+    change: m.change,
+    offset: m.offset,
+    divergence: firstDivergence(base.side.steps, whatif.side.steps),
+    base: base.side,
+    whatif: whatif.side,
+    sites: base.sites,
+    fault: null,
+  };
 }

@@ -5,48 +5,13 @@
  * with what it frees), how insmod ends, the kernel log, and whether anything the load allocated is left.
  */
 import { basename } from 'node:path';
-import { attachCpu } from '../../engine/cpu/index';
-import { ModelKernel } from '../../engine/kernel/index';
 import { errnoName } from '../../engine/load/index';
-import type { AllocSite, FaultSpec } from '../../engine/load/index';
-import { loadModule } from '../../engine/load/index';
-import { firstDivergence, type StepLike } from '../../engine/whatif/index';
-import { loadWithFault, type FaultRun } from '../../engine/whatif/index';
-import { parseFault } from '../../engine/whatif/index';
+import type { AllocSite } from '../../engine/load/index';
+import { allocSites, parseFault, runWhatIf, WhatIfDependencyError, type StepLike, type WhatIfAnswer } from '../../engine/whatif/index';
 import { createIcedDecoder } from '../../host-common/iced-decoder';
 import { CliError } from './errors';
 import { loadProfile, readModuleFile } from './kernel-files';
-import { insmodTail } from './load';
 import type { WhatifOptions } from './whatif';
-
-interface FaultSide {
-  run: FaultRun;
-  steps: StepLike[];
-  log: { level: number; text: string }[];
-  tail: string;
-}
-
-async function faultSide(image: Uint8Array, fileName: string, args: string[], deps: string[], spec: FaultSpec): Promise<FaultSide> {
-  const k = new ModelKernel(loadProfile(), {});
-  attachCpu(k, createIcedDecoder());
-  for (const dep of deps) {
-    const { bytes } = await readModuleFile(dep);
-    const r = loadModule(k, { fileName: basename(dep), image: bytes, args: '', syscall: 'finit_module' });
-    if (r.errno !== 0) throw new CliError('DEPENDENCY', `${dep} failed to load (${r.errno ?? r.end.kind})`);
-  }
-  const logFrom = k.log.records.length;
-  const command = `insmod ${fileName}${args.length ? ' ' + args.join(' ') : ''}`;
-  const run = loadWithFault(k, { fileName, image, args: args.join(' '), syscall: 'finit_module', command }, spec);
-  const records = k.log.records.slice(logFrom);
-  const steps: StepLike[] = [];
-  for (let i = 0; i < k.timeline.stepCount(); i++) {
-    const s = k.timeline.step(i);
-    if (!s || s.op !== run.result.op.index) continue;
-    const log = records.filter((l) => l.pos >= s.pos && l.pos < s.pos + Math.max(1, s.span)).map((l) => `<${l.level}>${l.text}`);
-    steps.push({ fn: s.fn, file: s.file, title: s.title, text: s.text, ...(s.errno ? { errno: s.errno } : {}), ...(log.length ? { log } : {}) });
-  }
-  return { run, steps, log: records.map((l) => ({ level: l.level, text: l.text })), tail: insmodTail(run.result.op) };
-}
 
 function siteLine(s: AllocSite): string {
   const size = s.size ? `${s.size.toLocaleString('en-US')} bytes` : 'size not modelled';
@@ -75,9 +40,20 @@ export async function whatifFault(o: WhatifOptions, out: (s: string) => void): P
   }
   const { bytes } = await readModuleFile(o.file);
   const name = basename(o.file);
-  const base = await faultSide(bytes, name, o.params, o.with, { kind: 'none' });
+  const deps: { name: string; bytes: Uint8Array }[] = [];
+  for (const path of o.with) deps.push({ name: basename(path), bytes: (await readModuleFile(path)).bytes });
+  const input = { profile: loadProfile(), decoder: createIcedDecoder(), module: { name, bytes }, deps, args: o.params };
+  const depError = (e: unknown): never => {
+    if (e instanceof WhatIfDependencyError) throw new CliError('DEPENDENCY', e.message);
+    throw e;
+  };
   if (fault.kind === 'list') {
-    const sites = base.run.injector.sites;
+    let sites: AllocSite[] = [];
+    try {
+      sites = allocSites(input);
+    } catch (e) {
+      depError(e);
+    }
     if (o.json) {
       out(`${JSON.stringify({ sites })}\n`);
       return 0;
@@ -88,48 +64,52 @@ export async function whatifFault(o: WhatifOptions, out: (s: string) => void): P
     out(' and the many small kernfs, kobject and notifier allocations along the way.\n');
     return 0;
   }
-  const changed = await faultSide(bytes, name, o.params, o.with, fault.spec);
-  const fired = changed.run.injector.fired;
-  const what = fired?.site ? `${fault.change} — ${fired.site.fn}() → ${fired.site.allocator}(): ${fired.site.what}` : fault.change;
-  const d = firstDivergence(base.steps, changed.steps);
-  const leaked = changed.run.leaked.map((a) => ({ label: a.label, base: `0x${a.base.toString(16)}`, size: a.size }));
-  const failed = changed.run.result.errno !== 0;
+  let a: WhatIfAnswer | null = null;
+  try {
+    a = runWhatIf({ ...input, mutation: o.mutation });
+  } catch (e) {
+    depError(e);
+  }
+  if (!a?.fault) throw new CliError('BAD_MUTATION', `${o.mutation} is not a kernel fault`, undefined, 2);
+  const f = a.fault;
+  const what = a.change;
+  const d = a.divergence;
+  const failed = a.whatif.result !== 0;
   if (o.json) {
-    const side = (s: FaultSide) => ({ tail: s.tail, log: s.log, steps: s.steps.length, errno: s.run.result.errno });
+    const side = (s: WhatIfAnswer['base']) => ({ tail: s.tail, log: s.log, steps: s.steps.length, errno: s.result });
     out(
       `${JSON.stringify({
         change: what,
-        fired: fired !== null,
-        site: fired?.site ?? null,
+        fired: f.fired,
+        site: f.site,
         divergence: d,
-        unwinding: d.index === null ? [] : changed.steps.slice(d.index + 1),
-        base: side(base),
-        whatif: side(changed),
-        leaked: failed ? leaked : null,
-        percpu: { before: changed.run.percpuBefore, after: changed.run.percpuAfter },
+        unwinding: d.index === null ? [] : a.whatif.steps.slice(d.index + 1),
+        base: side(a.base),
+        whatif: side(a.whatif),
+        leaked: failed ? f.leaked : null,
+        percpu: f.percpu,
       })}\n`,
     );
     return 0;
   }
   out(`what if: ${what}\n\n`);
-  if (!fired) {
-    out(`The load never reached it (fail-alloc:list shows the ${base.run.injector.sites.length} sites this load reaches).\n`);
-  }
+  if (!f.fired) out(`The load never reached it (fail-alloc:list shows the ${a.sites.length} sites this load reaches).\n`);
   if (d.index === null) out(`No step differs: both loads take the same ${d.shared} steps.\n`);
   else {
     out(`The loads part at step ${d.index + 1}, after ${d.shared} shared steps:\n`);
     out(`  unmodified: ${stepLine(d.base)}\n`);
     out(`  what-if:    ${stepLine(d.changed)}\n`);
     if (d.changed) out(`              ${d.changed.text}\n`);
-    const rest = changed.steps.slice(d.index + 1);
+    const rest = a.whatif.steps.slice(d.index + 1);
     if (rest.length) {
       out('\nWhat the kernel does next:\n');
       for (const s of rest) out(`  ${stepLine(s)}\n              ${s.text}\n`);
     }
   }
-  out(`\nHow insmod ends:\n  unmodified: ${base.tail}\n  what-if:    ${changed.tail}\n`);
+  out(`\nHow insmod ends:\n  unmodified: ${a.base.tail}\n  what-if:    ${a.whatif.tail}\n`);
   out('\nKernel log of the what-if load:\n');
-  for (const l of changed.log) out(`  <${l.level}>${l.text}\n`);
+  for (const l of a.whatif.log) out(`  <${l.level}>${l.text}\n`);
+  const leaked = f.leaked ?? [];
   if (failed) {
     out(
       leaked.length
