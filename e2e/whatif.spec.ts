@@ -6,6 +6,7 @@
  * module says why; presenting (F5) steps the rows with the clicker and keeps the answer on screen.
  */
 import { test, expect, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SHOTS } from './support';
 
@@ -92,4 +93,86 @@ test('the form: another ELF machine, kept in the link across a reload; a mutatio
   await expect(page.getByTestId('whatif-change')).toContainText('Proprietary');
   await expect(page.getByTestId('whatif-log')).toContainText("module license 'Proprietary' taints kernel");
   await page.screenshot({ path: join(SHOTS, 'whatif-licence.png') });
+});
+
+interface Recorded {
+  steps: { cmd: string; output: string; rc: number; kmsg: { level: number; text: string }[] }[];
+}
+const recording = (name: string): Recorded =>
+  JSON.parse(readFileSync(join(process.cwd(), 'scripts', 'qemu', 'scenarios', `${name}.qemu.json`), 'utf8')) as Recorded;
+/** What the real insmod of hello.ko printed and logged right after the kprobe helper was armed with `# whatif NAME`. */
+function realFault(name: string) {
+  const steps = recording('kernel-faults').steps;
+  return steps[steps.findIndex((s) => s.cmd.endsWith(`# whatif ${name}`)) + 1];
+}
+
+test('kernel faults from a link: a failed module_alloc and a failed mod_sysfs_setup, unwound label by label as on the real kernel', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await page.goto('/#view=whatif&sample=hello/hello.ko&mutation=fail-alloc:module_alloc:init&args=count=3');
+  await ready(page);
+  const init = realFault('fail-alloc:module_alloc:init');
+  await expect(page.getByTestId('whatif-kind')).toHaveValue('fail-alloc');
+  await expect(page.getByTestId('whatif-fault')).toContainText('allocation #3 of 11: move_module() → module_alloc() returns NULL');
+  await expect(page.getByTestId('whatif-fault')).toContainText('nothing the load allocated is left');
+  await expect(page.getByTestId('whatif-divergence')).toContainText('move_module()');
+  await expect(page.getByTestId('whatif-tail')).toContainText(init.output.trim());
+  await expect(page.getByTestId('whatif-base-tail')).toHaveText(/as it is\s*insmod: ok/);
+  // move_module() freed the core itself: the only label is free_copy, and it says what it frees.
+  const unwind = page.getByTestId('whatif-unwind');
+  await expect(unwind.first()).toContainText('free_copy(): vfree(info->hdr)');
+  // The sites the unmodified load reaches are offered by name and by number.
+  await expect(page.locator('#whatif-suggest option[value="module_alloc:core"]')).toHaveCount(1);
+  await expect(page.locator('#whatif-suggest option[value="11"]')).toHaveCount(1);
+
+  await page.evaluate("location.hash = '#view=whatif&sample=hello/hello.ko&mutation=fail:mod_sysfs_setup&args=count=3'");
+  await expect(page.getByTestId('whatif-change')).toContainText('mod_sysfs_setup() returns -12');
+  await ready(page);
+  const sysfs = realFault('fail:mod_sysfs_setup');
+  await expect(page.getByTestId('whatif-tail')).toContainText(sysfs.output.trim());
+  // 6.1's labels from coming_cleanup down to free_copy, in the kernel's order, each with what it frees, then the return.
+  const labels = await page.locator('.whatif-cell.unwind .whatif-label').allTextContents();
+  expect(labels).toEqual([
+    'goto coming_cleanup',
+    'bug_cleanup:',
+    'ddebug_cleanup:',
+    'free_arch_cleanup:',
+    'free_modinfo:',
+    'free_unload:',
+    'unlink_mod:',
+    'free_module:',
+    'free_copy:',
+  ]);
+  await expect(unwind.filter({ hasText: 'free_module:' })).toContainText('module_deallocate()');
+  await expect(unwind.last()).toContainText('Everything done so far was undone in reverse order');
+  // The real kernel logged nothing of its own for this fault (the taint lines are the first out-of-tree load's).
+  const logged = (await page.getByTestId('whatif-log').locator('.mono').allTextContents()).filter((l) => !/out-of-tree|verification failed/.test(l));
+  expect(logged).toEqual(sysfs.kmsg.map((m) => `<${m.level}>${m.text}`));
+  await expect.poll(() => page.evaluate<string>('location.hash')).toContain('mutation=fail:mod_sysfs_setup');
+  await page.locator('[data-testid="whatif-row"][data-kind="after"]').last().scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(SHOTS, 'whatif-fault-sysfs.png') });
+});
+
+test('a consumer with its provider loaded first: without:provider and unexport:provider_greet as the real kernel answered', async ({ page }) => {
+  test.setTimeout(180_000);
+  const real = recording('whatif-module').steps.filter((s) => s.cmd === 'insmod consumer.ko');
+  await page.goto('/#view=whatif&sample=consumer/consumer.ko&with=provider/provider.ko&mutation=without:provider');
+  await ready(page);
+  await expect(page.getByTestId('whatif-with')).toHaveValue('provider/provider.ko');
+  await expect(page.getByTestId('whatif-change')).toContainText('provider.ko loaded first');
+  await expect(page.getByTestId('whatif-base-tail')).toHaveText(/as it is\s*insmod: ok/);
+  await expect(page.getByTestId('whatif-tail')).toContainText(real[0].output.trim());
+  for (const m of real[0].kmsg) await expect(page.getByTestId('whatif-log')).toContainText(m.text);
+  // The form: the provider's exports are offered for unexport:.
+  await page.getByTestId('whatif-kind').selectOption('unexport');
+  await expect(page.locator('#whatif-suggest option[value="provider_greet"]')).toHaveCount(1);
+  await page.getByTestId('whatif-arg').fill('provider_greet');
+  await page.getByTestId('whatif-run').click();
+  await ready(page);
+  await expect(page.getByTestId('whatif-divergence')).toContainText('simplify_symbols()');
+  await expect(page.getByTestId('whatif-tail')).toContainText(real[1].output.trim());
+  await expect(page.getByTestId('whatif-log')).toContainText(real[1].kmsg[0].text);
+  await expect.poll(() => page.evaluate<string>('location.hash')).toContain('with=provider/provider.ko&mutation=unexport:provider_greet');
+  await page.screenshot({ path: join(SHOTS, 'whatif-unexport.png') });
 });

@@ -6,6 +6,7 @@
  *   #kernel=2.4&insmod=hello.ko%20count=3&step=9           2.4's trace: shown on the comparison (the Load view boots 6.1)
  *   #view=lessons&tour=hello-24&stop=4                     a lesson's tour at stop 4
  *   #view=whatif&sample=hello/hello.ko&mutation=crc:_printk&args=count=3   a what-if on a sample
+ *   #view=whatif&sample=consumer/consumer.ko&with=provider/provider.ko&mutation=without:provider   … with providers first
  *   #view=sections&sample=hello/hello.ko                   a file view of a bundled sample
  *   #kernel=6.1&insmod=…&pos=…&view=load                   the Load view (link.ts)
  *   #view=load&sample=hello/hello.ko&seed=17&args=count=3   an exercise on the Load view (also on
@@ -41,8 +42,8 @@ export interface AppLink {
   trace?: TraceLink;
   compare?: { args: string; stage?: Stage; steps: { '2.4'?: number; '6.1'?: number } };
   lesson?: { tour: string; stop: number };
-  /** The What if tab: the mutation (KIND:ARGUMENT) and insmod's arguments. */
-  whatif?: { mutation: string; args: string };
+  /** The What if tab: the mutation (KIND:ARGUMENT), insmod's arguments, the samples loaded first (absent: the module's depends=). */
+  whatif?: { mutation: string; args: string; with?: string };
   /** An exercise (predict, then reveal) on the tab: the lecturer's seed, a student's name or number, insmod's arguments. */
   exercise?: ExerciseLink;
   /** Why the link cannot be honoured (in full or in part). */
@@ -154,7 +155,8 @@ export function parseAppLink(fragment: string): AppLink | null {
     const mutation = q.get('mutation');
     if (!mutation) return { tab: 'whatif', samples, error: error ?? 'a what-if link names its mutation=KIND:ARGUMENT (e.g. crc:_printk)' };
     if (!/^[a-z-]+:/.test(mutation)) return { tab: 'whatif', samples, error: error ?? `mutation "${mutation}" is not KIND:ARGUMENT` };
-    return { tab: 'whatif', samples, whatif: { mutation, args: q.get('args') ?? '' }, error };
+    const w = q.get('with');
+    return { tab: 'whatif', samples, whatif: { mutation, args: q.get('args') ?? '', ...(w !== null ? { with: w } : {}) }, error };
   }
   if (kernel !== null) {
     const trace = parseLink(fragment);
@@ -178,7 +180,7 @@ export function formatAppLink(l: {
   sample?: string;
   compare?: { file: string; args: string; steps: { '2.4': number; '6.1': number } };
   lesson?: { tour: string; stop: number };
-  whatif?: { mutation: string; args: string };
+  whatif?: { mutation: string; args: string; with?: string };
   exercise?: ExerciseLink;
 }): string {
   const parts = [`view=${l.tab}`];
@@ -188,6 +190,7 @@ export function formatAppLink(l: {
   } else if (l.tab === 'lessons' && l.lesson) parts.push(`tour=${enc(l.lesson.tour)}`, `stop=${l.lesson.stop + 1}`);
   else if (l.sample) parts.push(`sample=${enc(l.sample.replace(/^\/samples\//, ''))}`);
   if (l.tab === 'whatif' && l.whatif) {
+    if (l.whatif.with) parts.push(`with=${enc(l.whatif.with)}`);
     parts.push(`mutation=${enc(l.whatif.mutation)}`);
     if (l.whatif.args) parts.push(`args=${enc(l.whatif.args)}`);
   }

@@ -5,16 +5,21 @@
  * aligned step by step up to the first step where they part — the check that fires, its kernel
  * function and file, what it logs, how insmod ends — then the rest of each path.
  *
- * The mutation and the parameters are in the page's link (#view=whatif&…&mutation=crc:_printk); the
- * presenter's keys move a row cursor (it starts at the divergence); the answer exports as a view.
+ * A kernel fault (fail-alloc:N or SITE, fail:FUNCTION) leaves the module as it is and fails the kernel instead;
+ * the what-if side then shows load_module()'s error path label by label, each with what it frees.
+ * "with" names bundled samples loaded first on both kernels (as `modscope whatif --with`): a consumer's
+ * provider, by default the modules its modinfo depends= names; without:NAME and unexport:SYMBOL act on them.
+ *
+ * The mutation, the parameters and the providers are in the page's link (#view=whatif&…&mutation=crc:_printk);
+ * the presenter's keys move a row cursor (it starts at the divergence); the answer exports as a view.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { EngineError, ModuleOverview, WhatIfAnswer, WhatIfSide } from '../../../../engine/api-types';
+import type { EngineError, ModuleOverview, WhatIfAnswer, WhatIfFault, WhatIfSide } from '../../../../engine/api-types';
 import type { Host } from '../../host/host';
 import { useStepper } from '../../present/stepper';
 import type { SlideContext } from '../../export/slide';
 import { alignRows, fnText, fold, newLines, type AlignedRow } from './rows';
-import { firstMutation, kindOf, suggestions, viewKinds } from './suggest';
+import { dependsOf, firstMutation, kindOf, suggestionLabel, suggestions, viewKinds, type SuggestContext } from './suggest';
 import './whatif.css';
 import { defaultArgs, fetchProfile } from '../../lib/samples';
 
@@ -22,11 +27,57 @@ export interface WhatIfWant {
   nonce: number;
   mutation: string;
   args: string;
+  /** Bundled samples loaded first, space-separated paths under samples/ ("provider/provider.ko"); undefined: the default. */
+  with?: string;
 }
 
 export interface WhatIfState {
   mutation: string;
   args: string;
+  with: string;
+}
+
+/** A load_module() error label step ("goto free_copy", "free_module:"): the error path's unwinding, with what the label frees. */
+export function isUnwindStep(s: { fn: string; title: string }): boolean {
+  return s.fn === 'load_module' && /^(goto )?[a-z_]+:?$/.test(s.title);
+}
+
+function FaultNote({ fault, count }: { fault: WhatIfFault; count: number }) {
+  const left = fault.leaked;
+  return (
+    <div className="whatif-fault" data-testid="whatif-fault">
+      <span className="whatif-tag fault">fault in the kernel</span>{' '}
+      {fault.fired ? (
+        fault.site ? (
+          <span>
+            allocation #{fault.site.n} of {count}: <code className="fn">{fault.site.fn}()</code> → <code>{fault.site.allocator}()</code> returns NULL
+          </span>
+        ) : (
+          <span>
+            <code className="fn">{fault.fn}()</code> fails
+          </span>
+        )
+      ) : (
+        <span>the load never reached it: both loads are the same</span>
+      )}
+      {left && (
+        <span className="muted">
+          {' '}
+          ·{' '}
+          {left.length === 0
+            ? 'nothing the load allocated is left: the error path freed it all'
+            : `left allocated: ${left.map((l) => `${l.label} (${l.size} bytes)`).join(', ')}`}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** The bundled samples a module's modinfo depends= names ("provider/provider.ko" for consumer.ko): loaded first by default. */
+function defaultWith(mod: ModuleOverview): string {
+  return dependsOf(mod)
+    .map((d) => `${d}/${d}.ko`)
+    .join(' ');
 }
 
 function Outcome({ label, side, testid }: { label: string; side: WhatIfSide; testid: string }) {
@@ -42,10 +93,16 @@ function Outcome({ label, side, testid }: { label: string; side: WhatIfSide; tes
 function Cell({ s, other }: { s: AlignedRow['base']; other: AlignedRow['base'] }) {
   if (!s) return <td className="whatif-cell muted">(the load has ended)</td>;
   const differs = !other || other.fn !== s.fn;
+  const unwind = isUnwindStep(s);
   return (
-    <td className="whatif-cell">
-      <code className={`fn${differs ? ' differs' : ''}`}>{fnText(s.fn)}</code> <span>{s.title}</span>
+    <td className={`whatif-cell${unwind ? ' unwind' : ''}`}>
+      <code className={`fn${differs ? ' differs' : ''}`}>{fnText(s.fn)}</code> <span className={unwind ? 'whatif-label' : ''}>{s.title}</span>
       {s.errno ? <span className="whatif-errno"> → {s.errno}</span> : null}
+      {(unwind || /^The load fails/.test(s.title)) && (
+        <div className="small whatif-unwind" data-testid="whatif-unwind">
+          {s.text}
+        </div>
+      )}
       {s.log?.map((l, i) => (
         <div key={i} className="mono whatif-logline">
           {l}
@@ -73,6 +130,10 @@ export function WhatIfView({
   const [kinds, setKinds] = useState<{ name: string; what: string }[]>([]);
   const [mutation, setMutation] = useState(() => (want ? want.mutation : firstMutation(mod)));
   const [args, setArgs] = useState(() => (want ? want.args : defaultArgs(mod)));
+  const [withText, setWithText] = useState(() => want?.with ?? defaultWith(mod));
+  const [withMods, setWithMods] = useState<ModuleOverview[]>([]);
+  /** Providers opened in the engine, by their path under samples/ (opened once, kept). */
+  const opened = useRef(new Map<string, ModuleOverview>());
   const [answer, setAnswer] = useState<WhatIfAnswer | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -86,13 +147,72 @@ export function WhatIfView({
     void host.call('whatif.list', {}).then((r) => (r.ok ? setKinds(r.value) : onError(r.error)));
   }, [host, onError]);
 
+  /** The providers named by "with", opened in the engine; a sample that cannot be fetched or read is the student's to fix. */
+  const openWith = useCallback(
+    async (text: string, lenient: boolean): Promise<ModuleOverview[]> => {
+      const out: ModuleOverview[] = [];
+      for (const path of text.split(/\s+/).filter(Boolean)) {
+        let o = opened.current.get(path);
+        if (!o && lenient) {
+          // A default from depends= that is not a bundled sample (vfat.ko's fat): the what-if runs without it.
+          o = await openWith(path, false).then(
+            (r) => r[0],
+            () => undefined,
+          );
+          if (o) out.push(o);
+          continue;
+        }
+        if (!o) {
+          if (!/^[\w-]+\/[\w-]+\.ko$/.test(path))
+            throw new Error(`with: "${path}" is not a bundled sample (name/name.ko, e.g. provider/provider.ko)`);
+          const res = await fetch(`samples/${path}`);
+          if (!res.ok) throw new Error(`with: cannot fetch samples/${path} (HTTP ${res.status})`);
+          const r = await host.call('open', { name: path.split('/').pop() ?? path, bytes: new Uint8Array(await res.arrayBuffer()) });
+          if (!r.ok) throw new Error(`with: samples/${path}: ${r.error.message}`);
+          o = r.value;
+          opened.current.set(path, o);
+        }
+        out.push(o);
+      }
+      return out;
+    },
+    [host],
+  );
+
   const run = useCallback(
-    async (m: string, a: string) => {
+    async (m: string, a: string, w: string, lenient = false) => {
       const my = ++seq.current;
       setBusy(true);
       setProblem(null);
       try {
-        const ask = () => host.call('whatif.run', { id: mod.id, mutation: m, args: a, ...(profile.current ? { profile: profile.current } : {}) });
+        let deps: ModuleOverview[];
+        try {
+          deps = await openWith(w, lenient);
+        } catch (e) {
+          if (my !== seq.current) return;
+          setAnswer(null);
+          setProblem(e instanceof Error ? e.message : String(e));
+          onState(null);
+          return;
+        }
+        if (my !== seq.current) return;
+        setWithMods(deps);
+        if (lenient) {
+          w = [...opened.current]
+            .filter(([, o]) => deps.includes(o))
+            .map(([p]) => p)
+            .join(' ');
+          setWithText(w);
+        }
+        const withIds = deps.map((d) => d.id);
+        const ask = () =>
+          host.call('whatif.run', {
+            id: mod.id,
+            mutation: m,
+            args: a,
+            ...(withIds.length ? { with: withIds } : {}),
+            ...(profile.current ? { profile: profile.current } : {}),
+          });
         let r = await ask();
         if (!r.ok && r.error.field === 'profile' && !profile.current) {
           profile.current = await fetchProfile();
@@ -106,17 +226,17 @@ export function WhatIfView({
           onState(null);
           return;
         }
-        ran.current = `${m}\u0000${a}`;
+        ran.current = `${m}\u0000${a}\u0000${w}`;
         setAnswer(r.value);
         setCursor(Math.min(r.value.divergence.index ?? 0, Math.max(r.value.base.steps.length, r.value.whatif.steps.length) - 1));
-        onState({ mutation: m, args: a });
+        onState({ mutation: m, args: a, with: w });
       } catch (e) {
         if (my === seq.current) onError({ code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) });
       } finally {
         if (my === seq.current) setBusy(false);
       }
     },
-    [host, mod.id, onError, onState],
+    [host, mod.id, onError, onState, openWith],
   );
 
   // A link (or a pasted one) asks for a mutation once; the tab's first visit runs the default one; after
@@ -126,10 +246,12 @@ export function WhatIfView({
     if (!active) return;
     if (want && handled.current !== want.nonce) {
       handled.current = want.nonce;
+      const w = want.with ?? defaultWith(mod);
       setMutation(want.mutation);
       setArgs(want.args);
-      void run(want.mutation, want.args);
-    } else if (ran.current === '') void run(mutation, args);
+      setWithText(w);
+      void run(want.mutation, want.args, w, want.with === undefined);
+    } else if (ran.current === '') void run(mutation, args, withText, withText === defaultWith(mod));
   }, [active, want]);
 
   // Another module opened: its own first mutation.
@@ -138,16 +260,19 @@ export function WhatIfView({
     if (modId.current === mod.id) return;
     modId.current = mod.id;
     const m = firstMutation(mod);
+    const w = defaultWith(mod);
     setMutation(m);
     setArgs(defaultArgs(mod));
+    setWithText(w);
     setAnswer(null);
     ran.current = '';
-    if (active) void run(m, defaultArgs(mod));
+    if (active) void run(m, defaultArgs(mod), w, true);
   }, [mod, active, run]);
 
   const kind = kindOf(mutation);
   const argument = mutation.slice(kind.length + 1);
-  const offered = useMemo(() => suggestions(kind, mod), [kind, mod]);
+  const ctx: SuggestContext = useMemo(() => ({ withMods, sites: answer?.sites ?? [] }), [withMods, answer]);
+  const offered = useMemo(() => suggestions(kind, mod, ctx), [kind, mod, ctx]);
   const offeredKinds = useMemo(() => viewKinds(kinds), [kinds]);
   const help = offeredKinds.find((k) => k.kind === kind);
   const rows = useMemo(() => (answer ? alignRows(answer) : []), [answer]);
@@ -168,7 +293,7 @@ export function WhatIfView({
     file: cur?.whatif?.file ?? '',
     text: d?.changed ? `${fnText(d.changed.fn)}: ${d.changed.title}. ${answer?.whatif.tail ?? ''}` : (answer?.whatif.tail ?? ''),
     textLines: 2,
-    source: `${mod.fileName}${args ? ` ${args}` : ''} · what if ${mutation} · Linux 6.1.0-50-amd64 (model)`,
+    source: `${withMods.map((w) => `${w.fileName}, then `).join('')}${mod.fileName}${args ? ` ${args}` : ''} · what if ${mutation} · Linux 6.1.0-50 (model)`,
   });
   useStepper('whatif', {
     slide,
@@ -188,7 +313,7 @@ export function WhatIfView({
 
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
-    void run(mutation, args);
+    void run(mutation, args, withText);
   };
 
   return (
@@ -201,7 +326,7 @@ export function WhatIfView({
           aria-label="what to break"
           onChange={(e) => {
             const k = e.target.value;
-            setMutation(`${k}:${suggestions(k, mod)[0] ?? ''}`);
+            setMutation(`${k}:${suggestions(k, mod, ctx)[0] ?? ''}`);
           }}
         >
           {(offeredKinds.length ? offeredKinds : [{ kind, what: '' }]).map((k) => (
@@ -221,9 +346,19 @@ export function WhatIfView({
         />
         <datalist id="whatif-suggest">
           {offered.map((s) => (
-            <option key={s} value={s} />
+            <option key={s} value={s} label={suggestionLabel(kind, s, ctx)} />
           ))}
         </datalist>
+        <label title="bundled samples loaded first on both kernels (modscope whatif --with)">
+          with
+          <input
+            className="mono whatif-with"
+            value={withText}
+            placeholder="none"
+            data-testid="whatif-with"
+            onChange={(e) => setWithText(e.target.value)}
+          />
+        </label>
         <label>
           insmod {mod.fileName}
           <input className="mono" value={args} placeholder="param=value …" data-testid="whatif-args" onChange={(e) => setArgs(e.target.value)} />
@@ -242,6 +377,8 @@ export function WhatIfView({
         <div className="whatif-view" data-testid="whatif-view">
           <div className="whatif-change" data-testid="whatif-change">
             <span className="whatif-tag">what if</span> {answer.change}
+            {withMods.length > 0 && <span className="muted small"> · {withMods.map((w) => w.fileName).join(', ')} loaded first</span>}
+            {answer.fault && <FaultNote fault={answer.fault} count={answer.sites.length} />}
           </div>
           <div className="whatif-diverge" data-testid="whatif-divergence">
             {d?.index == null ? (

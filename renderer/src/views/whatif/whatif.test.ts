@@ -10,7 +10,7 @@ import { createIcedDecoder } from '../../../../host-common/iced-decoder';
 import { sample } from '../../../../scripts/test-support/kernel';
 import { formatAppLink, parseAppLink } from '../../present/appLink';
 import { alignRows, fold, newLines } from './rows';
-import { firstMutation, suggestions, viewKinds } from './suggest';
+import { dependsOf, firstMutation, suggestionLabel, suggestions, viewKinds } from './suggest';
 
 const PROFILE = sample('kernel/debian-6.1.0-50-amd64.json.gz');
 
@@ -58,18 +58,41 @@ describe('What if view model', () => {
     expect(suggestions('vermagic', mod)[0]).toMatch(/^6\.1\.0-49-amd64 SMP/);
   });
 
-  it('offers each kind once: field: in its two forms together, no A+B chain, no without: (the view loads no --with module)', () => {
+  it('offers each kind once: field: and fail-alloc: in their two forms together, no A+B chain, no fail-alloc:list', () => {
     const kinds = viewKinds([
       { name: 'crc:SYMBOL', what: 'a' },
       { name: 'without:MODULE', what: 'b' },
       { name: 'field:NAME=VALUE', what: 'header' },
       { name: 'field:SECTION.sh_X=VALUE', what: 'section' },
       { name: 'A+B', what: 'chain' },
+      { name: 'fail-alloc:N', what: 'nth' },
+      { name: 'fail-alloc:SITE', what: 'site' },
+      { name: 'fail-alloc:list', what: 'list' },
+      { name: 'fail:FUNCTION[=-ERRNO]', what: 'fn' },
     ]);
     expect(kinds).toEqual([
       { kind: 'crc', what: 'a' },
+      { kind: 'without', what: 'b' },
       { kind: 'field', what: 'header · section' },
+      { kind: 'fail-alloc', what: 'nth · site' },
+      { kind: 'fail', what: 'fn' },
     ]);
+  });
+
+  it('offers the allocation sites of the answer by name and number, the fault functions, and the providers for without:/unexport:', async () => {
+    const { mod, a } = await helloWhatIf('fail-alloc:module_alloc:init');
+    const sites = suggestions('fail-alloc', mod, { sites: a.sites });
+    expect(sites.slice(0, 3)).toEqual(['kernel_read_file', 'module_alloc:core', 'module_alloc:init']);
+    expect(sites).toContain(String(a.sites.length));
+    expect(suggestionLabel('fail-alloc', '3', { sites: a.sites })).toBe('#3 module_alloc:init: move_module() → module_alloc(), ' + a.sites[2].what);
+    const fns = suggestions('fail', mod);
+    for (const f of ['module_alloc', 'mod_sysfs_setup', 'simplify_symbols:_printk']) expect(fns).toContain(f);
+    const e = createEngine({ decoder: createIcedDecoder });
+    const consumer = await ok(e.call('open', { name: 'consumer.ko', bytes: sample('consumer/consumer.ko') }));
+    const provider = await ok(e.call('open', { name: 'provider.ko', bytes: sample('provider/provider.ko') }));
+    expect(dependsOf(consumer)).toEqual(['provider']);
+    expect(suggestions('without', consumer, { withMods: [provider] })).toEqual(['provider']);
+    expect(suggestions('unexport', consumer, { withMods: [provider] })).toEqual(expect.arrayContaining(['provider_greet', 'provider_value']));
   });
 
   it('the link carries the mutation and the arguments, both ways', () => {
@@ -81,6 +104,14 @@ describe('What if view model', () => {
       whatif: { mutation: 'field:e_machine=3', args: 'count=3' },
     });
     expect(parseAppLink('#view=whatif&sample=hello/hello.ko')?.error).toMatch(/names its mutation/);
+    const w = formatAppLink({
+      tab: 'whatif',
+      sample: '/samples/consumer/consumer.ko',
+      whatif: { mutation: 'without:provider', args: '', with: 'provider/provider.ko' },
+    });
+    expect(w).toBe('#view=whatif&sample=consumer/consumer.ko&with=provider/provider.ko&mutation=without:provider');
+    expect(parseAppLink(w)?.whatif).toEqual({ mutation: 'without:provider', args: '', with: 'provider/provider.ko' });
+    expect(parseAppLink('#view=whatif&sample=hello/hello.ko&mutation=fail-alloc:3')?.whatif).toEqual({ mutation: 'fail-alloc:3', args: '' });
     expect(parseAppLink('#view=whatif&mutation=nonsense')?.error).toMatch(/not KIND:ARGUMENT/);
   });
 });
