@@ -42,6 +42,8 @@ export function isUnwindStep(s: { fn: string; title: string }): boolean {
   return s.fn === 'load_module' && /^(goto )?[a-z_]+:?$/.test(s.title);
 }
 
+const KERNEL_NAME = 'Linux 6.1.0-50-amd64 (model)';
+
 function FaultNote({ fault, count }: { fault: WhatIfFault; count: number }) {
   const left = fault.leaked;
   return (
@@ -293,7 +295,7 @@ export function WhatIfView({
     file: cur?.whatif?.file ?? '',
     text: d?.changed ? `${fnText(d.changed.fn)}: ${d.changed.title}. ${answer?.whatif.tail ?? ''}` : (answer?.whatif.tail ?? ''),
     textLines: 2,
-    source: `${withMods.map((w) => `${w.fileName}, then `).join('')}${mod.fileName}${args ? ` ${args}` : ''} · what if ${mutation} · Linux 6.1.0-50 (model)`,
+    source: `${withMods.map((w) => `${w.fileName}, then `).join('')}${mod.fileName}${args ? ` ${args}` : ''} · what if ${mutation} · ${KERNEL_NAME}`,
   });
   useStepper('whatif', {
     slide,
