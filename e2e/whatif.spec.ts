@@ -8,7 +8,7 @@
 import { test, expect, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SHOTS } from './support';
+import { SHOTS, pdfContent } from './support';
 
 test.use({ viewport: { width: 1280, height: 720 } });
 
@@ -175,4 +175,42 @@ test('a consumer with its provider loaded first: without:provider and unexport:p
   await expect(page.getByTestId('whatif-log')).toContainText(real[1].kmsg[0].text);
   await expect.poll(() => page.evaluate<string>('location.hash')).toContain('with=provider/provider.ko&mutation=unexport:provider_greet');
   await page.screenshot({ path: join(SHOTS, 'whatif-unexport.png') });
+});
+
+test('the what-if tour plays stop by stop in the Lessons tab and exports as a PDF deck', async ({ page }) => {
+  test.setTimeout(300_000);
+  const tour = JSON.parse(readFileSync(join(process.cwd(), 'samples', 'hello', 'tour-whatif.json'), 'utf8')) as {
+    stops: { at: { fn: string }; caption: string; concepts: string[] }[];
+  };
+  const n = tour.stops.length;
+  await page.goto('/#view=lessons&tour=whatif&stop=1');
+  const view = page.getByTestId('lessons-view');
+  const at = async (stop: number) => {
+    await expect(view.getByTestId('tour-stage')).toHaveAttribute('data-stop', String(stop), { timeout: 60_000 });
+    await expect(view).toHaveAttribute('data-busy', 'no');
+    await expect(view.getByTestId('lesson-count')).toHaveText(`stop ${stop + 1} of ${n}`);
+    await expect(view.getByTestId('step-fn')).toHaveText(`${tour.stops[stop].at.fn}()`);
+    await expect(view.getByTestId('lesson-caption')).toHaveText(tour.stops[stop].caption);
+  };
+  await expect(view.getByTestId('tour-stage')).toHaveAttribute('data-tour', 'whatif', { timeout: 60_000 });
+  await at(0);
+  await page.waitForTimeout(600);
+  await page.screenshot({ path: join(SHOTS, 'whatif-tour-01-crc.png') });
+  for (let s = 1; s < n; s++) {
+    await view.getByTestId('lesson-next').click();
+    await at(s);
+    if (s === 2 || s === 8) {
+      await page.waitForTimeout(600);
+      await page.screenshot({ path: join(SHOTS, `whatif-tour-0${s + 1}.png`) });
+    }
+  }
+  // The lesson index sends C13, C21, C23, C24 and C25 here (among other places).
+  const [d] = await Promise.all([page.waitForEvent('download', { timeout: 280_000 }), view.getByTestId('tour-export-pdf').click()]);
+  expect(d.suggestedFilename()).toBe('whatif-tour.pdf');
+  const bytes = readFileSync(await d.path());
+  expect(bytes.toString('latin1').match(/\/Type \/Page\b(?!s)/g)?.length).toBe(n);
+  await expect(view.getByTestId('tour-export-status')).toHaveText(`saved whatif-tour.pdf (${n} pages)`);
+  const text = pdfContent(bytes);
+  expect(text).toContain(`(stop ${n} / ${n}) Tj`);
+  expect(text).toContain('(What if the CRC were wrong?');
 });

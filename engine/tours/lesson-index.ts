@@ -57,8 +57,12 @@ export const LESSON_INDEX: Readonly<Record<string, readonly LessonEntry[]>> = {
     { tour: 'hello', stop: 8 },
     { tour: 'hello', stop: 9 },
     { tour: 'hello', stop: 13 },
+    { tour: 'whatif', stop: 3 },
   ],
-  C11: [{ tour: 'hello', stop: 2 }],
+  C11: [
+    { tour: 'hello', stop: 2 },
+    { tour: 'whatif', stop: 3 },
+  ],
   C12: [
     { tour: 'legacy-names', stop: 0 },
     { tour: 'legacy-names', stop: 1 },
@@ -74,6 +78,7 @@ export const LESSON_INDEX: Readonly<Record<string, readonly LessonEntry[]>> = {
     { tour: 'permanent', stop: 0 },
     { tour: 'permanent', stop: 1 },
     { tour: 'oops', stop: 2 },
+    { tour: 'whatif', stop: 5 },
   ],
   C14: [
     { tour: 'permanent', stop: 1 },
@@ -113,6 +118,7 @@ export const LESSON_INDEX: Readonly<Record<string, readonly LessonEntry[]>> = {
     { tour: 'provider', stop: 0 },
     { tour: 'provider', stop: 3 },
     { tour: 'provider-2.4', stop: 1 },
+    { tour: 'whatif', stop: 6 },
   ],
   C18: [
     { tour: 'hello', stop: 11 },
@@ -123,6 +129,7 @@ export const LESSON_INDEX: Readonly<Record<string, readonly LessonEntry[]>> = {
   C19: [
     { tour: 'params', stop: 0 },
     { tour: 'params', stop: 1 },
+    { tour: 'whatif', stop: 4 },
   ],
   C20: [
     { tour: 'params', stop: 1 },
@@ -140,6 +147,8 @@ export const LESSON_INDEX: Readonly<Record<string, readonly LessonEntry[]>> = {
     { tour: 'missing-symbol', stop: 1 },
     { tour: 'provider-2.4', stop: 0 },
     { tour: 'proprietary', stop: 1 },
+    { tour: 'whatif', stop: 6 },
+    { tour: 'whatif', stop: 7 },
   ],
   C22: [
     { tour: 'hello', stop: 8 },
@@ -155,6 +164,7 @@ export const LESSON_INDEX: Readonly<Record<string, readonly LessonEntry[]>> = {
     { tour: 'proprietary', stop: 2 },
     { tour: 'hello', stop: 5 },
     { tour: 'provider', stop: 3 },
+    { tour: 'whatif', stop: 8 },
   ],
   C24: [
     { tour: 'bad-crc', stop: 0 },
@@ -162,10 +172,13 @@ export const LESSON_INDEX: Readonly<Record<string, readonly LessonEntry[]>> = {
     { tour: 'hello', stop: 8 },
     { tour: 'hello-2.4', stop: 1 },
     { tour: 'hello-2.4', stop: 3 },
+    { tour: 'whatif', stop: 0 },
+    { tour: 'whatif', stop: 1 },
   ],
   C25: [
     { tour: 'hello', stop: 5 },
     { tour: 'hello-2.4', stop: 2 },
+    { tour: 'whatif', stop: 2 },
   ],
   C26: [
     { tour: 'kprobe-lookup', stop: 0 },

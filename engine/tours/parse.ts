@@ -50,10 +50,21 @@ export function parseTour(json: unknown, source: string): Tour {
     stops,
   };
   if (t.files !== undefined) tour.files = strings(t.files, 'files');
+  if (t.made !== undefined) {
+    if (!Array.isArray(t.made)) bad('made', 'must be an array of {file, from, mutation}');
+    tour.made = (t.made as unknown[]).map((raw, i) => {
+      const m = obj(raw, `made[${i}]`);
+      const file = str(m.file, `made[${i}].file`);
+      if (!/^[\w-]+\.ko$/.test(file)) bad(`made[${i}].file`, 'must be a plain NAME.ko');
+      // The mutation is checked where it is made (runTour), against the file it changes.
+      return { file, from: str(m.from, `made[${i}].from`), mutation: str(m.mutation, `made[${i}].mutation`) };
+    });
+  }
   return tour;
 }
 
-/** The module files a tour opens before its setup runs, relative to samples/. */
+/** The sample files a tour reads before its setup runs, relative to samples/ (those its made files come from too). */
 export function tourFiles(t: Tour): string[] {
-  return t.files ?? [`${t.sample}/${t.sample}.ko`];
+  const files = t.files ?? [`${t.sample}/${t.sample}.ko`];
+  return [...files, ...(t.made ?? []).map((m) => m.from).filter((f, i, all) => !files.includes(f) && all.indexOf(f) === i)];
 }

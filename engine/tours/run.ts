@@ -4,6 +4,7 @@
  * resolve every stop. Pure: files come from the caller (fetch in the app, the disk in tests).
  */
 import type { EngineArg, EngineError, EngineMethod, EngineValue, KernelSummary, OperationInfo, Result, StepInfo } from '../api-types';
+import { mutate, parseMutation } from '../whatif/index';
 import { resolveTour, type TourTrace } from './resolve';
 import { tourFiles } from './parse';
 import type { ResolvedStop, Tour } from './types';
@@ -59,9 +60,22 @@ export async function runTour(
   // the tour's operations are then the only ones on its timeline. The other version's kernel stays.
   const kernel = await ok(host.call('kernel.boot', { profile: io.profile ?? undefined, version }));
   const opened: string[] = [];
+  const read = new Map<string, Uint8Array>();
   for (const rel of tourFiles(tour)) {
     const bytes = await io.file(rel);
+    // A copy: a worker host takes the bytes it is given (the buffer is transferred, and empty here afterwards).
+    if (tour.made?.some((m) => m.from === rel)) read.set(rel, bytes.slice());
     opened.push((await ok(host.call('open', { name: rel.split('/').pop() ?? rel, bytes }))).id);
+  }
+  for (const [i, m] of (tour.made ?? []).entries()) {
+    let bytes: Uint8Array;
+    try {
+      bytes = mutate(read.get(m.from) ?? (await io.file(m.from)), parseMutation(m.mutation)).image;
+    } catch (e) {
+      const message = `made[${i}] ${m.file}: ${e instanceof Error ? e.message : String(e)}`;
+      throw new TourRunError(tour.id, { code: 'BAD_REQUEST', message, field: `made[${i}].mutation` });
+    }
+    opened.push((await ok(host.call('open', { name: m.file, bytes }))).id);
   }
   const before = (await ok(host.call('kernel.timeline', { version }))).ops.length;
   const transcript: TourLine[] = [];

@@ -174,3 +174,61 @@ describe('the lesson index', () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe('the what-if tour (issue 16, item 7)', () => {
+  const recorded = JSON.parse(readFileSync(join(ROOT, 'scripts', 'qemu', 'scenarios', 'whatif-module.qemu.json'), 'utf8')) as {
+    steps: { cmd: string; output: string; rc: number; kmsg: { level: number; text: string }[] }[];
+  };
+  const script = readFileSync(join(ROOT, 'scripts', 'qemu', 'scenarios', 'whatif-module.sh'), 'utf8');
+  // Printed once a boot, by whichever load taints first: not part of what one check says.
+  const ONCE = /taints kernel\.$|tainting kernel$|^Disabling lock debugging due to kernel taint$/;
+
+  it('makes its files as whatif-module.sh made them for the real kernel, fires one check a stop, and equals the recording', async () => {
+    const tour = byId.get('whatif');
+    if (!tour) throw new Error('no whatif tour');
+    // Each made file is the recording's: the same name, source sample and mutation (`#! make NAME.ko from SOURCE MUTATION`).
+    for (const m of tour.made ?? []) {
+      const line = script.split('\n').find((l) => l.startsWith(`#! make ${m.file} from `));
+      expect(line, m.file).toBeDefined();
+      const [, from, mutation] = /^#! make \S+ from (\S+) (.*)$/.exec(line ?? '') ?? [];
+      expect([from.replace('../../../samples/', ''), mutation.replace(/^"(.*)"$/, '$1')], m.file).toEqual([m.from, m.mutation]);
+    }
+    const engine = createEngine({ decoder: createIcedDecoder });
+    const run = await runTour(engine, tour, { profile: PROFILE, file: async (rel) => new Uint8Array(readFileSync(join(SAMPLES, rel))) });
+    const log = await engine.call('kernel.log', { pos: run.length });
+    if (!log.ok) throw new Error(log.error.message);
+    // Every setup line is a command of the recording, in the recording's order: the same output, exit code and kernel log lines.
+    let from = 0;
+    for (const [i, line] of run.transcript.entries()) {
+      const at = recorded.steps.findIndex((s, j) => j >= from && s.cmd === line.line);
+      expect(at, `${line.line}: not in whatif-module.qemu.json after step ${from}`).toBeGreaterThanOrEqual(0);
+      from = at + 1;
+      const real = recorded.steps[at];
+      expect([line.output, line.exit], line.line).toEqual([real.output, real.rc]);
+      const op = run.ops[run.opBase + i];
+      const lines = log.value.rows
+        .filter((r) => r.pos >= op.startPos && r.pos <= op.endPos && !ONCE.test(r.text))
+        .map((r) => `<${r.level}>${r.text}`);
+      expect(lines, line.line).toEqual(real.kmsg.filter((k) => !ONCE.test(k.text)).map((k) => `<${k.level}>${k.text}`));
+    }
+    // Each stop is a check that fired: its step failed the load with the errno insmod reports, and no two stops show the same check twice.
+    const checks = new Set<string>();
+    for (const r of run.stops) {
+      const step = run.steps[r.stepIndex];
+      const op = run.ops.find((o) => o.index === step.op);
+      expect(step.errno, `stop ${r.stop}: ${step.fn}`).toBeLessThan(0);
+      expect(op?.result, `stop ${r.stop}`).toBe(step.errno);
+      // The check, by what it says and shows: its function, errno, the first kernel line of the load (crc: and drop-version: both fail in
+      // check_version()) and the concepts (an unexported symbol and a GPL-only one refused to a proprietary module print the same line).
+      const said = log.value.rows.find((l) => op && l.pos >= op.startPos && l.pos <= op.endPos && !ONCE.test(l.text))?.text ?? '';
+      const c = `${step.fn}:${step.errno}:${said}:${tour.stops[r.stop].concepts.join()}`;
+      expect(checks.has(c), c).toBe(false);
+      checks.add(c);
+    }
+    for (const c of ['C13', 'C21', 'C23', 'C24', 'C25'])
+      expect(
+        tour.stops.some((s) => s.concepts.includes(c)),
+        c,
+      ).toBe(true);
+  });
+});

@@ -47,6 +47,11 @@ export interface Tour {
   kernel: KernelVersion;
   /** Module files the setup needs, relative to samples/ (default: "<sample>/<sample>.ko"). */
   files?: string[];
+  /**
+   * Files made from a sample by a what-if mutation before the setup runs, as scripts/qemu scenarios make them
+   * (`#! make NAME.ko from SOURCE MUTATION`): the same bytes the real kernel was given.
+   */
+  made?: MadeFile[];
   /** Shell lines run in order on the booted kernel, e.g. "insmod hello.ko count=3". */
   setup: string[];
   stops: TourStop[];
@@ -66,4 +71,11 @@ export interface ConceptInfo {
   id: string;
   title: string;
   group: string;
+}
+
+/** NAME.ko: the sample file `from` (relative to samples/) changed by `mutation` (engine/whatif's KIND:ARGUMENT). */
+export interface MadeFile {
+  file: string;
+  from: string;
+  mutation: string;
 }
