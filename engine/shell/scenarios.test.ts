@@ -15,9 +15,9 @@ import { createIcedDecoder } from '../../host-common/iced-decoder';
 import { CORPUS_WHAT, missing } from '../../scripts/test-support/prereq';
 
 const DIR = join(ROOT, 'scripts', 'qemu', 'scenarios');
-// kernel-faults.qemu.json forces faults with a kprobe helper module (scripts/qemu/fault-inject), which the
+// kernel-faults(-fn).qemu.json force faults with a kprobe helper module (scripts/qemu/fault-inject), which the
 // shell cannot load: engine/whatif/faults-qemu.test.ts replays it with the same faults injected in the model.
-const REPLAYED_ELSEWHERE = new Set(['kernel-faults.qemu.json']);
+const REPLAYED_ELSEWHERE = new Set(['kernel-faults.qemu.json', 'kernel-faults-fn.qemu.json']);
 const scenarios = existsSync(DIR)
   ? readdirSync(DIR).filter((f) => f.endsWith('.qemu.json') && !f.includes('.kaslr.') && !REPLAYED_ELSEWHERE.has(f))
   : [];

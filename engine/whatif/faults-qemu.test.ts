@@ -7,9 +7,10 @@
  * output, the same kernel log lines, the fault firing exactly when the real one did (hits), and the same
  * /proc/modules rows (addresses aside: fault_inject.ko itself sits in the modules area on the real kernel).
  *
- * Faults with no real-kernel recording, and why:
- * - fail:kernel_read_file, fail:module_alloc, fail:module_sig_check, fail:percpu_modalloc, fail:strndup_user,
- *   fail:do_init_module: the same code paths as the fail-alloc sites recorded here (the function is the allocation).
+ * kernel-faults-fn.qemu.json records the six fail:FUNCTION faults the first recording reached only under their
+ * fail-alloc: names (fail:kernel_read_file, module_alloc, strndup_user, module_sig_check, percpu_modalloc, do_init_module;
+ * kernel-faults-fn.sh says how each is put in). Every fault modscope whatif names has a real-kernel recording
+ * (engine/whatif/outcomes.test.ts checks it).
  * - What the recording shows that the model's shell does not: after add_sect_attrs() / add_notes_attrs() fail,
  *   `ls /sys/module/hello` lacks sections/ (and notes/); the model's load step says so, its /sys listing does not.
  *   (A missing version or srcversion file, after setup_modinfo()'s unchecked kstrdup() fails, the model does show.)
@@ -39,7 +40,15 @@ interface Step {
 }
 
 const SCENARIOS = join(ROOT, 'scripts', 'qemu', 'scenarios');
-const recording = JSON.parse(readFileSync(join(SCENARIOS, 'kernel-faults.qemu.json'), 'utf8')) as { steps: Step[] };
+const RECORDINGS = [
+  ['kernel-faults', 20],
+  ['kernel-faults-fn', 6],
+] as const;
+const recordings = RECORDINGS.map(([name, faults]) => ({
+  name,
+  faults,
+  steps: (JSON.parse(readFileSync(join(SCENARIOS, `${name}.qemu.json`), 'utf8')) as { steps: Step[] }).steps,
+}));
 
 function modulePath(step: Step): string {
   const word = (step.source ?? step.cmd).split(' ')[1];
@@ -54,81 +63,82 @@ const rows = (text: string): string[] =>
     .map((l) => l.replace(/ 0x[0-9a-f]+/, ' ADDR'))
     .sort();
 
-const needCorpus = recording.steps.some((s) => (s.source ?? '').includes('corpus:'));
+const needCorpus = recordings.some((r) => r.steps.some((s) => (s.source ?? '').includes('corpus:')));
 
 describe.skipIf(missing(CORPUS_WHAT, !needCorpus || existsSync(join(CORPUS, 'fs', 'fat', 'vfat.ko'))))('kernel faults on the real 6.1 (QEMU)', () => {
-  it('replays kernel-faults.qemu.json: 20 faults, each fired once, same insmod output, kernel log and /proc/modules', () => {
-    const k = bootKernel({ quiet: true });
-    attachCpu(k, createIcedDecoder());
-    let pending: { spec: FaultSpec; name: string } | null = null;
-    let last: { run: FaultRun; name: string } | null = null;
-    const compared: string[] = [];
-    for (const [i, step] of recording.steps.entries()) {
-      const at = `step ${i}: ${step.cmd}`;
-      const logFrom = k.log.records.length;
-      const words = step.cmd.split(' ');
-      if (words[0] === 'insmod' && words[1] === 'fault_inject.ko') {
-        const name = /# whatif (\S+)/.exec(step.cmd)?.[1];
-        if (!name) throw new Error(`${at}: no "# whatif" fault named`);
-        const f = parseFault(name);
-        if (f.kind !== 'spec') throw new Error(`${at}: ${name} is not a fault`);
-        expect(step.rc, at).toBe(0);
-        pending = { spec: f.spec, name };
-        continue;
-      }
-      if (words[0] === 'rmmod' && words[1] === 'fault_inject') continue;
-      if (words[0] === 'insmod') {
-        const file = words[1];
-        const image = new Uint8Array(readFileSync(modulePath(step)));
-        const run = loadWithFault(
-          k,
-          { fileName: file, image, args: '', syscall: 'finit_module', command: step.cmd },
-          pending?.spec ?? { kind: 'none' },
-        );
-        const errno = run.result.errno;
-        expect(run.result.end.kind, at).toBe('returned');
-        expect(errno === 0 ? '' : `insmod: ERROR: could not insert module ${file}: ${strerror(errno ?? 0)}\n`, at).toBe(step.output);
-        expect(errno === 0 ? 0 : 1, at).toBe(step.rc);
-        if (pending) {
-          if (errno !== 0)
-            expect(
-              run.leaked.map((a) => a.label),
-              `${at} (${pending.name}): left allocated`,
-            ).toEqual([]);
-          last = { run, name: pending.name };
-          compared.push(pending.name);
+  for (const recording of recordings)
+    it(`replays ${recording.name}.qemu.json: ${recording.faults} faults, each fired once, same insmod output, kernel log and /proc/modules`, () => {
+      const k = bootKernel({ quiet: true });
+      attachCpu(k, createIcedDecoder());
+      let pending: { spec: FaultSpec; name: string } | null = null;
+      let last: { run: FaultRun; name: string } | null = null;
+      const compared: string[] = [];
+      for (const [i, step] of recording.steps.entries()) {
+        const at = `step ${i}: ${step.cmd}`;
+        const logFrom = k.log.records.length;
+        const words = step.cmd.split(' ');
+        if (words[0] === 'insmod' && words[1] === 'fault_inject.ko') {
+          const name = /# whatif (\S+)/.exec(step.cmd)?.[1];
+          if (!name) throw new Error(`${at}: no "# whatif" fault named`);
+          const f = parseFault(name);
+          if (f.kind !== 'spec') throw new Error(`${at}: ${name} is not a fault`);
+          expect(step.rc, at).toBe(0);
+          pending = { spec: f.spec, name };
+          continue;
         }
-        pending = null;
-      } else if (words[0] === 'rmmod') {
-        expect(unloadModule(k, { name: words[1] }).errno === 0 ? 0 : 1, at).toBe(step.rc);
-      } else if (step.cmd.startsWith('cat /sys/module/fault_inject/parameters/hits')) {
-        const [hits, ...rest] = step.output.split('\n');
-        expect(last, at).not.toBeNull();
-        expect(last?.run.injector.fired ? '1' : '0', `${at} (${last?.name}): did the fault fire`).toBe(hits);
-        if (step.cmd.includes('/proc/modules')) expect(rows(procModules(k)), at).toEqual(rows(rest.join('\n')));
-        continue;
-      } else if (step.cmd === 'cat /proc/modules') {
-        expect(rows(procModules(k)), at).toEqual(rows(step.output));
-        continue;
-      } else if (step.cmd.startsWith('ls /sys/module/')) {
-        const real = new Set(step.output.split('\n'));
-        const mod = k.findModule(step.cmd.split('/')[3]);
-        expect(mod, at).toBeTruthy();
-        // version and srcversion: the model's attributes (setup_modinfo() left NULL what its kstrdup() could not copy).
-        const attrs = mod ? moduleAttributes(mod) : new Map<string, string>();
-        for (const f of ['version', 'srcversion']) expect(real.has(f), `${at}: ${f}`).toBe(attrs.has(f));
-        // sections/ and notes/: the model's /sys listing is not changed by these faults; its load step says what is missing.
-        const lost =
-          last?.name === 'fail-alloc:add_sect_attrs' ? ['sections', 'notes'] : last?.name === 'fail-alloc:add_notes_attrs' ? ['notes'] : [];
-        expect(
-          ['sections', 'notes'].filter((d) => !real.has(d)),
-          at,
-        ).toEqual(lost);
-        continue;
-      } else throw new Error(`${at}: a command the replay does not know`);
-      const log = k.log.records.slice(logFrom).map((r) => `<${r.level}>${r.text}`);
-      expect(log, at).toEqual(step.kmsg.map((m) => `<${m.level}>${m.text}`));
-    }
-    expect(compared).toHaveLength(20);
-  });
+        if (words[0] === 'rmmod' && words[1] === 'fault_inject') continue;
+        if (words[0] === 'insmod') {
+          const file = words[1];
+          const image = new Uint8Array(readFileSync(modulePath(step)));
+          const run = loadWithFault(
+            k,
+            { fileName: file, image, args: '', syscall: 'finit_module', command: step.cmd },
+            pending?.spec ?? { kind: 'none' },
+          );
+          const errno = run.result.errno;
+          expect(run.result.end.kind, at).toBe('returned');
+          expect(errno === 0 ? '' : `insmod: ERROR: could not insert module ${file}: ${strerror(errno ?? 0)}\n`, at).toBe(step.output);
+          expect(errno === 0 ? 0 : 1, at).toBe(step.rc);
+          if (pending) {
+            if (errno !== 0)
+              expect(
+                run.leaked.map((a) => a.label),
+                `${at} (${pending.name}): left allocated`,
+              ).toEqual([]);
+            last = { run, name: pending.name };
+            compared.push(pending.name);
+          }
+          pending = null;
+        } else if (words[0] === 'rmmod') {
+          expect(unloadModule(k, { name: words[1] }).errno === 0 ? 0 : 1, at).toBe(step.rc);
+        } else if (step.cmd.startsWith('cat /sys/module/fault_inject/parameters/hits')) {
+          const [hits, ...rest] = step.output.split('\n');
+          expect(last, at).not.toBeNull();
+          expect(last?.run.injector.fired ? '1' : '0', `${at} (${last?.name}): did the fault fire`).toBe(hits);
+          if (step.cmd.includes('/proc/modules')) expect(rows(procModules(k)), at).toEqual(rows(rest.join('\n')));
+          continue;
+        } else if (step.cmd === 'cat /proc/modules') {
+          expect(rows(procModules(k)), at).toEqual(rows(step.output));
+          continue;
+        } else if (step.cmd.startsWith('ls /sys/module/')) {
+          const real = new Set(step.output.split('\n'));
+          const mod = k.findModule(step.cmd.split('/')[3]);
+          expect(mod, at).toBeTruthy();
+          // version and srcversion: the model's attributes (setup_modinfo() left NULL what its kstrdup() could not copy).
+          const attrs = mod ? moduleAttributes(mod) : new Map<string, string>();
+          for (const f of ['version', 'srcversion']) expect(real.has(f), `${at}: ${f}`).toBe(attrs.has(f));
+          // sections/ and notes/: the model's /sys listing is not changed by these faults; its load step says what is missing.
+          const lost =
+            last?.name === 'fail-alloc:add_sect_attrs' ? ['sections', 'notes'] : last?.name === 'fail-alloc:add_notes_attrs' ? ['notes'] : [];
+          expect(
+            ['sections', 'notes'].filter((d) => !real.has(d)),
+            at,
+          ).toEqual(lost);
+          continue;
+        } else throw new Error(`${at}: a command the replay does not know`);
+        const log = k.log.records.slice(logFrom).map((r) => `<${r.level}>${r.text}`);
+        expect(log, at).toEqual(step.kmsg.map((m) => `<${m.level}>${m.text}`));
+      }
+      expect(compared).toHaveLength(recording.faults);
+    });
 });
