@@ -64,6 +64,13 @@ describe('tour files', () => {
     expect(() => parseTour(bad2, 'x.json')).toThrowError(expect.objectContaining({ code: 'BAD_TOUR', field: 'stops[1].concepts[0]' }));
     expect(() => parseTour({ ...good, kernel: '2.6' }, 'x.json')).toThrowError(expect.objectContaining({ field: 'kernel' }));
     expect(() => parseTour(null, 'x.json')).toThrowError(TourError);
+    // A made file: a plain NAME.ko, from a sample, by a mutation; a mutation that does not fit is refused when the tour runs.
+    expect(() => parseTour({ ...good, made: [{ file: '../x.ko', from: 'hello/hello.ko', mutation: 'crc:_printk' }] }, 'x.json')).toThrowError(
+      expect.objectContaining({ code: 'BAD_TOUR', field: 'made[0].file' }),
+    );
+    expect(() => parseTour({ ...good, made: [{ file: 'x.ko', from: 'hello/hello.ko' }] }, 'x.json')).toThrowError(
+      expect.objectContaining({ field: 'made[0].mutation' }),
+    );
   });
 });
 
@@ -176,6 +183,22 @@ describe('the lesson index', () => {
 });
 
 describe('the what-if tour (issue 16, item 7)', () => {
+  it('refuses a made file whose mutation does not fit its sample, naming it', async () => {
+    const bad = parseTour(
+      {
+        ...JSON.parse(readFileSync(join(SAMPLES, 'hello', 'tour-whatif.json'), 'utf8')),
+        made: [{ file: 'x.ko', from: 'hello/hello.ko', mutation: 'crc:nothing' }],
+      },
+      'x.json',
+    );
+    const engine = createEngine({ decoder: createIcedDecoder });
+    await expect(
+      runTour(engine, bad, { profile: PROFILE, file: async (rel) => new Uint8Array(readFileSync(join(SAMPLES, rel))) }),
+    ).rejects.toMatchObject({
+      error: { field: 'made[0].mutation', message: expect.stringMatching(/^made\[0\] x\.ko: .*nothing has no __versions entry/) },
+    });
+  });
+
   const recorded = JSON.parse(readFileSync(join(ROOT, 'scripts', 'qemu', 'scenarios', 'whatif-module.qemu.json'), 'utf8')) as {
     steps: { cmd: string; output: string; rc: number; kmsg: { level: number; text: string }[] }[];
   };
