@@ -14,6 +14,7 @@ import { initAllCommand, parseInitAllArgs } from './init-all';
 import { loadAllCommand } from './load-all';
 import { parseShellArgs, shellCommand } from './shell';
 import { exportCommand, parseExportArgs } from './export';
+import { parseServeArgs, serveCommand } from './serve';
 import { parseWhatifArgs, whatifCommand } from './whatif';
 import { parseQuizArgs, quizCommand } from './quiz';
 
@@ -43,6 +44,7 @@ export async function run(argv: readonly string[], io: Io = stdio): Promise<numb
     if (argv[0] === 'shell' && !a.flags.has('--help')) return await shellCommand(parseShellArgs(argv.slice(1)), io.outStream ?? io.out);
     if (argv[0] === 'whatif' && !a.flags.has('--help')) return await whatifCommand(parseWhatifArgs(argv.slice(1)), io.out);
     if (argv[0] === 'quiz' && !a.flags.has('--help')) return await quizCommand(parseQuizArgs(argv.slice(1)), io.outStream ?? io.out);
+    if (argv[0] === 'serve' && !a.flags.has('--help')) return await serveCommand(parseServeArgs(argv.slice(1)), io);
     if ((argv[0] === 'export' || argv[0] === 'deck') && !a.flags.has('--help'))
       return await exportCommand(parseExportArgs(argv[0], argv.slice(1)), io);
     if (a.flags.has('--version')) {
