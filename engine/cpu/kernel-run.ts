@@ -9,18 +9,39 @@ import { runFunction, type KernelServices, type RunOptions, type RunResult, type
 import type { Decoder, KernelFunction } from './types';
 
 /** Exact-address names: vmlinux exports (slid by KASLR), every loaded module's symbols, then vmlinux's kallsyms functions. */
-export function kernelSymbolNames(k: ModelKernel): { name(address: bigint): string | null; isVmlinux(address: bigint): boolean } {
-  const vmlinux = new Map<bigint, string>();
+/** vmlinux's exports by address, per profile and KASLR slide: the same for every run on a kernel. */
+const vmlinuxNames = new WeakMap<object, { slide: bigint; names: Map<bigint, string> }>();
+
+function vmlinuxByAddress(k: ModelKernel): Map<bigint, string> {
+  const slide = k.as.kernelSlide;
+  const hit = vmlinuxNames.get(k.profile);
+  if (hit && hit.slide === slide) return hit.names;
+  const names = new Map<bigint, string>();
   for (const e of k.profile.vmlinuxExports) {
     if (e.percpu || e.address === null) continue;
     const a = k.vmlinuxAddress(e);
-    if (!vmlinux.has(a)) vmlinux.set(a, e.name);
+    if (!names.has(a)) names.set(a, e.name);
   }
-  const modules = new Map<bigint, string>();
-  for (const m of k.modules) {
-    for (const s of m.kallsyms) if (s.name && !modules.has(s.address)) modules.set(s.address, s.name);
-    for (const s of m.symbolTable) if (s.name && s.value && !modules.has(s.value)) modules.set(s.value, s.name);
-  }
+  vmlinuxNames.set(k.profile, { slide, names });
+  return names;
+}
+
+export function kernelSymbolNames(k: ModelKernel): { name(address: bigint): string | null; isVmlinux(address: bigint): boolean } {
+  const vmlinux = vmlinuxByAddress(k);
+  // The loaded modules' symbols, as they are when the run starts; indexed at the first lookup vmlinux
+  // cannot answer (most runs never make one, and amdgpu alone has ~90,000 symbols).
+  const loaded = [...k.modules];
+  let modules: Map<bigint, string> | null = null;
+  const moduleName = (a: bigint): string | undefined => {
+    if (!modules) {
+      modules = new Map();
+      for (const m of loaded) {
+        for (const s of m.kallsyms) if (s.name && !modules.has(s.address)) modules.set(s.address, s.name);
+        for (const s of m.symbolTable) if (s.name && s.value && !modules.has(s.value)) modules.set(s.value, s.name);
+      }
+    }
+    return modules.get(a);
+  };
   // A non-exported vmlinux function (its address found through kallsyms, e.g. kp.addr of a kprobe)
   // is vmlinux too when called at its start.
   const t = k.profile.kallsyms;
@@ -29,7 +50,7 @@ export function kernelSymbolNames(k: ModelKernel): { name(address: bigint): stri
     return h && h.offset === 0n && t?.isText(h.address) ? h.name : null;
   };
   return {
-    name: (a) => vmlinux.get(a) ?? modules.get(a) ?? kallsymsFunction(a),
+    name: (a) => vmlinux.get(a) ?? moduleName(a) ?? kallsymsFunction(a),
     isVmlinux: (a) => vmlinux.has(a) || kallsymsFunction(a) !== null,
   };
 }

@@ -15,6 +15,7 @@ import { loadAllCommand } from './load-all';
 import { parseShellArgs, shellCommand } from './shell';
 import { exportCommand, parseExportArgs } from './export';
 import { parseServeArgs, serveCommand } from './serve';
+import { installNativeSha256 } from '../native-sha256';
 import { parseWhatifArgs, whatifCommand } from './whatif';
 import { parseQuizArgs, quizCommand } from './quiz';
 
@@ -36,6 +37,7 @@ const stdio: Io = {
 
 /** Run the CLI; resolves with the exit code. Never throws. */
 export async function run(argv: readonly string[], io: Io = stdio): Promise<number> {
+  installNativeSha256();
   const a = parseArgs(argv);
   try {
     // Commands with valued options parse their own arguments.
