@@ -26,21 +26,30 @@ function vmlinuxByAddress(k: ModelKernel): Map<bigint, string> {
   return names;
 }
 
+/** A loaded module's symbols by address (kallsyms first, then its symbol table), per pair of tables. */
+const moduleIndexes = new WeakMap<object, { table: object; names: Map<bigint, string> }>();
+
+function moduleSymbolIndex(m: ModelKernel['modules'][number]): Map<bigint, string> {
+  const hit = moduleIndexes.get(m.kallsyms);
+  if (hit && hit.table === m.symbolTable) return hit.names;
+  const names = new Map<bigint, string>();
+  for (const s of m.kallsyms) if (s.name && !names.has(s.address)) names.set(s.address, s.name);
+  for (const s of m.symbolTable) if (s.name && s.value && !names.has(s.value)) names.set(s.value, s.name);
+  moduleIndexes.set(m.kallsyms, { table: m.symbolTable, names });
+  return names;
+}
+
 export function kernelSymbolNames(k: ModelKernel): { name(address: bigint): string | null; isVmlinux(address: bigint): boolean } {
   const vmlinux = vmlinuxByAddress(k);
-  // The loaded modules' symbols, as they are when the run starts; indexed at the first lookup vmlinux
-  // cannot answer (most runs never make one, and amdgpu alone has ~90,000 symbols).
+  // The loaded modules' symbols, as they are when the run starts: each module's index is built once, at the
+  // first lookup vmlinux cannot answer (amdgpu alone has ~90,000 symbols), and kept while its tables are.
   const loaded = [...k.modules];
-  let modules: Map<bigint, string> | null = null;
   const moduleName = (a: bigint): string | undefined => {
-    if (!modules) {
-      modules = new Map();
-      for (const m of loaded) {
-        for (const s of m.kallsyms) if (s.name && !modules.has(s.address)) modules.set(s.address, s.name);
-        for (const s of m.symbolTable) if (s.name && s.value && !modules.has(s.value)) modules.set(s.value, s.name);
-      }
+    for (const m of loaded) {
+      const n = moduleSymbolIndex(m).get(a);
+      if (n !== undefined) return n;
     }
-    return modules.get(a);
+    return undefined;
   };
   // A non-exported vmlinux function (its address found through kallsyms, e.g. kp.addr of a kprobe)
   // is vmlinux too when called at its start.
