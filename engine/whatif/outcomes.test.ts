@@ -145,7 +145,7 @@ describe('OUTCOMES.md', () => {
     expect(readFileSync(FILE, 'utf8')).toBe(text);
     const named = rows().map((r) => r.mutation);
     const kinds = new Set(named.flatMap((n) => n.split('+').map((p) => p.split(':')[0])));
-    for (const k of MUTATION_KINDS) expect(kinds.has(k) || (k === 'license' && kinds.has('licence')), `mutation kind ${k}`).toBe(true);
+    for (const k of MUTATION_KINDS) expect(kinds.has(k), `mutation kind ${k}`).toBe(true);
     for (const id of ALLOC_SITE_IDS) expect(named, `fail-alloc:${id}`).toContain(`fail-alloc:${id}`);
     // Every fault has a real-kernel recording of its own, under the name modscope whatif gives it.
     for (const [fn] of FAIL_FUNCTIONS)
