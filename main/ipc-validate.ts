@@ -15,6 +15,8 @@ export const CH_ENGINE_PROGRESS = 'engine:progress';
 export const CH_OPEN_FILE = 'file:open';
 export const CH_OPEN_DIALOG = 'file:open-dialog';
 export const CH_SAVE_FILE = 'file:save';
+/** The native folder dialog for a module tree (main lists it and reads the files kernel.shell needs). */
+export const CH_PICK_MODULE_TREE = 'modtree:pick';
 
 export const ENGINE_METHODS: readonly EngineMethod[] = [
   'open',

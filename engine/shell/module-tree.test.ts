@@ -59,7 +59,8 @@ function cliModprobe(rel: string) {
   const k = bootKernel({ quiet: true });
   attachCpu(k, createIcedDecoder());
   const plan = modprobePlan(k.profile, rel, (p) => (existsSync(join(CORPUS, p)) ? new Uint8Array(readFileSync(join(CORPUS, p))) : null));
-  for (const p of plan.order) loadModule(k, { fileName: p.split('/').pop() ?? p, image: new Uint8Array(readFileSync(join(CORPUS, p))), args: '' });
+  for (const p of plan.order)
+    loadModule(k, { fileName: p.split('/').pop() ?? p, image: new Uint8Array(readFileSync(join(CORPUS, p))), args: '', syscall: 'finit_module' });
   const sh = new Shell(k, () => null);
   return {
     plan,
