@@ -24,6 +24,7 @@ import type { EngineArg, EngineError, ModuleTreeInfo, Result } from '../engine/a
 import type { OpenedFile } from './preload-api';
 import { createIcedDecoder } from '../host-common/iced-decoder';
 import { scanModuleTree, shellOverTree } from './module-tree';
+import { installNativeSha256 } from './native-sha256';
 import {
   APP_HOST,
   APP_ORIGIN,
@@ -80,6 +81,7 @@ const appRoot = app.getAppPath();
 const rendererRoot = join(appRoot, 'out', 'renderer');
 const samplesRoot = app.isPackaged ? join(process.resourcesPath, 'samples') : join(appRoot, 'samples');
 
+installNativeSha256();
 const engine = createEngine({ decoder: createIcedDecoder });
 /** The module tree picked in the folder dialog (main reads its files for kernel.shell); null until one is. */
 let moduleTreeRoot: string | null = null;
