@@ -5,7 +5,7 @@
  * dependencies loaded in the same order, the same kernel log.
  */
 import { test, expect, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -103,5 +103,41 @@ test.describe(() => {
     expect(lines.slice(lines.length - cli.log.length).map(text)).toEqual(cli.log.map(text));
     expect(cli.log.some((l) => l.includes('amdgpu'))).toBe(true);
     expect(errors).toEqual([]);
+  });
+
+  test('modscope serve --modules TREE (npm start -- --modules TREE): the page takes the served tree; modprobe vfat loads fat first', async ({
+    page,
+  }) => {
+    test.setTimeout(300_000);
+    const child = spawn(process.execPath, [join(ROOT, 'main', 'cli', 'bin.cjs'), 'serve', '--modules', TREE, '--port', '0'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const url = await new Promise<string>((ok, fail) => {
+        let out = '';
+        child.stdout?.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /open (http:\/\/\S+)/.exec(out);
+          if (m) ok(m[1]);
+        });
+        child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+        child.on('exit', (c) => fail(new Error(`serve exited ${c}: ${out}`)));
+      });
+      expect(url).toMatch(/\/\?modules=\/modtree\/$/);
+      await page.setViewportSize({ width: 1280, height: 720 });
+      await page.goto(url);
+      await expect(page.getByTestId('module-name')).toContainText('hello.ko', { timeout: 60_000 });
+      await page.getByTestId('tab-load').click();
+      await page.getByTestId('boot-button').click();
+      await expect(page.getByTestId('kernel-summary')).toContainText('6.1.0', { timeout: 30_000 });
+      await expect(page.getByTestId('module-tree-info')).toContainText('6.1.0-50-amd64', { timeout: 60_000 });
+      expect(await run(page, 'modprobe vfat', 120_000)).toBe('');
+      const lsmod = await run(page, 'lsmod');
+      expect(lsmod).toBe('Module                  Size  Used by\nvfat                   24576  0\nfat                    90112  1 vfat\n');
+      await shot(page, '02-served-tree-vfat');
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 });

@@ -53,3 +53,30 @@ export async function treeFromFiles(files: ArrayLike<File>): Promise<ModuleTreeS
     },
   };
 }
+
+/**
+ * A tree served over HTTP (`modscope serve --modules DIR`, `npm start -- --modules DIR`): base/index.json holds the
+ * request (paths, modules.dep), base/<path> each module, fetched when kernel.shell needs it.
+ */
+export async function treeFromUrl(base: string): Promise<ModuleTreeSource> {
+  const root = base.endsWith('/') ? base : `${base}/`;
+  const res = await fetch(`${root}index.json`);
+  if (!res.ok) throw new ModuleTreePickError(`${root}index.json: HTTP ${res.status}`);
+  const request = (await res.json()) as ModuleTreeRequest;
+  if (!Array.isArray(request.paths)) throw new ModuleTreePickError(`${root}index.json has no paths`);
+  const label = request.label ?? root;
+  return {
+    label,
+    request,
+    async read(path) {
+      const r = await fetch(root + path.split('/').map(encodeURIComponent).join('/'));
+      return r.ok ? new Uint8Array(await r.arrayBuffer()) : null;
+    },
+  };
+}
+
+/** ?modules=/modtree/ in the page's address: the served tree, or null. Only a same-origin path is taken. */
+export function treeUrlFromLocation(search: string): string | null {
+  const v = new URLSearchParams(search).get('modules');
+  return v && v.startsWith('/') && !v.startsWith('//') ? v : null;
+}

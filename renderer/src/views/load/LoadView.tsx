@@ -29,7 +29,7 @@ import { ModulesPane } from './KernelPanes';
 import { LogTabs } from '../ringbuffer/LogTabs';
 import { ShellPane, type ShellEntry } from './ShellPane';
 import { ModuleTreePicker } from './ModuleTreePicker';
-import { ModuleTreePickError, treeFromFiles, type ModuleTreeSource } from '../../lib/module-tree';
+import { ModuleTreePickError, treeFromFiles, treeFromUrl, treeUrlFromLocation, type ModuleTreeSource } from '../../lib/module-tree';
 import { stepIndexAt } from './loadFormat';
 import { useKernelTimeline } from './useKernelTimeline';
 import { kernelGeneration, useKernelGeneration } from '../../host/kernelGeneration';
@@ -260,11 +260,11 @@ export function LoadView({
         note: true,
       },
     ]);
-  const pickTreeFiles = useCallback(
-    async (files: FileList) => {
+  const applyTree = useCallback(
+    async (get: () => Promise<ModuleTreeSource>) => {
       setBusy(true);
       try {
-        const src = await treeFromFiles(files);
+        const src = await get();
         const r = await host.call('kernel.modtree', src.request);
         if (!r.ok) return errRef.current(r.error);
         treeSrc.current = src;
@@ -278,6 +278,15 @@ export function LoadView({
     },
     [host],
   );
+  const pickTreeFiles = useCallback((files: FileList) => applyTree(() => treeFromFiles(files)), [applyTree]);
+  // A tree the server offers (modscope serve --modules DIR: ?modules=/modtree/), given once a kernel is booted (the engine keeps it across boots).
+  const served = useRef(typeof window === 'undefined' ? null : treeUrlFromLocation(window.location.search));
+  useEffect(() => {
+    const url = served.current;
+    if (!url || !kernel || treeSrc.current) return;
+    served.current = null;
+    void applyTree(() => treeFromUrl(url));
+  }, [kernel, applyTree]);
   const pickTreeNative = useCallback(async () => {
     if (!host.pickModuleTree) return;
     const r = await host.pickModuleTree();
