@@ -7,6 +7,9 @@
  * none is cut short. Each slide is saved as e2e/screenshots/readme/lecture-*.png.
  */
 import { test, expect, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SHOTS } from './support';
 
@@ -195,4 +198,94 @@ test('the C03/C05/C06 lecture: Compare stage by stage, then the story on Lessons
   await expect(page.getByTestId('lesson-count')).toHaveText('stop 4 of 12', { timeout: 90_000 });
   await page.evaluate("location.hash = '#view=lessons&story=C03,C99'");
   await expect(page.getByTestId('error-message')).toContainText('story names C99, not in the lesson index');
+});
+
+/** Per page of a PDF: its text (pdftotext), and the page sizes (pdfinfo). */
+function pages(pdf: string): { text: string[]; sizes: string[] } {
+  const n = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))![1]);
+  const sizes = [...execFileSync('pdfinfo', ['-f', '1', '-l', String(n), pdf], { encoding: 'utf8' }).matchAll(/Page\s+\d+ size:\s+(.*)/g)].map(
+    (m) => m[1],
+  );
+  const text = Array.from({ length: n }, (_, i) =>
+    execFileSync('pdftotext', ['-f', String(i + 1), '-l', String(i + 1), pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' '),
+  );
+  return { text, sizes };
+}
+/** Words only a figure draws: the lanes, the memory map, the relocation card, the CPU pane, the shell transcript. */
+const FIGURE = /kernel space|x86-64 4-level paging|formula|Call stack|# lsmod/;
+
+test('the lecture as decks: the 2.4 tours from the app and the comparison from modscope deck --kernel 2.4, every page with its figure', async ({
+  page,
+}) => {
+  test.setTimeout(400_000);
+  const dir = mkdtempSync(join(tmpdir(), 'lecture-deck-'));
+  for (const [tour, n] of [
+    ['hello-2.4', 12],
+    ['provider-2.4', 3],
+  ] as const) {
+    await page.goto(`/#view=lessons&tour=${tour}&stop=1`);
+    await expect(page.getByTestId('lesson-count')).toHaveText(`stop 1 of ${n}`, { timeout: 90_000 });
+    const [d] = await Promise.all([page.waitForEvent('download', { timeout: 300_000 }), page.getByTestId('tour-export-pdf').click()]);
+    const pdf = join(dir, d.suggestedFilename());
+    await d.saveAs(pdf);
+    const p = pages(pdf);
+    expect(p.text.length, tour).toBe(n);
+    expect(new Set(p.sizes).size, `${tour}: one frame for every page`).toBe(1);
+    p.text.forEach((t, i) => {
+      expect(t, `${tour} page ${i + 1}: its figure`).toMatch(FIGURE);
+      expect(t, `${tour} page ${i + 1}: the footer names the stop's kernel`).toContain(`${tour} tour · samples/`);
+      expect(t).toContain('Linux 2.4 (modelled modutils insmod)');
+      expect(t).toContain(`stop ${i + 1} / ${n}`);
+    });
+    if (tour === 'hello-2.4')
+      for (const i of [2, 4, 7])
+        execFileSync('pdftoppm', [
+          '-png',
+          '-scale-to-x',
+          '1280',
+          '-scale-to-y',
+          '-1',
+          '-f',
+          String(i),
+          '-l',
+          String(i),
+          '-singlefile',
+          pdf,
+          join(SHOTS, 'readme', `lecture-deck-hello-2.4-stop${i}`),
+        ]);
+  }
+  // The comparison as a deck on 2.4's steps, through the CLI (the app's own view code in headless Chromium).
+  const { run } = await import('../main/cli/modscope');
+  const out = join(dir, 'compare-2.4.pdf');
+  const lines: string[] = [];
+  const io = { out: (s: string) => lines.push(s), err: (s: string) => lines.push(s) };
+  expect(
+    await run(
+      ['deck', 'samples/hello/hello.ko', 'count=3', '--kernel', '2.4', '--view', 'compare', '--from', '1', '--to', '19', '--out', out],
+      io as never,
+    ),
+    lines.join('\n'),
+  ).toBe(0);
+  const c = pages(out);
+  expect(c.text.length).toBe(19);
+  expect(new Set(c.sizes).size).toBe(1);
+  c.text.forEach((t, i) => {
+    expect(t, `compare page ${i + 1}: the lanes`).toMatch(/kernel space/);
+    expect(t).toContain(`step ${i + 1} / 19`);
+    expect(t, `compare page ${i + 1}: both kernels named`).toContain('Linux 2.4 (modutils insmod model) <-> Linux 6.1.0-50-amd64');
+  });
+  execFileSync('pdftoppm', [
+    '-png',
+    '-scale-to-x',
+    '1280',
+    '-scale-to-y',
+    '-1',
+    '-f',
+    '2',
+    '-l',
+    '2',
+    '-singlefile',
+    out,
+    join(SHOTS, 'readme', 'lecture-deck-compare-2.4-step2'),
+  ]);
 });

@@ -171,8 +171,8 @@ export function layoutPath(version: Version, steps: StepInfo[], width: number): 
     const name = STAGE_LABEL[g.stage];
     const w = stageLabelWidth(name);
     const cx = Math.max(LABEL_W + w / 2, Math.min(width - PAD_R - w / 2, (g.x0 + g.x1) / 2));
-    const l = cx - w / 2 - 6;
-    const r = cx + w / 2 + 6;
+    const l = cx - w / 2 - 11;
+    const r = cx + w / 2 + 11;
     // A top-row name's leader runs down through the bottom row to its segment: nothing sits on it there.
     const mid = (g.x0 + g.x1) / 2;
     const free = (k: 0 | 1) =>
