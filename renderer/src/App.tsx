@@ -69,7 +69,7 @@ export function App() {
   const [compareState, setCompareState] = useState<CompareState | null>(null);
   const [whatifWant, setWhatifWant] = useState<WhatIfWant | null>(() => (appLink?.whatif ? { nonce: 1, ...appLink.whatif } : null));
   const [whatifState, setWhatifState] = useState<WhatIfState | null>(null);
-  const [lessonState, setLessonState] = useState<{ tour: string; stop: number } | null>(null);
+  const [lessonState, setLessonState] = useState<{ tour: string; stop: number; story?: string[] } | null>(null);
   // An exercise (renderer/src/exercise): the link's seed for its tab, and the one running, per tab, for the fragment.
   const [exerciseWant] = useState<{ tab: string; link: ExerciseLink } | null>(() =>
     appLink?.exercise ? { tab: appLink.tab, link: appLink.exercise } : null,

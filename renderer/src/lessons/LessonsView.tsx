@@ -15,13 +15,21 @@ import type { Host } from '../host/host';
 import { loadTours } from './tourData';
 import { useTourPlayer } from './useTourPlayer';
 import { TourStage } from './TourStage';
+import { storyStops, unknownConcepts, type StoryStop } from './story';
 import './lessons.css';
 
-/** A lesson link: the tour and its stop (0-based here; 1-based in the URL). */
+/** A lesson link: the tour and its stop (0-based here; 1-based in the URL); with story, the concepts and the story's stop. */
 export interface LessonWant {
   nonce: number;
   tour: string;
   stop: number;
+  story?: string[];
+}
+
+interface Story {
+  ids: string[];
+  stops: StoryStop[];
+  at: number;
 }
 
 export function LessonsView({
@@ -35,13 +43,28 @@ export function LessonsView({
   active: boolean;
   onError: (e: EngineError | null) => void;
   want?: LessonWant | null;
-  onState?: (s: { tour: string; stop: number } | null) => void;
+  onState?: (s: { tour: string; stop: number; story?: string[] } | null) => void;
 }) {
   const { tours, problems } = useMemo(loadTours, []);
   const [concept, setConcept] = useState<string | null>(null);
   const [note, setNote] = useState<Extract<LessonEntry, { sample: string }> | null>(null);
   const player = useTourPlayer(host, onError);
   const { state, open, go } = player;
+  const [story, setStory] = useState<Story | null>(null);
+
+  /** Stop `at` of a story: the same tour moves to the stop, another tour is played first. */
+  const storyGo = useCallback(
+    (st: Story, at: number) => {
+      const s = st.stops[at];
+      const t = s && tours.get(s.tour);
+      if (!t) return;
+      setStory({ ...st, at });
+      setNote(null);
+      if (state.tour?.id === t.id && state.run) go(s.stop);
+      else void open(t, s.stop);
+    },
+    [tours, state.tour, state.run, go, open],
+  );
 
   const pick = useCallback(
     (e: LessonEntry) => {
@@ -49,6 +72,7 @@ export function LessonsView({
         const t = tours.get(e.tour);
         if (!t) return onError({ code: 'BAD_REQUEST', message: `no tour "${e.tour}" among the bundled samples` });
         setNote(null);
+        setStory(null);
         void open(t, e.stop);
       } else setNote(e);
     },
@@ -65,12 +89,31 @@ export function LessonsView({
   );
 
   // The presenter's keys (present/usePresenter.ts): stop by stop.
+  const pending = useRef<number | null>(null);
+  useEffect(() => {
+    if (state.busy || pending.current === null || !story) return;
+    const at = pending.current;
+    pending.current = null;
+    storyGo(story, at);
+  }, [state.busy, story, storyGo]);
   const n = state.run?.stops.length ?? 0;
+  const storyWhere = story && state.tour ? `story ${story.ids.join(' · ')} · ${story.at + 1} / ${story.stops.length} · ` : '';
   useStepper('lessons', {
     slide:
       state.tour && state.run && state.view ? () => tourSlideContext(state.tour!, state.run!, state.index, state.view!, state.caption) : undefined,
-    where: state.tour && n ? `stop ${state.index + 1} / ${n} · ${state.tour.title}` : '',
+    where: state.tour && n ? `${storyWhere}stop ${state.index + 1} / ${n} · ${state.tour.title}` : '',
     move: (m) => {
+      if (story) {
+        const last = story.stops.length - 1;
+        const at = m === 'next' ? story.at + 1 : m === 'prev' ? story.at - 1 : m === 'first' ? 0 : last;
+        if (at < 0 || at > last || at === story.at) return;
+        // A click while a tour is still being played is kept, and taken as soon as it is ready.
+        if (state.busy) {
+          pending.current = at;
+          setStory({ ...story, at });
+        } else storyGo(story, at);
+        return;
+      }
       if (!state.run || note) return;
       if (m === 'next') go(state.index + 1);
       else if (m === 'prev') go(state.index - 1);
@@ -83,6 +126,21 @@ export function LessonsView({
   useEffect(() => {
     if (!want || applied.current === want.nonce) return;
     applied.current = want.nonce;
+    if (want.story) {
+      const bad = unknownConcepts(want.story, LESSON_INDEX);
+      if (bad.length) return onError({ code: 'BAD_REQUEST', message: `link: story names ${bad.join(', ')}, not in the lesson index (C01–C34)` });
+      const stops = storyStops(want.story, LESSON_INDEX);
+      if (!stops.length) return onError({ code: 'BAD_REQUEST', message: `link: story ${want.story.join(',')} has no tour stops` });
+      if (want.stop < 0 || want.stop >= stops.length)
+        onError({
+          code: 'BAD_REQUEST',
+          message: `link: story ${want.story.join(',')} has ${stops.length} stops, the link asks for stop ${want.stop + 1}`,
+        });
+      setConcept(want.story[0]);
+      storyGo({ ids: want.story, stops, at: 0 }, Math.max(0, Math.min(want.stop, stops.length - 1)));
+      return;
+    }
+    setStory(null);
     const t = tours.get(want.tour);
     if (!t)
       return onError({ code: 'BAD_REQUEST', message: `link: no tour "${want.tour}" among the bundled samples (${[...tours.keys()].join(', ')})` });
@@ -92,13 +150,16 @@ export function LessonsView({
     setNote(null);
     if (state.tour?.id === t.id && state.run) go(Math.max(0, Math.min(want.stop, t.stops.length - 1)));
     else void open(t, Math.max(0, Math.min(want.stop, t.stops.length - 1)));
-  }, [want, tours, open, go, state.tour, state.run, onError]);
+  }, [want, tours, open, go, state.tour, state.run, onError, storyGo]);
 
   const stateRef = useRef(onState);
   stateRef.current = onState;
   useEffect(() => {
-    if (state.tour && state.run && !state.busy) stateRef.current?.({ tour: state.tour.id, stop: state.index });
-  }, [state.tour, state.run, state.index, state.busy]);
+    if (!state.tour || !state.run || state.busy) return;
+    const s = story?.stops[story.at];
+    if (story && s && s.tour === state.tour.id && s.stop === state.index) stateRef.current?.({ tour: '', stop: story.at, story: story.ids });
+    else if (!story) stateRef.current?.({ tour: state.tour.id, stop: state.index });
+  }, [state.tour, state.run, state.index, state.busy, story]);
 
   const entries = concept ? (LESSON_INDEX[concept] ?? []) : [];
 
@@ -129,6 +190,20 @@ export function LessonsView({
                   </button>
                   {concept === c.id && entries.length > 0 && (
                     <ul className="concept-entries" data-testid="concept-entries">
+                      <li>
+                        <button
+                          type="button"
+                          className="entry story-start"
+                          data-testid="story-start"
+                          title="The clicker steps through this concept's stops, across tours (a link: #view=lessons&story=C03,C05,C06)"
+                          onClick={() => {
+                            const stops = storyStops([c.id], LESSON_INDEX);
+                            if (stops.length) storyGo({ ids: [c.id], stops, at: 0 }, 0);
+                          }}
+                        >
+                          ▶ <strong>present {c.id}&apos;s stops as a story</strong>
+                        </button>
+                      </li>
                       {entries.map((e, i) => {
                         const t = 'tour' in e ? tours.get(e.tour) : null;
                         const current = 'tour' in e && state.tour?.id === e.tour && state.index === e.stop && !note;
@@ -160,7 +235,13 @@ export function LessonsView({
           </section>
         ))}
       </nav>
-      <TourStage player={player} host={host} onError={onError} note={note} />
+      <TourStage
+        player={player}
+        host={host}
+        onError={onError}
+        note={note}
+        story={story ? { ids: story.ids, at: story.at, n: story.stops.length } : null}
+      />
     </div>
   );
 }

@@ -17,7 +17,14 @@ import { RingBufferPane } from '../views/ringbuffer/RingBufferPane';
 import { LogTabs } from '../views/ringbuffer/LogTabs';
 import { SampleNote } from './SampleNote';
 import { TourExport } from './TourExport';
+import { TourPath } from './TourPath';
+import { MemoryStrip } from '../views/compare/MemoryStrip';
 import type { useTourPlayer } from './useTourPlayer';
+
+/** Index in run.steps of the step at pos (the stop's, or where a panel moved the cursor). */
+function stepIndexAt(run: { steps: readonly { pos: number; span: number }[] }, pos: number): number {
+  return run.steps.findIndex((s) => pos >= s.pos && pos < s.pos + Math.max(1, s.span));
+}
 
 const VIEW_LABEL = { load: 'load step', memory: 'memory', cpu: 'CPU', ring: 'printk buffer', shell: 'shell' } as const;
 const TITLE = new Map(CONCEPTS.map((c) => [c.id, c.title]));
@@ -27,11 +34,14 @@ export function TourStage({
   host,
   onError,
   note,
+  story = null,
 }: {
   player: ReturnType<typeof useTourPlayer>;
   host: Host;
   onError: (e: EngineError | null) => void;
   note: Extract<LessonEntry, { sample: string }> | null;
+  /** The story being presented (its concepts, the stop it is at, how many). */
+  story?: { ids: string[]; at: number; n: number } | null;
 }) {
   const { state, go, seekPos } = player;
   const mainRef = useRef<HTMLDivElement>(null);
@@ -73,6 +83,11 @@ export function TourStage({
           >
             ← Prev
           </button>
+          {story && (
+            <span className="story-count" data-testid="story-count">
+              story {story.ids.join(' · ')}: {story.at + 1} / {story.n}
+            </span>
+          )}
           <span className="tour-count" data-testid="lesson-count">
             stop {index + 1} of {tour.stops.length}
           </span>
@@ -126,10 +141,24 @@ export function TourStage({
               <ItemPanel item={item} pos={view.pos} host={host} onError={reportError} step={view.step} onSeek={seekPos} />
             )}
             {view && stop.view === 'memory' && <MemoryMap kernel={run.kernel} view={view} mod={null} />}
+            {/* On the projector the memory map's labels are too small: the path with the step lit, and where the image lands, at 20 px. */}
+            {view && stop.view === 'memory' && (
+              <div className="tour-present-mem" data-testid="tour-present-mem">
+                <TourPath run={run} stepIndex={stepIndexAt(run, view.step.pos)} version={tour.kernel} onSeek={seekPos} />
+                <div className="cmp-mem-card" data-testid="tour-mem-strip">
+                  <h4>where the image lands</h4>
+                  <MemoryStrip version={tour.kernel} view={view} />
+                </div>
+              </div>
+            )}
             {view && stop.view === 'ring' && (
               <div className="card tour-ring">
                 <RingBufferPane log={view.log} currentLog={view.step.log} host={host} pos={view.step.pos + view.step.span - 1} />
               </div>
+            )}
+            {/* No item of its own (insmod's checks, its symbol matching) or a shell stop: the load path with the step lit. */}
+            {view && ((stop.view === 'load' && !item) || stop.view === 'shell') && (
+              <TourPath run={run} stepIndex={stepIndexAt(run, view.step.pos)} version={tour.kernel} onSeek={seekPos} />
             )}
             {stop.view === 'shell' && (
               <pre className="card tour-transcript" data-testid="tour-transcript">

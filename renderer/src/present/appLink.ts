@@ -5,6 +5,7 @@
  *   #view=compare&insmod=hello.ko%20count=3&stage=relocate both kernels on a stage
  *   #kernel=2.4&insmod=hello.ko%20count=3&step=9           2.4's trace: shown on the comparison (the Load view boots 6.1)
  *   #view=lessons&tour=hello-24&stop=4                     a lesson's tour at stop 4
+ *   #view=lessons&story=C03,C05,C06&stop=4                 several concepts' stops as one story, at its 4th stop
  *   #view=whatif&sample=hello/hello.ko&mutation=crc:_printk&args=count=3   a what-if on a sample
  *   #view=whatif&sample=consumer/consumer.ko&with=provider/provider.ko&mutation=without:provider   … with providers first
  *   #view=sections&sample=hello/hello.ko                   a file view of a bundled sample
@@ -41,7 +42,8 @@ export interface AppLink {
   /** The Load view's trace (tab load). */
   trace?: TraceLink;
   compare?: { args: string; stage?: Stage; steps: { '2.4'?: number; '6.1'?: number } };
-  lesson?: { tour: string; stop: number };
+  /** A tour and its stop; or, with story (concept ids), the story's stop (tour then unused). */
+  lesson?: { tour: string; stop: number; story?: string[] };
   /** The What if tab: the mutation (KIND:ARGUMENT), insmod's arguments, the samples loaded first (absent: the module's depends=). */
   whatif?: { mutation: string; args: string; with?: string };
   /** An exercise (predict, then reveal) on the tab: the lecturer's seed, a student's name or number, insmod's arguments. */
@@ -148,6 +150,13 @@ export function parseAppLink(fragment: string): AppLink | null {
   if (view === 'lessons') {
     const tour = q.get('tour');
     const stop = pos1(q.get('stop'), 'stop');
+    const story = q.get('story');
+    if (story !== null) {
+      const ids = story.split(',').filter(Boolean);
+      if (!ids.length || ids.some((c) => !/^C\d\d$/.test(c)))
+        return { tab: 'lessons', samples, error: error ?? `story "${story}" is not a list of concept ids (C03,C05,C06)` };
+      return { tab: 'lessons', samples, lesson: { tour: '', stop: (stop.n ?? 1) - 1, story: ids }, error: error ?? stop.error };
+    }
     if (!tour) return { tab: 'lessons', samples, ...exercise, error: error ?? 'a lessons link names its tour=…' };
     return { tab: 'lessons', samples, lesson: { tour, stop: (stop.n ?? 1) - 1 }, ...exercise, error: error ?? stop.error };
   }
@@ -179,7 +188,7 @@ export function formatAppLink(l: {
   tab: LinkTab;
   sample?: string;
   compare?: { file: string; args: string; steps: { '2.4': number; '6.1': number } };
-  lesson?: { tour: string; stop: number };
+  lesson?: { tour: string; stop: number; story?: string[] };
   whatif?: { mutation: string; args: string; with?: string };
   exercise?: ExerciseLink;
 }): string {
@@ -187,7 +196,8 @@ export function formatAppLink(l: {
   if (l.tab === 'compare' && l.compare) {
     parts.push(`insmod=${enc([l.compare.file, l.compare.args].filter(Boolean).join(' '))}`);
     parts.push(`k24=${l.compare.steps['2.4']}`, `k61=${l.compare.steps['6.1']}`);
-  } else if (l.tab === 'lessons' && l.lesson) parts.push(`tour=${enc(l.lesson.tour)}`, `stop=${l.lesson.stop + 1}`);
+  } else if (l.tab === 'lessons' && l.lesson?.story) parts.push(`story=${l.lesson.story.join(',')}`, `stop=${l.lesson.stop + 1}`);
+  else if (l.tab === 'lessons' && l.lesson) parts.push(`tour=${enc(l.lesson.tour)}`, `stop=${l.lesson.stop + 1}`);
   else if (l.sample) parts.push(`sample=${enc(l.sample.replace(/^\/samples\//, ''))}`);
   if (l.tab === 'whatif' && l.whatif) {
     if (l.whatif.with) parts.push(`with=${enc(l.whatif.with)}`);

@@ -12,8 +12,10 @@ import {
   PILL_H,
   numberEvery,
   numbered,
-  STRIP_H,
+  STRIP_BAR,
+  STRIP_ROW,
   TITLE_H,
+  stageLabelWidth,
   syscallLabelWidth,
   textWidth,
   type PathLayout,
@@ -60,19 +62,35 @@ export const PathLanes = memo(function PathLanes({
   layout,
   lit,
   onPick,
+  title,
 }: {
   layout: PathLayout;
+  /** The heading (default: the kernel's, e.g. "Linux 2.4 — insmod links in user space"). */
+  title?: string;
   /** Index of the current step. */
   lit: number;
   onPick: (v: Version, index: number) => void;
 }) {
   const { version: v, width, height, nodes, segments, bands, arrows, radius: r } = layout;
+  const heading = title ?? KERNEL_TITLE[v];
   const cur = nodes[lit];
   const every = numberEvery(layout.slot, nodes.length);
   const litSeg = segments.find((g) => lit >= g.first && lit <= g.last);
   const callIdx = new Set(arrows.map((a) => a.index));
   const where = cur ? `step ${lit + 1} / ${nodes.length} · ${fnText(cur.step.fn)}` : '';
   const whereW = textWidth(where, FONT.lane);
+  const barY = TITLE_H + 2 * STRIP_ROW + 2;
+  // The lit stage's pill: its row and span; names it would cover in that row are left out, not half-hidden.
+  const litLabel = litSeg ? STAGE_LABEL[litSeg.stage] : '';
+  const litW = litSeg ? stageLabelWidth(litLabel, FONT.stage + 1) + 18 : 0;
+  const litX = litSeg ? Math.max(LABEL_W + litW / 2, Math.min(width - litW / 2 - 2, (litSeg.x0 + litSeg.x1) / 2)) : 0;
+  const litRow = litSeg?.label ? litSeg.row : 0;
+  const litMid = litSeg ? (litSeg.x0 + litSeg.x1) / 2 : 0;
+  const covered = (g: { row: number; label: string; labelX: number }) =>
+    !!litSeg &&
+    ((g.row === litRow && Math.abs(g.labelX - litX) < (stageLabelWidth(g.label) + litW) / 2 + 4) ||
+      // the pill's leader runs down through the bottom row
+      (litRow === 0 && g.row === 1 && Math.abs(g.labelX - litMid) < stageLabelWidth(g.label) / 2 + 3));
   return (
     <svg
       className="cmp-svg"
@@ -110,48 +128,58 @@ export const PathLanes = memo(function PathLanes({
           <path className="cmp-marker return" d="M0,0L10,5L0,10z" />
         </marker>
       </defs>
-      <text className="cmp-kernel-title" x={4} y={21} fontSize={FONT.title}>
-        {KERNEL_TITLE[v]}
+      <text className="cmp-kernel-title" x={4} y={20} fontSize={FONT.title}>
+        {heading}
       </text>
       {/* Bold faces run ~12% wider than the estimate: shown only when it clears the title. */}
-      {cur && whereW * 1.05 < width - textWidth(KERNEL_TITLE[v], FONT.title) * 1.12 - 24 && (
-        <text className="cmp-where" x={width - 8} y={21} fontSize={FONT.lane} textAnchor="end" data-testid={`compare-where-${v}`}>
+      {cur && whereW * 1.05 < width - textWidth(heading, FONT.title) * 1.12 - 24 && (
+        <text className="cmp-where" x={width - 8} y={20} fontSize={FONT.lane} textAnchor="end" data-testid={`compare-where-${v}`}>
           {where}
         </text>
       )}
       <g className="cmp-strip">
-        <text className="cmp-lane-label" x={8} y={TITLE_H + STRIP_H / 2 + 6} fontSize={FONT.lane}>
+        <text className="cmp-lane-label" x={8} y={TITLE_H + STRIP_ROW + 6} fontSize={FONT.lane}>
           stage
         </text>
-        {segments.map((g, k) => (
-          <g
-            key={k}
-            className={`cmp-seg${g === litSeg ? ' lit' : ''}${k % 2 ? ' alt' : ''}`}
-            data-testid="compare-stage"
-            data-stage={g.stage}
-            data-first={g.first}
-            data-last={g.last}
-          >
-            <title>{`${STAGE_LABEL[g.stage]}: step${g.first === g.last ? ` ${g.first + 1}` : `s ${g.first + 1}–${g.last + 1}`}`}</title>
-            <rect x={g.x0 + 1} y={TITLE_H} width={Math.max(1, g.x1 - g.x0 - 2)} height={STRIP_H - 4} rx={5} />
-            {g !== litSeg && g.label && (
-              <text x={(g.x0 + g.x1) / 2} y={TITLE_H + STRIP_H / 2 + 4} fontSize={FONT.stage} textAnchor="middle">
-                {g.label}
-              </text>
-            )}
-          </g>
-        ))}
+        {segments.map((g, k) => {
+          const on = g === litSeg;
+          const ty = TITLE_H + g.row * STRIP_ROW + STRIP_ROW - 6;
+          const mid = (g.x0 + g.x1) / 2;
+          return (
+            <g
+              key={k}
+              className={`cmp-seg${on ? ' lit' : ''}${k % 2 ? ' alt' : ''}`}
+              data-testid="compare-stage"
+              data-stage={g.stage}
+              data-first={g.first}
+              data-last={g.last}
+            >
+              <title>{`${STAGE_LABEL[g.stage]}: step${g.first === g.last ? ` ${g.first + 1}` : `s ${g.first + 1}–${g.last + 1}`}`}</title>
+              <rect x={g.x0 + 1} y={barY} width={Math.max(1, g.x1 - g.x0 - 2)} height={STRIP_BAR} rx={3} />
+              {g.label && !on && !covered(g) && (
+                <>
+                  {/* A leader from the name to its segment when the name is wider than the segment. */}
+                  <line className="cmp-seg-leader" x1={mid} x2={mid} y1={ty + 5} y2={barY} />
+                  <text x={g.labelX} y={ty} fontSize={FONT.stage} textAnchor="middle">
+                    {g.label}
+                  </text>
+                </>
+              )}
+            </g>
+          );
+        })}
         {litSeg && (
-          // The current stage's name in full, over its neighbours if it must.
+          // The current stage's name in full on an accent pill, over its neighbours' names if it must.
           <g className="cmp-seg-lit-label">
             {(() => {
-              const label = STAGE_LABEL[litSeg.stage];
-              const w = textWidth(label, FONT.stage + 1) * 1.12 + 18;
-              const cx = Math.max(LABEL_W + w / 2, Math.min(width - w / 2 - 2, (litSeg.x0 + litSeg.x1) / 2));
+              const [label, w, cx] = [litLabel, litW, litX];
+              const y = TITLE_H + litRow * STRIP_ROW;
+              const mid = (litSeg.x0 + litSeg.x1) / 2;
               return (
                 <>
-                  <rect x={cx - w / 2} y={TITLE_H} width={w} height={STRIP_H - 4} rx={5} />
-                  <text x={cx} y={TITLE_H + STRIP_H / 2 + 5} fontSize={FONT.stage + 1} textAnchor="middle" data-testid={`compare-lit-stage-${v}`}>
+                  <line x1={mid} x2={mid} y1={y + STRIP_ROW - 2} y2={barY} />
+                  <rect x={cx - w / 2} y={y} width={w} height={STRIP_ROW} rx={5} />
+                  <text x={cx} y={y + STRIP_ROW - 5} fontSize={FONT.stage + 1} textAnchor="middle" data-testid={`compare-lit-stage-${v}`}>
                     {label}
                   </text>
                 </>
@@ -193,8 +221,6 @@ export const PathLanes = memo(function PathLanes({
           const from = { x: a.x0, y: a.y0 } as PathNode;
           const to = { x: a.x1, y: a.y1 } as PathNode;
           const label = `${a.syscall}()`;
-          const w = syscallLabelWidth(a.syscall);
-          const cx = a.labelX;
           return (
             <g
               key={`${a.dir}${a.index}`}
@@ -207,23 +233,37 @@ export const PathLanes = memo(function PathLanes({
               <path d={edge(from, to, r)} />
               {/* The head as a path of its own (PDF converters scale SVG markers unreliably). */}
               <path className="cmp-head" d={head(from, to, r, a.dir === 'call' ? 13 : 10)} />
-              {a.dir === 'call' && (
-                <g className="cmp-syscall-label">
-                  <rect x={cx - w / 2} y={a.labelY - PILL_H / 2} width={w} height={PILL_H} rx={PILL_H / 2} />
-                  <text x={cx} y={a.labelY + FONT.syscall * 0.35} fontSize={FONT.syscall} textAnchor="middle">
-                    {label}
-                  </text>
-                </g>
-              )}
             </g>
           );
         })}
+        {/* The names over every arrow (a return drawn later must not cross a call's name). */}
+        {arrows
+          .filter((a) => a.dir === 'call')
+          .map((a) => {
+            const w = syscallLabelWidth(a.syscall);
+            const cx = a.labelX;
+            return (
+              <g
+                key={`label${a.index}`}
+                className={`cmp-syscall call${a.index === lit ? ' lit' : ''}`}
+                data-version={v}
+                data-syscall-label={a.syscall}
+              >
+                <g className="cmp-syscall-label">
+                  <rect x={cx - w / 2} y={a.labelY - PILL_H / 2} width={w} height={PILL_H} rx={PILL_H / 2} />
+                  <text x={cx} y={a.labelY + FONT.syscall * 0.35} fontSize={FONT.syscall} textAnchor="middle">
+                    {`${a.syscall}()`}
+                  </text>
+                </g>
+              </g>
+            );
+          })}
       </g>
       <g className="cmp-nodes">
         {nodes.map((n) => {
           const on = n.index === lit;
           // A numbered step is a circle its number fits in; the steps between numbered ones are dots.
-          const shown = numbered(n.index, every, lit);
+          const shown = numbered(n.index, every, lit, layout.slot, nodes.length);
           const rr = every === 1 ? r : shown ? MAX_RADIUS : Math.min(r, 6);
           return (
             <g

@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../../../engine/engine';
 import type { EngineArg, EngineMethod, EngineValue, StepInfo } from '../../../../engine/api-types';
 import { sample } from '../../../../scripts/test-support/kernel';
-import { FONT, LABEL_W, layoutPath, syscallLabelWidth } from './laneLayout';
-import { crossings, stageOf, stagesIn, stepForStage, type Version } from './stages';
+import { LABEL_W, layoutPath, stageLabelWidth, syscallLabelWidth } from './laneLayout';
+import { STAGE_LABEL, crossings, stageOf, stagesIn, stepForStage, type Version } from './stages';
 import { SYSCALL_ROWS } from './syscalls';
 
 const PROFILE = sample('kernel/debian-6.1.0-50-amd64.json.gz');
@@ -99,7 +99,17 @@ describe('2.4 ⇄ 6.1 comparison model', () => {
         expect(l.segments[k].stage).not.toBe(l.segments[k - 1].stage);
       }
       expect(l.segments[l.segments.length - 1].last).toBe(steps.length - 1);
-      for (const g of l.segments) expect(g.label.length * FONT.stage * 0.56).toBeLessThanOrEqual(g.x1 - g.x0);
+      // Stage names whole or absent, never shortened; in a row, no two overlap; inside the drawing.
+      const named = l.segments.filter((g) => g.label);
+      for (const g of named) expect(g.label).toBe(STAGE_LABEL[g.stage]);
+      expect(named.length, `${v}: named segments`).toBeGreaterThanOrEqual(Math.min(l.segments.length, 6));
+      for (const a of named)
+        for (const b of named) {
+          if (a === b || a.row !== b.row) continue;
+          const [wa, wb] = [stageLabelWidth(a.label) / 2, stageLabelWidth(b.label) / 2];
+          expect(a.labelX + wa <= b.labelX - wb || b.labelX + wb <= a.labelX - wa, `${a.label} / ${b.label}`).toBe(true);
+        }
+      for (const g of named) expect(g.labelX + stageLabelWidth(g.label) / 2).toBeLessThanOrEqual(l.width);
       // Every syscall arrow crosses the user/kernel boundary line.
       for (const a of l.arrows) expect((a.y0 - l.boundaryY) * (a.y1 - l.boundaryY)).toBeLessThan(0);
       // The syscall names never overlap one another nor leave the drawing, down to the lanes' width

@@ -12,10 +12,18 @@ import type { Side, Stage, StepInfo } from '../../../../engine/trace/index';
 import { SIDES, STAGE_LABEL, crossings, sideOf, stageOf, type SyscallName, type Version } from './stages';
 
 export const LABEL_W = 142;
-export const TITLE_H = 30;
-export const STRIP_H = 32;
-/** Tall enough that a syscall's name on the boundary (24 px) clears the nodes above and below it (radius ≤ 14). */
-export const LANE_H = 52;
+export const TITLE_H = 27;
+/**
+ * The stage strip: two rows of names over a bar of segments (a run of one stage's steps each). A
+ * segment is often one or two steps wide, narrower than its name at 20 px: the name sits over it,
+ * centred, in whichever row has room, with a leader to its segment, so names are whole or absent
+ * (the segment's tooltip), never cut.
+ */
+export const STRIP_ROW = 23;
+export const STRIP_BAR = 8;
+export const STRIP_H = 2 * STRIP_ROW + STRIP_BAR + 4;
+/** Tall enough that a syscall's name on the boundary (22 px) clears the nodes above and below it (radius ≤ 13). */
+export const LANE_H = 48;
 const PAD_R = 10;
 /**
  * Label sizes: ≥ 20 px for what a room must read on a 720p projector (stage, lane, syscall, step numbers).
@@ -30,14 +38,16 @@ export function numberEvery(slot: number, steps: number): number {
   return [1, 2, 5, 10].find((k) => k * slot >= need) ?? 10;
 }
 
-/** Whether step index i (0-based) carries its number. */
-export function numbered(i: number, every: number, lit: number): boolean {
-  return every === 1 || i === lit || i === 0 || (i + 1) % every === 0;
+/** Whether step index i (0-based) carries its number; a neighbour whose number would touch the lit step's (larger) one is a dot. */
+export function numbered(i: number, every: number, lit: number, slot = Infinity, steps = 99): boolean {
+  if (i === lit) return true;
+  if (every > 1 && Math.abs(i - lit) * slot < String(Math.max(1, steps)).length * (FONT.number + 2) * MONO_EM + 10) return false;
+  return every === 1 || i === 0 || (i + 1) % every === 0;
 }
 /** Largest node radius: keeps the nodes clear of the syscall names on the boundary. */
-export const MAX_RADIUS = 14;
+export const MAX_RADIUS = 13;
 /** Height of a syscall's name pill. */
-export const PILL_H = 24;
+export const PILL_H = 22;
 /** Average advance of the sans/mono faces per px of font size, for fitting labels without a DOM. */
 const SANS_EM = 0.56;
 const MONO_EM = 0.62;
@@ -60,8 +70,16 @@ export interface StageSegment {
   last: number;
   x0: number;
   x1: number;
-  /** The label that fits (full, shortened, or '' when only the tooltip can say it). */
+  /** The stage's name in full, or '' when neither row has room for it (only the tooltip says it). */
   label: string;
+  /** Which row of the strip the name sits in (0 top, 1 bottom) and its centre. */
+  row: 0 | 1;
+  labelX: number;
+}
+
+/** Estimated width of a stage name in the strip (semi-bold runs ~12% wider than SANS_EM). */
+export function stageLabelWidth(label: string, size: number = FONT.stage): number {
+  return textWidth(label, size) * 1.12;
 }
 
 export interface LaneBand {
@@ -143,9 +161,30 @@ export function layoutPath(version: Version, steps: StepInfo[], width: number): 
     if (last && last.stage === st && last.last === i - 1) {
       last.last = i;
       last.x1 = LABEL_W + (i + 1) * slot;
-    } else segments.push({ stage: st, first: i, last: i, x0: LABEL_W + i * slot, x1: LABEL_W + (i + 1) * slot, label: '' });
+    } else segments.push({ stage: st, first: i, last: i, x0: LABEL_W + i * slot, x1: LABEL_W + (i + 1) * slot, label: '', row: 0, labelX: 0 });
   }
-  for (const g of segments) g.label = fitLabel(STAGE_LABEL[g.stage], g.x1 - g.x0 - 8, FONT.stage);
+  // Names left to right, each in the first row whose last name ends before it starts; wider
+  // segments first get their pick so long runs are always named.
+  const placed: { row: 0 | 1; l: number; r: number }[] = [];
+  const order = [...segments].sort((a, b) => b.x1 - b.x0 - (a.x1 - a.x0) || a.x0 - b.x0);
+  for (const g of order) {
+    const name = STAGE_LABEL[g.stage];
+    const w = stageLabelWidth(name);
+    const cx = Math.max(LABEL_W + w / 2, Math.min(width - PAD_R - w / 2, (g.x0 + g.x1) / 2));
+    const l = cx - w / 2 - 11;
+    const r = cx + w / 2 + 11;
+    // A top-row name's leader runs down through the bottom row to its segment: nothing sits on it there.
+    const mid = (g.x0 + g.x1) / 2;
+    const free = (k: 0 | 1) =>
+      !placed.some((p) => p.row === k && p.l < r && l < p.r) && (k === 1 || !placed.some((p) => p.row === 1 && p.l < mid + 3 && mid - 3 < p.r));
+    const row = ([0, 1] as const).find(free);
+    if (row === undefined) continue;
+    placed.push({ row, l, r });
+    if (row === 0) placed.push({ row: 1, l: mid - 3, r: mid + 3 });
+    g.label = name;
+    g.row = row;
+    g.labelX = cx;
+  }
 
   const boundaryY = bands[1].y;
   const arrows: SyscallArrow[] = [];
