@@ -64,6 +64,11 @@ export class KernelCallState {
   /** Registered filesystems by name (register_filesystem() refuses duplicates with -EBUSY). */
   readonly filesystems = new Set<string>();
   readonly registrations: Registration[] = [];
+  /** Live platform devices and drivers (struct or handle → name), for platform_match() by name (platform.ts). */
+  readonly platformDevices = new Map<bigint, string>();
+  readonly platformDrivers = new Map<bigint, string>();
+  /** Tables rhashtable_init()/rhltable_init() set up: struct rhashtable → its bucket table. */
+  readonly rhashtables = new Map<bigint, bigint>();
   /** Handles this layer allocated for opaque kernel objects (workqueues, classes, proc entries…). */
   readonly handles = new Map<bigint, string>();
   /** net_families[] (net/socket.c): family → its struct net_proto_family (0 for the built-in ones registered at boot). */
