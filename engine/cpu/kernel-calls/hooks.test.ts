@@ -38,3 +38,60 @@ describe('static_key_enable / static_key_disable', () => {
     expect(call('static_key_disable', key)).toBe('not-modelled');
   });
 });
+
+describe('network and netfilter registrations with a table of their own', () => {
+  const state = new KernelCallState();
+  const { ctx, call } = modelCaller(state);
+  const EEXIST = -17n & ((1n << 64n) - 1n);
+  const EBUSY = -16n & ((1n << 64n) - 1n);
+
+  it('xfrm_input_register_afinfo: the built-in AF_INET/AF_INET6 slots are taken; IP-in-IP ones are free once', () => {
+    expect(call('xfrm_input_register_afinfo', ctx.poke(0xffffffffc0370000n, Uint8Array.of(0, 2)))).toBe(EEXIST);
+    const ipip4 = ctx.poke(0xffffffffc0371000n, Uint8Array.of(1, 2));
+    expect(call('xfrm_input_register_afinfo', ipip4)).toBe(0n);
+    expect(call('xfrm_input_register_afinfo', ctx.poke(0xffffffffc0372000n, Uint8Array.of(1, 2)))).toBe(EEXIST);
+    expect(call('xfrm_input_unregister_afinfo', ipip4)).toBe(0n);
+    expect(call('xfrm_input_register_afinfo', ipip4)).toBe(0n);
+  });
+
+  it("nf_log_register: nf_log_syslog's NFPROTO_UNSPEC logger takes every family; a second of the same type is -EBUSY", () => {
+    const logger = (at: bigint, type: number): bigint => {
+      const b = new Uint8Array(32);
+      new DataView(b.buffer).setBigUint64(0, ctx.str('nf_log_syslog'), true);
+      b[8] = type;
+      return ctx.poke(at, b);
+    };
+    const l = logger(0xffffffffc0373000n, 0);
+    expect(call('nf_log_register', 0n, l)).toBe(0n);
+    expect(call('nf_log_register', 2n, logger(0xffffffffc0374000n, 0))).toBe(EBUSY);
+    expect(call('nf_log_register', 2n, logger(0xffffffffc0375000n, 1))).toBe(0n); // NF_LOG_TYPE_ULOG
+    expect(call('nf_log_register', 13n, l)).toBe(-22n & ((1n << 64n) - 1n));
+    expect(call('nf_log_unregister', l)).toBe(0n);
+    expect(call('nf_log_register', 7n, logger(0xffffffffc0376000n, 0))).toBe(0n);
+  });
+
+  it('mutex_is_locked reads the owner word without its flag bits; zpool drivers start at refcount 0', () => {
+    expect(call('mutex_is_locked', ctx.poke(0xffffffffc0377000n, Uint8Array.of(0x04, 0, 0, 0, 0, 0, 0, 0)))).toBe(0n);
+    expect(call('mutex_is_locked', ctx.poke(0xffffffffc0378000n, Uint8Array.of(0x40, 0x12, 0, 0, 0, 0x88, 0xff, 0xff)))).toBe(1n);
+    const drv = ctx.poke(0xffffffffc0379000n, new Uint8Array(48).fill(0xff));
+    expect(call('zpool_register_driver', drv)).toBe(0n);
+    expect(ctx.peek(drv + 16n, 4)).toEqual(new Uint8Array(4));
+    expect(call('zpool_unregister_driver', drv)).toBe(0n);
+  });
+});
+
+describe('IDA', () => {
+  const { call } = modelCaller(new KernelCallState());
+  it('ida_alloc_range hands out the lowest free id in range, reuses freed ones and says -ENOSPC when full', () => {
+    const ida = 0xffffffffc0380000n;
+    expect(call('ida_alloc_range', ida, 0n, 0x7fffffffn, 0xcc0n)).toBe(0n);
+    expect(call('ida_alloc_range', ida, 0n, 0x7fffffffn, 0xcc0n)).toBe(1n);
+    expect(call('ida_alloc_range', ida, 5n, 6n, 0xcc0n)).toBe(5n);
+    expect(call('ida_free', ida, 0n)).toBe(0n);
+    expect(call('ida_alloc_range', ida, 0n, 0x7fffffffn, 0xcc0n)).toBe(0n);
+    expect(call('ida_alloc_range', ida, 5n, 6n, 0xcc0n)).toBe(6n);
+    expect(call('ida_alloc_range', ida, 5n, 6n, 0xcc0n)).toBe(-28n & ((1n << 64n) - 1n));
+    expect(call('ida_destroy', ida)).toBe(0n);
+    expect(call('ida_alloc_range', ida, 5n, 6n, 0xcc0n)).toBe(5n);
+  });
+});

@@ -590,6 +590,11 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     proc_create_data: handleMaker(s, 'proc_dir_entry', 'proc_create_data', str(0)),
     proc_create_single_data: handleMaker(s, 'proc_dir_entry', 'proc_create_single_data', str(0)),
     proc_create_seq_private: handleMaker(s, 'proc_dir_entry', 'proc_create_seq_private', str(0)),
+    // fs/proc/proc_net.c: the same entries under /proc/net (per network namespace), name first.
+    proc_create_net_data: handleMaker(s, 'proc_dir_entry', 'proc_create_net_data', str(0)),
+    proc_create_net_single: handleMaker(s, 'proc_dir_entry', 'proc_create_net_single', str(0)),
+    proc_create_net_data_write: handleMaker(s, 'proc_dir_entry', 'proc_create_net_data_write', str(0)),
+    proc_create_net_single_write: handleMaker(s, 'proc_dir_entry', 'proc_create_net_single_write', str(0)),
     proc_mkdir: handleMaker(s, 'proc_dir_entry', 'proc_mkdir', str(0)),
     proc_mkdir_mode: handleMaker(s, 'proc_dir_entry', 'proc_mkdir_mode', str(0)),
     // proc_symlink(name, parent, dest): a new proc_dir_entry for the link

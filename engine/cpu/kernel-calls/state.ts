@@ -67,6 +67,15 @@ export class KernelCallState {
   /** Live platform devices and drivers (struct or handle → name), for platform_match() by name (platform.ts). */
   readonly platformDevices = new Map<bigint, string>();
   readonly platformDrivers = new Map<bigint, string>();
+  /** xfrm_input_afinfo[is_ipip][family] ("ipip/family" → struct): the built-in xfrm4/xfrm6 protocol handlers hold [0][AF_INET], [0][AF_INET6]. */
+  readonly xfrmInputAfinfo = new Map<string, bigint>([
+    ['0/2', 0n],
+    ['0/10', 0n],
+  ]);
+  /** nf_log loggers[pf][type] ("pf/type" → struct nf_logger). */
+  readonly nfLoggers = new Map<string, bigint>();
+  /** IDAs (struct ida address → ids handed out by ida_alloc_range). */
+  readonly idas = new Map<bigint, Set<number>>();
   /** Tables rhashtable_init()/rhltable_init() set up: struct rhashtable → its bucket table. */
   readonly rhashtables = new Map<bigint, bigint>();
   /** Handles this layer allocated for opaque kernel objects (workqueues, classes, proc entries…). */
