@@ -22,6 +22,7 @@ import { subsystemFunctions } from './subsystems';
 import { hookFunctions } from './hooks';
 import { rhashtableFunctions } from './rhashtable';
 import { PDRV_DRIVER, platformFunctions } from './platform';
+import { resourceFunctions } from './resource';
 import { memoryFunctions } from './memory-fns';
 import { bytesToText, hex, readU64, ret, s32, tryCString, tryFieldString, u32, writeU32, writeU64 } from './mem';
 import {
@@ -857,6 +858,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...bdiFunctions(s),
     // Platform devices and drivers: a matching pair binds and probes (platform.ts).
     ...platformFunctions(s),
+    ...resourceFunctions(s),
   };
   return new Map(Object.entries(m));
 }

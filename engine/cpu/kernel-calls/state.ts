@@ -4,6 +4,7 @@
  * everything else from the CPU context.
  */
 import type { FormatEnv } from './vsnprintf';
+import { bootIoports, type IoRegion } from './resource';
 import type { ShashAlg } from './crypto-shash';
 import { BOOT_NET_FAMILIES, type KernelNetlinkSocket, type NetlinkUnit } from './net';
 
@@ -74,6 +75,8 @@ export class KernelCallState {
   ]);
   /** nf_log loggers[pf][type] ("pf/type" → struct nf_logger). */
   readonly nfLoggers = new Map<string, bigint>();
+  /** The I/O port resource tree (kernel/resource.c ioport_resource), from QEMU's /proc/ioports (resource.ts). */
+  readonly ioports: IoRegion = bootIoports();
   /** IDAs (struct ida address → ids handed out by ida_alloc_range). */
   readonly idas = new Map<bigint, Set<number>>();
   /** Tables rhashtable_init()/rhltable_init() set up: struct rhashtable → its bucket table. */
