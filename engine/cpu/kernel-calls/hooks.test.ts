@@ -10,6 +10,7 @@ describe('notifier chains and pointer hooks', () => {
   it.each([
     ['crypto_register_notifier', 'crypto notifier'],
     ['register_pm_notifier', 'PM notifier'],
+    ['register_blocking_lsm_notifier', 'LSM notifier'],
     ['nfs_ssc_register', 'NFS server-side-copy client ops'],
     ['sock_diag_register_inet_compat', 'inet_diag compat handler'],
   ])('%s links the struct in and returns 0', (fn, kind) => {

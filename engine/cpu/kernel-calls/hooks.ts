@@ -30,6 +30,10 @@ export function hookFunctions(s: KernelCallState): Record<string, KernelFunction
     // Called on suspend/hibernate, which the recorded machine never does.
     register_pm_notifier: registrar(s, 'PM notifier', 'register_pm_notifier', null, 0),
     unregister_pm_notifier: unregistrar('unregister_pm_notifier', null),
+    // int register_blocking_lsm_notifier(struct notifier_block *nb) (security/security.c): blocking_notifier_chain_register(
+    // &blocking_lsm_notifier_chain, nb), 0. Called on LSM policy changes (SELinux/AppArmor reloads): none on this machine.
+    register_blocking_lsm_notifier: registrar(s, 'LSM notifier', 'register_blocking_lsm_notifier', null, 0),
+    unregister_blocking_lsm_notifier: unregistrar('unregister_blocking_lsm_notifier', null),
     // void nfs_ssc_register(const struct nfs_ssc_client_ops *ops) (fs/nfs_common/nfs_ssc.c, CONFIG_NFS_V4_2=y):
     // nfs_ssc_client_tbl.ssc_nfs_ops = ops; nfs42_ssc_register() sets .ssc_nfs4_ops. The unregisters clear them when they match.
     nfs_ssc_register: pointerHook(s, 'NFS server-side-copy client ops', 'nfs_ssc_register', 'nfs_ssc_client_tbl.ssc_nfs_ops'),

@@ -23,6 +23,7 @@ import { hookFunctions } from './hooks';
 import { rhashtableFunctions } from './rhashtable';
 import { PDRV_DRIVER, platformFunctions } from './platform';
 import { resourceFunctions } from './resource';
+import { xarrayFunctions } from './xarray';
 import { memoryFunctions } from './memory-fns';
 import { bytesToText, hex, readU64, ret, s32, tryCString, tryFieldString, u32, writeU32, writeU64 } from './mem';
 import {
@@ -859,6 +860,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     // Platform devices and drivers: a matching pair binds and probes (platform.ts).
     ...platformFunctions(s),
     ...resourceFunctions(s),
+    ...xarrayFunctions(s),
   };
   return new Map(Object.entries(m));
 }

@@ -5,6 +5,7 @@
  */
 import type { FormatEnv } from './vsnprintf';
 import { bootIoports, type IoRegion } from './resource';
+import type { XaState } from './xarray';
 import type { ShashAlg } from './crypto-shash';
 import { BOOT_NET_FAMILIES, type KernelNetlinkSocket, type NetlinkUnit } from './net';
 
@@ -77,6 +78,8 @@ export class KernelCallState {
   readonly nfLoggers = new Map<string, bigint>();
   /** The I/O port resource tree (kernel/resource.c ioport_resource), from QEMU's /proc/ioports (resource.ts). */
   readonly ioports: IoRegion = bootIoports();
+  /** XArrays used through the xa_* functions (struct xarray address → entries and marks, xarray.ts). */
+  readonly xarrays = new Map<bigint, XaState>();
   /** IDAs (struct ida address → ids handed out by ida_alloc_range). */
   readonly idas = new Map<bigint, Set<number>>();
   /** Tables rhashtable_init()/rhltable_init() set up: struct rhashtable → its bucket table. */
