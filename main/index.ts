@@ -23,6 +23,7 @@ import { createEngine } from '../engine/engine';
 import type { EngineError, Result } from '../engine/api-types';
 import type { OpenedFile } from './preload-api';
 import { createIcedDecoder } from '../host-common/iced-decoder';
+import { installNativeSha256 } from './native-sha256';
 import {
   APP_HOST,
   APP_ORIGIN,
@@ -78,6 +79,7 @@ const appRoot = app.getAppPath();
 const rendererRoot = join(appRoot, 'out', 'renderer');
 const samplesRoot = app.isPackaged ? join(process.resourcesPath, 'samples') : join(appRoot, 'samples');
 
+installNativeSha256();
 const engine = createEngine({ decoder: createIcedDecoder });
 let mainWindow: BrowserWindow | null = null;
 let windowReady = false;
