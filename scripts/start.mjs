@@ -13,7 +13,15 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2).filter((a) => a !== '--');
+const argv = process.argv.slice(2).filter((a) => a !== '--');
+// --modules DIR: a module tree (lib/modules/<version>) the shell pane's modprobe reads (modscope serve --modules).
+const mi = argv.indexOf('--modules');
+const modules = mi >= 0 ? (argv[mi + 1] ?? null) : null;
+if (mi >= 0 && !modules) {
+  console.error('modscope: error USAGE: --modules needs a lib/modules/<version> folder');
+  process.exit(1);
+}
+const args = mi >= 0 ? argv.filter((_, i) => i !== mi && i !== mi + 1) : argv;
 const fileArg = args.find((a) => !a.startsWith('-')) ?? null;
 const file = fileArg ? resolve(process.cwd(), fileArg) : null;
 
@@ -56,7 +64,8 @@ async function startElectron(bin) {
 async function startBrowser() {
   console.log('modscope: no Electron binary here (it downloads from GitHub) — serving the same UI in your browser instead');
   if (args.includes('--dev')) return startDevServer();
-  process.exit(await run(process.execPath, [join(root, 'main', 'cli', 'bin.cjs'), 'serve', ...(file ? [file] : [])]));
+  const tree = modules ? ['--modules', resolve(process.cwd(), modules)] : [];
+  process.exit(await run(process.execPath, [join(root, 'main', 'cli', 'bin.cjs'), 'serve', ...(file ? [file] : []), ...tree]));
 }
 
 /** Serves exactly the files named on the command line, read-only, at /local/<n>/<name>. */

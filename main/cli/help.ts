@@ -55,8 +55,10 @@ Usage:
         [--with dep.ko …] [--json]                 seed and student give the same questions; --sheet
         [--sheet out.pdf|out.md]                   writes the sheet and its key (out.key.pdf / .md)
   modscope serve [module.ko …] [--port N]         the app in your browser (its built web bundle, the engine
-        [--host ADDR]                              in a Web Worker), the modules served read-only, the first
-                                                   opened; what "npm start" runs where Electron is absent
+        [--host ADDR] [--modules DIR]              in a Web Worker), the modules served read-only, the first
+                                                   opened; what "npm start" runs where Electron is absent;
+                                                   --modules: a lib/modules/<version> tree for the shell
+                                                   pane's modprobe (read a module at a time, as needed)
   modscope --help | --version
 
 "info" prints what readelf -h and modinfo would show: the file (compression, signature),
