@@ -5,7 +5,7 @@
  * keys switched on or off (kernel/jump_label.c).
  */
 import type { KernelFunction } from '../types';
-import { hex, readU32, readU64, ret, writeU32 } from './mem';
+import { hex, readU32, ret, writeU32 } from './mem';
 import { registrar, unregistrar } from './registry';
 import { tryFieldString } from './mem';
 import type { KernelCallState } from './state';
