@@ -7,6 +7,7 @@ import { createAddressSpace, MODULES_END, MODULES_VADDR, type AddressSpace, type
 import { Memory } from '../machine/memory';
 import { VmallocRange } from '../machine/vmalloc';
 import { InitFreeWorker } from '../machine/init-free-worker';
+import type { ModuleAreaEvent } from '../machine/init-free-race';
 import { KernelLog, KERN_WARNING } from './log';
 import type { LoadedModule, ModuleExportRecord } from './module-record';
 import type { KernelExport, KernelProfile } from './profile';
@@ -38,6 +39,9 @@ export interface FoundSymbol {
  * guard page — the BPF JIT's bpf_prog_pack, allocated with module_alloc() at boot).
  */
 const BOOT_MODULE_AREA_ALLOCS: { size: number; label: string }[] = [{ size: 0x200000, label: 'bpf_prog_pack (BPF JIT, allocated at boot)' }];
+
+/** How many modules-area events ModelKernel.moduleAreaEvents keeps (a modprobe of the biggest closure makes ~100). */
+const MODULE_AREA_LOG = 4096;
 
 /** PERCPU_MODULE_RESERVE (include/linux/percpu.h): the reserved chunk module per-CPU data comes from. */
 export const PERCPU_MODULE_RESERVE = 8 << 10;
@@ -230,12 +234,27 @@ export class ModelKernel {
   }
 
   moduleAlloc(size: number, label: string): bigint | null {
-    return this.modulesArea.alloc(size, label);
+    const base = this.modulesArea.alloc(size, label);
+    this.logModuleArea({ kind: 'alloc', label, size, base });
+    return base;
   }
 
   moduleFree(base: bigint): void {
+    this.logModuleArea({ kind: 'free', base });
     this.initFreeWorker.forget(base);
     this.modulesArea.free(base);
+  }
+
+  /**
+   * The modules area's recent events, for explaining addresses against a real run
+   * (engine/machine/init-free-race.ts). A reader empties it before the command it looks at; it keeps
+   * the last MODULE_AREA_LOG events at most.
+   */
+  readonly moduleAreaEvents: ModuleAreaEvent[] = [];
+
+  private logModuleArea(e: ModuleAreaEvent): void {
+    if (this.moduleAreaEvents.length >= MODULE_AREA_LOG) this.moduleAreaEvents.shift();
+    this.moduleAreaEvents.push(e);
   }
 
   /** Init areas do_init_module() handed to do_free_init(), freed when the modelled worker gets to them. */
@@ -248,6 +267,7 @@ export class ModelKernel {
    * models it.
    */
   deferInitFree(base: bigint): void {
+    this.logModuleArea({ kind: 'defer', base });
     this.initFreeWorker.queue(base);
   }
 

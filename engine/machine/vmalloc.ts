@@ -61,6 +61,20 @@ export class VmallocRange {
     if (lo < this.areas.length && this.areas[lo].off === off) this.areas.splice(lo, 1);
   }
 
+  /** An area already there (its size includes the guard page), e.g. one copied from another range. */
+  place(start: bigint, size: bigint, label: string): void {
+    const off = Number(start - this.start);
+    let at = 0;
+    while (at < this.areas.length && this.areas[at].off < off) at++;
+    this.areas.splice(at, 0, { off, size: Number(size), label });
+  }
+
+  clone(): VmallocRange {
+    const c = new VmallocRange(this.start, this.end);
+    c.areas = this.areas.map((a) => ({ ...a }));
+    return c;
+  }
+
   list(): readonly VmArea[] {
     return this.areas.map((a) => ({ start: this.start + BigInt(a.off), size: BigInt(a.size), label: a.label }));
   }

@@ -22,10 +22,16 @@ import { attachCpu } from '../cpu/attach';
 import { createIcedDecoder } from '../../host-common/iced-decoder';
 import type { ModelKernel } from '../kernel/model';
 import type { ModulesDep } from './types';
+import { explainByInitFreeRace } from '../machine/init-free-race';
 
 const DIR = join(ROOT, 'scripts', 'qemu', 'recordings');
 const REC = process.env.MODSCOPE_REPLAY_REC ?? join(DIR, 'modprobe-sample.json.gz');
 const EXPECTED = join(DIR, 'modprobe-sample.expected.json');
+/**
+ * The same 500 targets recorded again on the same machine (same seed, batches and commands), hours later on a busier
+ * host: the real kernel's second answer. Where the two real runs differ, the real kernel is not deterministic.
+ */
+const RERUN = join(DIR, 'modprobe-sample.rerun.json.gz');
 /** The identical share the sample reaches today (percent, one decimal); the test fails below it. */
 const FLOOR = Number(process.env.MODSCOPE_REPLAY_FLOOR ?? 'NaN');
 
@@ -91,6 +97,11 @@ function notModelled(k: ModelKernel, fromStep: number): string[] {
 
 /** Lines whose values the real machine measured (benchmarks, timings): never reproducible. */
 const MEASURED = /MB\/s|MB\/sec|\bgen\(\)|xor\(\)/;
+/** crypto/testmgr.c alg_test() failing a newly registered algorithm, printed by the cryptomgr_test kthread. */
+const SELF_TEST = /^<\d>alg: self-tests for .* failed/;
+const CRYPTO_SELF_TEST =
+  'crypto self-tests not modelled: registering an algorithm makes cryptomgr (crypto/algboss.c) run crypto/testmgr.c alg_test() ' +
+  'in a kthread; on the real kernel ecdh-nist-p256-generic fails its test vector 2 with -EFAULT and WARNs';
 
 interface Diff {
   target: string;
@@ -101,16 +112,28 @@ interface Diff {
 /** /proc/modules rows without their load addresses. */
 const noAddr = (rows: string[]): string => JSON.stringify(rows.map((r) => r.replace(/ 0x[0-9a-f]+$/, '')));
 const ASYNC_INIT_FREE =
-  'module addresses only: do_free_init() frees an init area from a workqueue after synchronize_rcu(), so whether the ' +
-  'next module may reuse that range depends on when the worker ran (kernel/module/main.c); the model estimates that race ' +
-  '(engine/machine/init-free-worker.ts) and this run went the other way';
+  'module addresses only, a do_free_init() race outcome: the real run freed init areas at other points (kernel/module/main.c frees ' +
+  'them from a workqueue after synchronize_rcu(); repeated real runs of the same commands differ the same way), and the ' +
+  "model's allocator gives the real addresses under that timing (engine/machine/init-free-race.ts)";
+const ADDR_UNEXPLAINED = 'module addresses only, and no do_free_init() timing gives the real ones';
 
-function reasonFor(real: string[], model: string[], missing: string[], crashed: boolean, addrOnly = false): string {
+/** The real run's module addresses from its /proc/modules rows. */
+function realAddresses(rows: string[]): Map<string, bigint> {
+  const out = new Map<string, bigint>();
+  for (const r of rows) {
+    const m = /^(\S+) .* (0x[0-9a-f]+)$/.exec(r);
+    if (m) out.set(m[1], BigInt(m[2]));
+  }
+  return out;
+}
+
+function reasonFor(real: string[], model: string[], missing: string[], crashed: boolean, addrOnly: 'race' | 'other' | null = null): string {
   if (crashed) return 'the real guest stopped during this target';
-  if (addrOnly) return ASYNC_INIT_FREE;
+  if (addrOnly) return addrOnly === 'race' ? ASYNC_INIT_FREE : ADDR_UNEXPLAINED;
   if (real.some((l) => MEASURED.test(l))) return 'benchmark lines measured by the real CPU (raid6/xor speeds)';
   if (missing.length) return `not modelled: ${missing.slice(0, 6).join(', ')}${missing.length > 6 ? ', …' : ''}`;
   if (model.some((l) => /BUG:|Oops|RIP:|watchdog/.test(l))) return 'the model oopses where the real kernel does not';
+  if (real.some((l) => SELF_TEST.test(l)) && !model.some((l) => SELF_TEST.test(l))) return CRYPTO_SELF_TEST;
   return 'unexplained';
 }
 
@@ -123,6 +146,17 @@ describe.skipIf(!required && !(haveRec && haveCorpus))('real modules under QEMU,
     if (!haveRec) throw new Error(`missing ${REC} (recorded by scripts/qemu/record-modules.mjs)`);
     if (!haveCorpus) throw new Error(`missing the Debian corpus at ${CORPUS} (scripts/fetch-corpus.sh)`);
     const rec = JSON.parse(gunzipSync(readFileSync(REC)).toString('utf8')) as Recording;
+    const rerun =
+      REC.endsWith('modprobe-sample.json.gz') && existsSync(RERUN)
+        ? (JSON.parse(gunzipSync(readFileSync(RERUN)).toString('utf8')) as Recording)
+        : null;
+    const second = new Map((rerun?.modules ?? []).map((m) => [m.target, m]));
+    /** One real run's modprobe output, exit, log and /proc/modules, as compared. */
+    const outcome = (r: Rec | undefined): string =>
+      r?.modprobe ? JSON.stringify([realOut(r.modprobe.output), r.modprobe.rc, fmt(r.modprobe.kmsg), r.modules]) : 'incomplete';
+    let realRunsAgree = 0;
+    let realRunsAddrOnly = 0;
+    let likeARealRun = 0;
     const index = moduleIndex(CORPUS);
     const depmod: ModulesDep = { deps: new Map(Object.entries(rec.depmod.deps)), softdeps: new Map(Object.entries(rec.depmod.softdeps)) };
     const cache = new Map<string, Uint8Array>();
@@ -155,6 +189,8 @@ describe.skipIf(!required && !(haveRec && haveCorpus))('real modules under QEMU,
       }
       sh.vfs.cwd = '/root';
       const logFrom = sh.k.log.records.length;
+      const areaBefore = sh.k.modulesArea.list();
+      sh.k.moduleAreaEvents.length = 0;
       const stepFrom = sh.k.timeline.stepCount();
       const p = sh.run(r.modprobe.cmd);
       // The real lines come from dmesg -r, which reads the log through syslog: record_print_text()
@@ -162,6 +198,11 @@ describe.skipIf(!required && !(haveRec && haveCorpus))('real modules under QEMU,
       const modelLog = sh.k.log.records.slice(logFrom).flatMap((m) => m.text.split('\n').map((l) => `<${m.level}>${l}`));
       const missing = notModelled(sh.k, stepFrom);
       for (const m of p.output.matchAll(/cannot say what Linux does after (\w+)\(\)/g)) if (!missing.includes(m[1])) missing.unshift(m[1]);
+      // A fault after reading vmlinux data the profile lacks (outcome.ts cannotSayData): the data is what is not modelled.
+      for (const m of p.output.matchAll(/cannot say what Linux does after reading (\S+) \(kernel data not modelled/g))
+        missing.unshift(`kernel data ${m[1]}`);
+      const areaEvents = [...sh.k.moduleAreaEvents];
+      const range = { start: sh.k.modulesArea.start, end: sh.k.modulesArea.end };
       const mods = sh.run('cat /proc/modules').output.split('\n').filter(Boolean);
       sh.run(r.rmmod.cmd);
       // The real guest was clean after rmmod (the recorder reboots otherwise); a model left with a module
@@ -179,6 +220,12 @@ describe.skipIf(!required && !(haveRec && haveCorpus))('real modules under QEMU,
       if (JSON.stringify(r.modules) !== JSON.stringify(mods)) {
         why.push(`/proc/modules\n    real: ${JSON.stringify(r.modules)}\n    model: ${JSON.stringify(mods)}`);
       }
+      const other = second.get(r.target);
+      if (outcome(other) === outcome(r)) realRunsAgree++;
+      else if (other?.modules && outcome({ ...other, modules: r.modules }) === outcome(r) && noAddr(other.modules) === noAddr(r.modules))
+        realRunsAddrOnly++;
+      if (why.length === 0 || (other && outcome(other) === JSON.stringify([p.output, p.exit, modelLog, mods]))) likeARealRun++;
+      else if (other && outcome(other) !== outcome(r)) why.push('the two real runs of these commands differ from each other too');
       // Each module of the closure that the real modprobe loaded counts as one load.
       const loaded = r.modules.length;
       loads += loaded;
@@ -186,16 +233,35 @@ describe.skipIf(!required && !(haveRec && haveCorpus))('real modules under QEMU,
         identical++;
         loadsIdentical += loaded;
       } else {
-        const addrOnly = why.length === 1 && why[0].startsWith('/proc/modules') && noAddr(r.modules) === noAddr(mods);
+        let addrOnly: 'race' | 'other' | null = null;
+        if (
+          why[0].startsWith('/proc/modules') &&
+          !why.some((w, i) => i > 0 && !w.startsWith('the two real runs')) &&
+          noAddr(r.modules) === noAddr(mods)
+        ) {
+          const points = explainByInitFreeRace(range, areaBefore, areaEvents, realAddresses(r.modules));
+          addrOnly = points ? 'race' : 'other';
+          if (points) {
+            const at = points.filter((p) => p.queued > 0).map((p) => `before ${p.module} ${p.freed} of ${p.queued} queued init areas freed`);
+            why.push(`the real run's do_free_init() timing: ${at.join('; ')}`);
+          }
+        }
         diffs.push({ target: r.target, reason: reasonFor(realLog, modelLog, missing, false, addrOnly), detail: why.join('\n  ') });
       }
     }
     const pct = (100 * identical) / rec.modules.length;
     const byReason = new Map<string, number>();
     for (const d of diffs) byReason.set(d.reason, (byReason.get(d.reason) ?? 0) + 1);
+    const races = byReason.get(ASYNC_INIT_FREE) ?? 0;
     const summary =
       `${identical} of ${rec.modules.length} targets identical (${pct.toFixed(1)}%); ` +
       `modules loaded by the real modprobe: ${loads}, in identical targets: ${loadsIdentical}\n` +
+      `identical but for a do_free_init() race outcome: ${identical + races} (${((100 * (identical + races)) / rec.modules.length).toFixed(1)}%)\n` +
+      (rerun
+        ? `second real run (modprobe-sample.rerun.json.gz): ${realRunsAgree} of ${rec.modules.length} targets identical to the first real run, ` +
+          `${realRunsAddrOnly} differ in module addresses only; ` +
+          `the model is identical to at least one of the two real runs in ${likeARealRun}\n`
+        : '') +
       [...byReason]
         .sort((a, b) => b[1] - a[1])
         .map(([r, n]) => `  ${n} × ${r}`)
@@ -216,5 +282,10 @@ describe.skipIf(!required && !(haveRec && haveCorpus))('real modules under QEMU,
     expect(fixed, 'targets now identical: remove them from modprobe-sample.expected.json').toEqual([]);
     if (!Number.isNaN(FLOOR)) expect(pct).toBeGreaterThanOrEqual(FLOOR);
     expect(rec.modules.length).toBeGreaterThanOrEqual(400);
+    if (rerun) {
+      expect(rerun.modules.map((m) => m.target)).toEqual(rec.modules.map((m) => m.target));
+      // The evidence the race reason cites: the real kernel itself places modules differently from run to run.
+      expect(realRunsAddrOnly).toBeGreaterThan(0);
+    }
   }, 3_600_000);
 });

@@ -196,6 +196,8 @@ export const MACHINE = ${JSON.stringify(
       miscMinors: facts.proc.misc.map((l) => Number.parseInt(l, 10)).sort((a, b) => a - b),
       // /proc/crypto after boot: the built-in algorithms (crypto_alg_list), all "module : kernel".
       cryptoAlgs: cryptoAlgs(facts.proc.crypto),
+      // /proc/ioports after boot: the I/O port resource tree (kernel/resource.c ioport_resource), two spaces a level.
+      ioports: facts.proc.ioports,
     },
     null,
     2,

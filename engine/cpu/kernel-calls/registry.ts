@@ -19,6 +19,11 @@ import { cryptoShashFunctions } from './crypto-shash';
 import { ttyFunctions } from './tty';
 import { bdiFunctions } from './bdi';
 import { subsystemFunctions } from './subsystems';
+import { hookFunctions } from './hooks';
+import { rhashtableFunctions } from './rhashtable';
+import { PDRV_DRIVER, platformFunctions } from './platform';
+import { resourceFunctions } from './resource';
+import { xarrayFunctions } from './xarray';
 import { memoryFunctions } from './memory-fns';
 import { bytesToText, hex, readU64, ret, s32, tryCString, tryFieldString, u32, writeU32, writeU64 } from './mem';
 import {
@@ -513,17 +518,18 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     usb_deregister: unregistrar('usb_deregister', field(0, 0)),
     i2c_register_driver: registrar(s, 'i2c driver', 'i2c_register_driver', field(1, 56), 1), // .driver (struct device_driver) at 56
     i2c_del_driver: unregistrar('i2c_del_driver', field(0, 56)),
-    __platform_driver_register: registrar(s, 'platform driver', '__platform_driver_register', field(0, 40), 0), // .driver after 5 callbacks
-    platform_driver_unregister: unregistrar('platform_driver_unregister', field(0, 40)),
+    // __platform_driver_register / platform_driver_unregister and the platform devices: platform.ts.
     // __platform_driver_probe(): with no matching device nothing binds and it returns -ENODEV.
-    __platform_driver_probe: registrar(s, 'platform driver', '__platform_driver_probe (no device binds: -ENODEV)', field(0, 40), 0, ret(-19)),
+    __platform_driver_probe: registrar(
+      s,
+      'platform driver',
+      '__platform_driver_probe (no device binds: -ENODEV)',
+      field(0, PDRV_DRIVER),
+      0,
+      ret(-19),
+    ),
     __platform_register_drivers: registrar(s, 'platform drivers', '__platform_register_drivers', null, 0),
     platform_unregister_drivers: unregistrar('platform_unregister_drivers', null),
-    platform_device_register: registrar(s, 'platform device', 'platform_device_register', field(0, 0), 0),
-    platform_device_unregister: unregistrar('platform_device_unregister', field(0, 0)),
-    platform_device_register_full: handleMaker(s, 'platform_device', 'platform_device_register_full', null),
-    platform_device_alloc: handleMaker(s, 'platform_device', 'platform_device_alloc', str(0)),
-    platform_device_add: registrar(s, 'platform device', 'platform_device_add', null, 0),
     platform_device_put: freeHandle(s, 'platform_device_put'),
     __hid_register_driver: registrar(s, 'hid driver', '__hid_register_driver', field(0, 0), 0),
     hid_unregister_driver: unregistrar('hid_unregister_driver', field(0, 0)),
@@ -586,6 +592,11 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     proc_create_data: handleMaker(s, 'proc_dir_entry', 'proc_create_data', str(0)),
     proc_create_single_data: handleMaker(s, 'proc_dir_entry', 'proc_create_single_data', str(0)),
     proc_create_seq_private: handleMaker(s, 'proc_dir_entry', 'proc_create_seq_private', str(0)),
+    // fs/proc/proc_net.c: the same entries under /proc/net (per network namespace), name first.
+    proc_create_net_data: handleMaker(s, 'proc_dir_entry', 'proc_create_net_data', str(0)),
+    proc_create_net_single: handleMaker(s, 'proc_dir_entry', 'proc_create_net_single', str(0)),
+    proc_create_net_data_write: handleMaker(s, 'proc_dir_entry', 'proc_create_net_data_write', str(0)),
+    proc_create_net_single_write: handleMaker(s, 'proc_dir_entry', 'proc_create_net_single_write', str(0)),
     proc_mkdir: handleMaker(s, 'proc_dir_entry', 'proc_mkdir', str(0)),
     proc_mkdir_mode: handleMaker(s, 'proc_dir_entry', 'proc_mkdir_mode', str(0)),
     // proc_symlink(name, parent, dest): a new proc_dir_entry for the link
@@ -777,7 +788,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     dmi_check_system: noted('dmi_check_system: no DMI table match, returns 0'),
     dmi_first_match: noted('dmi_first_match: no DMI table match, returns NULL'),
     // struct acpi_driver { char name[80]; … }: the name is inline, not a pointer
-    acpi_bus_register_driver: registrar(s, 'acpi driver', 'acpi_bus_register_driver', (ctx) => tryCString(ctx, ctx.arg(0), 80), 0),
+    // acpi_bus_register_driver: platform.ts (a driver for a device QEMU's namespace has binds and probes).
     acpi_bus_unregister_driver: unregistrar('acpi_bus_unregister_driver', null),
     usb_serial_register_drivers: registrar(s, 'usb-serial drivers', 'usb_serial_register_drivers', str(1), 0),
     usb_serial_deregister_drivers: unregistrar('usb_serial_deregister_drivers', null),
@@ -840,10 +851,16 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...allocFunctions(s),
     ...machineFunctions(s),
     ...subsystemFunctions(s),
+    ...hookFunctions(s),
+    ...rhashtableFunctions(s),
     ...netFunctions(s),
     ...cryptoShashFunctions(s),
     ...ttyFunctions(s),
     ...bdiFunctions(s),
+    // Platform devices and drivers: a matching pair binds and probes (platform.ts).
+    ...platformFunctions(s),
+    ...resourceFunctions(s),
+    ...xarrayFunctions(s),
   };
   return new Map(Object.entries(m));
 }

@@ -4,6 +4,8 @@
  * everything else from the CPU context.
  */
 import type { FormatEnv } from './vsnprintf';
+import { bootIoports, type IoRegion } from './resource';
+import type { XaState } from './xarray';
 import type { ShashAlg } from './crypto-shash';
 import { BOOT_NET_FAMILIES, type KernelNetlinkSocket, type NetlinkUnit } from './net';
 
@@ -64,6 +66,24 @@ export class KernelCallState {
   /** Registered filesystems by name (register_filesystem() refuses duplicates with -EBUSY). */
   readonly filesystems = new Set<string>();
   readonly registrations: Registration[] = [];
+  /** Live platform devices and drivers (struct or handle → name), for platform_match() by name (platform.ts). */
+  readonly platformDevices = new Map<bigint, string>();
+  readonly platformDrivers = new Map<bigint, string>();
+  /** xfrm_input_afinfo[is_ipip][family] ("ipip/family" → struct): the built-in xfrm4/xfrm6 protocol handlers hold [0][AF_INET], [0][AF_INET6]. */
+  readonly xfrmInputAfinfo = new Map<string, bigint>([
+    ['0/2', 0n],
+    ['0/10', 0n],
+  ]);
+  /** nf_log loggers[pf][type] ("pf/type" → struct nf_logger). */
+  readonly nfLoggers = new Map<string, bigint>();
+  /** The I/O port resource tree (kernel/resource.c ioport_resource), from QEMU's /proc/ioports (resource.ts). */
+  readonly ioports: IoRegion = bootIoports();
+  /** XArrays used through the xa_* functions (struct xarray address → entries and marks, xarray.ts). */
+  readonly xarrays = new Map<bigint, XaState>();
+  /** IDAs (struct ida address → ids handed out by ida_alloc_range). */
+  readonly idas = new Map<bigint, Set<number>>();
+  /** Tables rhashtable_init()/rhltable_init() set up: struct rhashtable → its bucket table. */
+  readonly rhashtables = new Map<bigint, bigint>();
   /** Handles this layer allocated for opaque kernel objects (workqueues, classes, proc entries…). */
   readonly handles = new Map<bigint, string>();
   /** net_families[] (net/socket.c): family → its struct net_proto_family (0 for the built-in ones registered at boot). */
