@@ -10,7 +10,7 @@ import { kernelTaintLetters } from './kernel/taint';
 import { loadModule } from './load/load-module';
 import { modStrerror, strerror } from './load/errno';
 import { unloadModule } from './load/unload';
-import { hex64 } from './session/hex';
+import { hex64 } from './base/hex';
 import { MACHINE } from './machine/qemu-pc';
 import type { ItemDetail, OperationInfo, StepInfo } from './trace/types';
 import type { Decoder } from './cpu/types';

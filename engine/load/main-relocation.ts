@@ -6,7 +6,7 @@
 import { STT_FUNC, STT_SECTION } from '../elf/constants';
 import { KERN_WARNING } from '../kernel/log';
 import type { LoadedModule } from '../kernel/module-record';
-import { hex64 } from '../session/hex';
+import { hex64 } from '../base/hex';
 import type { Effect } from '../trace/types';
 import { ARCH_MODULE_C, moduleFinalizeSummary } from './arch-module';
 import type { LoadInfo } from './context';

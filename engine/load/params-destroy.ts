@@ -4,7 +4,7 @@
  */
 import type { ModelKernel } from '../kernel/model';
 import type { LoadedModule } from '../kernel/module-record';
-import { hex64 } from '../session/hex';
+import { hex64 } from '../base/hex';
 import type { Effect } from '../trace/types';
 import { kernelParamMemory } from './param-memory';
 import { destroyParams, type ResolvedParam } from './params/index';

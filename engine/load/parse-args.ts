@@ -3,7 +3,7 @@
  * (kernel/module/main.c, kernel/params.c): the module is already COMING; parameters are written
  * into its relocated variables before init runs. A bad value fails the load (coming_cleanup).
  */
-import { hex64 } from '../session/hex';
+import { hex64 } from '../base/hex';
 import type { Effect } from '../trace/types';
 import { taintBit } from '../kernel/taint';
 import type { LoadInfo } from './context';
