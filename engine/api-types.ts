@@ -2,6 +2,7 @@
  * The engine API as every host sees it: plain, structured-cloneable data.
  * 64-bit values travel as "0x…" strings (Hex64); big tables travel in pages.
  */
+import type { Hex64 } from './base/hex';
 import type { ElfErrorCode } from './elf/types';
 import type { SnapshotModule } from './trace/timeline';
 import type { ItemDetail, OperationInfo, StepInfo } from './trace/types';
@@ -26,7 +27,7 @@ export interface WhatIfRequest {
 export type { SnapshotModule, ItemDetail, OperationInfo, StepInfo };
 export type { Effect, Phase, RelocationDetail, SymbolDetail, InstructionDetail, Side, Stage } from './trace/types';
 
-export type Hex64 = `0x${string}`;
+export type { Hex64 };
 
 export interface EngineError {
   code: ElfErrorCode | 'NO_SUCH_MODULE' | 'BAD_REQUEST' | 'INTERNAL' | 'NOT_BOOTED' | 'BAD_PROFILE';

@@ -1,4 +1,7 @@
-import type { Hex64 } from '../api-types';
+// engine/base: number and text formats every layer may use. Imports nothing.
+
+/** A 64-bit value as the API carries it: "0x…". */
+export type Hex64 = `0x${string}`;
 
 /** A 64-bit value as the API carries it: "0x" + 16 hex digits. */
 export function hex64(v: bigint): Hex64 {

@@ -3,7 +3,7 @@
  * (every symbol in simplify_symbols, every relocation in apply_relocations) spans one position
  * per item, described on demand.
  */
-import type { Hex64 } from '../api-types';
+import type { Hex64 } from '../base/hex';
 import type { RelocRule } from '../elf/x86-64-relocations';
 
 export type Phase =
