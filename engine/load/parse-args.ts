@@ -8,7 +8,7 @@ import type { Effect } from '../trace/types';
 import { taintBit } from '../kernel/taint';
 import type { LoadInfo } from './context';
 import { kernelParamMemory } from './param-memory';
-import { parseModuleArgs, resolveParam, type ResolvedParam } from './params/index';
+import { parseModuleArgs, resolveParam, type ResolvedParam } from '../params/index';
 
 /** parse_args(mod->name, mod->args, mod->kp, …): 0, or the negative errno that fails the load. */
 export function parseArgs(info: LoadInfo): number {

@@ -3,7 +3,7 @@
  * bytes (init_module's uargs, copied by strndup_user() in load_module()), so parsing works on
  * bytes and only decodes to text for display. The engine's lib has no TextEncoder/TextDecoder.
  */
-import { decodeUtf8 } from '../../elf/strings';
+import { decodeUtf8 } from '../elf/strings';
 import type { ParamMemory } from './memory';
 
 /** Bytes a JS string encodes to, with where each byte came from in the string. */

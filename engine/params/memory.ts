@@ -7,7 +7,7 @@
  *   struct kparam_array  (32)  max u32 +0, elemsize u32 +4, num* +8, ops* +16, elem* +24
  *   struct kparam_string (16)  maxlen u32 +0, string* +8
  */
-import type { ParamEntry, ParamType } from '../../kmod/types';
+import type { ParamEntry, ParamType } from '../kmod/types';
 import { cstr, readCString, text } from './cstr';
 
 export interface ParamMemory {
