@@ -4,8 +4,39 @@
  * everything else from the CPU context.
  */
 import type { FormatEnv } from './vsnprintf';
-import type { ShashAlg } from './crypto-shash';
-import { BOOT_NET_FAMILIES, type KernelNetlinkSocket, type NetlinkUnit } from './net';
+
+/**
+ * Families the built-in kernel registered during boot, from the real boot log under QEMU ("NET: Registered
+ * PF_NETLINK/PF_ROUTE protocol family", then PF_INET, PF_UNIX/PF_LOCAL, PF_XDP, PF_INET6, PF_PACKET).
+ */
+export const BOOT_NET_FAMILIES: readonly number[] = [16, 2, 1, 44, 10, 17];
+
+/** A registered shash algorithm (crypto-shash.ts). */
+export interface ShashAlg {
+  name: string;
+  driver: string;
+  priority: number;
+  /** struct shash_alg address; 0 for a built-in algorithm (its static struct is not located by the model). */
+  alg: bigint;
+  /** cra_module; 0 for built-in. */
+  module: bigint;
+  descsize: number;
+  ctxsize: number;
+}
+
+/** nl_table[unit] (net.ts). */
+export interface NetlinkUnit {
+  /** nl_table[unit].registered: kernel sockets of this unit, over every net. */
+  registered: number;
+  groups: number;
+  module: bigint;
+}
+
+export interface KernelNetlinkSocket {
+  net: bigint;
+  unit: number;
+  socket: bigint;
+}
 
 export interface KernelCallOptions {
   /** /proc/sys/kernel/kptr_restrict (Debian: 0). */
