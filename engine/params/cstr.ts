@@ -4,7 +4,16 @@
  * bytes and only decodes to text for display. The engine's lib has no TextEncoder/TextDecoder.
  */
 import { decodeUtf8 } from '../elf/strings';
-import type { ParamMemory } from './memory';
+
+/** The kernel memory parameter code reads and writes (the loaded module's, or a test's SimpleParamMemory). */
+export interface ParamMemory {
+  /** Throws if any byte is unmapped. */
+  read(address: bigint, length: number): Uint8Array;
+  write(address: bigint, bytes: Uint8Array): void;
+  /** kmalloc(len): returns the address of new zeroed memory (for charp copies). */
+  kmalloc(length: number, why: string): bigint;
+  kfree(address: bigint): void;
+}
 
 /** Bytes a JS string encodes to, with where each byte came from in the string. */
 export interface EncodedText {
