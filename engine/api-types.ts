@@ -5,7 +5,7 @@
 import type { Hex64 } from './base/hex';
 import type { ElfErrorCode } from './elf/types';
 import type { SnapshotModule } from './trace/timeline';
-import type { ItemDetail, OperationInfo, StepInfo } from './trace/types';
+import type { ItemDetail, KernelVersion, OperationInfo, StepInfo } from './trace/types';
 import type { Quiz, QuizCheckRequest, QuizKind, QuizMarked, QuizPart, QuizQuestion, QuizRequest, QuizSheet } from './quiz/types';
 export type { Quiz, QuizCheckRequest, QuizKind, QuizMarked, QuizPart, QuizQuestion, QuizRequest, QuizSheet };
 import type { WhatIfAnswer, WhatIfSide } from './whatif/run';
@@ -247,8 +247,7 @@ export interface RegionRow {
   what: string;
 }
 
-/** Which modelled kernel: Debian 12's 6.1 (load_module in the kernel) or the 2.4 model (insmod links in user space). */
-export type KernelVersion = '6.1' | '2.4';
+export type { KernelVersion };
 
 /** On every kernel.* call: address the kernel of that version (booted before); absent = 6.1. */
 export interface KernelSelector {
