@@ -5,8 +5,7 @@
  * with what it frees), how insmod ends, the kernel log, and whether anything the load allocated is left.
  */
 import { basename } from 'node:path';
-import { attachCpu } from '../../engine/cpu/index';
-import { ModelKernel } from '../../engine/kernel/index';
+import { bootBatchKernel } from '../../engine/kernel-session';
 import { errnoName } from '../../engine/load/index';
 import type { AllocSite, FaultSpec } from '../../engine/load/index';
 import { loadModule } from '../../engine/load/index';
@@ -27,8 +26,7 @@ interface FaultSide {
 }
 
 async function faultSide(image: Uint8Array, fileName: string, args: string[], deps: string[], spec: FaultSpec): Promise<FaultSide> {
-  const k = new ModelKernel(loadProfile(), {});
-  attachCpu(k, createIcedDecoder());
+  const k = bootBatchKernel(loadProfile(), { decoder: createIcedDecoder() });
   for (const dep of deps) {
     const { bytes } = await readModuleFile(dep);
     const r = loadModule(k, { fileName: basename(dep), image: bytes, args: '', syscall: 'finit_module' });
