@@ -16,10 +16,10 @@ import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { CliError } from './errors';
 
-import { VIEWS as VIEW_DEFS, type ViewId } from '../../renderer/src/export/viewList';
+import { VIEWS as VIEW_DEFS, type ViewId } from '../../host-common/views';
 
 export type ExportView = ViewId;
-/** Every view of the app's one registry (renderer/src/export/viewList.ts); "compare" = the lanes. */
+/** Every view of the app's one registry (host-common/views.ts); "compare" = the lanes. */
 const VIEWS: readonly string[] = VIEW_DEFS.map((v) => v.id);
 const SCALES = [1, 2, 4] as const;
 const MAX_DECK = 300;
