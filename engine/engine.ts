@@ -20,7 +20,7 @@ import type { Kernel24 } from './linux24/kernel24';
 import { boot24, load24, summary24, unload24 } from './linux24/session24';
 import { tagLanes61 } from './load/lanes-61';
 import { Shell24 } from './linux24/shell24';
-import { withItemExtras } from './load/item-extras';
+import { withItemExtras } from './view-models/item-extras';
 import {
   ANSWER_FORMATS,
   checkParts,
