@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cycles, folderEdges, importGraph, type ImportEdge } from './import-graph';
+import { cycles, folderEdges, importGraph, subsystemOf, type ImportEdge } from './import-graph';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -39,6 +39,55 @@ describe('engine import graph', () => {
 
   it('has no folder-level cycle between engine subsystems', () => {
     expect(folderCycles(edges)).toEqual([]);
+  });
+});
+
+/**
+ * The engine's folders bottom up (ARCHITECTURE.md, "Layers"): a folder imports only folders in lower layers.
+ * engine.ts, kernel-session.ts and api-types.ts sit on top. A new folder goes in the lowest layer its imports allow.
+ */
+const LAYERS: readonly (readonly string[])[] = [
+  ['base', 'elf', 'machine'],
+  ['compress', 'kmod', 'asymmetric-keys', 'printk', 'trace'],
+  ['params'],
+  ['kernel'],
+  ['cpu'],
+  ['load'],
+  ['shell', 'session', 'view-models', 'whatif'],
+  ['linux24'],
+  ['quiz', 'tours'],
+];
+
+/** Folder imports that do not go down a layer, or name a folder LAYERS lacks. */
+function layerViolations(edges: ImportEdge[]): string[] {
+  const layer = new Map(LAYERS.flatMap((names, i) => names.map((n) => [n, i] as const)));
+  const out: string[] = [];
+  for (const f of new Set(edges.flatMap((e) => [subsystemOf(e.from), subsystemOf(e.to)]))) {
+    if (f !== '.' && !layer.has(f)) out.push(`engine/${f}/ is in no layer: add it to LAYERS (and ARCHITECTURE.md)`);
+  }
+  for (const e of folderEdges(edges)) {
+    const a = layer.get(e.from);
+    const b = layer.get(e.to);
+    if (a !== undefined && b !== undefined && a <= b) out.push(`${e.from} (layer ${a}) imports ${e.to} (layer ${b}): ${e.via}`);
+  }
+  return out;
+}
+
+describe('engine layers', () => {
+  it('every folder import goes down a layer', () => {
+    expect(layerViolations(importGraph(root))).toEqual([]);
+  });
+
+  it('fires on an import up or sideways, and on a folder in no layer', () => {
+    const g = (from: string, to: string): ImportEdge => ({ from, to, typeOnly: true });
+    expect(layerViolations([g('engine/load/a.ts', 'engine/view-models/b.ts')])).toEqual([
+      'load (layer 5) imports view-models (layer 6): engine/load/a.ts → engine/view-models/b.ts',
+    ]);
+    expect(layerViolations([g('engine/shell/a.ts', 'engine/session/b.ts')])).toHaveLength(1);
+    expect(layerViolations([g('engine/novel/a.ts', 'engine/elf/b.ts')])).toEqual([
+      'engine/novel/ is in no layer: add it to LAYERS (and ARCHITECTURE.md)',
+    ]);
+    expect(layerViolations([g('engine/load/a.ts', 'engine/base/b.ts'), g('engine/engine.ts', 'engine/quiz/q.ts')])).toEqual([]);
   });
 });
 
