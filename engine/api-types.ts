@@ -38,6 +38,11 @@ export interface EngineError {
   field?: string;
 }
 
+/** Largest table page one call returns (symbols, relocations, kernel.steps); IPC checks the same (main/ipc-validate.ts). */
+export const MAX_PAGE = 5000;
+/** Largest byte window one `bytes` call returns. */
+export const MAX_BYTES = 1 << 20;
+
 export type Result<T> = { ok: true; value: T } | { ok: false; error: EngineError };
 
 export interface OpenRequest {

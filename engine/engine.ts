@@ -4,6 +4,9 @@
  * every answer is a Result envelope of plain data, so it crosses IPC and postMessage unchanged.
  */
 import type { EngineArg, EngineError, EngineMethod, EngineValue, KernelVersion, ProgressEvent, Result } from './api-types';
+import { MAX_BYTES, MAX_PAGE } from './api-types';
+
+export { MAX_BYTES, MAX_PAGE };
 import { isElfError } from './elf/errors';
 import { openModule, type OpenedModule } from './session/open';
 import { buildOverview } from './session/overview';
@@ -42,11 +45,6 @@ import { runWhatIf, WhatIfDependencyError } from './whatif/run';
 export interface Engine {
   call<M extends EngineMethod>(method: M, arg: EngineArg<M>, onProgress?: (p: ProgressEvent) => void): Promise<Result<EngineValue<M>>>;
 }
-
-/** Rows in one page at most: enough for a screen, small enough to clone cheaply. */
-export const MAX_PAGE = 5000;
-/** Bytes in one `bytes` answer at most. */
-export const MAX_BYTES = 1 << 20;
 
 class BadRequest extends Error {}
 
@@ -329,10 +327,13 @@ export function createEngine(options: EngineOptions = {}): Engine {
       case 'whatif.run': {
         // The what-if boots kernels of its own: it needs the profile, not a booted kernel (given once, kept).
         if (!profile && a.profile !== undefined) profile = await readProfile(a.profile);
-        if (!profile) throw Object.assign(new BadRequest('whatif needs the kernel profile (give profile, or call kernel.boot first)'), { field: 'profile' });
+        if (!profile)
+          throw Object.assign(new BadRequest('whatif needs the kernel profile (give profile, or call kernel.boot first)'), { field: 'profile' });
         const m = get(a.id);
         if (typeof a.mutation !== 'string' || a.mutation.length === 0 || a.mutation.length > 4096)
-          throw Object.assign(new BadRequest('mutation must be KIND:ARGUMENT, e.g. crc:_printk (whatif.list names the kinds)'), { field: 'mutation' });
+          throw Object.assign(new BadRequest('mutation must be KIND:ARGUMENT, e.g. crc:_printk (whatif.list names the kinds)'), {
+            field: 'mutation',
+          });
         const deps = (Array.isArray(a.with) ? a.with : []).map((id) => get(id));
         const args = typeof a.args === 'string' && a.args.trim() ? a.args.trim().split(/\s+/) : [];
         try {

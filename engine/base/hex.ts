@@ -17,3 +17,8 @@ export function hex32(v: number | bigint): Hex64 {
 export function signedHex(v: bigint): string {
   return v < 0n ? `-0x${(-v).toString(16)}` : `+0x${v.toString(16)}`;
 }
+
+/** An offset in a step sentence: "0x" + hex digits, no padding. */
+export function hexOffset(n: number): string {
+  return '0x' + n.toString(16);
+}

@@ -10,7 +10,7 @@ import { hex64 } from '../base/hex';
 import type { Effect } from '../trace/types';
 import { ARCH_MODULE_C, moduleFinalizeSummary } from './arch-module';
 import type { LoadInfo } from './context';
-import { utf8Bytes } from '../base/format';
+import { utf8Bytes } from '../base/utf8';
 import { buildCoreKallsyms } from './kallsyms';
 import { applyRelocateAdd, relocationSectionsToApply, type SectionTarget } from './relocate';
 import { resolveEnvFor } from './resolve-env';
