@@ -4,6 +4,9 @@
  * stack with _printk reached from hello_init, and the memory a register points at.
  */
 import { test, expect, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { bootAndInsmod, shooter } from './support';
 
 const shot = shooter('cpu');
@@ -108,5 +111,63 @@ test('CPU pane: hello_init instruction by instruction, by block, over calls; sta
   // rsp → the saved %rbx (0), then the return address into the kernel (the model's sentinel).
   await expect(mem.locator('.cpu-mem-row').first()).toContainText('00000000000000000000addeffffffff');
   await shot(page, '03-memory-at-rsp');
+  expect(errors).toEqual([]);
+});
+
+/** The real kernel's log for `insmod oops.ko` (scripts/qemu/scenarios/oops.qemu.json). */
+function recordedOops(): string[] {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const rec = JSON.parse(readFileSync(join(here, '../scripts/qemu/scenarios/oops.qemu.json'), 'utf8')) as {
+    steps: { cmd: string; kmsg: { text: string }[] }[];
+  };
+  return rec.steps.find((s) => s.cmd === 'insmod oops.ko')?.kmsg.map((m) => m.text) ?? [];
+}
+
+test('CPU pane: the oops sample ends on the faulting instruction, marked, with CR2 and the #PF error code', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.goto('/');
+  await expect(page.getByTestId('module-name')).toContainText('hello.ko', { timeout: 30_000 });
+  await page.getByTestId('sample-picker').selectOption('/samples/oops/oops.ko');
+  await expect(page.getByTestId('module-name')).toContainText('oops.ko', { timeout: 30_000 });
+  await page.getByTestId('tab-load').click();
+  await page.getByTestId('boot-button').click();
+  await expect(page.getByTestId('kernel-summary')).toContainText('6.1.0', { timeout: 30_000 });
+  await page.getByTestId('insmod-button').click();
+  await expect(page.getByTestId('shell-transcript')).toContainText('Killed', { timeout: 30_000 });
+  await expect(page.getByTestId('load-view')).toHaveAttribute('data-busy', 'no');
+
+  await pickStep(page, 'do_one_initcall');
+  const cpu = page.getByTestId('cpu-panel');
+  await expect(cpu.locator('h3')).toContainText('instruction 1');
+  await expect(page.getByTestId('cpu-instruction')).toHaveAttribute('data-faulting', 'no');
+  await expect(page.getByTestId('cpu-fault')).toHaveCount(0);
+  // Six instructions complete (fentry, the first pr_info), the seventh faults.
+  for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
+  await expect(cpu.locator('h3')).toContainText('instruction 6');
+  await expect(cpu.locator('.cpu-where')).toHaveText(/^null_deref_init\+0x1f\//);
+  await expect(page.getByTestId('cpu-fault')).toHaveCount(0);
+  await page.keyboard.press('ArrowRight');
+  await expect(cpu.locator('h3')).toContainText('instruction 7');
+  await expect(page.getByTestId('step-item')).toContainText('item 7 of 7');
+
+  const real = recordedOops();
+  const rip = real.find((l) => l.startsWith('RIP: 0010:')) ?? 'no RIP line';
+  await expect(cpu.locator('.cpu-where')).toHaveText(rip.slice('RIP: 0010:'.length));
+  await expect(page.getByTestId('cpu-instruction')).toHaveAttribute('data-faulting', 'yes');
+  await expect(page.getByTestId('cpu-instruction')).toContainText('mov    (%rax),%esi');
+  await expect(page.getByTestId('cpu-instruction')).toContainText('faulted: #PF');
+  const cr2 = real.find((l) => /^CR2: [0-9a-f]{16}$/.test(l)) ?? 'no CR2 line';
+  await expect(page.getByTestId('cpu-fault-cr2')).toContainText(cr2.replace('CR2: ', 'CR2 '));
+  const oops = real.find((l) => l.startsWith('Oops: ')) ?? 'no Oops line';
+  await expect(page.getByTestId('cpu-fault-code')).toHaveText(`error code 0x${/^Oops: ([0-9a-f]{4})/.exec(oops)?.[1]}`);
+  const head = real.filter((l) => l.startsWith('BUG: ') || l.startsWith('#PF: '));
+  expect(head.length).toBe(3);
+  const shown = await page.getByTestId('cpu-fault-lines').locator('div').allTextContents();
+  expect(shown.filter((l) => l.startsWith('BUG: ') || l.startsWith('#PF: '))).toEqual(head);
+  await expect(page.locator('[data-testid=cpu-disasm-row][data-current=yes]')).toHaveClass(/faulting/);
+  await cpu.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await shot(page, '04-oops-faulting-instruction');
   expect(errors).toEqual([]);
 });

@@ -364,6 +364,32 @@ export interface ShellAnswer {
   exit: number;
   /** Operations this line appended to the timeline. */
   ops: OperationInfo[];
+  /**
+   * With a module tree (kernel.modtree): the tree files (relative paths) the line needs that the host has not given
+   * yet. The line did not run: read them, and call kernel.shell again with them in `files` (until needs is absent).
+   */
+  needs?: string[];
+}
+
+/** A module tree the shell's modprobe/modinfo read lazily: its file list, and depmod's output when it has one. */
+export interface ModuleTreeRequest {
+  /** Every file of the tree relative to its root ("kernel/fs/fat/fat.ko"); only .ko[.xz|.zst|.gz] count. */
+  paths: string[];
+  /** modules.dep, when the tree has one (a package's tree before depmod ran has none). */
+  modulesDep?: string;
+  modulesSoftdep?: string;
+  /** What the user picked, for the summary ("6.1.0-50-amd64"). */
+  label?: string;
+}
+
+export interface ModuleTreeInfo {
+  label: string;
+  /** Modules the tree holds (by name). */
+  modules: number;
+  /** Dependencies from modules.dep (kmod's order) or, without one, from Module.symvers as modscope load --modprobe finds them. */
+  dependencies: 'modules.dep' | 'Module.symvers';
+  /** Where the shell sees it: /lib/modules/<release>. */
+  root: string;
 }
 
 /**
@@ -381,7 +407,10 @@ export interface EngineMethods {
   /** flags: 6.1 MODULE_INIT_* (0..7); on 2.4, bit 0 = insmod -f (force past a version mismatch). */
   'kernel.load': [{ id: string; args: string; syscall?: 'finit_module' | 'init_module'; flags?: number } & KernelSelector, OperationInfo];
   'kernel.unload': [{ name: string; force?: boolean } & KernelSelector, OperationInfo];
-  'kernel.shell': [{ line: string } & KernelSelector, ShellAnswer];
+  /** files: tree files the previous answer's `needs` named, read by the host (path relative to the tree root). */
+  'kernel.shell': [{ line: string; files?: { path: string; bytes: Uint8Array }[] } & KernelSelector, ShellAnswer];
+  /** Point the 6.1 shell's modprobe/modinfo at a module tree (a lib/modules/<ver> folder); null forgets it. */
+  'kernel.modtree': [ModuleTreeRequest | null, ModuleTreeInfo | null];
   'kernel.timeline': [KernelSelector, { length: number; steps: number; ops: OperationInfo[] }];
   'kernel.steps': [PageQuery & KernelSelector, Page<StepInfo>];
   'kernel.seek': [{ pos: number } & KernelSelector, SeekView];

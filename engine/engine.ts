@@ -17,6 +17,7 @@ import type { ModelKernel } from './kernel/model';
 import { bootKernel, kernelSummary, loadOpened, logAt, memoryAt, seek, unload } from './kernel-session';
 import { decodeUtf8 } from './elf/strings';
 import { Shell } from './shell/index';
+import { ModuleTree, ModuleTreeError } from './shell/module-tree';
 import { attachCpu } from './cpu/attach';
 import type { Decoder } from './cpu/types';
 import type { Kernel24 } from './linux24/kernel24';
@@ -61,6 +62,7 @@ function fail(e: unknown): { ok: false; error: EngineError } {
       error: typeof field === 'string' ? { code: 'BAD_REQUEST', message: e.message, field } : { code: 'BAD_REQUEST', message: e.message },
     };
   }
+  if (e instanceof ModuleTreeError) return { ok: false, error: { code: 'BAD_REQUEST', message: e.message, field: e.field } };
   if (e instanceof FilterError) return { ok: false, error: { code: 'BAD_REQUEST', message: e.message, field: e.field } };
   if (isKernelProfileError(e)) return { ok: false, error: { code: 'BAD_PROFILE', message: e.message, field: e.path } };
   const message = e instanceof Error ? e.message : String(e);
@@ -107,12 +109,41 @@ export function createEngine(options: EngineOptions = {}): Engine {
   /** The 2.4 model, when booted (calls address it by version: '2.4'). */
   let k24: Kernel24 | null = null;
   let shell24: Shell24 | null = null;
+  /** The module tree the 6.1 shell's modprobe/modinfo read (kernel.modtree), bytes handed over as commands need them. */
+  let tree: ModuleTree | null = null;
+  let treeLabel = '';
 
   /** The shell finds module files among the opened ones, by base name (as if they sat in /root). */
   function openedFile(path: string): Uint8Array | null {
     const base = path.split('/').pop() ?? path;
     for (const m of sessions.values()) if (m.name === base) return m.fileBytes;
     return null;
+  }
+
+  /** The 6.1 shell: the opened files, and the module tree when one is set (modprobe NAME finds its modules there). */
+  function makeShell(k: ModelKernel): Shell {
+    const t = tree;
+    if (!t) return new Shell(k, openedFile);
+    return new Shell(k, (p) => t.file(p) ?? openedFile(p), { moduleIndex: t.shellIndex(), ...(t.depmod ? { depmod: t.depmod } : {}) });
+  }
+
+  function treeRoot(): string {
+    return `/lib/modules/${profile?.release ?? kernel?.profile.release ?? 'unknown'}`;
+  }
+
+  /** The tree files a kernel.shell call hands over (decompressed here: the shell reads plain ELF). */
+  async function provideFiles(files: unknown): Promise<void> {
+    if (files === undefined) return;
+    if (!tree) throw Object.assign(new BadRequest('files are for a module tree: call kernel.modtree first'), { field: 'files' });
+    if (!Array.isArray(files) || files.length > 4096)
+      throw Object.assign(new BadRequest('files must be a list of {path, bytes}'), { field: 'files' });
+    for (const [i, f] of files.entries()) {
+      const o = (f ?? {}) as Record<string, unknown>;
+      if (typeof o.path !== 'string' || !(o.bytes instanceof Uint8Array))
+        throw Object.assign(new BadRequest(`files[${i}] must be {path: string, bytes: Uint8Array}`), { field: `files[${i}]` });
+      const bytes = detectCompression(o.bytes) ? await decompress(o.bytes) : o.bytes;
+      tree.provide(o.path, bytes);
+    }
   }
 
   function versionOf(a: Record<string, unknown>): KernelVersion {
@@ -230,7 +261,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         const seed = a.kaslrSeed === null || a.kaslrSeed === undefined ? null : int(a.kaslrSeed, 'kaslrSeed', 0, 2 ** 32 - 1);
         kernel = bootKernel(profile, { paging, kaslrSeed: seed, quiet: a.quiet === true });
         if (options.decoder) attachCpu(kernel, (decoder ??= options.decoder()));
-        shell = new Shell(kernel, openedFile);
+        shell = makeShell(kernel);
         return { ...kernelSummary(kernel), version: '6.1' };
       }
       case 'kernel.load': {
@@ -260,10 +291,31 @@ export function createEngine(options: EngineOptions = {}): Engine {
           const r = (shell24 ??= new Shell24(booted24(), openedFile)).run(a.line);
           return { output: r.output, exit: r.exit, ops: k.timeline.ops.slice(before24) };
         }
+        await provideFiles(a.files);
+        // A module tree is read lazily: first the files this line will read (none when it has them all).
+        const needs = tree && profile ? tree.needs(a.line, profile) : [];
+        if (needs.length) return { output: '', exit: 0, ops: [], needs };
         const before = k.timeline.ops.length;
-        const r = (shell ?? (shell = new Shell(k, openedFile))).run(a.line);
+        const r = (shell ?? (shell = makeShell(k))).run(a.line);
         tagLanes61(k.timeline, before);
         return { output: r.output, exit: r.exit, ops: k.timeline.ops.slice(before) };
+      }
+      case 'kernel.modtree': {
+        if (arg === null) {
+          tree = null;
+          if (kernel) shell = makeShell(kernel);
+          return null;
+        }
+        if (!profile)
+          throw Object.assign(new BadRequest('boot the kernel first: the tree sits under its /lib/modules/<release>'), { code: 'NOT_BOOTED' });
+        const t = new ModuleTree(
+          { paths: a.paths as string[], modulesDep: a.modulesDep as string | undefined, modulesSoftdep: a.modulesSoftdep as string | undefined },
+          treeRoot(),
+        );
+        tree = t;
+        treeLabel = typeof a.label === 'string' ? a.label.slice(0, 256) : '';
+        if (kernel) shell = makeShell(kernel);
+        return { label: treeLabel, modules: t.size, dependencies: t.depmod ? 'modules.dep' : 'Module.symvers', root: t.root };
       }
       case 'kernel.timeline': {
         const k = booted(versionOf(a));

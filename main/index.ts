@@ -20,9 +20,11 @@ import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, extname, join, normalize, resolve, sep } from 'node:path';
 import { createEngine } from '../engine/engine';
-import type { EngineError, Result } from '../engine/api-types';
+import type { EngineArg, EngineError, ModuleTreeInfo, Result } from '../engine/api-types';
 import type { OpenedFile } from './preload-api';
 import { createIcedDecoder } from '../host-common/iced-decoder';
+import { scanModuleTree, shellOverTree } from './module-tree';
+import { installNativeSha256 } from './native-sha256';
 import {
   APP_HOST,
   APP_ORIGIN,
@@ -30,6 +32,7 @@ import {
   CH_ENGINE_CALL,
   CH_ENGINE_PROGRESS,
   CH_OPEN_DIALOG,
+  CH_PICK_MODULE_TREE,
   CH_OPEN_FILE,
   KO_EXTENSIONS,
   MAX_OPEN_BYTES,
@@ -78,7 +81,10 @@ const appRoot = app.getAppPath();
 const rendererRoot = join(appRoot, 'out', 'renderer');
 const samplesRoot = app.isPackaged ? join(process.resourcesPath, 'samples') : join(appRoot, 'samples');
 
+installNativeSha256();
 const engine = createEngine({ decoder: createIcedDecoder });
+/** The module tree picked in the folder dialog (main reads its files for kernel.shell); null until one is. */
+let moduleTreeRoot: string | null = null;
 let mainWindow: BrowserWindow | null = null;
 let windowReady = false;
 let pendingOpen: OpenedFile | null = null;
@@ -262,11 +268,28 @@ function registerIpc(): void {
     if (!v.ok) return { ok: false, error: v.error };
     const sender = event.sender;
     try {
+      // The shell over a picked module tree: main reads the files modprobe needs (the renderer never names a path on disk).
+      if (v.method === 'kernel.shell') return await shellOverTree((m, a) => engine.call(m, a), moduleTreeRoot, v.arg as EngineArg<'kernel.shell'>);
       return await engine.call(v.method, v.arg as never, (p) => {
         if (!sender.isDestroyed()) sender.send(CH_ENGINE_PROGRESS, p);
       });
     } catch (e) {
       return { ok: false, error: { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) } };
+    }
+  });
+  // A module tree for the shell's modprobe: the native folder dialog, the folder listed here, handed to the engine.
+  ipcMain.handle(CH_PICK_MODULE_TREE, async (event): Promise<Result<ModuleTreeInfo | null>> => {
+    if (!senderOk(event)) return refused('IPC sender is not the Modscope window');
+    const opts = { title: 'A module tree: a lib/modules/<version> folder', properties: ['openDirectory' as const] };
+    const res = mainWindow ? await dialog.showOpenDialog(mainWindow, opts) : await dialog.showOpenDialog(opts);
+    if (res.canceled || !res.filePaths[0]) return { ok: true, value: null };
+    try {
+      const { root, request } = await scanModuleTree(res.filePaths[0]);
+      const r = await engine.call('kernel.modtree', request);
+      if (r.ok) moduleTreeRoot = root;
+      return r;
+    } catch (e) {
+      return refused(e instanceof Error ? e.message : String(e));
     }
   });
   ipcMain.handle(CH_OPEN_DIALOG, async (event) => {

@@ -31,6 +31,13 @@ describe('validateEngineCall', () => {
     }
   });
 
+  it("kernel.modtree is not the renderer's: a tree comes from the folder dialog in main; kernel.shell drops files", () => {
+    const t = validateEngineCall('kernel.modtree', { paths: ['kernel/fs/fat/fat.ko'] });
+    expect(t.ok).toBe(false);
+    const sh = validateEngineCall('kernel.shell', { line: 'modprobe vfat', files: [{ path: 'kernel/fs/fat/fat.ko', bytes: new Uint8Array(4) }] });
+    expect(sh.ok && sh.arg).toEqual({ line: 'modprobe vfat' });
+  });
+
   it('open: needs a name and a Uint8Array, and copies only known keys', () => {
     const ok = validateEngineCall('open', { name: 'hello.ko', bytes, extra: 'dropped' });
     expect(ok).toEqual({ ok: true, method: 'open', arg: { name: 'hello.ko', bytes } });

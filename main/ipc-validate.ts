@@ -16,7 +16,13 @@ export const CH_ENGINE_PROGRESS = 'engine:progress';
 export const CH_OPEN_FILE = 'file:open';
 export const CH_OPEN_DIALOG = 'file:open-dialog';
 export const CH_SAVE_FILE = 'file:save';
+/** The native folder dialog for a module tree (main lists it and reads the files kernel.shell needs). */
+export const CH_PICK_MODULE_TREE = 'modtree:pick';
 
+/**
+ * The engine methods the renderer may call. Not kernel.modtree: in Electron a module tree comes only from the native
+ * folder dialog (CH_PICK_MODULE_TREE), and main reads its files for kernel.shell (main/module-tree.ts).
+ */
 export const ENGINE_METHODS: readonly EngineMethod[] = [
   'open',
   'close',

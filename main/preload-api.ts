@@ -3,7 +3,7 @@
  * The renderer imports these as types:  import type { ModscopeApi } from '../../main/preload-api';
  * (Type-only: no runtime code, no Electron import.)
  */
-import type { EngineArg, EngineMethod, EngineValue, ProgressEvent, Result } from '../engine/api-types';
+import type { EngineArg, EngineMethod, EngineValue, ModuleTreeInfo, ProgressEvent, Result } from '../engine/api-types';
 
 /** A file main read for the renderer (menu Open…, a sample, or the command line). */
 export interface OpenedFile {
@@ -25,6 +25,8 @@ export interface ModscopeApi {
   onOpenFile(cb: (f: OpenedFile) => void): () => void;
   /** Show the native Open dialog; resolves with the file read, or null when cancelled. */
   openDialog(): Promise<OpenedFile | null>;
+  /** The native folder dialog for a module tree; main lists it, gives it to the engine and reads its files as modprobe needs them. */
+  pickModuleTree(): Promise<Result<ModuleTreeInfo | null>>;
   /** Save an export through the native Save dialog (name: the suggested plain file name). Rejects on a refused request. */
   saveFile(name: string, bytes: Uint8Array): Promise<{ saved: boolean; path?: string }>;
   /** Always "electron": lets the renderer pick its host. */

@@ -5,7 +5,7 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { ProgressEvent } from '../engine/api-types';
 import type { ModscopeApi, OpenedFile } from './preload-api';
-import { CH_ENGINE_CALL, CH_ENGINE_PROGRESS, CH_OPEN_DIALOG, CH_OPEN_FILE, CH_SAVE_FILE, isEngineMethod } from './ipc-validate';
+import { CH_ENGINE_CALL, CH_ENGINE_PROGRESS, CH_OPEN_DIALOG, CH_OPEN_FILE, CH_PICK_MODULE_TREE, CH_SAVE_FILE, isEngineMethod } from './ipc-validate';
 
 const progressListeners = new Set<(p: ProgressEvent) => void>();
 const fileListeners = new Set<(f: OpenedFile) => void>();
@@ -56,6 +56,9 @@ const api: ModscopeApi = {
   async openDialog() {
     const f: unknown = await ipcRenderer.invoke(CH_OPEN_DIALOG);
     return isOpenedFile(f) ? f : null;
+  },
+  pickModuleTree() {
+    return ipcRenderer.invoke(CH_PICK_MODULE_TREE);
   },
   async saveFile(name, bytes) {
     if (typeof name !== 'string' || !(bytes instanceof Uint8Array)) throw new TypeError('saveFile needs a name and a Uint8Array');

@@ -10,7 +10,7 @@ export const paths = {
   root: here,
   projectRoot: resolve(here, '..'),
   samples: resolve(here, '..', 'samples'),
-  outDir: resolve(here, '..', 'out', 'web'),
+  outDir: resolve(here, '..', 'out', 'cli', 'web'),
 };
 
 const MODULE_RE = /\.ko(\.(xz|zst|gz))?$/;

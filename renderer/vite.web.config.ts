@@ -1,7 +1,7 @@
 /**
  * Vite config for the browser host (the engine runs in a Web Worker).
  *   npx vite --config renderer/vite.web.config.ts          (dev server)
- *   npx vite build --config renderer/vite.web.config.ts    (→ out/web)
+ *   npm run build:web  (modscope serve --build-only → out/cli/web, stamped; what npm start and export serve)
  * The Electron build uses renderer/index.html as its renderer input too.
  */
 import { defineConfig } from 'vite';

@@ -9,9 +9,10 @@
 //       it prints far more than readelf -r (every section, symbol and relocation as JSON).
 // Peak RSS and CPU time (user+sys) of every process run via /usr/bin/time when available.
 //
-//   node scripts/bench.mjs [--module REL/PATH.ko] [--runs N] [--engine-runs N] [--json FILE] [--no-load] [--no-browser]
-// then runs scripts/bench/load.mjs (the modelled load path) unless --no-load, and
-// scripts/bench/browser.mjs (the browser host in Chromium) unless --no-browser.
+//   node scripts/bench.mjs [--module REL/PATH.ko] [--runs N] [--engine-runs N] [--json FILE] [--no-load] [--no-browser] [--no-start]
+// then runs scripts/bench/load.mjs (the modelled load path) unless --no-load,
+// scripts/bench/browser.mjs (the browser host in Chromium) unless --no-browser, and
+// scripts/bench/start.mjs (npm start and export's first use) unless --no-start.
 // Fetches the corpus first if it is absent (scripts/fetch-corpus.sh).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -244,8 +245,21 @@ const loadBench = args.includes('--no-load')
 const browserBench = args.includes('--no-browser')
   ? { status: 0 }
   : spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'browser.mjs')], { stdio: 'inherit' });
+// (n)–(o): starting the app without Electron (built bundle vs the Vite dev server) and export's first use.
+const startBench = args.includes('--no-start')
+  ? { status: 0 }
+  : spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'start.mjs')], { stdio: 'inherit' });
 // (m): the Relocations filter while typing, in the engine vs filtering in the view.
 const filterBench = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'filter.mjs'), '--runs', String(RUNS)], { stdio: 'inherit' });
 process.exit(
-  a.error || re.error || js.error || !sameOutput || loadBench.status !== 0 || browserBench.status !== 0 || filterBench.status !== 0 ? 1 : 0,
+  a.error ||
+    re.error ||
+    js.error ||
+    !sameOutput ||
+    loadBench.status !== 0 ||
+    browserBench.status !== 0 ||
+    startBench.status !== 0 ||
+    filterBench.status !== 0
+    ? 1
+    : 0,
 );

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// npm start [-- path.ko]
+// npm start [-- path.ko] [--dev]
 // With an Electron binary: build (electron-vite) and launch the app on the file.
 // Without one (it downloads from GitHub; not possible everywhere): serve the same UI in the
-// browser through the Vite dev server of renderer/vite.web.config.ts, with the given file served
-// read-only at /local/<n>/<name> and opened via ?file=.
+// browser — the built web bundle through `modscope serve` (--dev: the Vite dev server of
+// renderer/vite.web.config.ts), with the given file served read-only at /local/<n>/<name> and
+// opened via ?file=.
 // Never require('electron') here: its index.js tries to download the binary and throws.
 import { electronBinary } from './electron-binary.mjs';
 import { existsSync, statSync, createReadStream } from 'node:fs';
@@ -12,7 +13,15 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2).filter((a) => a !== '--');
+const argv = process.argv.slice(2).filter((a) => a !== '--');
+// --modules DIR: a module tree (lib/modules/<version>) the shell pane's modprobe reads (modscope serve --modules).
+const mi = argv.indexOf('--modules');
+const modules = mi >= 0 ? (argv[mi + 1] ?? null) : null;
+if (mi >= 0 && !modules) {
+  console.error('modscope: error USAGE: --modules needs a lib/modules/<version> folder');
+  process.exit(1);
+}
+const args = mi >= 0 ? argv.filter((_, i) => i !== mi && i !== mi + 1) : argv;
 const fileArg = args.find((a) => !a.startsWith('-')) ?? null;
 const file = fileArg ? resolve(process.cwd(), fileArg) : null;
 
@@ -47,6 +56,18 @@ async function startElectron(bin) {
   process.exit(await run(bin, ['.', ...(file ? [file] : [])], { env }));
 }
 
+/**
+ * No Electron: `modscope serve` — the built web bundle (out/cli/web: built at `npm install`, rebuilt only
+ * when the renderer or engine changed) on a loopback port, the file read-only at /local/0/<name>.
+ * `npm start -- --dev` runs the Vite dev server instead (hot reload while working on the UI).
+ */
+async function startBrowser() {
+  console.log('modscope: no Electron binary here (it downloads from GitHub) — serving the same UI in your browser instead');
+  if (args.includes('--dev')) return startDevServer();
+  const tree = modules ? ['--modules', resolve(process.cwd(), modules)] : [];
+  process.exit(await run(process.execPath, [join(root, 'main', 'cli', 'bin.cjs'), 'serve', ...(file ? [file] : []), ...tree]));
+}
+
 /** Serves exactly the files named on the command line, read-only, at /local/<n>/<name>. */
 function localFilesPlugin(files) {
   return {
@@ -71,8 +92,7 @@ function localFilesPlugin(files) {
   };
 }
 
-async function startBrowser() {
-  console.log('modscope: no Electron binary here (it downloads from GitHub) — serving the same UI in your browser instead');
+async function startDevServer() {
   const configFile = join(root, 'renderer', 'vite.web.config.ts');
   if (!existsSync(configFile)) {
     console.error('modscope: error NO_WEB_CONFIG: renderer/vite.web.config.ts is missing');

@@ -199,8 +199,8 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
       models: lookup,
       // Past the recorded window the CPU runs without per-instruction recording (WARN's ud2 still comes here).
       recordLimit: MAX_RECORDED,
-      recorder: (ins, before, writes) => {
-        block.record(ins, before.rip, before.gpr, before.rflags, writes);
+      recorder: (ins, before, writes, fault) => {
+        block.record(ins, before.rip, before.gpr, before.rflags, writes, fault);
         // The ud2 of a WARN() is recorded right after its event, with the registers it ran with.
         if (pendingWarn !== null && before.rip === pendingWarn) {
           pendingWarn = null;
@@ -334,7 +334,7 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
     oops(r, 'insmod', pos + Math.max(0, block.count - 1));
     const why =
       r.kind === 'fault'
-        ? `faulted at ${symbolize(r.rip) ?? hex(r.rip)}: ${r.fault.message}`
+        ? `faulted: ${block.faultSummary() ?? `at ${symbolize(r.rip) ?? hex(r.rip)}`}: ${r.fault.message}`
         : r.kind === 'budget'
           ? `did not return within ${budget.toLocaleString('en-US')} instructions (the kernel reports a soft lockup)`
           : `stopped: ${r.kind === 'unsupported' ? `unsupported instruction ${r.text}` : r.kind}`;

@@ -10,11 +10,12 @@
  */
 import type { ForeignWrite } from '../machine/memory';
 import type { StepBlock } from '../trace/timeline';
-import type { InstructionDetail, InstructionNav, StackFrame } from '../trace/types';
+import type { InstructionDetail, InstructionFault, InstructionNav, StackFrame } from '../trace/types';
 import { GPR_NAMES, type MemWrite } from './cpu';
 import { describeFlags } from './flags';
+import { faultReport } from './oops';
 import { SENTINEL_RETURN } from './run';
-import type { Instruction } from './types';
+import type { CpuFault, Instruction } from './types';
 
 /** Instructions kept per run (a 40-million-instruction self-test keeps its first 100,000). */
 export const MAX_RECORDED = 100_000;
@@ -55,18 +56,22 @@ export class InstructionBlock implements StepBlock {
   /** Index into frames of each instruction's innermost frame. */
   private readonly frameOf: number[] = [];
   private readonly frames: Frame[] = [];
+  /** The exception the last recorded instruction raised (it did not complete), if the run faulted. */
+  private fault: { item: number; fault: CpuFault } | null = null;
 
   constructor(private readonly symbolize: (a: bigint) => string | null) {}
 
   /** Instructions executed past MAX_RECORDED (not kept). */
   dropped = 0;
 
-  record(ins: Instruction, rip: bigint, gpr: BigUint64Array, rflags: bigint, writes: MemWrite[]): void {
+  /** fault: the instruction raised it and did not complete (run.ts gives the faulting instruction as the run's last step). */
+  record(ins: Instruction, rip: bigint, gpr: BigUint64Array, rflags: bigint, writes: MemWrite[], fault?: CpuFault): void {
     if (this.count >= MAX_RECORDED) {
       this.dropped++;
       return;
     }
     const i = this.count++;
+    if (fault) this.fault = { item: i, fault };
     this.rip.push(rip);
     this.ins.push(ins);
     this.regs.push(gpr.slice());
@@ -123,6 +128,34 @@ export class InstructionBlock implements StepBlock {
       nav: this.nav(k),
       around: [],
       stackMemory: this.stackMemory(k),
+      fault: this.faultAt(k),
+    };
+  }
+
+  /** One line for notes: "mov    (%rax),%esi at null_deref_init+0x26/0x1000 [oops] raised #PF (CR2 0000000000000000, error_code 0x0000: …)". */
+  faultSummary(): string | null {
+    if (!this.fault) return null;
+    const k = this.fault.item;
+    const f = this.faultAt(k);
+    if (!f) return null;
+    const where = this.symbolize(this.rip[k]) ?? hex(this.rip[k]);
+    const pf = f.lines.filter((l) => l.startsWith('#PF: ')).map((l) => l.slice(5));
+    const code = `error_code 0x${f.errorCode.toString(16).padStart(4, '0')}`;
+    const detail = f.cr2 !== null ? `CR2 ${f.cr2.slice(2)}, ${pf.length ? pf.join('; ') : code}` : code;
+    return `${this.ins[k].text.replace(/\s+/g, ' ')} at ${where} raised ${f.vector} (${detail})`;
+  }
+
+  /** The exception instruction k raised, with CR2 and the error code as the oops prints them; null when it completed. */
+  faultAt(k: number): InstructionFault | null {
+    if (!this.fault || this.fault.item !== k) return null;
+    const f = this.fault.fault;
+    const r = faultReport(f, this.rip[k]);
+    return {
+      vector: r.vector,
+      cr2: r.cr2 === null ? null : hex(r.cr2),
+      errorCode: r.errorCode,
+      lines: [...r.lines.map((l) => l.text), `${r.header}: ${r.errorCode.toString(16).padStart(4, '0')}`],
+      message: f.message,
     };
   }
 

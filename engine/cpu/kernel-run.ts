@@ -9,18 +9,48 @@ import { runFunction, type KernelServices, type RunOptions, type RunResult, type
 import type { Decoder, KernelFunction } from './types';
 
 /** Exact-address names: vmlinux exports (slid by KASLR), every loaded module's symbols, then vmlinux's kallsyms functions. */
-export function kernelSymbolNames(k: ModelKernel): { name(address: bigint): string | null; isVmlinux(address: bigint): boolean } {
-  const vmlinux = new Map<bigint, string>();
+/** vmlinux's exports by address, per profile and KASLR slide: the same for every run on a kernel. */
+const vmlinuxNames = new WeakMap<object, { slide: bigint; names: Map<bigint, string> }>();
+
+function vmlinuxByAddress(k: ModelKernel): Map<bigint, string> {
+  const slide = k.as.kernelSlide;
+  const hit = vmlinuxNames.get(k.profile);
+  if (hit && hit.slide === slide) return hit.names;
+  const names = new Map<bigint, string>();
   for (const e of k.profile.vmlinuxExports) {
     if (e.percpu || e.address === null) continue;
     const a = k.vmlinuxAddress(e);
-    if (!vmlinux.has(a)) vmlinux.set(a, e.name);
+    if (!names.has(a)) names.set(a, e.name);
   }
-  const modules = new Map<bigint, string>();
-  for (const m of k.modules) {
-    for (const s of m.kallsyms) if (s.name && !modules.has(s.address)) modules.set(s.address, s.name);
-    for (const s of m.symbolTable) if (s.name && s.value && !modules.has(s.value)) modules.set(s.value, s.name);
-  }
+  vmlinuxNames.set(k.profile, { slide, names });
+  return names;
+}
+
+/** A loaded module's symbols by address (kallsyms first, then its symbol table), per pair of tables. */
+const moduleIndexes = new WeakMap<object, { table: object; names: Map<bigint, string> }>();
+
+function moduleSymbolIndex(m: ModelKernel['modules'][number]): Map<bigint, string> {
+  const hit = moduleIndexes.get(m.kallsyms);
+  if (hit && hit.table === m.symbolTable) return hit.names;
+  const names = new Map<bigint, string>();
+  for (const s of m.kallsyms) if (s.name && !names.has(s.address)) names.set(s.address, s.name);
+  for (const s of m.symbolTable) if (s.name && s.value && !names.has(s.value)) names.set(s.value, s.name);
+  moduleIndexes.set(m.kallsyms, { table: m.symbolTable, names });
+  return names;
+}
+
+export function kernelSymbolNames(k: ModelKernel): { name(address: bigint): string | null; isVmlinux(address: bigint): boolean } {
+  const vmlinux = vmlinuxByAddress(k);
+  // The loaded modules' symbols, as they are when the run starts: each module's index is built once, at the
+  // first lookup vmlinux cannot answer (amdgpu alone has ~90,000 symbols), and kept while its tables are.
+  const loaded = [...k.modules];
+  const moduleName = (a: bigint): string | undefined => {
+    for (const m of loaded) {
+      const n = moduleSymbolIndex(m).get(a);
+      if (n !== undefined) return n;
+    }
+    return undefined;
+  };
   // A non-exported vmlinux function (its address found through kallsyms, e.g. kp.addr of a kprobe)
   // is vmlinux too when called at its start.
   const t = k.profile.kallsyms;
@@ -29,7 +59,7 @@ export function kernelSymbolNames(k: ModelKernel): { name(address: bigint): stri
     return h && h.offset === 0n && t?.isText(h.address) ? h.name : null;
   };
   return {
-    name: (a) => vmlinux.get(a) ?? modules.get(a) ?? kallsymsFunction(a),
+    name: (a) => vmlinux.get(a) ?? moduleName(a) ?? kallsymsFunction(a),
     isVmlinux: (a) => vmlinux.has(a) || kallsymsFunction(a) !== null,
   };
 }

@@ -131,7 +131,7 @@ export function printOops(k: ModelKernel, o: OopsInput, moduleTaints: (name: str
     say(KERN_DEFAULT, `FS:  ${hex16(USER_FS)}(0000) GS:${hex16(o.regs.gsBase)}(0000) knlGS:0000000000000000`);
     say(KERN_DEFAULT, `CS:  0010 DS: 0000 ES: 0000 CR0: ${hex16(CR0)}`);
     // CR2 holds the address of the last page fault; the model has none before this one.
-    const cr2 = fault && (fault.kind === 'not-present' || fault.kind === 'read-only' || fault.kind === 'not-executable') ? fault.address : 0n;
+    const cr2 = (fault && faultReport(fault, o.rip).cr2) ?? 0n;
     say(KERN_DEFAULT, `CR2: ${hex16(cr2)} CR3: ${hex16(CR3)} CR4: ${hex16(CR4)}`);
   };
 
@@ -224,36 +224,14 @@ export function printOops(k: ModelKernel, o: OopsInput, moduleTaints: (name: str
   }
 
   // die(): __die_header() — the header differs by exception.
-  let header: string;
-  let errorCode = 0;
-  if (fault && (fault.kind === 'not-present' || fault.kind === 'read-only' || fault.kind === 'not-executable')) {
-    // X86_PF_PROT 1, X86_PF_WRITE 2, X86_PF_INSTR 16
-    const fetch = fault.kind === 'not-executable' || (!fault.write && fault.address === o.rip);
-    errorCode = (fault.kind === 'not-present' ? 0 : 1) | (fault.write ? 2 : 0) | (fetch ? 16 : 0);
-    const a = fault.address;
-    if (fetch && fault.kind === 'not-executable') say(KERN_CRIT, `kernel tried to execute NX-protected page - exploit attempt? (uid: 0)`);
-    if (a < 4096n) say(KERN_ALERT, `BUG: kernel NULL pointer dereference, address: ${hex16(a)}`);
-    else say(KERN_ALERT, `BUG: unable to handle page fault for address: ${hex16(a)}`);
-    say(KERN_ALERT, `#PF: supervisor ${fetch ? 'instruction fetch' : fault.write ? 'write access' : 'read access'} in kernel mode`);
-    say(
-      KERN_ALERT,
-      `#PF: error_code(0x${errorCode.toString(16).padStart(4, '0')}) - ${errorCode & 1 ? 'permissions violation' : 'not-present page'}`,
-    );
-    // dump_pagetable(): a user-half address has no PGD entry in the kernel's page tables (P4D is
-    // folded into the PGD with 4-level paging). The model keeps no page tables for the kernel half.
-    if (a < 0x0000800000000000n) say(KERN_INFO, 'PGD 0 P4D 0 ');
-    header = 'Oops';
-  } else if (fault?.kind === 'general-protection') {
-    header =
-      fault.address >= 0x0000800000000000n && fault.address < 0xffff800000000000n
-        ? `general protection fault, probably for non-canonical address 0x${fault.address.toString(16)}`
-        : 'general protection fault';
-  } else if (fault?.kind === 'divide-error') header = 'divide error';
-  else if (fault?.kind === 'stack-overflow') {
+  const report = fault ? faultReport(fault, o.rip) : null;
+  const header = report?.header ?? 'invalid opcode';
+  const errorCode = report?.errorCode ?? 0;
+  for (const l of report?.lines ?? []) say(l.level, l.text);
+  if (fault?.kind === 'stack-overflow') {
     // handle_stack_overflow() (arch/x86/kernel/traps.c) on the guard page below the stack.
     say(KERN_EMERG, `BUG: stack guard page was hit at ${hex16(fault.address)} (stack is ${hex16(o.stack.base)}..${hex16(o.stack.top - 1n)})`);
-    header = 'kernel stack overflow (double-fault)';
-  } else {
+  } else if (!fault || fault.kind === 'invalid-opcode') {
     // A ud2: report_bug() names the BUG() site from the module's __bug_table, then die("invalid opcode").
     if (o.bug) {
       if (!(o.bug.flags & BUGFLAG_NO_CUT_HERE)) say(KERN_DEFAULT, CUT_HERE);
@@ -264,7 +242,6 @@ export function printOops(k: ModelKernel, o: OopsInput, moduleTaints: (name: str
           : `Kernel BUG at ${o.symbolize(o.rip) ?? '0x' + o.rip.toString(16)} [verbose debug info unavailable]`,
       );
     }
-    header = 'invalid opcode';
   }
   say(KERN_DEFAULT, `${header}: ${errorCode.toString(16).padStart(4, '0')} [#1] PREEMPT SMP NOPTI`);
   // __die_body(): show_regs() (CPU line, registers, call trace), then print_modules().
@@ -274,8 +251,65 @@ export function printOops(k: ModelKernel, o: OopsInput, moduleTaints: (name: str
   printModules();
   // page_fault_oops(): the executive summary line, then oops_end(): the end marker and the first
   // oops' registers again in case the body scrolled away.
-  if (header === 'Oops' && fault) say(KERN_DEFAULT, `CR2: ${hex16(fault.address)}`);
+  if (report?.cr2 !== null && report?.cr2 !== undefined) say(KERN_DEFAULT, `CR2: ${hex16(report.cr2)}`);
   say(KERN_DEFAULT, '---[ end trace 0000000000000000 ]---');
   showRegs();
   return lines;
+}
+
+/** The exception a faulting instruction raised, as the oops reports it. */
+export interface FaultReport {
+  /** The exception vector: #PF page fault, #GP general protection, #DE divide error, #UD invalid opcode, #DF double fault. */
+  vector: '#PF' | '#GP' | '#DE' | '#UD' | '#DF';
+  /** CR2, the linear address of a page fault (null for the other exceptions). */
+  cr2: bigint | null;
+  /** The error code the CPU pushed: a page fault's X86_PF_* bits; 0 for the others as die() prints it. */
+  errorCode: number;
+  /** What the kernel prints about the fault before the "Oops:" line (page faults: BUG:, #PF: and PGD lines), with levels. */
+  lines: { level: number; text: string }[];
+  /** __die_header()'s string: "Oops" (page fault), "general protection fault", "divide error", … */
+  header: string;
+}
+
+/**
+ * The fault a module instruction at rip raised, named as 6.1 names it: page_fault_oops() / show_fault_oops() and
+ * dump_pagetable() (arch/x86/mm/fault.c) for a page fault, exc_general_protection() / exc_divide_error() /
+ * handle_stack_overflow() (arch/x86/kernel/traps.c) for the others.
+ */
+export function faultReport(fault: CpuFault, rip: bigint): FaultReport {
+  if (fault.kind === 'not-present' || fault.kind === 'read-only' || fault.kind === 'not-executable') {
+    const lines: FaultReport['lines'] = [];
+    // X86_PF_PROT 1, X86_PF_WRITE 2, X86_PF_INSTR 16
+    const fetch = fault.kind === 'not-executable' || (!fault.write && fault.address === rip);
+    const errorCode = (fault.kind === 'not-present' ? 0 : 1) | (fault.write ? 2 : 0) | (fetch ? 16 : 0);
+    const a = fault.address;
+    if (fetch && fault.kind === 'not-executable')
+      lines.push({ level: KERN_CRIT, text: 'kernel tried to execute NX-protected page - exploit attempt? (uid: 0)' });
+    lines.push({
+      level: KERN_ALERT,
+      text: a < 4096n ? `BUG: kernel NULL pointer dereference, address: ${hex16(a)}` : `BUG: unable to handle page fault for address: ${hex16(a)}`,
+    });
+    lines.push({
+      level: KERN_ALERT,
+      text: `#PF: supervisor ${fetch ? 'instruction fetch' : fault.write ? 'write access' : 'read access'} in kernel mode`,
+    });
+    lines.push({
+      level: KERN_ALERT,
+      text: `#PF: error_code(0x${errorCode.toString(16).padStart(4, '0')}) - ${errorCode & 1 ? 'permissions violation' : 'not-present page'}`,
+    });
+    // dump_pagetable(): a user-half address has no PGD entry in the kernel's page tables (P4D is
+    // folded into the PGD with 4-level paging). The model keeps no page tables for the kernel half.
+    if (a < 0x0000800000000000n) lines.push({ level: KERN_INFO, text: 'PGD 0 P4D 0 ' });
+    return { vector: '#PF', cr2: a, errorCode, lines, header: 'Oops' };
+  }
+  if (fault.kind === 'general-protection') {
+    const header =
+      fault.address >= 0x0000800000000000n && fault.address < 0xffff800000000000n
+        ? `general protection fault, probably for non-canonical address 0x${fault.address.toString(16)}`
+        : 'general protection fault';
+    return { vector: '#GP', cr2: null, errorCode: 0, lines: [], header };
+  }
+  if (fault.kind === 'divide-error') return { vector: '#DE', cr2: null, errorCode: 0, lines: [], header: 'divide error' };
+  if (fault.kind === 'stack-overflow') return { vector: '#DF', cr2: null, errorCode: 0, lines: [], header: 'kernel stack overflow (double-fault)' };
+  return { vector: '#UD', cr2: null, errorCode: 0, lines: [], header: 'invalid opcode' };
 }

@@ -25,7 +25,26 @@ export interface StepBefore {
   gpr: BigUint64Array;
   rflags: bigint;
 }
-export type StepRecorder = (ins: Instruction, before: StepBefore, writes: MemWrite[]) => void;
+/**
+ * fault: the instruction raised this exception and did not complete (its registers are the ones before it, as the
+ * exception frame has them). An instruction fetch that faulted is given as a zero-length instruction at the address.
+ */
+export type StepRecorder = (ins: Instruction, before: StepBefore, writes: MemWrite[], fault?: CpuFault) => void;
+
+/** What a step recorder is given for a fetch that faulted: there are no bytes to decode at rip. */
+export function unfetchable(ip: bigint): Instruction {
+  return {
+    ip,
+    length: 0,
+    mnemonic: '(bad)',
+    operands: [],
+    rep: false,
+    repne: false,
+    lock: false,
+    text: '(no instruction: the fetch faulted)',
+    flow: 'exception',
+  };
+}
 
 /** The kernel services models use (logging, allocation, symbols); missing ones fall back to events. */
 export type KernelServices = Pick<KernelCallContext, 'printk' | 'kmalloc' | 'kfree' | 'symbolize' | 'note' | 'moduleRef'>;
@@ -264,7 +283,19 @@ export class Interpreter {
             prev = null;
             continue;
           }
-          op = this.fetch(ip);
+          try {
+            op = this.fetch(ip);
+          } catch (e) {
+            // The CPU reports a fetch fault at the address it could not fetch from (RIP: 0010:0x0 for a call through NULL).
+            lastRip = ip;
+            if (e instanceof CpuFault && recorder && executed < recordLimit) {
+              before.rip = ip;
+              beforeGpr.set(c.gpr);
+              before.rflags = c.rflags;
+              recorder(unfetchable(ip), before, [], e);
+            }
+            throw e;
+          }
         }
         if (prev !== null) {
           if (ip === prev.next) prev.fall = op;
@@ -282,7 +313,13 @@ export class Interpreter {
           before.rflags = c.rflags;
           c.writes = [];
           c.rip = op.next;
-          op.fn(c, op);
+          try {
+            op.fn(c, op);
+          } catch (e) {
+            // The faulting instruction is the run's last step: recorded with the state before it, as the exception frame holds it.
+            if (e instanceof CpuFault) (recorder as StepRecorder)(op.ins, before, c.writes ?? [], e);
+            throw e;
+          }
           const writes = c.writes;
           c.writes = null;
           if (c.stop) break;

@@ -45,7 +45,7 @@ export function runModuleCode(host: CodeHost, decoder: Decoder, entry: bigint, w
     budget,
     models: (name) => models.get(name),
     memory: { vmlinuxData: 'fault' },
-    recorder: (ins, before, writes) => block.record(ins, before.rip, before.gpr, before.rflags, writes),
+    recorder: (ins, before, writes, fault) => block.record(ins, before.rip, before.gpr, before.rflags, writes, fault),
     onEvent: (e) => {
       if (e.kind === 'kernel-call') block.call(`${e.name}() → 0x${BigInt.asUintN(64, e.ret).toString(16)}`);
       else if (e.kind === 'not-modelled') block.call(`${e.name}() not modelled: returned 0`);

@@ -189,6 +189,22 @@ export interface InstructionDetail {
   around: DisasmRow[];
   /** The kernel stack from rsp (16-byte aligned) up to the outermost return address, before the instruction ran. */
   stackMemory: { address: Hex64; bytes: number[] };
+  /** The instruction raised an exception and did not complete: the last step of a run that faulted. Null otherwise. */
+  fault: InstructionFault | null;
+}
+
+/** The exception a faulting instruction raised, as the oops names it (arch/x86/mm/fault.c, arch/x86/kernel/traps.c). */
+export interface InstructionFault {
+  /** #PF page fault, #GP general protection, #DE divide error, #UD invalid opcode, #DF double fault (stack overflow). */
+  vector: '#PF' | '#GP' | '#DE' | '#UD' | '#DF';
+  /** CR2: the address a page fault was for (null for other exceptions). */
+  cr2: Hex64 | null;
+  /** The error code: a page fault's X86_PF_* bits (PROT 1, WRITE 2, USER 4, INSTR 16), as "Oops: 0000" prints it. */
+  errorCode: number;
+  /** The kernel's lines naming it, e.g. "BUG: kernel NULL pointer dereference, address: …", "#PF: supervisor read access in kernel mode". */
+  lines: string[];
+  /** What the modelled memory said ("read of 4 byte(s) at 0x0: NULL pointer dereference"). */
+  message: string;
 }
 
 export interface StackFrame {

@@ -9,12 +9,10 @@
  * and window.__modscope (renderer/src/automation.ts, ?automation=1) seeks and captures the view with
  * the Export menu's code. The module is served where the app looks for a sample of that name.
  */
-import { createServer, type Server } from 'node:http';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, extname, join, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { AddressInfo } from 'node:net';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { CliError } from './errors';
+import { packageRoot, serve, webApp } from './web-app';
 
 import { VIEWS as VIEW_DEFS, type ViewId } from '../../host-common/views';
 
@@ -144,117 +142,6 @@ export function parseExportArgs(command: 'export' | 'deck', argv: readonly strin
       throw new CliError('BAD_STEP', `a deck has at most ${MAX_DECK} steps, asked for ${o.to - o.from + 1}`);
   }
   return o;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The web app: built on demand, served with the module where the app fetches samples.
-
-/** The repository (or installed package) root: the folder holding renderer/ or out/cli/web. */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    if (
-      existsSync(join(dir, 'package.json')) &&
-      (existsSync(join(dir, 'renderer', 'vite.web.config.ts')) || existsSync(join(dir, 'out', 'cli', 'web', 'index.html')))
-    )
-      return dir;
-    dir = dirname(dir);
-  }
-  throw new CliError('NO_WEB_APP', `cannot find the Modscope web app above ${fileURLToPath(import.meta.url)}`);
-}
-
-function newestMtime(dir: string, skip: (name: string) => boolean): number {
-  let t = 0;
-  if (!existsSync(dir)) return t;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (skip(e.name)) continue;
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newestMtime(p, skip) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-/** out/cli/web, (re)built with vite when missing or older than the renderer and engine sources. */
-async function webApp(root: string, err: (s: string) => void): Promise<string> {
-  const web = join(root, 'out', 'cli', 'web');
-  const stamp = join(web, '.built');
-  const config = join(root, 'renderer', 'vite.web.config.ts');
-  if (!existsSync(config)) {
-    if (existsSync(join(web, 'index.html'))) return web;
-    throw new CliError('NO_WEB_APP', `no web app at ${web} and no renderer sources to build it from`);
-  }
-  const skip = (n: string) => n === 'node_modules' || n.endsWith('.test.ts');
-  const sources = Math.max(newestMtime(join(root, 'renderer'), skip), newestMtime(join(root, 'engine'), skip));
-  if (existsSync(stamp) && existsSync(join(web, 'index.html')) && statSync(stamp).mtimeMs >= sources) return web;
-  err(`modscope: building the web app into ${web} (${existsSync(stamp) ? 'sources changed' : 'first use'})…\n`);
-  const { build } = (await import('vite')) as typeof import('vite');
-  // Built beside and then swapped in, so a concurrent export never serves a half-written folder.
-  const tmp = `${web}.tmp-${process.pid}`;
-  await build({ configFile: config, logLevel: 'error', build: { outDir: tmp, emptyOutDir: true } });
-  writeFileSync(join(tmp, '.built'), new Date().toISOString() + '\n');
-  try {
-    rmSync(web, { recursive: true, force: true });
-    renameSync(tmp, web);
-  } catch (e) {
-    // Another export swapped its build in first: use that one.
-    rmSync(tmp, { recursive: true, force: true });
-    if (!existsSync(join(web, 'index.html'))) throw e;
-  }
-  return web;
-}
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.mjs': 'text/javascript',
-  '.css': 'text/css',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.wasm': 'application/wasm',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-};
-
-function inside(dir: string, rel: string): string | null {
-  const p = resolve(dir, rel);
-  return p.startsWith(dir + sep) && existsSync(p) && statSync(p).isFile() ? p : null;
-}
-
-/** 127.0.0.1 on a free port: the build, the repository's samples/ (the kernel profile), and the module. */
-function serve(web: string, samples: string, moduleUrl: string, moduleBytes: Buffer): Promise<{ server: Server; origin: string }> {
-  const server = createServer((req, res) => {
-    let url: string;
-    try {
-      url = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    } catch {
-      res.statusCode = 400;
-      res.end();
-      return;
-    }
-    let body: Buffer | null = null;
-    let type = 'application/octet-stream';
-    if (url === moduleUrl) body = moduleBytes;
-    else {
-      const rel = url === '/' ? 'index.html' : url.slice(1);
-      const file = inside(web, rel) ?? (url.startsWith('/samples/') ? inside(samples, url.slice('/samples/'.length)) : null);
-      if (file) {
-        body = readFileSync(file);
-        type = TYPES[extname(file)] ?? type;
-      }
-    }
-    if (!body) {
-      res.statusCode = 404;
-      res.end('not found');
-      return;
-    }
-    res.setHeader('Content-Type', type);
-    res.setHeader('Cache-Control', 'no-store');
-    res.end(body);
-  });
-  return new Promise((ok, fail) => {
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => ok({ server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }));
-  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -397,7 +284,8 @@ export async function exportCommand(o: ExportOptions, io: { out: (s: string) => 
   const root = packageRoot();
   const web = await webApp(root, io.err);
   const stem = name.replace(/\.ko(\.(xz|zst|gz))?$/, '');
-  const { server, origin } = await serve(web, join(root, 'samples'), `/samples/${stem}/${name}`, moduleBytes);
+  const files = new Map([[`/samples/${stem}/${name}`, moduleBytes]]);
+  const { server, origin } = await serve({ web, samples: join(root, 'samples'), files });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }).catch((e: unknown) => {
     server.close();
     throw new CliError('NO_CHROMIUM', `cannot start ${CHROMIUM}: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);

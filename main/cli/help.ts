@@ -75,6 +75,11 @@ ${column(
         [--kinds k1,k2] [--kernel 2.4]             printk, cpu, compare (2.4 vs 6.1), refcount; the same
         [--with dep.ko …] [--json]                 seed and student give the same questions; --sheet
         [--sheet out.pdf|out.md]                   writes the sheet and its key (out.key.pdf / .md)
+  modscope serve [module.ko …] [--port N]         the app in your browser (its built web bundle, the engine
+        [--host ADDR] [--modules DIR]              in a Web Worker), the modules served read-only, the first
+                                                   opened; what "npm start" runs where Electron is absent;
+                                                   --modules: a lib/modules/<version> tree for the shell
+                                                   pane's modprobe (read a module at a time, as needed)
   modscope --help | --version
 
 "info" prints what readelf -h and modinfo would show: the file (compression, signature),

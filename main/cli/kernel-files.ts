@@ -24,16 +24,21 @@ export function loadProfile(): KernelProfile {
   return parseProfile(JSON.parse(gunzipSync(readFileSync(path)).toString('utf8')));
 }
 
-/** Read a module file as user space would hand it over (kmod 30 decompresses .ko.xz itself). */
-export async function readModuleFile(file: string): Promise<{ bytes: Uint8Array; compressed: boolean }> {
+/**
+ * Read a module file as user space would hand it over (kmod 30 decompresses .ko.xz itself).
+ * `read`: its bytes when the caller already has them (modprobe's plan read every file once).
+ */
+export async function readModuleFile(file: string, read?: Uint8Array): Promise<{ bytes: Uint8Array; compressed: boolean }> {
   let raw: Uint8Array;
-  try {
-    const b = readFileSync(file);
-    raw = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new CliError(err.code ?? 'EIO', `cannot read ${file}: ${err.message.replace(/^[A-Z]+: /, '')}`);
-  }
+  if (read) raw = read;
+  else
+    try {
+      const b = readFileSync(file);
+      raw = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      throw new CliError(err.code ?? 'EIO', `cannot read ${file}: ${err.message.replace(/^[A-Z]+: /, '')}`);
+    }
   if (!detectCompression(raw)) return { bytes: raw, compressed: false };
   return { bytes: await decompress(raw), compressed: true };
 }

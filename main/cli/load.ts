@@ -102,13 +102,17 @@ export async function loadCommand(o: LoadOptions, write: Sink): Promise<number> 
   const k = bootBatchKernel(loadProfile(), { kaslrSeed: o.kaslrSeed, paging: o.paging, decoder: o.noInit ? undefined : createIcedDecoder() });
   const ops: OperationInfo[] = [];
   const deps = [...o.with];
+  const read = new Map<string, Uint8Array>(); // each file read once: modprobe's plan reads them all
   if (o.modprobe !== null) {
     const dir = o.modprobe;
     const rel = relative(dir, o.file);
     if (rel.startsWith('..')) throw new CliError('USAGE', `${o.file} is not under --modprobe ${dir}`, undefined, 1);
     const plan = modprobePlan(k.profile, rel, (p) => {
       try {
-        return new Uint8Array(readFileSync(join(dir, p)));
+        const b = readFileSync(join(dir, p));
+        const bytes = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+        read.set(join(dir, p), bytes);
+        return bytes;
       } catch {
         return null;
       }
@@ -125,7 +129,7 @@ export async function loadCommand(o: LoadOptions, write: Sink): Promise<number> 
     };
   }
   for (const dep of deps) {
-    const r = await insmod(k, dep, [], o.syscall);
+    const r = await insmod(k, dep, [], o.syscall, read.get(dep));
     ops.push(r.op);
     if (r.errno !== 0)
       throw new CliError(
@@ -133,7 +137,7 @@ export async function loadCommand(o: LoadOptions, write: Sink): Promise<number> 
         `${dep} failed to load: ${r.errno === null ? outcomeText(r.op, (e) => modStrerror(e)) : `${modStrerror(r.errno)} (${r.errno})`}`,
       );
   }
-  const r = await insmod(k, o.file, o.params, o.syscall);
+  const r = await insmod(k, o.file, o.params, o.syscall, read.get(join(o.modprobe ?? '', relative(o.modprobe ?? '', o.file))));
   ops.push(r.op);
   const w = new BufferedWriter(write);
   if (o.json) writeJson(k, w);
@@ -144,8 +148,14 @@ export async function loadCommand(o: LoadOptions, write: Sink): Promise<number> 
   return loadExitStatus(r.op);
 }
 
-async function insmod(k: ModelKernel, file: string, params: string[], syscall: LoadOptions['syscall']): Promise<ReturnType<typeof loadModule>> {
-  const { bytes, compressed } = await readModuleFile(file);
+async function insmod(
+  k: ModelKernel,
+  file: string,
+  params: string[],
+  syscall: LoadOptions['syscall'],
+  read?: Uint8Array,
+): Promise<ReturnType<typeof loadModule>> {
+  const { bytes, compressed } = await readModuleFile(file, read);
   const args = params.join(' ');
   // kmod 30 decompresses in user space and then has to use init_module.
   return loadModule(k, {

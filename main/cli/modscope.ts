@@ -14,6 +14,8 @@ import { initAllCommand, parseInitAllArgs } from './init-all';
 import { loadAllCommand } from './load-all';
 import { parseShellArgs, shellCommand } from './shell';
 import { exportCommand, parseExportArgs } from './export';
+import { parseServeArgs, serveCommand } from './serve';
+import { installNativeSha256 } from '../native-sha256';
 import { parseWhatifArgs, whatifCommand } from './whatif';
 import { parseQuizArgs, quizCommand } from './quiz';
 
@@ -35,6 +37,7 @@ const stdio: Io = {
 
 /** Run the CLI; resolves with the exit code. Never throws. */
 export async function run(argv: readonly string[], io: Io = stdio): Promise<number> {
+  installNativeSha256();
   const a = parseArgs(argv);
   try {
     // Commands with valued options parse their own arguments.
@@ -43,6 +46,7 @@ export async function run(argv: readonly string[], io: Io = stdio): Promise<numb
     if (argv[0] === 'shell' && !a.flags.has('--help')) return await shellCommand(parseShellArgs(argv.slice(1)), io.outStream ?? io.out);
     if (argv[0] === 'whatif' && !a.flags.has('--help')) return await whatifCommand(parseWhatifArgs(argv.slice(1)), io.out);
     if (argv[0] === 'quiz' && !a.flags.has('--help')) return await quizCommand(parseQuizArgs(argv.slice(1)), io.outStream ?? io.out);
+    if (argv[0] === 'serve' && !a.flags.has('--help')) return await serveCommand(parseServeArgs(argv.slice(1)), io);
     if ((argv[0] === 'export' || argv[0] === 'deck') && !a.flags.has('--help'))
       return await exportCommand(parseExportArgs(argv[0], argv.slice(1)), io);
     if (a.flags.has('--version')) {

@@ -188,7 +188,8 @@ export function App() {
       .catch(() => {});
     const requested = new URLSearchParams(location.search).get('file');
     const linked = appLink?.samples[0] ?? (link && linkModuleFile(link) ? sampleUrlFor(linkModuleFile(link)!) : null);
-    const start = requested && requested.startsWith('/samples/') ? requested : (linked ?? DEFAULT_SAMPLE);
+    // Same-origin files only: a bundled sample, or a module `modscope serve` / `npm start -- x.ko` serves at /local/N/.
+    const start = requested && /^\/(samples|local\/\d+)\//.test(requested) ? requested : (linked ?? DEFAULT_SAMPLE);
     void openUrl(start).then(() => openExtras(appLink?.samples.slice(1) ?? []));
   }, [openUrl, link]);
 

@@ -4,7 +4,7 @@
  *  - Worker host: the engine in a Web Worker (browser build).
  * Views only ever see `Host`.
  */
-import type { EngineArg, EngineMethod, EngineValue, ProgressEvent, Result } from '../../../engine/api-types';
+import type { EngineArg, EngineMethod, EngineValue, ModuleTreeInfo, ProgressEvent, Result } from '../../../engine/api-types';
 import type { OpenedFile } from './modscope-api';
 import { countingBoots } from './kernelGeneration';
 
@@ -17,6 +17,11 @@ export interface Host {
   onOpenFile(cb: (file: OpenedFile) => void): () => void;
   /** A native open dialog when the host has one (else null: use the file input). */
   openDialog: (() => Promise<OpenedFile | null>) | null;
+  /**
+   * A native folder dialog for a module tree, read by the host itself (Electron: main reads the files modprobe
+   * needs); null in the browser, where the page reads a directory input's files and answers kernel.shell's needs.
+   */
+  pickModuleTree: (() => Promise<Result<ModuleTreeInfo | null>>) | null;
 }
 
 function internal(message: string): Result<never> {
@@ -44,6 +49,7 @@ function ipcHost(): Host {
       return typeof off === 'function' ? off : () => {};
     },
     openDialog: () => bridge.openDialog(),
+    pickModuleTree: bridge.pickModuleTree ? () => bridge.pickModuleTree?.() ?? Promise.resolve({ ok: true, value: null }) : null,
   };
 }
 
@@ -83,11 +89,18 @@ function workerHost(): Host {
             transfer.push(bytes.buffer);
           }
         }
+        if (method === 'kernel.shell') {
+          // A module tree's files, read for this call only.
+          for (const f of (arg as EngineArg<'kernel.shell'>).files ?? [])
+            if (f.bytes.byteOffset === 0 && f.bytes.byteLength === f.bytes.buffer.byteLength && f.bytes.buffer instanceof ArrayBuffer)
+              transfer.push(f.bytes.buffer);
+        }
         worker.postMessage({ id, method, arg, progress: !!onProgress }, transfer);
       });
     },
     onOpenFile: () => () => {},
     openDialog: null,
+    pickModuleTree: null,
   };
 }
 

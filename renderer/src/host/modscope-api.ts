@@ -2,7 +2,7 @@
  * What the Electron preload exposes as `window.modscope` (contextBridge).
  * The preload (main/) must implement exactly this shape.
  */
-import type { EngineArg, EngineMethod, EngineValue, ProgressEvent, Result } from '../../../engine/api-types';
+import type { EngineArg, EngineMethod, EngineValue, ModuleTreeInfo, ProgressEvent, Result } from '../../../engine/api-types';
 
 export interface OpenedFile {
   name: string;
@@ -18,6 +18,8 @@ export interface ModscopeBridge {
   onOpenFile(cb: (file: OpenedFile) => void): (() => void) | void;
   /** Shows the native open dialog; null when cancelled. */
   openDialog(): Promise<OpenedFile | null>;
+  /** Shows the native folder dialog for a module tree; main hands it to the engine and reads its files as modprobe needs them. */
+  pickModuleTree?(): Promise<Result<ModuleTreeInfo | null>>;
 }
 
 declare global {

@@ -106,6 +106,38 @@ function PointerMemory({
   );
 }
 
+const VECTOR_NAMES: Record<NonNullable<InstructionDetail['fault']>['vector'], string> = {
+  '#PF': 'page fault',
+  '#GP': 'general protection fault',
+  '#DE': 'divide error',
+  '#UD': 'invalid opcode',
+  '#DF': 'double fault (kernel stack overflow)',
+};
+
+/** The exception the instruction raised: it did not complete, and the kernel's oops starts from here. */
+function CpuFaultBox({ fault }: { fault: NonNullable<InstructionDetail['fault']> }) {
+  return (
+    <div className="cpu-fault" data-testid="cpu-fault" role="note">
+      <div>
+        <strong>
+          This instruction faulted: {fault.vector} {VECTOR_NAMES[fault.vector]}
+        </strong>{' '}
+        <span className="muted">— it did not complete; the registers below are the ones the exception saved.</span>
+      </div>
+      <div className="mono small">
+        {fault.cr2 !== null && <span data-testid="cpu-fault-cr2">CR2 {fault.cr2.replace(/^0x/, '')} · </span>}
+        <span data-testid="cpu-fault-code">error code 0x{fault.errorCode.toString(16).padStart(4, '0')}</span>
+        <span className="muted"> · {fault.message}</span>
+      </div>
+      <div className="cpu-fault-lines mono small" data-testid="cpu-fault-lines" aria-label="What the kernel prints about it">
+        {fault.lines.map((l, i) => (
+          <div key={i}>{l}</div>
+        ))}
+      </div>
+    </div>
+  );
+}
+
 export function CpuPanel({
   item,
   pos,
@@ -165,9 +197,15 @@ export function CpuPanel({
         </span>
       </h3>
       <div className="cpu-where mono">{item.where ?? item.rip}</div>
-      <div className={`cpu-ins mono${item.call ? ' kernel-call' : ''}`} data-testid="cpu-instruction">
+      <div
+        className={`cpu-ins mono${item.call ? ' kernel-call' : ''}${item.fault ? ' faulting' : ''}`}
+        data-testid="cpu-instruction"
+        data-faulting={item.fault ? 'yes' : 'no'}
+      >
         <span className="muted">{item.rip.replace(/^0x/, '')}:</span> {item.text}
+        {item.fault && <span className="badge fault-badge">faulted: {item.fault.vector}</span>}
       </div>
+      {item.fault && <CpuFaultBox fault={item.fault} />}
       {item.call && (
         <div className="cpu-call" data-testid="cpu-kernel-call">
           → kernel: {item.call}
@@ -207,12 +245,12 @@ export function CpuPanel({
             <div key={r.address}>
               {r.label && <div className="cpu-label">{`${r.address.replace(/^0x/, '')} <${r.label}>:`}</div>}
               <div
-                className={`cpu-dis-row${r.current ? ' current' : ''}`}
+                className={`cpu-dis-row${r.current ? ' current' : ''}${r.current && item.fault ? ' faulting' : ''}`}
                 data-testid="cpu-disasm-row"
                 data-current={r.current ? 'yes' : 'no'}
                 title={r.target ? `${r.target.address}${r.target.symbol ? ` <${r.target.symbol}>` : ''}` : undefined}
               >
-                <span className="mark">{r.current ? '▶' : ''}</span>
+                <span className="mark">{r.current ? (item.fault ? '✖' : '▶') : ''}</span>
                 <span className="muted">{r.address.slice(-8)}:</span>
                 <span className="muted cpu-bytes">{r.bytes}</span>
                 <span>{r.text}</span>

@@ -6,7 +6,16 @@
  * cursor and shell transcript survive a look at the Sections or Hex view.
  */
 import { memo, useCallback, useEffect, useRef, useState } from 'react';
-import type { EngineError, KernelSummary, ModuleOverview, OperationInfo, Result, StepInfo } from '../../../../engine/api-types';
+import type {
+  EngineError,
+  KernelSummary,
+  ModuleOverview,
+  ModuleTreeInfo,
+  OperationInfo,
+  Result,
+  ShellAnswer,
+  StepInfo,
+} from '../../../../engine/api-types';
 import type { Host } from '../../host/host';
 import { LoadControls, type BootOptions } from './LoadControls';
 import { Scrubber } from './Scrubber';
@@ -19,6 +28,8 @@ import { CpuPanel } from './CpuPanel';
 import { ModulesPane } from './KernelPanes';
 import { LogTabs } from '../ringbuffer/LogTabs';
 import { ShellPane, type ShellEntry } from './ShellPane';
+import { ModuleTreePicker } from './ModuleTreePicker';
+import { ModuleTreePickError, treeFromFiles, treeFromUrl, treeUrlFromLocation, type ModuleTreeSource } from '../../lib/module-tree';
 import { stepIndexAt } from './loadFormat';
 import { useKernelTimeline } from './useKernelTimeline';
 import { kernelGeneration, useKernelGeneration } from '../../host/kernelGeneration';
@@ -236,11 +247,81 @@ export function LoadView({
 
   const rmmod = useCallback(() => runOp(() => host.call('kernel.unload', { name: rmName.trim() })), [host, rmName, runOp]);
 
+  // A module tree for the shell's modprobe (kernel.modtree): its files are read only when a line needs them.
+  const [tree, setTree] = useState<ModuleTreeInfo | null>(null);
+  const treeSrc = useRef<ModuleTreeSource | null>(null);
+  const treeNote = (info: ModuleTreeInfo) =>
+    setTranscript((t) => [
+      ...t,
+      {
+        line: `module tree ${info.label || info.root}: ${info.modules.toLocaleString('en-US')} modules as ${info.root}`,
+        output: '',
+        exit: null,
+        note: true,
+      },
+    ]);
+  const applyTree = useCallback(
+    async (get: () => Promise<ModuleTreeSource>) => {
+      setBusy(true);
+      try {
+        const src = await get();
+        const r = await host.call('kernel.modtree', src.request);
+        if (!r.ok) return errRef.current(r.error);
+        treeSrc.current = src;
+        setTree(r.value);
+        if (r.value) treeNote(r.value);
+      } catch (e) {
+        errRef.current({ code: e instanceof ModuleTreePickError ? 'BAD_REQUEST' : 'INTERNAL', message: e instanceof Error ? e.message : String(e) });
+      } finally {
+        setBusy(false);
+      }
+    },
+    [host],
+  );
+  const pickTreeFiles = useCallback((files: FileList) => applyTree(() => treeFromFiles(files)), [applyTree]);
+  // A tree the server offers (modscope serve --modules DIR: ?modules=/modtree/), given once a kernel is booted (the engine keeps it across boots).
+  const served = useRef(typeof window === 'undefined' ? null : treeUrlFromLocation(window.location.search));
+  useEffect(() => {
+    const url = served.current;
+    if (!url || !kernel || treeSrc.current) return;
+    served.current = null;
+    void applyTree(() => treeFromUrl(url));
+  }, [kernel, applyTree]);
+  const pickTreeNative = useCallback(async () => {
+    if (!host.pickModuleTree) return;
+    const r = await host.pickModuleTree();
+    if (!r.ok) return errRef.current(r.error);
+    if (!r.value) return;
+    treeSrc.current = null;
+    setTree(r.value);
+    treeNote(r.value);
+  }, [host]);
+
+  /** kernel.shell, handing over the module tree's files the line needs (a few rounds for modprobe's dependency walk). */
+  const shellCall = useCallback(
+    async (line: string): Promise<Result<ShellAnswer>> => {
+      let r = await host.call('kernel.shell', { line });
+      for (let round = 0; round < 64 && r.ok && r.value.needs; round++) {
+        const src = treeSrc.current;
+        if (!src) return { ok: false, error: { code: 'BAD_REQUEST', message: 'the module tree is not readable here: pick it again' } };
+        const files: { path: string; bytes: Uint8Array }[] = [];
+        for (const path of r.value.needs) {
+          const bytes = await src.read(path);
+          if (!bytes) return { ok: false, error: { code: 'BAD_REQUEST', message: `${src.label}/${path} cannot be read`, field: 'files' } };
+          files.push({ path, bytes });
+        }
+        r = await host.call('kernel.shell', { line, files });
+      }
+      return r;
+    },
+    [host],
+  );
+
   const shell = useCallback(
     async (line: string) => {
       setBusy(true);
       try {
-        const r = await host.call('kernel.shell', { line });
+        const r = await shellCall(line);
         if (!r.ok) {
           setTranscript((t) => [...t, { line, output: '', exit: null, error: `${r.error.code}: ${r.error.message}` }]);
           return errRef.current(r.error);
@@ -254,7 +335,7 @@ export function LoadView({
         setBusy(false);
       }
     },
-    [host, afterOp, refresh],
+    [shellCall, afterOp, refresh],
   );
 
   // "See it applied": boot the default kernel (4-level, nokaslr) if none, insmod the open module if
@@ -425,7 +506,15 @@ export function LoadView({
         <div className="load-side">
           <ModulesPane modules={view?.modules ?? NONE} taints={view?.taints ?? ''} />
           <LogTabs log={view?.log ?? NONE} currentLog={step?.log ?? NONE} host={host} pos={view ? view.pos : undefined} />
-          <ShellPane transcript={transcript} busy={busy} disabled={!kernel} onRun={runShell} />
+          <ShellPane transcript={transcript} busy={busy} disabled={!kernel} onRun={runShell}>
+            <ModuleTreePicker
+              tree={tree}
+              disabled={!kernel || busy}
+              native={!!host.pickModuleTree}
+              onFiles={(f) => void pickTreeFiles(f)}
+              onNative={() => void pickTreeNative()}
+            />
+          </ShellPane>
         </div>
       </div>
     </div>

@@ -1,5 +1,5 @@
 /** A root shell on the modelled machine: insmod, rmmod, lsmod, dmesg … through kernel.shell. */
-import { memo, useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState, type ReactNode } from 'react';
 
 export interface ShellEntry {
   line: string;
@@ -16,11 +16,14 @@ export const ShellPane = memo(function ShellPane({
   busy,
   disabled,
   onRun,
+  children,
 }: {
   transcript: ShellEntry[];
   busy: boolean;
   disabled: boolean;
   onRun: (line: string) => void;
+  /** Under the title: what the shell can reach (the module tree picker). */
+  children?: ReactNode;
 }) {
   const [line, setLine] = useState('');
   const [hist, setHist] = useState<number | null>(null);
@@ -41,7 +44,8 @@ export const ShellPane = memo(function ShellPane({
           title="Commands run on the kernel as it is now (after the last operation), wherever the cursor is"
         >
           now
-        </span>
+        </span>{' '}
+        {children}
       </h3>
       <div ref={ref} className="shell-scroll mono" data-testid="shell-transcript">
         {transcript.map((t, i) => (
