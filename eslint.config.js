@@ -96,6 +96,26 @@ export default tseslint.config(
     },
   },
   {
+    // Hosts never assemble the kernel themselves: the app drives createEngine() (engine/engine.ts), the CLI boots
+    // through the batch facade bootBatchKernel() (engine/kernel-session.ts). ModelKernel stays usable as a type.
+    files: ['main/**/*.ts', 'renderer/**/*.ts', 'renderer/**/*.tsx', 'host-common/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)engine/(kernel|cpu)(/index)?$',
+              importNames: ['ModelKernel', 'attachCpu'],
+              allowTypeImports: true,
+              message: 'hosts boot the kernel through createEngine() or bootBatchKernel() (engine/kernel-session.ts), not by hand.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     rules: {
       // Lines a reader can follow beside the kernel source: narration is split into sentences, not one long literal.
       // Everywhere eslint looks (TS/TSX); scripts/line-length.test.ts holds the .js/.mjs it ignores to the same limit.

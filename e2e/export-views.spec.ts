@@ -1,5 +1,5 @@
 /**
- * Issue 13, item 4/6: every view in the registry (renderer/src/export/viewList.ts) exports through
+ * Issue 13, item 4/6: every view in the registry (host-common/views.ts) exports through
  * the top bar's Export menu as SVG, PNG (1× and 2×) and PDF, at 1280×720 on hello.ko. The loop is
  * over the registry itself: a view added there without a way to bring it on screen here fails.
  *
@@ -16,7 +16,7 @@ import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
-import { VIEWS, type ViewId } from '../renderer/src/export/viewList';
+import { VIEWS, type ViewId } from '../host-common/views';
 import { SHOTS, bootAndInsmod, pdfContent } from './support';
 
 test.use({ viewport: { width: 1280, height: 720 } });

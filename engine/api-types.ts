@@ -2,9 +2,10 @@
  * The engine API as every host sees it: plain, structured-cloneable data.
  * 64-bit values travel as "0x…" strings (Hex64); big tables travel in pages.
  */
+import type { Hex64 } from './base/hex';
 import type { ElfErrorCode } from './elf/types';
 import type { SnapshotModule } from './trace/timeline';
-import type { ItemDetail, OperationInfo, StepInfo } from './trace/types';
+import type { ItemDetail, KernelVersion, OperationInfo, StepInfo } from './trace/types';
 import type { Quiz, QuizCheckRequest, QuizKind, QuizMarked, QuizPart, QuizQuestion, QuizRequest, QuizSheet } from './quiz/types';
 export type { Quiz, QuizCheckRequest, QuizKind, QuizMarked, QuizPart, QuizQuestion, QuizRequest, QuizSheet };
 import type { WhatIfAnswer, WhatIfFault, WhatIfSide } from './whatif/run';
@@ -27,7 +28,7 @@ export interface WhatIfRequest {
 export type { SnapshotModule, ItemDetail, OperationInfo, StepInfo };
 export type { Effect, Phase, RelocationDetail, SymbolDetail, InstructionDetail, Side, Stage } from './trace/types';
 
-export type Hex64 = `0x${string}`;
+export type { Hex64 };
 
 export interface EngineError {
   code: ElfErrorCode | 'NO_SUCH_MODULE' | 'BAD_REQUEST' | 'INTERNAL' | 'NOT_BOOTED' | 'BAD_PROFILE';
@@ -37,6 +38,11 @@ export interface EngineError {
   /** The field at fault, e.g. "e_shoff". */
   field?: string;
 }
+
+/** Largest table page one call returns (symbols, relocations, kernel.steps); IPC checks the same (main/ipc-validate.ts). */
+export const MAX_PAGE = 5000;
+/** Largest byte window one `bytes` call returns. */
+export const MAX_BYTES = 1 << 20;
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: EngineError };
 
@@ -247,8 +253,7 @@ export interface RegionRow {
   what: string;
 }
 
-/** Which modelled kernel: Debian 12's 6.1 (load_module in the kernel) or the 2.4 model (insmod links in user space). */
-export type KernelVersion = '6.1' | '2.4';
+export type { KernelVersion };
 
 /** On every kernel.* call: address the kernel of that version (booted before); absent = 6.1. */
 export interface KernelSelector {

@@ -4,6 +4,9 @@
  * every answer is a Result envelope of plain data, so it crosses IPC and postMessage unchanged.
  */
 import type { EngineArg, EngineError, EngineMethod, EngineValue, KernelVersion, ProgressEvent, Result } from './api-types';
+import { MAX_BYTES, MAX_PAGE } from './api-types';
+
+export { MAX_BYTES, MAX_PAGE };
 import { isElfError } from './elf/errors';
 import { openModule, type OpenedModule } from './session/open';
 import { buildOverview } from './session/overview';
@@ -21,7 +24,7 @@ import type { Kernel24 } from './linux24/kernel24';
 import { boot24, load24, summary24, unload24 } from './linux24/session24';
 import { tagLanes61 } from './load/lanes-61';
 import { Shell24 } from './linux24/shell24';
-import { withItemExtras } from './load/item-extras';
+import { withItemExtras } from './view-models/item-extras';
 import {
   ANSWER_FORMATS,
   checkParts,
@@ -44,11 +47,6 @@ import { runWhatIf, WhatIfDependencyError } from './whatif/run';
 export interface Engine {
   call<M extends EngineMethod>(method: M, arg: EngineArg<M>, onProgress?: (p: ProgressEvent) => void): Promise<Result<EngineValue<M>>>;
 }
-
-/** Rows in one page at most: enough for a screen, small enough to clone cheaply. */
-export const MAX_PAGE = 5000;
-/** Bytes in one `bytes` answer at most. */
-export const MAX_BYTES = 1 << 20;
 
 class BadRequest extends Error {}
 

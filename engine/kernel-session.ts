@@ -4,16 +4,17 @@
  */
 import type { AllocationRow, BootRequest, KernelLogView, KernelSummary, LogRow, MemoryView, PlacedRow, SeekView } from './api-types';
 import { formatTimestamp } from './kernel/log';
-import { ModelKernel } from './kernel/model';
+import { ModelKernel, type BootOptions } from './kernel/model';
 import type { KernelProfile } from './kernel/profile';
 import { kernelTaintLetters } from './kernel/taint';
 import { loadModule } from './load/load-module';
 import { modStrerror, strerror } from './load/errno';
 import { unloadModule } from './load/unload';
-import { hex64 } from './session/hex';
+import { hex64 } from './base/hex';
 import { MACHINE } from './machine/qemu-pc';
 import type { ItemDetail, OperationInfo, StepInfo } from './trace/types';
 import type { Decoder } from './cpu/types';
+import { attachCpu, type AttachOptions } from './cpu/attach';
 import { disasmWindow, sprintSymbol } from './cpu/disasm-window';
 
 export function kernelSummary(k: ModelKernel): KernelSummary {
@@ -34,6 +35,26 @@ export function kernelSummary(k: ModelKernel): KernelSummary {
 
 export function bootKernel(profile: KernelProfile, req: BootRequest): ModelKernel {
   return new ModelKernel(profile, { paging: req.paging ?? 4, kaslrSeed: req.kaslrSeed ?? null, quiet: req.quiet ?? false });
+}
+
+/**
+ * The batch facade: what a host that runs the kernel in-process without a timeline host in between (the CLI's
+ * load, load-all, init-all, shell and whatif commands) boots, instead of wiring ModelKernel and the CPU by hand.
+ * `decoder` attaches the CPU model (init runs on it); without one init is not run. `lean` keeps no snapshots
+ * (corpus sweeps). Hosts with a timeline use createEngine() (engine.ts), which boots through bootKernel().
+ */
+export interface BatchKernelOptions extends BootOptions {
+  decoder?: Decoder;
+  cpu?: AttachOptions;
+  lean?: boolean;
+}
+
+export function bootBatchKernel(profile: KernelProfile, o: BatchKernelOptions = {}): ModelKernel {
+  const { decoder, cpu, lean, ...boot } = o;
+  const k = new ModelKernel(profile, boot);
+  if (lean) k.lean = true;
+  if (decoder) attachCpu(k, decoder, cpu);
+  return k;
 }
 
 /** Load an opened module as `insmod FILE ARGS` would, with insmod's message on failure (kmod 30). */

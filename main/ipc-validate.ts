@@ -3,6 +3,7 @@
  * Pure (no Electron import) so it is unit-testable under plain Node.
  */
 import type { EngineArg, EngineError, EngineMethod, KernelSelector } from '../engine/api-types';
+import { MAX_BYTES, MAX_PAGE } from '../engine/api-types';
 
 /** The scheme and host the renderer is served from. */
 export const APP_SCHEME = 'app';
@@ -52,10 +53,9 @@ const MAX_LINE = 4096;
 
 /** Largest module accepted over IPC (compressed or not). Real modules are a few MiB at most. */
 export const MAX_OPEN_BYTES = 512 * 1024 * 1024;
-/** Largest byte window the hex view may ask for at once. */
-export const MAX_BYTES_WINDOW = 16 * 1024 * 1024;
-/** Page size cap (the engine caps at 5,000 as well). */
-export const MAX_PAGE = 5000;
+/** Largest byte window and table page one call may ask for: the engine's own limits (engine/engine.ts), not copies. */
+export const MAX_BYTES_WINDOW = MAX_BYTES;
+export { MAX_PAGE };
 const MAX_NAME = 4096;
 const MAX_ID = 256;
 const MAX_FILTER = 1024;

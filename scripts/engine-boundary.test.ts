@@ -88,4 +88,21 @@ describe('host borders', () => {
   ])('allows %s the public entry point: %s', async (file, imp) => {
     expect(await ruleIds(`${imp}\nexport type X = unknown;`, file)).not.toContain('no-restricted-imports');
   });
+
+  it.each([
+    ['main/cli/violation.ts', "import { ModelKernel } from '../../engine/kernel/index';\nexport const k = new ModelKernel(null!);"],
+    ['main/cli/violation.ts', "import { attachCpu } from '../../engine/cpu/index';\nexport const a = attachCpu;"],
+    ['renderer/src/violation.ts', "import { ModelKernel } from '../../engine/kernel';\nexport const k = ModelKernel;"],
+  ])('rejects %s booting the kernel by hand: %s', async (file, code) => {
+    expect(await ruleIds(code, file)).toContain('@typescript-eslint/no-restricted-imports');
+  });
+
+  it('allows the batch facade, and ModelKernel as a type', async () => {
+    const code = [
+      "import type { ModelKernel } from '../../engine/kernel/index';",
+      "import { bootBatchKernel } from '../../engine/kernel-session';",
+      'export const boot = (p: Parameters<typeof bootBatchKernel>[0]): ModelKernel => bootBatchKernel(p);',
+    ].join('\n');
+    expect(await ruleIds(code, 'main/cli/ok.ts')).toEqual([]);
+  });
 });

@@ -8,7 +8,7 @@ import { sprintModuleSymbol } from '../kernel/module-symbol';
 import type { ModelKernel } from '../kernel/model';
 import type { LoadedModule, PlacedSection } from '../kernel/module-record';
 import { KERNEL_IMAGE_BASE } from '../kernel/profile';
-import { hex64 } from '../session/hex';
+import { hex64 } from '../base/hex';
 import type { DisasmRow } from '../trace/types';
 import type { Decoder, Instruction } from './types';
 

@@ -8,6 +8,7 @@
  * table, the type column per type number, " <value> <name>" once per symbol. The entries are
  * read from the file bytes (readRelocListing: no column copies, no symbol table of objects).
  */
+import { utf8Bytes } from '../base/utf8';
 import { relocTypeName, SHN_UNDEF, STT_SECTION } from './constants';
 import type { RelocListing, RelocSectionRef } from './reader';
 import type { SymbolTableReader } from './symbols';
@@ -24,39 +25,6 @@ const SPACE = 32;
 const NL = 10;
 const PLUS = 43;
 const MINUS = 45;
-
-/** UTF-8 bytes of a string (the engine has no TextEncoder); lone surrogates become U+FFFD like TextEncoder. */
-export function utf8Bytes(s: string): Uint8Array {
-  let ascii = true;
-  for (let i = 0; i < s.length; i++) {
-    if (s.charCodeAt(i) >= 0x80) {
-      ascii = false;
-      break;
-    }
-  }
-  if (ascii) {
-    const b = new Uint8Array(s.length);
-    for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
-    return b;
-  }
-  const out: number[] = [];
-  for (let i = 0; i < s.length; i++) {
-    let c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-        i++;
-      }
-    }
-    if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;
-    if (c < 0x80) out.push(c);
-    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 0x3f));
-    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f));
-    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 0x3f), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f));
-  }
-  return Uint8Array.from(out);
-}
 
 /** The name readelf shows for a relocation's symbol: a section symbol shows its section's name. */
 export function relocSymbolDisplayName(sections: readonly ElfSection[], s: ElfSymbol | undefined): string {

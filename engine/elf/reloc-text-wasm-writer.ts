@@ -7,7 +7,8 @@
  * straight into it), so the relocation entries, the symbol table and its strings are read
  * where they are; otherwise they are copied in.
  */
-import { Pieces, relocSectionHeading, symbolPieceText, typeColumn, utf8Bytes, writeLines } from './readelf-relocs';
+import { utf8Bytes } from '../base/utf8';
+import { Pieces, relocSectionHeading, symbolPieceText, typeColumn, writeLines } from './readelf-relocs';
 import type { RelocListing, RelocSectionRef } from './reader';
 import { DONE, FIRST_FREE, FIXED, FULL, header as H, instantiate, JS_ONLY, NEED_SYMBOL, PAGE, wasmApi, type LineWriter } from './reloc-text-wasm';
 import { SHN_UNDEF, SHN_XINDEX, STT_SECTION } from './constants';

@@ -3,7 +3,8 @@
  * (reloc-text-wasm-writer.ts) for ELF64 little-endian files, else the JavaScript one
  * (readelf-relocs.ts), which is also the WebAssembly writer's fallback for unusual lines.
  */
-import { jsRelocText, utf8Bytes } from './readelf-relocs';
+import { utf8Bytes } from '../base/utf8';
+import { jsRelocText } from './readelf-relocs';
 import type { RelocListing } from './reader';
 import { wasmWriter } from './reloc-text-wasm-writer';
 

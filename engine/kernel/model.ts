@@ -13,7 +13,7 @@ import type { LoadedModule, ModuleExportRecord } from './module-record';
 import type { KernelExport, KernelProfile } from './profile';
 import { TAINT_BY_LETTER } from './taint';
 import { Timeline, type StepBlock } from '../trace/timeline';
-import { KmallocedParams } from '../load/params/kmalloced';
+import { KmallocedParams } from '../params/kmalloced';
 
 export interface BootOptions extends AddressSpaceOptions {
   /** Nanoseconds since boot when the first command runs (the busybox shell under QEMU is up at ~2 s). */

@@ -2,7 +2,7 @@
  * A module inside the modelled kernel: what struct module holds that the views and later loads need.
  */
 import type { Allocation } from '../machine/memory';
-import type { ResolvedParam } from '../load/params/memory';
+import type { ResolvedParam } from '../params/memory';
 
 /** include/linux/module.h enum module_state. */
 export type ModuleState = 'LIVE' | 'COMING' | 'GOING' | 'UNFORMED';

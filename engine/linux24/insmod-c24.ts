@@ -8,7 +8,7 @@ import { SHF_ALLOC, STB_LOCAL, STB_WEAK } from '../elf/constants';
 import type { PlacedSection } from '../kernel/module-record';
 import { taintBit } from '../kernel/taint';
 import { hx } from '../load/step-text';
-import { hex64 } from '../session/hex';
+import { hex64 } from '../base/hex';
 import type { InsmodRun, Provider } from './insmod-run24';
 import { paramWidth, processArgument } from './params24';
 import { M24, MOD_AUTOCLEAN, putU32, putU64, SIZEOF_MODULE24 } from './struct-module';

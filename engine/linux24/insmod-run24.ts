@@ -9,13 +9,46 @@ import type { FinalSymbol } from '../kernel/module-record';
 import type { ModuleFacts } from '../kmod/types';
 import type { Allocation } from '../machine/memory';
 import type { Effect, OperationInfo } from '../trace/types';
-import type { Insmod24Request, Insmod24Result } from './insmod24';
-import type { Kernel24, KSym, Step24 } from './kernel24';
+import type { RelocationBlock } from '../load/relocate';
+import type { Kernel24, KSym, Module24, Step24 } from './kernel24';
 import type { Placement24 } from './layout24';
 import type { ParamWrite } from './params24';
 
 export const INSMOD = 'modutils insmod/insmod.c';
 export const OBJ = 'modutils obj/obj_reloc.c';
+
+/** What insmod24() is asked (the command line and the file's bytes). */
+export interface Insmod24Request {
+  /** The path as typed (messages use it), e.g. "hello.ko". */
+  fileName: string;
+  image: Uint8Array;
+  /** name=value arguments. */
+  args: string[];
+  /** insmod -f: load despite a kernel-version mismatch. */
+  force?: boolean;
+  /** insmod -k: MOD_AUTOCLEAN. */
+  autoclean?: boolean;
+  /** insmod -n: lay out and relocate at 0x12340000 (or at relocateAt), never touch the kernel. */
+  noload?: boolean;
+  /** With noload: relocate as if these ELF sections were at these addresses (e.g. where the 6.1 path put them). */
+  relocateAt?: ReadonlyMap<number, bigint>;
+  command?: string;
+}
+
+/** What insmod24() answers: its exit status, the steps, the module as placed. */
+export interface Insmod24Result {
+  /** insmod's exit status (0 or 1). */
+  exit: number;
+  /** The failing syscall's -errno, -1 when insmod gave up in user space, 0 on success. */
+  errno: number;
+  op: OperationInfo;
+  module: Module24 | null;
+  /** Every relocation insmod applied (null if it never got that far). */
+  relocations: RelocationBlock | null;
+  layout: Placement24[];
+  /** The image as handed to init_module (or as relocated with noload). */
+  image: Uint8Array | null;
+}
 
 /** What a module symbol resolves to: its value, who provides it and under which exported name. */
 export interface Provider {

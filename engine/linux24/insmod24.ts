@@ -9,8 +9,6 @@
 import { EEXIST, ENOMEM, strerror } from '../load/errno';
 import { KILLED_IN_INIT } from '../load/main-init';
 import { hx } from '../load/step-text';
-import type { OperationInfo } from '../trace/types';
-import type { RelocationBlock } from '../load/relocate';
 import {
   addKernelSymbols,
   addKsymoopsSymbols,
@@ -23,46 +21,16 @@ import {
   insmodMainVersionCheck,
   processModuleArguments,
 } from './insmod-c24';
-import { InsmodRun } from './insmod-run24';
-import type { Kernel24, Module24 } from './kernel24';
-import type { Placement24 } from './layout24';
+import { InsmodRun, type Insmod24Request, type Insmod24Result } from './insmod-run24';
+import type { Kernel24 } from './kernel24';
 import { getKernelInfo } from './modstat24';
 import { objAllocateCommons, objCheckUndefineds, objLoad, objLoadSize, objRelocate } from './obj24';
 import { sysCreateModule, sysDeleteModule } from './sys-module';
 
+export type { Insmod24Request, Insmod24Result };
+
 /** insmod -n: "Don't bother actually touching the kernel." */
 const NOLOAD_ADDR = 0x12340000n;
-
-export interface Insmod24Request {
-  /** The path as typed (messages use it), e.g. "hello.ko". */
-  fileName: string;
-  image: Uint8Array;
-  /** name=value arguments. */
-  args: string[];
-  /** insmod -f: load despite a kernel-version mismatch. */
-  force?: boolean;
-  /** insmod -k: MOD_AUTOCLEAN. */
-  autoclean?: boolean;
-  /** insmod -n: lay out and relocate at 0x12340000 (or at relocateAt), never touch the kernel. */
-  noload?: boolean;
-  /** With noload: relocate as if these ELF sections were at these addresses (e.g. where the 6.1 path put them). */
-  relocateAt?: ReadonlyMap<number, bigint>;
-  command?: string;
-}
-
-export interface Insmod24Result {
-  /** insmod's exit status (0 or 1). */
-  exit: number;
-  /** The failing syscall's -errno, -1 when insmod gave up in user space, 0 on success. */
-  errno: number;
-  op: OperationInfo;
-  module: Module24 | null;
-  /** Every relocation insmod applied (null if it never got that far). */
-  relocations: RelocationBlock | null;
-  layout: Placement24[];
-  /** The image as handed to init_module (or as relocated with noload). */
-  image: Uint8Array | null;
-}
 
 /** The module name: the basename minus .o, .mod, .o.gz (modutils) — and .ko, which 2.4 never saw. */
 export function moduleName24(fileName: string): string {

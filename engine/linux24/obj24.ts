@@ -7,7 +7,7 @@ import { isElfError } from '../elf/errors';
 import { readElf } from '../elf/index';
 import { readModuleFacts } from '../kmod/facts';
 import { applyRelocateAdd, relocationSectionsToApply, type SectionTarget } from '../load/relocate';
-import { hex64 } from '../session/hex';
+import { hex64 } from '../base/hex';
 import type { Effect } from '../trace/types';
 import { UserSpaceRelocations, USER_BUFFER } from './user-relocations';
 import { OBJ, type InsmodRun } from './insmod-run24';

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { createIcedDecoder } from '../../host-common/iced-decoder';
 import { seek } from '../kernel-session';
-import { withItemExtras } from '../load/item-extras';
+import { withItemExtras } from '../view-models/item-extras';
 import { debianProfile, sample } from '../../scripts/test-support/kernel';
 import { insmod24 } from './insmod24';
 import { Kernel24 } from './kernel24';

@@ -7,7 +7,7 @@ import type { KernelSummary } from '../api-types';
 import type { Decoder } from '../cpu/types';
 import type { KernelProfile } from '../kernel/profile';
 import { START_KERNEL_MAP } from '../machine/address-space';
-import { hex64 } from '../session/hex';
+import { hex64 } from '../base/hex';
 import type { OperationInfo } from '../trace/types';
 import { insmod24 } from './insmod24';
 import { Kernel24, MODULES_END_24, MODULES_VADDR_24 } from './kernel24';

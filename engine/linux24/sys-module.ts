@@ -5,7 +5,7 @@
  */
 import type { LoadedModule, PlacedSection } from '../kernel/module-record';
 import { EBUSY, EEXIST, EINVAL, ENAMETOOLONG, ENOENT, ENOMEM } from './errno24';
-import { hex64 } from '../session/hex';
+import { hex64 } from '../base/hex';
 import type { Effect } from '../trace/types';
 import { type KSym, type Kernel24, type Module24 } from './kernel24';
 import { runModuleCode } from './run-code';

@@ -3,7 +3,7 @@ import type { RelocationBlock } from '../load/relocate';
 import type { ForeignWrite } from '../machine/memory';
 import type { StepBlock } from '../trace/timeline';
 import type { RelocationDetail } from '../trace/types';
-import { hex64 } from '../session/hex';
+import { hex64 } from '../base/hex';
 
 /** Where insmod's xmalloc'd image sits in its own address space (a modelled heap address). */
 export const USER_BUFFER = 0x0000555555600000n;

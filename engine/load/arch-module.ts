@@ -3,7 +3,7 @@
  * patches after relocation. apply_relocate_add() is in relocate.ts, over the one relocation table.
  */
 import type { ElfFile } from '../elf/types';
-import { hex64 } from '../session/hex';
+import { hex64 } from '../base/hex';
 import type { Effect } from '../trace/types';
 import type { LoadInfo } from './context';
 import { ENOMEM } from './errno';

@@ -4,7 +4,7 @@
  * record steps on the timeline with a snapshot of the kernel after each.
  */
 import type { ElfFile } from '../elf/types';
-import { holders } from '../shell/formats';
+import { holders } from '../kernel/kernfs';
 import type { ModelKernel } from '../kernel/model';
 import type { LoadedModule, PlacedSection } from '../kernel/module-record';
 import type { Allocation } from '../machine/memory';

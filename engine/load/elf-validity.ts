@@ -4,14 +4,10 @@
  * EI_DATA, EI_VERSION or e_version (a module with EI_CLASS=1 loads, as recorded in whatif-module.qemu.json), and
  * elf_check_arch() on x86-64 compares e_machine with EM_X86_64 only.
  */
+import { EM_X86_64, ET_REL, SHF_ALLOC, SHT_NOBITS, SHT_NULL, SHT_SYMTAB } from '../elf/constants';
+
 const EHDR = 64;
 const SHDR = 64;
-const ET_REL = 1;
-const EM_X86_64 = 62;
-const SHT_NULL = 0;
-const SHT_SYMTAB = 2;
-const SHT_NOBITS = 8;
-const SHF_ALLOC = 2;
 
 export interface ElfRefusal {
   /** The pr_err() line. */

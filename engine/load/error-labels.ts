@@ -5,7 +5,7 @@
  * with what it frees as its effects; the last step is the syscall's return.
  */
 import type { Effect } from '../trace/types';
-import { hex64 } from '../session/hex';
+import { hex64 } from '../base/hex';
 import type { LoadInfo } from './context';
 import { errnoName } from './errno';
 import { releaseCopy } from './main-complete';

@@ -6,7 +6,7 @@
  */
 import type { ModelKernel } from '../kernel/model';
 import type { LoadedModule } from '../kernel/module-record';
-import { hex64 } from '../session/hex';
+import { hex64 } from '../base/hex';
 import type { Effect } from '../trace/types';
 import { putUses } from './error-labels';
 import { freeTagged } from './module-kmallocs';

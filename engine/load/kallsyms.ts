@@ -7,7 +7,7 @@ import type { ElfFile, ElfSymbol } from '../elf/types';
 import type { KallsymEntry } from '../kernel/module-record';
 import type { Effect } from '../trace/types';
 import type { LoadInfo } from './context';
-import { utf8Bytes } from './format';
+import { utf8Bytes } from '../base/utf8';
 import { hx } from './step-text';
 import { SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, STB_GLOBAL, STB_WEAK, STT_OBJECT } from '../elf/constants';
 

@@ -13,7 +13,7 @@ import type { ModelKernel } from '../kernel/model';
 import type { LoadedModule } from '../kernel/module-record';
 import { taintBit } from '../kernel/taint';
 import { MODULE_INIT_COMPRESSED_FILE, MODULE_INIT_FLAGS } from '../kmod/constants';
-import { hex64 } from '../session/hex';
+import { hex64 } from '../base/hex';
 import type { OpEnd, OperationInfo } from '../trace/types';
 import { LoadInfo, StepRecorder } from './context';
 import { EINVAL, ENOEXEC, ENOMEM, EOPNOTSUPP } from './errno';

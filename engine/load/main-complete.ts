@@ -3,7 +3,7 @@
  * (kernel/module/main.c, 6.1): the module becomes visible as COMING and the temporary copy goes.
  */
 import { KERN_ERR } from '../kernel/log';
-import { hex64 } from '../session/hex';
+import { hex64 } from '../base/hex';
 import type { Effect } from '../trace/types';
 import type { LoadInfo } from './context';
 import { ENOEXEC } from './errno';

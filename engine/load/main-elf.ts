@@ -11,7 +11,7 @@ import { readModuleFacts } from '../kmod/facts';
 import type { LoadInfo } from './context';
 import { ENOEXEC } from './errno';
 import { asKernelReadsIt, elfValidity } from './elf-validity';
-import { hexOffset } from './format';
+import { hexOffset } from '../base/hex';
 import { hx, MAIN } from './step-text';
 
 /** The size of an ELF64 header: the shortest image that can be a module. */

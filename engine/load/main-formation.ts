@@ -11,7 +11,7 @@ import type { LoadInfo } from './context';
 import { EBUSY, EEXIST, EINVAL, ENOMEM } from './errno';
 import { hx, MAIN } from './step-text';
 import { MODULE_STATE, STRUCT_MODULE, u32, writeField } from './struct-module';
-import { utf8Bytes } from './format';
+import { utf8Bytes } from '../base/utf8';
 import { moduleKmalloc } from './module-kmallocs';
 import { tryToForceLoad } from './symbols';
 

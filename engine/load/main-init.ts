@@ -4,7 +4,7 @@
  */
 import { DEBIAN_VERSION, HARDWARE_NAME, MODEL_PID, printTainted } from '../cpu/oops';
 import { KERN_WARNING } from '../kernel/log';
-import { hex64 } from '../session/hex';
+import { hex64 } from '../base/hex';
 import type { Effect } from '../trace/types';
 import type { ModelKernel } from '../kernel/model';
 import type { LoadInfo } from './context';

@@ -5,7 +5,7 @@
 import { SHF_ALLOC, SHF_RO_AFTER_INIT, SHN_XINDEX, SHT_NOBITS } from '../elf/constants';
 import type { PlacedSection } from '../kernel/module-record';
 import type { Effect } from '../trace/types';
-import { hex64 } from '../session/hex';
+import { hex64 } from '../base/hex';
 import { moduleAlloc } from './arch-module';
 import type { LoadInfo } from './context';
 import { layoutSymtab } from './kallsyms';

@@ -6,11 +6,11 @@
 import { STT_FUNC, STT_SECTION } from '../elf/constants';
 import { KERN_WARNING } from '../kernel/log';
 import type { LoadedModule } from '../kernel/module-record';
-import { hex64 } from '../session/hex';
+import { hex64 } from '../base/hex';
 import type { Effect } from '../trace/types';
 import { ARCH_MODULE_C, moduleFinalizeSummary } from './arch-module';
 import type { LoadInfo } from './context';
-import { utf8Bytes } from './format';
+import { utf8Bytes } from '../base/utf8';
 import { buildCoreKallsyms } from './kallsyms';
 import { applyRelocateAdd, relocationSectionsToApply, type SectionTarget } from './relocate';
 import { resolveEnvFor } from './resolve-env';

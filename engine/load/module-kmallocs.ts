@@ -7,7 +7,7 @@
  */
 import type { ModelKernel } from '../kernel/model';
 import type { Allocation } from '../machine/memory';
-import { hex64 } from '../session/hex';
+import { hex64 } from '../base/hex';
 import type { Effect } from '../trace/types';
 
 export type KmallocTag = 'args' | 'modinfo' | 'use' | 'sysfs';

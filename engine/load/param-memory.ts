@@ -1,6 +1,6 @@
 /** The params engine's ParamMemory over the modelled kernel's memory, writing at one timeline position. */
 import type { ModelKernel } from '../kernel/model';
-import type { ParamMemory } from './params/memory';
+import type { ParamMemory } from '../params/memory';
 
 export function kernelParamMemory(k: ModelKernel, pos: number, owner: string): ParamMemory {
   return {

@@ -4,10 +4,10 @@
  */
 import type { ModelKernel } from '../kernel/model';
 import type { LoadedModule } from '../kernel/module-record';
-import { hex64 } from '../session/hex';
+import { hex64 } from '../base/hex';
 import type { Effect } from '../trace/types';
 import { kernelParamMemory } from './param-memory';
-import { destroyParams, type ResolvedParam } from './params/index';
+import { destroyParams, type ResolvedParam } from '../params/index';
 
 /** Free the module's kmalloc'd parameter values; returns how many were freed. */
 export function destroyModuleParams(k: ModelKernel, mod: LoadedModule, pos: number, effects: Effect[]): number {

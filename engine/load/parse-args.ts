@@ -3,12 +3,12 @@
  * (kernel/module/main.c, kernel/params.c): the module is already COMING; parameters are written
  * into its relocated variables before init runs. A bad value fails the load (coming_cleanup).
  */
-import { hex64 } from '../session/hex';
+import { hex64 } from '../base/hex';
 import type { Effect } from '../trace/types';
 import { taintBit } from '../kernel/taint';
 import type { LoadInfo } from './context';
 import { kernelParamMemory } from './param-memory';
-import { parseModuleArgs, resolveParam, type ResolvedParam } from './params/index';
+import { parseModuleArgs, resolveParam, type ResolvedParam } from '../params/index';
 
 /** parse_args(mod->name, mod->args, mod->kp, …): 0, or the negative errno that fails the load. */
 export function parseArgs(info: LoadInfo): number {

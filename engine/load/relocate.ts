@@ -206,7 +206,8 @@ function errorLines(ctx: Ctx, b: RelocationBlock, k: number): string[] {
   }
 }
 
-const signedHex = (hi: number, lo: number): string => {
+/** A 64-bit addend from its halves as readelf's signed column prints it: "-0x4", "0x10" (no "+", unlike base's signedHex). */
+const addendHex = (hi: number, lo: number): string => {
   if (hi & 0x80000000) {
     const v = -((BigInt(hi) << 32n) | BigInt(lo)) + (1n << 64n);
     return '-0x' + v.toString(16);
@@ -283,7 +284,7 @@ export class RelocationBlock implements StepBlock {
       typeNumber: type,
       symbol: this.ctx.symNames(symIdx),
       S: `0x${h64(this.sHi[k], this.sLo[k]).padStart(16, '0')}`,
-      A: signedHex(rs.addendHi[j] >>> 0, rs.addendLo[j]),
+      A: addendHex(rs.addendHi[j] >>> 0, rs.addendLo[j]),
       P: `0x${h64(this.pHi[k], this.pLo[k]).padStart(16, '0')}`,
       formula: rule?.formula ?? 'none: apply_relocate_add() does not handle this type',
       rule: rule ? { width: rule.width, pcRelative: rule.pcRelative, check: rule.check } : null,

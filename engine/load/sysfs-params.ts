@@ -8,8 +8,8 @@ import type { LoadedModule } from '../kernel/module-record';
 import { StepRecorder } from './context';
 import { EACCES, ENOENT, EPERM } from './errno';
 import { kernelParamMemory } from './param-memory';
-import { paramGet, paramSet, type ResolvedParam } from './params/index';
-import { utf8Bytes } from './format';
+import { paramGet, paramSet, type ResolvedParam } from '../params/index';
+import { utf8Bytes } from '../base/utf8';
 import { decodeUtf8 } from '../elf/strings';
 import type { OperationInfo } from '../trace/types';
 

@@ -6,7 +6,7 @@
  */
 import { SHF_ALLOC, SHT_NOTE } from '../elf/constants';
 import { KERN_ERR } from '../kernel/log';
-import { hex64 } from '../session/hex';
+import { hex64 } from '../base/hex';
 import type { Effect } from '../trace/types';
 import type { LoadInfo } from './context';
 import { ENOMEM } from './errno';

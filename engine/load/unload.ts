@@ -5,7 +5,7 @@
  * 6.1 prints nothing on unload; only the module's own exit messages appear.
  */
 import type { ModelKernel } from '../kernel/model';
-import { hex64 } from '../session/hex';
+import { hex64 } from '../base/hex';
 import type { Effect, OperationInfo } from '../trace/types';
 import { StepRecorder } from './context';
 import { EBUSY, ENOENT, EWOULDBLOCK } from './errno';

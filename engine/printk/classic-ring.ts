@@ -6,7 +6,7 @@
  * and log_start/con_start are dragged along. Console output is what call_console_drivers() would
  * send: whole lines, level prefix stripped, only if msg_level < console_loglevel.
  */
-import { utf8Bytes } from '../load/format';
+import { utf8Bytes } from '../base/utf8';
 
 /** 2.4's LOG_BUF_LEN by era (kernel-facts §10.1): 4096 (1.x), 8192 (2.0–2.2), 16384 (UP), 32768 (SMP)… */
 export const CLASSIC_SIZES = [4096, 8192, 16384, 32768, 65536, 131072] as const;

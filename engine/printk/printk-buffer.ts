@@ -3,7 +3,7 @@
  * 6.1's record ring — plus what reached the console under each, and small snapshots for the view.
  */
 import { decodeUtf8 } from '../elf/strings';
-import { utf8Bytes } from '../load/format';
+import { utf8Bytes } from '../base/utf8';
 import { ClassicRing, type ClassicConsoleLine } from './classic-ring';
 import { DESC_ID, DESC_STATE, FAILED_LPOS, LOG_NEWLINE, NO_LPOS, RecordRing, type DescState, type Reservation } from './record-ring';
 import { Syslog } from './syslog';

@@ -5,7 +5,7 @@
  *   /dev/kmsg:                    "%u,%llu,%llu,%c;" (prio, seq, ts_usec, c|-) + escaped text + "\n"
  * Permission checks (dmesg_restrict, CAP_SYSLOG) are the caller's.
  */
-import { utf8Bytes } from '../load/format';
+import { utf8Bytes } from '../base/utf8';
 import { LOG_CONT, type ReadRecord, type RecordRing } from './record-ring';
 
 export const SYSLOG_ACTION_CLOSE = 0;

@@ -3,7 +3,7 @@
  * a trace link replaying the same commands), load the dependencies and the module through the shell,
  * read candidate questions of every requested kind off the timeline, and pick a seeded spread.
  */
-import type { KernelVersion } from '../api-types';
+import type { KernelVersion } from '../trace/types';
 import { attachCpu } from '../cpu/attach';
 import type { Decoder } from '../cpu/types';
 import { ModelKernel } from '../kernel/model';

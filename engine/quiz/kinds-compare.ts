@@ -4,7 +4,7 @@
  */
 import type { ModelKernel } from '../kernel/model';
 import type { OperationInfo, Stage, StepInfo } from '../trace/types';
-import type { KernelVersion } from '../api-types';
+import type { KernelVersion } from '../trace/types';
 import { opSteps, stepRef, type Candidate } from './trace-walk';
 
 const SYSCALL_CHOICES = ['query_module', 'get_kernel_syms', 'create_module', 'init_module', 'finit_module', 'delete_module'];

@@ -5,7 +5,7 @@
 import type { ModelKernel } from '../kernel/model';
 import type { Prng } from '../machine/prng';
 import type { InstructionDetail, OperationInfo } from '../trace/types';
-import type { KernelVersion } from '../api-types';
+import type { KernelVersion } from '../trace/types';
 import { sprintSymbol } from '../cpu/disasm-window';
 import { shuffled } from './seed';
 import { opSteps, shortHex, stepRef, symbolName, type Candidate } from './trace-walk';

@@ -5,8 +5,8 @@
 import type { ModelKernel } from '../kernel/model';
 import type { Prng } from '../machine/prng';
 import type { OperationInfo, RelocationDetail, SymbolDetail } from '../trace/types';
-import type { KernelVersion } from '../api-types';
-import { withSymbolExport } from '../load/symbol-export';
+import type { KernelVersion } from '../trace/types';
+import { withSymbolExport } from '../view-models/symbol-export';
 import { shuffled } from './seed';
 import { opSteps, shortHex, stepRef, type Candidate } from './trace-walk';
 

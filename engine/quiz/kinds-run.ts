@@ -8,7 +8,7 @@ import { modStrerror } from '../load/errno';
 import type { Prng } from '../machine/prng';
 import { PrintkBuffer } from '../printk/printk-buffer';
 import type { OperationInfo } from '../trace/types';
-import type { KernelVersion } from '../api-types';
+import type { KernelVersion } from '../trace/types';
 import { shuffled } from './seed';
 import { opSteps, stepRef, type Candidate } from './trace-walk';
 

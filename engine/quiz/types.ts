@@ -2,7 +2,7 @@
  * Exercises: questions generated from a real trace of a real module, each with its exact answer
  * (read from the modelled kernel's timeline, shell or log) and the timeline position that reveals it.
  */
-import type { KernelVersion } from '../api-types';
+import type { KernelVersion } from '../trace/types';
 
 export type QuizKind = 'relocation' | 'layout' | 'resolution' | 'checks' | 'parameters' | 'printk' | 'cpu' | 'compare' | 'refcount';
 

@@ -1,7 +1,7 @@
 import type { HeaderRow } from '../api-types';
 import { elfTypeName, machineName } from '../elf/index';
 import type { ElfHeader } from '../elf/types';
-import { hex32, hex64 } from './hex';
+import { hex32, hex64 } from '../base/hex';
 
 const OSABI: Record<number, string> = { 0: 'UNIX - System V', 3: 'UNIX - GNU', 9: 'UNIX - FreeBSD' };
 

@@ -5,7 +5,7 @@
 import type { AddressInfo } from '../api-types';
 import type { ModelKernel } from '../kernel/model';
 import { sprintSymbol } from '../cpu/disasm-window';
-import { hex64 } from './hex';
+import { hex64 } from '../base/hex';
 
 export function locateAddress(k: ModelKernel, a: bigint, pos: number): AddressInfo {
   const out: AddressInfo = {

@@ -4,7 +4,7 @@ import type { ElfFile, ElfErrorInfo } from '../elf/types';
 import type { ModuleFacts } from '../kmod/types';
 import { buildFileMap } from './file-map';
 import { headerRows, headerSummary } from './header-rows';
-import { hex32, hex64 } from './hex';
+import { hex32, hex64 } from '../base/hex';
 import { describeNote } from './notes';
 
 const FLAG_WORDS: Record<string, string> = {

@@ -12,7 +12,7 @@ import {
 } from '../elf/index';
 import type { ElfSymbol } from '../elf/types';
 import type { OpenedModule } from './open';
-import { hex64, signedHex } from './hex';
+import { hex64, signedHex } from '../base/hex';
 import { filterRelocations, filterSymbols, isEmptyFilter } from './table-filter';
 
 function symbolRow(m: OpenedModule, s: ElfSymbol): SymbolRow {

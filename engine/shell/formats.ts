@@ -1,8 +1,8 @@
 /**
  * What the kernel shows user space about modules, formatted as Linux 6.1 does: /proc/modules
  * (kernel/module/procfs.c), /proc/kallsyms module lines (kernel/kallsyms.c s_show), the
- * /sys/module/<m> attributes (kernel/module/sysfs.c, main.c modinfo_attrs) and the kernfs
- * directory order that readdir (and so kmod's holders lists) sees.
+ * /sys/module/<m> attributes (kernel/module/sysfs.c, main.c modinfo_attrs). The kernfs directory order
+ * (readdir, kmod's holders lists) is engine/kernel/kernfs.ts.
  */
 import type { ModelKernel } from '../kernel/model';
 import type { LoadedModule } from '../kernel/module-record';
@@ -72,38 +72,6 @@ export function procKallsymsModules(k: ModelKernel, showAddresses = true): strin
 /** /sys/module/<m>/initstate. */
 export function initstate(m: LoadedModule): string {
   return m.state === 'LIVE' ? 'live' : m.state === 'COMING' ? 'coming' : 'going';
-}
-
-/**
- * kernfs_name_hash() (fs/kernfs/dir.c): the order of entries in a sysfs directory, which is the
- * order readdir() returns them in (kmod's holders lists, `ls -f`). ns is NULL for module dirs.
- */
-export function kernfsNameHash(name: string): number {
-  const GOLDEN_RATIO_64 = 0x61c8864680b583ebn;
-  const mask = (1n << 64n) - 1n;
-  let hash = 0n;
-  for (let i = 0; i < name.length; i++) {
-    // partial_name_hash(c, prev) = (prev + (c << 4) + (c >> 4)) * 11, c a (signed) char.
-    let c = BigInt(name.charCodeAt(i) & 0xff);
-    if (c >= 128n) c = (c - 256n) & mask;
-    hash = ((hash + ((c << 4n) & mask) + (c >> 4n)) * 11n) & mask;
-  }
-  // end_name_hash() = hash_long(hash, 32) on 64-bit.
-  let h = Number(((hash * GOLDEN_RATIO_64) & mask) >> 32n);
-  h &= 0x7fffffff;
-  if (h < 2) h += 2;
-  if (h >= 0x7fffffff) h = 0x7fffffff - 1;
-  return h;
-}
-
-/** Names in kernfs readdir order (hash, then strcmp). */
-export function kernfsOrder(names: readonly string[]): string[] {
-  return [...names].sort((a, b) => kernfsNameHash(a) - kernfsNameHash(b) || (a < b ? -1 : a > b ? 1 : 0));
-}
-
-/** /sys/module/<m>/holders entries, in readdir order. */
-export function holders(m: LoadedModule): string[] {
-  return kernfsOrder(m.usedBy);
 }
 
 /**

@@ -12,7 +12,8 @@ import type { ModelKernel } from '../kernel/model';
 import type { LoadedModule } from '../kernel/module-record';
 import { procKallsymsVmlinux } from '../kernel/kallsyms-lookup';
 import { EACCES, EINVAL, EIO, EISDIR, ENOENT, ENOTDIR } from './errno-extra';
-import { holders, moduleAttributes, procKallsymsModules, procModules, px, sysfsParams, sysfsSections, visibleModules } from './formats';
+import { holders } from '../kernel/kernfs';
+import { moduleAttributes, procKallsymsModules, procModules, px, sysfsParams, sysfsSections, visibleModules } from './formats';
 
 export type ReadResult = { ok: true; data: string } | { ok: false; errno: number };
 

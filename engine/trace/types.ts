@@ -3,8 +3,11 @@
  * (every symbol in simplify_symbols, every relocation in apply_relocations) spans one position
  * per item, described on demand.
  */
-import type { Hex64 } from '../api-types';
+import type { Hex64 } from '../base/hex';
 import type { RelocRule } from '../elf/x86-64-relocations';
+
+/** Which modelled kernel: Debian 12's 6.1 (load_module in the kernel) or the 2.4 model (insmod links in user space). */
+export type KernelVersion = '6.1' | '2.4';
 
 export type Phase =
   | 'user'

@@ -9,7 +9,7 @@ import { findSection } from '../kmod/elf-access';
 import { readModinfo } from '../kmod/modinfo';
 import { readVersions } from '../kmod/versions';
 import { errnoByName } from '../load/errno';
-import { utf8Bytes } from '../load/format';
+import { utf8Bytes } from '../base/utf8';
 import { bad, parts, sectionHeaderAt, writeUint } from './elf-edit';
 import { parseInitValue, patchInitReturn } from './init-return';
 import { unexportSymbol } from './unexport';

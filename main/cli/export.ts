@@ -14,10 +14,10 @@ import { basename, dirname, join, resolve, sep } from 'node:path';
 import { CliError } from './errors';
 import { packageRoot, serve, webApp } from './web-app';
 
-import { VIEWS as VIEW_DEFS, type ViewId } from '../../renderer/src/export/viewList';
+import { VIEWS as VIEW_DEFS, type ViewId } from '../../host-common/views';
 
 export type ExportView = ViewId;
-/** Every view of the app's one registry (renderer/src/export/viewList.ts); "compare" = the lanes. */
+/** Every view of the app's one registry (host-common/views.ts); "compare" = the lanes. */
 const VIEWS: readonly string[] = VIEW_DEFS.map((v) => v.id);
 const SCALES = [1, 2, 4] as const;
 const MAX_DECK = 300;

@@ -1,4 +1,22 @@
 import { MACHINE } from '../../engine/machine/index';
+import { VIEWS } from '../../host-common/views';
+
+/** A command's help entry: its usage lines on the left, the text wrapped into the column at 51 (lines ≤ 106 wide). */
+function column(usage: string[], text: string, at = 51, width = 55): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  const n = Math.max(lines.length, usage.length);
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) out.push(`${(usage[i] ?? '').padEnd(at)}${lines[i] ?? ''}`.trimEnd());
+  return out.join('\n');
+}
 
 export const HELP = `modscope — see how Linux loads a kernel module
 
@@ -31,15 +49,18 @@ Usage:
   modscope shell <lesson.sh> [--kaslr SEED]        run shell lines (insmod, rmmod, modprobe, lsmod, modinfo,
         [--modules DIR] [--kernel 2.4]             dmesg, cat/echo on /proc and /sys) and print what a root
                                                    terminal shows; module paths relative to the script
-  modscope export <module.ko> [name=value …]      the app's view at one step, drawn by the web app in
-        [--step N | --pos N] --out FILE            headless Chromium (default: the last step, the finished
-        [--view VIEW] [--kernel 6.1|2.4]           operation): any view of the app's registry (filemap
-        [--format svg|png|pdf] [--scale 1|2|4]     sections relocations reloc-card symbol-card memory cpu
-        [--slide] [--theme projector|screen]       ring dmesg module-graph load-flow compare-lanes
-                                                   compare-detail lesson-stop caption; compare =
-                                                   compare-lanes); PNG at 1×/2×/4×; --slide frames it as a
-                                                   16:9 slide; --kernel 2.4 (or a compare view): the 2.4 ⇄
-                                                   6.1 comparison, --step counting that kernel's steps
+${column(
+  [
+    '  modscope export <module.ko> [name=value …]',
+    '        [--step N | --pos N] --out FILE',
+    '        [--view VIEW] [--kernel 6.1|2.4]',
+    '        [--format svg|png|pdf] [--scale 1|2|4]',
+    '        [--slide] [--theme projector|screen]',
+  ],
+  "the app's view at one step, drawn by the web app in headless Chromium (default: the last step, the finished operation): " +
+    `any view of the app's registry (${VIEWS.map((v) => v.id).join(' ')}; compare = compare-lanes); PNG at 1×/2×/4×; ` +
+    "--slide frames it as a 16:9 slide; --kernel 2.4 (or a compare view): the 2.4 ⇄ 6.1 comparison, --step counting that kernel's steps",
+)}
   modscope deck <module.ko> [name=value …]        steps N..M as 16:9 slides: one PDF (a page a step) or
         [--from N] [--to M] --out PATH             --format svg: numbered SVGs in the folder PATH (default:
         [--view …] [--kernel …]                    the whole operation, at most 300 steps); one frame for

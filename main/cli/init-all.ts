@@ -13,11 +13,10 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { attachCpu } from '../../engine/cpu/index';
 import { errname } from '../../engine/cpu/index';
 import type { RunResult } from '../../engine/cpu/index';
 import { readElf } from '../../engine/elf/index';
-import { ModelKernel } from '../../engine/kernel/index';
+import { bootBatchKernel } from '../../engine/kernel-session';
 import type { KernelProfile } from '../../engine/kernel/index';
 import { splitSignature } from '../../engine/kmod/index';
 import { loadModule } from '../../engine/load/index';
@@ -219,16 +218,19 @@ function runOnce(
       return null;
     }
   };
-  const k = new ModelKernel(profile, { quiet: true });
-  k.lean = true;
   const targetName = (target.split('/').pop() ?? target).replace(/\.ko$/, '').replace(/-/g, '_');
   let seen: { r: RunResult; stoppedAt: string | null; read: string | null } | null = null;
-  attachCpu(k, decoder, {
-    budget: o.budget,
-    speculate: o.speculate,
-    onRun: (mod, which, r, stoppedAt, read) => {
-      clock.instructions += r.executed;
-      if (which === 'init' && mod.name === targetName) seen = { r, stoppedAt, read };
+  const k = bootBatchKernel(profile, {
+    quiet: true,
+    lean: true,
+    decoder,
+    cpu: {
+      budget: o.budget,
+      speculate: o.speculate,
+      onRun: (mod, which, r, stoppedAt, read) => {
+        clock.instructions += r.executed;
+        if (which === 'init' && mod.name === targetName) seen = { r, stoppedAt, read };
+      },
     },
   });
   const runInit = k.runInit;

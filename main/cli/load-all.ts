@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { readElf } from '../../engine/elf/index';
-import { ModelKernel } from '../../engine/kernel/index';
+import { bootBatchKernel } from '../../engine/kernel-session';
 import { readExports, splitSignature } from '../../engine/kmod/index';
 import { computeDependencies, type DepInput } from '../../engine/load/index';
 import { errnoName } from '../../engine/load/index';
@@ -49,8 +49,7 @@ export async function loadAllCommand(dir: string, json: boolean, write: Sink): P
   }
   const deps = computeDependencies(inputs, (n) => profile.lookup(n)?.module === 'vmlinux');
   const t1 = performance.now();
-  const k = new ModelKernel(profile, {});
-  k.lean = true;
+  const k = bootBatchKernel(profile, { lean: true });
   const failed: LoadAllReport['failed'] = [];
   let relocations = 0;
   for (const name of deps.order) {

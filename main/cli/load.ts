@@ -8,17 +8,16 @@ import { basename, join, relative } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { modprobePlan } from '../../engine/load/index';
 import { formatTimestamp } from '../../engine/kernel/index';
-import { ModelKernel } from '../../engine/kernel/index';
+import type { ModelKernel } from '../../engine/kernel/index';
 import type { LoadedModule } from '../../engine/kernel/index';
 import { insmodTail, modStrerror } from '../../engine/load/index';
 import { loadModule } from '../../engine/load/index';
 import { hex64 } from '../../engine/session/index';
-import { kernelSummary } from '../../engine/kernel-session';
+import { bootBatchKernel, kernelSummary } from '../../engine/kernel-session';
 import { MACHINE } from '../../engine/machine/index';
 import type { OperationInfo } from '../../engine/trace/index';
 import { CliError } from './errors';
 import { opEnd, outcomeText } from '../../engine/trace/index';
-import { attachCpu } from '../../engine/cpu/index';
 import { createIcedDecoder } from '../../host-common/iced-decoder';
 import { loadProfile, readModuleFile } from './kernel-files';
 import { BufferedWriter, type Sink } from './out';
@@ -100,8 +99,7 @@ export function parseLoadArgs(argv: readonly string[]): LoadOptions {
 
 export async function loadCommand(o: LoadOptions, write: Sink): Promise<number> {
   if (o.kernel === '2.4') return load24Command(o, write);
-  const k = new ModelKernel(loadProfile(), { kaslrSeed: o.kaslrSeed, paging: o.paging });
-  if (!o.noInit) attachCpu(k, createIcedDecoder());
+  const k = bootBatchKernel(loadProfile(), { kaslrSeed: o.kaslrSeed, paging: o.paging, decoder: o.noInit ? undefined : createIcedDecoder() });
   const ops: OperationInfo[] = [];
   const deps = [...o.with];
   const read = new Map<string, Uint8Array>(); // each file read once: modprobe's plan reads them all

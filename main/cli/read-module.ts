@@ -14,13 +14,9 @@ import { isElfError } from '../../engine/elf/errors';
 import { readRelocListing, type RelocListing } from '../../engine/elf/reader';
 import { relocListingBuffer } from '../../engine/elf/reloc-text';
 import { splitSignature } from '../../engine/kmod/signature';
+import { SHT_NOBITS, SHT_PROGBITS, SHT_REL, SHT_RELA } from '../../engine/elf/constants';
 /* eslint-enable no-restricted-imports */
 import { CliError } from './errors';
-
-const SHT_PROGBITS = 1;
-const SHT_RELA = 4;
-const SHT_NOBITS = 8;
-const SHT_REL = 9;
 
 function readAt(fd: number, buf: Uint8Array, offset: number, length: number): void {
   readInto(fd, buf.subarray(offset, offset + length), offset);

@@ -8,10 +8,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { ModelKernel } from '../../engine/kernel/index';
+import { bootBatchKernel } from '../../engine/kernel-session';
 import { runScript } from '../../engine/shell/index';
 import { CliError } from './errors';
-import { attachCpu } from '../../engine/cpu/index';
 import { createIcedDecoder } from '../../host-common/iced-decoder';
 import { loadProfile } from './kernel-files';
 import { Kernel24 } from '../../engine/linux24/index';
@@ -101,8 +100,7 @@ export async function shellCommand(o: ShellOptions, write: Sink): Promise<number
     await write(runScript24(new Kernel24(loadProfile(), { decoder: createIcedDecoder() }), lines.join('\n'), files));
     return 0;
   }
-  const k = new ModelKernel(loadProfile(), { kaslrSeed: o.kaslrSeed, quiet: true });
-  attachCpu(k, createIcedDecoder());
+  const k = bootBatchKernel(loadProfile(), { kaslrSeed: o.kaslrSeed, quiet: true, decoder: createIcedDecoder() });
   await write(runScript(k, lines.join('\n'), files, { moduleIndex: index }));
   return 0;
 }

@@ -22,22 +22,8 @@ import type { CompareState, CompareWant } from './views/compare/compareLink';
 import type { LessonWant } from './lessons/LessonsView';
 import { PresentStrip } from './present/PresentStrip';
 import { setPresenting, usePresenting } from './present/mode';
+import { TABS, type TabId } from '../../host-common/views';
 
-export type TabId = 'overview' | 'filemap' | 'sections' | 'symbols' | 'relocations' | 'hex' | 'modinfo' | 'load' | 'compare' | 'whatif' | 'lessons';
-
-const TABS: { id: TabId; label: string }[] = [
-  { id: 'overview', label: 'Overview' },
-  { id: 'filemap', label: 'File map' },
-  { id: 'sections', label: 'Sections' },
-  { id: 'symbols', label: 'Symbols' },
-  { id: 'relocations', label: 'Relocations' },
-  { id: 'hex', label: 'Hex' },
-  { id: 'modinfo', label: 'Modinfo' },
-  { id: 'load', label: 'Load' },
-  { id: 'compare', label: '2.4 ⇄ 6.1' },
-  { id: 'whatif', label: 'What if' },
-  { id: 'lessons', label: 'Lessons' },
-];
 
 /** An error as shown in the banner: the engine's typed error, plus the file it concerns. */
 export interface UiError {

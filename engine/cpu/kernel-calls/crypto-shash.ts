@@ -11,7 +11,7 @@ import { MACHINE } from '../../machine/qemu-pc';
 import type { KernelCallContext, KernelFunction } from '../types';
 import { EEXIST } from './errname';
 import { hex, readU64, ret, s32, tryCString, u32, writeU32, writeU64 } from './mem';
-import type { KernelCallState } from './state';
+import type { KernelCallState, ShashAlg } from './state';
 
 const SIZEOF_SHASH_ALG = 480n;
 const SHASH_DESCSIZE = 80n;
@@ -31,18 +31,6 @@ const TFM_NODE = 8n;
 const TFM_ALG = 24n;
 const NUMA_NO_NODE = -1;
 const CRYPTO_ALG_ASYNC = 0x80;
-
-export interface ShashAlg {
-  name: string;
-  driver: string;
-  priority: number;
-  /** struct shash_alg address; 0 for a built-in algorithm (its static struct is not located by the model). */
-  alg: bigint;
-  /** cra_module; 0 for built-in. */
-  module: bigint;
-  descsize: number;
-  ctxsize: number;
-}
 
 /** The shash algorithms the booted kernel registered (the modelled machine's /proc/crypto, "type : shash"). */
 export function builtinShashAlgs(): ShashAlg[] {

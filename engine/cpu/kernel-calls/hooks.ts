@@ -6,7 +6,7 @@
  */
 import type { KernelFunction } from '../types';
 import { hex, readU32, ret, writeU32 } from './mem';
-import { registrar, unregistrar } from './registry';
+import { registrar, unregistrar } from './registrars';
 import { tryFieldString } from './mem';
 import type { KernelCallState } from './state';
 

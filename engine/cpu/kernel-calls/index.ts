@@ -1,5 +1,6 @@
 /** Models of the kernel functions modules call (Linux 6.1), for the CPU's kernel-call hook. */
-export { kernelFunctionModels, findDynamicMajor, registerChrdevRegion } from './registry';
+export { kernelFunctionModels } from './registry';
+export { findDynamicMajor, registerChrdevRegion } from './char-dev';
 export { KernelCallState, type KernelCallOptions, type CacheInfo, type CharRegion, type Registration } from './state';
 export {
   type ArgSource,

@@ -1,7 +1,7 @@
 /**
  * lib/kstrtox.c for module code: kstrtobool(), kstrto{int,uint,long,ulong,ll,ull,u8,u16,s16}() and
  * their _from_user twins are the parsers a module's own kernel_param_ops ->set() and its proc/sysfs
- * store handlers call. The parsing is engine/load/params/kstrtox.ts (the same code parse_args() uses);
+ * store handlers call. The parsing is engine/params/kstrtox.ts (the same code parse_args() uses);
  * here only the C calling convention: (const char *s, [unsigned int base,] T *res) → 0 or -errno,
  * *res written only on success.
  */
@@ -15,7 +15,7 @@ import {
   kstrtouint,
   kstrtoull,
   type KstrtoxResult,
-} from '../../load/params/kstrtox';
+} from '../../params/kstrtox';
 import type { KernelCallContext, KernelFunction } from '../types';
 import { readCStringBytes, ret } from './mem';
 

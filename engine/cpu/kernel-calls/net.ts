@@ -8,7 +8,9 @@ import type { KernelCallContext, KernelFunction } from '../types';
 import { EEXIST } from './errname';
 import { hex, readU64, ret, s32, u32, writeU32, writeU64 } from './mem';
 import { printkText } from './printk';
-import type { KernelCallState } from './state';
+import { BOOT_NET_FAMILIES, type KernelCallState } from './state';
+
+export { BOOT_NET_FAMILIES };
 
 /** pf_family_names[] (net/socket.c), indexed by AF_* (include/linux/socket.h); NPROTO = AF_MAX = 46. */
 export const PF_FAMILY_NAMES: readonly string[] = [
@@ -63,12 +65,6 @@ const NPROTO = PF_FAMILY_NAMES.length;
 const ENOBUFS = 105;
 
 /**
- * Families the built-in kernel registered during boot, from the real boot log under QEMU ("NET: Registered
- * PF_NETLINK/PF_ROUTE protocol family", then PF_INET, PF_UNIX/PF_LOCAL, PF_XDP, PF_INET6, PF_PACKET).
- */
-export const BOOT_NET_FAMILIES: readonly number[] = [16, 2, 1, 44, 10, 17];
-
-/**
  * Units with a kernel socket in init_net after boot: NETLINK_ROUTE (rtnetlink_net_init), NETLINK_SOCK_DIAG
  * (net/core/sock_diag.c), NETLINK_SELINUX (selnl_init: CONFIG_SECURITY_SELINUX=y), NETLINK_AUDIT (audit_init),
  * NETLINK_FIB_LOOKUP (nl_fib_lookup_init), NETLINK_CONNECTOR (cn_init: CONFIG_CONNECTOR=y),
@@ -105,19 +101,6 @@ const PF_NETLINK = 16;
 const SOCK_DGRAM = 2;
 const SS_UNCONNECTED = 1;
 const NETLINK_F_KERNEL_SOCKET = 0x1n;
-
-export interface NetlinkUnit {
-  /** nl_table[unit].registered: kernel sockets of this unit, over every net. */
-  registered: number;
-  groups: number;
-  module: bigint;
-}
-
-export interface KernelNetlinkSocket {
-  net: bigint;
-  unit: number;
-  socket: bigint;
-}
 
 function writeU16(ctx: KernelCallContext, at: bigint, v: number): void {
   ctx.mem.write(at, Uint8Array.of(v & 0xff, (v >> 8) & 0xff));

@@ -14,7 +14,7 @@
  * /devices/LNXSYSTM:00/LNXPWRBN:00, which button.ko binds: "ACPI: button: Power Button [PWRF]").
  */
 import type { KernelCallContext, KernelFunction } from '../types';
-import { handleMaker, registrar } from './registry';
+import { handleMaker, registrar } from './registrars';
 import { hex, readU64, tryCString, tryFieldString } from './mem';
 import type { KernelCallState } from './state';
 

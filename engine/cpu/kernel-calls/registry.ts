@@ -7,7 +7,7 @@
  *
  * Not here on purpose: __x86_return_thunk and __x86_indirect_thunk_* (the CPU executes them).
  */
-import type { KernelCallContext, KernelFunction } from '../types';
+import type { KernelFunction } from '../types';
 import { EBUSY, EINVAL, ENOENT } from './errname';
 import { allocFunctions } from './alloc';
 import { bitmapFunctions } from './bitmap';
@@ -25,7 +25,7 @@ import { PDRV_DRIVER, platformFunctions } from './platform';
 import { resourceFunctions } from './resource';
 import { xarrayFunctions } from './xarray';
 import { memoryFunctions } from './memory-fns';
-import { bytesToText, hex, readU64, ret, s32, tryCString, tryFieldString, u32, writeU32, writeU64 } from './mem';
+import { hex, readU64, ret, s32, tryCString, tryFieldString, u32, writeU32, writeU64 } from './mem';
 import {
   makeDevErrProbe,
   makeDevPrintk,
@@ -39,161 +39,8 @@ import {
   printkText,
 } from './printk';
 import { KernelCallState } from './state';
-import { formatAt, formatEnvFrom, registerArgs } from './vsnprintf';
-
-/** Opaque kernel objects we hand out are zeroed blocks this big (struct device is ~ 760 bytes in 6.1). */
-const HANDLE_SIZE = 1024;
-
-type NameOf = (ctx: KernelCallContext) => string | null;
-
-/** const char * at a struct offset: the name field of the struct passed as argument n. */
-const field =
-  (n: number, offset: number): NameOf =>
-  (ctx) =>
-    tryFieldString(ctx, ctx.arg(n), offset);
-/** A plain `const char *name` argument. */
-const str =
-  (n: number): NameOf =>
-  (ctx) =>
-    tryCString(ctx, ctx.arg(n));
-/** A printf-style name: format argument n, its variadic arguments from argument first (default n + 1). */
-const fmt =
-  (n: number, state: KernelCallState, first = n + 1): NameOf =>
-  (ctx) => {
-    try {
-      return bytesToText(formatAt(formatEnvFrom(ctx, state.formatOptions()), ctx.arg(n), registerArgs(ctx, first)).bytes);
-    } catch {
-      return null;
-    }
-  };
-
-const quoted = (name: string | null): string => (name === null ? '' : ` '${name}'`);
-
-export function registrar(
-  state: KernelCallState,
-  kind: string,
-  what: string,
-  nameOf: NameOf | null,
-  structArg: number | null,
-  result: bigint = 0n,
-): KernelFunction {
-  return (ctx) => {
-    const name = nameOf ? nameOf(ctx) : null;
-    state.registrations.push({ kind, name, address: structArg === null ? 0n : ctx.arg(structArg) });
-    ctx.note(`${what}${quoted(name)}: recorded, returns ${s32(result)}`);
-    return result;
-  };
-}
-
-export function unregistrar(what: string, nameOf: NameOf | null): KernelFunction {
-  return (ctx) => {
-    ctx.note(`${what}${quoted(nameOf ? nameOf(ctx) : null)}: recorded`);
-    return 0n;
-  };
-}
-
-/** A function returning a pointer to a new kernel object: a zeroed block from ctx.kmalloc. */
-export function handleMaker(state: KernelCallState, kind: string, what: string, nameOf: NameOf | null, extra = ''): KernelFunction {
-  return (ctx) => {
-    const name = nameOf ? nameOf(ctx) : null;
-    const h = ctx.kmalloc(HANDLE_SIZE, true, `${kind}${quoted(name)}`);
-    state.handles.set(h, `${kind}${quoted(name)}`);
-    state.registrations.push({ kind, name, address: h });
-    ctx.note(`${what}${quoted(name)}: returns a new ${kind} ${hex(h)}${extra}`);
-    return h;
-  };
-}
-
-function freeHandle(state: KernelCallState, what: string, arg = 0): KernelFunction {
-  return (ctx) => {
-    const h = ctx.arg(arg);
-    const known = state.handles.get(h);
-    if (known !== undefined) {
-      state.handles.delete(h);
-      ctx.kfree(h);
-    }
-    ctx.note(`${what}: ${known ?? hex(h)} released`);
-    return 0n;
-  };
-}
-
-const quiet =
-  (value: bigint): KernelFunction =>
-  () =>
-    value;
-const noted =
-  (text: string, value = 0n): KernelFunction =>
-  (ctx) => {
-    ctx.note(text);
-    return value;
-  };
-
-// ---- character devices (fs/char_dev.c, 6.1) ---------------------------------------------------
-
-const CHRDEV_MAJOR_MAX = 512;
-const CHRDEV_MAJOR_HASH_SIZE = 255;
-const CHRDEV_MAJOR_DYN_END = 234;
-const CHRDEV_MAJOR_DYN_EXT_START = 511;
-const CHRDEV_MAJOR_DYN_EXT_END = 384;
-const MINORBITS = 20;
-const MINORMASK = (1 << MINORBITS) - 1;
-
-/**
- * find_dynamic_major(): chrdevs[] is a hash by major % 255; slots 254..234 are free when no region
- * of any major hashes there, then majors 511..384 are tried one by one.
- */
-export function findDynamicMajor(state: KernelCallState): number {
-  const used = state.charRegions.map((r) => r.major);
-  for (let i = CHRDEV_MAJOR_HASH_SIZE - 1; i >= CHRDEV_MAJOR_DYN_END; i--) if (!used.some((m) => m % CHRDEV_MAJOR_HASH_SIZE === i)) return i;
-  for (let i = CHRDEV_MAJOR_DYN_EXT_START; i >= CHRDEV_MAJOR_DYN_EXT_END; i--) if (!used.includes(i)) return i;
-  return -EBUSY;
-}
-
-/** __register_chrdev_region(): the major (chosen when 0) or -errno, printing the kernel's pr_err lines. */
-export function registerChrdevRegion(
-  ctx: KernelCallContext,
-  state: KernelCallState,
-  major: number,
-  baseminor: number,
-  count: number,
-  name: string,
-): number {
-  if (major >= CHRDEV_MAJOR_MAX) {
-    printkText(ctx, state, 3, `CHRDEV "${name}" major requested (${major}) is greater than the maximum (${CHRDEV_MAJOR_MAX - 1})\n`);
-    return -EINVAL;
-  }
-  if (count > MINORMASK + 1 - baseminor) {
-    printkText(
-      ctx,
-      state,
-      3,
-      `CHRDEV "${name}" minor range requested (${baseminor}-${baseminor + count - 1}) is out of range of maximum range (0-${MINORMASK}) for a single major\n`,
-    );
-    return -EINVAL;
-  }
-  if (major === 0) {
-    const m = findDynamicMajor(state);
-    if (m < 0) {
-      printkText(ctx, state, 3, `CHRDEV "${name}" dynamic allocation region is full\n`);
-      return m;
-    }
-    major = m;
-  }
-  for (const r of state.charRegions) {
-    if (r.major !== major) continue;
-    if (r.baseminor + r.count <= baseminor || r.baseminor >= baseminor + count) continue;
-    return -EBUSY;
-  }
-  state.charRegions.push({ major, baseminor, count, name });
-  return major;
-}
-
-export function unregisterChrdevRegion(state: KernelCallState, major: number, baseminor: number, count: number): boolean {
-  const i = state.charRegions.findIndex((r) => r.major === major && r.baseminor === baseminor && r.count === count);
-  if (i < 0) return false;
-  state.charRegions.splice(i, 1);
-  return true;
-}
+import { field, fmt, freeHandle, HANDLE_SIZE, handleMaker, noted, quiet, quoted, registrar, str, unregistrar } from './registrars';
+import { MINORBITS, MINORMASK, registerChrdevRegion, unregisterChrdevRegion } from './char-dev';
 
 function chrdevFunctions(state: KernelCallState): Record<string, KernelFunction> {
   return {

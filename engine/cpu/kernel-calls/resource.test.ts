@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { KernelCallState } from './state';
 import { modelCaller } from './model-caller';
 import { readU64 } from './mem';
-import { bootIoports } from './resource';
+import { bootIoports } from './ioports';
 
 const IOPORT_RESOURCE = 0xffffffff82a5b0c0n;
 const IORESOURCE_MUXED = 0x400000n;

@@ -12,47 +12,16 @@
  * came from request_region() or setup.c's standard_io_resources, both IORESOURCE_BUSY.
  * Memory regions (iomem_resource) are not modelled.
  */
-import { MACHINE } from '../../machine/qemu-pc';
 import type { KernelCallContext, KernelFunction } from '../types';
 import { hex, tryCString, writeU64 } from './mem';
+import type { IoRegion } from './ioports';
 import type { KernelCallState } from './state';
-
-export interface IoRegion {
-  start: number;
-  end: number;
-  name: string;
-  busy: boolean;
-  muxed: boolean;
-  /** The struct resource handed to the module (0n for the boot tree's entries). */
-  address: bigint;
-  children: IoRegion[];
-}
 
 const IORESOURCE_IO = 0x100n;
 const IORESOURCE_MUXED = 0x400000n;
 const IORESOURCE_BUSY = 0x80000000n;
-/** IO_SPACE_LIMIT on x86. */
-const IO_SPACE_LIMIT = 0xffff;
 /** struct resource: start, end, name, flags, desc, parent, sibling, child. */
 const SIZEOF_RESOURCE = 64;
-
-/** The boot tree from /proc/ioports' lines ("  0000-001f : dma1", two spaces a level). */
-export function bootIoports(lines: readonly string[] = MACHINE.ioports): IoRegion {
-  const root: IoRegion = { start: 0, end: IO_SPACE_LIMIT, name: 'PCI IO', busy: false, muxed: false, address: 0n, children: [] };
-  const stack: IoRegion[] = [root];
-  for (const line of lines) {
-    const m = /^( *)([0-9a-f]+)-([0-9a-f]+) : (.*)$/.exec(line);
-    if (!m) continue;
-    const depth = m[1].length / 2;
-    const name = m[4];
-    const busy = !(/^PCI Bus /.test(name) || /^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.\d$/.test(name) || name === 'cga');
-    const r: IoRegion = { start: parseInt(m[2], 16), end: parseInt(m[3], 16), name, busy, muxed: false, address: 0n, children: [] };
-    stack.length = depth + 1;
-    stack[depth].children.push(r);
-    stack.push(r);
-  }
-  return root;
-}
 
 /** __request_resource(): null when inserted under root, else the entry it conflicts with (root when it does not fit). */
 function requestResource(root: IoRegion, r: IoRegion): IoRegion | null {

@@ -4,10 +4,52 @@
  * everything else from the CPU context.
  */
 import type { FormatEnv } from './vsnprintf';
-import { bootIoports, type IoRegion } from './resource';
-import type { XaState } from './xarray';
-import type { ShashAlg } from './crypto-shash';
-import { BOOT_NET_FAMILIES, type KernelNetlinkSocket, type NetlinkUnit } from './net';
+import { bootIoports, type IoRegion } from './ioports';
+
+/**
+ * Families the built-in kernel registered during boot, from the real boot log under QEMU ("NET: Registered
+ * PF_NETLINK/PF_ROUTE protocol family", then PF_INET, PF_UNIX/PF_LOCAL, PF_XDP, PF_INET6, PF_PACKET).
+ */
+export const BOOT_NET_FAMILIES: readonly number[] = [16, 2, 1, 44, 10, 17];
+
+/** A registered shash algorithm (crypto-shash.ts). */
+export interface ShashAlg {
+  name: string;
+  driver: string;
+  priority: number;
+  /** struct shash_alg address; 0 for a built-in algorithm (its static struct is not located by the model). */
+  alg: bigint;
+  /** cra_module; 0 for built-in. */
+  module: bigint;
+  descsize: number;
+  ctxsize: number;
+}
+
+/** nl_table[unit] (net.ts). */
+export interface NetlinkUnit {
+  /** nl_table[unit].registered: kernel sockets of this unit, over every net. */
+  registered: number;
+  groups: number;
+  module: bigint;
+}
+
+export interface KernelNetlinkSocket {
+  net: bigint;
+  unit: number;
+  socket: bigint;
+}
+
+/** An XArray's entries (xarray.ts). */
+export interface XaEntry {
+  /** The stored pointer; 0n for a reserved slot (XA_ZERO_ENTRY: xa_insert/xa_reserve of NULL). */
+  value: bigint;
+  marks: Set<number>;
+}
+export interface XaState {
+  entries: Map<bigint, XaEntry>;
+  /** The stand-in node xa_head points at (| 2) while the array is not a lone index-0 entry. */
+  node: bigint;
+}
 
 export interface KernelCallOptions {
   /** /proc/sys/kernel/kptr_restrict (Debian: 0). */

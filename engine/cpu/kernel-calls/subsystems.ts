@@ -6,7 +6,7 @@
  */
 import type { KernelCallContext, KernelFunction } from '../types';
 import { hex, readU64, ret, tryCString, writeU64 } from './mem';
-import { handleMaker, registrar, unregistrar } from './registry';
+import { handleMaker, registrar, unregistrar } from './registrars';
 import type { KernelCallState } from './state';
 
 const quiet =

@@ -7,7 +7,7 @@
 import type { KernelCallContext, KernelFunction } from '../types';
 import { EINVAL } from './errname';
 import { hex, readU64, ret, s32, tryCString, u32, writeU32, writeU64 } from './mem';
-import { registerChrdevRegion, unregisterChrdevRegion } from './registry';
+import { registerChrdevRegion, unregisterChrdevRegion } from './char-dev';
 import type { KernelCallState } from './state';
 
 const SIZEOF_TTY_DRIVER = 184;

@@ -8,7 +8,7 @@
  */
 import type { KernelCallContext, KernelFunction } from '../types';
 import { hex, readU32, readU64, ret, writeU32, writeU64 } from './mem';
-import type { KernelCallState } from './state';
+import type { KernelCallState, XaState } from './state';
 
 const XA_FLAGS = 4n;
 const XA_HEAD = 8n;
@@ -22,17 +22,6 @@ const XA_NODE_SIZE = 576;
 const ULONG_MAX = (1n << 64n) - 1n;
 const EBUSY = 16;
 const EINVAL = 22;
-
-export interface XaEntry {
-  /** The stored pointer; 0n for a reserved slot (XA_ZERO_ENTRY: xa_insert/xa_reserve of NULL). */
-  value: bigint;
-  marks: Set<number>;
-}
-export interface XaState {
-  entries: Map<bigint, XaEntry>;
-  /** The stand-in node xa_head points at (| 2) while the array is not a lone index-0 entry. */
-  node: bigint;
-}
 
 /** xa_is_advanced(): an internal entry (low bits 10) up to XA_RETRY_ENTRY (xa_mk_internal(256)); such are refused. */
 const isInternal = (e: bigint): boolean => (e & 3n) === 2n && e <= (256n << 2n) + 2n;

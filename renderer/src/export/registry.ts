@@ -9,8 +9,8 @@ import { domToSvg } from './domSvg';
 import { withExpanded } from './expand';
 import type { ExportTheme, SvgImage } from './svgExport';
 
-export { VIEWS, type ViewDef, type ViewId } from './viewList';
-import { VIEWS, type ViewDef, type ViewId } from './viewList';
+export { VIEWS, type ViewDef, type ViewId } from '../../../host-common/views';
+import { VIEWS, type ViewDef, type ViewId } from '../../../host-common/views';
 
 export const VIEW_IDS = VIEWS.map((v) => v.id);
 

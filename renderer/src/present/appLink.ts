@@ -19,21 +19,11 @@
 import type { Stage } from '../../../engine/trace/index';
 import { STAGE_ORDER } from '../views/compare/stages';
 import { linkModuleFile, parseLink, sampleUrlFor, type TraceLink } from './link';
+import { TAB_IDS, type TabId } from '../../../host-common/views';
 
-export const LINK_TABS = [
-  'overview',
-  'filemap',
-  'sections',
-  'symbols',
-  'relocations',
-  'hex',
-  'modinfo',
-  'load',
-  'compare',
-  'whatif',
-  'lessons',
-] as const;
-export type LinkTab = (typeof LINK_TABS)[number];
+/** Every tab takes a link (#view=ID): the ids of host-common/views.ts's TABS. */
+export const LINK_TABS = TAB_IDS;
+export type LinkTab = TabId;
 
 export interface AppLink {
   tab: LinkTab;

@@ -3,7 +3,7 @@
  * Each returns the kernel's errno (0 on success) and may print; parse_args() prints its own line
  * for any error after that.
  */
-import type { ParamType } from '../../kmod/types';
+import type { ParamType } from '../kmod/types';
 import { text } from './cstr';
 import type { KmallocedParams } from './kmalloced';
 import { kstrtobool, kstrtoint, kstrtol, kstrtos16, kstrtou16, kstrtou8, kstrtouint, kstrtoul, kstrtoull, type KstrtoxResult } from './kstrtox';

@@ -13,7 +13,7 @@ import type { Decoder } from '../cpu/types';
 import type { Allocation } from '../machine/memory';
 import { disasmRow, functionAt, sprintSymbol, symbolAt } from '../cpu/disasm-window';
 import type { ModelKernel } from '../kernel/model';
-import { hex64 } from '../session/hex';
+import { hex64 } from '../base/hex';
 import type { PatchedInstruction, RelocationDetail } from '../trace/types';
 
 /** The patched instruction is the one shown; any immediate that is an address is named (R_X86_64_32S/64 into a mov). */

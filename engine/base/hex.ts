@@ -1,4 +1,7 @@
-import type { Hex64 } from '../api-types';
+// engine/base: number and text formats every layer may use. Imports nothing.
+
+/** A 64-bit value as the API carries it: "0x…". */
+export type Hex64 = `0x${string}`;
 
 /** A 64-bit value as the API carries it: "0x" + 16 hex digits. */
 export function hex64(v: bigint): Hex64 {
@@ -13,4 +16,9 @@ export function hex32(v: number | bigint): Hex64 {
 /** A signed value as readelf prints an addend: "+ 4", "- 4" → here "+0x4" / "-0x4". */
 export function signedHex(v: bigint): string {
   return v < 0n ? `-0x${(-v).toString(16)}` : `+0x${v.toString(16)}`;
+}
+
+/** An offset in a step sentence: "0x" + hex digits, no padding. */
+export function hexOffset(n: number): string {
+  return '0x' + n.toString(16);
 }

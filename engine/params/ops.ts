@@ -3,7 +3,7 @@
  * and whether it has KERNEL_PARAM_OPS_FL_NOARG (a bare `name` with no '=' reaches ->set() as NULL
  * instead of being refused by parse_one()).
  */
-import type { ParamType } from '../../kmod/types';
+import type { ParamType } from '../kmod/types';
 
 export const KERNEL_PARAM_OPS_FL_NOARG = 1 << 0;
 

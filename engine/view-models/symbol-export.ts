@@ -7,7 +7,7 @@
  */
 import type { OperationInfo } from '../api-types';
 import type { ModelKernel } from '../kernel/model';
-import { hex32, hex64 } from '../session/hex';
+import { hex32, hex64 } from '../base/hex';
 import type { SymbolDetail, SymbolExport } from '../trace/types';
 
 /**

@@ -1,37 +1,41 @@
 /**
- * The exportable views as plain data (no DOM), read by the app (registry.ts), the automation hook
- * and the CLI (`modscope export --view …`): one list, so a view added here exists everywhere.
+ * The app's panes as plain data (no DOM), one registry every reader takes them from: the tab bar and links
+ * (renderer/src/App.tsx, present/appLink.ts: #view=ID), the Export menus and automation (export/registry.ts),
+ * the CLI (`modscope export --view …`, its help) and the e2e export loop. A tab added to TABS is in the tab bar
+ * and takes links; a view added to VIEWS exports everywhere. ARCHITECTURE.md, "Where to add… a view".
  */
-export type ViewId =
-  | 'filemap'
-  | 'sections'
-  | 'relocations'
-  | 'reloc-card'
-  | 'symbol-card'
-  | 'memory'
-  | 'cpu'
-  | 'ring'
-  | 'dmesg'
-  | 'module-graph'
-  | 'load-flow'
-  | 'compare-lanes'
-  | 'compare-detail'
-  | 'lesson-stop'
-  | 'whatif'
-  | 'caption';
 
-export interface ViewDef {
-  id: ViewId;
+/** The app's tabs, in tab-bar order: id (the link's #view=ID) and label. */
+export const TABS = [
+  { id: 'overview', label: 'Overview' },
+  { id: 'filemap', label: 'File map' },
+  { id: 'sections', label: 'Sections' },
+  { id: 'symbols', label: 'Symbols' },
+  { id: 'relocations', label: 'Relocations' },
+  { id: 'hex', label: 'Hex' },
+  { id: 'modinfo', label: 'Modinfo' },
+  { id: 'load', label: 'Load' },
+  { id: 'compare', label: '2.4 ⇄ 6.1' },
+  { id: 'whatif', label: 'What if' },
+  { id: 'lessons', label: 'Lessons' },
+] as const;
+
+export type TabId = (typeof TABS)[number]['id'];
+export const TAB_IDS: readonly TabId[] = TABS.map((t) => t.id);
+
+interface ViewRow {
+  id: string;
   label: string;
   /** The app tab that shows it. */
-  tab: string;
+  tab: TabId;
   /** Where it is (the first visible match counts). */
   selector: string;
   /** Clicked first when the view is not on screen (a sub-tab, a disclosure). */
   reveal?: string;
 }
 
-export const VIEWS: ViewDef[] = [
+/** The exportable views: a pane, a card or a figure inside a tab. */
+const VIEW_ROWS = [
   { id: 'filemap', label: 'File map', tab: 'filemap', selector: '[data-testid="file-map"]' },
   { id: 'sections', label: 'Sections', tab: 'sections', selector: '[data-testid="sections-table"]' },
   {
@@ -53,4 +57,10 @@ export const VIEWS: ViewDef[] = [
   { id: 'lesson-stop', label: 'Lesson stop', tab: 'lessons', selector: '[data-testid="tour-figure"]' },
   { id: 'whatif', label: 'What if: both loads', tab: 'whatif', selector: '[data-testid="whatif-view"]' },
   { id: 'caption', label: 'Step caption', tab: 'load', selector: '[data-testid="step-caption"]' },
-];
+] as const satisfies readonly ViewRow[];
+
+export type ViewId = (typeof VIEW_ROWS)[number]['id'];
+export interface ViewDef extends ViewRow {
+  id: ViewId;
+}
+export const VIEWS: ViewDef[] = [...VIEW_ROWS];

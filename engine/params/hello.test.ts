@@ -6,10 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readElf } from '../../elf/index';
-import { readModuleFacts } from '../../kmod/facts';
-import { findSection, R_X86_64_64, relocsFor, relocTarget, sectionBytes, SHT_NOBITS } from '../../kmod/elf-access';
-import { splitSignature } from '../../kmod/signature';
+import { readElf } from '../elf/index';
+import { readModuleFacts } from '../kmod/facts';
+import { findSection, R_X86_64_64, relocsFor, relocTarget, sectionBytes, SHT_NOBITS } from '../kmod/elf-access';
+import { splitSignature } from '../kmod/signature';
 import { KERN_ERR } from './log';
 import { KERNEL_PARAM_SIZE, resolveParam } from './memory';
 import { parseModuleArgs } from './module-args';
@@ -17,7 +17,7 @@ import { paramGet } from './get';
 import { intBytes } from './set';
 import { SimpleParamMemory } from './simple-memory';
 
-const HELLO = fileURLToPath(new URL('../../../samples/hello/hello.ko', import.meta.url));
+const HELLO = fileURLToPath(new URL('../../samples/hello/hello.ko', import.meta.url));
 const SHF_ALLOC = 2;
 
 function loadHello() {

@@ -8,7 +8,7 @@ import type { Decoder } from '../cpu/types';
 import type { ModelKernel } from '../kernel/model';
 import { patchedInstruction, relocationTarget } from './reloc-disasm';
 import { withSymbolExport } from './symbol-export';
-import { hex64 } from '../session/hex';
+import { hex64 } from '../base/hex';
 
 /** Items of one .rela section are contiguous in the block: the first is `entry` back, the last found by bisection. */
 function sectionItems(k: ModelKernel, view: SeekView, r: RelocationDetail): { first: number; count: number } {

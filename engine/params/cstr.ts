@@ -3,55 +3,16 @@
  * bytes (init_module's uargs, copied by strndup_user() in load_module()), so parsing works on
  * bytes and only decodes to text for display. The engine's lib has no TextEncoder/TextDecoder.
  */
-import { decodeUtf8 } from '../../elf/strings';
-import type { ParamMemory } from './memory';
+import { decodeUtf8, encodeUtf8 } from '../base/utf8';
 
-/** Bytes a JS string encodes to, with where each byte came from in the string. */
-export interface EncodedText {
-  bytes: Uint8Array;
-  /**
-   * charIndex[b] = index in the string (UTF-16 units) of the character byte b belongs to;
-   * charIndex[bytes.length] = the string's length. Lets byte spans map back to string spans.
-   */
-  charIndex: Int32Array;
-}
-
-/** Encode as UTF-8 (lone surrogates become U+FFFD, as TextEncoder does). */
-export function encodeUtf8(s: string): EncodedText {
-  const out: number[] = [];
-  const idx: number[] = [];
-  for (let i = 0; i < s.length; i++) {
-    const at = i;
-    let cp = s.charCodeAt(i);
-    if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < s.length) {
-      const lo = s.charCodeAt(i + 1);
-      if (lo >= 0xdc00 && lo <= 0xdfff) {
-        cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-        i++;
-      }
-    }
-    if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd;
-    const push = (b: number): void => {
-      out.push(b);
-      idx.push(at);
-    };
-    if (cp < 0x80) push(cp);
-    else if (cp < 0x800) {
-      push(0xc0 | (cp >> 6));
-      push(0x80 | (cp & 0x3f));
-    } else if (cp < 0x10000) {
-      push(0xe0 | (cp >> 12));
-      push(0x80 | ((cp >> 6) & 0x3f));
-      push(0x80 | (cp & 0x3f));
-    } else {
-      push(0xf0 | (cp >> 18));
-      push(0x80 | ((cp >> 12) & 0x3f));
-      push(0x80 | ((cp >> 6) & 0x3f));
-      push(0x80 | (cp & 0x3f));
-    }
-  }
-  idx.push(s.length);
-  return { bytes: Uint8Array.from(out), charIndex: Int32Array.from(idx) };
+/** The kernel memory parameter code reads and writes (the loaded module's, or a test's SimpleParamMemory). */
+export interface ParamMemory {
+  /** Throws if any byte is unmapped. */
+  read(address: bigint, length: number): Uint8Array;
+  write(address: bigint, bytes: Uint8Array): void;
+  /** kmalloc(len): returns the address of new zeroed memory (for charp copies). */
+  kmalloc(length: number, why: string): bigint;
+  kfree(address: bigint): void;
 }
 
 /** UTF-8 bytes of a string (for tests and callers that hold text). */

@@ -14,7 +14,8 @@
  *     "\"a=b c\"" is name a, value "b c".
  *   - Quotes elsewhere stay: a="b c"d gives value b c"d.
  */
-import { type EncodedText, encodeUtf8, kernelIsspace, text } from './cstr';
+import { type EncodedText, encodeUtf8 } from '../base/utf8';
+import { kernelIsspace, text } from './cstr';
 
 const QUOTE = 0x22;
 const EQUALS = 0x3d;

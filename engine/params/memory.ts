@@ -7,17 +7,10 @@
  *   struct kparam_array  (32)  max u32 +0, elemsize u32 +4, num* +8, ops* +16, elem* +24
  *   struct kparam_string (16)  maxlen u32 +0, string* +8
  */
-import type { ParamEntry, ParamType } from '../../kmod/types';
-import { cstr, readCString, text } from './cstr';
+import type { ParamEntry, ParamType } from '../kmod/types';
+import { cstr, readCString, text, type ParamMemory } from './cstr';
 
-export interface ParamMemory {
-  /** Throws if any byte is unmapped. */
-  read(address: bigint, length: number): Uint8Array;
-  write(address: bigint, bytes: Uint8Array): void;
-  /** kmalloc(len): returns the address of new zeroed memory (for charp copies). */
-  kmalloc(length: number, why: string): bigint;
-  kfree(address: bigint): void;
-}
+export type { ParamMemory };
 
 export const KERNEL_PARAM_SIZE = 40;
 export const KPARAM_ARRAY_SIZE = 32;

@@ -3,7 +3,7 @@
  * variables, struct kparam_array / kparam_string and the __param array of struct kernel_param,
  * then resolves them. For tests, and for demos that have no loaded module.
  */
-import type { ParamEntry, ParamType } from '../../kmod/types';
+import type { ParamEntry, ParamType } from '../kmod/types';
 import { cstr } from './cstr';
 import { KERNEL_PARAM_SIZE, KPARAM_ARRAY_SIZE, KPARAM_STRING_SIZE, resolveParam, type ResolvedParam } from './memory';
 import { STANDARD_OPS } from './ops';

@@ -3,7 +3,7 @@
  * /sys/module/<mod>/parameters/<name> shows, trailing newline included. param_attr_show()
  * calls it into a PAGE_SIZE buffer; most use scnprintf(buffer, PAGE_SIZE, fmt "\n", ...).
  */
-import type { ParamType } from '../../kmod/types';
+import type { ParamType } from '../kmod/types';
 import { readCString, text } from './cstr';
 import type { ParamMemory } from './memory';
 import type { KpView } from './set';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ParamType } from '../../kmod/types';
+import type { ParamType } from '../kmod/types';
 import { cstr } from './cstr';
 import { buildParams, type ParamDecl } from './fixture';
 import { formatHexint, paramGet } from './get';
