@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { shooter } from './support';
+import { servedUrl } from '../scripts/test-support/served-url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const shot = shooter('start');
@@ -20,16 +21,7 @@ test.beforeAll(async () => {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
-  url = await new Promise<string>((ok, fail) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /open (http:\/\/\S+)/.exec(out);
-      if (m) ok(m[1]);
-    });
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (c) => fail(new Error(`npm start exited ${c}: ${out}`)));
-  });
+  url = await servedUrl(child);
 });
 
 test.afterAll(() => {

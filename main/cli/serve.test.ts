@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from './modscope';
+import { servedUrl } from '../../scripts/test-support/served-url';
 
 const ROOT = join(__dirname, '..', '..');
 const PARAMS = join(ROOT, 'samples', 'params', 'params.ko');
@@ -22,16 +23,7 @@ describe('modscope serve', () => {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    url = await new Promise<string>((ok, fail) => {
-      let out = '';
-      child.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /open (http:\/\/\S+)/.exec(out);
-        if (m) ok(m[1]);
-      });
-      child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-      child.on('exit', (c) => fail(new Error(`serve exited ${c}: ${out}`)));
-    });
+    url = await servedUrl(child);
     origin = new URL(url).origin;
   }, 180_000);
 
