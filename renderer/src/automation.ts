@@ -16,6 +16,7 @@ import { liveExport } from './export/live';
 import { PNG_SCALES, svgToPng, type PngScale } from './export/raster';
 import type { SvgImage } from './export/svgExport';
 import { stepIndexAt } from './views/load/loadFormat';
+import { effectRuns } from './views/effectRuns';
 
 export interface AutomationState {
   /** The link's trace is replayed, the view idle and the timeline has steps. */
@@ -68,6 +69,8 @@ export interface AutomationApi {
     format: 'pdf' | 'svg',
     opts?: ExportOptions,
   ): Promise<ExportResult[]>;
+  /** How many times each pane's D3 drawing effect ran (views/effectRuns.ts), for the bench. */
+  effectRuns(): Record<string, number>;
 }
 
 declare global {
@@ -288,5 +291,5 @@ async function exportCompareDeck(
 }
 
 export function installAutomation(): void {
-  window.__modscope = { state, stepPos, seek, exportView, exportDeck, compareState, exportCompare, exportCompareDeck };
+  window.__modscope = { state, stepPos, seek, exportView, exportDeck, compareState, exportCompare, exportCompareDeck, effectRuns };
 }

@@ -11,7 +11,7 @@
 //         from requestAnimationFrame while the table scrolls a screenful per frame (fps p50 / min);
 //   (l)   a step transition (module_alloc → move_module of amdgpu: the memory map's sections fly
 //         to their addresses): frame times during the animation.
-// Targets: seek p99 < 50 ms, 60 fps. There is no peer to compare with (no other tool shows a module
+// Targets (issue #15): seek p99 ≤ 33 ms with a CPU-heavy job on the other core, 60 fps p50 and ≥ 30 fps p95. There is no peer to compare with (no other tool shows a module
 // load in a browser), so these are absolute numbers, not ratios.
 //   node scripts/bench/browser.mjs [--seeks N] [--runs N] [--dev] [--json FILE]
 // Builds the web bundle with the project's own vite config into a temporary directory (or, with
@@ -179,7 +179,7 @@ try {
   // (j) amdgpu with its dependencies through the file input, then seeks.
   const ctx = await browser.newContext({ viewport });
   const page = await ctx.newPage();
-  await page.goto(baseURL);
+  await page.goto(`${baseURL}?automation=1`);
   await page.getByTestId('module-name').filter({ hasText: 'hello.ko' }).waitFor({ timeout: 60_000 });
   const busyNo = () => page.locator('[data-testid="load-view"][data-busy="no"]').waitFor({ timeout: 300_000 });
   const t0 = Date.now();
@@ -234,13 +234,15 @@ try {
       await new Promise((r) => requestAnimationFrame(r));
       const prevP = document.querySelector('[data-testid="reloc-P"]')?.textContent;
       let tView = null;
+      // The input and every pane count positions from 1 (loadFormat.ts positionText), with thousands separators.
+      const shownText = `after · position ${p.toLocaleString('en-US')}`;
       const t = performance.now();
       input.form.requestSubmit();
       // Shown: the card's memory window read at this position (the last thing the card waits for).
       const shown = () => {
         if (tView === null && document.querySelector('[data-testid="reloc-P"]')?.textContent !== prevP) tView = performance.now() - t;
         const w = document.querySelector('[data-testid="patch-window"]');
-        return !!w && !w.classList.contains('stale') && (w.textContent ?? '').includes(`after · position ${p}`);
+        return !!w && !w.classList.contains('stale') && (w.textContent ?? '').includes(shownText);
       };
       await new Promise((resolve, reject) => {
         const obs = new MutationObserver(() => {
@@ -252,7 +254,10 @@ try {
         });
         const timer = setTimeout(() => {
           obs.disconnect();
-          reject(new Error(`position ${p} not shown`));
+          const w = document.querySelector('[data-testid="patch-window"]');
+          const fn = document.querySelector('[data-testid="step-fn"]')?.textContent;
+          const head = w ? `${w.className}: ${(w.textContent ?? '').slice(0, 120)}` : 'no memory window';
+          reject(new Error(`position ${p} not shown (step ${fn}; ${head})`));
         }, 20_000);
         obs.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['class'] });
         if (shown()) {
@@ -273,12 +278,35 @@ try {
   const seeks = [];
   let withInsn = 0;
   const views = [];
+  // Every seek stays inside amdgpu's apply_relocations: the module graph and load flow show the same
+  // data throughout, so their D3 effects must not run; the memory map's marker and the rings may.
+  const runsBefore = await page.evaluate(() => window.__modscope.effectRuns());
   for (let i = 0; i < SEEKS; i++) {
     const m = await seekOnce(first + Math.floor(rnd() * span));
     seeks.push(m.ms);
     views.push(m.view);
     if (i % 20 === 0 && (await page.getByTestId('reloc-insn').count())) withInsn++;
   }
+  const runsAfter = await page.evaluate(() => window.__modscope.effectRuns());
+  const panes = [...new Set([...Object.keys(runsBefore), ...Object.keys(runsAfter)])].sort();
+  results.effects = Object.fromEntries(panes.map((p) => [p, { runs: (runsAfter[p] ?? 0) - (runsBefore[p] ?? 0), seeks: SEEKS }]));
+  // The same seeks with a CPU-heavy job on the other core (issue #15: the load made explicit): a
+  // second Node process hashing in a loop for as long as the seeks take.
+  const busy = spawn(
+    process.execPath,
+    ['-e', "const c=require('node:crypto');const b=Buffer.alloc(1<<20,7);for(;;)c.createHash('sha256').update(b).digest();"],
+    { stdio: 'ignore' },
+  );
+  await new Promise((r) => setTimeout(r, 1500));
+  const busySeeks = [];
+  const busyLoad = [loadavg()[0]];
+  try {
+    for (let i = 0; i < SEEKS; i++) busySeeks.push((await seekOnce(first + Math.floor(rnd() * span))).ms);
+  } finally {
+    busy.kill();
+  }
+  busyLoad.push(loadavg()[0]);
+  results.seekBusy = { job: 'node: sha256 over 1 MiB in a loop', load1: busyLoad, seeks: SEEKS, p50: pctl(busySeeks, 50), p99: pctl(busySeeks, 99), max: Math.max(...busySeeks) };
   results.seek = {
     load1: [loadBefore, loadavg()[0]],
     viewP50: pctl(views, 50),
@@ -310,7 +338,7 @@ try {
           times.push(now - last);
           last = now;
           const h = document.querySelector('[data-testid="patch-window"]')?.textContent ?? '';
-          const m = /after · position (\d+)/.exec(h);
+          const m = /after · position ([\d,]+)/.exec(h);
           if (m) shownPos.add(m[1]);
           v = Math.min(max, v + Math.max(1, Math.floor((max - min) / 150)));
           set.call(input, String(v));
@@ -403,6 +431,8 @@ try {
     fpsP50: 1000 / pctl(ft, 50),
     fpsMin: 1000 / Math.max(...ft),
     over33: ft.filter((t) => t > 33.4).length,
+    p95: pctl(ft, 95),
+    fpsP95: 1000 / pctl(ft, 95),
   };
   await ctx.close();
 } catch (e) {
@@ -428,9 +458,23 @@ if (r.seek)
   console.log(
     `(j) seek + render in amdgpu.ko's load (${r.seek.modules} modules insmod'ed in ${(r.seek.loadAllMs / 1000).toFixed(1)} s; ` +
       `${r.seek.seeks} random positions among ${r.seek.relocations.toLocaleString('en-US')} relocations): ` +
-      `p50 ${f1(r.seek.p50)} ms, p99 ${f1(r.seek.p99)} ms, max ${f1(r.seek.max)} ms (target p99 < 50 ms: ${r.seek.p99 < 50 ? 'met' : 'NOT met'}); ` +
+      `p50 ${f1(r.seek.p50)} ms, p99 ${f1(r.seek.p99)} ms, max ${f1(r.seek.max)} ms (target p99 ≤ 33 ms: ${r.seek.p99 <= 33 ? 'met' : 'NOT met'}); ` +
       `the card's new values in the DOM: p50 ${f1(r.seek.viewP50)} ms, p99 ${f1(r.seek.viewP99)} ms (the rest: the frame that paints them); ` +
       `load average ${r.seek.load1.map((v) => v.toFixed(2)).join(' → ')} on ${availableParallelism()} CPUs`,
+  );
+if (r.seekBusy)
+  console.log(
+    `(j) the same seeks with a CPU-heavy job on the other core (${r.seekBusy.job}): p50 ${f1(r.seekBusy.p50)} ms, ` +
+      `p99 ${f1(r.seekBusy.p99)} ms, max ${f1(r.seekBusy.max)} ms (target p99 ≤ 33 ms: ${r.seekBusy.p99 <= 33 ? 'met' : 'NOT met'}); ` +
+      `load average ${r.seekBusy.load1.map((v) => v.toFixed(2)).join(' → ')}`,
+  );
+if (r.effects)
+  console.log(
+    `(j) D3 drawing effects run during those ${r.seek?.seeks ?? '?'} seeks inside one step: ` +
+      Object.entries(r.effects)
+        .map(([p, e]) => `${p} ${e.runs}`)
+        .join(', ') +
+      ' (the module graph and load flow show unchanged data: 0 expected)',
   );
 if (r.drag)
   console.log(
@@ -443,7 +487,7 @@ if (r.scroll)
     `(k) scrolling ${r.scroll.section} (${r.scroll.rows.toLocaleString('en-US')} rows, a screenful per frame, ${r.scroll.frames} frames): ` +
       `${f1(r.scroll.fpsP50)} fps p50, ${f1(r.scroll.fpsMin)} fps min ` +
       `(frame p50 ${f1(r.scroll.p50)} ms, p99 ${f1(r.scroll.p99)} ms, ${r.scroll.over33} frames > 33 ms) ` +
-      `(target 60 fps: ${r.scroll.fpsP50 >= 58 ? 'met at p50' : 'NOT met'})`,
+      `(targets 60 fps p50: ${r.scroll.fpsP50 >= 58 ? 'met' : 'NOT met'}; ≥ 30 fps p95 (${f1(r.scroll.fpsP95)}): ${r.scroll.fpsP95 >= 30 ? 'met' : 'NOT met'})`,
   );
 if (r.transition)
   console.log(

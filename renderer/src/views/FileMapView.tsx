@@ -5,6 +5,7 @@ import { bytesHuman, hex, num } from '../lib/format';
 import type { HexRange } from './HexView';
 import type { SeeApplied } from './find/seeApplied';
 import './find/find.css';
+import { countEffect } from './effectRuns';
 
 type Category = 'header' | 'code' | 'data' | 'rodata' | 'reloc' | 'symbols' | 'meta' | 'table' | 'signature' | 'gap';
 
@@ -96,6 +97,7 @@ export function FileMapView({
 
   const BAR_H = 56;
   useEffect(() => {
+    countEffect('file-map');
     const svg = d3.select(svgRef.current);
     // Named transition: also makes the bundler keep d3-transition (d3 is sideEffects:false, and
     // d3-transition installs selection.transition() as a side effect).

@@ -11,6 +11,7 @@ import type { ElkNode } from 'elkjs/lib/elk-api';
 import type { Phase, StepInfo } from '../../../../engine/api-types';
 import { PHASE_LABEL } from './loadFormat';
 import './cards.css';
+import { countEffect } from '../effectRuns';
 
 const LINE = 15;
 const HEAD = 22;
@@ -128,6 +129,7 @@ export const LoadFlow = memo(function LoadFlow({
   useEffect(() => {
     const svg = svgRef.current;
     if (!svg || !layout || layout.key !== key) return;
+    countEffect('load-flow');
     const root = d3.select(svg);
     const line = d3.line();
     const stateOf = (n: PhaseNode): string => (n.phase === current ? 'current' : n.first < firstOfCurrent ? 'done' : 'todo');

@@ -12,6 +12,7 @@ import type { AllocationRow, Hex64, KernelSummary, ModuleOverview, PlacedRow, Re
 import { bytesHuman } from '../../lib/format';
 import { getHost, type Host } from '../../host/host';
 import { ByteStrip, BYTES_MAX, bytesHeight, ZOOM_OUT, ZoomCrumbs, zoomLevel, type Crumb, type Zoom } from './MemoryZoom';
+import { countEffect } from '../effectRuns';
 
 const BAND_H = 19;
 const COL_ADDR_W = 118; // address labels, right-aligned
@@ -279,6 +280,7 @@ export const MemoryMap = memo(function MemoryMap({
   const flying = view?.step.fn === 'move_module' && level === 0;
 
   useEffect(() => {
+    countEffect('memory-map');
     const svg = d3.select(svgRef.current);
     // A new position (or zoom) cancels move_module's flight wherever it is.
     svg.selectAll('g.secs rect').interrupt('memmap-fly');

@@ -11,6 +11,7 @@ import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
 import type { SnapshotModule } from '../../../../engine/api-types';
 import { bytesHuman } from '../../lib/format';
 import './cards.css';
+import { countEffect } from '../effectRuns';
 
 const NODE_W = 176;
 /** Below this scale the graph scrolls instead of shrinking further. */
@@ -103,6 +104,7 @@ export const ModuleGraph = memo(function ModuleGraph({ modules }: { modules: Sna
   useEffect(() => {
     const svg = svgRef.current;
     if (!svg || !layout) return;
+    countEffect('module-graph');
     const byName = new Map(modules.map((m) => [m.name, m]));
     const root = d3.select(svg);
     const t = d3.transition().duration(350).ease(d3.easeCubicOut);

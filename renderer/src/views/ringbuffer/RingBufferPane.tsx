@@ -15,6 +15,7 @@ import { recordPrintText } from '../../../../engine/printk/index';
 import { bytesHuman } from '../../lib/format';
 import { replay } from './replay';
 import './ringbuffer.css';
+import { countEffect } from '../effectRuns';
 
 export type Design = 'classic' | 'record';
 
@@ -309,6 +310,7 @@ export const RingBufferPane = memo(function RingBufferPane({
   useEffect(() => {
     const svg = d3.select(svgRef.current);
     if (svgRef.current === null) return;
+    countEffect('printk-rings');
     const arc = d3
       .arc<ArcD>()
       .innerRadius((d) => d.r0)
