@@ -6,7 +6,7 @@
  * return site or ftrace site is overwritten. Relocations whose bytes fall in the patch become R_X86_64_NONE, which
  * apply_relocate_add() (arch/x86/kernel/module.c) skips; otherwise they would write addresses into the new code.
  */
-import { hex } from '../elf/errors';
+import { hex } from '../base/hex';
 import type { ElfFile, ElfSection, ElfSymbol } from '../elf/types';
 import { errnoName } from '../load/errno';
 import { bad, parts, RELA_SIZE, relaFor, relaOffset, withoutSignature } from './elf-edit';
