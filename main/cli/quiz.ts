@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { generateQuiz, QuizError, QUIZ_KINDS, quizMarkdown, type Quiz, type QuizKind } from '../../engine/quiz/index';
-import { quizPdf } from '../../renderer/src/exercise/sheetPdf';
+import { quizPdf } from '../../host-common/quiz-pdf';
 import { createIcedDecoder } from '../../host-common/iced-decoder';
 import { CliError } from './errors';
 import { loadProfile, readModuleFile } from './kernel-files';
