@@ -456,6 +456,11 @@ const I386_RELOC_NAMES: Readonly<Record<number, string>> = {
   252: 'R_386_GNU_VTENTRY',
 };
 
+/** The number of an x86-64 relocation type by its name ("R_X86_64_PLT32" → 4), or -1 when there is none. */
+export function x86_64RelocType(name: string): number {
+  return X86_64_RELOC_NAMES.indexOf(name);
+}
+
 /** Relocation type name ("R_X86_64_PLT32"), or null when unknown for this machine. */
 export function relocTypeName(machine: number, type: number): string | null {
   if (machine === EM_X86_64) {
