@@ -90,7 +90,22 @@ export default tseslint.config(
     },
   },
   {
-    files: ['main/**/*.ts', 'host-common/**/*.test.ts'],
+    // main/ (Electron main, the CLI) never imports renderer/: code both hosts draw with (the quiz PDF) lives in host-common/.
+    files: ['main/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/renderer/*', '**/renderer/**'], message: 'main/ never imports renderer/: code both hosts use lives in host-common/.' },
+            engineEntry,
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['host-common/**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [engineEntry] }],
     },

@@ -39,7 +39,7 @@ export interface EngineError {
   field?: string;
 }
 
-/** Largest table page one call returns (symbols, relocations, kernel.steps); IPC checks the same (main/ipc-validate.ts). */
+/** Largest table page one call returns (symbols, relocations, kernel.steps); checked once, by engine/validate-call.ts. */
 export const MAX_PAGE = 5000;
 /** Largest byte window one `bytes` call returns. */
 export const MAX_BYTES = 1 << 20;

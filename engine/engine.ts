@@ -4,9 +4,9 @@
  * every answer is a Result envelope of plain data, so it crosses IPC and postMessage unchanged.
  */
 import type { EngineArg, EngineError, EngineMethod, EngineValue, KernelVersion, ProgressEvent, Result } from './api-types';
-import { MAX_BYTES, MAX_PAGE } from './api-types';
+import { validateEngineCall } from './validate-call';
 
-export { MAX_BYTES, MAX_PAGE };
+export { MAX_BYTES, MAX_PAGE } from './api-types';
 import { isElfError } from './elf/errors';
 import { openModule, type OpenedModule } from './session/open';
 import { buildOverview } from './session/overview';
@@ -25,21 +25,11 @@ import { boot24, load24, summary24, unload24 } from './linux24/session24';
 import { tagLanes61 } from './load/lanes-61';
 import { Shell24 } from './linux24/shell24';
 import { withItemExtras } from './view-models/item-extras';
-import {
-  ANSWER_FORMATS,
-  checkParts,
-  generateQuiz,
-  QuizError,
-  QUIZ_KINDS,
-  quizMarkdown,
-  type AnswerFormat,
-  type Quiz,
-  type QuizKind,
-} from './quiz/index';
+import { checkParts, generateQuiz, QuizError, quizMarkdown, type AnswerFormat, type Quiz, type QuizKind } from './quiz/index';
 import { FilterError } from './session/table-filter';
 import { findItem } from './session/find-item';
 import { locateAddress } from './session/locate';
-import type { FindTarget, RelocFilter, SymbolFilter } from './api-types';
+import type { FindTarget, Hex64, RelocFilter, SymbolFilter } from './api-types';
 import { MUTATION_HELP } from './whatif/mutate';
 import { FAULT_HELP } from './whatif/faults';
 import { runWhatIf, WhatIfDependencyError } from './whatif/run';
@@ -68,31 +58,6 @@ function fail(e: unknown): { ok: false; error: EngineError } {
   if (isKernelProfileError(e)) return { ok: false, error: { code: 'BAD_PROFILE', message: e.message, field: e.path } };
   const message = e instanceof Error ? e.message : String(e);
   return { ok: false, error: { code: 'INTERNAL', message } };
-}
-
-function int(v: unknown, name: string, min: number, max: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw new BadRequest(`${name} must be an integer in [${min}, ${max}]`);
-  }
-  return v;
-}
-
-/** An optional object of string fields (a table filter); anything else is a typed error. */
-function strings<T extends object>(v: unknown, name: string): T | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'object') throw new BadRequest(`${name} must be an object of strings`);
-  for (const [key, x] of Object.entries(v)) {
-    if (x !== undefined && typeof x !== 'string') throw new BadRequest(`${name}.${key} must be a string`);
-  }
-  return v as T;
-}
-
-function findTarget(v: unknown): FindTarget {
-  const t = (v ?? {}) as Record<string, unknown>;
-  if (t.kind === 'relocation' && typeof t.relaSection === 'string')
-    return { kind: 'relocation', relaSection: t.relaSection, entry: int(t.entry, 'target.entry', 0, 2 ** 31) };
-  if (t.kind === 'symbol') return { kind: 'symbol', index: int(t.index, 'target.index', 0, 2 ** 31) };
-  throw new BadRequest('target must be {kind: "relocation", relaSection, entry} or {kind: "symbol", index}');
 }
 
 export interface EngineOptions {
@@ -133,25 +98,15 @@ export function createEngine(options: EngineOptions = {}): Engine {
   }
 
   /** The tree files a kernel.shell call hands over (decompressed here: the shell reads plain ELF). */
-  async function provideFiles(files: unknown): Promise<void> {
+  async function provideFiles(files: { path: string; bytes: Uint8Array }[] | undefined): Promise<void> {
     if (files === undefined) return;
     if (!tree) throw Object.assign(new BadRequest('files are for a module tree: call kernel.modtree first'), { field: 'files' });
-    if (!Array.isArray(files) || files.length > 4096)
-      throw Object.assign(new BadRequest('files must be a list of {path, bytes}'), { field: 'files' });
-    for (const [i, f] of files.entries()) {
-      const o = (f ?? {}) as Record<string, unknown>;
-      if (typeof o.path !== 'string' || !(o.bytes instanceof Uint8Array))
-        throw Object.assign(new BadRequest(`files[${i}] must be {path: string, bytes: Uint8Array}`), { field: `files[${i}]` });
-      const bytes = detectCompression(o.bytes) ? await decompress(o.bytes) : o.bytes;
-      tree.provide(o.path, bytes);
-    }
+    for (const f of files) tree.provide(f.path, detectCompression(f.bytes) ? await decompress(f.bytes) : f.bytes);
   }
 
+  /** The version a validated call addresses. Absent: 6.1 (the Load view never names a version; the comparison view always does). */
   function versionOf(a: Record<string, unknown>): KernelVersion {
-    // Absent: 6.1, whatever was booted last (the Load view never names a version; the comparison view always does).
-    if (a.version === undefined) return '6.1';
-    if (a.version !== '6.1' && a.version !== '2.4') throw new BadRequest('version must be "6.1" or "2.4"');
-    return a.version;
+    return a.version === '2.4' ? '2.4' : '6.1';
   }
 
   /** An exercise from a quiz.generate / quiz.sheet request (the same request gives the same questions). */
@@ -159,10 +114,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     if (!profile) throw new BadRequest('quiz needs a kernel profile: call kernel.boot first');
     const m = get(a.id);
     const deps = (Array.isArray(a.with) ? a.with : []).map((id) => get(id));
-    const kinds = Array.isArray(a.kinds)
-      ? a.kinds.filter((k): k is QuizKind => typeof k === 'string' && (QUIZ_KINDS as readonly string[]).includes(k))
-      : [];
-    if (Array.isArray(a.kinds) && kinds.length !== a.kinds.length) throw new BadRequest(`kinds must be among ${QUIZ_KINDS.join(', ')}`);
+    const kinds = (a.kinds ?? []) as QuizKind[];
     try {
       return generateQuiz({
         profile,
@@ -170,9 +122,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
         module: { name: m.name, bytes: m.fileBytes },
         deps: deps.map((d) => ({ name: d.name, bytes: d.fileBytes })),
         args: typeof a.args === 'string' ? a.args : '',
-        seed: int(a.seed, 'seed', 0, 2 ** 32 - 1),
+        seed: a.seed as number,
         student: typeof a.student === 'string' ? a.student : '',
-        count: a.count === undefined ? 10 : int(a.count, 'count', 1, 100),
+        count: a.count === undefined ? 10 : (a.count as number),
         kinds,
         kernel: versionOf(a.kernel === undefined ? {} : { version: a.kernel }),
       });
@@ -206,13 +158,13 @@ export function createEngine(options: EngineOptions = {}): Engine {
     return m;
   }
 
+  /** Answer a call whose argument validateEngineCall() has checked: what is left to check here needs the engine's state. */
   async function dispatch(method: EngineMethod, arg: unknown, onProgress?: (p: ProgressEvent) => void): Promise<unknown> {
     const a = (arg ?? {}) as Record<string, unknown>;
     switch (method) {
       case 'open': {
-        if (typeof a.name !== 'string' || !(a.bytes instanceof Uint8Array)) throw new BadRequest('open needs {name: string, bytes: Uint8Array}');
         const id = `m${next++}`;
-        const mod = await openModule(id, a.name, a.bytes, onProgress);
+        const mod = await openModule(id, a.name as string, a.bytes as Uint8Array, onProgress);
         sessions.set(id, mod);
         return mod.overview;
       }
@@ -225,29 +177,18 @@ export function createEngine(options: EngineOptions = {}): Engine {
       case 'symbols': {
         const m = get(a.id);
         const filter = typeof a.filter === 'string' ? a.filter : undefined;
-        return symbolPage(
-          m,
-          int(a.offset, 'offset', 0, 2 ** 31),
-          int(a.limit, 'limit', 0, MAX_PAGE),
-          filter,
-          strings<SymbolFilter>(a.query, 'query'),
-        );
+        return symbolPage(m, a.offset as number, a.limit as number, filter, a.query as SymbolFilter | undefined);
       }
       case 'relocations': {
         const m = get(a.id);
-        const filter = strings<RelocFilter>(a.filter, 'filter');
-        return relocationPage(
-          m,
-          int(a.section, 'section', 0, 2 ** 31),
-          int(a.offset, 'offset', 0, 2 ** 31),
-          int(a.limit, 'limit', 0, MAX_PAGE),
-          filter,
-        );
+        return relocationPage(m, a.section as number, a.offset as number, a.limit as number, a.filter as RelocFilter | undefined);
       }
       case 'bytes': {
         const m = get(a.id);
-        const offset = int(a.offset, 'offset', 0, m.fileBytes.length);
-        const length = int(a.length, 'length', 0, MAX_BYTES);
+        const offset = a.offset as number;
+        const length = a.length as number;
+        if (offset > m.fileBytes.length)
+          throw Object.assign(new BadRequest(`offset must be an integer in [0, ${m.fileBytes.length}] (the file's size)`), { field: 'offset' });
         return m.fileBytes.slice(offset, Math.min(m.fileBytes.length, offset + length));
       }
       case 'kernel.boot': {
@@ -259,7 +200,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
           return summary24(k24);
         }
         const paging = a.paging === 5 ? 5 : 4;
-        const seed = a.kaslrSeed === null || a.kaslrSeed === undefined ? null : int(a.kaslrSeed, 'kaslrSeed', 0, 2 ** 32 - 1);
+        const seed = a.kaslrSeed === null || a.kaslrSeed === undefined ? null : (a.kaslrSeed as number);
         kernel = bootKernel(profile, { paging, kaslrSeed: seed, quiet: a.quiet === true });
         if (options.decoder) attachCpu(kernel, (decoder ??= options.decoder()));
         shell = makeShell(kernel);
@@ -271,33 +212,33 @@ export function createEngine(options: EngineOptions = {}): Engine {
         const m = get(a.id);
         const args = typeof a.args === 'string' ? a.args : '';
         const syscall = a.syscall === 'init_module' ? 'init_module' : 'finit_module';
-        const flags = a.flags === undefined ? 0 : int(a.flags, 'flags', 0, 7);
+        const flags = a.flags === undefined ? 0 : (a.flags as number);
         if (v === '2.4') return load24(booted24(), m.name, m.fileBytes, args, flags);
         return loadOpened(k, m.name, m.fileBytes, args, syscall, flags);
       }
       case 'kernel.unload': {
-        if (typeof a.name !== 'string') throw new BadRequest('unload needs {name: string}');
-        if (versionOf(a) === '2.4') return unload24(booted24(), a.name);
+        const name = a.name as string;
+        if (versionOf(a) === '2.4') return unload24(booted24(), name);
         const k61 = booted('6.1');
-        const done = unload(k61, a.name, a.force === true);
+        const done = unload(k61, name, a.force === true);
         tagLanes61(k61.timeline, done.index);
         return done;
       }
       case 'kernel.shell': {
         const v = versionOf(a);
         const k = booted(v);
-        if (typeof a.line !== 'string') throw new BadRequest('shell needs {line: string}');
+        const line = a.line as string;
         if (v === '2.4') {
           const before24 = k.timeline.ops.length;
-          const r = (shell24 ??= new Shell24(booted24(), openedFile)).run(a.line);
+          const r = (shell24 ??= new Shell24(booted24(), openedFile)).run(line);
           return { output: r.output, exit: r.exit, ops: k.timeline.ops.slice(before24) };
         }
-        await provideFiles(a.files);
+        await provideFiles(a.files as EngineArg<'kernel.shell'>['files']);
         // A module tree is read lazily: first the files this line will read (none when it has them all).
-        const needs = tree && profile ? tree.needs(a.line, profile) : [];
+        const needs = tree && profile ? tree.needs(line, profile) : [];
         if (needs.length) return { output: '', exit: 0, ops: [], needs };
         const before = k.timeline.ops.length;
-        const r = (shell ?? (shell = makeShell(k))).run(a.line);
+        const r = (shell ?? (shell = makeShell(k))).run(line);
         tagLanes61(k.timeline, before);
         return { output: r.output, exit: r.exit, ops: k.timeline.ops.slice(before) };
       }
@@ -324,8 +265,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
       }
       case 'kernel.steps': {
         const k = booted(versionOf(a));
-        const offset = int(a.offset, 'offset', 0, 2 ** 31);
-        const limit = int(a.limit, 'limit', 0, MAX_PAGE);
+        const offset = a.offset as number;
+        const limit = a.limit as number;
         const total = k.timeline.stepCount();
         const rows = [];
         for (let i = offset; i < Math.min(total, offset + limit); i++) rows.push(k.timeline.step(i));
@@ -334,46 +275,29 @@ export function createEngine(options: EngineOptions = {}): Engine {
       case 'kernel.seek': {
         const k = booted(versionOf(a));
         if (k.timeline.length === 0) throw new BadRequest('the timeline is empty');
-        return withItemExtras(k, seek(k, int(a.pos, 'pos', 0, 2 ** 31), decoder), decoder);
+        return withItemExtras(k, seek(k, a.pos as number, decoder), decoder);
       }
       case 'kernel.memory': {
         const k = booted(versionOf(a));
-        if (typeof a.address !== 'string' || !/^0x[0-9a-fA-F]{1,16}$/.test(a.address)) throw new BadRequest('address must be a 0x… string');
-        return memoryAt(k, BigInt(a.address), int(a.length, 'length', 0, 4096), int(a.pos, 'pos', 0, 2 ** 31));
+        return memoryAt(k, BigInt(a.address as Hex64), a.length as number, a.pos as number);
       }
       case 'kernel.log':
-        return logAt(booted(versionOf(a)), int(a.pos, 'pos', 0, 2 ** 31));
+        return logAt(booted(versionOf(a)), a.pos as number);
       case 'quiz.generate':
         return quizFor(a);
       case 'quiz.sheet': {
         const q = quizFor(a);
         return { sheet: quizMarkdown(q, false), key: quizMarkdown(q, true) };
       }
-      case 'quiz.check': {
-        const parts = a.parts;
-        const given = a.given;
-        if (!Array.isArray(parts) || parts.length === 0 || parts.length > 16) throw new BadRequest('parts must be a list of 1..16 {format, answer}');
-        if (!Array.isArray(given) || given.length > parts.length || !given.every((g) => typeof g === 'string' && g.length <= 4096))
-          throw new BadRequest('given must be a list of strings (at most one per part, 4096 characters each)');
-        const keyed = parts.map((p: unknown, i) => {
-          const o = (p ?? {}) as Record<string, unknown>;
-          if (typeof o.answer !== 'string' || !ANSWER_FORMATS.includes(o.format as AnswerFormat))
-            throw Object.assign(new BadRequest(`parts[${i}] must be {format: ${ANSWER_FORMATS.join('|')}, answer: string}`), {
-              field: `parts[${i}]`,
-            });
-          return { format: o.format as AnswerFormat, answer: o.answer };
-        });
-        return checkParts(keyed, given as string[]);
-      }
+      case 'quiz.check':
+        return checkParts(a.parts as { format: AnswerFormat; answer: string }[], a.given as string[]);
       case 'kernel.find': {
         const k = booted(versionOf(a));
-        if (typeof a.module !== 'string') throw new BadRequest('find needs {module: string, target}');
-        return findItem(k, a.module, findTarget(a.target));
+        return findItem(k, a.module as string, a.target as FindTarget);
       }
       case 'kernel.locate': {
         const k = booted(versionOf(a));
-        if (typeof a.address !== 'string' || !/^0x[0-9a-fA-F]{1,16}$/.test(a.address)) throw new BadRequest('address must be a 0x… string');
-        return locateAddress(k, BigInt(a.address), int(a.pos, 'pos', 0, 2 ** 31));
+        return locateAddress(k, BigInt(a.address as Hex64), a.pos as number);
       }
       case 'whatif.list':
         return [...MUTATION_HELP, ...FAULT_HELP].map(([name, what]) => ({ name, what }));
@@ -383,10 +307,6 @@ export function createEngine(options: EngineOptions = {}): Engine {
         if (!profile)
           throw Object.assign(new BadRequest('whatif needs the kernel profile (give profile, or call kernel.boot first)'), { field: 'profile' });
         const m = get(a.id);
-        if (typeof a.mutation !== 'string' || a.mutation.length === 0 || a.mutation.length > 4096)
-          throw Object.assign(new BadRequest('mutation must be KIND:ARGUMENT, e.g. crc:_printk (whatif.list names the kinds)'), {
-            field: 'mutation',
-          });
         const deps = (Array.isArray(a.with) ? a.with : []).map((id) => get(id));
         const args = typeof a.args === 'string' && a.args.trim() ? a.args.trim().split(/\s+/) : [];
         try {
@@ -396,7 +316,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
             module: { name: m.name, bytes: m.fileBytes },
             deps: deps.map((d) => ({ name: d.name, bytes: d.fileBytes })),
             args,
-            mutation: a.mutation,
+            mutation: a.mutation as string,
           });
         } catch (e) {
           if (e instanceof WhatIfDependencyError) throw Object.assign(new BadRequest(e.message), { field: 'with' });
@@ -410,8 +330,11 @@ export function createEngine(options: EngineOptions = {}): Engine {
 
   return {
     async call(method, arg, onProgress) {
+      // The same check Electron main runs on what crosses IPC (main/ipc-validate.ts): one validator, one typed error.
+      const valid = validateEngineCall(method, arg);
+      if (!valid.ok) return valid;
       try {
-        const value = await dispatch(method, arg, onProgress);
+        const value = await dispatch(valid.method, valid.arg, onProgress);
         return { ok: true, value } as Result<EngineValue<typeof method>>;
       } catch (e) {
         const r = fail(e);

@@ -39,7 +39,7 @@ import {
   fileFromArgv,
   isModuleFileName,
   isTrustedSenderUrl,
-  validateEngineCall,
+  validateIpcCall,
   CH_SAVE_FILE,
   validateSaveFile,
 } from './ipc-validate';
@@ -264,7 +264,7 @@ function refused(message: string): Result<never> {
 function registerIpc(): void {
   ipcMain.handle(CH_ENGINE_CALL, async (event, method: unknown, arg: unknown) => {
     if (!senderOk(event)) return refused('IPC sender is not the Modscope window');
-    const v = validateEngineCall(method, arg);
+    const v = validateIpcCall(method, arg);
     if (!v.ok) return { ok: false, error: v.error };
     const sender = event.sender;
     try {

@@ -5,7 +5,7 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { ProgressEvent } from '../engine/api-types';
 import type { ModscopeApi, OpenedFile } from './preload-api';
-import { CH_ENGINE_CALL, CH_ENGINE_PROGRESS, CH_OPEN_DIALOG, CH_OPEN_FILE, CH_PICK_MODULE_TREE, CH_SAVE_FILE, isEngineMethod } from './ipc-validate';
+import { CH_ENGINE_CALL, CH_ENGINE_PROGRESS, CH_OPEN_DIALOG, CH_OPEN_FILE, CH_PICK_MODULE_TREE, CH_SAVE_FILE, isRendererMethod } from './ipc-validate';
 
 const progressListeners = new Set<(p: ProgressEvent) => void>();
 const fileListeners = new Set<(f: OpenedFile) => void>();
@@ -33,7 +33,7 @@ ipcRenderer.on(CH_OPEN_FILE, (_e: IpcRendererEvent, f: unknown) => {
 const api: ModscopeApi = {
   host: 'electron',
   call(method, arg) {
-    if (!isEngineMethod(method)) {
+    if (!isRendererMethod(method)) {
       return Promise.resolve({ ok: false, error: { code: 'BAD_REQUEST', message: `unknown engine method ${String(method)}` } });
     }
     return ipcRenderer.invoke(CH_ENGINE_CALL, method, arg);

@@ -58,6 +58,16 @@ describe('host borders', () => {
     ).toEqual([]);
   });
 
+  it('rejects main/ importing renderer/, and allows host-common/', async () => {
+    for (const file of ['main/cli/violation.ts', 'main/violation.ts']) {
+      const up = file.startsWith('main/cli/') ? '../../' : '../';
+      expect(await ruleIds(`import { quizPdf } from '${up}renderer/src/exercise/sheetPdf';\nexport const x = quizPdf;`, file)).toContain(
+        'no-restricted-imports',
+      );
+      expect(await ruleIds(`import { quizPdf } from '${up}host-common/quiz-pdf';\nexport const x = quizPdf;`, file)).toEqual([]);
+    }
+  });
+
   it('rejects Node, Electron and either host inside host-common/', async () => {
     for (const code of [
       "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;",

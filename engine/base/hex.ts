@@ -18,7 +18,12 @@ export function signedHex(v: bigint): string {
   return v < 0n ? `-0x${(-v).toString(16)}` : `+0x${v.toString(16)}`;
 }
 
-/** An offset in a step sentence: "0x" + hex digits, no padding. */
-export function hexOffset(n: number): string {
+/** An offset or size in a message or step sentence, the way they print them: "0x" + hex digits, no padding. */
+export function hex(n: number | bigint): string {
   return '0x' + n.toString(16);
+}
+
+/** A 64-bit register or address as the CPU models print it: "0x" + hex digits of its unsigned value, no padding. */
+export function hexU64(v: bigint): string {
+  return '0x' + BigInt.asUintN(64, v).toString(16);
 }

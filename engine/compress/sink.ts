@@ -1,5 +1,6 @@
 /** Collects decompressed chunks and enforces the output cap. */
-import { ElfError, hex } from '../elf/errors';
+import { ElfError } from '../elf/errors';
+import { hex } from '../base/hex';
 
 /**
  * Largest decompressed module accepted: 256 MiB. The biggest Debian 6.1 module (amdgpu.ko) is 19 MB, so

@@ -1,4 +1,5 @@
-import { ElfError, hex } from './errors';
+import { ElfError } from './errors';
+import { hex } from '../base/hex';
 import type { Endian } from './types';
 
 /** 2^53: offsets and sizes at or above this cannot be JavaScript numbers exactly. */

@@ -17,7 +17,11 @@ export const ET_CORE = 4;
 
 export const EM_NONE = 0;
 export const EM_386 = 3;
+export const EM_ARM = 40;
 export const EM_X86_64 = 62;
+/** Intel L1OM and K1OM (Xeon Phi): x86-64 machines to readelf, which shows their X86_64 section types and flags. */
+export const EM_L1OM = 180;
+export const EM_K1OM = 181;
 
 export const ELFOSABI_NONE = 0;
 export const ELFOSABI_GNU = 3;
@@ -66,6 +70,8 @@ export const SHF_GNU_RETAIN = 0x200000;
 export const SHF_MASKOS = 0x0ff00000;
 export const SHF_GNU_MBIND = 0x01000000;
 export const SHF_X86_64_LARGE = 0x10000000;
+/** ARM: execute-only code. */
+export const SHF_ARM_PURECODE = 0x20000000;
 export const SHF_MASKPROC = 0xf0000000;
 export const SHF_EXCLUDE = 0x80000000;
 /** Linux's own flags (include/uapi/linux/elf.h): livepatch relocation sections, and set by
@@ -74,6 +80,12 @@ export const SHF_RELA_LIVEPATCH = 0x00100000;
 export const SHF_RO_AFTER_INIT = 0x00200000;
 
 // Special section indices.
+// Note types (ELF note n_type) readelf -n names.
+export const NT_GNU_BUILD_ID = 3;
+export const NT_GNU_PROPERTY_TYPE_0 = 5;
+/** .note.Linux's kernel version note (LINUX_ELFNOTE(Linux, 0x100, …), include/linux/elfnote.h). */
+export const NT_LINUX_VERSION = 0x100;
+
 export const SHN_UNDEF = 0;
 export const SHN_LORESERVE = 0xff00;
 export const SHN_LOPROC = 0xff00;
@@ -125,6 +137,8 @@ export const R_X86_64_PLT32 = 4;
 export const R_X86_64_32 = 10;
 export const R_X86_64_32S = 11;
 export const R_X86_64_PC64 = 24;
+export const R_X86_64_GNU_VTINHERIT = 250;
+export const R_X86_64_GNU_VTENTRY = 251;
 
 // Entry sizes of the fixed structures.
 export const EHDR_SIZE = { 32: 52, 64: 64 } as const;
@@ -225,7 +239,7 @@ export function sectionTypeName(type: number, machine: number): string {
   const known = SECTION_TYPE_NAMES[t];
   if (known !== undefined) return known;
   if (t >= SHT_LOPROC && t <= SHT_HIPROC) {
-    if ((machine === EM_X86_64 || machine === 180 || machine === 181) && t === SHT_X86_64_UNWIND) return 'X86_64_UNWIND';
+    if ((machine === EM_X86_64 || machine === EM_L1OM || machine === EM_K1OM) && t === SHT_X86_64_UNWIND) return 'X86_64_UNWIND';
     return `LOPROC+${hexNoPad(t - SHT_LOPROC)}`;
   }
   if (t >= SHT_LOOS && t <= SHT_HIOS) return `LOOS+${hexNoPad(t - SHT_LOOS)}`;
@@ -288,10 +302,10 @@ export function sectionFlagLetters(flags: number, flagsHigh: number, machine: nu
         out += 'C';
         break;
       default:
-        if ((machine === EM_X86_64 || machine === 180 || machine === 181) && bit === SHF_X86_64_LARGE) {
+        if ((machine === EM_X86_64 || machine === EM_L1OM || machine === EM_K1OM) && bit === SHF_X86_64_LARGE) {
           out += 'l';
-        } else if (machine === 40 && bit === 0x20000000) {
-          out += 'y'; // SHF_ARM_PURECODE
+        } else if (machine === EM_ARM && bit === SHF_ARM_PURECODE) {
+          out += 'y';
         } else if ((bit & SHF_MASKOS) !== 0) {
           if ((osabi === ELFOSABI_NONE || osabi === ELFOSABI_GNU || osabi === ELFOSABI_FREEBSD) && bit === SHF_GNU_RETAIN) {
             out += 'R';
@@ -456,12 +470,17 @@ const I386_RELOC_NAMES: Readonly<Record<number, string>> = {
   252: 'R_386_GNU_VTENTRY',
 };
 
+/** The number of an x86-64 relocation type by its name ("R_X86_64_PLT32" → 4), or -1 when there is none. */
+export function x86_64RelocType(name: string): number {
+  return X86_64_RELOC_NAMES.indexOf(name);
+}
+
 /** Relocation type name ("R_X86_64_PLT32"), or null when unknown for this machine. */
 export function relocTypeName(machine: number, type: number): string | null {
   if (machine === EM_X86_64) {
     if (type < X86_64_RELOC_NAMES.length) return X86_64_RELOC_NAMES[type];
-    if (type === 250) return 'R_X86_64_GNU_VTINHERIT';
-    if (type === 251) return 'R_X86_64_GNU_VTENTRY';
+    if (type === R_X86_64_GNU_VTINHERIT) return 'R_X86_64_GNU_VTINHERIT';
+    if (type === R_X86_64_GNU_VTENTRY) return 'R_X86_64_GNU_VTENTRY';
     return null;
   }
   if (machine === EM_386) return I386_RELOC_NAMES[type] ?? null;

@@ -32,8 +32,3 @@ export function elfErrorInfo(code: ElfErrorCode, message: string, offset: number
 export function isElfError(e: unknown): e is ElfError {
   return e instanceof ElfError || (e instanceof Error && e.name === 'ElfError' && 'code' in e && 'offset' in e);
 }
-
-/** Format a file offset or size the way the messages print them: 0x-prefixed lowercase hex. */
-export function hex(n: number | bigint): string {
-  return '0x' + n.toString(16);
-}

@@ -1,5 +1,6 @@
 import { ByteView } from './bytes';
-import { elfErrorInfo, hex } from './errors';
+import { elfErrorInfo } from './errors';
+import { hex } from '../base/hex';
 import { decodeUtf8 } from './strings';
 import type { ElfErrorInfo, ElfNote } from './types';
 

@@ -1,6 +1,7 @@
 import { ByteView } from './bytes';
 import { PHDR_SIZE } from './constants';
-import { ElfError, elfErrorInfo, hex } from './errors';
+import { ElfError, elfErrorInfo } from './errors';
+import { hex } from '../base/hex';
 import { headerFieldOffset, type RawHeader } from './header';
 import type { ElfErrorInfo, ElfProgramHeader } from './types';
 

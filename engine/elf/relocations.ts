@@ -1,6 +1,7 @@
 import { ByteView } from './bytes';
 import { REL_SIZE, RELA_SIZE, SHT_DYNSYM, SHT_RELA, SHT_SYMTAB } from './constants';
-import { elfErrorInfo, hex } from './errors';
+import { elfErrorInfo } from './errors';
+import { hex } from '../base/hex';
 import type { RawHeader } from './header';
 import { describeSection, sectionHeaderOffset, sectionInFile } from './sections';
 import type { ElfErrorInfo, ElfRelocSection, ElfSection } from './types';

@@ -1,6 +1,7 @@
 import { ByteView } from './bytes';
 import { PN_XNUM, SHDR_SIZE, SHN_XINDEX, SHT_NOBITS, SHT_NULL } from './constants';
-import { ElfError, elfErrorInfo, hex } from './errors';
+import { ElfError, elfErrorInfo } from './errors';
+import { hex } from '../base/hex';
 import { headerFieldOffset, type RawHeader } from './header';
 import { StringTable } from './strings';
 import type { ElfErrorInfo, ElfSection } from './types';

@@ -1,6 +1,7 @@
 import { ByteView } from './bytes';
 import { SHN_LORESERVE, SHN_XINDEX, SHT_STRTAB, SHT_SYMTAB_SHNDX, SYM_SIZE } from './constants';
-import { elfErrorInfo, hex } from './errors';
+import { elfErrorInfo } from './errors';
+import { hex } from '../base/hex';
 import type { RawHeader } from './header';
 import { CORRUPT_NAME, describeSection, sectionHeaderOffset, sectionInFile } from './sections';
 import { StringTable } from './strings';

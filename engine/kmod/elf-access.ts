@@ -2,7 +2,8 @@
  * Small lookups over an ElfFile shared by the module-fact readers: sections by name,
  * relocations by patched offset, symbols covering a place, NUL-terminated strings.
  */
-import { ElfError, hex } from '../elf/errors';
+import { ElfError } from '../elf/errors';
+import { hex } from '../base/hex';
 import { decodeUtf8 } from '../elf/strings';
 import type { ElfFile, ElfSection, ElfSymbol } from '../elf/types';
 

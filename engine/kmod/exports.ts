@@ -7,7 +7,8 @@
  * `___ksymtab+*` and `___kcrctab+*` input sections by symbol name, and find_exported_symbol_in_section()
  * (kernel/module/main.c) indexes crcs with the ksymtab index.
  */
-import { ElfError, hex } from '../elf/errors';
+import { ElfError } from '../elf/errors';
+import { hex } from '../base/hex';
 import type { ElfFile } from '../elf/types';
 import { dataView, findSection, relocsFor, relocString, relocSymbolName, relocTarget, sectionBytes } from './elf-access';
 import type { ExportEntry } from './types';

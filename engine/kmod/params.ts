@@ -4,7 +4,8 @@
  * name +0, mod +8, ops +16, perm u16 +24, level s8 +26, flags u8 +27, arg/str/arr union +32.
  * Every pointer is zero in the file and filled by an R_X86_64_64 relocation in .rela__param.
  */
-import { ElfError, hex } from '../elf/errors';
+import { ElfError } from '../elf/errors';
+import { hex } from '../base/hex';
 import type { ElfFile } from '../elf/types';
 import { dataView, findSection, type PatchReloc, relocsFor, relocString, relocSymbolName, relocTarget, sectionBytes } from './elf-access';
 import type { ModinfoEntry, ParamArrayInfo, ParamEntry, ParamType } from './types';

@@ -2,7 +2,8 @@
  * The appended module signature: `<ELF> <signature blob> <struct module_signature> "~Module signature appended~\n"`.
  * Parsed as mod_verify_sig() (kernel/module/signing.c) and mod_check_sig() (kernel/module_signature.c) do.
  */
-import { ElfError, hex } from '../elf/errors';
+import { ElfError } from '../elf/errors';
+import { hex } from '../base/hex';
 import type { ModuleSignatureInfo } from './types';
 
 /** MODULE_SIG_STRING (include/linux/module_signature.h). */

@@ -5,7 +5,8 @@
  * init_module/cleanup_module aliases that module_init()/module_exit() define.
  * Offsets are for Debian 6.1 x86-64 (struct module = 0x380 bytes, from BTF).
  */
-import { ElfError, hex } from '../elf/errors';
+import { ElfError } from '../elf/errors';
+import { hex } from '../base/hex';
 import type { ElfFile } from '../elf/types';
 import { findSection, utf8String, relocsFor, relocSymbolName, sectionBytes } from './elf-access';
 import type { ThisModuleFacts } from './types';

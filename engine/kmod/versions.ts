@@ -3,7 +3,8 @@
  * what check_version() (kernel/module/version.c) compares against the exporter's CRC.
  * MODULE_NAME_LEN = 64 - sizeof(unsigned long): 64-byte entries on 64-bit, 4 + 60 on 32-bit.
  */
-import { ElfError, hex } from '../elf/errors';
+import { ElfError } from '../elf/errors';
+import { hex } from '../base/hex';
 import type { ElfFile } from '../elf/types';
 import { dataView, findSection, utf8String, sectionBytes } from './elf-access';
 import type { VersionEntry } from './types';

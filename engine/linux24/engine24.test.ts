@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createIcedDecoder } from '../../host-common/iced-decoder';
 import type { StepInfo } from '../api-types';
 import { createEngine } from '../engine';
-import { validateEngineCall } from '../../main/ipc-validate';
+import { validateEngineCall } from '../validate-call';
 import { ROOT, sample } from '../../scripts/test-support/kernel';
 
 async function ok<T>(p: Promise<{ ok: true; value: T } | { ok: false; error: { message: string } }>): Promise<T> {

@@ -5,6 +5,7 @@
  * anything else a string ("s": a char * string-patched to a copy in .kstrtab after relocation).
  * Values are written straight into the section contents, before relocation.
  */
+import { SHN_LORESERVE, SHN_UNDEF } from '../elf/constants';
 import type { ParamType } from '../kmod/types';
 
 export interface ParamWrite {
@@ -47,7 +48,7 @@ export function processArgument(arg: string, find: (name: string) => ParamSymbol
   const fmt = /^[0-9]/.test(input) ? 'i' : 's';
   const sym = find(key);
   // "Also check that the parameter was not resolved from the kernel."
-  if (!sym || sym.shndx === 0 || sym.shndx >= 0xff00) return { error: `symbol for parameter ${key} not found` };
+  if (!sym || sym.shndx === SHN_UNDEF || sym.shndx >= SHN_LORESERVE) return { error: `symbol for parameter ${key} not found` };
   const writes: ParamWrite[] = [];
   let loc = sym.value;
   while (input.length) {

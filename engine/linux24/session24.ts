@@ -57,9 +57,12 @@ export function splitArgs(args: string): string[] {
   return (args.match(/(?:[^\s"]+|"[^"]*")+/g) ?? []).map((a) => a.replace(/"/g, ''));
 }
 
-/** insmod FILE ARGS on 2.4; flags bit 0 = -f. */
+/** kernel.load's flags on 2.4: bit 0 is insmod -f (load past a kernel version mismatch). */
+export const INSMOD24_FORCE = 1;
+
+/** insmod FILE ARGS on 2.4 (INSMOD24_FORCE: -f). */
 export function load24(K: Kernel24, fileName: string, image: Uint8Array, args: string, flags: number): OperationInfo {
-  return insmod24(K, { fileName, image, args: splitArgs(args), force: (flags & 1) !== 0 }).op;
+  return insmod24(K, { fileName, image, args: splitArgs(args), force: (flags & INSMOD24_FORCE) !== 0 }).op;
 }
 
 export function unload24(K: Kernel24, name: string): OperationInfo {

@@ -5,6 +5,7 @@
  * elf_check_arch() on x86-64 compares e_machine with EM_X86_64 only.
  */
 import { EM_X86_64, ET_REL, SHF_ALLOC, SHT_NOBITS, SHT_NULL, SHT_SYMTAB } from '../elf/constants';
+import { hex } from '../base/hex';
 
 const EHDR = 64;
 const SHDR = 64;
@@ -96,8 +97,6 @@ export function elfValidity(b: Uint8Array): ElfRefusal | null {
   }
   return null;
 }
-
-const hex = (n: number): string => `0x${n.toString(16)}`;
 
 /**
  * The bytes as the kernel reads them: e_ident's class, data and version set to ELF64, little-endian, current, so the

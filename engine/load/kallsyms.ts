@@ -9,13 +9,13 @@ import type { Effect } from '../trace/types';
 import type { LoadInfo } from './context';
 import { utf8Bytes } from '../base/utf8';
 import { hx } from './step-text';
-import { SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, STB_GLOBAL, STB_WEAK, STT_OBJECT } from '../elf/constants';
+import { SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHN_UNDEF, SHT_NOBITS, STB_GLOBAL, STB_WEAK, STT_OBJECT } from '../elf/constants';
 
 /** elf_type() of kernel/module/kallsyms.c (x86: ARCH_SHF_SMALL is 0). */
 export function elfType(sym: ElfSymbol, elf: ElfFile, flagsOf: (i: number) => number, pcpuIndex: number): string {
   if (sym.bind === STB_WEAK) return sym.type === STT_OBJECT ? 'v' : 'w';
   const shndx = sym.rawShndx === 0xffff ? sym.shndx : sym.rawShndx;
-  if (shndx === 0) return 'U';
+  if (shndx === SHN_UNDEF) return 'U';
   if (shndx === 0xfff1 || (pcpuIndex !== 0 && shndx === pcpuIndex)) return 'a';
   if (shndx >= 0xff00) return '?';
   const sec = elf.sections[shndx];

@@ -4,7 +4,7 @@
  * CONFIG_ARCH_WANTS_MODULES_DATA_IN_VMALLOC is off) and one init allocation, five mask passes each,
  * sections in index order, page rounding between groups because STRICT_MODULE_RWX=y (strict_align).
  */
-import { SHF_ALLOC, SHF_EXECINSTR, SHF_RO_AFTER_INIT, SHF_WRITE, SHT_NOBITS } from '../elf/constants';
+import { SHF_ALLOC, SHF_EXECINSTR, SHF_RO_AFTER_INIT, SHF_WRITE, SHN_UNDEF, SHT_NOBITS } from '../elf/constants';
 import { PAGE_SIZE } from '../machine/address-space';
 
 export interface LayoutSection {
@@ -174,7 +174,7 @@ export function layoutModule(
 
 /** is_core_symbol() (kernel/module/kallsyms.c) with CONFIG_KALLSYMS_ALL=y. */
 function isCoreSymbol(s: SymbolForLayout, byIndex: Map<number, LayoutSection>, placed: Map<number, Placement>, pcpuIndex: number): boolean {
-  if (s.shndx === 0 || !byIndex.has(s.shndx) || s.nameOffset === 0) return false;
+  if (s.shndx === SHN_UNDEF || !byIndex.has(s.shndx) || s.nameOffset === 0) return false;
   if (pcpuIndex !== 0 && s.shndx === pcpuIndex) return true;
   const sec = byIndex.get(s.shndx);
   if (!sec || !(sec.flags & SHF_ALLOC)) return false;

@@ -11,7 +11,7 @@ import { readModuleFacts } from '../kmod/facts';
 import type { LoadInfo } from './context';
 import { ENOEXEC } from './errno';
 import { asKernelReadsIt, elfValidity } from './elf-validity';
-import { hexOffset } from '../base/hex';
+import { hex } from '../base/hex';
 import { hx, MAIN } from './step-text';
 
 /** The size of an ELF64 header: the shortest image that can be a module. */
@@ -39,7 +39,7 @@ export function elfValidityCheck(info: LoadInfo): number {
   } catch (e) {
     if (!isElfError(e)) throw e;
     rec.printk(KERN_ERR, kernelMessageForElfError(e.code, elfBytes));
-    const where = `at byte ${hexOffset(e.offset)}${e.field ? ', ' + e.field : ''}`;
+    const where = `at byte ${hex(e.offset)}${e.field ? ', ' + e.field : ''}`;
     rec.step({
       phase: 'elf',
       fn: 'elf_validity_check',
@@ -83,7 +83,7 @@ export function elfValidityCheck(info: LoadInfo): number {
     file: MAIN,
     title: 'ELF header and section table checked',
     text:
-      `ELF64, little-endian, ET_REL, EM_X86_64; ${elf.sections.length} section headers of 64 bytes at ${hexOffset(elf.header.shoff)}, ` +
+      `ELF64, little-endian, ET_REL, EM_X86_64; ${elf.sections.length} section headers of 64 bytes at ${hex(elf.header.shoff)}, ` +
       `every section inside the ${elfBytes.length.toLocaleString('en-US')}-byte image, names NUL-terminated.`,
   });
   return 0;

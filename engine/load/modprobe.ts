@@ -3,7 +3,7 @@
  * every undefined symbol that vmlinux does not export is looked up among the in-tree modules'
  * exports (Module.symvers, in the kernel profile), recursively. Dependencies come first.
  */
-import { readElf } from '../elf/index';
+import { readElf, SHN_UNDEF, STB_WEAK } from '../elf/index';
 import type { KernelProfile } from '../kernel/profile';
 import { splitSignature } from '../kmod/signature';
 
@@ -21,7 +21,7 @@ export function symversPath(module: string): string {
 
 export function undefinedSymbols(image: Uint8Array): { name: string; weak: boolean }[] {
   const elf = readElf(splitSignature(image).elf);
-  return (elf.symtab?.symbols ?? []).filter((s) => s.rawShndx === 0 && s.name !== '').map((s) => ({ name: s.name, weak: s.bind === 2 }));
+  return (elf.symtab?.symbols ?? []).filter((s) => s.rawShndx === SHN_UNDEF && s.name !== '').map((s) => ({ name: s.name, weak: s.bind === STB_WEAK }));
 }
 
 export function modprobePlan(profile: KernelProfile, target: string, read: (relPath: string) => Uint8Array | null): ModprobePlan {

@@ -5,7 +5,7 @@
  * section-relative ones get their section's final address added. The loop never stops early:
  * every unresolved symbol prints its own line and the last error is returned.
  */
-import { SHN_ABS, SHN_COMMON, SHN_LIVEPATCH, SHN_UNDEF, STB_WEAK, symbolShndxName } from '../elf/constants';
+import { SHN_ABS, SHN_COMMON, SHN_LIVEPATCH, SHN_LORESERVE, SHN_UNDEF, STB_WEAK, symbolShndxName } from '../elf/constants';
 import type { ElfSymbol } from '../elf/types';
 import type { FoundSymbol } from '../kernel/model';
 import type { LoadedModule } from '../kernel/module-record';
@@ -238,7 +238,7 @@ export class SymbolBlock implements StepBlock {
     const i = k + 1;
     const s = this.symbols[i];
     const shndx = s.rawShndx === 0xffff ? s.shndx : s.rawShndx;
-    const section = shndx === 0 || shndx >= 0xff00 ? symbolShndxName(shndx) : this.env.sectionName(shndx);
+    const section = shndx === SHN_UNDEF || shndx >= SHN_LORESERVE ? symbolShndxName(shndx) : this.env.sectionName(shndx);
     const st = this.status[k];
     const after = this.value(i);
     const how =

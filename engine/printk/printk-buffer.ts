@@ -7,6 +7,7 @@ import { utf8Bytes } from '../base/utf8';
 import { ClassicRing, type ClassicConsoleLine } from './classic-ring';
 import { DESC_ID, DESC_STATE, FAILED_LPOS, LOG_NEWLINE, NO_LPOS, RecordRing, type DescState, type Reservation } from './record-ring';
 import { Syslog } from './syslog';
+import { hex } from '../base/hex';
 
 export interface PrintkInput {
   /** 0 (EMERG) … 7 (DEBUG). */
@@ -158,7 +159,6 @@ export interface PrintkBufferOptions {
   consoleLoglevel?: number;
 }
 
-const hex = (v: bigint): string => '0x' + v.toString(16);
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 /** Standard base64 (the engine has no btoa). */

@@ -1,5 +1,5 @@
 import type { HeaderRow } from '../api-types';
-import { elfTypeName, machineName } from '../elf/index';
+import { EM_X86_64, ET_REL, elfTypeName, machineName } from '../elf/index';
 import type { ElfHeader } from '../elf/types';
 import { hex32, hex64 } from '../base/hex';
 
@@ -52,7 +52,7 @@ export function headerRows(h: ElfHeader): HeaderRow[] {
   push(
     'e_type',
     `${elfTypeName(h.type)}`,
-    h.type === 1
+    h.type === ET_REL
       ? 'A relocatable object: code not yet placed at any address. Every .ko is one; the kernel links it at load time ("Invalid ELF header type" otherwise).'
       : 'Not a relocatable object: the kernel would refuse to load this as a module.',
     2,
@@ -60,7 +60,7 @@ export function headerRows(h: ElfHeader): HeaderRow[] {
   push(
     'e_machine',
     machineName(h.machine),
-    h.machine === 62
+    h.machine === EM_X86_64
       ? 'Built for x86-64, the architecture Modscope models.'
       : 'Not x86-64: an x86-64 kernel rejects it ("Invalid architecture in ELF header").',
     2,
@@ -91,6 +91,6 @@ export function headerRows(h: ElfHeader): HeaderRow[] {
 
 /** One sentence a lecturer could read aloud about the header. */
 export function headerSummary(h: ElfHeader, sectionCount: number): string {
-  const kind = h.type === 1 ? 'a relocatable object (REL)' : `an ELF file of type ${elfTypeName(h.type)}`;
+  const kind = h.type === ET_REL ? 'a relocatable object (REL)' : `an ELF file of type ${elfTypeName(h.type)}`;
   return `${kind} for ${machineName(h.machine)}, ELF${h.class} ${h.endian} endian, with ${sectionCount} sections and ${h.phnum} program headers.`;
 }

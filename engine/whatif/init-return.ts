@@ -6,7 +6,8 @@
  * return site or ftrace site is overwritten. Relocations whose bytes fall in the patch become R_X86_64_NONE, which
  * apply_relocate_add() (arch/x86/kernel/module.c) skips; otherwise they would write addresses into the new code.
  */
-import { hex } from '../elf/errors';
+import { hex } from '../base/hex';
+import { SHN_LORESERVE, SHN_UNDEF, STT_FUNC } from '../elf/constants';
 import type { ElfFile, ElfSection, ElfSymbol } from '../elf/types';
 import { errnoName } from '../load/errno';
 import { bad, parts, RELA_SIZE, relaFor, relaOffset, withoutSignature } from './elf-edit';
@@ -24,17 +25,17 @@ const relocWidth = (type: number): number => (type === R_X86_64_64 || type === R
 
 /** Where a relocation in `rs` (against a symbol) points: [section index, offset], for a defined symbol. */
 function pointsAt(elf: ElfFile, sym: ElfSymbol | undefined, addend: bigint): [number, number] | null {
-  if (!sym || sym.shndx === 0 || sym.shndx >= 0xff00) return null;
+  if (!sym || sym.shndx === SHN_UNDEF || sym.shndx >= SHN_LORESERVE) return null;
   return [sym.shndx, Number(sym.value + addend)];
 }
 
 function initSymbol(elf: ElfFile): { sym: ElfSymbol; sec: ElfSection; name: string } {
   const syms = elf.symtab?.symbols ?? [];
   // module_init(fn) makes init_module an alias of fn (include/linux/module.h); the loader calls mod->init.
-  const alias = syms.find((s) => s.name === 'init_module' && s.shndx !== 0 && s.shndx < 0xff00);
+  const alias = syms.find((s) => s.name === 'init_module' && s.shndx !== SHN_UNDEF && s.shndx < SHN_LORESERVE);
   if (!alias) bad('the module has no init function (no init_module symbol): there is nothing to make return');
   const sec = elf.sections[alias.shndx];
-  const own = syms.find((s) => s !== alias && s.shndx === alias.shndx && s.value === alias.value && s.type === 2 && s.name !== 'init_module');
+  const own = syms.find((s) => s !== alias && s.shndx === alias.shndx && s.value === alias.value && s.type === STT_FUNC && s.name !== 'init_module');
   return { sym: alias, sec, name: own ? `${own.name}()` : 'init_module()' };
 }
 

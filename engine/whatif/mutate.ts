@@ -3,7 +3,7 @@
  * kind of damage load_module() (kernel/module/main.c, 6.1) has a check for. Every mutation says in
  * words what it changed and at which file offset, so the answer can point at the bytes.
  */
-import { hex } from '../elf/errors';
+import { hex } from '../base/hex';
 import type { ElfFile, ElfSection } from '../elf/types';
 import { findSection } from '../kmod/elf-access';
 import { readModinfo } from '../kmod/modinfo';

@@ -5,7 +5,7 @@
  * size (find_module_sections(), kernel/module/main.c: mod->num_syms), so a consumer's lookup of SYMBOL now
  * fails in resolve_symbol(): "Unknown symbol SYMBOL (err -2)".
  */
-import { hex } from '../elf/errors';
+import { hex } from '../base/hex';
 import type { ElfFile, ElfSection } from '../elf/types';
 import { bad, parts, RELA_SIZE, relaFor, relaOffset, setSectionSize, withoutSignature } from './elf-edit';
 

@@ -1,4 +1,6 @@
-/** Minimal argv parsing: a command, positional args and boolean flags. */
+/** Minimal argv parsing: a command, positional args and boolean flags; an option's value for the commands' own parsers. */
+import { CliError } from './errors';
+
 export interface ParsedArgs {
   command: string | null;
   positional: string[];
@@ -23,4 +25,11 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   }
   const command = positional.shift() ?? null;
   return { command, positional, flags, unknown };
+}
+
+/** The value of the option at argv[i - 1] (`--seed 17`: argv[i] is "17"), or a USAGE error naming the option. */
+export function optionValue(argv: readonly string[], i: number, option: string): string {
+  const v = argv[i];
+  if (v === undefined) throw new CliError('USAGE', `${option} needs a value`, undefined, 1);
+  return v;
 }

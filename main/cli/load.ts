@@ -16,6 +16,7 @@ import { hex64 } from '../../engine/session/index';
 import { bootBatchKernel, kernelSummary } from '../../engine/kernel-session';
 import { MACHINE } from '../../engine/machine/index';
 import type { OperationInfo } from '../../engine/trace/index';
+import { optionValue } from './args';
 import { CliError } from './errors';
 import { opEnd, outcomeText } from '../../engine/trace/index';
 import { createIcedDecoder } from '../../host-common/iced-decoder';
@@ -61,11 +62,7 @@ export function parseLoadArgs(argv: readonly string[]): LoadOptions {
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new CliError('USAGE', `${a} needs a value`, undefined, 1);
-      return v;
-    };
+    const value = (): string => optionValue(argv, ++i, a);
     if (a === '--json') o.json = true;
     else if (a === '--finit') o.syscall = 'finit_module';
     else if (a === '--init') o.syscall = 'init_module';

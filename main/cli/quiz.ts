@@ -6,8 +6,9 @@
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { generateQuiz, QuizError, QUIZ_KINDS, quizMarkdown, type Quiz, type QuizKind } from '../../engine/quiz/index';
-import { quizPdf } from '../../renderer/src/exercise/sheetPdf';
+import { quizPdf } from '../../host-common/quiz-pdf';
 import { createIcedDecoder } from '../../host-common/iced-decoder';
+import { optionValue } from './args';
 import { CliError } from './errors';
 import { loadProfile, readModuleFile } from './kernel-files';
 import { BufferedWriter, type Sink } from './out';
@@ -30,11 +31,7 @@ export function parseQuizArgs(argv: readonly string[]): QuizOptions {
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new CliError('USAGE', `${a} needs a value`, undefined, 1);
-      return v;
-    };
+    const value = (): string => optionValue(argv, ++i, a);
     if (a === '--json') o.json = true;
     else if (a === '--seed') {
       const v = value();

@@ -7,6 +7,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { optionValue } from './args';
 import { CliError } from './errors';
 import { packageRoot, serve, webApp } from './web-app';
 import { scanModuleTree, TreeScanError } from '../module-tree';
@@ -48,8 +49,7 @@ export function parseServeArgs(argv: readonly string[]): ServeOptions {
       if (v === undefined) throw new CliError('USAGE', '--modules needs a lib/modules/<version> folder', undefined, 1);
       o.modules = resolve(v);
     } else if (a === '--port' || a === '--host') {
-      const v = argv[++i];
-      if (v === undefined) throw new CliError('USAGE', `${a} needs a value`, undefined, 1);
+      const v = optionValue(argv, ++i, a);
       if (a === '--host') o.host = v;
       else if (!/^\d+$/.test(v) || Number(v) > 65535) throw new CliError('USAGE', `--port ${v} is not a port (0–65535)`, undefined, 1);
       else o.port = Number(v);

@@ -8,7 +8,8 @@
  * with __GFP_ZERO; kmem_cache_zalloc() is kmem_cache_alloc() with __GFP_ZERO.
  */
 import type { KernelCallContext, KernelFunction } from '../types';
-import { hex, isZeroOrNull, tryCString, u32 } from './mem';
+import { isZeroOrNull, tryCString, u32 } from './mem';
+import { hexU64 } from '../../base/hex';
 import type { KernelCallState } from './state';
 
 /** include/linux/gfp_types.h (6.1). */
@@ -39,14 +40,14 @@ export function kmallocModel(ctx: KernelCallContext, size: bigint, gfp: bigint, 
   }
   const zero = (gfp & GFP.ZERO) !== 0n;
   const p = ctx.kmalloc(Number(size), zero, why);
-  ctx.note(`${why}: ${size} bytes${zero ? ' (zeroed)' : ''} at ${hex(p)}`);
+  ctx.note(`${why}: ${size} bytes${zero ? ' (zeroed)' : ''} at ${hexU64(p)}`);
   return p;
 }
 
 export function kfreeModel(ctx: KernelCallContext, p: bigint, why = 'kfree'): void {
   if (isZeroOrNull(p)) return;
   ctx.kfree(p);
-  ctx.note(`${why}: freed ${hex(p)}`);
+  ctx.note(`${why}: freed ${hexU64(p)}`);
 }
 
 /** vmalloc family: page-rounded, not zeroed unless vzalloc/__GFP_ZERO; size 0 fails. */
@@ -63,7 +64,7 @@ function vmallocModel(ctx: KernelCallContext, size: bigint, zero: boolean, why: 
     return 0n;
   }
   const p = ctx.kmalloc(Number(rounded), zero, why);
-  ctx.note(`${why}: ${size} bytes (${rounded} mapped)${zero ? ' zeroed' : ''} at ${hex(p)} (from the kmalloc model, not the vmalloc area)`);
+  ctx.note(`${why}: ${size} bytes (${rounded} mapped)${zero ? ' zeroed' : ''} at ${hexU64(p)} (from the kmalloc model, not the vmalloc area)`);
   return p;
 }
 
@@ -86,7 +87,7 @@ function cacheCreate(
   state.caches.set(handle, { name: n, objectSize: u32(size), align: u32(align), flags: u32(flags), ctor });
   state.handles.set(handle, `kmem_cache ${n}`);
   state.registrations.push({ kind: 'kmem_cache', name: n, address: handle });
-  ctx.note(`${why}: created slab cache '${n}' of ${u32(size)}-byte objects${ctor ? ' with a constructor' : ''} (handle ${hex(handle)})`);
+  ctx.note(`${why}: created slab cache '${n}' of ${u32(size)}-byte objects${ctor ? ' with a constructor' : ''} (handle ${hexU64(handle)})`);
   return handle;
 }
 
@@ -99,7 +100,7 @@ function liveObjects(state: KernelCallState, cache: bigint): Set<bigint> {
 function cacheAlloc(ctx: KernelCallContext, state: KernelCallState, why: string, cache: bigint, gfp: bigint): bigint | 'not-modelled' {
   const info = state.caches.get(cache);
   if (!info) {
-    ctx.note(`${why}: ${hex(cache)} is not a cache this module created (a vmlinux cache?): not modelled`);
+    ctx.note(`${why}: ${hexU64(cache)} is not a cache this module created (a vmlinux cache?): not modelled`);
     return 'not-modelled';
   }
   const zero = (gfp & GFP.ZERO) !== 0n;
@@ -107,7 +108,7 @@ function cacheAlloc(ctx: KernelCallContext, state: KernelCallState, why: string,
   if (p !== 0n) liveObjects(state, cache).add(p);
   ctx.note(
     `${why}: object of '${info.name}' (${info.objectSize} bytes${zero ? ', zeroed' : ''}) at ` +
-      `${hex(p)}${info.ctor ? '; its constructor is not run by this model' : ''}`,
+      `${hexU64(p)}${info.ctor ? '; its constructor is not run by this model' : ''}`,
   );
   return p;
 }
@@ -153,7 +154,7 @@ export function allocFunctions(state: KernelCallState): Record<string, KernelFun
       if (s === 0n) return 0n;
       const info = state.caches.get(s);
       if (!info) {
-        ctx.note(`kmem_cache_destroy: ${hex(s)} is not a cache this module created: not modelled`);
+        ctx.note(`kmem_cache_destroy: ${hexU64(s)} is not a cache this module created: not modelled`);
         return 'not-modelled';
       }
       const left = liveObjects(state, s).size;

@@ -5,7 +5,8 @@
  * counters, work lists, timers) is not filled in by the model.
  */
 import type { KernelFunction } from '../types';
-import { bytesToText, hex, readU64, writeU32, writeU64 } from './mem';
+import { bytesToText, readU64, writeU32, writeU64 } from './mem';
+import { hexU64 } from '../../base/hex';
 import type { KernelCallState } from './state';
 import { formatAt, formatEnvFrom, registerArgs } from './vsnprintf';
 
@@ -43,7 +44,7 @@ export function bdiFunctions(s: KernelCallState): Record<string, KernelFunction>
       writeU64(ctx.mem, b + RA_PAGES, VM_READAHEAD_PAGES);
       writeU64(ctx.mem, b + IO_PAGES, VM_READAHEAD_PAGES);
       s.bdis.set(b, null);
-      ctx.note(`bdi_alloc: struct backing_dev_info at ${hex(b)} (its struct bdi_writeback is not filled in by the model)`);
+      ctx.note(`bdi_alloc: struct backing_dev_info at ${hexU64(b)} (its struct bdi_writeback is not filled in by the model)`);
       return b;
     },
     /**
@@ -62,7 +63,7 @@ export function bdiFunctions(s: KernelCallState): Record<string, KernelFunction>
       s.handles.set(dev, `device '${name}'`);
       writeU64(ctx.mem, b + DEV, dev);
       s.bdis.set(b, name);
-      ctx.note(`bdi_register '${name}': /sys/class/bdi/${name}, device ${hex(dev)}; on bdi_list (its id is not modelled)`);
+      ctx.note(`bdi_register '${name}': /sys/class/bdi/${name}, device ${hexU64(dev)}; on bdi_list (its id is not modelled)`);
       return 0n;
     },
     // void bdi_unregister(struct backing_dev_info *bdi): off bdi_list, its device unregistered, bdi->dev = NULL.

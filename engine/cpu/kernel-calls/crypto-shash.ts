@@ -10,7 +10,8 @@
 import { MACHINE } from '../../machine/qemu-pc';
 import type { KernelCallContext, KernelFunction } from '../types';
 import { EEXIST } from './errname';
-import { hex, readU64, ret, s32, tryCString, u32, writeU32, writeU64 } from './mem';
+import { readU64, ret, s32, tryCString, u32, writeU32, writeU64 } from './mem';
+import { hexU64 } from '../../base/hex';
 import type { KernelCallState, ShashAlg } from './state';
 
 const SIZEOF_SHASH_ALG = 480n;
@@ -125,7 +126,7 @@ export function cryptoShashFunctions(s: KernelCallState): Record<string, KernelF
       writeU64(ctx.mem, mem + TFM_BASE + TFM_ALG, best.alg + SHASH_BASE);
       s.shashTfms.set(mem, best);
       ctx.note(
-        `crypto_alloc_shash '${name}': '${best.driver}' (priority ${best.priority}) at ${hex(mem)}` +
+        `crypto_alloc_shash '${name}': '${best.driver}' (priority ${best.priority}) at ${hexU64(mem)}` +
           `${best.module ? '; a reference on its module' : ''}; its init_tfm is not run`,
       );
       return mem;

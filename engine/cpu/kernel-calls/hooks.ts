@@ -5,7 +5,8 @@
  * keys switched on or off (kernel/jump_label.c).
  */
 import type { KernelFunction } from '../types';
-import { hex, readU32, ret, writeU32 } from './mem';
+import { readU32, ret, writeU32 } from './mem';
+import { hexU64 } from '../../base/hex';
 import { registrar, unregistrar } from './registrars';
 import { tryFieldString } from './mem';
 import type { KernelCallState } from './state';
@@ -15,7 +16,7 @@ function pointerHook(s: KernelCallState, kind: string, fn: string, where: string
   return (ctx) => {
     const ops = ctx.arg(0);
     s.registrations.push({ kind, name: null, address: ops });
-    ctx.note(`${fn}: ${where} = ${hex(ops)}`);
+    ctx.note(`${fn}: ${where} = ${hexU64(ops)}`);
     return 0n;
   };
 }
@@ -134,7 +135,7 @@ function idaFunctions(s: KernelCallState): Record<string, KernelFunction> {
       for (let id = min; id <= max && id < min + (1 << 20); id++) {
         if (used.has(id)) continue;
         used.add(id);
-        ctx.note(`${fn}: id ${id} from the IDA at ${hex(ctx.arg(0))}`);
+        ctx.note(`${fn}: id ${id} from the IDA at ${hexU64(ctx.arg(0))}`);
         return BigInt(id);
       }
       return used.size >= 1 << 20 ? 'not-modelled' : ret(-ENOSPC);
@@ -180,7 +181,7 @@ function staticKeySet(fn: string, to: 0 | 1): KernelFunction {
     if (now === to) return 0n;
     if (now !== 1 - to) return 'not-modelled';
     writeU32(ctx.mem, key + KEY_ENABLED, to);
-    const sym = ctx.symbolize(key) ?? hex(key);
+    const sym = ctx.symbolize(key) ?? hexU64(key);
     ctx.note(`${fn}(${sym}): enabled = ${to}; its jump sites are not rewritten in the model (code testing the key later runs the old direction)`);
     return 0n;
   };

@@ -10,7 +10,8 @@
  * exact answer (NULL, AE_NOT_FOUND, no probe), which is what most drivers meet on this machine.
  */
 import type { KernelCallContext, KernelFunction } from '../types';
-import { hex, readU32, readU64, ret, tryCString, tryFieldString, u32, writeU32, writeU64 } from './mem';
+import { readU32, readU64, ret, tryCString, tryFieldString, u32, writeU32, writeU64 } from './mem';
+import { hexU64 } from '../../base/hex';
 import { printkText } from './printk';
 import type { KernelCallState } from './state';
 import { QEMU_PC_ACPI_TABLE_BYTES } from './qemu-pc-acpi-tables';
@@ -182,7 +183,7 @@ export function machineFunctions(state: KernelCallState): Record<string, KernelF
     }
     const p = pciDev(ctx, next);
     ctx.note(
-      `${what}: ${next.slot} [${id4(next.vendor)}:${id4(next.device)}] class 0x${next.class.toString(16).padStart(6, '0')}, struct pci_dev ${hex(p)}`,
+      `${what}: ${next.slot} [${id4(next.vendor)}:${id4(next.device)}] class 0x${next.class.toString(16).padStart(6, '0')}, struct pci_dev ${hexU64(p)}`,
     );
     return p;
   };
@@ -291,7 +292,7 @@ export function machineFunctions(state: KernelCallState): Record<string, KernelF
         }
         writeU64(ctx.mem, ctx.arg(2), at);
         ctx.note(
-          `acpi_get_table('${sig}'): QEMU's table (${QEMU_PC_ACPI_TABLE_BYTES[sig].length} base64 chars as recorded), mapped at ${hex(at)}: AE_OK`,
+          `acpi_get_table('${sig}'): QEMU's table (${QEMU_PC_ACPI_TABLE_BYTES[sig].length} base64 chars as recorded), mapped at ${hexU64(at)}: AE_OK`,
         );
         return AE_OK;
       }
@@ -387,7 +388,7 @@ export function machineFunctions(state: KernelCallState): Record<string, KernelF
       const t = ctx.kmalloc(256, true, `led_trigger '${name ?? ''}'`);
       writeU64(ctx.mem, ctx.arg(1), t);
       state.registrations.push({ kind: 'led trigger', name, address: t });
-      ctx.note(`led_trigger_register_simple '${name ?? ''}': trigger ${hex(t)} stored in *tp`);
+      ctx.note(`led_trigger_register_simple '${name ?? ''}': trigger ${hexU64(t)} stored in *tp`);
       return 0n;
     },
     led_trigger_unregister_simple: (ctx) => {
@@ -414,7 +415,7 @@ export function machineFunctions(state: KernelCallState): Record<string, KernelF
     // module code (and has no SMBIOS bytes): the walk returns 0 and the step says decode did not run.
     dmi_walk: (ctx) => {
       ctx.note(
-        `dmi_walk: QEMU's SMBIOS entries would each be passed to ${ctx.symbolize(ctx.arg(0)) ?? hex(ctx.arg(0))}; that callback is not run by this ` +
+        `dmi_walk: QEMU's SMBIOS entries would each be passed to ${ctx.symbolize(ctx.arg(0)) ?? hexU64(ctx.arg(0))}; that callback is not run by this ` +
           `model; returns 0`,
       );
       return 0n;

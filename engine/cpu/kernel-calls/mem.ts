@@ -173,6 +173,3 @@ export function tryFieldString(ctx: KernelCallContext, structPtr: bigint, offset
   }
 }
 
-export function hex(value: bigint): string {
-  return '0x' + BigInt.asUintN(64, value).toString(16);
-}

@@ -6,7 +6,8 @@
  */
 import type { KernelCallContext, KernelFunction } from '../types';
 import { EEXIST } from './errname';
-import { hex, readU64, ret, s32, u32, writeU32, writeU64 } from './mem';
+import { readU64, ret, s32, u32, writeU32, writeU64 } from './mem';
+import { hexU64 } from '../../base/hex';
 import { printkText } from './printk';
 import { BOOT_NET_FAMILIES, type KernelCallState } from './state';
 
@@ -120,7 +121,7 @@ export function netFunctions(s: KernelCallState): Record<string, KernelFunction>
       if (!taken) s.netFamilies.set(family, ops);
       // The line is printed whether or not the slot was free.
       printkText(ctx, s, 6, `NET: Registered ${PF_FAMILY_NAMES[family]} protocol family\n`);
-      ctx.note(`sock_register: net_families[${family}] ${taken ? 'is taken: -EEXIST' : `= ${hex(ops)}, returns 0`}`);
+      ctx.note(`sock_register: net_families[${family}] ${taken ? 'is taken: -EEXIST' : `= ${hexU64(ops)}, returns 0`}`);
       return taken ? ret(-EEXIST) : 0n;
     },
     // void sock_unregister(int family): BUG_ON(family < 0 || family >= NPROTO), then the slot is cleared.
@@ -146,7 +147,7 @@ export function netFunctions(s: KernelCallState): Record<string, KernelFunction>
       const initNet = s.options.lookupSymbol?.('init_net') ?? null;
       const bootTaken = net === initNet && BOOT_NETLINK_UNITS.includes(unit);
       if (bootTaken || [...s.netlinkSockets.values()].some((k) => k.net === net && k.unit === unit)) {
-        ctx.note(`__netlink_kernel_create: unit ${unit} already has a kernel socket (portid 0) in net ${hex(net)}: NULL`);
+        ctx.note(`__netlink_kernel_create: unit ${unit} already has a kernel socket (portid 0) in net ${hexU64(net)}: NULL`);
         return 0n;
       }
       let groups = 32;
@@ -182,8 +183,8 @@ export function netFunctions(s: KernelCallState): Record<string, KernelFunction>
       if (t) t.registered++;
       else s.netlinkUnits.set(unit, { registered: 1, groups, module });
       ctx.note(
-        `__netlink_kernel_create: kernel socket of netlink unit ${unit} at ${hex(sk)} (portid 0, ${groups} groups` +
-          `${input ? `, input ${ctx.symbolize(input) ?? hex(input)}` : ''}); sock_init_data()'s buffer sizes and callbacks ` +
+        `__netlink_kernel_create: kernel socket of netlink unit ${unit} at ${hexU64(sk)} (portid 0, ${groups} groups` +
+          `${input ? `, input ${ctx.symbolize(input) ?? hexU64(input)}` : ''}); sock_init_data()'s buffer sizes and callbacks ` +
           'other than sk_data_ready are not filled in',
       );
       return sk;

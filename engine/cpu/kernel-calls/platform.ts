@@ -15,7 +15,8 @@
  */
 import type { KernelCallContext, KernelFunction } from '../types';
 import { handleMaker, registrar } from './registrars';
-import { hex, readU64, tryCString, tryFieldString } from './mem';
+import { readU64, tryCString, tryFieldString } from './mem';
+import { hexU64 } from '../../base/hex';
 import type { KernelCallState } from './state';
 
 /**
@@ -79,7 +80,7 @@ export function platformFunctions(s: KernelCallState): Record<string, KernelFunc
     },
     platform_driver_unregister: (ctx) => {
       drivers.delete(ctx.arg(0));
-      ctx.note(`platform_driver_unregister '${tryFieldString(ctx, ctx.arg(0), PDRV_DRIVER) ?? hex(ctx.arg(0))}': recorded`);
+      ctx.note(`platform_driver_unregister '${tryFieldString(ctx, ctx.arg(0), PDRV_DRIVER) ?? hexU64(ctx.arg(0))}': recorded`);
       return 0n;
     },
     platform_device_register: addDevice(
@@ -108,7 +109,7 @@ export function platformFunctions(s: KernelCallState): Record<string, KernelFunc
     ),
     platform_device_unregister: (ctx) => {
       devices.delete(ctx.arg(0));
-      ctx.note(`platform_device_unregister ${hex(ctx.arg(0))}: recorded`);
+      ctx.note(`platform_device_unregister ${hexU64(ctx.arg(0))}: recorded`);
       return 0n;
     },
     platform_device_del: (ctx) => {

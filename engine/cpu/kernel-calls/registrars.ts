@@ -4,7 +4,8 @@
  * and the ways a model reads the registered thing's name (a struct field, a string, a format).
  */
 import type { KernelCallContext, KernelFunction } from '../types';
-import { bytesToText, hex, s32, tryCString, tryFieldString } from './mem';
+import { bytesToText, s32, tryCString, tryFieldString } from './mem';
+import { hexU64 } from '../../base/hex';
 import type { KernelCallState } from './state';
 import { formatAt, formatEnvFrom, registerArgs } from './vsnprintf';
 
@@ -66,7 +67,7 @@ export function handleMaker(state: KernelCallState, kind: string, what: string, 
     const h = ctx.kmalloc(HANDLE_SIZE, true, `${kind}${quoted(name)}`);
     state.handles.set(h, `${kind}${quoted(name)}`);
     state.registrations.push({ kind, name, address: h });
-    ctx.note(`${what}${quoted(name)}: returns a new ${kind} ${hex(h)}${extra}`);
+    ctx.note(`${what}${quoted(name)}: returns a new ${kind} ${hexU64(h)}${extra}`);
     return h;
   };
 }
@@ -79,7 +80,7 @@ export function freeHandle(state: KernelCallState, what: string, arg = 0): Kerne
       state.handles.delete(h);
       ctx.kfree(h);
     }
-    ctx.note(`${what}: ${known ?? hex(h)} released`);
+    ctx.note(`${what}: ${known ?? hexU64(h)} released`);
     return 0n;
   };
 }

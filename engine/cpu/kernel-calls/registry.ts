@@ -25,7 +25,8 @@ import { PDRV_DRIVER, platformFunctions } from './platform';
 import { resourceFunctions } from './resource';
 import { xarrayFunctions } from './xarray';
 import { memoryFunctions } from './memory-fns';
-import { hex, readU64, ret, s32, tryCString, tryFieldString, u32, writeU32, writeU64 } from './mem';
+import { readU64, ret, s32, tryCString, tryFieldString, u32, writeU32, writeU64 } from './mem';
+import { hexU64 } from '../../base/hex';
 import {
   makeDevErrProbe,
   makeDevPrintk,
@@ -73,7 +74,7 @@ function chrdevFunctions(state: KernelCallState): Record<string, KernelFunction>
       if (r < 0) return ret(r);
       writeU32(ctx.mem, ctx.arg(0), ((r << MINORBITS) | baseminor) >>> 0);
       state.registrations.push({ kind: 'chrdev region', name, address: 0n });
-      ctx.note(`alloc_chrdev_region: major ${r} for '${name}' (dev_t ${hex(BigInt(((r << MINORBITS) | baseminor) >>> 0))})`);
+      ctx.note(`alloc_chrdev_region: major ${r} for '${name}' (dev_t ${hexU64(BigInt(((r << MINORBITS) | baseminor) >>> 0))})`);
       return 0n;
     },
     // int register_chrdev_region(dev_t from, unsigned count, const char *name)
@@ -200,8 +201,8 @@ function kprobeFunctions(state: KernelCallState): Record<string, KernelFunction>
         ctx.note(`${what}: ${refused}, -EINVAL`);
         return ret(-EINVAL);
       }
-      state.registrations.push({ kind: 'kprobe', name: sym ?? hex(target), address: kp });
-      ctx.note(`${what}: probe at ${hex(target)}${sym ? ` (${sym}+${offset})` : ''} registered; its handlers never run in this model`);
+      state.registrations.push({ kind: 'kprobe', name: sym ?? hexU64(target), address: kp });
+      ctx.note(`${what}: probe at ${hexU64(target)}${sym ? ` (${sym}+${offset})` : ''} registered; its handlers never run in this model`);
       return 0n;
     };
   return {
@@ -214,7 +215,7 @@ function kprobeFunctions(state: KernelCallState): Record<string, KernelFunction>
       const lookup = state.options.lookupSymbol;
       if (!lookup) return 'not-modelled';
       const a = name === null ? null : lookup(name);
-      ctx.note(`kallsyms_lookup_name(${name === null ? 'NULL' : `'${name}'`}) = ${a === null ? '0 (not found)' : hex(a)}`);
+      ctx.note(`kallsyms_lookup_name(${name === null ? 'NULL' : `'${name}'`}) = ${a === null ? '0 (not found)' : hexU64(a)}`);
       return a ?? 0n;
     },
     unregister_kretprobe: noted('unregister_kretprobe: probe removed'),
@@ -486,7 +487,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
       writeU32(ctx.mem, w, u32(ctx.arg(0)));
       writeU64(ctx.mem, w + 40n, task);
       s.kthreadWorkers.add(w);
-      ctx.note(`kthread_create_worker${quoted(name)}: worker ${hex(w)}, task ${hex(task)}; the worker thread never runs in this model`);
+      ctx.note(`kthread_create_worker${quoted(name)}: worker ${hexU64(w)}, task ${hexU64(task)}; the worker thread never runs in this model`);
       return w;
     },
     // void kthread_destroy_worker(struct kthread_worker *worker): kthread_flush_worker(), kthread_stop(task), kfree(worker).
@@ -510,7 +511,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     // void ethtool_set_ethtool_phy_ops(const struct ethtool_phy_ops *ops) (net/ethtool/common.c): under rtnl_lock, ethtool_phy_ops = ops.
     ethtool_set_ethtool_phy_ops: (ctx) => {
       s.ethtoolPhyOps = ctx.arg(0);
-      ctx.note(`ethtool_set_ethtool_phy_ops: ethtool_phy_ops = ${hex(ctx.arg(0))}`);
+      ctx.note(`ethtool_set_ethtool_phy_ops: ethtool_phy_ops = ${hexU64(ctx.arg(0))}`);
       return 0n;
     },
     // int cn_add_callback(const struct cb_id *id, const char *name, callback) (drivers/connector/connector.c, cn_queue.c):
@@ -651,7 +652,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
       const name = str(1)(ctx);
       const h = ctx.kmalloc(4096 + u32(ctx.arg(0)), true, `net_device${quoted(name)}`);
       s.handles.set(h, `net_device${quoted(name)}`);
-      ctx.note(`alloc_netdev_mqs${quoted(name)}: returns a new net_device ${hex(h)} (the setup callback is not run)`);
+      ctx.note(`alloc_netdev_mqs${quoted(name)}: returns a new net_device ${hexU64(h)} (the setup callback is not run)`);
       return h;
     },
     register_netdev: registrar(s, 'net device', 'register_netdev', null, 0),

@@ -13,7 +13,8 @@
  * Memory regions (iomem_resource) are not modelled.
  */
 import type { KernelCallContext, KernelFunction } from '../types';
-import { hex, tryCString, writeU64 } from './mem';
+import { tryCString, writeU64 } from './mem';
+import { hexU64 } from '../../base/hex';
 import type { IoRegion } from './ioports';
 import type { KernelCallState } from './state';
 
@@ -61,7 +62,7 @@ export function resourceFunctions(s: KernelCallState): Record<string, KernelFunc
       const flags = ctx.arg(4);
       const name = tryCString(ctx, ctx.arg(3)) ?? '';
       const r: IoRegion = { start, end: start + n - 1, name, busy: true, muxed: (flags & IORESOURCE_MUXED) !== 0n, address: 0n, children: [] };
-      const range = `[io ${hex(BigInt(start))}-${hex(BigInt(Math.max(start, r.end)))}]`;
+      const range = `[io ${hexU64(BigInt(start))}-${hexU64(BigInt(Math.max(start, r.end)))}]`;
       let parent = s.ioports;
       for (;;) {
         const conflict = requestResource(parent, r);
@@ -73,7 +74,7 @@ export function resourceFunctions(s: KernelCallState): Record<string, KernelFunc
         // Both muxed: the kernel sleeps until the holder releases it; nothing here would ever release it.
         if (conflict.muxed && r.muxed) return 'not-modelled';
         ctx.note(
-          `__request_region '${name}' ${range}: taken by '${conflict.name}' [${hex(BigInt(conflict.start))}-${hex(BigInt(conflict.end))}]: NULL`,
+          `__request_region '${name}' ${range}: taken by '${conflict.name}' [${hexU64(BigInt(conflict.start))}-${hexU64(BigInt(conflict.end))}]: NULL`,
         );
         return 0n;
       }
@@ -85,7 +86,7 @@ export function resourceFunctions(s: KernelCallState): Record<string, KernelFunc
       writeU64(ctx.mem, res + 24n, IORESOURCE_IO | IORESOURCE_BUSY | flags);
       writeU64(ctx.mem, res + 40n, parent.address);
       s.registrations.push({ kind: 'I/O ports', name, address: res });
-      ctx.note(`__request_region '${name}' ${range}: free, now under '${parent.name}' (returns struct resource ${hex(res)})`);
+      ctx.note(`__request_region '${name}' ${range}: free, now under '${parent.name}' (returns struct resource ${hexU64(res)})`);
       return res;
     },
     __release_region: (ctx) => {
@@ -97,7 +98,7 @@ export function resourceFunctions(s: KernelCallState): Record<string, KernelFunc
       if (!found) return 'not-modelled';
       const [r] = found.parent.children.splice(found.index, 1);
       if (r.address) ctx.kfree(r.address);
-      ctx.note(`__release_region '${r.name}' [io ${hex(BigInt(start))}-${hex(BigInt(end))}]: released`);
+      ctx.note(`__release_region '${r.name}' [io ${hexU64(BigInt(start))}-${hexU64(BigInt(end))}]: released`);
       return 0n;
     },
   };

@@ -5,7 +5,8 @@
  * Offsets are x86-64 Debian 6.1 (no lockdep, CONFIG_MUTEX_SPIN_ON_OWNER=y).
  */
 import type { KernelCallContext, KernelFunction } from '../types';
-import { hex, readU32, readU64, ret, writeU32, writeU64 } from './mem';
+import { readU32, readU64, ret, writeU32, writeU64 } from './mem';
+import { hexU64 } from '../../base/hex';
 import type { KernelCallState } from './state';
 
 /** struct rhashtable: tbl, key_len, max_elems, p (struct rhashtable_params), rhlist, run_work, mutex, lock, nelems. */
@@ -90,7 +91,7 @@ function initTable(s: KernelCallState, ctx: KernelCallContext, ht: bigint, param
   writeU64(ctx.mem, work + BigInt(WORK_ENTRY) + 8n, work + BigInt(WORK_ENTRY));
   writeU64(ctx.mem, work + BigInt(WORK_FUNC), s.options.lookupSymbol?.('rht_deferred_worker') ?? 0n);
   s.rhashtables.set(ht, tbl);
-  ctx.note(`${fn}: table at ${hex(ht)} initialised, ${size} buckets at ${hex(tbl)}, returns 0`);
+  ctx.note(`${fn}: table at ${hexU64(ht)} initialised, ${size} buckets at ${hexU64(tbl)}, returns 0`);
   return 0n;
 }
 
@@ -116,6 +117,6 @@ function destroy(s: KernelCallState, ctx: KernelCallContext, fn: string): bigint
   if (buckets.some((b) => b !== 0)) return 'not-modelled';
   ctx.kfree(tbl);
   s.rhashtables.delete(ht);
-  ctx.note(`${fn}: empty table at ${hex(ht)}, its bucket table freed`);
+  ctx.note(`${fn}: empty table at ${hexU64(ht)}, its bucket table freed`);
   return 0n;
 }

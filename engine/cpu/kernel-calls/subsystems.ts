@@ -5,7 +5,8 @@
  * machine's DMI strings. Each says in its step what it does and does not do.
  */
 import type { KernelCallContext, KernelFunction } from '../types';
-import { hex, readU64, ret, tryCString, writeU64 } from './mem';
+import { readU64, ret, tryCString, writeU64 } from './mem';
+import { hexU64 } from '../../base/hex';
 import { handleMaker, registrar, unregistrar } from './registrars';
 import type { KernelCallState } from './state';
 
@@ -63,7 +64,7 @@ export function subsystemFunctions(s: KernelCallState): Record<string, KernelFun
     (ctx) => {
       const order = orderArg === null ? 0 : Number(ctx.arg(orderArg) & 0x1fn);
       const p = ctx.kmalloc(4096 << order, zero, `${what} (order ${order})`);
-      ctx.note(`${what}: ${4096 << order} bytes at ${hex(p)}`);
+      ctx.note(`${what}: ${4096 << order} bytes at ${hexU64(p)}`);
       return p;
     };
   return {
@@ -98,15 +99,15 @@ export function subsystemFunctions(s: KernelCallState): Record<string, KernelFun
       const parent = ctx.arg(0);
       const name = tryCString(ctx, ctx.arg(1));
       if (parent === 0n || name === null) return 'not-modelled';
-      const key = `${hex(parent)}/${name}`;
+      const key = `${hexU64(parent)}/${name}`;
       if (s.sysfsMountPoints.has(key)) return 'not-modelled';
       s.sysfsMountPoints.add(key);
-      ctx.note(`sysfs_create_mount_point '${name}': empty directory under kobject ${hex(parent)}, returns 0`);
+      ctx.note(`sysfs_create_mount_point '${name}': empty directory under kobject ${hexU64(parent)}, returns 0`);
       return 0n;
     },
     sysfs_remove_mount_point: (ctx) => {
       const name = tryCString(ctx, ctx.arg(1));
-      s.sysfsMountPoints.delete(`${hex(ctx.arg(0))}/${name ?? ''}`);
+      s.sysfsMountPoints.delete(`${hexU64(ctx.arg(0))}/${name ?? ''}`);
       return 0n;
     },
     // struct proc_dir_entry *_proc_mkdir(name, mode, parent, data, force_lookup) (fs/proc/generic.c), as proc_mkdir_data.

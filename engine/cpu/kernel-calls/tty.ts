@@ -6,7 +6,8 @@
  */
 import type { KernelCallContext, KernelFunction } from '../types';
 import { EINVAL } from './errname';
-import { hex, readU64, ret, s32, tryCString, u32, writeU32, writeU64 } from './mem';
+import { readU64, ret, s32, tryCString, u32, writeU32, writeU64 } from './mem';
+import { hexU64 } from '../../base/hex';
 import { registerChrdevRegion, unregisterChrdevRegion } from './char-dev';
 import type { KernelCallState } from './state';
 
@@ -52,7 +53,7 @@ export function ttyFunctions(s: KernelCallState): Record<string, KernelFunction>
       }
       writeU64(ctx.mem, d + CDEVS, ctx.kmalloc(8 * cdevs, true, 'tty_driver cdevs[]'));
       s.ttyDrivers.add(d);
-      ctx.note(`__tty_alloc_driver: struct tty_driver at ${hex(d)} for ${lines} line(s), flags ${hex(flags)}`);
+      ctx.note(`__tty_alloc_driver: struct tty_driver at ${hexU64(d)} for ${lines} line(s), flags ${hexU64(flags)}`);
       return d;
     },
     /**

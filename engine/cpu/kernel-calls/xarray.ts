@@ -7,7 +7,8 @@
  * internal (| 2): the kernel's node tree is not built, so code walking xa_head by hand is not modelled.
  */
 import type { KernelCallContext, KernelFunction } from '../types';
-import { hex, readU32, readU64, ret, writeU32, writeU64 } from './mem';
+import { readU32, readU64, ret, writeU32, writeU64 } from './mem';
+import { hexU64 } from '../../base/hex';
 import type { KernelCallState, XaState } from './state';
 
 const XA_FLAGS = 4n;
@@ -41,7 +42,7 @@ export function xarrayFunctions(s: KernelCallState): Record<string, KernelFuncti
     if (lone && lone.value !== 0n)
       head = lone.value; // its marks are xa_flags' own mark bits
     else if (st.entries.size) {
-      if (!st.node) st.node = ctx.kmalloc(XA_NODE_SIZE, true, `xa_node stand-in for the xarray at ${hex(xa)}`);
+      if (!st.node) st.node = ctx.kmalloc(XA_NODE_SIZE, true, `xa_node stand-in for the xarray at ${hexU64(xa)}`);
       head = st.node | 2n;
     }
     writeU64(ctx.mem, xa + XA_HEAD, head);
@@ -62,11 +63,11 @@ export function xarrayFunctions(s: KernelCallState): Record<string, KernelFuncti
     const old = st.entries.get(index);
     if (insertOnly) {
       if (old) {
-        ctx.note(`${fn}: index ${index} of the xarray at ${hex(xa)} is taken: -EBUSY`);
+        ctx.note(`${fn}: index ${index} of the xarray at ${hexU64(xa)} is taken: -EBUSY`);
         return ret(-EBUSY);
       }
       st.entries.set(index, { value: entry, marks: new Set() });
-      ctx.note(`${fn}: ${hex(entry)} at index ${index} of the xarray at ${hex(xa)}`);
+      ctx.note(`${fn}: ${hexU64(entry)} at index ${index} of the xarray at ${hexU64(xa)}`);
       sync(ctx, xa, st);
       return 0n;
     }

@@ -1,5 +1,5 @@
 /**
- * The lecturer's sheet and key from the app: PDF drawn here (sheetPdf.ts, the same as
+ * The lecturer's sheet and key from the app: PDF drawn by host-common/quiz-pdf.ts (the same as
  * `modscope quiz --sheet`), Markdown from the engine (quiz.sheet), saved as a download or through
  * Electron's save dialog.
  */
@@ -27,7 +27,7 @@ export function sheetFileName(quiz: Pick<Quiz, 'module' | 'seed' | 'student'>, f
 export async function saveSheet(host: Host, quiz: Quiz, req: QuizRequest, file: SheetFile): Promise<string | null> {
   const name = sheetFileName(quiz, file);
   if (file.endsWith('pdf')) {
-    const { quizPdf } = await import('./sheetPdf');
+    const { quizPdf } = await import('../../../host-common/quiz-pdf');
     const bytes = quizPdf(quiz, file === 'key-pdf');
     return saveBlob(new Blob([bytes.slice().buffer], { type: 'application/pdf' }), name);
   }

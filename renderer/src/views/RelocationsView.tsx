@@ -1,7 +1,6 @@
 import { useCallback, useMemo, useState } from 'react';
 import type { ModuleOverview, RelocFilter, RelocRow } from '../../../engine/api-types';
 import { X86_64_RELOC_RULES } from '../../../engine/elf/index';
-import { relocTypeName } from '../../../engine/elf/index';
 import type { Host } from '../host/host';
 import { usePaged } from '../lib/paged';
 import { num } from '../lib/format';
@@ -13,7 +12,7 @@ import './find/find.css';
 import type { SeeApplied } from './find/seeApplied';
 
 const PAGE = 500;
-const TYPES = X86_64_RELOC_RULES.map((r) => relocTypeName(62, r.type) ?? `type ${r.type}`);
+const TYPES = X86_64_RELOC_RULES.map((r) => r.name);
 
 export function RelocationsView({
   mod,

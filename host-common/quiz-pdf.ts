@@ -1,9 +1,10 @@
 /**
  * The exercise sheet and its answer key as PDF (A4, jsPDF's standard fonts: text stays text).
- * No DOM: the CLI (`modscope quiz --sheet x.pdf`) uses it under Node as well.
+ * No DOM: host-common/, since the app (renderer/src/exercise/sheetExport.ts) and the CLI (`modscope quiz --sheet x.pdf`)
+ * both draw it.
  */
 import { jsPDF } from 'jspdf';
-import type { Quiz, QuizQuestion } from '../../../engine/quiz/index';
+import type { Quiz, QuizQuestion } from '../engine/quiz/index';
 
 const W = 595.28;
 const H = 841.89;
