@@ -371,6 +371,7 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
     try {
       if (r.kind === 'returned') return { ret: r.ret, note: describe(r, what) + ` It returned ${r.ret}.`, block };
       if (stoppedAt !== null) return { ret: null, note: `${describe(r, what)} ${cannotSay(stoppedAt)}.`, block };
+      if (r.kind === 'unsupported') return { ret: null, note: `${describe(r, what)} ${cannotSayInstruction(r.text.replace(/\s+#.*$/, ''))}.`, block };
       oops(r, comm, pos + Math.max(0, block.count - 1));
       return { ret: null, note: describe(r, what), block };
     } finally {
@@ -387,6 +388,8 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
         note: `${describe(r, `${mod.exitName ?? 'exit'}()`)} ${cannotSay(stoppedAt)}: the rest of the unload is shown as delete_module() continues.`,
         block,
       };
+    if (r.kind === 'unsupported')
+      return { note: `${describe(r, `${mod.exitName ?? 'exit'}()`)} ${cannotSayInstruction(r.text.replace(/\s+#.*$/, ''))}.`, block };
     if (r.kind !== 'returned') oops(r, 'rmmod', pos + Math.max(0, block.count - 1));
     return { note: describe(r, `${mod.exitName ?? 'exit'}()`), block };
   };
