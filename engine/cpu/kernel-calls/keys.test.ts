@@ -3,6 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { KernelCallState } from './state';
 import { modelCaller } from './model-caller';
 import { KEY } from './keys';
+import { x509KeyDescription } from './x509-key';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CORPUS } from '../../../scripts/test-support/kernel';
 
 const u64 = (b: Uint8Array, off: bigint): bigint => new DataView(b.buffer, b.byteOffset).getBigUint64(Number(off), true);
 const u32 = (b: Uint8Array, off: bigint): number => new DataView(b.buffer, b.byteOffset).getUint32(Number(off), true);
@@ -64,5 +68,30 @@ describe('kernel_fpu_begin_mask / kernel_fpu_end', () => {
     const { call } = modelCaller(new KernelCallState());
     expect(call('kernel_fpu_begin_mask', 3n)).toBe(0n);
     expect(call('kernel_fpu_end')).toBe(0n);
+  });
+});
+
+describe('x509KeyDescription (x509_key_preparse())', () => {
+  const file = join(CORPUS, 'net', 'wireless', 'cfg80211.ko');
+  it.skipIf(!existsSync(file))("cfg80211's shipped certificates: '<CN>: <skid or serial>', and a changed signature byte is -EKEYREJECTED", () => {
+    const b = new Uint8Array(readFileSync(file));
+    const found: { at: number; der: Uint8Array; description: string }[] = [];
+    for (let i = 0; i + 4 < b.length; i++) {
+      if (b[i] !== 0x30 || b[i + 1] !== 0x82) continue;
+      const der = b.slice(i, i + 4 + ((b[i + 2] << 8) | b[i + 3]));
+      if (der.length < 256 || der.length > 4096) continue;
+      const r = x509KeyDescription(der);
+      if ('description' in r) found.push({ at: i, der, description: r.description });
+    }
+    expect(found.map((f) => f.description)).toEqual([
+      'benh@debian.org: 577e021cb980e0e820821ba7b54b4961b8b4fadf',
+      'romain.perier@gmail.com: 3abbc6ec146e09d1b6016ab9d6cf71dd233f0328',
+      'sforshee: 00b28ddf47aef9cea7',
+      'wens: 61c038651aabdcf94bd0ac7ff06c7248db18c600',
+    ]);
+    const bad = found[0].der.slice();
+    bad[bad.length - 1] ^= 1; // the last byte of the signature BIT STRING
+    expect(x509KeyDescription(bad)).toMatchObject({ error: 'EKEYREJECTED' });
+    expect(x509KeyDescription(found[0].der.slice(0, 100))).toMatchObject({ error: 'EBADMSG' });
   });
 });

@@ -17,9 +17,14 @@
  * register_key_type() refuses a name already on key_types_list (-EEXIST) and otherwise prints
  * "Key type %s registered" at KERN_NOTICE; unregister_key_type() prints "Key type %s unregistered".
  */
-import type { KernelFunction } from '../types';
+import type { KernelCallContext, KernelFunction } from '../types';
 import { EEXIST, EINVAL } from './errname';
-import { hex, readCStringBytes, readU64, ret, tryCString, u32, writeU32, writeU64 } from './mem';
+import { x509KeyDescription } from './x509-key';
+
+const ENODEV = 19;
+const EBADMSG = 74;
+const EKEYREJECTED = 129;
+import { asciiBytes, hex, readCStringBytes, readU64, ret, tryCString, u32, writeU32, writeU64 } from './mem';
 import { printkText } from './printk';
 import type { KernelCallState } from './state';
 
@@ -63,6 +68,7 @@ export const BOOT_KEY_TYPES: readonly string[] = [
 
 const KEY_ALLOC_NOT_IN_QUOTA = 0x2n;
 const KEY_ALLOC_BUILT_IN = 0x4n;
+const KEY_ALLOC_BYPASS_RESTRICTION = 0x8n;
 const KEY_ALLOC_UID_KEYRING = 0x10n;
 const KEY_ALLOC_SET_KEEP = 0x20n;
 const KEY_FLAG_IN_QUOTA = 2;
@@ -76,6 +82,7 @@ interface KeyState {
   /** Registered key type names: by the struct key_type's address for the module-registered ones. */
   types: Map<bigint, string>;
   nextSerial: number;
+  has(name: string): boolean;
 }
 
 const keyStates = new WeakMap<KernelCallState, KeyState>();
@@ -83,10 +90,53 @@ const keyStates = new WeakMap<KernelCallState, KeyState>();
 function keyState(s: KernelCallState): KeyState {
   let k = keyStates.get(s);
   if (!k) {
-    k = { types: new Map(BOOT_KEY_TYPES.map((name, i) => [BigInt(-1 - i), name])), nextSerial: 0x2a5e1f3 };
+    const types = new Map(BOOT_KEY_TYPES.map((name, i) => [BigInt(-1 - i), name]));
+    k = { types, nextSerial: 0x2a5e1f3, has: (name) => [...types.values()].includes(name) };
     keyStates.set(s, k);
   }
   return k;
+}
+
+/** key_alloc() + instantiation: a zeroed struct key (kmem_cache_zalloc(key_jar)) filled in as key.c does, state KEY_IS_POSITIVE. */
+function allocKey(
+  ctx: KernelCallContext,
+  s: KernelCallState,
+  desc: string,
+  typeSymbol: string,
+  perm: bigint,
+  flags: bigint,
+  restrictLink: bigint,
+  uid = 0,
+  gid = 0,
+): bigint {
+  const ks = keyState(s);
+  const bytes = asciiBytes(desc);
+  const key = ctx.kmalloc(KEY.size, true, `struct key '${desc}'`);
+  const copy = ctx.kmalloc(bytes.length + 1, true, `key description '${desc}'`);
+  ctx.mem.write(copy, bytes);
+  let kflags = 0n;
+  if (!(flags & KEY_ALLOC_NOT_IN_QUOTA)) kflags |= 1n << BigInt(KEY_FLAG_IN_QUOTA);
+  if (flags & KEY_ALLOC_BUILT_IN) kflags |= 1n << BigInt(KEY_FLAG_BUILTIN);
+  if (flags & KEY_ALLOC_UID_KEYRING) kflags |= 1n << BigInt(KEY_FLAG_UID_KEYRING);
+  if (flags & KEY_ALLOC_SET_KEEP) kflags |= 1n << BigInt(KEY_FLAG_KEEP);
+  const serial = ks.nextSerial;
+  ks.nextSerial = (ks.nextSerial * 1103515245 + 12345) % 0x7fffffff || 3;
+  writeU32(ctx.mem, key + KEY.usage, 1);
+  writeU32(ctx.mem, key + KEY.serial, serial);
+  writeU64(ctx.mem, key + KEY.semWaitList, key + KEY.semWaitList);
+  writeU64(ctx.mem, key + KEY.semWaitList + 8n, key + KEY.semWaitList);
+  writeU64(ctx.mem, key + KEY.expiry, TIME64_MAX);
+  writeU32(ctx.mem, key + KEY.uid, uid);
+  writeU32(ctx.mem, key + KEY.gid, gid);
+  writeU32(ctx.mem, key + KEY.perm, u32(perm));
+  ctx.mem.write(key + KEY.quotalen, Uint8Array.of((bytes.length + 1) & 0xff, ((bytes.length + 1) >> 8) & 0xff));
+  ctx.mem.write(key + KEY.state, Uint8Array.of(KEY_IS_POSITIVE, 0));
+  writeU64(ctx.mem, key + KEY.flags, kflags);
+  ctx.mem.write(key + KEY.descLen, Uint8Array.of(bytes.length & 0xff, (bytes.length >> 8) & 0xff, ...bytes.slice(0, 6)));
+  writeU64(ctx.mem, key + KEY.type, s.options.lookupSymbol?.(typeSymbol) ?? 0n);
+  writeU64(ctx.mem, key + KEY.description, copy);
+  writeU64(ctx.mem, key + KEY.restrictLink, restrictLink);
+  return key;
 }
 
 export function keyFunctions(s: KernelCallState): Record<string, KernelFunction> {
@@ -104,36 +154,53 @@ export function keyFunctions(s: KernelCallState): Record<string, KernelFunction>
         ctx.note(`keyring_alloc '${desc}': linking it into another keyring (dest) is not modelled`);
         return 'not-modelled';
       }
-      const ks = keyState(s);
-      const key = ctx.kmalloc(KEY.size, true, `struct key '${desc}' (keyring)`);
-      const copy = ctx.kmalloc(bytes.length + 1, true, `key description '${desc}'`);
-      ctx.mem.write(copy, bytes);
-      const flags = BigInt(ctx.arg(5));
-      let kflags = 0n;
-      if (!(flags & KEY_ALLOC_NOT_IN_QUOTA)) kflags |= 1n << BigInt(KEY_FLAG_IN_QUOTA);
-      if (flags & KEY_ALLOC_BUILT_IN) kflags |= 1n << BigInt(KEY_FLAG_BUILTIN);
-      if (flags & KEY_ALLOC_UID_KEYRING) kflags |= 1n << BigInt(KEY_FLAG_UID_KEYRING);
-      if (flags & KEY_ALLOC_SET_KEEP) kflags |= 1n << BigInt(KEY_FLAG_KEEP);
-      const serial = ks.nextSerial;
-      ks.nextSerial = (ks.nextSerial * 1103515245 + 12345) % 0x7fffffff || 3;
-      writeU32(ctx.mem, key + KEY.usage, 1);
-      writeU32(ctx.mem, key + KEY.serial, serial);
-      writeU64(ctx.mem, key + KEY.semWaitList, key + KEY.semWaitList);
-      writeU64(ctx.mem, key + KEY.semWaitList + 8n, key + KEY.semWaitList);
-      writeU64(ctx.mem, key + KEY.expiry, TIME64_MAX);
-      writeU32(ctx.mem, key + KEY.uid, u32(ctx.arg(1)));
-      writeU32(ctx.mem, key + KEY.gid, u32(ctx.arg(2)));
-      writeU32(ctx.mem, key + KEY.perm, u32(ctx.arg(4)));
-      ctx.mem.write(key + KEY.quotalen, Uint8Array.of((bytes.length + 1) & 0xff, ((bytes.length + 1) >> 8) & 0xff));
-      ctx.mem.write(key + KEY.state, Uint8Array.of(KEY_IS_POSITIVE, 0));
-      writeU64(ctx.mem, key + KEY.flags, kflags);
-      ctx.mem.write(key + KEY.descLen, Uint8Array.of(bytes.length & 0xff, (bytes.length >> 8) & 0xff, ...bytes.slice(0, 6)));
-      writeU64(ctx.mem, key + KEY.type, s.options.lookupSymbol?.('key_type_keyring') ?? 0n);
-      writeU64(ctx.mem, key + KEY.description, copy);
-      writeU64(ctx.mem, key + KEY.restrictLink, ctx.arg(6));
+      const key = allocKey(ctx, s, desc, 'key_type_keyring', ctx.arg(4), BigInt(ctx.arg(5)), ctx.arg(6), u32(ctx.arg(1)), u32(ctx.arg(2)));
+      const serial = u32(readU64(ctx.mem, key) >> 32n);
+      const kflags = readU64(ctx.mem, key + KEY.flags);
       s.handles.set(key, `keyring '${desc}'`);
       ctx.note(`keyring_alloc '${desc}': a new keyring, struct key at ${hex(key)} (serial ${serial}, flags ${hex(kflags)})`);
       return key;
+    },
+    // key_ref_t key_create_or_update(key_ref_t keyring_ref, const char *type, const char *description, const void *payload,
+    //                                size_t plen, key_perm_t perm, unsigned long flags) (key.c __key_create_or_update()):
+    // only "asymmetric" with an X.509 certificate (cfg80211's regulatory certificates) and no description is modelled.
+    key_create_or_update: (ctx) => {
+      const ref = ctx.arg(0);
+      const keyring = ref & ~1n;
+      const type = tryCString(ctx, ctx.arg(1));
+      if (!type || !keyState(s).has(type)) {
+        ctx.note(`key_create_or_update: no key type '${type ?? ''}', ERR_PTR(-ENODEV)`);
+        return ret(-ENODEV);
+      }
+      if (!(s.handles.get(keyring) ?? '').startsWith('keyring ')) {
+        ctx.note(`key_create_or_update: ${hex(keyring)} is not a keyring this model made`);
+        return 'not-modelled';
+      }
+      const flags = ctx.arg(6);
+      if (
+        type !== 'asymmetric' ||
+        ctx.arg(2) !== 0n ||
+        (readU64(ctx.mem, keyring + KEY.restrictLink) !== 0n && !(flags & KEY_ALLOC_BYPASS_RESTRICTION))
+      ) {
+        ctx.note(`key_create_or_update '${type}': only asymmetric keys without a description into unrestricted keyrings are modelled`);
+        return 'not-modelled';
+      }
+      const plen = Number(ctx.arg(4));
+      const prep = x509KeyDescription(ctx.mem.read(ctx.arg(3), plen, 'read').slice());
+      if ('notModelled' in prep) {
+        ctx.note(`key_create_or_update: ${prep.notModelled} is not modelled`);
+        return 'not-modelled';
+      }
+      if ('error' in prep) {
+        ctx.note(`key_create_or_update: x509_key_preparse() fails: ${prep.why}, ERR_PTR(-${prep.error})`);
+        return ret(prep.error === 'EBADMSG' ? -EBADMSG : -EKEYREJECTED);
+      }
+      const key = allocKey(ctx, s, prep.description, 'key_type_asymmetric', ctx.arg(5), flags, 0n);
+      // The keyring's link holds one reference (__key_link()), the returned key_ref another; possessed as keyring_ref was.
+      writeU32(ctx.mem, key + KEY.usage, 2);
+      s.handles.set(key, `asymmetric key '${prep.description}'`);
+      ctx.note(`key_create_or_update: asymmetric key '${prep.description}' at ${hex(key)}, linked into ${s.handles.get(keyring) ?? hex(keyring)}`);
+      return key | (ref & 1n);
     },
     // void key_put(struct key *key): drops a reference; at zero the key garbage collector (a work item) frees it.
     key_put: (ctx) => {
