@@ -19,7 +19,7 @@ import { GPR_NAMES, type CpuSnapshot } from './cpu';
 import type { RunResult } from './run';
 import type { Decoder, KernelFunction } from './types';
 import { InstructionBlock, MAX_RECORDED } from './instruction-block';
-import { cannotSay, cannotSayData } from '../trace/outcome';
+import { cannotSay, cannotSayData, cannotSayInstruction } from '../trace/outcome';
 import { MACHINE } from '../machine/qemu-pc';
 
 export interface InitOutcome {
@@ -36,6 +36,8 @@ export interface InitOutcome {
    */
   unknownAfter?: string;
   unknownReason?: string;
+  /** Why the run cannot be followed, in the step's words (set with unknownReason when it is not a data read). */
+  unknownWhy?: string;
 }
 
 export { cannotSay };
@@ -318,6 +320,20 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
         block,
       };
     }
+    // The real CPU runs what the model does not implement (SSE in lib/raid6): not an invalid-opcode oops.
+    if (r.kind === 'unsupported') {
+      const ins = r.text.replace(/\s+#.*$/, '');
+      return {
+        ret: 0,
+        note: `${describe(r, `${mod.initName ?? 'init'}()`)} It reached ${ins}, which the modelled CPU does not implement: ${cannotSayInstruction(ins)}.`,
+        unknownAfter: r.mnemonic,
+        unknownReason: cannotSayInstruction(ins),
+        unknownWhy:
+          `${mod.initName ?? 'init'}() reached ${ins}, an instruction the modelled CPU does not implement (the real CPU runs it), so the run ` +
+          `stops there: how init goes on, what it prints, whether it returns or oopses`,
+        block,
+      };
+    }
     const guessed = firstUnmodelledRead(r);
     if (guessed !== null) {
       return {
@@ -337,7 +353,7 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
         ? `faulted: ${block.faultSummary() ?? `at ${symbolize(r.rip) ?? hex(r.rip)}`}: ${r.fault.message}`
         : r.kind === 'budget'
           ? `did not return within ${budget.toLocaleString('en-US')} instructions (the kernel reports a soft lockup)`
-          : `stopped: ${r.kind === 'unsupported' ? `unsupported instruction ${r.text}` : r.kind}`;
+          : `stopped: ${r.kind}`;
     return {
       ret: 0,
       note: `${describe(r, `${mod.initName ?? 'init'}()`)} It ${why}; insmod is killed and ${mod.name} stays "Loading".`,
@@ -355,6 +371,7 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
     try {
       if (r.kind === 'returned') return { ret: r.ret, note: describe(r, what) + ` It returned ${r.ret}.`, block };
       if (stoppedAt !== null) return { ret: null, note: `${describe(r, what)} ${cannotSay(stoppedAt)}.`, block };
+      if (r.kind === 'unsupported') return { ret: null, note: `${describe(r, what)} ${cannotSayInstruction(r.text.replace(/\s+#.*$/, ''))}.`, block };
       oops(r, comm, pos + Math.max(0, block.count - 1));
       return { ret: null, note: describe(r, what), block };
     } finally {
@@ -371,6 +388,8 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
         note: `${describe(r, `${mod.exitName ?? 'exit'}()`)} ${cannotSay(stoppedAt)}: the rest of the unload is shown as delete_module() continues.`,
         block,
       };
+    if (r.kind === 'unsupported')
+      return { note: `${describe(r, `${mod.exitName ?? 'exit'}()`)} ${cannotSayInstruction(r.text.replace(/\s+#.*$/, ''))}.`, block };
     if (r.kind !== 'returned') oops(r, 'rmmod', pos + Math.max(0, block.count - 1));
     return { note: describe(r, `${mod.exitName ?? 'exit'}()`), block };
   };

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadModule } from '../load/load-module';
 import { bootKernel, sample } from '../../scripts/test-support/kernel';
-import { KernelCpuMemory, DEFAULT_GS_BASE } from './kernel-memory';
+import { KernelCpuMemory, DEFAULT_GS_BASE, NS_PER_INSTRUCTION } from './kernel-memory';
 import { kernelSymbolNames } from './kernel-run';
 import { CpuFault } from './types';
 
@@ -88,6 +88,40 @@ describe('KernelCpuMemory', () => {
     expect(fault(() => mem.write(k.profile.sections.get('.rodata') ?? 0n, new Uint8Array([1])))?.kind).toBe('read-only');
     const strict = new KernelCpuMemory(k, { vmlinuxData: 'fault' });
     expect(fault(() => strict.read(addr('nr_cpu_ids'), 4, 'read'))?.kind).toBe('not-present');
+  });
+
+  it('jiffies advance with the instructions a run has executed: a jiffy (4 ms at HZ=250) every 20,000 at NS_PER_INSTRUCTION', () => {
+    const timed = new KernelCpuMemory(k);
+    let executed = 0;
+    timed.instructions = () => executed;
+    const e = k.profile.lookup('jiffies');
+    if (!e) throw new Error('jiffies');
+    const at = k.vmlinuxAddress(e);
+    const jiffies = () => {
+      const b = timed.read(at, 8, 'read');
+      return new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, true);
+    };
+    const j0 = jiffies();
+    expect(j0).toBe(0xfffb6c20n + BigInt(Math.floor(k.clockNs / 4_000_000)));
+    executed = 4_000_000 / NS_PER_INSTRUCTION - 1;
+    expect(jiffies() - j0).toBeLessThanOrEqual(1n);
+    executed = (16 * 4_000_000) / NS_PER_INSTRUCTION + 4_000_000 / NS_PER_INSTRUCTION;
+    expect(jiffies() - j0).toBeGreaterThanOrEqual(16n); // raid6_choose_gen()'s 16-jiffy window ends
+    expect(timed.unmodelledReads.size).toBe(0);
+  });
+
+  it('the exported per-CPU topology masks (cpu_sibling_map, cpu_core_map, cpu_die_map) hold CPU 0, as set_cpu_sibling_map(0) leaves them', () => {
+    const u64 = (a: bigint) => {
+      const b = mem.read(a, 8, 'read');
+      return new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, true);
+    };
+    for (const name of ['cpu_sibling_map', 'cpu_core_map', 'cpu_die_map']) {
+      const off = k.profile.lookup(name)?.address;
+      if (off === undefined || off === null) throw new Error(name);
+      const mask = u64(mem.gsBase + off);
+      expect(mask, name).not.toBe(0n);
+      expect(u64(mask), name).toBe(1n); // hfi1's node_affinity_init(): cpumask_weight(topology_sibling_cpumask(0)) = 1
+    }
   });
 
   it('kernel_kobj, fs_kobj and firmware_kobj point at top-level kobjects named as /sys shows them', () => {

@@ -59,6 +59,13 @@ interface Range {
 
 const always = (): boolean => true;
 
+/**
+ * The modelled CPU's time per instruction. It has no clock of its own; 200 ns an instruction (20,000 a jiffy)
+ * lets a loop bounded by jiffies (lib/raid6/algos.c raid6_choose_gen(): 16 jiffies an algorithm) end well
+ * within the instruction budget. What such a loop measures (raid6's MB/s) is this model's speed, not a real CPU's.
+ */
+export const NS_PER_INSTRUCTION = 200;
+
 /** _totalram_pages of the modelled machine as its kernel reports it (512 MiB less what it keeps; node 0's zones add up to it). */
 const TOTALRAM_PAGES = BigInt(MACHINE.vars._totalram_pages);
 
@@ -88,6 +95,10 @@ export class KernelCpuMemory implements CpuMemory {
   /** [start, end) ranges of vmlinux data whose bytes are known: seeded values and this run's own writes. */
   private readonly known: [bigint, bigint][] = [];
   private readonly vmNames = new Map<bigint, string>();
+  private jiffiesAddr: bigint | null = null;
+  private clockNs0 = 0;
+  /** Instructions executed so far by the run using this memory (set by runKernelFunction): the modelled time. */
+  instructions: (() => number) | null = null;
 
   constructor(
     readonly k: ModelKernel,
@@ -187,8 +198,11 @@ export class KernelCpuMemory implements CpuMemory {
         true,
       );
     }
-    // INITIAL_JIFFIES (-300 s at HZ=250, as unsigned int) plus the time since boot.
-    put('jiffies', 0xfffb6c20n + BigInt(Math.floor(this.k.clockNs / 4_000_000)), 8);
+    // INITIAL_JIFFIES (-300 s at HZ=250, as unsigned int) plus the time since boot; reads see it advance
+    // with the instructions executed (jiffiesNow), as the timer interrupt advances it on the real CPU.
+    this.jiffiesAddr = this.vmlinuxAddress('jiffies');
+    this.clockNs0 = this.k.clockNs;
+    put('jiffies', this.jiffiesNow(), 8);
     put('loops_per_jiffy', BigInt(v.loops_per_jiffy), 8);
     const pcpu = (name: string, v: bigint, n: number): void => {
       const e = this.k.profile.lookup(name);
@@ -197,6 +211,19 @@ export class KernelCpuMemory implements CpuMemory {
       if (off + n <= this.percpuBytes.length) this.percpuBytes.set(le(v, n), off);
     };
     pcpu('this_cpu_off', this.gsBase, 8);
+    // The x86 topology masks (arch/x86/kernel/smpboot.c: per-CPU cpumask_var_t, zalloc_cpumask_var() in
+    // smp_prepare_cpus_common()); on one CPU set_cpu_sibling_map(0) puts CPU 0 in each (!has_mp). Each points
+    // at its own mask (cpumask_size() = 1024 bytes with NR_CPUS 8192) above the seeded kobjects.
+    const masks = pgdat + 0x102000n;
+    if (masks + 0x2000n < this.vmEnd) {
+      ['cpu_sibling_map', 'cpu_core_map', 'cpu_die_map', 'cpu_llc_shared_map', 'cpu_l2c_shared_map'].forEach((name, i) => {
+        const mask = masks + BigInt(i) * 0x400n;
+        const bits = new Uint8Array(0x400);
+        bits[0] = 1;
+        this.vmWrite(mask, bits, true);
+        pcpu(name, mask, 8);
+      });
+    }
     pcpu('cpu_number', 0n, 4);
     const initTask = this.vmlinuxAddress('init_task');
     if (initTask !== null) pcpu('current_task', initTask, 8);
@@ -231,8 +258,24 @@ export class KernelCpuMemory implements CpuMemory {
     return false;
   }
 
+  /**
+   * jiffies as the modelled CPU's time has it: the kernel's clock when the run began plus NS_PER_INSTRUCTION for
+   * every instruction executed so far (HZ = 250: a jiffy every 4 ms). Loops bounded by jiffies end (raid6's benchmark).
+   */
+  private jiffiesNow(): bigint {
+    const ns = this.clockNs0 + (this.instructions?.() ?? 0) * NS_PER_INSTRUCTION;
+    return (0xfffb6c20n + BigInt(Math.floor(ns / 4_000_000))) & 0xffffffffffffffffn;
+  }
+
   private vmRead(address: bigint, length: number): Uint8Array {
     this.noteVmlinux(address, false);
+    const j = this.jiffiesAddr;
+    if (j !== null && this.instructions && address < j + 8n && address + BigInt(length) > j && this.isKnown(j, j + 8n)) {
+      const v = this.jiffiesNow();
+      const b = new Uint8Array(8);
+      for (let i = 0; i < 8; i++) b[i] = Number((v >> BigInt(8 * i)) & 0xffn);
+      this.vmWrite(j, b, true);
+    }
     if (!this.isKnown(address, address + BigInt(length))) {
       this.unmodelledReads.add(this.vmNames.get(address) ?? `0x${address.toString(16)}`);
     }

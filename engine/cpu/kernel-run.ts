@@ -83,6 +83,7 @@ export function runKernelFunction(k: ModelKernel, entry: bigint, opts: KernelRun
   const memory = new KernelCpuMemory(k, opts.memory);
   const names = kernelSymbolNames(k);
   const cpu = new Interpreter(opts.decoder, memory);
+  memory.instructions = () => cpu.cpu.executed;
   const r = runFunction(entry, {
     decoder: opts.decoder,
     mem: memory,

@@ -81,7 +81,7 @@ export class ModelKernel {
     | ((
         mod: LoadedModule,
         pos: number,
-      ) => { ret: number; note: string; killed?: boolean; unknownAfter?: string; unknownReason?: string; block?: StepBlock })
+      ) => { ret: number; note: string; killed?: boolean; unknownAfter?: string; unknownReason?: string; unknownWhy?: string; block?: StepBlock })
     | null = null;
   runExit: ((mod: LoadedModule, pos: number) => { note: string; block?: StepBlock }) | null = null;
   /**

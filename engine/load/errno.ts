@@ -54,6 +54,7 @@ const NAMES: Record<number, [string, string]> = {
   [EKEYREJECTED]: ['EKEYREJECTED', 'Key was rejected by service'],
   // More of glibc's strerror() table (kmod prints it for any errno an init returns); errnos above 133
   // are the kernel's own (ERESTARTSYS, ENOTSUPP, EPROBE_DEFER…): glibc says "Unknown error N".
+  5: ['EIO', 'Input/output error'],
   6: ['ENXIO', 'No such device or address'],
   7: ['E2BIG', 'Argument list too long'],
   10: ['ECHILD', 'No child processes'],

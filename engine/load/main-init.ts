@@ -91,11 +91,13 @@ export function doInitModule(info: LoadInfo): number {
   if (result.unknownAfter !== undefined) {
     const fn = result.unknownAfter;
     const reason = result.unknownReason ?? `Modscope cannot say what Linux does after ${fn}() (not modelled)`;
-    const why = result.unknownReason
-      ? `${mod.initName ?? 'init'}() read kernel data Modscope does not have (${fn}: it read as zeros) and then went wrong; what the real kernel does ` +
-        `there is not known, so no oops is shown`
-      : `${mod.initName ?? 'init'}() called ${fn}(), a kernel function Modscope has no model of, so the run stops at that call: how init goes on, ` +
-        `what it prints, whether it returns or oopses`;
+    const why = result.unknownWhy
+      ? result.unknownWhy
+      : result.unknownReason
+        ? `${mod.initName ?? 'init'}() read kernel data Modscope does not have (${fn}: it read as zeros) and then went wrong; what the real kernel does ` +
+          `there is not known, so no oops is shown`
+        : `${mod.initName ?? 'init'}() called ${fn}(), a kernel function Modscope has no model of, so the run stops at that call: how init goes on, ` +
+          `what it prints, whether it returns or oopses`;
     rec.step({
       phase: 'init',
       fn: 'do_init_module',

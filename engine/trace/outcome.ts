@@ -14,6 +14,11 @@ export function cannotSayData(symbol: string): string {
   return `Modscope cannot say what Linux does after reading ${symbol} (kernel data not modelled: it read as zeros)`;
 }
 
+/** The run reached an instruction the modelled CPU does not implement (the real CPU runs it): no oops is Linux's. */
+export function cannotSayInstruction(text: string): string {
+  return `Modscope cannot say what Linux does after ${text} (an instruction the modelled CPU does not implement)`;
+}
+
 /** The operation's end, defaulting to "returned" for traces made before ends were recorded. */
 export function opEnd(op: Pick<OperationInfo, 'end'>): OpEnd {
   return op.end ?? { kind: 'returned' };

@@ -8,6 +8,15 @@
  * name with the driver's (after driver_override, OF, ACPI and id_table, which these registrations do
  * not use when the names already match); a driver with an id_table is not matched here.
  *
+ * The modelled machine's own platform devices (/sys/bus/platform/devices of 6.1.0-50 on QEMU's PC with -nodefaults,
+ * recorded in scripts/qemu/recordings/platform-bus.qemu.json): alarmtimer.0.auto, i8042, reg-dummy and serial8250
+ * are bound to built-in drivers; pcspkr and platform-framebuffer.0 have no driver, nor do the two ACPI-enumerated
+ * ones (acpi_create_platform_device(): named after the ACPI device, matched by its hardware ID), PNP0103:00 (the
+ * HPET) and QEMU0002:00 (fw_cfg). A module's driver that matches one of the unbound four (platform_match(): ACPI
+ * table, then id_table, then the name) would be probed: not modelled. A driver named like one of the built-in
+ * platform drivers (/sys/bus/platform/drivers) is refused by driver_register() (drivers/base/driver.c):
+ * "Error: Driver '%s' is already registered, aborting..." and -EBUSY.
+ *
  * ACPI drivers likewise: acpi_bus_register_driver() (drivers/acpi/scan.c) attaches the driver to every
  * device in the ACPI namespace whose hardware ID is in its ids table and calls its add()/probe. Of
  * QEMU's PC namespace only the fixed-feature power button LNXPWRBN is listed here (the real boot shows
@@ -15,8 +24,10 @@
  */
 import type { KernelCallContext, KernelFunction } from '../types';
 import { handleMaker, registrar } from './registrars';
-import { readU64, tryCString, tryFieldString } from './mem';
+import { EBUSY } from './errname';
+import { readU64, ret, tryCString, tryFieldString } from './mem';
 import { hexU64 } from '../../base/hex';
+import { printkText } from './printk';
 import type { KernelCallState } from './state';
 
 /**
@@ -25,6 +36,58 @@ import type { KernelCallState } from './state';
  */
 export const PDRV_DRIVER = 48;
 const PDRV_ID_TABLE = 192;
+/** struct device_driver: name, bus, owner, mod_name, suppress_bind_attrs, probe_type, of_match_table, then acpi_match_table. */
+const PDRV_ACPI_MATCH_TABLE = PDRV_DRIVER + 48;
+/** struct platform_device_id: char name[PLATFORM_NAME_SIZE = 20], kernel_ulong_t driver_data: 32 bytes. */
+const PLATFORM_DEVICE_ID_SIZE = 32;
+
+/** The QEMU PC's platform devices no driver has bound at boot: name (pdev->name), and the ACPI hardware ID of those ACPI made. */
+export const QEMU_PC_UNBOUND_PLATFORM_DEVICES: readonly { name: string; acpiHid?: string }[] = [
+  { name: 'pcspkr' },
+  { name: 'platform-framebuffer' },
+  { name: 'PNP0103:00', acpiHid: 'PNP0103' },
+  { name: 'QEMU0002:00', acpiHid: 'QEMU0002' },
+];
+
+/** The platform drivers built into Debian's 6.1.0-50 kernel, as /sys/bus/platform/drivers lists them on the modelled machine. */
+export const BUILTIN_PLATFORM_DRIVERS: readonly string[] = [
+  'acpi-ged',
+  'alarmtimer',
+  'amd_gpio',
+  'axp288_pmic_acpi',
+  'broxton-pinctrl',
+  'bxt_whiskey_cove_pmic',
+  'byt_crystal_cove_pmic',
+  'byt_gpio',
+  'cannonlake-pinctrl',
+  'cedarfork-pinctrl',
+  'cherryview-pinctrl',
+  'cht_crystal_cove_pmic',
+  'cht_dollar_cove_ti_pmic',
+  'cht_whiskey_cove_pmic',
+  'clk-fch',
+  'clk-lpss-atom',
+  'clk-pmc-atom',
+  'coreboot_table',
+  'crystal_cove_pwm',
+  'denverton-pinctrl',
+  'dw-apb-uart',
+  'efi-framebuffer',
+  'geminilake-pinctrl',
+  'gpio-clk',
+  'i2c_designware',
+  'i8042',
+  'icelake-pinctrl',
+  'lewisburg-pinctrl',
+  'reg-dummy',
+  'serial8250',
+  'simple-framebuffer',
+  'sunrisepoint-pinctrl',
+  'syscon',
+  'tigerlake-pinctrl',
+  'tpm_tis',
+  'vesa-framebuffer',
+];
 /** struct platform_device_info: parent, fwnode, of_node_reused, then name. */
 const PDEVINFO_NAME = 24;
 /** struct acpi_driver: name[80], class[80], then ids (struct acpi_device_id: id[16], driver_data, cls, cls_msk: 32 bytes). */
@@ -32,6 +95,17 @@ const ACPI_DRIVER_IDS = 160;
 const ACPI_DEVICE_ID_SIZE = 32;
 /** Hardware IDs of QEMU's PC ACPI namespace that no built-in driver has taken (see above). */
 const QEMU_ACPI_UNBOUND_IDS = ['LNXPWRBN'];
+
+/** The ids of a device-id table (each entry starts with its name/id string; an empty one ends it). */
+function idNames(ctx: KernelCallContext, table: bigint, entrySize: number, nameSize: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < 512; i++) {
+    const id = tryCString(ctx, table + BigInt(i * entrySize), nameSize);
+    if (!id) break;
+    out.push(id);
+  }
+  return out;
+}
 
 function bindsNote(ctx: KernelCallContext, fn: string, name: string): 'not-modelled' {
   const other = fn.includes('driver') ? 'device' : 'driver';
@@ -42,8 +116,10 @@ function bindsNote(ctx: KernelCallContext, fn: string, name: string): 'not-model
 export function platformFunctions(s: KernelCallState): Record<string, KernelFunction> {
   const devices = s.platformDevices;
   const drivers = s.platformDrivers;
-  const driverMatches = (name: string): boolean => [...drivers.values()].includes(name);
-  const deviceMatches = (name: string): boolean => [...devices.values()].includes(name);
+  /** The id_table names of the registered drivers that have one (platform_match() then ignores the driver's name). */
+  const driverIds = new Map<bigint, string[]>();
+  const driverNamed = (name: string): boolean => [...drivers.values()].includes(name);
+  const driverMatches = (dev: string): boolean => [...drivers].some(([at, name]) => driverIds.get(at)?.includes(dev) ?? name === dev);
   const addDevice =
     (fn: string, inner: KernelFunction, nameOf: (ctx: KernelCallContext) => string | null, handle: boolean): KernelFunction =>
     (ctx) => {
@@ -72,14 +148,34 @@ export function platformFunctions(s: KernelCallState): Record<string, KernelFunc
     },
     __platform_driver_register: (ctx) => {
       const name = tryFieldString(ctx, ctx.arg(0), PDRV_DRIVER);
+      if (name === null) return 'not-modelled';
+      if (BUILTIN_PLATFORM_DRIVERS.includes(name) || driverNamed(name)) {
+        printkText(ctx, s, 3, `Error: Driver '${name}' is already registered, aborting...\n`);
+        ctx.note(`__platform_driver_register '${name}': a platform driver of that name is registered, -EBUSY`);
+        return ret(-EBUSY);
+      }
       const idTable = readU64(ctx.mem, ctx.arg(0) + BigInt(PDRV_ID_TABLE));
-      if (name !== null && idTable === 0n && deviceMatches(name)) return bindsNote(ctx, '__platform_driver_register', name);
+      const ids = idTable === 0n ? null : idNames(ctx, idTable, PLATFORM_DEVICE_ID_SIZE, 20);
+      const acpiTable = readU64(ctx.mem, ctx.arg(0) + BigInt(PDRV_ACPI_MATCH_TABLE));
+      const acpiIds = acpiTable === 0n ? [] : idNames(ctx, acpiTable, ACPI_DEVICE_ID_SIZE, 16);
+      // platform_match() for each device on the bus: ACPI ids (devices ACPI made), then the id_table, else the name.
+      const matches = (dev: string, hid?: string): boolean =>
+        (hid !== undefined && acpiIds.includes(hid)) || (ids !== null ? ids.includes(dev) : dev === name);
+      const qemu = QEMU_PC_UNBOUND_PLATFORM_DEVICES.find((d) => matches(d.name, d.acpiHid));
+      if (qemu) {
+        ctx.note(`__platform_driver_register '${name}': it matches the machine's platform device ${qemu.name}, so the bus probes it: not modelled`);
+        return 'not-modelled';
+      }
+      const own = [...devices.values()].find((d) => matches(d));
+      if (own !== undefined) return bindsNote(ctx, '__platform_driver_register', own);
       const r = registrar(s, 'platform driver', '__platform_driver_register', () => name, 0)(ctx);
-      if (name !== null) drivers.set(ctx.arg(0), name);
+      drivers.set(ctx.arg(0), name);
+      if (ids !== null) driverIds.set(ctx.arg(0), ids);
       return r;
     },
     platform_driver_unregister: (ctx) => {
       drivers.delete(ctx.arg(0));
+      driverIds.delete(ctx.arg(0));
       ctx.note(`platform_driver_unregister '${tryFieldString(ctx, ctx.arg(0), PDRV_DRIVER) ?? hexU64(ctx.arg(0))}': recorded`);
       return 0n;
     },

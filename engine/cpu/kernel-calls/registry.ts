@@ -24,6 +24,8 @@ import { rhashtableFunctions } from './rhashtable';
 import { PDRV_DRIVER, platformFunctions } from './platform';
 import { resourceFunctions } from './resource';
 import { xarrayFunctions } from './xarray';
+import { keyFunctions } from './keys';
+import { fpuFunctions } from './fpu';
 import { memoryFunctions } from './memory-fns';
 import { readU64, ret, s32, tryCString, tryFieldString, u32, writeU32, writeU64 } from './mem';
 import { hexU64 } from '../../base/hex';
@@ -42,6 +44,12 @@ import {
 import { KernelCallState } from './state';
 import { field, fmt, freeHandle, HANDLE_SIZE, handleMaker, noted, quiet, quoted, registrar, str, unregistrar } from './registrars';
 import { MINORBITS, MINORMASK, registerChrdevRegion, unregisterChrdevRegion } from './char-dev';
+
+/** struct net_device's dev_addr pointer (Debian 6.1.0-50: arcnet_open() and arc-rimi read it at +0x330). */
+const NETDEV_DEV_ADDR = 0x330n;
+/** struct netdev_hw_addr (include/linux/netdevice.h): list_head, rb_node, addr[MAX_ADDR_LEN = 32], type, flags… */
+const NETDEV_HW_ADDR_ADDR = 40n;
+const NETDEV_HW_ADDR_SIZE = 96;
 
 function chrdevFunctions(state: KernelCallState): Record<string, KernelFunction> {
   return {
@@ -648,9 +656,14 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     input_free_device: freeHandle(s, 'input_free_device'),
     // alloc_netdev_mqs(sizeof_priv, name, name_assign_type, setup, txqs, rxqs): the private area follows
     // struct net_device (netdev_priv()), so the block is big enough for both. setup() is not run.
+    // dev_addr_init() (net/core/dev_addr_lists.c) adds a zeroed MAX_ADDR_LEN address to dev->dev_addrs and points
+    // dev->dev_addr (+0x330 in Debian's build: arcnet.ko reads dev->dev_addr[0] through it) at that netdev_hw_addr's
+    // addr[] (after its list_head and rb_node, +40).
     alloc_netdev_mqs: (ctx) => {
       const name = str(1)(ctx);
       const h = ctx.kmalloc(4096 + u32(ctx.arg(0)), true, `net_device${quoted(name)}`);
+      const ha = ctx.kmalloc(NETDEV_HW_ADDR_SIZE, true, `netdev_hw_addr (dev_addr of${quoted(name)})`);
+      writeU64(ctx.mem, h + NETDEV_DEV_ADDR, ha + NETDEV_HW_ADDR_ADDR);
       s.handles.set(h, `net_device${quoted(name)}`);
       ctx.note(`alloc_netdev_mqs${quoted(name)}: returns a new net_device ${hexU64(h)} (the setup callback is not run)`);
       return h;
@@ -709,6 +722,8 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...platformFunctions(s),
     ...resourceFunctions(s),
     ...xarrayFunctions(s),
+    ...keyFunctions(s),
+    ...fpuFunctions(),
   };
   return new Map(Object.entries(m));
 }
