@@ -27,7 +27,10 @@ const STACK_WINDOW = 512;
 
 /** Instruction flow kinds (Instruction.flow) as small numbers; NEXT is straight-line code. */
 const FLOWS = ['next', 'call', 'ret', 'jmp', 'jcc', 'indirect-call', 'indirect-jmp', 'interrupt', 'exception'];
+const FLOW_CODE = new Map(FLOWS.map((f, i) => [f, i]));
 const NEXT = 0;
+/** First capacity of the per-instruction columns; they double up to MAX_RECORDED. */
+const FIRST_CAPACITY = 1024;
 const isCall = (f: number): boolean => f === 1 || f === 5;
 
 interface Frame {
@@ -44,17 +47,21 @@ interface Frame {
 export class InstructionBlock implements StepBlock {
   readonly kind = 'instructions';
   count = 0;
-  private readonly rip: bigint[] = [];
+  // Per-instruction columns in typed arrays (no object per instruction for the GC to trace); grown by doubling.
+  private capacity = 0;
+  private rip = new BigUint64Array(0);
   /** The decoded instructions (the interpreter decodes each address once: these are shared). */
   private readonly ins: Instruction[] = [];
-  private readonly regs: BigUint64Array[] = [];
-  private readonly flags: bigint[] = [];
+  /** The 16 general registers before each instruction, 16 per instruction. */
+  private regs = new BigUint64Array(0);
+  /** rflags before each instruction (its defined bits are all below bit 32). */
+  private flags = new Uint32Array(0);
   private readonly writes = new Map<number, MemWrite[]>();
   private readonly calls = new Map<number, string>();
-  private readonly len: number[] = [];
-  private readonly flow: number[] = [];
+  private len = new Uint8Array(0);
+  private flow = new Uint8Array(0);
   /** Index into frames of each instruction's innermost frame. */
-  private readonly frameOf: number[] = [];
+  private frameOf = new Int32Array(0);
   private readonly frames: Frame[] = [];
   /** The exception the last recorded instruction raised (it did not complete), if the run faulted. */
   private fault: { item: number; fault: CpuFault } | null = null;
@@ -70,21 +77,50 @@ export class InstructionBlock implements StepBlock {
       this.dropped++;
       return;
     }
-    const i = this.count++;
+    const i = this.count;
+    if (i === this.capacity) this.grow();
+    this.count++;
     if (fault) this.fault = { item: i, fault };
-    this.rip.push(rip);
+    this.rip[i] = rip;
     this.ins.push(ins);
-    this.regs.push(gpr.slice());
-    this.flags.push(rflags);
-    const f = FLOWS.indexOf(ins.flow);
-    this.flow.push(f < 0 ? NEXT : f);
-    this.len.push(ins.length);
-    this.frameOf.push(this.enterFrame(i, rip, gpr[4]));
+    this.regs.set(gpr.length === 16 ? gpr : gpr.subarray(0, 16), i * 16);
+    this.flags[i] = Number(rflags & 0xffffffffn);
+    this.flow[i] = FLOW_CODE.get(ins.flow) ?? NEXT;
+    this.len[i] = ins.length;
+    this.frameOf[i] = this.enterFrame(i, rip, gpr[4]);
     if (writes.length)
       this.writes.set(
         i,
         writes.map((w) => ({ address: w.address, bytes: w.bytes.slice(), before: w.before ? w.before.slice() : null })),
       );
+  }
+
+  private grow(): void {
+    const n = Math.min(MAX_RECORDED, Math.max(FIRST_CAPACITY, this.capacity * 2));
+    const rip = new BigUint64Array(n);
+    rip.set(this.rip);
+    this.rip = rip;
+    const regs = new BigUint64Array(n * 16);
+    regs.set(this.regs);
+    this.regs = regs;
+    const flags = new Uint32Array(n);
+    flags.set(this.flags);
+    this.flags = flags;
+    const len = new Uint8Array(n);
+    len.set(this.len);
+    this.len = len;
+    const flow = new Uint8Array(n);
+    flow.set(this.flow);
+    this.flow = flow;
+    const frameOf = new Int32Array(n);
+    frameOf.set(this.frameOf);
+    this.frameOf = frameOf;
+    this.capacity = n;
+  }
+
+  /** The 16 general registers before instruction k (a view: do not keep it across record()). */
+  private regsAt(k: number): BigUint64Array {
+    return this.regs.subarray(k * 16, k * 16 + 16);
   }
 
   private enterFrame(i: number, rip: bigint, rsp: bigint): number {
@@ -111,7 +147,7 @@ export class InstructionBlock implements StepBlock {
 
   describe(k: number): InstructionDetail {
     const registers: Record<string, `0x${string}`> = {};
-    const g = this.regs[k];
+    const g = this.regsAt(k);
     GPR_NAMES.forEach((n, i) => (registers[n] = hex(g[i])));
     registers.rip = hex(this.rip[k]);
     return {
@@ -121,7 +157,7 @@ export class InstructionBlock implements StepBlock {
       where: this.symbolize(this.rip[k]),
       text: this.ins[k].text,
       registers,
-      flags: describeFlags(Number(this.flags[k])),
+      flags: describeFlags(this.flags[k]),
       call: this.calls.get(k) ?? null,
       writes: (this.writes.get(k) ?? []).map((w) => ({ address: hex(w.address), length: w.bytes.length })),
       stack: this.stack(k),
@@ -166,7 +202,7 @@ export class InstructionBlock implements StepBlock {
   stackMemory(k: number): { address: `0x${string}`; bytes: number[] } {
     const root = this.frames[0];
     const top = root.entryRsp + 8n;
-    let start = this.regs[k][4] & ~0xfn;
+    let start = this.regs[k * 16 + 4] & ~0xfn;
     if (start >= top) start = top - 16n;
     const end = top - start > BigInt(STACK_WINDOW) ? start + BigInt(STACK_WINDOW) : top;
     const bytes = new Array<number>(Number(end - start)).fill(0);
@@ -189,7 +225,7 @@ export class InstructionBlock implements StepBlock {
   /** The frames at instruction k, innermost first; the kernel models it reached come first. */
   stack(k: number): StackFrame[] {
     const out: StackFrame[] = [];
-    const rsp = this.regs[k][4];
+    const rsp = this.regs[k * 16 + 4];
     const end = this.rip[k] + BigInt(this.len[k]);
     const called = isCall(this.flow[k]);
     const names = (this.calls.get(k) ?? '')
