@@ -14,6 +14,7 @@ import type { InstructionDetail, InstructionFault, InstructionNav, StackFrame } 
 import { GPR_NAMES, type MemWrite } from './cpu';
 import { describeFlags } from './flags';
 import { faultReport } from './oops';
+import { RegisterLog } from './register-log';
 import { SENTINEL_RETURN } from './run';
 import type { CpuFault, Instruction } from './types';
 
@@ -52,8 +53,8 @@ export class InstructionBlock implements StepBlock {
   private rip = new BigUint64Array(0);
   /** The decoded instructions (the interpreter decodes each address once: these are shared). */
   private readonly ins: Instruction[] = [];
-  /** The 16 general registers before each instruction, 16 per instruction. */
-  private regs = new BigUint64Array(0);
+  /** The 16 general registers before each instruction (kept as changes). */
+  private readonly regs = new RegisterLog();
   /** rflags before each instruction (its defined bits are all below bit 32). */
   private flags = new Uint32Array(0);
   private readonly writes = new Map<number, MemWrite[]>();
@@ -83,7 +84,7 @@ export class InstructionBlock implements StepBlock {
     if (fault) this.fault = { item: i, fault };
     this.rip[i] = rip;
     this.ins.push(ins);
-    this.regs.set(gpr.length === 16 ? gpr : gpr.subarray(0, 16), i * 16);
+    this.regs.push(gpr);
     this.flags[i] = Number(rflags & 0xffffffffn);
     this.flow[i] = FLOW_CODE.get(ins.flow) ?? NEXT;
     this.len[i] = ins.length;
@@ -100,9 +101,6 @@ export class InstructionBlock implements StepBlock {
     const rip = new BigUint64Array(n);
     rip.set(this.rip);
     this.rip = rip;
-    const regs = new BigUint64Array(n * 16);
-    regs.set(this.regs);
-    this.regs = regs;
     const flags = new Uint32Array(n);
     flags.set(this.flags);
     this.flags = flags;
@@ -118,9 +116,9 @@ export class InstructionBlock implements StepBlock {
     this.capacity = n;
   }
 
-  /** The 16 general registers before instruction k (a view: do not keep it across record()). */
+  /** The 16 general registers before instruction k. */
   private regsAt(k: number): BigUint64Array {
-    return this.regs.subarray(k * 16, k * 16 + 16);
+    return this.regs.at(k);
   }
 
   private enterFrame(i: number, rip: bigint, rsp: bigint): number {
@@ -202,7 +200,7 @@ export class InstructionBlock implements StepBlock {
   stackMemory(k: number): { address: `0x${string}`; bytes: number[] } {
     const root = this.frames[0];
     const top = root.entryRsp + 8n;
-    let start = this.regs[k * 16 + 4] & ~0xfn;
+    let start = this.regsAt(k)[4] & ~0xfn;
     if (start >= top) start = top - 16n;
     const end = top - start > BigInt(STACK_WINDOW) ? start + BigInt(STACK_WINDOW) : top;
     const bytes = new Array<number>(Number(end - start)).fill(0);
@@ -225,7 +223,7 @@ export class InstructionBlock implements StepBlock {
   /** The frames at instruction k, innermost first; the kernel models it reached come first. */
   stack(k: number): StackFrame[] {
     const out: StackFrame[] = [];
-    const rsp = this.regs[k * 16 + 4];
+    const rsp = this.regsAt(k)[4];
     const end = this.rip[k] + BigInt(this.len[k]);
     const called = isCall(this.flow[k]);
     const names = (this.calls.get(k) ?? '')

@@ -10,6 +10,8 @@ import { KernelProfileError } from './profile-error';
 
 /** Start of the x86_64 kernel image mapping (__START_KERNEL_map). */
 const KERNEL_IMAGE_BASE = 0xffffffff80000000n;
+/** indexOf() scans the table for this many lookups, then builds the by-name index. */
+const INDEX_AFTER_SCANS = 16;
 
 export interface KallsymsHit {
   /** Index in /proc/kallsyms order. */
@@ -34,6 +36,8 @@ export class KallsymsTable {
   /** Names in /sys/kernel/debug/kprobes/blacklist: register_kprobe() refuses them. */
   readonly kprobeBlacklist: ReadonlySet<string>;
   private byName: Map<string, number> | null = null;
+  /** Lookups answered by scanning so far (see indexOf). */
+  private scans = 0;
   private readonly stext: bigint;
   private readonly end: bigint;
   private readonly etext: bigint;
@@ -90,6 +94,14 @@ export class KallsymsTable {
    * or -1.
    */
   indexOf(name: string): number {
+    // The first few questions scan the table (about a millisecond each); the by-name index (94,000 names,
+    // ~100 ms to build) only once a run keeps asking.
+    if (!this.byName && this.scans < INDEX_AFTER_SCANS) {
+      this.scans++;
+      const names = this.names;
+      for (let i = 0; i < this.count; i++) if (names[i] === name) return i;
+      return -1;
+    }
     if (!this.byName) {
       const m = new Map<string, number>();
       for (let i = 0; i < this.count; i++) if (!m.has(this.names[i])) m.set(this.names[i], i);
