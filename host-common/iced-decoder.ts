@@ -101,7 +101,7 @@ function segmentOf(ins: IcedInstruction): 'gs' | 'fs' | null {
   return s === Register.GS ? 'gs' : s === Register.FS ? 'fs' : null;
 }
 
-function convert(ins: IcedInstruction, text: string): Instruction {
+function convert(ins: IcedInstruction, text: () => string): Instruction {
   const operands: Operand[] = [];
   const count = ins.opCount;
   const memSize = MemorySizeExt.size(ins.memorySize);
@@ -186,7 +186,7 @@ function convert(ins: IcedInstruction, text: string): Instruction {
         break;
     }
   }
-  return {
+  const out = {
     ip: ins.ip,
     length: ins.length,
     mnemonic: mnemonicName(ins.mnemonic),
@@ -194,9 +194,21 @@ function convert(ins: IcedInstruction, text: string): Instruction {
     rep: ins.hasRepPrefix || ins.hasRepePrefix,
     repne: ins.hasRepnePrefix,
     lock: ins.hasLockPrefix,
-    text,
+    text: '',
     flow: flowName(ins.flowControl),
   };
+  // The text is formatted when first read (most executed instructions are never shown): an own, enumerable
+  // property, so spreading, JSON and structured clone see it as a plain string.
+  let formatted: string | null = null;
+  Object.defineProperty(out, 'text', {
+    enumerable: true,
+    configurable: true,
+    get: () => (formatted ??= text()),
+    set: (v: string) => {
+      formatted = v;
+    },
+  });
+  return out;
 }
 
 export interface IcedDecoderHandle extends Decoder {
@@ -205,8 +217,8 @@ export interface IcedDecoderHandle extends Decoder {
 }
 
 /** A Decoder backed by iced-x86, formatting text like `objdump -d` (GNU assembler syntax). */
-export function createIcedDecoder(): IcedDecoderHandle {
-  let formatter: Formatter | null = new Formatter(FormatterSyntax.Gas);
+function gasFormatter(): Formatter {
+  const formatter = new Formatter(FormatterSyntax.Gas);
   formatter.uppercaseHex = false;
   formatter.hexPrefix = '0x';
   formatter.hexSuffix = '';
@@ -216,26 +228,54 @@ export function createIcedDecoder(): IcedDecoderHandle {
   formatter.showBranchSize = false;
   formatter.gasShowMnemonicSizeSuffix = false;
   formatter.ripRelativeAddresses = true;
+  return formatter;
+}
+
+/** Decode the instruction in `bytes` at ip and hand it to `use` (null when invalid); iced's objects are freed after. */
+function withDecoded<T>(bytes: Uint8Array, ip: bigint, use: (ins: IcedInstruction | null) => T): T {
+  const d = new IcedDecoder(64, bytes, DecoderOptions.None);
+  try {
+    d.ip = ip;
+    const ins = d.decode();
+    try {
+      return use(ins.isInvalid ? null : ins);
+    } finally {
+      ins.free();
+    }
+  } finally {
+    d.free();
+  }
+}
+
+function gasText(formatter: Formatter, ins: IcedInstruction): string {
+  const text = formatter.format(ins);
+  // objdump adds the target of a rip-relative operand as a comment.
+  return ins.isIpRelMemoryOperand ? `${text}        # 0x${BigInt.asUintN(64, ins.ipRelMemoryAddress).toString(16)}` : text;
+}
+
+export function createIcedDecoder(): IcedDecoderHandle {
+  let formatter: Formatter | null = gasFormatter();
+  /** The text of an instruction decoded earlier: decoded again from its bytes (after dispose(), with a formatter of its own). */
+  const textOf = (bytes: Uint8Array, ip: bigint): string =>
+    withDecoded(bytes, ip, (ins) => {
+      if (!ins) return '(bad)';
+      if (formatter) return gasText(formatter, ins);
+      const f = gasFormatter();
+      try {
+        return gasText(f, ins);
+      } finally {
+        f.free();
+      }
+    });
   return {
     decode(bytes: Uint8Array, ip: bigint): Instruction | null {
       if (!formatter) throw new Error('iced decoder disposed');
       if (bytes.length === 0) return null;
-      const d = new IcedDecoder(64, bytes, DecoderOptions.None);
-      try {
-        d.ip = ip;
-        const ins = d.decode();
-        try {
-          if (ins.isInvalid) return null;
-          let text = formatter.format(ins);
-          // objdump adds the target of a rip-relative operand as a comment.
-          if (ins.isIpRelMemoryOperand) text += `        # 0x${BigInt.asUintN(64, ins.ipRelMemoryAddress).toString(16)}`;
-          return convert(ins, text);
-        } finally {
-          ins.free();
-        }
-      } finally {
-        d.free();
-      }
+      return withDecoded(bytes, ip, (ins) => {
+        if (!ins) return null;
+        const own = bytes.slice(0, ins.length);
+        return convert(ins, () => textOf(own, ip));
+      });
     },
     dispose(): void {
       formatter?.free();

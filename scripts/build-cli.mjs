@@ -11,6 +11,25 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * iced-x86 is CommonJS: imported from an ES module, Node first guesses its format by compiling it, then scans
+ * its 900 KB for export names (cjs-module-lexer), about 150 ms of every CLI start. require() skips both: the
+ * bundle imports a tiny ES module that require()s it (the banner defines require) and re-exports its names.
+ */
+const icedViaRequire = {
+  name: 'iced-via-require',
+  setup(b) {
+    b.onResolve({ filter: /^iced-x86$/ }, (a) =>
+      a.kind === 'require-call' ? { path: 'iced-x86', external: true } : { path: 'iced-x86', namespace: 'iced-via-require' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'iced-via-require' }, () => {
+      const src = readFileSync(join(root, 'node_modules', 'iced-x86', 'iced_x86.js'), 'utf8');
+      const names = [...new Set([...src.matchAll(/^module\.exports\.(\w+) =/gm)].map((m) => m[1]))];
+      return { contents: `const m = require('iced-x86');\nexport const { ${names.join(', ')} } = m;\n`, loader: 'js' };
+    });
+  },
+};
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const quiet = process.argv.includes('--quiet');
 const lenient = process.env.npm_lifecycle_event === 'prepare';
@@ -24,7 +43,8 @@ const common = {
   legalComments: 'none',
   // iced-x86 reads its .wasm next to its own file: load it from node_modules at run time.
   // playwright-core and vite (export/deck: Chromium, and the web app's build) load from there too.
-  external: ['iced-x86', 'playwright-core', 'vite'],
+  external: ['playwright-core', 'vite'],
+  plugins: [icedViaRequire],
   logLevel: quiet ? 'error' : 'warning',
   define: { __MODSCOPE_VERSION__: JSON.stringify(pkg.version) },
   banner: {
@@ -39,7 +59,16 @@ const common = {
 
 try {
   rmSync(join(root, 'out/cli/chunks'), { recursive: true, force: true }); // no stale chunks
-  await build({ ...common, entryPoints: [join(root, 'main/cli/modscope.ts')], outfile: join(root, 'out/cli/modscope.mjs') });
+  // Split: a command's own code (quiz's PDF writer, export's web build, the shell) is a chunk imported when it runs,
+  // so `modscope load` compiles the engine and not 1.5 MB of jspdf.
+  await build({
+    ...common,
+    entryPoints: { modscope: join(root, 'main/cli/modscope.ts') },
+    outdir: join(root, 'out/cli'),
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+  });
   rmSync(join(root, 'out/cli/relocs.mjs'), { force: true }); // the ES module build of earlier versions
   await build({
     ...common,

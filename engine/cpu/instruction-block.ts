@@ -14,6 +14,7 @@ import type { InstructionDetail, InstructionFault, InstructionNav, StackFrame } 
 import { GPR_NAMES, type MemWrite } from './cpu';
 import { describeFlags } from './flags';
 import { faultReport } from './oops';
+import { RegisterLog } from './register-log';
 import { SENTINEL_RETURN } from './run';
 import type { CpuFault, Instruction } from './types';
 
@@ -27,7 +28,10 @@ const STACK_WINDOW = 512;
 
 /** Instruction flow kinds (Instruction.flow) as small numbers; NEXT is straight-line code. */
 const FLOWS = ['next', 'call', 'ret', 'jmp', 'jcc', 'indirect-call', 'indirect-jmp', 'interrupt', 'exception'];
+const FLOW_CODE = new Map(FLOWS.map((f, i) => [f, i]));
 const NEXT = 0;
+/** First capacity of the per-instruction columns; they double up to MAX_RECORDED. */
+const FIRST_CAPACITY = 1024;
 const isCall = (f: number): boolean => f === 1 || f === 5;
 
 interface Frame {
@@ -44,17 +48,21 @@ interface Frame {
 export class InstructionBlock implements StepBlock {
   readonly kind = 'instructions';
   count = 0;
-  private readonly rip: bigint[] = [];
+  // Per-instruction columns in typed arrays (no object per instruction for the GC to trace); grown by doubling.
+  private capacity = 0;
+  private rip = new BigUint64Array(0);
   /** The decoded instructions (the interpreter decodes each address once: these are shared). */
   private readonly ins: Instruction[] = [];
-  private readonly regs: BigUint64Array[] = [];
-  private readonly flags: bigint[] = [];
+  /** The 16 general registers before each instruction (kept as changes). */
+  private readonly regs = new RegisterLog();
+  /** rflags before each instruction (its defined bits are all below bit 32). */
+  private flags = new Uint32Array(0);
   private readonly writes = new Map<number, MemWrite[]>();
   private readonly calls = new Map<number, string>();
-  private readonly len: number[] = [];
-  private readonly flow: number[] = [];
+  private len = new Uint8Array(0);
+  private flow = new Uint8Array(0);
   /** Index into frames of each instruction's innermost frame. */
-  private readonly frameOf: number[] = [];
+  private frameOf = new Int32Array(0);
   private readonly frames: Frame[] = [];
   /** The exception the last recorded instruction raised (it did not complete), if the run faulted. */
   private fault: { item: number; fault: CpuFault } | null = null;
@@ -70,21 +78,47 @@ export class InstructionBlock implements StepBlock {
       this.dropped++;
       return;
     }
-    const i = this.count++;
+    const i = this.count;
+    if (i === this.capacity) this.grow();
+    this.count++;
     if (fault) this.fault = { item: i, fault };
-    this.rip.push(rip);
+    this.rip[i] = rip;
     this.ins.push(ins);
-    this.regs.push(gpr.slice());
-    this.flags.push(rflags);
-    const f = FLOWS.indexOf(ins.flow);
-    this.flow.push(f < 0 ? NEXT : f);
-    this.len.push(ins.length);
-    this.frameOf.push(this.enterFrame(i, rip, gpr[4]));
+    this.regs.push(gpr);
+    this.flags[i] = Number(rflags & 0xffffffffn);
+    this.flow[i] = FLOW_CODE.get(ins.flow) ?? NEXT;
+    this.len[i] = ins.length;
+    this.frameOf[i] = this.enterFrame(i, rip, gpr[4]);
     if (writes.length)
       this.writes.set(
         i,
         writes.map((w) => ({ address: w.address, bytes: w.bytes.slice(), before: w.before ? w.before.slice() : null })),
       );
+  }
+
+  private grow(): void {
+    const n = Math.min(MAX_RECORDED, Math.max(FIRST_CAPACITY, this.capacity * 2));
+    const rip = new BigUint64Array(n);
+    rip.set(this.rip);
+    this.rip = rip;
+    const flags = new Uint32Array(n);
+    flags.set(this.flags);
+    this.flags = flags;
+    const len = new Uint8Array(n);
+    len.set(this.len);
+    this.len = len;
+    const flow = new Uint8Array(n);
+    flow.set(this.flow);
+    this.flow = flow;
+    const frameOf = new Int32Array(n);
+    frameOf.set(this.frameOf);
+    this.frameOf = frameOf;
+    this.capacity = n;
+  }
+
+  /** The 16 general registers before instruction k. */
+  private regsAt(k: number): BigUint64Array {
+    return this.regs.at(k);
   }
 
   private enterFrame(i: number, rip: bigint, rsp: bigint): number {
@@ -111,7 +145,7 @@ export class InstructionBlock implements StepBlock {
 
   describe(k: number): InstructionDetail {
     const registers: Record<string, `0x${string}`> = {};
-    const g = this.regs[k];
+    const g = this.regsAt(k);
     GPR_NAMES.forEach((n, i) => (registers[n] = hex(g[i])));
     registers.rip = hex(this.rip[k]);
     return {
@@ -121,7 +155,7 @@ export class InstructionBlock implements StepBlock {
       where: this.symbolize(this.rip[k]),
       text: this.ins[k].text,
       registers,
-      flags: describeFlags(Number(this.flags[k])),
+      flags: describeFlags(this.flags[k]),
       call: this.calls.get(k) ?? null,
       writes: (this.writes.get(k) ?? []).map((w) => ({ address: hex(w.address), length: w.bytes.length })),
       stack: this.stack(k),
@@ -166,7 +200,7 @@ export class InstructionBlock implements StepBlock {
   stackMemory(k: number): { address: `0x${string}`; bytes: number[] } {
     const root = this.frames[0];
     const top = root.entryRsp + 8n;
-    let start = this.regs[k][4] & ~0xfn;
+    let start = this.regsAt(k)[4] & ~0xfn;
     if (start >= top) start = top - 16n;
     const end = top - start > BigInt(STACK_WINDOW) ? start + BigInt(STACK_WINDOW) : top;
     const bytes = new Array<number>(Number(end - start)).fill(0);
@@ -189,7 +223,7 @@ export class InstructionBlock implements StepBlock {
   /** The frames at instruction k, innermost first; the kernel models it reached come first. */
   stack(k: number): StackFrame[] {
     const out: StackFrame[] = [];
-    const rsp = this.regs[k][4];
+    const rsp = this.regsAt(k)[4];
     const end = this.rip[k] + BigInt(this.len[k]);
     const called = isCall(this.flow[k]);
     const names = (this.calls.get(k) ?? '')

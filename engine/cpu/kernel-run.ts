@@ -98,6 +98,8 @@ export function runKernelFunction(k: ModelKernel, entry: bigint, opts: KernelRun
     services: opts.services,
     cpu,
     symbolName: names.name,
+    // Thunks and kernel functions are vmlinux addresses (resolveKernelCall below says 'unknown' for all others).
+    notKernel: (a) => !names.isVmlinux(a),
     resolveKernelCall: (a) => {
       if (!names.isVmlinux(a)) return 'unknown';
       const name = names.name(a) ?? '';

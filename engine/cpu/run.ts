@@ -65,6 +65,11 @@ export interface RunOptions {
    * is not a kernel function (then it must be code in mem).
    */
   resolveKernelCall?: (target: bigint) => KernelFunction | null | 'unknown';
+  /**
+   * True when target is certainly not a kernel function or thunk (module code): the call is then not classified
+   * by name, so no symbol name is looked up for it (a module's index of names is built at its first lookup).
+   */
+  notKernel?: (target: bigint) => boolean;
   /** Name of a kernel/module address (thunks are recognised by name; events name their callee). */
   symbolName?: (address: bigint) => string | null;
   services?: Partial<KernelServices>;
@@ -181,6 +186,11 @@ export class Interpreter {
     const known = this.targets.get(target);
     if (known) return known;
     let t: KernelTarget;
+    if (opts.notKernel?.(target)) {
+      t = { kind: 'code' };
+      this.targets.set(target, t);
+      return t;
+    }
     const name = opts.symbolName?.(target) ?? null;
     if (name === '__x86_return_thunk') t = { kind: 'thunk-ret' };
     else if (name === '__fentry__') t = { kind: 'fentry' };

@@ -10,6 +10,8 @@ export { decodeUtf8 };
 export const MAX_STRING = 4096;
 /** Length strings are cut to once a table has decoded far more than its own size. */
 export const SHORT_STRING = 256;
+/** Strings a table decodes one at a time before it decodes its whole self as ASCII (StringTable.get). */
+const SINGLE_DECODES = 2048;
 
 /**
  * One string table section: bytes[start, end). `get` returns the string at a table offset,
@@ -26,6 +28,8 @@ export class StringTable {
    */
   private decoded = 0;
   private readonly budget: number;
+  /** Strings decoded one by one so far: the whole-table string is built only for tables read densely. */
+  private singles = 0;
 
   constructor(
     private readonly bytes: Uint8Array,
@@ -76,7 +80,9 @@ export class StringTable {
     let to = from;
     while (to < limit && this.bytes[to] !== 0) to++;
     this.decoded += to - from;
-    const table = this.asciiTable();
+    // A few names (modprobe's undefined symbols, a relocation listing's first lines) are decoded one by one;
+    // past that, an all-ASCII table is turned into one string once and names are its substrings.
+    const table = this.ascii === null && ++this.singles <= SINGLE_DECODES ? false : this.asciiTable();
     const s = table === false ? decodeUtf8(this.bytes, from, to) : table.substring(offset, offset + (to - from));
     this.cache.set(offset, s);
     return s;

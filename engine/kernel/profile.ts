@@ -137,11 +137,12 @@ function crc(v: unknown, path: string): number {
   return parseInt(s, 16);
 }
 
-function flags(v: unknown, path: string, len: number): boolean[] {
+/** A string of '0'/'1' flags, one per entry. */
+function flags(v: unknown, path: string, len: number): string {
   const s = str(v, path);
   if (s.length !== len) throw new KernelProfileError('length-mismatch', `expected ${len} flags, found ${s.length}`, path);
   if (!/^[01]*$/.test(s)) throw new KernelProfileError('bad-field', "expected only '0' and '1'", path);
-  return Array.from(s, (c) => c === '1');
+  return s;
 }
 
 function columns(t: Rec, path: string, moduleOf: (i: number) => string, withAddr: boolean, isPercpu: (a: bigint) => boolean): KernelExport[] {
@@ -151,24 +152,32 @@ function columns(t: Rec, path: string, moduleOf: (i: number) => string, withAddr
   const ns = arr(t.ns, `${path}.ns`, count);
   const addrs = withAddr ? arr(t.addr, `${path}.addr`, count) : null;
   const gpl = flags(t.gpl, `${path}.gpl`, count);
-  const out: KernelExport[] = [];
+  const out: KernelExport[] = new Array<KernelExport>(count);
+  // The checks of str()/addr()/crc() inline: an error path is only built when an entry is bad (24,000 entries).
   for (let i = 0; i < count; i++) {
-    const name = str(names[i], `${path}.name[${i}]`);
+    const name = names[i];
+    if (typeof name !== 'string') str(name, `${path}.name[${i}]`);
     if (name === '') throw new KernelProfileError('bad-field', 'empty symbol name', `${path}.name[${i}]`);
-    const n = str(ns[i], `${path}.ns[${i}]`);
-    const address = addrs ? addr(addrs[i], `${path}.addr[${i}]`) : null;
+    const n = ns[i];
+    if (typeof n !== 'string') str(n, `${path}.ns[${i}]`);
+    let address: bigint | null = null;
+    if (addrs) {
+      const a = addrs[i];
+      address = typeof a === 'string' && HEX64.test(a) ? BigInt('0x' + a) : addr(a, `${path}.addr[${i}]`);
+    }
     const percpu = address !== null && isPercpu(address);
     if (address !== null && !percpu && address < KERNEL_IMAGE_BASE)
       throw new KernelProfileError('bad-field', 'address below the kernel mapping and not per-CPU', `${path}.addr[${i}]`);
-    out.push({
-      name,
+    const c = crcs[i];
+    out[i] = {
+      name: name as string,
       module: moduleOf(i),
       address,
       percpu,
-      crc: crc(crcs[i], `${path}.crc[${i}]`),
-      gpl: gpl[i],
-      namespace: n === '' ? null : n,
-    });
+      crc: typeof c === 'string' && HEX32.test(c) ? parseInt(c, 16) : crc(c, `${path}.crc[${i}]`),
+      gpl: gpl.charCodeAt(i) === 0x31,
+      namespace: n === '' ? null : (n as string),
+    };
   }
   return out;
 }
@@ -209,7 +218,7 @@ export function parseProfile(json: unknown): KernelProfile {
   const mt = obj(root.modules, '$.modules');
   const paths = arr(mt.paths, '$.modules.paths').map((p, i) => str(p, `$.modules.paths[${i}]`));
   const modIdx = arr(mt.module, '$.modules.module', int(mt.count, '$.modules.count')).map((m, i) => {
-    const k = int(m, `$.modules.module[${i}]`);
+    const k = typeof m === 'number' && Number.isSafeInteger(m) && m >= 0 ? m : int(m, `$.modules.module[${i}]`);
     if (k >= paths.length) throw new KernelProfileError('bad-field', `module index ${k} out of range`, `$.modules.module[${i}]`);
     return k;
   });
@@ -226,12 +235,20 @@ export function parseProfile(json: unknown): KernelProfile {
   for (const e of vmlinuxExports) byName.set(e.name, e); // vmlinux wins
 
   const kallsyms = root.kallsyms === undefined || root.kallsyms === null ? null : parseKallsyms(root.kallsyms, '$.kallsyms');
-  const exportAt = new Map<string, KernelExport>();
-  for (const e of vmlinuxExports) if (e.address !== null) exportAt.set(`${e.name}@${e.address}`, e);
-
-  const byAddr = vmlinuxExports
-    .filter((e): e is KernelExport & { address: bigint } => e.address !== null && !e.percpu)
-    .sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // Built on the first symbolize(): a load that never symbolizes a vmlinux address skips both.
+  let exportAtMap: Map<string, KernelExport> | null = null;
+  const exportAt = (key: string): KernelExport | undefined => {
+    if (!exportAtMap) {
+      exportAtMap = new Map<string, KernelExport>();
+      for (const e of vmlinuxExports) if (e.address !== null) exportAtMap.set(`${e.name}@${e.address}`, e);
+    }
+    return exportAtMap.get(key);
+  };
+  let byAddrList: (KernelExport & { address: bigint })[] | null = null;
+  const byAddrSorted = (): (KernelExport & { address: bigint })[] =>
+    (byAddrList ??= vmlinuxExports
+      .filter((e): e is KernelExport & { address: bigint } => e.address !== null && !e.percpu)
+      .sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
 
   return {
     release,
@@ -253,7 +270,7 @@ export function parseProfile(json: unknown): KernelProfile {
         return {
           name: h.name,
           address: h.address,
-          symbol: exportAt.get(`${h.name}@${h.address}`) ?? null,
+          symbol: exportAt(`${h.name}@${h.address}`) ?? null,
           offset: h.offset,
           size: h.size,
           text,
@@ -261,6 +278,7 @@ export function parseProfile(json: unknown): KernelProfile {
         };
       }
       // last entry with entry.address <= address
+      const byAddr = byAddrSorted();
       let lo = 0;
       let hi = byAddr.length;
       while (lo < hi) {

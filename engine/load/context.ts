@@ -105,6 +105,8 @@ export class LoadInfo {
   readonly syscall: 'finit_module' | 'init_module';
   /** The file's bytes as user space handed them over. */
   readonly image: Uint8Array;
+  /** The caller gave `image` away: the temporary copy may be these bytes (LoadRequest.imageHandedOver). */
+  readonly imageHandedOver: boolean;
   /** info->len after module_sig_check() has cut off an appended signature. */
   elfBytes: Uint8Array = new Uint8Array();
   signature: ModuleSignatureInfo | null = null;
@@ -138,7 +140,15 @@ export class LoadInfo {
   constructor(
     k: ModelKernel,
     rec: StepRecorder,
-    req: { fileName: string; args: string; flags?: number; syscall: LoadInfo['syscall']; image: Uint8Array; fault?: FaultSpec | FaultInjector },
+    req: {
+      fileName: string;
+      args: string;
+      flags?: number;
+      syscall: LoadInfo['syscall'];
+      image: Uint8Array;
+      fault?: FaultSpec | FaultInjector;
+      imageHandedOver?: boolean;
+    },
   ) {
     this.fault = req.fault instanceof FaultInjector ? req.fault : new FaultInjector(req.fault);
     this.k = k;
@@ -148,6 +158,7 @@ export class LoadInfo {
     this.flags = req.flags ?? 0;
     this.syscall = req.syscall;
     this.image = req.image;
+    this.imageHandedOver = req.imageHandedOver === true;
   }
 
   get imageLength(): number {

@@ -62,6 +62,18 @@ export class Memory {
     return a;
   }
 
+  /** An allocation whose bytes are `bytes` itself (the caller gives them up): allocate() + a copy, without the copy. */
+  adopt(base: bigint, bytes: Uint8Array, kind: AllocationKind, label: string, owner: string | null, pos: number): Allocation {
+    const a: Allocation = { id: this.nextId++, base, size: bytes.length, bytes, kind, label, owner, allocatedAt: pos, freedAt: null };
+    this.allocations.push(a);
+    return a;
+  }
+
+  /** Record that [off, off+length) of a was written at pos over zero bytes (what writeAt(…, true) records), the bytes being there already. */
+  noteWrite(a: Allocation, off: number, length: number, pos: number, what: string): void {
+    if (this.recordWrites) this.writes.push({ pos, alloc: a, offset: off, length, before: null, what });
+  }
+
   free(a: Allocation, pos: number): void {
     a.freedAt = pos;
     // The bytes stay: the timeline can still show this memory as it was before the free.

@@ -55,9 +55,12 @@ export async function loadAllCommand(dir: string, json: boolean, write: Sink): P
   for (const name of deps.order) {
     const file = byName.get(name);
     if (!file) continue;
-    const image = new Uint8Array(readFileSync(file));
+    const b = readFileSync(file);
+    const image = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
     const logFrom = k.log.records.length;
-    const r = loadModule(k, { fileName: relative(dir, file), image, args: '', syscall: 'finit_module', command: `insmod ${relative(dir, file)}` });
+    const command = `insmod ${relative(dir, file)}`;
+    // The file is read for this load only: the temporary copy may keep its bytes (no second copy).
+    const r = loadModule(k, { fileName: relative(dir, file), image, args: '', syscall: 'finit_module', command, imageHandedOver: true });
     if (r.errno !== 0) {
       failed.push({
         module: relative(dir, file),

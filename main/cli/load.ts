@@ -161,6 +161,7 @@ async function insmod(
     args,
     syscall: compressed ? 'init_module' : syscall,
     command: `insmod ${file}${args ? ' ' + args : ''}`,
+    imageHandedOver: true, // read for this load only: the temporary copy may keep these bytes
   });
 }
 

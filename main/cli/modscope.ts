@@ -10,14 +10,8 @@ import { infoCommand } from './info';
 import { stdoutSink, type Sink } from './out';
 import { relocsCommand } from './relocs';
 import { loadCommand, parseLoadArgs } from './load';
-import { initAllCommand, parseInitAllArgs } from './init-all';
 import { loadAllCommand } from './load-all';
-import { parseShellArgs, shellCommand } from './shell';
-import { exportCommand, parseExportArgs } from './export';
-import { parseServeArgs, serveCommand } from './serve';
 import { installNativeSha256 } from '../native-sha256';
-import { parseWhatifArgs, whatifCommand } from './whatif';
-import { parseQuizArgs, quizCommand } from './quiz';
 
 declare const __MODSCOPE_VERSION__: string;
 const VERSION = typeof __MODSCOPE_VERSION__ === 'string' ? __MODSCOPE_VERSION__ : 'dev';
@@ -42,13 +36,31 @@ export async function run(argv: readonly string[], io: Io = stdio): Promise<numb
   try {
     // Commands with valued options parse their own arguments.
     if (argv[0] === 'load' && !a.flags.has('--help')) return await loadCommand(parseLoadArgs(argv.slice(1)), io.outStream ?? io.out);
-    if (argv[0] === 'init-all' && !a.flags.has('--help')) return await initAllCommand(parseInitAllArgs(argv.slice(1)), io.outStream ?? io.out);
-    if (argv[0] === 'shell' && !a.flags.has('--help')) return await shellCommand(parseShellArgs(argv.slice(1)), io.outStream ?? io.out);
-    if (argv[0] === 'whatif' && !a.flags.has('--help')) return await whatifCommand(parseWhatifArgs(argv.slice(1)), io.out);
-    if (argv[0] === 'quiz' && !a.flags.has('--help')) return await quizCommand(parseQuizArgs(argv.slice(1)), io.outStream ?? io.out);
-    if (argv[0] === 'serve' && !a.flags.has('--help')) return await serveCommand(parseServeArgs(argv.slice(1)), io);
-    if ((argv[0] === 'export' || argv[0] === 'deck') && !a.flags.has('--help'))
+    // The other commands are imported when used (their own chunks: quiz's PDF writer alone is 1.5 MB of JavaScript).
+    if (argv[0] === 'init-all' && !a.flags.has('--help')) {
+      const { initAllCommand, parseInitAllArgs } = await import('./init-all');
+      return await initAllCommand(parseInitAllArgs(argv.slice(1)), io.outStream ?? io.out);
+    }
+    if (argv[0] === 'shell' && !a.flags.has('--help')) {
+      const { parseShellArgs, shellCommand } = await import('./shell');
+      return await shellCommand(parseShellArgs(argv.slice(1)), io.outStream ?? io.out);
+    }
+    if (argv[0] === 'whatif' && !a.flags.has('--help')) {
+      const { parseWhatifArgs, whatifCommand } = await import('./whatif');
+      return await whatifCommand(parseWhatifArgs(argv.slice(1)), io.out);
+    }
+    if (argv[0] === 'quiz' && !a.flags.has('--help')) {
+      const { parseQuizArgs, quizCommand } = await import('./quiz');
+      return await quizCommand(parseQuizArgs(argv.slice(1)), io.outStream ?? io.out);
+    }
+    if (argv[0] === 'serve' && !a.flags.has('--help')) {
+      const { parseServeArgs, serveCommand } = await import('./serve');
+      return await serveCommand(parseServeArgs(argv.slice(1)), io);
+    }
+    if ((argv[0] === 'export' || argv[0] === 'deck') && !a.flags.has('--help')) {
+      const { exportCommand, parseExportArgs } = await import('./export');
       return await exportCommand(parseExportArgs(argv[0], argv.slice(1)), io);
+    }
     if (a.flags.has('--version')) {
       io.out(`modscope ${VERSION}\n`);
       return 0;
