@@ -24,6 +24,15 @@ import { rhashtableFunctions } from './rhashtable';
 import { PDRV_DRIVER, platformFunctions } from './platform';
 import { resourceFunctions } from './resource';
 import { xarrayFunctions } from './xarray';
+import { percpuFunctions } from './percpu';
+import { transportClassFunctions } from './transport-class';
+import { idrFunctions } from './idr';
+import { netDeviceFunctions } from './net-device';
+import { busFunctions } from './buses';
+import { deviceFileFunctions } from './device-files';
+import { timekeepingFunctions } from './timekeeping';
+import { nvmemFunctions } from './nvmem';
+import { cryptoAlgapiFunctions } from './crypto-algapi';
 import { memoryFunctions } from './memory-fns';
 import { hex, readU64, ret, s32, tryCString, tryFieldString, u32, writeU32, writeU64 } from './mem';
 import {
@@ -645,19 +654,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     input_register_device: registrar(s, 'input device', 'input_register_device', null, 0),
     input_unregister_device: unregistrar('input_unregister_device', null),
     input_free_device: freeHandle(s, 'input_free_device'),
-    // alloc_netdev_mqs(sizeof_priv, name, name_assign_type, setup, txqs, rxqs): the private area follows
-    // struct net_device (netdev_priv()), so the block is big enough for both. setup() is not run.
-    alloc_netdev_mqs: (ctx) => {
-      const name = str(1)(ctx);
-      const h = ctx.kmalloc(4096 + u32(ctx.arg(0)), true, `net_device${quoted(name)}`);
-      s.handles.set(h, `net_device${quoted(name)}`);
-      ctx.note(`alloc_netdev_mqs${quoted(name)}: returns a new net_device ${hex(h)} (the setup callback is not run)`);
-      return h;
-    },
-    register_netdev: registrar(s, 'net device', 'register_netdev', null, 0),
-    register_netdevice: registrar(s, 'net device', 'register_netdevice', null, 0),
-    unregister_netdev: unregistrar('unregister_netdev', null),
-    free_netdev: freeHandle(s, 'free_netdev'),
+    // alloc_netdev_mqs, alloc_etherdev_mqs, register_netdev(ice), unregister_netdev, free_netdev: net-device.ts.
 
     // timers, sleeping, locks: no observable effect in a single-threaded init
     init_timer_key: quiet(0n),
@@ -683,6 +680,11 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     // returns the saved RFLAGS; IF (0x200) set plus the always-one bit and ZF/PF as usually seen
     _raw_spin_lock_irqsave: quiet(0x246n),
     _raw_spin_unlock_irqrestore: quiet(0n),
+    // rwlocks taken with interrupts saved (kernel/locking/spinlock.c): the saved RFLAGS, as _raw_spin_lock_irqsave
+    _raw_write_lock_irqsave: quiet(0x246n),
+    _raw_write_unlock_irqrestore: quiet(0n),
+    _raw_read_lock_irqsave: quiet(0x246n),
+    _raw_read_unlock_irqrestore: quiet(0n),
     capable: quiet(1n), // insmod runs as root with every capability
     ...randomFunctions(),
     ...bitmapFunctions(),
@@ -708,6 +710,15 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...platformFunctions(s),
     ...resourceFunctions(s),
     ...xarrayFunctions(s),
+    ...percpuFunctions(s),
+    ...transportClassFunctions(s),
+    ...idrFunctions(s),
+    ...netDeviceFunctions(s),
+    ...busFunctions(s),
+    ...deviceFileFunctions(s),
+    ...timekeepingFunctions(s),
+    ...nvmemFunctions(s),
+    ...cryptoAlgapiFunctions(),
   };
   return new Map(Object.entries(m));
 }

@@ -236,10 +236,5 @@ export function subsystemFunctions(s: KernelCallState): Record<string, KernelFun
       return 0n;
     },
     inet_frags_fini: quiet(0n),
-    // An idr the module has only initialised is empty: no next entry.
-    idr_get_next: (ctx: KernelCallContext) => {
-      ctx.note('idr_get_next: no entry (nothing was allocated in it through a modelled call)');
-      return 0n;
-    },
   };
 }
