@@ -7,7 +7,7 @@
  *
  * Not here on purpose: __x86_return_thunk and __x86_indirect_thunk_* (the CPU executes them).
  */
-import type { KernelFunction } from '../types';
+import type { KernelCallContext, KernelFunction } from '../types';
 import { EBUSY, EINVAL, ENOENT } from './errname';
 import { allocFunctions } from './alloc';
 import { bitmapFunctions } from './bitmap';
@@ -33,6 +33,8 @@ import { deviceFileFunctions } from './device-files';
 import { timekeepingFunctions } from './timekeeping';
 import { nvmemFunctions } from './nvmem';
 import { cryptoAlgapiFunctions } from './crypto-algapi';
+import { fpuXstateFunctions } from './fpu-xstate';
+import { mutexFunctions } from './mutex';
 import { memoryFunctions } from './memory-fns';
 import { hex, readU64, ret, s32, tryCString, tryFieldString, u32, writeU32, writeU64 } from './mem';
 import {
@@ -303,6 +305,13 @@ function randomFunctions(): Record<string, KernelFunction> {
     s ^= (s << 17n) & 0xffffffffffffffffn;
     return s;
   };
+  const uuid = (ctx: KernelCallContext): bigint => {
+    const b = Uint8Array.from({ length: 16 }, () => Number(next() & 0xffn));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    ctx.mem.write(ctx.arg(0), b);
+    return 0n;
+  };
   return {
     get_random_bytes: (ctx) => {
       const n = u32(ctx.arg(1));
@@ -314,6 +323,10 @@ function randomFunctions(): Record<string, KernelFunction> {
     },
     get_random_u32: () => next() & 0xffffffffn,
     get_random_u64: () => next(),
+    // void uuid_gen(uuid_t *bu) / generate_random_uuid(unsigned char uuid[16]) (lib/uuid.c): 16 random bytes, then
+    // the version (4: b[6] = (b[6] & 0x0f) | 0x40) and the DCE variant (b[8] = (b[8] & 0x3f) | 0x80).
+    uuid_gen: (ctx) => uuid(ctx),
+    generate_random_uuid: (ctx) => uuid(ctx),
   };
 }
 
@@ -516,6 +529,16 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     // netevent_notif_chain, which returns 0; events (neighbour updates, redirects) come later, never in this model.
     register_netevent_notifier: registrar(s, 'netevent notifier', 'register_netevent_notifier', null, 0),
     unregister_netevent_notifier: unregistrar('unregister_netevent_notifier', null),
+    // int register_switchdev_notifier(struct notifier_block *nb) (net/switchdev/switchdev.c): atomic_notifier_chain_register()
+    // on switchdev_notif_chain, 0; events come from switchdev drivers (none on QEMU's PC).
+    // void brioctl_set(int (*hook)(struct net *, struct net_bridge *, unsigned int, struct ifreq *, void __user *))
+    // (net/socket.c): br_ioctl_hook = hook under br_ioctl_mutex; the hook runs on a bridge ioctl, never during init.
+    brioctl_set: noted('brioctl_set: br_ioctl_hook set (called on SIOCBRADDBR… ioctls, none in this model)'),
+    register_switchdev_notifier: registrar(s, 'switchdev notifier', 'register_switchdev_notifier', null, 0),
+    unregister_switchdev_notifier: unregistrar('unregister_switchdev_notifier', null),
+    // register_switchdev_blocking_notifier: blocking_notifier_chain_register() on switchdev_blocking_notif_chain, 0.
+    register_switchdev_blocking_notifier: registrar(s, 'switchdev blocking notifier', 'register_switchdev_blocking_notifier', null, 0),
+    unregister_switchdev_blocking_notifier: unregistrar('unregister_switchdev_blocking_notifier', null),
     // void ethtool_set_ethtool_phy_ops(const struct ethtool_phy_ops *ops) (net/ethtool/common.c): under rtnl_lock, ethtool_phy_ops = ops.
     ethtool_set_ethtool_phy_ops: (ctx) => {
       s.ethtoolPhyOps = ctx.arg(0);
@@ -667,10 +690,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     __const_udelay: quiet(0n),
     __udelay: quiet(0n),
     __init_waitqueue_head: quiet(0n),
-    __mutex_init: quiet(0n),
-    mutex_lock: quiet(0n),
-    mutex_unlock: quiet(0n),
-    mutex_lock_interruptible: quiet(0n),
+    // __mutex_init, mutex_lock, mutex_unlock, mutex_is_locked: mutex.ts.
     _raw_spin_lock: quiet(0n),
     _raw_spin_unlock: quiet(0n),
     _raw_spin_lock_bh: quiet(0n),
@@ -719,6 +739,8 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...timekeepingFunctions(s),
     ...nvmemFunctions(s),
     ...cryptoAlgapiFunctions(),
+    ...fpuXstateFunctions(),
+    ...mutexFunctions(s),
   };
   return new Map(Object.entries(m));
 }
