@@ -35,6 +35,8 @@ import { nvmemFunctions } from './nvmem';
 import { cryptoAlgapiFunctions } from './crypto-algapi';
 import { fpuXstateFunctions } from './fpu-xstate';
 import { mutexFunctions } from './mutex';
+import { listLruFunctions } from './list-lru';
+import { kobjectFunctions } from './kobject';
 import { memoryFunctions } from './memory-fns';
 import { hex, readU64, ret, s32, tryCString, tryFieldString, u32, writeU32, writeU64 } from './mem';
 import {
@@ -652,7 +654,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     __auxiliary_driver_register: registrar(s, 'auxiliary driver', '__auxiliary_driver_register', str(2), 0), // (auxdrv, owner, modname)
     auxiliary_driver_unregister: unregistrar('auxiliary_driver_unregister', null),
     kset_create_and_add: handleMaker(s, 'kset', 'kset_create_and_add', str(0)),
-    kset_unregister: freeHandle(s, 'kset_unregister'),
+    // kset_register, kset_unregister: kobject.ts.
     register_tcf_proto_ops: registrar(s, 'tc classifier', 'register_tcf_proto_ops', null, 0),
     unregister_tcf_proto_ops: unregistrar('unregister_tcf_proto_ops', null),
     tcf_em_register: registrar(s, 'tc ematch', 'tcf_em_register', null, 0),
@@ -741,6 +743,8 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...cryptoAlgapiFunctions(),
     ...fpuXstateFunctions(),
     ...mutexFunctions(s),
+    ...listLruFunctions(),
+    ...kobjectFunctions(s),
   };
   return new Map(Object.entries(m));
 }

@@ -179,7 +179,7 @@ export function subsystemFunctions(s: KernelCallState): Record<string, KernelFun
     device_initialize: quiet(0n),
     device_add: registrar(s, 'device', 'device_add', null, 0),
     device_del: unregistrar('device_del', null),
-    kobject_set_name: quiet(0n),
+    // kobject_set_name: kobject.ts (the name is stored).
     proc_set_size: quiet(0n),
     rcu_barrier: quiet(0n),
     synchronize_rcu: quiet(0n),
