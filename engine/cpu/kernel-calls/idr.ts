@@ -26,7 +26,8 @@ export function idrFunctions(s: KernelCallState): Record<string, KernelFunction>
   };
   const sync = (ctx: KernelCallContext, idr: bigint, m: Map<number, bigint>): void => {
     const head = readU64(ctx.mem, idr + XA_HEAD);
-    if (m.size && head === 0n) writeU64(ctx.mem, idr + XA_HEAD, ctx.kmalloc(NODE_SIZE, true, `radix_tree_node stand-in for the idr at ${hex(idr)}`) | 2n);
+    if (m.size && head === 0n)
+      writeU64(ctx.mem, idr + XA_HEAD, ctx.kmalloc(NODE_SIZE, true, `radix_tree_node stand-in for the idr at ${hex(idr)}`) | 2n);
     if (!m.size && head !== 0n) {
       if ((head & 3n) === 2n) ctx.kfree(head & ~3n);
       writeU64(ctx.mem, idr + XA_HEAD, 0n);

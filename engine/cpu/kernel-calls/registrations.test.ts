@@ -35,6 +35,25 @@ describe('registrations the corpus inits make', () => {
     expect(state.registrations.at(-1)?.name).toBe('disk-activity');
   });
 
+  it("switchdev notifiers register (bridge's br_init), brioctl_set returns; rwlocks with irqsave give RFLAGS with IF", () => {
+    expect(call('register_switchdev_notifier', 0xffffffffc0336000n)).toBe(0n);
+    expect(state.registrations.at(-1)?.kind).toBe('switchdev notifier');
+    expect(call('register_switchdev_blocking_notifier', 0xffffffffc0336100n)).toBe(0n);
+    expect(call('brioctl_set', 0xffffffffc0001000n)).toBe(0n);
+    expect((call('_raw_write_lock_irqsave', 0xffffffffc0336200n) as bigint) & 0x200n).toBe(0x200n);
+    expect((call('_raw_read_lock_irqsave', 0xffffffffc0336200n) as bigint) & 0x200n).toBe(0x200n);
+  });
+
+  it('uuid_gen and generate_random_uuid (lib/uuid.c) set version 4 and the DCE variant', () => {
+    const u = ctx.poke(0xffffffffc0337000n, new Uint8Array(16).fill(0xff));
+    call('uuid_gen', u);
+    const b = ctx.peek(u, 16);
+    expect(b[6] >> 4).toBe(4);
+    expect(b[8] >> 6).toBe(2);
+    call('generate_random_uuid', u);
+    expect(ctx.peek(u, 16)[6] >> 4).toBe(4);
+  });
+
   it('bus walks find nothing on the modelled machine', () => {
     expect(call('bus_for_each_drv', 0xffffffffc0335000n, 0n, 0n, 0xffffffffc0001000n)).toBe(0n);
     expect(ctx.notes.at(-1)).toMatch(/no other drivers on the bus/);

@@ -4,7 +4,7 @@
  * makes them call back at once), small pure helpers (guid_parse, strsep), page allocations, and the
  * machine's DMI strings. Each says in its step what it does and does not do.
  */
-import type { KernelCallContext, KernelFunction } from '../types';
+import type { KernelFunction } from '../types';
 import { hex, readU64, ret, tryCString, writeU64 } from './mem';
 import { handleMaker, registrar, unregistrar } from './registrars';
 import type { KernelCallState } from './state';
