@@ -37,6 +37,7 @@ import { fpuXstateFunctions } from './fpu-xstate';
 import { mutexFunctions } from './mutex';
 import { listLruFunctions } from './list-lru';
 import { kobjectFunctions } from './kobject';
+import { scatterlistFunctions } from './scatterlist';
 import { memoryFunctions } from './memory-fns';
 import { hex, readU64, ret, s32, tryCString, tryFieldString, u32, writeU32, writeU64 } from './mem';
 import {
@@ -745,6 +746,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...mutexFunctions(s),
     ...listLruFunctions(),
     ...kobjectFunctions(s),
+    ...scatterlistFunctions(),
   };
   return new Map(Object.entries(m));
 }
