@@ -38,6 +38,7 @@ import { mutexFunctions } from './mutex';
 import { listLruFunctions } from './list-lru';
 import { kobjectFunctions } from './kobject';
 import { scatterlistFunctions } from './scatterlist';
+import { cryptoTemplateLookupFunctions } from './crypto-template-lookup';
 import { memoryFunctions } from './memory-fns';
 import { hex, readU64, ret, s32, tryCString, tryFieldString, u32, writeU32, writeU64 } from './mem';
 import {
@@ -619,8 +620,6 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     register_qdisc: registrar(s, 'qdisc', 'register_qdisc', null, 0),
     unregister_qdisc: unregistrar('unregister_qdisc', null),
     tcf_register_action: registrar(s, 'tc action', 'tcf_register_action', null, 0),
-    crypto_register_template: registrar(s, 'crypto template', 'crypto_register_template', null, 0),
-    crypto_unregister_template: unregistrar('crypto_unregister_template', null),
     tcp_register_congestion_control: registrar(s, 'tcp congestion control', 'tcp_register_congestion_control', null, 0),
     tcp_unregister_congestion_control: unregistrar('tcp_unregister_congestion_control', null),
     led_trigger_register: registrar(s, 'led trigger', 'led_trigger_register', field(0, 0), 0),
@@ -747,6 +746,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...listLruFunctions(),
     ...kobjectFunctions(s),
     ...scatterlistFunctions(),
+    ...cryptoTemplateLookupFunctions(s),
   };
   return new Map(Object.entries(m));
 }

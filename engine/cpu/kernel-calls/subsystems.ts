@@ -196,8 +196,6 @@ export function subsystemFunctions(s: KernelCallState): Record<string, KernelFun
     sock_diag_unregister: unregistrar('sock_diag_unregister', null),
     crypto_register_skciphers: registrar(s, 'crypto skciphers', 'crypto_register_skciphers', null, 0),
     crypto_unregister_skciphers: unregistrar('crypto_unregister_skciphers', null),
-    crypto_register_templates: registrar(s, 'crypto templates', 'crypto_register_templates', null, 0),
-    crypto_unregister_templates: unregistrar('crypto_unregister_templates', null),
     crypto_register_scomp: registrar(s, 'crypto scomp', 'crypto_register_scomp', null, 0),
     crypto_register_ahash: registrar(s, 'crypto ahash', 'crypto_register_ahash', null, 0),
     crypto_register_aead: registrar(s, 'crypto aead', 'crypto_register_aead', null, 0),
