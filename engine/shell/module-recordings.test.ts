@@ -97,6 +97,14 @@ function notModelled(k: ModelKernel, fromStep: number): string[] {
 
 /** Lines whose values the real machine measured (benchmarks, timings): never reproducible. */
 const MEASURED = /MB\/s|MB\/sec|\bgen\(\)|xor\(\)/;
+/**
+ * kernel/time/clocksource.c cs_watchdog_read(): the clocksource watchdog timer found a read of the TSC against its
+ * watchdog took too long (QEMU's TCG CPU paused by the busy host) while the module loaded: the host's timing.
+ */
+const WATCHDOG = /^<\d>clocksource: Long readout interval, skipping watchdog check/;
+const CLOCKSOURCE_WATCHDOG =
+  "a clocksource watchdog line the real machine's timer printed while the module loaded (kernel/time/clocksource.c " +
+  'cs_watchdog_read(): a slow TSC read under the busy host), not printed by the module';
 /** crypto/testmgr.c alg_test() failing a newly registered algorithm, printed by the cryptomgr_test kthread. */
 const SELF_TEST = /^<\d>alg: self-tests for .* failed/;
 /** cfg80211's regulatory.db request, made by the reg_work item regulatory_init_db() queues (net/wireless/reg.c). */
@@ -136,6 +144,7 @@ function reasonFor(real: string[], model: string[], missing: string[], crashed: 
   if (crashed) return 'the real guest stopped during this target';
   if (addrOnly) return addrOnly === 'race' ? ASYNC_INIT_FREE : ADDR_UNEXPLAINED;
   if (real.some((l) => MEASURED.test(l))) return 'benchmark lines measured by the real CPU (raid6/xor speeds)';
+  if (real.some((l) => WATCHDOG.test(l)) && !model.some((l) => WATCHDOG.test(l))) return CLOCKSOURCE_WATCHDOG;
   if (missing.length) return `not modelled: ${missing.slice(0, 6).join(', ')}${missing.length > 6 ? ', …' : ''}`;
   if (model.some((l) => /BUG:|Oops|RIP:|watchdog/.test(l))) return 'the model oopses where the real kernel does not';
   if (real.some((l) => SELF_TEST.test(l)) && !model.some((l) => SELF_TEST.test(l))) return CRYPTO_SELF_TEST;

@@ -55,13 +55,25 @@ describe('crypto_alloc_shash', () => {
     expect(call('crypto_register_shash', a)).toBe(0n);
     expect(call('crypto_register_shash', a)).toBe(BigInt.asUintN(64, -17n));
     call('crypto_unregister_shash', a);
-    // Not on crypto_alg_list: the kernel would request_module("crypto-crc32c"); the model says it cannot tell.
-    expect(call('crypto_alloc_shash', ctx.str('crc32c'), 0n, 0n)).toBe('not-modelled');
+    // Not on crypto_alg_list: request_module("crypto-crc32c") loads nothing in this model (as in the recorded guest,
+    // whose image holds only the modprobe closures), so -ENOENT.
+    expect(call('crypto_alloc_shash', ctx.str('crc32c'), 0n, 0n)).toBe(BigInt.asUintN(64, -2n));
   });
 
   it("knows the machine's built-in shash algorithms, but not their vmlinux structs", () => {
     const { ctx, call } = setup();
     expect(builtinShashAlgs().map((a) => a.driver)).toContain('sha256-generic');
     expect(call('crypto_alloc_shash', ctx.str('sha256'), 0n, 0n)).toBe('not-modelled');
+  });
+});
+
+describe('crypto_alloc_shash of a missing name and crypto_has_ahash', () => {
+  it("is -ENOENT for crc64_rocksoft's 'crc64-rocksoft' when no module registered it; has_ahash finds the built-in sha1", () => {
+    const { ctx, call, refs } = setup();
+    expect(call('crypto_alloc_shash', ctx.str('crc64-rocksoft'), 0n, 0n)).toBe(BigInt.asUintN(64, -2n));
+    expect(refs).toEqual([]);
+    expect(call('crypto_alloc_shash', ctx.str('hmac(crc64-rocksoft)'), 0n, 0n)).toBe('not-modelled'); // cryptomgr builds templates
+    expect(call('crypto_has_ahash', ctx.str('sha1'), 0n, 0x80n)).toBe(1n); // ppp_mppe_init()
+    expect(call('crypto_has_ahash', ctx.str('crc64-rocksoft'), 0n, 0x80n)).toBe(0n);
   });
 });

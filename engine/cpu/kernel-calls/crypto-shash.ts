@@ -9,7 +9,7 @@
  */
 import { MACHINE } from '../../machine/qemu-pc';
 import type { KernelCallContext, KernelFunction } from '../types';
-import { EEXIST } from './errname';
+import { EEXIST, ENOENT } from './errname';
 import { readU64, ret, s32, tryCString, u32, writeU32, writeU64 } from './mem';
 import { hexU64 } from '../../base/hex';
 import type { KernelCallState, ShashAlg } from './state';
@@ -115,6 +115,13 @@ export function cryptoShashFunctions(s: KernelCallState): Record<string, KernelF
         best = q;
         if (exact) break;
       }
+      if (best === null && !name.includes('(')) {
+        // crypto_larval_lookup(): request_module("crypto-%s") and ("crypto-%s-all"), which load nothing in this model
+        // (__request_module); then crypto_alg_mod_lookup() asks cryptomgr (CRYPTO_MSG_ALG_REQUEST), whose
+        // cryptomgr_schedule_probe() only builds "template(alg)" names: NOTIFY_OK, so ERR_PTR(-ENOENT).
+        ctx.note(`crypto_alloc_shash '${name}': no such algorithm registered, and request_module loads none in this model: -ENOENT`);
+        return ret(-ENOENT);
+      }
       // A built-in winner: its struct shash_alg (descsize, init_tfm) is vmlinux data the model does not locate.
       if (best === null || best.alg === 0n) return 'not-modelled';
       if (best.module !== 0n && ctx.moduleRef(best.module, 'get') === false) return 'not-modelled';
@@ -130,6 +137,21 @@ export function cryptoShashFunctions(s: KernelCallState): Record<string, KernelF
           `${best.module ? '; a reference on its module' : ''}; its init_tfm is not run`,
       );
       return mem;
+    },
+    /**
+     * int crypto_has_ahash(const char *alg_name, u32 type, u32 mask) (crypto/ahash.c → crypto_type_has_alg(), crypto/api.c):
+     * crypto_find_alg() with crypto_ahash_type (type CRYPTO_ALG_TYPE_AHASH, maskset CRYPTO_ALG_TYPE_AHASH_MASK), which
+     * an ahash or a shash satisfies; the reference taken is put back at once. 1 if found, else 0: a plain name that no
+     * algorithm has is not found (request_module loads none in this model; cryptomgr only builds "template(alg)").
+     * Asynchronous hashes (CRYPTO_ALG_ASYNC) are not on the modelled machine's lists: its built-in hashes are all shash.
+     */
+    crypto_has_ahash: (ctx) => {
+      const name = tryCString(ctx, ctx.arg(0), CRYPTO_MAX_ALG_NAME);
+      if (name === null || u32(ctx.arg(1)) !== 0) return 'not-modelled';
+      const found = [...builtinShashAlgs(), ...s.shashAlgs].some((q) => q.name === name || q.driver === name);
+      if (!found && name.includes('(')) return 'not-modelled';
+      ctx.note(`crypto_has_ahash '${name}': ${found ? 'a hash of that name is registered: 1' : 'none registered: 0'}`);
+      return found ? 1n : 0n;
     },
     // void crypto_destroy_tfm(void *mem, struct crypto_tfm *tfm) (crypto_free_shash): crypto_mod_put(alg) after exit.
     crypto_destroy_tfm: (ctx) => {

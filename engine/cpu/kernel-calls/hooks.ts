@@ -107,8 +107,7 @@ export function hookFunctions(s: KernelCallState): Record<string, KernelFunction
       for (const [k, v] of [...s.nfLoggers]) if (v === ctx.arg(0)) s.nfLoggers.delete(k);
       return 0n;
     },
-    // bool mutex_is_locked() is deliberately not modelled: the models' mutex_lock() does not set the owner word, so reading
-    // it would answer "unlocked" inside a locked section (dm-bufio's BUG_ON(!mutex_is_locked(&dm_bufio_clients_lock))).
+    // mutex_is_locked(): mutex.ts (mutex_lock() there sets the owner word).
     ...staticKeyFunctions(),
     ...idaFunctions(s),
   };

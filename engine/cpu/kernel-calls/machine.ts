@@ -203,6 +203,27 @@ export function machineFunctions(state: KernelCallState): Record<string, KernelF
   };
 
   return {
+    /**
+     * const struct pci_device_id *pci_match_id(const struct pci_device_id *ids, struct pci_dev *dev)
+     * (drivers/pci/pci-driver.c): the first entry, up to one whose vendor, subvendor and class_mask are all 0,
+     * that pci_match_one_device() matches; NULL if none (or ids is NULL). dev must be a pci_dev this model handed out.
+     */
+    pci_match_id: (ctx) => {
+      const table = ctx.arg(0);
+      const d = devices.find((x) => pciDevs.get(x) === ctx.arg(1));
+      if (!d) return 'not-modelled';
+      for (let i = 0; table !== 0n && i < 4096; i++) {
+        const a = table + BigInt(i * 40);
+        const id = readPciIds(ctx, a, 1)[0] as PciId | undefined;
+        if (!id || (!id.vendor && !id.subvendor && !id.classMask)) break;
+        if (pciMatches(id, d)) {
+          ctx.note(`pci_match_id: ${d.slot} matches entry ${i} of the table`);
+          return a;
+        }
+      }
+      ctx.note(`pci_match_id: ${d.slot} [${id4(d.vendor)}:${id4(d.device)}] matches no entry: NULL`);
+      return 0n;
+    },
     // struct pci_dev *pci_get_device(unsigned int vendor, unsigned int device, struct pci_dev *from)
     pci_get_device: (ctx) => {
       const v = u32(ctx.arg(0));

@@ -35,6 +35,35 @@ describe('registrations the corpus inits make', () => {
     expect(state.registrations.at(-1)?.name).toBe('disk-activity');
   });
 
+  it("switchdev notifiers register (bridge's br_init), brioctl_set returns; rwlocks with irqsave give RFLAGS with IF", () => {
+    expect(call('register_switchdev_notifier', 0xffffffffc0336000n)).toBe(0n);
+    expect(state.registrations.at(-1)?.kind).toBe('switchdev notifier');
+    expect(call('register_switchdev_blocking_notifier', 0xffffffffc0336100n)).toBe(0n);
+    expect(call('brioctl_set', 0xffffffffc0001000n)).toBe(0n);
+    expect((call('_raw_write_lock_irqsave', 0xffffffffc0336200n) as bigint) & 0x200n).toBe(0x200n);
+    expect((call('_raw_read_lock_irqsave', 0xffffffffc0336200n) as bigint) & 0x200n).toBe(0x200n);
+  });
+
+  it("simple_pin_fs of a module's filesystem (configfs_pin_fs) is not modelled on first mount: fill_super is module code", () => {
+    const mnt = ctx.poke(0xffffffffc0338000n, new Uint8Array(16));
+    expect(call('simple_pin_fs', 0xffffffffc0339000n, mnt, mnt + 8n)).toBe('not-modelled');
+    expect(call('simple_pin_fs', 0xffffffff82b00000n, mnt, mnt + 8n)).toBe(0n); // a built-in filesystem type
+    expect(readU64(ctx.mem, mnt)).not.toBe(0n);
+    expect(ctx.peek(mnt + 8n, 1)[0]).toBe(1);
+    expect(call('simple_pin_fs', 0xffffffffc0339000n, mnt, mnt + 8n)).toBe(0n); // already mounted: the count goes up
+    expect(ctx.peek(mnt + 8n, 1)[0]).toBe(2);
+  });
+
+  it('uuid_gen and generate_random_uuid (lib/uuid.c) set version 4 and the DCE variant', () => {
+    const u = ctx.poke(0xffffffffc0337000n, new Uint8Array(16).fill(0xff));
+    call('uuid_gen', u);
+    const b = ctx.peek(u, 16);
+    expect(b[6] >> 4).toBe(4);
+    expect(b[8] >> 6).toBe(2);
+    call('generate_random_uuid', u);
+    expect(ctx.peek(u, 16)[6] >> 4).toBe(4);
+  });
+
   it('bus walks find nothing on the modelled machine', () => {
     expect(call('bus_for_each_drv', 0xffffffffc0335000n, 0n, 0n, 0xffffffffc0001000n)).toBe(0n);
     expect(ctx.notes.at(-1)).toMatch(/no other drivers on the bus/);

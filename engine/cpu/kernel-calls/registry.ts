@@ -7,7 +7,7 @@
  *
  * Not here on purpose: __x86_return_thunk and __x86_indirect_thunk_* (the CPU executes them).
  */
-import type { KernelFunction } from '../types';
+import type { KernelCallContext, KernelFunction } from '../types';
 import { EBUSY, EINVAL, ENOENT } from './errname';
 import { allocFunctions } from './alloc';
 import { bitmapFunctions } from './bitmap';
@@ -26,6 +26,21 @@ import { resourceFunctions } from './resource';
 import { xarrayFunctions } from './xarray';
 import { keyFunctions } from './keys';
 import { fpuFunctions } from './fpu';
+import { percpuFunctions } from './percpu';
+import { transportClassFunctions } from './transport-class';
+import { idrFunctions } from './idr';
+import { netDeviceFunctions } from './net-device';
+import { busFunctions } from './buses';
+import { deviceFileFunctions } from './device-files';
+import { timekeepingFunctions } from './timekeeping';
+import { nvmemFunctions } from './nvmem';
+import { cryptoAlgapiFunctions } from './crypto-algapi';
+import { fpuXstateFunctions } from './fpu-xstate';
+import { mutexFunctions } from './mutex';
+import { listLruFunctions } from './list-lru';
+import { kobjectFunctions } from './kobject';
+import { scatterlistFunctions } from './scatterlist';
+import { cryptoTemplateLookupFunctions } from './crypto-template-lookup';
 import { memoryFunctions } from './memory-fns';
 import { readU64, ret, s32, tryCString, tryFieldString, u32, writeU32, writeU64 } from './mem';
 import { hexU64 } from '../../base/hex';
@@ -44,12 +59,6 @@ import {
 import { KernelCallState } from './state';
 import { field, fmt, freeHandle, HANDLE_SIZE, handleMaker, noted, quiet, quoted, registrar, str, unregistrar } from './registrars';
 import { MINORBITS, MINORMASK, registerChrdevRegion, unregisterChrdevRegion } from './char-dev';
-
-/** struct net_device's dev_addr pointer (Debian 6.1.0-50: arcnet_open() and arc-rimi read it at +0x330). */
-const NETDEV_DEV_ADDR = 0x330n;
-/** struct netdev_hw_addr (include/linux/netdevice.h): list_head, rb_node, addr[MAX_ADDR_LEN = 32], type, flags… */
-const NETDEV_HW_ADDR_ADDR = 40n;
-const NETDEV_HW_ADDR_SIZE = 96;
 
 function chrdevFunctions(state: KernelCallState): Record<string, KernelFunction> {
   return {
@@ -303,6 +312,13 @@ function randomFunctions(): Record<string, KernelFunction> {
     s ^= (s << 17n) & 0xffffffffffffffffn;
     return s;
   };
+  const uuid = (ctx: KernelCallContext): bigint => {
+    const b = Uint8Array.from({ length: 16 }, () => Number(next() & 0xffn));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    ctx.mem.write(ctx.arg(0), b);
+    return 0n;
+  };
   return {
     get_random_bytes: (ctx) => {
       const n = u32(ctx.arg(1));
@@ -314,6 +330,10 @@ function randomFunctions(): Record<string, KernelFunction> {
     },
     get_random_u32: () => next() & 0xffffffffn,
     get_random_u64: () => next(),
+    // void uuid_gen(uuid_t *bu) / generate_random_uuid(unsigned char uuid[16]) (lib/uuid.c): 16 random bytes, then
+    // the version (4: b[6] = (b[6] & 0x0f) | 0x40) and the DCE variant (b[8] = (b[8] & 0x3f) | 0x80).
+    uuid_gen: (ctx) => uuid(ctx),
+    generate_random_uuid: (ctx) => uuid(ctx),
   };
 }
 
@@ -516,6 +536,16 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     // netevent_notif_chain, which returns 0; events (neighbour updates, redirects) come later, never in this model.
     register_netevent_notifier: registrar(s, 'netevent notifier', 'register_netevent_notifier', null, 0),
     unregister_netevent_notifier: unregistrar('unregister_netevent_notifier', null),
+    // int register_switchdev_notifier(struct notifier_block *nb) (net/switchdev/switchdev.c): atomic_notifier_chain_register()
+    // on switchdev_notif_chain, 0; events come from switchdev drivers (none on QEMU's PC).
+    // void brioctl_set(int (*hook)(struct net *, struct net_bridge *, unsigned int, struct ifreq *, void __user *))
+    // (net/socket.c): br_ioctl_hook = hook under br_ioctl_mutex; the hook runs on a bridge ioctl, never during init.
+    brioctl_set: noted('brioctl_set: br_ioctl_hook set (called on SIOCBRADDBR… ioctls, none in this model)'),
+    register_switchdev_notifier: registrar(s, 'switchdev notifier', 'register_switchdev_notifier', null, 0),
+    unregister_switchdev_notifier: unregistrar('unregister_switchdev_notifier', null),
+    // register_switchdev_blocking_notifier: blocking_notifier_chain_register() on switchdev_blocking_notif_chain, 0.
+    register_switchdev_blocking_notifier: registrar(s, 'switchdev blocking notifier', 'register_switchdev_blocking_notifier', null, 0),
+    unregister_switchdev_blocking_notifier: unregistrar('unregister_switchdev_blocking_notifier', null),
     // void ethtool_set_ethtool_phy_ops(const struct ethtool_phy_ops *ops) (net/ethtool/common.c): under rtnl_lock, ethtool_phy_ops = ops.
     ethtool_set_ethtool_phy_ops: (ctx) => {
       s.ethtoolPhyOps = ctx.arg(0);
@@ -593,8 +623,6 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     register_qdisc: registrar(s, 'qdisc', 'register_qdisc', null, 0),
     unregister_qdisc: unregistrar('unregister_qdisc', null),
     tcf_register_action: registrar(s, 'tc action', 'tcf_register_action', null, 0),
-    crypto_register_template: registrar(s, 'crypto template', 'crypto_register_template', null, 0),
-    crypto_unregister_template: unregistrar('crypto_unregister_template', null),
     tcp_register_congestion_control: registrar(s, 'tcp congestion control', 'tcp_register_congestion_control', null, 0),
     tcp_unregister_congestion_control: unregistrar('tcp_unregister_congestion_control', null),
     led_trigger_register: registrar(s, 'led trigger', 'led_trigger_register', field(0, 0), 0),
@@ -629,7 +657,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     __auxiliary_driver_register: registrar(s, 'auxiliary driver', '__auxiliary_driver_register', str(2), 0), // (auxdrv, owner, modname)
     auxiliary_driver_unregister: unregistrar('auxiliary_driver_unregister', null),
     kset_create_and_add: handleMaker(s, 'kset', 'kset_create_and_add', str(0)),
-    kset_unregister: freeHandle(s, 'kset_unregister'),
+    // kset_register, kset_unregister: kobject.ts.
     register_tcf_proto_ops: registrar(s, 'tc classifier', 'register_tcf_proto_ops', null, 0),
     unregister_tcf_proto_ops: unregistrar('unregister_tcf_proto_ops', null),
     tcf_em_register: registrar(s, 'tc ematch', 'tcf_em_register', null, 0),
@@ -654,24 +682,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     input_register_device: registrar(s, 'input device', 'input_register_device', null, 0),
     input_unregister_device: unregistrar('input_unregister_device', null),
     input_free_device: freeHandle(s, 'input_free_device'),
-    // alloc_netdev_mqs(sizeof_priv, name, name_assign_type, setup, txqs, rxqs): the private area follows
-    // struct net_device (netdev_priv()), so the block is big enough for both. setup() is not run.
-    // dev_addr_init() (net/core/dev_addr_lists.c) adds a zeroed MAX_ADDR_LEN address to dev->dev_addrs and points
-    // dev->dev_addr (+0x330 in Debian's build: arcnet.ko reads dev->dev_addr[0] through it) at that netdev_hw_addr's
-    // addr[] (after its list_head and rb_node, +40).
-    alloc_netdev_mqs: (ctx) => {
-      const name = str(1)(ctx);
-      const h = ctx.kmalloc(4096 + u32(ctx.arg(0)), true, `net_device${quoted(name)}`);
-      const ha = ctx.kmalloc(NETDEV_HW_ADDR_SIZE, true, `netdev_hw_addr (dev_addr of${quoted(name)})`);
-      writeU64(ctx.mem, h + NETDEV_DEV_ADDR, ha + NETDEV_HW_ADDR_ADDR);
-      s.handles.set(h, `net_device${quoted(name)}`);
-      ctx.note(`alloc_netdev_mqs${quoted(name)}: returns a new net_device ${hexU64(h)} (the setup callback is not run)`);
-      return h;
-    },
-    register_netdev: registrar(s, 'net device', 'register_netdev', null, 0),
-    register_netdevice: registrar(s, 'net device', 'register_netdevice', null, 0),
-    unregister_netdev: unregistrar('unregister_netdev', null),
-    free_netdev: freeHandle(s, 'free_netdev'),
+    // alloc_netdev_mqs, alloc_etherdev_mqs, register_netdev(ice), unregister_netdev, free_netdev: net-device.ts.
 
     // timers, sleeping, locks: no observable effect in a single-threaded init
     init_timer_key: quiet(0n),
@@ -684,10 +695,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     __const_udelay: quiet(0n),
     __udelay: quiet(0n),
     __init_waitqueue_head: quiet(0n),
-    __mutex_init: quiet(0n),
-    mutex_lock: quiet(0n),
-    mutex_unlock: quiet(0n),
-    mutex_lock_interruptible: quiet(0n),
+    // __mutex_init, mutex_lock, mutex_unlock, mutex_is_locked: mutex.ts.
     _raw_spin_lock: quiet(0n),
     _raw_spin_unlock: quiet(0n),
     _raw_spin_lock_bh: quiet(0n),
@@ -697,6 +705,11 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     // returns the saved RFLAGS; IF (0x200) set plus the always-one bit and ZF/PF as usually seen
     _raw_spin_lock_irqsave: quiet(0x246n),
     _raw_spin_unlock_irqrestore: quiet(0n),
+    // rwlocks taken with interrupts saved (kernel/locking/spinlock.c): the saved RFLAGS, as _raw_spin_lock_irqsave
+    _raw_write_lock_irqsave: quiet(0x246n),
+    _raw_write_unlock_irqrestore: quiet(0n),
+    _raw_read_lock_irqsave: quiet(0x246n),
+    _raw_read_unlock_irqrestore: quiet(0n),
     capable: quiet(1n), // insmod runs as root with every capability
     ...randomFunctions(),
     ...bitmapFunctions(),
@@ -724,6 +737,21 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...xarrayFunctions(s),
     ...keyFunctions(s),
     ...fpuFunctions(),
+    ...percpuFunctions(s),
+    ...transportClassFunctions(s),
+    ...idrFunctions(s),
+    ...netDeviceFunctions(s),
+    ...busFunctions(s),
+    ...deviceFileFunctions(s),
+    ...timekeepingFunctions(s),
+    ...nvmemFunctions(s),
+    ...cryptoAlgapiFunctions(),
+    ...fpuXstateFunctions(),
+    ...mutexFunctions(s),
+    ...listLruFunctions(),
+    ...kobjectFunctions(s),
+    ...scatterlistFunctions(),
+    ...cryptoTemplateLookupFunctions(s),
   };
   return new Map(Object.entries(m));
 }

@@ -150,6 +150,14 @@ export class KernelCallState {
   readonly ttyDrivers = new Set<bigint>();
   /** bdi_alloc() objects: their registered name (bdi_register()), null before or after. */
   readonly bdis = new Map<bigint, string | null>();
+  /** __alloc_percpu() areas: the __percpu pointer handed out → the block holding CPU 0's copy (percpu.ts). */
+  /** Templates modules put on crypto_template_list: struct crypto_template → its name (crypto-template-lookup.ts). */
+  readonly cryptoTemplates = new Map<bigint, string>();
+  readonly percpuAreas = new Map<bigint, bigint>();
+  /** IDRs used through idr_alloc() and friends: struct idr address → id → pointer (idr.ts). */
+  readonly idrs = new Map<bigint, Map<number, bigint>>();
+  /** Net devices register_netdev() named, by name (net-device.ts); the machine's own "lo" is there from boot. */
+  readonly netdevNames = new Map<string, bigint>([['lo', 0n]]);
 
   constructor(readonly options: KernelCallOptions = {}) {
     for (const major of options.usedCharMajors ?? []) this.charRegions.push({ major, baseminor: 0, count: 256, name: '(built-in)' });
