@@ -14,12 +14,12 @@ import { KernelCallState, kernelFunctionModels } from './kernel-calls/index';
 import type { KernelCpuMemory } from './kernel-memory';
 import { runKernelFunction } from './kernel-run';
 import { BUGFLAG_ONCE, BUGFLAG_WARNING, printOops, type BugEntry, type OopsInput } from './oops';
-import { DEFAULT_GS_BASE } from './kernel-memory';
+import { DEFAULT_GS_BASE, NS_PER_INSTRUCTION } from './kernel-memory';
 import { GPR_NAMES, type CpuSnapshot } from './cpu';
 import type { RunResult } from './run';
 import type { Decoder, KernelFunction } from './types';
 import { InstructionBlock, MAX_RECORDED } from './instruction-block';
-import { cannotSay, cannotSayData, cannotSayInstruction } from '../trace/outcome';
+import { cannotSay, cannotSayBudget, cannotSayData, cannotSayInstruction } from '../trace/outcome';
 import { MACHINE } from '../machine/qemu-pc';
 
 export interface InitOutcome {
@@ -61,6 +61,17 @@ export interface AttachOptions {
 
 /** Thrown out of the CPU by a strict stand-in model; run() turns it into an 'error' result. */
 class NotModelledStop extends Error {}
+
+/** The kernel's soft-lockup threshold: watchdog_thresh (10 s) * 2 (kernel/watchdog.c get_softlockup_thresh()). */
+const SOFTLOCKUP_NS = 20e9;
+
+/**
+ * The budget ran out before the modelled time (NS_PER_INSTRUCTION an instruction) reached the soft-lockup threshold:
+ * the real CPU simply goes on, so nothing after it — a lockup report least of all — is Linux's.
+ */
+export function budgetBeforeSoftLockup(r: RunResult): boolean {
+  return r.kind === 'budget' && r.executed * NS_PER_INSTRUCTION < SOFTLOCKUP_NS;
+}
 
 export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: number | AttachOptions = 5_000_000): void {
   const options: AttachOptions = typeof budgetOrOptions === 'number' ? { budget: budgetOrOptions } : budgetOrOptions;
@@ -334,6 +345,20 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
         block,
       };
     }
+    if (budgetBeforeSoftLockup(r)) {
+      const reason = cannotSayBudget(r.executed);
+      return {
+        ret: 0,
+        note: `${describe(r, `${mod.initName ?? 'init'}()`)} It had not returned when the budget ran out: ${reason}.`,
+        unknownAfter: `${r.executed} instructions`,
+        unknownReason: reason,
+        unknownWhy:
+          `${mod.initName ?? 'init'}() had not returned after ${r.executed.toLocaleString('en-US')} instructions, the model's budget for one call ` +
+          `(${((r.executed * NS_PER_INSTRUCTION) / 1e9).toFixed(1)} s of modelled time; the kernel reports a soft lockup only after 20 s), so the ` +
+          `run stops there: how init goes on, what it prints, whether it returns`,
+        block,
+      };
+    }
     const guessed = firstUnmodelledRead(r);
     if (guessed !== null) {
       return {
@@ -372,6 +397,7 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
       if (r.kind === 'returned') return { ret: r.ret, note: describe(r, what) + ` It returned ${r.ret}.`, block };
       if (stoppedAt !== null) return { ret: null, note: `${describe(r, what)} ${cannotSay(stoppedAt)}.`, block };
       if (r.kind === 'unsupported') return { ret: null, note: `${describe(r, what)} ${cannotSayInstruction(r.text.replace(/\s+#.*$/, ''))}.`, block };
+      if (budgetBeforeSoftLockup(r)) return { ret: null, note: `${describe(r, what)} ${cannotSayBudget(r.executed)}.`, block };
       oops(r, comm, pos + Math.max(0, block.count - 1));
       return { ret: null, note: describe(r, what), block };
     } finally {
@@ -390,6 +416,7 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
       };
     if (r.kind === 'unsupported')
       return { note: `${describe(r, `${mod.exitName ?? 'exit'}()`)} ${cannotSayInstruction(r.text.replace(/\s+#.*$/, ''))}.`, block };
+    if (budgetBeforeSoftLockup(r)) return { note: `${describe(r, `${mod.exitName ?? 'exit'}()`)} ${cannotSayBudget(r.executed)}.`, block };
     if (r.kind !== 'returned') oops(r, 'rmmod', pos + Math.max(0, block.count - 1));
     return { note: describe(r, `${mod.exitName ?? 'exit'}()`), block };
   };

@@ -21,5 +21,5 @@ export {
   type StepBefore,
   type StepRecorder,
 } from './run';
-export { attachCpu } from './attach';
+export { attachCpu, budgetBeforeSoftLockup } from './attach';
 export { errname } from './kernel-calls/index';

@@ -154,3 +154,35 @@ describe('the oops sample, told truly', () => {
 it('errno 105 reads as kmod prints it', () => {
   expect(modStrerror(-105)).toBe('No buffer space available');
 });
+
+describe('the instruction budget is the model running out, not the kernel locking up', () => {
+  const dir = CORPUS;
+  const target = 'lib/crypto/libcurve25519.ko';
+  const load = (budget: number) => {
+    const k = bootKernel({ quiet: true });
+    attachCpu(k, createIcedDecoder(), budget);
+    const plan = modprobePlan(k.profile, target, (p) => (existsSync(join(dir, p)) ? new Uint8Array(readFileSync(join(dir, p))) : null));
+    let last = null as ReturnType<typeof loadModule> | null;
+    for (const p of plan.order) {
+      last = loadModule(k, { fileName: p.split('/').pop() ?? p, image: new Uint8Array(readFileSync(join(dir, p))), args: '', syscall: 'finit_module' });
+    }
+    return { k, r: last! };
+  };
+  it.skipIf(!existsSync(join(dir, target)))(
+    "libcurve25519: its self-test (~45 M instructions) outruns the 5 M budget: unknown, no soft lockup, no taint L; with room it returns 0",
+    () => {
+      const short = load(5_000_000);
+      const reason = "Modscope cannot say what Linux does after 5,000,000 instructions (the model's budget for one call ran out)";
+      expect(short.r.end).toMatchObject({ kind: 'unknown', reason });
+      expect(short.k.log.records.map((x) => x.text).join('\n')).not.toMatch(/soft lockup|Oops/);
+      expect(short.k.taints & (1 << 14)).toBe(0); // TAINT_SOFTLOCKUP (L) is bit 14
+      // curve25519_selftest() (lib/crypto/curve25519-selftest.c) checks the model's arithmetic against its vectors:
+      // a wrong result prints "curve25519 self-test N: FAIL" and init returns -ENODEV.
+      const full = load(60_000_000);
+      expect(full.r.errno).toBe(0);
+      expect(full.r.end ?? { kind: 'returned' }).toEqual({ kind: 'returned' });
+      expect(full.k.log.records.map((x) => x.text).join('\n')).not.toMatch(/self-test|FAIL/);
+    },
+    240_000,
+  );
+});

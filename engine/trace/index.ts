@@ -1,3 +1,3 @@
 /** engine/trace: steps, operations and their outcomes (the timeline). The public surface for hosts. */
 export type { OperationInfo, Side, Stage, StepInfo } from './types';
-export { cannotSay, cannotSayData, cannotSayInstruction, opEnd, outcomeText } from './outcome';
+export { cannotSay, cannotSayBudget, cannotSayData, cannotSayInstruction, opEnd, outcomeText } from './outcome';

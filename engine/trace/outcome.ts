@@ -19,6 +19,15 @@ export function cannotSayInstruction(text: string): string {
   return `Modscope cannot say what Linux does after ${text} (an instruction the modelled CPU does not implement)`;
 }
 
+/**
+ * The run used up the model's instruction budget for one call. The real CPU would go on: the loop may end,
+ * and the kernel reports a soft lockup only after watchdog_thresh * 2 = 20 s without scheduling
+ * (kernel/watchdog.c get_softlockup_thresh()), far more modelled time than the budget covers.
+ */
+export function cannotSayBudget(instructions: number): string {
+  return `Modscope cannot say what Linux does after ${instructions.toLocaleString('en-US')} instructions (the model's budget for one call ran out)`;
+}
+
 /** The operation's end, defaulting to "returned" for traces made before ends were recorded. */
 export function opEnd(op: Pick<OperationInfo, 'end'>): OpEnd {
   return op.end ?? { kind: 'returned' };

@@ -41,8 +41,8 @@ Usage:
         [--budget N] [--json] [--speculate]        on a fresh kernel with its modprobe dependencies) on the
                                                    modelled CPU; counts: returned 0 / -errno, stopped at a
                                                    kernel function without a model (Modscope cannot say
-                                                   what Linux does after it), oops, soft lockup (over N
-                                                   instructions, default 5,000,000), tool errors; the
+                                                   what Linux does after it), oops, budget ran out (over N
+                                                   instructions, default 5,000,000: cannot say), tool errors; the
                                                    not-modelled functions runs stopped at, most first.
                                                    --every N: every N-th module; --speculate: not-modelled
                                                    calls return 0 and the run goes on (counted apart)

@@ -78,7 +78,7 @@ describe.skipIf(missing(CORPUS_WHAT, existsSync(CORPUS)))('modscope init-all ove
     for (const x of stopped) expect(r.notModelled.some((m) => m.name === x.detail)).toBe(true);
     expect(r.completedWithNotModelled).toBe(0);
     // Nothing is counted as the kernel's oops, BUG or lockup after a call Modscope could only guess.
-    for (const x of r.records) if (['oops', 'BUG/trap', 'soft lockup (budget)'].includes(x.outcome)) expect(x.notModelled).toEqual([]);
+    for (const x of r.records) if (['oops', 'BUG/trap', 'soft lockup'].includes(x.outcome)) expect(x.notModelled).toEqual([]);
     expect(r.counts['speculative (after a not-modelled call)']).toBe(0);
     expect(r.completedClean).toBe(r.counts['returned 0'] + r.counts['returned <0'] + r.counts['returned >0']);
   }, 600_000);
@@ -89,7 +89,7 @@ describe.skipIf(missing(CORPUS_WHAT, existsSync(CORPUS)))('modscope init-all ove
     const r = JSON.parse(out) as InitAllReport;
     expect(sum(r)).toBe(r.ran);
     expect(r.counts['stopped at a not-modelled call']).toBe(0);
-    for (const x of r.records) if (['oops', 'BUG/trap', 'soft lockup (budget)'].includes(x.outcome)) expect(x.notModelled).toEqual([]);
+    for (const x of r.records) if (['oops', 'BUG/trap', 'soft lockup'].includes(x.outcome)) expect(x.notModelled).toEqual([]);
     for (const x of r.records.filter((y) => y.outcome === 'speculative (after a not-modelled call)'))
       expect(x.detail).toMatch(/^Modscope cannot say what Linux does after \w+\(\) \(not modelled\)/);
   }, 600_000);

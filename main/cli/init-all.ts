@@ -3,8 +3,8 @@
  * every module under dir that has one, each on a fresh modelled kernel with its modprobe dependencies
  * loaded first (their inits run too), the CPU and the kernel-function models attached as the app
  * attaches them (engine/cpu/attach.ts). Counts how each init ended: returned (0, -errno, > 0), stopped
- * at a kernel function without a model ("Modscope cannot say what Linux does after X"), oops, soft
- * lockup (the instruction budget), BUG(), an instruction the CPU does not implement, and tool errors
+ * at a kernel function without a model ("Modscope cannot say what Linux does after X"), oops, the
+ * instruction budget running out (cannot say), BUG(), an instruction the CPU does not implement, and tool errors
  * (an exception escaping the engine). An oops, BUG or lockup is only ever counted when every call
  * before it had a model: the run stops at the first call that has none.
  * --speculate lets not-modelled calls return 0 and go on (to list every model a module needs); what
@@ -13,7 +13,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { errname } from '../../engine/cpu/index';
+import { budgetBeforeSoftLockup, errname } from '../../engine/cpu/index';
 import type { RunResult } from '../../engine/cpu/index';
 import { readElf } from '../../engine/elf/index';
 import { bootBatchKernel } from '../../engine/kernel-session';
@@ -23,7 +23,7 @@ import { loadModule } from '../../engine/load/index';
 import { modprobePlan } from '../../engine/load/index';
 import { createIcedDecoder } from '../../host-common/iced-decoder';
 import { CliError } from './errors';
-import { cannotSay, cannotSayData, outcomeText } from '../../engine/trace/index';
+import { cannotSay, cannotSayBudget, cannotSayData, outcomeText } from '../../engine/trace/index';
 import { listModuleFiles, loadProfile } from './kernel-files';
 import type { Sink } from './out';
 
@@ -71,7 +71,8 @@ export type InitOutcomeKind =
   | 'speculative (after a not-modelled call)'
   | 'unknown (after reading kernel data not modelled)'
   | 'oops'
-  | 'soft lockup (budget)'
+  | 'soft lockup'
+  | 'budget ran out (cannot say)'
   | 'BUG/trap'
   | 'unsupported instruction'
   | 'model error'
@@ -128,7 +129,8 @@ const OUTCOMES: InitOutcomeKind[] = [
   'speculative (after a not-modelled call)',
   'unknown (after reading kernel data not modelled)',
   'oops',
-  'soft lockup (budget)',
+  'soft lockup',
+  'budget ran out (cannot say)',
   'BUG/trap',
   'unsupported instruction',
   'model error',
@@ -165,7 +167,7 @@ function classify(r: RunResult, stoppedAt: string | null, unmodelledRead: string
       // A ud2 that is not a WARN() in the module's __bug_table: BUG(), reported as "invalid opcode".
       return { outcome: r.fault.kind === 'invalid-opcode' ? 'BUG/trap' : 'oops', detail: r.fault.message };
     case 'budget':
-      return { outcome: 'soft lockup (budget)' };
+      return budgetBeforeSoftLockup(r) ? { outcome: 'budget ran out (cannot say)', detail: cannotSayBudget(r.executed) } : { outcome: 'soft lockup' };
     case 'trap':
       return { outcome: 'BUG/trap', detail: r.text };
     case 'unsupported':
@@ -191,7 +193,7 @@ function runOne(
   const again = runOnce(profile, dir, target, o, decoder, clock, false);
   if (again.outcome === 'dependency failed') return first;
   // On a kernel where a dependency's init never ran, a fault is not something Linux is known to do.
-  if (['oops', 'BUG/trap', 'soft lockup (budget)'].includes(again.outcome)) {
+  if (['oops', 'BUG/trap', 'soft lockup'].includes(again.outcome)) {
     return {
       ...again,
       outcome: 'unknown (after reading kernel data not modelled)',

@@ -293,7 +293,7 @@ if (initAll) {
     `(h) modscope init-all --every 10: ${fmtInt(initAll.ran)} of ${fmtInt(initAll.withInit)} inits in ${ms(initAllMs)} — ` +
       `completed ${fmtInt(done)} (returned 0: ${fmtInt(c['returned 0'])}, <0: ${fmtInt(c['returned <0'])}; ` +
       `${fmtInt(initAll.completedWithNotModelled)} called not-modelled functions), ` +
-      `oops ${fmtInt(c.oops)}, soft lockup ${fmtInt(c['soft lockup (budget)'])}, ` +
+      `oops ${fmtInt(c.oops)}, soft lockup ${fmtInt(c['soft lockup'])}, budget ran out (cannot say) ${fmtInt(c['budget ran out (cannot say)'])}, ` +
       `other stops ${fmtInt(c['BUG/trap'] + c['unsupported instruction'] + c['model error'] + c['dependency failed'] + c['load failed before init'])}, ` +
       `tool errors ${fmtInt(c['tool error'])}; ${fmtInt(initAll.instructions)} instructions at ${fmtInt(initAll.instructionsPerSecond)}/s ` +
       `(per-run setup included) — no peer: no other tool executes module inits outside a kernel, so there is no ratio`,

@@ -34,6 +34,19 @@ describe('lib/string.c', () => {
     expect(ctx.call(fn('memcmp'), ctx.str('a\xff'), ctx.str('a\x01'), 2n)).toBe(254n);
     expect(ctx.call(fn('memcmp'), ctx.str('abc'), ctx.str('abd'), 2n)).toBe(0n);
   });
+  it('__crypto_memneq ORs word then byte XORs (crypto/memneq.c), 0 only when equal', () => {
+    const { ctx, fn } = setup();
+    // 16 bytes differing in byte 1 of the first word and byte 0 of the second: (0x02 << 8) | 0x10.
+    const a = ctx.str('\x00\x01ABCDEF\x10bcdefgh');
+    const b = ctx.str('\x00\x03ABCDEF\x00bcdefgh');
+    expect(ctx.call(fn('__crypto_memneq'), a, b, 16n)).toBe(0x210n);
+    expect(ctx.call(fn('__crypto_memneq'), a, a, 16n)).toBe(0n);
+    // 11 bytes: one word, then three bytes ORed in as bytes (a difference in byte 9 counts as 0x04, not 0x0400).
+    const c = ctx.str('ABCDEFGH\x01\x02\x03');
+    const d = ctx.str('ABCDEFGH\x01\x06\x03');
+    expect(ctx.call(fn('__crypto_memneq'), c, d, 11n)).toBe(0x04n);
+    expect(ctx.call(fn('__crypto_memneq'), c, d, 9n)).toBe(0n);
+  });
   it('strlen/strnlen/strcmp/strncmp return the kernel values', () => {
     const { ctx, fn } = setup();
     expect(ctx.call(fn('strlen'), ctx.str('hello'))).toBe(5n);

@@ -79,6 +79,31 @@ export const memset: KernelFunction = (ctx) => {
 
 export const memcmp: KernelFunction = (ctx) => ret(compareBytes(ctx.mem, ctx.arg(0), ctx.arg(1), len(ctx.arg(2))));
 
+/**
+ * __crypto_memneq(a, b, size) (crypto/memneq.c): 0 when equal, else the OR of the XORs of each unsigned long
+ * (x86-64 has CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS: little-endian words, read unaligned) and then of each
+ * remaining byte — no early exit, so the time does not depend on where they differ. The 16-byte case
+ * (__crypto_memneq_16) ORs the same two word XORs.
+ */
+export const cryptoMemneq: KernelFunction = (ctx) => {
+  const n = len(ctx.arg(2));
+  let neq = 0n;
+  for (let done = 0; done < n; done += CHUNK) {
+    const k = Math.min(CHUNK, n - done);
+    const x = ctx.mem.read(ctx.arg(0) + BigInt(done), k, 'read');
+    const y = ctx.mem.read(ctx.arg(1) + BigInt(done), k, 'read');
+    // CHUNK is a multiple of 8, so words never straddle two chunks.
+    let i = 0;
+    for (; i + 8 <= k; i += 8) {
+      let w = 0n;
+      for (let j = 7; j >= 0; j--) w = (w << 8n) | BigInt(x[i + j] ^ y[i + j]);
+      neq |= w;
+    }
+    for (; i < k; i++) neq |= BigInt(x[i] ^ y[i]);
+  }
+  return neq;
+};
+
 /** memchr(s, c, n): pointer to the first byte equal to (unsigned char)c, or NULL. */
 export const memchr: KernelFunction = (ctx) => {
   const s = ctx.arg(0);
@@ -313,6 +338,7 @@ export function memoryFunctions(state: KernelCallState): Record<string, KernelFu
     memset,
     memcmp,
     bcmp: memcmp,
+    __crypto_memneq: cryptoMemneq,
     memchr,
     __memcpy: memcpy,
     __memmove: memmove,
