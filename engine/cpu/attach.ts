@@ -13,6 +13,7 @@ import { moduleTaintLetters } from '../kernel/taint';
 import { KernelCallState, kernelFunctionModels } from './kernel-calls/index';
 import type { KernelCpuMemory } from './kernel-memory';
 import { runKernelFunction } from './kernel-run';
+import { DEVICE_WHY } from './exec';
 import { BUGFLAG_ONCE, BUGFLAG_WARNING, printOops, type BugEntry, type OopsInput } from './oops';
 import { DEFAULT_GS_BASE, NS_PER_INSTRUCTION } from './kernel-memory';
 import { GPR_NAMES, type CpuSnapshot } from './cpu';
@@ -71,6 +72,11 @@ const SOFTLOCKUP_NS = 20e9;
  */
 export function budgetBeforeSoftLockup(r: RunResult): boolean {
   return r.kind === 'budget' && r.executed * NS_PER_INSTRUCTION < SOFTLOCKUP_NS;
+}
+
+/** The device a stopped run reached (exec.ts's port I/O), or undefined for an instruction the CPU model lacks. */
+function deviceOf(r: RunResult): string | undefined {
+  return r.kind === 'unsupported' && r.why.startsWith(DEVICE_WHY) ? r.why : undefined;
 }
 
 export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: number | AttachOptions = 5_000_000): void {
@@ -334,13 +340,17 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
     // The real CPU runs what the model does not implement (SSE in lib/raid6): not an invalid-opcode oops.
     if (r.kind === 'unsupported') {
       const ins = r.text.replace(/\s+#.*$/, '');
+      const dev = deviceOf(r);
       return {
         ret: 0,
-        note: `${describe(r, `${mod.initName ?? 'init'}()`)} It reached ${ins}, which the modelled CPU does not implement: ${cannotSayInstruction(ins)}.`,
+        note:
+          `${describe(r, `${mod.initName ?? 'init'}()`)} It reached ${ins}, ` +
+          `${dev === undefined ? 'which the modelled CPU does not implement' : 'which reaches a device'}: ${cannotSayInstruction(ins, dev)}.`,
         unknownAfter: r.mnemonic,
-        unknownReason: cannotSayInstruction(ins),
+        unknownReason: cannotSayInstruction(ins, dev),
         unknownWhy:
-          `${mod.initName ?? 'init'}() reached ${ins}, an instruction the modelled CPU does not implement (the real CPU runs it), so the run ` +
+          `${mod.initName ?? 'init'}() reached ${ins}, ` +
+          `${dev === undefined ? 'an instruction the modelled CPU does not implement (the real CPU runs it)' : `which reaches ${dev}`}, so the run ` +
           `stops there: how init goes on, what it prints, whether it returns or oopses`,
         block,
       };
@@ -396,7 +406,9 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
     try {
       if (r.kind === 'returned') return { ret: r.ret, note: describe(r, what) + ` It returned ${r.ret}.`, block };
       if (stoppedAt !== null) return { ret: null, note: `${describe(r, what)} ${cannotSay(stoppedAt)}.`, block };
-      if (r.kind === 'unsupported') return { ret: null, note: `${describe(r, what)} ${cannotSayInstruction(r.text.replace(/\s+#.*$/, ''))}.`, block };
+      if (r.kind === 'unsupported') {
+        return { ret: null, note: `${describe(r, what)} ${cannotSayInstruction(r.text.replace(/\s+#.*$/, ''), deviceOf(r))}.`, block };
+      }
       if (budgetBeforeSoftLockup(r)) return { ret: null, note: `${describe(r, what)} ${cannotSayBudget(r.executed)}.`, block };
       oops(r, comm, pos + Math.max(0, block.count - 1));
       return { ret: null, note: describe(r, what), block };
@@ -415,7 +427,7 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
         block,
       };
     if (r.kind === 'unsupported')
-      return { note: `${describe(r, `${mod.exitName ?? 'exit'}()`)} ${cannotSayInstruction(r.text.replace(/\s+#.*$/, ''))}.`, block };
+      return { note: `${describe(r, `${mod.exitName ?? 'exit'}()`)} ${cannotSayInstruction(r.text.replace(/\s+#.*$/, ''), deviceOf(r))}.`, block };
     if (budgetBeforeSoftLockup(r)) return { note: `${describe(r, `${mod.exitName ?? 'exit'}()`)} ${cannotSayBudget(r.executed)}.`, block };
     if (r.kind !== 'returned') oops(r, 'rmmod', pos + Math.max(0, block.count - 1));
     return { note: describe(r, `${mod.exitName ?? 'exit'}()`), block };

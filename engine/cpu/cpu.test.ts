@@ -215,6 +215,20 @@ describe('faults and stops', () => {
       expect(r.rip).toBe(CODE);
     }
   });
+  it("port I/O answers as QEMU's PC: no device reads all ones, a device stops the run (port-io.ts)", () => {
+    // mov $0x2e,%dx (a Super I/O index port: nothing there on QEMU's PC); in (%dx),%al; in (%dx),%ax; out %al,$0x80; ret
+    const none = run('66ba2e00ec' + '4889c1' + '66ed' + 'e680' + 'c3');
+    expect(none.kind).toBe('returned');
+    expect(none.reg('rcx') & 0xffn).toBe(0xffn);
+    expect(none.reg('rax') & 0xffffn).toBe(0xffffn);
+    // in $0x60,%al: the i8042 keyboard controller, a device the model does not have.
+    const dev = run('e460c3');
+    expect(dev.kind).toBe('unsupported');
+    if (dev.kind === 'unsupported') expect(dev.why).toBe("a device of QEMU's PC the model does not have: port 0x60, keyboard");
+    // mov $0x3f8,%dx; out %al,(%dx): the first serial port.
+    const ser = run('66baf803eec3');
+    expect(ser.kind === 'unsupported' && ser.why.endsWith('port 0x3f8, serial')).toBe(true);
+  });
   it('writing to text faults read-only', () => {
     const r = run(S.writetext);
     expect(r.kind === 'fault' && r.fault.kind).toBe('read-only');

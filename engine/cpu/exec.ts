@@ -8,6 +8,10 @@
 import { Cpu, RAX, RBX, RCX, RDI, RDX, RSI, RSP, RBP, regRef, type RegRef } from './cpu';
 import * as F from './flags';
 import { CpuFault, type Instruction, type Operand } from './types';
+import { IO_DELAY_PORT, portDevice } from './port-io';
+
+/** The start of an unsupported stop's why when the instruction reached a device the model does not have. */
+export const DEVICE_WHY = 'a device of QEMU\'s PC the model does not have: ';
 
 const M64 = 0xffffffffffffffffn;
 const M32 = 0xffffffffn;
@@ -629,14 +633,27 @@ H.set(
     c.writeMem(address + 2n, 0xfffffe0000000000n, 8);
   }),
 );
-H.set(
-  'in',
-  device('port I/O not modelled (in returns 0)', (c, op) => set(c, op.o[0], 0n)),
-);
-H.set(
-  'out',
-  device('port I/O not modelled (out ignored)', () => {}),
-);
+// Port I/O as QEMU's PC answers it (port-io.ts): no device → reads all ones, writes dropped; a device → stop.
+const deviceStop = (c: Cpu, op: Op, port: number, dev: string): void => {
+  c.rip = op.ins.ip;
+  c.stop = { kind: 'unsupported', mnemonic: op.ins.mnemonic, text: op.ins.text, rip: op.ins.ip, why: `${DEVICE_WHY}${portText(port)}, ${dev}` };
+};
+const portText = (port: number): string => `port 0x${port.toString(16)}`;
+/** in/out's port: dx, or an unsigned imm8 (the decoder may hand it sign-extended). */
+const portOf = (c: Cpu, o: COperand): number => Number(get(c, o) & (o.kind === OP_IMM ? 0xffn : 0xffffn));
+H.set('in', (c, op) => {
+  const port = portOf(c, op.o[1]);
+  const dev = portDevice(port);
+  if (dev !== null) return deviceStop(c, op, port, dev);
+  set(c, op.o[0], (1n << BigInt(op.o[0].size * 8)) - 1n);
+  c.emit({ kind: 'device', what: `in from ${portText(port)}: no device there on QEMU's PC, reads all ones`, mnemonic: 'in', rip: op.ins.ip });
+});
+H.set('out', (c, op) => {
+  const port = portOf(c, op.o[0]);
+  const dev = port === IO_DELAY_PORT ? null : portDevice(port);
+  if (dev !== null) return deviceStop(c, op, port, dev);
+  c.emit({ kind: 'device', what: `out to ${portText(port)}: no device takes it on QEMU's PC (dropped)`, mnemonic: 'out', rip: op.ins.ip });
+});
 
 // string instructions
 function strStep(c: Cpu, size: number): bigint {

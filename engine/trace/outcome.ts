@@ -14,8 +14,12 @@ export function cannotSayData(symbol: string): string {
   return `Modscope cannot say what Linux does after reading ${symbol} (kernel data not modelled: it read as zeros)`;
 }
 
-/** The run reached an instruction the modelled CPU does not implement (the real CPU runs it): no oops is Linux's. */
-export function cannotSayInstruction(text: string): string {
+/**
+ * The run reached an instruction the modelled CPU does not implement (the real CPU runs it), or one that talks to a
+ * device of the machine the model does not have (device: which, e.g. port I/O to the serial port): no oops is Linux's.
+ */
+export function cannotSayInstruction(text: string, device?: string): string {
+  if (device !== undefined) return `Modscope cannot say what Linux does after ${text} (${device})`;
   return `Modscope cannot say what Linux does after ${text} (an instruction the modelled CPU does not implement)`;
 }
 
