@@ -16,7 +16,7 @@ import { MemoryMap } from '../views/load/MemoryMap';
 import { RingBufferPane } from '../views/ringbuffer/RingBufferPane';
 import { LogTabs } from '../views/ringbuffer/LogTabs';
 import { SampleNote } from './SampleNote';
-import { TourExport } from './TourExport';
+import { TourExport, type StoryDeck } from './TourExport';
 import { TourPath } from './TourPath';
 import { MemoryStrip } from '../views/compare/MemoryStrip';
 import type { useTourPlayer } from './useTourPlayer';
@@ -40,8 +40,8 @@ export function TourStage({
   host: Host;
   onError: (e: EngineError | null) => void;
   note: Extract<LessonEntry, { sample: string }> | null;
-  /** The story being presented (its concepts, the stop it is at, how many). */
-  story?: { ids: string[]; at: number; n: number } | null;
+  /** The story being presented (its concepts, the stop it is at, how many; its stops and how to go to one, for its deck). */
+  story?: (StoryDeck & { n: number }) | null;
 }) {
   const { state, go, seekPos } = player;
   const mainRef = useRef<HTMLDivElement>(null);
@@ -101,7 +101,7 @@ export function TourStage({
           >
             Next →
           </button>
-          <TourExport key={tour.id} player={player} root={mainRef} />
+          <TourExport player={player} root={mainRef} story={story} />
         </div>
       </div>
       <div className="tour-setup muted" data-testid="tour-setup" title="What the tour ran on a freshly booted kernel">
