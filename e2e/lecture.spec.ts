@@ -97,10 +97,11 @@ const STORY: { tour: string; stop: number; figure: string }[] = [
   { tour: 'hello', stop: 17, figure: 'tour-path' },
   { tour: 'provider-2.4', stop: 1, figure: 'tour-path' },
 ];
-/** Figures drawn for the projector (lanes, where the image lands): every label ≥ 20 px. The relocation card is the desk's card, enlarged. */
+/** Figures drawn for the projector (lanes, where the image lands, the relocation card's projector layout): every label ≥ 20 px. */
 const PROJECTOR_LABELS: Record<string, string> = {
   'tour-path': 'text',
   'tour-present-mem': 'text, h4, .cmp-alloc-head, .cmp-alloc-head code, .cmp-sm-label',
+  'relocation-detail': 'h3, h3 *, dt, dd, dd *, .reloc-insn *, .reloc-math, .reloc-math *',
 };
 
 test('the C03/C05/C06 lecture: Compare stage by stage, then the story on Lessons stop by stop, with clicker keys only', async ({ page }) => {
