@@ -90,7 +90,13 @@ function checkDeck(pdf: string, kernels: string[], what: string): { rules: numbe
 
 function render(pdf: string, pagesToSave: number[], name: (i: number) => string): void {
   for (const i of pagesToSave)
-    execFileSync('pdftoppm', ['-png', '-scale-to-x', '1280', '-scale-to-y', '-1', '-f', String(i), '-l', String(i), '-singlefile', pdf, join(SHOTS, 'readme', name(i))]);
+    execFileSync(
+      'pdftoppm',
+      ['-png', '-scale-to-x', '1280', '-scale-to-y', '-1', '-f', String(i), '-l', String(i), '-singlefile', pdf, join(SHOTS, 'readme', name(i))],
+      {
+        stdio: 'ignore',
+      },
+    );
 }
 
 async function download(page: Page, testId: string, dir: string): Promise<string> {

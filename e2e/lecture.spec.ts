@@ -152,12 +152,13 @@ test('the C03/C05/C06 lecture: Compare stage by stage, then the story on Lessons
         expect(t.shown, `${what}: ${v} caption lines shown`).toBeGreaterThanOrEqual(2);
       }
       if (!more) break;
-      expect(turn, `${what}: caption pages`).toBeLessThan(4);
+      expect(turn, `${what}: caption pages`).toBeLessThan(10);
       await page.keyboard.press('PageDown');
       await expect(where(page)).toContainText(`stage ${s + 1} / 10 · ${STAGES[s]}`);
-      await shot(page, `compare-${String(s + 1).padStart(2, '0')}-${STAGES[s].replace(/ /g, '-')}-more${turn + 1}`);
+      if (turn === 0) await shot(page, `compare-${String(s + 1).padStart(2, '0')}-${STAGES[s].replace(/ /g, '-')}-more`);
     }
-    for (const v of ['2.4', '6.1']) expect(seen[v], `${what}: the whole ${v} caption was shown`).toBeGreaterThanOrEqual((await captionText(page, v)).height - 1);
+    for (const v of ['2.4', '6.1'])
+      expect(seen[v], `${what}: the whole ${v} caption was shown`).toBeGreaterThanOrEqual((await captionText(page, v)).height - 1);
     await page.keyboard.press(next[s % next.length]);
   }
   // The last stage stays put; back, back, to the start; Shift: 2.4 alone, a step at a time.

@@ -18,6 +18,8 @@ import { LogTabs } from '../views/ringbuffer/LogTabs';
 import { SampleNote } from './SampleNote';
 import { TourExport, type StoryDeck } from './TourExport';
 import { TourPath } from './TourPath';
+import { compareHref } from './compareLinks';
+import { STAGE_LABEL } from '../views/compare/stages';
 import { MemoryStrip } from '../views/compare/MemoryStrip';
 import type { useTourPlayer } from './useTourPlayer';
 
@@ -62,6 +64,9 @@ export function TourStage({
   const stop = tour.stops[index];
   const item = view?.item ?? null;
   const step = view?.step;
+  const stepIndex = view ? stepIndexAt(run, view.step.pos) : -1;
+  const toCompare = stepIndex >= 0 ? compareHref(tour, run, stepIndex) : null;
+  const stage = stepIndex >= 0 ? run.steps[stepIndex]?.stage : undefined;
   return (
     <div className="tour-stage" data-testid="tour-stage" data-tour={tour.id} data-stop={index}>
       <div className="tour-head">
@@ -71,6 +76,17 @@ export function TourStage({
             {' '}
             · samples/{tour.sample} · Linux {tour.kernel} model
           </span>
+          {toCompare && (
+            <a
+              className="lesson-compare-link"
+              href={toCompare}
+              data-testid="lesson-compare-link"
+              title="This step beside the other kernel's, on Compare"
+            >
+              {' '}
+              ⇄ Compare at “{STAGE_LABEL[stage ?? 'result']}”
+            </a>
+          )}
         </div>
         <div className="tour-nav">
           <button

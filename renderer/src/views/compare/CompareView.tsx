@@ -17,6 +17,8 @@ import type { SlideContext } from '../../export/slide';
 import { attachCompareLive, type CompareLive, type CompareState, type CompareWant } from './compareLink';
 import { MemoryStrip } from './MemoryStrip';
 import { useFitCaption, type CaptionPages } from './fitCaption';
+import { loadTours } from '../../lessons/tourData';
+import { stopsAtStage, type StopLink } from '../../lessons/compareLinks';
 import { SyscallTable } from './SyscallTable';
 import { useCompareRuns } from './useCompareRuns';
 import { SIDE_LABEL, STAGE_LABEL, VERSIONS, crossings, sideOf, stageOf, stagesIn, stepAt, stepForStage, type Version } from './stages';
@@ -28,7 +30,18 @@ import { defaultArgs } from '../../lib/samples';
 /** Each kernel's caption pages (fitCaption.ts), for the clicker: its next key shows a long caption's next lines first. */
 type Pagers = Partial<Record<Version, CaptionPages & { setPage: (p: number) => void }>>;
 
-function Caption({ version, step, pagers }: { version: Version; step: StepInfo | undefined; pagers: MutableRefObject<Pagers> }) {
+function Caption({
+  version,
+  step,
+  pagers,
+  lessons,
+}: {
+  version: Version;
+  step: StepInfo | undefined;
+  pagers: MutableRefObject<Pagers>;
+  /** The tour stops showing this stage on this kernel (links to Lessons). */
+  lessons: StopLink[];
+}) {
   const textRef = useRef<HTMLParagraphElement>(null);
   const fit = useFitCaption(textRef, step ? `${step.pos}:${step.text}` : '');
   pagers.current[version] = fit;
@@ -50,6 +63,29 @@ function Caption({ version, step, pagers }: { version: Version; step: StepInfo |
         )}
       </div>
       <h4 data-testid={`caption-title-${version}`}>{step.title}</h4>
+      {lessons.length > 0 && (
+        <div className="cmp-lessons" data-testid={`compare-lessons-${version}`}>
+          <span className="muted">in Lessons:</span>
+          {[...new Set(lessons.map((l) => l.tour))].map((t) => {
+            const stops = lessons.filter((l) => l.tour === t);
+            return (
+              <span key={t} className="cmp-lessons-tour">
+                {t} {stops.length > 1 ? 'stops' : 'stop'}
+                {stops.map((l) => (
+                  <a
+                    key={l.stop}
+                    href={l.href}
+                    data-testid="compare-lesson-link"
+                    title={`The ${t} tour, stop ${l.stop + 1}: ${l.concepts.join(' ')}`}
+                  >
+                    {l.stop + 1}
+                  </a>
+                ))}
+              </span>
+            );
+          })}
+        </div>
+      )}
       <p className="cmp-caption-text" ref={textRef} data-testid={`caption-text-${version}`}>
         {step.text}
       </p>
@@ -176,6 +212,12 @@ export function CompareView({
 
   // The presenter's keys (present/usePresenter.ts): both kernels stage by stage; Shift 2.4 alone, Alt 6.1 alone.
   const pagers = useRef<Pagers>({});
+  const tours = useMemo(() => [...loadTours().tours.values()], []);
+  const lessonLinks = (v: Version): StopLink[] => {
+    const st = stepOf(v);
+    const run = runs[v];
+    return st && run && mod ? stopsAtStage(tours, mod.fileName, v, run.steps, st) : [];
+  };
   useStepper('compare', {
     slide: () => slide(),
     where: stages.length
@@ -429,7 +471,7 @@ export function CompareView({
       <div className="cmp-under" data-testid="compare-detail" data-export="compare-detail">
         {VERSIONS.map((v) => (
           <div key={v} className="cmp-col-under">
-            <Caption version={v} step={stepOf(v)} pagers={pagers} />
+            <Caption version={v} step={stepOf(v)} pagers={pagers} lessons={lessonLinks(v)} />
           </div>
         ))}
       </div>

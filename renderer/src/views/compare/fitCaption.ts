@@ -54,7 +54,7 @@ export function useFitCaption(ref: RefObject<HTMLElement | null>, text: string):
         el.style.fontSize = `${size}px`;
         el.style.lineHeight = String(LINE);
         const lh = size * LINE;
-        const lines = Math.max(2, Math.floor(room / lh));
+        const lines = Math.max(1, Math.floor(room / lh));
         el.style.height = `${lines * lh}px`;
         if (el.scrollHeight <= lines * lh + 1) return setPages(1);
         if (size === SIZES[SIZES.length - 1]) setPages(Math.ceil(el.scrollHeight / (lines * lh) - 0.01));
