@@ -88,6 +88,17 @@ function checkDeck(pdf: string, kernels: string[], what: string): { rules: numbe
   return { rules };
 }
 
+/**
+ * The relocation card's type on a slide as a 720p projector shows it: the size of its Courier words
+ * (S and the call target, 0x… 18 characters, Courier 0.6 em wide) on the 1600-pt page, times 1280/1600.
+ */
+function relocationTypeAt720p(pdf: string, n: number): number {
+  const xml = execFileSync('pdftotext', ['-f', String(n), '-l', String(n), '-bbox', pdf, '-'], { encoding: 'utf8' });
+  const ws = [...xml.matchAll(/xMin="([\d.]+)"[^>]*xMax="([\d.]+)"[^>]*>(0x[0-9a-f]{16})</g)].map((m) => (Number(m[2]) - Number(m[1])) / 18 / 0.6);
+  expect(ws.length, `page ${n}: the card's 64-bit addresses`).toBeGreaterThan(1);
+  return Math.min(...ws) * (1280 / 1600);
+}
+
 function render(pdf: string, pagesToSave: number[], name: (i: number) => string): void {
   for (const i of pagesToSave)
     execFileSync(
@@ -118,6 +129,7 @@ test('the hello (6.1) tour deck: 19 pages, each with its figure, sans fonts, the
   // The printk stop: the ring and the dmesg it holds.
   expect(pageText(pdf, 15), 'page 15: the printk ring').toMatch(/printk|dmesg/i);
   expect(pageText(pdf, 15)).toContain('Hello, world');
+  expect(relocationTypeAt720p(pdf, 10), 'page 10: the relocation card at >= 20 px on a 720p projector').toBeGreaterThanOrEqual(20);
   render(pdf, [1, 2, 10, 14, 15], (i) => `lecture-deck-hello-stop${String(i).padStart(2, '0')}`);
 });
 
@@ -133,6 +145,7 @@ test('the C03/C05/C06 story deck: 10 pages across three tours, each with its fig
   const kernels = [K24, K24, K24, K24, K24, K24, K61, K61, K61, K24];
   checkDeck(pdf, kernels, 'story deck');
   for (let i = 1; i <= 10; i++) expect(pageText(pdf, i)).toContain(`story ${i} / 10`);
+  expect(relocationTypeAt720p(pdf, 5), 'page 5: the relocation card at >= 20 px on a 720p projector').toBeGreaterThanOrEqual(20);
   render(pdf, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], (i) => `lecture-story-deck-${String(i).padStart(2, '0')}`);
   // The export leaves the lecturer where they were.
   await expect(page.getByTestId('story-count')).toHaveText('story C03 · C05 · C06: 1 / 10', { timeout: 90_000 });
