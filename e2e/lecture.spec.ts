@@ -68,6 +68,23 @@ const shot = async (page: Page, name: string) => {
   await page.screenshot({ path: join(SHOTS, 'readme', `lecture-${name}.png`) });
 };
 
+/** A caption's text box: its lines' whole height, how far down it is shown now, how many lines it shows. */
+const captionText = (page: Page, v: string) =>
+  page.getByTestId(`caption-text-${v}`).evaluate((e) => {
+    const el = e as unknown as { scrollHeight: number; scrollTop: number; clientHeight: number };
+    const g = globalThis as unknown as { getComputedStyle(x: unknown): { lineHeight: string } };
+    const lh = parseFloat(g.getComputedStyle(e).lineHeight);
+    return { height: el.scrollHeight, bottom: el.scrollTop + el.clientHeight, shown: Math.round(el.clientHeight / lh) };
+  });
+/** Whether a caption has further lines the next key shows. */
+const captionsMore = async (page: Page) => {
+  for (const v of ['2.4', '6.1']) {
+    const m = page.getByTestId(`caption-more-${v}`);
+    if ((await m.count()) && /more/.test(await m.innerText())) return true;
+  }
+  return false;
+};
+
 const STAGES = [
   'read the file',
   'check it',
@@ -97,10 +114,11 @@ const STORY: { tour: string; stop: number; figure: string }[] = [
   { tour: 'hello', stop: 17, figure: 'tour-path' },
   { tour: 'provider-2.4', stop: 1, figure: 'tour-path' },
 ];
-/** Figures drawn for the projector (lanes, where the image lands): every label ≥ 20 px. The relocation card is the desk's card, enlarged. */
+/** Figures drawn for the projector (lanes, where the image lands, the relocation card's projector layout): every label ≥ 20 px. */
 const PROJECTOR_LABELS: Record<string, string> = {
   'tour-path': 'text',
   'tour-present-mem': 'text, h4, .cmp-alloc-head, .cmp-alloc-head code, .cmp-sm-label',
+  'relocation-detail': 'h3, h3 *, dt, dd, dd *, .reloc-insn *, .reloc-math, .reloc-math *',
 };
 
 test('the C03/C05/C06 lecture: Compare stage by stage, then the story on Lessons stop by stop, with clicker keys only', async ({ page }) => {
@@ -124,6 +142,23 @@ test('the C03/C05/C06 lecture: Compare stage by stage, then the story on Lessons
     expect(l.min, `${what}: smallest label`).toBeGreaterThanOrEqual(19.9);
     expect(l.cut, `${what}: labels cut short`).toEqual([]);
     await shot(page, `compare-${String(s + 1).padStart(2, '0')}-${STAGES[s].replace(/ /g, '-')}`);
+    // Each caption whole: it fits its box, or the next keys show its further lines before the stage moves on.
+    const seen: Record<string, number> = {};
+    for (let turn = 0; ; turn++) {
+      const more = await captionsMore(page);
+      for (const v of ['2.4', '6.1']) {
+        const t = await captionText(page, v);
+        seen[v] = Math.max(seen[v] ?? 0, t.bottom);
+        expect(t.shown, `${what}: ${v} caption lines shown`).toBeGreaterThanOrEqual(2);
+      }
+      if (!more) break;
+      expect(turn, `${what}: caption pages`).toBeLessThan(10);
+      await page.keyboard.press('PageDown');
+      await expect(where(page)).toContainText(`stage ${s + 1} / 10 · ${STAGES[s]}`);
+      if (turn === 0) await shot(page, `compare-${String(s + 1).padStart(2, '0')}-${STAGES[s].replace(/ /g, '-')}-more`);
+    }
+    for (const v of ['2.4', '6.1'])
+      expect(seen[v], `${what}: the whole ${v} caption was shown`).toBeGreaterThanOrEqual((await captionText(page, v)).height - 1);
     await page.keyboard.press(next[s % next.length]);
   }
   // The last stage stays put; back, back, to the start; Shift: 2.4 alone, a step at a time.
@@ -135,6 +170,14 @@ test('the C03/C05/C06 lecture: Compare stage by stage, then the story on Lessons
   await expect(where(page)).toContainText('stage 8 / 10 · link in');
   await page.keyboard.press('Home');
   await expect(where(page)).toContainText('stage 1 / 10 · read the file');
+  // Shift moves 2.4 alone: its long caption's further lines first, then its next step.
+  const more24 = page.getByTestId('caption-more-2.4');
+  for (let i = 0; i < 4 && (await more24.count()) && /more/.test(await more24.innerText()); i++) {
+    const before = await more24.innerText();
+    await page.keyboard.press('Shift+PageDown');
+    await expect(more24).not.toHaveText(before);
+    expect(await lit(page, '2.4')).toBe(0);
+  }
   await page.keyboard.press('Shift+PageDown');
   await expect.poll(() => lit(page, '2.4')).toBe(1);
   expect(await lit(page, '6.1')).toBe(0);

@@ -56,13 +56,27 @@ test('Compare: F5, the clicker steps stage by stage (Shift: 2.4 alone), lanes an
   await page.keyboard.press('F5');
   await expect(page.locator('html')).toHaveAttribute('data-present', 'on');
   await expect(page.getByTestId('present-strip')).toContainText('stage 2 / 10');
-  await page.keyboard.press('PageDown');
-  await page.keyboard.press('PageDown');
+  // A key first shows a long caption's further lines (fitCaption.ts), then moves on: press until what is shown changes.
+  const stageNow = () =>
+    page
+      .getByTestId('present-strip')
+      .getByTestId('present-where')
+      .innerText()
+      .then((t) => t.split(' · ')[0]);
+  const moved = async (key: string, now: () => Promise<string | number>) => {
+    const before = await now();
+    for (let i = 0; i < 12 && (await now()) === before; i++) {
+      await page.keyboard.press(key);
+      await page.waitForTimeout(150);
+    }
+  };
+  await moved('PageDown', stageNow);
+  await moved('PageDown', stageNow);
   await expect(page.getByTestId('present-strip').getByTestId('present-where')).toContainText('stage 4 / 10 · resolve symbols');
   await expect.poll(() => lit(page, '2.4')).toBe(1);
-  await page.keyboard.press('Shift+PageDown');
+  await moved('Shift+PageDown', () => lit(page, '2.4'));
   await expect.poll(() => lit(page, '2.4')).toBe(2);
-  await page.keyboard.press('PageDown');
+  await moved('PageDown', async () => (await page.getByTestId('compare-lit-stage-6.1').textContent()) ?? '');
   await expect(page.getByTestId('compare-lit-stage-6.1')).toHaveText('reserve memory');
   for (const id of ['compare-lanes', 'compare-mem-2.4', 'compare-mem-6.1', 'caption-2.4', 'caption-6.1']) await inViewport(page, id);
   // Every label ≥ 20 px: syscall names, stage and lane labels, step numbers, the memory panels and captions.

@@ -5,7 +5,7 @@
  * the pages as a PDF (jsPDF and svg2pdf.js load on the first PDF export, not with the app).
  */
 import { svgBody, type SvgImage } from './svgExport';
-import { captionSvg, deckFrameOf, slideSvg, type SlideContext, type ViewBody } from './slide';
+import { SLIDE_W, captionLines, captionSvg, deckFrameOf, slideSvg, type SlideContext, type ViewBody } from './slide';
 import { VIEWS, captureRegistered, findView, type ViewId } from './registry';
 
 export type ExportView = ViewId;
@@ -48,10 +48,10 @@ export function captureView(
 }
 
 /** Resolve once shown() holds (the view reached the position asked for) and its transitions have run. */
-export async function settle(shown: () => boolean, what: string): Promise<void> {
+export async function settle(shown: () => boolean, what: string, reachMs = REACH_MS): Promise<void> {
   const t0 = performance.now();
   while (!shown()) {
-    if (performance.now() - t0 > REACH_MS) throw new Error(`the view did not reach ${what}`);
+    if (performance.now() - t0 > reachMs) throw new Error(`the view did not reach ${what}`);
     await sleep(30);
   }
   await sleep(SETTLE_MS);
@@ -65,8 +65,24 @@ export function captureBody(root: HTMLElement | null, view: ExportView, projecto
   return svgBody(captureRegistered(view, { theme: projector ? 'projector' : 'screen', background: 'transparent' }, el.parentElement ?? document));
 }
 
-/** The deck's slides, every view at the scale and place of the largest (a fixed frame). */
-export function deckSlides(pages: { body: ViewBody | null; ctx: SlideContext }[]): SvgImage[] {
-  const frame = deckFrameOf(pages.map((p) => p.body));
-  return pages.map((p) => slideSvg(p.body, { ...p.ctx, fixed: true }, frame));
+/**
+ * The deck's slides in a fixed frame: the figure area starts where the deck's longest caption ends
+ * on every page, and every figure of one kind (a page's `kind`: the same view at another step) is
+ * drawn at the scale and place of the largest of that kind, so it does not move or resize between
+ * pages, unless that would draw it at under 4/5 of the size it could fill (then it fills the area
+ * itself, as a figure of another kind does: a tour's path, relocation card, ring…).
+ */
+export function deckSlides(pages: { body: ViewBody | null; ctx: SlideContext; kind?: string }[]): SvgImage[] {
+  const kinds = new Map<string, (ViewBody | null)[]>();
+  for (const p of pages) kinds.set(p.kind ?? '', [...(kinds.get(p.kind ?? '') ?? []), p.body]);
+  const frames = new Map([...kinds].map(([k, bodies]) => [k, deckFrameOf(bodies)]));
+  const lines = pages.filter((p) => p.body).map((p) => captionLines(p.ctx));
+  const reserve = { title: Math.max(1, ...lines.map((l) => l.title)), text: Math.max(1, ...lines.map((l) => l.text)) };
+  // The figure area's shape, near enough to compare scales (slide.ts fixes it exactly).
+  const fit = (w: number, h: number) => Math.min((SLIDE_W - 112) / w, 480 / h);
+  return pages.map((p) => {
+    const f = frames.get(p.kind ?? '');
+    const own = p.body && f && fit(p.body.viewBox[2], p.body.viewBox[3]) > 1.25 * fit(f.w, f.h);
+    return slideSvg(p.body, { ...p.ctx, fixed: true, reserve }, own ? undefined : f);
+  });
 }

@@ -1,7 +1,8 @@
 /**
  * SVG documents as a PDF, one page each, the page the size of the SVG (1 CSS px = 1 pt), drawn as
  * vectors by svg2pdf.js into jsPDF: text stays text (jsPDF's standard Helvetica/Courier stand in for
- * the system font stacks, bold stays Helvetica-Bold: pdfFonts.ts).
+ * the system font stacks, bold stays Helvetica-Bold: pdfFonts.ts); only the faces a page uses are
+ * put in the file, so pdffonts lists no Times the text never used.
  */
 import { jsPDF } from 'jspdf';
 import { svg2pdf } from 'svg2pdf.js';
@@ -12,7 +13,7 @@ export async function svgsToPdf(pages: SvgImage[], title = 'Modscope'): Promise<
   if (pages.length === 0) throw new Error('a PDF needs at least one page');
   const orient = (p: SvgImage) => (p.width >= p.height ? 'landscape' : 'portrait');
   const first = pages[0];
-  const doc = new jsPDF({ orientation: orient(first), unit: 'pt', format: [first.width, first.height], compress: true });
+  const doc = new jsPDF({ orientation: orient(first), unit: 'pt', format: [first.width, first.height], compress: true, putOnlyUsedFonts: true });
   doc.setProperties({ title, creator: 'Modscope' });
   // svg2pdf reads computed styles, so the SVG must be in the document while it is drawn.
   const holder = document.createElement('div');

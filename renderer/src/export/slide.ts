@@ -41,6 +41,8 @@ export interface SlideContext {
   textLines?: number;
   /** A deck page: the caption keeps its full height whatever its text, so the view never moves. */
   fixed?: boolean;
+  /** A deck page: the title and text lines the deck's longest caption takes (its figure area then starts at one height on every page). */
+  reserve?: { title: number; text: number };
 }
 
 /** "step 412 / 5,310" (and the item inside a block). */
@@ -88,6 +90,19 @@ function text(x: number, y: number, size: number, fill: string, content: string,
   return `<text x="${x}" y="${y}" font-size="${size}" fill="${fill}" font-family="${SANS}"${extra}>${escapeXml(content)}</text>`;
 }
 
+const titleChars = (width: number, scale: number) => Math.floor(width / (Math.round(40 * scale) * 0.56));
+const textChars = (width: number, scale: number) => Math.floor(width / (Math.round(25 * scale) * 0.52));
+/** Width of the caption's text beside a view (the step label takes the top right). */
+const VIEW_TEXT_W = SLIDE_W - 2 * MARGIN - 260;
+
+/** The title and text lines a caption takes on a slide with a view. */
+export function captionLines(c: SlideContext): { title: number; text: number } {
+  return {
+    title: wrapText(c.title, titleChars(VIEW_TEXT_W, 1), 2).length,
+    text: wrapText(c.text, textChars(VIEW_TEXT_W, 1), c.textLines ?? 3).length,
+  };
+}
+
 /** The caption block: function line, title, wrapped text. Returns the markup and the y below it. */
 function captionBlock(c: SlideContext, x: number, y: number, width: number, scale: number, maxLines: number): { svg: string; bottom: number } {
   const out: string[] = [];
@@ -102,19 +117,19 @@ function captionBlock(c: SlideContext, x: number, y: number, width: number, scal
       `<tspan dx="${Math.round(small * 0.5)}">${escapeXml(`in ${c.file}`)}</tspan></text>`,
   );
   y += Math.round(big * 1.35);
-  const title = wrapText(c.title, Math.floor(width / (big * 0.56)), 2);
+  const title = wrapText(c.title, titleChars(width, scale), 2);
   for (const l of title) {
     out.push(text(x, y, big, INK, l, ' font-weight="700"'));
     y += Math.round(big * 1.2);
   }
-  if (c.fixed) y += Math.round(big * 1.2) * (2 - title.length);
+  if (c.fixed) y += Math.round(big * 1.2) * Math.max(0, (c.reserve?.title ?? 2) - title.length);
   y += Math.round(body * 0.2);
-  const lines = wrapText(c.text, Math.floor(width / (body * 0.52)), maxLines);
+  const lines = wrapText(c.text, textChars(width, scale), maxLines);
   for (const l of lines) {
     out.push(text(x, y, body, INK, l));
     y += Math.round(body * 1.4);
   }
-  if (c.fixed && Number.isFinite(maxLines)) y += Math.round(body * 1.4) * (maxLines - lines.length);
+  if (c.fixed && Number.isFinite(maxLines)) y += Math.round(body * 1.4) * Math.max(0, Math.min(maxLines, c.reserve?.text ?? maxLines) - lines.length);
   return { svg: out.join('\n'), bottom: y - Math.round(body * 0.9) };
 }
 
@@ -137,14 +152,15 @@ export interface ViewBody {
 
 /**
  * A 16:9 slide: caption and step number at the top, the view scaled to fit below, the source at the
- * foot. `frame` (a deck's largest view) fixes the scale and the top-left corner, so a view keeps its
- * place and size from page to page. Without a view the caption alone, large: a big-text slide.
+ * foot. `frame` (the largest view of its kind in a deck) fixes the scale and the top-left corner, so
+ * a view keeps its place and size from page to page; the figure area itself starts and ends at the
+ * same place on every page of a deck (ctx.reserve). Without a view the caption alone, large: a big-text slide.
  */
 export function slideSvg(view: ViewBody | null, c: SlideContext, frame?: { w: number; h: number }): SvgImage {
   if (!view) return bigTextSlide(c);
   const w = SLIDE_W - 2 * MARGIN;
   const label = stepLabel(c);
-  const head = captionBlock(c, MARGIN, MARGIN - 16, w - 260, 1, view ? (c.textLines ?? 3) : 12);
+  const head = captionBlock(c, MARGIN, MARGIN - 16, VIEW_TEXT_W, 1, c.textLines ?? 3);
   const parts = [head.svg, text(SLIDE_W - MARGIN, MARGIN + 4, 22, INK_2, label, ' text-anchor="end" font-weight="600"')];
   if (view) {
     const [vx, vy, vw, vh] = view.viewBox;

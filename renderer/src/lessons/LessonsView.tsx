@@ -240,7 +240,7 @@ export function LessonsView({
         host={host}
         onError={onError}
         note={note}
-        story={story ? { ids: story.ids, at: story.at, n: story.stops.length } : null}
+        story={story ? { ids: story.ids, at: story.at, n: story.stops.length, stops: story.stops, go: (at) => storyGo(story, at) } : null}
       />
     </div>
   );

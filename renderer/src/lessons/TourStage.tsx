@@ -16,8 +16,10 @@ import { MemoryMap } from '../views/load/MemoryMap';
 import { RingBufferPane } from '../views/ringbuffer/RingBufferPane';
 import { LogTabs } from '../views/ringbuffer/LogTabs';
 import { SampleNote } from './SampleNote';
-import { TourExport } from './TourExport';
+import { TourExport, type StoryDeck } from './TourExport';
 import { TourPath } from './TourPath';
+import { compareHref } from './compareLinks';
+import { STAGE_LABEL } from '../views/compare/stages';
 import { MemoryStrip } from '../views/compare/MemoryStrip';
 import type { useTourPlayer } from './useTourPlayer';
 
@@ -40,8 +42,8 @@ export function TourStage({
   host: Host;
   onError: (e: EngineError | null) => void;
   note: Extract<LessonEntry, { sample: string }> | null;
-  /** The story being presented (its concepts, the stop it is at, how many). */
-  story?: { ids: string[]; at: number; n: number } | null;
+  /** The story being presented (its concepts, the stop it is at, how many; its stops and how to go to one, for its deck). */
+  story?: (StoryDeck & { n: number }) | null;
 }) {
   const { state, go, seekPos } = player;
   const mainRef = useRef<HTMLDivElement>(null);
@@ -62,6 +64,9 @@ export function TourStage({
   const stop = tour.stops[index];
   const item = view?.item ?? null;
   const step = view?.step;
+  const stepIndex = view ? stepIndexAt(run, view.step.pos) : -1;
+  const toCompare = stepIndex >= 0 ? compareHref(tour, run, stepIndex) : null;
+  const stage = stepIndex >= 0 ? run.steps[stepIndex]?.stage : undefined;
   return (
     <div className="tour-stage" data-testid="tour-stage" data-tour={tour.id} data-stop={index}>
       <div className="tour-head">
@@ -71,6 +76,17 @@ export function TourStage({
             {' '}
             · samples/{tour.sample} · Linux {tour.kernel} model
           </span>
+          {toCompare && (
+            <a
+              className="lesson-compare-link"
+              href={toCompare}
+              data-testid="lesson-compare-link"
+              title="This step beside the other kernel's, on Compare"
+            >
+              {' '}
+              ⇄ Compare at “{STAGE_LABEL[stage ?? 'result']}”
+            </a>
+          )}
         </div>
         <div className="tour-nav">
           <button
@@ -101,7 +117,7 @@ export function TourStage({
           >
             Next →
           </button>
-          <TourExport key={tour.id} player={player} root={mainRef} />
+          <TourExport player={player} root={mainRef} story={story} />
         </div>
       </div>
       <div className="tour-setup muted" data-testid="tour-setup" title="What the tour ran on a freshly booted kernel">

@@ -6,7 +6,7 @@
  *
  * Stays mounted while hidden (like the Load view) so the runs and cursors survive other tabs.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type MutableRefObject } from 'react';
 import type { EngineError, ModuleOverview, StepInfo } from '../../../../engine/api-types';
 import type { Stage } from '../../../../engine/trace/index';
 import type { Host } from '../../host/host';
@@ -16,6 +16,9 @@ import { useStepper } from '../../present/stepper';
 import type { SlideContext } from '../../export/slide';
 import { attachCompareLive, type CompareLive, type CompareState, type CompareWant } from './compareLink';
 import { MemoryStrip } from './MemoryStrip';
+import { useFitCaption, type CaptionPages } from './fitCaption';
+import { loadTours } from '../../lessons/tourData';
+import { stopsAtStage, type StopLink } from '../../lessons/compareLinks';
 import { SyscallTable } from './SyscallTable';
 import { useCompareRuns } from './useCompareRuns';
 import { SIDE_LABEL, STAGE_LABEL, VERSIONS, crossings, sideOf, stageOf, stagesIn, stepAt, stepForStage, type Version } from './stages';
@@ -24,7 +27,24 @@ import type { ExerciseLink } from '../../present/appLink';
 import './compare.css';
 import { defaultArgs } from '../../lib/samples';
 
-function Caption({ version, step }: { version: Version; step: StepInfo | undefined }) {
+/** Each kernel's caption pages (fitCaption.ts), for the clicker: its next key shows a long caption's next lines first. */
+type Pagers = Partial<Record<Version, CaptionPages & { setPage: (p: number) => void }>>;
+
+function Caption({
+  version,
+  step,
+  pagers,
+  lessons,
+}: {
+  version: Version;
+  step: StepInfo | undefined;
+  pagers: MutableRefObject<Pagers>;
+  /** The tour stops showing this stage on this kernel (links to Lessons). */
+  lessons: StopLink[];
+}) {
+  const textRef = useRef<HTMLParagraphElement>(null);
+  const fit = useFitCaption(textRef, step ? `${step.pos}:${step.text}` : '');
+  pagers.current[version] = fit;
   if (!step) return <div className="card cmp-caption empty small">…</div>;
   return (
     <div className={`card cmp-caption${step.errno ? ' failed' : ''}`} data-testid={`caption-${version}`}>
@@ -36,11 +56,51 @@ function Caption({ version, step }: { version: Version; step: StepInfo | undefin
           {/^[A-Za-z_]\w*$/.test(step.fn) ? `${step.fn}()` : step.fn}
         </code>
         <span className="muted small">{step.file}</span>
+        {fit.pages > 1 && (
+          <span className="cmp-caption-more" data-testid={`caption-more-${version}`} title="The next key shows the caption's next lines">
+            {fit.page + 1 < fit.pages ? 'more ▾' : 'end'} {fit.page + 1}/{fit.pages}
+          </span>
+        )}
       </div>
       <h4 data-testid={`caption-title-${version}`}>{step.title}</h4>
-      <p className="cmp-caption-text">{step.text}</p>
+      {lessons.length > 0 && (
+        <div className="cmp-lessons" data-testid={`compare-lessons-${version}`}>
+          <span className="muted">in Lessons:</span>
+          {[...new Set(lessons.map((l) => l.tour))].map((t) => {
+            const stops = lessons.filter((l) => l.tour === t);
+            return (
+              <span key={t} className="cmp-lessons-tour">
+                {t} {stops.length > 1 ? 'stops' : 'stop'}
+                {stops.map((l) => (
+                  <a
+                    key={l.stop}
+                    href={l.href}
+                    data-testid="compare-lesson-link"
+                    title={`The ${t} tour, stop ${l.stop + 1}: ${l.concepts.join(' ')}`}
+                  >
+                    {l.stop + 1}
+                  </a>
+                ))}
+              </span>
+            );
+          })}
+        </div>
+      )}
+      <p className="cmp-caption-text" ref={textRef} data-testid={`caption-text-${version}`}>
+        {step.text}
+      </p>
     </div>
   );
+}
+
+/** A long caption's next (or previous) lines, when one has them: true when the key was taken. */
+function pageCaptions(pagers: Pagers, versions: readonly Version[], dir: 1 | -1): boolean {
+  const turn = versions.filter((v) => {
+    const p = pagers[v];
+    return p && (dir > 0 ? p.page + 1 < p.pages : p.page > 0);
+  });
+  for (const v of turn) pagers[v]!.setPage(pagers[v]!.page + dir);
+  return turn.length > 0;
 }
 
 export function CompareView({
@@ -151,6 +211,13 @@ export function CompareView({
   );
 
   // The presenter's keys (present/usePresenter.ts): both kernels stage by stage; Shift 2.4 alone, Alt 6.1 alone.
+  const pagers = useRef<Pagers>({});
+  const tours = useMemo(() => [...loadTours().tours.values()], []);
+  const lessonLinks = (v: Version): StopLink[] => {
+    const st = stepOf(v);
+    const run = runs[v];
+    return st && run && mod ? stopsAtStage(tours, mod.fileName, v, run.steps, st) : [];
+  };
   useStepper('compare', {
     slide: () => slide(),
     where: stages.length
@@ -159,6 +226,8 @@ export function CompareView({
       : '',
     move: (m, mod) => {
       if (!layout) return;
+      const on: readonly Version[] = mod === 'none' ? VERSIONS : [mod === 'shift' ? '2.4' : '6.1'];
+      if ((m === 'next' || m === 'prev') && pageCaptions(pagers.current, on, m === 'next' ? 1 : -1)) return;
       if (mod !== 'none') {
         const v: Version = mod === 'shift' ? '2.4' : '6.1';
         const n = runs[v]?.steps.length ?? 0;
@@ -402,7 +471,7 @@ export function CompareView({
       <div className="cmp-under" data-testid="compare-detail" data-export="compare-detail">
         {VERSIONS.map((v) => (
           <div key={v} className="cmp-col-under">
-            <Caption version={v} step={stepOf(v)} />
+            <Caption version={v} step={stepOf(v)} pagers={pagers} lessons={lessonLinks(v)} />
           </div>
         ))}
       </div>
