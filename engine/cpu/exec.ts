@@ -609,16 +609,21 @@ const zeroRegs =
   (c: Cpu): void => {
     for (const r of regs) c.gpr[r] = 0n;
   };
-H.set('cpuid', device('cpuid: the CPU is not modelled (returns 0)', zeroRegs(RAX, 1, RCX, RDX, 3)));
+// CPUID leaves, model-specific and extended control registers and performance counters are the CPU's own state,
+// which the model does not keep: the run stops there (see deviceStop) rather than inventing zeros.
+const cpuStateStop =
+  (what: string): Handler =>
+  (c, op) => {
+    c.rip = op.ins.ip;
+    c.stop = { kind: 'unsupported', mnemonic: op.ins.mnemonic, text: op.ins.text, rip: op.ins.ip, why: `${DEVICE_WHY}${what}` };
+  };
+H.set('cpuid', cpuStateStop("qemu64's CPUID leaves are not modelled"));
 H.set('rdtsc', device('rdtsc: the time stamp counter is not modelled (returns 0)', zeroRegs(RAX, RDX)));
 H.set('rdtscp', device('rdtscp: the time stamp counter is not modelled (returns 0)', zeroRegs(RAX, RDX, RCX)));
-H.set('rdpmc', device('rdpmc: performance counters are not modelled (returns 0)', zeroRegs(RAX, RDX)));
-H.set('rdmsr', device('rdmsr: model-specific registers are not modelled (returns 0)', zeroRegs(RAX, RDX)));
-H.set(
-  'wrmsr',
-  device('wrmsr: model-specific registers are not modelled (ignored)', () => {}),
-);
-H.set('xgetbv', device('xgetbv: extended control registers are not modelled (returns 0)', zeroRegs(RAX, RDX)));
+H.set('rdpmc', cpuStateStop('performance counters are not modelled'));
+H.set('rdmsr', cpuStateStop('model-specific registers are not modelled'));
+H.set('wrmsr', cpuStateStop('model-specific registers are not modelled'));
+H.set('xgetbv', cpuStateStop('extended control registers are not modelled'));
 H.set(
   'wbinvd',
   device('wbinvd: caches are not modelled', () => {}),
