@@ -11,7 +11,8 @@
 //         from requestAnimationFrame while the table scrolls a screenful per frame (fps p50 / min);
 //   (l)   a step transition (module_alloc → move_module of amdgpu: the memory map's sections fly
 //         to their addresses): frame times during the animation.
-// Targets (issue #15): seek p99 ≤ 33 ms with a CPU-heavy job on the other core, 60 fps p50 and ≥ 30 fps p95. There is no peer to compare with (no other tool shows a module
+// Targets (issue #15): seek p99 ≤ 33 ms with a CPU-heavy job on the other core, 60 fps p50 and ≥ 30 fps p95.
+// There is no peer to compare with (no other tool shows a module
 // load in a browser), so these are absolute numbers, not ratios.
 //   node scripts/bench/browser.mjs [--seeks N] [--runs N] [--dev] [--json FILE]
 // Builds the web bundle with the project's own vite config into a temporary directory (or, with
@@ -306,7 +307,14 @@ try {
     busy.kill();
   }
   busyLoad.push(loadavg()[0]);
-  results.seekBusy = { job: 'node: sha256 over 1 MiB in a loop', load1: busyLoad, seeks: SEEKS, p50: pctl(busySeeks, 50), p99: pctl(busySeeks, 99), max: Math.max(...busySeeks) };
+  results.seekBusy = {
+    job: 'node: sha256 over 1 MiB in a loop',
+    load1: busyLoad,
+    seeks: SEEKS,
+    p50: pctl(busySeeks, 50),
+    p99: pctl(busySeeks, 99),
+    max: Math.max(...busySeeks),
+  };
   results.seek = {
     load1: [loadBefore, loadavg()[0]],
     viewP50: pctl(views, 50),

@@ -258,7 +258,8 @@ if (results.relocs) {
   const r = results.relocs;
   console.log(
     `(r) modscope relocs amdgpu.ko median ${ms(r.modscope.wallMs)}${cpuOf(r.modscope)}  vs readelf -r -W ${ms(r.readelf.wallMs)}${cpuOf(r.readelf)}` +
-      `  → ratio ${fx(r.ratioWall)} wall, ${fx(r.ratioUser)} user (target ≤ 1.0; output ${r.sameOutput ? 'identical' : 'DIFFERENT'}; load ${r.loadavg[0].toFixed(2)})`,
+      `  → ratio ${fx(r.ratioWall)} wall, ${fx(r.ratioUser)} user ` +
+        `(target ≤ 1.0; output ${r.sameOutput ? 'identical' : 'DIFFERENT'}; load ${r.loadavg[0].toFixed(2)})`,
   );
 }
 if (results.loadModprobe) {
@@ -283,7 +284,8 @@ if (PARTS.has('f'))
 if (ips)
   console.log(
     `(g) CPU: libcurve25519's init ran ${fmtInt(ips.executed)} instructions in ${ms(ips.ms)} (user ${ms(ips.userMs)}) ` +
-      `→ ${(((ips.executed / ips.ms) * 1000) / 1e6).toFixed(2)} M instructions/s, ${(((ips.executed / ips.userMs) * 1000) / 1e6).toFixed(2)} M per CPU-second ` +
+      `→ ${(((ips.executed / ips.ms) * 1000) / 1e6).toFixed(2)} M instructions/s, ` +
+      `${(((ips.executed / ips.userMs) * 1000) / 1e6).toFixed(2)} M per CPU-second ` +
       `(peer: the 20 M/s target → ratio ${results.cpu.ratioToTarget.toFixed(3)}; load ${results.cpu.loadavg[0].toFixed(2)})`,
   );
 if (initAll) {

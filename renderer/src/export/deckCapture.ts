@@ -69,10 +69,11 @@ export function captureBody(root: HTMLElement | null, view: ExportView, projecto
  * The deck's slides in a fixed frame: the figure area starts where the deck's longest caption ends
  * on every page, and every figure of one kind (a page's `kind`: the same view at another step) is
  * drawn at the scale and place of the largest of that kind, so it does not move or resize between
- * pages, unless that would draw it at under 4/5 of the size it could fill (then it fills the area
- * itself, as a figure of another kind does: a tour's path, relocation card, ring…).
+ * pages. A tour's deck (refit) mixes kinds whose sizes vary from stop to stop: there a figure that the shared
+ * frame would draw at under 4/5 of the size it could fill fills the area itself, as a figure of another kind
+ * does (a tour's path, relocation card, ring…). A deck of one view (a step range, the comparison) never refits.
  */
-export function deckSlides(pages: { body: ViewBody | null; ctx: SlideContext; kind?: string }[]): SvgImage[] {
+export function deckSlides(pages: { body: ViewBody | null; ctx: SlideContext; kind?: string }[], opts: { refit?: boolean } = {}): SvgImage[] {
   const kinds = new Map<string, (ViewBody | null)[]>();
   for (const p of pages) kinds.set(p.kind ?? '', [...(kinds.get(p.kind ?? '') ?? []), p.body]);
   const frames = new Map([...kinds].map(([k, bodies]) => [k, deckFrameOf(bodies)]));
@@ -82,7 +83,7 @@ export function deckSlides(pages: { body: ViewBody | null; ctx: SlideContext; ki
   const fit = (w: number, h: number) => Math.min((SLIDE_W - 112) / w, 480 / h);
   return pages.map((p) => {
     const f = frames.get(p.kind ?? '');
-    const own = p.body && f && fit(p.body.viewBox[2], p.body.viewBox[3]) > 1.25 * fit(f.w, f.h);
+    const own = opts.refit && p.body && f && fit(p.body.viewBox[2], p.body.viewBox[3]) > 1.25 * fit(f.w, f.h);
     return slideSvg(p.body, { ...p.ctx, fixed: true, reserve }, own ? undefined : f);
   });
 }

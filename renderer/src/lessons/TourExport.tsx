@@ -86,7 +86,7 @@ export function TourExport({ player, root, story = null }: { player: Player; roo
   };
 
   const write = async (captured: Parameters<typeof deckSlides>[0], title: string, file: string) => {
-    const pages = deckSlides(captured);
+    const pages = deckSlides(captured, { refit: true });
     setStatus('writing the PDF…');
     const blob = await svgsToPdf(pages, title);
     const where = await saveBlob(blob, file);
