@@ -30,7 +30,8 @@ async function inView(page: Page, sel: string, what: string): Promise<void> {
 
 /**
  * Font sizes as the screen shows them (the computed size times every CSS zoom above it) of the
- * elements matched, and any text shortened with "…" or running past its figure's right edge.
+ * elements matched, and any text shortened with "…", running past its figure's right edge, or cut by CSS
+ * (any element in the figure with text-overflow: ellipsis whose text is wider than its box).
  */
 async function labels(page: Page, figure: string, sel: string): Promise<{ min: number; n: number; cut: string[] }> {
   return page
@@ -52,6 +53,13 @@ async function labels(page: Page, figure: string, sel: string): Promise<{ min: n
         // A caption's prose may itself say "…" (symbol families); its box must still fit.
         const prose = /cmp-caption-text|lesson-caption/.test(String((e as unknown as { className: unknown }).className));
         if ((!prose && t.includes('…')) || e.getBoundingClientRect().right > right + 1) cut.push(t);
+      }
+      type Box = El & { scrollWidth: number; clientWidth: number };
+      const all = [fig, ...(fig as unknown as { querySelectorAll(q: string): Iterable<unknown> }).querySelectorAll('*')] as Box[];
+      for (const e of all) {
+        const cs = g.getComputedStyle(e) as unknown as { textOverflow: string; overflowX: string };
+        if (cs.textOverflow === 'ellipsis' && cs.overflowX !== 'visible' && e.scrollWidth > e.clientWidth && e.getBoundingClientRect().width > 0)
+          cut.push(`ellipsis: ${(e.textContent ?? '').trim()}`);
       }
       return { min: Math.min(...sizes), n: sizes.length, cut };
     }, sel);
