@@ -68,6 +68,21 @@ export function pdfText(s: string): string {
   return s.replace(NOT_WIN_ANSI, (c) => PLAIN[c] ?? '?');
 }
 
+/**
+ * A monospace <text> whose characters were spelled longer ("→" as "->") keeps the width the browser
+ * gave it: scaled across by old/new length, so the "->" of "00 00 00 00 → 2f 6d" does not run over the
+ * space before the next word (a <text> of its own at the browser's x), which pdftotext then loses.
+ */
+function squeeze(el: Element, grew: number): void {
+  const n = (el.textContent ?? '').length;
+  const xa = el.getAttribute('x');
+  const x = Number(xa);
+  if (el.tagName !== 'text' || el.children.length > 0 || xa === null || !Number.isFinite(x) || n <= grew) return;
+  const k = Math.round(((n - grew) / n) * 10000) / 10000;
+  const t = el.getAttribute('transform');
+  el.setAttribute('transform', `${t ? `${t} ` : ''}translate(${x} 0) scale(${k} 1) translate(${-x} 0)`);
+}
+
 /** Rewrite an SVG tree in place for jsPDF's standard fonts (attributes and inline styles). */
 export function normalizeFonts(root: Element): void {
   const all = [root, ...root.querySelectorAll('*')];
@@ -92,7 +107,14 @@ export function normalizeFonts(root: Element): void {
     if (weight !== null) el.setAttribute('font-weight', pdfWeight(weight));
     if (el.tagName === 'text' || el.tagName === 'tspan') {
       if (family === null && el === root) el.setAttribute('font-family', 'helvetica');
-      for (const n of el.childNodes) if (n.nodeType === 3) n.nodeValue = pdfText(n.nodeValue ?? '');
+      let grew = 0;
+      for (const n of el.childNodes)
+        if (n.nodeType === 3) {
+          const before = n.nodeValue ?? '';
+          n.nodeValue = pdfText(before);
+          grew += n.nodeValue.length - before.length;
+        }
+      if (grew > 0 && pdfFamily(family) === 'courier') squeeze(el, grew);
     }
   }
   // The root's default: Helvetica, not jsPDF's Times.

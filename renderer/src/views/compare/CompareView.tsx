@@ -43,7 +43,8 @@ function Caption({
   lessons: StopLink[];
 }) {
   const textRef = useRef<HTMLParagraphElement>(null);
-  const fit = useFitCaption(textRef, step ? `${step.pos}:${step.text}` : '');
+  const titleRef = useRef<HTMLHeadingElement>(null);
+  const fit = useFitCaption(textRef, step ? `${step.pos}:${step.title}:${step.text}` : '', titleRef);
   pagers.current[version] = fit;
   if (!step) return <div className="card cmp-caption empty small">…</div>;
   return (
@@ -62,7 +63,7 @@ function Caption({
           </span>
         )}
       </div>
-      <h4 data-testid={`caption-title-${version}`}>{step.title}</h4>
+      <h4 ref={titleRef} data-testid={`caption-title-${version}`}>{step.title}</h4>
       {lessons.length > 0 && (
         <div className="cmp-lessons" data-testid={`compare-lessons-${version}`}>
           <span className="muted">in Lessons:</span>

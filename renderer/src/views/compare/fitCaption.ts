@@ -4,7 +4,8 @@
  * (size). A desk caption too long even at 20 px (2.4's obj_relocate lists every .rela section) is
  * shown a whole number of lines at a time: the clicker's next key shows its next lines before the
  * next stage (compareStepper: pageCaptions), and "more ▾ n/m" says so. Nothing is cut or shrunk
- * below 20 px.
+ * below 20 px. Its title stays whole too: one line in the largest of 22–20 px that holds it, else two lines
+ * at 20 px; the text's lines are then 1.25 high rather than 1.35 when that keeps two of them on screen.
  */
 import { useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import { usePresenting } from '../../present/mode';
@@ -13,6 +14,9 @@ import { usePresenting } from '../../present/mode';
 const STRIP = 52 + 8;
 const SIZES = [24, 23, 22, 21, 20];
 const LINE = 1.35;
+/** The text's line height when 1.35 would leave it one line (a title on two lines above it). */
+const TIGHT = 1.25;
+const TITLE_SIZES = [22, 21, 20];
 
 export interface CaptionPages {
   page: number;
@@ -26,8 +30,21 @@ function zoomOf(el: HTMLElement): number {
   return z;
 }
 
-/** Fit the text element to its room while presenting; returns its pages (1 when it fits). */
-export function useFitCaption(ref: RefObject<HTMLElement | null>, text: string): CaptionPages & { setPage: (p: number) => void } {
+/** The title on one line in the largest size that holds it, else wrapped at 20 px. */
+function fitTitle(h: HTMLElement): void {
+  for (const size of TITLE_SIZES) {
+    h.style.fontSize = `${size}px`;
+    if (h.scrollWidth <= h.clientWidth) return;
+  }
+  h.style.whiteSpace = 'normal';
+}
+
+/** Fit the text element (and its title) to its room while presenting; returns its pages (1 when it fits). */
+export function useFitCaption(
+  ref: RefObject<HTMLElement | null>,
+  text: string,
+  titleRef?: RefObject<HTMLElement | null>,
+): CaptionPages & { setPage: (p: number) => void } {
   const on = usePresenting();
   const [pages, setPages] = useState(1);
   const [page, setPage] = useState(0);
@@ -37,6 +54,11 @@ export function useFitCaption(ref: RefObject<HTMLElement | null>, text: string):
     const el = ref.current;
     if (!el) return;
     const reset = () => {
+      const h = titleRef?.current;
+      if (h) {
+        h.style.fontSize = '';
+        h.style.whiteSpace = '';
+      }
       el.style.fontSize = '';
       el.style.height = '';
       el.style.lineHeight = '';
@@ -48,12 +70,14 @@ export function useFitCaption(ref: RefObject<HTMLElement | null>, text: string):
     if (!on) return setPages(1);
     const fit = () => {
       reset();
+      if (titleRef?.current) fitTitle(titleRef.current);
       const z = zoomOf(el);
       const room = (window.innerHeight - STRIP - el.getBoundingClientRect().top) / z;
       for (const size of SIZES) {
         el.style.fontSize = `${size}px`;
-        el.style.lineHeight = String(LINE);
-        const lh = size * LINE;
+        const line = Math.floor(room / (size * LINE)) < 2 && Math.floor(room / (size * TIGHT)) >= 2 ? TIGHT : LINE;
+        el.style.lineHeight = String(line);
+        const lh = size * line;
         const lines = Math.max(1, Math.floor(room / lh));
         el.style.height = `${lines * lh}px`;
         if (el.scrollHeight <= lines * lh + 1) return setPages(1);
@@ -79,7 +103,7 @@ export function useFitCaption(ref: RefObject<HTMLElement | null>, text: string):
       window.removeEventListener('resize', fit);
       reset();
     };
-  }, [ref, text, on]);
+  }, [ref, titleRef, text, on]);
   useLayoutEffect(() => {
     const el = ref.current;
     if (el) el.scrollTop = page * el.clientHeight;
