@@ -42,6 +42,12 @@ export const MAX_PROFILE_BYTES = 64 * 1024 * 1024;
 export const MAX_OPEN_BYTES = 512 * 1024 * 1024;
 /** A shell line, module arguments, a what-if mutation, a quiz answer. */
 const MAX_LINE = 4096;
+/**
+ * A line typed into the shell pane: a whole script of `;`-joined commands may be pasted there (writing a
+ * few dozen lines to /dev/kmsg fills 2.4's log_buf). Bounded as one argument of execve() is:
+ * MAX_ARG_STRLEN = 32 pages (include/uapi/linux/binfmts.h).
+ */
+const MAX_SHELL_LINE = 32 * 4096;
 const MAX_NAME = 4096;
 const MAX_ID = 256;
 const MAX_FILTER = 1024;
@@ -202,7 +208,7 @@ function validateKernelCall(method: EngineMethod, arg: Record<string, unknown>):
       if (!str(arg.name, MAX_MODULE_NAME)) return bad('kernel.unload: name must be a non-empty string', 'name');
       return { ok: true, method, arg: { name: arg.name, force: arg.force === true } };
     case 'kernel.shell': {
-      if (!str(arg.line, MAX_LINE, true)) return bad(`kernel.shell: line must be a string of at most ${MAX_LINE} characters`, 'line');
+      if (!str(arg.line, MAX_SHELL_LINE, true)) return bad(`kernel.shell: line must be a string of at most ${MAX_SHELL_LINE} characters`, 'line');
       if (arg.files === undefined) return { ok: true, method, arg: { line: arg.line } };
       if (!Array.isArray(arg.files) || arg.files.length > MAX_TREE_FILES) return bad('kernel.shell: files must be a list of {path, bytes}', 'files');
       const files: { path: string; bytes: Uint8Array }[] = [];

@@ -31,7 +31,7 @@ const BAD: [string, unknown, string][] = [
   ['kernel.load', { id: 'm1', args: '', syscall: 'create_module' }, 'syscall'],
   ['kernel.load', { id: 'm1', args: '', flags: 8 }, 'flags'],
   ['kernel.unload', { name: '' }, 'name'],
-  ['kernel.shell', { line: 'x'.repeat(5000) }, 'line'],
+  ['kernel.shell', { line: 'x'.repeat(32 * 4096 + 1) }, 'line'],
   ['kernel.steps', { offset: 0, limit: 0 }, 'limit'],
   ['kernel.seek', { pos: -1 }, 'pos'],
   ['kernel.seek', { pos: 1, version: '3.0' }, 'version'],
