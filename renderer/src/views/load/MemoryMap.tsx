@@ -8,7 +8,7 @@
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { positionText } from './loadFormat';
 import * as d3 from 'd3';
-import type { AllocationRow, Hex64, KernelSummary, ModuleOverview, PlacedRow, RegionRow, SeekView } from '../../../../engine/api-types';
+import type { AllocationRow, Effect, Hex64, KernelSummary, ModuleOverview, PlacedRow, RegionRow, SeekView } from '../../../../engine/api-types';
 import { bytesHuman } from '../../lib/format';
 import { getHost, type Host } from '../../host/host';
 import { ByteStrip, BYTES_MAX, bytesHeight, ZOOM_OUT, ZoomCrumbs, zoomLevel, type Crumb, type Zoom } from './MemoryZoom';
@@ -103,11 +103,15 @@ const GROUP_CLASS = (g: string) => `g-${g.replace(/[^a-z_]/gi, '')}`;
 /** The copy of the file being loaded: a vmalloc'ed allocation whose size is the file's size. */
 const isCopy = (a: AllocationRow) => a.kind === 'vmalloc' && /temporary copy/i.test(a.label);
 
-/** An allocation this step frees, drawn greyed with "freed" instead of vanishing (do_init_module frees init). */
-function freedAt(view: SeekView | null): AllocationRow[] {
+/**
+ * An allocation this step frees, drawn greyed with "freed" instead of vanishing (do_init_module frees init).
+ * From the step's effects and the allocations still live: both change only at a step boundary, so moving
+ * within a step (relocation by relocation) keeps the same rows and the map is not redrawn.
+ */
+function freedAt(effects: Effect[], allocations: AllocationRow[]): AllocationRow[] {
   const rows: AllocationRow[] = [];
-  for (const e of view?.step.effects ?? [])
-    if (e.kind === 'free' && !view?.allocations.some((a) => a.id === e.allocation)) {
+  for (const e of effects)
+    if (e.kind === 'free' && !allocations.some((a) => a.id === e.allocation)) {
       const kind = /temporary copy/i.test(e.label)
         ? 'vmalloc'
         : /\binit\b/.test(e.label)
@@ -115,10 +119,14 @@ function freedAt(view: SeekView | null): AllocationRow[] {
           : /\bcore\b/.test(e.label)
             ? 'module-core'
             : 'freed';
-      rows.push({ id: e.allocation, base: e.base, size: e.size, kind, label: e.label, owner: null, allocatedAt: 0, freedAt: view?.pos ?? null });
+      rows.push({ id: e.allocation, base: e.base, size: e.size, kind, label: e.label, owner: null, allocatedAt: 0, freedAt: null });
     }
   return rows;
 }
+
+const NO_EFFECTS: Effect[] = [];
+const NO_ALLOCATIONS: AllocationRow[] = [];
+const NO_LAYOUT: PlacedRow[] = [];
 
 const clampX = (x: number, x0: number, x1: number) => Math.max(x0, Math.min(x1, x));
 
@@ -157,11 +165,17 @@ export const MemoryMap = memo(function MemoryMap({
   const fileSecs = useMemo(() => new Map((mod?.sections ?? []).map((s) => [s.index, s])), [mod]);
 
   // Where each section is (address, or file offset in the copy) and which allocation holds it, at any zoom.
+  // The step's effects keep their identity while the cursor stays in one step (its index is the key).
+  const effectsRef = useRef<{ step: number; effects: Effect[] }>({ step: -1, effects: NO_EFFECTS });
+  if (effectsRef.current.step !== (view?.stepIndex ?? -1))
+    effectsRef.current = { step: view?.stepIndex ?? -1, effects: view?.step.effects ?? NO_EFFECTS };
+  const effects = effectsRef.current.effects;
+  const allocations = view?.allocations ?? NO_ALLOCATIONS;
+  const layout = view?.layout ?? NO_LAYOUT;
   const { live, placed } = useMemo(() => {
-    const layout: PlacedRow[] = view?.layout ?? [];
-    const ghosts = freedAt(view);
+    const ghosts = freedAt(effects, allocations);
     const live = [
-      ...(view?.allocations ?? []).filter((a) => a.size > 0).map((a) => ({ a, freed: false })),
+      ...allocations.filter((a) => a.size > 0).map((a) => ({ a, freed: false })),
       ...ghosts.map((a) => ({ a, freed: true })),
     ];
     const within = (addr: bigint) => live.find((x) => addr >= BigInt(x.a.base) && addr < BigInt(x.a.base) + BigInt(x.a.size));
@@ -176,7 +190,7 @@ export const MemoryMap = memo(function MemoryMap({
       } else if (copy && f && f.fileSize > 0) placed.push({ s, home: copy.a, rel: f.offset, size: f.fileSize, freed: false, fileRel: null });
     }
     return { live, placed };
-  }, [view, fileSecs]);
+  }, [effects, allocations, layout, fileSecs]);
 
   // The zoom asked for, backed out to the deepest level that still exists at this position.
   const zoom: Zoom = useMemo(() => {
@@ -187,7 +201,7 @@ export const MemoryMap = memo(function MemoryMap({
   }, [zoomAsked, live, placed]);
   const level = zoomLevel(zoom);
 
-  const { groups, secs, height, marker, focus } = useMemo(() => {
+  const { groups, secs, height, focus } = useMemo(() => {
     const byBand = new Map<number, { a: AllocationRow; freed: boolean }[]>();
     for (const x of live) {
       if (zoom.alloc !== null && x.a.id !== zoom.alloc) continue;
@@ -261,23 +275,28 @@ export const MemoryMap = memo(function MemoryMap({
         from,
       });
     }
-    // The relocation under the cursor: where it writes.
-    let marker: { x: number; y: number; label: string } | null = null;
-    if (view?.item?.kind === 'relocation') {
-      const P = BigInt(view.item.P);
-      const home = all.find((x) => P >= BigInt(x.a.base) && P < BigInt(x.a.base) + BigInt(x.a.size));
-      if (home) {
-        const x = home.scale(Number(P - BigInt(home.a.base)));
-        if (x >= zx0 && x <= zx1) marker = { x, y: home.y, label: `P = ${view.item.P}` };
-      }
-    }
     const fa = all.find((d) => d.a.id === zoom.alloc) ?? null;
     const focus = fa && focusSec ? { alloc: fa, sec: focusSec } : null;
-    return { groups, secs, height: Math.max(bands.length * BAND_H, y) + 8, marker, focus };
-  }, [view, bands, live, placed, zoom, fileSecs, zx0, zx1]);
+    return { groups, secs, height: Math.max(bands.length * BAND_H, y) + 8, focus };
+  }, [bands, live, placed, zoom, fileSecs, zx0, zx1]);
 
-  const pos = view?.pos ?? -1;
+  // The relocation under the cursor: where it writes (the only part of the map that moves within a step).
+  const P = view?.item?.kind === 'relocation' ? view.item.P : null;
+  const marker = useMemo(() => {
+    if (P === null) return null;
+    const at = BigInt(P);
+    for (const g of groups)
+      for (const d of g.allocs)
+        if (at >= BigInt(d.a.base) && at < BigInt(d.a.base) + BigInt(d.a.size)) {
+          const x = d.scale(Number(at - BigInt(d.a.base)));
+          return x >= zx0 && x <= zx1 ? { x, y: d.y, label: `P = ${P}` } : null;
+        }
+    return null;
+  }, [P, groups, zx0, zx1]);
+
   const flying = view?.step.fn === 'move_module' && level === 0;
+  // Only move_module's flight needs the position (a new position there flies again).
+  const flyPos = flying ? (view?.pos ?? -1) : -1;
 
   useEffect(() => {
     countEffect('memory-map');
@@ -289,8 +308,8 @@ export const MemoryMap = memo(function MemoryMap({
     const showHover = (ev: MouseEvent, title: string, lines: string[]) =>
       setHover({ x: ev.clientX - box().left, y: ev.clientY - box().top, title, lines });
     const live = new Set(groups.map((g) => g.band.i));
-    const fly = flying && flewAt.current !== pos && secs.some((d) => d.from);
-    flewAt.current = flying ? pos : null;
+    const fly = flying && flewAt.current !== flyPos && secs.some((d) => d.from);
+    flewAt.current = flying ? flyPos : null;
     if (fly) flights.current += 1;
     svg
       .attr('data-flying', fly ? 'yes' : 'no')
@@ -528,8 +547,12 @@ export const MemoryMap = memo(function MemoryMap({
         .attr('y', (d) => d.y + 3)
         .attr('width', (d) => d.w);
 
-    // Where the relocation under the cursor writes.
-    const m = svg
+  }, [bands, groups, secs, focus, zx0, zx1, level, zoomAsked, flying, flyPos]);
+
+  // Where the relocation under the cursor writes: moves on every seek, redraws nothing else.
+  useEffect(() => {
+    countEffect('memory-map marker');
+    d3.select(svgRef.current)
       .select<SVGGElement>('g.marker')
       .selectAll<SVGGElement, NonNullable<typeof marker>>('g')
       .data(marker ? [marker] : [])
@@ -538,11 +561,12 @@ export const MemoryMap = memo(function MemoryMap({
         g.append('path').attr('d', 'M0,0 L-6,-9 L6,-9 Z');
         g.append('line').attr('y1', 0).attr('y2', BAR_H);
         return g;
-      });
-    m.transition(d3.transition('memmap-marker').duration(120)).attr('transform', (d) => `translate(${d.x},${d.y})`);
-  }, [bands, groups, secs, marker, focus, zx0, zx1, level, zoomAsked, flying, pos]);
+      })
+      .transition(d3.transition('memmap-marker').duration(120))
+      .attr('transform', (d) => `translate(${d.x},${d.y})`);
+  }, [marker]);
 
-  const usedGroups = useMemo(() => [...new Set((view?.layout ?? []).map((s) => s.group))], [view]);
+  const usedGroups = useMemo(() => [...new Set(layout.map((s) => s.group))], [layout]);
 
   // The breadcrumb: the area, then the allocation, the section and its bytes as far as zoomed.
   const crumbs: Crumb[] = [{ level: 0, label: 'module area', zoom: ZOOM_OUT }];

@@ -3,7 +3,7 @@
  * amdgpu's 320k relocations are 320k slider stops), the phases as a strip above it, step/item
  * buttons and a typed position.
  */
-import { useMemo, useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import type { Phase, StepInfo } from '../../../../engine/api-types';
 import { PHASE_LABEL, positionText } from './loadFormat';
 
@@ -25,6 +25,51 @@ function segments(steps: StepInfo[], length: number): Segment[] {
   for (const g of out) g.end = Math.min(g.end, length);
   return out;
 }
+
+/**
+ * The phase bands above the slider. Memoised: a seek inside one band changes none of its props, and
+ * amdgpu's load has hundreds of bands (each with a title), which cost a render on every seek otherwise.
+ */
+const PhaseStrip = memo(function PhaseStrip({
+  shown,
+  lo,
+  hi,
+  current,
+  onSeek,
+  onZoom,
+}: {
+  shown: Segment[];
+  lo: number;
+  hi: number;
+  current: Segment | undefined;
+  onSeek: (pos: number) => void;
+  onZoom: (g: Segment) => void;
+}) {
+  const pct = (x: number) => ((Math.min(hi, Math.max(lo, x)) - lo) / Math.max(1, hi - lo)) * 100;
+  return (
+    <div className="phase-strip" aria-hidden>
+      {shown.map((g) => {
+        const w = pct(g.end) - pct(g.start);
+        return (
+          <div
+            key={`${g.op}-${g.start}`}
+            className={`phase-seg ph-${g.phase}${g === current ? ' current' : ''}`}
+            style={{ left: `${pct(g.start)}%`, width: `${w}%` }}
+            title={
+              `${PHASE_LABEL[g.phase]}: positions ${(g.start + 1).toLocaleString('en-US')}–${g.end.toLocaleString('en-US')} ` +
+              '(click: go there · double-click: zoom in)'
+            }
+            onClick={() => onSeek(g.start)}
+            onDoubleClick={() => onZoom(g)}
+          >
+            {/* A label only where it fits whole (about 7 px a character): the legend below names every band. */}
+            {w * 8 > PHASE_LABEL[g.phase].length * 7 + 8 && <span>{PHASE_LABEL[g.phase]}</span>}
+          </div>
+        );
+      })}
+    </div>
+  );
+});
 
 export function Scrubber({
   steps,
@@ -51,8 +96,7 @@ export function Scrubber({
   const z = zoom && zoom.end <= length ? zoom : null;
   const lo = z ? z.start : 0;
   const hi = z ? z.end : Math.max(1, length);
-  const shown = segs.filter((g) => g.end > lo && g.start < hi);
-  const pct = (x: number) => ((Math.min(hi, Math.max(lo, x)) - lo) / Math.max(1, hi - lo)) * 100;
+  const shown = useMemo(() => segs.filter((g) => g.end > lo && g.start < hi), [segs, lo, hi]);
   const current = segs.find((g) => step && g.op === step.op && g.phase === step.phase && pos >= g.start && pos < Math.max(g.end, g.start + 1));
   // The legend: the phases of the operation at the cursor, in order, each with its full name.
   // One entry per phase (a phase met again later, like formation, is one entry that goes to its first band).
@@ -111,27 +155,7 @@ export function Scrubber({
         </button>
       </div>
       <div className="scrub-track">
-        <div className="phase-strip" aria-hidden>
-          {shown.map((g) => {
-            const w = pct(g.end) - pct(g.start);
-            return (
-              <div
-                key={`${g.op}-${g.start}`}
-                className={`phase-seg ph-${g.phase}${g === current ? ' current' : ''}`}
-                style={{ left: `${pct(g.start)}%`, width: `${w}%` }}
-                title={
-                  `${PHASE_LABEL[g.phase]}: positions ${(g.start + 1).toLocaleString('en-US')}–${g.end.toLocaleString('en-US')} ` +
-                  '(click: go there · double-click: zoom in)'
-                }
-                onClick={() => onSeek(g.start)}
-                onDoubleClick={() => setZoom(g)}
-              >
-                {/* A label only where it fits whole (about 7 px a character): the legend below names every band. */}
-                {w * 8 > PHASE_LABEL[g.phase].length * 7 + 8 && <span>{PHASE_LABEL[g.phase]}</span>}
-              </div>
-            );
-          })}
-        </div>
+        <PhaseStrip shown={shown} lo={lo} hi={hi} current={current} onSeek={onSeek} onZoom={setZoom} />
         <input
           type="range"
           className="scrub-range"
