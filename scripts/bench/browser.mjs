@@ -14,7 +14,7 @@
 // Targets (issue #15): seek p99 ≤ 33 ms with a CPU-heavy job on the other core, 60 fps p50 and ≥ 30 fps p95.
 // There is no peer to compare with (no other tool shows a module
 // load in a browser), so these are absolute numbers, not ratios.
-//   node scripts/bench/browser.mjs [--seeks N] [--runs N] [--dev] [--json FILE] [--profile FILE]
+//   node scripts/bench/browser.mjs [--seeks N] [--runs N] [--dev] [--json FILE] [--profile FILE] [--cold-start-only]
 // --profile writes the page's CPU profile over the idle-machine seeks (open it in Chrome's DevTools).
 // Builds the web bundle with the project's own vite config into a temporary directory (or, with
 // --dev, runs the vite dev server as playwright.config.ts does) and drives /usr/bin/chromium.
@@ -37,6 +37,8 @@ const RUNS = Number(opt('runs', 5));
 const DEV = args.includes('--dev');
 const jsonOut = opt('json', '');
 const profileOut = opt('profile', '');
+// --cold-start-only: measure (i) alone (a quick before/after for first paint).
+const COLD_ONLY = args.includes('--cold-start-only');
 const CHROMIUM = '/usr/bin/chromium';
 const pctl = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const f1 = (v) => (v == null ? 'n/a' : v.toFixed(1));
@@ -152,6 +154,7 @@ const browser = await chromium.launch({
 });
 const viewport = { width: 1400, height: 860 };
 const results = {};
+class ColdStartDone extends Error {}
 let failed = false;
 
 try {
@@ -180,6 +183,7 @@ try {
     await ctx.close();
   }
   results.coldStart = { runs: cold, p50: pctl(cold, 50), min: Math.min(...cold), fcpP50: fcp.length ? pctl(fcp, 50) : null };
+  if (COLD_ONLY) throw new ColdStartDone();
 
   // (j) amdgpu with its dependencies through the file input, then seeks.
   const ctx = await browser.newContext({ viewport });
@@ -513,8 +517,10 @@ try {
   };
   await ctx.close();
 } catch (e) {
-  failed = true;
-  console.error(`bench/browser: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+  if (!(e instanceof ColdStartDone)) {
+    failed = true;
+    console.error(`bench/browser: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+  }
 } finally {
   await browser.close();
   stop();

@@ -1,12 +1,29 @@
 /// <reference lib="webworker" />
 /** The browser host's engine: answers {id, method, arg} with progress and result messages. */
 import { createEngine } from '../../../engine/engine';
-import { createBrowserDecoder } from './decoder';
+import type { IcedDecoderHandle } from './decoder';
 import type { EngineMethod, ProgressEvent, Result } from '../../../engine/api-types';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-const engine = createEngine({ decoder: createBrowserDecoder });
+// iced-x86 (1 MB of inlined wasm, compiled synchronously) is fetched after the worker starts, not before:
+// opening and reading a .ko (the first paint) never needs it. Only the CPU does: every method that boots or
+// runs a kernel (kernel.*, quiz.*, whatif.*) waits for it; it starts loading once the first answer is sent
+// (issue #15: first paint).
+let createDecoder: (() => IcedDecoderHandle) | null = null;
+let decoderReady: Promise<void> | null = null;
+const loadDecoder = () =>
+  (decoderReady ??= import('./decoder').then((m) => {
+    createDecoder = m.createBrowserDecoder;
+  }));
+const ELF_ONLY = new Set<string>(['open', 'close', 'overview', 'symbols', 'relocations', 'bytes']);
+
+const engine = createEngine({
+  decoder: () => {
+    if (!createDecoder) throw new Error('the x86-64 decoder is still loading');
+    return createDecoder();
+  },
+});
 
 interface Request {
   id: number;
@@ -20,6 +37,7 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
   let result: Result<unknown>;
   try {
     const onProgress = progress ? (p: ProgressEvent) => self.postMessage({ id, type: 'progress', progress: p }) : undefined;
+    if (!ELF_ONLY.has(method)) await loadDecoder();
     result = await engine.call(method, arg, onProgress);
   } catch (e) {
     result = { ok: false, error: { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) } };
@@ -32,4 +50,5 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
     transfer.push(copy.buffer);
   }
   self.postMessage({ id, type: 'result', result }, transfer);
+  if (!decoderReady) setTimeout(() => void loadDecoder(), 0);
 };

@@ -6,7 +6,7 @@
  */
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import * as d3 from 'd3';
-import ELK from 'elkjs/lib/elk.bundled.js';
+import { elkLayout } from '../../lib/elk';
 import type { ElkNode } from 'elkjs/lib/elk-api';
 import type { Phase, StepInfo } from '../../../../engine/api-types';
 import { PHASE_LABEL } from './loadFormat';
@@ -17,7 +17,6 @@ const LINE = 15;
 const HEAD = 22;
 const MAX_FNS = 7;
 const CHAR_W = 6.9;
-const elk = new ELK();
 
 interface PhaseNode {
   phase: Phase;
@@ -76,7 +75,7 @@ async function layoutFlow(nodes: PhaseNode[], key: string, width: number): Promi
     children: nodes.map((n) => ({ id: n.phase, width: n.width, height: n.height })),
     edges: nodes.slice(1).map((n, i) => ({ id: `${nodes[i].phase}->${n.phase}`, sources: [nodes[i].phase], targets: [n.phase] })),
   };
-  const out = await elk.layout(graph);
+  const out = await elkLayout(graph);
   const pos = new Map((out.children ?? []).map((c) => [c.id, c]));
   return {
     key,

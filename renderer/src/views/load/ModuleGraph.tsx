@@ -6,7 +6,7 @@
  */
 import { memo, useEffect, useRef, useState } from 'react';
 import * as d3 from 'd3';
-import ELK from 'elkjs/lib/elk.bundled.js';
+import { elkLayout } from '../../lib/elk';
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
 import type { SnapshotModule } from '../../../../engine/api-types';
 import { bytesHuman } from '../../lib/format';
@@ -18,7 +18,6 @@ const NODE_W = 176;
 const MIN_SCALE = 0.7;
 const NODE_H = 42;
 const PAD = 10;
-const elk = new ELK();
 
 interface Placed {
   name: string;
@@ -67,7 +66,7 @@ async function layoutGraph(modules: SnapshotModule[]): Promise<Layout> {
     children: modules.map((m) => ({ id: m.name, width: NODE_W, height: NODE_H })),
     edges,
   };
-  const out = await elk.layout(graph);
+  const out = await elkLayout(graph);
   const byName = new Map(modules.map((m) => [m.name, m]));
   const nodes: Placed[] = (out.children ?? []).map((c) => ({ name: c.id, m: byName.get(c.id) as SnapshotModule, x: c.x ?? 0, y: c.y ?? 0 }));
   const placedEdges: Edge[] = (out.edges ?? []).map((e) => {
