@@ -68,10 +68,19 @@ export function usePaged<T>(
     const p = pages.current.get(Math.floor(index / pageSize));
     return p?.[index % pageSize];
   };
+  const totalRef = useRef(total);
+  totalRef.current = total;
   const want = useCallback(
     (first: number, last: number) => {
       if (last < first) return;
-      for (let p = Math.floor(first / pageSize); p <= Math.floor(last / pageSize); p++) load(p);
+      const lo = Math.floor(first / pageSize);
+      const hi = Math.floor(last / pageSize);
+      for (let p = lo; p <= hi; p++) load(p);
+      // The pages either side, before they are needed: a fast scroll then shows rows, not "…" placeholders
+      // followed by a second render when the page arrives (issue #15: scrolling 320k rows).
+      const pages = totalRef.current === null ? Infinity : Math.ceil(totalRef.current / pageSize);
+      if (hi + 1 < pages) load(hi + 1);
+      if (lo > 0) load(lo - 1);
     },
     [load, pageSize],
   );
