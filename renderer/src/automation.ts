@@ -8,7 +8,7 @@
  * with the Export menu's own code (export/deckCapture.ts, raster.ts, pdf.ts).
  */
 import { captureBody, captureView, deckSlides, settle, svgsToPdf, type ExportView } from './export/deckCapture';
-import { VIEW_IDS, findView, reveal, viewDef } from './export/registry';
+import { VIEW_IDS, findView, reveal, viewDef, viewReady } from './export/registry';
 import { compareLive } from './views/compare/compareLink';
 import { slideSvg } from './export/slide';
 import { slideContext } from './export/ExportMenu';
@@ -136,14 +136,14 @@ async function showView(view: ExportView): Promise<void> {
   if (view === 'caption') return;
   const tab = document.querySelector<HTMLElement>(`[data-testid="tab-${def.tab}"]`);
   if (tab && tab.getAttribute('aria-selected') !== 'true') tab.click();
-  if (findView(view)) return;
+  if (viewReady(view)) return;
   const t0 = performance.now();
   while (!findView(view)) {
     reveal(view);
     if (performance.now() - t0 > 4000) throw new Error(`the ${def.label} is not shown at this step (it lives on the ${def.tab} tab)`);
     await new Promise((r) => setTimeout(r, 150));
   }
-  await settle(() => !!findView(view), def.label);
+  await settle(() => viewReady(view), def.label);
 }
 
 function capture(view: ExportView, slide: boolean, opts: ExportOptions): SvgImage {

@@ -8,7 +8,8 @@ import { strToU8, zipSync } from 'fflate';
 import type { StepInfo } from '../../../engine/api-types';
 import { PHASE_LABEL, stepIndexAt } from '../views/load/loadFormat';
 import type { SlideContext } from './slide';
-import { PNG_SCALES, svgToPng, type PngScale } from './raster';
+import { svgToPng, type PngScale } from './raster';
+import { FormatPicker, type ExportFileFormat } from './FormatPicker';
 import { fileStem, saveBlob } from './save';
 import { captureBody, captureView as capture, deckSlides, findSvg, settle, svgsToPdf, VIEW_LABEL, type ExportView } from './deckCapture';
 import { attachLiveExport } from './live';
@@ -16,7 +17,7 @@ import { VIEWS } from './registry';
 import './export.css';
 
 export type { ExportView } from './deckCapture';
-export type ExportFormat = 'svg' | 'png' | 'pdf';
+export type ExportFormat = ExportFileFormat;
 
 const MAX_DECK = 300;
 
@@ -206,26 +207,7 @@ export function ExportMenu(props: ExportMenuProps) {
                 ))}
               </select>
             </label>
-            <label>
-              <span className="muted">Format</span>
-              <select value={format} onChange={(e) => setFormat(e.target.value as ExportFormat)} data-testid="export-format">
-                <option value="svg">SVG</option>
-                <option value="png">PNG</option>
-                <option value="pdf">PDF</option>
-              </select>
-            </label>
-            {format === 'png' && (
-              <label>
-                <span className="muted">Scale</span>
-                <select value={scale} onChange={(e) => setScale(Number(e.target.value) as PngScale)} data-testid="export-scale">
-                  {PNG_SCALES.map((s) => (
-                    <option key={s} value={s}>
-                      {s}×
-                    </option>
-                  ))}
-                </select>
-              </label>
-            )}
+            <FormatPicker format={format} scale={scale} onFormat={setFormat} onScale={setScale} testIdPrefix="export" />
           </div>
           <div className="export-row">
             <label>

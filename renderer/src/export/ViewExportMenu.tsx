@@ -5,10 +5,12 @@
  * stage and steps, the lesson's stop). The Load view's own menu adds step-range decks.
  */
 import { useEffect, useRef, useState } from 'react';
-import { captureRegistered, findView, VIEWS, type ViewId } from './registry';
+import { settle } from './deckCapture';
+import { captureRegistered, findView, viewReady, VIEWS, type ViewId } from './registry';
 import { svgBody, type SvgImage } from './svgExport';
 import { slideSvg, type SlideContext } from './slide';
-import { PNG_SCALES, svgToPng, type PngScale } from './raster';
+import { svgToPng, type PngScale } from './raster';
+import { FormatPicker } from './FormatPicker';
 import { fileStem, saveBlob } from './save';
 import { svgsToPdf } from './deckCapture';
 import { stepperFor } from '../present/stepper';
@@ -48,6 +50,7 @@ export async function exportRegisteredView(
 ): Promise<{ blob: Blob; img: SvgImage; file: string }> {
   const def = VIEWS.find((v) => v.id === id)!;
   const theme = o.theme ?? 'projector';
+  if (!viewReady(id)) await settle(() => viewReady(id), `${def.label} laid out`);
   let img = captureRegistered(id, { theme, background: o.transparent && !o.slide ? 'transparent' : undefined });
   const ctx = stepperFor(tab)?.slide?.() ?? plainContext(tab, def.label, moduleName);
   if (o.slide) img = slideSvg(svgBody(img), ctx);
@@ -123,26 +126,7 @@ export function ViewExportMenu({ tab, moduleName }: { tab: string; moduleName: s
                 ))}
               </select>
             </label>
-            <label>
-              <span className="muted">Format</span>
-              <select value={format} onChange={(e) => setFormat(e.target.value as 'svg' | 'png' | 'pdf')} data-testid="view-export-format">
-                <option value="svg">SVG</option>
-                <option value="png">PNG</option>
-                <option value="pdf">PDF</option>
-              </select>
-            </label>
-            {format === 'png' && (
-              <label>
-                <span className="muted">Scale</span>
-                <select value={scale} onChange={(e) => setScale(Number(e.target.value) as PngScale)} data-testid="view-export-scale">
-                  {PNG_SCALES.map((s) => (
-                    <option key={s} value={s}>
-                      {s}×
-                    </option>
-                  ))}
-                </select>
-              </label>
-            )}
+            <FormatPicker format={format} scale={scale} onFormat={setFormat} onScale={setScale} testIdPrefix="view-export" />
           </div>
           <div className="export-row">
             <label>

@@ -36,6 +36,15 @@ export function viewsOnScreen(root: ParentNode = document): ViewDef[] {
   return VIEWS.filter((v) => findView(v.id, root));
 }
 
+/**
+ * On screen and drawn: no part of it still waits for an asynchronous layout (the module graph and the
+ * load flow mark themselves data-layout="pending" until elkjs has placed them).
+ */
+export function viewReady(id: ViewId, root: ParentNode = document): boolean {
+  const el = findView(id, root);
+  return !!el && el.getAttribute('data-layout') !== 'pending' && !el.querySelector('[data-layout="pending"]');
+}
+
 /** Click the view's reveal control when it is not shown; true when it is on screen after. */
 export function reveal(id: ViewId): boolean {
   if (findView(id)) return true;

@@ -10,6 +10,7 @@ import { RelocTypeInfo } from './find/RelocTypeInfo';
 import { useDebounced } from './find/useDebounced';
 import './find/find.css';
 import type { SeeApplied } from './find/seeApplied';
+import { HexRangeFilter } from './HexRangeFilter';
 
 const PAGE = 500;
 const TYPES = X86_64_RELOC_RULES.map((r) => r.name);
@@ -160,26 +161,7 @@ export function RelocationsView({
             </option>
           ))}
         </select>
-        <label className="range">
-          <span className="muted">offset</span>
-          <input
-            className="addr"
-            placeholder="from 0x…"
-            aria-label="Offset from"
-            data-testid="relocations-from"
-            value={from}
-            onChange={(e) => setFrom(e.target.value)}
-          />
-          <span className="muted">–</span>
-          <input
-            className="addr"
-            placeholder="to 0x…"
-            aria-label="Offset to"
-            data-testid="relocations-to"
-            value={to}
-            onChange={(e) => setTo(e.target.value)}
-          />
-        </label>
+        <HexRangeFilter label="offset" testId="relocations" from={from} to={to} onFrom={setFrom} onTo={setTo} />
         <span className="muted" data-testid="relocations-count">
           {filtered ? `${paged.total === null ? '…' : num(paged.total)} of ` : ''}
           {num(rs.count)} {rs.rela ? 'RELA' : 'REL'} entries patching <code>{rs.targetName}</code>

@@ -7,6 +7,7 @@ import { VirtualTable, type Column } from './VirtualTable';
 import { useDebounced } from './find/useDebounced';
 import './find/find.css';
 import type { SeeApplied } from './find/seeApplied';
+import { HexRangeFilter } from './HexRangeFilter';
 
 const PAGE = 500;
 const SYMBOL_TYPES = ['NOTYPE', 'OBJECT', 'FUNC', 'SECTION', 'FILE', 'COMMON', 'TLS'];
@@ -105,26 +106,7 @@ export function SymbolsView({ mod, host, onSeeApplied }: { mod: ModuleOverview; 
             <option key={s} value={s} />
           ))}
         </datalist>
-        <label className="range">
-          <span className="muted">value</span>
-          <input
-            className="addr"
-            placeholder="from 0x…"
-            aria-label="Value from"
-            data-testid="symbols-from"
-            value={from}
-            onChange={(e) => setFrom(e.target.value)}
-          />
-          <span className="muted">–</span>
-          <input
-            className="addr"
-            placeholder="to 0x…"
-            aria-label="Value to"
-            data-testid="symbols-to"
-            value={to}
-            onChange={(e) => setTo(e.target.value)}
-          />
-        </label>
+        <HexRangeFilter label="value" testId="symbols" from={from} to={to} onFrom={setFrom} onTo={setTo} />
         <span className="muted" data-testid="symbols-count">
           {paged.total === null ? '…' : filtered ? `${num(paged.total)} of ${num(mod.symbolCount)} symbols` : `${num(paged.total)} symbols`}
         </span>

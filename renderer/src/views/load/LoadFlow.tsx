@@ -185,7 +185,15 @@ export const LoadFlow = memo(function LoadFlow({
   }, [layout, key, current, currentFn, firstOfCurrent, opSteps, onPick]);
 
   return (
-    <div ref={wrapRef} className="graph-wrap flow-wrap" data-testid="load-flow" data-phase={current ?? ''} data-fn={currentFn ?? ''}>
+    <div
+      ref={wrapRef}
+      className="graph-wrap flow-wrap"
+      data-testid="load-flow"
+      // Laid out for this operation yet (elkjs is asynchronous, and fetched on first use): exports wait for it.
+      data-layout={layout?.key === key || opSteps.length === 0 ? 'done' : 'pending'}
+      data-phase={current ?? ''}
+      data-fn={currentFn ?? ''}
+    >
       <svg
         ref={svgRef}
         className="graph-svg flow-svg"

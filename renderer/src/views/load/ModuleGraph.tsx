@@ -188,6 +188,8 @@ export const ModuleGraph = memo(function ModuleGraph({ modules }: { modules: Sna
       ref={wrapRef}
       className="graph-wrap"
       data-testid="module-graph"
+      // Laid out for these modules yet (elkjs is asynchronous, and fetched on first use): exports wait for it.
+      data-layout={layout?.key === key ? 'done' : 'pending'}
       data-modules={layout?.nodes.length ?? 0}
       data-edges={layout?.edges.length ?? 0}
     >
