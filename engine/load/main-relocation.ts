@@ -3,6 +3,7 @@
  * 6.1): every symbol gets its final value, every relocation is applied through apply_relocate_add()
  * (relocate.ts), and the core kallsyms table and the module's exports are written.
  */
+import { thousands } from '../base/thousands';
 import { STT_FUNC, STT_SECTION } from '../elf/constants';
 import { KERN_WARNING } from '../kernel/log';
 import type { LoadedModule } from '../kernel/module-record';
@@ -81,7 +82,7 @@ export function applyRelocations(info: LoadInfo): number {
       phase: 'relocate',
       fn: 'apply_relocations',
       file: ARCH_MODULE_C,
-      title: out.error ? 'A relocation is refused' : `${out.applied.toLocaleString('en-US')} relocations applied`,
+      title: out.error ? 'A relocation is refused' : `${thousands(out.applied)} relocations applied`,
       text:
         `${applied}${skipped.length ? `; skipped (target not allocated): ${skipped.join(', ')}` : ''}. ` +
         'Each writes S + A (absolute) or S + A − P (PC-relative) into the copied bytes, which must still be zero.',

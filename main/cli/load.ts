@@ -3,6 +3,7 @@
  *  [--json] [--dump DIR] [--kernel 2.4 [-f]]`: load the module into the modelled Debian 6.1 kernel, step by
  *  step — or, with --kernel 2.4, into the 2.4 model the way modutils' insmod did (linking in user space).
  */
+import { thousands } from '../../engine/base/thousands';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -203,7 +204,7 @@ function writeText(k: ModelKernel, last: OperationInfo, w: BufferedWriter, alt?:
       lastOp = s.op;
       w.write(`\n# ${k.timeline.ops[s.op].command}\n`);
     }
-    const span = s.block ? ` [${s.span.toLocaleString('en-US')} ${s.block}]` : '';
+    const span = s.block ? ` [${thousands(s.span)} ${s.block}]` : '';
     w.write(`${String(s.pos).padStart(7)}  ${alt && s.side ? `[${s.side}] ` : ''}${s.fn}${span}: ${s.title}${s.errno ? ` (${s.errno})` : ''}\n`);
     w.write(`         ${s.text}\n`);
   }
