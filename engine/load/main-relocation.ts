@@ -125,10 +125,13 @@ export function postRelocation(info: LoadInfo): number {
   }
   lazy(mod, 'kallsyms', ks.entries);
   // Exports as other modules will see them: __ksymtab entries resolve to these symbols.
+  // Only the exported names are looked up: index those, not all of .symtab (amdgpu: ~26,000 names for a few hundred exports).
+  const wanted = new Set(facts.exports.map((e) => e.symbol));
   const symByName = new Map<string, number>();
-  symbols.forEach((s, i) => {
-    if (s.name && s.rawShndx !== 0 && !symByName.has(s.name)) symByName.set(s.name, i);
-  });
+  if (wanted.size)
+    symbols.forEach((s, i) => {
+      if (s.name && s.rawShndx !== 0 && wanted.has(s.name) && !symByName.has(s.name)) symByName.set(s.name, i);
+    });
   mod.exports = facts.exports.map((e) => ({
     name: e.name,
     address: symByName.has(e.symbol) ? value(symByName.get(e.symbol) as number) : 0n,
