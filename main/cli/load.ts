@@ -3,7 +3,6 @@
  *  [--json] [--dump DIR] [--kernel 2.4 [-f]]`: load the module into the modelled Debian 6.1 kernel, step by
  *  step — or, with --kernel 2.4, into the 2.4 model the way modutils' insmod did (linking in user space).
  */
-import { thousands } from '../../engine/base/thousands';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -11,7 +10,7 @@ import { modprobePlan } from '../../engine/load/index';
 import { formatTimestamp } from '../../engine/kernel/index';
 import type { ModelKernel } from '../../engine/kernel/index';
 import type { LoadedModule } from '../../engine/kernel/index';
-import { insmodTail, modStrerror } from '../../engine/load/index';
+import { insmodTail, modStrerror, thousands } from '../../engine/load/index';
 import { loadModule } from '../../engine/load/index';
 import { hex64 } from '../../engine/session/index';
 import { bootBatchKernel, kernelSummary } from '../../engine/kernel-session';
