@@ -254,12 +254,14 @@ function gasText(formatter: Formatter, ins: IcedInstruction): string {
 }
 
 export function createIcedDecoder(): IcedDecoderHandle {
-  let formatter: Formatter | null = gasFormatter();
+  // Made on the first text read: building iced's formatter costs ~30 ms, and a load that prints no instruction needs none.
+  let formatter: Formatter | null = null;
+  let disposed = false;
   /** The text of an instruction decoded earlier: decoded again from its bytes (after dispose(), with a formatter of its own). */
   const textOf = (bytes: Uint8Array, ip: bigint): string =>
     withDecoded(bytes, ip, (ins) => {
       if (!ins) return '(bad)';
-      if (formatter) return gasText(formatter, ins);
+      if (!disposed) return gasText((formatter ??= gasFormatter()), ins);
       const f = gasFormatter();
       try {
         return gasText(f, ins);
@@ -269,7 +271,7 @@ export function createIcedDecoder(): IcedDecoderHandle {
     });
   return {
     decode(bytes: Uint8Array, ip: bigint): Instruction | null {
-      if (!formatter) throw new Error('iced decoder disposed');
+      if (disposed) throw new Error('iced decoder disposed');
       if (bytes.length === 0) return null;
       return withDecoded(bytes, ip, (ins) => {
         if (!ins) return null;
@@ -280,6 +282,7 @@ export function createIcedDecoder(): IcedDecoderHandle {
     dispose(): void {
       formatter?.free();
       formatter = null;
+      disposed = true;
     },
   };
 }

@@ -12,7 +12,8 @@
 //   node scripts/bench.mjs [--module REL/PATH.ko] [--runs N] [--engine-runs N] [--json FILE] [--no-load] [--no-browser] [--no-start]
 // then runs scripts/bench/load.mjs (the modelled load path) unless --no-load,
 // scripts/bench/browser.mjs (the browser host in Chromium) unless --no-browser, and
-// scripts/bench/start.mjs (npm start and export's first use) unless --no-start.
+// scripts/bench/start.mjs (npm start and export's first use) unless --no-start, then scripts/bench/filter.mjs and
+// scripts/bench/decoder.mjs (the CPU model's x86 decoder against objdump -d).
 // Fetches the corpus first if it is absent (scripts/fetch-corpus.sh).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -251,6 +252,8 @@ const startBench = args.includes('--no-start')
   : spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'start.mjs')], { stdio: 'inherit' });
 // (m): the Relocations filter while typing, in the engine vs filtering in the view.
 const filterBench = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'filter.mjs'), '--runs', String(RUNS)], { stdio: 'inherit' });
+// The x86 decoder behind the CPU model vs objdump -d on the same .text.
+const decoderBench = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'decoder.mjs'), '--runs', String(RUNS)], { stdio: 'inherit' });
 process.exit(
   a.error ||
     re.error ||
@@ -259,7 +262,8 @@ process.exit(
     loadBench.status !== 0 ||
     browserBench.status !== 0 ||
     startBench.status !== 0 ||
-    filterBench.status !== 0
+    filterBench.status !== 0 ||
+    decoderBench.status !== 0
     ? 1
     : 0,
 );

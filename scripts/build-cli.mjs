@@ -6,7 +6,8 @@
 // Also the package's "prepare" script: there a failure only warns (bin.cjs rebuilds on demand),
 // so `npm install` never breaks because the engine is mid-edit.
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -77,7 +78,10 @@ try {
     entryPoints: [join(root, 'main/cli/relocs-main.ts')],
     outfile: join(root, 'out/cli/relocs.cjs'),
   });
-  if (!quiet) console.log('modscope: built out/cli/modscope.mjs and out/cli/relocs.cjs');
+  // The kernel profile decompressed once here (main/cli/kernel-files.ts loadProfile() reads it while it is newer than the .gz).
+  const gz = join(root, 'samples/kernel/debian-6.1.0-50-amd64.json.gz');
+  writeFileSync(join(root, 'out/cli/kernel-profile.json'), gunzipSync(readFileSync(gz)));
+  if (!quiet) console.log('modscope: built out/cli/modscope.mjs, out/cli/relocs.cjs and out/cli/kernel-profile.json');
 } catch (e) {
   if (lenient) {
     console.warn(`modscope: warning: CLI not built yet (${e instanceof Error ? e.message.split('\n')[0] : e}); it builds on first use.`);

@@ -4,6 +4,7 @@
  * step's position, kmalloc into modelled memory). A fault prints an oops as the kernel does and
  * leaves insmod killed with the module stuck in COMING ("Loading"), as on a real machine.
  */
+import { thousands } from '../base/thousands';
 import { KERNEL_IMAGE_BASE } from '../kernel/profile';
 import { sprintModuleSymbol } from '../kernel/module-symbol';
 import { kallsymsLookupName, kprobeAddressProblem } from '../kernel/kallsyms-lookup';
@@ -272,7 +273,7 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
     const missing = r.events.filter((e) => e.kind === 'not-modelled').map((e) => (e.kind === 'not-modelled' ? e.name : ''));
     const uniq = (xs: string[]): string => [...new Set(xs)].join(', ');
     const guessed = missing.length ? `; not modelled, speculatively returned 0: ${uniq(missing)} (what follows is a guess, not Linux)` : '';
-    return `${what} ran ${r.executed.toLocaleString('en-US')} instructions on the modelled CPU${calls.length ? `, calling ${uniq(calls)}` : ''}${guessed}.`;
+    return `${what} ran ${thousands(r.executed)} instructions on the modelled CPU${calls.length ? `, calling ${uniq(calls)}` : ''}${guessed}.`;
   };
 
   const oops = (r: RunResult & { memory: KernelCpuMemory }, comm: string, pos: number): void => {
@@ -363,7 +364,7 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
         unknownAfter: `${r.executed} instructions`,
         unknownReason: reason,
         unknownWhy:
-          `${mod.initName ?? 'init'}() had not returned after ${r.executed.toLocaleString('en-US')} instructions, the model's budget for one call ` +
+          `${mod.initName ?? 'init'}() had not returned after ${thousands(r.executed)} instructions, the model's budget for one call ` +
           `(${((r.executed * NS_PER_INSTRUCTION) / 1e9).toFixed(1)} s of modelled time; the kernel reports a soft lockup only after 20 s), so the ` +
           `run stops there: how init goes on, what it prints, whether it returns`,
         block,
@@ -387,7 +388,7 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
       r.kind === 'fault'
         ? `faulted: ${block.faultSummary() ?? `at ${symbolize(r.rip) ?? hex(r.rip)}`}: ${r.fault.message}`
         : r.kind === 'budget'
-          ? `did not return within ${budget.toLocaleString('en-US')} instructions (the kernel reports a soft lockup)`
+          ? `did not return within ${thousands(budget)} instructions (the kernel reports a soft lockup)`
           : `stopped: ${r.kind}`;
     return {
       ret: 0,

@@ -26,9 +26,18 @@ export function kernfsNameHash(name: string): number {
   return h;
 }
 
+/** Module names hashed so far: the load path snapshots every module's holders at each step (BigInt arithmetic per character). */
+const hashes = new Map<string, number>();
+function cachedHash(name: string): number {
+  let h = hashes.get(name);
+  if (h === undefined) hashes.set(name, (h = kernfsNameHash(name)));
+  return h;
+}
+
 /** Names in kernfs readdir order (hash, then strcmp). */
 export function kernfsOrder(names: readonly string[]): string[] {
-  return [...names].sort((a, b) => kernfsNameHash(a) - kernfsNameHash(b) || (a < b ? -1 : a > b ? 1 : 0));
+  if (names.length < 2) return [...names];
+  return [...names].sort((a, b) => cachedHash(a) - cachedHash(b) || (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** /sys/module/<m>/holders entries, in readdir order. */

@@ -23,8 +23,19 @@ export interface PatchReloc {
   addend: bigint;
 }
 
-/** Relocations patching section `targetIndex`, keyed by offset within that section. */
-export function relocsFor(elf: ElfFile, targetIndex: number): Map<number, PatchReloc> {
+/** relocsFor()'s maps, per file and target section: readParams() asks again for every array or string parameter. */
+const relocsCache = new WeakMap<ElfFile, Map<number, ReadonlyMap<number, PatchReloc>>>();
+
+/** Relocations patching section `targetIndex`, keyed by offset within that section (built once per file and section). */
+export function relocsFor(elf: ElfFile, targetIndex: number): ReadonlyMap<number, PatchReloc> {
+  let perFile = relocsCache.get(elf);
+  if (!perFile) relocsCache.set(elf, (perFile = new Map()));
+  let out = perFile.get(targetIndex);
+  if (!out) perFile.set(targetIndex, (out = buildRelocsFor(elf, targetIndex)));
+  return out;
+}
+
+function buildRelocsFor(elf: ElfFile, targetIndex: number): Map<number, PatchReloc> {
   const out = new Map<number, PatchReloc>();
   const symbols = elf.symtab?.symbols ?? [];
   for (const rs of elf.relocSections) {
@@ -71,12 +82,29 @@ export function relocSymbolName(elf: ElfFile, r: PatchReloc): string | null {
   return sec ? `${sec.name}+${hex(r.addend)}` : null;
 }
 
+/** Per file, each section's named, non-section, non-file symbols in table order (symbolAt() used to scan all of .symtab per call). */
+const namedBySection = new WeakMap<ElfFile, Map<number, ElfSymbol[]>>();
+
+function namedSymbolsIn(elf: ElfFile, sectionIndex: number): readonly ElfSymbol[] {
+  let m = namedBySection.get(elf);
+  if (!m) {
+    m = new Map();
+    for (const s of elf.symtab?.symbols ?? []) {
+      if (s.name === '' || s.type === STT_SECTION || s.type === STT_FILE) continue;
+      let list = m.get(s.shndx);
+      if (!list) m.set(s.shndx, (list = []));
+      list.push(s);
+    }
+    namedBySection.set(elf, m);
+  }
+  return m.get(sectionIndex) ?? [];
+}
+
 /** The named, non-section symbol in `sectionIndex` that starts at or covers `offset` (exact start preferred). */
 export function symbolAt(elf: ElfFile, sectionIndex: number, offset: number): ElfSymbol | null {
   let best: ElfSymbol | null = null;
   const off = BigInt(offset);
-  for (const s of elf.symtab?.symbols ?? []) {
-    if (s.shndx !== sectionIndex || s.name === '' || s.type === STT_SECTION || s.type === STT_FILE) continue;
+  for (const s of namedSymbolsIn(elf, sectionIndex)) {
     if (s.value === off) {
       // Prefer a sized (object/function) symbol at the exact place over a bare label.
       if (!best || best.value !== off || (best.size === 0n && s.size > 0n)) best = s;

@@ -2,6 +2,7 @@
  * arch/x86/kernel/module.c (6.1): module_alloc() in the modules area, and what module_finalize()
  * patches after relocation. apply_relocate_add() is in relocate.ts, over the one relocation table.
  */
+import { thousands } from '../base/thousands';
 import type { ElfFile } from '../elf/types';
 import { hex64 } from '../base/hex';
 import type { Effect } from '../trace/types';
@@ -122,7 +123,7 @@ export function moduleFinalizeSummary(elf: ElfFile): string {
   const parts: string[] = [];
   for (const [name, entsize, what] of FIXUPS) {
     const s = elf.sections.find((x) => x.name === name);
-    if (s && s.size) parts.push(`${name}: ${Math.floor(s.size / entsize).toLocaleString('en-US')} entries, ${what}`);
+    if (s && s.size) parts.push(`${name}: ${thousands(Math.floor(s.size / entsize))} entries, ${what}`);
   }
   return parts.length
     ? `module_finalize(): ${parts.join('; ')}. (Shown for what they are; Modscope does not patch these bytes.)`

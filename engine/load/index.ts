@@ -9,3 +9,5 @@ export { EKEYREJECTED, errnoName, modStrerror } from './errno';
 export { insmodTail } from './insmod-tail';
 export { KERNEL_WRITTEN_RANGES } from './struct-module';
 export type { AllocSite, FaultSpec } from './fault-sites';
+/** en-US thousands grouping without ICU (what the load steps print with): for hosts printing counts next to them. */
+export { thousands } from '../base/thousands';

@@ -49,8 +49,20 @@ export function buildCoreKallsyms(
   pcpuIndex: number,
   exported: ReadonlySet<string>,
 ): KallsymsImage {
-  const names = coreSymbols.map((i) => utf8Bytes(symbols[i].name));
-  const strSize = names.reduce((n, b) => n + b.length + 1, 0);
+  // ASCII names (nearly all) are copied character by character into the one strtab; only others get a UTF-8 array of their own.
+  const wide = new Map<number, Uint8Array>();
+  let strSize = 0;
+  for (let n = 0; n < coreSymbols.length; n++) {
+    const name = symbols[coreSymbols[n]].name;
+    let ascii = true;
+    for (let c = 0; c < name.length && ascii; c++) ascii = name.charCodeAt(c) < 0x80;
+    if (ascii) strSize += name.length + 1;
+    else {
+      const b = utf8Bytes(name);
+      wide.set(n, b);
+      strSize += b.length + 1;
+    }
+  }
   const symtab = new Uint8Array(coreSymbols.length * 24);
   const strtab = new Uint8Array(strSize);
   const typetab = new Uint8Array(coreSymbols.length);
@@ -67,8 +79,15 @@ export function buildCoreKallsyms(
     dv.setUint16(o + 6, shndx, true);
     dv.setBigUint64(o + 8, finalValue(i), true);
     dv.setBigUint64(o + 16, sym.size, true);
-    strtab.set(names[n], s);
-    s += names[n].length + 1;
+    const b = wide.get(n);
+    if (b) {
+      strtab.set(b, s);
+      s += b.length + 1;
+    } else {
+      const name = sym.name;
+      for (let c = 0; c < name.length; c++) strtab[s + c] = name.charCodeAt(c);
+      s += name.length + 1;
+    }
     const t = i === 0 ? '?' : elfType(sym, elf, flagsOf, pcpuIndex);
     types[n] = t;
     typetab[n] = t.charCodeAt(0);

@@ -8,6 +8,7 @@
  * (kernel/params.c), sysfs.ts. Every failure returns the errno the real syscall returns and prints
  * the real kernel's log lines.
  */
+import { thousands } from '../base/thousands';
 import { KERN_NOTICE } from '../kernel/log';
 import type { ModelKernel } from '../kernel/model';
 import type { LoadedModule } from '../kernel/module-record';
@@ -191,7 +192,7 @@ function moduleSigNotOk(info: LoadInfo): void {
 
 /** kmod's insmod: open() + finit_module(), or read() + init_module(). */
 function insmodCallsTheKernel(info: LoadInfo): void {
-  const len = info.imageLength.toLocaleString('en-US');
+  const len = thousands(info.imageLength);
   const finit = info.syscall === 'finit_module';
   info.rec.step({
     phase: 'user',
@@ -288,7 +289,7 @@ function temporaryCopy(info: LoadInfo, fn: string, file: string): Parameters<Ste
     file,
     title: 'The module file is copied into kernel memory',
     text:
-      `may_init_module() checks CAP_SYS_MODULE (root has it). The ${len.toLocaleString('en-US')} bytes land in a vmalloc'd buffer at ${hx(info.tempBase)}: ` +
+      `may_init_module() checks CAP_SYS_MODULE (root has it). The ${thousands(len)} bytes land in a vmalloc'd buffer at ${hx(info.tempBase)}: ` +
       'the kernel works on this copy ("load_info") until the module is laid out.',
     effects: [
       { kind: 'alloc', allocation: temp.id, base: hex64(info.tempBase), size: len, label: temp.label },
@@ -313,7 +314,7 @@ function copyFails(info: LoadInfo, fn: string, file: string): boolean {
     file,
     title: 'No memory for the temporary copy',
     text:
-      `${alloc}(${len.toLocaleString('en-US')}) returns NULL (what if…: a fault put here): the file is never read into the kernel, ` +
+      `${alloc}(${thousands(len)}) returns NULL (what if…: a fault put here): the file is never read into the kernel, ` +
       'load_module() is not called, and the syscall returns -ENOMEM. Nothing was allocated, so nothing is freed.',
     errno: -ENOMEM,
   });

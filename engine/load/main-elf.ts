@@ -2,6 +2,7 @@
  * The first checks of load_module() (kernel/module/main.c, 6.1) on the temporary copy:
  * elf_validity_check(), setup_load_info() and rewrite_section_headers().
  */
+import { thousands } from '../base/thousands';
 import { EHDR_SIZE, EM_X86_64, ET_REL, SHF_ALLOC, SHT_SYMTAB } from '../elf/constants';
 import { isElfError } from '../elf/errors';
 import { readElf } from '../elf/index';
@@ -84,7 +85,7 @@ export function elfValidityCheck(info: LoadInfo): number {
     title: 'ELF header and section table checked',
     text:
       `ELF64, little-endian, ET_REL, EM_X86_64; ${elf.sections.length} section headers of 64 bytes at ${hex(elf.header.shoff)}, ` +
-      `every section inside the ${elfBytes.length.toLocaleString('en-US')}-byte image, names NUL-terminated.`,
+      `every section inside the ${thousands(elfBytes.length)}-byte image, names NUL-terminated.`,
   });
   return 0;
 }

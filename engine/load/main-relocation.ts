@@ -3,6 +3,7 @@
  * 6.1): every symbol gets its final value, every relocation is applied through apply_relocate_add()
  * (relocate.ts), and the core kallsyms table and the module's exports are written.
  */
+import { thousands } from '../base/thousands';
 import { STT_FUNC, STT_SECTION } from '../elf/constants';
 import { KERN_WARNING } from '../kernel/log';
 import type { LoadedModule } from '../kernel/module-record';
@@ -81,7 +82,7 @@ export function applyRelocations(info: LoadInfo): number {
       phase: 'relocate',
       fn: 'apply_relocations',
       file: ARCH_MODULE_C,
-      title: out.error ? 'A relocation is refused' : `${out.applied.toLocaleString('en-US')} relocations applied`,
+      title: out.error ? 'A relocation is refused' : `${thousands(out.applied)} relocations applied`,
       text:
         `${applied}${skipped.length ? `; skipped (target not allocated): ${skipped.join(', ')}` : ''}. ` +
         'Each writes S + A (absolute) or S + A − P (PC-relative) into the copied bytes, which must still be zero.',
@@ -124,10 +125,13 @@ export function postRelocation(info: LoadInfo): number {
   }
   lazy(mod, 'kallsyms', ks.entries);
   // Exports as other modules will see them: __ksymtab entries resolve to these symbols.
+  // Only the exported names are looked up: index those, not all of .symtab (amdgpu: ~26,000 names for a few hundred exports).
+  const wanted = new Set(facts.exports.map((e) => e.symbol));
   const symByName = new Map<string, number>();
-  symbols.forEach((s, i) => {
-    if (s.name && s.rawShndx !== 0 && !symByName.has(s.name)) symByName.set(s.name, i);
-  });
+  if (wanted.size)
+    symbols.forEach((s, i) => {
+      if (s.name && s.rawShndx !== 0 && wanted.has(s.name) && !symByName.has(s.name)) symByName.set(s.name, i);
+    });
   mod.exports = facts.exports.map((e) => ({
     name: e.name,
     address: symByName.has(e.symbol) ? value(symByName.get(e.symbol) as number) : 0n,

@@ -6,6 +6,7 @@
  * one whose key is unknown, still loads (and taints E later, in load_module()); a signature that does not
  * match is fatal all the same (-EKEYREJECTED), as is one that cannot be parsed (-EBADMSG).
  */
+import { thousands } from '../base/thousands';
 import {
   DerError,
   OID_DATA,
@@ -72,7 +73,7 @@ export function modVerifySig(elf: Uint8Array, signature: ModuleSignatureInfo, bl
   if (failure) return { err: -EKEYREJECTED, why: `RSA check against "${key.subjectCN}" failed: ${failure}` };
   return {
     err: 0,
-    why: `SHA-256 of the ${elf.length.toLocaleString('en-US')}-byte image matches the RSA-${key.keyBytes * 8} signature of "${key.subjectCN}"`,
+    why: `SHA-256 of the ${thousands(elf.length)}-byte image matches the RSA-${key.keyBytes * 8} signature of "${key.subjectCN}"`,
   };
 }
 
@@ -91,7 +92,7 @@ export function moduleSigCheck(info: LoadInfo): number {
   info.sigOk = verdict.err === 0;
   const found = signature
     ? `The file ends with "~Module signature appended~": ${signature.idTypeName}, ${signature.sigLen} bytes; ` +
-      `the ELF image is the first ${signature.elfLength.toLocaleString('en-US')} bytes. `
+      `the ELF image is the first ${thousands(signature.elfLength)} bytes. `
     : '';
   // The switch at the end of module_sig_check(): these errors only mean "not verified"; any other is fatal.
   const reason = { [-ENODATA]: 'unsigned module', [-ENOPKG]: 'module with unsupported crypto', [-ENOKEY]: 'module with unavailable key' }[

@@ -2,6 +2,7 @@
  * The words every view (step list, CPU pane, shell, CLI, init-all) uses for how an operation ended,
  * so a killed insmod and a run Modscope cannot follow read the same everywhere.
  */
+import { thousands } from '../base/thousands';
 import type { OpEnd, OperationInfo } from './types';
 
 /** A run stopped at a kernel function without a model: nothing after it is shown as Linux's doing. */
@@ -29,7 +30,7 @@ export function cannotSayInstruction(text: string, device?: string): string {
  * (kernel/watchdog.c get_softlockup_thresh()), far more modelled time than the budget covers.
  */
 export function cannotSayBudget(instructions: number): string {
-  return `Modscope cannot say what Linux does after ${instructions.toLocaleString('en-US')} instructions (the model's budget for one call ran out)`;
+  return `Modscope cannot say what Linux does after ${thousands(instructions)} instructions (the model's budget for one call ran out)`;
 }
 
 /** The operation's end, defaulting to "returned" for traces made before ends were recorded. */

@@ -10,7 +10,7 @@ import { modprobePlan } from '../../engine/load/index';
 import { formatTimestamp } from '../../engine/kernel/index';
 import type { ModelKernel } from '../../engine/kernel/index';
 import type { LoadedModule } from '../../engine/kernel/index';
-import { insmodTail, modStrerror } from '../../engine/load/index';
+import { insmodTail, modStrerror, thousands } from '../../engine/load/index';
 import { loadModule } from '../../engine/load/index';
 import { hex64 } from '../../engine/session/index';
 import { bootBatchKernel, kernelSummary } from '../../engine/kernel-session';
@@ -203,7 +203,7 @@ function writeText(k: ModelKernel, last: OperationInfo, w: BufferedWriter, alt?:
       lastOp = s.op;
       w.write(`\n# ${k.timeline.ops[s.op].command}\n`);
     }
-    const span = s.block ? ` [${s.span.toLocaleString('en-US')} ${s.block}]` : '';
+    const span = s.block ? ` [${thousands(s.span)} ${s.block}]` : '';
     w.write(`${String(s.pos).padStart(7)}  ${alt && s.side ? `[${s.side}] ` : ''}${s.fn}${span}: ${s.title}${s.errno ? ` (${s.errno})` : ''}\n`);
     w.write(`         ${s.text}\n`);
   }

@@ -23,9 +23,8 @@ import { createServer } from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, extname, join, normalize, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import { ROOT, ensureCorpus } from '../corpus/common.mjs';
+import { benchProfile, bundleSeekEntry } from './seek-bundle.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, def) => {
@@ -127,23 +126,8 @@ if (DEV) {
 }
 
 // ---- modprobe's order for amdgpu (the engine's own plan, bundled as scripts/bench/load.mjs does) ----
-const esbuild = await import('esbuild');
-mkdirSync(join(ROOT, 'out', 'bench'), { recursive: true });
-const planBundle = join(ROOT, 'out', 'bench', 'browser-plan.mjs');
-const eb = await esbuild.build({
-  entryPoints: [join(ROOT, 'scripts', 'bench', 'seek-entry.ts')],
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  external: ['iced-x86'],
-  write: false,
-  logLevel: 'error',
-});
-writeFileSync(planBundle, eb.outputFiles[0].contents);
-const E = await import(pathToFileURL(planBundle).href);
-const profile = E.parseProfile(
-  JSON.parse(gunzipSync(readFileSync(join(ROOT, 'samples', 'kernel', 'debian-6.1.0-50-amd64.json.gz'))).toString('utf8')),
-);
+const E = await bundleSeekEntry(ROOT, 'browser-plan');
+const profile = benchProfile(E);
 const plan = E.modprobePlan(profile, AMDGPU, (p) => (existsSync(join(kdir, p)) ? new Uint8Array(readFileSync(join(kdir, p))) : null));
 
 const { chromium } = await import('@playwright/test');

@@ -3,11 +3,10 @@
 // curve25519_selftest(), tens of millions of instructions), run in process with the step recording the
 // UI uses (attachCpu), instructions per second. (g) of scripts/bench/load.mjs, on its own:
 //   node scripts/bench/cpu.mjs [--runs N] [--budget N] [--tree DIR]   (--tree: bundle the engine from another checkout, e.g. a base commit)
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import { ROOT, ensureCorpus, fmtInt } from '../corpus/common.mjs';
+import { benchProfile, bundleSeekEntry } from './seek-bundle.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, def) => {
@@ -22,25 +21,8 @@ const kdir = join(ensureCorpus({ quiet: true }), 'kernel');
 const curve = 'lib/crypto/libcurve25519.ko';
 if (!existsSync(join(kdir, curve))) throw new Error(`${curve} is not in the corpus (${kdir})`);
 
-const esbuild = await import('esbuild');
-const tag = tree === ROOT ? 'cpu' : `cpu-${Buffer.from(tree).toString('hex').slice(-12)}`;
-const out = join(ROOT, 'out', 'bench', `${tag}.mjs`);
-mkdirSync(join(ROOT, 'out', 'bench'), { recursive: true });
-const b = await esbuild.build({
-  entryPoints: [join(tree, 'scripts', 'bench', 'seek-entry.ts')],
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  external: ['iced-x86'],
-  write: false,
-  logLevel: 'error',
-  nodePaths: [join(ROOT, 'node_modules')],
-});
-writeFileSync(out, b.outputFiles[0].contents);
-const E = await import(pathToFileURL(out).href);
-const profile = E.parseProfile(
-  JSON.parse(gunzipSync(readFileSync(join(ROOT, 'samples', 'kernel', 'debian-6.1.0-50-amd64.json.gz'))).toString('utf8')),
-);
+const E = await bundleSeekEntry(tree, 'cpu');
+const profile = benchProfile(E);
 
 export function runCurve() {
   const kc = new E.ModelKernel(profile, {});

@@ -18,9 +18,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import { ROOT, ensureCorpus, listModules, fmtInt } from '../corpus/common.mjs';
+import { benchProfile, bundleSeekEntry } from './seek-bundle.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, def) => {
@@ -147,22 +146,8 @@ if (PARTS.has('e')) {
 let E = null;
 let profile = null;
 if (PARTS.has('f') || PARTS.has('g')) {
-  const esbuild = await import('esbuild');
-  const out = join(ROOT, 'out', 'bench', TREE === ROOT ? 'seek.mjs' : 'seek-tree.mjs');
-  mkdirSync(join(ROOT, 'out', 'bench'), { recursive: true });
-  const b = await esbuild.build({
-    entryPoints: [join(TREE, 'scripts', 'bench', 'seek-entry.ts')],
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    external: ['iced-x86'],
-    write: false,
-    logLevel: 'error',
-    nodePaths: [join(ROOT, 'node_modules')],
-  });
-  writeFileSync(out, b.outputFiles[0].contents);
-  E = await import(pathToFileURL(out).href);
-  profile = E.parseProfile(JSON.parse(gunzipSync(readFileSync(join(ROOT, 'samples', 'kernel', 'debian-6.1.0-50-amd64.json.gz'))).toString('utf8')));
+  E = await bundleSeekEntry(TREE, 'seek');
+  profile = benchProfile(E);
 }
 const readIn = (p) => (existsSync(join(kdir, p)) ? new Uint8Array(readFileSync(join(kdir, p))) : null);
 
