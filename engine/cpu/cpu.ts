@@ -52,6 +52,8 @@ export class CpuStateImpl implements CpuState {
   readonly gpr = new BigUint64Array(16);
   rip = 0n;
   gsBase = 0n;
+  /** xmm0..xmm15, 16 bytes each little endian (exec-sse.ts); kernel code uses them between kernel_fpu_begin()/end(). */
+  readonly xmm = new Uint8Array(16 * 16);
   /** Low 12 bits of RFLAGS (CF PF AF ZF SF IF DF OF modelled). */
   flags = 0;
   get rflags(): bigint {
@@ -81,8 +83,6 @@ export class Cpu extends CpuStateImpl {
   onEvent: ((e: CpuEvent, executed: number) => void) | null = null;
   /** Instructions completed in the current run (kept by the run loop). */
   executed = 0;
-  /** xmm0..xmm15, 16 bytes each little endian (exec-sse.ts); used only between kernel_fpu_begin()/end(). */
-  readonly xmm = new Uint8Array(16 * 16);
   /** The modelled machine's time since boot in ns (kernel-memory.ts), for rdtsc (tsc.ts); null outside a kernel. */
   clockNs: (() => number) | null = null;
 

@@ -135,7 +135,12 @@ export function sseHandlers(A: OperandAccess): Map<string, SseHandler> {
   const address16 = (c: Cpu, op: SseOp, o: SseOperand): bigint => {
     const a = A.ea(c, o);
     if (o.size === 16 && (a & 0xfn) !== 0n && !UNALIGNED.has(op.ins.mnemonic))
-      throw new CpuFault('general-protection', a, false, `general protection: ${op.ins.mnemonic}'s 16-byte operand 0x${a.toString(16)} is not 16-byte aligned`);
+      throw new CpuFault(
+        'general-protection',
+        a,
+        false,
+        `general protection: ${op.ins.mnemonic}'s 16-byte operand 0x${a.toString(16)} is not 16-byte aligned`,
+      );
     return a;
   };
   /** An xmm or memory source as 16 bytes (a smaller memory operand zero-extended). */
@@ -244,12 +249,15 @@ export function sseHandlers(A: OperandAccess): Map<string, SseHandler> {
     H.set(`pcmpeq${s}`, binary(lanewise(w, (a, b) => (a === b ? ones : 0n))));
     H.set(`pcmpgt${s}`, binary(lanewise(w, (a, b) => (signed(a, w) > signed(b, w) ? ones : 0n))));
   }
-  H.set('pmuludq', binary((a, b) => {
-    const r = new Uint8Array(16);
-    setLane(r, 0, 8, lane(a, 0, 4) * lane(b, 0, 4));
-    setLane(r, 1, 8, lane(a, 2, 4) * lane(b, 2, 4));
-    return r;
-  }));
+  H.set(
+    'pmuludq',
+    binary((a, b) => {
+      const r = new Uint8Array(16);
+      setLane(r, 0, 8, lane(a, 0, 4) * lane(b, 0, 4));
+      setLane(r, 1, 8, lane(a, 2, 4) * lane(b, 2, 4));
+      return r;
+    }),
+  );
 
   // Shifts by an imm8 or by the low 64 bits of an xmm/m128 operand; a count past the lane width clears (or sign-fills).
   const shift =

@@ -849,13 +849,13 @@ export function compile(ins: Instruction): Op {
     other: undefined,
     otherIp: -1n,
   };
-  // #UD for what qemu64 lacks (AVX, SSSE3, SSE4…); SSE first where a mnemonic is also a string instruction (movsd).
+  // #UD for what qemu64 lacks (AVX, SSSE3, SSE4…); with an xmm operand only SSE handlers (movsd/cmpsd are also string instructions).
   const ud = undefinedOnMachine(ins);
   if (ud) {
     op.fn = ud;
     return op;
   }
-  const handler = (usesXmm(ins) ? SSE.get(ins.mnemonic) : undefined) ?? H.get(ins.mnemonic);
+  const handler = usesXmm(ins) ? SSE.get(ins.mnemonic) : H.get(ins.mnemonic);
   if (!handler) {
     op.why = `the CPU model does not implement ${ins.mnemonic}`;
     return op;

@@ -66,7 +66,11 @@ function parse(buf) {
     if (s.type !== 4) continue;
     const list = [];
     for (let o = s.offset; o < s.offset + s.size; o += 24)
-      list.push({ offset: Number(dv.getBigUint64(o, true)), sym: Number(dv.getBigUint64(o + 8, true) >> 32n), addend: Number(dv.getBigInt64(o + 16, true)) });
+      list.push({
+        offset: Number(dv.getBigUint64(o, true)),
+        sym: Number(dv.getBigUint64(o + 8, true) >> 32n),
+        addend: Number(dv.getBigInt64(o + 16, true)),
+      });
     relocs.set(s.info, list);
   }
   return { sh, syms, relocs };
