@@ -338,7 +338,7 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
         block,
       };
     }
-    // The real CPU runs what the model does not implement (SSE in lib/raid6): not an invalid-opcode oops.
+    // The real CPU runs what the model does not implement (SSE floating point): not an invalid-opcode oops.
     if (r.kind === 'unsupported') {
       const ins = r.text.replace(/\s+#.*$/, '');
       const dev = deviceOf(r);

@@ -52,6 +52,8 @@ export class CpuStateImpl implements CpuState {
   readonly gpr = new BigUint64Array(16);
   rip = 0n;
   gsBase = 0n;
+  /** xmm0..xmm15, 16 bytes each little endian (exec-sse.ts); kernel code uses them between kernel_fpu_begin()/end(). */
+  readonly xmm = new Uint8Array(16 * 16);
   /** Low 12 bits of RFLAGS (CF PF AF ZF SF IF DF OF modelled). */
   flags = 0;
   get rflags(): bigint {
@@ -81,6 +83,8 @@ export class Cpu extends CpuStateImpl {
   onEvent: ((e: CpuEvent, executed: number) => void) | null = null;
   /** Instructions completed in the current run (kept by the run loop). */
   executed = 0;
+  /** The modelled machine's time since boot in ns (kernel-memory.ts), for rdtsc (tsc.ts); null outside a kernel. */
+  clockNs: (() => number) | null = null;
 
   emit(e: CpuEvent): void {
     this.events.push(e);
@@ -248,7 +252,7 @@ export type CpuEvent =
   | { kind: 'kernel-call'; name: string; address: bigint; from: bigint; args: bigint[]; ret: bigint }
   /** A kernel function without a model: it returned 0. */
   | { kind: 'not-modelled'; name: string; address: bigint; from: bigint }
-  /** cpuid, rdtsc, rdmsr, in/out…: device or CPU state the model does not have; results are 0. */
+  /** in/out, wbinvd, sidt…: a device or CPU state the model answers as QEMU's PC does (the event says how). */
   | { kind: 'device'; what: string; mnemonic: string; rip: bigint }
   /** WARN(): a ud2 the bug table marks as a warning; execution goes on after it. */
   | { kind: 'warn'; rip: bigint }

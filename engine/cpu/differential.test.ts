@@ -1,10 +1,12 @@
 /**
  * The CPU model checked against this machine's x86-64 CPU, instruction by instruction: seeded random
  * instances of every instruction form in the Debian corpus's init/exit code (testdata/corpus-forms.txt)
- * plus EXTRA_FORMS, run natively by testdata/differential-harness.c (built here with gcc) and on the model.
- * Registers, rip, the status flags and DF (minus those the SDM calls undefined for the instruction), the
- * data page and faults must agree. Privileged and port-I/O instructions (in/out, cli/sti, hlt, sidt, wbinvd,
- * rdmsr…) and those answering with host state the model deliberately lacks (cpuid, rdtsc) are not run
+ * plus EXTRA_FORMS, every SSE/SSE2 form exec-sse.ts implements (testdata/sse-forms.txt) and the corpus's own
+ * encodings of them that init/exit can reach (testdata/reachable-vector-forms.txt), run natively by
+ * testdata/differential-harness.c (built here with gcc) and on the model. General and xmm registers, rip, the
+ * status flags and DF (minus those the SDM calls undefined for the instruction), the data page and faults (a
+ * misaligned 16-byte operand's #GP included) must agree. Privileged and port-I/O instructions (in/out, cli/sti,
+ * hlt, sidt, wbinvd, rdmsr…) and those answering with machine state (cpuid; rdtsc: the modelled TSC) are not run
  * natively: see NATIVE_EXCLUDED. The host's CPU must have movbe and cmpxchg16b (every x86-64 CPU since 2013).
  */
 import { describe, expect, it } from 'vitest';

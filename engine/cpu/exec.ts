@@ -9,6 +9,8 @@ import { Cpu, RAX, RBX, RCX, RDI, RDX, RSI, RSP, RBP, regRef, type RegRef } from
 import * as F from './flags';
 import { CpuFault, type Instruction, type Operand } from './types';
 import { IO_DELAY_PORT, portDevice } from './port-io';
+import { XMM_NAME, sseHandlers, undefinedOnMachine, usesXmm } from './exec-sse';
+import { tscNow } from './tsc';
 
 /** The start of an unsupported stop's why when the instruction reached a device the model does not have. */
 export const DEVICE_WHY = 'a device of QEMU\'s PC the model does not have: ';
@@ -20,6 +22,8 @@ export const OP_REG = 0;
 export const OP_IMM = 1;
 export const OP_MEM = 2;
 export const OP_BRANCH = 3;
+/** An xmm register (exec-sse.ts): base is its number. */
+export const OP_XMM = 4;
 
 /** A compiled operand (one shape for all kinds, so handlers stay monomorphic). */
 export class COperand {
@@ -604,11 +608,6 @@ function device(what: string, zero: (c: Cpu, op: Op) => void): Handler {
     c.emit({ kind: 'device', what, mnemonic: op.ins.mnemonic, rip: op.ins.ip });
   };
 }
-const zeroRegs =
-  (...regs: number[]) =>
-  (c: Cpu): void => {
-    for (const r of regs) c.gpr[r] = 0n;
-  };
 // CPUID leaves, model-specific and extended control registers and performance counters are the CPU's own state,
 // which the model does not keep: the run stops there (see deviceStop) rather than inventing zeros.
 const cpuStateStop =
@@ -618,8 +617,17 @@ const cpuStateStop =
     c.stop = { kind: 'unsupported', mnemonic: op.ins.mnemonic, text: op.ins.text, rip: op.ins.ip, why: `${DEVICE_WHY}${what}` };
   };
 H.set('cpuid', cpuStateStop("qemu64's CPUID leaves are not modelled"));
-H.set('rdtsc', device('rdtsc: the time stamp counter is not modelled (returns 0)', zeroRegs(RAX, RDX)));
-H.set('rdtscp', device('rdtscp: the time stamp counter is not modelled (returns 0)', zeroRegs(RAX, RDX, RCX)));
+// The TSC of the modelled machine (tsc.ts): its time since boot at tsc_khz; rdtscp's ecx is IA32_TSC_AUX, 0 on CPU 0.
+const rdtsc = (c: Cpu): void => {
+  const t = tscNow(c);
+  c.gpr[RAX] = t & M32;
+  c.gpr[RDX] = (t >> 32n) & M32;
+};
+H.set('rdtsc', rdtsc);
+H.set('rdtscp', (c) => {
+  rdtsc(c);
+  c.gpr[RCX] = 0n;
+});
 H.set('rdpmc', cpuStateStop('performance counters are not modelled'));
 H.set('rdmsr', cpuStateStop('model-specific registers are not modelled'));
 H.set('wrmsr', cpuStateStop('model-specific registers are not modelled'));
@@ -768,6 +776,9 @@ for (const s of ['b', 'w', 'd', 'q']) {
   H.set(`cmps${s}`, compareString('cmps'));
 }
 
+// SSE/SSE2 on the xmm registers (exec-sse.ts), given this file's operand accessors.
+const SSE = sseHandlers({ OP_REG, OP_IMM, OP_MEM, OP_XMM, ea, get, set });
+
 // ---- compile ---------------------------------------------------------------------------------
 
 const STRING = /^(stos|movs|lods|scas|cmps)[bwdq]$/;
@@ -776,6 +787,13 @@ function compileOperand(o: Operand): COperand | string {
   const c = new COperand();
   switch (o.kind) {
     case 'reg': {
+      const x = XMM_NAME.exec(o.reg);
+      if (x) {
+        c.kind = OP_XMM;
+        c.base = Number(x[1]);
+        c.size = 16;
+        return c;
+      }
       const r = regRef(o.reg);
       if (!r) return `register ${o.reg} is not modelled`;
       c.kind = OP_REG;
@@ -831,7 +849,13 @@ export function compile(ins: Instruction): Op {
     other: undefined,
     otherIp: -1n,
   };
-  const handler = H.get(ins.mnemonic);
+  // #UD for what qemu64 lacks (AVX, SSSE3, SSE4…); with an xmm operand only SSE handlers (movsd/cmpsd are also string instructions).
+  const ud = undefinedOnMachine(ins);
+  if (ud) {
+    op.fn = ud;
+    return op;
+  }
+  const handler = usesXmm(ins) ? SSE.get(ins.mnemonic) : H.get(ins.mnemonic);
   if (!handler) {
     op.why = `the CPU model does not implement ${ins.mnemonic}`;
     return op;

@@ -66,6 +66,9 @@ const always = (): boolean => true;
  */
 export const NS_PER_INSTRUCTION = 200;
 
+/** The latest time (ns) rdtsc was given on each kernel (nowNs). */
+const LATEST_NS = new WeakMap<ModelKernel, number>();
+
 /** _totalram_pages of the modelled machine as its kernel reports it (512 MiB less what it keeps; node 0's zones add up to it). */
 const TOTALRAM_PAGES = BigInt(MACHINE.vars._totalram_pages);
 
@@ -225,6 +228,10 @@ export class KernelCpuMemory implements CpuMemory {
       });
     }
     pcpu('cpu_number', 0n, 4);
+    // insmod's task context: preemption on, no reschedule pending. x86 folds an inverted NEED_RESCHED bit into the
+    // count (arch/x86/include/asm/preempt.h: PREEMPT_ENABLED = 0 + PREEMPT_NEED_RESCHED), so preempt_enable()'s
+    // decl reaches 0, and calls preempt_schedule(), only when a reschedule is due.
+    pcpu('__preempt_count', 0x80000000n, 4);
     const initTask = this.vmlinuxAddress('init_task');
     if (initTask !== null) pcpu('current_task', initTask, 8);
   }
@@ -262,6 +269,16 @@ export class KernelCpuMemory implements CpuMemory {
    * jiffies as the modelled CPU's time has it: the kernel's clock when the run began plus NS_PER_INSTRUCTION for
    * every instruction executed so far (HZ = 250: a jiffy every 4 ms). Loops bounded by jiffies end (raid6's benchmark).
    */
+  /**
+   * The modelled time since boot in ns at this instruction (rdtsc reads it: tsc.ts). Never earlier than a time
+   * an earlier run on the same kernel handed out, so the TSC is monotonic across init and exit runs.
+   */
+  nowNs(): number {
+    const ns = Math.max(this.clockNs0 + (this.instructions?.() ?? 0) * NS_PER_INSTRUCTION, LATEST_NS.get(this.k) ?? 0);
+    LATEST_NS.set(this.k, ns);
+    return ns;
+  }
+
   private jiffiesNow(): bigint {
     const ns = this.clockNs0 + (this.instructions?.() ?? 0) * NS_PER_INSTRUCTION;
     return (0xfffb6c20n + BigInt(Math.floor(ns / 4_000_000))) & 0xffffffffffffffffn;

@@ -84,6 +84,7 @@ export function runKernelFunction(k: ModelKernel, entry: bigint, opts: KernelRun
   const names = kernelSymbolNames(k);
   const cpu = new Interpreter(opts.decoder, memory);
   memory.instructions = () => cpu.cpu.executed;
+  cpu.cpu.clockNs = () => memory.nowNs();
   const r = runFunction(entry, {
     decoder: opts.decoder,
     mem: memory,

@@ -72,6 +72,8 @@ export interface CpuState {
   rflags: bigint;
   /** gs base: the per-CPU offset of CPU 0 (this_cpu accesses use %gs:). */
   gsBase: bigint;
+  /** xmm0..xmm15, 16 bytes each, little endian. */
+  readonly xmm: Uint8Array;
 }
 
 /**

@@ -306,6 +306,9 @@ export class ModelKernel {
   kmalloc(size: number, label: string, owner: string | null, pos: number): bigint {
     const classes = [8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192];
     const rounded = classes.find((c) => c >= size) ?? Math.ceil(size / 4096) * 4096;
+    // A page or more is page aligned, as the slab pages and the page allocator behind it give it (kmalloc_large(),
+    // __get_free_pages()): SSE code relies on it (lib/raid6/algos.c's benchmark buffers and movdqa).
+    if (rounded >= 4096) this.kmallocNext = (this.kmallocNext + 4095n) & ~4095n;
     const base = this.kmallocNext;
     this.kmallocNext += BigInt(rounded);
     this.memory.allocate(base, rounded, 'kmalloc', label, owner, pos);

@@ -191,6 +191,21 @@ export function loadForms(): Form[] {
     const [key, mnemonic, , ex] = line.split('|');
     forms.push({ key, mnemonic, examples: ex.split(',').map(fromHex) });
   }
+  // The SSE/SSE2 forms exec-sse.ts implements (kernel code reaches them from init: xor.ko, raid6_pq.ko).
+  const sse = readFileSync(join(ROOT, 'engine', 'cpu', 'testdata', 'sse-forms.txt'), 'utf8');
+  for (const line of sse.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const [h, text] = line.split('|');
+    forms.push({ key: `sse ${text}`, mnemonic: text.split(' ')[0], examples: [fromHex(h)] });
+  }
+  // The corpus's own encodings of those mnemonics in code its init/exit can reach (xor.ko, raid6_pq.ko, …).
+  const implemented = new Set(forms.filter((f) => f.key.startsWith('sse ')).map((f) => f.mnemonic));
+  const reach = readFileSync(join(ROOT, 'engine', 'cpu', 'testdata', 'reachable-vector-forms.txt'), 'utf8');
+  for (const line of reach.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const [key, mnemonic, , , ex] = line.split('|');
+    if (implemented.has(mnemonic)) forms.push({ key: `reachable ${key}`, mnemonic, examples: ex.split(',').map(fromHex) });
+  }
   for (const h of EXTRA_FORMS) {
     const ins = decodeAt(fromHex(h));
     if (!ins) continue;
@@ -279,6 +294,8 @@ export interface Case {
   regs: bigint[];
   flags: number;
   gs: bigint;
+  /** xmm0..xmm15, 16 bytes each. */
+  xmm: Uint8Array;
   data: Uint8Array;
   /** Flags the SDM leaves undefined for this instance. */
   undefinedFlags: number;
@@ -370,6 +387,8 @@ function instance(form: Form, r: Rng, k: number): Case | null {
   const padB = CODE + BigInt(PAD_B);
 
   const regs = GPR_NAMES.map(() => value(r));
+  const xmm = new Uint8Array(256);
+  for (let i = 0; i < 256; i += 8) patch(xmm, i, 8, value(r));
   regs[4] = DATA + 0x800n + BigInt(r.int(64) * 8);
   const data = new Uint8Array(DATA_SIZE);
   for (let i = 0; i < DATA_SIZE; i += 8) patch(data, i, 8, r.chance(0.2) ? r.pick(EDGES) : r.u64());
@@ -472,7 +491,7 @@ function instance(form: Form, r: Rng, k: number): Case | null {
   }
   const text = formatText(ins);
   ins.free();
-  return { form: form.key, mnemonic: mn, text, code, length: len, regs, flags, gs, data, undefinedFlags: undefinedFlags(mn, count) };
+  return { form: form.key, mnemonic: mn, text, code, length: len, regs, flags, gs, xmm, data, undefinedFlags: undefinedFlags(mn, count) };
 }
 
 function formatText(ins: IcedIns): string {
@@ -499,13 +518,15 @@ export function generateCases(seed: number, perForm: number): { cases: Case[]; e
 
 // ---- native ------------------------------------------------------------------------------------
 
-const IN_SIZE = CODE_BYTES + 16 * 8 + 8 + 8 + DATA_SIZE;
-const OUT_SIZE = 16 * 8 + 8 * 5 + DATA_SIZE;
+const XMM_BYTES = 256;
+const IN_SIZE = CODE_BYTES + 16 * 8 + 8 + 8 + XMM_BYTES + DATA_SIZE;
+const OUT_SIZE = 16 * 8 + 8 * 5 + XMM_BYTES + DATA_SIZE;
 
 export interface Outcome {
   regs: bigint[];
   rip: bigint;
   flags: number;
+  xmm: Uint8Array;
   /** 'SIGSEGV' … or a CpuFault kind; null when the instruction completed. */
   fault: string | null;
   data: Uint8Array;
@@ -533,7 +554,8 @@ export function runNative(exe: string, cases: Case[]): Outcome[] {
     c.regs.forEach((v, j) => input.writeBigUInt64LE(v, o + CODE_BYTES + j * 8));
     input.writeBigUInt64LE(BigInt(c.flags), o + CODE_BYTES + 128);
     input.writeBigUInt64LE(c.gs, o + CODE_BYTES + 136);
-    input.set(c.data, o + CODE_BYTES + 144);
+    input.set(c.xmm, o + CODE_BYTES + 144);
+    input.set(c.data, o + CODE_BYTES + 144 + XMM_BYTES);
   });
   const r = spawnSync(exe, [], { input, maxBuffer: OUT_SIZE * cases.length + 1024 });
   if (r.status !== 0) throw new Error(`differential harness exited ${r.status} ${r.signal ?? ''}: ${r.stderr?.toString()}`);
@@ -552,7 +574,8 @@ export function runNative(exe: string, cases: Case[]): Outcome[] {
       rip,
       flags,
       fault: signo ? (SIGNALS[signo] ?? `signal ${signo}`) : null,
-      data: new Uint8Array(out.subarray(o + 168, o + 168 + DATA_SIZE)),
+      xmm: new Uint8Array(out.subarray(o + 168, o + 168 + XMM_BYTES)),
+      data: new Uint8Array(out.subarray(o + 168 + XMM_BYTES, o + 168 + XMM_BYTES + DATA_SIZE)),
     };
   });
 }
@@ -571,6 +594,7 @@ export function runModel(decoder: CpuDecoder, c: Case): Outcome {
   c.regs.forEach((v, i) => (cpu.gpr[i] = v));
   cpu.rflags = BigInt(c.flags);
   cpu.gsBase = c.gs;
+  cpu.xmm.set(c.xmm);
   cpu.rip = CODE;
   let fault: string | null = null;
   let note: string | undefined;
@@ -584,7 +608,7 @@ export function runModel(decoder: CpuDecoder, c: Case): Outcome {
     fault = e.kind;
     cpu.rip = CODE;
   }
-  return { regs: [...cpu.gpr], rip: cpu.rip, flags: cpu.flags | 0x202, fault, data, note };
+  return { regs: [...cpu.gpr], rip: cpu.rip, flags: cpu.flags | 0x202, xmm: cpu.xmm.slice(), fault, data, note };
 }
 
 const FAULT_CLASS: Record<string, string> = {
@@ -614,6 +638,11 @@ export function compare(c: Case, native: Outcome, model: Outcome): string[] {
   GPR_NAMES.forEach((n, i) => {
     if (native.regs[i] !== model.regs[i]) diffs.push(`${n}: cpu ${hex(native.regs[i])}, model ${hex(model.regs[i])}`);
   });
+  for (let i = 0; i < 16; i++) {
+    const a = Buffer.from(native.xmm.subarray(16 * i, 16 * i + 16)).toString('hex');
+    const b = Buffer.from(model.xmm.subarray(16 * i, 16 * i + 16)).toString('hex');
+    if (a !== b) diffs.push(`xmm${i} (bytes from 0): cpu ${a}, model ${b}`);
+  }
   const mask = (STATUS | DF) & ~c.undefinedFlags;
   if ((native.flags & mask) !== (model.flags & mask))
     diffs.push(`flags: cpu 0x${(native.flags & mask).toString(16)}, model 0x${(model.flags & mask).toString(16)} (compared 0x${mask.toString(16)})`);

@@ -60,7 +60,7 @@ export function fakeContext(): FakeContext {
   map(STACK_TOP - 0x4000n, 0x4000);
   let heap = HEAP_BASE;
   let data = DATA_BASE;
-  const state: CpuState = { gpr: new BigUint64Array(16), rip: 0n, rflags: 2n, gsBase: 0n };
+  const state: CpuState = { gpr: new BigUint64Array(16), rip: 0n, rflags: 2n, gsBase: 0n, xmm: new Uint8Array(256) };
   state.gpr[4] = STACK_TOP - 0x100n;
   const ctx: FakeContext = {
     state,

@@ -1,17 +1,34 @@
 /**
  * Kernel-mode FPU/SIMD sections (arch/x86/kernel/fpu/core.c, 6.1): kernel_fpu_begin_mask() disables
- * preemption, saves the current task's user FPU registers (TIF_NEED_FPU_LOAD: they are restored on the way
- * back to user space), and with KFPU_MXCSR / KFPU_387 resets MXCSR and the x87 unit; kernel_fpu_end() enables
- * preemption again. The module may then use SSE/AVX registers (lib/raid6's gen_syndrome() routines).
- * The modelled CPU runs one task and keeps no user FPU state, and its SSE integer instructions do not depend
- * on MXCSR, so both return with nothing to do; irq_fpu_usable() is true in task context.
+ * preemption and, unless this task's registers were already saved in this system call (TIF_NEED_FPU_LOAD set),
+ * saves the user task's FPU/SSE registers (save_fpregs_to_fpstate()) and sets TIF_NEED_FPU_LOAD, so they are
+ * put back on the way to user space (switch_fpu_return() from exit_to_user_mode_prepare()); with KFPU_MXCSR /
+ * KFPU_387 it also resets MXCSR and the x87 unit. kernel_fpu_end() only enables preemption again: the xmm
+ * registers keep what the module left in them until the return to user space restores the task's. The module
+ * may then use SSE (xor.ko's xor_sse_*(), lib/raid6's sse2 gen_syndrome()).
+ * The model: each init/exit run is one insmod/rmmod system call on a fresh CPU; the first kernel_fpu_begin of
+ * a run copies the xmm registers (insmod's, as the run began) to the task's save area, later ones see the flag
+ * and save nothing. MXCSR is not modelled (no SSE floating point is). irq_fpu_usable() is true in task context.
  */
-import type { KernelFunction } from '../types';
+import type { CpuState, KernelFunction } from '../types';
+
+/** The user registers saved by the first kernel_fpu_begin of a run (the task's fpstate; TIF_NEED_FPU_LOAD ⇔ present). */
+const SAVED = new WeakMap<CpuState, Uint8Array>();
+
+/** The task's saved xmm registers in this run, or null before any kernel_fpu_begin (tests, views). */
+export function savedUserXmm(state: CpuState): Uint8Array | null {
+  return SAVED.get(state) ?? null;
+}
 
 export function fpuFunctions(): Record<string, KernelFunction> {
   return {
     kernel_fpu_begin_mask: (ctx) => {
-      ctx.note("kernel_fpu_begin_mask: preemption off, the task's FPU registers saved; SSE/AVX may be used");
+      if (SAVED.has(ctx.state)) {
+        ctx.note("kernel_fpu_begin_mask: preemption off; the task's FPU registers are already saved (TIF_NEED_FPU_LOAD)");
+        return 0n;
+      }
+      SAVED.set(ctx.state, ctx.state.xmm.slice());
+      ctx.note("kernel_fpu_begin_mask: preemption off, the task's FPU registers saved (TIF_NEED_FPU_LOAD); SSE may be used");
       return 0n;
     },
     kernel_fpu_end: () => 0n,

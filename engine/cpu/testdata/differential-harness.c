@@ -3,14 +3,15 @@
  *
  * Each record (stdin, little endian): 256 bytes of code for the page at CODE (the instruction at CODE, then
  * the landing pads the test generated), the 16 general registers (rax rcx rdx rbx rsp rbp rsi rdi r8..r15),
- * RFLAGS, the %gs base (0 unless ARCH_SET_GS is allowed) and DATA_SIZE bytes for the data page at DATA. The harness loads all of it — every
+ * RFLAGS, the %gs base (0 unless ARCH_SET_GS is allowed), xmm0..xmm15 (16 bytes each) and DATA_SIZE bytes
+ * for the data page at DATA. The harness loads all of it — every
  * register including rsp, RFLAGS with popfq, %gs with arch_prctl(ARCH_SET_GS) — and jumps to CODE. A pad
  * writes its number at CODE+0xff0 and jumps to the epilogue, which stores the registers (mov only: no flag
  * changes), then RFLAGS. A fault (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP) is caught on an alternate
  * stack: the handler takes the registers from the signal context and resumes in the harness.
  *
  * Each output record: the 16 registers, RFLAGS, rip (at a fault), the signal number (0: none), si_addr,
- * the pad number, then the DATA page.
+ * the pad number, xmm0..xmm15, then the DATA page. The xmm registers are loaded and stored with movdqu (no flags).
  *
  * Build: gcc -O1 -o harness differential-harness.c (x86-64 Linux only).
  */
@@ -31,10 +32,13 @@
 #define DATA_SIZE 4096
 #define CODE_BYTES 256
 
-struct in_rec { uint8_t code[CODE_BYTES]; uint64_t regs[16]; uint64_t flags; uint64_t gs; uint8_t data[DATA_SIZE]; };
-struct out_rec { uint64_t regs[16]; uint64_t flags; uint64_t rip; uint64_t signo; uint64_t addr; uint64_t path; uint8_t data[DATA_SIZE]; };
+struct in_rec { uint8_t code[CODE_BYTES]; uint64_t regs[16]; uint64_t flags; uint64_t gs; uint8_t xmm[256]; uint8_t data[DATA_SIZE]; };
+struct out_rec {
+  uint64_t regs[16]; uint64_t flags; uint64_t rip; uint64_t signo; uint64_t addr; uint64_t path; uint8_t xmm[256]; uint8_t data[DATA_SIZE];
+};
 
 uint64_t h_in_regs[16], h_in_flags, h_out_regs[16], h_out_flags, h_saved_rsp;
+uint8_t h_in_xmm[256], h_out_xmm[256];
 void run_case(void);
 void h_epilogue(void);
 void h_resume(void);
@@ -45,6 +49,22 @@ __asm__(
   "run_case:\n"
   "  push %rbx\n push %rbp\n push %r12\n push %r13\n push %r14\n push %r15\n"
   "  mov %rsp, h_saved_rsp(%rip)\n"
+  "  movdqu h_in_xmm+0(%rip), %xmm0\n"
+  "  movdqu h_in_xmm+16(%rip), %xmm1\n"
+  "  movdqu h_in_xmm+32(%rip), %xmm2\n"
+  "  movdqu h_in_xmm+48(%rip), %xmm3\n"
+  "  movdqu h_in_xmm+64(%rip), %xmm4\n"
+  "  movdqu h_in_xmm+80(%rip), %xmm5\n"
+  "  movdqu h_in_xmm+96(%rip), %xmm6\n"
+  "  movdqu h_in_xmm+112(%rip), %xmm7\n"
+  "  movdqu h_in_xmm+128(%rip), %xmm8\n"
+  "  movdqu h_in_xmm+144(%rip), %xmm9\n"
+  "  movdqu h_in_xmm+160(%rip), %xmm10\n"
+  "  movdqu h_in_xmm+176(%rip), %xmm11\n"
+  "  movdqu h_in_xmm+192(%rip), %xmm12\n"
+  "  movdqu h_in_xmm+208(%rip), %xmm13\n"
+  "  movdqu h_in_xmm+224(%rip), %xmm14\n"
+  "  movdqu h_in_xmm+240(%rip), %xmm15\n"
   "  pushq h_in_flags(%rip)\n"
   "  popfq\n"
   "  mov h_in_regs+0(%rip), %rax\n  mov h_in_regs+8(%rip), %rcx\n  mov h_in_regs+16(%rip), %rdx\n"
@@ -62,6 +82,22 @@ __asm__(
   "  mov %r9, h_out_regs+72(%rip)\n  mov %r10, h_out_regs+80(%rip)\n  mov %r11, h_out_regs+88(%rip)\n"
   "  mov %r12, h_out_regs+96(%rip)\n  mov %r13, h_out_regs+104(%rip)\n  mov %r14, h_out_regs+112(%rip)\n"
   "  mov %r15, h_out_regs+120(%rip)\n"
+  "  movdqu %xmm0, h_out_xmm+0(%rip)\n"
+  "  movdqu %xmm1, h_out_xmm+16(%rip)\n"
+  "  movdqu %xmm2, h_out_xmm+32(%rip)\n"
+  "  movdqu %xmm3, h_out_xmm+48(%rip)\n"
+  "  movdqu %xmm4, h_out_xmm+64(%rip)\n"
+  "  movdqu %xmm5, h_out_xmm+80(%rip)\n"
+  "  movdqu %xmm6, h_out_xmm+96(%rip)\n"
+  "  movdqu %xmm7, h_out_xmm+112(%rip)\n"
+  "  movdqu %xmm8, h_out_xmm+128(%rip)\n"
+  "  movdqu %xmm9, h_out_xmm+144(%rip)\n"
+  "  movdqu %xmm10, h_out_xmm+160(%rip)\n"
+  "  movdqu %xmm11, h_out_xmm+176(%rip)\n"
+  "  movdqu %xmm12, h_out_xmm+192(%rip)\n"
+  "  movdqu %xmm13, h_out_xmm+208(%rip)\n"
+  "  movdqu %xmm14, h_out_xmm+224(%rip)\n"
+  "  movdqu %xmm15, h_out_xmm+240(%rip)\n"
   "  mov h_saved_rsp(%rip), %rsp\n"
   "  pushfq\n"
   "  popq h_out_flags(%rip)\n"
@@ -84,6 +120,7 @@ static void on_fault(int sig, siginfo_t *si, void *ctx) {
                                  REG_R8, REG_R9, REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15 };
   for (int i = 0; i < 16; i++) h_out_regs[i] = (uint64_t)g[order[i]];
   h_out_flags = (uint64_t)g[REG_EFL];
+  for (int i = 0; i < 16; i++) memcpy(h_out_xmm + 16 * i, uc->uc_mcontext.fpregs->_xmm[i].element, 16);
   fault_signo = (uint64_t)sig;
   fault_addr = (uint64_t)si->si_addr;
   fault_rip = (uint64_t)g[REG_RIP];
@@ -119,6 +156,7 @@ int main(void) {
     *(uint64_t *)(code + 0xff8) = (uint64_t)h_epilogue;
     memcpy(data, in.data, DATA_SIZE);
     memcpy(h_in_regs, in.regs, sizeof h_in_regs);
+    memcpy(h_in_xmm, in.xmm, sizeof h_in_xmm);
     h_in_flags = in.flags;
     fault_signo = fault_addr = fault_rip = 0;
     if (in.gs != gs_now) {
@@ -132,6 +170,7 @@ int main(void) {
     out.signo = fault_signo;
     out.addr = fault_addr;
     out.path = *(uint64_t *)(code + 0xff0);
+    memcpy(out.xmm, h_out_xmm, sizeof out.xmm);
     memcpy(out.data, data, DATA_SIZE);
     if (fwrite(&out, sizeof out, 1, stdout) != 1) return 2;
   }
