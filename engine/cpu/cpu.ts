@@ -50,6 +50,8 @@ const M64 = 0xffffffffffffffffn;
 /** CpuState with RFLAGS kept as a number internally (the hot path never builds bigints for flags). */
 export class CpuStateImpl implements CpuState {
   readonly gpr = new BigUint64Array(16);
+  /** The same registers as 32-bit halves (g32[2i] low, g32[2i + 1] high; hosts are little endian): the hot handlers' Number view. */
+  readonly g32 = new Uint32Array(this.gpr.buffer);
   rip = 0n;
   gsBase = 0n;
   /** xmm0..xmm15, 16 bytes each little endian (exec-sse.ts); kernel code uses them between kernel_fpu_begin()/end(). */
@@ -77,6 +79,10 @@ export class Cpu extends CpuStateImpl {
   /** Stack region bounds (rsp must stay inside [stackLow, stackHigh]). */
   stackLow = 0n;
   stackHigh = M64;
+  /** stackLow as 32-bit halves, for the stackLow value stackLowOf (fast-ops.ts's push refreshes them). */
+  stackLowOf = -1n;
+  stackLowLo = 0;
+  stackLowHi = 0;
   /** Events of the current run (kernel calls, device accesses, warnings). */
   events: CpuEvent[] = [];
   /** Told about each event as it happens, with the instructions completed so far. */
@@ -99,6 +105,51 @@ export class Cpu extends CpuStateImpl {
   constructor(readonly mem: CpuMemory) {
     super();
   }
+
+  // ---- direct memory spans (CpuMemory.span): two cached runs of bytes, addressed by 32-bit halves ---------------
+
+  /** Span k: high half of its base, low half of its base, end of the low half (may pass 2^32), bytes, view, writable. */
+  readonly spanHi = [-1, -1];
+  readonly spanLo = [0, 0];
+  readonly spanEnd = [0, 0];
+  readonly spanView: DataView[] = [new DataView(new ArrayBuffer(0)), new DataView(new ArrayBuffer(0))];
+  readonly spanWritable = [false, false];
+  private spanNext = 0;
+
+  /** Forget the spans (the mappings may have changed: a kernel call ran, a run starts). */
+  dropSpans(): void {
+    this.spanHi[0] = this.spanHi[1] = -1;
+  }
+
+  /**
+   * The DataView offset of size bytes at address hi:lo inside a span (writable when write), or -1. spanAt is set
+   * to the span's index. Looks the span up from the memory on a miss.
+   */
+  spanOffset(lo: number, hi: number, size: number, write: boolean): number {
+    if (write && this.writes) return -1; // recorded writes go through writeBytes
+    for (let k = 0; k < 2; k++) {
+      if (hi === this.spanHi[k] && lo >= this.spanLo[k] && lo + size <= this.spanEnd[k] && (!write || this.spanWritable[k])) {
+        this.spanAt = k;
+        return lo - this.spanLo[k];
+      }
+    }
+    if (!this.mem.span) return -1;
+    const s = this.mem.span((BigInt(hi) << 32n) | BigInt(lo));
+    if (!s) return -1;
+    const k = this.spanNext;
+    this.spanNext ^= 1;
+    this.spanHi[k] = Number(s.base >> 32n);
+    this.spanLo[k] = Number(s.base & 0xffffffffn);
+    this.spanEnd[k] = this.spanLo[k] + s.bytes.length;
+    this.spanView[k] = new DataView(s.bytes.buffer, s.bytes.byteOffset, s.bytes.byteLength);
+    this.spanWritable[k] = s.writable;
+    if (hi === this.spanHi[k] && lo >= this.spanLo[k] && lo + size <= this.spanEnd[k] && (!write || s.writable)) {
+      this.spanAt = k;
+      return lo - this.spanLo[k];
+    }
+    return -1;
+  }
+  spanAt = 0;
 
   // ---- registers -------------------------------------------------------------------------
 

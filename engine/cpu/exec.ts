@@ -11,6 +11,10 @@ import { CpuFault, type Instruction, type Operand } from './types';
 import { IO_DELAY_PORT, portDevice } from './port-io';
 import { XMM_NAME, sseHandlers, undefinedOnMachine, usesXmm } from './exec-sse';
 import { tscNow } from './tsc';
+import { fastHandler } from './fast-ops';
+import { COperand, OP_BRANCH, OP_IMM, OP_MEM, OP_REG, OP_XMM, type Handler, type Op } from './op';
+
+export { COperand, OP_BRANCH, OP_IMM, OP_MEM, OP_REG, OP_XMM, type Handler, type Op };
 
 /** The start of an unsupported stop's why when the instruction reached a device the model does not have. */
 export const DEVICE_WHY = 'a device of QEMU\'s PC the model does not have: ';
@@ -18,50 +22,6 @@ export const DEVICE_WHY = 'a device of QEMU\'s PC the model does not have: ';
 const M64 = 0xffffffffffffffffn;
 const M32 = 0xffffffffn;
 
-export const OP_REG = 0;
-export const OP_IMM = 1;
-export const OP_MEM = 2;
-export const OP_BRANCH = 3;
-/** An xmm register (exec-sse.ts): base is its number. */
-export const OP_XMM = 4;
-
-/** A compiled operand (one shape for all kinds, so handlers stay monomorphic). */
-export class COperand {
-  kind = OP_REG;
-  size = 8;
-  reg: RegRef = RAX_REF;
-  /** imm: value (sign-extended to 64 bits, unsigned); mem: displacement (absolute for rip-relative); branch: target. */
-  value = 0n;
-  base = -1;
-  index = -1;
-  scale = 1n;
-  /** 0 none, 1 gs, 2 fs. */
-  seg = 0;
-  /** 32-bit address size (base/index are e-registers). */
-  a32 = false;
-}
-
-export type Handler = (c: Cpu, op: Op) => void;
-
-export interface Op {
-  ins: Instruction;
-  /** Address of the next instruction. */
-  next: bigint;
-  o: COperand[];
-  fn: Handler;
-  /** Condition code for jcc / setcc / cmovcc / loopcc. */
-  cc: number;
-  rep: boolean;
-  repne: boolean;
-  /** Why it cannot run (set when fn is the unsupported handler). */
-  why: string;
-  /** The op at `next` once seen, and the last other successor (branch target) with its address. */
-  fall: Op | undefined;
-  other: Op | undefined;
-  otherIp: bigint;
-}
-
-const RAX_REF = regRef('rax') as RegRef;
 const ACC: RegRef[] = [];
 const DXR: RegRef[] = [];
 for (const [size, a, d] of [
@@ -836,9 +796,12 @@ function compileOperand(o: Operand): COperand | string {
 }
 
 export function compile(ins: Instruction): Op {
+  const next = ins.ip + BigInt(ins.length);
   const op: Op = {
     ins,
-    next: ins.ip + BigInt(ins.length),
+    next,
+    nextLo: Number(next & M32),
+    nextHi: Number((next >> 32n) & M32),
     o: [],
     fn: unsupported,
     cc: -1,
@@ -879,7 +842,12 @@ export function compile(ins: Instruction): Op {
   }
   const m = /^(j|set|cmov)(.+)$/.exec(ins.mnemonic);
   if (m && m[2] !== 'mp' && m[2] !== 'rcxz' && m[2] !== 'ecxz') op.cc = F.CONDITIONS.get(m[2]) ?? -1;
-  op.fn = handler;
+  for (const x of op.o) {
+    x.vLo = Number(x.value & M32);
+    x.vHi = Number((x.value >> 32n) & M32);
+    x.scaleN = Number(x.scale);
+  }
+  op.fn = fastHandler(ins.mnemonic, op) ?? handler;
   return op;
 }
 

@@ -30,7 +30,7 @@ export const SIGN: readonly bigint[] = [0n, 0x80n, 0x8000n, 0n, 0x80000000n, 0n,
 export const BITS: readonly bigint[] = [0n, 8n, 16n, 0n, 32n, 0n, 0n, 0n, 64n];
 
 /** PF for each low-byte value: set when the number of 1 bits is even. */
-const PARITY = new Uint8Array(256);
+export const PARITY = new Uint8Array(256);
 for (let i = 0; i < 256; i++) {
   let b = i;
   let n = 0;

@@ -1,7 +1,7 @@
 /**
  * A simple CpuMemory of named regions (tests, and hosts that run code outside a ModelKernel).
  */
-import { CpuFault, type CpuMemory } from './types';
+import { CpuFault, type CpuMemory, type MemorySpan } from './types';
 
 export interface FlatRegion {
   name: string;
@@ -32,6 +32,11 @@ export class FlatMemory implements CpuMemory {
     if (why === 'fetch' && !r.exec) throw new CpuFault('not-executable', address, false, `${r.name} is not executable`);
     const off = Number(address - r.base);
     return r.bytes.subarray(off, off + length);
+  }
+
+  span(address: bigint): MemorySpan | null {
+    const r = this.find(address, 1);
+    return r ? { base: r.base, bytes: r.bytes, writable: r.write } : null;
   }
 
   write(address: bigint, bytes: Uint8Array): void {

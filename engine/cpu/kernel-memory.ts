@@ -19,7 +19,7 @@ import { MODULES_VADDR } from '../machine/address-space';
 import { MACHINE } from '../machine/qemu-pc';
 import { KERNEL_IMAGE_BASE } from '../kernel/profile';
 import type { Allocation } from '../machine/memory';
-import { CpuFault, type CpuMemory } from './types';
+import { CpuFault, type CpuMemory, type MemorySpan } from './types';
 
 /** THREAD_SIZE on x86-64 (16 KiB; KASAN doubles it, Debian has no KASAN). */
 export const THREAD_SIZE = 16384;
@@ -414,6 +414,18 @@ export class KernelCpuMemory implements CpuMemory {
     }
     const off = Number(address - a.base);
     return a.bytes.subarray(off, off + length);
+  }
+
+  /** The stack and per-CPU data are plain bytes; an allocation's bytes are writable directly when no write is recorded or checked. */
+  span(address: bigint): MemorySpan | null {
+    if (address >= this.stack.base && address < this.stackEnd) return { base: this.stack.base, bytes: this.stackBytes, writable: true };
+    if (address >= this.gsBase && address < this.percpuEnd) return { base: this.gsBase, bytes: this.percpuBytes, writable: true };
+    if (address >= this.vmStart && address < this.vmEnd) return null;
+    const a = this.allocation(address, 1);
+    if (!a) return null;
+    const rs = a === this.last ? this.lastRanges : this.rangesOf(a);
+    const recorded = this.opts.recordAt !== undefined && this.opts.recordAt !== null;
+    return { base: a.base, bytes: a.bytes.subarray(0, a.size), writable: !recorded && rs.every((r) => !r.readOnly) };
   }
 
   write(address: bigint, bytes: Uint8Array): void {

@@ -152,6 +152,7 @@ export class Interpreter {
 
   /** Forget decoded code (after code memory was freed or rewritten). */
   flush(): void {
+    this.cpu.dropSpans();
     this.code.clear();
     this.targets.clear();
   }
@@ -274,6 +275,13 @@ export class Interpreter {
     const before: StepBefore = { rip: 0n, gpr: beforeGpr, rflags: 0n };
     const stackLow = c.stackLow;
     const stackHigh = c.stackHigh;
+    c.dropSpans();
+    // The stack check in 32-bit halves when the stack does not cross a 4 GiB line (it never does: 16 KiB, aligned).
+    const g = c.g32;
+    const spHi = Number(stackLow >> 32n);
+    const halves = spHi === Number(stackHigh >> 32n);
+    const spLowLo = Number(stackLow & 0xffffffffn);
+    const spHighLo = Number(stackHigh & 0xffffffffn);
     let lastRip = c.rip;
     let prev: Op | null = null;
     try {
@@ -290,6 +298,7 @@ export class Interpreter {
           const t = this.classify(ip, opts);
           if (t.kind !== 'code') {
             this.enterKernel(t, opts);
+            c.dropSpans(); // a kernel model may have allocated, freed or remapped memory
             prev = null;
             continue;
           }
@@ -348,6 +357,7 @@ export class Interpreter {
             recorder(op.ins, before, []);
           }
         }
+        if (halves && g[2 * RSP + 1] === spHi && g[2 * RSP] >= spLowLo && g[2 * RSP] <= spHighLo) continue;
         const sp = c.gpr[RSP];
         if (sp < stackLow || sp > stackHigh) {
           throw new CpuFault(

@@ -49,6 +49,18 @@ export interface CpuMemory {
   /** Throws CpuFault when unmapped (or, for write, read-only / for fetch, not executable). */
   read(address: bigint, length: number, why: 'read' | 'fetch'): Uint8Array;
   write(address: bigint, bytes: Uint8Array): void;
+  /**
+   * Optional: the bytes backing the mapping around address, where plain reads (and writes, when writable) do exactly
+   * what read() / write() would, valid while the mappings do not change (the CPU drops it at each kernel call).
+   */
+  span?(address: bigint): MemorySpan | null;
+}
+
+/** A run of directly addressable memory (CpuMemory.span). */
+export interface MemorySpan {
+  base: bigint;
+  bytes: Uint8Array;
+  writable: boolean;
 }
 
 export class CpuFault extends Error {

@@ -5,6 +5,7 @@
 //   node scripts/bench/cpu.mjs [--runs N] [--budget N] [--tree DIR]   (--tree: bundle the engine from another checkout, e.g. a base commit)
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { ROOT, ensureCorpus, fmtInt } from '../corpus/common.mjs';
 import { benchProfile, bundleSeekEntry } from './seek-bundle.mjs';
 
@@ -58,8 +59,12 @@ const rs = [];
 for (let i = 0; i < RUNS; i++) rs.push(runCurve());
 const best = rs.reduce((a, r) => (r.executed / r.ms > a.executed / a.ms ? r : a));
 const mips = (r) => ((r.executed / r.ms) * 1000) / 1e6;
+const userMips = (r) => ((r.executed / r.cpuMs) * 1000) / 1e6;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const med = median(rs.map(mips));
 console.log(
   `CPU: libcurve25519's init ${fmtInt(best.executed)} instructions; ${rs.map((r) => `${r.ms.toFixed(0)} ms (user ${r.cpuMs.toFixed(0)})`).join(', ')} ` +
-    `→ best ${mips(best).toFixed(2)} M instructions/s (${tree === ROOT ? 'this tree' : tree})`,
+    `→ median ${med.toFixed(2)} M instructions/s (best ${mips(best).toFixed(2)}), ${median(rs.map(userMips)).toFixed(2)} M per CPU-second; ` +
+    `target 20 M/s → ratio ${(med / 20).toFixed(3)}; load ${loadavg()[0].toFixed(2)} (${tree === ROOT ? 'this tree' : tree})`,
 );
 console.log(`  ${best.text.slice(0, 200)}`);
