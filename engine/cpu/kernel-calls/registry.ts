@@ -35,6 +35,9 @@ import { deviceFileFunctions } from './device-files';
 import { timekeepingFunctions } from './timekeeping';
 import { nvmemFunctions } from './nvmem';
 import { cryptoAlgapiFunctions } from './crypto-algapi';
+import { chachaFunctions } from './chacha';
+import { inetHashtableFunctions } from './inet-hashtables';
+import { credFunctions } from './cred';
 import { fpuXstateFunctions } from './fpu-xstate';
 import { mutexFunctions } from './mutex';
 import { listLruFunctions } from './list-lru';
@@ -746,6 +749,9 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...timekeepingFunctions(s),
     ...nvmemFunctions(s),
     ...cryptoAlgapiFunctions(),
+    ...chachaFunctions(),
+    ...inetHashtableFunctions(),
+    ...credFunctions(s),
     ...fpuXstateFunctions(),
     ...mutexFunctions(s),
     ...listLruFunctions(),
