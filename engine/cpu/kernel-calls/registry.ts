@@ -38,6 +38,7 @@ import { cryptoAlgapiFunctions } from './crypto-algapi';
 import { chachaFunctions } from './chacha';
 import { inetHashtableFunctions } from './inet-hashtables';
 import { credFunctions } from './cred';
+import { biosetFunctions } from './bioset';
 import { fpuXstateFunctions } from './fpu-xstate';
 import { mutexFunctions } from './mutex';
 import { listLruFunctions } from './list-lru';
@@ -752,6 +753,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...chachaFunctions(),
     ...inetHashtableFunctions(),
     ...credFunctions(s),
+    ...biosetFunctions(s),
     ...fpuXstateFunctions(),
     ...mutexFunctions(s),
     ...listLruFunctions(),
