@@ -39,6 +39,7 @@ import { chachaFunctions } from './chacha';
 import { inetHashtableFunctions } from './inet-hashtables';
 import { credFunctions } from './cred';
 import { biosetFunctions } from './bioset';
+import { blake2sFunctions } from './blake2s';
 import { fpuXstateFunctions } from './fpu-xstate';
 import { mutexFunctions } from './mutex';
 import { listLruFunctions } from './list-lru';
@@ -754,11 +755,12 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...inetHashtableFunctions(),
     ...credFunctions(s),
     ...biosetFunctions(s),
+    ...blake2sFunctions(),
     ...fpuXstateFunctions(),
     ...mutexFunctions(s),
     ...listLruFunctions(),
     ...kobjectFunctions(s),
-    ...scatterlistFunctions(),
+    ...scatterlistFunctions(s),
     ...cryptoTemplateLookupFunctions(s),
   };
   return new Map(Object.entries(m));
