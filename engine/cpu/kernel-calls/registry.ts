@@ -40,6 +40,7 @@ import { inetHashtableFunctions } from './inet-hashtables';
 import { credFunctions } from './cred';
 import { biosetFunctions } from './bioset';
 import { blake2sFunctions } from './blake2s';
+import { inetProtocolFunctions } from './inet-protocols';
 import { fpuXstateFunctions } from './fpu-xstate';
 import { mutexFunctions } from './mutex';
 import { listLruFunctions } from './list-lru';
@@ -756,6 +757,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...credFunctions(s),
     ...biosetFunctions(s),
     ...blake2sFunctions(),
+    ...inetProtocolFunctions(s),
     ...fpuXstateFunctions(),
     ...mutexFunctions(s),
     ...listLruFunctions(),
