@@ -411,6 +411,23 @@ try {
         forced.set(k, (forced.get(k) ?? 0) + e.dur / 1000);
       }
     for (const [k, t] of [...forced].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`  ${k}: ${(t / 20).toFixed(1)} ms a seek`);
+    // Layout objects laid out (dirty) of all in each layout root: a count, unlike the times, the machine's load does not change.
+    let dirty = 0;
+    let total = 0;
+    let layouts = 0;
+    const roots = new Map();
+    for (const e of events)
+      if (e.name === 'Layout' && e.ph === 'X' && e.args?.beginData) {
+        layouts++;
+        dirty += e.args.beginData.dirtyObjects ?? 0;
+        total += e.args.beginData.totalObjects ?? 0;
+        const root = e.args.endData?.layoutRoots?.length ?? 0;
+        roots.set(root, (roots.get(root) ?? 0) + 1);
+      }
+    console.log(
+      `  layout: ${(layouts / 20).toFixed(1)} a seek, ${(dirty / 20).toFixed(0)} of ${(total / 20).toFixed(0)} layout objects dirty a seek ` +
+        `(layout roots per layout: ${[...roots].map(([r, n]) => `${r}×${n}`).join(', ')})`,
+    );
     // What was painted: the layers' owning elements and the painted areas.
     const painted = new Map();
     for (const e of events) {
