@@ -48,6 +48,8 @@ import { kobjectFunctions } from './kobject';
 import { scatterlistFunctions } from './scatterlist';
 import { cryptoTemplateLookupFunctions } from './crypto-template-lookup';
 import { memoryFunctions } from './memory-fns';
+import { libRegistryFunctions } from './lib-registries';
+import { onceFunctions } from './once';
 import { readU64, ret, s32, tryCString, tryFieldString, u32, writeU32, writeU64 } from './mem';
 import { hexU64 } from '../../base/hex';
 import {
@@ -732,6 +734,8 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...machineFunctions(s),
     ...subsystemFunctions(s),
     ...hookFunctions(s),
+    ...libRegistryFunctions(s),
+    ...onceFunctions(),
     ...rhashtableFunctions(s),
     ...netFunctions(s),
     ...cryptoShashFunctions(s),
