@@ -11,7 +11,7 @@ import { CpuFault, type Instruction, type Operand } from './types';
 import { IO_DELAY_PORT, portDevice } from './port-io';
 import { XMM_NAME, sseHandlers, undefinedOnMachine, usesXmm } from './exec-sse';
 import { tscNow } from './tsc';
-import { fastHandler } from './fast-ops';
+import { fastHandler, straightHandler } from './fast-ops';
 import { COperand, OP_BRANCH, OP_IMM, OP_MEM, OP_REG, OP_XMM, type Handler, type Op } from './op';
 
 export { COperand, OP_BRANCH, OP_IMM, OP_MEM, OP_REG, OP_XMM, type Handler, type Op };
@@ -811,6 +811,8 @@ export function compile(ins: Instruction): Op {
     fall: undefined,
     other: undefined,
     otherIp: -1n,
+    straight: false,
+    sp: true,
   };
   // #UD for what qemu64 lacks (AVX, SSSE3, SSE4…); with an xmm operand only SSE handlers (movsd/cmpsd are also string instructions).
   const ud = undefinedOnMachine(ins);
@@ -847,7 +849,10 @@ export function compile(ins: Instruction): Op {
     x.vHi = Number((x.value >> 32n) & M32);
     x.scaleN = Number(x.scale);
   }
-  op.fn = fastHandler(ins.mnemonic, op) ?? handler;
+  const fast = fastHandler(ins.mnemonic, op);
+  op.fn = fast ?? handler;
+  op.straight = fast !== null && straightHandler(fast);
+  op.sp = !op.straight || /^(push|pop)/.test(ins.mnemonic) || op.o.some((x) => x.kind === OP_REG && x.reg.idx === RSP);
   return op;
 }
 

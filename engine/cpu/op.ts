@@ -54,5 +54,12 @@ export interface Op {
   /** next as 32-bit halves (call pushes it). */
   nextLo: number;
   nextHi: number;
+  /**
+   * Runs without touching rip, the events or the stop reason (a fast-ops.ts handler that is not call/ret): the run
+   * loop chains such ops through `fall` without per-instruction bookkeeping (run.ts).
+   */
+  straight: boolean;
+  /** May change rsp (push, pop, a write to rsp): the run loop checks rsp against the stack after it. */
+  sp: boolean;
 }
 
