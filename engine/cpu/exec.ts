@@ -797,22 +797,34 @@ function compileOperand(o: Operand): COperand | string {
 
 export function compile(ins: Instruction): Op {
   const next = ins.ip + BigInt(ins.length);
+  // The fields the chained run loop and fast-ops64.ts read first: an object's fields lie in this order, so they share
+  // the first cache lines (the ops of a long loop do not all stay in the cache).
   const op: Op = {
+    fn: unsupported,
+    fall: undefined,
+    straight: false,
+    sp: true,
+    r0: -1,
+    r1: -1,
+    immLo: 0,
+    immHi: 0,
+    mb: -1,
+    mi: -1,
+    ms: 1,
+    mLo: 0,
+    mHi: 0,
+    ma32: false,
     ins,
     next,
     nextLo: Number(next & M32),
     nextHi: Number((next >> 32n) & M32),
     o: [],
-    fn: unsupported,
     cc: -1,
     rep: ins.rep,
     repne: ins.repne,
     why: '',
-    fall: undefined,
     other: undefined,
     otherIp: -1n,
-    straight: false,
-    sp: true,
   };
   // #UD for what qemu64 lacks (AVX, SSSE3, SSE4…); with an xmm operand only SSE handlers (movsd/cmpsd are also string instructions).
   const ud = undefinedOnMachine(ins);
@@ -848,6 +860,21 @@ export function compile(ins: Instruction): Op {
     x.vLo = Number(x.value & M32);
     x.vHi = Number((x.value >> 32n) & M32);
     x.scaleN = Number(x.scale);
+  }
+  const regAt = (i: number): number => (op.o.length > i && op.o[i].kind === OP_REG ? 2 * op.o[i].reg.idx : -1);
+  op.r0 = regAt(0);
+  op.r1 = regAt(1);
+  const imm = op.o.find((x) => x.kind === OP_IMM);
+  op.immLo = imm ? imm.vLo | 0 : 0;
+  op.immHi = imm ? imm.vHi | 0 : 0;
+  const mem = op.o.find((x) => x.kind === OP_MEM);
+  if (mem) {
+    op.mb = mem.base >= 0 ? 2 * mem.base : -1;
+    op.mi = mem.index >= 0 ? 2 * mem.index : -1;
+    op.ms = mem.scaleN;
+    op.mLo = mem.vLo | 0;
+    op.mHi = mem.vHi | 0;
+    op.ma32 = mem.a32;
   }
   const fast = fastHandler(ins.mnemonic, op);
   op.fn = fast ?? handler;

@@ -465,8 +465,8 @@ const mov: Handler = (c, op) => {
 };
 const movRegReg64: Handler = (c, op) => {
   const g = c.g32;
-  const d = 2 * op.o[0].reg.idx;
-  const s = 2 * op.o[1].reg.idx;
+  const d = op.r0;
+  const s = op.r1;
   g[d] = g[s];
   g[d + 1] = g[s + 1];
 };

@@ -12,6 +12,8 @@ import { OP_IMM as IMM, OP_MEM as MEM, OP_REG as REG, type COperand, type Handle
 import { AF, CF, OF, PARITY, SF, STATUS, ZF } from './flags';
 
 const TWO32 = 4294967296;
+/** 2^-32 exactly: x * INV32 is x / 2^32 without a division. */
+const INV32 = 1 / TWO32;
 
 /** The 128-bit product of two unsigned 64-bit values (mul64), as 32-bit words: P[0] (low) … P[3]. */
 export const P = new Uint32Array(4);
@@ -24,21 +26,21 @@ const EA = new Float64Array(2);
  */
 export function mul64(aL: number, aH: number, bL: number, bH: number): void {
   const ll = Math.imul(aL, bL) >>> 0;
-  const llH = Math.round((aL * bL - ll) / TWO32);
+  const llH = Math.round((aL * bL - ll) * INV32);
   const lh = Math.imul(aL, bH) >>> 0;
-  const lhH = Math.round((aL * bH - lh) / TWO32);
+  const lhH = Math.round((aL * bH - lh) * INV32);
   const hl = Math.imul(aH, bL) >>> 0;
-  const hlH = Math.round((aH * bL - hl) / TWO32);
+  const hlH = Math.round((aH * bL - hl) * INV32);
   const hh = Math.imul(aH, bH) >>> 0;
-  const hhH = Math.round((aH * bH - hh) / TWO32);
+  const hhH = Math.round((aH * bH - hh) * INV32);
   const t1 = llH + lh + hl;
   const p1 = t1 >>> 0;
-  const t2 = lhH + hlH + hh + (t1 - p1) / TWO32;
+  const t2 = lhH + hlH + hh + (t1 - p1) * INV32;
   const p2 = t2 >>> 0;
   P[0] = ll;
   P[1] = p1;
   P[2] = p2;
-  P[3] = hhH + (t2 - p2) / TWO32;
+  P[3] = hhH + (t2 - p2) * INV32;
 }
 
 /** ZF SF PF of the 64-bit result rL:rH. */
@@ -46,22 +48,24 @@ function szp64(rL: number, rH: number): number {
   return ((rL | rH) === 0 ? ZF : 0) | ((rH >>> 24) & SF) | PARITY[rL & 0xff];
 }
 
-/** The operand's effective address into EA (no segment: operands with one are not compiled here). */
-function ea(c: Cpu, o: COperand): void {
+/** The effective address of op's memory operand into EA (no segment: operands with one are not compiled here). */
+function ea(c: Cpu, op: Op): void {
   const g = c.g32;
-  let lo = o.vLo;
-  let hi = o.vHi;
-  if (o.base >= 0) {
-    lo += g[2 * o.base];
-    hi += g[2 * o.base + 1];
+  let lo = op.mLo >>> 0;
+  let hi = op.mHi >>> 0;
+  const b = op.mb;
+  if (b >= 0) {
+    lo += g[b];
+    hi += g[b + 1];
   }
-  if (o.index >= 0) {
-    lo += g[2 * o.index] * o.scaleN;
-    hi += g[2 * o.index + 1] * o.scaleN;
+  const i = op.mi;
+  if (i >= 0) {
+    lo += g[i] * op.ms;
+    hi += g[i + 1] * op.ms;
   }
   const l = lo >>> 0;
   EA[0] = l;
-  EA[1] = o.a32 ? 0 : (hi + (lo - l) / TWO32) >>> 0;
+  EA[1] = op.ma32 ? 0 : (hi + (lo - l) * INV32) >>> 0;
 }
 
 // ---- data movement ----------------------------------------------------------------------------------------------
@@ -69,12 +73,12 @@ function ea(c: Cpu, o: COperand): void {
 /** mov r64, m64. */
 function movRM(general: Handler): Handler {
   return (c, op) => {
-    ea(c, op.o[1]);
+    ea(c, op);
     const off = c.spanOffset(EA[0], EA[1], 8, false);
     if (off < 0) return general(c, op);
     const v = c.spanView[c.spanAt];
     const g = c.g32;
-    const d = 2 * op.o[0].reg.idx;
+    const d = op.r0;
     g[d] = v.getUint32(off, true);
     g[d + 1] = v.getUint32(off + 4, true);
   };
@@ -83,19 +87,18 @@ function movRM(general: Handler): Handler {
 /** mov m64, r64 / imm32 (sign-extended). */
 function movMR(general: Handler): Handler {
   return (c, op) => {
-    ea(c, op.o[0]);
+    ea(c, op);
     const off = c.spanOffset(EA[0], EA[1], 8, true);
     if (off < 0) return general(c, op);
     const v = c.spanView[c.spanAt];
-    const s = op.o[1];
-    if (s.kind === REG) {
+    const s = op.r1;
+    if (s >= 0) {
       const g = c.g32;
-      const i = 2 * s.reg.idx;
-      v.setUint32(off, g[i], true);
-      v.setUint32(off + 4, g[i + 1], true);
+      v.setUint32(off, g[s], true);
+      v.setUint32(off + 4, g[s + 1], true);
     } else {
-      v.setUint32(off, s.vLo, true);
-      v.setUint32(off + 4, s.vHi, true);
+      v.setUint32(off, op.immLo, true);
+      v.setUint32(off + 4, op.immHi, true);
     }
   };
 }
@@ -103,17 +106,16 @@ function movMR(general: Handler): Handler {
 /** mov r64, imm64 (movabs and mov $imm32 sign-extended). */
 const movRI: Handler = (c, op) => {
   const g = c.g32;
-  const d = 2 * op.o[0].reg.idx;
-  const s = op.o[1];
-  g[d] = s.vLo;
-  g[d + 1] = s.vHi;
+  const d = op.r0;
+  g[d] = op.immLo;
+  g[d + 1] = op.immHi;
 };
 
 /** lea r64, m. */
 const lea64: Handler = (c, op) => {
-  ea(c, op.o[1]);
+  ea(c, op);
   const g = c.g32;
-  const d = 2 * op.o[0].reg.idx;
+  const d = op.r0;
   g[d] = EA[0];
   g[d + 1] = EA[1];
 };
@@ -122,15 +124,15 @@ const lea64: Handler = (c, op) => {
 
 const add64: Handler = (c, op) => {
   const g = c.g32;
-  const d = 2 * op.o[0].reg.idx;
-  const s = op.o[1];
+  const d = op.r0;
+  const s = op.r1;
   const aL = g[d];
   const aH = g[d + 1];
-  const bL = s.kind === REG ? g[2 * s.reg.idx] : s.vLo;
-  const bH = s.kind === REG ? g[2 * s.reg.idx + 1] : s.vHi;
+  const bL = s >= 0 ? g[s] : op.immLo >>> 0;
+  const bH = s >= 0 ? g[s + 1] : op.immHi >>> 0;
   const lo = aL + bL;
   const rL = lo >>> 0;
-  const hi = aH + bH + (lo - rL) / TWO32;
+  const hi = aH + bH + (lo - rL) * INV32;
   const rH = hi >>> 0;
   g[d] = rL;
   g[d + 1] = rH;
@@ -140,15 +142,15 @@ const add64: Handler = (c, op) => {
 
 const adc64: Handler = (c, op) => {
   const g = c.g32;
-  const d = 2 * op.o[0].reg.idx;
-  const s = op.o[1];
+  const d = op.r0;
+  const s = op.r1;
   const aL = g[d];
   const aH = g[d + 1];
-  const bL = s.kind === REG ? g[2 * s.reg.idx] : s.vLo;
-  const bH = s.kind === REG ? g[2 * s.reg.idx + 1] : s.vHi;
+  const bL = s >= 0 ? g[s] : op.immLo >>> 0;
+  const bH = s >= 0 ? g[s + 1] : op.immHi >>> 0;
   const lo = aL + bL + (c.flags & CF);
   const rL = lo >>> 0;
-  const hi = aH + bH + (lo - rL) / TWO32;
+  const hi = aH + bH + (lo - rL) * INV32;
   const rH = hi >>> 0;
   g[d] = rL;
   g[d + 1] = rH;
@@ -160,15 +162,15 @@ const adc64: Handler = (c, op) => {
 function sub64(kind: 'sub' | 'sbb' | 'cmp'): Handler {
   const body = (c: Cpu, op: Op, bin: number, write: boolean): void => {
     const g = c.g32;
-    const d = 2 * op.o[0].reg.idx;
-    const s = op.o[1];
+    const d = op.r0;
+    const s = op.r1;
     const aL = g[d];
     const aH = g[d + 1];
-    const bL = s.kind === REG ? g[2 * s.reg.idx] : s.vLo;
-    const bH = s.kind === REG ? g[2 * s.reg.idx + 1] : s.vHi;
+    const bL = s >= 0 ? g[s] : op.immLo >>> 0;
+    const bH = s >= 0 ? g[s + 1] : op.immHi >>> 0;
     const lo = aL - bL - bin;
     const rL = lo >>> 0;
-    const hi = aH - bH + (lo - rL) / TWO32;
+    const hi = aH - bH + (lo - rL) * INV32;
     const rH = hi >>> 0;
     if (write) {
       g[d] = rL;
@@ -188,12 +190,12 @@ function logic64(kind: 'and' | 'or' | 'xor' | 'test'): Handler {
   };
   const operands = (c: Cpu, op: Op): void => {
     const g = c.g32;
-    const s = op.o[1];
-    const d = 2 * op.o[0].reg.idx;
+    const s = op.r1;
+    const d = op.r0;
     B[0] = g[d];
     B[1] = g[d + 1];
-    B[2] = s.kind === REG ? g[2 * s.reg.idx] : s.vLo;
-    B[3] = s.kind === REG ? g[2 * s.reg.idx + 1] : s.vHi;
+    B[2] = s >= 0 ? g[s] : op.immLo >>> 0;
+    B[3] = s >= 0 ? g[s + 1] : op.immHi >>> 0;
     B[4] = d;
   };
   switch (kind) {
@@ -240,14 +242,14 @@ const B = new Uint32Array(5);
 function mulR(general: Handler): Handler {
   return (c, op) => {
     const g = c.g32;
-    const s = op.o[0];
+    const s = op.r0;
     let bL: number;
     let bH: number;
-    if (s.kind === REG) {
-      bL = g[2 * s.reg.idx];
-      bH = g[2 * s.reg.idx + 1];
+    if (s >= 0) {
+      bL = g[s];
+      bH = g[s + 1];
     } else {
-      ea(c, s);
+      ea(c, op);
       const off = c.spanOffset(EA[0], EA[1], 8, false);
       if (off < 0) return general(c, op);
       const v = c.spanView[c.spanAt];
@@ -266,10 +268,10 @@ function mulR(general: Handler): Handler {
 /** shl / shr / sar r64, imm (count masked to 6 bits; 0 changes nothing, flags included). */
 function shift64(kind: 'shl' | 'shr' | 'sar'): Handler {
   return (c, op) => {
-    const n = op.o[1].vLo & 0x3f;
+    const n = op.immLo & 0x3f;
     if (n === 0) return;
     const g = c.g32;
-    const d = 2 * op.o[0].reg.idx;
+    const d = op.r0;
     const aL = g[d];
     const aH = g[d + 1];
     let rL: number;
@@ -307,11 +309,11 @@ function shift64(kind: 'shl' | 'shr' | 'sar'): Handler {
 
 /** shrd r64, r64, imm: bits n … n + 63 of src:dst (flags as flags.ts's shrd). */
 const shrd64: Handler = (c, op) => {
-  const n = op.o[2].vLo & 0x3f;
+  const n = op.immLo & 0x3f;
   if (n === 0) return;
   const g = c.g32;
-  const d = 2 * op.o[0].reg.idx;
-  const s = 2 * op.o[1].reg.idx;
+  const d = op.r0;
+  const s = op.r1;
   const aL = g[d];
   const aH = g[d + 1];
   const sL = g[s];

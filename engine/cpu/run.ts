@@ -270,7 +270,8 @@ export class Interpreter {
     this.ctx = null;
     c.executed = 0;
     let executed = 0;
-    const done = (r: RunEnd): RunResult => ({ ...r, executed, events: c.events, final: c.snapshot() });
+    // c.executed is kept equal to executed (a local not captured here, so the loop keeps it in a register).
+    const done = (r: RunEnd): RunResult => ({ ...r, executed: c.executed, events: c.events, final: c.snapshot() });
     const beforeGpr = new BigUint64Array(16);
     const before: StepBefore = { rip: 0n, gpr: beforeGpr, rflags: 0n };
     const stackLow = c.stackLow;
