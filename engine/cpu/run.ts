@@ -270,8 +270,7 @@ export class Interpreter {
     this.ctx = null;
     c.executed = 0;
     let executed = 0;
-    // c.executed is kept equal to executed (a local not captured here, so the loop keeps it in a register).
-    const done = (r: RunEnd): RunResult => ({ ...r, executed: c.executed, events: c.events, final: c.snapshot() });
+    const done = (r: RunEnd): RunResult => ({ ...r, executed, events: c.events, final: c.snapshot() });
     const beforeGpr = new BigUint64Array(16);
     const before: StepBefore = { rip: 0n, gpr: beforeGpr, rflags: 0n };
     const stackLow = c.stackLow;
@@ -348,22 +347,26 @@ export class Interpreter {
         } else if (op.straight) {
           // A run of straight ops (no rip, event or stop change): chained through their fall links, rip set after
           // the last one; rsp is checked after the ops that may move it; executed stays exact (memory reads time by it).
+          // k counts in a register (executed is captured by done(), so each of its updates is a store to memory).
           let o = op;
+          let k = executed;
           try {
             for (;;) {
               o.fn(c, o);
-              c.executed = ++executed;
+              c.executed = ++k;
               if (o.sp && !(halves && g[2 * RSP + 1] === spHi && g[2 * RSP] >= spLowLo && g[2 * RSP] <= spHighLo)) checkStack(c);
               const n = o.fall;
-              if (n === undefined || !n.straight || executed >= budget) break;
+              if (n === undefined || !n.straight || k >= budget) break;
               o = n;
             }
           } catch (e) {
             // As the unchained path: rip past the faulting op, the run's last rip at it.
+            executed = k;
             c.rip = o.next;
             lastRip = o.ins.ip;
             throw e;
           }
+          executed = k;
           c.rip = o.next;
           lastRip = o.ins.ip;
           prev = o;
