@@ -20,6 +20,7 @@ import { MACHINE } from '../machine/qemu-pc';
 import { KERNEL_IMAGE_BASE } from '../kernel/profile';
 import type { Allocation } from '../machine/memory';
 import { CpuFault, type CpuMemory, type MemorySpan } from './types';
+import { seedRecordedKernelData } from './recorded-kernel-data';
 
 /** THREAD_SIZE on x86-64 (16 KiB; KASAN doubles it, Debian has no KASAN). */
 export const THREAD_SIZE = 16384;
@@ -234,6 +235,19 @@ export class KernelCpuMemory implements CpuMemory {
     pcpu('__preempt_count', 0x80000000n, 4);
     const initTask = this.vmlinuxAddress('init_task');
     if (initTask !== null) pcpu('current_task', initTask, 8);
+    // fg_console, phys_base, pv_ops, init_uts_ns, init_nsproxy: recorded on the real kernel (recorded-kernel-data.ts).
+    seedRecordedKernelData({
+      address: (name) => {
+        const exported = this.vmlinuxAddress(name);
+        if (exported !== null) return exported;
+        const link = this.k.profile.kallsyms?.linkAddress(name) ?? null;
+        return link === null ? null : link + this.k.as.kernelSlide;
+      },
+      slide: this.k.as.kernelSlide,
+      seed: (a, bytes) => {
+        if (a >= this.vmStart && a + BigInt(bytes.length) <= this.vmEnd) this.vmWrite(a, bytes, true);
+      },
+    });
   }
 
   private vmPage(page: bigint, create: boolean): Uint8Array | null {
