@@ -70,6 +70,9 @@ export const NS_PER_INSTRUCTION = 200;
 /** The latest time (ns) rdtsc was given on each kernel (nowNs). */
 const LATEST_NS = new WeakMap<ModelKernel, number>();
 
+/** sizeof(struct page) on x86-64 (6.1, no debug options). */
+const STRUCT_PAGE_SIZE = 64n;
+
 /** _totalram_pages of the modelled machine as its kernel reports it (512 MiB less what it keeps; node 0's zones add up to it). */
 const TOTALRAM_PAGES = BigInt(MACHINE.vars._totalram_pages);
 
@@ -100,6 +103,8 @@ export class KernelCpuMemory implements CpuMemory {
   private readonly known: [bigint, bigint][] = [];
   private readonly vmNames = new Map<bigint, string>();
   private jiffiesAddr: bigint | null = null;
+  /** [start, end) of the struct pages of the machine's RAM (vmemmap): zero pages that remember writes, as unknown data. */
+  private readonly vmemmap: [bigint, bigint] | null;
   private clockNs0 = 0;
   /** Instructions executed so far by the run using this memory (set by runKernelFunction): the modelled time. */
   instructions: (() => number) | null = null;
@@ -121,7 +126,12 @@ export class KernelCpuMemory implements CpuMemory {
     const slide = k.as.kernelSlide;
     const rodata = k.profile.sections.get('.rodata');
     const data = k.profile.sections.get('.data');
-    if ((opts.vmlinuxData ?? 'zero') === 'zero' && rodata !== undefined) {
+    const zero = (opts.vmlinuxData ?? 'zero') === 'zero';
+    // Every page frame of the machine's RAM has its struct page (64 bytes) in vmemmap (mm/sparse-vmemmap.c); the
+    // model has none of their contents (virt_to_page(ZERO_PAGE(0)) in libceph's ceph_msgr_init(), then get_page()).
+    const vmemmap = BigInt(MACHINE.vars.vmemmap_base);
+    this.vmemmap = zero ? [vmemmap, vmemmap + ((BigInt(MACHINE.memoryMiB) << 20n) >> 12n) * STRUCT_PAGE_SIZE] : null;
+    if (zero && rodata !== undefined) {
       this.vmStart = rodata + slide;
       this.vmRodataEnd = (data ?? rodata) + slide;
       this.vmEnd = MODULES_VADDR; // up to the end of the kernel image mapping
@@ -262,7 +272,11 @@ export class KernelCpuMemory implements CpuMemory {
   private noteVmlinux(address: bigint, write: boolean): void {
     let name = this.vmNames.get(address);
     if (name === undefined) {
-      name = this.k.profile.symbolize(address - this.k.as.kernelSlide)?.text ?? `0x${address.toString(16)}`;
+      const vm = this.vmemmap;
+      name =
+        vm && address >= vm[0] && address < vm[1]
+          ? `the struct page of pfn 0x${((address - vm[0]) / STRUCT_PAGE_SIZE).toString(16)}`
+          : (this.k.profile.symbolize(address - this.k.as.kernelSlide)?.text ?? `0x${address.toString(16)}`);
       this.vmNames.set(address, name);
     }
     let a = this.vmlinuxAccesses.get(name);
@@ -332,7 +346,8 @@ export class KernelCpuMemory implements CpuMemory {
     if (last && last[1] === address) last[1] = end;
     else if (!this.isKnown(address, end)) this.known.push([address, end]);
     if (!seeding) {
-      if (address < this.vmRodataEnd) throw new CpuFault('read-only', address, true, `write to vmlinux .rodata at 0x${address.toString(16)}`);
+      if (address >= this.vmStart && address < this.vmRodataEnd)
+        throw new CpuFault('read-only', address, true, `write to vmlinux .rodata at 0x${address.toString(16)}`);
       this.noteVmlinux(address, true);
     }
     for (let i = 0; i < bytes.length;) {
@@ -343,6 +358,11 @@ export class KernelCpuMemory implements CpuMemory {
       (this.vmPage(page, true) as Uint8Array).set(bytes.subarray(i, i + n), off);
       i += n;
     }
+  }
+
+  private inVmemmap(address: bigint, end: bigint): boolean {
+    const vm = this.vmemmap;
+    return vm !== null && address >= vm[0] && end <= vm[1];
   }
 
   private allocation(address: bigint, length: number): Allocation | null {
@@ -415,7 +435,13 @@ export class KernelCpuMemory implements CpuMemory {
       return this.vmRead(address, length);
     }
     const a = this.allocation(address, length);
-    if (!a) throw this.notPresent(address, length, false);
+    if (!a) {
+      if (this.inVmemmap(address, end)) {
+        if (why === 'fetch') throw new CpuFault('not-executable', address, false, `instruction fetch from vmemmap at 0x${address.toString(16)} (NX)`);
+        return this.vmRead(address, length);
+      }
+      throw this.notPresent(address, length, false);
+    }
     if (why === 'fetch') {
       const r = this.rangeAt(a, address);
       if (!r || !r.exec)
@@ -458,7 +484,11 @@ export class KernelCpuMemory implements CpuMemory {
       return;
     }
     const a = this.allocation(address, length);
-    if (!a) throw this.notPresent(address, length, true);
+    if (!a) {
+      if (!this.inVmemmap(address, end)) throw this.notPresent(address, length, true);
+      this.vmWrite(address, bytes);
+      return;
+    }
     const rs = a === this.last ? this.lastRanges : this.rangesOf(a);
     if (rs.length) {
       for (const r of rs) {
