@@ -110,7 +110,8 @@ describe.skipIf(!required && !haveCorpus)('real modules that read it', () => {
   }
   const sample = JSON.parse(
     gunzipSync(readFileSync(join(ROOT, 'scripts', 'qemu', 'recordings', 'modprobe-sample.json.gz'))).toString('utf8'),
-  ) as { modules: Rec[] };
+  ) as { modules: Rec[]; depmod: { deps: { [m: string]: string[] }; softdeps: { [m: string]: { pre: string[]; post: string[] } } } };
+  const depmod = { deps: new Map(Object.entries(sample.depmod.deps)), softdeps: new Map(Object.entries(sample.depmod.softdeps)) };
   const index = new Map<string, string>();
   const walk = (d: string): void => {
     for (const e of readdirSync(d, { withFileTypes: true })) {
@@ -122,11 +123,12 @@ describe.skipIf(!required && !haveCorpus)('real modules that read it', () => {
     if (index.size === 0) walk(CORPUS);
     const k = bootKernel({ quiet: true });
     attachCpu(k, createIcedDecoder());
-    const sh = new Shell(k, (p) => (existsSync(p) ? new Uint8Array(readFileSync(p)) : null), { moduleIndex: index });
+    const sh = new Shell(k, (p) => (existsSync(p) ? new Uint8Array(readFileSync(p)) : null), { moduleIndex: index, depmod });
     sh.vfs.cwd = '/root';
     const from = k.log.records.length;
     const p = sh.run(`modprobe ${name}`);
-    return { output: p.output, rc: p.exit, kmsg: k.log.records.slice(from).map((r) => ({ level: r.level, text: r.text })) };
+    const modules = sh.run('cat /proc/modules').output.split('\n').filter(Boolean);
+    return { output: p.output, rc: p.exit, kmsg: k.log.records.slice(from).map((r) => ({ level: r.level, text: r.text })), modules };
   };
   const real = (name: string): Rec['modprobe'] => {
     const r = sample.modules.find((m) => m.target === name);
@@ -138,12 +140,38 @@ describe.skipIf(!required && !haveCorpus)('real modules that read it', () => {
   it('pc87413_wdt: init gets -EBUSY (its SWC region at 0xffff, read from the absent chip), as on the real kernel', () => {
     const r = real('pc87413_wdt');
     expect(r.output).toMatch(/Device or resource busy/);
-    expect(modprobe('pc87413_wdt')).toEqual({ output: r.output, rc: r.rc, kmsg: r.kmsg });
+    expect(modprobe('pc87413_wdt')).toEqual({ output: r.output, rc: r.rc, kmsg: r.kmsg, modules: [] });
   });
 
   it('w83627hf_wdt: init finds no chip and returns -ENODEV, as on the real kernel', () => {
     const r = real('w83627hf_wdt');
     expect(r.output).toMatch(/No such device/);
-    expect(modprobe('w83627hf_wdt')).toEqual({ output: r.output, rc: r.rc, kmsg: r.kmsg });
+    expect(modprobe('w83627hf_wdt')).toMatchObject({ output: r.output, rc: r.rc, kmsg: r.kmsg });
+  });
+
+  // ceph_msgr_init(): ceph_zero_page = ZERO_PAGE(0), virt_to_page() of empty_zero_page with phys_base (recorded: 0), then
+  // get_page() on its struct page in vmemmap (unknown data to the model, not a missing mapping).
+  it('libceph: init reads phys_base and the zero page\'s struct page, and returns 0 as on the real kernel (no oops)', () => {
+    const r = real('libceph');
+    const m = modprobe('libceph');
+    expect({ output: m.output, rc: m.rc, kmsg: m.kmsg }).toEqual({ output: r.output, rc: r.rc, kmsg: r.kmsg });
+    expect(m.modules.map((l) => l.replace(/ 0x[0-9a-f]+$/, ''))).toEqual([
+      'libceph 479232 0 - Live',
+      'libcrc32c 16384 1 libceph, Live',
+      'crc32c_generic 16384 1 - Live',
+    ]);
+  });
+});
+
+describe('the struct pages of the machine RAM (vmemmap)', () => {
+  it('read as unknown zeros that remember writes; beyond the RAM nothing is mapped', () => {
+    const k = bootKernel({ quiet: true });
+    const mem = new KernelCpuMemory(k);
+    const page = 0xffffea0000000000n + 0x330dn * 64n;
+    expect(u64(mem.read(page + 8n, 8, 'read'))).toBe(0n);
+    expect([...mem.unmodelledReads]).toEqual(['the struct page of pfn 0x330d']);
+    mem.write(page + 0x34n, new Uint8Array([1, 0, 0, 0]));
+    expect(u64(mem.read(page + 0x34n, 4, 'read'))).toBe(1n);
+    expect(() => mem.read(0xffffea0000000000n + 0x20000n * 64n, 8, 'read')).toThrow(/not-present|nothing mapped/);
   });
 });
