@@ -20,6 +20,7 @@ import { MACHINE } from '../machine/qemu-pc';
 import { KERNEL_IMAGE_BASE } from '../kernel/profile';
 import type { Allocation } from '../machine/memory';
 import { CpuFault, type CpuMemory, type MemorySpan } from './types';
+import { seedRecordedKernelData } from './recorded-kernel-data';
 
 /** THREAD_SIZE on x86-64 (16 KiB; KASAN doubles it, Debian has no KASAN). */
 export const THREAD_SIZE = 16384;
@@ -69,6 +70,9 @@ export const NS_PER_INSTRUCTION = 200;
 /** The latest time (ns) rdtsc was given on each kernel (nowNs). */
 const LATEST_NS = new WeakMap<ModelKernel, number>();
 
+/** sizeof(struct page) on x86-64 (6.1, no debug options). */
+const STRUCT_PAGE_SIZE = 64n;
+
 /** _totalram_pages of the modelled machine as its kernel reports it (512 MiB less what it keeps; node 0's zones add up to it). */
 const TOTALRAM_PAGES = BigInt(MACHINE.vars._totalram_pages);
 
@@ -99,6 +103,8 @@ export class KernelCpuMemory implements CpuMemory {
   private readonly known: [bigint, bigint][] = [];
   private readonly vmNames = new Map<bigint, string>();
   private jiffiesAddr: bigint | null = null;
+  /** [start, end) of the struct pages of the machine's RAM (vmemmap): zero pages that remember writes, as unknown data. */
+  private readonly vmemmap: [bigint, bigint] | null;
   private clockNs0 = 0;
   /** Instructions executed so far by the run using this memory (set by runKernelFunction): the modelled time. */
   instructions: (() => number) | null = null;
@@ -120,7 +126,12 @@ export class KernelCpuMemory implements CpuMemory {
     const slide = k.as.kernelSlide;
     const rodata = k.profile.sections.get('.rodata');
     const data = k.profile.sections.get('.data');
-    if ((opts.vmlinuxData ?? 'zero') === 'zero' && rodata !== undefined) {
+    const zero = (opts.vmlinuxData ?? 'zero') === 'zero';
+    // Every page frame of the machine's RAM has its struct page (64 bytes) in vmemmap (mm/sparse-vmemmap.c); the
+    // model has none of their contents (virt_to_page(ZERO_PAGE(0)) in libceph's ceph_msgr_init(), then get_page()).
+    const vmemmap = BigInt(MACHINE.vars.vmemmap_base);
+    this.vmemmap = zero ? [vmemmap, vmemmap + ((BigInt(MACHINE.memoryMiB) << 20n) >> 12n) * STRUCT_PAGE_SIZE] : null;
+    if (zero && rodata !== undefined) {
       this.vmStart = rodata + slide;
       this.vmRodataEnd = (data ?? rodata) + slide;
       this.vmEnd = MODULES_VADDR; // up to the end of the kernel image mapping
@@ -234,6 +245,19 @@ export class KernelCpuMemory implements CpuMemory {
     pcpu('__preempt_count', 0x80000000n, 4);
     const initTask = this.vmlinuxAddress('init_task');
     if (initTask !== null) pcpu('current_task', initTask, 8);
+    // fg_console, phys_base, pv_ops, init_uts_ns, init_nsproxy: recorded on the real kernel (recorded-kernel-data.ts).
+    seedRecordedKernelData({
+      address: (name) => {
+        const exported = this.vmlinuxAddress(name);
+        if (exported !== null) return exported;
+        const link = this.k.profile.kallsyms?.linkAddress(name) ?? null;
+        return link === null ? null : link + this.k.as.kernelSlide;
+      },
+      slide: this.k.as.kernelSlide,
+      seed: (a, bytes) => {
+        if (a >= this.vmStart && a + BigInt(bytes.length) <= this.vmEnd) this.vmWrite(a, bytes, true);
+      },
+    });
   }
 
   private vmPage(page: bigint, create: boolean): Uint8Array | null {
@@ -248,7 +272,11 @@ export class KernelCpuMemory implements CpuMemory {
   private noteVmlinux(address: bigint, write: boolean): void {
     let name = this.vmNames.get(address);
     if (name === undefined) {
-      name = this.k.profile.symbolize(address - this.k.as.kernelSlide)?.text ?? `0x${address.toString(16)}`;
+      const vm = this.vmemmap;
+      name =
+        vm && address >= vm[0] && address < vm[1]
+          ? `the struct page of pfn 0x${((address - vm[0]) / STRUCT_PAGE_SIZE).toString(16)}`
+          : (this.k.profile.symbolize(address - this.k.as.kernelSlide)?.text ?? `0x${address.toString(16)}`);
       this.vmNames.set(address, name);
     }
     let a = this.vmlinuxAccesses.get(name);
@@ -318,7 +346,8 @@ export class KernelCpuMemory implements CpuMemory {
     if (last && last[1] === address) last[1] = end;
     else if (!this.isKnown(address, end)) this.known.push([address, end]);
     if (!seeding) {
-      if (address < this.vmRodataEnd) throw new CpuFault('read-only', address, true, `write to vmlinux .rodata at 0x${address.toString(16)}`);
+      if (address >= this.vmStart && address < this.vmRodataEnd)
+        throw new CpuFault('read-only', address, true, `write to vmlinux .rodata at 0x${address.toString(16)}`);
       this.noteVmlinux(address, true);
     }
     for (let i = 0; i < bytes.length;) {
@@ -329,6 +358,11 @@ export class KernelCpuMemory implements CpuMemory {
       (this.vmPage(page, true) as Uint8Array).set(bytes.subarray(i, i + n), off);
       i += n;
     }
+  }
+
+  private inVmemmap(address: bigint, end: bigint): boolean {
+    const vm = this.vmemmap;
+    return vm !== null && address >= vm[0] && end <= vm[1];
   }
 
   private allocation(address: bigint, length: number): Allocation | null {
@@ -401,7 +435,13 @@ export class KernelCpuMemory implements CpuMemory {
       return this.vmRead(address, length);
     }
     const a = this.allocation(address, length);
-    if (!a) throw this.notPresent(address, length, false);
+    if (!a) {
+      if (this.inVmemmap(address, end)) {
+        if (why === 'fetch') throw new CpuFault('not-executable', address, false, `instruction fetch from vmemmap at 0x${address.toString(16)} (NX)`);
+        return this.vmRead(address, length);
+      }
+      throw this.notPresent(address, length, false);
+    }
     if (why === 'fetch') {
       const r = this.rangeAt(a, address);
       if (!r || !r.exec)
@@ -444,7 +484,11 @@ export class KernelCpuMemory implements CpuMemory {
       return;
     }
     const a = this.allocation(address, length);
-    if (!a) throw this.notPresent(address, length, true);
+    if (!a) {
+      if (!this.inVmemmap(address, end)) throw this.notPresent(address, length, true);
+      this.vmWrite(address, bytes);
+      return;
+    }
     const rs = a === this.last ? this.lastRanges : this.rangesOf(a);
     if (rs.length) {
       for (const r of rs) {

@@ -26,6 +26,7 @@ import { resourceFunctions } from './resource';
 import { xarrayFunctions } from './xarray';
 import { keyFunctions } from './keys';
 import { fpuFunctions } from './fpu';
+import { paravirtFunctions } from './paravirt';
 import { percpuFunctions } from './percpu';
 import { transportClassFunctions } from './transport-class';
 import { idrFunctions } from './idr';
@@ -747,6 +748,8 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...xarrayFunctions(s),
     ...keyFunctions(s),
     ...fpuFunctions(),
+    // The native functions in pv_ops (recorded), reached through inlined paravirt calls.
+    ...paravirtFunctions(),
     ...percpuFunctions(s),
     ...transportClassFunctions(s),
     ...idrFunctions(s),

@@ -1,0 +1,142 @@
+#!/usr/bin/env node
+// Records vmlinux data that module inits read and the model cannot derive from the kernel image, from the
+// real Debian 6.1.0-50-amd64 kernel on the modelled machine (machine.mjs: QEMU `pc`, qemu64/TCG, 1 CPU,
+// 512 MiB), and writes it as samples/kernel/kernel-data-qemu-pc.json plus engine/machine/qemu-pc-kernel-data.ts:
+//
+//   node scripts/qemu/kernel-data.mjs [--raw FILE.json]    # build the module, boot, record, write both
+//   node scripts/qemu/kernel-data.mjs --ts                 # regenerate the .ts from the committed .json
+//
+// One boot (nokaslr, as every recording): `insmod kernel_data.ko`, a capture module built here against the
+// installed headers (kernel-data/kernel_data.c), whose init prints the pv_ops table (each slot's value and
+// the kallsyms name of the function it points to, %pS), phys_base, fg_console, the bytes of init_uts_ns and
+// the words of init_nsproxy (init_task.nsproxy), with the struct field offsets of this build. Its init returns
+// -EAGAIN, so it never stays loaded. Pointers are kept as kallsyms names (symbol+offset), so the engine
+// places them at the modelled kernel's addresses.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildInitramfs, ensureVmlinuz, parseTranscript, readScenario, runQemu } from './run-scenario.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(HERE, '..', '..');
+const HEADERS = process.env.MODSCOPE_HEADERS || '/usr/src/linux-headers-6.1.0-50-amd64';
+const JSON_FILE = join(ROOT, 'samples', 'kernel', 'kernel-data-qemu-pc.json');
+const TS_FILE = join(ROOT, 'engine', 'machine', 'qemu-pc-kernel-data.ts');
+const LINES = ['cat /proc/version', 'insmod kernel_data.ko'];
+
+function buildModule(dir) {
+  copyFileSync(join(HERE, 'kernel-data', 'kernel_data.c'), join(dir, 'kernel_data.c'));
+  writeFileSync(join(dir, 'Kbuild'), 'obj-m := kernel_data.o\n');
+  execFileSync('make', ['-s', '-C', HEADERS, `M=${dir}`, 'modules'], { stdio: ['ignore', 2, 2] });
+}
+
+/** "%pS" text: a symbol ("native_io_delay+0x0/0x10" → native_io_delay), or null for a plain number. */
+function symbolOf(text) {
+  const m = /^([A-Za-z_.][\w.]*)\+0x([0-9a-f]+)\/0x[0-9a-f]+$/.exec(text);
+  return m ? { symbol: m[1], symOffset: Number.parseInt(m[2], 16) } : null;
+}
+
+/** The capture module's kernel log lines → the recorded data. */
+function parse(kmsg, version) {
+  const sizes = {};
+  const fields = {};
+  const vars = {};
+  const hex = {};
+  const words = {};
+  for (const { text } of kmsg) {
+    let m;
+    if ((m = /^size (\S+) ([0-9a-f]+)$/.exec(text))) sizes[m[1]] = Number.parseInt(m[2], 16);
+    else if ((m = /^field (\S+) (\S+) ([0-9a-f]+)$/.exec(text))) (fields[m[1]] ??= {})[m[2]] = Number.parseInt(m[3], 16);
+    else if ((m = /^var (\S+) ([0-9a-f]+)(?: (\S+))?$/.exec(text))) vars[m[1]] = m[3] ? { value: `0x${m[2]}`, symbol: m[3] } : `0x${m[2]}`;
+    else if ((m = /^hex (\S+) ([0-9a-f]+) ([0-9a-f]+)$/.exec(text))) hex[m[1]] = (hex[m[1]] ?? '') + m[3];
+    else if ((m = /^word (\S+) ([0-9a-f]+) ([0-9a-f]{16}) (\S+)$/.exec(text))) {
+      const sym = symbolOf(m[4]);
+      (words[m[1]] ??= []).push({ offset: Number.parseInt(m[2], 16), value: `0x${m[3]}`, ...(sym ?? {}) });
+    }
+  }
+  const nameAt = (table, off) => Object.entries(fields[table] ?? {}).find(([, o]) => o === off)?.[0] ?? null;
+  const slots = (words.pv_ops ?? []).map((w) => ({ field: nameAt('pv_ops', w.offset), ...w }));
+  return {
+    format: 'modscope-kernel-data',
+    version: 1,
+    kernel: version,
+    how: 'scripts/qemu/kernel-data.mjs: kernel-data/kernel_data.c insmod-ed on the machine of scripts/qemu/machine.mjs (nokaslr)',
+    sizes,
+    fields,
+    vars: { phys_base: vars.phys_base, fg_console: vars.fg_console, 'init_task.nsproxy': vars['init_task.nsproxy'] },
+    pv_ops: slots,
+    init_uts_ns: { bytes: hex.init_uts_ns, words: (words.init_uts_ns ?? []).filter((w) => w.symbol) },
+    init_nsproxy: { words: words.init_nsproxy ?? [] },
+  };
+}
+
+/** engine/machine/qemu-pc-kernel-data.ts: what the engine reads of the record (it cannot read files). */
+function writeTs(d) {
+  const uts = d.init_uts_ns;
+  // A word that is no kallsyms symbol but a kernel address points at a heap object the model does not have
+  // (init_nsproxy.mnt_ns): left out, so a read of it stays unknown data.
+  const heap = (w) => !w.symbol && BigInt(w.value) >= 0xffff800000000000n;
+  // Pointers as recorded: link addresses (nokaslr), which the engine slides; the kallsyms name beside each says what
+  // it points at (names repeat in kallsyms, e.g. static copies of native_wbinvd: the address is what identifies it).
+  const data = {
+    physBase: d.vars.phys_base,
+    fgConsole: d.vars.fg_console,
+    // pv_ops (struct paravirt_patch_template): [offset, field, function (kallsyms), its address] for every slot.
+    pvOps: d.pv_ops.map((s) => [s.offset, s.field ?? '', s.symbol ?? '', s.value]),
+    pvOpsSize: d.sizes.pv_ops,
+    // init_uts_ns: its bytes (hex), the pointers among them as [offset, symbol] (the bytes hold the address).
+    utsSize: d.sizes.init_uts_ns,
+    utsBytes: uts.bytes.match(/.{1,128}/g),
+    utsPointers: uts.words.map((w) => [w.offset, w.symbol]),
+    // init_nsproxy (init_task.nsproxy): [offset, symbol or '' for a plain value, value].
+    nsproxySymbol: d.vars['init_task.nsproxy'].symbol.replace(/\+.*$/, ''),
+    taskNsproxy: d.fields.task_struct.nsproxy,
+    nsproxy: d.init_nsproxy.words.filter((w) => !heap(w)).map((w) => [w.offset, w.symbol ?? '', w.value]),
+  };
+  const ts = `/**
+ * vmlinux data of the real Debian 6.1.0-50 kernel on the modelled machine that module inits read: generated
+ * from samples/kernel/kernel-data-qemu-pc.json by \`node scripts/qemu/kernel-data.mjs --ts\` (do not edit).
+ * Recorded under QEMU by scripts/qemu/kernel-data.mjs (capture module scripts/qemu/kernel-data/kernel_data.c).
+ */
+export const KERNEL_DATA = ${JSON.stringify(data, null, 2)
+    .replace(/\[\n\s+(\d[^[\]{}]*?)\n\s+\]/g, (_, inner) => `[${inner.replace(/,\n\s+/g, ', ')}]`)
+    .replace(/"([A-Za-z_][A-Za-z0-9_]*)":/g, '$1:')
+    .replace(/"/g, "'")} as const;
+`;
+  writeFileSync(TS_FILE, ts);
+}
+
+async function main() {
+  const argv = process.argv.slice(2);
+  if (argv[0] === '--ts') {
+    writeTs(JSON.parse(readFileSync(JSON_FILE, 'utf8')));
+    return;
+  }
+  const raw = argv.includes('--raw') ? argv[argv.indexOf('--raw') + 1] : null;
+  const dir = mkdtempSync(join(tmpdir(), 'modscope-kdata-'));
+  try {
+    buildModule(dir);
+    writeFileSync(join(dir, 'kdata.sh'), `${LINES.join('\n')}\n`);
+    const scenario = readScenario(join(dir, 'kdata.sh'));
+    const initrd = buildInitramfs(scenario);
+    const r = await runQemu({ vmlinuz: ensureVmlinuz(), initrd, append: 'console=ttyS0 quiet panic=-1 nokaslr rdinit=/init', timeout: 300 });
+    if (r.error) throw new Error(r.error);
+    const t = parseTranscript(r.transcript, scenario);
+    if (t.steps.length !== LINES.length) throw new Error(`incomplete transcript: ${t.steps.length}/${LINES.length} steps (logs in ${r.work})`);
+    if (raw) writeFileSync(raw, JSON.stringify(t, null, 1));
+    const d = parse(t.steps[1].kmsg, t.steps[0].output.trim());
+    if (!d.pv_ops.length || !d.vars.phys_base || !d.init_uts_ns.bytes) throw new Error('the capture module printed nothing');
+    writeFileSync(JSON_FILE, `${JSON.stringify(d, null, 1)}\n`);
+    writeTs(d);
+    process.stderr.write(`kernel-data: ${d.pv_ops.length} pv_ops slots, wrote ${JSON_FILE} and ${TS_FILE}\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`kernel-data: ${e.stack || e}\n`);
+  process.exit(1);
+});
