@@ -90,6 +90,22 @@ describe('KernelCpuMemory', () => {
     expect(fault(() => strict.read(addr('nr_cpu_ids'), 4, 'read'))?.kind).toBe('not-present');
   });
 
+  it("the direct map's alias of vmlinux data is the same bytes: page_address(ZERO_PAGE(0)) is empty_zero_page", () => {
+    const e = k.profile.lookup('empty_zero_page');
+    if (!e) throw new Error('empty_zero_page');
+    const image = k.vmlinuxAddress(e);
+    // __va(__pa(x)) with phys_base 0 (recorded) and page_offset_base 0xffff888000000000 (no KASLR): the real kernel's
+    // address for the zero page, where libchacha20poly1305's self-test reads it, is 0xffff88800330d000.
+    const direct = 0xffff888000000000n + (image - k.as.kernelSlide - 0xffffffff80000000n);
+    if (k.as.kernelSlide === 0n) expect(direct).toBe(0xffff88800330d000n);
+    expect([...mem.read(direct, 8, 'read')]).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    mem.write(direct + 16n, Uint8Array.of(0x5a));
+    expect(mem.read(image + 16n, 1, 'read')[0]).toBe(0x5a);
+    mem.write(image + 16n, Uint8Array.of(0));
+    // Past the machine's 512 MiB of RAM the direct map has nothing.
+    expect(fault(() => mem.read(0xffff888000000000n + (512n << 20n), 1, 'read'))?.kind).toBe('not-present');
+  });
+
   it('jiffies advance with the instructions a run has executed: a jiffy (4 ms at HZ=250) every 20,000 at NS_PER_INSTRUCTION', () => {
     const timed = new KernelCpuMemory(k);
     let executed = 0;

@@ -15,7 +15,8 @@
  */
 import type { ModelKernel } from '../kernel/model';
 import { PERCPU_MODULE_RESERVE } from '../kernel/model';
-import { MODULES_VADDR } from '../machine/address-space';
+import { MODULES_VADDR, START_KERNEL_MAP } from '../machine/address-space';
+import { KERNEL_DATA } from '../machine/qemu-pc-kernel-data';
 import { MACHINE } from '../machine/qemu-pc';
 import { KERNEL_IMAGE_BASE } from '../kernel/profile';
 import type { Allocation } from '../machine/memory';
@@ -105,6 +106,13 @@ export class KernelCpuMemory implements CpuMemory {
   private jiffiesAddr: bigint | null = null;
   /** [start, end) of the struct pages of the machine's RAM (vmemmap): zero pages that remember writes, as unknown data. */
   private readonly vmemmap: [bigint, bigint] | null;
+  /**
+   * The direct map's alias of vmlinux's data pages: [start, end) and what to add to reach the image mapping. The kernel image
+   * sits in RAM at phys_base (recorded: 0) + (va - __START_KERNEL_map), and page_offset_base maps all RAM, so
+   * page_address(ZERO_PAGE(0)) (__va(__pa(empty_zero_page))) is the same bytes as empty_zero_page (arch/x86/include/asm/page_64.h
+   * __phys_addr_nodebug). libchacha20poly1305's self-test reads the zero page through it (scatterlist's sg_miter).
+   */
+  private readonly directAlias: [bigint, bigint, bigint] | null;
   private clockNs0 = 0;
   /** Instructions executed so far by the run using this memory (set by runKernelFunction): the modelled time. */
   instructions: (() => number) | null = null;
@@ -135,9 +143,14 @@ export class KernelCpuMemory implements CpuMemory {
       this.vmStart = rodata + slide;
       this.vmRodataEnd = (data ?? rodata) + slide;
       this.vmEnd = MODULES_VADDR; // up to the end of the kernel image mapping
+      const toDirect = BigInt(MACHINE.vars.page_offset_base) + BigInt(KERNEL_DATA.physBase) - START_KERNEL_MAP - slide;
+      const ramEnd = BigInt(MACHINE.vars.page_offset_base) + (BigInt(MACHINE.memoryMiB) << 20n);
+      const aliasEnd = this.vmEnd + toDirect < ramEnd ? this.vmEnd + toDirect : ramEnd;
+      this.directAlias = [this.vmStart + toDirect, aliasEnd, -toDirect];
       this.seedVmlinux();
     } else {
       this.vmStart = this.vmRodataEnd = this.vmEnd = 0n;
+      this.directAlias = null;
     }
   }
 
@@ -360,6 +373,12 @@ export class KernelCpuMemory implements CpuMemory {
     }
   }
 
+  /** The image-mapping address of a direct-map address inside vmlinux's data, or null. */
+  private imageAlias(address: bigint, end: bigint): bigint | null {
+    const d = this.directAlias;
+    return d !== null && address >= d[0] && end <= d[1] ? address + d[2] : null;
+  }
+
   private inVmemmap(address: bigint, end: bigint): boolean {
     const vm = this.vmemmap;
     return vm !== null && address >= vm[0] && end <= vm[1];
@@ -440,6 +459,11 @@ export class KernelCpuMemory implements CpuMemory {
         if (why === 'fetch') throw new CpuFault('not-executable', address, false, `instruction fetch from vmemmap at 0x${address.toString(16)} (NX)`);
         return this.vmRead(address, length);
       }
+      const image = this.imageAlias(address, end);
+      if (image !== null) {
+        if (why === 'fetch') throw new CpuFault('not-executable', address, false, `instruction fetch from the direct map at 0x${address.toString(16)} (NX)`);
+        return this.vmRead(image, length);
+      }
       throw this.notPresent(address, length, false);
     }
     if (why === 'fetch') {
@@ -485,6 +509,11 @@ export class KernelCpuMemory implements CpuMemory {
     }
     const a = this.allocation(address, length);
     if (!a) {
+      const image = this.imageAlias(address, end);
+      if (image !== null) {
+        this.vmWrite(image, bytes);
+        return;
+      }
       if (!this.inVmemmap(address, end)) throw this.notPresent(address, length, true);
       this.vmWrite(address, bytes);
       return;
