@@ -51,6 +51,7 @@ import { cryptoTemplateLookupFunctions } from './crypto-template-lookup';
 import { memoryFunctions } from './memory-fns';
 import { libRegistryFunctions } from './lib-registries';
 import { onceFunctions } from './once';
+import { zoneFunctions } from './zones';
 import { readU64, ret, s32, tryCString, tryFieldString, u32, writeU32, writeU64 } from './mem';
 import { hexU64 } from '../../base/hex';
 import {
@@ -737,6 +738,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...hookFunctions(s),
     ...libRegistryFunctions(s),
     ...onceFunctions(),
+    ...zoneFunctions(),
     ...rhashtableFunctions(s),
     ...netFunctions(s),
     ...cryptoShashFunctions(s),
