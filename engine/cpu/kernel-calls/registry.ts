@@ -42,6 +42,7 @@ import { kobjectFunctions } from './kobject';
 import { scatterlistFunctions } from './scatterlist';
 import { cryptoTemplateLookupFunctions } from './crypto-template-lookup';
 import { memoryFunctions } from './memory-fns';
+import { sortFunctions } from './sort';
 import { readU64, ret, s32, tryCString, tryFieldString, u32, writeU32, writeU64 } from './mem';
 import { hexU64 } from '../../base/hex';
 import {
@@ -752,6 +753,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...kobjectFunctions(s),
     ...scatterlistFunctions(),
     ...cryptoTemplateLookupFunctions(s),
+    ...sortFunctions(),
   };
   return new Map(Object.entries(m));
 }

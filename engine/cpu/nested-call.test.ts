@@ -1,0 +1,210 @@
+/**
+ * Kernel models calling module code (nested-call.ts, ctx.callModule) and sort() (kernel-calls/sort.ts).
+ *
+ * Hand-assembled code (GNU as + ld, linked at 0xffffffffc0001000; SORT = 0xffffffff81000100, CALLBACK = …200):
+ *   init_sort(base, num) @+0x00: rbx, r12 = 0x1111111122222222, 0x3333333344444444; sort(base, num, 12, cmp_fn, NULL);
+ *                                return rbx + r12
+ *   cmp_fn(a, b)          @+0x33: -1/0/1 on the ints at a and b; clobbers rcx rdx rsi rdi r8
+ *   init_call()           @+0x4d: rbx = 7; return CALLBACK() + rbx
+ *   sum8(a1..a8)          @+0x5d: their sum (a7, a8 from the stack)
+ *   null_cb()             @+0x78: reads through NULL
+ *   spin_cb()             @+0x7e: jmp .
+ *
+ * The expected order of cmp calls is what lib/sort.c of 6.1, compiled with gcc, prints for the same input.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createIcedDecoder } from '../../host-common/iced-decoder';
+import { bootKernel, CORPUS } from '../../scripts/test-support/kernel';
+import { loadModule } from '../load/load-module';
+import { attachCpu } from './attach';
+import { RSP } from './cpu';
+import { FlatMemory } from './flat-memory';
+import { moduleCaller, NESTED_RETURN } from './nested-call';
+import { Interpreter, runFunction, type RunOptions, type RunResult } from './run';
+import { sortFunctions } from './kernel-calls/sort';
+import type { KernelFunction } from './types';
+
+const CODE_HEX =
+  '53415448bb222222221111111149bc4444444433333333ba0c000000488d0d100000004531c0e8d5f0ffc04a8d0423415c5bc38b178b0e31c041b8ffffffff31ff31' +
+  'f639ca0f9fc0410f4cc0c353bb07000000e8a8f1ffc04801d85bc3488d04374801d04801c84c01c04c01c848034424084803442410c331c0488b00c3ebfe';
+const CODE = 0xffffffffc0001000n;
+const INIT_SORT = CODE;
+const CMP_FN = CODE + 0x33n;
+const INIT_CALL = CODE + 0x4dn;
+const SUM8 = CODE + 0x5dn;
+const NULL_CB = CODE + 0x78n;
+const SPIN_CB = CODE + 0x7en;
+const SORT = 0xffffffff81000100n;
+const CALLBACK = 0xffffffff81000200n;
+const DATA = 0xffff888100000000n;
+const STACK = { base: 0xffffc90000008000n, size: 16384 };
+const decoder = createIcedDecoder();
+
+interface Step {
+  rip: bigint;
+  gpr: BigUint64Array;
+}
+
+function run(entry: bigint, args: bigint[], callback: KernelFunction | null, data?: Uint8Array, budget = 100_000) {
+  const mem = new FlatMemory();
+  mem.map('text', CODE, Uint8Array.from(CODE_HEX.match(/../g) ?? [], (b) => parseInt(b, 16)), { exec: true });
+  const region = mem.map('data', DATA, data ?? 4096);
+  mem.map('stack', STACK.base, STACK.size);
+  const steps: Step[] = [];
+  const it = new Interpreter(decoder, mem);
+  const models: Record<string, KernelFunction | null> = { [SORT.toString()]: sortFunctions().sort, [CALLBACK.toString()]: callback };
+  const opts: RunOptions = {
+    decoder,
+    mem,
+    stack: STACK,
+    args,
+    budget,
+    cpu: it,
+    symbolName: (a) => (a === SORT ? 'sort' : a === CALLBACK ? 'callback' : null),
+    resolveKernelCall: (a) => (a === SORT || a === CALLBACK ? models[a.toString()] : 'unknown'),
+    recorder: (_ins, before) => steps.push({ rip: before.rip, gpr: before.gpr.slice() }),
+  };
+  opts.services = { callModule: moduleCaller(it, opts) };
+  const r: RunResult = runFunction(entry, opts);
+  return { r, steps, data: region.bytes };
+}
+
+/** 11 elements of 12 bytes { int key; int tag; int pad }: sort() picks swap_words_32 (12 is a multiple of 4, not 8). */
+const KEYS = [5, 3, 9, 3, -7, 12, 0, 5, 1, 9, 2];
+
+describe('sort() calling the module cmp function on the modelled CPU', () => {
+  const data = new Uint8Array(4096);
+  const dv = new DataView(data.buffer);
+  KEYS.forEach((key, i) => {
+    dv.setInt32(12 * i, key, true);
+    dv.setInt32(12 * i + 4, i, true);
+  });
+  const { r, steps, data: out } = run(INIT_SORT, [DATA, BigInt(KEYS.length)], null, data);
+
+  it('returns to init, with its callee-saved registers intact, and the array sorted as lib/sort.c leaves it', () => {
+    expect(r.kind).toBe('returned');
+    expect(r.kind === 'returned' && r.rax).toBe(0x4444444466666666n);
+    const o = new DataView(out.buffer, out.byteOffset);
+    const got = KEYS.map((_, i) => `${o.getInt32(12 * i, true)}/${o.getInt32(12 * i + 4, true)}`).join(' ');
+    // heapsort is not stable: the tags of equal keys are in the order the kernel's sort leaves them
+    expect(got).toBe('-7/4 0/6 1/8 2/10 3/1 3/3 5/0 5/7 9/2 9/9 12/5');
+  });
+
+  it('calls cmp in the kernel order, each call a real frame: return address NESTED_RETURN, rsp 16-byte aligned at the call', () => {
+    const calls = steps.filter((s) => s.rip === CMP_FN);
+    const pairs = calls.map((s) => `${(s.gpr[7] - DATA) / 12n},${(s.gpr[6] - DATA) / 12n}`).join(' ');
+    expect(pairs).toBe(
+      '9,10 4,9 7,8 3,7 5,6 2,5 3,4 9,10 1,10 1,4 1,2 5,6 0,5 1,2 3,4 7,8 0,7 1,2 5,6 0,5 1,2 3,4 0,7 1,2 5,6 0,6 0,2 1,2 3,4 ' +
+        '0,4 1,2 3,4 0,3 1,2 0,3 0,1 1,2 0,2 0,1',
+    );
+    for (const s of calls) expect(s.gpr[RSP] % 16n).toBe(8n);
+    // every cmp instruction is a recorded step and counts: init's 8 up to the call, 10 per cmp call, its 4 after sort
+    expect(steps.length).toBe(r.executed);
+    expect(r.executed).toBe(8 + 39 * 10 + 4);
+    expect(r.events.filter((e) => e.kind === 'kernel-call').map((e) => e.kind === 'kernel-call' && e.args.slice(0, 5))).toEqual([
+      [DATA, 11n, 12n, CMP_FN, 0n],
+    ]);
+  });
+});
+
+describe('ctx.callModule', () => {
+  it('passes six register and two stack arguments and returns rax; the model goes on with its own arguments', () => {
+    let seen: bigint[] = [];
+    const { r, steps } = run(INIT_CALL, [], (ctx) => {
+      const v = ctx.callModule(SUM8, 1n, 2n, 3n, 4n, 5n, 6n, 70n, 800n);
+      seen = [ctx.arg(0), ctx.state.gpr[3]];
+      return v + 1000n;
+    });
+    expect(r.kind === 'returned' && r.ret).toBe(1 + 2 + 3 + 4 + 5 + 6 + 70 + 800 + 1000 + 7);
+    expect(seen).toEqual([0n, 7n]);
+    const entry = steps.find((s) => s.rip === SUM8);
+    expect(entry?.gpr[RSP] !== undefined && entry.gpr[RSP] % 16n).toBe(8n);
+  });
+
+  it('a callback that faults ends the run with that fault at its instruction, and the model never gets a value', () => {
+    let after = false;
+    const { r, steps } = run(INIT_CALL, [], (ctx) => {
+      ctx.callModule(NULL_CB);
+      after = true;
+      return 0n;
+    });
+    expect(after).toBe(false);
+    expect(r.kind).toBe('fault');
+    if (r.kind !== 'fault') return;
+    expect(r.rip).toBe(NULL_CB + 2n);
+    expect(r.fault.address).toBe(0n);
+    expect(steps.at(-1)?.rip).toBe(NULL_CB + 2n);
+    // the faulting frame's return address is NESTED_RETURN, as the kernel function's would be on the real stack
+    expect(steps.at(-1)?.gpr[RSP]).toBe(steps.find((s) => s.rip === NULL_CB)?.gpr[RSP]);
+  });
+
+  it('a callback that calls NULL faults at address 0 (the fetch), not with a made-up return', () => {
+    const { r } = run(INIT_CALL, [], (ctx) => ctx.callModule(0n));
+    expect(r.kind).toBe('fault');
+    expect(r.kind === 'fault' && r.rip).toBe(0n);
+  });
+
+  it('a spinning callback uses up the run budget, counted with the instructions before it', () => {
+    const { r, steps } = run(INIT_CALL, [], (ctx) => ctx.callModule(SPIN_CB), undefined, 5000);
+    expect(r.kind).toBe('budget');
+    expect(r.executed).toBe(5000);
+    expect(r.kind === 'budget' && r.rip).toBe(SPIN_CB);
+    expect(steps.length).toBe(5000);
+    expect(steps.slice(0, 2).map((s) => s.rip)).toEqual([INIT_CALL, INIT_CALL + 1n]);
+  });
+
+  it('a callback that is a kernel function runs its model (here: itself calling back)', () => {
+    let depth = 0;
+    const { r } = run(INIT_CALL, [], (ctx) => {
+      depth++;
+      return depth < 3 ? ctx.callModule(CALLBACK) + 1n : ctx.callModule(SUM8, 1n, 1n, 1n, 1n, 1n, 1n, 1n, 1n);
+    });
+    expect(r.kind === 'returned' && r.ret).toBe(8 + 2 + 7);
+    expect(NESTED_RETURN).not.toBe(0n);
+  });
+});
+
+describe('a corpus module whose init sorts', () => {
+  const file = join(CORPUS, 'drivers', 'comedi', 'drivers', 'ni_routing.ko');
+  if (process.env.CI && !existsSync(file)) throw new Error(`the Debian corpus is missing (${file}): run scripts/fetch-corpus.sh`);
+  it.skipIf(!existsSync(file))('ni_routing: ni_routes_module_init() sorts every device route table with its own cmp functions', () => {
+    const k = bootKernel({ quiet: true });
+    const runs: RunResult[] = [];
+    attachCpu(k, createIcedDecoder(), { onRun: (_m, which, res) => which === 'init' && runs.push(res) });
+    const r = loadModule(k, { fileName: 'ni_routing.ko', image: new Uint8Array(readFileSync(file)), args: '', syscall: 'finit_module' });
+    expect(r.errno).toBe(0);
+    expect(runs[0].kind).toBe('returned');
+    const sorts = runs[0].events.filter((e) => e.kind === 'kernel-call' && e.name === 'sort');
+    expect(sorts.length).toBeGreaterThan(100);
+    expect(runs[0].events.some((e) => e.kind === 'not-modelled')).toBe(false);
+    // struct ni_device_routes { const char *device; int n_route_sets; struct ni_route_set *routes; } and
+    // struct ni_route_set { int dest; int n_src; int *src; }: sorted by dest, each set's sources sorted.
+    const mod = k.findModule('ni_routing');
+    const sym = mod?.symbolTable.find((s) => s.name === 'ni_pci_6602_device_routes');
+    expect(sym).toBeDefined();
+    const u64 = (a: bigint): bigint => new DataView(k.memory.read(a, 8).buffer).getBigUint64(0, true);
+    const i32 = (a: bigint): number => new DataView(k.memory.read(a, 4).buffer).getInt32(0, true);
+    const dev = sym?.value ?? 0n;
+    const nSets = i32(dev + 8n);
+    const routes = u64(dev + 16n);
+    expect(nSets).toBeGreaterThan(10);
+    let prevDest = -Infinity;
+    for (let i = 0; i < nSets; i++) {
+      const set = routes + 16n * BigInt(i);
+      const dest = i32(set);
+      expect(dest).toBeGreaterThan(prevDest);
+      prevDest = dest;
+      const nSrc = i32(set + 4n);
+      const src = u64(set + 8n);
+      let prev = -Infinity;
+      for (let j = 0; j < nSrc; j++) {
+        const v = i32(src + 4n * BigInt(j));
+        expect(v).toBeGreaterThan(prev);
+        prev = v;
+      }
+      expect(i32(src + 4n * BigInt(nSrc))).toBe(0);
+    }
+  });
+});
