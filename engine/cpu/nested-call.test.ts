@@ -25,6 +25,7 @@ import { moduleCaller, NESTED_RETURN } from './nested-call';
 import { Interpreter, runFunction, type RunOptions, type RunResult } from './run';
 import { sortFunctions } from './kernel-calls/sort';
 import type { KernelFunction } from './types';
+import { InstructionBlock } from './instruction-block';
 
 const CODE_HEX =
   '53415448bb222222221111111149bc4444444433333333ba0c000000488d0d100000004531c0e8d5f0ffc04a8d0423415c5bc38b178b0e31c041b8ffffffff31ff31' +
@@ -47,12 +48,27 @@ interface Step {
   gpr: BigUint64Array;
 }
 
+const NAMES: [bigint, string][] = [
+  [SPIN_CB, 'spin_cb'],
+  [NULL_CB, 'null_cb'],
+  [SUM8, 'sum8'],
+  [INIT_CALL, 'init_call'],
+  [CMP_FN, 'cmp_fn'],
+  [INIT_SORT, 'init_sort'],
+];
+const symbolize = (a: bigint): string | null => {
+  if (a === SORT) return 'sort+0x0/0x20';
+  const hit = NAMES.find(([s]) => a >= s && a < CODE + 0x80n);
+  return hit ? `${hit[1]}+0x${(a - hit[0]).toString(16)}` : null;
+};
+
 function run(entry: bigint, args: bigint[], callback: KernelFunction | null, data?: Uint8Array, budget = 100_000) {
   const mem = new FlatMemory();
   mem.map('text', CODE, Uint8Array.from(CODE_HEX.match(/../g) ?? [], (b) => parseInt(b, 16)), { exec: true });
   const region = mem.map('data', DATA, data ?? 4096);
   mem.map('stack', STACK.base, STACK.size);
   const steps: Step[] = [];
+  const block = new InstructionBlock(symbolize);
   const it = new Interpreter(decoder, mem);
   const models: Record<string, KernelFunction | null> = { [SORT.toString()]: sortFunctions().sort, [CALLBACK.toString()]: callback };
   const opts: RunOptions = {
@@ -64,11 +80,17 @@ function run(entry: bigint, args: bigint[], callback: KernelFunction | null, dat
     cpu: it,
     symbolName: (a) => (a === SORT ? 'sort' : a === CALLBACK ? 'callback' : null),
     resolveKernelCall: (a) => (a === SORT || a === CALLBACK ? models[a.toString()] : 'unknown'),
-    recorder: (_ins, before) => steps.push({ rip: before.rip, gpr: before.gpr.slice() }),
+    recorder: (ins, before, writes, fault) => {
+      steps.push({ rip: before.rip, gpr: before.gpr.slice() });
+      block.record(ins, before.rip, before.gpr, before.rflags, writes, fault);
+    },
+    onEvent: (e) => {
+      if (e.kind === 'kernel-call') block.call(`${e.name}() → 0x${e.ret.toString(16)}`);
+    },
   };
   opts.services = { callModule: moduleCaller(it, opts) };
   const r: RunResult = runFunction(entry, opts);
-  return { r, steps, data: region.bytes };
+  return { r, steps, block, data: region.bytes };
 }
 
 /** 11 elements of 12 bytes { int key; int tag; int pad }: sort() picks swap_words_32 (12 is a multiple of 4, not 8). */
@@ -81,7 +103,7 @@ describe('sort() calling the module cmp function on the modelled CPU', () => {
     dv.setInt32(12 * i, key, true);
     dv.setInt32(12 * i + 4, i, true);
   });
-  const { r, steps, data: out } = run(INIT_SORT, [DATA, BigInt(KEYS.length)], null, data);
+  const { r, steps, block, data: out } = run(INIT_SORT, [DATA, BigInt(KEYS.length)], null, data);
 
   it('returns to init, with its callee-saved registers intact, and the array sorted as lib/sort.c leaves it', () => {
     expect(r.kind).toBe('returned');
@@ -106,6 +128,30 @@ describe('sort() calling the module cmp function on the modelled CPU', () => {
     expect(r.events.filter((e) => e.kind === 'kernel-call').map((e) => e.kind === 'kernel-call' && e.args.slice(0, 5))).toEqual([
       [DATA, 11n, 12n, CMP_FN, 0n],
     ]);
+  });
+
+  it('shows in the trace as sort() with each cmp call a frame inside it; its result line is on the call instruction', () => {
+    const entries = steps.flatMap((s, i) => (s.rip === CMP_FN ? [i] : []));
+    const callItem = 7; // call SORT
+    expect(block.describe(callItem).call).toBe('sort() → 0x0');
+    expect(entries[0]).toBe(callItem + 1);
+    for (const k of [entries[0], entries[1], entries[38] + 9]) {
+      const st = block.stack(k);
+      expect(st.map((f) => [f.function.replace(/\+.*/, ''), f.kernel])).toEqual([
+        ['cmp_fn', false],
+        ['sort', true],
+        ['init_sort', false],
+      ]);
+      expect(st[1].returnAddress).toBe(`0x${(INIT_SORT + 0x2bn).toString(16)}`);
+    }
+    expect(block.stack(entries[1])[0].entryItem).toBe(entries[1]);
+    expect(block.nav(callItem).stepOver).toBe(steps.length - 4);
+    // the stack window shows the return address the model pushed for cmp_fn
+    const mem = block.stackMemory(entries[1] + 1);
+    const rsp = steps[entries[1]].gpr[RSP];
+    const off = Number(rsp - BigInt(mem.address));
+    const word = mem.bytes.slice(off, off + 8).reduceRight((v, b) => (v << 8n) | BigInt(b), 0n);
+    expect(word).toBe(NESTED_RETURN);
   });
 });
 
