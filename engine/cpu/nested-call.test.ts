@@ -192,6 +192,19 @@ describe('ctx.callModule', () => {
     expect(r.kind === 'fault' && r.rip).toBe(0n);
   });
 
+  it("a strict run's stop in the callee (a function without a model: attach.ts throws) ends the run as an error, no value returned", () => {
+    let depth = 0;
+    let after = false;
+    const { r } = run(INIT_CALL, [], (ctx) => {
+      if (++depth === 2) throw new Error('callback() is not modelled');
+      const v = ctx.callModule(CALLBACK);
+      after = true;
+      return v;
+    });
+    expect(after).toBe(false);
+    expect(r.kind === 'error' && r.message).toBe('callback() is not modelled');
+  });
+
   it('a spinning callback uses up the run budget, counted with the instructions before it', () => {
     const { r, steps } = run(INIT_CALL, [], (ctx) => ctx.callModule(SPIN_CB), undefined, 5000);
     expect(r.kind).toBe('budget');
