@@ -232,12 +232,28 @@ describe('a corpus module whose init sorts', () => {
     const k = bootKernel({ quiet: true });
     const runs: RunResult[] = [];
     attachCpu(k, createIcedDecoder(), { onRun: (_m, which, res) => which === 'init' && runs.push(res) });
+    const blocks: InstructionBlock[] = [];
+    const runInit = k.runInit;
+    k.runInit = (m, pos) => {
+      const o = runInit(m, pos);
+      if (o.block) blocks.push(o.block);
+      return o;
+    };
     const r = loadModule(k, { fileName: 'ni_routing.ko', image: new Uint8Array(readFileSync(file)), args: '', syscall: 'finit_module' });
     expect(r.errno).toBe(0);
     expect(runs[0].kind).toBe('returned');
     const sorts = runs[0].events.filter((e) => e.kind === 'kernel-call' && e.name === 'sort');
     expect(sorts.length).toBeGreaterThan(100);
     expect(runs[0].events.some((e) => e.kind === 'not-modelled')).toBe(false);
+    // The trace: sort()'s line on its call; each _ni_sort_destcmp() call (ending in a jump to the return thunk) a frame in it.
+    const b = blocks[0];
+    const call = Array.from({ length: 1000 }, (_, i) => i).find((i) => b.describe(i).call === 'sort() → 0x0') ?? -1;
+    expect(b.describe(call).text).toMatch(/^call/);
+    const fns = (i: number): string[] => b.stack(i).map((f) => f.function.replace(/\+.*/, ''));
+    expect(fns(call + 1)).toEqual(['_ni_sort_destcmp', 'sort', 'ni_sort_device_routes', 'ni_routes_module_init']);
+    const second = Array.from({ length: 40 }, (_, i) => call + 2 + i).find((i) => b.describe(i).where?.startsWith('_ni_sort_destcmp+0x0/'));
+    expect(second).toBeDefined();
+    expect(b.stack(second ?? 0)[0].entryItem).toBe(second);
     // struct ni_device_routes { const char *device; int n_route_sets; struct ni_route_set *routes; } and
     // struct ni_route_set { int dest; int n_src; int *src; }: sorted by dest, each set's sources sorted.
     const mod = k.findModule('ni_routing');
