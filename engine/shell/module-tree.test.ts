@@ -137,6 +137,12 @@ describe('module tree input', () => {
     expect(t.shellIndex().get('vfat')).toBe('/lib/modules/x/kernel/fs/fat/vfat.ko');
   });
 
+  it("modules.softdep: only a module's first softdep line counts (kmod_module_get_softdeps(), ksmbd's twelve lines)", () => {
+    const { dep } = parseModulesDep('', 'softdep ksmbd pre: crc32\nsoftdep ksmbd pre: gcm\nsoftdep cifs gcm\nsoftdep cifs pre: ccm\n');
+    expect(dep.softdeps.get('ksmbd')).toEqual({ pre: ['crc32'], post: [] });
+    expect(dep.softdeps.get('cifs')).toEqual({ pre: [], post: [] });
+  });
+
   it('bad input is a typed error naming the field', () => {
     const bad = (f: () => unknown, field: string) => {
       try {

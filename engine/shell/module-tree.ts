@@ -73,7 +73,8 @@ export function parseModulesDep(depText: string, softdepText = ''): { dep: Modul
   const softdeps = new Map<string, { pre: string[]; post: string[] }>();
   softdepText.split('\n').forEach((raw) => {
     const w = raw.trim().split(/\s+/);
-    if (w[0] !== 'softdep' || w.length < 2) return;
+    // kmod_module_get_softdeps() (libkmod-module.c) takes the first line naming the module, no other.
+    if (w[0] !== 'softdep' || w.length < 2 || softdeps.has(w[1].replace(/-/g, '_'))) return;
     const s = { pre: [] as string[], post: [] as string[] };
     let into: string[] | null = null;
     for (const x of w.slice(2)) {

@@ -120,17 +120,22 @@ function depmodSection(dir, index, names) {
     if (m && !/[*?[]/.test(m[1])) aliases.set(m[1], [...(aliases.get(m[1]) ?? []), m[2]]);
   }
   const resolve = (n) => (index.deps.has(n.replace(/-/g, '_')) ? [n.replace(/-/g, '_')] : (aliases.get(n) ?? []));
+  // kmod_module_get_softdeps() (libkmod-module.c) uses the first softdep line that names the module and no other
+  // ("find only the first command, as modprobe from module-init-tools does"): ksmbd's twelve MODULE_SOFTDEP()s
+  // give twelve lines, and modprobe loads only the first one's (crc32). kmod_config_add_softdep()
+  // (libkmod-config.c) skips the words before the first pre:/post: ("softdep cifs gcm" gives no dependency).
   const soft = new Map();
   for (const line of readFileSync(join(dir, 'modules.softdep'), 'utf8').split('\n')) {
     const m = /^softdep (\S+) (.*)$/.exec(line);
     if (!m) continue;
     const name = m[1].replace(/-/g, '_');
-    const e = soft.get(name) ?? { pre: [], post: [] };
-    let kind = 'pre'; // "softdep cifs gcm" (no pre:/post:) is a pre dependency for modprobe
+    if (soft.has(name)) continue;
+    const e = { pre: [], post: [] };
+    let kind = null;
     for (const w of m[2].split(/\s+/).filter(Boolean)) {
       if (w === 'pre:') kind = 'pre';
       else if (w === 'post:') kind = 'post';
-      else e[kind].push(...resolve(w));
+      else if (kind) e[kind].push(...resolve(w));
     }
     soft.set(name, e);
   }

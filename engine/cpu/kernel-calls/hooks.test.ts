@@ -10,6 +10,7 @@ describe('notifier chains and pointer hooks', () => {
   it.each([
     ['crypto_register_notifier', 'crypto notifier'],
     ['register_pm_notifier', 'PM notifier'],
+    ['register_random_vmfork_notifier', 'VM fork notifier'],
     ['register_blocking_lsm_notifier', 'LSM notifier'],
     ['nfs_ssc_register', 'NFS server-side-copy client ops'],
     ['sock_diag_register_inet_compat', 'inet_diag compat handler'],

@@ -31,6 +31,10 @@ export function hookFunctions(s: KernelCallState): Record<string, KernelFunction
     // Called on suspend/hibernate, which the recorded machine never does.
     register_pm_notifier: registrar(s, 'PM notifier', 'register_pm_notifier', null, 0),
     unregister_pm_notifier: unregistrar('unregister_pm_notifier', null),
+    // int register_random_vmfork_notifier(struct notifier_block *nb) (drivers/char/random.c): blocking_notifier_chain_register(
+    // &vmfork_chain, nb), 0. Called when a VM generation ID changes (the vmgenid driver; the recorded machine has none).
+    register_random_vmfork_notifier: registrar(s, 'VM fork notifier', 'register_random_vmfork_notifier', null, 0),
+    unregister_random_vmfork_notifier: unregistrar('unregister_random_vmfork_notifier', null),
     // int register_blocking_lsm_notifier(struct notifier_block *nb) (security/security.c): blocking_notifier_chain_register(
     // &blocking_lsm_notifier_chain, nb), 0. Called on LSM policy changes (SELinux/AppArmor reloads): none on this machine.
     register_blocking_lsm_notifier: registrar(s, 'LSM notifier', 'register_blocking_lsm_notifier', null, 0),

@@ -203,6 +203,13 @@ export function machineFunctions(state: KernelCallState): Record<string, KernelF
   };
 
   return {
+    // struct kobject *efivars_kobject(void) (drivers/firmware/efi/vars.c): NULL until efivars_register(), which
+    // efisubsys_init() only calls with EFI runtime services. QEMU's PC boots SeaBIOS, not UEFI: no efivars, NULL
+    // (efivarfs_init() then returns -ENODEV, as modprobe efivarfs does on the real machine).
+    efivars_kobject: (ctx) => {
+      ctx.note('efivars_kobject: NULL (the machine boots a BIOS, so no EFI variables are registered)');
+      return 0n;
+    },
     /**
      * const struct pci_device_id *pci_match_id(const struct pci_device_id *ids, struct pci_dev *dev)
      * (drivers/pci/pci-driver.c): the first entry, up to one whose vendor, subvendor and class_mask are all 0,

@@ -197,6 +197,40 @@ export const strlcat: KernelFunction = (ctx) => {
   return ret(dsize + src.length);
 };
 
+/**
+ * tolower() of include/linux/ctype.h over lib/ctype.c's Latin-1 table: A-Z and 0xC0-0xDE (but 0xD7, ×) are upper case.
+ */
+function kernelToLower(c: number): number {
+  const upper = (c >= 0x41 && c <= 0x5a) || (c >= 0xc0 && c <= 0xde && c !== 0xd7);
+  return upper ? c + 0x20 : c;
+}
+
+/** strcasecmp() (lib/string.c): the difference of the first differing lower-cased bytes. */
+export const strcasecmp: KernelFunction = (ctx) => {
+  for (let i = 0; ; i++) {
+    const c1 = kernelToLower(ctx.mem.read(ctx.arg(0) + BigInt(i), 1, 'read')[0]);
+    const c2 = kernelToLower(ctx.mem.read(ctx.arg(1) + BigInt(i), 1, 'read')[0]);
+    if (c1 !== c2 || c1 === 0) return ret(c1 - c2);
+  }
+};
+
+/** strncasecmp() (lib/string.c): stops at a NUL in either string; returns the raw bytes' difference when they are equal ignoring case. */
+export const strncasecmp: KernelFunction = (ctx) => {
+  const n = len(ctx.arg(2));
+  let c1 = 0;
+  let c2 = 0;
+  for (let i = 0; i < n; i++) {
+    c1 = ctx.mem.read(ctx.arg(0) + BigInt(i), 1, 'read')[0];
+    c2 = ctx.mem.read(ctx.arg(1) + BigInt(i), 1, 'read')[0];
+    if (!c1 || !c2) break;
+    if (c1 === c2) continue;
+    c1 = kernelToLower(c1);
+    c2 = kernelToLower(c2);
+    if (c1 !== c2) break;
+  }
+  return ret(c1 - c2);
+};
+
 export const strcmp: KernelFunction = (ctx) => ret(compareStrings(ctx.mem, ctx.arg(0), ctx.arg(1), Number.MAX_SAFE_INTEGER));
 export const strncmp: KernelFunction = (ctx) => ret(compareStrings(ctx.mem, ctx.arg(0), ctx.arg(1), len(ctx.arg(2))));
 
@@ -354,6 +388,8 @@ export function memoryFunctions(state: KernelCallState): Record<string, KernelFu
     strlcat,
     strcmp,
     strncmp,
+    strcasecmp,
+    strncasecmp,
     strchr,
     strrchr,
     strstr,

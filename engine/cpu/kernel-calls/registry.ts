@@ -35,6 +35,12 @@ import { deviceFileFunctions } from './device-files';
 import { timekeepingFunctions } from './timekeeping';
 import { nvmemFunctions } from './nvmem';
 import { cryptoAlgapiFunctions } from './crypto-algapi';
+import { chachaFunctions } from './chacha';
+import { inetHashtableFunctions } from './inet-hashtables';
+import { credFunctions } from './cred';
+import { biosetFunctions } from './bioset';
+import { blake2sFunctions } from './blake2s';
+import { inetProtocolFunctions } from './inet-protocols';
 import { fpuXstateFunctions } from './fpu-xstate';
 import { mutexFunctions } from './mutex';
 import { listLruFunctions } from './list-lru';
@@ -43,6 +49,8 @@ import { scatterlistFunctions } from './scatterlist';
 import { cryptoTemplateLookupFunctions } from './crypto-template-lookup';
 import { memoryFunctions } from './memory-fns';
 import { sortFunctions } from './sort';
+import { libRegistryFunctions } from './lib-registries';
+import { onceFunctions } from './once';
 import { readU64, ret, s32, tryCString, tryFieldString, u32, writeU32, writeU64 } from './mem';
 import { hexU64 } from '../../base/hex';
 import {
@@ -727,6 +735,8 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...machineFunctions(s),
     ...subsystemFunctions(s),
     ...hookFunctions(s),
+    ...libRegistryFunctions(s),
+    ...onceFunctions(),
     ...rhashtableFunctions(s),
     ...netFunctions(s),
     ...cryptoShashFunctions(s),
@@ -747,11 +757,17 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...timekeepingFunctions(s),
     ...nvmemFunctions(s),
     ...cryptoAlgapiFunctions(),
+    ...chachaFunctions(),
+    ...inetHashtableFunctions(),
+    ...credFunctions(s),
+    ...biosetFunctions(s),
+    ...blake2sFunctions(),
+    ...inetProtocolFunctions(s),
     ...fpuXstateFunctions(),
     ...mutexFunctions(s),
     ...listLruFunctions(),
     ...kobjectFunctions(s),
-    ...scatterlistFunctions(),
+    ...scatterlistFunctions(s),
     ...cryptoTemplateLookupFunctions(s),
     ...sortFunctions(),
   };

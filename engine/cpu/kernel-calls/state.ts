@@ -116,6 +116,10 @@ export class KernelCallState {
     ['0/2', 0n],
     ['0/10', 0n],
   ]);
+  /** lib/textsearch.c ts_ops: the registered algorithms' names → struct ts_ops (none is built into Debian's kernel). */
+  readonly textsearchAlgos = new Map<string, bigint>();
+  /** fs/quota/dquot.c quota_formats, newest first (struct quota_format_type addresses; no format is built in). */
+  readonly quotaFormats: bigint[] = [];
   /** nf_log loggers[pf][type] ("pf/type" → struct nf_logger). */
   readonly nfLoggers = new Map<string, bigint>();
   /** The I/O port resource tree (kernel/resource.c ioport_resource), from QEMU's /proc/ioports (resource.ts). */

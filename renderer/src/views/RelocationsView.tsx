@@ -69,8 +69,8 @@ export function RelocationsView({
 
   const columns: Column<RelocRow>[] = useMemo(
     () => [
-      { key: 'index', label: '#', width: '80px', num: true, render: (r) => <span className="muted">{r.index}</span> },
-      { key: 'offset', label: 'Offset', width: '170px', render: (r) => <span className="mono">{r.offset}</span> },
+      { key: 'index', label: '#', width: '80px', num: true, cellClass: 'muted', render: (r) => r.index },
+      { key: 'offset', label: 'Offset', width: '170px', cellClass: 'mono', render: (r) => r.offset },
       {
         key: 'type',
         label: 'Type',
@@ -95,9 +95,9 @@ export function RelocationsView({
         width: 'minmax(200px, 2.5fr)',
         render: (r) => <code title={r.symbolName}>{r.symbolName || <span className="muted">(none)</span>}</code>,
       },
-      { key: 'symidx', label: 'Sym #', width: '70px', num: true, render: (r) => <span className="muted">{r.symbolIndex}</span> },
-      { key: 'value', label: 'Sym value', width: '170px', render: (r) => <span className="mono">{r.symbolValue}</span> },
-      { key: 'addend', label: 'Addend', width: '110px', num: true, render: (r) => <span className="mono">{r.addend}</span> },
+      { key: 'symidx', label: 'Sym #', width: '70px', num: true, cellClass: 'muted', render: (r) => r.symbolIndex },
+      { key: 'value', label: 'Sym value', width: '170px', cellClass: 'mono', render: (r) => r.symbolValue },
+      { key: 'addend', label: 'Addend', width: '110px', num: true, cellClass: 'mono', render: (r) => r.addend },
       {
         key: 'load',
         label: 'Load',

@@ -32,18 +32,18 @@ export function SymbolsView({ mod, host, onSeeApplied }: { mod: ModuleOverview; 
   const sectionNames = useMemo(() => ['UND', 'ABS', 'COM', ...mod.sections.filter((s) => s.name).map((s) => s.name)], [mod.sections]);
   const columns: Column<SymbolRow>[] = useMemo(
     () => [
-      { key: 'index', label: '#', width: '64px', num: true, render: (r) => <span className="muted">{r.index}</span> },
+      { key: 'index', label: '#', width: '64px', num: true, cellClass: 'muted', render: (r) => r.index },
       {
         key: 'name',
         label: 'Name',
         width: 'minmax(220px, 3fr)',
         render: (r) => <code title={r.name}>{r.name || <span className="muted">(none)</span>}</code>,
       },
-      { key: 'value', label: 'Value', width: '170px', render: (r) => <span className="mono">{r.value}</span> },
+      { key: 'value', label: 'Value', width: '170px', cellClass: 'mono', render: (r) => r.value },
       { key: 'size', label: 'Size', width: '72px', num: true, render: (r) => r.size },
       { key: 'type', label: 'Type', width: '84px', render: (r) => <span className={`sym-type t-${r.type.toLowerCase()}`}>{r.type}</span> },
       { key: 'bind', label: 'Bind', width: '80px', render: (r) => r.bind },
-      { key: 'vis', label: 'Vis', width: '84px', render: (r) => <span className="muted">{r.visibility}</span> },
+      { key: 'vis', label: 'Vis', width: '84px', cellClass: 'muted', render: (r) => r.visibility },
       { key: 'ndx', label: 'Ndx', width: '56px', num: true, render: (r) => r.ndx },
       {
         key: 'section',
@@ -111,7 +111,7 @@ export function SymbolsView({ mod, host, onSeeApplied }: { mod: ModuleOverview; 
           {paged.total === null ? '…' : filtered ? `${num(paged.total)} of ${num(mod.symbolCount)} symbols` : `${num(paged.total)} symbols`}
         </span>
       </div>
-      <VirtualTable columns={columns} paged={paged} testId="symbols-table" label="Symbols" rowKey={(r) => r.index} />
+      <VirtualTable columns={columns} paged={paged} testId="symbols-table" label="Symbols" />
     </div>
   );
 }
