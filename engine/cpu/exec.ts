@@ -11,7 +11,7 @@ import { CpuFault, type Instruction, type Operand } from './types';
 import { IO_DELAY_PORT, portDevice } from './port-io';
 import { XMM_NAME, sseHandlers, undefinedOnMachine, usesXmm } from './exec-sse';
 import { tscNow } from './tsc';
-import { fastHandler } from './fast-ops';
+import { fastHandler, straightHandler } from './fast-ops';
 import { COperand, OP_BRANCH, OP_IMM, OP_MEM, OP_REG, OP_XMM, type Handler, type Op } from './op';
 
 export { COperand, OP_BRANCH, OP_IMM, OP_MEM, OP_REG, OP_XMM, type Handler, type Op };
@@ -797,18 +797,32 @@ function compileOperand(o: Operand): COperand | string {
 
 export function compile(ins: Instruction): Op {
   const next = ins.ip + BigInt(ins.length);
+  // The fields the chained run loop and fast-ops64.ts read first: an object's fields lie in this order, so they share
+  // the first cache lines (the ops of a long loop do not all stay in the cache).
   const op: Op = {
+    fn: unsupported,
+    fall: undefined,
+    straight: false,
+    sp: true,
+    r0: -1,
+    r1: -1,
+    immLo: 0,
+    immHi: 0,
+    mb: -1,
+    mi: -1,
+    ms: 1,
+    mLo: 0,
+    mHi: 0,
+    ma32: false,
     ins,
     next,
     nextLo: Number(next & M32),
     nextHi: Number((next >> 32n) & M32),
     o: [],
-    fn: unsupported,
     cc: -1,
     rep: ins.rep,
     repne: ins.repne,
     why: '',
-    fall: undefined,
     other: undefined,
     otherIp: -1n,
   };
@@ -847,7 +861,25 @@ export function compile(ins: Instruction): Op {
     x.vHi = Number((x.value >> 32n) & M32);
     x.scaleN = Number(x.scale);
   }
-  op.fn = fastHandler(ins.mnemonic, op) ?? handler;
+  const regAt = (i: number): number => (op.o.length > i && op.o[i].kind === OP_REG ? 2 * op.o[i].reg.idx : -1);
+  op.r0 = regAt(0);
+  op.r1 = regAt(1);
+  const imm = op.o.find((x) => x.kind === OP_IMM);
+  op.immLo = imm ? imm.vLo | 0 : 0;
+  op.immHi = imm ? imm.vHi | 0 : 0;
+  const mem = op.o.find((x) => x.kind === OP_MEM);
+  if (mem) {
+    op.mb = mem.base >= 0 ? 2 * mem.base : -1;
+    op.mi = mem.index >= 0 ? 2 * mem.index : -1;
+    op.ms = mem.scaleN;
+    op.mLo = mem.vLo | 0;
+    op.mHi = mem.vHi | 0;
+    op.ma32 = mem.a32;
+  }
+  const fast = fastHandler(ins.mnemonic, op);
+  op.fn = fast ?? handler;
+  op.straight = fast !== null && straightHandler(fast);
+  op.sp = !op.straight || /^(push|pop)/.test(ins.mnemonic) || op.o.some((x) => x.kind === OP_REG && x.reg.idx === RSP);
   return op;
 }
 

@@ -9,6 +9,7 @@
 import type { Cpu } from './cpu';
 import { OP_BRANCH as BRANCH, OP_IMM as IMM, OP_MEM as MEM, OP_REG as REG, type COperand, type Handler, type Op } from './op';
 import { AF, CF, OF, PARITY, SF, STATUS, ZF, condition } from './flags';
+import { P, fast64Handler, mul64 as mul64Words } from './fast-ops64';
 
 const TWO32 = 4294967296;
 /** g32 indexes of rsp's halves. */
@@ -17,11 +18,22 @@ const SP_LO = 8,
 const MASKN = [0, 0xff, 0xffff, 0, 0xffffffff, 0, 0, 0, 0xffffffff];
 const SIGNN = [0, 0x80, 0x8000, 0, 0x80000000, 0, 0, 0, 0x80000000];
 
-// Results of the helpers (module variables: no object per value). L:H a value, AL:AH an address.
-let L = 0;
-let H = 0;
-let AL = 0;
-let AH = 0;
+/**
+ * Results of the helpers, in the fields of one object: a field holding a number stores it in place, where a module
+ * variable would box every value above 2^31 in a new heap number (the garbage collector's work). L:H a value,
+ * AL:AH an address, P0..P3 a 128-bit product.
+ */
+class Scratch {
+  L = 0;
+  H = 0;
+  AL = 0;
+  AH = 0;
+  P0 = 0;
+  P1 = 0;
+  P2 = 0;
+  P3 = 0;
+}
+const S = new Scratch();
 
 const big = (lo: number, hi: number): bigint => (hi === 0 ? BigInt(lo) : (BigInt(hi) << 32n) | BigInt(lo));
 
@@ -38,30 +50,30 @@ function address(c: Cpu, o: COperand): void {
     lo += g[2 * o.index] * o.scaleN;
     hi += g[2 * o.index + 1] * o.scaleN;
   }
-  AL = lo >>> 0;
-  AH = o.a32 ? 0 : (hi + Math.floor(lo / TWO32)) >>> 0;
+  S.AL = lo >>> 0;
+  S.AH = o.a32 ? 0 : (hi + Math.floor(lo / TWO32)) >>> 0;
 }
 
 function readAt(c: Cpu, size: number): void {
-  const off = c.spanOffset(AL, AH, size, false);
+  const off = c.spanOffset(S.AL, S.AH, size, false);
   if (off >= 0) {
     const v = c.spanView[c.spanAt];
-    H = 0;
+    S.H = 0;
     if (size === 8) {
-      L = v.getUint32(off, true);
-      H = v.getUint32(off + 4, true);
-    } else if (size === 4) L = v.getUint32(off, true);
-    else if (size === 2) L = v.getUint16(off, true);
-    else L = v.getUint8(off);
+      S.L = v.getUint32(off, true);
+      S.H = v.getUint32(off + 4, true);
+    } else if (size === 4) S.L = v.getUint32(off, true);
+    else if (size === 2) S.L = v.getUint16(off, true);
+    else S.L = v.getUint8(off);
     return;
   }
-  const x = c.readMem(big(AL, AH), size);
-  L = Number(x & 0xffffffffn);
-  H = Number(x >> 32n);
+  const x = c.readMem(big(S.AL, S.AH), size);
+  S.L = Number(x & 0xffffffffn);
+  S.H = Number(x >> 32n);
 }
 
 function writeAt(c: Cpu, size: number, lo: number, hi: number): void {
-  const off = c.spanOffset(AL, AH, size, true);
+  const off = c.spanOffset(S.AL, S.AH, size, true);
   if (off >= 0) {
     const v = c.spanView[c.spanAt];
     if (size === 8) {
@@ -72,7 +84,7 @@ function writeAt(c: Cpu, size: number, lo: number, hi: number): void {
     else v.setUint8(off, lo);
     return;
   }
-  c.writeMem(big(AL, AH), big(lo, hi), size);
+  c.writeMem(big(S.AL, S.AH), big(lo, hi), size);
 }
 
 /** Operand value into L:H (registers and memory zero-extended from their size; immediates sign-extended to 64 bits). */
@@ -81,27 +93,27 @@ function read(c: Cpu, o: COperand): void {
     const g = c.g32;
     const r = o.reg;
     const i = 2 * r.idx;
-    H = 0;
+    S.H = 0;
     if (r.size === 8) {
-      L = g[i];
-      H = g[i + 1];
-    } else if (r.size === 4) L = g[i];
-    else if (r.size === 2) L = g[i] & 0xffff;
-    else L = r.high ? (g[i] >>> 8) & 0xff : g[i] & 0xff;
+      S.L = g[i];
+      S.H = g[i + 1];
+    } else if (r.size === 4) S.L = g[i];
+    else if (r.size === 2) S.L = g[i] & 0xffff;
+    else S.L = r.high ? (g[i] >>> 8) & 0xff : g[i] & 0xff;
   } else if (o.kind === MEM) {
     address(c, o);
     readAt(c, o.size);
   } else {
-    L = o.vLo;
-    H = o.vHi;
+    S.L = o.vLo;
+    S.H = o.vHi;
   }
 }
 
 /** L:H truncated to size bytes. */
 function maskTo(size: number): void {
   if (size === 8) return;
-  H = 0;
-  if (size !== 4) L &= MASKN[size];
+  S.H = 0;
+  if (size !== 4) S.L &= MASKN[size];
 }
 
 /** Write lo:hi (already truncated) with long-mode register rules. */
@@ -142,18 +154,18 @@ function add(c: Cpu, aL: number, aH: number, bL: number, bH: number, cin: number
   if (size === 8) {
     const lo = aL + bL + cin;
     const hi = aH + bH + (lo >= TWO32 ? 1 : 0);
-    L = lo >>> 0;
-    H = hi >>> 0;
+    S.L = lo >>> 0;
+    S.H = hi >>> 0;
     cf = hi >= TWO32 ? CF : 0;
-    of = (aH ^ H) & (bH ^ H) & 0x80000000 ? OF : 0;
+    of = (aH ^ S.H) & (bH ^ S.H) & 0x80000000 ? OF : 0;
   } else {
     const full = aL + bL + cin;
-    L = size === 4 ? full >>> 0 : full & MASKN[size];
-    H = 0;
+    S.L = size === 4 ? full >>> 0 : full & MASKN[size];
+    S.H = 0;
     cf = full > MASKN[size] ? CF : 0;
-    of = (aL ^ L) & (bL ^ L) & SIGNN[size] ? OF : 0;
+    of = (aL ^ S.L) & (bL ^ S.L) & SIGNN[size] ? OF : 0;
   }
-  c.flags = (c.flags & ~STATUS) | szp(L, H, size) | cf | of | ((aL ^ bL ^ L) & 0x10 ? AF : 0);
+  c.flags = (c.flags & ~STATUS) | szp(S.L, S.H, size) | cf | of | ((aL ^ bL ^ S.L) & 0x10 ? AF : 0);
 }
 
 function sub(c: Cpu, aL: number, aH: number, bL: number, bH: number, bin: number, size: number): void {
@@ -162,18 +174,18 @@ function sub(c: Cpu, aL: number, aH: number, bL: number, bH: number, bin: number
   if (size === 8) {
     const lo = aL - bL - bin;
     const hi = aH - bH - (lo < 0 ? 1 : 0);
-    L = lo >>> 0;
-    H = hi >>> 0;
+    S.L = lo >>> 0;
+    S.H = hi >>> 0;
     cf = hi < 0 ? CF : 0;
-    of = (aH ^ bH) & (aH ^ H) & 0x80000000 ? OF : 0;
+    of = (aH ^ bH) & (aH ^ S.H) & 0x80000000 ? OF : 0;
   } else {
     const d = aL - bL - bin;
-    L = size === 4 ? d >>> 0 : d & MASKN[size];
-    H = 0;
+    S.L = size === 4 ? d >>> 0 : d & MASKN[size];
+    S.H = 0;
     cf = d < 0 ? CF : 0;
-    of = (aL ^ bL) & (aL ^ L) & SIGNN[size] ? OF : 0;
+    of = (aL ^ bL) & (aL ^ S.L) & SIGNN[size] ? OF : 0;
   }
-  c.flags = (c.flags & ~STATUS) | szp(L, H, size) | cf | of | ((aL ^ bL ^ L) & 0x10 ? AF : 0);
+  c.flags = (c.flags & ~STATUS) | szp(S.L, S.H, size) | cf | of | ((aL ^ bL ^ S.L) & 0x10 ? AF : 0);
 }
 
 type AluKind = 'add' | 'adc' | 'sub' | 'sbb' | 'cmp' | 'and' | 'or' | 'xor' | 'test';
@@ -184,14 +196,14 @@ function alu(kind: AluKind): Handler {
     const d = op.o[0];
     const size = d.size;
     read(c, d);
-    const aL = L;
-    const aH = H;
-    const dAL = AL;
-    const dAH = AH;
+    const aL = S.L;
+    const aH = S.H;
+    const dAL = S.AL;
+    const dAH = S.AH;
     read(c, op.o[1]);
     maskTo(size);
-    const bL = L;
-    const bH = H;
+    const bL = S.L;
+    const bH = S.H;
     switch (kind) {
       case 'add':
         add(c, aL, aH, bL, bH, 0, size);
@@ -207,14 +219,14 @@ function alu(kind: AluKind): Handler {
         sub(c, aL, aH, bL, bH, c.flags & CF, size);
         break;
       default:
-        L = (kind === 'and' || kind === 'test' ? aL & bL : kind === 'or' ? aL | bL : aL ^ bL) >>> 0;
-        H = (kind === 'and' || kind === 'test' ? aH & bH : kind === 'or' ? aH | bH : aH ^ bH) >>> 0;
-        c.flags = (c.flags & ~STATUS) | szp(L, H, size);
+        S.L = (kind === 'and' || kind === 'test' ? aL & bL : kind === 'or' ? aL | bL : aL ^ bL) >>> 0;
+        S.H = (kind === 'and' || kind === 'test' ? aH & bH : kind === 'or' ? aH | bH : aH ^ bH) >>> 0;
+        c.flags = (c.flags & ~STATUS) | szp(S.L, S.H, size);
     }
     if (!writes) return;
-    AL = dAL;
-    AH = dAH;
-    writeBack(c, d, L, H);
+    S.AL = dAL;
+    S.AH = dAH;
+    writeBack(c, d, S.L, S.H);
   };
 }
 
@@ -224,16 +236,16 @@ function unary(kind: 'inc' | 'dec' | 'neg' | 'not'): Handler {
     const size = d.size;
     read(c, d);
     if (kind === 'not') {
-      L = (~L & MASKN[size]) >>> 0;
-      H = size === 8 ? ~H >>> 0 : 0;
-    } else if (kind === 'neg') sub(c, 0, 0, L, H, 0, size);
+      S.L = (~S.L & MASKN[size]) >>> 0;
+      S.H = size === 8 ? ~S.H >>> 0 : 0;
+    } else if (kind === 'neg') sub(c, 0, 0, S.L, S.H, 0, size);
     else {
       const cf = c.flags & CF;
-      if (kind === 'inc') add(c, L, H, 1, 0, 0, size);
-      else sub(c, L, H, 1, 0, 0, size);
+      if (kind === 'inc') add(c, S.L, S.H, 1, 0, 0, size);
+      else sub(c, S.L, S.H, 1, 0, 0, size);
       c.flags = (c.flags & ~CF) | cf;
     }
-    writeBack(c, d, L, H);
+    writeBack(c, d, S.L, S.H);
   };
 }
 
@@ -245,103 +257,76 @@ function shift(kind: 'shl' | 'shr' | 'sar'): Handler {
     let n = 1;
     if (op.o.length > 1) {
       read(c, op.o[1]);
-      n = L & (size === 8 ? 0x3f : 0x1f);
+      n = S.L & (size === 8 ? 0x3f : 0x1f);
     }
     read(c, d);
     if (n === 0) {
-      if (size === 4) writeBack(c, d, L, 0); // a 32-bit destination is still written: upper half cleared
+      if (size === 4) writeBack(c, d, S.L, 0); // a 32-bit destination is still written: upper half cleared
       return;
     }
-    const aL = L;
-    const aH = H;
+    const aL = S.L;
+    const aH = S.H;
     let cf: number;
     let of = 0;
     if (size === 4) {
       if (kind === 'shl') {
-        L = (aL << n) >>> 0;
+        S.L = (aL << n) >>> 0;
         cf = (aL >>> (32 - n)) & 1;
-        of = (L >>> 31) ^ cf;
+        of = (S.L >>> 31) ^ cf;
       } else if (kind === 'shr') {
-        L = aL >>> n;
+        S.L = aL >>> n;
         cf = (aL >>> (n - 1)) & 1;
         of = aL >>> 31;
       } else {
-        L = ((aL | 0) >> n) >>> 0;
+        S.L = ((aL | 0) >> n) >>> 0;
         cf = ((aL | 0) >> (n - 1)) & 1;
       }
-      H = 0;
+      S.H = 0;
     } else {
       if (kind === 'shl') {
         if (n < 32) {
-          H = ((aH << n) | (aL >>> (32 - n))) >>> 0;
-          L = (aL << n) >>> 0;
+          S.H = ((aH << n) | (aL >>> (32 - n))) >>> 0;
+          S.L = (aL << n) >>> 0;
           cf = (aH >>> (32 - n)) & 1;
         } else {
-          H = (aL << (n - 32)) >>> 0;
-          L = 0;
+          S.H = (aL << (n - 32)) >>> 0;
+          S.L = 0;
           cf = n === 32 ? aH & 1 : (aL >>> (64 - n)) & 1;
         }
-        of = (H >>> 31) ^ cf;
+        of = (S.H >>> 31) ^ cf;
       } else {
         const k = n - 1;
         cf = k < 32 ? (aL >>> k) & 1 : (aH >>> (k - 32)) & 1;
         if (n < 32) {
-          L = ((aL >>> n) | (aH << (32 - n))) >>> 0;
-          H = kind === 'shr' ? aH >>> n : ((aH | 0) >> n) >>> 0;
+          S.L = ((aL >>> n) | (aH << (32 - n))) >>> 0;
+          S.H = kind === 'shr' ? aH >>> n : ((aH | 0) >> n) >>> 0;
         } else {
-          L = kind === 'shr' ? aH >>> (n - 32) : ((aH | 0) >> (n - 32)) >>> 0;
-          H = kind === 'shr' ? 0 : ((aH | 0) >> 31) >>> 0;
+          S.L = kind === 'shr' ? aH >>> (n - 32) : ((aH | 0) >> (n - 32)) >>> 0;
+          S.H = kind === 'shr' ? 0 : ((aH | 0) >> 31) >>> 0;
         }
         if (kind === 'shr') of = aH >>> 31;
       }
     }
-    c.flags = (c.flags & ~STATUS) | szp(L, H, size) | (cf ? CF : 0) | (of ? OF : 0);
-    writeBack(c, d, L, H);
+    c.flags = (c.flags & ~STATUS) | szp(S.L, S.H, size) | (cf ? CF : 0) | (of ? OF : 0);
+    writeBack(c, d, S.L, S.H);
   };
 }
 
 // ---- multiplication and double shifts ---------------------------------------------------------------------------
 
 /** The 128-bit product of two unsigned 64-bit values, as 32-bit words P0 (low) … P3. */
-let P0 = 0;
-let P1 = 0;
-let P2 = 0;
-let P3 = 0;
 function mul64(aL: number, aH: number, bL: number, bH: number): void {
-  // 16-bit digits: every column sum stays below 2^36, exact in a double.
-  const a0 = aL & 0xffff,
-    a1 = aL >>> 16,
-    a2 = aH & 0xffff,
-    a3 = aH >>> 16;
-  const b0 = bL & 0xffff,
-    b1 = bL >>> 16,
-    b2 = bH & 0xffff,
-    b3 = bH >>> 16;
-  let t = a0 * b0;
-  const d0 = t & 0xffff;
-  t = Math.floor(t / 65536) + a0 * b1 + a1 * b0;
-  const d1 = t & 0xffff;
-  t = Math.floor(t / 65536) + a0 * b2 + a1 * b1 + a2 * b0;
-  const d2 = t & 0xffff;
-  t = Math.floor(t / 65536) + a0 * b3 + a1 * b2 + a2 * b1 + a3 * b0;
-  const d3 = t & 0xffff;
-  t = Math.floor(t / 65536) + a1 * b3 + a2 * b2 + a3 * b1;
-  const d4 = t & 0xffff;
-  t = Math.floor(t / 65536) + a2 * b3 + a3 * b2;
-  const d5 = t & 0xffff;
-  t = Math.floor(t / 65536) + a3 * b3;
-  const d6 = t & 0xffff;
-  const d7 = Math.floor(t / 65536) & 0xffff;
-  P0 = (d0 | (d1 << 16)) >>> 0;
-  P1 = (d2 | (d3 << 16)) >>> 0;
-  P2 = (d4 | (d5 << 16)) >>> 0;
-  P3 = (d6 | (d7 << 16)) >>> 0;
+  mul64Words(aL, aH, bL, bH);
+  S.P0 = P[0];
+  S.P1 = P[1];
+  S.P2 = P[2];
+  S.P3 = P[3];
 }
 
 /** P2:P3 turned into the high half of the signed product (a, b the 64-bit operands). */
 function signedHigh(aL: number, aH: number, bL: number, bH: number): void {
-  let lo = P2;
-  let hi = P3;
+  let lo = S.P2;
+  let hi = S.P3;
   if (aH >>> 31) {
     lo -= bL;
     hi -= bH;
@@ -350,8 +335,8 @@ function signedHigh(aL: number, aH: number, bL: number, bH: number): void {
     lo -= aL;
     hi -= aH;
   }
-  P2 = lo >>> 0;
-  P3 = (hi + Math.floor(lo / TWO32)) >>> 0;
+  S.P2 = lo >>> 0;
+  S.P3 = (hi + Math.floor(lo / TWO32)) >>> 0;
 }
 
 /** mul / imul with one operand, 32 or 64 bits: rdx:rax (edx:eax) = rax (eax) × operand. */
@@ -363,8 +348,8 @@ function mulWide(signed: boolean): Handler {
     const g = c.g32;
     const aL = g[0];
     let aH = size === 8 ? g[1] : 0;
-    const bL = L;
-    let bH = H;
+    const bL = S.L;
+    let bH = S.H;
     if (signed && size === 4) {
       aH = aL >>> 31 ? 0xffffffff : 0;
       bH = bL >>> 31 ? 0xffffffff : 0;
@@ -373,19 +358,19 @@ function mulWide(signed: boolean): Handler {
     let overflow: boolean;
     if (size === 8) {
       if (signed) signedHigh(aL, aH, bL, bH);
-      g[0] = P0;
-      g[1] = P1;
-      g[4] = P2;
-      g[5] = P3;
-      overflow = signed ? P2 !== P3 || P3 !== (P1 >>> 31 ? 0xffffffff : 0) : (P2 | P3) !== 0;
+      g[0] = S.P0;
+      g[1] = S.P1;
+      g[4] = S.P2;
+      g[5] = S.P3;
+      overflow = signed ? S.P2 !== S.P3 || S.P3 !== (S.P1 >>> 31 ? 0xffffffff : 0) : (S.P2 | S.P3) !== 0;
     } else {
-      g[0] = P0;
+      g[0] = S.P0;
       g[1] = 0;
-      g[4] = P1;
+      g[4] = S.P1;
       g[5] = 0;
-      overflow = signed ? P1 !== (P0 >>> 31 ? 0xffffffff : 0) : P1 !== 0;
+      overflow = signed ? S.P1 !== (S.P0 >>> 31 ? 0xffffffff : 0) : S.P1 !== 0;
     }
-    c.flags = (c.flags & ~STATUS) | szp(P0, size === 8 ? P1 : 0, size) | (overflow ? CF | OF : 0);
+    c.flags = (c.flags & ~STATUS) | szp(S.P0, size === 8 ? S.P1 : 0, size) | (overflow ? CF | OF : 0);
   };
 }
 
@@ -396,25 +381,25 @@ const imulN: Handler = (c, op) => {
   const size = d.size;
   read(c, o.length === 3 ? o[1] : d);
   maskTo(size);
-  const aL = L;
-  const aH = H;
+  const aL = S.L;
+  const aH = S.H;
   read(c, o.length === 3 ? o[2] : o[1]);
   maskTo(size);
   let overflow: boolean;
   if (size === 8) {
-    mul64(aL, aH, L, H);
-    signedHigh(aL, aH, L, H);
-    overflow = P2 !== P3 || P3 !== (P1 >>> 31 ? 0xffffffff : 0);
-    L = P0;
-    H = P1;
+    mul64(aL, aH, S.L, S.H);
+    signedHigh(aL, aH, S.L, S.H);
+    overflow = S.P2 !== S.P3 || S.P3 !== (S.P1 >>> 31 ? 0xffffffff : 0);
+    S.L = S.P0;
+    S.H = S.P1;
   } else {
-    const lo = Math.imul(aL, L);
-    overflow = (aL | 0) * (L | 0) !== lo;
-    L = lo >>> 0;
-    H = 0;
+    const lo = Math.imul(aL, S.L);
+    overflow = (aL | 0) * (S.L | 0) !== lo;
+    S.L = lo >>> 0;
+    S.H = 0;
   }
-  c.flags = (c.flags & ~STATUS) | szp(L, H, size) | (overflow ? CF | OF : 0);
-  writeReg(c, d, L, H);
+  c.flags = (c.flags & ~STATUS) | szp(S.L, S.H, size) | (overflow ? CF | OF : 0);
+  writeReg(c, d, S.L, S.H);
 };
 
 /** Bits k … k + 63 of the 128-bit w3:w2:w1:w0 (0 < k < 64) into L:H. */
@@ -425,8 +410,8 @@ function funnel(w0: number, w1: number, w2: number, w3: number, k: number): void
     w1 = w2;
     w2 = w3;
   }
-  L = r ? ((w0 >>> r) | (w1 << (32 - r))) >>> 0 : w0;
-  H = r ? ((w1 >>> r) | (w2 << (32 - r))) >>> 0 : w1;
+  S.L = r ? ((w0 >>> r) | (w1 << (32 - r))) >>> 0 : w0;
+  S.H = r ? ((w1 >>> r) | (w2 << (32 - r))) >>> 0 : w1;
 }
 
 /** shld / shrd of 32 or 64 bits by an immediate or cl (flags as flags.ts's shld, shrd). */
@@ -435,23 +420,23 @@ function dshift(left: boolean): Handler {
     const [d, s, cnt] = op.o;
     const size = d.size;
     read(c, cnt);
-    const n = L & (size === 8 ? 0x3f : 0x1f);
+    const n = S.L & (size === 8 ? 0x3f : 0x1f);
     read(c, d);
     if (n === 0) {
-      if (size === 4) writeBack(c, d, L, 0); // a 32-bit destination is still written: upper half cleared
+      if (size === 4) writeBack(c, d, S.L, 0); // a 32-bit destination is still written: upper half cleared
       return;
     }
-    const aL = L;
-    const aH = H;
-    const dAL = AL;
-    const dAH = AH;
+    const aL = S.L;
+    const aH = S.H;
+    const dAL = S.AL;
+    const dAH = S.AH;
     read(c, s);
-    const sL = L;
-    const sH = H;
+    const sL = S.L;
+    const sH = S.H;
     let cf: number;
     if (size === 4) {
-      L = left ? ((aL << n) | (sL >>> (32 - n))) >>> 0 : ((aL >>> n) | (sL << (32 - n))) >>> 0;
-      H = 0;
+      S.L = left ? ((aL << n) | (sL >>> (32 - n))) >>> 0 : ((aL >>> n) | (sL << (32 - n))) >>> 0;
+      S.H = 0;
       cf = left ? (aL >>> (32 - n)) & 1 : (aL >>> (n - 1)) & 1;
     } else if (left) {
       funnel(sL, sH, aL, aH, 64 - n);
@@ -462,11 +447,11 @@ function dshift(left: boolean): Handler {
       const k = n - 1;
       cf = k < 32 ? (aL >>> k) & 1 : (aH >>> (k - 32)) & 1;
     }
-    const of = ((size === 8 ? aH ^ H : aL ^ L) >>> 31) & 1;
-    c.flags = (c.flags & ~STATUS) | szp(L, H, size) | (cf ? CF : 0) | (of ? OF : 0);
-    AL = dAL;
-    AH = dAH;
-    writeBack(c, d, L, H);
+    const of = ((size === 8 ? aH ^ S.H : aL ^ S.L) >>> 31) & 1;
+    c.flags = (c.flags & ~STATUS) | szp(S.L, S.H, size) | (cf ? CF : 0) | (of ? OF : 0);
+    S.AL = dAL;
+    S.AH = dAH;
+    writeBack(c, d, S.L, S.H);
   };
 }
 
@@ -476,12 +461,12 @@ const mov: Handler = (c, op) => {
   const d = op.o[0];
   read(c, op.o[1]);
   maskTo(d.size);
-  write(c, d, L, H);
+  write(c, d, S.L, S.H);
 };
 const movRegReg64: Handler = (c, op) => {
   const g = c.g32;
-  const d = 2 * op.o[0].reg.idx;
-  const s = 2 * op.o[1].reg.idx;
+  const d = op.r0;
+  const s = op.r1;
   g[d] = g[s];
   g[d + 1] = g[s + 1];
 };
@@ -489,19 +474,19 @@ const movsx: Handler = (c, op) => {
   const d = op.o[0];
   const s = op.o[1];
   read(c, s);
-  const v = s.size === 1 ? (L << 24) >> 24 : s.size === 2 ? (L << 16) >> 16 : L | 0;
-  L = v >>> 0;
-  H = v < 0 ? 0xffffffff : 0;
+  const v = s.size === 1 ? (S.L << 24) >> 24 : s.size === 2 ? (S.L << 16) >> 16 : S.L | 0;
+  S.L = v >>> 0;
+  S.H = v < 0 ? 0xffffffff : 0;
   maskTo(d.size);
-  write(c, d, L, H);
+  write(c, d, S.L, S.H);
 };
 const lea: Handler = (c, op) => {
   const d = op.o[0];
   address(c, op.o[1]);
-  L = AL;
-  H = AH;
+  S.L = S.AL;
+  S.H = S.AH;
   maskTo(d.size);
-  writeReg(c, d, L, H);
+  writeReg(c, d, S.L, S.H);
 };
 
 /** Push lo:hi (size bytes); the same stack-overflow fault as Cpu.push below the stack. */
@@ -522,8 +507,8 @@ function push(c: Cpu, lo: number, hi: number, size: number): void {
     c.push(big(lo, hi), size); // throws the fault
     return;
   }
-  AL = sl;
-  AH = sh;
+  S.AL = sl;
+  S.AH = sh;
   writeAt(c, size, lo, hi);
   g[SP_LO] = sl;
   g[SP_HI] = sh;
@@ -532,12 +517,12 @@ function push(c: Cpu, lo: number, hi: number, size: number): void {
 /** Pop size bytes into L:H (rsp wraps as Cpu.pop's BigUint64Array store does). */
 function pop(c: Cpu, size: number): void {
   const g = c.g32;
-  AL = g[SP_LO];
-  AH = g[SP_HI];
+  S.AL = g[SP_LO];
+  S.AH = g[SP_HI];
   readAt(c, size);
-  const sl = AL + size;
+  const sl = S.AL + size;
   g[SP_LO] = sl >>> 0;
-  if (sl >= TWO32) g[SP_HI] = (AH + 1) >>> 0;
+  if (sl >= TWO32) g[SP_HI] = (S.AH + 1) >>> 0;
 }
 
 const pushOp: Handler = (c, op) => {
@@ -546,12 +531,12 @@ const pushOp: Handler = (c, op) => {
   const size = s.kind === IMM ? (s.size === 2 ? 2 : 8) : s.size;
   read(c, s);
   maskTo(size);
-  push(c, L, H, size);
+  push(c, S.L, S.H, size);
 };
 const popReg: Handler = (c, op) => {
   const d = op.o[0];
   pop(c, d.size);
-  writeReg(c, d, L, H);
+  writeReg(c, d, S.L, S.H);
 };
 const callDirect: Handler = (c, op) => {
   push(c, op.nextLo, op.nextHi, 8);
@@ -559,19 +544,19 @@ const callDirect: Handler = (c, op) => {
 };
 const ret: Handler = (c) => {
   const g = c.g32;
-  AL = g[SP_LO];
-  AH = g[SP_HI];
-  const off = c.spanOffset(AL, AH, 8, false);
-  c.rip = off >= 0 ? c.spanView[c.spanAt].getBigUint64(off, true) : c.readMem(big(AL, AH), 8);
-  const sl = AL + 8;
+  S.AL = g[SP_LO];
+  S.AH = g[SP_HI];
+  const off = c.spanOffset(S.AL, S.AH, 8, false);
+  c.rip = off >= 0 ? c.spanView[c.spanAt].getBigUint64(off, true) : c.readMem(big(S.AL, S.AH), 8);
+  const sl = S.AL + 8;
   g[SP_LO] = sl >>> 0;
-  if (sl >= TWO32) g[SP_HI] = (AH + 1) >>> 0;
+  if (sl >= TWO32) g[SP_HI] = (S.AH + 1) >>> 0;
 };
 const cmovcc: Handler = (c, op) => {
   const d = op.o[0];
   // The source is read whatever the condition (a false cmov from a bad address faults: SDM CMOVcc).
   read(c, op.o[1]);
-  if (condition(c.flags, op.cc)) writeReg(c, d, L, H);
+  if (condition(c.flags, op.cc)) writeReg(c, d, S.L, S.H);
   else if (d.size === 4) c.g32[2 * d.reg.idx + 1] = 0; // a 32-bit cmov zero-extends even when false
 };
 const setcc: Handler = (c, op) => write(c, op.o[0], condition(c.flags, op.cc) ? 1 : 0, 0);
@@ -591,8 +576,21 @@ const IMUL1 = mulWide(true);
 const SHLD = dshift(true);
 const SHRD = dshift(false);
 
-/** A Number handler for this compiled instruction, or null when exec.ts's handler must run it. */
+/** True for the Number handlers that leave rip alone (all but call and ret): run.ts chains them. */
+export function straightHandler(h: Handler): boolean {
+  return h !== callDirect && h !== ret;
+}
+
+/**
+ * A Number handler for this compiled instruction, or null when exec.ts's handler must run it: fast-ops64.ts's
+ * specialised one for its 64-bit forms (falling back to the general one here), else the general one.
+ */
 export function fastHandler(mnemonic: string, op: Op): Handler | null {
+  const h = generalHandler(mnemonic, op);
+  return h && (fast64Handler(mnemonic, op, h) ?? h);
+}
+
+function generalHandler(mnemonic: string, op: Op): Handler | null {
   const o = op.o;
   for (const x of o) {
     if (x.kind === MEM && x.seg !== 0) return null;

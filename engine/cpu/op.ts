@@ -54,5 +54,28 @@ export interface Op {
   /** next as 32-bit halves (call pushes it). */
   nextLo: number;
   nextHi: number;
+  /**
+   * Runs without touching rip, the events or the stop reason (a fast-ops.ts handler that is not call/ret): the run
+   * loop chains such ops through `fall` without per-instruction bookkeeping (run.ts).
+   */
+  straight: boolean;
+  /** g32 index (2 × register number) of operand 0's and 1's register, or -1 (fast-ops64.ts). */
+  r0: number;
+  r1: number;
+  /** The first immediate operand's value as 32-bit halves, stored as int32 (small integers: never boxed); 0 without one. */
+  immLo: number;
+  immHi: number;
+  /**
+   * The memory operand (fast-ops64.ts): g32 index of its base and index registers (or -1), scale, displacement
+   * halves as int32, 32-bit address size.
+   */
+  mb: number;
+  mi: number;
+  ms: number;
+  mLo: number;
+  mHi: number;
+  ma32: boolean;
+  /** May change rsp (push, pop, a write to rsp): the run loop checks rsp against the stack after it. */
+  sp: boolean;
 }
 

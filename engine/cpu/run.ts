@@ -366,6 +366,33 @@ export class Interpreter {
           if (c.stop) break;
           c.executed = ++executed;
           (recorder as StepRecorder)(op.ins, before, writes);
+        } else if (op.straight) {
+          // A run of straight ops (no rip, event or stop change): chained through their fall links, rip set after
+          // the last one; rsp is checked after the ops that may move it; executed stays exact (memory reads time by it).
+          // k counts in a register (executed is captured by done(), so each of its updates is a store to memory).
+          let o = op;
+          let k = executed;
+          try {
+            for (;;) {
+              o.fn(c, o);
+              c.executed = ++k;
+              if (o.sp && !(halves && g[2 * RSP + 1] === spHi && g[2 * RSP] >= spLowLo && g[2 * RSP] <= spHighLo)) checkStack(c);
+              const n = o.fall;
+              if (n === undefined || !n.straight || k >= budget) break;
+              o = n;
+            }
+          } catch (e) {
+            // As the unchained path: rip past the faulting op, the run's last rip at it.
+            executed = k;
+            c.rip = o.next;
+            lastRip = o.ins.ip;
+            throw e;
+          }
+          executed = k;
+          c.rip = o.next;
+          lastRip = o.ins.ip;
+          prev = o;
+          continue;
         } else {
           const events = c.events.length;
           c.rip = op.next;
@@ -380,15 +407,7 @@ export class Interpreter {
           }
         }
         if (halves && g[2 * RSP + 1] === spHi && g[2 * RSP] >= spLowLo && g[2 * RSP] <= spHighLo) continue;
-        const sp = c.gpr[RSP];
-        if (sp < stackLow || sp > stackHigh) {
-          throw new CpuFault(
-            'stack-overflow',
-            sp,
-            false,
-            `rsp 0x${sp.toString(16)} left the kernel stack [0x${stackLow.toString(16)}, 0x${stackHigh.toString(16)}]`,
-          );
-        }
+        checkStack(c);
       }
     } catch (e) {
       c.writes = null;
@@ -403,6 +422,19 @@ export class Interpreter {
     c.stop = null;
     if (stop.kind === 'trap') return done({ kind: 'trap', rip: stop.rip, text: stop.text });
     return done({ kind: 'unsupported', mnemonic: stop.mnemonic, text: stop.text, rip: stop.rip, why: stop.why });
+  }
+}
+
+/** rsp must stay inside the kernel stack [stackLow, stackHigh]. */
+function checkStack(c: Cpu): void {
+  const sp = c.gpr[RSP];
+  if (sp < c.stackLow || sp > c.stackHigh) {
+    throw new CpuFault(
+      'stack-overflow',
+      sp,
+      false,
+      `rsp 0x${sp.toString(16)} left the kernel stack [0x${c.stackLow.toString(16)}, 0x${c.stackHigh.toString(16)}]`,
+    );
   }
 }
 
