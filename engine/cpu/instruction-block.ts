@@ -7,6 +7,10 @@
  * frame; a frame starts where a call landed in module code (not back at the next instruction: that
  * was a kernel model or a thunk) and ends once rsp rose above the return address it was entered with
  * (ret, a return-thunk jump, or a tail call into a kernel model). describe(k) walks the chain.
+ *
+ * A kernel model that calls module code (sort()'s cmp: nested-call.ts) shows as the kernel function's frame with
+ * each call of the module function inside it: the call landed in module code with rsp below the pushed return
+ * address (the kernel function's stack), and each later call starts again at the same rsp once the last returned.
  */
 import type { ForeignWrite } from '../machine/memory';
 import type { StepBlock } from '../trace/timeline';
@@ -16,6 +20,7 @@ import { describeFlags } from './flags';
 import { faultReport } from './oops';
 import { RegisterLog } from './register-log';
 import { SENTINEL_RETURN } from './run';
+import { NESTED_RETURN } from './nested-call';
 import type { CpuFault, Instruction } from './types';
 
 /** Instructions kept per run (a 40-million-instruction self-test keeps its first 100,000). */
@@ -41,8 +46,10 @@ interface Frame {
   start: number;
   /** rsp at entry: it points at the return address. */
   entryRsp: bigint;
-  /** null for the outermost frame (its return address is the kernel's). */
+  /** null for the outermost frame and for module code a kernel model called (their return address is the kernel's). */
   ret: bigint | null;
+  /** A kernel function that called module code (no instruction of its own is recorded): its name. */
+  kernel?: string;
 }
 
 export class InstructionBlock implements StepBlock {
@@ -66,6 +73,8 @@ export class InstructionBlock implements StepBlock {
   private readonly frames: Frame[] = [];
   /** The exception the last recorded instruction raised (it did not complete), if the run faulted. */
   private fault: { item: number; fault: CpuFault } | null = null;
+  /** rsp before the instruction recorded last. */
+  private lastRsp = 0n;
 
   constructor(private readonly symbolize: (a: bigint) => string | null) {}
 
@@ -89,6 +98,7 @@ export class InstructionBlock implements StepBlock {
     this.flow[i] = FLOW_CODE.get(ins.flow) ?? NEXT;
     this.len[i] = ins.length;
     this.frameOf[i] = this.enterFrame(i, rip, gpr[4]);
+    this.lastRsp = gpr[4];
     if (writes.length)
       this.writes.set(
         i,
@@ -129,17 +139,46 @@ export class InstructionBlock implements StepBlock {
     let f = this.frameOf[i - 1];
     const back = this.rip[i - 1] + BigInt(this.len[i - 1]);
     if (isCall(this.flow[i - 1]) && rip !== back) {
-      this.frames.push({ parent: f, depth: this.frames[f].depth + 1, start: i, entryRsp: rsp, ret: back });
+      if (rsp === this.lastRsp - 8n) {
+        this.frames.push({ parent: f, depth: this.frames[f].depth + 1, start: i, entryRsp: rsp, ret: back });
+        return this.frames.length - 1;
+      }
+      // A kernel function called module code (its stack lies between): its frame, then the callee's.
+      const op = this.ins[i - 1].operands[0];
+      const name = (op?.kind === 'branch' && /^[\w.$]+/.exec(this.symbolize(op.target) ?? '')?.[0]) || 'kernel function';
+      const depth = this.frames[f].depth;
+      this.frames.push({ parent: f, depth: depth + 1, start: i, entryRsp: this.lastRsp - 8n, ret: back, kernel: name });
+      this.frames.push({ parent: this.frames.length - 1, depth: depth + 2, start: i, entryRsp: rsp, ret: null });
+      return this.frames.length - 1;
+    }
+    const fr = this.frames[f];
+    if (fr.ret === null && fr.parent >= 0 && this.frames[fr.parent].kernel !== undefined && this.returned(i - 1, fr) && rsp === fr.entryRsp) {
+      // The module function returned to the kernel function, which calls module code again.
+      this.frames.push({ parent: fr.parent, depth: fr.depth, start: i, entryRsp: rsp, ret: null });
       return this.frames.length - 1;
     }
     while (this.frames[f].parent >= 0 && rsp > this.frames[f].entryRsp) f = this.frames[f].parent;
     return f;
   }
 
-  /** A kernel function model ran for the instruction recorded last (none once past the cap: it was not kept). */
+  /** Instruction j of frame fr returns from it: a ret, or a jump to the return thunk, at its entry rsp. */
+  private returned(j: number, fr: Frame): boolean {
+    if (this.lastRsp !== fr.entryRsp) return false;
+    const flow = FLOWS[this.flow[j]];
+    const op = this.ins[j].operands[0];
+    return flow === 'ret' || (flow === 'jmp' && op?.kind === 'branch' && /^__x86_return_thunk\b/.test(this.symbolize(op.target) ?? ''));
+  }
+
+  /**
+   * A kernel function model ran for the instruction recorded last (none once past the cap: it was not kept); a model
+   * that called module code ends after the module code's last return: its line goes on the call instruction.
+   */
   call(text: string): void {
     if (this.count === 0 || this.dropped > 0) return;
-    const i = this.count - 1;
+    let i = this.count - 1;
+    const fr = this.frames[this.frameOf[i]];
+    const kernel = fr.ret === null && fr.parent >= 0 ? this.frames[fr.parent] : null;
+    if (kernel?.kernel !== undefined && text.startsWith(`${kernel.kernel}()`) && this.returned(i, fr)) i = kernel.start - 1;
     this.calls.set(i, [this.calls.get(i), text].filter(Boolean).join('; '));
   }
 
@@ -213,6 +252,9 @@ export class InstructionBlock implements StepBlock {
     const ret = new Uint8Array(8);
     new DataView(ret.buffer).setBigUint64(0, SENTINEL_RETURN, true);
     put(root.entryRsp, ret);
+    // The return address of module code a kernel model called (pushed by the model, not by a recorded instruction).
+    new DataView(ret.buffer).setBigUint64(0, NESTED_RETURN, true);
+    for (const fr of this.frames) if (fr.ret === null && fr.parent >= 0 && fr.start <= k) put(fr.entryRsp, ret);
     for (const [i, ws] of this.writes) {
       if (i >= k) break;
       for (const w of ws) if (w.address < end && w.address + BigInt(w.bytes.length) > start) put(w.address, w.bytes);
@@ -249,6 +291,19 @@ export class InstructionBlock implements StepBlock {
     let pc = this.rip[k];
     for (let f = this.frameOf[k]; f >= 0; f = this.frames[f].parent) {
       const fr = this.frames[f];
+      if (fr.kernel !== undefined) {
+        out.push({
+          function: fr.kernel,
+          pc: null,
+          returnAddress: fr.ret === null ? null : hex(fr.ret),
+          returnTo: fr.ret === null ? null : this.symbolize(fr.ret),
+          rsp: hex(fr.entryRsp),
+          kernel: true,
+          entryItem: null,
+        });
+        if (fr.ret !== null) pc = fr.ret;
+        continue;
+      }
       out.push({
         function: this.symbolize(pc) ?? hex(pc),
         pc: hex(pc),

@@ -7,6 +7,7 @@ import type { ModelKernel } from '../kernel/model';
 import { KernelCpuMemory, type KernelCpuMemoryOptions } from './kernel-memory';
 import { runFunction, type KernelServices, type RunOptions, type RunResult, type StepRecorder, Interpreter } from './run';
 import type { Decoder, KernelFunction } from './types';
+import { moduleCaller } from './nested-call';
 
 /** Exact-address names: vmlinux exports (slid by KASLR), every loaded module's symbols, then vmlinux's kallsyms functions. */
 /** vmlinux's exports by address, per profile and KASLR slide: the same for every run on a kernel. */
@@ -85,7 +86,7 @@ export function runKernelFunction(k: ModelKernel, entry: bigint, opts: KernelRun
   const cpu = new Interpreter(opts.decoder, memory);
   memory.instructions = () => cpu.cpu.executed;
   cpu.cpu.clockNs = () => memory.nowNs();
-  const r = runFunction(entry, {
+  const run: RunOptions = {
     decoder: opts.decoder,
     mem: memory,
     stack: memory.stack,
@@ -96,7 +97,6 @@ export function runKernelFunction(k: ModelKernel, entry: bigint, opts: KernelRun
     recordLimit: opts.recordLimit,
     onEvent: opts.onEvent,
     bugType: opts.bugType,
-    services: opts.services,
     cpu,
     symbolName: names.name,
     // Thunks and kernel functions are vmlinux addresses (resolveKernelCall below says 'unknown' for all others).
@@ -106,6 +106,9 @@ export function runKernelFunction(k: ModelKernel, entry: bigint, opts: KernelRun
       const name = names.name(a) ?? '';
       return opts.models?.(name) ?? null;
     },
-  });
+  };
+  // Models call module code (sort()'s cmp, probes) on this CPU, within this run (nested-call.ts).
+  run.services = { ...opts.services, callModule: moduleCaller(cpu, run) };
+  const r = runFunction(entry, run);
   return { ...r, memory };
 }

@@ -47,7 +47,7 @@ export function unfetchable(ip: bigint): Instruction {
 }
 
 /** The kernel services models use (logging, allocation, symbols); missing ones fall back to events. */
-export type KernelServices = Pick<KernelCallContext, 'printk' | 'kmalloc' | 'kfree' | 'symbolize' | 'note' | 'moduleRef'>;
+export type KernelServices = Pick<KernelCallContext, 'printk' | 'kmalloc' | 'kfree' | 'symbolize' | 'note' | 'moduleRef' | 'callModule'>;
 
 export interface RunOptions {
   decoder: Decoder;
@@ -108,6 +108,17 @@ export type RunEnd =
   /** Something that is not a CPU fault went wrong (a model threw): never a raw exception. */
   | { kind: 'error'; message: string; rip: bigint };
 export type RunResult = RunCommon & RunEnd;
+
+/**
+ * Thrown out of a kernel model by ctx.callModule() (nested-call.ts) when the module function it called did not
+ * return (it faulted, stopped, ran out of budget): the whole run ends as the nested one did.
+ */
+export class NestedRunEnd extends Error {
+  constructor(readonly end: RunEnd) {
+    super(`a module function called from a kernel model ended: ${end.kind}`);
+    this.name = 'NestedRunEnd';
+  }
+}
 
 type KernelTarget =
   | { kind: 'thunk-ret' }
@@ -257,19 +268,29 @@ export class Interpreter {
       symbolize: s.symbolize ?? ((a) => opts.symbolName?.(a) ?? null),
       note: s.note ?? ((text) => c.emit({ kind: 'note', text })),
       moduleRef: s.moduleRef ?? (() => null),
+      callModule:
+        s.callModule ??
+        (() => {
+          throw new Error('this run cannot call module code from a kernel model');
+        }),
     };
     return this.ctx;
   }
 
-  /** The loop. Registers, stack and rip are set up by runFunction. */
-  run(opts: RunOptions): RunResult {
+  /**
+   * The loop. Registers, stack and rip are set up by runFunction. stopAt: the return address that ends the run; a
+   * nested run (nested-call.ts: a kernel model calling module code) stops at its own and goes on counting c.executed.
+   */
+  run(opts: RunOptions, stopAt = SENTINEL_RETURN): RunResult {
     const c = this.cpu;
     const budget = opts.budget ?? 50_000_000;
     const recorder = opts.recorder;
     const recordLimit = recorder ? (opts.recordLimit ?? Infinity) : 0;
-    this.ctx = null;
-    c.executed = 0;
-    let executed = 0;
+    if (stopAt === SENTINEL_RETURN) {
+      this.ctx = null;
+      c.executed = 0;
+    }
+    let executed = c.executed;
     const done = (r: RunEnd): RunResult => ({ ...r, executed, events: c.events, final: c.snapshot() });
     const beforeGpr = new BigUint64Array(16);
     const before: StepBefore = { rip: 0n, gpr: beforeGpr, rflags: 0n };
@@ -287,7 +308,7 @@ export class Interpreter {
     try {
       for (;;) {
         const ip = c.rip;
-        if (ip === SENTINEL_RETURN) {
+        if (ip === stopAt) {
           const rax = c.gpr[RAX];
           return done({ kind: 'returned', rax, ret: Number(BigInt.asIntN(32, rax)) });
         }
@@ -299,6 +320,7 @@ export class Interpreter {
           if (t.kind !== 'code') {
             this.enterKernel(t, opts);
             c.dropSpans(); // a kernel model may have allocated, freed or remapped memory
+            executed = c.executed; // and run module code (nested-call.ts)
             prev = null;
             continue;
           }
@@ -389,6 +411,10 @@ export class Interpreter {
       }
     } catch (e) {
       c.writes = null;
+      if (e instanceof NestedRunEnd) {
+        executed = c.executed;
+        return done(e.end);
+      }
       if (e instanceof CpuFault) return done({ kind: 'fault', fault: e, rip: lastRip });
       return done({ kind: 'error', message: e instanceof Error ? e.message : String(e), rip: lastRip });
     }

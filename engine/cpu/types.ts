@@ -113,6 +113,13 @@ export interface KernelCallContext {
    * 'put' module_put(). null: no loaded module there (the model then answers as for a built-in).
    */
   moduleRef(address: bigint, op: 'get' | 'get-always' | 'put'): boolean | null;
+  /**
+   * Call the function at address (module code, or a kernel function with its model) with integer arguments as the
+   * kernel would (System V: rdi rsi rdx rcx r8 r9, then the stack) on the same CPU and stack, and return its rax.
+   * Throws when it does not return (a fault, an unsupported instruction, the budget): the run ends as it did, so a
+   * model never catches what this throws (nested-call.ts).
+   */
+  callModule(address: bigint, ...args: bigint[]): bigint;
 }
 
 export type KernelFunction = (ctx: KernelCallContext) => bigint | 'not-modelled';

@@ -11,6 +11,9 @@ export interface FakeContext extends KernelCallContext {
   notes: string[];
   freed: bigint[];
   symbols: Map<bigint, string>;
+  /** Stand-ins for module functions ctx.callModule() reaches, by address, and the calls made to them in order. */
+  moduleFunctions: Map<bigint, (...args: bigint[]) => bigint>;
+  moduleCalls: { address: bigint; args: bigint[] }[];
   /** Map a range (page-granular) filled with fill. */
   map(address: bigint, length: number, fill?: number): void;
   /** Put bytes (a string is written as latin1 plus a NUL) at address, mapping it. */
@@ -109,6 +112,14 @@ export function fakeContext(): FakeContext {
     moduleRef() {
       return null;
     },
+    callModule(address, ...args) {
+      const f = ctx.moduleFunctions.get(address);
+      if (!f) throw new Error(`no module function at 0x${address.toString(16)} in this fake context`);
+      ctx.moduleCalls.push({ address, args });
+      return f(...args);
+    },
+    moduleFunctions: new Map(),
+    moduleCalls: [],
     map,
     poke(address, d) {
       const bytes = typeof d === 'string' ? Uint8Array.from([...d].map((c) => c.charCodeAt(0) & 0xff).concat([0])) : d;

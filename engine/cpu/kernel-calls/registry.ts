@@ -49,6 +49,7 @@ import { kobjectFunctions } from './kobject';
 import { scatterlistFunctions } from './scatterlist';
 import { cryptoTemplateLookupFunctions } from './crypto-template-lookup';
 import { memoryFunctions } from './memory-fns';
+import { sortFunctions } from './sort';
 import { libRegistryFunctions } from './lib-registries';
 import { onceFunctions } from './once';
 import { zoneFunctions } from './zones';
@@ -773,6 +774,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...kobjectFunctions(s),
     ...scatterlistFunctions(s),
     ...cryptoTemplateLookupFunctions(s),
+    ...sortFunctions(),
   };
   return new Map(Object.entries(m));
 }
