@@ -234,9 +234,10 @@ describe('a corpus module whose init sorts', () => {
     attachCpu(k, createIcedDecoder(), { onRun: (_m, which, res) => which === 'init' && runs.push(res) });
     const blocks: InstructionBlock[] = [];
     const runInit = k.runInit;
+    if (!runInit) throw new Error('attachCpu set no runInit');
     k.runInit = (m, pos) => {
       const o = runInit(m, pos);
-      if (o.block) blocks.push(o.block);
+      if (o.block instanceof InstructionBlock) blocks.push(o.block);
       return o;
     };
     const r = loadModule(k, { fileName: 'ni_routing.ko', image: new Uint8Array(readFileSync(file)), args: '', syscall: 'finit_module' });
