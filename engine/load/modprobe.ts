@@ -6,12 +6,20 @@
 import { readRelocListing, SHN_UNDEF, SHT_SYMTAB, STB_WEAK } from '../elf/index';
 import type { KernelProfile } from '../kernel/profile';
 import { splitSignature } from '../kmod/signature';
+import { DEBIAN_6_1_SOFTDEPS } from '../kernel/softdeps-debian-6.1.0-50';
 
 export interface ModprobePlan {
   /** Paths relative to the modules directory (e.g. "drivers/gpu/drm/drm.ko"), dependencies first, target last. */
   order: string[];
   /** Symbols no vmlinux or module export provides: module path → names. */
   missing: Map<string, string[]>;
+  /**
+   * Soft dependencies (and what they need) that modprobe loads but does not require: kmod_module_probe_insert_module()
+   * (libkmod-module.c) ignores their errors (crc32c-intel.ko fails with ENODEV on the qemu64 CPU, which lacks SSE4.2).
+   */
+  optional: Set<string>;
+  /** The target's post: soft dependencies, which modprobe loads after it (Modscope's plan ends with the target). */
+  after: string[];
 }
 
 /** The in-tree path of a module as Module.symvers names it ("fs/fat/fat") → "fs/fat/fat.ko". */
@@ -39,11 +47,23 @@ export function undefinedSymbols(image: Uint8Array): { name: string; weak: boole
   return out;
 }
 
+/**
+ * The module tree's modules.softdep, resolved (the Debian tree the profile describes has none until depmod runs: the
+ * engine carries depmod's answer for that release, engine/kernel/softdeps-debian-6.1.0-50.ts).
+ */
+function softdepsFor(profile: KernelProfile): Readonly<Record<string, { readonly pre: readonly string[]; readonly post: readonly string[] }>> {
+  return profile.release === '6.1.0-50-amd64' ? DEBIAN_6_1_SOFTDEPS : {};
+}
+
 export function modprobePlan(profile: KernelProfile, target: string, read: (relPath: string) => Uint8Array | null): ModprobePlan {
   const order: string[] = [];
   const missing = new Map<string, string[]>();
+  const optional = new Set<string>();
   const seen = new Set<string>();
-  const visit = (path: string): void => {
+  const softdeps = softdepsFor(profile);
+  // __kmod_module_get_probe_list() (libkmod-module.c): a module's dependencies, then its pre: soft dependencies, the
+  // module, its post: soft dependencies; soft ones (and what only they need) are not required.
+  const visit = (path: string, required: boolean): void => {
     if (seen.has(path)) return;
     seen.add(path);
     const image = read(path);
@@ -56,10 +76,16 @@ export function modprobePlan(profile: KernelProfile, target: string, read: (relP
         continue;
       }
       const dep = symversPath(e.module);
-      if (dep !== path) visit(dep);
+      if (dep !== path) visit(dep, required);
     }
+    const soft = softdeps[path];
+    for (const p of soft?.pre ?? []) visit(p, false);
     order.push(path);
+    if (!required) optional.add(path);
+    if (path === target) after.push(...(soft?.post ?? []));
+    else for (const p of soft?.post ?? []) visit(p, false);
   };
-  visit(target);
-  return { order, missing };
+  const after: string[] = [];
+  visit(target, true);
+  return { order, missing, optional, after };
 }

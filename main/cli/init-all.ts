@@ -253,7 +253,7 @@ function runOnce(
     if (!image) return { module: target, outcome: 'dependency failed', instructions: 0, notModelled: [], detail: `${p} cannot be read` };
     const res = loadModule(k, { fileName: p.split('/').pop() ?? p, image, args: '', syscall: 'finit_module', command: `insmod ${p}` });
     if (p === target) break;
-    if (res.errno !== 0) {
+    if (res.errno !== 0 && !plan.optional.has(p)) {
       const why = res.errno === null ? outcomeText(res.op, (e) => errname(e) ?? String(e)) : `${errname(res.errno) ?? res.errno}`;
       return { module: target, outcome: 'dependency failed', instructions: 0, notModelled: [], detail: `${p}: ${why}` };
     }

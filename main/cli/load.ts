@@ -100,6 +100,7 @@ export async function loadCommand(o: LoadOptions, write: Sink): Promise<number> 
   const ops: OperationInfo[] = [];
   const deps = [...o.with];
   const read = new Map<string, Uint8Array>(); // each file read once: modprobe's plan reads them all
+  const optionalDeps = new Set<string>(); // soft dependencies: modprobe goes on when they fail
   if (o.modprobe !== null) {
     const dir = o.modprobe;
     const rel = relative(dir, o.file);
@@ -115,6 +116,7 @@ export async function loadCommand(o: LoadOptions, write: Sink): Promise<number> 
       }
     });
     deps.push(...plan.order.slice(0, -1).map((p) => join(dir, p)));
+    for (const p of plan.optional) optionalDeps.add(join(dir, p));
   }
   // --dump shows the module as load_module() left it for init: keep its bytes from just before init runs.
   const beforeInit = new Map<bigint, Uint8Array>();
@@ -128,7 +130,7 @@ export async function loadCommand(o: LoadOptions, write: Sink): Promise<number> 
   for (const dep of deps) {
     const r = await insmod(k, dep, [], o.syscall, read.get(dep));
     ops.push(r.op);
-    if (r.errno !== 0)
+    if (r.errno !== 0 && !optionalDeps.has(dep))
       throw new CliError(
         'DEPENDENCY',
         `${dep} failed to load: ${r.errno === null ? outcomeText(r.op, (e) => modStrerror(e)) : `${modStrerror(r.errno)} (${r.errno})`}`,

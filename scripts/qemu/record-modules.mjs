@@ -336,7 +336,7 @@ async function main() {
   process.stderr.write(`record-modules: ${out.modules.length} targets in ${out.boots} boots, ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
 }
 
-export { closure, readIndex, sample, subsystem, depmodIndex, modname };
+export { closure, readIndex, sample, subsystem, depmodIndex, depmodSection, modname };
 if (process.argv[1] && process.argv[1].endsWith('record-modules.mjs'))
   main().catch((e) => {
     process.stderr.write(`record-modules: ${e.stack || e}\n`);
