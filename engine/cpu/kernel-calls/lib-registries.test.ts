@@ -2,7 +2,9 @@
  * textsearch_register, register_quota_format, register_dcbevent_notifier (lib-registries.ts), DO_ONCE (once.ts),
  * strcasecmp/strncasecmp (memory-fns.ts) and efivars_kobject (machine.ts): the rules, then real modules against the
  * real kernel. scripts/qemu/recordings/lib-registries.json.gz is `node scripts/qemu/record-modules.mjs --only
- * efivarfs,ts_kmp,ts_bm,ts_fsm,quota_v2,quota_v1,fcoe,nf_conntrack,rds,async_tx` on the modelled machine: each modprobe
+ * efivarfs,ts_kmp,ts_bm,ts_fsm,quota_v2,quota_v1,fcoe,nf_conntrack,rds,async_tx,abituguru,abituguru3,nct6775,sbc_fitpc2_wdt,
+ * dummy,ifb,vmw_vmci,vmw_vsock_vmci_transport,libcrc32c` (dmi_get_system_info, __rtnl_link_register, __rcu_read_lock and
+ * libcrc32c's soft dependency as well) on the modelled machine: each modprobe
  * replayed through the model's shell must print, exit, log and list /proc/modules as the real one did (async_tx, whose
  * dmaengine_get() has no model, must say so instead).
  */
@@ -128,6 +130,15 @@ describe.skipIf(!process.env.CI && !haveCorpus)('real modules that call them, ag
       fcoe: 'identical',
       nf_conntrack: 'identical',
       rds: 'identical',
+      abituguru: 'identical',
+      abituguru3: 'identical',
+      nct6775: 'identical',
+      sbc_fitpc2_wdt: 'identical',
+      dummy: 'identical',
+      ifb: 'identical',
+      vmw_vmci: 'identical',
+      vmw_vsock_vmci_transport: 'identical',
+      libcrc32c: 'identical',
       async_tx: "[modscope] Modscope cannot say what Linux does after dmaengine_get() (not modelled): how modprobe ends is not known\n",
     });
     expect(rec.modules.find((r) => r.target === 'efivarfs')?.modprobe.output).toMatch(/No such device/);

@@ -18,6 +18,8 @@ const TS_OPS_GET_PATTERN = 32n;
 const TS_OPS_GET_PATTERN_LEN = 40n;
 /** struct quota_format_type (include/linux/quota.h): int qf_fmt_id, qf_ops, qf_owner, qf_next. */
 const QF_NEXT = 24n;
+/** ___GFP_ZERO (include/linux/gfp_types.h). */
+const GFP_ZERO = 0x100n;
 
 export function libRegistryFunctions(s: KernelCallState): Record<string, KernelFunction> {
   return {
@@ -76,5 +78,18 @@ export function libRegistryFunctions(s: KernelCallState): Record<string, KernelF
     // &dcbevent_notif_chain, nb), 0. The chain is called when DCB settings change on a device: none does during init.
     register_dcbevent_notifier: registrar(s, 'DCB event notifier', 'register_dcbevent_notifier', null, 0),
     unregister_dcbevent_notifier: unregistrar('unregister_dcbevent_notifier', null),
+    // bool alloc_cpumask_var_node(cpumask_var_t *mask, gfp_t flags, int node) (lib/cpumask.c, CONFIG_CPUMASK_OFFSTACK=y in
+    // Debian): *mask = kmalloc_node(cpumask_size()): BITS_TO_LONGS(nr_cpu_ids = 1) longs, 8 bytes; zalloc_ passes __GFP_ZERO.
+    alloc_cpumask_var_node: (ctx) => {
+      const zero = (ctx.arg(1) & GFP_ZERO) !== 0n;
+      const mask = ctx.kmalloc(8, zero, 'cpumask (alloc_cpumask_var_node)');
+      writeU64(ctx.mem, ctx.arg(0), mask);
+      ctx.note(`alloc_cpumask_var_node: an 8-byte cpumask at ${hexU64(mask)}${zero ? ', zeroed' : ''}`);
+      return 1n;
+    },
+    free_cpumask_var: (ctx) => {
+      if (ctx.arg(0) !== 0n) ctx.kfree(ctx.arg(0));
+      return 0n;
+    },
   };
 }

@@ -202,6 +202,8 @@ export function machineFunctions(state: KernelCallState): Record<string, KernelF
     return at;
   };
 
+  /** dmi_ident[field]'s strings, allocated on first use. */
+  const dmiStrings = new Map<number, bigint>();
   return {
     // struct kobject *efivars_kobject(void) (drivers/firmware/efi/vars.c): NULL until efivars_register(), which
     // efisubsys_init() only calls with EFI runtime services. QEMU's PC boots SeaBIOS, not UEFI: no efivars, NULL
@@ -448,7 +450,56 @@ export function machineFunctions(state: KernelCallState): Record<string, KernelF
       );
       return 0n;
     },
+    // const char *dmi_get_system_info(int field) (drivers/firmware/dmi_scan.c): dmi_ident[field], the string dmi_decode() saved
+    // at boot, or NULL for a field QEMU's SMBIOS tables do not have (no type 2 baseboard on the i440FX PC, no EC release, a
+    // zero UUID is not saved). The recorded /sys/class/dmi/id files are exactly the non-NULL fields (dmi-id.c creates one
+    // per non-NULL dmi_ident); the strings are allocated once per machine, as the kernel's live for its lifetime.
+    dmi_get_system_info: (ctx) => {
+      const field = Number(BigInt.asIntN(32, ctx.arg(0)));
+      const key = DMI_FIELDS[field];
+      const text = key === undefined ? undefined : (MACHINE.dmi as Record<string, string | undefined>)[key];
+      if (text === undefined) {
+        ctx.note(`dmi_get_system_info(${key ?? field}): NULL (QEMU's SMBIOS tables do not have it)`);
+        return 0n;
+      }
+      let at = dmiStrings.get(field);
+      if (at === undefined) {
+        const bytes = Uint8Array.from(`${text}\0`, (c) => c.charCodeAt(0) & 0xff); // SMBIOS strings are ASCII
+        at = ctx.kmalloc(bytes.length, false, `dmi_ident[${key}]`);
+        ctx.mem.write(at, bytes);
+        dmiStrings.set(field, at);
+      }
+      ctx.note(`dmi_get_system_info(${key}): "${text}"`);
+      return at;
+    },
     kobject_uevent: () => 0n,
     kobject_del: () => 0n,
   };
 }
+
+/** enum dmi_field (include/linux/mod_devicetable.h) → the /sys/class/dmi/id file of that field. */
+const DMI_FIELDS: readonly (string | undefined)[] = [
+  undefined,
+  'bios_vendor',
+  'bios_version',
+  'bios_date',
+  'bios_release',
+  'ec_firmware_release',
+  'sys_vendor',
+  'product_name',
+  'product_version',
+  'product_serial',
+  'product_uuid',
+  'product_sku',
+  'product_family',
+  'board_vendor',
+  'board_name',
+  'board_version',
+  'board_serial',
+  'board_asset_tag',
+  'chassis_vendor',
+  'chassis_type',
+  'chassis_version',
+  'chassis_serial',
+  'chassis_asset_tag',
+];

@@ -630,6 +630,8 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     attribute_container_register: registrar(s, 'attribute container', 'attribute_container_register', null, 0),
     attribute_container_unregister: unregistrar('attribute_container_unregister', null),
     rtnl_link_register: registrar(s, 'rtnl link ops', 'rtnl_link_register', field(0, 16), 0), // rtnl_link_ops: list_head, then kind
+    // __rtnl_link_register(): the same without taking rtnl_lock (the caller holds it: dummy, ifb).
+    __rtnl_link_register: registrar(s, 'rtnl link ops', '__rtnl_link_register', field(0, 16), 0),
     rtnl_link_unregister: unregistrar('rtnl_link_unregister', field(0, 16)),
     register_qdisc: registrar(s, 'qdisc', 'register_qdisc', null, 0),
     unregister_qdisc: unregistrar('unregister_qdisc', null),

@@ -1,8 +1,8 @@
 /**
  * More of what corpus inits call (modscope init-all's not-modelled list, most-called first):
  * registrations with subsystems that record the module's struct and return 0 (nothing on QEMU's PC
- * makes them call back at once), small pure helpers (guid_parse, strsep), page allocations, and the
- * machine's DMI strings. Each says in its step what it does and does not do.
+ * makes them call back at once), small pure helpers (guid_parse, strsep) and page allocations. Each
+ * says in its step what it does and does not do.
  */
 import type { KernelFunction } from '../types';
 import { readU64, ret, tryCString, writeU64 } from './mem';
@@ -15,13 +15,6 @@ const quiet =
   () =>
     value;
 
-/**
- * dmi_get_system_info(): the SMBIOS strings of QEMU's PC as the oops header shows them ("Hardware
- * name: QEMU Standard PC (i440FX + PIIX, 1996), BIOS 1.16.2-debian-1.16.2-1 04/01/2014"); enum
- * dmi_field: 1 BIOS_VENDOR, 2 BIOS_VERSION, 3 BIOS_DATE, 6 SYS_VENDOR, 7 PRODUCT_NAME. Other fields
- * were not recorded.
- */
-const DMI: Record<number, string> = { 2: '1.16.2-debian-1.16.2-1', 3: '04/01/2014', 6: 'QEMU', 7: 'Standard PC (i440FX + PIIX, 1996)' };
 
 /** guid_parse()/uuid_parse() byte order (lib/uuid.c guid_index / uuid_index). */
 const GUID_INDEX = [3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15];
@@ -58,7 +51,6 @@ export function intSqrt(x: bigint): bigint {
 }
 
 export function subsystemFunctions(s: KernelCallState): Record<string, KernelFunction> {
-  const dmiStrings = new Map<number, bigint>();
   const pages =
     (what: string, zero: boolean, orderArg: number | null): KernelFunction =>
     (ctx) => {
@@ -133,19 +125,7 @@ export function subsystemFunctions(s: KernelCallState): Record<string, KernelFun
       }
       return start;
     },
-    dmi_get_system_info: (ctx) => {
-      const field = Number(ctx.arg(0) & 0xffn);
-      const text = DMI[field];
-      if (text === undefined) return 'not-modelled';
-      let at = dmiStrings.get(field);
-      if (at === undefined) {
-        at = ctx.kmalloc(text.length + 1, true, `DMI string ${field}`);
-        ctx.mem.write(at, Uint8Array.from([...text].map((c) => c.charCodeAt(0))));
-        dmiStrings.set(field, at);
-      }
-      ctx.note(`dmi_get_system_info(${field}): "${text}" (QEMU's SMBIOS)`);
-      return at;
-    },
+    // dmi_get_system_info(): machine.ts, from the recorded /sys/class/dmi/id of the machine.
     // int fb_get_options(const char *name, char **option): no video= on this machine's command line.
     fb_get_options: (ctx) => {
       if (ctx.arg(1) !== 0n) writeU64(ctx.mem, ctx.arg(1), 0n);
@@ -195,6 +175,10 @@ export function subsystemFunctions(s: KernelCallState): Record<string, KernelFun
     cleanup_srcu_struct: quiet(0n),
     __srcu_read_lock: quiet(0n),
     __srcu_read_unlock: quiet(0n),
+    // void __rcu_read_lock(void) / __rcu_read_unlock(void) (kernel/rcu/tree_plugin.h, CONFIG_PREEMPT_RCU=y): ++/--
+    // current->rcu_read_lock_nesting; the unlock's special path needs a context switch inside the section (none here).
+    __rcu_read_lock: quiet(0n),
+    __rcu_read_unlock: quiet(0n),
     transport_class_register: registrar(s, 'transport class', 'transport_class_register', null, 0),
     transport_class_unregister: unregistrar('transport_class_unregister', null),
     nf_register_sockopt: registrar(s, 'netfilter sockopt', 'nf_register_sockopt', null, 0),
