@@ -3,8 +3,8 @@
  * strcasecmp/strncasecmp (memory-fns.ts) and efivars_kobject (machine.ts): the rules, then real modules against the
  * real kernel. scripts/qemu/recordings/lib-registries.json.gz is `node scripts/qemu/record-modules.mjs --only
  * efivarfs,ts_kmp,ts_bm,ts_fsm,quota_v2,quota_v1,fcoe,nf_conntrack,rds,async_tx,abituguru,abituguru3,nct6775,sbc_fitpc2_wdt,
- * dummy,ifb,vmw_vmci,vmw_vsock_vmci_transport,libcrc32c` (dmi_get_system_info, __rtnl_link_register, __rcu_read_lock and
- * libcrc32c's soft dependency as well) on the modelled machine: each modprobe
+ * dummy,ifb,vmw_vmci,vmw_vsock_vmci_transport,libcrc32c,dell_wmi_sysman,ibmasr` (dmi_get_system_info, dmi_find_device,
+ * __rtnl_link_register, __rcu_read_lock and libcrc32c's soft dependency as well) on the modelled machine: each modprobe
  * replayed through the model's shell must print, exit, log and list /proc/modules as the real one did (async_tx, whose
  * dmaengine_get() has no model, must say so instead).
  */
@@ -139,8 +139,14 @@ describe.skipIf(!process.env.CI && !haveCorpus)('real modules that call them, ag
       vmw_vmci: 'identical',
       vmw_vsock_vmci_transport: 'identical',
       libcrc32c: 'identical',
+      dell_wmi_sysman: 'identical',
+      ibmasr: 'identical',
       async_tx: "[modscope] Modscope cannot say what Linux does after dmaengine_get() (not modelled): how modprobe ends is not known\n",
     });
     expect(rec.modules.find((r) => r.target === 'efivarfs')?.modprobe.output).toMatch(/No such device/);
+    // dmi_find_device() returns NULL because the machine's SMBIOS has none of the types that fill dmi_devices.
+    const dmi = JSON.parse(readFileSync(join(ROOT, 'scripts', 'qemu', 'recordings', 'dmi-entries.qemu.json'), 'utf8')) as { steps: { output: string }[] };
+    const types = dmi.steps[0].output.split('\n').filter(Boolean).map((e) => Number(e.split('-')[0]));
+    expect(types.sort((a, b) => a - b)).toEqual([0, 1, 3, 4, 16, 17, 19, 32, 127]);
   }, 300_000);
 });

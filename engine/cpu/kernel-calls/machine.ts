@@ -472,6 +472,13 @@ export function machineFunctions(state: KernelCallState): Record<string, KernelF
       ctx.note(`dmi_get_system_info(${key}): "${text}"`);
       return at;
     },
+    // const struct dmi_device *dmi_find_device(int type, const char *name, const struct dmi_device *from) (dmi_scan.c): a walk
+    // of dmi_devices, which dmi_decode() fills from SMBIOS types 9, 10, 11, 38 and 41 only. QEMU's PC has types 0, 1, 3, 4,
+    // 16, 17, 19, 32 and 127 (recordings/dmi-entries.qemu.json): the list is empty and every search returns NULL.
+    dmi_find_device: (ctx) => {
+      ctx.note(`dmi_find_device(type ${Number(BigInt.asIntN(32, ctx.arg(0)))}): NULL (QEMU's SMBIOS lists no onboard, OEM-string or IPMI devices)`);
+      return 0n;
+    },
     kobject_uevent: () => 0n,
     kobject_del: () => 0n,
   };
