@@ -12,25 +12,16 @@
 // the words of init_nsproxy (init_task.nsproxy), with the struct field offsets of this build. Its init returns
 // -EAGAIN, so it never stays loaded. Pointers are kept as kallsyms names (symbol+offset), so the engine
 // places them at the modelled kernel's addresses.
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildInitramfs, ensureVmlinuz, parseTranscript, readScenario, runQemu } from './run-scenario.mjs';
+import { captureBoot } from './capture-boot.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
-const HEADERS = process.env.MODSCOPE_HEADERS || '/usr/src/linux-headers-6.1.0-50-amd64';
 const JSON_FILE = join(ROOT, 'samples', 'kernel', 'kernel-data-qemu-pc.json');
 const TS_FILE = join(ROOT, 'engine', 'machine', 'qemu-pc-kernel-data.ts');
 const LINES = ['cat /proc/version', 'insmod kernel_data.ko'];
-
-function buildModule(dir) {
-  copyFileSync(join(HERE, 'kernel-data', 'kernel_data.c'), join(dir, 'kernel_data.c'));
-  writeFileSync(join(dir, 'Kbuild'), 'obj-m := kernel_data.o\n');
-  execFileSync('make', ['-s', '-C', HEADERS, `M=${dir}`, 'modules'], { stdio: ['ignore', 2, 2] });
-}
 
 /** "%pS" text: a symbol ("native_io_delay+0x0/0x10" → native_io_delay), or null for a plain number. */
 function symbolOf(text) {
@@ -115,25 +106,12 @@ async function main() {
     return;
   }
   const raw = argv.includes('--raw') ? argv[argv.indexOf('--raw') + 1] : null;
-  const dir = mkdtempSync(join(tmpdir(), 'modscope-kdata-'));
-  try {
-    buildModule(dir);
-    writeFileSync(join(dir, 'kdata.sh'), `${LINES.join('\n')}\n`);
-    const scenario = readScenario(join(dir, 'kdata.sh'));
-    const initrd = buildInitramfs(scenario);
-    const r = await runQemu({ vmlinuz: ensureVmlinuz(), initrd, append: 'console=ttyS0 quiet panic=-1 nokaslr rdinit=/init', timeout: 300 });
-    if (r.error) throw new Error(r.error);
-    const t = parseTranscript(r.transcript, scenario);
-    if (t.steps.length !== LINES.length) throw new Error(`incomplete transcript: ${t.steps.length}/${LINES.length} steps (logs in ${r.work})`);
-    if (raw) writeFileSync(raw, JSON.stringify(t, null, 1));
-    const d = parse(t.steps[1].kmsg, t.steps[0].output.trim());
-    if (!d.pv_ops.length || !d.vars.phys_base || !d.init_uts_ns.bytes) throw new Error('the capture module printed nothing');
-    writeFileSync(JSON_FILE, `${JSON.stringify(d, null, 1)}\n`);
-    writeTs(d);
-    process.stderr.write(`kernel-data: ${d.pv_ops.length} pv_ops slots, wrote ${JSON_FILE} and ${TS_FILE}\n`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const t = await captureBoot(join(HERE, 'kernel-data', 'kernel_data.c'), LINES, { raw });
+  const d = parse(t.steps[1].kmsg, t.steps[0].output.trim());
+  if (!d.pv_ops.length || !d.vars.phys_base || !d.init_uts_ns.bytes) throw new Error('the capture module printed nothing');
+  writeFileSync(JSON_FILE, `${JSON.stringify(d, null, 1)}\n`);
+  writeTs(d);
+  process.stderr.write(`kernel-data: ${d.pv_ops.length} pv_ops slots, wrote ${JSON_FILE} and ${TS_FILE}\n`);
 }
 
 main().catch((e) => {

@@ -12,17 +12,15 @@
 // high_memory, page_offset_base, si_meminfo(), the bytes of boot_cpu_data. The module taints the
 // capture boot only (unsigned, out of tree) and its init returns -EAGAIN, so it never stays loaded.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { buildInitramfs, ensureVmlinuz, parseTranscript, readScenario, runQemu } from './run-scenario.mjs';
+import { captureBoot } from './capture-boot.mjs';
 import { QEMU_MACHINE_ARGS, MACHINE_MEMORY_MIB } from './machine.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
-const HEADERS = process.env.MODSCOPE_HEADERS || '/usr/src/linux-headers-6.1.0-50-amd64';
 
 const LINES = [
   'cat /proc/version',
@@ -45,12 +43,6 @@ const LINES = [
   'ls /sys/bus',
   'insmod machine_facts.ko',
 ];
-
-function buildModule(dir) {
-  copyFileSync(join(HERE, 'machine-facts', 'machine_facts.c'), join(dir, 'machine_facts.c'));
-  writeFileSync(join(dir, 'Kbuild'), 'obj-m := machine_facts.o\n');
-  execFileSync('make', ['-s', '-C', HEADERS, `M=${dir}`, 'modules'], { stdio: ['ignore', 2, 2] });
-}
 
 function parse(steps) {
   const out = (cmd) => steps.find((s) => s.cmd.startsWith(cmd))?.output ?? '';
@@ -219,25 +211,12 @@ async function main() {
   }
   const outFile = argv.includes('--out') ? argv[argv.indexOf('--out') + 1] : join(ROOT, 'samples', 'kernel', 'machine-qemu-pc.json.gz');
   const raw = argv.includes('--raw') ? argv[argv.indexOf('--raw') + 1] : null;
-  const dir = mkdtempSync(join(tmpdir(), 'modscope-facts-'));
-  try {
-    buildModule(dir);
-    writeFileSync(join(dir, 'facts.sh'), `${LINES.join('\n')}\n`);
-    const scenario = readScenario(join(dir, 'facts.sh'));
-    const initrd = buildInitramfs(scenario);
-    const r = await runQemu({ vmlinuz: ensureVmlinuz(), initrd, append: 'console=ttyS0 quiet panic=-1 nokaslr rdinit=/init', timeout: 300 });
-    if (r.error) throw new Error(r.error);
-    const t = parseTranscript(r.transcript, scenario);
-    if (t.steps.length !== LINES.length) throw new Error(`incomplete transcript: ${t.steps.length}/${LINES.length} steps (logs in ${r.work})`);
-    if (raw) writeFileSync(raw, JSON.stringify(t, null, 1));
-    const facts = parse(t.steps);
-    if (!facts.vars._totalram_pages || !facts.boot_cpu_data) throw new Error('the capture module printed nothing');
-    writeFileSync(outFile, gzipSync(`${JSON.stringify(facts, null, 1)}\n`, { level: 9 }));
-    writeTs(facts, join(ROOT, 'engine', 'machine', 'qemu-pc.ts'));
-    process.stderr.write(`machine-facts: ${facts.name}: ${facts.pci.length} PCI devices, ${facts.acpi.length} ACPI tables, wrote ${outFile}\n`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const t = await captureBoot(join(HERE, 'machine-facts', 'machine_facts.c'), LINES, { raw });
+  const facts = parse(t.steps);
+  if (!facts.vars._totalram_pages || !facts.boot_cpu_data) throw new Error('the capture module printed nothing');
+  writeFileSync(outFile, gzipSync(`${JSON.stringify(facts, null, 1)}\n`, { level: 9 }));
+  writeTs(facts, join(ROOT, 'engine', 'machine', 'qemu-pc.ts'));
+  process.stderr.write(`machine-facts: ${facts.name}: ${facts.pci.length} PCI devices, ${facts.acpi.length} ACPI tables, wrote ${outFile}\n`);
 }
 
 main().catch((e) => {
