@@ -243,13 +243,15 @@ try {
     const onMain = events.filter((e) => main && e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && /RunTask$/.test(e.name));
     const cpuMs = onMain.reduce((a, e) => a + (e.tdur ?? 0), 0) / 1000;
     const byKind = new Map();
+    const kinds = ['FunctionCall', 'Layout', 'UpdateLayoutTree', 'Paint', 'PrePaint', 'Layerize', 'EventDispatch'];
     for (const e of events)
-      if (main && e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && ['FunctionCall', 'Layout', 'UpdateLayoutTree', 'Paint', 'PrePaint', 'Layerize', 'EventDispatch'].includes(e.name))
+      if (main && e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && kinds.includes(e.name))
         byKind.set(e.name, (byKind.get(e.name) ?? 0) + (e.tdur ?? 0) / 1000);
-    results.scroll.mainCpuPerFrame = cpuMs / results.scroll.frames;
+    const frames = results.scroll.frames;
+    results.scroll.mainCpuPerFrame = cpuMs / frames;
     console.log(
-      `bench/browser: scroll main-thread CPU ${cpuMs.toFixed(0)} ms over ${results.scroll.frames} frames = ${(cpuMs / results.scroll.frames).toFixed(1)} ms a frame; ` +
-        [...byKind].map(([k, v]) => `${k} ${(v / results.scroll.frames).toFixed(1)}`).join(', '),
+      `bench/browser: scroll main-thread CPU ${cpuMs.toFixed(0)} ms over ${frames} frames = ${(cpuMs / frames).toFixed(1)} ms a frame; ` +
+        [...byKind].map(([k, v]) => `${k} ${(v / frames).toFixed(1)}`).join(', '),
     );
     if (cdp) {
       const { profile } = await cdp.send('Profiler.stop');
