@@ -3,7 +3,8 @@
  * the modelled kernel, and real corpus modules that read it ending as they do on the real kernel (the recorded
  * modprobe sample, scripts/qemu/recordings/modprobe-sample.json.gz).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { moduleIndex } from '../../main/cli/shell';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -112,15 +113,9 @@ describe.skipIf(!required && !haveCorpus)('real modules that read it', () => {
     gunzipSync(readFileSync(join(ROOT, 'scripts', 'qemu', 'recordings', 'modprobe-sample.json.gz'))).toString('utf8'),
   ) as { modules: Rec[]; depmod: { deps: { [m: string]: string[] }; softdeps: { [m: string]: { pre: string[]; post: string[] } } } };
   const depmod = { deps: new Map(Object.entries(sample.depmod.deps)), softdeps: new Map(Object.entries(sample.depmod.softdeps)) };
-  const index = new Map<string, string>();
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(d, e.name));
-      else if (e.name.endsWith('.ko')) index.set(e.name.slice(0, -3).replace(/-/g, '_'), join(d, e.name));
-    }
-  };
+  let index = new Map<string, string>();
   const modprobe = (name: string) => {
-    if (index.size === 0) walk(CORPUS);
+    if (index.size === 0) index = moduleIndex(CORPUS);
     const k = bootKernel({ quiet: true });
     attachCpu(k, createIcedDecoder());
     const sh = new Shell(k, (p) => (existsSync(p) ? new Uint8Array(readFileSync(p)) : null), { moduleIndex: index, depmod });

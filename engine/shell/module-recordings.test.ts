@@ -12,7 +12,8 @@
  * a regression fails, and so does a fix until the list is regenerated
  * (MODSCOPE_UPDATE_EXPECTED=1 rewrites it; MODSCOPE_REPLAY_REPORT=FILE writes every difference).
  */
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { moduleIndex } from '../../main/cli/shell';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -63,19 +64,6 @@ interface Recording {
   modules: Rec[];
   /** depmod's modules.dep lines and resolved soft dependencies for every module of the closures. */
   depmod: { deps: Record<string, string[]>; softdeps: Record<string, { pre: string[]; post: string[] }> };
-}
-
-function moduleIndex(dir: string): Map<string, string> {
-  const idx = new Map<string, string>();
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.ko')) idx.set(e.name.slice(0, -3).replace(/-/g, '_'), p);
-    }
-  };
-  walk(dir);
-  return idx;
 }
 
 const fmt = (k: Kmsg[]): string[] => k.map((m) => `<${m.level}>${m.text}`);

@@ -55,7 +55,7 @@ export function parseShellArgs(argv: readonly string[]): ShellOptions {
 }
 
 /** Every .ko under dir by module name (dashes as underscores), for modprobe NAME. */
-function moduleIndex(dir: string): Map<string, string> {
+export function moduleIndex(dir: string): Map<string, string> {
   const idx = new Map<string, string>();
   const walk = (d: string): void => {
     for (const e of readdirSync(d, { withFileTypes: true })) {

@@ -8,7 +8,7 @@
  * replayed through the model's shell must print, exit, log and list /proc/modules as the real one did (async_tx, whose
  * dmaengine_get() has no model, must say so instead).
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -19,6 +19,7 @@ import { bootKernel, CORPUS, ROOT } from '../../../scripts/test-support/kernel';
 import { Shell } from '../../shell/index';
 import { attachCpu } from '../attach';
 import { createIcedDecoder } from '../../../host-common/iced-decoder';
+import { moduleIndex } from '../../../main/cli/shell';
 
 const cstr = (s: string): Uint8Array => new TextEncoder().encode(`${s}\0`);
 
@@ -94,13 +95,7 @@ describe.skipIf(!process.env.CI && !haveCorpus)('real modules that call them, ag
   it('ts_kmp/ts_bm/ts_fsm, quota_v1/v2, fcoe (DCB notifier), rds (DO_ONCE), nf_conntrack load as recorded; efivarfs fails with ENODEV', () => {
     if (!haveCorpus) throw new Error(`missing the Debian corpus at ${CORPUS} (scripts/fetch-corpus.sh)`);
     const rec = JSON.parse(gunzipSync(readFileSync(REC)).toString('utf8')) as Recording;
-    const index = new Map<string, string>();
-    const walk = (d: string): void => {
-      for (const e of readdirSync(d, { withFileTypes: true }))
-        if (e.isDirectory()) walk(join(d, e.name));
-        else if (e.name.endsWith('.ko')) index.set(e.name.slice(0, -3).replace(/-/g, '_'), join(d, e.name));
-    };
-    walk(CORPUS);
+    const index = moduleIndex(CORPUS);
     const depmod = { deps: new Map(Object.entries(rec.depmod.deps)), softdeps: new Map(Object.entries(rec.depmod.softdeps)) };
     const files = (p: string): Uint8Array | null => (p.startsWith(CORPUS) && existsSync(p) ? new Uint8Array(readFileSync(p)) : null);
     const decoder = createIcedDecoder();
