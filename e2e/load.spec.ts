@@ -52,9 +52,15 @@ test.describe('Load view', () => {
     await page.keyboard.press('ArrowRight');
     await expect(page.getByTestId('step-item')).toContainText('item 2 of');
     await expect(page.getByTestId('reloc-P')).not.toHaveText(P1 ?? '');
+    // The memory map's marker points at P: it glides after a lone seek and jumps on quick ones (key repeat).
+    const marker = page.getByTestId('memory-map-svg').locator('g.marker > g');
+    await expect(marker).toHaveAttribute('transform', /^translate\([\d.]+, ?[\d.]+\)$/);
+    await page.waitForTimeout(300);
+    const at2 = await marker.getAttribute('transform');
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowRight');
     await expect(page.getByTestId('step-item')).toContainText('item 4 of');
+    await expect(marker).not.toHaveAttribute('transform', at2 ?? '');
     await expect(page.getByTestId('mem-after').locator('.hb.hl').first()).toBeVisible();
     await shot(page, '02-relocation');
 

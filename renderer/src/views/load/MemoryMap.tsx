@@ -28,6 +28,9 @@ const GROUP_GAP = 16;
 const DURATION = 300;
 /** move_module's flight from file offsets to addresses: under the deck capture's settle time (560 ms). */
 const FLY_MS = 520;
+/** The marker glides for this long, unless the previous seek came less than MARKER_GLIDE_GAP_MS before (then it jumps). */
+const MARKER_GLIDE_MS = 120;
+const MARKER_GLIDE_GAP_MS = 250;
 const AXIS_H = 22;
 
 interface Band {
@@ -549,21 +552,29 @@ export const MemoryMap = memo(function MemoryMap({
 
   }, [bands, groups, secs, focus, zx0, zx1, level, zoomAsked, flying, flyPos]);
 
-  // Where the relocation under the cursor writes: moves on every seek, redraws nothing else.
+  // Where the relocation under the cursor writes: moves on every seek, redraws nothing else. A lone seek (a click,
+  // a clicker's step) glides there; seeks in quick succession (key repeat, a slider drag, typed positions) jump,
+  // so a glide's frames never compete with the next seek's render (issue #15: seek p99).
+  const lastMove = useRef(0);
   useEffect(() => {
     countEffect('memory-map marker');
-    d3.select(svgRef.current)
+    const now = performance.now();
+    const glide = now - lastMove.current > MARKER_GLIDE_GAP_MS;
+    lastMove.current = now;
+    const g = d3
+      .select(svgRef.current)
       .select<SVGGElement>('g.marker')
       .selectAll<SVGGElement, NonNullable<typeof marker>>('g')
       .data(marker ? [marker] : [])
       .join((enter) => {
-        const g = enter.append('g');
-        g.append('path').attr('d', 'M0,0 L-6,-9 L6,-9 Z');
-        g.append('line').attr('y1', 0).attr('y2', BAR_H);
-        return g;
-      })
-      .transition(d3.transition('memmap-marker').duration(120))
-      .attr('transform', (d) => `translate(${d.x},${d.y})`);
+        const e = enter.append('g');
+        e.append('path').attr('d', 'M0,0 L-6,-9 L6,-9 Z');
+        e.append('line').attr('y1', 0).attr('y2', BAR_H);
+        return e;
+      });
+    const at = (d: NonNullable<typeof marker>): string => `translate(${d.x},${d.y})`;
+    if (glide) g.transition(d3.transition('memmap-marker').duration(MARKER_GLIDE_MS)).attr('transform', at);
+    else g.interrupt('memmap-marker').attr('transform', at);
   }, [marker]);
 
   const usedGroups = useMemo(() => [...new Set(layout.map((s) => s.group))], [layout]);
