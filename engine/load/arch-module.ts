@@ -111,7 +111,6 @@ const FIXUPS: [string, number, string][] = [
   ['__ex_table', 12, 'exception table sorted (module_sort_extable)'],
   ['__jump_table', 16, 'static keys registered'],
   ['.static_call_sites', 8, 'static calls registered'],
-  ['__mcount_loc', 8, 'ftrace call sites recorded (ftrace_module_init)'],
 ];
 
 /**

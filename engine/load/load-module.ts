@@ -22,6 +22,7 @@ import type { FaultInjector, FaultSpec } from './fault-injection';
 import { unwindLoad } from './error-labels';
 import { tagLanes61 } from './lanes-61';
 import { applyRelocations, postRelocation, simplifySymbols, strndupUser } from './main-relocation';
+import { ftraceModuleInit } from './main-ftrace';
 import { completeFormation, freeCopy, prepareComingModule } from './main-complete';
 import { elfValidityCheck, ELF64_EHDR_SIZE, rewriteSectionHeaders, setupLoadInfo } from './main-elf';
 import {
@@ -147,7 +148,8 @@ function loadModuleBody(info: LoadInfo): number {
   err = strndupUser(info);
   if (err) return unwindLoad(info, err, 'free_arch_cleanup');
 
-  // init_build_id(), dynamic_debug_setup(), ftrace_module_init(): not modelled as steps.
+  // init_build_id() does nothing on Debian (no STACKTRACE_BUILD_ID); dynamic_debug_setup(): not modelled as a step.
+  ftraceModuleInit(info);
 
   err = completeFormation(info);
   if (err) return unwindLoad(info, err, 'ddebug_cleanup');

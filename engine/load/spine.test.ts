@@ -114,6 +114,7 @@ describe('load_module() spine', () => {
       'apply_relocations',
       'post_relocation',
       'strndup_user',
+      'ftrace_module_init',
       'complete_formation',
       'prepare_coming_module',
       'parse_args',
