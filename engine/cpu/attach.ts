@@ -456,7 +456,7 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
         const m = k.modules.find((x) => x.structModule === w.modulePut);
         if (m && m.refcnt > 0) m.refcnt--;
       }
-      return { title, note: `${describe(r, what)} It returned.`, block };
+      return { title, note: `${w.intro ? `${w.intro} ` : ''}${describe(r, what)} It returned.`, block };
     }
     // The kworker's task is abandoned where the model stops following it: a lock it took (rtnl_mutex) is not left held
     // for every later run (the real work goes on and drops it).
@@ -470,7 +470,7 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
             ? cannotSayBudget(r.executed)
             : `it ${r.kind === 'fault' ? `faulted (${r.fault.message})` : 'stopped'}; the real kernel would oops in the kworker, which Modscope does not model`;
     const unknown = `${cannot[0].toUpperCase()}${cannot.slice(1)}, in the queued work ${w.what}`;
-    return { title: unknown, note: `${describe(r, what)} ${cannot}.`, unknown, block };
+    return { title: unknown, note: `${w.intro ? `${w.intro} ` : ''}${describe(r, what)} ${cannot}.`, unknown, block };
   };
   k.runExit = (mod, pos) => {
     if (mod.exitFn === null) return { note: '' };

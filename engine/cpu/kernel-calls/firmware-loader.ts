@@ -127,6 +127,9 @@ export function firmwareLoaderFunctions(s: KernelCallState): Record<string, Kern
           for (const l of missingFirmware(s, prefix, name, 0).lines) print(l.level, l.text);
         },
         modulePut: module !== 0n ? module : undefined,
+        intro:
+          `request_firmware_work_func(): _request_firmware() finds no ${name} on the machine (it has no firmware files) and logs so; ` +
+          `fw is NULL, and the callback is called with it, then module_put().`,
       });
       ctx.note(`request_firmware_nowait('${name}'): request_firmware_work_func() queued on system_wq; the machine has no such file`);
       return 0n;

@@ -12,4 +12,6 @@ export interface QueuedWork {
   /** Kernel-side lines printed before fn is called (the firmware loader's messages), and the module reference put after. */
   printBefore?: (print: (level: number, text: string) => void) => void;
   modulePut?: bigint;
+  /** What the kernel side of the item did before fn, for the step ("_request_firmware() found no regulatory.db …"). */
+  intro?: string;
 }
