@@ -323,8 +323,24 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
     return first.done ? null : first.value;
   };
 
-  /** Items queued outside init (an exit, a sysfs access) are not run: dropped so that no later init runs them. */
-  const dropQueued = (): void => void state.queuedWork.splice(0);
+  /** set_work_pool_and_clear_pending(): WORK_STRUCT_PENDING off (a work_struct outside modelled memory is left alone). */
+  const clearPending = (work: bigint, pos: number, why: string): void => {
+    if (work === 0n) return;
+    try {
+      const data = k.memory.read(work, 8);
+      data[0] &= 0xfe;
+      k.memory.write(work, data, pos, why);
+    } catch {
+      // not in modelled memory: nothing to clear
+    }
+  };
+  /**
+   * Items queued outside init (an exit, a sysfs access) are not run by the model: dropped (PENDING cleared, so a later
+   * queue_work_on() of the same item is not refused) so that no later init runs them.
+   */
+  const dropQueued = (): void => {
+    for (const w of state.queuedWork.splice(0)) clearPending(w.work, k.timeline.position, 'work->data: pending cleared (item not run)');
+  };
   k.runInit = (mod, pos) => {
     dropQueued();
     if (mod.initFn === null) return { ret: 0, note: '' };
@@ -429,15 +445,7 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
   k.runQueuedWork = (initMod, pos) => {
     const w = state.queuedWork.shift();
     if (!w) return null;
-    if (w.work !== 0n) {
-      try {
-        const data = k.memory.read(w.work, 8);
-        data[0] &= 0xfe; // set_work_pool_and_clear_pending(): WORK_STRUCT_PENDING off before the function runs
-        k.memory.write(w.work, data, pos, 'work->data: pending cleared by the kworker');
-      } catch {
-        // the work_struct is not in modelled memory: nothing to clear
-      }
-    }
+    clearPending(w.work, pos, 'work->data: pending cleared by the kworker');
     const owner = k.modules.find((m) => m.allSections.some((x) => x.group === 'text' && w.fn >= x.address && w.fn < x.address + BigInt(x.size)));
     const block = new InstructionBlock(symbolize);
     const title = `A kworker runs ${w.what}`;
