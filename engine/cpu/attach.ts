@@ -476,7 +476,8 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
           ? cannotSayInstruction(r.text.replace(/\s+#.*$/, ''), deviceOf(r))
           : budgetBeforeSoftLockup(r)
             ? cannotSayBudget(r.executed)
-            : `it ${r.kind === 'fault' ? `faulted (${r.fault.message})` : 'stopped'}; the real kernel would oops in the kworker, which Modscope does not model`;
+            : `it ${r.kind === 'fault' ? `faulted (${r.fault.message})` : 'stopped'}; ` +
+              'the real kernel would oops in the kworker, which Modscope does not model';
     const unknown = `${cannot[0].toUpperCase()}${cannot.slice(1)}, in the queued work ${w.what}`;
     return { title: unknown, note: `${w.intro ? `${w.intro} ` : ''}${describe(r, what)} ${cannot}.`, unknown, block };
   };

@@ -47,7 +47,9 @@ describe.skipIf(!existsSync(join(CORPUS, 'net', 'wireless', 'cfg80211.ko')))('wo
     // The second reg_todo() (restore_regulatory_settings() queued it) reaches call_crda()'s kobject_uevent_env(): not
     // modelled, so Modscope says it cannot tell what that work does — and modprobe's own outcome is unchanged.
     const last = steps.filter((s) => s?.fn === 'process_one_work').at(-1);
-    expect(last?.title).toMatch(/^Modscope cannot say what Linux does after kobject_uevent_env\(\) \(not modelled\), in the queued work reg_todo\(\)/);
+    expect(last?.title).toMatch(
+      /^Modscope cannot say what Linux does after kobject_uevent_env\(\) \(not modelled\), in the queued work reg_todo\(\)/,
+    );
     expect(last?.text).toMatch(/cfg80211's load is not affected/);
     expect(sh.k.timeline.ops.at(-1)?.end ?? { kind: 'returned' }).toEqual({ kind: 'returned' });
   });

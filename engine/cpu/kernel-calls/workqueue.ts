@@ -53,7 +53,7 @@ export function workqueueFunctions(s: KernelCallState): Record<string, KernelFun
   /** Run the pending items of wq (every pending item when wq is null) now, in order, inside the caller. */
   const flush = (ctx: Parameters<KernelFunction>[0], match: (w: QueuedWork) => boolean): number => {
     let n = 0;
-    for (let i = 0; i < s.queuedWork.length; ) {
+    for (let i = 0; i < s.queuedWork.length;) {
       const w = s.queuedWork[i];
       if (!match(w)) {
         i++;
