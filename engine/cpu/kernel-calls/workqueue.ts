@@ -1,11 +1,13 @@
 /**
  * Work items (kernel/workqueue.c, 6.1). queue_work_on() sets WORK_STRUCT_PENDING in work->data and puts the
- * item on its pool's worklist; a kworker of that pool runs work->func(work) soon after. On the modelled machine
- * (one CPU, CONFIG_PREEMPT_VOLUNTARY) the kworker the queueing woke gets the CPU when insmod next sleeps or
- * returns to user space: the model runs the items a module's init queued right after init returns, in the order
- * they were queued, items queued by a running item after it (the worker's loop in worker_thread()), on the
- * same modelled CPU (engine/cpu/attach.ts). The real log shows exactly that order for cfg80211: reg_work's
- * regulatory.db lines follow its init's lines and come before the next module's.
+ * item on its pool's worklist; a kworker of that pool runs work->func(work) soon after. The modelled machine has
+ * one CPU and CONFIG_PREEMPT_VOLUNTARY: the woken kworker gets the CPU at insmod's next scheduling point — a
+ * might_sleep() later in init, or at the latest the return to user space. The model runs the items a module's
+ * init queued when init returns, in the order they were queued, items queued by a running item after it (the
+ * worker's loop in worker_thread()), on the same modelled CPU (engine/cpu/attach.ts). The log order is the same
+ * whenever init prints nothing after queueing: cfg80211 (only alloc_ordered_workqueue() follows its
+ * regulatory_init()), whose real log has reg_work's regulatory.db lines right after init's and before the next
+ * module's. An init that prints after queueing could have the real kworker's lines between its own.
  *
  * A flush waits for the items, so flush_workqueue()/flush_work() run them at the call, inside the caller.
  * cancel_work_sync() takes a pending item off the list (it never runs). Delayed work with a delay runs
