@@ -323,7 +323,26 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
     return first.done ? null : first.value;
   };
 
+  /** set_work_pool_and_clear_pending(): WORK_STRUCT_PENDING off (a work_struct outside modelled memory is left alone). */
+  const clearPending = (work: bigint, pos: number, why: string): void => {
+    if (work === 0n) return;
+    try {
+      const data = k.memory.read(work, 8);
+      data[0] &= 0xfe;
+      k.memory.write(work, data, pos, why);
+    } catch {
+      // not in modelled memory: nothing to clear
+    }
+  };
+  /**
+   * Items queued outside init (an exit, a sysfs access) are not run by the model: dropped (PENDING cleared, so a later
+   * queue_work_on() of the same item is not refused) so that no later init runs them.
+   */
+  const dropQueued = (): void => {
+    for (const w of state.queuedWork.splice(0)) clearPending(w.work, k.timeline.position, 'work->data: pending cleared (item not run)');
+  };
   k.runInit = (mod, pos) => {
+    dropQueued();
     if (mod.initFn === null) return { ret: 0, note: '' };
     const block = new InstructionBlock(symbolize);
     const r = run(mod, mod.initFn, pos, block, 'insmod');
@@ -403,6 +422,7 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
     const comm = how === 'sysfs-read' ? 'cat' : 'sh';
     sysfsAccess = how;
     const r = run(mod, entry, pos, block, comm, args);
+    dropQueued();
     const what = `${symbolize(entry) ?? hex(entry)}`;
     try {
       if (r.kind === 'returned') return { ret: r.ret, note: describe(r, what) + ` It returned ${r.ret}.`, block };
@@ -417,10 +437,55 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
       sysfsAccess = null;
     }
   };
+  /**
+   * The kworker runs the next item init queued (workqueue.ts): work->func(work), or a firmware request's callback after
+   * the loader's lines. It runs module code on the modelled CPU; where it stops (a function without a model, a fault),
+   * Modscope cannot say what the work does from there, and says so: insmod's outcome, known when init returned, stays.
+   */
+  k.runQueuedWork = (initMod, pos) => {
+    const w = state.queuedWork.shift();
+    if (!w) return null;
+    clearPending(w.work, pos, 'work->data: pending cleared by the kworker');
+    const owner = k.modules.find((m) => m.allSections.some((x) => x.group === 'text' && w.fn >= x.address && w.fn < x.address + BigInt(x.size)));
+    const block = new InstructionBlock(symbolize);
+    const title = `A kworker runs ${w.what}`;
+    if (!owner) {
+      const why = `${w.what}: its function ${symbolize(w.fn) ?? hex(w.fn)} is not module code the model can run`;
+      return { title: `Modscope cannot say what the queued work ${w.what} does`, note: why, unknown: why, block };
+    }
+    w.printBefore?.((level, text) => {
+      state.printkOpen = false;
+      k.printkAt(level, text, pos);
+    });
+    const r = run(owner, w.fn, pos, block, 'kworker/0:1', w.args);
+    const what = `${symbolize(w.fn) ?? hex(w.fn)}`;
+    if (r.kind === 'returned') {
+      if (w.modulePut !== undefined) {
+        const m = k.modules.find((x) => x.structModule === w.modulePut);
+        if (m && m.refcnt > 0) m.refcnt--;
+      }
+      return { title, note: `${w.intro ? `${w.intro} ` : ''}${describe(r, what)} It returned.`, block };
+    }
+    // The kworker's task is abandoned where the model stops following it: a lock it took (rtnl_mutex) is not left held
+    // for every later run (the real work goes on and drops it).
+    state.rtnlHeld = false;
+    const cannot =
+      stoppedAt !== null
+        ? cannotSay(stoppedAt)
+        : r.kind === 'unsupported'
+          ? cannotSayInstruction(r.text.replace(/\s+#.*$/, ''), deviceOf(r))
+          : budgetBeforeSoftLockup(r)
+            ? cannotSayBudget(r.executed)
+            : `it ${r.kind === 'fault' ? `faulted (${r.fault.message})` : 'stopped'}; ` +
+              'the real kernel would oops in the kworker, which Modscope does not model';
+    const unknown = `${cannot[0].toUpperCase()}${cannot.slice(1)}, in the queued work ${w.what}`;
+    return { title: unknown, note: `${w.intro ? `${w.intro} ` : ''}${describe(r, what)} ${cannot}.`, unknown, block };
+  };
   k.runExit = (mod, pos) => {
     if (mod.exitFn === null) return { note: '' };
     const block = new InstructionBlock(symbolize);
     const r = run(mod, mod.exitFn, pos, block, 'rmmod');
+    dropQueued();
     options.onRun?.(mod, 'exit', r, stoppedAt, firstUnmodelledRead(r));
     if (stoppedAt !== null)
       return {

@@ -85,6 +85,11 @@ export class ModelKernel {
     | null = null;
   runExit: ((mod: LoadedModule, pos: number) => { note: string; block?: StepBlock }) | null = null;
   /**
+   * The kworker's next queued work item (one a module's init queued): run it and report it as a step; null when none
+   * is left. unknown: the run stopped where Modscope cannot follow it (what the work does from there is not known).
+   */
+  runQueuedWork: ((initMod: LoadedModule, pos: number) => { title: string; note: string; unknown?: string; block?: StepBlock } | null) | null = null;
+  /**
    * Run another function of a module's (a kernel_param_ops ->set()/->get() from a sysfs write or
    * read): integer arguments, its return value as a C int; null when it did not return (oops printed).
    */

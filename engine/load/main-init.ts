@@ -79,6 +79,35 @@ function dumpStack(info: LoadInfo): void {
   rec.printk(KERN_WARNING, ' </TASK>');
 }
 
+/**
+ * The work items init queued: a kworker runs them when insmod lets the CPU go, before the syscall returns (each a
+ * step of its own, workqueue.ts). A run Modscope cannot follow says so; it never changes what init returned.
+ */
+function runQueuedWork(info: LoadInfo): void {
+  const { k, rec } = info;
+  if (!k.runQueuedWork) return;
+  // A bound on items that keep queueing more (a worker that requeues itself would run forever).
+  for (let n = 0; n < 64; n++) {
+    const w = k.runQueuedWork(info.module, rec.pos);
+    if (w === null) return;
+    rec.step(
+      {
+        phase: 'init',
+        fn: 'process_one_work',
+        file: 'kernel/workqueue.c',
+        title: w.title,
+        text:
+          `${w.note}` +
+          (w.unknown !== undefined
+            ? ` What the work does from there — what it prints, what it changes — is not known; ${info.module.name}'s load is not affected ` +
+              '(init had already returned).'
+            : ''),
+      },
+      w.block ?? null,
+    );
+  }
+}
+
 /** do_init_module(): init, then LIVE (or GOING and freed when init fails). */
 export function doInitModule(info: LoadInfo): number {
   const { k, rec } = info;
@@ -108,6 +137,7 @@ export function doInitModule(info: LoadInfo): number {
     info.end = { kind: 'unknown', after: fn, reason };
     return KILLED_IN_INIT;
   }
+  if (!result.killed) runQueuedWork(info);
   if (result.killed) {
     // The oops killed insmod in the middle of the syscall: nothing unwinds, the module stays COMING.
     rec.step({

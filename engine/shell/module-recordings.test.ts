@@ -95,11 +95,6 @@ const CLOCKSOURCE_WATCHDOG =
   'cs_watchdog_read(): a slow TSC read under the busy host), not printed by the module';
 /** crypto/testmgr.c alg_test() failing a newly registered algorithm, printed by the cryptomgr_test kthread. */
 const SELF_TEST = /^<\d>alg: self-tests for .* failed/;
-/** cfg80211's regulatory.db request, made by the reg_work item regulatory_init_db() queues (net/wireless/reg.c). */
-const REGDB_WORK = /^<\d>platform regulatory\.0: .*regulatory\.db/;
-const REGDB_WORK_REASON =
-  "work items not run: cfg80211's regulatory_init_db() queues reg_work (regulatory_hint_core(), net/wireless/reg.c), which on the " +
-  'real kernel requests regulatory.db from the firmware loader and logs its failure; the model does not run queued work';
 const CRYPTO_SELF_TEST =
   'crypto self-tests not modelled: registering an algorithm makes cryptomgr (crypto/algboss.c) run crypto/testmgr.c alg_test() ' +
   'in a kthread; on the real kernel ecdh-nist-p256-generic fails its test vector 2 with -EFAULT and WARNs';
@@ -136,7 +131,6 @@ function reasonFor(real: string[], model: string[], missing: string[], crashed: 
   if (missing.length) return `not modelled: ${missing.slice(0, 6).join(', ')}${missing.length > 6 ? ', …' : ''}`;
   if (model.some((l) => /BUG:|Oops|RIP:|watchdog/.test(l))) return 'the model oopses where the real kernel does not';
   if (real.some((l) => SELF_TEST.test(l)) && !model.some((l) => SELF_TEST.test(l))) return CRYPTO_SELF_TEST;
-  if (real.some((l) => REGDB_WORK.test(l)) && !model.some((l) => REGDB_WORK.test(l))) return REGDB_WORK_REASON;
   return 'unexplained';
 }
 

@@ -25,7 +25,7 @@
 import type { KernelCallContext, KernelFunction } from '../types';
 import { handleMaker, registrar } from './registrars';
 import { EBUSY } from './errname';
-import { readU64, ret, tryCString, tryFieldString } from './mem';
+import { readU32, readU64, ret, tryCString, tryFieldString } from './mem';
 import { hexU64 } from '../../base/hex';
 import { printkText } from './printk';
 import type { KernelCallState } from './state';
@@ -90,6 +90,9 @@ export const BUILTIN_PLATFORM_DRIVERS: readonly string[] = [
 ];
 /** struct platform_device_info: parent, fwnode, of_node_reused, then name. */
 const PDEVINFO_NAME = 24;
+/** struct platform_device_info's int id; struct platform_device: name, id, id_auto, then struct device dev. */
+const PDEVINFO_ID = 32n;
+const PDEV_DEV = 16n;
 /** struct acpi_driver: name[80], class[80], then ids (struct acpi_device_id: id[16], driver_data, cls, cls_msk: 32 bytes). */
 const ACPI_DRIVER_IDS = 160;
 const ACPI_DEVICE_ID_SIZE = 32;
@@ -131,6 +134,12 @@ export function platformFunctions(s: KernelCallState): Record<string, KernelFunc
       return r;
     };
   const allocNames = new Map<bigint, string>();
+  const registerFull = addDevice(
+    'platform_device_register_full',
+    handleMaker(s, 'platform_device', 'platform_device_register_full', (c) => tryFieldString(c, c.arg(0), PDEVINFO_NAME)),
+    (c) => tryFieldString(c, c.arg(0), PDEVINFO_NAME),
+    true,
+  );
   const baseAlloc = handleMaker(s, 'platform_device', 'platform_device_alloc', (ctx) => tryCString(ctx, ctx.arg(0)));
   return {
     acpi_bus_register_driver: (ctx) => {
@@ -185,12 +194,16 @@ export function platformFunctions(s: KernelCallState): Record<string, KernelFunc
       (c) => tryFieldString(c, c.arg(0), 0),
       false,
     ),
-    platform_device_register_full: addDevice(
-      'platform_device_register_full',
-      handleMaker(s, 'platform_device', 'platform_device_register_full', (c) => tryFieldString(c, c.arg(0), PDEVINFO_NAME)),
-      (c) => tryFieldString(c, c.arg(0), PDEVINFO_NAME),
-      true,
-    ),
+    platform_device_register_full: (ctx) => {
+      const r = registerFull(ctx);
+      const name = tryFieldString(ctx, ctx.arg(0), PDEVINFO_NAME);
+      if (typeof r === 'bigint' && name !== null) {
+        // platform_device_add(): dev_set_name() "%s" for PLATFORM_DEVID_NONE, "%s.%d" for a fixed id; bus "platform".
+        const id = readU32(ctx.mem, ctx.arg(0) + PDEVINFO_ID) | 0;
+        if (id !== -2) s.deviceNames.set(r + PDEV_DEV, `platform ${id === -1 ? name : `${name}.${id}`}`);
+      }
+      return r;
+    },
     platform_device_alloc: (ctx) => {
       const r = baseAlloc(ctx);
       const name = tryCString(ctx, ctx.arg(0));

@@ -22,6 +22,10 @@ import { subsystemFunctions } from './subsystems';
 import { hookFunctions } from './hooks';
 import { rhashtableFunctions } from './rhashtable';
 import { PDRV_DRIVER, platformFunctions } from './platform';
+import { workqueueFunctions } from './workqueue';
+import { firmwareLoaderFunctions } from './firmware-loader';
+import { rtnlFunctions } from './rtnl';
+import { rcuFreeFunctions } from './rcu';
 import { resourceFunctions } from './resource';
 import { xarrayFunctions } from './xarray';
 import { keyFunctions } from './keys';
@@ -468,7 +472,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
 
     // objects handed back as pointers
     // alloc_workqueue(fmt, flags, max_active, ...)
-    alloc_workqueue: handleMaker(s, 'workqueue', 'alloc_workqueue', fmt(0, s, 3), '; queued work never runs in this model'),
+    alloc_workqueue: handleMaker(s, 'workqueue', 'alloc_workqueue', fmt(0, s, 3), '; its queued work runs after init returns (workqueue.ts)'),
     destroy_workqueue: freeHandle(s, 'destroy_workqueue'),
     __class_create: handleMaker(s, 'class', '__class_create', str(1)),
     class_destroy: freeHandle(s, 'class_destroy'),
@@ -585,11 +589,6 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
       return 0n;
     },
     kthread_stop: noted('kthread_stop: thread stopped'),
-    queue_work_on: noted('queue_work_on: work queued (never runs in this model)', 1n),
-    __flush_workqueue: quiet(0n),
-    cancel_work_sync: quiet(0n),
-    cancel_delayed_work_sync: quiet(0n),
-    queue_delayed_work_on: noted('queue_delayed_work_on: work queued (never runs in this model)', 1n),
 
     // CPU hotplug states (kernel/cpu.c). __cpuhp_setup_state(state, name, invoke, startup, teardown,
     // multi_instance): the kernel returns 0 for a fixed state and the allocated state number for
@@ -655,8 +654,6 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     _raw_write_unlock: quiet(0n),
     _raw_read_lock: quiet(0n),
     _raw_read_unlock: quiet(0n),
-    rtnl_lock: quiet(0n),
-    rtnl_unlock: quiet(0n),
     device_register: registrar(s, 'device', 'device_register', null, 0),
     device_unregister: unregistrar('device_unregister', null),
     // int dev_set_name(struct device *dev, const char *fmt, ...): the name is formatted, not stored
@@ -749,6 +746,10 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...bdiFunctions(s),
     // Platform devices and drivers: a matching pair binds and probes (platform.ts).
     ...platformFunctions(s),
+    ...workqueueFunctions(s),
+    ...firmwareLoaderFunctions(s),
+    ...rtnlFunctions(s),
+    ...rcuFreeFunctions(),
     ...resourceFunctions(s),
     ...xarrayFunctions(s),
     ...keyFunctions(s),

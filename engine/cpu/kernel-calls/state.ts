@@ -5,6 +5,7 @@
  */
 import type { FormatEnv } from './vsnprintf';
 import { bootIoports, type IoRegion } from './ioports';
+import type { QueuedWork } from './queued-work-item';
 
 /**
  * Families the built-in kernel registered during boot, from the real boot log under QEMU ("NET: Registered
@@ -110,6 +111,14 @@ export class KernelCallState {
   readonly registrations: Registration[] = [];
   /** Live platform devices and drivers (struct or handle → name), for platform_match() by name (platform.ts). */
   readonly platformDevices = new Map<bigint, string>();
+  /** Work items queued and not yet run (workqueue.ts); the kworker runs them after init returns (attach.ts). */
+  readonly queuedWork: QueuedWork[] = [];
+  /** The firmware loader's pr_err_once() wiki line has been printed this boot (firmware-loader.ts). */
+  firmwareWikiShown = false;
+  /** rtnl_mutex is held (rtnl.ts). */
+  rtnlHeld = false;
+  /** __dev_printk() prefixes ("platform regulatory.0") of devices the models made, by struct device address. */
+  readonly deviceNames = new Map<bigint, string>();
   readonly platformDrivers = new Map<bigint, string>();
   /** xfrm_input_afinfo[is_ipip][family] ("ipip/family" → struct): the built-in xfrm4/xfrm6 protocol handlers hold [0][AF_INET], [0][AF_INET6]. */
   readonly xfrmInputAfinfo = new Map<string, bigint>([
