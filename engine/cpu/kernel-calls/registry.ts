@@ -19,6 +19,7 @@ import { cryptoShashFunctions } from './crypto-shash';
 import { ttyFunctions } from './tty';
 import { bdiFunctions } from './bdi';
 import { subsystemFunctions } from './subsystems';
+import { vfsFunctions } from './vfs';
 import { hookFunctions } from './hooks';
 import { rhashtableFunctions } from './rhashtable';
 import { PDRV_DRIVER, platformFunctions } from './platform';
@@ -738,6 +739,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...allocFunctions(s),
     ...machineFunctions(s),
     ...subsystemFunctions(s),
+    ...vfsFunctions(s),
     ...hookFunctions(s),
     ...libRegistryFunctions(s),
     ...onceFunctions(),
