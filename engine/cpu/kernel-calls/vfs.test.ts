@@ -86,6 +86,26 @@ describe('a module mounting its own filesystem (configfs)', () => {
   });
 });
 
+describe('dlm mounts configfs too; ocfs2_stack_user then registers with ocfs2_stackglue', () => {
+  const files = ['fs/configfs/configfs.ko', 'fs/dlm/dlm.ko', 'fs/ocfs2/ocfs2_stackglue.ko', 'fs/ocfs2/ocfs2_stack_user.ko'].map(ko);
+  // As recorded under QEMU (modprobe ocfs2_stack_user): two lines, configfs held by dlm and its super_block. The
+  // spinlock models keep the lock word (spinlock.ts): ocfs2_stack_lookup()'s assert_spin_locked() sees it held.
+  it.skipIf(!files.every((f) => existsSync(f)))('loads as on the real kernel, no oops, and unloads clean', () => {
+    const k = bootKernel({ quiet: true });
+    attachCpu(k, createIcedDecoder());
+    const from = k.log.records.length;
+    for (const f of files) {
+      const r = loadModule(k, { fileName: f.split('/').at(-1) ?? f, image: new Uint8Array(readFileSync(f)), args: '', syscall: 'finit_module' });
+      expect(r.errno).toBe(0);
+    }
+    expect(k.log.records.slice(from).map((r) => `<${r.level}>${r.text}`)).toEqual(['<4>DLM installed', '<6>ocfs2: Registered cluster interface user']);
+    const sh = new Shell(k, () => null);
+    expect(sh.run('cat /proc/modules').output).toMatch(/^configfs 57344 2 dlm, Live /m);
+    sh.run('rmmod ocfs2_stack_user dlm configfs ocfs2_stackglue');
+    expect(sh.run('cat /proc/modules').output).toBe('');
+  });
+});
+
 describe('hashlen_string (fs/namei.c, word at a time)', () => {
   it('hashes the bytes before the NUL with the salt and counts them', () => {
     const a = hashlenString(0xffff888001234500n, new TextEncoder().encode('usb_gadget'));
