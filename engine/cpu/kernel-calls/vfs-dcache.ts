@@ -80,15 +80,24 @@ function dSetDOp(ctx: KernelCallContext, d: bigint, op: bigint): void {
   setFlags(ctx, d, f);
 }
 
-/** __d_alloc(sb, name): name null is d_alloc_anon()'s slash_name ("/", hash 0). Names past the inline buffer: not modelled. */
+/** offsetof(struct external_name, name). */
+const EXTERNAL_NAME = 16;
+
+/** __d_alloc(sb, name): name null is d_alloc_anon()'s slash_name ("/", hash 0); a long name goes in an external_name. */
 export function dAllocSb(ctx: KernelCallContext, env: VfsEnv, sb: bigint, name: Uint8Array | null, hash: number): bigint | 'not-modelled' {
   const n = name ?? Uint8Array.of(0x2f);
-  if (n.length > DNAME_INLINE_LEN - 1) return 'not-modelled'; // an external_name (kmalloc'd) holds it
   const d = ctx.kmalloc(DENTRY.size, true, 'dentry (kmem_cache_alloc_lru(dentry_cache))');
+  let dname = d + DENTRY.iname;
+  if (n.length > DNAME_INLINE_LEN - 1) {
+    // struct external_name { union { atomic_t count; struct rcu_head head; } u; unsigned char name[]; }: count 1.
+    const p = ctx.kmalloc(EXTERNAL_NAME + n.length + 1, false, 'external_name (a dentry name past DNAME_INLINE_LEN)');
+    w32(ctx, p, 1);
+    dname = p + BigInt(EXTERNAL_NAME);
+  }
   w32(ctx, d + DENTRY.nameHash, name ? hash : 0);
   w32(ctx, d + DENTRY.nameLen, n.length);
-  ctx.mem.write(d + DENTRY.iname, Uint8Array.from([...n, 0]));
-  w64(ctx, d + DENTRY.name, d + DENTRY.iname);
+  ctx.mem.write(dname, Uint8Array.from([...n, 0]));
+  w64(ctx, d + DENTRY.name, dname);
   setCount(ctx, d, 1);
   w64(ctx, d + DENTRY.parent, d);
   w64(ctx, d + DENTRY.sb, sb);
@@ -196,6 +205,9 @@ function dentryKill(ctx: KernelCallContext, env: VfsEnv, d: bigint): bigint | nu
   thisCpuAdd(ctx, env, 'nr_dentry', -1n);
   if (op !== 0n) indirect(ctx, r64(ctx, op + DENTRY_OPS.release), d);
   ctx.note(`dentry ${hexU64(d)} killed; freed now (__d_free after an RCU grace period on the real kernel)`);
+  // dentry_free(): an external name goes with its last user (the dentry is its only one here).
+  const dname = r64(ctx, d + DENTRY.name);
+  if (dname !== d + DENTRY.iname) ctx.kfree(dname - BigInt(EXTERNAL_NAME));
   ctx.kfree(d);
   return parent === d ? null : parent;
 }

@@ -16,6 +16,9 @@ import { Shell } from '../../shell/index';
 import { attachCpu } from '../attach';
 import { DCACHE, DENTRY, FS_TYPE, INODE, MOUNT, SB, VFSMOUNT } from './vfs-layout';
 import { hashlenString } from './vfs-dcache';
+import { KernelCallState } from './state';
+import { modelCaller } from './model-caller';
+import { readU64 } from './mem';
 
 const ko = (rel: string): string => join(CORPUS, rel);
 const CONFIGFS = ko('fs/configfs/configfs.ko');
@@ -113,5 +116,52 @@ describe('hashlen_string (fs/namei.c, word at a time)', () => {
     // Another salt (parent dentry) gives another hash; eight-byte names take the loop once more.
     expect(hashlenString(0xffff888001234600n, new TextEncoder().encode('usb_gadget')).hash).not.toBe(a.hash);
     expect(hashlenString(0n, new TextEncoder().encode('12345678')).len).toBe(8);
+  });
+});
+
+describe('dentries and inodes on a bare super_block (fake context)', () => {
+  it('new_inode, d_make_root, d_alloc_name with an external name, d_add, d_drop, dput kills it and frees its name', () => {
+    const { ctx, call } = modelCaller(new KernelCallState());
+    const u32 = (a: bigint): number => new DataView(ctx.peek(a, 4).slice().buffer).getUint32(0, true);
+    const sb = ctx.poke(0xffffffffc0350000n, new Uint8Array(SB.size));
+    ctx.poke(sb + SB.inodes, new Uint8Array(16));
+    const w = (a: bigint, v: bigint): void => void ctx.poke(a, new Uint8Array(new BigUint64Array([v]).buffer));
+    w(sb + SB.inodes, sb + SB.inodes);
+    w(sb + SB.inodes + 8n, sb + SB.inodes);
+    const inode = call('new_inode', sb) as bigint;
+    expect(u32(inode + INODE.count)).toBe(1);
+    expect(u32(inode + INODE.nlink)).toBe(1);
+    expect(readU64(ctx.mem, inode + INODE.mapping)).toBe(inode + INODE.data);
+    expect(readU64(ctx.mem, inode + INODE.data)).toBe(inode); // i_data.host
+    expect(readU64(ctx.mem, sb + SB.inodes)).toBe(inode + 280n); // on s_inodes through i_sb_list
+    // A directory whose inode_operations have a lookup: DCACHE_DIRECTORY_TYPE, IOP_LOOKUP cached.
+    const iops = ctx.poke(0xffffffffc0352000n, new Uint8Array(64));
+    w(iops, 0xffffffffc0353000n);
+    ctx.poke(inode + INODE.mode, Uint8Array.of(0xed, 0x41)); // 040755
+    w(inode + INODE.op, iops);
+    const root = call('d_make_root', inode) as bigint;
+    expect(ctx.peekString(readU64(ctx.mem, root + DENTRY.name))).toBe('/');
+    expect(u32(root + DENTRY.flags)).toBe(DCACHE.DIRECTORY_TYPE);
+    expect(readU64(ctx.mem, inode + INODE.dentry)).toBe(root + DENTRY.alias);
+    const long = 'a-directory-name-longer-than-31-bytes';
+    const d = call('d_alloc_name', root, ctx.str(long)) as bigint;
+    const name = readU64(ctx.mem, d + DENTRY.name);
+    expect(name).not.toBe(d + DENTRY.iname);
+    expect(ctx.peekString(name)).toBe(long);
+    expect(u32(d + DENTRY.nameLen)).toBe(long.length);
+    expect(u32(d + DENTRY.nameHash)).toBe(hashlenString(root, new TextEncoder().encode(long)).hash);
+    expect(u32(root + DENTRY.count)).toBe(2);
+    call('d_add', d, 0n);
+    expect(readU64(ctx.mem, d + DENTRY.hash + 8n)).not.toBe(0n);
+    // A hashed dentry's last dput would keep it on the LRU: not modelled. Unhashed first, it is killed.
+    call('lockref_get', d + 88n);
+    expect(u32(d + DENTRY.count)).toBe(2);
+    expect(call('dput', d)).toBe(0n);
+    call('d_drop', d);
+    expect(readU64(ctx.mem, d + DENTRY.hash + 8n)).toBe(0n);
+    expect(call('dput', d)).toBe(0n);
+    expect(ctx.freed).toEqual([name - 16n, d]);
+    expect(u32(root + DENTRY.count)).toBe(1);
+    expect(readU64(ctx.mem, root + DENTRY.subdirs)).toBe(root + DENTRY.subdirs);
   });
 });
