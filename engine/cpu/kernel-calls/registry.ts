@@ -19,6 +19,8 @@ import { cryptoShashFunctions } from './crypto-shash';
 import { ttyFunctions } from './tty';
 import { bdiFunctions } from './bdi';
 import { subsystemFunctions } from './subsystems';
+import { vfsFunctions } from './vfs';
+import { spinlockFunctions } from './spinlock';
 import { hookFunctions } from './hooks';
 import { rhashtableFunctions } from './rhashtable';
 import { PDRV_DRIVER, platformFunctions } from './platform';
@@ -706,15 +708,8 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     __udelay: quiet(0n),
     __init_waitqueue_head: quiet(0n),
     // __mutex_init, mutex_lock, mutex_unlock, mutex_is_locked: mutex.ts.
-    _raw_spin_lock: quiet(0n),
-    _raw_spin_unlock: quiet(0n),
-    _raw_spin_lock_bh: quiet(0n),
-    _raw_spin_unlock_bh: quiet(0n),
-    _raw_spin_lock_irq: quiet(0n),
-    _raw_spin_unlock_irq: quiet(0n),
-    // returns the saved RFLAGS; IF (0x200) set plus the always-one bit and ZF/PF as usually seen
-    _raw_spin_lock_irqsave: quiet(0x246n),
-    _raw_spin_unlock_irqrestore: quiet(0n),
+    // _raw_spin_lock and its _bh, _irq, _irqsave variants, the unlocks: spinlock.ts.
+    ...spinlockFunctions(),
     // rwlocks taken with interrupts saved (kernel/locking/spinlock.c): the saved RFLAGS, as _raw_spin_lock_irqsave
     _raw_write_lock_irqsave: quiet(0x246n),
     _raw_write_unlock_irqrestore: quiet(0n),
@@ -735,6 +730,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...allocFunctions(s),
     ...machineFunctions(s),
     ...subsystemFunctions(s),
+    ...vfsFunctions(s),
     ...hookFunctions(s),
     ...libRegistryFunctions(s),
     ...onceFunctions(),

@@ -146,24 +146,7 @@ export function subsystemFunctions(s: KernelCallState): Record<string, KernelFun
       if (ctx.arg(0) !== 0n) ctx.kfree(ctx.arg(0));
       return 0n;
     },
-    // int simple_pin_fs(struct file_system_type *type, struct vfsmount **mount, int *count)
-    // The first pin mounts it: vfs_kern_mount() runs the type's init_fs_context()/fill_super(); for a filesystem a module
-    // registered (struct file_system_type in the modules area) that is module code, which a model cannot call, and the
-    // root dentry it makes (mnt_root, configfs_pin_fs() returns it) is not there: not modelled.
-    simple_pin_fs: (ctx) => {
-      const mnt = ctx.arg(1);
-      if (readU64(ctx.mem, mnt) === 0n && ctx.arg(0) >= 0xffffffffc0000000n) {
-        ctx.note("simple_pin_fs: mounting the module's filesystem runs its fill_super() in the module: not modelled");
-        return 'not-modelled';
-      }
-      if (readU64(ctx.mem, mnt) === 0n) writeU64(ctx.mem, mnt, ctx.kmalloc(512, true, 'vfsmount (simple_pin_fs)'));
-      const count = ctx.mem.read(ctx.arg(2), 4, 'read');
-      const n = (count[0] | (count[1] << 8) | (count[2] << 16) | (count[3] << 24)) + 1;
-      ctx.mem.write(ctx.arg(2), Uint8Array.of(n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, (n >>> 24) & 0xff));
-      ctx.note('simple_pin_fs: the internal filesystem is mounted (a vfsmount is handed out)');
-      return 0n;
-    },
-    simple_release_fs: quiet(0n),
+    // simple_pin_fs, simple_release_fs: vfs-mount.ts.
     device_initialize: quiet(0n),
     device_add: registrar(s, 'device', 'device_add', null, 0),
     device_del: unregistrar('device_del', null),
