@@ -50,6 +50,9 @@ import { scatterlistFunctions } from './scatterlist';
 import { cryptoTemplateLookupFunctions } from './crypto-template-lookup';
 import { memoryFunctions } from './memory-fns';
 import { sortFunctions } from './sort';
+import { pageAllocFunctions } from './page-alloc';
+import { tcpUlpFunctions } from './tcp-ulp';
+import { padataFunctions } from './padata';
 import { libRegistryFunctions } from './lib-registries';
 import { onceFunctions } from './once';
 import { zoneFunctions } from './zones';
@@ -777,6 +780,9 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...scatterlistFunctions(s),
     ...cryptoTemplateLookupFunctions(s),
     ...sortFunctions(),
+    ...pageAllocFunctions(),
+    ...tcpUlpFunctions(s),
+    ...padataFunctions(s),
   };
   return new Map(Object.entries(m));
 }
