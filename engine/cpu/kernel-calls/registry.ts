@@ -53,6 +53,7 @@ import { sortFunctions } from './sort';
 import { pageAllocFunctions } from './page-alloc';
 import { tcpUlpFunctions } from './tcp-ulp';
 import { padataFunctions } from './padata';
+import { acpiNamespaceFunctions } from './acpi-namespace';
 import { libRegistryFunctions } from './lib-registries';
 import { onceFunctions } from './once';
 import { zoneFunctions } from './zones';
@@ -783,6 +784,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...pageAllocFunctions(),
     ...tcpUlpFunctions(s),
     ...padataFunctions(s),
+    ...acpiNamespaceFunctions(),
   };
   return new Map(Object.entries(m));
 }
