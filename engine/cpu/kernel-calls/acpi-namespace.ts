@@ -89,14 +89,22 @@ export function acpiNamespaceFunctions(): Record<string, KernelFunction> {
     return h;
   };
   /** acpi_ns_walk_namespace() over Device objects; returns the status, or null when the walk terminated (AE_OK). */
-  const walk = (ctx: KernelCallContext, list: readonly AcpiNode[], level: number, maxDepth: number, down: bigint, up: bigint, context: bigint, rv: bigint): bigint | null => {
+  interface Walk {
+    maxDepth: number;
+    down: bigint;
+    up: bigint;
+    context: bigint;
+    rv: bigint;
+  }
+  const walk = (ctx: KernelCallContext, list: readonly AcpiNode[], level: number, w: Walk): bigint | null => {
+    const { maxDepth, down, up, context, rv } = w;
     for (const n of list) {
       const h = handleOf(ctx, n);
       let status = down ? ctx.callModule(down, h, BigInt(level), context, rv) & 0xffffffffn : AE_OK;
       if (status === AE_CTRL_TERMINATE) return null;
       if (status !== AE_OK && status !== AE_CTRL_DEPTH) return status;
       if (level < maxDepth && status !== AE_CTRL_DEPTH && n.children.length) {
-        const r = walk(ctx, n.children, level + 1, maxDepth, down, up, context, rv);
+        const r = walk(ctx, n.children, level + 1, w);
         if (r !== AE_OK) return r;
       }
       status = up ? ctx.callModule(up, h, BigInt(level), context, rv) & 0xffffffffn : AE_OK;
@@ -122,8 +130,9 @@ export function acpiNamespaceFunctions(): Record<string, KernelFunction> {
         ctx.note(`acpi_walk_namespace: type ${type} from ${hexU64(start)}: only Device objects from the root or a known node are modelled`);
         return 'not-modelled';
       }
-      const r = walk(ctx, list, 1, maxDepth, down, up, ctx.arg(5), ctx.arg(6));
-      ctx.note(`acpi_walk_namespace: QEMU's Device objects walked${r === null ? ' until the callback said AE_CTRL_TERMINATE' : ''}; returns ${hexU64(r ?? AE_OK)}`);
+      const r = walk(ctx, list, 1, { maxDepth, down, up, context: ctx.arg(5), rv: ctx.arg(6) });
+      const how = r === null ? ' until the callback said AE_CTRL_TERMINATE' : '';
+      ctx.note(`acpi_walk_namespace: QEMU's Device objects walked${how}; returns ${hexU64(r ?? AE_OK)}`);
       return r ?? AE_OK;
     },
     // struct acpi_device *acpi_fetch_acpi_dev(acpi_handle handle): every Device object here has one.
