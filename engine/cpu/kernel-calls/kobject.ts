@@ -29,7 +29,7 @@ const STATE_IN_SYSFS = 2;
 const STATE_ADD_UEVENT_SENT = 4;
 
 /** kobject_set_name_vargs(): the formatted name with '/' turned into '!', kmalloc'ed into kobj->name (null: -ENOMEM). */
-function setName(ctx: KernelCallContext, kobj: bigint, name: string): string | null {
+export function setName(ctx: KernelCallContext, kobj: bigint, name: string): string | null {
   const text = name.replace(/\//g, '!');
   const p = ctx.kmalloc(text.length + 1, false, `kobject name '${text}'`);
   if (p === 0n) return null;
