@@ -14,7 +14,7 @@
  * view can say which kernel state the code looked at. With vmlinuxData 'fault' they fault instead.
  */
 import type { ModelKernel } from '../kernel/model';
-import { PERCPU_MODULE_RESERVE } from '../kernel/model';
+import { KMALLOC_HEAP_BASE, KMALLOC_HEAP_SPAN, PERCPU_MODULE_RESERVE } from '../kernel/model';
 import { MODULES_VADDR, START_KERNEL_MAP } from '../machine/address-space';
 import { KERNEL_DATA } from '../machine/qemu-pc-kernel-data';
 import { MACHINE } from '../machine/qemu-pc';
@@ -106,6 +106,8 @@ export class KernelCpuMemory implements CpuMemory {
   private jiffiesAddr: bigint | null = null;
   /** [start, end) of the struct pages of the machine's RAM (vmemmap): zero pages that remember writes, as unknown data. */
   private readonly vmemmap: [bigint, bigint] | null;
+  /** [start, end) of the struct pages of the model's kmalloc heap frames (alloc_pages() hands them out). */
+  private readonly vmemmapHeap: [bigint, bigint] | null;
   /**
    * The direct map's alias of vmlinux's data pages: [start, end) and what to add to reach the image mapping. The kernel image
    * sits in RAM at phys_base (recorded: 0) + (va - __START_KERNEL_map), and page_offset_base maps all RAM, so
@@ -139,6 +141,8 @@ export class KernelCpuMemory implements CpuMemory {
     // model has none of their contents (virt_to_page(ZERO_PAGE(0)) in libceph's ceph_msgr_init(), then get_page()).
     const vmemmap = BigInt(MACHINE.vars.vmemmap_base);
     this.vmemmap = zero ? [vmemmap, vmemmap + ((BigInt(MACHINE.memoryMiB) << 20n) >> 12n) * STRUCT_PAGE_SIZE] : null;
+    const heapPfn = (KMALLOC_HEAP_BASE - BigInt(MACHINE.vars.page_offset_base)) >> 12n;
+    this.vmemmapHeap = zero ? [vmemmap + heapPfn * STRUCT_PAGE_SIZE, vmemmap + (heapPfn + (KMALLOC_HEAP_SPAN >> 12n)) * STRUCT_PAGE_SIZE] : null;
     if (zero && rodata !== undefined) {
       this.vmStart = rodata + slide;
       this.vmRodataEnd = (data ?? rodata) + slide;
@@ -287,7 +291,7 @@ export class KernelCpuMemory implements CpuMemory {
     if (name === undefined) {
       const vm = this.vmemmap;
       name =
-        vm && address >= vm[0] && address < vm[1]
+        vm && this.inVmemmap(address, address + 1n)
           ? `the struct page of pfn 0x${((address - vm[0]) / STRUCT_PAGE_SIZE).toString(16)}`
           : (this.k.profile.symbolize(address - this.k.as.kernelSlide)?.text ?? `0x${address.toString(16)}`);
       this.vmNames.set(address, name);
@@ -381,7 +385,8 @@ export class KernelCpuMemory implements CpuMemory {
 
   private inVmemmap(address: bigint, end: bigint): boolean {
     const vm = this.vmemmap;
-    return vm !== null && address >= vm[0] && end <= vm[1];
+    const heap = this.vmemmapHeap;
+    return (vm !== null && address >= vm[0] && end <= vm[1]) || (heap !== null && address >= heap[0] && end <= heap[1]);
   }
 
   private allocation(address: bigint, length: number): Allocation | null {

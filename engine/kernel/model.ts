@@ -46,6 +46,14 @@ const MODULE_AREA_LOG = 4096;
 /** PERCPU_MODULE_RESERVE (include/linux/percpu.h): the reserved chunk module per-CPU data comes from. */
 export const PERCPU_MODULE_RESERVE = 8 << 10;
 
+/**
+ * Where the model's kmalloc heap starts in the direct map (physical 4 GiB, past the machine's 512 MiB): its page frames
+ * have struct pages in vmemmap too (engine/cpu/kernel-memory.ts), so virt_to_page() and page_address() work on them.
+ */
+export const KMALLOC_HEAP_BASE = 0xffff888100000000n;
+/** The heap's span the model gives struct pages to (4 GiB). */
+export const KMALLOC_HEAP_SPAN = 1n << 32n;
+
 export class ModelKernel {
   readonly as: AddressSpace;
   readonly memory = new Memory();
@@ -106,7 +114,7 @@ export class ModelKernel {
   readonly vmallocSpace: VmallocRange;
   /** Export name → modules exporting it, oldest first. */
   private readonly exportOwners = new Map<string, LoadedModule[]>();
-  private kmallocNext = 0xffff888100000000n;
+  private kmallocNext = KMALLOC_HEAP_BASE;
   private percpuNext: bigint;
   private percpuEnd: bigint;
 

@@ -10,7 +10,7 @@
  * the kset's kobject; sysfs makes the directory (a name already there is sysfs_warn_dup()'s WARN: not modelled); then
  * kobject_uevent(KOBJ_ADD). The model keeps the directories it made by parent and name.
  */
-import type { KernelFunction } from '../types';
+import type { KernelCallContext, KernelFunction } from '../types';
 import { EINVAL, ENOMEM } from './errname';
 import { printkText } from './printk';
 import { asciiBytes, readU32, readU64, ret, tryCString, writeU32, writeU64 } from './mem';
@@ -28,6 +28,16 @@ const STATE_INITIALIZED = 1;
 const STATE_IN_SYSFS = 2;
 const STATE_ADD_UEVENT_SENT = 4;
 
+/** kobject_set_name_vargs(): the formatted name with '/' turned into '!', kmalloc'ed into kobj->name (null: -ENOMEM). */
+export function setName(ctx: KernelCallContext, kobj: bigint, name: string): string | null {
+  const text = name.replace(/\//g, '!');
+  const p = ctx.kmalloc(text.length + 1, false, `kobject name '${text}'`);
+  if (p === 0n) return null;
+  ctx.mem.write(p, asciiBytes(`${text}\0`));
+  writeU64(ctx.mem, kobj, p);
+  return text;
+}
+
 export function kobjectFunctions(s: KernelCallState): Record<string, KernelFunction> {
   const dirs = new Set<string>();
   return {
@@ -37,12 +47,37 @@ export function kobjectFunctions(s: KernelCallState): Record<string, KernelFunct
       if (ctx.arg(1) === 0n) return readU64(ctx.mem, kobj) !== 0n ? 0n : ret(-EINVAL);
       const name = fmt(1, s)(ctx);
       if (name === null) return 'not-modelled';
-      const text = name.replace(/\//g, '!');
-      const p = ctx.kmalloc(text.length + 1, false, `kobject name '${text}'`);
-      if (p === 0n) return ret(-ENOMEM);
-      ctx.mem.write(p, asciiBytes(`${text}\0`));
-      writeU64(ctx.mem, kobj, p);
+      const text = setName(ctx, kobj, name);
+      if (text === null) return ret(-ENOMEM);
       ctx.note(`kobject_set_name: '${text}'`);
+      return 0n;
+    },
+    // int kobject_add(struct kobject *kobj, struct kobject *parent, const char *fmt, ...): kobject_add_varg() names it and
+    // sets kobj->parent; kobject_add_internal(): the parent, else the kset's kobject (kobj_kset_join(): its place on the
+    // kset's list is not modelled), the sysfs directory, state_in_sysfs. No uevent: the caller sends KOBJ_ADD.
+    kobject_add: (ctx) => {
+      const kobj = ctx.arg(0);
+      if (kobj === 0n) return ret(-EINVAL);
+      if (!(readU32(ctx.mem, kobj + KOBJ_STATE) & STATE_INITIALIZED)) {
+        // pr_err("kobject '%s' (%p): tried to add an uninitialized object, …") with a hashed %p, dump_stack(), -EINVAL.
+        ctx.note('kobject_add: an uninitialized kobject: the kernel logs its hashed address and a stack dump: not modelled');
+        return 'not-modelled';
+      }
+      const name = fmt(2, s)(ctx);
+      if (name === null || name === '') return 'not-modelled'; // kobject_add_internal(): WARN "attempted to be registered with empty name!"
+      const text = setName(ctx, kobj, name);
+      if (text === null) return ret(-ENOMEM);
+      let parent = ctx.arg(1);
+      const kset = readU64(ctx.mem, kobj + KOBJ_KSET);
+      if (parent === 0n && kset !== 0n) parent = kset + KSET_KOBJ;
+      const key = `${parent.toString(16)}/${text}`;
+      if (dirs.has(key)) return 'not-modelled'; // create_dir() -EEXIST: sysfs_warn_dup()'s WARN with the full path
+      if (parent !== 0n) writeU32(ctx.mem, parent + KOBJ_KREF, readU32(ctx.mem, parent + KOBJ_KREF) + 1); // kobject_get(parent)
+      writeU64(ctx.mem, kobj + KOBJ_PARENT, parent);
+      dirs.add(key);
+      writeU32(ctx.mem, kobj + KOBJ_STATE, readU32(ctx.mem, kobj + KOBJ_STATE) | STATE_IN_SYSFS);
+      s.registrations.push({ kind: 'kobject', name: text, address: kobj });
+      ctx.note(`kobject_add '${text}': its sysfs directory is made${parent === 0n ? ' at the top of /sys' : ''}; returns 0`);
       return 0n;
     },
     // int kset_register(struct kset *k)

@@ -143,9 +143,9 @@ function devName(ctx: KernelCallContext, dev: bigint): string {
   return tryFieldString(ctx, dev, 80) ?? tryFieldString(ctx, dev, 0) ?? '';
 }
 
-/** dev_driver_string(): driver->name, else bus->name (the class fallback is not modelled). */
+/** dev_driver_string(): driver->name, else bus->name, else class->name (struct device: class @688). */
 function devDriverString(ctx: KernelCallContext, dev: bigint): string {
-  for (const off of [104, 96]) {
+  for (const off of [104, 96, 688]) {
     try {
       const p = readU64(ctx.mem, dev + BigInt(off));
       if (p !== 0n) return tryFieldString(ctx, p, 0) ?? '';

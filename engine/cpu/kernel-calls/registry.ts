@@ -56,6 +56,11 @@ import { scatterlistFunctions } from './scatterlist';
 import { cryptoTemplateLookupFunctions } from './crypto-template-lookup';
 import { memoryFunctions } from './memory-fns';
 import { sortFunctions } from './sort';
+import { pageAllocFunctions } from './page-alloc';
+import { tcpUlpFunctions } from './tcp-ulp';
+import { padataFunctions } from './padata';
+import { acpiNamespaceFunctions } from './acpi-namespace';
+import { deviceCoreFunctions } from './device-core';
 import { libRegistryFunctions } from './lib-registries';
 import { onceFunctions } from './once';
 import { zoneFunctions } from './zones';
@@ -658,12 +663,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     _raw_read_unlock: quiet(0n),
     device_register: registrar(s, 'device', 'device_register', null, 0),
     device_unregister: unregistrar('device_unregister', null),
-    // int dev_set_name(struct device *dev, const char *fmt, ...): the name is formatted, not stored
-    dev_set_name: (ctx) => {
-      const name = fmt(1, s)(ctx);
-      ctx.note(`dev_set_name${quoted(name)}: the device's kobject name (not stored by this model)`);
-      return 0n;
-    },
+    // dev_set_name, device_add, get_device, kobject_get_path, input_allocate_device, input_register_device: device-core.ts.
     pnp_register_driver: registrar(s, 'pnp driver', 'pnp_register_driver', field(0, 0), 0), // struct pnp_driver { const char *name; … }
     pnp_unregister_driver: unregistrar('pnp_unregister_driver', field(0, 0)),
     __auxiliary_driver_register: registrar(s, 'auxiliary driver', '__auxiliary_driver_register', str(2), 0), // (auxdrv, owner, modname)
@@ -690,8 +690,6 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     usb_serial_deregister_drivers: unregistrar('usb_serial_deregister_drivers', null),
     genl_register_family: registrar(s, 'genetlink family', 'genl_register_family', null, 0),
     genl_unregister_family: unregistrar('genl_unregister_family', null),
-    input_allocate_device: handleMaker(s, 'input_dev', 'input_allocate_device', null),
-    input_register_device: registrar(s, 'input device', 'input_register_device', null, 0),
     input_unregister_device: unregistrar('input_unregister_device', null),
     input_free_device: freeHandle(s, 'input_free_device'),
     // alloc_netdev_mqs, alloc_etherdev_mqs, register_netdev(ice), unregister_netdev, free_netdev: net-device.ts.
@@ -774,6 +772,11 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...scatterlistFunctions(s),
     ...cryptoTemplateLookupFunctions(s),
     ...sortFunctions(),
+    ...pageAllocFunctions(),
+    ...tcpUlpFunctions(s),
+    ...padataFunctions(s),
+    ...acpiNamespaceFunctions(),
+    ...deviceCoreFunctions(s),
   };
   return new Map(Object.entries(m));
 }

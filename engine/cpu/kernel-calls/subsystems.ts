@@ -148,7 +148,6 @@ export function subsystemFunctions(s: KernelCallState): Record<string, KernelFun
     },
     // simple_pin_fs, simple_release_fs: vfs-mount.ts.
     device_initialize: quiet(0n),
-    device_add: registrar(s, 'device', 'device_add', null, 0),
     device_del: unregistrar('device_del', null),
     // kobject_set_name: kobject.ts (the name is stored).
     proc_set_size: quiet(0n),

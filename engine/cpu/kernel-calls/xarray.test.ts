@@ -41,4 +41,13 @@ describe('xarray', () => {
     expect(readU64(ctx.mem, xa + 8n)).toBe(0n);
     expect(readU32(ctx.mem, xa + 4n)).toBe((4 | (1 << 26)) >>> 0);
   });
+
+  it('a NULL xa_head with entries kept beside it is a new array at that address (ib_core loaded again): it starts empty', () => {
+    const m = modelCaller(new KernelCallState());
+    const arr = m.ctx.poke(0xffffffffc0391000n, Uint8Array.of(0, 0, 0, 0, 4, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0));
+    expect(m.call('__xa_insert', arr, 0n, a, 0xcc0n)).toBe(0n);
+    m.ctx.poke(arr, Uint8Array.of(0, 0, 0, 0, 4, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0)); // the module's .data zeroed and reloaded
+    expect(m.call('xa_load', arr, 0n)).toBe(0n);
+    expect(m.call('__xa_insert', arr, 0n, b, 0xcc0n)).toBe(0n);
+  });
 });

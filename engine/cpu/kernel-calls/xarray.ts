@@ -30,8 +30,11 @@ const isInternal = (e: bigint): boolean => (e & 3n) === 2n && e <= (256n << 2n) 
 const XA_FLAGS_TRACK_FREE = 4;
 
 export function xarrayFunctions(s: KernelCallState): Record<string, KernelFunction> {
-  const get = (xa: bigint): XaState => {
+  const get = (ctx: KernelCallContext, xa: bigint): XaState => {
     let st = s.xarrays.get(xa);
+    // sync() keeps xa_head non-NULL while the array holds entries: a NULL xa_head with entries kept here is a new array
+    // at the same address (a module loaded again where its previous copy was, its .data zeroed or xa_init()ed anew).
+    if (st && st.entries.size && readU64(ctx.mem, xa + XA_HEAD) === 0n) st = undefined;
     if (!st) s.xarrays.set(xa, (st = { entries: new Map(), node: 0n }));
     return st;
   };
@@ -59,7 +62,7 @@ export function xarrayFunctions(s: KernelCallState): Record<string, KernelFuncti
     const index = ctx.arg(1);
     const entry = ctx.arg(2);
     if (isInternal(entry)) return ret(-EINVAL);
-    const st = get(xa);
+    const st = get(ctx, xa);
     const old = st.entries.get(index);
     if (insertOnly) {
       if (old) {
@@ -79,7 +82,7 @@ export function xarrayFunctions(s: KernelCallState): Record<string, KernelFuncti
   const mark =
     (set: boolean): KernelFunction =>
     (ctx) => {
-      const st = get(ctx.arg(0));
+      const st = get(ctx, ctx.arg(0));
       const m = Number(ctx.arg(2) & 0xffffffffn);
       const trackFree = (readU32(ctx.mem, ctx.arg(0) + XA_FLAGS) & XA_FLAGS_TRACK_FREE) !== 0;
       if (m >= XA_MAX_MARKS || (m === 0 && trackFree)) return 'not-modelled';
@@ -95,7 +98,7 @@ export function xarrayFunctions(s: KernelCallState): Record<string, KernelFuncti
   const find =
     (after: boolean): KernelFunction =>
     (ctx) => {
-      const st = get(ctx.arg(0));
+      const st = get(ctx, ctx.arg(0));
       const at = readU64(ctx.mem, ctx.arg(1));
       const max = ctx.arg(2);
       const filter = Number(ctx.arg(3) & 0xffffffffn);
@@ -113,7 +116,7 @@ export function xarrayFunctions(s: KernelCallState): Record<string, KernelFuncti
       return st.entries.get(best)?.value ?? 0n;
     };
   const erase: KernelFunction = (ctx) => {
-    const st = get(ctx.arg(0));
+    const st = get(ctx, ctx.arg(0));
     const old = st.entries.get(ctx.arg(1));
     st.entries.delete(ctx.arg(1));
     sync(ctx, ctx.arg(0), st);
@@ -126,7 +129,7 @@ export function xarrayFunctions(s: KernelCallState): Record<string, KernelFuncti
     xa_store: (ctx) => store(ctx, 'xa_store', false),
     __xa_store: (ctx) => store(ctx, '__xa_store', false),
     // void *xa_load(struct xarray *xa, unsigned long index): NULL for nothing or a reserved slot.
-    xa_load: (ctx) => get(ctx.arg(0)).entries.get(ctx.arg(1))?.value ?? 0n,
+    xa_load: (ctx) => get(ctx, ctx.arg(0)).entries.get(ctx.arg(1))?.value ?? 0n,
     xa_erase: erase,
     __xa_erase: erase,
     xa_set_mark: mark(true),
@@ -135,7 +138,7 @@ export function xarrayFunctions(s: KernelCallState): Record<string, KernelFuncti
     __xa_clear_mark: mark(false),
     // bool xa_get_mark(struct xarray *xa, unsigned long index, xa_mark_t mark)
     xa_get_mark: (ctx) =>
-      get(ctx.arg(0))
+      get(ctx, ctx.arg(0))
         .entries.get(ctx.arg(1))
         ?.marks.has(Number(ctx.arg(2) & 0xffffffffn))
         ? 1n
@@ -144,7 +147,7 @@ export function xarrayFunctions(s: KernelCallState): Record<string, KernelFuncti
     xa_find_after: find(true),
     // void xa_destroy(struct xarray *xa): every entry gone, xa_head NULL.
     xa_destroy: (ctx) => {
-      const st = get(ctx.arg(0));
+      const st = get(ctx, ctx.arg(0));
       st.entries.clear();
       sync(ctx, ctx.arg(0), st);
       if (st.node) ctx.kfree(st.node);
