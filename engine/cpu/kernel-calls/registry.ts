@@ -22,6 +22,10 @@ import { subsystemFunctions } from './subsystems';
 import { hookFunctions } from './hooks';
 import { rhashtableFunctions } from './rhashtable';
 import { PDRV_DRIVER, platformFunctions } from './platform';
+import { devresFunctions } from './devres';
+import { taskletFunctions } from './tasklet';
+import { dmaMaskFunctions } from './dma-mask';
+import { sscanfFunctions } from './sscanf';
 import { resourceFunctions } from './resource';
 import { xarrayFunctions } from './xarray';
 import { keyFunctions } from './keys';
@@ -417,7 +421,6 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ),
     __platform_register_drivers: registrar(s, 'platform drivers', '__platform_register_drivers', null, 0),
     platform_unregister_drivers: unregistrar('platform_unregister_drivers', null),
-    platform_device_put: freeHandle(s, 'platform_device_put'),
     __hid_register_driver: registrar(s, 'hid driver', '__hid_register_driver', field(0, 0), 0),
     hid_unregister_driver: unregistrar('hid_unregister_driver', field(0, 0)),
     __spi_register_driver: registrar(s, 'spi driver', '__spi_register_driver', field(1, 32), 1), // .driver after id_table+3 callbacks
@@ -749,6 +752,10 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...bdiFunctions(s),
     // Platform devices and drivers: a matching pair binds and probes (platform.ts).
     ...platformFunctions(s),
+    ...devresFunctions(s),
+    ...taskletFunctions(),
+    ...dmaMaskFunctions(),
+    ...sscanfFunctions(),
     ...resourceFunctions(s),
     ...xarrayFunctions(s),
     ...keyFunctions(s),

@@ -111,6 +111,8 @@ export class KernelCallState {
   /** Live platform devices and drivers (struct or handle → name), for platform_match() by name (platform.ts). */
   readonly platformDevices = new Map<bigint, string>();
   readonly platformDrivers = new Map<bigint, string>();
+  /** Managed resources (devres.ts): struct device → its devres data pointers, oldest first. */
+  readonly devres = new Map<bigint, bigint[]>();
   /** xfrm_input_afinfo[is_ipip][family] ("ipip/family" → struct): the built-in xfrm4/xfrm6 protocol handlers hold [0][AF_INET], [0][AF_INET6]. */
   readonly xfrmInputAfinfo = new Map<string, bigint>([
     ['0/2', 0n],
