@@ -9,7 +9,7 @@
  */
 import type { KernelCallContext, KernelFunction } from '../types';
 import { GFP, ZERO_SIZE_PTR } from './alloc';
-import { concat, isZeroOrNull, readCStringBytes, readU64, writeU64 } from './mem';
+import { concat, isZeroOrNull, readCStringBytes, readU64, ret, writeU64 } from './mem';
 import { formatAt, formatEnvFrom, registerArgs } from './vsnprintf';
 import { hexU64 } from '../../base/hex';
 import type { KernelCallState } from './state';
@@ -19,8 +19,9 @@ const DEVRES_DATA = 40n;
 const NODE_RELEASE = 16n;
 /** struct device's devres_head list_head (pahole: +672). */
 export const DEV_DEVRES_HEAD = 672n;
+const sym = (s: KernelCallState, name: string): bigint => s.options.lookupSymbol?.(name) ?? 0n;
 /** devm_kmalloc()'s release devm_kmalloc_release() does nothing: it is written into the node, not called. */
-const kmallocRelease = (s: KernelCallState): bigint => s.options.lookupSymbol?.('devm_kmalloc_release') ?? 0n;
+const kmallocRelease = (s: KernelCallState): bigint => sym(s, 'devm_kmalloc_release');
 
 /** The node a devres_alloc()ed pointer belongs to. */
 const nodeOf = (data: bigint): bigint => data - DEVRES_DATA;
@@ -84,7 +85,10 @@ export function devresReleaseAll(ctx: KernelCallContext, s: KernelCallState, dev
     const node = nodeOf(data);
     const release = readU64(ctx.mem, node + NODE_RELEASE);
     if (readU64(ctx.mem, dev + DEV_DEVRES_HEAD) !== 0n) listDel(ctx, node);
-    if (release !== kmallocRelease(s) && release !== 0n) ctx.callModule(release, dev, data);
+    if (release === sym(s, 'devm_action_release')) {
+      // devm_action_release(): struct action_devres { void *data; void (*action)(void *); } -> action(data).
+      ctx.callModule(readU64(ctx.mem, data + 8n), readU64(ctx.mem, data));
+    } else if (release !== kmallocRelease(s) && release !== 0n) ctx.callModule(release, dev, data);
     ctx.kfree(node);
   }
   if (l.length && readU64(ctx.mem, dev + DEV_DEVRES_HEAD) !== 0n) initDevresHead(ctx, dev);
@@ -140,6 +144,28 @@ export function devresFunctions(s: KernelCallState): Record<string, KernelFuncti
     devres_add: (ctx) => {
       add(ctx, s, ctx.arg(0), ctx.arg(1));
       ctx.note(`devres_add: ${hexU64(ctx.arg(1))} managed by device ${hexU64(ctx.arg(0))}`);
+      return 0n;
+    },
+    // int devm_add_action(struct device *dev, void (*action)(void *), void *data): a devres whose release,
+    // devm_action_release(), calls action(data).
+    devm_add_action: (ctx) => {
+      const p = allocDr(ctx, sym(s, 'devm_action_release'), 16n, GFP.ZERO, 'devm_add_action');
+      if (p === 0n) return ret(-12);
+      writeU64(ctx.mem, p, ctx.arg(2));
+      writeU64(ctx.mem, p + 8n, ctx.arg(1));
+      add(ctx, s, ctx.arg(0), p);
+      ctx.note(`devm_add_action: ${ctx.symbolize(ctx.arg(1)) ?? hexU64(ctx.arg(1))}(${hexU64(ctx.arg(2))}) when ${hexU64(ctx.arg(0))} is released`);
+      return 0n;
+    },
+    // struct regmap *dev_get_regmap(struct device *dev, const char *name): devres_find() of a resource released by
+    // dev_get_regmap_release(), which only the regmap init functions add. None on the device: NULL.
+    dev_get_regmap: (ctx) => {
+      const release = sym(s, 'dev_get_regmap_release');
+      if ((s.devres.get(ctx.arg(0)) ?? []).some((d) => readU64(ctx.mem, nodeOf(d) + NODE_RELEASE) === release)) {
+        ctx.note('dev_get_regmap: the device has a regmap, whose name dev_get_regmap_match() compares: not modelled');
+        return 'not-modelled';
+      }
+      ctx.note(`dev_get_regmap ${hexU64(ctx.arg(0))}: no regmap on the device, NULL`);
       return 0n;
     },
     // void devres_free(void *res): a resource never added (else the kernel BUG_ONs).

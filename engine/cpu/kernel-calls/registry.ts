@@ -26,6 +26,7 @@ import { devresFunctions } from './devres';
 import { taskletFunctions } from './tasklet';
 import { dmaMaskFunctions } from './dma-mask';
 import { sscanfFunctions } from './sscanf';
+import { hrtimerFunctions } from './hrtimer';
 import { resourceFunctions } from './resource';
 import { xarrayFunctions } from './xarray';
 import { keyFunctions } from './keys';
@@ -756,6 +757,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...taskletFunctions(),
     ...dmaMaskFunctions(),
     ...sscanfFunctions(),
+    ...hrtimerFunctions(s),
     ...resourceFunctions(s),
     ...xarrayFunctions(s),
     ...keyFunctions(s),
