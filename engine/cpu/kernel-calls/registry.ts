@@ -27,6 +27,7 @@ import { taskletFunctions } from './tasklet';
 import { dmaMaskFunctions } from './dma-mask';
 import { sscanfFunctions } from './sscanf';
 import { hrtimerFunctions } from './hrtimer';
+import { rtnlFunctions } from './rtnl';
 import { resourceFunctions } from './resource';
 import { xarrayFunctions } from './xarray';
 import { keyFunctions } from './keys';
@@ -659,8 +660,6 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     _raw_write_unlock: quiet(0n),
     _raw_read_lock: quiet(0n),
     _raw_read_unlock: quiet(0n),
-    rtnl_lock: quiet(0n),
-    rtnl_unlock: quiet(0n),
     device_register: registrar(s, 'device', 'device_register', null, 0),
     device_unregister: unregistrar('device_unregister', null),
     // int dev_set_name(struct device *dev, const char *fmt, ...): the name is formatted, not stored
@@ -758,6 +757,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...dmaMaskFunctions(),
     ...sscanfFunctions(),
     ...hrtimerFunctions(s),
+    ...rtnlFunctions(),
     ...resourceFunctions(s),
     ...xarrayFunctions(s),
     ...keyFunctions(s),
