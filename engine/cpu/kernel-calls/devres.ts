@@ -85,10 +85,12 @@ export function devresReleaseAll(ctx: KernelCallContext, s: KernelCallState, dev
     const node = nodeOf(data);
     const release = readU64(ctx.mem, node + NODE_RELEASE);
     if (readU64(ctx.mem, dev + DEV_DEVRES_HEAD) !== 0n) listDel(ctx, node);
-    if (release === sym(s, 'devm_action_release')) {
+    if (release === 0n || release === kmallocRelease(s)) {
+      // devm_kmalloc_release() does nothing.
+    } else if (release === sym(s, 'devm_action_release')) {
       // devm_action_release(): struct action_devres { void *data; void (*action)(void *); } -> action(data).
       ctx.callModule(readU64(ctx.mem, data + 8n), readU64(ctx.mem, data));
-    } else if (release !== kmallocRelease(s) && release !== 0n) ctx.callModule(release, dev, data);
+    } else ctx.callModule(release, dev, data);
     ctx.kfree(node);
   }
   if (l.length && readU64(ctx.mem, dev + DEV_DEVRES_HEAD) !== 0n) initDevresHead(ctx, dev);
