@@ -66,7 +66,9 @@ export function reallyProbe(ctx: KernelCallContext, s: KernelCallState, pdev: bi
   }
   writeU64(ctx.mem, dev + DEV.driver, pdrv + PDRV.driver);
   const probe = readU64(ctx.mem, pdrv + PDRV.probe);
-  let ret = probe === 0n ? 0 : Number(BigInt.asIntN(32, ctx.callModule(probe, pdev)));
+  // platform_probe(): a driver __platform_driver_probe() registered has probe = platform_probe_fail: -ENXIO at once.
+  const fail = s.options.lookupSymbol?.('platform_probe_fail') ?? null;
+  let ret = probe === 0n ? 0 : probe === fail ? ENXIO : Number(BigInt.asIntN(32, ctx.callModule(probe, pdev)));
   if (ret === EPROBE_DEFER && ctx.mem.read(pdrv + PDRV.preventDeferredProbe, 1, 'read')[0]) {
     devText(ctx, s, 4, dev, 'probe deferral not supported\n');
     ret = ENXIO;

@@ -131,6 +131,31 @@ describe('platform bus registrations', () => {
     expect(c4.notes.at(-1)).toMatch(/later's probe\(\) deferred: not modelled/);
   });
 
+  it('__platform_driver_probe: binds a device added before it; with none it is -ENODEV and the driver is gone', () => {
+    const s5 = new KernelCallState({ lookupSymbol: (n) => (n === 'platform_probe_fail' ? 0xffffffff816f5000n : null) });
+    const { ctx: c5, call: call5 } = modelCaller(s5);
+    const drv = (at: bigint, name: string): bigint => {
+      const b = new Uint8Array(208);
+      new DataView(b.buffer).setBigUint64(PDRV_DRIVER, c5.str(name), true);
+      return c5.poke(at, b);
+    };
+    c5.moduleFunctions.set(0xffffffffc0390800n, () => 0n);
+    const dev = call5('platform_device_alloc', c5.str('early'), BigInt.asUintN(32, -1n)) as bigint;
+    expect(call5('platform_device_add', dev)).toBe(0n);
+    const d1 = drv(0xffffffffc0390000n, 'early');
+    expect(call5('__platform_driver_probe', d1, 0xffffffffc0390800n, 0n)).toBe(0n);
+    expect(c5.moduleCalls).toEqual([{ address: 0xffffffffc0390800n, args: [dev] }]);
+    expect(readU64(c5.mem, d1)).toBe(0xffffffff816f5000n); // drv->probe = platform_probe_fail afterwards
+    expect(c5.peek(d1 + 200n, 1)[0]).toBe(1); // prevent_deferred_probe
+    const d2 = drv(0xffffffffc0391000n, 'late');
+    expect(call5('__platform_driver_probe', d2, 0xffffffffc0390800n, 0n)).toBe(BigInt.asUintN(64, -19n));
+    // Unregistered again: a device named so now probes nothing, and the name can be registered anew.
+    const later = call5('platform_device_alloc', c5.str('late'), BigInt.asUintN(32, -1n)) as bigint;
+    expect(call5('platform_device_add', later)).toBe(0n);
+    expect(c5.moduleCalls).toHaveLength(1);
+    expect(call5('__platform_driver_register', drv(0xffffffffc0392000n, 'late'), 0n)).toBe(0n);
+  });
+
   it("a second driver of a name already registered: driver_register()'s error and -EBUSY (built-in drivers included)", () => {
     const s2 = new KernelCallState();
     const { ctx: c2, call: call2 } = modelCaller(s2);

@@ -108,6 +108,8 @@ const PDEVINFO = { parent: 0n, fwnode: 8n, name: 24, id: 32n, numRes: 48n, data:
 const ACPI_DRIVER_IDS = 160;
 const ACPI_DEVICE_ID_SIZE = 32;
 const ENOMEM = 12;
+const ENODEV = 19;
+const EINVAL = 22;
 /** Hardware IDs of QEMU's PC ACPI namespace that no built-in driver has taken (see above). */
 const QEMU_ACPI_UNBOUND_IDS = ['LNXPWRBN'];
 
@@ -250,6 +252,54 @@ export function platformFunctions(s: KernelCallState): Record<string, KernelFunc
     const r = deviceAdd(ctx, 'platform_device_register_full', pdev);
     return r === 'not-modelled' ? r : pdev;
   };
+  /** __platform_driver_register(drv, owner): driver_register(), then driver_attach(). */
+  const driverRegister = (ctx: KernelCallContext, pdrv: bigint, owner: bigint): bigint | 'not-modelled' => {
+    const name = tryFieldString(ctx, pdrv, PDRV_DRIVER);
+    if (name === null) return 'not-modelled';
+    if (BUILTIN_PLATFORM_DRIVERS.includes(name) || driverNamed(name)) {
+      printkText(ctx, s, 3, `Error: Driver '${name}' is already registered, aborting...\n`);
+      ctx.note(`__platform_driver_register '${name}': a platform driver of that name is registered, -EBUSY`);
+      return ret(-EBUSY);
+    }
+    const idTable = readU64(ctx.mem, pdrv + BigInt(PDRV_ID_TABLE));
+    const ids = idTable === 0n ? null : idNames(ctx, idTable, PLATFORM_DEVICE_ID_SIZE, 20);
+    const acpiTable = readU64(ctx.mem, pdrv + BigInt(PDRV_ACPI_MATCH_TABLE));
+    const acpiIds = acpiTable === 0n ? [] : idNames(ctx, acpiTable, ACPI_DEVICE_ID_SIZE, 16);
+    // platform_match() for the machine's devices: ACPI ids (devices ACPI made), then the id_table, else the name.
+    const matches = (dev: string, hid?: string): boolean =>
+      (hid !== undefined && acpiIds.includes(hid)) || (ids !== null ? ids.includes(dev) : dev === name);
+    const qemu = QEMU_PC_UNBOUND_PLATFORM_DEVICES.find((d) => matches(d.name, d.acpiHid));
+    if (qemu) {
+      ctx.note(`__platform_driver_register '${name}': it matches the machine's platform device ${qemu.name}, so the bus probes it: not modelled`);
+      return 'not-modelled';
+    }
+    // drv->driver.owner = owner; bus = &platform_bus_type (driver_register() reads them).
+    writeU64(ctx.mem, pdrv + BigInt(PDRV_DRIVER) + 16n, owner);
+    writeU64(ctx.mem, pdrv + BigInt(PDRV_DRIVER) + 8n, s.options.lookupSymbol?.('platform_bus_type') ?? 0n);
+    s.registrations.push({ kind: 'platform driver', name, address: pdrv });
+    ctx.note(`__platform_driver_register '${name}': registered`);
+    drivers.set(pdrv, name);
+    if (ids !== null && idTable !== 0n) driverIds.set(pdrv, { table: idTable, ids });
+    // driver_attach(): every unbound device on the bus, in the order they were added.
+    for (const pdev of [...devices.keys()]) {
+      if (bound.has(pdev) || !platformMatch(ctx, pdev, pdrv)) continue;
+      const r = attach(ctx, '__platform_driver_register', pdev, pdrv);
+      if (r === 'not-modelled') return r;
+    }
+    return 0n;
+  };
+  /** platform_driver_unregister(): driver_detach(), then the driver leaves the bus. */
+  const driverUnregister = (ctx: KernelCallContext, pdrv: bigint): bigint => {
+    // driver_detach(): the bound devices, the last bound first.
+    for (const [pdev] of [...bound].filter(([, d]) => d === pdrv).reverse()) {
+      releaseDriver(ctx, s, pdev, pdrv);
+      bound.delete(pdev);
+    }
+    drivers.delete(pdrv);
+    driverIds.delete(pdrv);
+    ctx.note(`platform_driver_unregister '${tryFieldString(ctx, pdrv, PDRV_DRIVER) ?? hexU64(pdrv)}': recorded`);
+    return 0n;
+  };
   return {
     // const char *dev_driver_string(const struct device *dev) (drivers/base/core.c): drv->name, else dev_bus_name():
     // the bus's name, else the class's. A name the model does not have (vmlinux's buses read as zero) is not modelled.
@@ -279,52 +329,45 @@ export function platformFunctions(s: KernelCallState): Record<string, KernelFunc
       }
       return registrar(s, 'acpi driver', 'acpi_bus_register_driver', () => name, 0)(ctx);
     },
-    __platform_driver_register: (ctx) => {
+    __platform_driver_register: (ctx) => driverRegister(ctx, ctx.arg(0), ctx.arg(1)),
+    platform_driver_unregister: (ctx) => driverUnregister(ctx, ctx.arg(0)),
+    // int __platform_driver_probe(struct platform_driver *drv, int (*probe)(struct platform_device *), struct module *module)
+    __platform_driver_probe: (ctx) => {
       const pdrv = ctx.arg(0);
-      const name = tryFieldString(ctx, pdrv, PDRV_DRIVER);
-      if (name === null) return 'not-modelled';
-      if (BUILTIN_PLATFORM_DRIVERS.includes(name) || driverNamed(name)) {
-        printkText(ctx, s, 3, `Error: Driver '${name}' is already registered, aborting...\n`);
-        ctx.note(`__platform_driver_register '${name}': a platform driver of that name is registered, -EBUSY`);
-        return ret(-EBUSY);
+      const drvName = tryFieldString(ctx, pdrv, PDRV_DRIVER) ?? '';
+      const typeAt = pdrv + BigInt(PDRV_DRIVER) + 36n;
+      if (readU32(ctx.mem, typeAt) === 1) {
+        printkText(ctx, s, 3, `${drvName}: drivers registered with __platform_driver_probe can not be probed asynchronously\n`);
+        return ret(-EINVAL);
       }
-      const idTable = readU64(ctx.mem, pdrv + BigInt(PDRV_ID_TABLE));
-      const ids = idTable === 0n ? null : idNames(ctx, idTable, PLATFORM_DEVICE_ID_SIZE, 20);
-      const acpiTable = readU64(ctx.mem, pdrv + BigInt(PDRV_ACPI_MATCH_TABLE));
-      const acpiIds = acpiTable === 0n ? [] : idNames(ctx, acpiTable, ACPI_DEVICE_ID_SIZE, 16);
-      // platform_match() for the machine's devices: ACPI ids (devices ACPI made), then the id_table, else the name.
-      const matches = (dev: string, hid?: string): boolean =>
-        (hid !== undefined && acpiIds.includes(hid)) || (ids !== null ? ids.includes(dev) : dev === name);
-      const qemu = QEMU_PC_UNBOUND_PLATFORM_DEVICES.find((d) => matches(d.name, d.acpiHid));
-      if (qemu) {
-        ctx.note(`__platform_driver_register '${name}': it matches the machine's platform device ${qemu.name}, so the bus probes it: not modelled`);
-        return 'not-modelled';
-      }
-      // drv->driver.owner = owner; bus = &platform_bus_type (driver_register() reads them).
-      writeU64(ctx.mem, pdrv + BigInt(PDRV_DRIVER) + 16n, ctx.arg(1));
-      writeU64(ctx.mem, pdrv + BigInt(PDRV_DRIVER) + 8n, s.options.lookupSymbol?.('platform_bus_type') ?? 0n);
-      s.registrations.push({ kind: 'platform driver', name, address: pdrv });
-      ctx.note(`__platform_driver_register '${name}': registered`);
-      drivers.set(pdrv, name);
-      if (ids !== null && idTable !== 0n) driverIds.set(pdrv, { table: idTable, ids });
-      // driver_attach(): every unbound device on the bus, in the order they were added.
-      for (const pdev of [...devices.keys()]) {
-        if (bound.has(pdev) || !platformMatch(ctx, pdev, pdrv)) continue;
-        const r = attach(ctx, '__platform_driver_register', pdev, pdrv);
+      // PROBE_FORCE_SYNCHRONOUS, prevent_deferred_probe, suppress_bind_attrs, then drv->probe = probe for the registration.
+      writeU32(ctx.mem, typeAt, 2);
+      ctx.mem.write(pdrv + 200n, Uint8Array.of(1));
+      ctx.mem.write(pdrv + BigInt(PDRV_DRIVER) + 32n, Uint8Array.of(1));
+      writeU64(ctx.mem, pdrv, ctx.arg(1));
+      const r = driverRegister(ctx, pdrv, ctx.arg(2));
+      if (r !== 0n) return r;
+      // Later devices must not bind: drv->probe = platform_probe_fail (platform_probe() then says -ENXIO).
+      writeU64(ctx.mem, pdrv, s.options.lookupSymbol?.('platform_probe_fail') ?? 0n);
+      if ([...bound.values()].includes(pdrv)) return 0n;
+      ctx.note(`__platform_driver_probe '${drvName}': no device bound, -ENODEV`);
+      driverUnregister(ctx, pdrv);
+      return ret(-ENODEV);
+    },
+    // int __platform_register_drivers(struct platform_driver * const *drivers, unsigned int count, struct module *owner)
+    __platform_register_drivers: (ctx) => {
+      const count = Number(ctx.arg(1) & 0xffffffffn);
+      for (let i = 0; i < count; i++) {
+        const r = driverRegister(ctx, readU64(ctx.mem, ctx.arg(0) + BigInt(8 * i)), ctx.arg(2));
         if (r === 'not-modelled') return r;
+        // The error path prints "failed to register platform driver %ps: %d" and unregisters the ones before.
+        if (r !== 0n) return stop(ctx, '__platform_register_drivers', 'a driver failed to register (its %ps error line)');
       }
       return 0n;
     },
-    platform_driver_unregister: (ctx) => {
-      const pdrv = ctx.arg(0);
-      // driver_detach(): the bound devices, the last bound first.
-      for (const [pdev] of [...bound].filter(([, d]) => d === pdrv).reverse()) {
-        releaseDriver(ctx, s, pdev, pdrv);
-        bound.delete(pdev);
-      }
-      drivers.delete(pdrv);
-      driverIds.delete(pdrv);
-      ctx.note(`platform_driver_unregister '${tryFieldString(ctx, pdrv, PDRV_DRIVER) ?? hexU64(pdrv)}': recorded`);
+    // void platform_unregister_drivers(struct platform_driver * const *drivers, unsigned int count): the last first.
+    platform_unregister_drivers: (ctx) => {
+      for (let i = Number(ctx.arg(1) & 0xffffffffn) - 1; i >= 0; i--) driverUnregister(ctx, readU64(ctx.mem, ctx.arg(0) + BigInt(8 * i)));
       return 0n;
     },
     // int platform_device_register(struct platform_device *pdev): a module's own struct.
