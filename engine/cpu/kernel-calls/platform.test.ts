@@ -156,6 +156,17 @@ describe('platform bus registrations', () => {
     expect(call5('__platform_driver_register', drv(0xffffffffc0392000n, 'late'), 0n)).toBe(0n);
   });
 
+  it('an unbound platform device prints as "platform <name>" (dev_driver_string(): the bus name)', () => {
+    const s6 = new KernelCallState({ lookupSymbol: (n) => (n === 'platform_bus_type' ? 0xffffffff82bc2500n : null) });
+    const { ctx: c6, call: call6 } = modelCaller(s6);
+    const b = new Uint8Array(88);
+    new DataView(b.buffer).setBigUint64(24, c6.str('regulatory'), true);
+    const pdev = call6('platform_device_register_full', c6.poke(0xffffffffc03a0000n, b)) as bigint;
+    expect(call6('_dev_err', pdev + 16n, c6.str('firmware: failed to load %s (%d)\n'), c6.str('regulatory.db'), BigInt.asUintN(64, -2n))).toBe(0n);
+    expect(c6.log.at(-1)).toEqual({ level: 3, text: 'platform regulatory.0: firmware: failed to load regulatory.db (-2)' });
+    expect(c6.peekString(call6('dev_driver_string', pdev + 16n) as bigint)).toBe('platform');
+  });
+
   it("a second driver of a name already registered: driver_register()'s error and -EBUSY (built-in drivers included)", () => {
     const s2 = new KernelCallState();
     const { ctx: c2, call: call2 } = modelCaller(s2);

@@ -25,7 +25,7 @@
 import type { KernelCallContext, KernelFunction } from '../types';
 import { registrar } from './registrars';
 import { EBUSY } from './errname';
-import { isZeroOrNull, readU32, readU64, ret, tryCString, tryFieldString, writeU32, writeU64 } from './mem';
+import { asciiBytes, isZeroOrNull, readU32, readU64, ret, tryCString, tryFieldString, writeU32, writeU64 } from './mem';
 import { deviceInitialize, DEV, devName, PDEV, pdevId, pdevName, platformDeviceAlloc, platformDeviceName, setupPdevDmaMasks } from './platform-device';
 import { probesAsync, reallyProbe, releaseDriver } from './platform-probe';
 import { hexU64 } from '../../base/hex';
@@ -300,6 +300,7 @@ export function platformFunctions(s: KernelCallState): Record<string, KernelFunc
     ctx.note(`platform_driver_unregister '${tryFieldString(ctx, pdrv, PDRV_DRIVER) ?? hexU64(pdrv)}': recorded`);
     return 0n;
   };
+  let platformName: bigint | null = null;
   return {
     // const char *dev_driver_string(const struct device *dev) (drivers/base/core.c): drv->name, else dev_bus_name():
     // the bus's name, else the class's. A name the model does not have (vmlinux's buses read as zero) is not modelled.
@@ -308,6 +309,12 @@ export function platformFunctions(s: KernelCallState): Record<string, KernelFunc
       for (const off of [DEV.driver, DEV.bus, DEV.class]) {
         const p = readU64(ctx.mem, dev + off);
         if (p === 0n) continue;
+        if (off === DEV.bus && p === s.options.lookupSymbol?.('platform_bus_type')) {
+          // platform_bus_type.name, "platform": vmlinux's string is not in the model's memory, so a copy of it is.
+          platformName ??= ctx.kmalloc(9, false, '"platform" (platform_bus_type.name)');
+          ctx.mem.write(platformName, asciiBytes('platform\0'));
+          return platformName;
+        }
         const name = readU64(ctx.mem, p);
         if (name !== 0n) return name;
         ctx.note(`dev_driver_string ${hexU64(dev)}: the ${off === DEV.driver ? 'driver' : off === DEV.bus ? 'bus' : 'class'}'s name is not in the model`);
