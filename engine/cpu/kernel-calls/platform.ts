@@ -1,12 +1,14 @@
 /**
- * The platform bus (drivers/base/platform.c, 6.1): registering a platform device and a platform
- * driver records them; when the second of a matching pair registers, the kernel binds them at once
- * (bus_probe_device / driver_attach → platform_match → really_probe) and calls the driver's probe()
- * in the module — hgafb's "HGA card not detected", mac802154_hwsim's "Added 2 … radios". The model
- * cannot call back into the module from a kernel function, so that registration says it is not
- * modelled instead of returning 0 as if nothing had bound. platform_match() compares the device's
- * name with the driver's (after driver_override, OF, ACPI and id_table, which these registrations do
- * not use when the names already match); a driver with an id_table is not matched here.
+ * The platform bus (drivers/base/platform.c, 6.1): platform devices and drivers register on it, and when the second
+ * of a matching pair registers the kernel binds them at once — bus_probe_device() for a new device (the drivers in
+ * registration order until one binds), driver_attach() for a new driver (every unbound device in the order they were
+ * added) — through platform_match() (the driver's id_table when it has one, setting pdev->id_entry; else the names;
+ * driver_override, OF and ACPI do not apply to these devices) and really_probe(), which calls the driver's probe() in
+ * the module on the modelled CPU (platform-probe.ts): hgafb's "HGA card not detected" then "hgafb: probe of hgafb.0
+ * failed with error -22", snd_soc_core's snd-soc-dummy binding. The devices are real struct platform_device objects
+ * in the modelled memory (platform-device.ts). A driver preferring asynchronous probing, or a probe returning
+ * -EPROBE_DEFER, is followed no further (not modelled). Unregistering a driver unbinds its devices (remove()); a
+ * device's last put frees what platform_device_alloc() made, or calls a module's static device's release().
  *
  * The modelled machine's own platform devices (/sys/bus/platform/devices of 6.1.0-50 on QEMU's PC with -nodefaults,
  * recorded in scripts/qemu/recordings/platform-bus.qemu.json): alarmtimer.0.auto, i8042, reg-dummy and serial8250
