@@ -61,6 +61,18 @@ function listDel(ctx: KernelCallContext, entry: bigint): void {
   writeU64(ctx.mem, entry + 8n, entry);
 }
 
+/**
+ * Whether dev->devres_head is an initialised list in the modelled memory. Devices other models hand out as small
+ * zeroed blocks (or whose struct lies past what is mapped) keep their resources in the model's list only.
+ */
+function hasHead(ctx: KernelCallContext, dev: bigint): boolean {
+  try {
+    return readU64(ctx.mem, dev + DEV_DEVRES_HEAD) !== 0n;
+  } catch {
+    return false;
+  }
+}
+
 /** The device's resources, oldest first (the model's copy of its devres_head list). */
 function resources(s: KernelCallState, dev: bigint): bigint[] {
   let l = s.devres.get(dev);
@@ -71,7 +83,7 @@ function resources(s: KernelCallState, dev: bigint): bigint[] {
 function add(ctx: KernelCallContext, s: KernelCallState, dev: bigint, data: bigint): void {
   resources(s, dev).push(data);
   // A device the model did not lay out (devres_head never initialised) keeps its list in the model only.
-  if (readU64(ctx.mem, dev + DEV_DEVRES_HEAD) !== 0n) listAddTail(ctx, nodeOf(data), dev + DEV_DEVRES_HEAD);
+  if (hasHead(ctx, dev)) listAddTail(ctx, nodeOf(data), dev + DEV_DEVRES_HEAD);
 }
 
 /**
@@ -84,7 +96,7 @@ export function devresReleaseAll(ctx: KernelCallContext, s: KernelCallState, dev
   for (const data of [...l].reverse()) {
     const node = nodeOf(data);
     const release = readU64(ctx.mem, node + NODE_RELEASE);
-    if (readU64(ctx.mem, dev + DEV_DEVRES_HEAD) !== 0n) listDel(ctx, node);
+    if (hasHead(ctx, dev)) listDel(ctx, node);
     if (release === 0n || release === kmallocRelease(s)) {
       // devm_kmalloc_release() does nothing.
     } else if (release === sym(s, 'devm_action_release')) {
@@ -93,7 +105,7 @@ export function devresReleaseAll(ctx: KernelCallContext, s: KernelCallState, dev
     } else ctx.callModule(release, dev, data);
     ctx.kfree(node);
   }
-  if (l.length && readU64(ctx.mem, dev + DEV_DEVRES_HEAD) !== 0n) initDevresHead(ctx, dev);
+  if (l.length && hasHead(ctx, dev)) initDevresHead(ctx, dev);
   return l.length;
 }
 
@@ -102,7 +114,7 @@ function drop(ctx: KernelCallContext, s: KernelCallState, data: bigint): bigint 
     const i = l.indexOf(data);
     if (i < 0) continue;
     l.splice(i, 1);
-    if (readU64(ctx.mem, dev + DEV_DEVRES_HEAD) !== 0n) listDel(ctx, nodeOf(data));
+    if (hasHead(ctx, dev)) listDel(ctx, nodeOf(data));
     return dev;
   }
   return null;
@@ -178,6 +190,10 @@ export function devresFunctions(s: KernelCallState): Record<string, KernelFuncti
     // void *devm_kmalloc(struct device *dev, size_t size, gfp_t gfp): size 0 gives ZERO_SIZE_PTR, unmanaged.
     devm_kmalloc: (ctx) => {
       const size = ctx.arg(1);
+      if (ctx.arg(0) === 0n) {
+        ctx.note('devm_kmalloc: a NULL device (dev_to_node(NULL) faults in the kernel): not modelled');
+        return 'not-modelled';
+      }
       if (size === 0n) return ZERO_SIZE_PTR;
       const p = allocDr(ctx, kmallocRelease(s), size, ctx.arg(2), 'devm_kmalloc');
       if (p !== 0n) add(ctx, s, ctx.arg(0), p);

@@ -16,7 +16,7 @@ const ZONE_DMA_MASK = 0xffffffn;
 
 const supported = (mask: bigint): boolean => mask >= ZONE_DMA_MASK;
 
-function setMask(ctx: KernelCallContext, coherent: boolean): bigint {
+function setMask(ctx: KernelCallContext, coherent: boolean): bigint | 'not-modelled' {
   const dev = ctx.arg(0);
   const mask = ctx.arg(1);
   if (coherent) {
@@ -24,7 +24,13 @@ function setMask(ctx: KernelCallContext, coherent: boolean): bigint {
     writeU64(ctx.mem, dev + DEV_COHERENT_DMA_MASK, mask);
     return 0n;
   }
-  const at = readU64(ctx.mem, dev + DEV_DMA_MASK);
+  let at: bigint;
+  try {
+    at = readU64(ctx.mem, dev + DEV_DMA_MASK);
+  } catch {
+    ctx.note('dma_set_mask: the device is not a struct device the model laid out: not modelled');
+    return 'not-modelled';
+  }
   if (at === 0n || !supported(mask)) return ret(-EIO);
   writeU64(ctx.mem, at, mask);
   return 0n;
