@@ -13,8 +13,8 @@ import { asciiBytes, readU32, readU64, tryCString, writeU32, writeU64 } from './
 import { initDevresHead } from './devres';
 import type { KernelCallState } from './state';
 
-/** struct platform_device (832 bytes): name 0, id 8, id_auto 12, dev 16, platform_dma_mask 768, id_entry 808. */
-export const PDEV = { name: 0n, id: 8n, idAuto: 12n, dev: 16n, platformDmaMask: 768n, resource: 800n, idEntry: 808n, size: 832 } as const;
+/** struct platform_device (832 bytes): name 0, id 8, id_auto 12, dev 16, platform_dma_mask 768, num_resources 792, resource 800, id_entry 808. */
+export const PDEV = { name: 0n, id: 8n, idAuto: 12n, dev: 16n, platformDmaMask: 768n, numResources: 792n, resource: 800n, idEntry: 808n, size: 832 } as const;
 /**
  * struct device (752 bytes): kobj (name 0, entry 8, kref 56), parent 64, init_name 80, bus 96, driver 104,
  * platform_data 112, driver_data 120, mutex 128 (wait_list 144), links 160 (suppliers, consumers, defer_sync),

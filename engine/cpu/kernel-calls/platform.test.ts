@@ -4,7 +4,7 @@ import { KernelCallState } from './state';
 import { modelCaller } from './model-caller';
 import { BUILTIN_PLATFORM_DRIVERS, PDRV_DRIVER, QEMU_PC_UNBOUND_PLATFORM_DEVICES } from './platform';
 import { readFileSync } from 'node:fs';
-import { readU64 } from './mem';
+import { readU32, readU64 } from './mem';
 import { join } from 'node:path';
 
 describe('platform bus registrations', () => {
@@ -165,6 +165,22 @@ describe('platform bus registrations', () => {
     expect(call6('_dev_err', pdev + 16n, c6.str('firmware: failed to load %s (%d)\n'), c6.str('regulatory.db'), BigInt.asUintN(64, -2n))).toBe(0n);
     expect(c6.log.at(-1)).toEqual({ level: 3, text: 'platform regulatory.0: firmware: failed to load regulatory.db (-2)' });
     expect(c6.peekString(call6('dev_driver_string', pdev + 16n) as bigint)).toBe('platform');
+  });
+
+  it('platform_device_add_data copies the data; a device with resources (platform_device_add_resources) is not added by the model', () => {
+    const s7 = new KernelCallState();
+    const { ctx: c7, call: call7 } = modelCaller(s7);
+    const pdev = call7('platform_device_alloc', c7.str('withdata'), 1n) as bigint;
+    const data = c7.poke(0xffffffffc03b0000n, Uint8Array.of(9, 8, 7));
+    expect(call7('platform_device_add_data', pdev, data, 3n)).toBe(0n);
+    const copy = readU64(c7.mem, pdev + 16n + 112n);
+    expect(copy).not.toBe(data);
+    expect([...c7.peek(copy, 3)]).toEqual([9, 8, 7]);
+    expect(call7('platform_device_add', pdev)).toBe(0n);
+    const res = call7('platform_device_alloc', c7.str('withres'), 1n) as bigint;
+    expect(call7('platform_device_add_resources', res, c7.poke(0xffffffffc03b1000n, new Uint8Array(128)), 2n)).toBe(0n);
+    expect(readU32(c7.mem, res + 792n)).toBe(2);
+    expect(call7('platform_device_add', res)).toBe('not-modelled');
   });
 
   it("a second driver of a name already registered: driver_register()'s error and -EBUSY (built-in drivers included)", () => {

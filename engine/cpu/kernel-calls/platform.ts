@@ -26,6 +26,7 @@
  */
 import type { KernelCallContext, KernelFunction } from '../types';
 import { registrar } from './registrars';
+import { ZERO_SIZE_PTR } from './alloc';
 import { EBUSY } from './errname';
 import { asciiBytes, isZeroOrNull, readU32, readU64, ret, tryCString, tryFieldString, writeU32, writeU64 } from './mem';
 import { deviceInitialize, DEV, devName, PDEV, pdevId, pdevName, platformDeviceAlloc, platformDeviceName, setupPdevDmaMasks } from './platform-device';
@@ -110,6 +111,8 @@ const PDEVINFO = { parent: 0n, fwnode: 8n, name: 24, id: 32n, numRes: 48n, data:
 const ACPI_DRIVER_IDS = 160;
 const ACPI_DEVICE_ID_SIZE = 32;
 const ENOMEM = 12;
+/** sizeof(struct resource) (pahole: 64). */
+const RESOURCE_SIZE = 64n;
 const ENODEV = 19;
 const EINVAL = 22;
 /** Hardware IDs of QEMU's PC ACPI namespace that no built-in driver has taken (see above). */
@@ -170,6 +173,10 @@ export function platformFunctions(s: KernelCallState): Record<string, KernelFunc
   const deviceAdd = (ctx: KernelCallContext, fn: string, pdev: bigint): bigint | 'not-modelled' => {
     const name = pdevName(ctx, pdev);
     if (name === null) return 'not-modelled';
+    if (readU32(ctx.mem, pdev + PDEV.numResources) !== 0) {
+      // platform_device_add() inserts each resource in the iomem or ioport tree (insert_resource()).
+      return stop(ctx, fn, `'${name}' has resources, whose insertion in the resource trees`);
+    }
     const dn = platformDeviceName(ctx, s, pdev, autoIds);
     // device_add() of a name taken: sysfs "cannot create duplicate filename" with a WARN backtrace, then -EEXIST.
     if (QEMU_PC_PLATFORM_DEVICE_NAMES.includes(dn)) return stop(ctx, fn, `the machine has a platform device ${dn}, so device_add() fails with a sysfs WARN`);
@@ -223,6 +230,20 @@ export function platformFunctions(s: KernelCallState): Record<string, KernelFunc
     ctx.note(`${fn}: platform device ${hexU64(pdev)} released`);
     return 0n;
   };
+  /** kmemdup(): a copy (ZERO_SIZE_PTR for 0 bytes). */
+  const kmemdup = (ctx: KernelCallContext, src: bigint, size: bigint, why: string): bigint => {
+    if (size === 0n) return ZERO_SIZE_PTR;
+    const copy = ctx.kmalloc(Number(size), false, why);
+    ctx.mem.write(copy, ctx.mem.read(src, Number(size), 'read').slice());
+    return copy;
+  };
+  /** platform_device_add_data(): kmemdup() of the data (none for NULL) replaces dev.platform_data. */
+  const addData = (ctx: KernelCallContext, pdev: bigint, data: bigint, size: bigint): void => {
+    const copy = data === 0n ? 0n : kmemdup(ctx, data, size, 'platform_data');
+    const old = readU64(ctx.mem, pdev + PDEV.dev + DEV.platformData);
+    if (!isZeroOrNull(old)) ctx.kfree(old);
+    writeU64(ctx.mem, pdev + PDEV.dev + DEV.platformData, copy);
+  };
   /** platform_device_register_full(): alloc, parent, data, DMA mask, add; ERR_PTR on failure. */
   const registerFull: KernelFunction = (ctx) => {
     const info = ctx.arg(0);
@@ -243,14 +264,7 @@ export function platformFunctions(s: KernelCallState): Record<string, KernelFunc
       writeU64(ctx.mem, dev + DEV.dmaMask, pdev + PDEV.platformDmaMask);
       writeU64(ctx.mem, dev + DEV.coherentDmaMask, dmaMask);
     }
-    // platform_device_add_data(): kmemdup() of the data into dev.platform_data.
-    const data = readU64(ctx.mem, info + PDEVINFO.data);
-    const size = Number(readU64(ctx.mem, info + PDEVINFO.sizeData));
-    if (data !== 0n) {
-      const copy = ctx.kmalloc(Math.max(size, 1), false, 'platform_data');
-      if (size) ctx.mem.write(copy, ctx.mem.read(data, size, 'read').slice());
-      writeU64(ctx.mem, dev + DEV.platformData, copy);
-    }
+    addData(ctx, pdev, readU64(ctx.mem, info + PDEVINFO.data), readU64(ctx.mem, info + PDEVINFO.sizeData));
     const r = deviceAdd(ctx, 'platform_device_register_full', pdev);
     return r === 'not-modelled' ? r : pdev;
   };
@@ -396,6 +410,19 @@ export function platformFunctions(s: KernelCallState): Record<string, KernelFunc
       return pdev;
     },
     platform_device_add: (ctx) => deviceAdd(ctx, 'platform_device_add', ctx.arg(0)),
+    // int platform_device_add_data(struct platform_device *pdev, const void *data, size_t size)
+    platform_device_add_data: (ctx) => (addData(ctx, ctx.arg(0), ctx.arg(1), ctx.arg(2)), 0n),
+    // int platform_device_add_resources(struct platform_device *pdev, const struct resource *res, unsigned int num)
+    platform_device_add_resources: (ctx) => {
+      const pdev = ctx.arg(0);
+      const num = ctx.arg(2) & 0xffffffffn;
+      const r = ctx.arg(1) === 0n ? 0n : kmemdup(ctx, ctx.arg(1), RESOURCE_SIZE * num, 'platform resources');
+      const old = readU64(ctx.mem, pdev + PDEV.resource);
+      if (!isZeroOrNull(old)) ctx.kfree(old);
+      writeU64(ctx.mem, pdev + PDEV.resource, r);
+      writeU32(ctx.mem, pdev + PDEV.numResources, Number(num));
+      return 0n;
+    },
     platform_device_put: (ctx) => devicePut(ctx, 'platform_device_put', ctx.arg(0)),
     platform_device_unregister: (ctx) => {
       const pdev = ctx.arg(0);
