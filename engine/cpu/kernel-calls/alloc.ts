@@ -126,7 +126,6 @@ export function allocFunctions(state: KernelCallState): Record<string, KernelFun
     kmem_cache_alloc_trace: (ctx) => kmallocModel(ctx, ctx.arg(2), ctx.arg(1), 'kmem_cache_alloc_trace'),
     kmalloc_order_trace: (ctx) => kmallocModel(ctx, ctx.arg(0), ctx.arg(1), 'kmalloc_order_trace'),
     kvmalloc_node: (ctx) => kmallocModel(ctx, ctx.arg(0), ctx.arg(1), 'kvmalloc_node'),
-    devm_kmalloc: (ctx) => kmallocModel(ctx, ctx.arg(1), ctx.arg(2), 'devm_kmalloc'),
     kfree: (ctx) => (kfreeModel(ctx, ctx.arg(0)), 0n),
     kvfree: (ctx) => (kfreeModel(ctx, ctx.arg(0), 'kvfree'), 0n),
     kfree_sensitive: (ctx) => (kfreeModel(ctx, ctx.arg(0), 'kfree_sensitive'), 0n),

@@ -21,8 +21,8 @@ import type { KernelCallContext, KernelFunction } from '../types';
 import { EINVAL, ENOENT } from './errname';
 
 const EFAULT = 14;
-import { ret, tryCString, tryFieldString, readU64, writeU64 } from './mem';
-import { printkText } from './printk';
+import { ret, tryCString, writeU64 } from './mem';
+import { devPrefix, printkText } from './printk';
 import type { KernelCallState } from './state';
 
 /** include/linux/firmware.h / firmware.h FW_OPT_* bits the messages depend on. */
@@ -37,22 +37,14 @@ function devicePrefix(ctx: KernelCallContext, s: KernelCallState, dev: bigint): 
   if (dev === 0n) return '(NULL device *)';
   const known = s.deviceNames.get(dev);
   if (known !== undefined) return known;
-  // struct device: kobj.name at 0, init_name 80, bus 96, driver 104 (printk.ts).
-  const name = tryFieldString(ctx, dev, 0) ?? tryFieldString(ctx, dev, 80);
-  let owner: string | null = null;
-  for (const off of [104n, 96n]) {
-    let p = 0n;
-    try {
-      p = readU64(ctx.mem, dev + off);
-    } catch {
-      return null;
-    }
-    if (p !== 0n) {
-      owner = tryFieldString(ctx, p, 0);
-      break;
-    }
+  let prefix: string;
+  try {
+    prefix = devPrefix(ctx, s, dev);
+  } catch {
+    return null;
   }
-  return name && owner ? `${owner} ${name}` : null;
+  // An empty driver/bus/class name or device name: the model cannot say what __dev_printk() would print.
+  return prefix.startsWith(' ') || prefix.endsWith(' ') ? null : prefix;
 }
 
 /** The lines _request_firmware() prints for a file the machine does not have, and its return value. */

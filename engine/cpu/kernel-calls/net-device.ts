@@ -8,7 +8,7 @@
  */
 import type { KernelCallContext, KernelFunction } from '../types';
 import { EEXIST, EINVAL } from './errname';
-import { asciiBytes, ret, tryCString, writeU64 } from './mem';
+import { asciiBytes, readU64, ret, tryCString, writeU64 } from './mem';
 import { hexU64 as hex } from '../../base/hex';
 import type { KernelCallState } from './state';
 
@@ -82,6 +82,29 @@ export function netDeviceFunctions(s: KernelCallState): Record<string, KernelFun
     for (const [n, d] of names) if (d === dev && d !== 0n) names.delete(n);
   };
   return {
+    // void dev_addr_mod(struct net_device *dev, unsigned int offset, const void *addr, size_t len): the bytes go into
+    // dev->dev_addr (the netdev_hw_addr dev_addr_init() made; its place in dev_addr_list's rbtree is not modelled).
+    dev_addr_mod: (ctx) => {
+      const len = Number(ctx.arg(3) & 0xffn);
+      const at = readU64(ctx.mem, ctx.arg(0) + NETDEV_DEV_ADDR);
+      if (at === 0n || ctx.arg(1) + ctx.arg(3) > 32n) return 'not-modelled';
+      ctx.mem.write(at + ctx.arg(1), ctx.mem.read(ctx.arg(2), len, 'read').slice());
+      return 0n;
+    },
+    // int dev_alloc_name(struct net_device *dev, const char *name): __dev_alloc_name()'s unit (0 for a name with
+    // no %d) and the name copied to dev->name, nothing reserved; a taken name without %d is -ENFILE there.
+    dev_alloc_name: (ctx) => {
+      const tpl = tryCString(ctx, ctx.arg(1), 64);
+      if (tpl === null) return 'not-modelled';
+      const name = allocName(tpl);
+      const p = tpl.indexOf('%');
+      let r = 0;
+      if (typeof name === 'number') r = name === -EEXIST ? -ENFILE : name;
+      else if (p >= 0) r = Number(name.slice(p, name.length - (tpl.length - p - 2)));
+      if (typeof name === 'string') ctx.mem.write(ctx.arg(0), asciiBytes(`${name}\0`));
+      ctx.note(`dev_alloc_name '${tpl}': ${typeof name === 'string' ? `'${name}'` : 'no name'}, returns ${r}`);
+      return ret(r);
+    },
     // struct net_device *alloc_netdev_mqs(int sizeof_priv, const char *name, unsigned char name_assign_type, setup, txqs, rxqs)
     alloc_netdev_mqs: (ctx) => alloc(ctx, 'alloc_netdev_mqs', Number(ctx.arg(0) & 0x7fffffffn), tryCString(ctx, ctx.arg(1), IFNAMSIZ)),
     // struct net_device *alloc_etherdev_mqs(int sizeof_priv, unsigned int txqs, unsigned int rxqs):

@@ -143,11 +143,20 @@ function devName(ctx: KernelCallContext, dev: bigint): string {
   return tryFieldString(ctx, dev, 80) ?? tryFieldString(ctx, dev, 0) ?? '';
 }
 
-/** dev_driver_string(): driver->name, else bus->name, else class->name (struct device: class @688). */
-function devDriverString(ctx: KernelCallContext, dev: bigint): string {
+/**
+ * dev_driver_string(): driver->name, else bus->name, else class->name (struct device: driver @104, bus @96, class
+ * @688). vmlinux's buses are not in the model's memory: platform_bus_type is named "platform" (drivers/base/platform.c).
+ */
+/** __dev_printk()'s prefix without the colon: "driver-or-bus-or-class device-name" ("platform regulatory.0"). */
+export function devPrefix(ctx: KernelCallContext, state: KernelCallState, dev: bigint): string {
+  return `${devDriverString(ctx, state, dev)} ${devName(ctx, dev)}`;
+}
+
+function devDriverString(ctx: KernelCallContext, state: KernelCallState, dev: bigint): string {
   for (const off of [104, 96, 688]) {
     try {
       const p = readU64(ctx.mem, dev + BigInt(off));
+      if (off === 96 && p !== 0n && p === state.options.lookupSymbol?.('platform_bus_type')) return 'platform';
       if (p !== 0n) return tryFieldString(ctx, p, 0) ?? '';
     } catch {
       return '';
@@ -166,7 +175,7 @@ export function devPrintk(ctx: KernelCallContext, state: KernelCallState, level:
   if (dev === 0n) {
     emitRecord(ctx, state, printkRecord(concat([Uint8Array.of(KERN_SOH, 0x30 + level), asciiBytes('(NULL device *): '), out.bytes])));
   } else {
-    const head = asciiBytes(`${devDriverString(ctx, dev)} ${devName(ctx, dev)}: `);
+    const head = asciiBytes(`${devDriverString(ctx, state, dev)} ${devName(ctx, dev)}: `);
     emitRecord(ctx, state, printkRecord(concat([head, out.bytes]), level, true));
   }
 }
@@ -204,7 +213,7 @@ export function makeDevErrProbe(state: KernelCallState): KernelFunction {
       const dev = ctx.arg(0);
       const body = concat([asciiBytes('error '), errText, asciiBytes(': '), msg.bytes]);
       if (dev === 0n) emitRecord(ctx, state, printkRecord(concat([Uint8Array.of(KERN_SOH, 0x33), asciiBytes('(NULL device *): '), body])));
-      else emitRecord(ctx, state, printkRecord(concat([asciiBytes(`${devDriverString(ctx, dev)} ${devName(ctx, dev)}: `), body]), 3, true));
+      else emitRecord(ctx, state, printkRecord(concat([asciiBytes(`${devDriverString(ctx, state, dev)} ${devName(ctx, dev)}: `), body]), 3, true));
     } else ctx.note('dev_err_probe: -EPROBE_DEFER (only recorded as the deferred-probe reason)');
     return ret(err);
   };

@@ -23,11 +23,16 @@ import { vfsFunctions } from './vfs';
 import { spinlockFunctions } from './spinlock';
 import { hookFunctions } from './hooks';
 import { rhashtableFunctions } from './rhashtable';
-import { PDRV_DRIVER, platformFunctions } from './platform';
+import { platformFunctions } from './platform';
 import { workqueueFunctions } from './workqueue';
 import { firmwareLoaderFunctions } from './firmware-loader';
 import { rtnlFunctions } from './rtnl';
 import { rcuFreeFunctions } from './rcu';
+import { devresFunctions } from './devres';
+import { taskletFunctions } from './tasklet';
+import { dmaMaskFunctions } from './dma-mask';
+import { sscanfFunctions } from './sscanf';
+import { hrtimerFunctions } from './hrtimer';
 import { resourceFunctions } from './resource';
 import { xarrayFunctions } from './xarray';
 import { keyFunctions } from './keys';
@@ -417,18 +422,6 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     i2c_register_driver: registrar(s, 'i2c driver', 'i2c_register_driver', field(1, 56), 1), // .driver (struct device_driver) at 56
     i2c_del_driver: unregistrar('i2c_del_driver', field(0, 56)),
     // __platform_driver_register / platform_driver_unregister and the platform devices: platform.ts.
-    // __platform_driver_probe(): with no matching device nothing binds and it returns -ENODEV.
-    __platform_driver_probe: registrar(
-      s,
-      'platform driver',
-      '__platform_driver_probe (no device binds: -ENODEV)',
-      field(0, PDRV_DRIVER),
-      0,
-      ret(-19),
-    ),
-    __platform_register_drivers: registrar(s, 'platform drivers', '__platform_register_drivers', null, 0),
-    platform_unregister_drivers: unregistrar('platform_unregister_drivers', null),
-    platform_device_put: freeHandle(s, 'platform_device_put'),
     __hid_register_driver: registrar(s, 'hid driver', '__hid_register_driver', field(0, 0), 0),
     hid_unregister_driver: unregistrar('hid_unregister_driver', field(0, 0)),
     __spi_register_driver: registrar(s, 'spi driver', '__spi_register_driver', field(1, 32), 1), // .driver after id_table+3 callbacks
@@ -744,6 +737,11 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...firmwareLoaderFunctions(s),
     ...rtnlFunctions(s),
     ...rcuFreeFunctions(),
+    ...devresFunctions(s),
+    ...taskletFunctions(),
+    ...dmaMaskFunctions(),
+    ...sscanfFunctions(),
+    ...hrtimerFunctions(s),
     ...resourceFunctions(s),
     ...xarrayFunctions(s),
     ...keyFunctions(s),

@@ -120,6 +120,8 @@ export class KernelCallState {
   /** __dev_printk() prefixes ("platform regulatory.0") of devices the models made, by struct device address. */
   readonly deviceNames = new Map<bigint, string>();
   readonly platformDrivers = new Map<bigint, string>();
+  /** Managed resources (devres.ts): struct device → its devres data pointers, oldest first. */
+  readonly devres = new Map<bigint, bigint[]>();
   /** xfrm_input_afinfo[is_ipip][family] ("ipip/family" → struct): the built-in xfrm4/xfrm6 protocol handlers hold [0][AF_INET], [0][AF_INET6]. */
   readonly xfrmInputAfinfo = new Map<string, bigint>([
     ['0/2', 0n],
