@@ -138,6 +138,8 @@ describe('kallsyms table of debian 6.1.0-50-amd64', () => {
     };
     expect(bad({ delta: (ks.delta as number[]).slice(1) })).toBe('$.kallsyms.delta');
     expect(bad({ type: 'T' })).toBe('$.kallsyms.type');
+    expect(bad({ name: `${ks.name as string}\n0extra` })).toBe('$.kallsyms.name');
+    expect(bad({ name: (ks.name as string).replace(/\n[^\n]*$/, '\n+') })).toBe('$.kallsyms.name[94100]');
     expect(bad({ name: 'zoops\n' + (ks.name as string).split('\n').slice(1).join('\n') })).toBe('$.kallsyms.name[0]');
     expect(bad({ delta: [1, ...(ks.delta as number[]).slice(1, 3), -1, ...(ks.delta as number[]).slice(4)] })).toBe('$.kallsyms.delta[3]');
   });
