@@ -335,13 +335,19 @@ export class RelocationBlock implements StepBlock {
   /** Items sorted by P (with P's halves by item), built on first use (window queries). */
   private index(): { idx: Uint32Array; pLo: Uint32Array; pHi: Uint32Array } {
     if (this.byAddress && this.pLoAll && this.pHiAll) return { idx: this.byAddress, pLo: this.pLoAll, pHi: this.pHiAll };
+    // P of every item as fields() gives it (0 when never reached or without a target), section by section.
     const pLo = new Uint32Array(this.count);
     const pHi = new Uint32Array(this.count);
-    for (let i = 0; i < this.count; i++) {
-      const f = this.fields(i);
-      pLo[i] = f.pLo;
-      pHi[i] = f.pHi;
-    }
+    this.relsecs.forEach((rs, si) => {
+      const t = this.ctx.targets[rs.targetIndex];
+      if (!t || !t.alloc || !rs.rela) return;
+      for (let j = 0, k = this.starts[si]; j < rs.count; j++, k++) {
+        if (this.status[k] === ST_NOT_REACHED) continue;
+        const pLoRaw = t.lo + rs.offsetLo[j] + rs.offsetHi[j] * 0x100000000;
+        pLo[k] = pLoRaw >>> 0;
+        pHi[k] = (t.hi + Math.floor(pLoRaw / 0x100000000)) >>> 0;
+      }
+    });
     const idx = new Uint32Array(this.count);
     for (let i = 0; i < this.count; i++) idx[i] = i;
     idx.sort((a, b) => pHi[a] - pHi[b] || pLo[a] - pLo[b]);
