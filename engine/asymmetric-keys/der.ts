@@ -105,9 +105,10 @@ export function oid(t: Tlv): string {
 
 /** An unsigned big-endian integer (INTEGER content or raw bytes) as a bigint. */
 export function toBigInt(b: Uint8Array): bigint {
-  let v = 0n;
-  for (const x of b) v = (v << 8n) | BigInt(x);
-  return v;
+  // Through hex text: shifting in a byte at a time made a new (up to 4096-bit) BigInt per byte.
+  let hex = '0x0';
+  for (let i = 0; i < b.length; i++) hex += (b[i] < 16 ? '0' : '') + b[i].toString(16);
+  return BigInt(hex);
 }
 
 export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -3,6 +3,7 @@
  * m = s^e mod n) then pkcs1pad_verify_complete() (crypto/rsa-pkcs1pad.c) checks the padding
  * 00 01 FF…FF 00, the DigestInfo prefix for the hash, and the digest. The errno values are the kernel's.
  */
+import { toBigInt } from './der';
 
 /** Why a verification failed, each with the errno the kernel's crypto returns for it. */
 export type RsaVerifyFailure =
@@ -23,14 +24,17 @@ function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
   let b = base % mod;
   for (let e = exp; e > 0n; e >>= 1n) {
     if (e & 1n) r = (r * b) % mod;
-    b = (b * b) % mod;
+    if (e > 1n) b = (b * b) % mod; // no square after the top bit: a 4096-bit product and division saved
   }
   return r;
 }
 
+// Through hex text: a byte at a time (v >>= 8n) made a new 4096-bit BigInt per byte, 512 per conversion.
 function toBytes(v: bigint, len: number): Uint8Array {
   const out = new Uint8Array(len);
-  for (let i = len - 1; i >= 0; i--, v >>= 8n) out[i] = Number(v & 0xffn);
+  const hex = v.toString(16);
+  // A value wider than len keeps its low len bytes, as the byte loop did.
+  for (let i = len - 1, h = hex.length; i >= 0 && h > 0; i--, h -= 2) out[i] = parseInt(hex.slice(Math.max(0, h - 2), h), 16);
   return out;
 }
 
@@ -44,8 +48,7 @@ export interface RsaKey {
 export function rsaPkcs1Verify(key: RsaKey, signature: Uint8Array, digestInfo: Uint8Array, digest: Uint8Array): RsaVerifyFailure | null {
   // pkcs1pad_verify(): "if (... sig_size != ctx->key_size) return -EINVAL".
   if (signature.length !== key.keyBytes) return 'signature length is not the key size (-EINVAL)';
-  let s = 0n;
-  for (const b of signature) s = (s << 8n) | BigInt(b);
+  const s = toBigInt(signature);
   // _rsa_enc() → rsa_verify(): "if (mpi_cmp(s, key->n) >= 0) return -EINVAL" (the representative is out of range).
   if (s >= key.n) return 'signature representative not below n (-EINVAL)';
   const em = toBytes(modPow(s, key.e, key.n), key.keyBytes);

@@ -263,12 +263,16 @@ export class KernelCpuMemory implements CpuMemory {
     const initTask = this.vmlinuxAddress('init_task');
     if (initTask !== null) pcpu('current_task', initTask, 8);
     // fg_console, phys_base, pv_ops, init_uts_ns, init_nsproxy: recorded on the real kernel (recorded-kernel-data.ts).
+    // Memoised: the record asks for pv_ops once per slot, and each kallsyms-only name costs a scan of 94,000 names.
+    const known = new Map<string, bigint | null>();
     seedRecordedKernelData({
       address: (name) => {
+        if (known.has(name)) return known.get(name) ?? null;
         const exported = this.vmlinuxAddress(name);
-        if (exported !== null) return exported;
-        const link = this.k.profile.kallsyms?.linkAddress(name) ?? null;
-        return link === null ? null : link + this.k.as.kernelSlide;
+        const link = exported === null ? (this.k.profile.kallsyms?.linkAddress(name) ?? null) : null;
+        const a = exported ?? (link === null ? null : link + this.k.as.kernelSlide);
+        known.set(name, a);
+        return a;
       },
       slide: this.k.as.kernelSlide,
       seed: (a, bytes) => {

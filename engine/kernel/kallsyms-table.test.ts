@@ -123,6 +123,23 @@ describe('kallsyms table of debian 6.1.0-50-amd64', () => {
     expect(sh.run('grep -c . /proc/kallsyms').output).toBe('94101\n');
   });
 
+  it('answers names and first indexes from the front-coded lines exactly as from the decoded names', () => {
+    const fresh = () => parseProfile(raw).kallsyms;
+    const lines = fresh();
+    const decoded = fresh()?.names ?? [];
+    if (!lines) throw new Error('no kallsyms');
+    expect(decoded.length).toBe(94_101);
+    // nameAt() on a table that has not decoded its names: every 7th name, and the first and last.
+    for (let i = 0; i < decoded.length; i += 7) expect(lines.nameAt(i)).toBe(decoded[i]);
+    expect(lines.nameAt(decoded.length - 1)).toBe(decoded[decoded.length - 1]);
+    // indexOf() answers its first 16 questions by scanning the lines: repeated names, a prefix of a name, absent ones.
+    const first = (n: string): number => decoded.indexOf(n);
+    const asked = ['init_task', 'init_nsproxy', '_end', '_text', 'jiffies', 'jiffie', 'jiffies_64', 'flush_tlb_all', 'no_such_symbol'];
+    const scanning = fresh();
+    for (const n of [...asked, ...asked]) expect(scanning?.indexOf(n)).toBe(first(n));
+    expect(lines.find(0xffffffff8108b490n)?.name).toBe('flush_tlb_all');
+  });
+
   it('loads a profile without kallsyms and rejects a bad table with a typed error', () => {
     const old = parseProfile({ ...raw, kallsyms: undefined });
     expect(old.kallsyms).toBeNull();
@@ -138,6 +155,8 @@ describe('kallsyms table of debian 6.1.0-50-amd64', () => {
     };
     expect(bad({ delta: (ks.delta as number[]).slice(1) })).toBe('$.kallsyms.delta');
     expect(bad({ type: 'T' })).toBe('$.kallsyms.type');
+    expect(bad({ name: `${ks.name as string}\n0extra` })).toBe('$.kallsyms.name');
+    expect(bad({ name: (ks.name as string).replace(/\n[^\n]*$/, '\n+') })).toBe('$.kallsyms.name[94100]');
     expect(bad({ name: 'zoops\n' + (ks.name as string).split('\n').slice(1).join('\n') })).toBe('$.kallsyms.name[0]');
     expect(bad({ delta: [1, ...(ks.delta as number[]).slice(1, 3), -1, ...(ks.delta as number[]).slice(4)] })).toBe('$.kallsyms.delta[3]');
   });

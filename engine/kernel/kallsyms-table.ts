@@ -26,9 +26,23 @@ export interface KallsymsHit {
   readonly size: bigint;
 }
 
+/**
+ * The profile's names as stored: one line per symbol, a base-36 digit (how many leading characters it shares with the
+ * previous name) then the rest. Kept so: a load asks for a few names, and 94,000 strings cost more than it saves.
+ */
+export interface FrontCodedNames {
+  readonly coded: string;
+  /** Where each line starts (its digit); starts[count] is one past the end, as if a newline followed. */
+  readonly starts: Uint32Array;
+  /** Each line's shared-prefix length. */
+  readonly prefix: Uint8Array;
+}
+
 export class KallsymsTable {
   readonly count: number;
-  readonly names: readonly string[];
+  /** Every name, decoded on first use; nameAt() and indexOf() read the front-coded lines without it. */
+  private decoded: string[] | null;
+  private readonly fc: FrontCodedNames | null;
   /** One /proc/kallsyms type letter per symbol. */
   readonly types: string;
   /** Link-time addresses, sorted (the /proc/kallsyms order). */
@@ -36,24 +50,32 @@ export class KallsymsTable {
   /** Names in /sys/kernel/debug/kprobes/blacklist: register_kprobe() refuses them. */
   readonly kprobeBlacklist: ReadonlySet<string>;
   private byName: Map<string, number> | null = null;
-  /** Lookups answered by scanning so far (see indexOf). */
+  /** Lookups answered by scanning so far (see indexOf), and their answers. */
   private scans = 0;
+  private readonly scanned = new Map<string, number>();
   private readonly stext: bigint;
   private readonly end: bigint;
   private readonly etext: bigint;
   private readonly sinittext: bigint;
   private readonly einittext: bigint;
 
-  constructor(names: string[], types: string, addresses: BigUint64Array, kprobeBlacklist: Iterable<string>) {
-    this.count = names.length;
-    this.names = names;
+  constructor(names: string[] | FrontCodedNames, types: string, addresses: BigUint64Array, kprobeBlacklist: Iterable<string>) {
+    if (Array.isArray(names)) {
+      this.count = names.length;
+      this.decoded = names;
+      this.fc = null;
+    } else {
+      this.count = names.prefix.length;
+      this.decoded = null;
+      this.fc = names;
+    }
     this.types = types;
     this.addresses = addresses;
     this.kprobeBlacklist = new Set(kprobeBlacklist);
     const first = this.firstKernelIndex();
     const lo = first < this.count ? addresses[first] : 0n;
     const hi = this.count ? addresses[this.count - 1] + 1n : 0n;
-    // One pass for the five bounds instead of the by-name index (94,000 names), which most runs never need.
+    // Five scans of the front-coded lines for the bounds instead of the by-name index (94,000 names), which most runs never need.
     const bounds = this.firstOf(['_stext', '_end', '_etext', '_sinittext', '_einittext']);
     this.stext = bounds[0] ?? lo;
     this.end = bounds[1] ?? hi;
@@ -62,20 +84,69 @@ export class KallsymsTable {
     this.einittext = bounds[4] ?? 0n;
   }
 
-  /** Link-time address of the first symbol of each name (as linkAddress), by one scan of the table. */
-  private firstOf(wanted: readonly string[]): (bigint | null)[] {
-    const out: (bigint | null)[] = wanted.map(() => null);
-    let left = wanted.length;
-    for (let i = 0; i < this.count && left > 0; i++) {
-      const n = this.names[i];
-      if (n.charCodeAt(0) !== 0x5f) continue; // all five start with '_'
-      const k = wanted.indexOf(n);
-      if (k >= 0 && out[k] === null) {
-        out[k] = this.addresses[i];
-        left--;
-      }
+  /** Every name, in table order (decoded from the front-coded lines on first use). */
+  get names(): readonly string[] {
+    if (this.decoded) return this.decoded;
+    const fc = this.fc as FrontCodedNames;
+    const names = new Array<string>(this.count);
+    let prev = '';
+    for (let i = 0; i < this.count; i++) {
+      const k = fc.prefix[i];
+      const rest = fc.coded.slice(fc.starts[i] + 1, fc.starts[i + 1] - 1);
+      prev = names[i] = k === 0 ? rest : prev.slice(0, k) + rest;
     }
-    return out;
+    this.decoded = names;
+    return names;
+  }
+
+  /** Name i: its line's rest after the characters it shares with the lines before, back to one that shares none. */
+  nameAt(i: number): string {
+    if (this.decoded || !this.fc) return this.names[i];
+    const { coded, starts, prefix } = this.fc;
+    const parts: string[] = [];
+    // name_j = name_(j-1)[0, k_j) + rest_j: the characters [k_j, want) of name i come from line j.
+    let want = prefix[i] + (starts[i + 1] - starts[i] - 2);
+    for (let j = i; want > 0; j--) {
+      const k = prefix[j];
+      if (want > k) parts.push(coded.slice(starts[j] + 1, starts[j] + 1 + (want - k)));
+      if (k < want) want = k;
+    }
+    return parts.length === 1 ? parts[0] : parts.reverse().join('');
+  }
+
+  /** The first index named `name`, read off the front-coded lines (no name is built), or -1. */
+  private scanFor(name: string): number {
+    if (this.decoded || !this.fc) {
+      const names = this.names;
+      for (let i = 0; i < this.count; i++) if (names[i] === name) return i;
+      return -1;
+    }
+    const { coded, starts, prefix } = this.fc;
+    const n = name.length;
+    let m = 0; // characters the previous name shares with `name`
+    for (let i = 0; i < this.count; i++) {
+      const k = prefix[i];
+      // k > m: this name keeps the previous one's character at m, which is not name's (or name ends there): m stays.
+      if (k > m) continue;
+      let c = k;
+      let p = starts[i] + 1;
+      const e = starts[i + 1] - 1;
+      while (c < n && p < e && coded.charCodeAt(p) === name.charCodeAt(c)) {
+        c++;
+        p++;
+      }
+      if (c === n && p === e) return i;
+      m = c;
+    }
+    return -1;
+  }
+
+  /** Link-time address of the first symbol of each name (as linkAddress). */
+  private firstOf(wanted: readonly string[]): (bigint | null)[] {
+    return wanted.map((w) => {
+      const i = this.scanFor(w);
+      return i < 0 ? null : this.addresses[i];
+    });
   }
 
   private firstKernelIndex(): number {
@@ -96,15 +167,18 @@ export class KallsymsTable {
   indexOf(name: string): number {
     // The first few questions scan the table (about a millisecond each); the by-name index (94,000 names,
     // ~100 ms to build) only once a run keeps asking.
+    const known = this.scanned.get(name);
+    if (known !== undefined) return known;
     if (!this.byName && this.scans < INDEX_AFTER_SCANS) {
       this.scans++;
-      const names = this.names;
-      for (let i = 0; i < this.count; i++) if (names[i] === name) return i;
-      return -1;
+      const i = this.scanFor(name);
+      this.scanned.set(name, i);
+      return i;
     }
     if (!this.byName) {
       const m = new Map<string, number>();
-      for (let i = 0; i < this.count; i++) if (!m.has(this.names[i])) m.set(this.names[i], i);
+      const names = this.names;
+      for (let i = 0; i < this.count; i++) if (!m.has(names[i])) m.set(names[i], i);
       this.byName = m;
     }
     return this.byName.get(name) ?? -1;
@@ -148,8 +222,16 @@ export class KallsymsTable {
       }
     }
     if (next === 0n) next = address >= this.sinittext && address < this.einittext ? this.einittext : this.end;
-    return { index: i, name: this.names[i], type: this.types[i], address: start, offset: address - start, size: next - start };
+    return { index: i, name: this.nameAt(i), type: this.types[i], address: start, offset: address - start, size: next - start };
   }
+}
+
+/** parseInt(c, 36) of one character: 0..35, or -1. */
+function base36Digit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x7a) return c - 0x61 + 10;
+  if (c >= 0x41 && c <= 0x5a) return c - 0x41 + 10;
+  return -1;
 }
 
 /** Validate the profile's `kallsyms` field (format in generate.mjs's kallsymsTable()). */
@@ -170,14 +252,19 @@ export function parseKallsyms(v: unknown, path: string): KallsymsTable {
   if (types.length !== count)
     throw new KernelProfileError('length-mismatch', `expected ${count} type letters, found ${types.length}`, `${path}.type`);
   if (!/^[A-Za-z?]*$/.test(types)) throw new KernelProfileError('bad-field', 'expected one type letter per symbol', `${path}.type`);
-  if (typeof t.name !== 'string') throw new KernelProfileError('bad-field', 'expected a string', `${path}.name`);
-  const coded = count === 0 ? [] : t.name.split('\n');
-  if (coded.length !== count) throw new KernelProfileError('length-mismatch', `expected ${count} names, found ${coded.length}`, `${path}.name`);
+  const coded = t.name;
+  if (typeof coded !== 'string') throw new KernelProfileError('bad-field', 'expected a string', `${path}.name`);
+  // One name per line, counted without splitting (split() made 94,000 strings that were only sliced again).
+  let lines = count === 0 ? 0 : 1;
+  if (count > 0) for (let at = coded.indexOf('\n'); at >= 0; at = coded.indexOf('\n', at + 1)) lines++;
+  if (lines !== count) throw new KernelProfileError('length-mismatch', `expected ${count} names, found ${lines}`, `${path}.name`);
   const delta = t.delta;
   if (!Array.isArray(delta)) throw new KernelProfileError('bad-field', 'expected an array', `${path}.delta`);
   if (delta.length !== count) throw new KernelProfileError('length-mismatch', `expected ${count} entries, found ${delta.length}`, `${path}.delta`);
 
-  const names: string[] = new Array<string>(count);
+  // The names stay front-coded (FrontCodedNames): each line's start and shared-prefix length, checked here.
+  const starts = new Uint32Array(count + 1);
+  const prefix = new Uint8Array(count);
   const addresses = new BigUint64Array(count);
   // Written as 32-bit halves (no BigInt per symbol); BigUint64Array holds host byte order.
   const halves = new Uint32Array(addresses.buffer);
@@ -185,15 +272,20 @@ export function parseKallsyms(v: unknown, path: string): KallsymsTable {
   const b = BigInt('0x' + base);
   const bLo = Number(b & 0xffffffffn);
   const bHi = Number(b >> 32n);
-  let prevName = '';
+  let prevLength = 0;
   let value = 0; // absolute values and offsets from base are well inside 2^53: plain numbers are exact
+  let start = 0;
   for (let i = 0; i < count; i++) {
-    const c = coded[i];
-    const k = c.length > 0 ? parseInt(c[0], 36) : NaN;
-    const name = k <= prevName.length ? prevName.slice(0, k) + c.slice(1) : '';
-    if (name === '') throw new KernelProfileError('bad-field', `bad front-coded name '${c}'`, `${path}.name[${i}]`);
-    names[i] = name;
-    prevName = name;
+    let stop = coded.indexOf('\n', start);
+    if (stop < 0) stop = coded.length;
+    // The line: one base-36 digit (the length of the prefix shared with the previous name), then the rest.
+    const k = stop > start ? base36Digit(coded.charCodeAt(start)) : -1;
+    const length = k >= 0 && k <= prevLength ? k + (stop - start - 1) : 0;
+    if (length === 0) throw new KernelProfileError('bad-field', `bad front-coded name '${coded.slice(start, stop)}'`, `${path}.name[${i}]`);
+    starts[i] = start;
+    prefix[i] = k;
+    start = stop + 1;
+    prevLength = length;
     const d = delta[i];
     if (typeof d !== 'number' || !Number.isSafeInteger(d)) throw new KernelProfileError('bad-field', 'expected an integer', `${path}.delta[${i}]`);
     const prev = value;
@@ -218,5 +310,6 @@ export function parseKallsyms(v: unknown, path: string): KallsymsTable {
     if (typeof n !== 'string') throw new KernelProfileError('bad-field', 'expected a string', `${path}.kprobeBlacklist[${i}]`);
     return n;
   });
-  return new KallsymsTable(names, types, addresses, blacklist);
+  starts[count] = coded.length + 1;
+  return new KallsymsTable({ coded, starts, prefix }, types, addresses, blacklist);
 }

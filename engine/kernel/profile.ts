@@ -236,13 +236,25 @@ export function parseProfile(json: unknown): KernelProfile {
 
   const kallsyms = root.kallsyms === undefined || root.kallsyms === null ? null : parseKallsyms(root.kallsyms, '$.kallsyms');
   // Built on the first symbolize(): a load that never symbolizes a vmlinux address skips both.
-  let exportAtMap: Map<string, KernelExport> | null = null;
-  const exportAt = (key: string): KernelExport | undefined => {
+  // By name, then the address compared (a "name@address" key cost a BigInt-to-decimal string per export); the last
+  // export of a name and address wins, as the keyed map had it.
+  let exportAtMap: Map<string, KernelExport | KernelExport[]> | null = null;
+  const exportAt = (name: string, address: bigint): KernelExport | undefined => {
     if (!exportAtMap) {
-      exportAtMap = new Map<string, KernelExport>();
-      for (const e of vmlinuxExports) if (e.address !== null) exportAtMap.set(`${e.name}@${e.address}`, e);
+      const m = new Map<string, KernelExport | KernelExport[]>();
+      for (const e of vmlinuxExports) {
+        if (e.address === null) continue;
+        const had = m.get(e.name);
+        if (had === undefined) m.set(e.name, e);
+        else if (Array.isArray(had)) had.push(e);
+        else m.set(e.name, [had, e]);
+      }
+      exportAtMap = m;
     }
-    return exportAtMap.get(key);
+    const hit = exportAtMap.get(name);
+    if (hit === undefined || !Array.isArray(hit)) return hit?.address === address ? hit : undefined;
+    for (let i = hit.length - 1; i >= 0; i--) if (hit[i].address === address) return hit[i];
+    return undefined;
   };
   let byAddrList: (KernelExport & { address: bigint })[] | null = null;
   const byAddrSorted = (): (KernelExport & { address: bigint })[] =>
@@ -270,7 +282,7 @@ export function parseProfile(json: unknown): KernelProfile {
         return {
           name: h.name,
           address: h.address,
-          symbol: exportAt(`${h.name}@${h.address}`) ?? null,
+          symbol: exportAt(h.name, h.address) ?? null,
           offset: h.offset,
           size: h.size,
           text,

@@ -48,6 +48,8 @@ export function buildCoreKallsyms(
   flagsOf: (i: number) => number,
   pcpuIndex: number,
   exported: ReadonlySet<string>,
+  /** The final values as 32-bit halves (simplify_symbols()' block), written without a BigInt per symbol. */
+  halves?: { readonly lo: Uint32Array; readonly hi: Uint32Array },
 ): KallsymsImage {
   // ASCII names (nearly all) are copied character by character into the one strtab; only others get a UTF-8 array of their own.
   const wide = new Map<number, Uint8Array>();
@@ -69,7 +71,8 @@ export function buildCoreKallsyms(
   const dv = new DataView(symtab.buffer);
   const types: string[] = new Array<string>(coreSymbols.length);
   let s = 0;
-  coreSymbols.forEach((i, n) => {
+  for (let n = 0; n < coreSymbols.length; n++) {
+    const i = coreSymbols[n];
     const sym = symbols[i];
     const o = n * 24;
     const shndx = sym.rawShndx;
@@ -77,8 +80,11 @@ export function buildCoreKallsyms(
     symtab[o + 4] = (sym.bind << 4) | (sym.type & 0xf);
     symtab[o + 5] = sym.other;
     dv.setUint16(o + 6, shndx, true);
-    dv.setBigUint64(o + 8, finalValue(i), true);
-    dv.setBigUint64(o + 16, sym.size, true);
+    if (halves) {
+      dv.setUint32(o + 8, halves.lo[i], true);
+      dv.setUint32(o + 12, halves.hi[i], true);
+    } else dv.setBigUint64(o + 8, finalValue(i), true);
+    if (sym.size !== 0n) dv.setBigUint64(o + 16, sym.size, true);
     const b = wide.get(n);
     if (b) {
       strtab.set(b, s);
@@ -91,7 +97,7 @@ export function buildCoreKallsyms(
     const t = i === 0 ? '?' : elfType(sym, elf, flagsOf, pcpuIndex);
     types[n] = t;
     typetab[n] = t.charCodeAt(0);
-  });
+  }
   let cache: KallsymEntry[] | null = null;
   const entries = (): KallsymEntry[] => {
     cache ??= coreSymbols.slice(1).map((i, n) => {

@@ -139,6 +139,40 @@ describe('insmod hello.ko on the modelled Debian 6.1.0-50 kernel', () => {
 });
 
 describe("failure paths print the kernel's lines and return its errno", () => {
+  it('a relocation target that is not zero: "existing value is nonzero", -ENOEXEC; the item shows S, A, P, the value and the bytes', () => {
+    const elf = readElf(splitSignature(HELLO).elf);
+    const rs = elf.relocSections.find((r) => r.name === '.rela.init.text');
+    const text = elf.sections.find((x) => x.name === '.init.text');
+    if (!rs || !text) throw new Error('hello.ko has no .rela.init.text');
+    const j = 3;
+    const b = HELLO.slice();
+    b[text.offset + rs.offsetLo[j]] = 0x5a;
+    const { k, r, log } = load('', b);
+    expect(r.errno).toBe(-ENOEXEC);
+    let item = null;
+    let after = null;
+    for (let p = 0; p < k.timeline.length && !after; p++) {
+      const v = seek(k, p).item;
+      if (v?.kind !== 'relocation') continue;
+      if (item) after = v;
+      else if (v.status !== 'applied') item = v;
+    }
+    if (item?.kind !== 'relocation' || after?.kind !== 'relocation') throw new Error('no refused relocation item');
+    expect([item.relaSection, item.entry, item.status, item.typeNumber]).toEqual(['.rela.init.text', j, 'nonzero-target', rs.type[j]]);
+    expect(item.before.startsWith('5a ')).toBe(true);
+    expect(item.after).toBe('');
+    // S + A − P (PC-relative) or S + A, modulo 2^64, computed here from the item's own S, A and P.
+    const A = item.A.startsWith('-') ? -BigInt(item.A.slice(1)) : BigInt(item.A);
+    const val = BigInt.asUintN(64, BigInt(item.S) + A - (item.rule?.pcRelative ? BigInt(item.P) : 0n));
+    expect(BigInt(item.value)).toBe(item.width === 4 ? val & 0xffffffffn : val);
+    expect(item.targetSection).toBe('.init.text');
+    expect(BigInt(item.P) >= 0xffffffffc0000000n).toBe(true); // in the modules area (the module is gone again: no address to compare)
+    const line = `existing value is nonzero for type ${rs.type[j]}, loc ${item.P.slice(2)}, val ${val.toString(16)}`;
+    expect(log.some((l) => l.includes(line))).toBe(true);
+    // The next item was never reached: no S, P or value.
+    expect([after.status, after.S, after.P, after.before]).toEqual(['not-reached', `0x${'0'.repeat(16)}`, `0x${'0'.repeat(16)}`, '']);
+  });
+
   it('a second insmod: -EEXIST, nothing printed', () => {
     const { k } = load();
     const n = k.log.records.length;

@@ -116,7 +116,7 @@ export function postRelocation(info: LoadInfo): number {
   // s_show() upper-cases a module symbol when is_exported() finds it, and 6.1's is_exported() looks
   // only at mod->syms (EXPORT_SYMBOL), not gpl_syms: a GPL-only export stays lower case.
   const exported = new Set(facts.exports.filter((e) => !e.gplOnly).map((e) => e.symbol));
-  const ks = buildCoreKallsyms(elf, symbols, lay.coreSymbols, value, (i) => info.secs[i]?.flags ?? 0, info.index.pcpu, exported);
+  const ks = buildCoreKallsyms(elf, symbols, lay.coreSymbols, value, (i) => info.secs[i]?.flags ?? 0, info.index.pcpu, exported, block ?? undefined);
   const core = info.core;
   if (core) {
     k.memory.writeAt(core, lay.kallsyms.coreSymOffset, ks.symtab, rec.pos, 'core kallsyms: symtab');

@@ -73,8 +73,6 @@ export function applyRelocateAdd(ctx: Ctx, relsecs: ElfRelocSection[]): Relocati
     }
     const t = ctx.targets[rs.targetIndex];
     for (let j = 0; j < rs.count; j++, k++) {
-      block.sec[k] = si;
-      block.ent[k] = j;
       const st = applyOne(ctx, rs, j, t, block, k);
       if (st !== ST_APPLIED && st !== ST_NONE) {
         error = { errno: ENOEXEC, lines: errorLines(ctx, block, k), item: k };
@@ -85,45 +83,17 @@ export function applyRelocateAdd(ctx: Ctx, relsecs: ElfRelocSection[]): Relocati
   }
   const applied = error ? error.item : k;
   for (let i = k; i < total; i++) block.status[i] = ST_NOT_REACHED;
-  // Fill sec/ent for items never reached, so they can still be described.
-  fillUnreached(block, relsecs, k);
   return { block, error, applied, sections };
 }
 
-function fillUnreached(block: RelocationBlock, relsecs: ElfRelocSection[], from: number): void {
-  let k = 0;
-  for (let si = 0; si < relsecs.length; si++) {
-    for (let j = 0; j < relsecs[si].count; j++, k++) {
-      if (k < from) continue;
-      block.sec[k] = si;
-      block.ent[k] = j;
-    }
-  }
-}
-
 function applyOne(ctx: Ctx, rs: ElfRelocSection, j: number, t: SectionTarget | null, b: RelocationBlock, k: number): number {
-  const type = rs.type[j];
-  const symIdx = rs.sym[j];
-  // S + A, on halves (addend hi is signed: >>> 0 wraps it).
-  const sLo = ctx.symLo[symIdx] ?? 0;
-  const sHi = ctx.symHi[symIdx] ?? 0;
-  const aLo = rs.addendLo[j];
-  const aHi = rs.addendHi[j];
-  let vLo = sLo + aLo;
-  let vHi = (sHi + aHi + (vLo > 0xffffffff ? 1 : 0)) >>> 0;
-  vLo >>>= 0;
-  b.sLo[k] = sLo;
-  b.sHi[k] = sHi;
+  // Only the outcome is stored: S, P and the value follow from the tables and are derived when an item is shown
+  // (RelocationBlock.fields), and an applied item's target was zero; 320,000 items × 40 bytes otherwise (amdgpu).
   if (!t || !t.alloc) {
     b.status[k] = ST_OOB;
     return ST_OOB;
   }
-  const rOff = rs.offsetLo[j] + rs.offsetHi[j] * 0x100000000;
-  const pLoRaw = t.lo + rOff;
-  const pLo = pLoRaw >>> 0;
-  const pHi = (t.hi + Math.floor(pLoRaw / 0x100000000)) >>> 0;
-  b.pLo[k] = pLo;
-  b.pHi[k] = pHi;
+  const type = rs.type[j];
   const rule = x86RelocRule(type);
   if (rule?.width === 0) {
     b.status[k] = ST_NONE;
@@ -134,6 +104,7 @@ function applyOne(ctx: Ctx, rs: ElfRelocSection, j: number, t: SectionTarget | n
     return ST_UNKNOWN;
   }
   const { width, pcRelative: pcrel } = rule;
+  const rOff = rs.offsetLo[j] + rs.offsetHi[j] * 0x100000000;
   const off = t.offset + rOff;
   // The kernel does not bound-check r_offset; a hostile module would scribble past its section. We stop instead.
   if (rOff + width > t.size || off + width > t.alloc.size) {
@@ -143,19 +114,25 @@ function applyOne(ctx: Ctx, rs: ElfRelocSection, j: number, t: SectionTarget | n
   const mem = t.alloc.bytes;
   const bLo = mem[off] | (mem[off + 1] << 8) | (mem[off + 2] << 16) | (mem[off + 3] << 24);
   const bHi = width === 8 ? mem[off + 4] | (mem[off + 5] << 8) | (mem[off + 6] << 16) | (mem[off + 7] << 24) : 0;
-  b.beforeLo[k] = bLo >>> 0;
-  b.beforeHi[k] = bHi >>> 0;
-  if (pcrel) {
-    const d = vLo - pLo;
-    vHi = (vHi - pHi - (d < 0 ? 1 : 0)) >>> 0;
-    vLo = d >>> 0;
-  }
-  b.vLo[k] = vLo;
-  b.vHi[k] = vHi;
   // "existing value is nonzero": the target must still be zero (it is, unless relocated twice).
   if (bLo !== 0 || bHi !== 0) {
     b.status[k] = ST_NONZERO;
+    b.refusedBefore = { item: k, lo: bLo >>> 0, hi: bHi >>> 0 };
     return ST_NONZERO;
+  }
+  // S + A, on halves (addend hi is signed: >>> 0 wraps it).
+  const symIdx = rs.sym[j];
+  const aLo = rs.addendLo[j];
+  let vLo = (ctx.symLo[symIdx] ?? 0) + aLo;
+  let vHi = ((ctx.symHi[symIdx] ?? 0) + rs.addendHi[j] + (vLo > 0xffffffff ? 1 : 0)) >>> 0;
+  vLo >>>= 0;
+  if (pcrel) {
+    const pLoRaw = t.lo + rOff;
+    const pLo = pLoRaw >>> 0;
+    const pHi = (t.hi + Math.floor(pLoRaw / 0x100000000)) >>> 0;
+    const d = vLo - pLo;
+    vHi = (vHi - pHi - (d < 0 ? 1 : 0)) >>> 0;
+    vLo = d >>> 0;
   }
   if (rule.check === 'zero-extend-32' && vHi !== 0) {
     b.status[k] = ST_OVERFLOW;
@@ -183,8 +160,9 @@ const h32 = (v: number): string => (v >>> 0).toString(16);
 const h64 = (hi: number, lo: number): string => (hi ? h32(hi) + h32(lo).padStart(8, '0') : h32(lo));
 
 function errorLines(ctx: Ctx, b: RelocationBlock, k: number): string[] {
-  const rs = b.relsecs[b.sec[k]];
-  const type = rs.type[b.ent[k]];
+  const f = b.fields(k);
+  const rs = b.relsecs[f.sec];
+  const type = rs.type[f.ent];
   switch (b.status[k]) {
     case ST_UNKNOWN:
       return [`module: ${ctx.modName}: Unknown rela relocation: ${type}`];
@@ -192,16 +170,16 @@ function errorLines(ctx: Ctx, b: RelocationBlock, k: number): string[] {
       // %p is hashed by the real kernel; Modscope shows the real address.
       return [
         `module: x86/modules: Skipping invalid relocation target, existing value is nonzero for type ${type}, loc ` +
-          `${h64(b.pHi[k], b.pLo[k]).padStart(16, '0')}, val ${h64(b.vHi[k], b.vLo[k])}`,
+          `${h64(f.pHi, f.pLo).padStart(16, '0')}, val ${h64(f.vHi, f.vLo)}`,
       ];
     case ST_OVERFLOW:
       return [
-        `module: overflow in relocation type ${type} val ${h64(b.vHi[k], b.vLo[k])}`,
+        `module: overflow in relocation type ${type} val ${h64(f.vHi, f.vLo)}`,
         `module: \`${ctx.modName}' likely not compiled with -mcmodel=kernel`,
       ];
     default:
       return [
-        `module: ${ctx.modName}: relocation ${b.ent[k]} of ${rs.name} writes outside its section (Modscope stops here; the real kernel does not check)`,
+        `module: ${ctx.modName}: relocation ${f.ent} of ${rs.name} writes outside its section (Modscope stops here; the real kernel does not check)`,
       ];
   }
 }
@@ -221,19 +199,28 @@ function bytesHex(lo: number, hi: number, width: number): string {
   return out.join(' ');
 }
 
+/** One item's numbers as apply_relocate_add() had them (zero where it never got that far). */
+export interface RelocationFields {
+  sec: number;
+  ent: number;
+  sLo: number;
+  sHi: number;
+  pLo: number;
+  pHi: number;
+  vLo: number;
+  vHi: number;
+  beforeLo: number;
+  beforeHi: number;
+}
+
 export class RelocationBlock implements StepBlock {
   readonly kind = 'relocations';
-  readonly sec: Uint16Array;
-  readonly ent: Uint32Array;
+  /** The outcome of each item (ST_*); everything else is derived from the tables (fields()). */
   readonly status: Uint8Array;
-  readonly sLo: Uint32Array;
-  readonly sHi: Uint32Array;
-  readonly pLo: Uint32Array;
-  readonly pHi: Uint32Array;
-  readonly vLo: Uint32Array;
-  readonly vHi: Uint32Array;
-  readonly beforeLo: Uint32Array;
-  readonly beforeHi: Uint32Array;
+  /** The bytes found at the target of the item refused with "existing value is nonzero" (at most one: loading stops there). */
+  refusedBefore: { item: number; lo: number; hi: number } | null = null;
+  /** First item of each relocation section. */
+  private readonly starts: Uint32Array;
   private byAddress: Uint32Array | null = null;
 
   constructor(
@@ -241,17 +228,59 @@ export class RelocationBlock implements StepBlock {
     private readonly ctx: Ctx,
     readonly relsecs: ElfRelocSection[],
   ) {
-    this.sec = new Uint16Array(count);
-    this.ent = new Uint32Array(count);
     this.status = new Uint8Array(count);
-    this.sLo = new Uint32Array(count);
-    this.sHi = new Uint32Array(count);
-    this.pLo = new Uint32Array(count);
-    this.pHi = new Uint32Array(count);
-    this.vLo = new Uint32Array(count);
-    this.vHi = new Uint32Array(count);
-    this.beforeLo = new Uint32Array(count);
-    this.beforeHi = new Uint32Array(count);
+    this.starts = new Uint32Array(relsecs.length);
+    let k = 0;
+    relsecs.forEach((r, i) => {
+      this.starts[i] = k;
+      k += r.count;
+    });
+  }
+
+  /**
+   * Item k's section and entry, S, P, the value and the bytes it replaced, as applyOne() computed them: S for every
+   * reached item, P once the target section was known, the value for applied / nonzero / overflow items.
+   */
+  fields(k: number): RelocationFields {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.starts[mid] <= k) lo = mid;
+      else hi = mid - 1;
+    }
+    // Sections of no entries share a start: the item is in the last of them, the one that holds it.
+    const sec = lo;
+    const ent = k - this.starts[sec];
+    const f: RelocationFields = { sec, ent, sLo: 0, sHi: 0, pLo: 0, pHi: 0, vLo: 0, vHi: 0, beforeLo: 0, beforeHi: 0 };
+    const st = this.status[k];
+    if (st === ST_NOT_REACHED) return f;
+    const rs = this.relsecs[sec];
+    const symIdx = rs.sym[ent];
+    f.sLo = this.ctx.symLo[symIdx] ?? 0;
+    f.sHi = this.ctx.symHi[symIdx] ?? 0;
+    const t = this.ctx.targets[rs.targetIndex];
+    if (!t || !t.alloc || !rs.rela) return f;
+    const rOff = rs.offsetLo[ent] + rs.offsetHi[ent] * 0x100000000;
+    const pLoRaw = t.lo + rOff;
+    f.pLo = pLoRaw >>> 0;
+    f.pHi = (t.hi + Math.floor(pLoRaw / 0x100000000)) >>> 0;
+    if (st !== ST_APPLIED && st !== ST_NONZERO && st !== ST_OVERFLOW) return f;
+    let vLo = f.sLo + rs.addendLo[ent];
+    let vHi = (f.sHi + rs.addendHi[ent] + (vLo > 0xffffffff ? 1 : 0)) >>> 0;
+    vLo >>>= 0;
+    if (x86RelocRule(rs.type[ent])?.pcRelative) {
+      const d = vLo - f.pLo;
+      vHi = (vHi - f.pHi - (d < 0 ? 1 : 0)) >>> 0;
+      vLo = d >>> 0;
+    }
+    f.vLo = vLo;
+    f.vHi = vHi;
+    if (st === ST_NONZERO && this.refusedBefore?.item === k) {
+      f.beforeLo = this.refusedBefore.lo;
+      f.beforeHi = this.refusedBefore.hi;
+    }
+    return f;
   }
 
   /** The module these relocations belong to (for finding an item from the file's views). */
@@ -260,20 +289,26 @@ export class RelocationBlock implements StepBlock {
   }
 
   width(k: number): number {
+    const f = this.fields(k);
+    return this.widthOf(f.sec, f.ent);
+  }
+
+  private widthOf(sec: number, ent: number): number {
     // A type the table does not know is shown as a 4-byte field.
-    return x86RelocRule(this.relsecs[this.sec[k]].type[this.ent[k]])?.width ?? 4;
+    return x86RelocRule(this.relsecs[sec].type[ent])?.width ?? 4;
   }
 
   describe(k: number): RelocationDetail {
-    const rs = this.relsecs[this.sec[k]];
-    const j = this.ent[k];
+    const f = this.fields(k);
+    const rs = this.relsecs[f.sec];
+    const j = f.ent;
     const type = rs.type[j];
     const st = this.status[k];
-    const width = st === ST_APPLIED || st === ST_NONZERO || st === ST_OVERFLOW ? this.width(k) : 0;
+    const bw = this.widthOf(f.sec, j);
+    const width = st === ST_APPLIED || st === ST_NONZERO || st === ST_OVERFLOW ? bw : 0;
     const rule = x86RelocRule(type);
     const symIdx = rs.sym[j];
     const reached = st !== ST_NOT_REACHED;
-    const bw = this.width(k);
     return {
       kind: 'relocation',
       item: k,
@@ -283,32 +318,50 @@ export class RelocationBlock implements StepBlock {
       type: relocTypeName(EM_X86_64, type) ?? `type ${type}`,
       typeNumber: type,
       symbol: this.ctx.symNames(symIdx),
-      S: `0x${h64(this.sHi[k], this.sLo[k]).padStart(16, '0')}`,
+      S: `0x${h64(f.sHi, f.sLo).padStart(16, '0')}`,
       A: addendHex(rs.addendHi[j] >>> 0, rs.addendLo[j]),
-      P: `0x${h64(this.pHi[k], this.pLo[k]).padStart(16, '0')}`,
+      P: `0x${h64(f.pHi, f.pLo).padStart(16, '0')}`,
       formula: rule?.formula ?? 'none: apply_relocate_add() does not handle this type',
       rule: rule ? { width: rule.width, pcRelative: rule.pcRelative, check: rule.check } : null,
-      value: `0x${(bw === 4 ? h32(this.vLo[k]) : h64(this.vHi[k], this.vLo[k])).padStart(bw === 4 ? 8 : 16, '0')}`,
+      value: `0x${(bw === 4 ? h32(f.vLo) : h64(f.vHi, f.vLo)).padStart(bw === 4 ? 8 : 16, '0')}`,
       width,
-      before: reached && bw ? bytesHex(this.beforeLo[k], this.beforeHi[k], bw) : '',
-      after: st === ST_APPLIED && bw ? bytesHex(this.vLo[k], this.vHi[k], bw) : '',
+      before: reached && bw ? bytesHex(f.beforeLo, f.beforeHi, bw) : '',
+      after: st === ST_APPLIED && bw ? bytesHex(f.vLo, f.vHi, bw) : '',
       status: STATUS_NAMES[st],
       message: st === ST_APPLIED || st === ST_NONE || st === ST_NOT_REACHED ? null : errorLines(this.ctx, this, k).join('\n'),
     };
   }
 
-  /** Items sorted by P, built on first use (window queries). */
-  private index(): Uint32Array {
-    if (this.byAddress) return this.byAddress;
+  /** Items sorted by P (with P's halves by item), built on first use (window queries). */
+  private index(): { idx: Uint32Array; pLo: Uint32Array; pHi: Uint32Array } {
+    if (this.byAddress && this.pLoAll && this.pHiAll) return { idx: this.byAddress, pLo: this.pLoAll, pHi: this.pHiAll };
+    // P of every item as fields() gives it (0 when never reached or without a target), section by section.
+    const pLo = new Uint32Array(this.count);
+    const pHi = new Uint32Array(this.count);
+    this.relsecs.forEach((rs, si) => {
+      const t = this.ctx.targets[rs.targetIndex];
+      if (!t || !t.alloc || !rs.rela) return;
+      for (let j = 0, k = this.starts[si]; j < rs.count; j++, k++) {
+        if (this.status[k] === ST_NOT_REACHED) continue;
+        const pLoRaw = t.lo + rs.offsetLo[j] + rs.offsetHi[j] * 0x100000000;
+        pLo[k] = pLoRaw >>> 0;
+        pHi[k] = (t.hi + Math.floor(pLoRaw / 0x100000000)) >>> 0;
+      }
+    });
     const idx = new Uint32Array(this.count);
     for (let i = 0; i < this.count; i++) idx[i] = i;
-    idx.sort((a, b) => this.pHi[a] - this.pHi[b] || this.pLo[a] - this.pLo[b]);
+    idx.sort((a, b) => pHi[a] - pHi[b] || pLo[a] - pLo[b]);
     this.byAddress = idx;
-    return idx;
+    this.pLoAll = pLo;
+    this.pHiAll = pHi;
+    return { idx, pLo, pHi };
   }
 
+  private pLoAll: Uint32Array | null = null;
+  private pHiAll: Uint32Array | null = null;
+
   writesOverlapping(address: bigint, length: number, firstPos: number): ForeignWrite[] {
-    const idx = this.index();
+    const { idx, pLo, pHi } = this.index();
     // First item whose P >= address - 8 (a write starts at most 8 bytes before the window).
     const from = address - 8n;
     const fHi = Number((from >> 32n) & 0xffffffffn);
@@ -318,21 +371,20 @@ export class RelocationBlock implements StepBlock {
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const k = idx[mid];
-      if (this.pHi[k] < fHi || (this.pHi[k] === fHi && this.pLo[k] < fLo)) lo = mid + 1;
+      if (pHi[k] < fHi || (pHi[k] === fHi && pLo[k] < fLo)) lo = mid + 1;
       else hi = mid;
     }
     const out: ForeignWrite[] = [];
     const end = address + BigInt(length);
     for (let i = lo; i < idx.length; i++) {
       const k = idx[i];
-      const p = (BigInt(this.pHi[k]) << 32n) | BigInt(this.pLo[k]);
+      const p = (BigInt(pHi[k]) << 32n) | BigInt(pLo[k]);
       if (p >= end) break;
       if (this.status[k] !== ST_APPLIED) continue;
       const w = this.width(k);
       if (p + BigInt(w) <= address) continue;
-      const before = new Uint8Array(w);
-      for (let b = 0; b < w; b++) before[b] = (b < 4 ? this.beforeLo[k] >>> (8 * b) : this.beforeHi[k] >>> (8 * (b - 4))) & 0xff;
-      out.push({ pos: firstPos + k, address: p, before });
+      // An applied item found its target zero (applyOne refuses any other).
+      out.push({ pos: firstPos + k, address: p, before: new Uint8Array(w) });
     }
     return out;
   }

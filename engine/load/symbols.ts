@@ -81,6 +81,10 @@ export function simplifySymbolBlock(symbols: ElfSymbol[], env: ResolveEnv): Simp
   const block = new SymbolBlock(symbols, env);
   let errno = 0;
   let usingGplOnly = false;
+  // Each section's base as 32-bit halves, by index, filled on first use: most symbols are section offsets, and
+  // value + base on halves spares the four BigInt operations per symbol of the general path.
+  const baseLo: number[] = [];
+  const baseHi: number[] = [];
   for (let i = 1; i < n; i++) {
     const s = symbols[i];
     const k = i - 1;
@@ -131,9 +135,19 @@ export function simplifySymbolBlock(symbols: ElfSymbol[], env: ResolveEnv): Simp
           block.status[k] = 'unknown';
           break;
         }
+        block.status[k] = 'relative';
+        if (value < 0x100000000n) {
+          if (baseLo[shndx] === undefined) {
+            const base = shndx === env.pcpuIndex && env.pcpuIndex !== 0 ? env.percpuBase : env.sectionAddr(shndx);
+            baseLo[shndx] = Number(base & 0xffffffffn);
+            baseHi[shndx] = Number((base >> 32n) & 0xffffffffn);
+          }
+          const lo = baseLo[shndx] + Number(value);
+          block.setHalves(i, lo >>> 0, (baseHi[shndx] + (lo > 0xffffffff ? 1 : 0)) >>> 0);
+          continue;
+        }
         value += shndx === env.pcpuIndex && env.pcpuIndex !== 0 ? env.percpuBase : env.sectionAddr(shndx);
         value &= 0xffffffffffffffffn;
-        block.status[k] = 'relative';
     }
     block.setValue(i, value);
   }
@@ -223,6 +237,11 @@ export class SymbolBlock implements StepBlock {
   /** The module whose symbols these are. */
   get module(): string {
     return this.env.modName;
+  }
+
+  setHalves(i: number, lo: number, hi: number): void {
+    this.lo[i] = lo;
+    this.hi[i] = hi;
   }
 
   setValue(i: number, v: bigint): void {
