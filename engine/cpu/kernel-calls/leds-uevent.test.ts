@@ -62,6 +62,13 @@ describe('LED triggers (drivers/leds/led-triggers.c)', () => {
     expect(call('led_trigger_register', again)).toBe(EEXIST);
     const disk = ctx.poke(0xffffffffc0502000n, new Uint8Array(new BigUint64Array([ctx.str('disk-activity'), 0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n]).buffer));
     expect(call('led_trigger_register', disk)).toBe(EEXIST);
+    // Two hardware triggers of one name but different trigger_types may both register; one without a type may not.
+    const typed = (at: bigint, type: bigint): bigint =>
+      ctx.poke(at, new Uint8Array(new BigUint64Array([ctx.str('netdev-hw'), 0n, 0n, 0n, type, 0n, 0n, 0n, 0n, 0n, 0n]).buffer));
+    expect(call('led_trigger_register', typed(0xffffffffc0503000n, 0xffffffffc0509000n))).toBe(0n);
+    expect(call('led_trigger_register', typed(0xffffffffc0504000n, 0xffffffffc0509100n))).toBe(0n);
+    expect(call('led_trigger_register', typed(0xffffffffc0505000n, 0n))).toBe(EEXIST);
+    expect(call('led_trigger_register', typed(0xffffffffc0506000n, 0xffffffffc0509000n))).toBe(EEXIST);
     // After unregistering, the name is free again.
     expect(call('led_trigger_unregister', trig)).toBe(0n);
     expect(call('led_trigger_register', again)).toBe(0n);

@@ -16,6 +16,7 @@ import type { KernelCallState } from './state';
 
 const TRIG_NAME = 0n;
 const TRIG_BRIGHTNESS = 24n;
+const TRIG_TYPE = 32n;
 const TRIG_LOCK = 40n;
 const TRIG_LED_CDEVS = 48n;
 const TRIG_SIZE = 88;
@@ -33,7 +34,8 @@ export const BUILTIN_LED_TRIGGERS: readonly string[] = [
 ];
 
 export function ledFunctions(s: KernelCallState): Record<string, KernelFunction> {
-  const live = new Map<bigint, string>();
+  /** The triggers modules registered: name and trigger_type. */
+  const live = new Map<bigint, { name: string; type: bigint }>();
   /** led_trigger_register(): the lock and the empty led_cdevs list; -EEXIST for a name in use; then the LEDs' default triggers. */
   const register = (ctx: KernelCallContext, trig: bigint): bigint | 'not-modelled' => {
     const name = tryCString(ctx, readU64(ctx.mem, trig + TRIG_NAME));
@@ -42,11 +44,13 @@ export function ledFunctions(s: KernelCallState): Record<string, KernelFunction>
     writeU64(ctx.mem, trig + TRIG_LED_CDEVS, trig + TRIG_LED_CDEVS);
     writeU64(ctx.mem, trig + TRIG_LED_CDEVS + 8n, trig + TRIG_LED_CDEVS);
     // A trigger with a trigger_type may share a name with one of another type; the built-in ones have none.
-    if (BUILTIN_LED_TRIGGERS.includes(name) || [...live.values()].includes(name)) {
+    const type = readU64(ctx.mem, trig + TRIG_TYPE);
+    const clash = (t: { name: string; type: bigint }): boolean => t.name === name && (t.type === type || type === 0n || t.type === 0n);
+    if (BUILTIN_LED_TRIGGERS.includes(name) || [...live.values()].some(clash)) {
       ctx.note(`led_trigger_register '${name}': a trigger of that name is registered, -EEXIST`);
       return ret(-EEXIST);
     }
-    live.set(trig, name);
+    live.set(trig, { name, type });
     s.registrations.push({ kind: 'led trigger', name, address: trig });
     ctx.note(`led_trigger_register '${name}': no LED of the machine has it as default trigger (its ${MACHINE_LEDS.length} are on kbd-*); returns 0`);
     return 0n;
@@ -56,7 +60,7 @@ export function ledFunctions(s: KernelCallState): Record<string, KernelFunction>
     led_trigger_register: (ctx) => register(ctx, ctx.arg(0)),
     // void led_trigger_unregister(struct led_trigger *trig): unlinks it; no LED was on it.
     led_trigger_unregister: (ctx) => {
-      const name = live.get(ctx.arg(0));
+      const name = live.get(ctx.arg(0))?.name;
       live.delete(ctx.arg(0));
       ctx.note(`led_trigger_unregister${name === undefined ? '' : ` '${name}'`}: removed`);
       return 0n;
