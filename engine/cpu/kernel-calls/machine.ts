@@ -412,19 +412,7 @@ export function machineFunctions(state: KernelCallState): Record<string, KernelF
     // drivers/gpu/drm/drm_nomodeset.c: true only with "nomodeset" on the command line (not on this machine's).
     drm_firmware_drivers_only: () => 0n,
     video_firmware_drivers_only: () => 0n,
-    // void led_trigger_register_simple(const char *name, struct led_trigger **tp): a new trigger in *tp.
-    led_trigger_register_simple: (ctx) => {
-      const name = tryCString(ctx, ctx.arg(0));
-      const t = ctx.kmalloc(256, true, `led_trigger '${name ?? ''}'`);
-      writeU64(ctx.mem, ctx.arg(1), t);
-      state.registrations.push({ kind: 'led trigger', name, address: t });
-      ctx.note(`led_trigger_register_simple '${name ?? ''}': trigger ${hexU64(t)} stored in *tp`);
-      return 0n;
-    },
-    led_trigger_unregister_simple: (ctx) => {
-      if (ctx.arg(0) !== 0n) ctx.kfree(ctx.arg(0));
-      return 0n;
-    },
+    // led_trigger_register_simple, led_trigger_unregister_simple: leds.ts.
     // int class_create_file_ns(struct class *cls, const struct class_attribute *attr, const void *ns): a sysfs file
     class_create_file_ns: (ctx) => {
       const name = tryFieldString(ctx, ctx.arg(1), 0);

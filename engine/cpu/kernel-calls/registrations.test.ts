@@ -31,8 +31,8 @@ describe('registrations the corpus inits make', () => {
   it('__register_nls and led_trigger_register read the name first in the struct', () => {
     expect(call('__register_nls', struct(0xffffffffc0333000n, [ctx.str('cp437')]), 0n)).toBe(0n);
     expect(state.registrations.at(-1)?.name).toBe('cp437');
-    expect(call('led_trigger_register', struct(0xffffffffc0334000n, [ctx.str('disk-activity')]))).toBe(0n);
-    expect(state.registrations.at(-1)?.name).toBe('disk-activity');
+    expect(call('led_trigger_register', struct(0xffffffffc0334000n, [ctx.str('rfkill-any')]))).toBe(0n);
+    expect(state.registrations.at(-1)?.name).toBe('rfkill-any');
   });
 
   it("switchdev notifiers register (bridge's br_init), brioctl_set returns; rwlocks with irqsave give RFLAGS with IF", () => {

@@ -66,6 +66,8 @@ import { tcpUlpFunctions } from './tcp-ulp';
 import { padataFunctions } from './padata';
 import { acpiNamespaceFunctions } from './acpi-namespace';
 import { deviceCoreFunctions } from './device-core';
+import { ledFunctions } from './leds';
+import { ueventFunctions } from './uevent';
 import { libRegistryFunctions } from './lib-registries';
 import { onceFunctions } from './once';
 import { zoneFunctions } from './zones';
@@ -637,8 +639,6 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     tcf_register_action: registrar(s, 'tc action', 'tcf_register_action', null, 0),
     tcp_register_congestion_control: registrar(s, 'tcp congestion control', 'tcp_register_congestion_control', null, 0),
     tcp_unregister_congestion_control: unregistrar('tcp_unregister_congestion_control', null),
-    led_trigger_register: registrar(s, 'led trigger', 'led_trigger_register', field(0, 0), 0),
-    led_trigger_unregister: unregistrar('led_trigger_unregister', field(0, 0)),
     tty_register_ldisc: registrar(s, 'tty line discipline', 'tty_register_ldisc', null, 0),
     tty_unregister_ldisc: unregistrar('tty_unregister_ldisc', null),
     dev_add_pack: noted('dev_add_pack: packet handler added'),
@@ -775,6 +775,8 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...padataFunctions(s),
     ...acpiNamespaceFunctions(),
     ...deviceCoreFunctions(s),
+    ...ledFunctions(s),
+    ...ueventFunctions(s),
   };
   return new Map(Object.entries(m));
 }
