@@ -11,14 +11,15 @@
  * 0. Debian's config has no CONFIG_UEVENT_HELPER (no /sys/kernel/uevent_helper, no /proc/sys/kernel/hotplug): no helper
  * runs. Recorded in scripts/qemu/scenarios/leds-uevent.qemu.json.
  *
- * The model knows a kobject's kset and path for the platform devices platform_device_register_full() made (their
- * struct device is a model handle: the kobject in memory is not filled, s.deviceNames names them); other kobjects are
- * not modelled.
+ * The model knows a kobject's kset and path for the platform devices on its platform bus (platform.ts: a struct
+ * platform_device whose dev.parent is platform_bus) and for devices other models named in s.deviceNames; other
+ * kobjects are not modelled.
  */
 import type { KernelCallContext, KernelFunction } from '../types';
 import { ENOENT, ENOMEM } from './errname';
 import { readU32, readU64, ret, tryCString, writeU32 } from './mem';
 import type { KernelCallState } from './state';
+import { DEV, devName, PDEV } from './platform-device';
 
 /** enum kobject_action → kobject_actions[]. */
 const ACTIONS = ['add', 'remove', 'change', 'move', 'online', 'offline', 'bind', 'unbind'];
@@ -43,14 +44,20 @@ class UeventEnv {
   }
 }
 
-/** The devices_kset view of a model-made platform device: its devpath (kobject_get_path()) and its device name. */
+/** The devices_kset view of a platform device on the model's bus: its devpath (kobject_get_path()) and its device name. */
 function platformDevice(ctx: KernelCallContext, s: KernelCallState, kobj: bigint): { path: string; name: string } | null {
   const known = s.deviceNames.get(kobj); // struct device starts with its kobject
-  if (known === undefined || !known.startsWith('platform ')) return null;
-  // platform_device_add(): a device without a parent goes under platform_bus, /devices/platform.
-  if (readU64(ctx.mem, kobj + KOBJ_PARENT) !== 0n) return null;
-  const name = known.slice('platform '.length);
-  return { path: `/devices/platform/${name}`, name };
+  if (known !== undefined) {
+    if (!known.startsWith('platform ') || readU64(ctx.mem, kobj + KOBJ_PARENT) !== 0n) return null;
+    const name = known.slice('platform '.length);
+    return { path: `/devices/platform/${name}`, name };
+  }
+  // A struct platform_device platform.ts added: platform_device_add() made platform_bus its parent (/devices/platform).
+  if (!s.platformDevices.has(kobj - PDEV.dev)) return null;
+  // The parent platform_device_add() wrote (platformDeviceName(): platform_bus, 0 where the symbol is unknown).
+  if (readU64(ctx.mem, kobj + DEV.parent) !== (s.options.lookupSymbol?.('platform_bus') ?? 0n)) return null;
+  const name = devName(ctx, kobj);
+  return name ? { path: `/devices/platform/${name}`, name } : null;
 }
 
 export function ueventFunctions(s: KernelCallState): Record<string, KernelFunction> {
