@@ -12,6 +12,8 @@ import { EBUSY, EINVAL, ENOENT } from './errname';
 import { allocFunctions } from './alloc';
 import { bitmapFunctions } from './bitmap';
 import { kstrtoxFunctions } from './kstrtox';
+import { parserFunctions } from './parser';
+import { rootfsOpenFunctions } from './rootfs-open';
 import { listDebugFunctions } from './list-debug';
 import { machineFunctions } from './machine';
 import { netFunctions } from './net';
@@ -719,6 +721,8 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...randomFunctions(),
     ...bitmapFunctions(),
     ...kstrtoxFunctions(),
+    ...parserFunctions(),
+    ...rootfsOpenFunctions(),
     ...listDebugFunctions(s),
 
     ...chrdevFunctions(s),
