@@ -14,6 +14,7 @@ import { bitmapFunctions } from './bitmap';
 import { kstrtoxFunctions } from './kstrtox';
 import { parserFunctions } from './parser';
 import { rootfsOpenFunctions } from './rootfs-open';
+import { consoleFunctions } from './console';
 import { listDebugFunctions } from './list-debug';
 import { machineFunctions } from './machine';
 import { netFunctions } from './net';
@@ -723,6 +724,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...kstrtoxFunctions(),
     ...parserFunctions(),
     ...rootfsOpenFunctions(),
+    ...consoleFunctions(s),
     ...listDebugFunctions(s),
 
     ...chrdevFunctions(s),
