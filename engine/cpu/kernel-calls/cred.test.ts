@@ -46,8 +46,8 @@ describe('prepare_kernel_cred', () => {
   });
 
   it('override_creds() takes a reference and returns init_cred; revert_creds() drops it; the last put frees the cred', () => {
-    const syms = { ...SYMS, init_cred: 0xffffffff82a5b6c0n };
-    const { ctx, call } = modelCaller(new KernelCallState({ lookupSymbol: (n) => syms[n as keyof typeof syms] ?? null }));
+    const syms: Record<string, bigint> = { ...SYMS, init_cred: 0xffffffff82a5b6c0n };
+    const { ctx, call } = modelCaller(new KernelCallState({ lookupSymbol: (n) => syms[n] ?? null }));
     expect(call('revert_creds', syms.init_cred)).toBe('not-modelled'); // nothing overridden
     const c = call('prepare_kernel_cred', syms.init_task) as bigint;
     expect(call('override_creds', c)).toBe(syms.init_cred);
