@@ -23,8 +23,14 @@ interface Word {
 }
 interface Record {
   kernel: string;
-  vars: { phys_base: string; fg_console: string; 'init_task.nsproxy': { value: string; symbol: string } };
-  fields: { task_struct: { nsproxy: number }; uts_namespace: { [f: string]: number } };
+  vars: {
+    phys_base: string;
+    fg_console: string;
+    'init_task.nsproxy': { value: string; symbol: string };
+    'init_net.passive': string;
+    'init_net.ns.count': string;
+  };
+  fields: { task_struct: { nsproxy: number }; uts_namespace: { [f: string]: number }; net: { [f: string]: number } };
   pv_ops: (Word & { field: string })[];
   init_uts_ns: { bytes: string; words: Word[] };
   init_nsproxy: { words: Word[] };
@@ -98,6 +104,16 @@ describe('module reads of recorded kernel data', () => {
     expect(mem.unmodelledReads.size).toBe(0);
     mem.read(nsproxy + 24n, 8, 'read');
     expect([...mem.unmodelledReads]).toEqual(['init_nsproxy+0x18']);
+  });
+
+  it("init_net's passive and ns.count read as the capture boot's shell saw them (get_net() on 0 would warn)", () => {
+    expect(rec.fields.net).toEqual({ passive: 0, 'ns.count': 0x94 });
+    expect(KERNEL_DATA.initNetRefs).toEqual([
+      [0, rec.vars['init_net.passive']],
+      [0x94, rec.vars['init_net.ns.count']],
+    ]);
+    expect(u64(mem.read(at('init_net'), 4, 'read'))).toBe(2n);
+    expect(u64(mem.read(at('init_net') + 0x94n, 4, 'read'))).toBe(2n);
   });
 });
 

@@ -5,8 +5,10 @@
  * where it was linked), pv_ops (arch/x86/kernel/paravirt.c: each slot the native function, which an inlined
  * paravirt call such as slow_down_io()'s pv_ops.cpu.io_delay() calls through), init_uts_ns (uname's strings,
  * kernel/utsname.c) and init_nsproxy (kernel/nsproxy.c, the namespaces of every task here) with
- * init_task.nsproxy pointing at it. Pointers are placed by symbol, so they follow the modelled kernel's addresses;
- * words holding heap pointers the model does not have (init_nsproxy.mnt_ns) are not laid out and read as unknown.
+ * init_task.nsproxy pointing at it, and init_net's passive and ns.count refcounts (net/core/net_namespace.c:
+ * get_net() on a zero ns.count is a use after free, refcount_warn_saturate()). Pointers are placed by symbol, so
+ * they follow the modelled kernel's addresses; words holding heap pointers the model does not have
+ * (init_nsproxy.mnt_ns) are not laid out and read as unknown.
  */
 import { KERNEL_DATA } from '../machine/qemu-pc-kernel-data';
 
@@ -43,6 +45,7 @@ export function seedRecordedKernelData(t: KernelDataTarget): void {
   for (const [off] of KERNEL_DATA.utsPointers) uts.set(pointer(`0x${u64At(uts, off).toString(16)}`), off);
   at('init_uts_ns', 0, uts);
   for (const [off, sym, v] of KERNEL_DATA.nsproxy) at(KERNEL_DATA.nsproxySymbol, off, sym === '' ? le(BigInt(v), 8) : pointer(v));
+  for (const [off, v] of KERNEL_DATA.initNetRefs) at('init_net', off, le(BigInt(v), 4));
   const nsproxy = t.address(KERNEL_DATA.nsproxySymbol);
   if (nsproxy !== null) at('init_task', KERNEL_DATA.taskNsproxy, le(nsproxy, 8));
 }

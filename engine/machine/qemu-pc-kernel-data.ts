@@ -118,5 +118,9 @@ export const KERNEL_DATA = {
     [48, 'init_time_ns', '0xffffffff82b30640'],
     [56, 'init_time_ns', '0xffffffff82b30640'],
     [64, 'init_cgroup_ns', '0xffffffff82b34be0']
+  ],
+  initNetRefs: [
+    [0, '0x2'],
+    [148, '0x2']
   ]
 } as const;

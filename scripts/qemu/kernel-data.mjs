@@ -9,9 +9,9 @@
 // One boot (nokaslr, as every recording): `insmod kernel_data.ko`, a capture module built here against the
 // installed headers (kernel-data/kernel_data.c), whose init prints the pv_ops table (each slot's value and
 // the kallsyms name of the function it points to, %pS), phys_base, fg_console, the bytes of init_uts_ns and
-// the words of init_nsproxy (init_task.nsproxy), with the struct field offsets of this build. Its init returns
-// -EAGAIN, so it never stays loaded. Pointers are kept as kallsyms names (symbol+offset), so the engine
-// places them at the modelled kernel's addresses.
+// the words of init_nsproxy (init_task.nsproxy), init_net's passive and ns.count, with the struct field offsets
+// of this build. Its init returns -EAGAIN, so it never stays loaded. Pointers are kept as kallsyms names
+// (symbol+offset), so the engine places them at the modelled kernel's addresses.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,7 +56,13 @@ function parse(kmsg, version) {
     how: 'scripts/qemu/kernel-data.mjs: kernel-data/kernel_data.c insmod-ed on the machine of scripts/qemu/machine.mjs (nokaslr)',
     sizes,
     fields,
-    vars: { phys_base: vars.phys_base, fg_console: vars.fg_console, 'init_task.nsproxy': vars['init_task.nsproxy'] },
+    vars: {
+      phys_base: vars.phys_base,
+      fg_console: vars.fg_console,
+      'init_task.nsproxy': vars['init_task.nsproxy'],
+      'init_net.passive': vars['init_net.passive'],
+      'init_net.ns.count': vars['init_net.ns.count'],
+    },
     pv_ops: slots,
     init_uts_ns: { bytes: hex.init_uts_ns, words: (words.init_uts_ns ?? []).filter((w) => w.symbol) },
     init_nsproxy: { words: words.init_nsproxy ?? [] },
@@ -85,6 +91,11 @@ function writeTs(d) {
     nsproxySymbol: d.vars['init_task.nsproxy'].symbol.replace(/\+.*$/, ''),
     taskNsproxy: d.fields.task_struct.nsproxy,
     nsproxy: d.init_nsproxy.words.filter((w) => !heap(w)).map((w) => [w.offset, w.symbol ?? '', w.value]),
+    // init_net's refcount_t passive and ns.count: [offset, value] each, as the capture boot's shell saw them.
+    initNetRefs: [
+      [d.fields.net.passive, d.vars['init_net.passive']],
+      [d.fields.net['ns.count'], d.vars['init_net.ns.count']],
+    ],
   };
   const ts = `/**
  * vmlinux data of the real Debian 6.1.0-50 kernel on the modelled machine that module inits read: generated

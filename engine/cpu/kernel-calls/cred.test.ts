@@ -45,6 +45,22 @@ describe('prepare_kernel_cred', () => {
     expect(call('prepare_kernel_cred', 0xffff888004a00000n)).toBe('not-modelled');
   });
 
+  it('override_creds() takes a reference and returns init_cred; revert_creds() drops it; the last put frees the cred', () => {
+    const syms: Record<string, bigint> = { ...SYMS, init_cred: 0xffffffff82a5b6c0n };
+    const { ctx, call } = modelCaller(new KernelCallState({ lookupSymbol: (n) => syms[n] ?? null }));
+    expect(call('revert_creds', syms.init_cred)).toBe('not-modelled'); // nothing overridden
+    const c = call('prepare_kernel_cred', syms.init_task) as bigint;
+    expect(call('override_creds', c)).toBe(syms.init_cred);
+    expect(readU64(ctx.mem, c + CRED.usage)).toBe(2n);
+    expect(call('revert_creds', syms.init_cred)).toBe(0n);
+    expect(readU64(ctx.mem, c + CRED.usage)).toBe(1n);
+    expect(ctx.freed).toEqual([]);
+    // put_cred(): usage to 0 (inline in the module), then __put_cred().
+    ctx.poke(c + CRED.usage, new Uint8Array(8));
+    expect(call('__put_cred', c)).toBe(0n);
+    expect(ctx.freed).toEqual([c]);
+  });
+
   const file = join(CORPUS, 'net', 'dns_resolver', 'dns_resolver.ko');
   it.skipIf(!process.env.CI && !existsSync(file))('dns_resolver: init_dns_resolver() takes a cred for its keyring and loads, as on the real kernel', () => {
     const k = bootKernel({ quiet: true });

@@ -12,10 +12,16 @@
  * Not modelled: security_prepare_creds()'s LSM blob (new->security is kzalloc'd and filled by the boot's LSMs,
  * AppArmor's label among them: the model leaves it NULL) and the references taken on init_cred, root_user,
  * init_user_ns and init_groups (vmlinux data). Another task's credentials are not known: not modelled.
+ *
+ * override_creds(new) / revert_creds(old) (kernel/cred.c): the calling task's subjective cred pointer. The model's
+ * current task is init_task (kernel-memory.ts), whose ->cred is &init_cred; override_creds takes a reference on new
+ * (get_new_cred: usage++) and returns the cred it replaced, revert_creds puts the override back and put_cred()s it.
+ * __put_cred(cred), reached when put_cred() drops usage to 0: call_rcu(put_cred_rcu), which frees the cred (at once
+ * in the model, as rcu.ts does). Its key_put()s of the keyrings are not modelled: a cred holding one is not freed.
  */
-import type { KernelFunction } from '../types';
+import type { KernelCallContext, KernelFunction } from '../types';
 import type { KernelCallState } from './state';
-import { writeU32, writeU64 } from './mem';
+import { readU64, writeU32, writeU64 } from './mem';
 import { hexU64 } from '../../base/hex';
 
 /** struct cred of the Debian 6.1.0-50 build (include/linux/cred.h: usage is atomic_long_t; no DEBUG_CREDENTIALS). */
@@ -40,8 +46,38 @@ export const CRED = {
 const CAP_LAST_U32_VALID_MASK = 0x1ff;
 const KEY_REQKEY_DEFL_THREAD_KEYRING = 1;
 
+/** struct cred's keyring pointers: session, process, thread, request_key_auth (+88 … +112). */
+const KEYRINGS = [88n, 96n, 104n, 112n];
+
 export function credFunctions(s: KernelCallState): Record<string, KernelFunction> {
+  /** current->cred while an override_creds() is in force; null: init_task's own, &init_cred. */
+  let override: bigint | null = null;
   return {
+    // const struct cred *override_creds(const struct cred *new)
+    override_creds: (ctx) => {
+      const initCred = s.options.lookupSymbol?.('init_cred') ?? null;
+      if (initCred === null) return 'not-modelled';
+      const old = override ?? initCred;
+      const cred = ctx.arg(0);
+      writeU64(ctx.mem, cred + CRED.usage, readU64(ctx.mem, cred + CRED.usage) + 1n);
+      override = cred;
+      return old;
+    },
+    // void revert_creds(const struct cred *old)
+    revert_creds: (ctx) => {
+      const initCred = s.options.lookupSymbol?.('init_cred') ?? null;
+      if (override === null || initCred === null) return 'not-modelled';
+      const cur = override;
+      const old = ctx.arg(0);
+      override = old === initCred ? null : old;
+      // put_cred(override)
+      const usage = readU64(ctx.mem, cur + CRED.usage) - 1n;
+      writeU64(ctx.mem, cur + CRED.usage, BigInt.asUintN(64, usage));
+      if (usage === 0n) return putCred(ctx, cur);
+      return 0n;
+    },
+    // void __put_cred(struct cred *cred): put_cred() saw usage drop to 0.
+    __put_cred: (ctx) => putCred(ctx, ctx.arg(0)),
     prepare_kernel_cred: (ctx) => {
       const lookup = s.options.lookupSymbol;
       const daemon = ctx.arg(0);
@@ -65,4 +101,12 @@ export function credFunctions(s: KernelCallState): Record<string, KernelFunction
       return c;
     },
   };
+}
+
+/** __put_cred() → put_cred_rcu(): nothing left to put but the cred itself (see the header). */
+function putCred(ctx: KernelCallContext, cred: bigint): bigint | 'not-modelled' {
+  if (KEYRINGS.some((at) => readU64(ctx.mem, cred + at) !== 0n)) return 'not-modelled';
+  ctx.kfree(cred);
+  ctx.note(`__put_cred: ${hexU64(cred)} freed after an RCU grace period (at once in the model)`);
+  return 0n;
 }

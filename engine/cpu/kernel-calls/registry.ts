@@ -12,6 +12,9 @@ import { EBUSY, EINVAL, ENOENT } from './errname';
 import { allocFunctions } from './alloc';
 import { bitmapFunctions } from './bitmap';
 import { kstrtoxFunctions } from './kstrtox';
+import { parserFunctions } from './parser';
+import { rootfsOpenFunctions } from './rootfs-open';
+import { consoleFunctions } from './console';
 import { listDebugFunctions } from './list-debug';
 import { machineFunctions } from './machine';
 import { netFunctions } from './net';
@@ -710,6 +713,9 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...randomFunctions(),
     ...bitmapFunctions(),
     ...kstrtoxFunctions(),
+    ...parserFunctions(),
+    ...rootfsOpenFunctions(),
+    ...consoleFunctions(s),
     ...listDebugFunctions(s),
 
     ...chrdevFunctions(s),

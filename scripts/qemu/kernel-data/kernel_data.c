@@ -3,7 +3,7 @@
  * Prints, once at init, vmlinux data that module inits read and that Modscope cannot derive from the
  * kernel image: the pv_ops table (each slot's function, resolved through kallsyms by %ps), phys_base,
  * fg_console, the bytes of init_uts_ns and of init_nsproxy (reached through init_task.nsproxy: it is not
- * exported), so that scripts/qemu/kernel-data.mjs can record them from the real kernel under QEMU.
+ * exported), init_net's passive and ns.count reference counts, so that scripts/qemu/kernel-data.mjs can record them from the real kernel under QEMU.
  * Loaded only in that capture boot; init returns -EAGAIN so it never stays loaded.
  */
 #include <linux/module.h>
@@ -13,6 +13,7 @@
 #include <linux/utsname.h>
 #include <linux/console.h>
 #include <linux/vt_kern.h>
+#include <net/net_namespace.h>
 #include <asm/paravirt.h>
 #include <asm/page.h>
 
@@ -83,6 +84,12 @@ static int __init kernel_data_init(void)
 	pr_info("var init_task.nsproxy %px %pS\n", init_task.nsproxy, init_task.nsproxy);
 	pr_info("var current.nsproxy %px %pS\n", current->nsproxy, current->nsproxy);
 	words("init_nsproxy", init_task.nsproxy, sizeof(struct nsproxy));
+
+	/* init_net's reference counts (get_net() and friends refcount_inc() them: a 0 would be a use after free). */
+	pr_info("field net passive %zx\n", offsetof(struct net, passive));
+	pr_info("field net ns.count %zx\n", offsetof(struct net, ns.count));
+	pr_info("var init_net.passive %x\n", refcount_read(&init_net.passive));
+	pr_info("var init_net.ns.count %x\n", refcount_read(&init_net.ns.count));
 	return -EAGAIN;
 }
 
