@@ -18,7 +18,7 @@ import type { ModelKernel } from '../kernel/model';
 const read = (p: string): Uint8Array | null => (existsSync(join(CORPUS, p)) ? new Uint8Array(readFileSync(join(CORPUS, p))) : null);
 const haveCorpus = existsSync(join(CORPUS, 'sound', 'soc', 'snd-soc-core.ko'));
 
-function modprobe(k: ModelKernel, path: string): number[] {
+function modprobe(k: ModelKernel, path: string): (number | null)[] {
   return modprobePlan(debianProfile(), path, read).order.map((p) => {
     const image = read(p);
     if (!image) throw new Error(`missing ${p}`);
