@@ -99,6 +99,29 @@ describe('module reads of recorded kernel data', () => {
     mem.read(nsproxy + 24n, 8, 'read');
     expect([...mem.unmodelledReads]).toEqual(['init_nsproxy+0x18']);
   });
+
+  // speakup_init() reads vc_cons[fg_console].d->vc_cols, then speakup_allocate()s every vc_cons[i].d that is not NULL.
+  it('vc_cons: console 0 is an 80x25 vga_con console, the other 62 are NULL; the word at its cursor is 0x0720', () => {
+    const fresh = new KernelCpuMemory(k);
+    const f = KERNEL_DATA.vcData;
+    expect(f.vcSize).toBe(40);
+    expect(Number(f.maxNrConsoles)).toBe(63);
+    const vc = u64(fresh.read(at('vc_cons'), 8, 'read'));
+    expect(vc).not.toBe(0n);
+    for (let i = 1n; i < 63n; i++) expect(u64(fresh.read(at('vc_cons') + i * 40n, 8, 'read'))).toBe(0n);
+    const field = (off: number, n: number): bigint => u64(fresh.read(vc + BigInt(off), n, 'read'));
+    expect([field(f.vc_num, 4), field(f.vc_cols, 4), field(f.vc_rows, 4)]).toEqual([0n, 80n, 25n]);
+    expect(field(f.vc_sw, 8)).toBe(at('vga_con'));
+    expect(field(f['state.y'], 4)).toBe(4n);
+    // screenpos(): vga_con has no con_screen_pos, so the cursor's word is at vc_visible_origin + (vc_pos - vc_origin).
+    expect(u64(fresh.read(field(f.vc_sw, 8) + BigInt(f.conScreenPos), 8, 'read'))).toBe(0n);
+    const cursor = field(f.vc_visible_origin, 8) + field(f.vc_pos, 8) - field(f.vc_origin, 8);
+    expect(u64(fresh.read(cursor, 2, 'read'))).toBe(0x720n);
+    expect([...fresh.unmodelledReads]).toEqual([]);
+    // vc_screenbuf (a heap object of the real boot) is left out: reading through it is unknown data.
+    expect(field(f.vc_screenbuf, 8)).toBe(0n);
+    expect(fresh.unmodelledReads.size).toBe(1);
+  });
 });
 
 const haveCorpus = existsSync(join(CORPUS, 'drivers', 'watchdog', 'pc87413_wdt.ko'));

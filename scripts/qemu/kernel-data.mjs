@@ -56,7 +56,23 @@ function parse(kmsg, version) {
     how: 'scripts/qemu/kernel-data.mjs: kernel-data/kernel_data.c insmod-ed on the machine of scripts/qemu/machine.mjs (nokaslr)',
     sizes,
     fields,
-    vars: { phys_base: vars.phys_base, fg_console: vars.fg_console, 'init_task.nsproxy': vars['init_task.nsproxy'] },
+    vars: {
+      phys_base: vars.phys_base,
+      fg_console: vars.fg_console,
+      'init_task.nsproxy': vars['init_task.nsproxy'],
+      MAX_NR_CONSOLES: vars.MAX_NR_CONSOLES,
+    },
+    // vc_cons[i].d of every allocated virtual console: its vc_data words, the screen word at its cursor and its console
+    // driver's con_screen_pos (vc_sw->con_screen_pos, NULL for vga_con).
+    vc_cons: Object.keys(words)
+      .filter((k) => /^vc_cons\d+$/.test(k))
+      .map((k) => ({
+        index: Number(k.slice(7)),
+        address: vars[k],
+        cursorWord: vars[`${k}.cursor_word`],
+        conScreenPos: vars[`${k}.sw_screen_pos`],
+        words: words[k],
+      })),
     pv_ops: slots,
     init_uts_ns: { bytes: hex.init_uts_ns, words: (words.init_uts_ns ?? []).filter((w) => w.symbol) },
     init_nsproxy: { words: words.init_nsproxy ?? [] },
@@ -85,6 +101,11 @@ function writeTs(d) {
     nsproxySymbol: d.vars['init_task.nsproxy'].symbol.replace(/\+.*$/, ''),
     taskNsproxy: d.fields.task_struct.nsproxy,
     nsproxy: d.init_nsproxy.words.filter((w) => !heap(w)).map((w) => [w.offset, w.symbol ?? '', w.value]),
+    // vc_cons[]: struct vc_data's size and the offsets the engine follows, and per allocated console [index, its
+    // address, the screen word at its cursor, its vc_sw->con_screen_pos, its words as [offset, symbol or '', value]] (heap pointers are kept:
+    // the engine moves those into the vc_data or its screen and leaves the others out).
+    vcData: { size: d.sizes.vc_data, vcSize: d.sizes.vc, maxNrConsoles: d.vars.MAX_NR_CONSOLES, ...d.fields.vc_data, conScreenPos: d.fields.consw.con_screen_pos },
+    vcCons: d.vc_cons.map((c) => [c.index, c.address, c.cursorWord, c.conScreenPos, c.words.map((w) => [w.offset, w.symbol ?? '', w.value])]),
   };
   const ts = `/**
  * vmlinux data of the real Debian 6.1.0-50 kernel on the modelled machine that module inits read: generated

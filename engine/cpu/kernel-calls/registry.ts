@@ -17,6 +17,7 @@ import { machineFunctions } from './machine';
 import { netFunctions } from './net';
 import { cryptoShashFunctions } from './crypto-shash';
 import { ttyFunctions } from './tty';
+import { vtFunctions } from './vt';
 import { bdiFunctions } from './bdi';
 import { subsystemFunctions } from './subsystems';
 import { vfsFunctions } from './vfs';
@@ -737,6 +738,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...netFunctions(s),
     ...cryptoShashFunctions(s),
     ...ttyFunctions(s),
+    ...vtFunctions(),
     ...bdiFunctions(s),
     // Platform devices and drivers: a matching pair binds and probes (platform.ts).
     ...platformFunctions(s),
