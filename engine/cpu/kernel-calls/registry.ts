@@ -19,6 +19,7 @@ import { cryptoShashFunctions } from './crypto-shash';
 import { ttyFunctions } from './tty';
 import { vtFunctions } from './vt';
 import { jiffiesFunctions } from './jiffies';
+import { waitqueueFunctions } from './waitqueue';
 import { bdiFunctions } from './bdi';
 import { subsystemFunctions } from './subsystems';
 import { vfsFunctions } from './vfs';
@@ -711,7 +712,8 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     usleep_range_state: quiet(0n),
     __const_udelay: quiet(0n),
     __udelay: quiet(0n),
-    __init_waitqueue_head: quiet(0n),
+    // __init_waitqueue_head, __wake_up: waitqueue.ts.
+    ...waitqueueFunctions(),
     // __mutex_init, mutex_lock, mutex_unlock, mutex_is_locked: mutex.ts.
     // _raw_spin_lock and its _bh, _irq, _irqsave variants, the unlocks: spinlock.ts.
     ...spinlockFunctions(),
