@@ -167,6 +167,31 @@ describe.skipIf(!required && !haveCorpus)('real modules that read it', () => {
     expect(modprobe('w83627hf_wdt')).toMatchObject({ output: r.output, rc: r.rc, kmsg: r.kmsg });
   });
 
+  // speakup_init() reads vc_cons[fg_console].d->vc_cols and speakup_allocate()s console 0 (get_attributes() reads the
+  // word at its cursor through screen_pos()); speakup_soft's synth_add() probes with misc_register() and wakes the empty
+  // speakup_event queue. The real kernel's log, from `node scripts/qemu/record-modules.mjs --only speakup_soft` (the
+  // first speakup load of its boot, so the input device is input2 as here).
+  it('speakup_soft: speakup and speakup_soft return 0 with the kernel log of the real kernel', () => {
+    const m = modprobe('speakup_soft');
+    expect({ output: m.output, rc: m.rc, kmsg: m.kmsg }).toEqual({
+      output: '',
+      rc: 0,
+      kmsg: [
+        { level: 6, text: 'input: Speakup as /devices/virtual/input/input2' },
+        { level: 6, text: 'initialized device: /dev/synth, node (MAJOR 10, MINOR 124)' },
+        { level: 6, text: 'speakup 3.1.6: initialized' },
+        { level: 6, text: 'synth name on entry is: (null)' },
+        { level: 4, text: 'synth probe' },
+        { level: 6, text: 'initialized device: /dev/softsynth, node (MAJOR 10, MINOR 123)' },
+        { level: 6, text: 'initialized device: /dev/softsynthu, node (MAJOR 10, MINOR 122)' },
+      ],
+    });
+    expect(m.modules.map((l) => l.replace(/ 0x[0-9a-f]+$/, ''))).toEqual([
+      'speakup_soft 16384 0 - Live',
+      'speakup 139264 1 speakup_soft, Live',
+    ]);
+  });
+
   // ceph_msgr_init(): ceph_zero_page = ZERO_PAGE(0), virt_to_page() of empty_zero_page with phys_base (recorded: 0), then
   // get_page() on its struct page in vmemmap (unknown data to the model, not a missing mapping).
   it('libceph: init reads phys_base and the zero page\'s struct page, and returns 0 as on the real kernel (no oops)', () => {
