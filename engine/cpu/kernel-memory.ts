@@ -278,6 +278,8 @@ export class KernelCpuMemory implements CpuMemory {
       seed: (a, bytes) => {
         if (a >= this.vmStart && a + BigInt(bytes.length) <= this.vmEnd) this.vmWrite(a, bytes, true);
       },
+      // The consoles' vc_data and screens (heap and VGA memory on the machine) above the topology masks.
+      consoleArea: masks + 0x4000n + 0x10000n < this.vmEnd ? masks + 0x4000n : null,
     });
   }
 

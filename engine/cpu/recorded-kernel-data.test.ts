@@ -115,6 +115,29 @@ describe('module reads of recorded kernel data', () => {
     expect(u64(mem.read(at('init_net'), 4, 'read'))).toBe(2n);
     expect(u64(mem.read(at('init_net') + 0x94n, 4, 'read'))).toBe(2n);
   });
+
+  // speakup_init() reads vc_cons[fg_console].d->vc_cols, then speakup_allocate()s every vc_cons[i].d that is not NULL.
+  it('vc_cons: console 0 is an 80x25 vga_con console, the other 62 are NULL; the word at its cursor is 0x0720', () => {
+    const fresh = new KernelCpuMemory(k);
+    const f = KERNEL_DATA.vcData;
+    expect(f.vcSize).toBe(40);
+    expect(Number(f.maxNrConsoles)).toBe(63);
+    const vc = u64(fresh.read(at('vc_cons'), 8, 'read'));
+    expect(vc).not.toBe(0n);
+    for (let i = 1n; i < 63n; i++) expect(u64(fresh.read(at('vc_cons') + i * 40n, 8, 'read'))).toBe(0n);
+    const field = (off: number, n: number): bigint => u64(fresh.read(vc + BigInt(off), n, 'read'));
+    expect([field(f.vc_num, 4), field(f.vc_cols, 4), field(f.vc_rows, 4)]).toEqual([0n, 80n, 25n]);
+    expect(field(f.vc_sw, 8)).toBe(at('vga_con'));
+    expect(field(f['state.y'], 4)).toBe(4n);
+    // screenpos(): vga_con has no con_screen_pos, so the cursor's word is at vc_visible_origin + (vc_pos - vc_origin).
+    expect(u64(fresh.read(field(f.vc_sw, 8) + BigInt(f.conScreenPos), 8, 'read'))).toBe(0n);
+    const cursor = field(f.vc_visible_origin, 8) + field(f.vc_pos, 8) - field(f.vc_origin, 8);
+    expect(u64(fresh.read(cursor, 2, 'read'))).toBe(0x720n);
+    expect([...fresh.unmodelledReads]).toEqual([]);
+    // vc_screenbuf (a heap object of the real boot) is left out: reading through it is unknown data.
+    expect(field(f.vc_screenbuf, 8)).toBe(0n);
+    expect(fresh.unmodelledReads.size).toBe(1);
+  });
 });
 
 const haveCorpus = existsSync(join(CORPUS, 'drivers', 'watchdog', 'pc87413_wdt.ko'));
@@ -158,6 +181,31 @@ describe.skipIf(!required && !haveCorpus)('real modules that read it', () => {
     const r = real('w83627hf_wdt');
     expect(r.output).toMatch(/No such device/);
     expect(modprobe('w83627hf_wdt')).toMatchObject({ output: r.output, rc: r.rc, kmsg: r.kmsg });
+  });
+
+  // speakup_init() reads vc_cons[fg_console].d->vc_cols and speakup_allocate()s console 0 (get_attributes() reads the
+  // word at its cursor through screen_pos()); speakup_soft's synth_add() probes with misc_register() and wakes the empty
+  // speakup_event queue. The real kernel's log, from `node scripts/qemu/record-modules.mjs --only speakup_soft` (the
+  // first speakup load of its boot, so the input device is input2 as here).
+  it('speakup_soft: speakup and speakup_soft return 0 with the kernel log of the real kernel', () => {
+    const m = modprobe('speakup_soft');
+    expect({ output: m.output, rc: m.rc, kmsg: m.kmsg }).toEqual({
+      output: '',
+      rc: 0,
+      kmsg: [
+        { level: 6, text: 'input: Speakup as /devices/virtual/input/input2' },
+        { level: 6, text: 'initialized device: /dev/synth, node (MAJOR 10, MINOR 124)' },
+        { level: 6, text: 'speakup 3.1.6: initialized' },
+        { level: 6, text: 'synth name on entry is: (null)' },
+        { level: 4, text: 'synth probe' },
+        { level: 6, text: 'initialized device: /dev/softsynth, node (MAJOR 10, MINOR 123)' },
+        { level: 6, text: 'initialized device: /dev/softsynthu, node (MAJOR 10, MINOR 122)' },
+      ],
+    });
+    expect(m.modules.map((l) => l.replace(/ 0x[0-9a-f]+$/, ''))).toEqual([
+      'speakup_soft 16384 0 - Live',
+      'speakup 139264 1 speakup_soft, Live',
+    ]);
   });
 
   // ceph_msgr_init(): ceph_zero_page = ZERO_PAGE(0), virt_to_page() of empty_zero_page with phys_base (recorded: 0), then

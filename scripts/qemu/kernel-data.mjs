@@ -21,12 +21,33 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
 const JSON_FILE = join(ROOT, 'samples', 'kernel', 'kernel-data-qemu-pc.json');
 const TS_FILE = join(ROOT, 'engine', 'machine', 'qemu-pc-kernel-data.ts');
-const LINES = ['cat /proc/version', 'insmod kernel_data.ko'];
+const LINES = ['cat /proc/version', 'insmod kernel_data.ko', 'cat /proc/tty/drivers'];
 
 /** "%pS" text: a symbol ("native_io_delay+0x0/0x10" → native_io_delay), or null for a plain number. */
 function symbolOf(text) {
   const m = /^([A-Za-z_.][\w.]*)\+0x([0-9a-f]+)\/0x[0-9a-f]+$/.exec(text);
   return m ? { symbol: m[1], symOffset: Number.parseInt(m[2], 16) } : null;
+}
+
+/**
+ * /proc/tty/drivers (drivers/tty/tty_io.c show_tty_driver()): the tty_drivers list in its order (newest first), each
+ * driver's name (the "/dev/NAME" column), major, minor_start and num; the /dev/tty, /dev/console, /dev/ptmx and
+ * /dev/vc/0 lines it prints first are char devices, not drivers on the list.
+ */
+function ttyDrivers(text) {
+  const system = new Set(['/dev/tty', '/dev/console', '/dev/ptmx', '/dev/vc/0']);
+  return text
+    .split('\n')
+    .map((l) => /^(.{20}) (\/dev\/\S+)\s+(\d+) (\d+)(?:-(\d+))? (\S+)$/.exec(l))
+    .filter((m) => m && !system.has(m[1].trim()))
+    .map((m) => ({
+      driver: m[1].trim(),
+      name: m[2].slice(5),
+      major: Number(m[3]),
+      minorStart: Number(m[4]),
+      num: Number(m[5] ?? m[4]) - Number(m[4]) + 1,
+      type: m[6],
+    }));
 }
 
 /** The capture module's kernel log lines → the recorded data. */
@@ -62,7 +83,19 @@ function parse(kmsg, version) {
       'init_task.nsproxy': vars['init_task.nsproxy'],
       'init_net.passive': vars['init_net.passive'],
       'init_net.ns.count': vars['init_net.ns.count'],
+      MAX_NR_CONSOLES: vars.MAX_NR_CONSOLES,
     },
+    // vc_cons[i].d of every allocated virtual console: its vc_data words, the screen word at its cursor and its console
+    // driver's con_screen_pos (vc_sw->con_screen_pos, NULL for vga_con).
+    vc_cons: Object.keys(words)
+      .filter((k) => /^vc_cons\d+$/.test(k))
+      .map((k) => ({
+        index: Number(k.slice(7)),
+        address: vars[k],
+        cursorWord: vars[`${k}.cursor_word`],
+        conScreenPos: vars[`${k}.sw_screen_pos`],
+        words: words[k],
+      })),
     pv_ops: slots,
     init_uts_ns: { bytes: hex.init_uts_ns, words: (words.init_uts_ns ?? []).filter((w) => w.symbol) },
     init_nsproxy: { words: words.init_nsproxy ?? [] },
@@ -96,6 +129,19 @@ function writeTs(d) {
       [d.fields.net.passive, d.vars['init_net.passive']],
       [d.fields.net['ns.count'], d.vars['init_net.ns.count']],
     ],
+    // vc_cons[]: struct vc_data's size and the offsets the engine follows, and per allocated console [index, its
+    // address, the screen word at its cursor, its vc_sw->con_screen_pos, its words as [offset, symbol or '', value]]
+    // (heap pointers are kept: the engine moves those into the vc_data or its screen and leaves the others out).
+    vcData: {
+      size: d.sizes.vc_data,
+      vcSize: d.sizes.vc,
+      maxNrConsoles: d.vars.MAX_NR_CONSOLES,
+      ...d.fields.vc_data,
+      conScreenPos: d.fields.consw.con_screen_pos,
+    },
+    // /proc/tty/drivers: the built-in tty drivers on tty_drivers, newest first, as [name, major, minor_start, num].
+    ttyDrivers: d.tty_drivers.map((t) => [t.name, t.major, t.minorStart, t.num]),
+    vcCons: d.vc_cons.map((c) => [c.index, c.address, c.cursorWord, c.conScreenPos, c.words.map((w) => [w.offset, w.symbol ?? '', w.value])]),
   };
   const ts = `/**
  * vmlinux data of the real Debian 6.1.0-50 kernel on the modelled machine that module inits read: generated
@@ -119,6 +165,7 @@ async function main() {
   const raw = argv.includes('--raw') ? argv[argv.indexOf('--raw') + 1] : null;
   const t = await captureBoot(join(HERE, 'kernel-data', 'kernel_data.c'), LINES, { raw });
   const d = parse(t.steps[1].kmsg, t.steps[0].output.trim());
+  d.tty_drivers = ttyDrivers(t.steps[2].output);
   if (!d.pv_ops.length || !d.vars.phys_base || !d.init_uts_ns.bytes) throw new Error('the capture module printed nothing');
   writeFileSync(JSON_FILE, `${JSON.stringify(d, null, 1)}\n`);
   writeTs(d);

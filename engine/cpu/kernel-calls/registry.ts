@@ -20,6 +20,9 @@ import { machineFunctions } from './machine';
 import { netFunctions } from './net';
 import { cryptoShashFunctions } from './crypto-shash';
 import { ttyFunctions } from './tty';
+import { vtFunctions } from './vt';
+import { jiffiesFunctions } from './jiffies';
+import { waitqueueFunctions } from './waitqueue';
 import { bdiFunctions } from './bdi';
 import { subsystemFunctions } from './subsystems';
 import { vfsFunctions } from './vfs';
@@ -458,6 +461,9 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     unregister_module_notifier: unregistrar('unregister_module_notifier', null),
     register_keyboard_notifier: registrar(s, 'keyboard notifier', 'register_keyboard_notifier', null, 0),
     unregister_keyboard_notifier: unregistrar('unregister_keyboard_notifier', null),
+    // drivers/tty/vt/vt.c: atomic_notifier_chain_register(&vt_notifier_list, nb), always 0.
+    register_vt_notifier: registrar(s, 'vt notifier', 'register_vt_notifier', null, 0),
+    unregister_vt_notifier: unregistrar('unregister_vt_notifier', null),
     register_inetaddr_notifier: registrar(s, 'inetaddr notifier', 'register_inetaddr_notifier', null, 0),
     unregister_inetaddr_notifier: unregistrar('unregister_inetaddr_notifier', null),
     atomic_notifier_chain_register: registrar(s, 'notifier', 'atomic_notifier_chain_register', null, 1),
@@ -520,6 +526,8 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     unregister_sysctl_table: freeHandle(s, 'unregister_sysctl_table'),
     kthread_create_on_node: handleMaker(s, 'task_struct', 'kthread_create_on_node', fmt(3, s), '; the thread function never runs in this model'),
     wake_up_process: noted('wake_up_process: the task is not scheduled in this model', 1n),
+    // void set_user_nice(struct task_struct *p, long nice) (kernel/sched/core.c): the task's static priority only.
+    set_user_nice: noted('set_user_nice: the task gets the nice value; it is not scheduled in this model', 0n),
     // struct kthread_worker *kthread_create_worker(unsigned int flags, const char namefmt[], ...) (kernel/kthread.c):
     // kzalloc(struct kthread_worker: flags 0, lock 4, work_list 8, delayed_work_list 24, task 40, 56 bytes),
     // kthread_init_worker() (empty lists), __kthread_create_on_node(kthread_worker_fn), worker->flags/task, wake_up_process().
@@ -700,7 +708,8 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     usleep_range_state: quiet(0n),
     __const_udelay: quiet(0n),
     __udelay: quiet(0n),
-    __init_waitqueue_head: quiet(0n),
+    // __init_waitqueue_head, __wake_up: waitqueue.ts.
+    ...waitqueueFunctions(),
     // __mutex_init, mutex_lock, mutex_unlock, mutex_is_locked: mutex.ts.
     // _raw_spin_lock and its _bh, _irq, _irqsave variants, the unlocks: spinlock.ts.
     ...spinlockFunctions(),
@@ -736,6 +745,8 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...netFunctions(s),
     ...cryptoShashFunctions(s),
     ...ttyFunctions(s),
+    ...vtFunctions(),
+    ...jiffiesFunctions(),
     ...bdiFunctions(s),
     // Platform devices and drivers: a matching pair binds and probes (platform.ts).
     ...platformFunctions(s),

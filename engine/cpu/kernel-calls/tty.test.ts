@@ -37,4 +37,30 @@ describe('tty drivers', () => {
     expect(call('__tty_alloc_driver', 0n, 0n, 0n)).toBe(BigInt.asUintN(64, -22n));
     expect(call('__tty_alloc_driver', 2n, 0n, 0x80n)).toBe(BigInt.asUintN(64, -22n));
   });
+
+  // speakup's spk_ttyio_initialise_ldisc() -> get_dev_to_use(): ser/dev default "ttyS0".
+  it('tty_dev_name_to_number: "ttyS0" is the 8250 driver\'s 4:64 on the machine; a module\'s registered driver is found first', () => {
+    const st = new KernelCallState({ usedCharMajors: [4, 5, 247, 248, 249, 250, 251, 252, 253, 254] });
+    const m = modelCaller(st);
+    const number = m.ctx.str('12345678');
+    const dev = (name: string): [bigint | 'not-modelled', number] => {
+      const r = m.call('tty_dev_name_to_number', m.ctx.str(name), number);
+      return [r, Number(readU64(m.ctx.mem, number) & 0xffffffffn)];
+    };
+    expect(dev('ttyS0')).toEqual([0n, (4 << 20) | 64]);
+    expect(dev('ttyS31')).toEqual([0n, (4 << 20) | 95]);
+    expect(dev('tty1')).toEqual([0n, (4 << 20) | 2]);
+    expect(dev('ttyS32')[0]).toBe(BigInt.asUintN(64, -19n)); // line 32: serial has 32 lines (0..31)
+    expect(dev('ttyUSB0')[0]).toBe(BigInt.asUintN(64, -19n));
+    expect(dev('ttyS')[0]).toBe(BigInt.asUintN(64, -22n));
+    expect(dev('ttyS0x')[0]).toBe(BigInt.asUintN(64, -22n));
+    expect(dev('ttyS99999999999')[0]).toBe(BigInt.asUintN(64, -34n));
+    const d = m.call('__tty_alloc_driver', 2n, 0n, 0n) as bigint;
+    const name = m.ctx.str('ttyS');
+    m.ctx.mem.write(d + 32n, Uint8Array.from({ length: 8 }, (_, i) => Number((name >> BigInt(8 * i)) & 0xffn)));
+    expect(dev('ttyS1')).toEqual([0n, (4 << 20) | 65]); // not installed yet: not on tty_drivers
+    expect(m.call('tty_register_driver', d)).toBe(0n);
+    expect(dev('ttyS1')).toEqual([0n, (246 << 20) | 1]);
+    expect(dev('ttyS2')).toEqual([0n, (4 << 20) | 66]);
+  });
 });

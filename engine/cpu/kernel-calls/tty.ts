@@ -9,6 +9,7 @@ import { EINVAL } from './errname';
 import { readU64, ret, s32, tryCString, u32, writeU32, writeU64 } from './mem';
 import { hexU64 } from '../../base/hex';
 import { registerChrdevRegion, unregisterChrdevRegion } from './char-dev';
+import { KERNEL_DATA } from '../../machine/qemu-pc-kernel-data';
 import type { KernelCallState } from './state';
 
 const SIZEOF_TTY_DRIVER = 184;
@@ -29,6 +30,26 @@ const TTY_DRIVER_DYNAMIC_ALLOC = 0x40n;
 const TTY_DRIVER_UNNUMBERED_NODE = 0x80n;
 
 const u32At = (ctx: KernelCallContext, a: bigint): number => u32(readU64(ctx.mem, a));
+const ENODEV = 19;
+const ERANGE = 34;
+
+/**
+ * tty_drivers as tty_dev_name_to_number() walks it: the modules' registered drivers (list_add() puts each at the head:
+ * newest first), then the built-in ones the real kernel has on the machine (recorded /proc/tty/drivers: serial
+ * "ttyS" 4:64 x32, "pts", "ptm", the consoles "tty" 4:1 x63).
+ */
+function ttyDriverList(ctx: KernelCallContext, s: KernelCallState): { name: string; major: number; minorStart: number; num: number }[] {
+  const modules = [...s.ttyDrivers]
+    .filter((d) => (readU64(ctx.mem, d + FLAGS) & TTY_DRIVER_INSTALLED) !== 0n)
+    .reverse()
+    .map((d) => ({
+      name: tryCString(ctx, readU64(ctx.mem, d + NAME)) ?? '',
+      major: u32At(ctx, d + MAJOR),
+      minorStart: u32At(ctx, d + MINOR_START),
+      num: u32At(ctx, d + NUM),
+    }));
+  return [...modules, ...KERNEL_DATA.ttyDrivers.map(([name, major, minorStart, num]) => ({ name, major, minorStart, num }))];
+}
 
 export function ttyFunctions(s: KernelCallState): Record<string, KernelFunction> {
   return {
@@ -86,6 +107,31 @@ export function ttyFunctions(s: KernelCallState): Record<string, KernelFunction>
       if (!s.ttyDrivers.has(d)) return 'not-modelled';
       unregisterChrdevRegion(s, u32At(ctx, d + MAJOR), u32At(ctx, d + MINOR_START), u32At(ctx, d + NUM));
       ctx.note(`tty_unregister_driver '${tryCString(ctx, readU64(ctx.mem, d + NAME)) ?? ''}': its char region is released`);
+      return 0n;
+    },
+    /**
+     * int tty_dev_name_to_number(const char *name, dev_t *number): the name's prefix up to its first digit names a
+     * driver, kstrtoint() of the rest its line; the first driver on tty_drivers with that name and more lines gives
+     * MKDEV(major, minor_start + index). -EINVAL without a digit, kstrtoint()'s error, -ENODEV when none matches.
+     */
+    tty_dev_name_to_number: (ctx) => {
+      const name = tryCString(ctx, ctx.arg(0));
+      if (name === null) return 'not-modelled';
+      const digit = name.search(/[0-9]/);
+      if (digit < 0) return ret(-EINVAL);
+      const rest = name.slice(digit);
+      if (!/^[0-9]+\n?$/.test(rest)) return ret(-EINVAL);
+      const index = Number(rest.trim());
+      if (index > 0x7fffffff) return ret(-ERANGE);
+      const prefix = name.slice(0, digit);
+      const d = ttyDriverList(ctx, s).find((t) => t.name === prefix && index < t.num);
+      if (!d) {
+        ctx.note(`tty_dev_name_to_number '${name}': no tty driver '${prefix}' with line ${index}: -ENODEV`);
+        return ret(-ENODEV);
+      }
+      const minor = d.minorStart + index;
+      writeU32(ctx.mem, ctx.arg(1), (d.major << 20) | minor);
+      ctx.note(`tty_dev_name_to_number '${name}': tty driver '${d.name}', device ${d.major}:${minor}`);
       return 0n;
     },
     // void tty_driver_kref_put(struct tty_driver *driver): kref_put(&driver->kref, destruct_tty_driver).

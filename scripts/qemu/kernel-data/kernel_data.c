@@ -3,7 +3,9 @@
  * Prints, once at init, vmlinux data that module inits read and that Modscope cannot derive from the
  * kernel image: the pv_ops table (each slot's function, resolved through kallsyms by %ps), phys_base,
  * fg_console, the bytes of init_uts_ns and of init_nsproxy (reached through init_task.nsproxy: it is not
- * exported), init_net's passive and ns.count reference counts, so that scripts/qemu/kernel-data.mjs can record them from the real kernel under QEMU.
+ * exported), init_net's passive and ns.count reference counts, the virtual consoles vc_cons[] (each allocated vc_data's
+ * words and the screen word at its cursor), so that scripts/qemu/kernel-data.mjs can record them from the real kernel
+ * under QEMU.
  * Loaded only in that capture boot; init returns -EAGAIN so it never stays loaded.
  */
 #include <linux/module.h>
@@ -14,6 +16,8 @@
 #include <linux/console.h>
 #include <linux/vt_kern.h>
 #include <net/net_namespace.h>
+#include <linux/console_struct.h>
+#include <linux/selection.h>
 #include <asm/paravirt.h>
 #include <asm/page.h>
 
@@ -40,6 +44,37 @@ static void dump(const char *name, const void *p, size_t n)
 #define TASK(f) pr_info("field task_struct %s %zx\n", #f, offsetof(struct task_struct, f))
 #define UTS(f) pr_info("field uts_namespace %s %zx\n", #f, offsetof(struct uts_namespace, f))
 #define NSP(f) pr_info("field nsproxy %s %zx\n", #f, offsetof(struct nsproxy, f))
+#define VC(f) pr_info("field vc_data %s %zx\n", #f, offsetof(struct vc_data, f))
+
+/*
+ * vc_cons[] (drivers/tty/vt/vt.c): which virtual consoles exist (vc_cons[i].d allocated, as speakup_init reads
+ * them), each one's vc_data words, and the screen word at its cursor (what speakup_date's get_attributes reads).
+ */
+static void consoles(void)
+{
+	int i;
+
+	pr_info("size vc_data %zx\n", sizeof(struct vc_data));
+	pr_info("size vc %zx\n", sizeof(struct vc));
+	VC(vc_num); VC(vc_cols); VC(vc_rows); VC(vc_size_row); VC(vc_scan_lines); VC(vc_cell_height);
+	VC(vc_origin); VC(vc_scr_end); VC(vc_visible_origin); VC(vc_top); VC(vc_bottom); VC(vc_sw);
+	VC(vc_screenbuf); VC(vc_screenbuf_size); VC(vc_mode); VC(state.x); VC(state.y); VC(vc_pos);
+	VC(vc_hi_font_mask); VC(vc_attr); VC(vc_def_color); VC(vc_video_erase_char);
+	pr_info("field consw con_screen_pos %zx\n", offsetof(struct consw, con_screen_pos));
+	pr_info("var MAX_NR_CONSOLES %x\n", MAX_NR_CONSOLES);
+	for (i = 0; i < MAX_NR_CONSOLES; i++) {
+		struct vc_data *vc = vc_cons[i].d;
+		char name[16];
+
+		if (!vc)
+			continue;
+		snprintf(name, sizeof(name), "vc_cons%d", i);
+		pr_info("var %s %px\n", name, vc);
+		words(name, vc, sizeof(*vc));
+		pr_info("var %s.cursor_word %x\n", name, scr_readw(screen_pos(vc, (vc->vc_pos - vc->vc_origin) / 2, true)));
+		pr_info("var %s.sw_screen_pos %px\n", name, vc->vc_sw->con_screen_pos);
+	}
+}
 
 static int __init kernel_data_init(void)
 {
@@ -90,6 +125,7 @@ static int __init kernel_data_init(void)
 	pr_info("field net ns.count %zx\n", offsetof(struct net, ns.count));
 	pr_info("var init_net.passive %x\n", refcount_read(&init_net.passive));
 	pr_info("var init_net.ns.count %x\n", refcount_read(&init_net.ns.count));
+	consoles();
 	return -EAGAIN;
 }
 
