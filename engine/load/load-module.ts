@@ -22,7 +22,7 @@ import type { FaultInjector, FaultSpec } from './fault-injection';
 import { unwindLoad } from './error-labels';
 import { tagLanes61 } from './lanes-61';
 import { applyRelocations, postRelocation, simplifySymbols, strndupUser } from './main-relocation';
-import { ftraceModuleInit } from './main-ftrace';
+import { ftraceModuleInit } from './ftrace';
 import { completeFormation, freeCopy, prepareComingModule } from './main-complete';
 import { elfValidityCheck, ELF64_EHDR_SIZE, rewriteSectionHeaders, setupLoadInfo } from './main-elf';
 import {

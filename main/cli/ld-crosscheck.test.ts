@@ -94,7 +94,7 @@ async function crossCheck(file: string, withDeps: string[], params: string[] = [
         ours.fill(0, at, at + n);
         theirs.fill(0, at, at + n);
       }
-    // ftrace_module_init() then makes every `call __fentry__` listed in __mcount_loc a 5-byte NOP (main-ftrace.ts).
+    // ftrace_module_init() then makes every `call __fentry__` listed in __mcount_loc a 5-byte NOP (ftrace.ts).
     for (const ip of ftraceSites) {
       const off = Number(ip - ls.addr);
       if (off < 0 || off >= theirs.length) continue;
