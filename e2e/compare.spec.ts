@@ -158,7 +158,7 @@ test.describe('2.4 ⇄ 6.1 comparison', () => {
     await page.getByTestId('tab-compare').click();
     await expect(page.getByTestId('compare-view')).toHaveAttribute('data-busy', 'no', { timeout: 45_000 });
     await expect(page.getByTestId('compare-results')).toContainText('2.4: loaded in 19 steps');
-    await expect(page.getByTestId('compare-results')).toContainText('6.1: loaded in 30 steps');
+    await expect(page.getByTestId('compare-results')).toContainText('6.1: loaded in 31 steps');
     await expect(page.getByTestId('error-banner')).toHaveCount(0);
     expect(errors).toEqual([]);
   });

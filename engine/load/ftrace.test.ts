@@ -11,6 +11,7 @@ import { splitSignature } from '../kmod/signature';
 import { CORPUS, ROOT, bootKernel, sample } from '../../scripts/test-support/kernel';
 import { CORPUS_WHAT, missing } from '../../scripts/test-support/prereq';
 import { memoryAt } from '../kernel-session';
+import { lanesOf61 } from './lanes-61';
 import { loadModule } from './load-module';
 
 const NOP5 = [0x0f, 0x1f, 0x44, 0x00, 0x00];
@@ -80,6 +81,8 @@ describe('ftrace_module_init(): __fentry__ call sites become NOPs before init ru
     const init = out?.mod?.initFn ?? null;
     expect(init).not.toBeNull();
     expect(out?.ips).toEqual([init]);
+    // In the 2.4 ⇄ 6.1 lanes: after strndup_user (params), with complete_formation (link), run by the kernel.
+    expect(out && lanesOf61(out.step)).toEqual({ stage: 'link', side: 'kernel' });
     const call = out && stepOf(out.k, 'do_one_initcall');
     expect(call).not.toBeNull();
     if (out && call && init !== null) expect(memoryAt(out.k, init, 5, call.pos - 1).bytes).toEqual(NOP5);

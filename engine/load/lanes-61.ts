@@ -17,6 +17,9 @@ const BY_FN: Record<string, Stage> = {
   move_module: 'copy',
   free_copy: 'link',
   strndup_user: 'params',
+  // ftrace_module_init() readies the code for its first run, after mod->args and before complete_formation(): it
+  // belongs with linking in, not back in the relocate column (2.4 has no such step).
+  ftrace_module_init: 'link',
 };
 
 const BY_PHASE: Partial<Record<StepInfo['phase'], Stage>> = {
