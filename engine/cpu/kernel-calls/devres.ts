@@ -13,6 +13,7 @@ import { concat, isZeroOrNull, readCStringBytes, readU64, ret, writeU64 } from '
 import { formatAt, formatEnvFrom, registerArgs } from './vsnprintf';
 import { hexU64 } from '../../base/hex';
 import type { KernelCallState } from './state';
+import { listAddTail, listDelInit, listInit } from './list-head';
 
 /** struct devres: node then data at +40. */
 const DEVRES_DATA = 40n;
@@ -28,8 +29,7 @@ const nodeOf = (data: bigint): bigint => data - DEVRES_DATA;
 
 /** INIT_LIST_HEAD(&dev->devres_head): device_initialize() does it. */
 export function initDevresHead(ctx: KernelCallContext, dev: bigint): void {
-  writeU64(ctx.mem, dev + DEV_DEVRES_HEAD, dev + DEV_DEVRES_HEAD);
-  writeU64(ctx.mem, dev + DEV_DEVRES_HEAD + 8n, dev + DEV_DEVRES_HEAD);
+  listInit(ctx, dev + DEV_DEVRES_HEAD);
 }
 
 /** alloc_dr(): kmalloc(40 + size), the node cleared (the data too with __GFP_ZERO), its entry an empty list. */
@@ -37,28 +37,10 @@ function allocDr(ctx: KernelCallContext, release: bigint, size: bigint, gfp: big
   const node = ctx.kmalloc(Number(DEVRES_DATA + size), true, why);
   if (node === 0n) return 0n;
   if ((gfp & GFP.ZERO) === 0n) ctx.mem.write(node + DEVRES_DATA, new Uint8Array(Number(size)));
-  writeU64(ctx.mem, node, node);
-  writeU64(ctx.mem, node + 8n, node);
+  listInit(ctx, node);
   writeU64(ctx.mem, node + NODE_RELEASE, release);
   writeU64(ctx.mem, node + 32n, size);
   return node + DEVRES_DATA;
-}
-
-function listAddTail(ctx: KernelCallContext, entry: bigint, head: bigint): void {
-  const prev = readU64(ctx.mem, head + 8n);
-  writeU64(ctx.mem, entry, head);
-  writeU64(ctx.mem, entry + 8n, prev);
-  writeU64(ctx.mem, prev, entry);
-  writeU64(ctx.mem, head + 8n, entry);
-}
-
-function listDel(ctx: KernelCallContext, entry: bigint): void {
-  const next = readU64(ctx.mem, entry);
-  const prev = readU64(ctx.mem, entry + 8n);
-  writeU64(ctx.mem, prev, next);
-  writeU64(ctx.mem, next + 8n, prev);
-  writeU64(ctx.mem, entry, entry);
-  writeU64(ctx.mem, entry + 8n, entry);
 }
 
 /**
@@ -96,7 +78,7 @@ export function devresReleaseAll(ctx: KernelCallContext, s: KernelCallState, dev
   for (const data of [...l].reverse()) {
     const node = nodeOf(data);
     const release = readU64(ctx.mem, node + NODE_RELEASE);
-    if (hasHead(ctx, dev)) listDel(ctx, node);
+    if (hasHead(ctx, dev)) listDelInit(ctx, node);
     if (release === 0n || release === kmallocRelease(s)) {
       // devm_kmalloc_release() does nothing.
     } else if (release === sym(s, 'devm_action_release')) {
@@ -114,7 +96,7 @@ function drop(ctx: KernelCallContext, s: KernelCallState, data: bigint): bigint 
     const i = l.indexOf(data);
     if (i < 0) continue;
     l.splice(i, 1);
-    if (hasHead(ctx, dev)) listDel(ctx, nodeOf(data));
+    if (hasHead(ctx, dev)) listDelInit(ctx, nodeOf(data));
     return dev;
   }
   return null;

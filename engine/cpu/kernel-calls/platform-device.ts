@@ -12,6 +12,7 @@ import type { KernelCallContext } from '../types';
 import { asciiBytes, readU32, readU64, tryCString, writeU32, writeU64 } from './mem';
 import { initDevresHead } from './devres';
 import type { KernelCallState } from './state';
+import { listInit } from './list-head';
 
 /** struct platform_device (832 bytes): name 0, id 8, id_auto 12, dev 16, platform_dma_mask 768, num_resources 792, resource 800, id_entry 808. */
 export const PDEV = { name: 0n, id: 8n, idAuto: 12n, dev: 16n, platformDmaMask: 768n, numResources: 792n, resource: 800n, idEntry: 808n, size: 832 } as const;
@@ -42,19 +43,14 @@ export const PLATFORM_DEVID_NONE = -1;
 export const PLATFORM_DEVID_AUTO = -2;
 const DMA_BIT_MASK_32 = 0xffffffffn;
 
-const emptyList = (ctx: KernelCallContext, at: bigint): void => {
-  writeU64(ctx.mem, at, at);
-  writeU64(ctx.mem, at + 8n, at);
-};
-
 /** device_initialize() (drivers/base/core.c): kobject_init (kref 1, state_initialized), the list heads, NUMA_NO_NODE. */
 export function deviceInitialize(ctx: KernelCallContext, dev: bigint): void {
-  emptyList(ctx, dev + DEV.kobjEntry);
+  listInit(ctx, dev + DEV.kobjEntry);
   writeU32(ctx.mem, dev + DEV.kref, 1);
   writeU32(ctx.mem, dev + DEV.kref + 4n, readU32(ctx.mem, dev + DEV.kref + 4n) | 1);
-  emptyList(ctx, dev + DEV.mutexWaitList);
-  for (const l of [0n, 16n, 32n]) emptyList(ctx, dev + DEV.links + l);
-  emptyList(ctx, dev + DEV.dmaPools);
+  listInit(ctx, dev + DEV.mutexWaitList);
+  for (const l of [0n, 16n, 32n]) listInit(ctx, dev + DEV.links + l);
+  listInit(ctx, dev + DEV.dmaPools);
   initDevresHead(ctx, dev);
   writeU32(ctx.mem, dev + DEV.numaNode, 0xffffffff);
 }

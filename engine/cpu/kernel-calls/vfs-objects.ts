@@ -34,34 +34,7 @@ export const r16 = (ctx: KernelCallContext, a: bigint): number => {
 export const w16 = (ctx: KernelCallContext, a: bigint, v: number): void => ctx.mem.write(a, Uint8Array.of(v & 0xff, (v >> 8) & 0xff));
 export const s32 = (v: number): number => v | 0;
 
-/** INIT_LIST_HEAD. */
-export function listInit(ctx: KernelCallContext, head: bigint): void {
-  w64(ctx, head, head);
-  w64(ctx, head + 8n, head);
-}
-function listInsert(ctx: KernelCallContext, node: bigint, prev: bigint, next: bigint): void {
-  w64(ctx, next + 8n, node);
-  w64(ctx, node, next);
-  w64(ctx, node + 8n, prev);
-  w64(ctx, prev, node);
-}
-/** list_add(new, head). */
-export function listAdd(ctx: KernelCallContext, node: bigint, head: bigint): void {
-  listInsert(ctx, node, head, r64(ctx, head));
-}
-/** list_add_tail(new, head). */
-export function listAddTail(ctx: KernelCallContext, node: bigint, head: bigint): void {
-  listInsert(ctx, node, r64(ctx, head + 8n), head);
-}
-/** list_del_init(entry) (list_del() poisons instead: the model's callers re-read neither). */
-export function listDelInit(ctx: KernelCallContext, node: bigint): void {
-  const next = r64(ctx, node);
-  const prev = r64(ctx, node + 8n);
-  w64(ctx, next + 8n, prev);
-  w64(ctx, prev, next);
-  listInit(ctx, node);
-}
-export const listEmpty = (ctx: KernelCallContext, head: bigint): boolean => r64(ctx, head) === head;
+export { listAdd, listAddTail, listDelInit, listEmpty, listInit } from './list-head';
 
 /** hlist_add_head(n, h) (also hlist_bl_add_head for an unlocked chain: the lock bit is bit 0 of first). */
 export function hlistAddHead(ctx: KernelCallContext, node: bigint, head: bigint): void {
