@@ -35,8 +35,6 @@ type Line = { level: number; text: string };
 /** "bus-or-driver name" of a struct device (dev_driver_string(), dev_name()), as __dev_printk() prefixes it; null when unknown. */
 function devicePrefix(ctx: KernelCallContext, s: KernelCallState, dev: bigint): string | null {
   if (dev === 0n) return '(NULL device *)';
-  const known = s.deviceNames.get(dev);
-  if (known !== undefined) return known;
   let prefix: string;
   try {
     prefix = devPrefix(ctx, s, dev);

@@ -117,8 +117,6 @@ export class KernelCallState {
   firmwareWikiShown = false;
   /** rtnl_mutex is held (rtnl.ts). */
   rtnlHeld = false;
-  /** __dev_printk() prefixes ("platform regulatory.0") of devices the models made, by struct device address. */
-  readonly deviceNames = new Map<bigint, string>();
   readonly platformDrivers = new Map<bigint, string>();
   /** Managed resources (devres.ts): struct device → its devres data pointers, oldest first. */
   readonly devres = new Map<bigint, bigint[]>();

@@ -9,11 +9,10 @@
  * Then kobject_uevent_net_broadcast(): the one NETLINK_KOBJECT_UEVENT socket of the machine has no listener (the busybox
  * initramfs runs no udev or mdev; /proc/net/netlink shows protocol 15 with groups 0), so nothing is sent and it returns
  * 0. Debian's config has no CONFIG_UEVENT_HELPER (no /sys/kernel/uevent_helper, no /proc/sys/kernel/hotplug): no helper
- * runs. Recorded in scripts/qemu/scenarios/leds-uevent.qemu.json.
+ * runs. Recorded in scripts/qemu/recordings/leds-uevent.qemu.json.
  *
  * The model knows a kobject's kset and path for the platform devices on its platform bus (platform.ts: a struct
- * platform_device whose dev.parent is platform_bus) and for devices other models named in s.deviceNames; other
- * kobjects are not modelled.
+ * platform_device whose dev.parent is platform_bus); other kobjects are not modelled.
  */
 import type { KernelCallContext, KernelFunction } from '../types';
 import { ENOENT, ENOMEM } from './errname';
@@ -23,7 +22,6 @@ import { DEV, devName, PDEV } from './platform-device';
 
 /** enum kobject_action → kobject_actions[]. */
 const ACTIONS = ['add', 'remove', 'change', 'move', 'online', 'offline', 'bind', 'unbind'];
-const KOBJ_PARENT = 24n;
 const KOBJ_STATE = 60n;
 const STATE_ADD_UEVENT_SENT = 1 << 2;
 const STATE_REMOVE_UEVENT_SENT = 1 << 3;
@@ -46,13 +44,7 @@ class UeventEnv {
 
 /** The devices_kset view of a platform device on the model's bus: its devpath (kobject_get_path()) and its device name. */
 function platformDevice(ctx: KernelCallContext, s: KernelCallState, kobj: bigint): { path: string; name: string } | null {
-  const known = s.deviceNames.get(kobj); // struct device starts with its kobject
-  if (known !== undefined) {
-    if (!known.startsWith('platform ') || readU64(ctx.mem, kobj + KOBJ_PARENT) !== 0n) return null;
-    const name = known.slice('platform '.length);
-    return { path: `/devices/platform/${name}`, name };
-  }
-  // A struct platform_device platform.ts added: platform_device_add() made platform_bus its parent (/devices/platform).
+  // struct device starts with its kobject. A struct platform_device platform.ts added: platform_device_add() made platform_bus its parent (/devices/platform).
   if (!s.platformDevices.has(kobj - PDEV.dev)) return null;
   // The parent platform_device_add() wrote (platformDeviceName(): platform_bus, 0 where the symbol is unknown).
   if (readU64(ctx.mem, kobj + DEV.parent) !== (s.options.lookupSymbol?.('platform_bus') ?? 0n)) return null;
