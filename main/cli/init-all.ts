@@ -24,7 +24,7 @@ import { modprobePlan } from '../../engine/load/index';
 import { createIcedDecoder } from '../../host-common/iced-decoder';
 import { CliError } from './errors';
 import { cannotSay, cannotSayBudget, cannotSayData, outcomeText } from '../../engine/trace/index';
-import { listModuleFiles, loadProfile } from './kernel-files';
+import { listModuleFiles, loadProfile, modulesRoot } from './kernel-files';
 import type { Sink } from './out';
 
 export interface InitAllOptions {
@@ -59,7 +59,7 @@ export function parseInitAllArgs(argv: readonly string[]): InitAllOptions {
     else rest.push(a);
   }
   if (rest.length !== 1) throw new CliError('USAGE', 'init-all needs one directory of modules (see modscope --help)', undefined, 1);
-  o.dir = rest[0];
+  o.dir = modulesRoot(rest[0]);
   return o;
 }
 

@@ -56,6 +56,20 @@ export async function readModuleFile(file: string, read?: Uint8Array): Promise<{
   return { bytes: await decompress(raw), compressed: true };
 }
 
+/**
+ * The folder modprobe's plan resolves module paths against: Module.symvers names a module by its path below
+ * lib/modules/<version>/kernel (net/ax25/ax25), so a lib/modules/<version> folder is read from its kernel/ folder.
+ */
+export function modulesRoot(dir: string): string {
+  const k = join(dir, 'kernel');
+  try {
+    if (statSync(k).isDirectory()) return k;
+  } catch {
+    // no kernel/ folder: dir is that folder already (or any folder of modules)
+  }
+  return dir;
+}
+
 /** Every .ko below dir, as paths relative to it, sorted (the order modprobe's depmod would see them in is computed later). */
 export function listModuleFiles(dir: string): string[] {
   const out: string[] = [];

@@ -20,7 +20,7 @@ import { optionValue } from './args';
 import { CliError } from './errors';
 import { opEnd, outcomeText } from '../../engine/trace/index';
 import { createIcedDecoder } from '../../host-common/iced-decoder';
-import { loadProfile, readModuleFile } from './kernel-files';
+import { loadProfile, modulesRoot, readModuleFile } from './kernel-files';
 import { BufferedWriter, type Sink } from './out';
 import { Kernel24 } from '../../engine/linux24/index';
 import { insmod24 } from '../../engine/linux24/index';
@@ -101,8 +101,9 @@ export async function loadCommand(o: LoadOptions, write: Sink): Promise<number> 
   const deps = [...o.with];
   const read = new Map<string, Uint8Array>(); // each file read once: modprobe's plan reads them all
   const optionalDeps = new Set<string>(); // soft dependencies: modprobe goes on when they fail
+  const modRoot = o.modprobe === null ? '' : modulesRoot(o.modprobe);
   if (o.modprobe !== null) {
-    const dir = o.modprobe;
+    const dir = modRoot;
     const rel = relative(dir, o.file);
     if (rel.startsWith('..')) throw new CliError('USAGE', `${o.file} is not under --modprobe ${dir}`, undefined, 1);
     const plan = modprobePlan(k.profile, rel, (p) => {
@@ -136,7 +137,7 @@ export async function loadCommand(o: LoadOptions, write: Sink): Promise<number> 
         `${dep} failed to load: ${r.errno === null ? outcomeText(r.op, (e) => modStrerror(e)) : `${modStrerror(r.errno)} (${r.errno})`}`,
       );
   }
-  const r = await insmod(k, o.file, o.params, o.syscall, read.get(join(o.modprobe ?? '', relative(o.modprobe ?? '', o.file))));
+  const r = await insmod(k, o.file, o.params, o.syscall, read.get(join(modRoot, relative(modRoot, o.file))));
   ops.push(r.op);
   const w = new BufferedWriter(write);
   if (o.json) writeJson(k, w);
