@@ -7,6 +7,7 @@
 import { thousands } from '../base/thousands';
 import { KERNEL_IMAGE_BASE } from '../kernel/profile';
 import { sprintModuleSymbol } from '../kernel/module-symbol';
+import { jumpLabelUpdate } from '../kernel/jump-label';
 import { kallsymsLookupName, kprobeAddressProblem } from '../kernel/kallsyms-lookup';
 import type { ModelKernel } from '../kernel/model';
 import type { LoadedModule } from '../kernel/module-record';
@@ -248,6 +249,7 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
         },
         kmalloc: (size, zero, why) => k.kmalloc(Math.max(1, size), why, mod.name, at()),
         kfree: (address) => k.kfree(address, at()),
+        jumpLabelUpdate: (key) => jumpLabelUpdate(k.memory, k.modules, key, at()),
         symbolize,
         note: () => {},
         // kernel/module/main.c try_module_get(): only while the module is not GOING, and

@@ -47,7 +47,8 @@ export function unfetchable(ip: bigint): Instruction {
 }
 
 /** The kernel services models use (logging, allocation, symbols); missing ones fall back to events. */
-export type KernelServices = Pick<KernelCallContext, 'printk' | 'kmalloc' | 'kfree' | 'symbolize' | 'note' | 'moduleRef' | 'callModule'>;
+export type KernelServices = Pick<KernelCallContext, 'printk' | 'kmalloc' | 'kfree' | 'symbolize' | 'note' | 'moduleRef' | 'callModule'> &
+  Partial<Pick<KernelCallContext, 'jumpLabelUpdate'>>;
 
 export interface RunOptions {
   decoder: Decoder;
@@ -274,6 +275,13 @@ export class Interpreter {
           throw new Error('this run cannot call module code from a kernel model');
         }),
     };
+    const update = s.jumpLabelUpdate;
+    if (update)
+      this.ctx.jumpLabelUpdate = (key: bigint): number => {
+        const n = update(key);
+        if (n > 0) this.flush(); // rewritten text: decoded instructions and successor links are stale
+        return n;
+      };
     return this.ctx;
   }
 

@@ -120,6 +120,12 @@ export interface KernelCallContext {
    * model never catches what this throws (nested-call.ts).
    */
   callModule(address: bigint, ...args: bigint[]): bigint;
+  /**
+   * jump_label_update(key) (kernel/jump_label.c) over module text: after a model changed a static key's enabled count
+   * between 0 and non-zero, every loaded module's site of that key becomes NOP or JMP to match; the CPU forgets code it
+   * decoded. The number of sites rewritten; absent where the run has no loaded modules (2.4, unit contexts).
+   */
+  jumpLabelUpdate?(key: bigint): number;
 }
 
 export type KernelFunction = (ctx: KernelCallContext) => bigint | 'not-modelled';

@@ -8,6 +8,7 @@ import type { Effect } from '../trace/types';
 import type { LoadInfo } from './context';
 import { ENOEXEC } from './errno';
 import { hx, MAIN } from './step-text';
+import { jumpLabelAddModule } from './jump-label-module';
 import { layoutBytes, MODULE_STATE, STRUCT_MODULE, u32, u64, writeField } from './struct-module';
 
 /** verify_exported_symbols(): no export may clash with one already on the list. */
@@ -95,6 +96,8 @@ export function prepareComingModule(info: LoadInfo): number {
     title: 'COMING notifiers',
     text: 'ftrace enables its call sites, livepatch is told, and the MODULE_STATE_COMING notifier chain runs (nothing objects).',
   });
+  // The chain's jump_label_module_notify(): sites of keys other modules already switched.
+  jumpLabelAddModule(info);
   return 0;
 }
 

@@ -7,6 +7,7 @@
  */
 import type { KernelCallContext, KernelFunction } from '../types';
 import { readU64 } from './mem';
+import { GFP, kfreeModel, kmallocModel } from './alloc';
 
 const BITS = 64n;
 
@@ -65,8 +66,26 @@ function popcount(v: bigint): bigint {
   return n;
 }
 
+/**
+ * bitmap_alloc(nbits, flags) (lib/bitmap.c): kmalloc_array(BITS_TO_LONGS(nbits), sizeof(long), flags); bitmap_zalloc() adds
+ * __GFP_ZERO. nbits is an unsigned int, so the product cannot overflow: at most 2^26 longs, past KMALLOC_MAX_SIZE (NULL).
+ */
+function bitmapAlloc(fn: string, zero: boolean): KernelFunction {
+  return (ctx) => {
+    const longs = (ctx.arg(0) & 0xffffffffn) / BITS + ((ctx.arg(0) & 0xffffffffn) % BITS === 0n ? 0n : 1n);
+    return kmallocModel(ctx, longs * 8n, zero ? ctx.arg(1) | GFP.ZERO : ctx.arg(1), fn);
+  };
+}
+
 export function bitmapFunctions(): Record<string, KernelFunction> {
   return {
+    bitmap_alloc: bitmapAlloc('bitmap_alloc', false),
+    bitmap_zalloc: bitmapAlloc('bitmap_zalloc', true),
+    // void bitmap_free(const unsigned long *bitmap): kfree(bitmap).
+    bitmap_free: (ctx) => {
+      kfreeModel(ctx, ctx.arg(0), 'bitmap_free');
+      return 0n;
+    },
     // unsigned long _find_first_bit(const unsigned long *addr, unsigned long size)
     _find_first_bit: (ctx) => findNext(ctx, plain(0), ctx.arg(1), 0n),
     // unsigned long _find_next_bit(const unsigned long *addr, unsigned long nbits, unsigned long start)

@@ -4,7 +4,7 @@
  * QEMU's PC, so each returns what the 6.1 source returns and records the registration. Also static
  * keys switched on or off (kernel/jump_label.c).
  */
-import type { KernelFunction } from '../types';
+import type { KernelCallContext, KernelFunction } from '../types';
 import { readU32, ret, writeU32 } from './mem';
 import { hexU64 } from '../../base/hex';
 import { registrar, unregistrar } from './registrars';
@@ -111,6 +111,46 @@ export function hookFunctions(s: KernelCallState): Record<string, KernelFunction
       for (const [k, v] of [...s.nfLoggers]) if (v === ctx.arg(0)) s.nfLoggers.delete(k);
       return 0n;
     },
+    // int lwtunnel_encap_add_ops(const struct lwtunnel_encap_ops *ops, unsigned int num) (net/core/lwtunnel.c):
+    // -ERANGE past LWTUNNEL_ENCAP_MAX, else cmpxchg(&lwtun_encaps[num], NULL, ops): 0, or -1 when the slot is taken.
+    lwtunnel_encap_add_ops: (ctx) => {
+      const num = Number(ctx.arg(1) & 0xffffffffn);
+      if (num > LWTUNNEL_ENCAP_MAX) return ret(-ERANGE);
+      if (s.lwtunEncaps.has(num)) {
+        ctx.note(`lwtunnel_encap_add_ops: encap type ${num} already has ops: returns -1`);
+        return ret(-1);
+      }
+      s.lwtunEncaps.set(num, ctx.arg(0));
+      s.registrations.push({ kind: 'lwtunnel encap ops', name: null, address: ctx.arg(0) });
+      ctx.note(`lwtunnel_encap_add_ops: lwtun_encaps[${num}] = ${hexU64(ctx.arg(0))}, returns 0`);
+      return 0n;
+    },
+    // int lwtunnel_encap_del_ops(ops, num): -ERANGE past the max, -1 unless the slot holds ops; then synchronize_net(), 0.
+    lwtunnel_encap_del_ops: (ctx) => {
+      const num = Number(ctx.arg(1) & 0xffffffffn);
+      if (num > LWTUNNEL_ENCAP_MAX) return ret(-ERANGE);
+      if (s.lwtunEncaps.get(num) !== ctx.arg(0)) return ret(-1);
+      s.lwtunEncaps.delete(num);
+      return 0n;
+    },
+    // void mce_register_decode_chain(struct notifier_block *nb) (arch/x86/kernel/cpu/mce/core.c): a priority outside
+    // MCE_PRIO_LOWEST..MCE_PRIO_HIGHEST is a WARN_ON (not modelled); else onto x86_mce_decoder_chain, called on a machine check.
+    mce_register_decode_chain: (ctx) => {
+      const prio = readU32(ctx.mem, ctx.arg(0) + NOTIFIER_PRIORITY) | 0;
+      if (prio < 0 || prio > MCE_PRIO_HIGHEST) return 'not-modelled';
+      return registrar(s, 'MCE decoder notifier', 'mce_register_decode_chain', null, 0)(ctx);
+    },
+    mce_unregister_decode_chain: unregistrar('mce_unregister_decode_chain', null),
+    // void genl_lock(void) / genl_unlock(void) (net/netlink/genetlink.c): mutex_lock/unlock(&genl_mutex). One CPU, no other
+    // task holds it while a module's init runs on the recorded machine: taken and released at once.
+    genl_lock: (ctx) => {
+      ctx.note('genl_lock: mutex_lock(&genl_mutex), uncontended');
+      return 0n;
+    },
+    genl_unlock: (ctx) => {
+      ctx.note('genl_unlock: mutex_unlock(&genl_mutex)');
+      return 0n;
+    },
     // mutex_is_locked(): mutex.ts (mutex_lock() there sets the owner word).
     ...staticKeyFunctions(),
     ...idaFunctions(s),
@@ -161,6 +201,13 @@ const ZPOOL_DRIVER_REFCOUNT = 16n;
 /** struct nf_logger: name, then enum nf_log_type type. */
 const NF_LOGGER_TYPE = 8n;
 const NFPROTO_NUMPROTO = 13;
+/** LWTUNNEL_ENCAP_MAX (include/uapi/linux/lwtunnel.h): __LWTUNNEL_ENCAP_MAX - 1, LWTUNNEL_ENCAP_XFRM. */
+const LWTUNNEL_ENCAP_MAX = 10;
+const ERANGE = 34;
+/** struct notifier_block { notifier_call; next; int priority; } */
+const NOTIFIER_PRIORITY = 16n;
+/** enum mce_notifier_prios (arch/x86/include/asm/mce.h): MCE_PRIO_HIGHEST = MCE_PRIO_CEC = 7. */
+const MCE_PRIO_HIGHEST = 7;
 const AF_INET6 = 10;
 const EBUSY = 16;
 const EEXIST = 17;
@@ -175,7 +222,7 @@ const KEY_ENABLED = 0n;
  * static_key_enable()/static_key_disable() (kernel/jump_label.c): flip key->enabled between 0 and 1 and
  * rewrite every jump site of the key (jump_label_update: NOP ↔ JMP in the text of vmlinux and modules).
  * A key already in the wanted state is left alone (a count other than 0/1 is WARN_ON_ONCE: not modelled).
- * The model sets enabled but does not rewrite the sites; the step says so.
+ * Module sites are rewritten (engine/kernel/jump-label.ts); vmlinux's are not code the model runs.
  */
 function staticKeySet(fn: string, to: 0 | 1): KernelFunction {
   return (ctx) => {
@@ -184,15 +231,59 @@ function staticKeySet(fn: string, to: 0 | 1): KernelFunction {
     if (now === to) return 0n;
     if (now !== 1 - to) return 'not-modelled';
     writeU32(ctx.mem, key + KEY_ENABLED, to);
-    const sym = ctx.symbolize(key) ?? hexU64(key);
-    ctx.note(`${fn}(${sym}): enabled = ${to}; its jump sites are not rewritten in the model (code testing the key later runs the old direction)`);
+    noteUpdate(ctx, fn, key, `enabled = ${to}`);
     return 0n;
   };
 }
+
+/** After enabled went 0 ↔ non-zero: jump_label_update(key), and a note of what it rewrote. */
+function noteUpdate(ctx: KernelCallContext, fn: string, key: bigint, what: string): void {
+  const sym = ctx.symbolize(key) ?? hexU64(key);
+  if (!ctx.jumpLabelUpdate) {
+    ctx.note(`${fn}(${sym}): ${what}; its jump sites are not rewritten in this model (code testing the key later runs the old direction)`);
+    return;
+  }
+  const n = ctx.jumpLabelUpdate(key);
+  ctx.note(`${fn}(${sym}): ${what}; jump_label_update() rewrote ${n} site${n === 1 ? '' : 's'} in module text`);
+}
+
+/**
+ * bool static_key_slow_inc(struct static_key *key) (kernel/jump_label.c, Debian's 6.1.176): a count > 0 goes up by one
+ * (static_key_fast_inc_not_disabled(); INT_MAX is a WARN: not modelled); 0 becomes 1 after jump_label_update(). true.
+ */
+const staticKeySlowInc: KernelFunction = (ctx) => {
+  const key = ctx.arg(0);
+  const v = readU32(ctx.mem, key + KEY_ENABLED) | 0;
+  if (v < 0 || v === INT_MAX) return 'not-modelled';
+  writeU32(ctx.mem, key + KEY_ENABLED, v + 1);
+  if (v === 0) noteUpdate(ctx, 'static_key_slow_inc', key, 'enabled 0 → 1');
+  return 1n;
+};
+
+/**
+ * void static_key_slow_dec(struct static_key *key): __static_key_slow_dec_cpuslocked() — a count > 1 goes down by one
+ * (static_key_dec_not_one()); 1 becomes 0 and jump_label_update() runs; 0 or negative is a WARN_ON_ONCE (not modelled).
+ */
+const staticKeySlowDec: KernelFunction = (ctx) => {
+  const key = ctx.arg(0);
+  const v = readU32(ctx.mem, key + KEY_ENABLED) | 0;
+  if (v <= 0) return 'not-modelled';
+  writeU32(ctx.mem, key + KEY_ENABLED, v - 1);
+  if (v === 1) noteUpdate(ctx, 'static_key_slow_dec', key, 'enabled 1 → 0');
+  return 0n;
+};
 
 export function staticKeyFunctions(): Record<string, KernelFunction> {
   return {
     static_key_enable: staticKeySet('static_key_enable', 1),
     static_key_disable: staticKeySet('static_key_disable', 0),
+    static_key_slow_inc: staticKeySlowInc,
+    static_key_slow_dec: staticKeySlowDec,
+    // int static_key_count(struct static_key *key) (kernel/jump_label.c): key->enabled, or 1 while it is -1 (the first
+    // static_key_slow_inc() in progress). The int comes back in eax, zero-extended into rax.
+    static_key_count: (ctx) => {
+      const n = readU32(ctx.mem, ctx.arg(0) + KEY_ENABLED) | 0;
+      return BigInt(n >= 0 ? n : 1);
+    },
   };
 }

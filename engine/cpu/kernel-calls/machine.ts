@@ -467,6 +467,16 @@ export function machineFunctions(state: KernelCallState): Record<string, KernelF
       ctx.note(`dmi_find_device(type ${Number(BigInt.asIntN(32, ctx.arg(0)))}): NULL (QEMU's SMBIOS lists no onboard, OEM-string or IPMI devices)`);
       return 0n;
     },
+    // int dmi_name_in_vendors(const char *str) (drivers/firmware/dmi_scan.c): 1 when str is a substring of
+    // dmi_ident[DMI_SYS_VENDOR] or dmi_ident[DMI_BOARD_VENDOR] (NULL on QEMU's PC: no type 2 baseboard), else 0.
+    dmi_name_in_vendors: (ctx) => {
+      const str = tryCString(ctx, ctx.arg(0));
+      if (str === null) return 'not-modelled';
+      const dmi = MACHINE.dmi as Record<string, string | undefined>;
+      const hit = ['sys_vendor', 'board_vendor'].find((k) => dmi[k]?.includes(str));
+      ctx.note(`dmi_name_in_vendors("${str}"): ${hit ? `in ${hit} "${dmi[hit]}", 1` : `not in the vendor strings (sys_vendor "${dmi.sys_vendor ?? ''}"), 0`}`);
+      return hit ? 1n : 0n;
+    },
     kobject_uevent: () => 0n,
     kobject_del: () => 0n,
   };

@@ -131,6 +131,12 @@ export class KernelCallState {
   readonly quotaFormats: bigint[] = [];
   /** nf_log loggers[pf][type] ("pf/type" → struct nf_logger). */
   readonly nfLoggers = new Map<string, bigint>();
+  /**
+   * lwtun_encaps[] (net/core/lwtunnel.c), encap type → ops. Held from boot by built-in code of Debian's config:
+   * LWTUNNEL_ENCAP_IP (2) and IP6 (4) by ip_tunnel_core_init() (net/ipv4/af_inet.c inet_init), SEG6 (5) and
+   * SEG6_LOCAL (7) by seg6_init() (CONFIG_IPV6_SEG6_LWTUNNEL=y), BPF (6) by bpf_lwt_init() (CONFIG_LWTUNNEL_BPF=y).
+   */
+  readonly lwtunEncaps = new Map<number, bigint>([2, 4, 5, 6, 7].map((t) => [t, 0n]));
   /** The I/O port resource tree (kernel/resource.c ioport_resource), from QEMU's /proc/ioports (resource.ts). */
   readonly ioports: IoRegion = bootIoports();
   /** XArrays used through the xa_* functions (struct xarray address → entries and marks, xarray.ts). */
