@@ -30,6 +30,7 @@ import { spinlockFunctions } from './spinlock';
 import { hookFunctions } from './hooks';
 import { rhashtableFunctions } from './rhashtable';
 import { platformFunctions } from './platform';
+import { ioremapFunctions } from './ioremap';
 import { workqueueFunctions } from './workqueue';
 import { firmwareLoaderFunctions } from './firmware-loader';
 import { rtnlFunctions } from './rtnl';
@@ -750,6 +751,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...bdiFunctions(s),
     // Platform devices and drivers: a matching pair binds and probes (platform.ts).
     ...platformFunctions(s),
+    ...ioremapFunctions(),
     ...workqueueFunctions(s),
     ...firmwareLoaderFunctions(s),
     ...rtnlFunctions(s),
