@@ -119,6 +119,13 @@ describe('ACPI: QEMU PC power button', () => {
     expect(ctx.moduleCalls.map((c) => c.address)).toEqual([0xffffffffc0400000n, 0xffffffffc0410000n]);
   });
 
+  it('acpi_device_hid() of a struct the model did not build (no consistent pnp.ids list) is not modelled', () => {
+    const { ctx, call } = modelCaller(new KernelCallState());
+    expect(call('acpi_device_hid', ctx.poke(0xffffffffc0370000n, new Uint8Array(ADEV.size)))).toBe('not-modelled');
+    const junk = new Uint8Array(ADEV.size).fill(0x41);
+    expect(call('acpi_device_hid', ctx.poke(0xffffffffc0380000n, junk))).toBe('not-modelled');
+  });
+
   it('a driver matching no device of the machine only registers', () => {
     const { ctx, call } = modelCaller(new KernelCallState());
     expect(call('acpi_bus_register_driver', acpiDriver(ctx, 0xffffffffc0352000n, 'fujitsu', ['FUJ02B1']))).toBe(0n);

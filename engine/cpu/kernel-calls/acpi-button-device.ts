@@ -14,7 +14,7 @@
  * driver, its power.can_wakeup set and power.wakeup a wakeup source registered at boot. The model builds it once per
  * machine in its own memory; the LNXSYSTM:00 device above it has only its name and its place under /devices.
  */
-import type { KernelCallContext } from '../types';
+import { CpuFault, type KernelCallContext } from '../types';
 import { asciiBytes, readU32, readU64, tryCString, writeU32, writeU64 } from './mem';
 import { listAddTail, listInit } from './list-head';
 import { setName } from './kobject';
@@ -117,14 +117,19 @@ export function buildQemuPowerButton(ctx: KernelCallContext, s: KernelCallState)
 
 /**
  * acpi_device_hid() (drivers/acpi/scan.c) read from a struct acpi_device in memory: the first entry of pnp.ids, else
- * scan.c's dummy_hid "device" (which the model returns only for an initialised, empty list); null for a struct whose
- * list the model never initialised.
+ * scan.c's dummy_hid "device" ('empty': an initialised, empty list); null where pnp.ids is no consistent list head
+ * (next->prev == head) in readable memory, i.e. a struct the model did not build.
  */
 export function acpiDeviceHidFromMemory(ctx: KernelCallContext, adev: bigint): bigint | 'empty' | null {
   const head = adev + ADEV.pnpIds;
-  const first = readU64(ctx.mem, head);
-  if (first === 0n) return null;
-  if (first === head) return 'empty';
-  const id = readU64(ctx.mem, first + HWID.id);
-  return tryCString(ctx, id, 16) === null ? null : id;
+  try {
+    const first = readU64(ctx.mem, head);
+    if (first === head) return 'empty';
+    if (first === 0n || readU64(ctx.mem, first + 8n) !== head) return null;
+    const id = readU64(ctx.mem, first + HWID.id);
+    return tryCString(ctx, id, 16) === null ? null : id;
+  } catch (e) {
+    if (e instanceof CpuFault) return null;
+    throw e;
+  }
 }
