@@ -68,6 +68,9 @@ const always = (): boolean => true;
  */
 export const NS_PER_INSTRUCTION = 200;
 
+/** Device memory mapped into each kernel's vmalloc space (mapIo): start → the bytes behind it. Outlives a run. */
+const IO_MAPPINGS = new WeakMap<ModelKernel, Map<bigint, Uint8Array>>();
+
 /** The latest time (ns) rdtsc was given on each kernel (nowNs). */
 const LATEST_NS = new WeakMap<ModelKernel, number>();
 
@@ -389,6 +392,41 @@ export class KernelCpuMemory implements CpuMemory {
     return d !== null && address >= d[0] && end <= d[1] ? address + d[2] : null;
   }
 
+  private ioMappings(): Map<bigint, Uint8Array> {
+    let m = IO_MAPPINGS.get(this.k);
+    if (!m) {
+      m = new Map();
+      IO_MAPPINGS.set(this.k, m);
+    }
+    return m;
+  }
+
+  /** The bytes of a mapIo() mapping holding [address, end), and the offset of address in them. */
+  private ioAt(address: bigint, end: bigint): [Uint8Array, number] | null {
+    const m = IO_MAPPINGS.get(this.k);
+    if (!m) return null;
+    for (const [start, bytes] of m) if (address >= start && end <= start + BigInt(bytes.length)) return [bytes, Number(address - start)];
+    return null;
+  }
+
+  /** get_vm_area_caller() for an ioremap(): page-rounded with a guard page, from the model's vmalloc space. */
+  mapIo(bytes: Uint8Array, label: string): bigint | null {
+    const at = this.k.vmallocSpace.alloc(bytes.length, label);
+    if (at !== null) this.ioMappings().set(at, bytes);
+    return at;
+  }
+
+  unmapIo(address: bigint): boolean {
+    const m = this.ioMappings();
+    for (const start of m.keys()) {
+      if (address < start || address >= start + BigInt(m.get(start)?.length ?? 0)) continue;
+      m.delete(start);
+      this.k.vmallocSpace.free(start);
+      return true;
+    }
+    return false;
+  }
+
   private inVmemmap(address: bigint, end: bigint): boolean {
     const vm = this.vmemmap;
     const heap = this.vmemmapHeap;
@@ -475,6 +513,11 @@ export class KernelCpuMemory implements CpuMemory {
         if (why === 'fetch') throw new CpuFault('not-executable', address, false, `instruction fetch from the direct map at 0x${address.toString(16)} (NX)`);
         return this.vmRead(image, length);
       }
+      const io = this.ioAt(address, end);
+      if (io !== null) {
+        if (why === 'fetch') throw new CpuFault('not-executable', address, false, `instruction fetch from ioremap()ped memory at 0x${address.toString(16)}`);
+        return io[0].subarray(io[1], io[1] + length);
+      }
       throw this.notPresent(address, length, false);
     }
     if (why === 'fetch') {
@@ -523,6 +566,11 @@ export class KernelCpuMemory implements CpuMemory {
       const image = this.imageAlias(address, end);
       if (image !== null) {
         this.vmWrite(image, bytes);
+        return;
+      }
+      const io = this.ioAt(address, end);
+      if (io !== null) {
+        io[0].set(bytes, io[1]);
         return;
       }
       if (!this.inVmemmap(address, end)) throw this.notPresent(address, length, true);

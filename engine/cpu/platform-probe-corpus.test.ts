@@ -3,8 +3,10 @@
  * platform-probe.ts): snd_soc_core's init registers the "snd-soc-dummy" device and then its driver, whose probe
  * (soc-utils.c snd_soc_dummy_probe() -> devm_snd_soc_register_component(), module code) runs and binds, as on the
  * real kernel under QEMU (scripts/qemu/recordings: every snd_soc_* target loads it and exits 0 with no log line).
- * hgafb's probe runs on hgafb.0 and stops honestly where it maps the HGA video memory (ioremap(), not modelled).
+ * hgafb's probe runs on hgafb.0: its memory test passes on the VGA window's RAM (ioremap.ts), the port test fails, and
+ * the two lines the real kernel logged under QEMU come out (scripts/qemu/recordings/modprobe-sample.json.gz).
  */
+import { gunzipSync } from 'node:zlib';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,11 +46,17 @@ describe.skipIf(!process.env.CI && !haveCorpus)('platform drivers of corpus modu
     expect(k.log.records.map((r) => r.text)).not.toContainEqual(expect.stringMatching(/probe of/));
   });
 
-  it('hgafb: the device hgafb.0 is probed by the driver registered before it; the probe stops at ioremap(), not modelled', () => {
+  it("hgafb: hgafb.0 is probed by the driver registered before it; the probe fails as on the real kernel (its log lines)", () => {
     const k = bootKernel({ quiet: true });
     attachCpu(k, createIcedDecoder());
-    modprobe(k, 'drivers/video/fbdev/hgafb.ko');
+    expect(modprobe(k, 'drivers/video/fbdev/hgafb.ko')).toEqual([0]);
     const init = steps(k).find((s) => s.includes('(hgafb_init)')) ?? '';
-    expect(init).toMatch(/calling .*__platform_driver_register.*ioremap\(\), which has no model/);
+    expect(init).toMatch(/calling .*__platform_driver_register, ioremap, __request_region, .*iounmap, _printk, .*It returned 0\./);
+    const sample = JSON.parse(gunzipSync(readFileSync(join(__dirname, '../../scripts/qemu/recordings/modprobe-sample.json.gz'))).toString()) as {
+      modules: { target: string; modprobe: { kmsg: { level: number; text: string }[] } }[];
+    };
+    const real = sample.modules.find((m) => m.target === 'hgafb')?.modprobe.kmsg ?? [];
+    expect(real.map((m) => m.text)).toEqual(['hgafb: HGA card not detected.', 'hgafb: probe of hgafb.0 failed with error -22']);
+    expect(k.log.records.slice(-2).map((r) => ({ level: r.level, text: r.text }))).toEqual(real);
   });
 });

@@ -54,6 +54,13 @@ export interface CpuMemory {
    * what read() / write() would, valid while the mappings do not change (the CPU drops it at each kernel call).
    */
   span?(address: bigint): MemorySpan | null;
+  /**
+   * Optional: map device memory into the kernel's vmalloc space (an ioremap() model: ioremap.ts): reads and writes of the
+   * returned range go to these bytes (the physical memory's, kept by the model) until unmapIo(); null when no room.
+   */
+  mapIo?(bytes: Uint8Array, label: string): bigint | null;
+  /** Optional: undo mapIo() (iounmap()); false when nothing was mapped there. */
+  unmapIo?(address: bigint): boolean;
 }
 
 /** A run of directly addressable memory (CpuMemory.span). */

@@ -19,6 +19,7 @@
  * allocates on first use; a struct acpi_device holds its handle at offset 8 (u32 pld_crc; int device_type; handle).
  */
 import type { KernelCallContext, KernelFunction } from '../types';
+import { acpiDeviceHidFromMemory } from './acpi-button-device';
 import { hexU64 } from '../../base/hex';
 import { ENOENT } from './errname';
 import { asciiBytes, ret, tryCString, u32, writeU64 } from './mem';
@@ -152,10 +153,15 @@ export function acpiNamespaceFunctions(): Record<string, KernelFunction> {
     // const char *acpi_device_hid(struct acpi_device *device): the first ID, else "device".
     acpi_device_hid: (ctx) => {
       const ids = idsOf(ctx, ctx.arg(0));
-      if (ids === null) return 'not-modelled';
+      if (ids === null) {
+        // A struct acpi_device the model built with its pnp.ids (acpi-button-device.ts): the kernel's own reading.
+        const hid = acpiDeviceHidFromMemory(ctx, ctx.arg(0));
+        if (hid === null) return 'not-modelled';
+        if (hid !== 'empty') return hid;
+      }
       let p = hids.get(ctx.arg(0));
       if (p === undefined) {
-        const text = ids[0] ?? DUMMY_HID;
+        const text = ids?.[0] ?? DUMMY_HID;
         p = ctx.kmalloc(text.length + 1, false, `acpi hid ${text}`);
         ctx.mem.write(p, asciiBytes(`${text}\0`));
         hids.set(ctx.arg(0), p);

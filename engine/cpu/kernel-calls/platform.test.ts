@@ -238,26 +238,4 @@ describe('platform bus registrations', () => {
     expect(unbound).toEqual(QEMU_PC_UNBOUND_PLATFORM_DEVICES.map((d) => (d.acpiHid ? `${d.name} ${d.acpiHid}` : d.name)).sort());
     expect(rec.steps[2].output.trim().split('\n')).toEqual([...BUILTIN_PLATFORM_DRIVERS]);
   });
-
-  it("acpi_bus_register_driver: button's ids include QEMU's LNXPWRBN, so its add() runs (not modelled); other ids register", () => {
-    const acpiDriver = (at: bigint, name: string, ids: string[]): bigint => {
-      const table = new Uint8Array(32 * (ids.length + 1));
-      ids.forEach((id, i) =>
-        table.set(
-          [...id].map((c) => c.charCodeAt(0)),
-          32 * i,
-        ),
-      );
-      const t = ctx.poke(at + 0x1000n, table);
-      const b = new Uint8Array(168);
-      b.set([...name].map((c) => c.charCodeAt(0)));
-      new DataView(b.buffer).setBigUint64(160, t, true);
-      return ctx.poke(at, b);
-    };
-    expect(
-      call('acpi_bus_register_driver', acpiDriver(0xffffffffc0350000n, 'button', ['PNP0C0C', 'PNP0C0D', 'PNP0C0E', 'LNXPWRBN', 'LNXSLPBN'])),
-    ).toBe('not-modelled');
-    expect(ctx.notes.at(-1)).toMatch(/QEMU's LNXPWRBN device matches/);
-    expect(call('acpi_bus_register_driver', acpiDriver(0xffffffffc0352000n, 'fujitsu', ['FUJ02B1']))).toBe(0n);
-  });
 });

@@ -19,13 +19,9 @@
  * platform drivers (/sys/bus/platform/drivers) is refused by driver_register() (drivers/base/driver.c):
  * "Error: Driver '%s' is already registered, aborting..." and -EBUSY.
  *
- * ACPI drivers likewise: acpi_bus_register_driver() (drivers/acpi/scan.c) attaches the driver to every
- * device in the ACPI namespace whose hardware ID is in its ids table and calls its add()/probe. Of
- * QEMU's PC namespace only the fixed-feature power button LNXPWRBN is listed here (the real boot shows
- * /devices/LNXSYSTM:00/LNXPWRBN:00, which button.ko binds: "ACPI: button: Power Button [PWRF]").
+ * ACPI drivers (acpi_bus_register_driver()) bind likewise: acpi-bus.ts.
  */
 import type { KernelCallContext, KernelFunction } from '../types';
-import { registrar } from './registrars';
 import { ZERO_SIZE_PTR } from './alloc';
 import { EBUSY } from './errname';
 import { asciiBytes, isZeroOrNull, readU32, readU64, ret, tryCString, tryFieldString, writeU32, writeU64 } from './mem';
@@ -107,16 +103,13 @@ export const BUILTIN_PLATFORM_DRIVERS: readonly string[] = [
 ];
 /** struct platform_device_info (pahole): parent 0, fwnode 8, name 24, id 32, res 40, num_res 48, data 56, size_data 64, dma_mask 72, properties 80. */
 const PDEVINFO = { parent: 0n, fwnode: 8n, name: 24, id: 32n, numRes: 48n, data: 56n, sizeData: 64n, dmaMask: 72n, properties: 80n } as const;
-/** struct acpi_driver: name[80], class[80], then ids (struct acpi_device_id: id[16], driver_data, cls, cls_msk: 32 bytes). */
-const ACPI_DRIVER_IDS = 160;
+/** struct acpi_device_id: id[16], driver_data, cls, cls_msk: 32 bytes. */
 const ACPI_DEVICE_ID_SIZE = 32;
 const ENOMEM = 12;
 /** sizeof(struct resource) (pahole: 64). */
 const RESOURCE_SIZE = 64n;
 const ENODEV = 19;
 const EINVAL = 22;
-/** Hardware IDs of QEMU's PC ACPI namespace that no built-in driver has taken (see above). */
-const QEMU_ACPI_UNBOUND_IDS = ['LNXPWRBN'];
 
 /** The ids of a device-id table (each entry starts with its name/id string; an empty one ends it). */
 function idNames(ctx: KernelCallContext, table: bigint, entrySize: number, nameSize: number): string[] {
@@ -338,19 +331,6 @@ export function platformFunctions(s: KernelCallState): Record<string, KernelFunc
       }
       ctx.note(`dev_driver_string ${hexU64(dev)}: no driver, bus or class; the kernel's "" is not in the model`);
       return 'not-modelled';
-    },
-    acpi_bus_register_driver: (ctx) => {
-      const name = tryCString(ctx, ctx.arg(0), 80);
-      const ids = readU64(ctx.mem, ctx.arg(0) + BigInt(ACPI_DRIVER_IDS));
-      for (let i = 0; ids !== 0n && i < 256; i++) {
-        const id = tryCString(ctx, ids + BigInt(i * ACPI_DEVICE_ID_SIZE), 16);
-        if (!id) break;
-        if (QEMU_ACPI_UNBOUND_IDS.includes(id)) {
-          ctx.note(`acpi_bus_register_driver '${name ?? ''}': QEMU's ${id} device matches and the driver's add() in the module runs: not modelled`);
-          return 'not-modelled';
-        }
-      }
-      return registrar(s, 'acpi driver', 'acpi_bus_register_driver', () => name, 0)(ctx);
     },
     __platform_driver_register: (ctx) => driverRegister(ctx, ctx.arg(0), ctx.arg(1)),
     platform_driver_unregister: (ctx) => driverUnregister(ctx, ctx.arg(0)),

@@ -30,6 +30,10 @@ import { spinlockFunctions } from './spinlock';
 import { hookFunctions } from './hooks';
 import { rhashtableFunctions } from './rhashtable';
 import { platformFunctions } from './platform';
+import { ioremapFunctions } from './ioremap';
+import { acpiBusFunctions } from './acpi-bus';
+import { inputCapabilityFunctions } from './input-capability';
+import { pmWakeupFunctions } from './pm-wakeup';
 import { workqueueFunctions } from './workqueue';
 import { firmwareLoaderFunctions } from './firmware-loader';
 import { rtnlFunctions } from './rtnl';
@@ -688,8 +692,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     dmi_check_system: noted('dmi_check_system: no DMI table match, returns 0'),
     dmi_first_match: noted('dmi_first_match: no DMI table match, returns NULL'),
     // struct acpi_driver { char name[80]; … }: the name is inline, not a pointer
-    // acpi_bus_register_driver: platform.ts (a driver for a device QEMU's namespace has binds and probes).
-    acpi_bus_unregister_driver: unregistrar('acpi_bus_unregister_driver', null),
+    // acpi_bus_register_driver, acpi_bus_unregister_driver: acpi-bus.ts (button.ko binds QEMU's LNXPWRBN:00).
     usb_serial_register_drivers: registrar(s, 'usb-serial drivers', 'usb_serial_register_drivers', str(1), 0),
     usb_serial_deregister_drivers: unregistrar('usb_serial_deregister_drivers', null),
     genl_register_family: registrar(s, 'genetlink family', 'genl_register_family', null, 0),
@@ -750,6 +753,10 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...bdiFunctions(s),
     // Platform devices and drivers: a matching pair binds and probes (platform.ts).
     ...platformFunctions(s),
+    ...ioremapFunctions(),
+    ...acpiBusFunctions(s),
+    ...inputCapabilityFunctions(),
+    ...pmWakeupFunctions(),
     ...workqueueFunctions(s),
     ...firmwareLoaderFunctions(s),
     ...rtnlFunctions(s),
