@@ -48,10 +48,13 @@ describe('network and netfilter registrations with a table of their own', () => 
   const EBUSY = -16n & ((1n << 64n) - 1n);
 
   it('xfrm_input_register_afinfo: the built-in AF_INET/AF_INET6 slots are taken; IP-in-IP ones are free once', () => {
-    expect(call('xfrm_input_register_afinfo', ctx.poke(0xffffffffc0370000n, Uint8Array.of(0, 2)))).toBe(EEXIST);
-    const ipip4 = ctx.poke(0xffffffffc0371000n, Uint8Array.of(1, 2));
+    // struct xfrm_input_afinfo { u8 family; bool is_ipip; … } (include/net/xfrm.h)
+    expect(call('xfrm_input_register_afinfo', ctx.poke(0xffffffffc0370000n, Uint8Array.of(2, 0)))).toBe(EEXIST);
+    // tunnel6 then tunnel4 (xfrm_interface's dependencies): AF_INET6 and AF_INET IP-in-IP slots are different ones
+    expect(call('xfrm_input_register_afinfo', ctx.poke(0xffffffffc0376000n, Uint8Array.of(10, 1)))).toBe(0n);
+    const ipip4 = ctx.poke(0xffffffffc0371000n, Uint8Array.of(2, 1));
     expect(call('xfrm_input_register_afinfo', ipip4)).toBe(0n);
-    expect(call('xfrm_input_register_afinfo', ctx.poke(0xffffffffc0372000n, Uint8Array.of(1, 2)))).toBe(EEXIST);
+    expect(call('xfrm_input_register_afinfo', ctx.poke(0xffffffffc0372000n, Uint8Array.of(2, 1)))).toBe(EEXIST);
     expect(call('xfrm_input_unregister_afinfo', ipip4)).toBe(0n);
     expect(call('xfrm_input_register_afinfo', ipip4)).toBe(0n);
   });

@@ -49,6 +49,10 @@ export function hookFunctions(s: KernelCallState): Record<string, KernelFunction
     // xchg(&inet_rcv_compat, ptr), the handler of old-style TCPDIAG_GETSOCK requests.
     sock_diag_register_inet_compat: pointerHook(s, 'inet_diag compat handler', 'sock_diag_register_inet_compat', 'inet_rcv_compat'),
     sock_diag_unregister_inet_compat: unregistrar('sock_diag_unregister_inet_compat', null),
+    // void xfrm_if_register_cb(const struct xfrm_if_cb *ifcb) (net/xfrm/xfrm_policy.c): rcu_assign_pointer(xfrm_if_cb, ifcb)
+    // under xfrm_if_cb_lock; xfrm_if_unregister_cb() sets it back to NULL.
+    xfrm_if_register_cb: pointerHook(s, 'xfrm interface callbacks', 'xfrm_if_register_cb', 'xfrm_if_cb'),
+    xfrm_if_unregister_cb: unregistrar('xfrm_if_unregister_cb', null),
     // void vlan_ioctl_set(int (*hook)(struct net *, void __user *)) (net/socket.c): vlan_ioctl_hook = hook.
     vlan_ioctl_set: pointerHook(s, 'VLAN ioctl hook', 'vlan_ioctl_set', 'vlan_ioctl_hook'),
     // void dev_add_offload(struct packet_offload *po) (net/core/gro.c): into offload_base by priority. Used on receive only.
@@ -70,7 +74,7 @@ export function hookFunctions(s: KernelCallState): Record<string, KernelFunction
     // int xfrm_input_register_afinfo(const struct xfrm_input_afinfo *afinfo) (net/xfrm/xfrm_input.c):
     // xfrm_input_afinfo[is_ipip][family], -EEXIST when taken (the built-in xfrm4/xfrm6 protocol code holds [0][AF_INET] and [0][AF_INET6]).
     xfrm_input_register_afinfo: (ctx) => {
-      const [isIpip, family] = ctx.mem.read(ctx.arg(0), 2, 'read');
+      const [family, isIpip] = ctx.mem.read(ctx.arg(0), 2, 'read'); // struct xfrm_input_afinfo { u8 family; bool is_ipip; … }
       if (family > AF_INET6) return 'not-modelled'; // WARN_ON
       const slot = `${isIpip ? 1 : 0}/${family}`;
       if (s.xfrmInputAfinfo.has(slot)) {
@@ -83,7 +87,7 @@ export function hookFunctions(s: KernelCallState): Record<string, KernelFunction
       return 0n;
     },
     xfrm_input_unregister_afinfo: (ctx) => {
-      const [isIpip, family] = ctx.mem.read(ctx.arg(0), 2, 'read');
+      const [family, isIpip] = ctx.mem.read(ctx.arg(0), 2, 'read'); // struct xfrm_input_afinfo { u8 family; bool is_ipip; … }
       const slot = `${isIpip ? 1 : 0}/${family}`;
       if (s.xfrmInputAfinfo.get(slot) !== ctx.arg(0)) return ret(-EINVAL);
       s.xfrmInputAfinfo.delete(slot);
