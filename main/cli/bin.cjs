@@ -22,6 +22,51 @@ if (!existsSync(bundle) || !existsSync(lean)) {
   }
 }
 
+/**
+ * iced-x86 (the CPU's decoder) for a run that decodes a few thousand instructions, once each (the CPU caches them):
+ * - its WebAssembly in Liftoff code only: V8 otherwise recompiles the hot decoder functions with TurboFan on
+ *   background threads, ~50 ms of CPU a few thousand decodes never earn back (init-all, which runs every module's
+ *   init, keeps the default). Wasm tiering flags are read when a module is compiled, so setting them here is enough.
+ * - its 900 KB of JavaScript glue compiled from V8's code cache (out/cli/iced-x86.cache, written at the first run
+ *   and again whenever V8 rejects it: another Node, other flags, a new iced-x86), not parsed afresh (~45 ms).
+ * The bundle's require('iced-x86') then finds the module in require.cache.
+ */
+function preloadIced() {
+  if (argv[0] !== 'init-all') require('node:v8').setFlagsFromString('--liftoff-only');
+  let filename;
+  try {
+    filename = require.resolve('iced-x86', { paths: [root] });
+  } catch {
+    return; // the bundle reports it
+  }
+  if (require.cache[filename]) return;
+  const { readFileSync, writeFileSync } = require('node:fs');
+  const { dirname } = require('node:path');
+  const Module = require('node:module');
+  const vm = require('node:vm');
+  const cacheFile = join(root, 'out', 'cli', 'iced-x86.cache');
+  let cachedData;
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    cachedData = undefined;
+  }
+  const script = new vm.Script(Module.wrap(readFileSync(filename, 'utf8')), { filename, cachedData });
+  const m = new Module(filename, module);
+  m.filename = filename;
+  m.paths = Module._nodeModulePaths(dirname(filename));
+  script.runInThisContext().call(m.exports, m.exports, (id) => m.require(id), m, filename, dirname(filename));
+  m.loaded = true;
+  require.cache[filename] = m;
+  if (cachedData === undefined || script.cachedDataRejected) {
+    try {
+      writeFileSync(cacheFile, script.createCachedData());
+    } catch {
+      // a read-only install: compile each time
+    }
+  }
+}
+
 const done = (code) => {
   process.exitCode = code;
 };
@@ -31,6 +76,7 @@ if (argv.length === 2 && argv[0] === 'relocs' && !argv[1].startsWith('-') && exi
   process.stdout.on('error', (e) => {
     if (e && e.code === 'EPIPE') process.exit(0);
   });
+  if (process.env.MODSCOPE_NO_ICED_CACHE === undefined) preloadIced();
   const { pathToFileURL } = require('node:url');
   import(pathToFileURL(bundle).href).then(({ run }) => run(argv)).then(done);
 }
