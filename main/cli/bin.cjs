@@ -23,28 +23,19 @@ if (!existsSync(bundle) || !existsSync(lean)) {
 }
 
 /**
- * iced-x86 (the CPU's decoder) for a run that decodes a few thousand instructions, once each (the CPU caches them):
- * - its WebAssembly in Liftoff code only: V8 otherwise recompiles the hot decoder functions with TurboFan on
- *   background threads, ~50 ms of CPU a few thousand decodes never earn back (init-all, which runs every module's
- *   init, keeps the default). Wasm tiering flags are read when a module is compiled, so setting them here is enough.
- * - its 900 KB of JavaScript glue compiled from V8's code cache (out/cli/iced-x86.cache, written at the first run
- *   and again whenever V8 rejects it: another Node, other flags, a new iced-x86), not parsed afresh (~45 ms).
- * The bundle's require('iced-x86') then finds the module in require.cache.
+ * Load a CommonJS file through V8's code cache (`cacheFile`, next to the bundle) and put it in require.cache: V8 then
+ * deserialises the code a previous run compiled instead of parsing and compiling it again. The cache is written when
+ * missing or rejected (another Node, other V8 flags, another source), by `save()` once the run has compiled what it
+ * uses; scripts/build-cli.mjs deletes the caches of an earlier build. The file name holds the source's size and
+ * mtime: V8 checks only the length of the source it was made from.
  */
-function preloadIced() {
-  if (argv[0] !== 'init-all') require('node:v8').setFlagsFromString('--liftoff-only');
-  let filename;
-  try {
-    filename = require.resolve('iced-x86', { paths: [root] });
-  } catch {
-    return; // the bundle reports it
-  }
-  if (require.cache[filename]) return;
-  const { readFileSync, writeFileSync } = require('node:fs');
+function requireCached(filename, name) {
+  const { readFileSync, statSync, writeFileSync } = require('node:fs');
   const { dirname } = require('node:path');
   const Module = require('node:module');
   const vm = require('node:vm');
-  const cacheFile = join(root, 'out', 'cli', 'iced-x86.cache');
+  const st = statSync(filename);
+  const cacheFile = join(root, 'out', 'cli', `${name}-${st.size}-${Math.floor(st.mtimeMs)}.cache`);
   let cachedData;
   try {
     cachedData = readFileSync(cacheFile);
@@ -58,13 +49,45 @@ function preloadIced() {
   script.runInThisContext().call(m.exports, m.exports, (id) => m.require(id), m, filename, dirname(filename));
   m.loaded = true;
   require.cache[filename] = m;
-  if (cachedData === undefined || script.cachedDataRejected) {
+  const stale = cachedData === undefined || script.cachedDataRejected === true;
+  const save = () => {
+    if (!stale) return;
     try {
       writeFileSync(cacheFile, script.createCachedData());
     } catch {
       // a read-only install: compile each time
     }
+  };
+  return { exports: m.exports, save };
+}
+
+/**
+ * iced-x86 (the CPU's decoder) for a run that decodes a few thousand instructions, once each (the CPU caches them):
+ * - its WebAssembly in Liftoff code only: V8 otherwise recompiles the hot decoder functions with TurboFan on
+ *   background threads, ~50 ms of CPU a few thousand decodes never earn back (init-all, which runs every module's
+ *   init, keeps the default). Wasm tiering flags are read when a module is compiled, so setting them here is enough.
+ * - its 900 KB of JavaScript glue from V8's code cache (~45 ms of parsing otherwise).
+ * The bundle's require('iced-x86') then finds the module in require.cache.
+ */
+function preloadIced() {
+  if (argv[0] !== 'init-all') require('node:v8').setFlagsFromString('--liftoff-only');
+  let filename;
+  try {
+    filename = require.resolve('iced-x86', { paths: [root] });
+  } catch {
+    return; // the bundle reports it
   }
+  if (!require.cache[filename]) requireCached(filename, 'iced-x86').save();
+}
+
+/** What run() in modscope.ts does with `load` (its --help is the full CLI's): argv[0] is "load" and no -h/--help before "--". */
+function isLoad() {
+  if (argv[0] !== 'load') return false;
+  for (const a of argv) {
+    if (a === '--') break;
+    if (a === '--help' || a === '-h') return false;
+  }
+  return true;
 }
 
 const done = (code) => {
@@ -76,7 +99,16 @@ if (argv.length === 2 && argv[0] === 'relocs' && !argv[1].startsWith('-') && exi
   process.stdout.on('error', (e) => {
     if (e && e.code === 'EPIPE') process.exit(0);
   });
-  if (process.env.MODSCOPE_NO_ICED_CACHE === undefined) preloadIced();
-  const { pathToFileURL } = require('node:url');
-  import(pathToFileURL(bundle).href).then(({ run }) => run(argv)).then(done);
+  preloadIced();
+  const loadBundle = join(root, 'out', 'cli', 'load.cjs');
+  if (isLoad() && existsSync(loadBundle)) {
+    const { exports, save } = requireCached(loadBundle, 'load');
+    exports.loadMain(argv).then((code) => {
+      save();
+      done(code);
+    });
+  } else {
+    const { pathToFileURL } = require('node:url');
+    import(pathToFileURL(bundle).href).then(({ run }) => run(argv)).then(done);
+  }
 }
