@@ -30,7 +30,7 @@ if (!existsSync(bundle) || !existsSync(lean)) {
  * mtime: V8 checks only the length of the source it was made from.
  */
 function requireCached(filename, name) {
-  const { readFileSync, statSync, writeFileSync } = require('node:fs');
+  const { readFileSync, renameSync, statSync, writeFileSync } = require('node:fs');
   const { dirname } = require('node:path');
   const Module = require('node:module');
   const vm = require('node:vm');
@@ -53,7 +53,10 @@ function requireCached(filename, name) {
   const save = () => {
     if (!stale) return;
     try {
-      writeFileSync(cacheFile, script.createCachedData());
+      // Written aside and renamed: a run starting meanwhile reads the old cache or the new one, never half of one.
+      const tmp = `${cacheFile}.${process.pid}`;
+      writeFileSync(tmp, script.createCachedData());
+      renameSync(tmp, cacheFile);
     } catch {
       // a read-only install: compile each time
     }
