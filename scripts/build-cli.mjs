@@ -6,7 +6,7 @@
 // Also the package's "prepare" script: there a failure only warns (bin.cjs rebuilds on demand),
 // so `npm install` never breaks because the engine is mid-edit.
 import { build } from 'esbuild';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,10 +78,21 @@ try {
     entryPoints: [join(root, 'main/cli/relocs-main.ts')],
     outfile: join(root, 'out/cli/relocs.cjs'),
   });
+  // `load` as CommonJS (main/cli/load-main.ts): bin.cjs compiles it through V8's code cache. import.meta.url (the
+  // package root is found from it) is this file's URL. The caches of the previous build are stale now.
+  for (const f of readdirSync(join(root, 'out/cli'))) if (f.endsWith('.cache')) rmSync(join(root, 'out/cli', f), { force: true });
+  await build({
+    ...common,
+    format: 'cjs',
+    banner: { js: "var __modscopeModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+    define: { ...common.define, 'import.meta.url': '__modscopeModuleUrl' },
+    entryPoints: [join(root, 'main/cli/load-main.ts')],
+    outfile: join(root, 'out/cli/load.cjs'),
+  });
   // The kernel profile decompressed once here (main/cli/kernel-files.ts loadProfile() reads it while it is newer than the .gz).
   const gz = join(root, 'samples/kernel/debian-6.1.0-50-amd64.json.gz');
   writeFileSync(join(root, 'out/cli/kernel-profile.json'), gunzipSync(readFileSync(gz)));
-  if (!quiet) console.log('modscope: built out/cli/modscope.mjs, out/cli/relocs.cjs and out/cli/kernel-profile.json');
+  if (!quiet) console.log('modscope: built out/cli/modscope.mjs, out/cli/relocs.cjs, out/cli/load.cjs and out/cli/kernel-profile.json');
 } catch (e) {
   if (lenient) {
     console.warn(`modscope: warning: CLI not built yet (${e instanceof Error ? e.message.split('\n')[0] : e}); it builds on first use.`);

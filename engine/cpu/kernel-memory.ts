@@ -80,6 +80,9 @@ const STRUCT_PAGE_SIZE = 64n;
 /** _totalram_pages of the modelled machine as its kernel reports it (512 MiB less what it keeps; node 0's zones add up to it). */
 const TOTALRAM_PAGES = BigInt(MACHINE.vars._totalram_pages);
 
+/** seedVmlinux()'s vmlinux addresses of recorded kernel data, by kernel and symbol name. */
+const SEED_ADDRESSES = new WeakMap<ModelKernel, Map<string, bigint | null>>();
+
 export class KernelCpuMemory implements CpuMemory {
   readonly stack: { base: bigint; size: number };
   readonly gsBase: bigint;
@@ -266,8 +269,10 @@ export class KernelCpuMemory implements CpuMemory {
     const initTask = this.vmlinuxAddress('init_task');
     if (initTask !== null) pcpu('current_task', initTask, 8);
     // fg_console, phys_base, pv_ops, init_uts_ns, init_nsproxy: recorded on the real kernel (recorded-kernel-data.ts).
-    // Memoised: the record asks for pv_ops once per slot, and each kallsyms-only name costs a scan of 94,000 names.
-    const known = new Map<string, bigint | null>();
+    // Memoised per kernel (its profile and slide are fixed): the record asks for pv_ops once per slot, each kallsyms-only
+    // name costs a scan of 94,000 names, and every run on the kernel (each module's init) seeds the same names again.
+    const known = SEED_ADDRESSES.get(this.k) ?? new Map<string, bigint | null>();
+    SEED_ADDRESSES.set(this.k, known);
     seedRecordedKernelData({
       address: (name) => {
         if (known.has(name)) return known.get(name) ?? null;

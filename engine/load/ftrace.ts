@@ -8,12 +8,32 @@
  * x86_nops[5] with text_poke_early(): nothing runs the module's text yet. So when init runs, its functions start
  * with `nopl 0x0(%rax,%rax,1)`, not with a call: the call only comes back if a tracer is enabled on them.
  */
+import type { PlacedSection } from '../kernel/module-record';
 import type { LoadInfo } from './context';
+import { thousands } from '../base/thousands';
 import { hx } from './step-text';
 
 /** x86_nops[5] (arch/x86/include/asm/nops.h BYTES_NOP5): nopl 0x0(%rax,%rax,1). */
 const NOP5 = Uint8Array.of(0x0f, 0x1f, 0x44, 0x00, 0x00);
 const FTRACE_FILE = 'kernel/trace/ftrace.c';
+
+/**
+ * The first placed section (in list order) holding ip, as `placed.find()` answers it: the section of the previous
+ * answer is tried first (__mcount_loc lists a section's functions together), which is the same answer whenever no two
+ * placed sections overlap; when some do, every lookup is the plain find.
+ */
+function sectionFinder(placed: readonly PlacedSection[]): (ip: bigint) => PlacedSection | undefined {
+  const find = (ip: bigint): PlacedSection | undefined => placed.find((s) => ip >= s.address && ip < s.address + BigInt(s.size));
+  const spans = placed.filter((s) => s.size > 0).sort((x, y) => (x.address < y.address ? -1 : x.address > y.address ? 1 : 0));
+  for (let i = 1; i < spans.length; i++) if (spans[i].address < spans[i - 1].address + BigInt(spans[i - 1].size)) return find;
+  let last: PlacedSection | undefined;
+  return (ip) => {
+    if (last && ip >= last.address && ip < last.address + BigInt(last.size)) return last;
+    const s = find(ip);
+    if (s) last = s;
+    return s;
+  };
+}
 
 /** ftrace_module_init(): the module's __fentry__ call sites made NOPs; a step when it has any. */
 export function ftraceModuleInit(info: LoadInfo): void {
@@ -27,31 +47,32 @@ export function ftraceModuleInit(info: LoadInfo): void {
   const view = new DataView(table.buffer, table.byteOffset, table.byteLength);
   const bySection = new Map<string, number>();
   const unexpected: bigint[] = [];
+  const sectionOf = sectionFinder(info.placed);
   let patched = 0;
   for (let off = 0; off < table.length; off += 8) {
     const ip = view.getBigUint64(off, true);
     // ftrace_process_locs(): an entry whose function was discarded reads 0 and is skipped.
     if (ip === 0n) continue;
     const a = k.memory.live(ip, 5);
-    const sec = info.placed.find((s) => ip >= s.address && ip < s.address + BigInt(s.size));
+    const sec = sectionOf(ip);
     if (!a || !sec) {
       unexpected.push(ip);
       continue;
     }
     // ftrace_verify_code(): the bytes must be ftrace_call_replace(ip, MCOUNT_ADDR), e8 and rel32 to __fentry__.
-    const b = k.memory.read(ip, 5);
-    const rel = BigInt.asUintN(32, fentry.address - (ip + 5n));
-    const want = [0xe8, Number(rel & 0xffn), Number((rel >> 8n) & 0xffn), Number((rel >> 16n) & 0xffn), Number(rel >> 24n)];
-    if (want.some((v, i) => b[i] !== v)) {
+    const at = Number(ip - a.base);
+    const b = a.bytes;
+    const rel = Number(BigInt.asUintN(32, fentry.address - (ip + 5n)));
+    if (b[at] !== 0xe8 || b[at + 1] !== (rel & 0xff) || b[at + 2] !== ((rel >>> 8) & 0xff) || b[at + 3] !== ((rel >>> 16) & 0xff) || b[at + 4] !== rel >>> 24) {
       unexpected.push(ip);
       continue;
     }
-    k.memory.writeAt(a, Number(ip - a.base), NOP5, rec.pos, `ftrace: call __fentry__ → nop (${sec.name})`);
+    k.memory.writeAt(a, at, NOP5, rec.pos, `ftrace: call __fentry__ → nop (${sec.name})`);
     bySection.set(sec.name, (bySection.get(sec.name) ?? 0) + 1);
     patched++;
   }
   const where = [...bySection].map(([s, n]) => `${s} ${n}`).join(', ');
-  const sites = `${patched.toLocaleString('en-US')} call site${patched === 1 ? '' : 's'}`;
+  const sites = `${thousands(patched)} call site${patched === 1 ? '' : 's'}`;
   rec.step({
     phase: 'finalize',
     fn: 'ftrace_module_init',

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fakeOverview } from './fixture.test-support';
@@ -199,6 +199,23 @@ describe.skipIf(missing('the built CLI (npm run build:cli)', real))('built CLI o
     for (const s of j.symbols) expect(s.value).toMatch(/^0x[0-9a-f]+$/);
     const total = j.relocations.reduce((n: number, rs: { rows: unknown[] }) => n + rs.rows.length, 0);
     expect(total).toBe(j.relocations.reduce((n: number, rs: { count: number }) => n + rs.count, 0));
+  });
+
+  // bin.cjs runs `load` from out/cli/load.cjs through V8's code cache (made by the first run, used by the next), not
+  // through modscope.mjs's run(): both must print the same bytes and exit alike, for a load and for an error.
+  it('load through bin.cjs (load.cjs, code cache written then used) prints what run() prints', () => {
+    const bin = join(root, 'main', 'cli', 'bin.cjs');
+    for (const args of [['load', hello, 'who=x'], ['load', join(root, 'package.json')], ['load', '--paging', '3', hello]]) {
+      const viaRun = spawnSync(process.execPath, [bundle, ...args], { encoding: 'utf8' });
+      const first = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+      const second = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+      for (const r of [first, second]) {
+        expect(r.stdout).toBe(viaRun.stdout);
+        expect(r.stderr).toBe(viaRun.stderr);
+        expect(r.status).toBe(viaRun.status);
+      }
+    }
+    expect(readdirSync(join(root, 'out', 'cli')).some((f) => /^load-\d+-\d+\.cache$/.test(f))).toBe(true);
   });
 
   it('a corrupt file is a typed error, exit 2, no stack trace', () => {
