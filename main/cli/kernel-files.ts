@@ -62,8 +62,10 @@ export async function readModuleFile(file: string, read?: Uint8Array): Promise<{
  */
 export function modulesRoot(dir: string): string {
   const k = join(dir, 'kernel');
+  // A version folder has depmod's or kbuild's lists beside kernel/ (a folder of modules may hold a kernel/ of its own).
+  const isVersion = ['modules.order', 'modules.builtin', 'modules.dep'].some((f) => existsSync(join(dir, f)));
   try {
-    if (statSync(k).isDirectory()) return k;
+    if (isVersion && statSync(k).isDirectory()) return k;
   } catch {
     // no kernel/ folder: dir is that folder already (or any folder of modules)
   }
