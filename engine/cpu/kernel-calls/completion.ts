@@ -17,9 +17,9 @@
 import type { KernelCallContext, KernelFunction } from '../types';
 import { TaskSleeps } from '../types';
 import { listInit } from './list-head';
-import { readU32, readU64, writeU32 } from './mem';
+import { readU32, writeU32 } from './mem';
 import type { KernelCallState } from './state';
-import { TASK_INTERRUPTIBLE, TASK_UNINTERRUPTIBLE, scheduleUntil, setTaskState, wakeThread, type KThread } from './kthread-task';
+import { TASK_INTERRUPTIBLE, TASK_UNINTERRUPTIBLE, jiffiesNow, scheduleUntil, setTaskState, wakeThread, type KThread } from './kthread-task';
 
 const UINT_MAX = 0xffffffff;
 /** MAX_SCHEDULE_TIMEOUT (include/linux/sched.h): LONG_MAX. */
@@ -38,10 +38,7 @@ export function completionFunctions(s: KernelCallState): Record<string, KernelFu
     const d = readU32(ctx.mem, x);
     if (d !== UINT_MAX) writeU32(ctx.mem, x, d - 1);
   };
-  const jiffies = (ctx: KernelCallContext): bigint | null => {
-    const a = s.options.jiffiesAddress;
-    return a === undefined ? null : readU64(ctx.mem, a);
-  };
+  const jiffies = (ctx: KernelCallContext): bigint | null => jiffiesNow(ctx, s);
   /**
    * The wait_for_completion() family. timeout: its argument index (null: MAX_SCHEDULE_TIMEOUT); returns: 'void' (the
    * plain waits), 'zero' (_interruptible/_killable: 0 once done), 'left' (the _timeout ones: jiffies left, at least 1).

@@ -45,13 +45,19 @@ export interface KThread {
    * What it sleeps in ("schedule()"), and for a wait that checks its condition once woken (a completion's done), what
    * the function returns then, or null when the condition does not hold and the thread sleeps on.
    */
-  sleep: { in: string; completion?: bigint; resume?: (ctx: KernelCallContext) => bigint | null } | null;
+  sleep: { in: string; completion?: bigint; timer?: bigint; resume?: (ctx: KernelCallContext) => bigint | null } | null;
   /** The run (its CPU memory) it was woken in: a thread woken in an earlier run ran there on the real kernel, unfollowed. */
   wokenIn: object | null;
   /** kthread_stop() set KTHREAD_SHOULD_STOP. */
   shouldStop: boolean;
   /** threadfn's return value once exited. */
   ret: bigint | null;
+}
+
+/** jiffies now (the CPU memory advances it with the instructions run), null without its address. */
+export function jiffiesNow(ctx: KernelCallContext, s: KernelCallState): bigint | null {
+  const a = s.options.jiffiesAddress;
+  return a === undefined ? null : readU64(ctx.mem, a);
 }
 
 export const taskState = (ctx: KernelCallContext, t: KThread): number => readU32(ctx.mem, t.task + TASK.state);
@@ -145,10 +151,10 @@ export function runThread(ctx: KernelCallContext, s: KernelCallState, t: KThread
  */
 export function scheduleUntil(ctx: KernelCallContext, s: KernelCallState, done: () => boolean): 'done' | 'idle' | 'stale' | TurnEnd {
   while (!done()) {
-    const t = s.runQueue[0];
-    if (!t) return 'idle';
-    if (t.wokenIn !== ctx.mem) return 'stale';
-    s.runQueue.shift();
+    // Threads woken in this run, in order; one woken in an earlier run is left (the model cannot say what it did since).
+    const i = s.runQueue.findIndex((x) => x.wokenIn === ctx.mem);
+    if (i < 0) return s.runQueue.length ? 'stale' : 'idle';
+    const [t] = s.runQueue.splice(i, 1);
     const end = runThread(ctx, s, t);
     if (end === 'faulted' || end === 'cannot') return end;
   }

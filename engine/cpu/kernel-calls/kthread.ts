@@ -12,12 +12,12 @@
  * there (on the real kernel it ran once insmod let it, which the model did not follow), a thread asleep where only a
  * timer, signal or interrupt would wake it, schedule() in insmod's or rmmod's own task.
  */
-import type { KernelFunction } from '../types';
+import type { KernelCallContext, KernelFunction } from '../types';
 import { TaskSleeps } from '../types';
 import { hexU64 } from '../../base/hex';
 /** EINTR (include/uapi/asm-generic/errno-base.h). */
 const EINTR = 4;
-import { asciiBytes, ret, writeU32, writeU64 } from './mem';
+import { asciiBytes, ret, u32, writeU32, writeU64 } from './mem';
 import { fmt, quoted } from './registrars';
 import type { KernelCallState } from './state';
 import {
@@ -25,19 +25,55 @@ import {
   PF_KTHREAD,
   PF_NOFREEZE,
   TASK,
+  TASK_INTERRUPTIBLE,
   TASK_RUNNING,
   TASK_UNINTERRUPTIBLE,
   THREAD_SIZE,
+  jiffiesNow,
   scheduleUntil,
+  setTaskState,
   taskState,
   wakeThread,
   type KThread,
 } from './kthread-task';
 
-/** TASK_COMM_LEN (include/linux/sched.h). */
+/** TASK_COMM_LEN, TASK_KILLABLE (TASK_WAKEKILL | TASK_UNINTERRUPTIBLE), TASK_IDLE (| TASK_NOLOAD) (include/linux/sched.h). */
 const TASK_COMM_LEN = 16;
+const TASK_KILLABLE = 0x102;
+const TASK_IDLE = 0x402;
+/** MAX_SCHEDULE_TIMEOUT: LONG_MAX. */
+const MAX_SCHEDULE_TIMEOUT = 0x7fffffffffffffffn;
 
 export function kthreadFunctions(s: KernelCallState): Record<string, KernelFunction> {
+  /**
+   * schedule_timeout() in a kthread: with current->__state TASK_RUNNING it only yields (the time left comes back);
+   * otherwise the thread sleeps until woken (the jiffies left) or its timer fires (0; not modelled: nothing fires it).
+   * MAX_SCHEDULE_TIMEOUT sets no timer. In insmod's own task it is not modelled.
+   */
+  const timerSleep =
+    (name: string, state: number | null): KernelFunction =>
+    (ctx) => {
+      const t = s.runningThread;
+      const j = jiffiesNow(ctx, s);
+      if (!t || j === null) return 'not-modelled';
+      const timeout = BigInt.asIntN(64, ctx.arg(0));
+      if (timeout < 0n) return 'not-modelled'; // "schedule_timeout: wrong timeout value" and TASK_RUNNING
+      if (state !== null) setTaskState(ctx, t, state);
+      const forever = timeout === MAX_SCHEDULE_TIMEOUT;
+      const expires = j + timeout;
+      const left = (c: KernelCallContext): bigint => {
+        if (forever) return timeout;
+        const now = jiffiesNow(c, s) ?? expires;
+        return now >= expires ? 0n : expires - now;
+      };
+      if (taskState(ctx, t) === TASK_RUNNING) {
+        t.state = 'runnable';
+        t.wokenIn = ctx.mem;
+        s.runQueue.push(t);
+      } else t.state = 'sleeping';
+      t.sleep = forever ? { in: 'schedule()', resume: left } : { in: `${name}()`, timer: expires, resume: left };
+      throw new TaskSleeps(`${name}()`);
+    };
   return {
     // struct task_struct *kthread_create_on_node(int (*threadfn)(void *data), void *data, int node, const char namefmt[], ...):
     // kthreadd's create_kthread() forks the task (flags from kthreadd: PF_KTHREAD, PF_NOFREEZE, PF_FORKNOEXEC on fork), a
@@ -105,6 +141,27 @@ export function kthreadFunctions(s: KernelCallState): Record<string, KernelFunct
       throw new TaskSleeps('schedule()');
     },
 
+    // signed long schedule_timeout(signed long timeout) (kernel/time/timer.c) and the forms that set current->__state
+    // first: a timer to wake the task after timeout jiffies, schedule(), then the jiffies left.
+    schedule_timeout: timerSleep('schedule_timeout', null),
+    schedule_timeout_interruptible: timerSleep('schedule_timeout_interruptible', TASK_INTERRUPTIBLE),
+    schedule_timeout_uninterruptible: timerSleep('schedule_timeout_uninterruptible', TASK_UNINTERRUPTIBLE),
+    schedule_timeout_killable: timerSleep('schedule_timeout_killable', TASK_KILLABLE),
+    schedule_timeout_idle: timerSleep('schedule_timeout_idle', TASK_IDLE),
+    // void msleep(unsigned int msecs) (kernel/time/timer.c): schedule_timeout_uninterruptible(msecs_to_jiffies(msecs) + 1)
+    // until no time is left: only its timer ends it. In insmod's own task the model lets no time pass (as before).
+    msleep: (ctx) => {
+      const t = s.runningThread;
+      if (!t) return 0n;
+      const j = jiffiesNow(ctx, s);
+      if (j === null) return 'not-modelled';
+      const expires = j + msecsToJiffies(BigInt(u32(ctx.arg(0)))) + 1n;
+      setTaskState(ctx, t, TASK_UNINTERRUPTIBLE);
+      t.state = 'sleeping';
+      t.sleep = { in: 'msleep()', resume: (c) => ((jiffiesNow(c, s) ?? 0n) >= expires ? 0n : null) };
+      throw new TaskSleeps('msleep()');
+    },
+
     // int kthread_stop(struct task_struct *k): set KTHREAD_SHOULD_STOP, kthread_unpark(), wake_up_process(k), then
     // wait_for_completion(&kthread->exited) and return kthread->result.
     kthread_stop: (ctx) => {
@@ -128,7 +185,12 @@ export function kthreadFunctions(s: KernelCallState): Record<string, KernelFunct
         ctx.note(`kthread_stop: ${t.name} had exited with ${t.ret}`);
         return ret(t.ret ?? 0n);
       }
-      if (t.state !== 'sleeping' || t.cpu === null || t.sleep?.in !== 'schedule()') return 'not-modelled';
+      // Asleep in schedule(), or in schedule_timeout() before its timer: the wakeup ends the sleep. A timer that has fired,
+      // msleep() (only its timer ends it) or a completion wait (woken, it sleeps on) the model does not follow.
+      const timer = t.sleep?.timer;
+      const j = jiffiesNow(ctx, s);
+      const wakes = t.sleep?.in === 'schedule()' || (timer !== undefined && j !== null && j < timer);
+      if (t.state !== 'sleeping' || t.cpu === null || !wakes) return 'not-modelled';
       wakeThread(ctx, s, t);
       const state = (): KThread['state'] => t.state;
       const r = scheduleUntil(ctx, s, () => state() === 'exited' || state() === 'dead');
@@ -148,6 +210,9 @@ export function kthreadFunctions(s: KernelCallState): Record<string, KernelFunct
     },
   };
 }
+
+/** __msecs_to_jiffies() at HZ=250: rounded up to 4 ms jiffies. */
+const msecsToJiffies = (m: bigint): bigint => (m + 3n) / 4n;
 
 function finish(t: KThread, value: bigint): void {
   t.state = 'exited';
