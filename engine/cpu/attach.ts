@@ -81,6 +81,12 @@ function deviceOf(r: RunResult): string | undefined {
   return r.kind === 'unsupported' && r.why.startsWith(DEVICE_WHY) ? r.why : undefined;
 }
 
+/** Where CPU 0's copy of a per-CPU variable is: __per_cpu_offset[0] (the %gs base) plus its offset. */
+function percpuPointer(k: ModelKernel, name: string): bigint | undefined {
+  const e = k.profile.lookup(name);
+  return e && e.percpu && e.address !== null ? DEFAULT_GS_BASE + e.address : undefined;
+}
+
 export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: number | AttachOptions = 5_000_000): void {
   const options: AttachOptions = typeof budgetOrOptions === 'number' ? { budget: budgetOrOptions } : budgetOrOptions;
   const budget = options.budget ?? 5_000_000;
@@ -91,6 +97,9 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
     // The majors and misc minors the built-in kernel holds after boot on the modelled machine (its /proc/devices, /proc/misc).
     usedCharMajors: MACHINE.charMajors,
     usedMiscMinors: MACHINE.miscMinors,
+    // `current` (CPU 0's current_task) and jiffies, for the kthreads' models (kthread.ts, completion.ts).
+    currentTaskPointer: percpuPointer(k, 'current_task'),
+    jiffiesAddress: kallsymsLookupName(k, 'jiffies') ?? undefined,
   });
   const models = kernelFunctionModels(state);
   let stoppedAt: string | null = null;

@@ -217,6 +217,8 @@ export class KernelCpuMemory implements CpuMemory {
       });
     }
     for (const m of ['__cpu_online_mask', '__cpu_possible_mask', '__cpu_present_mask', '__cpu_active_mask']) put(m, 1n, 8);
+    // num_online_cpus(): __num_online_cpus, which set_cpu_online() (kernel/cpu.c) keeps at the online mask's weight: 1.
+    put('__num_online_cpus', 1n, 4);
     put('__per_cpu_offset', this.gsBase, 8);
     const v = MACHINE.vars;
     put('_totalram_pages', TOTALRAM_PAGES, 8);

@@ -8,6 +8,7 @@ import { KernelCpuMemory, type KernelCpuMemoryOptions } from './kernel-memory';
 import { runFunction, type KernelServices, type RunOptions, type RunResult, type StepRecorder, Interpreter } from './run';
 import type { Decoder, KernelFunction } from './types';
 import { moduleCaller } from './nested-call';
+import { taskSwitcher } from './task-switch';
 
 /** Exact-address names: vmlinux exports (slid by KASLR), every loaded module's symbols, then vmlinux's kallsyms functions. */
 /** vmlinux's exports by address, per profile and KASLR slide: the same for every run on a kernel. */
@@ -107,8 +108,9 @@ export function runKernelFunction(k: ModelKernel, entry: bigint, opts: KernelRun
       return opts.models?.(name) ?? null;
     },
   };
-  // Models call module code (sort()'s cmp, probes) on this CPU, within this run (nested-call.ts).
-  run.services = { ...opts.services, callModule: moduleCaller(cpu, run) };
+  // Models call module code (sort()'s cmp, probes) on this CPU, within this run (nested-call.ts),
+  // and switch to kthreads where the caller sleeps (task-switch.ts).
+  run.services = { ...opts.services, callModule: moduleCaller(cpu, run), switchTo: taskSwitcher(cpu, run) };
   const r = runFunction(entry, run);
   return { ...r, memory };
 }

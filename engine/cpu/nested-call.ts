@@ -11,7 +11,8 @@
  * never sees a made-up return value.
  */
 import { RSP, type Cpu } from './cpu';
-import { NestedRunEnd, type Interpreter, type RunOptions } from './run';
+import { NestedRunEnd, type Interpreter, type RunOptions, type RunResult } from './run';
+import { TaskSleeps } from './types';
 
 /** Where a nested call returns to (never mapped; distinct from run.ts's SENTINEL_RETURN). */
 export const NESTED_RETURN = 0xffffffffdead1000n;
@@ -43,7 +44,14 @@ function callNested(it: Interpreter, opts: RunOptions, address: bigint, args: bi
   const entryRsp = c.gpr[RSP];
   for (let i = 0; i < Math.min(6, args.length); i++) c.gpr[ARG_REGS[i]] = BigInt.asUintN(64, args[i]);
   c.rip = address & M64;
-  const r = it.run(opts, NESTED_RETURN);
+  let r: RunResult;
+  try {
+    r = it.run(opts, NESTED_RETURN);
+  } catch (e) {
+    // A kthread slept inside module code a kernel model called: that model's frame is not resumable (task-switch.ts).
+    if (e instanceof TaskSleeps) e.nested = true;
+    throw e;
+  }
   if (r.kind !== 'returned') throw new NestedRunEnd(r);
   // ret popped NESTED_RETURN: rsp is back just above it, unless the callee left its stack unbalanced.
   if (c.gpr[RSP] !== entryRsp + 8n) {

@@ -12,7 +12,7 @@
 import { Cpu, RAX, RSP, type CpuEvent, type CpuSnapshot, type MemWrite } from './cpu';
 import { compile, type Op } from './exec';
 import { IF } from './flags';
-import { CpuFault, type CpuMemory, type Decoder, type Instruction, type KernelCallContext, type KernelFunction } from './types';
+import { CpuFault, TaskSleeps, type CpuMemory, type Decoder, type Instruction, type KernelCallContext, type KernelFunction } from './types';
 
 /** Returned to when the function being run returns (never mapped). */
 export const SENTINEL_RETURN = 0xffffffffdead0000n;
@@ -47,7 +47,7 @@ export function unfetchable(ip: bigint): Instruction {
 }
 
 /** The kernel services models use (logging, allocation, symbols); missing ones fall back to events. */
-export type KernelServices = Pick<KernelCallContext, 'printk' | 'kmalloc' | 'kfree' | 'symbolize' | 'note' | 'moduleRef' | 'callModule'> &
+export type KernelServices = Pick<KernelCallContext, 'printk' | 'kmalloc' | 'kfree' | 'symbolize' | 'note' | 'moduleRef' | 'callModule' | 'switchTo'> &
   Partial<Pick<KernelCallContext, 'jumpLabelUpdate'>>;
 
 export interface RunOptions {
@@ -274,6 +274,7 @@ export class Interpreter {
         (() => {
           throw new Error('this run cannot call module code from a kernel model');
         }),
+      switchTo: s.switchTo,
     };
     const update = s.jumpLabelUpdate;
     if (update)
@@ -423,6 +424,8 @@ export class Interpreter {
         executed = c.executed;
         return done(e.end);
       }
+      // A kthread going to sleep leaves its own run (task-switch.ts) and any nested one it was in; never the outermost run.
+      if (e instanceof TaskSleeps && stopAt !== SENTINEL_RETURN) throw e;
       if (e instanceof CpuFault) return done({ kind: 'fault', fault: e, rip: lastRip });
       return done({ kind: 'error', message: e instanceof Error ? e.message : String(e), rip: lastRip });
     }

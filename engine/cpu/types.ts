@@ -133,6 +133,47 @@ export interface KernelCallContext {
    * decoded. The number of sites rewritten; absent where the run has no loaded modules (2.4, unit contexts).
    */
   jumpLabelUpdate?(key: bigint): number;
+  /**
+   * Switch the CPU to a task (a kthread's first run, or its return from where it slept) until it sleeps again or exits,
+   * then back to the caller's registers and stack (task-switch.ts). Absent where a run cannot switch tasks.
+   */
+  switchTo?(to: TaskStart): TaskRunEnd;
 }
 
 export type KernelFunction = (ctx: KernelCallContext) => bigint | 'not-modelled';
+
+/**
+ * A task's CPU state while it is switched out (switch_to(), arch/x86/kernel/process_64.c): its registers (rsp inside its
+ * own kernel stack, at the return address of the kernel function it slept in), flags, and its stack's bounds.
+ */
+export interface TaskCpu {
+  gpr: BigUint64Array;
+  rflags: bigint;
+  stackLow: bigint;
+  stackHigh: bigint;
+}
+/** Where the CPU goes for a task (task-switch.ts): its first run (fn(arg) on its own stack), or back into the function it slept in. */
+export type TaskStart =
+  | { kind: 'start'; fn: bigint; arg: bigint; stackLow: bigint; stackHigh: bigint }
+  | { kind: 'resume'; cpu: TaskCpu; /** What the function it slept in returns. */ rax: bigint };
+/**
+ * How a task's turn on the CPU ended: it slept again (cpu: its state, null when it slept inside a module callback a kernel
+ * model was running, which the model cannot resume), its function returned (kthread_exit(ret)), or it faulted (the end).
+ */
+export type TaskRunEnd =
+  | { kind: 'slept'; cpu: TaskCpu | null }
+  | { kind: 'exited'; ret: bigint }
+  | { kind: 'faulted'; message: string };
+
+/**
+ * Thrown by a kernel model when the task running on the CPU (a kthread, task-switch.ts) goes to sleep: schedule() with
+ * the task not TASK_RUNNING, a wait on a completion not yet done. The CPU leaves the task there, its registers saved.
+ */
+export class TaskSleeps extends Error {
+  /** Set when it slept inside module code a kernel model had called (ctx.callModule): no resuming it. */
+  nested = false;
+  constructor(readonly where: string) {
+    super(`the running task sleeps in ${where}`);
+    this.name = 'TaskSleeps';
+  }
+}

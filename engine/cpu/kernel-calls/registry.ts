@@ -23,6 +23,10 @@ import { ttyFunctions } from './tty';
 import { vtFunctions } from './vt';
 import { jiffiesFunctions } from './jiffies';
 import { waitqueueFunctions } from './waitqueue';
+import { kthreadFunctions } from './kthread';
+import { completionFunctions } from './completion';
+import { skbQueueFunctions } from './skb-queue';
+import { waitqueueEntryFunctions } from './waitqueue-entries';
 import { bdiFunctions } from './bdi';
 import { subsystemFunctions } from './subsystems';
 import { vfsFunctions } from './vfs';
@@ -528,10 +532,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     register_sysctl: handleMaker(s, 'ctl_table_header', 'register_sysctl', str(0)),
     register_sysctl_table: handleMaker(s, 'ctl_table_header', 'register_sysctl_table', null),
     unregister_sysctl_table: freeHandle(s, 'unregister_sysctl_table'),
-    kthread_create_on_node: handleMaker(s, 'task_struct', 'kthread_create_on_node', fmt(3, s), '; the thread function never runs in this model'),
-    wake_up_process: noted('wake_up_process: the task is not scheduled in this model', 1n),
-    // void set_user_nice(struct task_struct *p, long nice) (kernel/sched/core.c): the task's static priority only.
-    set_user_nice: noted('set_user_nice: the task gets the nice value; it is not scheduled in this model', 0n),
+    // kthread_create_on_node, wake_up_process, set_user_nice, kthread_stop, schedule: kthread.ts.
     // struct kthread_worker *kthread_create_worker(unsigned int flags, const char namefmt[], ...) (kernel/kthread.c):
     // kzalloc(struct kthread_worker: flags 0, lock 4, work_list 8, delayed_work_list 24, task 40, 56 bytes),
     // kthread_init_worker() (empty lists), __kthread_create_on_node(kthread_worker_fn), worker->flags/task, wake_up_process().
@@ -605,7 +606,6 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
       s.connectorCallbacks.delete(`${id & 0xffffffffn}:${id >> 32n}`);
       return 0n;
     },
-    kthread_stop: noted('kthread_stop: thread stopped'),
 
     // CPU hotplug states (kernel/cpu.c). __cpuhp_setup_state(state, name, invoke, startup, teardown,
     // multi_instance): the kernel returns 0 for a fixed state and the allocated state number for
@@ -664,7 +664,6 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     down_read: quiet(0n),
     up_read: quiet(0n),
     __init_rwsem: quiet(0n),
-    __init_swait_queue_head: quiet(0n),
     _raw_write_lock: quiet(0n),
     _raw_write_unlock: quiet(0n),
     _raw_read_lock: quiet(0n),
@@ -801,6 +800,10 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...deviceCoreFunctions(s),
     ...ledFunctions(s),
     ...ueventFunctions(s),
+    ...kthreadFunctions(s),
+    ...completionFunctions(s),
+    ...skbQueueFunctions(),
+    ...waitqueueEntryFunctions(s),
   };
   return new Map(Object.entries(m));
 }

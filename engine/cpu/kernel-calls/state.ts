@@ -6,6 +6,7 @@
 import type { FormatEnv } from './vsnprintf';
 import { bootIoports, type IoRegion } from './ioports';
 import type { QueuedWork } from './queued-work-item';
+import type { KThread } from './kthread-task';
 
 /**
  * Families the built-in kernel registered during boot, from the real boot log under QEMU ("NET: Registered
@@ -73,6 +74,10 @@ export interface KernelCallOptions {
   usedCharMajors?: Iterable<number>;
   /** Dynamic misc minors already taken (drivers/char/misc.c misc_minors bitmap, minor = 127 - bit). */
   usedMiscMinors?: Iterable<number>;
+  /** Where `current` lives: CPU 0's per-CPU current_task (__per_cpu_offset[0] + its offset); kthread.ts switches it. */
+  currentTaskPointer?: bigint;
+  /** The address of jiffies (the CPU memory reads it advancing with the instructions run), for the waits with a timeout. */
+  jiffiesAddress?: bigint;
 }
 
 export interface CharRegion {
@@ -157,6 +162,11 @@ export class KernelCallState {
   readonly shashAlgs: ShashAlg[] = [];
   /** crypto_alloc_shash() transforms handed out, by address, with the algorithm each holds. */
   readonly shashTfms = new Map<bigint, ShashAlg>();
+  /** Kernel threads modules created (kthread.ts), by task_struct, and the runnable ones in the order they were woken. */
+  readonly kthreads = new Map<bigint, KThread>();
+  readonly runQueue: KThread[] = [];
+  /** The kthread the CPU is running (null: insmod's or rmmod's own task). */
+  runningThread: KThread | null = null;
   /** kthread_create_worker() workers handed out. */
   readonly kthreadWorkers = new Set<bigint>();
   /** ethtool_phy_ops (net/ethtool/common.c), set by libphy. */
