@@ -277,7 +277,8 @@ async function breakdown(ctx, page, seekOnce) {
       .map(([k, v]) => `${k} ${v.toFixed(1)}`)
       .join(', ');
   console.log(`bench/browser: breakdown over ${N} traced seeks (wall p50 ${f1(r.wallP50)} ms); thread time a seek:`);
-  for (const [k, v] of Object.entries(r.threads)) console.log(`  ${k}: ${v.cpuMs.toFixed(2)} ms CPU, ${v.wallMs.toFixed(2)} ms wall, ${v.tasks.toFixed(1)} tasks`);
+  for (const [k, v] of Object.entries(r.threads))
+    console.log(`  ${k}: ${v.cpuMs.toFixed(2)} ms CPU, ${v.wallMs.toFixed(2)} ms wall, ${v.tasks.toFixed(1)} tasks`);
   console.log(`  renderer main thread by kind (ms CPU a seek): ${fmt(r.main)}`);
   console.log(`  worker by kind (ms CPU a seek): ${fmt(r.worker)}`);
   console.log(
