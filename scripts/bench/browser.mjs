@@ -256,8 +256,12 @@ async function breakdown(ctx, page, seekOnce) {
       if (e.ph === 'X' && `${e.pid}:${e.tid}` === key && kinds.includes(e.name)) m.set(e.name, (m.get(e.name) ?? 0) + (e.tdur ?? 0) / 1000 / N);
     return Object.fromEntries([...m].sort((a, b) => b[1] - a[1]));
   };
+  // Frames the renderer drew a seek: one layerisation each (a frame that paints nothing new skips it).
+  const mainKey = [...names].find(([, n]) => n === 'CrRendererMain')?.[0];
+  const frames = events.filter((e) => e.ph === 'X' && e.name === 'Layerize' && `${e.pid}:${e.tid}` === mainKey).length / N;
   const r = {
     seeks: N,
+    frames,
     wallP50: pctl(walls, 50),
     threads: Object.fromEntries(
       [...perThread]
@@ -279,7 +283,7 @@ async function breakdown(ctx, page, seekOnce) {
   console.log(`bench/browser: breakdown over ${N} traced seeks (wall p50 ${f1(r.wallP50)} ms); thread time a seek:`);
   for (const [k, v] of Object.entries(r.threads))
     console.log(`  ${k}: ${v.cpuMs.toFixed(2)} ms CPU, ${v.wallMs.toFixed(2)} ms wall, ${v.tasks.toFixed(1)} tasks`);
-  console.log(`  renderer main thread by kind (ms CPU a seek): ${fmt(r.main)}`);
+  console.log(`  renderer main thread by kind (ms CPU a seek, ${r.frames.toFixed(1)} frames painted a seek): ${fmt(r.main)}`);
   console.log(`  worker by kind (ms CPU a seek): ${fmt(r.worker)}`);
   console.log(
     `  worker → page: ${r.messages.toFixed(1)} messages a seek, ${(r.messageBytes / 1024).toFixed(1)} KiB a seek as JSON ` +
