@@ -14,7 +14,7 @@
 // Targets (issue #15): seek p99 ≤ 33 ms with a CPU-heavy job on the other core, 60 fps p50 and ≥ 30 fps p95.
 // There is no peer to compare with (no other tool shows a module
 // load in a browser), so these are absolute numbers, not ratios.
-//   node scripts/bench/browser.mjs [--seeks N] [--runs N] [--dev] [--json FILE] [--profile FILE] [--cold-start-only] [--scroll-only]
+//   node scripts/bench/browser.mjs [--seeks N] [--runs N] [--dev] [--json FILE] [--profile FILE] [--breakdown] [--cold-start-only] [--scroll-only]
 // --profile writes the page's CPU profile over the idle-machine seeks (open it in Chrome's DevTools).
 // Builds the web bundle with the project's own vite config into a temporary directory (or, with
 // --dev, runs the vite dev server as playwright.config.ts does) and drives /usr/bin/chromium.
@@ -36,6 +36,9 @@ const RUNS = Number(opt('runs', 5));
 const DEV = args.includes('--dev');
 const jsonOut = opt('json', '');
 const profileOut = opt('profile', '');
+// --breakdown: where a seek's time goes, over 30 traced seeks: CPU (thread time, whatever the machine's load) of each
+// thread of the browser, the renderer main thread's work by kind, and the size of the worker's answers.
+const BREAKDOWN = args.includes('--breakdown');
 // --cold-start-only: measure (i) alone (a quick before/after for first paint).
 const COLD_ONLY = args.includes('--cold-start-only');
 // --scroll-only: measure (k) alone on amdgpu.ko opened (not loaded): a quick before/after for table scrolling.
@@ -186,6 +189,110 @@ async function scrollBench(page) {
   };
 }
 
+/**
+ * --breakdown: 30 seeks under a timeline trace: the thread time (tdur, what each thread spent whatever the machine's
+ * load) of each thread's top-level tasks a seek, and the renderer main thread's and the worker's by kind of work.
+ * Then 10 seeks untraced: the worker's messages (count and size as JSON, about what the structured clone copies) and
+ * the DOM mutations, by the nearest element with a test id (which panes a seek rewrites).
+ */
+async function breakdown(ctx, page, seekOnce) {
+  const N = 30;
+  const M = 10;
+  const cdp = await ctx.newCDPSession(page);
+  const events = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));
+  const done = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
+  await cdp.send('Tracing.start', { categories: 'devtools.timeline,toplevel,v8', transferMode: 'ReportEvents' });
+  const walls = [];
+  for (let i = 0; i < N; i++) walls.push((await seekOnce()).ms);
+  await cdp.send('Tracing.end');
+  await done;
+  await cdp.detach();
+  await page.evaluate(() => {
+    window.__msgs = [];
+    const recs = (window.__mut = []);
+    window.__mutObs = new MutationObserver((ms) => {
+      for (const m of ms) recs.push(m);
+    });
+    window.__mutObs.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+  for (let i = 0; i < M; i++) await seekOnce();
+  const [msgs, mutations] = await page.evaluate(() => {
+    const m = window.__msgs;
+    window.__msgs = undefined;
+    window.__mutObs.disconnect();
+    const where = (n) => {
+      for (let e = n.nodeType === 1 ? n : n.parentElement; e; e = e.parentElement) {
+        const id = e.getAttribute('data-testid');
+        if (id) return id;
+      }
+      return '?';
+    };
+    const tally = new Map();
+    for (const r of window.__mut) {
+      const k = `${where(r.target)} ${r.type}`;
+      tally.set(k, (tally.get(k) ?? 0) + 1);
+    }
+    window.__mut = undefined;
+    return [m, [...tally].sort((a, b) => b[1] - a[1]).slice(0, 16)];
+  });
+  const names = new Map();
+  for (const e of events) if (e.ph === 'M' && e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args?.name ?? '?');
+  const perThread = new Map();
+  for (const e of events) {
+    if (e.ph !== 'X' || (e.name !== 'ThreadControllerImpl::RunTask' && e.name !== 'RunTask')) continue;
+    const k = names.get(`${e.pid}:${e.tid}`) ?? `${e.pid}:${e.tid}`;
+    const v = perThread.get(k) ?? { cpu: 0, wall: 0, tasks: 0 };
+    v.cpu += (e.tdur ?? 0) / 1000;
+    v.wall += (e.dur ?? 0) / 1000;
+    v.tasks++;
+    perThread.set(k, v);
+  }
+  const kinds = ['FunctionCall', 'EventDispatch', 'HandlePostMessage', 'UpdateLayoutTree', 'Layout', 'PrePaint', 'Paint', 'Layerize', 'MinorGC', 'MajorGC'];
+  const byKind = (tname) => {
+    const key = [...names].find(([, n]) => n === tname)?.[0];
+    const m = new Map();
+    for (const e of events)
+      if (e.ph === 'X' && `${e.pid}:${e.tid}` === key && kinds.includes(e.name)) m.set(e.name, (m.get(e.name) ?? 0) + (e.tdur ?? 0) / 1000 / N);
+    return Object.fromEntries([...m].sort((a, b) => b[1] - a[1]));
+  };
+  // Frames the renderer drew a seek: one layerisation each (a frame that paints nothing new skips it).
+  const mainKey = [...names].find(([, n]) => n === 'CrRendererMain')?.[0];
+  const frames = events.filter((e) => e.ph === 'X' && e.name === 'Layerize' && `${e.pid}:${e.tid}` === mainKey).length / N;
+  const r = {
+    seeks: N,
+    frames,
+    wallP50: pctl(walls, 50),
+    threads: Object.fromEntries(
+      [...perThread]
+        .sort((a, b) => b[1].cpu - a[1].cpu)
+        .slice(0, 6)
+        .map(([k, v]) => [k, { cpuMs: v.cpu / N, wallMs: v.wall / N, tasks: v.tasks / N }]),
+    ),
+    main: byKind('CrRendererMain'),
+    worker: byKind('DedicatedWorker thread'),
+    messages: msgs.length / M,
+    messageBytes: msgs.reduce((a, b) => a + b, 0) / M,
+    largestMessage: Math.max(0, ...msgs),
+    mutations: Object.fromEntries(mutations.map(([k, v]) => [k, v / M])),
+  };
+  const fmt = (o) =>
+    Object.entries(o)
+      .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+      .join(', ');
+  console.log(`bench/browser: breakdown over ${N} traced seeks (wall p50 ${f1(r.wallP50)} ms); thread time a seek:`);
+  for (const [k, v] of Object.entries(r.threads))
+    console.log(`  ${k}: ${v.cpuMs.toFixed(2)} ms CPU, ${v.wallMs.toFixed(2)} ms wall, ${v.tasks.toFixed(1)} tasks`);
+  console.log(`  renderer main thread by kind (ms CPU a seek, ${r.frames.toFixed(1)} frames painted a seek): ${fmt(r.main)}`);
+  console.log(`  worker by kind (ms CPU a seek): ${fmt(r.worker)}`);
+  console.log(
+    `  worker → page: ${r.messages.toFixed(1)} messages a seek, ${(r.messageBytes / 1024).toFixed(1)} KiB a seek as JSON ` +
+      `(largest ${(r.largestMessage / 1024).toFixed(1)} KiB, over ${M} more seeks)`,
+  );
+  console.log(`  DOM mutations a seek, by test id: ${fmt(r.mutations)}`);
+  return r;
+}
+
 class ColdStartDone extends Error {}
 let failed = false;
 
@@ -273,6 +380,20 @@ try {
   // (j) amdgpu with its dependencies through the file input, then seeks.
   const ctx = await browser.newContext({ viewport });
   const page = await ctx.newPage();
+  if (BREAKDOWN)
+    // Every message from a worker, counted while window.__msgs is an array: its time and its size as JSON (about what
+    // the structured clone copies).
+    await page.addInitScript(() => {
+      const W = window.Worker;
+      window.Worker = class extends W {
+        constructor(...a) {
+          super(...a);
+          this.addEventListener('message', (e) => {
+            if (window.__msgs) window.__msgs.push(JSON.stringify(e.data, (k, v) => (typeof v === 'bigint' ? String(v) : v)).length);
+          });
+        }
+      };
+    });
   await page.goto(`${baseURL}?automation=1`);
   await page.getByTestId('module-name').filter({ hasText: 'hello.ko' }).waitFor({ timeout: 60_000 });
   const busyNo = () => page.locator('[data-testid="load-view"][data-busy="no"]').waitFor({ timeout: 300_000 });
@@ -367,6 +488,7 @@ try {
       return { ms, view: tView ?? ms };
     }, p);
   for (let i = 0; i < 5; i++) await seekOnce(first + Math.floor(rnd() * span)); // warm-up
+  if (BREAKDOWN) results.breakdown = await breakdown(ctx, page, () => seekOnce(first + Math.floor(rnd() * span)));
   // The machine's 1-minute load average around the measurement: on a shared machine the p99 follows it.
   const loadBefore = loadavg()[0];
   const seeks = [];

@@ -2,7 +2,8 @@
 /** The browser host's engine: answers {id, method, arg} with progress and result messages. */
 import { createEngine } from '../../../engine/engine';
 import type { IcedDecoderHandle } from './decoder';
-import type { EngineMethod, ProgressEvent, Result } from '../../../engine/api-types';
+import type { EngineMethod, ProgressEvent, Result, SeekView } from '../../../engine/api-types';
+import { DeltaSender } from './seekDelta';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -25,6 +26,9 @@ const engine = createEngine({
   },
 });
 
+/** kernel.seek answers go out as deltas against the previous one (seekDelta.ts). */
+const seeks = new DeltaSender();
+
 interface Request {
   id: number;
   method: EngineMethod;
@@ -41,6 +45,14 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
     result = await engine.call(method, arg, onProgress);
   } catch (e) {
     result = { ok: false, error: { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) } };
+  }
+  if (method === 'kernel.seek') {
+    if (result.ok) self.postMessage({ id, type: 'seek', delta: seeks.encode(id, result.value as SeekView) });
+    else {
+      seeks.reset();
+      self.postMessage({ id, type: 'result', result });
+    }
+    return;
   }
   const transfer: Transferable[] = [];
   if (result.ok && result.value instanceof Uint8Array) {

@@ -7,6 +7,7 @@
 import type { EngineArg, EngineMethod, EngineValue, ModuleTreeInfo, ProgressEvent, Result } from '../../../engine/api-types';
 import type { OpenedFile } from './modscope-api';
 import { countingBoots } from './kernelGeneration';
+import { DeltaReceiver, type SeekDelta } from './seekDelta';
 
 export type { OpenedFile } from './modscope-api';
 
@@ -53,18 +54,31 @@ function ipcHost(): Host {
   };
 }
 
-type WorkerReply = { id: number; type: 'progress'; progress: ProgressEvent } | { id: number; type: 'result'; result: Result<unknown> };
+type WorkerReply =
+  | { id: number; type: 'progress'; progress: ProgressEvent }
+  | { id: number; type: 'result'; result: Result<unknown> }
+  | { id: number; type: 'seek'; delta: SeekDelta };
 
 function workerHost(): Host {
   const worker = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'modscope-engine' });
   let nextId = 1;
-  const pending = new Map<number, { resolve: (r: Result<unknown>) => void; onProgress?: (p: ProgressEvent) => void }>();
+  const pending = new Map<number, { method: EngineMethod; resolve: (r: Result<unknown>) => void; onProgress?: (p: ProgressEvent) => void }>();
+  // kernel.seek answers arrive as deltas against the previous one (seekDelta.ts), decoded in arrival order.
+  const seeks = new DeltaReceiver();
   worker.onmessage = (ev: MessageEvent<WorkerReply>) => {
     const msg = ev.data;
+    if (msg.type === 'seek') {
+      const view = seeks.decode(msg.id, msg.delta);
+      const p = pending.get(msg.id);
+      pending.delete(msg.id);
+      p?.resolve(typeof view === 'string' ? internal(view) : { ok: true, value: view });
+      return;
+    }
     const p = pending.get(msg.id);
     if (!p) return;
     if (msg.type === 'progress') p.onProgress?.(msg.progress);
     else {
+      if (p.method === 'kernel.seek') seeks.reset();
       pending.delete(msg.id);
       p.resolve(msg.result);
     }
@@ -80,7 +94,7 @@ function workerHost(): Host {
     call(method, arg, onProgress) {
       const id = nextId++;
       return new Promise((resolve) => {
-        pending.set(id, { resolve: resolve as (r: Result<unknown>) => void, onProgress });
+        pending.set(id, { method, resolve: resolve as (r: Result<unknown>) => void, onProgress });
         const transfer: Transferable[] = [];
         if (method === 'open') {
           // Hand the file's bytes over without a copy (the caller does not keep them).

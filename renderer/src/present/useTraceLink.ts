@@ -83,7 +83,12 @@ export function useTraceLink({
 
   useEffect(() => {
     if (replaying || busy || target || (link && !started.current)) return;
-    const t = window.setTimeout(() => {
+    // 250 ms after the last move, and then when the page is idle: history.replaceState and localStorage are
+    // synchronous (about 1.5 ms on amdgpu's seeks), so they wait for a pause in a key repeat or a drag instead of
+    // landing inside the next seek's render (issue #15: seek p99).
+    let idle = 0;
+    const t = window.setTimeout(() => (idle = requestIdleCallback(write, { timeout: 1000 })), 250);
+    const write = () => {
       if (!active) {
         // Another tab (it writes its own fragment: App.tsx): the next start need not replay anything.
         const saved = localStorage.getItem(STORAGE_KEY);
@@ -97,8 +102,11 @@ export function useTraceLink({
       const frag = formatLink(currentLink(kernel, ops, pos));
       if (location.hash !== frag) history.replaceState(null, '', location.pathname + location.search + frag);
       localStorage.setItem(STORAGE_KEY, frag);
-    }, 250);
-    return () => window.clearTimeout(t);
+    };
+    return () => {
+      window.clearTimeout(t);
+      cancelIdleCallback(idle);
+    };
   }, [replaying, busy, target, active, kernel, ops, pos, link]);
 
   return { replaying };

@@ -5,7 +5,7 @@
  * Stays mounted while other tabs are shown (`active` false hides it), so the kernel session,
  * cursor and shell transcript survive a look at the Sections or Hex view.
  */
-import { memo, useCallback, useEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type {
   EngineError,
   KernelSummary,
@@ -370,6 +370,21 @@ export function LoadView({
   }, [see, mod, busy, kernel, boot, insmod, host, args, refresh, seek]);
 
   const pickStep = useCallback((s: StepInfo) => seek(s.pos), [seek]);
+  // The shell pane is memoised: its children (the tree picker) stay the same element while a seek re-renders this view.
+  const noKernel = !kernel;
+  const nativeTree = !!host.pickModuleTree;
+  const treePicker = useMemo(
+    () => (
+      <ModuleTreePicker
+        tree={tree}
+        disabled={noKernel || busy}
+        native={nativeTree}
+        onFiles={(f) => void pickTreeFiles(f)}
+        onNative={() => void pickTreeNative()}
+      />
+    ),
+    [tree, noKernel, busy, nativeTree, pickTreeFiles, pickTreeNative],
+  );
   const runShell = useCallback((l: string) => void shell(l), [shell]);
 
   // The exercise (renderer/src/exercise): its card above the caption; the view hidden at an unanswered question.
@@ -507,13 +522,7 @@ export function LoadView({
           <ModulesPane modules={view?.modules ?? NONE} taints={view?.taints ?? ''} />
           <LogTabs log={view?.log ?? NONE} currentLog={step?.log ?? NONE} host={host} pos={view ? view.pos : undefined} />
           <ShellPane transcript={transcript} busy={busy} disabled={!kernel} onRun={runShell}>
-            <ModuleTreePicker
-              tree={tree}
-              disabled={!kernel || busy}
-              native={!!host.pickModuleTree}
-              onFiles={(f) => void pickTreeFiles(f)}
-              onNative={() => void pickTreeNative()}
-            />
+            {treePicker}
           </ShellPane>
         </div>
       </div>

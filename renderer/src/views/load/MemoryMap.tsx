@@ -552,29 +552,27 @@ export const MemoryMap = memo(function MemoryMap({
 
   }, [bands, groups, secs, focus, zx0, zx1, level, zoomAsked, flying, flyPos]);
 
-  // Where the relocation under the cursor writes: moves on every seek, redraws nothing else. A lone seek (a click,
-  // a clicker's step) glides there; seeks in quick succession (key repeat, a slider drag, typed positions) jump,
-  // so a glide's frames never compete with the next seek's render (issue #15: seek p99).
+  // Where the relocation under the cursor writes: moves on every seek, redraws nothing else. It is its own little SVG
+  // over the map, moved by a CSS transform on a layer of its own (will-change): the compositor moves it, the map's
+  // 500 elements are not painted again (issue #15: seek p99; inside the map's SVG every move repainted all of it).
+  // A lone seek (a click, a clicker's step) glides there by a CSS transition, run by the compositor too; seeks in
+  // quick succession (key repeat, a slider drag, typed positions) jump.
+  const markerRef = useRef<SVGSVGElement>(null);
   const lastMove = useRef(0);
   useEffect(() => {
     countEffect('memory-map marker');
+    const el = markerRef.current;
+    if (!el) return;
+    // data-at (where it points, in the map's pixels) also shows it (load.css).
+    if (!marker) return el.removeAttribute('data-at');
     const now = performance.now();
-    const glide = now - lastMove.current > MARKER_GLIDE_GAP_MS;
+    const glide = el.hasAttribute('data-at') && now - lastMove.current > MARKER_GLIDE_GAP_MS;
     lastMove.current = now;
-    const g = d3
-      .select(svgRef.current)
-      .select<SVGGElement>('g.marker')
-      .selectAll<SVGGElement, NonNullable<typeof marker>>('g')
-      .data(marker ? [marker] : [])
-      .join((enter) => {
-        const e = enter.append('g');
-        e.append('path').attr('d', 'M0,0 L-6,-9 L6,-9 Z');
-        e.append('line').attr('y1', 0).attr('y2', BAR_H);
-        return e;
-      });
-    const at = (d: NonNullable<typeof marker>): string => `translate(${d.x},${d.y})`;
-    if (glide) g.transition(d3.transition('memmap-marker').duration(MARKER_GLIDE_MS)).attr('transform', at);
-    else g.interrupt('memmap-marker').attr('transform', at);
+    el.style.transition = glide ? `transform ${MARKER_GLIDE_MS}ms ease-in-out` : 'none';
+    const x = Math.round(marker.x * 10) / 10;
+    const y = Math.round(marker.y * 10) / 10;
+    el.style.transform = `translate(${x}px, ${y}px)`;
+    el.setAttribute('data-at', `${x},${y}`);
   }, [marker]);
 
   const usedGroups = useMemo(() => [...new Set(layout.map((s) => s.group))], [layout]);
@@ -614,7 +612,6 @@ export const MemoryMap = memo(function MemoryMap({
           <g className="ghosts" />
           <g className="window" />
           <g className="secs" />
-          <g className="marker" />
           {focus && zoom.bytes && view && (
             <ByteStrip
               host={host}
@@ -628,6 +625,10 @@ export const MemoryMap = memo(function MemoryMap({
               name={focus.sec.s.name}
             />
           )}
+        </svg>
+        <svg ref={markerRef} className="memmap-marker marker" width={1} height={1} data-testid="memory-map-marker" aria-hidden>
+          <path d="M0,0 L-6,-9 L6,-9 Z" />
+          <line x1={0} x2={0} y1={0} y2={BAR_H} />
         </svg>
         {groups.length === 0 && (
           <div className="memmap-empty muted small" style={{ left: zx0 }}>
