@@ -41,6 +41,12 @@ export interface KernelCpuMemoryOptions {
   recordAt?: number | null;
   /** vmlinux data: zero-filled pages with seeded well-known variables (default), or faults. */
   vmlinuxData?: 'zero' | 'fault';
+  /**
+   * vmlinux data the kernel-function models changed in earlier runs and keep (address → bytes), laid out after the
+   * recorded data: each run's vmlinux pages start from the seed, so what a model wrote there lasts only through these
+   * (pernet.ts: init_net.gen and its slots).
+   */
+  vmlinuxWrites?: ReadonlyMap<bigint, Uint8Array>;
 }
 
 export interface VmlinuxAccess {
@@ -280,7 +286,11 @@ export class KernelCpuMemory implements CpuMemory {
       },
       // The consoles' vc_data and screens (heap and VGA memory on the machine) above the topology masks.
       consoleArea: masks + 0x4000n + 0x10000n < this.vmEnd ? masks + 0x4000n : null,
+      // init_net.gen, the boot's struct net_generic (a heap object on the machine), above the consoles.
+      netGenericArea: masks + 0x14000n + 0x1000n < this.vmEnd ? masks + 0x14000n : null,
     });
+    for (const [a, bytes] of this.opts.vmlinuxWrites ?? [])
+      if (a >= this.vmStart && a + BigInt(bytes.length) <= this.vmEnd) this.vmWrite(a, bytes, true);
   }
 
   private vmPage(page: bigint, create: boolean): Uint8Array | null {

@@ -18,6 +18,13 @@ import { consoleFunctions } from './console';
 import { listDebugFunctions } from './list-debug';
 import { machineFunctions } from './machine';
 import { netFunctions } from './net';
+import { pernetFunctions } from './pernet';
+import { ipv6AddrFunctions } from './net-ipv6-addr';
+import { inetFragFunctions } from './net-inet-frag';
+import { userNsFunctions } from './user-ns';
+import { timerRoundFunctions } from './timer-round';
+import { nfLogFunctions } from './net-nf-log';
+import { procOwnerFunctions } from './proc-owner';
 import { cryptoShashFunctions } from './crypto-shash';
 import { ttyFunctions } from './tty';
 import { vtFunctions } from './vt';
@@ -449,10 +456,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     // notifiers and networking
     register_netdevice_notifier: registrar(s, 'netdevice notifier', 'register_netdevice_notifier', null, 0),
     unregister_netdevice_notifier: unregistrar('unregister_netdevice_notifier', null),
-    register_pernet_subsys: registrar(s, 'pernet subsys', 'register_pernet_subsys (its init for init_net is not run)', null, 0),
-    unregister_pernet_subsys: unregistrar('unregister_pernet_subsys', null),
-    register_pernet_device: registrar(s, 'pernet device', 'register_pernet_device (its init for init_net is not run)', null, 0),
-    unregister_pernet_device: unregistrar('unregister_pernet_device', null),
+    // register_pernet_subsys/device and their unregister: pernet.ts (ids, init_net.gen, ops->init(&init_net)).
     register_reboot_notifier: registrar(s, 'reboot notifier', 'register_reboot_notifier', null, 0),
     unregister_reboot_notifier: unregistrar('unregister_reboot_notifier', null),
     register_die_notifier: registrar(s, 'die notifier', 'register_die_notifier', null, 0),
@@ -794,6 +798,13 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...deviceCoreFunctions(s),
     ...ledFunctions(s),
     ...ueventFunctions(s),
+    ...pernetFunctions(s),
+    ...ipv6AddrFunctions(),
+    ...inetFragFunctions(s),
+    ...userNsFunctions(s),
+    ...timerRoundFunctions(s),
+    ...nfLogFunctions(s),
+    ...procOwnerFunctions(),
   };
   return new Map(Object.entries(m));
 }
