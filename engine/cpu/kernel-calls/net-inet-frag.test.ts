@@ -1,4 +1,4 @@
-/** net-inet-frag.ts, net-nf-log.ts, user-ns.ts, timer-round.ts: the pernet inits' helpers against their 6.1 sources. */
+/** net-inet-frag.ts, net-nf-log.ts, user-ns.ts, timer-round.ts, krealloc.ts, net-skb.ts: the pernet inits' helpers against 6.1. */
 import { describe, expect, it } from 'vitest';
 import { KERNEL_DATA } from '../../machine/qemu-pc-kernel-data';
 import { KernelCallState } from './state';
@@ -86,5 +86,18 @@ describe('round_jiffies', () => {
     expect(roundJiffies(1010n, 900n)).toBe(1000n);
     expect(roundJiffies(1100n, 900n)).toBe(1250n);
     expect(roundJiffies(1010n, 1005n)).toBe(1010n);
+  });
+});
+
+describe('krealloc / kfree_skb_reason', () => {
+  it('krealloc(NULL, n) is kmalloc(n) (zeroed with __GFP_ZERO), size 0 is ZERO_SIZE_PTR; growing a live block is not modelled', () => {
+    const { ctx, call } = setup();
+    const p = call('krealloc', 0n, 40n, 0xdc0n);
+    expect(typeof p).toBe('bigint');
+    expect(ctx.peek(p as bigint, 40)).toEqual(new Uint8Array(40));
+    expect(call('krealloc', 0n, 0n, 0xcc0n)).toBe(16n);
+    expect(call('krealloc', p as bigint, 80n, 0xcc0n)).toBe('not-modelled');
+    expect(call('kfree_skb_reason', 0n, 2n)).toBe(0n);
+    expect(call('kfree_skb_reason', 0xffff888000300000n, 2n)).toBe('not-modelled');
   });
 });

@@ -64,9 +64,7 @@ const IMAGE = [0xffffffff80000000n, 0xffffffffc0000000n] as const;
 function put(ctx: KernelCallContext, s: KernelCallState, address: bigint, value: bigint): void {
   writeU64(ctx.mem, address, value);
   if (address < IMAGE[0] || address >= IMAGE[1]) return;
-  const b = new Uint8Array(8);
-  for (let i = 0; i < 8; i++) b[i] = Number((value >> BigInt(8 * i)) & 0xffn);
-  s.vmlinuxWrites.set(address, b);
+  for (let i = 0; i < 8; i++) s.vmlinuxWrites.set(address + BigInt(i), Number((value >> BigInt(8 * i)) & 0xffn));
 }
 
 /** net_assign_generic(net, id, data): in place while id < net->gen->s.len, else a longer copy replaces net->gen. */

@@ -25,6 +25,8 @@ import { userNsFunctions } from './user-ns';
 import { timerRoundFunctions } from './timer-round';
 import { nfLogFunctions } from './net-nf-log';
 import { procOwnerFunctions } from './proc-owner';
+import { skbFunctions } from './net-skb';
+import { kreallocFunctions } from './krealloc';
 import { cryptoShashFunctions } from './crypto-shash';
 import { ttyFunctions } from './tty';
 import { vtFunctions } from './vt';
@@ -529,6 +531,8 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     register_sysctl_table: handleMaker(s, 'ctl_table_header', 'register_sysctl_table', null),
     unregister_sysctl_table: freeHandle(s, 'unregister_sysctl_table'),
     kthread_create_on_node: handleMaker(s, 'task_struct', 'kthread_create_on_node', fmt(3, s), '; the thread function never runs in this model'),
+    // void kthread_bind(struct task_struct *p, unsigned int cpu) (kernel/kthread.c): the new, not yet woken thread's CPU.
+    kthread_bind: noted('kthread_bind: the new thread will run on its CPU only (the machine has CPU 0 only)'),
     wake_up_process: noted('wake_up_process: the task is not scheduled in this model', 1n),
     // void set_user_nice(struct task_struct *p, long nice) (kernel/sched/core.c): the task's static priority only.
     set_user_nice: noted('set_user_nice: the task gets the nice value; it is not scheduled in this model', 0n),
@@ -805,6 +809,8 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...timerRoundFunctions(s),
     ...nfLogFunctions(s),
     ...procOwnerFunctions(),
+    ...skbFunctions(),
+    ...kreallocFunctions(),
   };
   return new Map(Object.entries(m));
 }
