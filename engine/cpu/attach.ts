@@ -226,6 +226,8 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
       decoder,
       budget,
       args,
+      // What the models wrote into vmlinux data in earlier runs (each run's vmlinux pages start from the seed).
+      memory: { vmlinuxWrites: state.vmlinuxWrites },
       models: lookup,
       // Past the recorded window the CPU runs without per-instruction recording (WARN's ud2 still comes here).
       recordLimit: MAX_RECORDED,

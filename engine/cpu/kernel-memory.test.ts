@@ -90,6 +90,24 @@ describe('KernelCpuMemory', () => {
     expect(fault(() => strict.read(addr('nr_cpu_ids'), 4, 'read'))?.kind).toBe('not-present');
   });
 
+  it('vmlinux data one run wrote is there in the next run on the same kernel (as ip_vs sets init_net.ipvs for its schedulers)', () => {
+    const e = k.profile.lookup('init_net');
+    if (!e) throw new Error('init_net');
+    const at = k.vmlinuxAddress(e) + 0x100n;
+    const kept = new Map<bigint, number>();
+    const first = new KernelCpuMemory(k, { vmlinuxWrites: kept });
+    first.write(at, Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8));
+    first.write(at + 4n, Uint8Array.of(9));
+    first.write(at, Uint8Array.of(0xa, 0xb));
+    const next = new KernelCpuMemory(k, { vmlinuxWrites: kept });
+    expect([...next.read(at, 8, 'read')]).toEqual([0xa, 0xb, 3, 4, 9, 6, 7, 8]);
+    expect(next.unmodelledReads.size).toBe(0);
+    // Without the kept writes a run starts from the seed: the bytes are unknown again.
+    const fresh = new KernelCpuMemory(k);
+    fresh.read(at, 8, 'read');
+    expect(fresh.unmodelledReads.size).toBe(1);
+  });
+
   it("the direct map's alias of vmlinux data is the same bytes: page_address(ZERO_PAGE(0)) is empty_zero_page", () => {
     const e = k.profile.lookup('empty_zero_page');
     if (!e) throw new Error('empty_zero_page');

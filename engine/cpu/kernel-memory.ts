@@ -41,6 +41,12 @@ export interface KernelCpuMemoryOptions {
   recordAt?: number | null;
   /** vmlinux data: zero-filled pages with seeded well-known variables (default), or faults. */
   vmlinuxData?: 'zero' | 'fault';
+  /**
+   * vmlinux data written in earlier runs on this kernel (byte address → value), laid out after the recorded data, and
+   * this run's writes are added to it: each run's vmlinux pages start from the seed, and what the module code and the
+   * models wrote there (ip_vs's pernet init setting init_net.ipvs, pernet.ts's init_net.gen) lasts through it.
+   */
+  vmlinuxWrites?: Map<bigint, number>;
 }
 
 export interface VmlinuxAccess {
@@ -290,7 +296,24 @@ export class KernelCpuMemory implements CpuMemory {
       },
       // The consoles' vc_data and screens (heap and VGA memory on the machine) above the topology masks.
       consoleArea: masks + 0x4000n + 0x10000n < this.vmEnd ? masks + 0x4000n : null,
+      // init_net.gen, the boot's struct net_generic (a heap object on the machine), above the consoles.
+      netGenericArea: masks + 0x14000n + 0x1000n < this.vmEnd ? masks + 0x14000n : null,
     });
+    this.layOutKeptWrites();
+  }
+
+  /** The vmlinux bytes earlier runs wrote (opts.vmlinuxWrites), as runs of consecutive addresses. */
+  private layOutKeptWrites(): void {
+    const kept = this.opts.vmlinuxWrites;
+    if (!kept || kept.size === 0) return;
+    const at = [...kept.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (let i = 0; i < at.length; ) {
+      let j = i + 1;
+      while (j < at.length && at[j] === at[j - 1] + 1n) j++;
+      const start = at[i];
+      if (start >= this.vmStart && at[j - 1] < this.vmEnd) this.vmWrite(start, Uint8Array.from(at.slice(i, j), (a) => kept.get(a) ?? 0), true);
+      i = j;
+    }
   }
 
   private vmPage(page: bigint, create: boolean): Uint8Array | null {
@@ -382,6 +405,8 @@ export class KernelCpuMemory implements CpuMemory {
       if (address >= this.vmStart && address < this.vmRodataEnd)
         throw new CpuFault('read-only', address, true, `write to vmlinux .rodata at 0x${address.toString(16)}`);
       this.noteVmlinux(address, true);
+      const kept = this.opts.vmlinuxWrites;
+      if (kept) for (let i = 0; i < bytes.length; i++) kept.set(address + BigInt(i), bytes[i]);
     }
     for (let i = 0; i < bytes.length;) {
       const a = address + BigInt(i);

@@ -38,6 +38,7 @@ interface Record {
 
 const rec = JSON.parse(readFileSync(join(ROOT, 'samples', 'kernel', 'kernel-data-qemu-pc.json'), 'utf8')) as Record;
 const u64 = (b: Uint8Array): bigint => b.reduceRight((v, x) => (v << 8n) | BigInt(x), 0n);
+const u32 = (b: Uint8Array): number => Number(u64(b));
 const cstr = (b: Uint8Array): string => new TextDecoder().decode(b.subarray(0, b.indexOf(0)));
 
 describe('the record', () => {
@@ -107,13 +108,28 @@ describe('module reads of recorded kernel data', () => {
   });
 
   it("init_net's passive and ns.count read as the capture boot's shell saw them (get_net() on 0 would warn)", () => {
-    expect(rec.fields.net).toEqual({ passive: 0, 'ns.count': 0x94 });
+    expect(rec.fields.net).toMatchObject({ passive: 0, 'ns.count': 0x94 });
     expect(KERNEL_DATA.initNetRefs).toEqual([
       [0, rec.vars['init_net.passive']],
       [0x94, rec.vars['init_net.ns.count']],
     ]);
     expect(u64(mem.read(at('init_net'), 4, 'read'))).toBe(2n);
     expect(u64(mem.read(at('init_net') + 0x94n, 4, 'read'))).toBe(2n);
+  });
+
+  // net_generic(net, id) (include/net/netns/generic.h) reads net->gen->ptr[id]; x_tables' proc code reads net->user_ns.
+  it("init_net.gen: the boot's length, its free slots NULL, its built-in ones unknown; init_net.user_ns is &init_user_ns", () => {
+    const fresh = new KernelCpuMemory(k);
+    const p = KERNEL_DATA.pernet;
+    expect(u64(fresh.read(at('init_net') + BigInt(p.netUserNs[0]), 8, 'read'))).toBe(at('init_user_ns'));
+    const ng = u64(fresh.read(at('init_net') + BigInt(p.netGen), 8, 'read'));
+    expect(u32(fresh.read(ng, 4, 'read'))).toBe(p.genLen);
+    for (let id = 3; id < p.genLen; id++) {
+      const before = fresh.unmodelledReads.size;
+      const v = u64(fresh.read(ng + 8n * BigInt(id), 8, 'read'));
+      if (p.slots[id] === '.') expect([v, fresh.unmodelledReads.size]).toEqual([0n, before]);
+      else expect(fresh.unmodelledReads.size).toBe(before + 1);
+    }
   });
 
   // speakup_init() reads vc_cons[fg_console].d->vc_cols, then speakup_allocate()s every vc_cons[i].d that is not NULL.

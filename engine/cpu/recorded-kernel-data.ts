@@ -6,7 +6,7 @@
  * paravirt call such as slow_down_io()'s pv_ops.cpu.io_delay() calls through), init_uts_ns (uname's strings,
  * kernel/utsname.c) and init_nsproxy (kernel/nsproxy.c, the namespaces of every task here) with
  * init_task.nsproxy pointing at it, init_net's passive and ns.count refcounts (net/core/net_namespace.c: get_net()
- * on a zero ns.count is a use after free, refcount_warn_saturate()), and vc_cons[] (drivers/tty/vt/vt.c: each
+ * on a zero ns.count is a use after free, refcount_warn_saturate()), its user_ns and gen (the pernet data's slots), and vc_cons[] (drivers/tty/vt/vt.c: each
  * console's struct vc_data, which con_init() and vc_allocate() kzalloc; on the machine only console 0, on vga_con)
  * with the screen word at each cursor. Pointers are placed by symbol, so they follow the modelled kernel's addresses;
  * words holding heap pointers the model does not have (init_nsproxy.mnt_ns) are not laid out and read as unknown.
@@ -22,6 +22,8 @@ export interface KernelDataTarget {
   seed(address: bigint, bytes: Uint8Array): void;
   /** Where the model keeps the recorded consoles' heap objects (0x2000 bytes a console: its vc_data, then its screen). */
   consoleArea: bigint | null;
+  /** Where the model keeps init_net.gen, the boot's struct net_generic (a heap object on the machine), or null. */
+  netGenericArea?: bigint | null;
 }
 
 /** Heap (direct-map) addresses of the real boot: a word holding one points at an object the model may not have. */
@@ -54,9 +56,29 @@ export function seedRecordedKernelData(t: KernelDataTarget): void {
   at('init_uts_ns', 0, uts);
   for (const [off, sym, v] of KERNEL_DATA.nsproxy) at(KERNEL_DATA.nsproxySymbol, off, sym === '' ? le(BigInt(v), 8) : pointer(v));
   for (const [off, v] of KERNEL_DATA.initNetRefs) at('init_net', off, le(BigInt(v), 4));
+  // init_net.user_ns: &init_user_ns (net_ns_init(): setup_net(&init_net, &init_user_ns)).
+  at('init_net', KERNEL_DATA.pernet.netUserNs[0], pointer(KERNEL_DATA.pernet.netUserNs[2]));
   const nsproxy = t.address(KERNEL_DATA.nsproxySymbol);
   if (nsproxy !== null) at('init_task', KERNEL_DATA.taskNsproxy, le(nsproxy, 8));
   seedConsoles(t, pointer);
+  seedNetGeneric(t);
+}
+
+/**
+ * init_net.gen (net/core/net_namespace.c net_alloc_generic()/net_assign_generic()): a struct net_generic of the recorded
+ * length, s.len at its start; of its ptr[] slots (from MIN_PERNET_OPS_ID = 3) the NULL ones are laid out, the ones
+ * holding the built-in subsystems' data (heap pointers the model does not have) are left out and read as unknown.
+ */
+function seedNetGeneric(t: KernelDataTarget): void {
+  const p = KERNEL_DATA.pernet;
+  const area = t.netGenericArea ?? null;
+  const net = t.address('init_net');
+  if (area === null || net === null || p.slots.length !== p.genLen) return;
+  t.seed(area, le(BigInt(p.genLen), 4));
+  [...p.slots].forEach((c, i) => {
+    if (c === '.') t.seed(area + BigInt(8 * i), le(0n, 8));
+  });
+  t.seed(net + BigInt(p.netGen), le(area, 8));
 }
 
 /**

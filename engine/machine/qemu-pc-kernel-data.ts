@@ -177,6 +177,46 @@ export const KERNEL_DATA = {
       63
     ]
   ],
+  pernet: {
+    ops: {
+      list: 0,
+      init: 16,
+      pre_exit: 24,
+      exit: 32,
+      exit_batch: 40,
+      exit_batch_rtnl: 48,
+      id: 56,
+      size: 64
+    },
+    netGen: 3144,
+    netExitList: 48,
+    netUserNs: [88, 'init_user_ns', '0xffffffff82a53cc0'],
+    fqdir: {
+      size: 320,
+      f: 24,
+      net: 32,
+      high_thresh: 0,
+      dead: 40,
+      rhashtable: 64
+    },
+    inetFrags: {
+      qsize: 0,
+      frags_cachep: 32,
+      frags_cache_name: 40,
+      rhash_params: 48,
+      refcnt: 88
+    },
+    genLen: 13,
+    maxGenPtrs: 13,
+    slots: '---xxxxxx....',
+    probes: [
+      [9, 13],
+      [10, 13],
+      [11, 13],
+      [12, 13],
+      [13, 14]
+    ]
+  },
   vcCons: [
     [
       0,

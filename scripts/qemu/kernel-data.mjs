@@ -21,8 +21,15 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
 const JSON_FILE = join(ROOT, 'samples', 'kernel', 'kernel-data-qemu-pc.json');
 const TS_FILE = join(ROOT, 'engine', 'machine', 'qemu-pc-kernel-data.ts');
-const LINES = ['cat /proc/version', 'insmod kernel_data.ko', 'cat /proc/tty/drivers'];
-
+// max_gen_ptrs is static: the capture module reads it at the address /proc/kallsyms gives (root sees real addresses).
+// The insmod line is written by the step before and sourced, so no extra process runs beside insmod (init_nsproxy's
+// count, recorded too, counts the tasks).
+const LINES = [
+  'cat /proc/version',
+  `echo "insmod kernel_data.ko gen_ptrs_addr=0x$(grep ' max_gen_ptrs$' /proc/kallsyms | cut -d' ' -f1)" > /tmp/insmod.sh`,
+  '. /tmp/insmod.sh',
+  'cat /proc/tty/drivers',
+];
 /** "%pS" text: a symbol ("native_io_delay+0x0/0x10" → native_io_delay), or null for a plain number. */
 function symbolOf(text) {
   const m = /^([A-Za-z_.][\w.]*)\+0x([0-9a-f]+)\/0x[0-9a-f]+$/.exec(text);
@@ -57,8 +64,10 @@ function parse(kmsg, version) {
   const vars = {};
   const hex = {};
   const words = {};
+  const slots = {};
   for (const { text } of kmsg) {
     let m;
+    if ((m = /^slots (\S+) ([-x.]+)$/.exec(text))) slots[m[1]] = m[2];
     if ((m = /^size (\S+) ([0-9a-f]+)$/.exec(text))) sizes[m[1]] = Number.parseInt(m[2], 16);
     else if ((m = /^field (\S+) (\S+) ([0-9a-f]+)$/.exec(text))) (fields[m[1]] ??= {})[m[2]] = Number.parseInt(m[3], 16);
     else if ((m = /^var (\S+) ([0-9a-f]+)(?: (\S+))?$/.exec(text))) vars[m[1]] = m[3] ? { value: `0x${m[2]}`, symbol: m[3] } : `0x${m[2]}`;
@@ -69,7 +78,11 @@ function parse(kmsg, version) {
     }
   }
   const nameAt = (table, off) => Object.entries(fields[table] ?? {}).find(([, o]) => o === off)?.[0] ?? null;
-  const slots = (words.pv_ops ?? []).map((w) => ({ field: nameAt('pv_ops', w.offset), ...w }));
+  const pvSlots = (words.pv_ops ?? []).map((w) => ({ field: nameAt('pv_ops', w.offset), ...w }));
+  // The pernet probes (kernel_data.c pernet()): the id each got and init_net.gen's length after it.
+  const probes = [];
+  for (let i = 0; vars[`pernet_probe${i}.id`] !== undefined; i++)
+    probes.push({ id: Number(vars[`pernet_probe${i}.id`]), len: Number(vars[`pernet_probe${i}.len`]) });
   return {
     format: 'modscope-kernel-data',
     version: 1,
@@ -96,7 +109,16 @@ function parse(kmsg, version) {
         conScreenPos: vars[`${k}.sw_screen_pos`],
         words: words[k],
       })),
-    pv_ops: slots,
+    pv_ops: pvSlots,
+    // net/core/net_namespace.c: init_net.gen's s.len and its ptr[] slots ('x' data, '.' NULL, '-' the s header), max_gen_ptrs,
+    // and the ids probe registrations got from net_generic_ids (lowest free first), with init_net.gen's length after each.
+    pernet: {
+      userNs: vars['init_net.user_ns'] ?? null,
+      genLen: Number(vars['init_net.gen.len']),
+      maxGenPtrs: vars.max_gen_ptrs === undefined ? null : Number(vars.max_gen_ptrs),
+      slots: slots['init_net.gen'] ?? '',
+      probes,
+    },
     init_uts_ns: { bytes: hex.init_uts_ns, words: (words.init_uts_ns ?? []).filter((w) => w.symbol) },
     init_nsproxy: { words: words.init_nsproxy ?? [] },
   };
@@ -141,6 +163,20 @@ function writeTs(d) {
     },
     // /proc/tty/drivers: the built-in tty drivers on tty_drivers, newest first, as [name, major, minor_start, num].
     ttyDrivers: d.tty_drivers.map((t) => [t.name, t.major, t.minorStart, t.num]),
+    // Pernet registration (net/core/net_namespace.c): struct pernet_operations' fields, struct net's gen and exit_list,
+    // init_net.gen's length and slots at boot, max_gen_ptrs, and the ids the probe registrations got.
+    pernet: {
+      ops: d.fields.pernet_operations,
+      netGen: d.fields.net.gen,
+      netExitList: d.fields.net.exit_list,
+      // init_net.user_ns: [offset, symbol it points at, its address]
+      netUserNs: [d.fields.net.user_ns, d.pernet.userNs.symbol.replace(/\+.*$/, ''), d.pernet.userNs.value],
+      fqdir: { size: d.sizes.fqdir, ...d.fields.fqdir },
+      inetFrags: d.fields.inet_frags,
+      ...d.pernet,
+      userNs: undefined,
+      probes: d.pernet.probes.map((p) => [p.id, p.len]),
+    },
     vcCons: d.vc_cons.map((c) => [c.index, c.address, c.cursorWord, c.conScreenPos, c.words.map((w) => [w.offset, w.symbol ?? '', w.value])]),
   };
   const ts = `/**
@@ -164,8 +200,8 @@ async function main() {
   }
   const raw = argv.includes('--raw') ? argv[argv.indexOf('--raw') + 1] : null;
   const t = await captureBoot(join(HERE, 'kernel-data', 'kernel_data.c'), LINES, { raw });
-  const d = parse(t.steps[1].kmsg, t.steps[0].output.trim());
-  d.tty_drivers = ttyDrivers(t.steps[2].output);
+  const d = parse(t.steps[2].kmsg, t.steps[0].output.trim());
+  d.tty_drivers = ttyDrivers(t.steps[3].output);
   if (!d.pv_ops.length || !d.vars.phys_base || !d.init_uts_ns.bytes) throw new Error('the capture module printed nothing');
   writeFileSync(JSON_FILE, `${JSON.stringify(d, null, 1)}\n`);
   writeTs(d);

@@ -82,6 +82,11 @@ export function netDeviceFunctions(s: KernelCallState): Record<string, KernelFun
     for (const [n, d] of names) if (d === dev && d !== 0n) names.delete(n);
   };
   return {
+    // bool dev_valid_name(const char *name) (net/core/dev.c)
+    dev_valid_name: (ctx) => {
+      const name = tryCString(ctx, ctx.arg(0), 64);
+      return name === null ? 'not-modelled' : validName(name) ? 1n : 0n;
+    },
     // void dev_addr_mod(struct net_device *dev, unsigned int offset, const void *addr, size_t len): the bytes go into
     // dev->dev_addr (the netdev_hw_addr dev_addr_init() made; its place in dev_addr_list's rbtree is not modelled).
     dev_addr_mod: (ctx) => {

@@ -18,6 +18,15 @@ import { consoleFunctions } from './console';
 import { listDebugFunctions } from './list-debug';
 import { machineFunctions } from './machine';
 import { netFunctions } from './net';
+import { pernetFunctions } from './pernet';
+import { ipv6AddrFunctions } from './net-ipv6-addr';
+import { inetFragFunctions } from './net-inet-frag';
+import { userNsFunctions } from './user-ns';
+import { timerRoundFunctions } from './timer-round';
+import { nfLogFunctions } from './net-nf-log';
+import { procOwnerFunctions } from './proc-owner';
+import { skbFunctions } from './net-skb';
+import { kreallocFunctions } from './krealloc';
 import { cryptoShashFunctions } from './crypto-shash';
 import { ttyFunctions } from './tty';
 import { vtFunctions } from './vt';
@@ -457,10 +466,7 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     // notifiers and networking
     register_netdevice_notifier: registrar(s, 'netdevice notifier', 'register_netdevice_notifier', null, 0),
     unregister_netdevice_notifier: unregistrar('unregister_netdevice_notifier', null),
-    register_pernet_subsys: registrar(s, 'pernet subsys', 'register_pernet_subsys (its init for init_net is not run)', null, 0),
-    unregister_pernet_subsys: unregistrar('unregister_pernet_subsys', null),
-    register_pernet_device: registrar(s, 'pernet device', 'register_pernet_device (its init for init_net is not run)', null, 0),
-    unregister_pernet_device: unregistrar('unregister_pernet_device', null),
+    // register_pernet_subsys/device and their unregister: pernet.ts (ids, init_net.gen, ops->init(&init_net)).
     register_reboot_notifier: registrar(s, 'reboot notifier', 'register_reboot_notifier', null, 0),
     unregister_reboot_notifier: unregistrar('unregister_reboot_notifier', null),
     register_die_notifier: registrar(s, 'die notifier', 'register_die_notifier', null, 0),
@@ -533,6 +539,8 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     register_sysctl_table: handleMaker(s, 'ctl_table_header', 'register_sysctl_table', null),
     unregister_sysctl_table: freeHandle(s, 'unregister_sysctl_table'),
     // kthread_create_on_node, wake_up_process, set_user_nice, kthread_stop, schedule: kthread.ts.
+    // void kthread_bind(struct task_struct *p, unsigned int cpu) (kernel/kthread.c): the new, not yet woken thread's CPU.
+    kthread_bind: noted('kthread_bind: the new thread will run on its CPU only (the machine has CPU 0 only)'),
     // struct kthread_worker *kthread_create_worker(unsigned int flags, const char namefmt[], ...) (kernel/kthread.c):
     // kzalloc(struct kthread_worker: flags 0, lock 4, work_list 8, delayed_work_list 24, task 40, 56 bytes),
     // kthread_init_worker() (empty lists), __kthread_create_on_node(kthread_worker_fn), worker->flags/task, wake_up_process().
@@ -804,6 +812,15 @@ export function kernelFunctionModels(state: KernelCallState = new KernelCallStat
     ...completionFunctions(s),
     ...skbQueueFunctions(),
     ...waitqueueEntryFunctions(s),
+    ...pernetFunctions(s),
+    ...ipv6AddrFunctions(),
+    ...inetFragFunctions(s),
+    ...userNsFunctions(s),
+    ...timerRoundFunctions(s),
+    ...nfLogFunctions(s),
+    ...procOwnerFunctions(),
+    ...skbFunctions(),
+    ...kreallocFunctions(),
   };
   return new Map(Object.entries(m));
 }

@@ -185,6 +185,8 @@ export class KernelCallState {
   readonly percpuAreas = new Map<bigint, bigint>();
   /** IDRs used through idr_alloc() and friends: struct idr address → id → pointer (idr.ts). */
   readonly idrs = new Map<bigint, Map<number, bigint>>();
+  /** vmlinux data written by earlier runs (byte address → value; kernel-memory.ts adds each run's writes, lays them out). */
+  readonly vmlinuxWrites = new Map<bigint, number>();
   /** Net devices register_netdev() named, by name (net-device.ts); the machine's own "lo" is there from boot. */
   readonly netdevNames = new Map<string, bigint>([['lo', 0n]]);
 

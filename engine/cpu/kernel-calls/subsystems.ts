@@ -201,11 +201,6 @@ export function subsystemFunctions(s: KernelCallState): Record<string, KernelFun
     rtnl_unregister: quiet(0n),
     rtnl_unregister_all: quiet(0n),
     register_btf_kfunc_id_set: registrar(s, 'BTF kfunc set', 'register_btf_kfunc_id_set', null, 1),
-    // int inet_frags_init(struct inet_frags *f): its kmem cache and completion; fields not written by this model.
-    inet_frags_init: (ctx) => {
-      ctx.note('inet_frags_init: fragment cache set up (the struct inet_frags fields are not written by this model)');
-      return 0n;
-    },
-    inet_frags_fini: quiet(0n),
+    // inet_frags_init, inet_frags_fini: net-inet-frag.ts.
   };
 }

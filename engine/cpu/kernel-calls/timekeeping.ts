@@ -12,7 +12,7 @@
  * time in the week the recordings were made; no recorded module prints a value that depends on it.
  */
 import type { KernelCallContext, KernelFunction } from '../types';
-import { readU64 } from './mem';
+import { readU64, writeU64 } from './mem';
 import type { KernelCallState } from './state';
 
 const INITIAL_JIFFIES = 0xfffb6c20n;
@@ -30,6 +30,18 @@ export function timekeepingFunctions(s: KernelCallState): Record<string, KernelF
   };
   return {
     ktime_get: (ctx) => monotonic(ctx) ?? 'not-modelled',
+    // time64_t ktime_get_real_seconds(void): tk->xtime_sec, CLOCK_REALTIME's whole seconds (offs_real + monotonic).
+    ktime_get_real_seconds: (ctx) => {
+      const mono = monotonic(ctx);
+      return mono === null ? 'not-modelled' : (mono + OFFSETS[0]) / 1_000_000_000n;
+    },
+    // void getboottime64(struct timespec64 *ts) (kernel/time/timekeeping.c): offs_real - offs_boot, the wall clock at boot.
+    getboottime64: (ctx) => {
+      const t = OFFSETS[0] - OFFSETS[1];
+      writeU64(ctx.mem, ctx.arg(0), t / 1_000_000_000n);
+      writeU64(ctx.mem, ctx.arg(0) + 8n, t % 1_000_000_000n);
+      return 0n;
+    },
     // ktime_t ktime_get_with_offset(enum tk_offsets offs)
     ktime_get_with_offset: (ctx) => {
       const mono = monotonic(ctx);

@@ -4,7 +4,7 @@
  * kernel image: the pv_ops table (each slot's function, resolved through kallsyms by %ps), phys_base,
  * fg_console, the bytes of init_uts_ns and of init_nsproxy (reached through init_task.nsproxy: it is not
  * exported), init_net's passive and ns.count reference counts, the virtual consoles vc_cons[] (each allocated vc_data's
- * words and the screen word at its cursor), so that scripts/qemu/kernel-data.mjs can record them from the real kernel
+ * words and the screen word at its cursor), the pernet ids the boot handed out and init_net.gen, so that scripts/qemu/kernel-data.mjs can record them from the real kernel
  * under QEMU.
  * Loaded only in that capture boot; init returns -EAGAIN so it never stays loaded.
  */
@@ -16,6 +16,8 @@
 #include <linux/console.h>
 #include <linux/vt_kern.h>
 #include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include <net/inet_frag.h>
 #include <linux/console_struct.h>
 #include <linux/selection.h>
 #include <asm/paravirt.h>
@@ -76,6 +78,73 @@ static void consoles(void)
 	}
 }
 
+/* max_gen_ptrs (net/core/net_namespace.c, static): its address from /proc/kallsyms, passed by the capture script. */
+static unsigned long gen_ptrs_addr;
+module_param(gen_ptrs_addr, ulong, 0);
+
+#define PERNET(f) pr_info("field pernet_operations %s %zx\n", #f, offsetof(struct pernet_operations, f))
+#define PROBES 32
+static struct pernet_operations probes[PROBES];
+static unsigned int probe_ids[PROBES];
+
+/*
+ * The pernet ids (net/core/net_namespace.c register_pernet_operations(): ida_alloc_min(&net_generic_ids, MIN_PERNET_OPS_ID))
+ * the boot handed out, and init_net.gen (struct net_generic, its s.len and which ptr[] slots hold data). The IDA is
+ * static, so it is read by asking it: probe pernet_operations with an id and a size are registered until one gets an id
+ * at or past init_net.gen's length (each lower id it hands out was free after boot), then unregistered.
+ */
+static void pernet(void)
+{
+	struct net_generic *ng = rcu_dereference_raw(init_net.gen);
+	unsigned int len = ng->s.len, i, n;
+	char *set;
+
+	PERNET(list); PERNET(init); PERNET(pre_exit); PERNET(exit); PERNET(exit_batch); PERNET(exit_batch_rtnl);
+	PERNET(id); PERNET(size);
+	pr_info("size pernet_operations %zx\n", sizeof(struct pernet_operations));
+	pr_info("field net gen %zx\n", offsetof(struct net, gen));
+	pr_info("field net exit_list %zx\n", offsetof(struct net, exit_list));
+	pr_info("var init_net.gen.len %x\n", len);
+	/* init_net.user_ns (setup_net(&init_net, &init_user_ns)): proc and sysctl code of pernet inits reads it. */
+	pr_info("field net user_ns %zx\n", offsetof(struct net, user_ns));
+	pr_info("var init_net.user_ns %px %pS\n", init_net.user_ns, init_net.user_ns);
+	/* struct fqdir and struct inet_frags (include/net/inet_frag.h): fqdir_init() fills them for the fragment pernet inits. */
+	pr_info("size fqdir %zx\n", sizeof(struct fqdir));
+	pr_info("field fqdir f %zx\n", offsetof(struct fqdir, f));
+	pr_info("field fqdir net %zx\n", offsetof(struct fqdir, net));
+	pr_info("field fqdir high_thresh %zx\n", offsetof(struct fqdir, high_thresh));
+	pr_info("field fqdir dead %zx\n", offsetof(struct fqdir, dead));
+	pr_info("field fqdir rhashtable %zx\n", offsetof(struct fqdir, rhashtable));
+	pr_info("field inet_frags qsize %zx\n", offsetof(struct inet_frags, qsize));
+	pr_info("field inet_frags frags_cachep %zx\n", offsetof(struct inet_frags, frags_cachep));
+	pr_info("field inet_frags frags_cache_name %zx\n", offsetof(struct inet_frags, frags_cache_name));
+	pr_info("field inet_frags rhash_params %zx\n", offsetof(struct inet_frags, rhash_params));
+	pr_info("field inet_frags refcnt %zx\n", offsetof(struct inet_frags, refcnt));
+	if (gen_ptrs_addr)
+		pr_info("var max_gen_ptrs %x\n", *(unsigned int *)gen_ptrs_addr);
+	set = kzalloc(len + 1, GFP_KERNEL);
+	if (set) {
+		for (i = 0; i < len; i++)
+			set[i] = i < 3 ? '-' : ng->ptr[i] ? 'x' : '.';
+		pr_info("slots init_net.gen %s\n", set);
+		kfree(set);
+	}
+	for (n = 0; n < PROBES; n++) {
+		probes[n].id = &probe_ids[n];
+		probes[n].size = sizeof(long);
+		if (register_pernet_subsys(&probes[n]))
+			break;
+		pr_info("var pernet_probe%u.id %x\n", n, probe_ids[n]);
+		pr_info("var pernet_probe%u.len %x\n", n, rcu_dereference_raw(init_net.gen)->s.len);
+		if (probe_ids[n] >= len) {
+			n++;
+			break;
+		}
+	}
+	while (n--)
+		unregister_pernet_subsys(&probes[n]);
+}
+
 static int __init kernel_data_init(void)
 {
 	pr_info("size pv_ops %zx\n", sizeof(pv_ops));
@@ -126,6 +195,7 @@ static int __init kernel_data_init(void)
 	pr_info("var init_net.passive %x\n", refcount_read(&init_net.passive));
 	pr_info("var init_net.ns.count %x\n", refcount_read(&init_net.ns.count));
 	consoles();
+	pernet();
 	return -EAGAIN;
 }
 
