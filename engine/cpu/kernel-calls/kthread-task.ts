@@ -8,9 +8,10 @@
  * The thread keeps the CPU after waking the waiter until it sleeps (on the real kernel a wakeup preemption could give
  * insmod the CPU at the thread's next cond_resched(); the order of what they print could then differ).
  */
-import type { KernelCallContext, TaskCpu } from '../types';
+import type { KernelCallContext } from '../types';
 import { readU32, readU64, writeU32, writeU64 } from './mem';
 import type { KernelCallState } from './state';
+import type { KThread } from './kthread-record';
 
 /** struct task_struct of Debian's 6.1.0-50-amd64 (sizeof/offsetof compiled against its linux-headers). */
 export const TASK = { size: 0x2640, state: 0x18n, stack: 0x20n, flags: 0x2cn, comm: 0xba0n } as const;
@@ -24,35 +25,7 @@ export const PF_KTHREAD = 0x200000;
 /** THREAD_SIZE on x86-64 without KASAN. */
 export const THREAD_SIZE = 16384;
 
-export interface KThread {
-  task: bigint;
-  name: string;
-  /** threadfn and its data (kthread_create_on_node()'s arguments). */
-  fn: bigint;
-  data: bigint;
-  /** Base of its THREAD_SIZE kernel stack. */
-  stack: bigint;
-  /**
-   * created: asleep in kthread() before threadfn, never woken; runnable: woken, waiting for the CPU; running: on the
-   * CPU; sleeping: asleep in threadfn; exited: threadfn returned (kthread_exit()); dead: it faulted (its oops kills it).
-   */
-  state: 'created' | 'runnable' | 'running' | 'sleeping' | 'exited' | 'dead';
-  /** threadfn has been entered. */
-  started: boolean;
-  /** Its registers where it sleeps (null before threadfn, or where the model cannot resume it). */
-  cpu: TaskCpu | null;
-  /**
-   * What it sleeps in ("schedule()"), and for a wait that checks its condition once woken (a completion's done), what
-   * the function returns then, or null when the condition does not hold and the thread sleeps on.
-   */
-  sleep: { in: string; completion?: bigint; timer?: bigint; resume?: (ctx: KernelCallContext) => bigint | null } | null;
-  /** The run (its CPU memory) it was woken in: a thread woken in an earlier run ran there on the real kernel, unfollowed. */
-  wokenIn: object | null;
-  /** kthread_stop() set KTHREAD_SHOULD_STOP. */
-  shouldStop: boolean;
-  /** threadfn's return value once exited. */
-  ret: bigint | null;
-}
+export type { KThread } from './kthread-record';
 
 /** jiffies now (the CPU memory advances it with the instructions run), null without its address. */
 export function jiffiesNow(ctx: KernelCallContext, s: KernelCallState): bigint | null {

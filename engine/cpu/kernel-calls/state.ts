@@ -6,7 +6,7 @@
 import type { FormatEnv } from './vsnprintf';
 import { bootIoports, type IoRegion } from './ioports';
 import type { QueuedWork } from './queued-work-item';
-import type { KThread } from './kthread-task';
+import type { KThread } from './kthread-record';
 
 /**
  * Families the built-in kernel registered during boot, from the real boot log under QEMU ("NET: Registered
