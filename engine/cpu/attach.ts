@@ -260,7 +260,7 @@ export function attachCpu(k: ModelKernel, decoder: Decoder, budgetOrOptions: num
         },
         kmalloc: (size, zero, why) => k.kmalloc(Math.max(1, size), why, mod.name, at()),
         kfree: (address) => k.kfree(address, at()),
-        jumpLabelUpdate: (key) => jumpLabelUpdate(k.memory, k.modules, key, at()),
+        jumpLabelUpdate: (key, enabled) => jumpLabelUpdate(k.memory, k.modules, key, enabled, at()),
         symbolize,
         note: () => {},
         // kernel/module/main.c try_module_get(): only while the module is not GOING, and

@@ -278,8 +278,8 @@ export class Interpreter {
     };
     const update = s.jumpLabelUpdate;
     if (update)
-      this.ctx.jumpLabelUpdate = (key: bigint): number => {
-        const n = update(key);
+      this.ctx.jumpLabelUpdate = (key: bigint, enabled: boolean): number => {
+        const n = update(key, enabled);
         if (n > 0) this.flush(); // rewritten text: decoded instructions and successor links are stale
         return n;
       };

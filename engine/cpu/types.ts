@@ -129,10 +129,10 @@ export interface KernelCallContext {
   callModule(address: bigint, ...args: bigint[]): bigint;
   /**
    * jump_label_update(key) (kernel/jump_label.c) over module text: after a model changed a static key's enabled count
-   * between 0 and non-zero, every loaded module's site of that key becomes NOP or JMP to match; the CPU forgets code it
+   * between 0 and non-zero, every loaded module's site of that key becomes NOP or JMP to match its new state; the CPU forgets code it
    * decoded. The number of sites rewritten; absent where the run has no loaded modules (2.4, unit contexts).
    */
-  jumpLabelUpdate?(key: bigint): number;
+  jumpLabelUpdate?(key: bigint, enabled: boolean): number;
   /**
    * Switch the CPU to a task (a kthread's first run, or its return from where it slept) until it sleeps again or exits,
    * then back to the caller's registers and stack (task-switch.ts). Absent where a run cannot switch tasks.

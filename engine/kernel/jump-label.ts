@@ -96,15 +96,14 @@ export function moduleJumpEntries(mem: Memory, sections: readonly PlacedSection[
 }
 
 /**
- * jump_label_update(key) for module text: every loaded module's site of key set to enabled ^ branch. The number of
- * sites rewritten (sites already right are left as they are).
+ * jump_label_update(key) for module text: every loaded module's site of key set to enabled ^ branch, enabled being the
+ * key's new state (a kernel key's count lives in vmlinux data, not in this memory). The number of sites rewritten
+ * (sites already right are left as they are).
  */
-export function jumpLabelUpdate(mem: Memory, modules: readonly { allSections: PlacedSection[] }[], key: bigint, pos: number): number {
-  const state = keyState(mem, key);
-  if (!state) return 0;
+export function jumpLabelUpdate(mem: Memory, modules: readonly { allSections: PlacedSection[] }[], key: bigint, enabled: boolean, pos: number): number {
   let n = 0;
   for (const m of modules)
     for (const e of moduleJumpEntries(mem, m.allSections))
-      if (e.key === key && patchSite(mem, e, state.enabled !== e.branch, pos, 'jump_label_update: text_poke')) n++;
+      if (e.key === key && patchSite(mem, e, enabled !== e.branch, pos, 'jump_label_update: text_poke')) n++;
   return n;
 }

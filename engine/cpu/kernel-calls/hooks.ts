@@ -235,19 +235,19 @@ function staticKeySet(fn: string, to: 0 | 1): KernelFunction {
     if (now === to) return 0n;
     if (now !== 1 - to) return 'not-modelled';
     writeU32(ctx.mem, key + KEY_ENABLED, to);
-    noteUpdate(ctx, fn, key, `enabled = ${to}`);
+    noteUpdate(ctx, fn, key, to === 1, `enabled = ${to}`);
     return 0n;
   };
 }
 
 /** After enabled went 0 ↔ non-zero: jump_label_update(key), and a note of what it rewrote. */
-function noteUpdate(ctx: KernelCallContext, fn: string, key: bigint, what: string): void {
+function noteUpdate(ctx: KernelCallContext, fn: string, key: bigint, enabled: boolean, what: string): void {
   const sym = ctx.symbolize(key) ?? hexU64(key);
   if (!ctx.jumpLabelUpdate) {
     ctx.note(`${fn}(${sym}): ${what}; its jump sites are not rewritten in this model (code testing the key later runs the old direction)`);
     return;
   }
-  const n = ctx.jumpLabelUpdate(key);
+  const n = ctx.jumpLabelUpdate(key, enabled);
   ctx.note(`${fn}(${sym}): ${what}; jump_label_update() rewrote ${n} site${n === 1 ? '' : 's'} in module text`);
 }
 
@@ -260,7 +260,7 @@ const staticKeySlowInc: KernelFunction = (ctx) => {
   const v = readU32(ctx.mem, key + KEY_ENABLED) | 0;
   if (v < 0 || v === INT_MAX) return 'not-modelled';
   writeU32(ctx.mem, key + KEY_ENABLED, v + 1);
-  if (v === 0) noteUpdate(ctx, 'static_key_slow_inc', key, 'enabled 0 → 1');
+  if (v === 0) noteUpdate(ctx, 'static_key_slow_inc', key, true, 'enabled 0 → 1');
   return 1n;
 };
 
@@ -273,7 +273,7 @@ const staticKeySlowDec: KernelFunction = (ctx) => {
   const v = readU32(ctx.mem, key + KEY_ENABLED) | 0;
   if (v <= 0) return 'not-modelled';
   writeU32(ctx.mem, key + KEY_ENABLED, v - 1);
-  if (v === 1) noteUpdate(ctx, 'static_key_slow_dec', key, 'enabled 1 → 0');
+  if (v === 1) noteUpdate(ctx, 'static_key_slow_dec', key, false, 'enabled 1 → 0');
   return 0n;
 };
 
