@@ -6,6 +6,8 @@
  * them to windowAt() through `extraWrites`.
  */
 
+import { AllocationIndex } from './allocation-index';
+
 export type AllocationKind = 'module-core' | 'module-init' | 'percpu' | 'kmalloc' | 'vmalloc' | 'reserved';
 
 export interface Allocation {
@@ -55,10 +57,13 @@ export class Memory {
   /** Keep replaced bytes of bulk writes (off for the whole-corpus run, which never seeks). */
   recordWrites = true;
   private nextId = 1;
+  /** The same allocations indexed by address, so a lookup does not scan thousands of modules' allocations. */
+  private readonly index = new AllocationIndex<Allocation>();
 
   allocate(base: bigint, size: number, kind: AllocationKind, label: string, owner: string | null, pos: number): Allocation {
     const a: Allocation = { id: this.nextId++, base, size, bytes: new Uint8Array(size), kind, label, owner, allocatedAt: pos, freedAt: null };
     this.allocations.push(a);
+    this.index.add(a);
     return a;
   }
 
@@ -66,6 +71,7 @@ export class Memory {
   adopt(base: bigint, bytes: Uint8Array, kind: AllocationKind, label: string, owner: string | null, pos: number): Allocation {
     const a: Allocation = { id: this.nextId++, base, size: bytes.length, bytes, kind, label, owner, allocatedAt: pos, freedAt: null };
     this.allocations.push(a);
+    this.index.add(a);
     return a;
   }
 
@@ -81,27 +87,22 @@ export class Memory {
     if (!this.recordWrites) {
       const i = this.allocations.lastIndexOf(a);
       if (i >= 0) this.allocations.splice(i, 1);
+      this.index.remove(a);
     }
   }
 
-  /** The live allocation containing [address, address+length), or null. */
+  /** The live allocation containing [address, address+length), or null (the newest, where allocations overlap). */
   live(address: bigint, length = 1): Allocation | null {
-    for (let i = this.allocations.length - 1; i >= 0; i--) {
-      const a = this.allocations[i];
-      if (a.freedAt !== null) continue;
-      if (address >= a.base && address + BigInt(length) <= a.base + BigInt(a.size)) return a;
-    }
-    return null;
+    const end = address + BigInt(length);
+    return this.index.newest(address, (a) => a.freedAt === null && address >= a.base && end <= a.base + BigInt(a.size));
   }
 
   /** The allocation containing address at timeline position pos (allocated at or before, not yet freed). */
   at(address: bigint, pos: number): Allocation | null {
-    for (let i = this.allocations.length - 1; i >= 0; i--) {
-      const a = this.allocations[i];
-      if (a.allocatedAt > pos || (a.freedAt !== null && a.freedAt <= pos)) continue;
-      if (address >= a.base && address < a.base + BigInt(a.size)) return a;
-    }
-    return null;
+    return this.index.newest(
+      address,
+      (a) => a.allocatedAt <= pos && (a.freedAt === null || a.freedAt > pos) && address >= a.base && address < a.base + BigInt(a.size),
+    );
   }
 
   private locate(address: bigint, length: number): { a: Allocation; off: number } {
