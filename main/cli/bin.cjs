@@ -6,7 +6,7 @@
 // require('node:fs') without the ES module facade of fs — about 15 ms of `modscope relocs`.
 'use strict';
 const { existsSync } = require('node:fs');
-const { join } = require('node:path');
+const { dirname, join } = require('node:path');
 
 const root = join(__dirname, '..', '..');
 const bundle = join(root, 'out', 'cli', 'modscope.mjs');
@@ -31,7 +31,6 @@ if (!existsSync(bundle) || !existsSync(lean)) {
  */
 function requireCached(filename, name) {
   const { readFileSync, renameSync, statSync, writeFileSync } = require('node:fs');
-  const { dirname } = require('node:path');
   const Module = require('node:module');
   const vm = require('node:vm');
   const st = statSync(filename);
@@ -106,6 +105,27 @@ function isLoad() {
   return true;
 }
 
+/**
+ * playwright-core for `export` and `deck` (headless Chromium): its two bundles are 7 MB of JavaScript, parsed and
+ * compiled on every first use (~0.3 s of the export's start); from V8's code cache they are deserialised instead.
+ * Loaded in index.js's order (lib/bootstrap first); the bundle's require('playwright-core') then finds them cached.
+ * Returns the saves to run once the export is done (the caches then hold the functions the run compiled).
+ */
+function preloadPlaywright() {
+  let dir;
+  try {
+    dir = dirname(require.resolve('playwright-core/package.json', { paths: [root] }));
+  } catch {
+    return []; // the export reports it
+  }
+  try {
+    require(join(dir, 'lib', 'bootstrap.js'));
+    return ['utilsBundle', 'coreBundle'].map((b) => requireCached(join(dir, 'lib', `${b}.js`), `playwright-${b}`).save);
+  } catch {
+    return []; // another layout of the package: plain require() in the bundle
+  }
+}
+
 const done = (code) => {
   process.exitCode = code;
 };
@@ -116,7 +136,9 @@ if (argv.length === 2 && argv[0] === 'relocs' && !argv[1].startsWith('-') && exi
     if (e && e.code === 'EPIPE') process.exit(0);
   });
   tuneV8();
-  preloadIced();
+  const exporting = argv[0] === 'export' || argv[0] === 'deck';
+  const saves = exporting ? preloadPlaywright() : [];
+  if (!exporting) preloadIced();
   const loadBundle = join(root, 'out', 'cli', 'load.cjs');
   if (isLoad() && existsSync(loadBundle)) {
     const { exports, save } = requireCached(loadBundle, 'load');
@@ -126,6 +148,11 @@ if (argv.length === 2 && argv[0] === 'relocs' && !argv[1].startsWith('-') && exi
     });
   } else {
     const { pathToFileURL } = require('node:url');
-    import(pathToFileURL(bundle).href).then(({ run }) => run(argv)).then(done);
+    import(pathToFileURL(bundle).href)
+      .then(({ run }) => run(argv))
+      .then((code) => {
+        for (const save of saves) save();
+        done(code);
+      });
   }
 }
