@@ -5,7 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { createIcedDecoder } from '../../host-common/iced-decoder';
 import type { RelocationDetail, SeekView, StepInfo, SymbolDetail } from '../api-types';
 import { createEngine, type Engine } from '../engine';
-import { ROOT, sample } from '../../scripts/test-support/kernel';
+import { ROOT, bootKernel, sample } from '../../scripts/test-support/kernel';
+import type { ModelKernel } from '../kernel/model';
+import { seek } from '../kernel-session';
+import { loadModule } from '../load/index';
+import { withItemExtras } from './item-extras';
+import { patchedInstruction } from './reloc-disasm';
 
 async function ok<T>(p: Promise<{ ok: true; value: T } | { ok: false; error: { message: string } }>): Promise<T> {
   const r = await p;
@@ -135,4 +140,58 @@ describe('symbol card: the export behind an undefined symbol', () => {
     expect(kt?.export).toMatchObject({ owner: 'vmlinux', gplOnly: true });
     expect(kt?.licence).toMatchObject({ ok: false, moduleGplCompatible: false });
   });
+});
+
+describe('relocation card: the instruction is decoded from the memory rows read for the card', () => {
+  const decoder = createIcedDecoder();
+  const relocSeeks = (k: ModelKernel, op: number) => {
+    const out: SeekView[] = [];
+    for (let i = 0; i < k.timeline.stepCount(); i++) {
+      const s = k.timeline.step(i);
+      if (s?.op !== op || s.block !== 'relocations') continue;
+      for (let p = s.pos; p < s.pos + s.span; p++) out.push(seek(k, p, decoder));
+    }
+    return out;
+  };
+
+  for (const [name, file, args] of [
+    ['hello.ko', 'hello/hello.ko', 'count=3'],
+    ['params.ko', 'params/params.ko', ''],
+    ['provider.ko', 'provider/provider.ko', ''],
+  ] as const) {
+    it(`${name}: every relocation's instruction and memory rows are the same as read separately, with half the memory reads`, () => {
+      const k = bootKernel();
+      const { op } = loadModule(k, { fileName: name, image: sample(file), args, syscall: 'finit_module' });
+      expect(op.result, op.output.join('\n')).toBe(0);
+      const views = relocSeeks(k, op.index);
+      expect(views.length).toBeGreaterThan(5);
+      let decoded = 0;
+      for (const v of views) {
+        const r = v.item as RelocationDetail;
+        const reads: [bigint, number][] = [];
+        const windowAt = k.memory.windowAt.bind(k.memory);
+        k.memory.windowAt = (...a) => (reads.push([a[0], a[1]]), windowAt(...a));
+        let whole: SeekView;
+        try {
+          whole = withItemExtras(k, v, decoder);
+        } finally {
+          k.memory.windowAt = windowAt;
+        }
+        const got = whole.item as RelocationDetail;
+        // Read separately: the instruction from its own 15-byte windows at pos and pos + 1.
+        const alone = patchedInstruction(k, decoder, r, v.pos, v.layout);
+        expect(got.instruction ?? null).toEqual(alone);
+        if (alone) decoded++;
+        // The card's two rows (before and after), and never the instruction's 15 bytes again (a string target's
+        // 48 bytes may be read to name it).
+        const start = BigInt(got.memory?.start ?? '0x0');
+        const len = got.memory?.before.length ?? 0;
+        expect(reads.filter(([, n]) => n === 15)).toEqual([]);
+        expect(reads.filter(([a, n]) => a === start && n === len)).toHaveLength(2);
+        expect(got.memory?.before).toEqual(k.memory.windowAt(start, len, v.pos, k.timeline.foreignWrites(start, len)));
+        expect(got.memory?.after).toEqual(k.memory.windowAt(start, len, v.pos + 1, k.timeline.foreignWrites(start, len)));
+      }
+      expect(decoded).toBeGreaterThan(0);
+    });
+  }
 });

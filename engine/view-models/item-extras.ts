@@ -6,7 +6,7 @@
 import type { RelocationDetail, SeekView } from '../api-types';
 import type { Decoder } from '../cpu/types';
 import type { ModelKernel } from '../kernel/model';
-import { patchedInstruction, relocationTarget } from './reloc-disasm';
+import { patchedInstruction, relocationTarget, type ReadWindow } from './reloc-disasm';
 import { withSymbolExport } from './symbol-export';
 import { hex64 } from '../base/hex';
 
@@ -31,19 +31,21 @@ const CONTEXT = 16;
  * The bytes around the patched field in 8-byte rows, as they were before this relocation (memory at
  * pos) and after it (pos + 1): at P, or where the bytes are really written (2.4: insmod's image).
  */
-function patchMemory(k: ModelKernel, r: RelocationDetail, pos: number): RelocationDetail['memory'] {
+function patchMemory(k: ModelKernel, r: RelocationDetail, pos: number): ReadWindow {
   const P = BigInt(r.writtenAt?.address ?? r.P);
   const low = Number(P % BigInt(ROW));
   const start = P - BigInt(CONTEXT + low);
   const length = CONTEXT + low + r.width + CONTEXT + ((ROW - ((low + r.width) % ROW)) % ROW);
   const writes = k.timeline.foreignWrites(start, length);
-  return { start: hex64(start), before: k.memory.windowAt(start, length, pos, writes), after: k.memory.windowAt(start, length, pos + 1, writes) };
+  return { start, pos, before: k.memory.windowAt(start, length, pos, writes), after: k.memory.windowAt(start, length, pos + 1, writes) };
 }
 
 export function withItemExtras(k: ModelKernel, view: SeekView, decoder: Decoder | null): SeekView {
   const item = view.item;
   if (item?.kind === 'relocation') {
-    const instruction = decoder ? patchedInstruction(k, decoder, item, view.pos, view.layout) : null;
+    // The card's memory rows are read first: the patched instruction is decoded from them (no second read).
+    const read = patchMemory(k, item, view.pos);
+    const instruction = decoder ? patchedInstruction(k, decoder, item, view.pos, view.layout, read) : null;
     return {
       ...view,
       item: {
@@ -51,7 +53,7 @@ export function withItemExtras(k: ModelKernel, view: SeekView, decoder: Decoder 
         instruction,
         target: relocationTarget(k, item, instruction, view.pos),
         sectionItems: sectionItems(k, view, item),
-        memory: patchMemory(k, item, view.pos),
+        memory: { start: hex64(read.start), before: read.before, after: read.after },
       },
     };
   }

@@ -34,8 +34,26 @@ function textSectionAt(layout: PlacedRow[], a: bigint): { start: bigint; end: bi
   return null;
 }
 
-function windowBytes(k: ModelKernel, a: bigint, pos: number): Uint8Array | null {
-  const w = k.memory.windowAt(a, MAX_INSN, pos, k.timeline.foreignWrites(a, MAX_INSN));
+/**
+ * Memory already read for this relocation at its position (`before`) and the next (`after`): the card's 8-byte rows
+ * around the field, which hold the whole instruction (it covers P, so it starts at most 14 bytes before P and ends
+ * at most 15 after; the rows reach 16 bytes past each end of the field). Each windowAt() walks the memory's write
+ * log, so a seek reads the bytes once, not once for the card and again for the instruction.
+ */
+export interface ReadWindow {
+  start: bigint;
+  pos: number;
+  before: (number | null)[];
+  after: (number | null)[];
+}
+
+function windowBytes(k: ModelKernel, a: bigint, pos: number, read?: ReadWindow): Uint8Array | null {
+  const off = read ? Number(a - read.start) : -1;
+  const inside = read && (pos === read.pos || pos === read.pos + 1) && off >= 0 && off + MAX_INSN <= read.before.length;
+  // A byte's value at pos is the same whichever window it is read in (windowAt undoes writes byte by byte).
+  const w = inside
+    ? (pos === read.pos ? read.before : read.after).slice(off, off + MAX_INSN)
+    : k.memory.windowAt(a, MAX_INSN, pos, k.timeline.foreignWrites(a, MAX_INSN));
   const out: number[] = [];
   for (const b of w) {
     if (b === null) break;
@@ -80,6 +98,7 @@ export function patchedInstruction(
   r: RelocationDetail,
   pos: number,
   layout: PlacedRow[],
+  read?: ReadWindow,
 ): PatchedInstruction | null {
   if (r.width === 0) return null;
   const P = BigInt(r.P);
@@ -97,7 +116,7 @@ export function patchedInstruction(
   const starts = P - fnStart <= BigInt(MAX_LEAD) ? [fnStart] : RESYNC_LEADS.map((l) => P - BigInt(l));
   for (const start of starts) {
     if (start + delta < alloc.base) continue;
-    const insn = decodeCovering(k, decoder, alloc, start, P, r.width, sec.end, pos, delta);
+    const insn = decodeCovering(k, decoder, alloc, start, P, r.width, sec.end, pos, delta, read);
     if (insn) return { ...insn, fromFunctionStart: start === fnStart };
   }
   return null;
@@ -113,14 +132,15 @@ function decodeCovering(
   secEnd: bigint,
   pos: number,
   delta = 0n,
+  read?: ReadWindow,
 ): Omit<PatchedInstruction, 'fromFunctionStart'> | null {
   // Boundaries from the allocation's bytes as they are now (instruction lengths never depend on relocated fields).
   const starts = boundaries(decoder, alloc, start, P, secEnd, delta);
   if (!starts) return null;
   const ip = starts.find((s, i) => s <= P && (starts[i + 1] ?? s + BigInt(MAX_INSN)) > P);
   if (ip === undefined) return null;
-  const rawBefore = windowBytes(k, ip + delta, pos);
-  const rawAfter = windowBytes(k, ip + delta, pos + 1);
+  const rawBefore = windowBytes(k, ip + delta, pos, read);
+  const rawAfter = windowBytes(k, ip + delta, pos + 1, read);
   const before = rawBefore && decoder.decode(rawBefore, ip);
   const after = rawAfter && decoder.decode(rawAfter, ip);
   if (!before || !after || !rawBefore || !rawAfter) return null;

@@ -7,6 +7,7 @@
 //         then the position input jumps to random relocations of amdgpu's apply_relocations; time
 //         from submit until the relocation card shows that position with its memory read (p50/p99);
 //   (j')  dragging the card's slider over one .rela section: frame times and positions drawn;
+//   (j'') key repeat (→ held down): from the last key until its position is painted, and the frames meanwhile;
 //   (k)   scrolling amdgpu's largest relocation table (RelocationsView, virtualised): frame times
 //         from requestAnimationFrame while the table scrolls a screenful per frame (fps p50 / min);
 //   (l)   a step transition (module_alloc → move_module of amdgpu: the memory map's sections fly
@@ -627,6 +628,69 @@ try {
     sampledWithInstruction: `${withInsn}/${Math.ceil(SEEKS / 20)}`,
   };
 
+  // (j'') key repeat: → held down (a keydown every 33 ms, a typical repeat rate, 20 a burst) from random positions of
+  // apply_relocations: the frames drawn during the burst, and the time from the last key until its position is
+  // painted (seeks are coalesced: the burst must not queue work that is drawn after the key is let go).
+  const KEY_BURSTS = Math.max(5, Math.round(SEEKS / 20));
+  const settles = [];
+  const keyFrames = [];
+  for (let b = 0; b < KEY_BURSTS; b++) {
+    await seekOnce(first + Math.floor(rnd() * (span - 40)));
+    const r = await page.evaluate(async () => {
+      const from = Number(document.querySelector('[data-testid="position-input"]').value);
+      document.querySelector('[data-testid="load-view"]').focus();
+      const N = 20;
+      const want = `after · position ${(from + N).toLocaleString('en-US')}`;
+      const frames = [];
+      let last = performance.now();
+      let running = true;
+      const tick = (now) => {
+        frames.push(now - last);
+        last = now;
+        if (running) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+      for (let i = 0; i < N; i++) {
+        window.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
+        if (i < N - 1) await new Promise((res) => setTimeout(res, 33));
+      }
+      const t = performance.now();
+      const shown = () => {
+        const w = document.querySelector('[data-testid="patch-window"]');
+        return !!w && !w.classList.contains('stale') && (w.textContent ?? '').includes(want);
+      };
+      await new Promise((resolve, reject) => {
+        if (shown()) return resolve();
+        const obs = new MutationObserver(() => {
+          if (shown()) {
+            obs.disconnect();
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        const timer = setTimeout(() => {
+          obs.disconnect();
+          reject(new Error(`key repeat: ${want} not shown`));
+        }, 20_000);
+        obs.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['class'] });
+      });
+      await new Promise((res) => requestAnimationFrame(res));
+      running = false;
+      return { settle: performance.now() - t, frames: frames.slice(1) };
+    });
+    settles.push(r.settle);
+    keyFrames.push(...r.frames);
+  }
+  results.keyRepeat = {
+    bursts: KEY_BURSTS,
+    keys: 20,
+    settleP50: pctl(settles, 50),
+    settleP99: pctl(settles, 99),
+    frameP50: pctl(keyFrames, 50),
+    frameP99: pctl(keyFrames, 99),
+    load1: loadavg()[0],
+  };
+
   // (j') dragging the relocation card's slider over amdgpu's largest .rela section: one input event per frame.
   const drag = await page.getByTestId('reloc-scrub').evaluate(
     (input) =>
@@ -741,6 +805,13 @@ if (r.effects)
         .join(', ') +
       ' (within one step only the memory map\'s marker moves: every other drawing effect 0 expected, ' +
       `${Object.entries(r.effects).every(([p, e]) => p.endsWith('marker') || e.runs === 0) ? 'met' : 'NOT met'})`,
+  );
+if (r.keyRepeat)
+  console.log(
+    `(j'') key repeat (→ every 33 ms, ${r.keyRepeat.keys} keys a burst, ${r.keyRepeat.bursts} bursts in apply_relocations): ` +
+      `the last key's position painted p50 ${f1(r.keyRepeat.settleP50)} ms, p99 ${f1(r.keyRepeat.settleP99)} ms after it ` +
+      `(target ≤ 33 ms: ${r.keyRepeat.settleP99 <= 33 ? 'met' : 'NOT met'}); frames during the bursts p50 ${f1(r.keyRepeat.frameP50)} ms, ` +
+      `p99 ${f1(r.keyRepeat.frameP99)} ms; load average ${r.keyRepeat.load1.toFixed(2)}`,
   );
 if (r.drag)
   console.log(

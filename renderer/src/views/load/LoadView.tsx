@@ -51,6 +51,8 @@ const ScrubberMemo = memo(Scrubber);
 /** The item cards' props change with the engine's answer, not with the cursor: skip the render before it. */
 const ItemPanelMemo = memo(ItemPanel);
 const CpuPanelMemo = memo(CpuPanel);
+/** The boot/insmod controls take nothing a seek changes: a seek re-renders none of their inputs. */
+const LoadControlsMemo = memo(LoadControls);
 
 /** Keys typed into these go to the element, not to the timeline. */
 function typingTarget(t: EventTarget | null): boolean {
@@ -95,7 +97,7 @@ export function LoadView({
   const errRef = useRef(onError);
   errRef.current = onError;
   const reportError = useCallback((e: EngineError) => errRef.current(e), []);
-  const { timeline, pos, view, seek, refresh, reset } = useKernelTimeline(host, reportError);
+  const { timeline, pos, view, seek, target, refresh, reset } = useKernelTimeline(host, reportError);
 
   // A 6.1 boot made elsewhere (a tour, the comparison) replaced the kernel and its timeline: show
   // the new kernel, and read its timeline once this view is shown (a tour's setup runs after its boot).
@@ -126,9 +128,12 @@ export function LoadView({
   const stepIndex = stepIndexAt(timeline.steps, pos);
   const step = timeline.steps[stepIndex];
 
+  // Relative moves count from the newest position asked for (target()), not the one drawn: a key held down moves on
+  // while the answers are on their way.
   const stepBy = useCallback(
     (delta: number) => {
       const steps = timeline.steps;
+      const pos = target();
       const i = stepIndexAt(steps, pos);
       if (i < 0) return;
       if (delta < 0) {
@@ -137,7 +142,7 @@ export function LoadView({
         else if (i > 0) seek(steps[i - 1].pos);
       } else if (i + 1 < steps.length) seek(steps[i + 1].pos);
     },
-    [timeline.steps, pos, seek],
+    [timeline.steps, target, seek],
   );
 
   useEffect(() => {
@@ -145,8 +150,8 @@ export function LoadView({
     const onKey = (e: KeyboardEvent) => {
       if (e.altKey || e.ctrlKey || e.metaKey || typingTarget(e.target) || timeline.length === 0) return;
       const k = e.key;
-      if (k === 'ArrowRight') seek(pos + 1);
-      else if (k === 'ArrowLeft') seek(pos - 1);
+      if (k === 'ArrowRight') seek(target() + 1);
+      else if (k === 'ArrowLeft') seek(target() - 1);
       else if (k === 'ArrowDown' || k === 'PageDown') stepBy(1);
       else if (k === 'ArrowUp' || k === 'PageUp') stepBy(-1);
       else if (k === 'Home') seek(0);
@@ -156,7 +161,7 @@ export function LoadView({
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [active, pos, seek, stepBy, timeline.length]);
+  }, [active, target, seek, stepBy, timeline.length]);
 
   const afterOp = useCallback(
     async (op: OperationInfo | undefined, where: 'start' | 'end') => {
@@ -370,6 +375,9 @@ export function LoadView({
   }, [see, mod, busy, kernel, boot, insmod, host, args, refresh, seek]);
 
   const pickStep = useCallback((s: StepInfo) => seek(s.pos), [seek]);
+  const onBoot = useCallback((o: BootOptions) => void boot(o), [boot]);
+  const onInsmod = useCallback(() => void insmod(), [insmod]);
+  const onRmmod = useCallback(() => void rmmod(), [rmmod]);
   // The shell pane is memoised: its children (the tree picker) stay the same element while a seek re-renders this view.
   const noKernel = !kernel;
   const nativeTree = !!host.pickModuleTree;
@@ -430,7 +438,7 @@ export function LoadView({
       data-busy={busy ? 'yes' : 'no'}
       data-quiz={quizHidden ? 'hidden' : undefined}
     >
-      <LoadControls
+      <LoadControlsMemo
         kernel={kernel}
         busy={busy}
         moduleName={mod?.fileName ?? '(no module open)'}
@@ -440,9 +448,9 @@ export function LoadView({
         onSyscall={setSyscall}
         rmName={rmName}
         onRmName={setRmName}
-        onBoot={(o) => void boot(o)}
-        onInsmod={() => void insmod()}
-        onRmmod={() => void rmmod()}
+        onBoot={onBoot}
+        onInsmod={onInsmod}
+        onRmmod={onRmmod}
       />
       <ScrubberMemo steps={timeline.steps} length={timeline.length} pos={pos} stepIndex={stepIndex} onSeek={seek} onStep={stepBy} />
       <div className="load-body">

@@ -3,7 +3,7 @@
  * amdgpu's 320k relocations are 320k slider stops), the phases as a strip above it, step/item
  * buttons and a typed position.
  */
-import { memo, useMemo, useState } from 'react';
+import { memo, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Phase, StepInfo } from '../../../../engine/api-types';
 import { PHASE_LABEL, positionText } from './loadFormat';
 
@@ -88,6 +88,18 @@ export function Scrubber({
 }) {
   const segs = useMemo(() => segments(steps, length), [steps, length]);
   const [typed, setTyped] = useState<string | null>(null);
+  // The cursor is drawn with the engine's answer (useKernelTimeline): until it comes, the slider shows where it is
+  // dragged (or it would snap back to pos between input events) and the position input what was typed.
+  const [dragged, setDragged] = useState<number | null>(null);
+  const dragging = useRef(false);
+  const submitted = useRef(false);
+  useLayoutEffect(() => {
+    if (!dragging.current) setDragged(null);
+    if (submitted.current) {
+      submitted.current = false;
+      setTyped(null);
+    }
+  }, [pos]);
   // Zoomed into one phase band: the strip and the slider span only its positions.
   const [zoom, setZoom] = useState<Segment | null>(null);
   const max = Math.max(0, length - 1);
@@ -162,9 +174,18 @@ export function Scrubber({
           min={lo}
           max={z ? z.end - 1 : max}
           step={1}
-          value={Math.min(Math.max(pos, lo), z ? z.end - 1 : max)}
+          value={Math.min(Math.max(dragged ?? pos, lo), z ? z.end - 1 : max)}
           disabled={disabled}
-          onChange={(e) => onSeek(Number(e.target.value))}
+          onChange={(e) => {
+            const v = Number(e.target.value);
+            setDragged(v);
+            onSeek(v);
+          }}
+          onPointerDown={() => (dragging.current = true)}
+          onPointerUp={(e) => {
+            dragging.current = false;
+            if (Number(e.currentTarget.value) === pos) setDragged(null);
+          }}
           aria-label="Timeline position"
           aria-valuetext={step ? `${positionText(pos, length)}: ${step.fn}` : undefined}
           data-testid="timeline-slider"
@@ -210,8 +231,15 @@ export function Scrubber({
         className="scrub-pos"
         onSubmit={(e) => {
           e.preventDefault();
-          if (typed !== null && /^\d+$/.test(typed.trim())) onSeek(Math.max(0, Number(typed.trim()) - 1));
-          setTyped(null);
+          const p = typed !== null && /^\d+$/.test(typed.trim()) ? Math.max(0, Number(typed.trim()) - 1) : null;
+          // The typed number stays until the cursor moves there (one frame, with the answer), not the old position meanwhile.
+          if (p !== null && p !== pos && p < length) {
+            submitted.current = true;
+            onSeek(p);
+          } else {
+            if (p !== null) onSeek(p);
+            setTyped(null);
+          }
         }}
       >
         <span className="muted">position</span>

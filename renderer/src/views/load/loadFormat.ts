@@ -97,9 +97,12 @@ export function effectText(e: Effect): string {
  * A position in the trace as every pane and footer writes it: counted from 1, like steps ("step 5 / 30"),
  * so the last of 1,000 positions reads "position 1,000 / 1,000". (Links and the engine count from 0.)
  */
+/** One formatter for every position: Number.toLocaleString() builds one a call (the scrubber formats a few a render). */
+const EN_US = new Intl.NumberFormat('en-US');
+
 export function positionText(pos: number, length?: number): string {
-  const n = (pos + 1).toLocaleString('en-US');
-  return length === undefined ? `position ${n}` : `position ${n} / ${length.toLocaleString('en-US')}`;
+  const n = EN_US.format(pos + 1);
+  return length === undefined ? `position ${n}` : `position ${n} / ${EN_US.format(length)}`;
 }
 
 /** Index of the step covering pos (steps sorted by pos; last one starting at or before it). */

@@ -2,13 +2,15 @@
  * The kernel timeline as the Load view sees it: the step list (fetched in kernel.steps pages), the
  * position the user asked for, and the SeekView of the latest position the engine answered.
  *
- * Seeking is coalesced: a kernel.seek is sent at once when none is in flight; while one is, only the
+ * Seeking is coalesced (seekPump.ts): a kernel.seek is sent at once when none is in flight; while one is, only the
  * newest position asked for is kept and sent as soon as the answer arrives (latest wins; a
- * superseded answer is not rendered). A new SeekView keeps the previous one's module list, taints,
+ * superseded answer is not rendered). `pos` moves with the answer for it, in the same render (one frame a seek),
+ * or alone when the answer is late; `target()` is the newest position asked for. A new SeekView keeps the previous one's module list, taints,
  * log, allocations and layout (the same arrays) when they did not change, so the memoised panes
  * that show only those skip the render: moving within a block changes the item and little else.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { SeekPump } from './seekPump';
 import type { EngineError, OperationInfo, SeekView, StepInfo } from '../../../../engine/api-types';
 import type { Host } from '../../host/host';
 
@@ -41,47 +43,45 @@ export function useKernelTimeline(host: Host, onError: (e: EngineError) => void)
   const [timeline, setTimeline] = useState<TimelineState>(EMPTY);
   const [pos, setPos] = useState(0);
   const [view, setView] = useState<SeekView | null>(null);
-  const want = useRef<number | null>(null);
-  const inflight = useRef(false);
   const lengthRef = useRef(0);
   lengthRef.current = timeline.length;
   const errRef = useRef(onError);
   errRef.current = onError;
+  const hostRef = useRef(host);
+  hostRef.current = host;
 
-  const pump = useCallback(() => {
-    if (inflight.current || want.current === null) return;
-    const p = want.current;
-    want.current = null;
-    inflight.current = true;
-    void host.call('kernel.seek', { pos: p }).then((r) => {
-      inflight.current = false;
-      if (r.ok) {
-        // A newer request supersedes this answer: skip the render, seek again at once.
-        if (want.current === null) setView((prev) => keepUnchanged(prev, r.value));
-      } else errRef.current(r.error);
-      pump();
-    });
-  }, [host]);
+  // The position and its answer are committed together (seekPump.ts): one render, one frame a seek.
+  const [pump] = useState(
+    () =>
+      new SeekPump({
+        call: (p) => hostRef.current.call('kernel.seek', { pos: p }),
+        commit: (c) => {
+          setPos(c.pos);
+          if (c.view) {
+            const v = c.view;
+            setView((prev) => keepUnchanged(prev, v));
+          }
+        },
+        onError: (e) => errRef.current(e),
+      }),
+  );
 
-  /** Move the cursor to pos (clamped); the SeekView follows as soon as the engine answers. */
+  /** Move the cursor to pos (clamped); it is drawn with the engine's answer for it. */
   const seek = useCallback(
     (p: number) => {
       const len = lengthRef.current;
       if (len <= 0) return;
-      const c = Math.max(0, Math.min(len - 1, Math.round(p)));
-      setPos(c);
-      want.current = c;
-      pump();
+      pump.seek(Math.max(0, Math.min(len - 1, Math.round(p))));
     },
     [pump],
   );
 
-  useEffect(
-    () => () => {
-      want.current = null;
-    },
-    [],
-  );
+  /** The position most recently asked for (a seek may still be on its way): where relative moves count from. */
+  const posRef = useRef(0);
+  posRef.current = pos;
+  const target = useCallback(() => pump.target ?? posRef.current, [pump]);
+
+  useEffect(() => () => pump.reset(), [pump]);
 
   /** Re-read the timeline and every step (after boot, load, unload, shell). */
   const refresh = useCallback(async (): Promise<TimelineState | null> => {
@@ -110,11 +110,11 @@ export function useKernelTimeline(host: Host, onError: (e: EngineError) => void)
   /** After a boot: nothing on the timeline yet. */
   const reset = useCallback(() => {
     lengthRef.current = 0;
-    want.current = null;
+    pump.reset();
     setTimeline(EMPTY);
     setView(null);
     setPos(0);
-  }, []);
+  }, [pump]);
 
-  return { timeline, pos, view, seek, refresh, reset };
+  return { timeline, pos, view, seek, target, refresh, reset };
 }
