@@ -54,6 +54,22 @@ export class AllocationIndex<T extends Indexed> {
     if (!big) return small;
     return small.id > big.id ? small : big;
   }
+
+  /** Every listed allocation that overlaps [address, end) (each once, in no particular order). */
+  overlapping(address: bigint, end: bigint): T[] {
+    const found = new Set<T>();
+    const first = Number(address >> SHIFT);
+    const last = end > address ? Number((end - 1n) >> SHIFT) : first;
+    const hits = (a: T) => a.base < end && a.base + BigInt(a.size) > address;
+    // A window of a few hundred bytes spans one or two buckets; a huge range is answered by scanning the lists instead.
+    if (last - first <= 4 * MAX_SPAN) {
+      for (let b = first; b <= last; b++) for (const a of this.buckets.get(b) ?? []) if (hits(a)) found.add(a);
+    } else {
+      for (const list of this.buckets.values()) for (const a of list) if (hits(a)) found.add(a);
+    }
+    for (const a of this.large) if (hits(a)) found.add(a);
+    return [...found];
+  }
 }
 
 function span(a: Indexed): [number, number] {

@@ -59,6 +59,8 @@ export class Memory {
   private nextId = 1;
   /** The same allocations indexed by address, so a lookup does not scan thousands of modules' allocations. */
   private readonly index = new AllocationIndex<Allocation>();
+  /** Indices into `writes` of each allocation's writes, in order: a window at a timeline position reads only its own. */
+  private readonly writesOf = new Map<Allocation, number[]>();
 
   allocate(base: bigint, size: number, kind: AllocationKind, label: string, owner: string | null, pos: number): Allocation {
     const a: Allocation = { id: this.nextId++, base, size, bytes: new Uint8Array(size), kind, label, owner, allocatedAt: pos, freedAt: null };
@@ -77,7 +79,25 @@ export class Memory {
 
   /** Record that [off, off+length) of a was written at pos over zero bytes (what writeAt(…, true) records), the bytes being there already. */
   noteWrite(a: Allocation, off: number, length: number, pos: number, what: string): void {
-    if (this.recordWrites) this.writes.push({ pos, alloc: a, offset: off, length, before: null, what });
+    if (this.recordWrites) this.record({ pos, alloc: a, offset: off, length, before: null, what });
+  }
+
+  private record(w: WriteRecord): void {
+    const list = this.writesOf.get(w.alloc);
+    if (list) list.push(this.writes.length);
+    else this.writesOf.set(w.alloc, [this.writes.length]);
+    this.writes.push(w);
+  }
+
+  /** The writes into allocations that overlap [address, end), in the order they were made. */
+  private writesNear(address: bigint, end: bigint): WriteRecord[] {
+    const idx: number[] = [];
+    for (const a of this.index.overlapping(address, end)) {
+      const list = this.writesOf.get(a);
+      if (list) for (const i of list) idx.push(i);
+    }
+    idx.sort((x, y) => x - y);
+    return idx.map((i) => this.writes[i]);
   }
 
   free(a: Allocation, pos: number): void {
@@ -125,7 +145,7 @@ export class Memory {
   writeAt(a: Allocation, off: number, bytes: Uint8Array, pos: number, what: string, beforeWasZero = false): void {
     if (this.recordWrites) {
       const before = beforeWasZero ? null : a.bytes.slice(off, off + bytes.length);
-      this.writes.push({ pos, alloc: a, offset: off, length: bytes.length, before, what });
+      this.record({ pos, alloc: a, offset: off, length: bytes.length, before, what });
     }
     a.bytes.set(bytes, off);
   }
@@ -154,7 +174,7 @@ export class Memory {
     const last: ({ pos: number; what: string } | null)[] = new Array<{ pos: number; what: string } | null>(length).fill(null);
     const end = address + BigInt(length);
     const all: { pos: number; start: bigint; length: number; what: string }[] = [];
-    for (const w of this.writes) {
+    for (const w of this.writesNear(address, end)) {
       if (w.pos >= pos) continue;
       const s = w.alloc.base + BigInt(w.offset);
       if (s < end && s + BigInt(w.length) > address) all.push({ pos: w.pos, start: s, length: w.length, what: w.what });
@@ -185,15 +205,22 @@ export class Memory {
     const out: (number | null)[] = new Array<number | null>(length).fill(null);
     const end = address + BigInt(length);
     const touched = new Set<Allocation>();
+    // Each byte shows the newest allocation holding it just before pos (what at(address + i, pos - 1) answers), found
+    // among the few that overlap the window, with offsets as numbers.
+    const live = this.index
+      .overlapping(address, end)
+      .filter((a) => a.allocatedAt <= pos - 1 && (a.freedAt === null || a.freedAt > pos - 1))
+      .sort((x, y) => y.id - x.id)
+      .map((a) => ({ a, from: Number(a.base - address), to: Number(a.base - address) + a.size }));
     for (let i = 0; i < length; i++) {
-      const a = this.at(address + BigInt(i), pos - 1);
-      if (!a) continue;
-      touched.add(a);
-      out[i] = a.bytes[Number(address + BigInt(i) - a.base)];
+      const hit = live.find((c) => i >= c.from && i < c.to);
+      if (!hit) continue;
+      touched.add(hit.a);
+      out[i] = hit.a.bytes[i - hit.from];
     }
     // Undo, newest first, every write made at or after pos.
     const undo: { pos: number; start: bigint; before: Uint8Array | null; length: number }[] = [];
-    for (const w of this.writes) {
+    for (const w of this.writesNear(address, end)) {
       if (w.pos < pos || !touched.has(w.alloc)) continue;
       const s = w.alloc.base + BigInt(w.offset);
       if (s >= end || s + BigInt(w.length) <= address) continue;
