@@ -7,6 +7,7 @@
  * symbol in the kernel image mapping, not to the absolute per-CPU offsets.
  */
 import { KernelProfileError } from './profile-error';
+import { probeIndex } from './name-hash';
 
 /** Start of the x86_64 kernel image mapping (__START_KERNEL_map). */
 const KERNEL_IMAGE_BASE = 0xffffffff80000000n;
@@ -59,7 +60,17 @@ export class KallsymsTable {
   private readonly sinittext: bigint;
   private readonly einittext: bigint;
 
-  constructor(names: string[] | FrontCodedNames, types: string, addresses: BigUint64Array, kprobeBlacklist: Iterable<string>) {
+  /**
+   * `nameIndex`: the binary profile's precomputed by-name index (name-hash.ts: each name's first entry), which
+   * indexOf() probes instead of scanning or building the by-name map.
+   */
+  constructor(
+    names: string[] | FrontCodedNames,
+    types: string,
+    addresses: BigUint64Array,
+    kprobeBlacklist: Iterable<string>,
+    private readonly nameIndex: Uint32Array | null = null,
+  ) {
     if (Array.isArray(names)) {
       this.count = names.length;
       this.decoded = names;
@@ -82,6 +93,11 @@ export class KallsymsTable {
     this.etext = bounds[2] ?? this.end;
     this.sinittext = bounds[3] ?? 0n;
     this.einittext = bounds[4] ?? 0n;
+  }
+
+  /** The names as the profile stores them (null when they were given decoded): the binary profile writes them so. */
+  get frontCoded(): FrontCodedNames | null {
+    return this.fc;
   }
 
   /** Every name, in table order (decoded from the front-coded lines on first use). */
@@ -116,6 +132,7 @@ export class KallsymsTable {
 
   /** The first index named `name`, read off the front-coded lines (no name is built), or -1. */
   private scanFor(name: string): number {
+    if (this.nameIndex) return probeIndex(this.nameIndex, name, (i) => this.nameAt(i) === name);
     if (this.decoded || !this.fc) {
       const names = this.names;
       for (let i = 0; i < this.count; i++) if (names[i] === name) return i;
@@ -167,6 +184,7 @@ export class KallsymsTable {
   indexOf(name: string): number {
     // The first few questions scan the table (about a millisecond each); the by-name index (94,000 names,
     // ~100 ms to build) only once a run keeps asking.
+    if (this.nameIndex) return probeIndex(this.nameIndex, name, (i) => this.nameAt(i) === name);
     const known = this.scanned.get(name);
     if (known !== undefined) return known;
     if (!this.byName && this.scans < INDEX_AFTER_SCANS) {
