@@ -94,6 +94,18 @@ describe('binary kernel profile (debian 6.1.0-50-amd64)', () => {
     expect(reject(other)).toBe('bad-format');
   });
 
+  it('decodes the 1.4 MB of kallsyms lines only when a name is asked for', () => {
+    const sizes: number[] = [];
+    const b = decodeProfileBinary(bin, (bytes, start, end) => (sizes.push(end - start), latin1Js(bytes, start, end)));
+    const big = (): number => sizes.filter((n) => n > 1_000_000).length;
+    expect(b.kallsyms?.isText(0xffffffff8108b490n)).toBe(true); // the bounds are stored
+    expect(b.lookup('_printk')?.name).toBe('_printk');
+    expect(big()).toBe(0);
+    expect(b.symbolize(0xffffffff8108b4a3n)?.sprint).toBe('flush_tlb_all+0x13/0x30');
+    expect(b.kallsyms?.indexOf('flush_tlb_all')).toBe(json.kallsyms?.indexOf('flush_tlb_all'));
+    expect(big()).toBe(1);
+  });
+
   it('refuses to encode a profile the JSON reader refuses', () => {
     expect(() => encodeProfileBinary({ ...(raw as object), version: 99 })).toThrow(/unsupported version/);
   });

@@ -14,7 +14,7 @@
  *   k.addr u64[nK], k.type latin1[nK], k.coded latin1 (the front-coded lines, as the JSON has them),
  *   k.starts u32[nK+1], k.prefix u8[nK], k.index u32 (each name's first entry).
  */
-import { KallsymsTable } from './kallsyms-table';
+import { KALLSYMS_BOUNDS, KallsymsTable } from './kallsyms-table';
 import { buildIndex, hashBytes, hashName, probeIndex } from './name-hash';
 import { assembleProfile, parseProfile, type KernelExport, type KernelProfile, type ModuleLayout } from './profile';
 import { KernelProfileError } from './profile-error';
@@ -48,6 +48,8 @@ interface Header {
   readonly namespaces: string[];
   readonly counts: { vmlinux: number; modules: number; kallsyms: number | null };
   readonly kprobeBlacklist: string[];
+  /** linkAddress() of each KALLSYMS_BOUNDS name (hex), null when absent. */
+  readonly kallsymsBounds: (string | null)[];
   readonly columns: Record<string, [number, number]>;
 }
 
@@ -208,6 +210,7 @@ export function encodeProfileBinary(json: unknown): Uint8Array {
     namespaces,
     counts: { vmlinux: V.length, modules: M.length, kallsyms: ks ? ks.count : null },
     kprobeBlacklist: ks ? [...(ksRaw?.kprobeBlacklist ?? [])] : [],
+    kallsymsBounds: KALLSYMS_BOUNDS.map((n) => ks?.linkAddress(n)?.toString(16) ?? null),
     columns,
   };
   const head = ascii(JSON.stringify(header), '$');
@@ -336,13 +339,17 @@ export function decodeProfileBinary(input: Uint8Array, latin1: Latin1Decoder = l
     const [co, cl] = codedCol;
     const starts = u32('k.starts', nK + 1);
     if (starts[nK] !== cl + 1) throw bad('column k.starts');
-    kallsyms = new KallsymsTable(
-      { coded: latin1(bytes, co, co + cl), starts, prefix: u8('k.prefix', nK) },
-      latin1(bytes, to, to + nK),
-      addresses,
-      h.kprobeBlacklist,
-      indexOf('k.index'),
-    );
+    // The lines decoded on the first name asked for (a load that never names a vmlinux symbol skips the 1.4 MB).
+    let coded: string | null = null;
+    const names = {
+      get coded(): string {
+        return (coded ??= latin1(bytes, co, co + cl));
+      },
+      starts,
+      prefix: u8('k.prefix', nK),
+    };
+    const bounds = h.kallsymsBounds.map((b) => (b === null ? null : BigInt('0x' + b)));
+    kallsyms = new KallsymsTable(names, latin1(bytes, to, to + nK), addresses, h.kprobeBlacklist, indexOf('k.index'), bounds);
   }
   const hex = (s: string): bigint => BigInt('0x' + s);
   return assembleProfile({
