@@ -48,6 +48,8 @@ interface Header {
   readonly namespaces: string[];
   readonly counts: { vmlinux: number; modules: number; kallsyms: number | null };
   readonly kprobeBlacklist: string[];
+  /** No two vmlinux exports share a name (lookup() then answers symbolize()'s question about the export at an address). */
+  readonly vmlinuxNamesUnique: boolean;
   /** linkAddress() of each KALLSYMS_BOUNDS name (hex), null when absent. */
   readonly kallsymsBounds: (string | null)[];
   readonly columns: Record<string, [number, number]>;
@@ -210,6 +212,7 @@ export function encodeProfileBinary(json: unknown): Uint8Array {
     namespaces,
     counts: { vmlinux: V.length, modules: M.length, kallsyms: ks ? ks.count : null },
     kprobeBlacklist: ks ? [...(ksRaw?.kprobeBlacklist ?? [])] : [],
+    vmlinuxNamesUnique: new Set(V.map((e) => e.name)).size === V.length,
     kallsymsBounds: KALLSYMS_BOUNDS.map((n) => ks?.linkAddress(n)?.toString(16) ?? null),
     columns,
   };
@@ -322,11 +325,18 @@ export function decodeProfileBinary(input: Uint8Array, latin1: Latin1Decoder = l
       namespace: ns(mNs[i]),
     });
   const isAt = (names: string, start: number, end: number, name: string): boolean => end - start === name.length && names.startsWith(name, start);
-  const lookup = (name: string): KernelExport | undefined => {
-    const id = probeIndex(exportIndex, name, (e) =>
+  const exportId = (name: string): number =>
+    probeIndex(exportIndex, name, (e) =>
       e < nV ? isAt(vNames(), vOff[e], vOff[e + 1], name) : isAt(mNames(), mOff[e - nV], mOff[e - nV + 1], name),
     );
+  const lookup = (name: string): KernelExport | undefined => {
+    const id = exportId(name);
     return id < 0 ? undefined : id < nV ? vmlinuxAt(id) : moduleAt(id - nV);
+  };
+  // The only vmlinux export of the name is lookup()'s answer (vmlinux first): no map of all 10,500 to build.
+  const exportAt = (name: string, address: bigint): KernelExport | undefined => {
+    const id = exportId(name);
+    return id >= 0 && id < nV && vAddr[id] === address ? vmlinuxAt(id) : undefined;
   };
 
   let kallsyms: KallsymsTable | null = null;
@@ -364,5 +374,6 @@ export function decodeProfileBinary(input: Uint8Array, latin1: Latin1Decoder = l
     moduleExports: () => Array.from({ length: nM }, (_, i) => moduleAt(i)),
     kallsyms,
     lookup,
+    exportAt: h.vmlinuxNamesUnique ? exportAt : undefined,
   });
 }

@@ -265,6 +265,8 @@ export interface ProfileParts {
   readonly kallsyms: KallsymsTable | null;
   /** Export by name: vmlinux first (the last vmlinux export of the name), then modules (the first). */
   lookup(name: string): KernelExport | undefined;
+  /** The last vmlinux export of that name and address, when the parts can tell it without a list of them all. */
+  readonly exportAt?: (name: string, address: bigint) => KernelExport | undefined;
 }
 
 /** The KernelProfile of validated parts: symbolize() and configEnabled() over them. */
@@ -278,6 +280,7 @@ export function assembleProfile(parts: ProfileParts): KernelProfile {
   // export of a name and address wins, as the keyed map had it.
   let exportAtMap: Map<string, KernelExport | KernelExport[]> | null = null;
   const exportAt = (name: string, address: bigint): KernelExport | undefined => {
+    if (parts.exportAt) return parts.exportAt(name, address);
     if (!exportAtMap) {
       const m = new Map<string, KernelExport | KernelExport[]>();
       for (const e of vmlinuxAll()) {
