@@ -80,7 +80,7 @@ try {
   });
   // `load` as CommonJS (main/cli/load-main.ts): bin.cjs compiles it through V8's code cache. import.meta.url (the
   // package root is found from it) is this file's URL. The caches of the previous build are stale now.
-  for (const f of readdirSync(join(root, 'out/cli'))) if (f.endsWith('.cache')) rmSync(join(root, 'out/cli', f), { force: true });
+  for (const f of readdirSync(join(root, 'out/cli'))) if (/\.cache(\.weight)?$/.test(f)) rmSync(join(root, 'out/cli', f), { force: true });
   await build({
     ...common,
     format: 'cjs',
