@@ -80,7 +80,7 @@ try {
   });
   // `load` as CommonJS (main/cli/load-main.ts): bin.cjs compiles it through V8's code cache. import.meta.url (the
   // package root is found from it) is this file's URL. The caches of the previous build are stale now.
-  for (const f of readdirSync(join(root, 'out/cli'))) if (f.endsWith('.cache')) rmSync(join(root, 'out/cli', f), { force: true });
+  for (const f of readdirSync(join(root, 'out/cli'))) if (/\.cache(\.weight)?$/.test(f)) rmSync(join(root, 'out/cli', f), { force: true });
   await build({
     ...common,
     format: 'cjs',
@@ -89,10 +89,21 @@ try {
     entryPoints: [join(root, 'main/cli/load-main.ts')],
     outfile: join(root, 'out/cli/load.cjs'),
   });
-  // The kernel profile decompressed once here (main/cli/kernel-files.ts loadProfile() reads it while it is newer than the .gz).
+  // The kernel profile as its precomputed binary table (engine/kernel/profile-binary.ts), made once here from the
+  // committed JSON: main/cli/kernel-files.ts loadProfile() reads it while it is newer than the .gz.
   const gz = join(root, 'samples/kernel/debian-6.1.0-50-amd64.json.gz');
-  writeFileSync(join(root, 'out/cli/kernel-profile.json'), gunzipSync(readFileSync(gz)));
-  if (!quiet) console.log('modscope: built out/cli/modscope.mjs, out/cli/relocs.cjs, out/cli/load.cjs and out/cli/kernel-profile.json');
+  const encoder = await build({
+    ...common,
+    plugins: [],
+    banner: {},
+    entryPoints: [join(root, 'engine/kernel/profile-binary.ts')],
+    write: false,
+    logLevel: 'error',
+  });
+  const { encodeProfileBinary } = await import(`data:text/javascript;base64,${Buffer.from(encoder.outputFiles[0].contents).toString('base64')}`);
+  writeFileSync(join(root, 'out/cli/kernel-profile.bin'), encodeProfileBinary(JSON.parse(gunzipSync(readFileSync(gz)).toString('utf8'))));
+  rmSync(join(root, 'out/cli/kernel-profile.json'), { force: true }); // the decompressed JSON of earlier versions
+  if (!quiet) console.log('modscope: built out/cli/modscope.mjs, out/cli/relocs.cjs, out/cli/load.cjs and out/cli/kernel-profile.bin');
 } catch (e) {
   if (lenient) {
     console.warn(`modscope: warning: CLI not built yet (${e instanceof Error ? e.message.split('\n')[0] : e}); it builds on first use.`);

@@ -7,9 +7,12 @@
  * symbol in the kernel image mapping, not to the absolute per-CPU offsets.
  */
 import { KernelProfileError } from './profile-error';
+import { probeIndex } from './name-hash';
 
 /** Start of the x86_64 kernel image mapping (__START_KERNEL_map). */
 const KERNEL_IMAGE_BASE = 0xffffffff80000000n;
+/** The symbols that bound kernel text and kallsyms_lookup()'s range (see find() and isText()). */
+export const KALLSYMS_BOUNDS: readonly string[] = ['_stext', '_end', '_etext', '_sinittext', '_einittext'];
 /** indexOf() scans the table for this many lookups, then builds the by-name index. */
 const INDEX_AFTER_SCANS = 16;
 
@@ -59,7 +62,19 @@ export class KallsymsTable {
   private readonly sinittext: bigint;
   private readonly einittext: bigint;
 
-  constructor(names: string[] | FrontCodedNames, types: string, addresses: BigUint64Array, kprobeBlacklist: Iterable<string>) {
+  /**
+   * `nameIndex`: the binary profile's precomputed by-name index (name-hash.ts: each name's first entry), which
+   * indexOf() probes instead of scanning or building the by-name map. `bounds`: the addresses of KALLSYMS_BOUNDS as
+   * the binary profile stored them (the names' lines are then not read to find them).
+   */
+  constructor(
+    names: string[] | FrontCodedNames,
+    types: string,
+    addresses: BigUint64Array,
+    kprobeBlacklist: Iterable<string>,
+    private readonly nameIndex: Uint32Array | null = null,
+    bounds?: readonly (bigint | null)[],
+  ) {
     if (Array.isArray(names)) {
       this.count = names.length;
       this.decoded = names;
@@ -76,12 +91,17 @@ export class KallsymsTable {
     const lo = first < this.count ? addresses[first] : 0n;
     const hi = this.count ? addresses[this.count - 1] + 1n : 0n;
     // Five scans of the front-coded lines for the bounds instead of the by-name index (94,000 names), which most runs never need.
-    const bounds = this.firstOf(['_stext', '_end', '_etext', '_sinittext', '_einittext']);
-    this.stext = bounds[0] ?? lo;
-    this.end = bounds[1] ?? hi;
-    this.etext = bounds[2] ?? this.end;
-    this.sinittext = bounds[3] ?? 0n;
-    this.einittext = bounds[4] ?? 0n;
+    const b = bounds ?? this.firstOf(KALLSYMS_BOUNDS);
+    this.stext = b[0] ?? lo;
+    this.end = b[1] ?? hi;
+    this.etext = b[2] ?? this.end;
+    this.sinittext = b[3] ?? 0n;
+    this.einittext = b[4] ?? 0n;
+  }
+
+  /** The names as the profile stores them (null when they were given decoded): the binary profile writes them so. */
+  get frontCoded(): FrontCodedNames | null {
+    return this.fc;
   }
 
   /** Every name, in table order (decoded from the front-coded lines on first use). */
@@ -89,10 +109,11 @@ export class KallsymsTable {
     if (this.decoded) return this.decoded;
     const fc = this.fc as FrontCodedNames;
     const names = new Array<string>(this.count);
+    const { coded, starts, prefix } = fc;
     let prev = '';
     for (let i = 0; i < this.count; i++) {
-      const k = fc.prefix[i];
-      const rest = fc.coded.slice(fc.starts[i] + 1, fc.starts[i + 1] - 1);
+      const k = prefix[i];
+      const rest = coded.slice(starts[i] + 1, starts[i + 1] - 1);
       prev = names[i] = k === 0 ? rest : prev.slice(0, k) + rest;
     }
     this.decoded = names;
@@ -116,6 +137,7 @@ export class KallsymsTable {
 
   /** The first index named `name`, read off the front-coded lines (no name is built), or -1. */
   private scanFor(name: string): number {
+    if (this.nameIndex) return probeIndex(this.nameIndex, name, (i) => this.nameAt(i) === name);
     if (this.decoded || !this.fc) {
       const names = this.names;
       for (let i = 0; i < this.count; i++) if (names[i] === name) return i;
@@ -167,6 +189,7 @@ export class KallsymsTable {
   indexOf(name: string): number {
     // The first few questions scan the table (about a millisecond each); the by-name index (94,000 names,
     // ~100 ms to build) only once a run keeps asking.
+    if (this.nameIndex) return probeIndex(this.nameIndex, name, (i) => this.nameAt(i) === name);
     const known = this.scanned.get(name);
     if (known !== undefined) return known;
     if (!this.byName && this.scans < INDEX_AFTER_SCANS) {

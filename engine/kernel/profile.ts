@@ -235,14 +235,55 @@ export function parseProfile(json: unknown): KernelProfile {
   for (const e of vmlinuxExports) byName.set(e.name, e); // vmlinux wins
 
   const kallsyms = root.kallsyms === undefined || root.kallsyms === null ? null : parseKallsyms(root.kallsyms, '$.kallsyms');
+  return assembleProfile({
+    release,
+    distro,
+    vermagic,
+    config,
+    sections,
+    moduleLayout,
+    percpu,
+    vmlinuxExports: () => vmlinuxExports,
+    moduleExports: () => moduleExports,
+    kallsyms,
+    lookup: (name) => byName.get(name),
+  });
+}
+
+/** What parseProfile() and the binary profile's decoder (profile-binary.ts) read; the rest is computed from it. */
+export interface ProfileParts {
+  readonly release: string;
+  readonly distro: string;
+  readonly vermagic: string;
+  readonly config: ReadonlyMap<string, string | null>;
+  readonly sections: ReadonlyMap<string, bigint>;
+  readonly moduleLayout: ModuleLayout;
+  readonly percpu: { readonly start: bigint; readonly size: bigint } | null;
+  /** Called on first use of KernelProfile.vmlinuxExports (the binary form builds the objects then), once. */
+  vmlinuxExports(): readonly KernelExport[];
+  moduleExports(): readonly KernelExport[];
+  readonly kallsyms: KallsymsTable | null;
+  /** Export by name: vmlinux first (the last vmlinux export of the name), then modules (the first). */
+  lookup(name: string): KernelExport | undefined;
+  /** The last vmlinux export of that name and address, when the parts can tell it without a list of them all. */
+  readonly exportAt?: (name: string, address: bigint) => KernelExport | undefined;
+}
+
+/** The KernelProfile of validated parts: symbolize() and configEnabled() over them. */
+export function assembleProfile(parts: ProfileParts): KernelProfile {
+  const { release, distro, vermagic, config, sections, moduleLayout, percpu, kallsyms, lookup } = parts;
+  let vmlinuxList: readonly KernelExport[] | null = null;
+  let moduleList: readonly KernelExport[] | null = null;
+  const vmlinuxAll = (): readonly KernelExport[] => (vmlinuxList ??= parts.vmlinuxExports());
   // Built on the first symbolize(): a load that never symbolizes a vmlinux address skips both.
   // By name, then the address compared (a "name@address" key cost a BigInt-to-decimal string per export); the last
   // export of a name and address wins, as the keyed map had it.
   let exportAtMap: Map<string, KernelExport | KernelExport[]> | null = null;
   const exportAt = (name: string, address: bigint): KernelExport | undefined => {
+    if (parts.exportAt) return parts.exportAt(name, address);
     if (!exportAtMap) {
       const m = new Map<string, KernelExport | KernelExport[]>();
-      for (const e of vmlinuxExports) {
+      for (const e of vmlinuxAll()) {
         if (e.address === null) continue;
         const had = m.get(e.name);
         if (had === undefined) m.set(e.name, e);
@@ -258,7 +299,7 @@ export function parseProfile(json: unknown): KernelProfile {
   };
   let byAddrList: (KernelExport & { address: bigint })[] | null = null;
   const byAddrSorted = (): (KernelExport & { address: bigint })[] =>
-    (byAddrList ??= vmlinuxExports
+    (byAddrList ??= vmlinuxAll()
       .filter((e): e is KernelExport & { address: bigint } => e.address !== null && !e.percpu)
       .sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
 
@@ -270,10 +311,14 @@ export function parseProfile(json: unknown): KernelProfile {
     sections,
     moduleLayout,
     percpu,
-    vmlinuxExports,
-    moduleExports,
+    get vmlinuxExports() {
+      return vmlinuxAll();
+    },
+    get moduleExports() {
+      return (moduleList ??= parts.moduleExports());
+    },
     kallsyms,
-    lookup: (name) => byName.get(name),
+    lookup,
     symbolize(address) {
       if (kallsyms) {
         const h = kallsyms.find(address);

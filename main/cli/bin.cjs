@@ -28,8 +28,11 @@ if (!existsSync(bundle) || !existsSync(lean)) {
  * missing or rejected (another Node, other V8 flags, another source), by `save()` once the run has compiled what it
  * uses; scripts/build-cli.mjs deletes the caches of an earlier build. The file name holds the source's size and
  * mtime: V8 checks only the length of the source it was made from.
+ * `grow`: the cache holds only the functions its run compiled, so a first run that loads one small module leaves out
+ * most of what amdgpu's load runs (each later load compiled those again, ~150 ms of CPU). The user CPU time of the run
+ * that wrote it is kept beside it (`.cache.weight`), and a run that took 1.5× more writes it again, with what both ran.
  */
-function requireCached(filename, name) {
+function requireCached(filename, name, grow = false) {
   const { readFileSync, renameSync, statSync, writeFileSync } = require('node:fs');
   const Module = require('node:module');
   const vm = require('node:vm');
@@ -49,13 +52,25 @@ function requireCached(filename, name) {
   m.loaded = true;
   require.cache[filename] = m;
   const stale = cachedData === undefined || script.cachedDataRejected === true;
+  const weightFile = `${cacheFile}.weight`;
   const save = () => {
-    if (!stale) return;
+    const used = process.cpuUsage().user;
+    if (!stale) {
+      if (!grow) return;
+      let weight = 0;
+      try {
+        weight = Number(readFileSync(weightFile, 'latin1')) || 0;
+      } catch {
+        // no weight: a cache written before weights were kept, or by a run that did not grow it
+      }
+      if (used <= weight * 1.5) return;
+    }
     try {
       // Written aside and renamed: a run starting meanwhile reads the old cache or the new one, never half of one.
       const tmp = `${cacheFile}.${process.pid}`;
       writeFileSync(tmp, script.createCachedData());
       renameSync(tmp, cacheFile);
+      if (grow) writeFileSync(weightFile, String(used));
     } catch {
       // a read-only install: compile each time
     }
@@ -141,7 +156,7 @@ if (argv.length === 2 && argv[0] === 'relocs' && !argv[1].startsWith('-') && exi
   if (!exporting) preloadIced();
   const loadBundle = join(root, 'out', 'cli', 'load.cjs');
   if (isLoad() && existsSync(loadBundle)) {
-    const { exports, save } = requireCached(loadBundle, 'load');
+    const { exports, save } = requireCached(loadBundle, 'load', true);
     exports.loadMain(argv).then((code) => {
       save();
       done(code);
