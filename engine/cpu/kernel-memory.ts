@@ -22,6 +22,7 @@ import { KERNEL_IMAGE_BASE } from '../kernel/profile';
 import type { Allocation } from '../machine/memory';
 import { CpuFault, type CpuMemory, type MemorySpan } from './types';
 import { seedRecordedKernelData } from './recorded-kernel-data';
+import { KnownRanges } from './known-ranges';
 
 /** THREAD_SIZE on x86-64 (16 KiB; KASAN doubles it, Debian has no KASAN). */
 export const THREAD_SIZE = 16384;
@@ -113,7 +114,7 @@ export class KernelCpuMemory implements CpuMemory {
    */
   readonly unmodelledReads = new Set<string>();
   /** [start, end) ranges of vmlinux data whose bytes are known: seeded values and this run's own writes. */
-  private readonly known: [bigint, bigint][] = [];
+  private readonly known = new KnownRanges();
   private readonly vmNames = new Map<bigint, string>();
   private jiffiesAddr: bigint | null = null;
   /** [start, end) of the struct pages of the machine's RAM (vmemmap): zero pages that remember writes, as unknown data. */
@@ -345,8 +346,7 @@ export class KernelCpuMemory implements CpuMemory {
   }
 
   private isKnown(address: bigint, end: bigint): boolean {
-    for (const [a, b] of this.known) if (address >= a && end <= b) return true;
-    return false;
+    return this.known.contains(address, end);
   }
 
   /**
@@ -398,9 +398,7 @@ export class KernelCpuMemory implements CpuMemory {
   private vmWrite(address: bigint, bytes: Uint8Array, seeding = false): void {
     // Coalesce with the previous range when contiguous (seeding writes neighbouring fields in order).
     const end = address + BigInt(bytes.length);
-    const last = this.known[this.known.length - 1];
-    if (last && last[1] === address) last[1] = end;
-    else if (!this.isKnown(address, end)) this.known.push([address, end]);
+    this.known.add(address, end);
     if (!seeding) {
       if (address >= this.vmStart && address < this.vmRodataEnd)
         throw new CpuFault('read-only', address, true, `write to vmlinux .rodata at 0x${address.toString(16)}`);
