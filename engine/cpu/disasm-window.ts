@@ -11,6 +11,7 @@ import { KERNEL_IMAGE_BASE } from '../kernel/profile';
 import { hex64 } from '../base/hex';
 import type { DisasmRow } from '../trace/types';
 import type { Decoder, Instruction } from './types';
+import { kallsymsHolding, symtabAround } from './module-symbol-index';
 
 /** Bytes decoded before rip when the function is larger (then decoding starts at rip). */
 const MAX_LEAD = 8192;
@@ -35,18 +36,9 @@ function placedAt(k: ModelKernel, a: bigint, pos?: number): Placed | null {
 /** The named symbol of the module covering a, within a's section: kallsyms (with sizes) first, then .symtab. */
 function moduleSymbol(p: Placed, a: bigint): { name: string; start: bigint; end: bigint } | null {
   const sEnd = p.section.address + BigInt(p.section.size);
-  for (const s of p.mod.kallsyms) {
-    if (s.name && s.address <= a && (a < s.address + s.size || (s.size === 0n && s.address === a)) && s.address >= p.section.address) {
-      return { name: s.name, start: s.address, end: s.size > 0n && s.address + s.size <= sEnd ? s.address + s.size : sEnd };
-    }
-  }
-  let best: { name: string; value: bigint } | null = null;
-  let next = sEnd;
-  for (const s of p.mod.symbolTable) {
-    if (!s.name || s.name.startsWith('.') || s.value < p.section.address || s.value >= sEnd) continue;
-    if (s.value <= a && (!best || s.value > best.value)) best = s;
-    else if (s.value > a && s.value < next) next = s.value;
-  }
+  const s = kallsymsHolding(p.mod.kallsyms, a, p.section.address);
+  if (s) return { name: s.name, start: s.address, end: s.size > 0n && s.address + s.size <= sEnd ? s.address + s.size : sEnd };
+  const { best, next } = symtabAround(p.mod.symbolTable, a, p.section.address, sEnd);
   return best ? { name: best.name, start: best.value, end: next } : null;
 }
 
