@@ -84,3 +84,23 @@ describe.skipIf(missing(CORPUS_WHAT, existsSync(AMDGPU)))('engine API over amdgp
     expect(last.value.rows[9].index).toBe(big.count - 1);
   });
 });
+
+describe('kernel.boot from the binary profile', () => {
+  it('boots and loads hello.ko as from the .json.gz (the bytes `modscope serve` gives the web app)', async () => {
+    const gz = bytesOf(new URL('../samples/kernel/debian-6.1.0-50-amd64.json.gz', import.meta.url).pathname);
+    const { gunzipSync } = await import('node:zlib');
+    const { encodeProfileBinary } = await import('./kernel/profile-binary');
+    const bin = encodeProfileBinary(JSON.parse(gunzipSync(gz).toString('utf8')));
+    const run = async (profile: Uint8Array) => {
+      const e = createEngine();
+      const boot = await e.call('kernel.boot', { profile, kaslrSeed: 7 });
+      const o = await e.call('open', { name: 'hello.ko', bytes: bytesOf(HELLO) });
+      if (!boot.ok || !o.ok) throw new Error('boot or open failed');
+      const load = await e.call('kernel.load', { id: o.value.id, args: 'count=3' });
+      return { boot: boot.value, load };
+    };
+    const fromBin = await run(bin);
+    expect(fromBin.load.ok).toBe(true);
+    expect(fromBin).toEqual(await run(gz));
+  });
+});

@@ -13,6 +13,7 @@ import { buildOverview } from './session/overview';
 import { relocationPage, symbolPage } from './session/rows';
 import { decompress, detectCompression } from './compress/index';
 import { parseProfile, isKernelProfileError, type KernelProfile } from './kernel/profile';
+import { decodeProfileBinary, isProfileBinary } from './kernel/profile-binary';
 import type { ModelKernel } from './kernel/model';
 import { bootKernel, kernelSummary, loadOpened, logAt, memoryAt, seek, unload } from './kernel-session';
 import { decodeUtf8 } from './elf/strings';
@@ -136,6 +137,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
 
   async function readProfile(bytes: unknown): Promise<KernelProfile> {
     if (!(bytes instanceof Uint8Array)) throw Object.assign(new BadRequest('profile must be the .json.gz bytes'), { field: 'profile' });
+    // The precomputed binary table (profile-binary.ts) where the host serves one: no JSON parse, exports built lazily.
+    if (isProfileBinary(bytes)) return decodeProfileBinary(bytes);
     const raw = detectCompression(bytes) ? await decompress(bytes, undefined, { elf: false }) : bytes;
     return parseProfile(JSON.parse(decodeUtf8(raw, 0, raw.length)));
   }

@@ -28,6 +28,13 @@ export const KERNEL_PROFILE_BINARY_VERSION = 1;
  */
 export type Latin1Decoder = (bytes: Uint8Array, start: number, end: number) => string;
 
+/** Whether bytes begin as a binary kernel profile does (its magic, "MSKPROF1"). */
+export function isProfileBinary(bytes: Uint8Array): boolean {
+  if (bytes.length < 16) return false;
+  for (let i = 0; i < MAGIC.length; i++) if (bytes[i] !== MAGIC.charCodeAt(i)) return false;
+  return true;
+}
+
 export const latin1Js: Latin1Decoder = (bytes, start, end) => {
   let out = '';
   for (let i = start; i < end; i += 8192) out += String.fromCharCode.apply(null, bytes.subarray(i, Math.min(end, i + 8192)) as unknown as number[]);

@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { CliError } from './errors';
+import { servedProfileBinary } from './kernel-files';
 import { packageRoot, serve, webApp } from './web-app';
 
 import { VIEWS as VIEW_DEFS, type ViewId } from '../../host-common/views';
@@ -293,7 +294,9 @@ export async function exportCommand(o: ExportOptions, io: { out: (s: string) => 
   try {
     const web = await webApp(root, io.err);
     const stem = name.replace(/\.ko(\.(xz|zst|gz))?$/, '');
-    const files = new Map([[`/samples/${stem}/${name}`, moduleBytes]]);
+    const files = new Map<string, Buffer | string>([[`/samples/${stem}/${name}`, moduleBytes]]);
+    const bin = servedProfileBinary(root);
+    if (bin) files.set(...bin);
     served = await serve({ web, samples: join(root, 'samples'), files });
   } catch (e) {
     void launching.then((b) => b.close()).catch(() => undefined);

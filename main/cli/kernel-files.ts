@@ -25,6 +25,22 @@ function packageRoot(): string {
  */
 export const BINARY_PROFILE = join('out', 'cli', 'kernel-profile.bin');
 
+/** Where the web app asks for the binary profile (renderer/src/lib/samples.ts PROFILE_BINARY_URL). */
+export const PROFILE_BINARY_URL = '/samples/kernel/debian-6.1.0-50-amd64.bin';
+
+/**
+ * The binary profile to serve to the web app, as [url, path], while it is at least as new as the committed .gz
+ * (else null: the page falls back to the .json.gz).
+ */
+export function servedProfileBinary(root: string): [string, string] | null {
+  const binary = join(root, BINARY_PROFILE);
+  try {
+    return statSync(binary).mtimeMs >= statSync(join(root, 'samples', 'kernel', PROFILE_NAME)).mtimeMs ? [PROFILE_BINARY_URL, binary] : null;
+  } catch {
+    return null;
+  }
+}
+
 export function loadProfile(): KernelProfile {
   if (process.env.MODSCOPE_PROFILE) return parseProfile(JSON.parse(gunzipSync(readFileSync(process.env.MODSCOPE_PROFILE)).toString('utf8')));
   const root = packageRoot();

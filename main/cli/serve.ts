@@ -9,6 +9,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { optionValue } from './args';
 import { CliError } from './errors';
+import { servedProfileBinary } from './kernel-files';
 import { packageRoot, serve, webApp } from './web-app';
 import { scanModuleTree, TreeScanError } from '../module-tree';
 
@@ -69,6 +70,8 @@ export async function serveCommand(o: ServeOptions, io: { out: (s: string) => vo
   }
   const files = new Map<string, Buffer | string>(o.files.map((f, n) => [`/local/${n}/${basename(f)}`, f] as const));
   if (o.modules) for (const [u, f] of await moduleTreeFiles(o.modules)) files.set(u, f);
+  const bin = servedProfileBinary(root);
+  if (bin) files.set(...bin);
   let served;
   try {
     served = await serve({ web, samples: join(root, 'samples'), files, host: o.host, port: o.port });
