@@ -37,7 +37,7 @@ export class SymbolTableReader {
     readonly shndxSec: ElfSection | undefined,
   ) {}
 
-  /** Symbol i (0 ≤ i < count); problems are counted into `bad` when given. */
+  /** Symbol i (0 ≤ i < count); problems are counted into `bad` when given (a whole-table read: names are not cached). */
   symbol(i: number, bad?: SymbolProblems): ElfSymbol {
     const { dv, little } = this.view;
     const o = this.base + i * this.entSize;
@@ -73,7 +73,7 @@ export class SymbolTableReader {
     }
     let name = '';
     if (this.strings) {
-      const n = this.strings.get(nameOffset);
+      const n = this.strings.get(nameOffset, bad === undefined);
       if (n === null) {
         name = CORRUPT_NAME;
         if (bad) {
@@ -204,6 +204,7 @@ export function readSymbolTable(
  */
 function readSymbols(t: SymbolTableReader, symbols: ElfSymbol[]): SymbolProblems {
   const bad: SymbolProblems = { badName: -1, badNames: 0, badIndex: -1, badIndexes: 0, badX: -1, badXs: 0 };
+  t.strings?.dense();
   for (let i = 0; i < t.count; i++) symbols[i] = t.symbol(i, bad);
   return bad;
 }

@@ -69,6 +69,11 @@ export function buildCoreKallsyms(
   const strtab = new Uint8Array(strSize);
   const typetab = new Uint8Array(coreSymbols.length);
   const dv = new DataView(symtab.buffer);
+  // .strtab in the file (the names' bytes), when it is one.
+  const strSec = elf.symtab ? elf.sections[elf.symtab.stringTableIndex] : undefined;
+  const src = elf.bytes;
+  const strStart = strSec && strSec.offset + strSec.size <= src.length ? strSec.offset : -1;
+  const strSize0 = strStart >= 0 && strSec ? strSec.size : 0;
   const types: string[] = new Array<string>(coreSymbols.length);
   let s = 0;
   for (let n = 0; n < coreSymbols.length; n++) {
@@ -90,9 +95,16 @@ export function buildCoreKallsyms(
       strtab.set(b, s);
       s += b.length + 1;
     } else {
-      const name = sym.name;
-      for (let c = 0; c < name.length; c++) strtab[s + c] = name.charCodeAt(c);
-      s += name.length + 1;
+      // An ASCII name read from .strtab is its bytes there: copied byte for byte (charCodeAt on each name was slower).
+      const len = sym.name.length;
+      const from = strStart + sym.nameOffset;
+      if (strStart >= 0 && sym.nameOffset + len <= strSize0 && (len === 0 || src[from] === sym.name.charCodeAt(0))) {
+        for (let c = 0; c < len; c++) strtab[s + c] = src[from + c];
+      } else {
+        const name = sym.name;
+        for (let c = 0; c < len; c++) strtab[s + c] = name.charCodeAt(c);
+      }
+      s += len + 1;
     }
     const t = i === 0 ? '?' : elfType(sym, elf, flagsOf, pcpuIndex);
     types[n] = t;
