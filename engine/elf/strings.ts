@@ -66,6 +66,11 @@ export class StringTable {
     return this.ascii;
   }
 
+  /** True when the table holds no byte ≥ 0x80. */
+  isAscii(): boolean {
+    return this.asciiTable() !== false;
+  }
+
   /** Decode the whole table at once from now on (when every name will be read: a full symbol table). */
   dense(): void {
     this.singles = SINGLE_DECODES;

@@ -195,7 +195,7 @@ export function readSymbolTable(
       ),
     );
   }
-  return { sectionIndex: sec.index, stringTableIndex: sec.link, symbols };
+  return { sectionIndex: sec.index, stringTableIndex: sec.link, symbols, namesAscii: t.strings?.isAscii() ?? true };
 }
 
 /**
