@@ -47,8 +47,10 @@ export class SymbolTableReader {
       info = dv.getUint8(o + 4);
       other = dv.getUint8(o + 5);
       rawShndx = dv.getUint16(o + 6, little);
-      value = dv.getBigUint64(o + 8, little);
-      size = dv.getBigUint64(o + 16, little);
+      // Zero (undefined and section symbols' values, labels' sizes) is the one 0n: a BigInt fewer to allocate and
+      // for the collector to copy, per zero field (amdgpu.ko: 26,000 symbols kept for the whole load).
+      value = dv.getUint32(o + 8, true) === 0 && dv.getUint32(o + 12, true) === 0 ? 0n : dv.getBigUint64(o + 8, little);
+      size = dv.getUint32(o + 16, true) === 0 && dv.getUint32(o + 20, true) === 0 ? 0n : dv.getBigUint64(o + 16, little);
     } else {
       value = BigInt(dv.getUint32(o + 4, little));
       size = BigInt(dv.getUint32(o + 8, little));
