@@ -25,6 +25,7 @@ import type { OpenedFile } from './preload-api';
 import { createIcedDecoder } from '../host-common/iced-decoder';
 import { scanModuleTree, shellOverTree } from './module-tree';
 import { installNativeSha256 } from './native-sha256';
+import { installNativeRsa } from './native-rsa';
 import {
   APP_HOST,
   APP_ORIGIN,
@@ -82,6 +83,7 @@ const rendererRoot = join(appRoot, 'out', 'renderer');
 const samplesRoot = app.isPackaged ? join(process.resourcesPath, 'samples') : join(appRoot, 'samples');
 
 installNativeSha256();
+installNativeRsa();
 const engine = createEngine({ decoder: createIcedDecoder });
 /** The module tree picked in the folder dialog (main reads its files for kernel.shell); null until one is. */
 let moduleTreeRoot: string | null = null;

@@ -16,5 +16,5 @@ export {
 } from './der';
 export { nameCommonName, parseX509, serialHex, type X509Certificate, OID_RSA_ENCRYPTION } from './x509';
 export { parsePkcs7, type Pkcs7Message, type Pkcs7SignerInfo, OID_DATA, OID_SHA256 } from './pkcs7';
-export { rsaPkcs1Verify, SHA256_DIGEST_INFO, type RsaKey, type RsaVerifyFailure } from './rsa';
+export { rsaPkcs1Verify, SHA256_DIGEST_INFO, useRsaPublic, type RsaKey, type RsaPublic, type RsaVerifyFailure } from './rsa';
 export { sha256, useSha256, type Sha256 } from './sha256';

@@ -2,7 +2,7 @@
  * engine/elf: Uint8Array → ElfFile. The public surface: readElf, the data types,
  * ElfError, the readelf-compatible name tables and small helpers.
  */
-export { readElf } from './reader';
+export { readElf, type ReadElfOptions } from './reader';
 export type * from './types';
 export { ElfError, elfErrorInfo, isElfError } from './errors';
 export * from './constants';

@@ -9,6 +9,17 @@ import { elfErrorInfo } from './errors';
 import { openSymbolTable, readSymbolTable, type SymbolTableReader } from './symbols';
 import type { ElfErrorInfo, ElfFile, ElfHeader, ElfNote, ElfRelocSection, ElfSection, ElfSymbolTable } from './types';
 
+/** What readElf() may leave out. */
+export interface ReadElfOptions {
+  /**
+   * Read only the relocation sections whose target (sh_info) this accepts; the others' headers are still checked
+   * (the same warnings) but their entries are neither copied nor checked against the symbol table, and relocSections
+   * lists only those read. A reader that needs a few sections' relocations (load-all's scan: __ksymtab*, __kcrctab*)
+   * skips the copy of all the others.
+   */
+  relocsFor?: (target: ElfSection) => boolean;
+}
+
 /**
  * Parse ELF bytes (ELF32/ELF64, either byte order) into an ElfFile.
  *
@@ -23,7 +34,7 @@ import type { ElfErrorInfo, ElfFile, ElfHeader, ElfNote, ElfRelocSection, ElfSec
  * `bytes` must hold only the ELF (strip an appended module signature first if you want the
  * file length checks to be meaningful; sections never reach into it anyway).
  */
-export function readElf(bytes: Uint8Array): ElfFile {
+export function readElf(bytes: Uint8Array, opts: ReadElfOptions = {}): ElfFile {
   const warnings: ElfErrorInfo[] = [];
   const ident = readIdent(bytes);
   const view = new ByteView(bytes, ident.endian);
@@ -41,7 +52,12 @@ export function readElf(bytes: Uint8Array): ElfFile {
   }
 
   const relocSections: ElfRelocSection[] = [];
+  const only = opts.relocsFor;
   for (const s of relocSectionsWithin(view, h, sections, warnings)) {
+    if (only && !(s.info < sections.length && only(sections[s.info]))) {
+      checkRelocSection(view, h, sections, s, warnings);
+      continue;
+    }
     const r = readRelocSection(view, h, sections, s, symbolCounts, warnings);
     if (r) relocSections.push(r);
   }

@@ -117,41 +117,53 @@ export function readSections(view: ByteView, h: RawHeader, warnings: ElfErrorInf
 
 function readSectionHeader(view: ByteView, h: RawHeader, index: number): ElfSection {
   const o = sectionHeaderOffset(h, index);
-  const what = (f: string): string => `${f} of section ${index}`;
+  const { dv, little } = view;
+  // readSections() bounded the table by the file size: the whole entry is inside it. The field names for
+  // messages are built only when one is needed (a few strings per section added up on amdgpu's ~2,000 sections).
   if (h.class === 64) {
-    const flagsLo = view.dv.getUint32(o + (view.little ? 8 : 12), view.little);
-    const flagsHi = view.dv.getUint32(o + (view.little ? 12 : 8), view.little);
+    view.need(o, 64, `section header ${index}`);
+    const flagsLo = dv.getUint32(o + (little ? 8 : 12), little);
+    const flagsHi = dv.getUint32(o + (little ? 12 : 8), little);
     return {
       index,
       name: '',
-      nameOffset: view.u32(o, what('sh_name')),
-      type: view.u32(o + 4, what('sh_type')),
+      nameOffset: dv.getUint32(o, little),
+      type: dv.getUint32(o + 4, little),
       flags: flagsLo,
       flagsHigh: flagsHi,
-      addr: view.u64(o + 16, what('sh_addr')),
-      offset: view.size(o + 24, true, what('sh_offset')),
-      size: view.size(o + 32, true, what('sh_size')),
-      link: view.u32(o + 40, what('sh_link')),
-      info: view.u32(o + 44, what('sh_info')),
-      addralign: view.size(o + 48, true, what('sh_addralign')),
-      entsize: view.size(o + 56, true, what('sh_entsize')),
+      addr: dv.getBigUint64(o + 16, little),
+      offset: size64(view, o + 24, index, 'sh_offset'),
+      size: size64(view, o + 32, index, 'sh_size'),
+      link: dv.getUint32(o + 40, little),
+      info: dv.getUint32(o + 44, little),
+      addralign: size64(view, o + 48, index, 'sh_addralign'),
+      entsize: size64(view, o + 56, index, 'sh_entsize'),
     };
   }
+  view.need(o, 40, `section header ${index}`);
   return {
     index,
     name: '',
-    nameOffset: view.u32(o, what('sh_name')),
-    type: view.u32(o + 4, what('sh_type')),
-    flags: view.u32(o + 8, what('sh_flags')),
+    nameOffset: dv.getUint32(o, little),
+    type: dv.getUint32(o + 4, little),
+    flags: dv.getUint32(o + 8, little),
     flagsHigh: 0,
-    addr: BigInt(view.u32(o + 12, what('sh_addr'))),
-    offset: view.u32(o + 16, what('sh_offset')),
-    size: view.u32(o + 20, what('sh_size')),
-    link: view.u32(o + 24, what('sh_link')),
-    info: view.u32(o + 28, what('sh_info')),
-    addralign: view.u32(o + 32, what('sh_addralign')),
-    entsize: view.u32(o + 36, what('sh_entsize')),
+    addr: BigInt(dv.getUint32(o + 12, little)),
+    offset: dv.getUint32(o + 16, little),
+    size: dv.getUint32(o + 20, little),
+    link: dv.getUint32(o + 24, little),
+    info: dv.getUint32(o + 28, little),
+    addralign: dv.getUint32(o + 32, little),
+    entsize: dv.getUint32(o + 36, little),
   };
+}
+
+/** An ELF64 size field of a section header (in the file): ByteView.size() without building its message unless it fails. */
+function size64(view: ByteView, offset: number, index: number, field: string): number {
+  const { dv, little } = view;
+  const hi = dv.getUint32(offset + (little ? 4 : 0), little);
+  if (hi >= 0x200000) return view.size(offset, true, `${field} of section ${index}`); // throws ABSURD_SIZE
+  return hi * 0x1_0000_0000 + dv.getUint32(offset + (little ? 0 : 4), little);
 }
 
 /** True when the section occupies file bytes (not NOBITS/NULL) and they are all inside the file. */

@@ -66,7 +66,21 @@ export class StringTable {
     return this.ascii;
   }
 
-  get(offset: number): string | null {
+  /** True when the table holds no byte ≥ 0x80. */
+  isAscii(): boolean {
+    return this.asciiTable() !== false;
+  }
+
+  /** Decode the whole table at once from now on (when every name will be read: a full symbol table). */
+  dense(): void {
+    this.singles = SINGLE_DECODES;
+  }
+
+  /**
+   * `keep` = false: do not remember the string (a full symbol table read names each offset about once: the cache
+   * only cost a map insertion per symbol).
+   */
+  get(offset: number, keep = true): string | null {
     if (!(offset >= 0 && offset < this.end - this.start)) {
       // Offset 0 of an empty table is the empty string by convention.
       return offset === 0 ? '' : null;
@@ -84,7 +98,7 @@ export class StringTable {
     // past that, an all-ASCII table is turned into one string once and names are its substrings.
     const table = this.ascii === null && ++this.singles <= SINGLE_DECODES ? false : this.asciiTable();
     const s = table === false ? decodeUtf8(this.bytes, from, to) : table.substring(offset, offset + (to - from));
-    this.cache.set(offset, s);
+    if (keep) this.cache.set(offset, s);
     return s;
   }
 }

@@ -37,7 +37,7 @@ export class SymbolTableReader {
     readonly shndxSec: ElfSection | undefined,
   ) {}
 
-  /** Symbol i (0 ≤ i < count); problems are counted into `bad` when given. */
+  /** Symbol i (0 ≤ i < count); problems are counted into `bad` when given (a whole-table read: names are not cached). */
   symbol(i: number, bad?: SymbolProblems): ElfSymbol {
     const { dv, little } = this.view;
     const o = this.base + i * this.entSize;
@@ -47,8 +47,10 @@ export class SymbolTableReader {
       info = dv.getUint8(o + 4);
       other = dv.getUint8(o + 5);
       rawShndx = dv.getUint16(o + 6, little);
-      value = dv.getBigUint64(o + 8, little);
-      size = dv.getBigUint64(o + 16, little);
+      // Zero (undefined and section symbols' values, labels' sizes) is the one 0n: a BigInt fewer to allocate and
+      // for the collector to copy, per zero field (amdgpu.ko: 26,000 symbols kept for the whole load).
+      value = dv.getUint32(o + 8, true) === 0 && dv.getUint32(o + 12, true) === 0 ? 0n : dv.getBigUint64(o + 8, little);
+      size = dv.getUint32(o + 16, true) === 0 && dv.getUint32(o + 20, true) === 0 ? 0n : dv.getBigUint64(o + 16, little);
     } else {
       value = BigInt(dv.getUint32(o + 4, little));
       size = BigInt(dv.getUint32(o + 8, little));
@@ -73,7 +75,7 @@ export class SymbolTableReader {
     }
     let name = '';
     if (this.strings) {
-      const n = this.strings.get(nameOffset);
+      const n = this.strings.get(nameOffset, bad === undefined);
       if (n === null) {
         name = CORRUPT_NAME;
         if (bad) {
@@ -195,7 +197,7 @@ export function readSymbolTable(
       ),
     );
   }
-  return { sectionIndex: sec.index, stringTableIndex: sec.link, symbols };
+  return { sectionIndex: sec.index, stringTableIndex: sec.link, symbols, namesAscii: t.strings?.isAscii() ?? true };
 }
 
 /**
@@ -204,6 +206,7 @@ export function readSymbolTable(
  */
 function readSymbols(t: SymbolTableReader, symbols: ElfSymbol[]): SymbolProblems {
   const bad: SymbolProblems = { badName: -1, badNames: 0, badIndex: -1, badIndexes: 0, badX: -1, badXs: 0 };
+  t.strings?.dense();
   for (let i = 0; i < t.count; i++) symbols[i] = t.symbol(i, bad);
   return bad;
 }

@@ -64,6 +64,8 @@ export interface ElfSymbolTable {
   sectionIndex: number; // the SHT_SYMTAB / SHT_DYNSYM section
   stringTableIndex: number; // sh_link
   symbols: ElfSymbol[];
+  /** True when the string table holds no byte ≥ 0x80 (every name is ASCII: one byte per character). */
+  namesAscii?: boolean;
 }
 
 /**

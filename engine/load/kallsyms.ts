@@ -54,23 +54,39 @@ export function buildCoreKallsyms(
   // ASCII names (nearly all) are copied character by character into the one strtab; only others get a UTF-8 array of their own.
   const wide = new Map<number, Uint8Array>();
   let strSize = 0;
-  for (let n = 0; n < coreSymbols.length; n++) {
-    const name = symbols[coreSymbols[n]].name;
-    let ascii = true;
-    for (let c = 0; c < name.length && ascii; c++) ascii = name.charCodeAt(c) < 0x80;
-    if (ascii) strSize += name.length + 1;
-    else {
-      const b = utf8Bytes(name);
-      wide.set(n, b);
-      strSize += b.length + 1;
+  if (elf.symtab?.namesAscii && symbols === elf.symtab.symbols) {
+    for (let n = 0; n < coreSymbols.length; n++) strSize += symbols[coreSymbols[n]].name.length + 1;
+  } else
+    for (let n = 0; n < coreSymbols.length; n++) {
+      const name = symbols[coreSymbols[n]].name;
+      let ascii = true;
+      for (let c = 0; c < name.length && ascii; c++) ascii = name.charCodeAt(c) < 0x80;
+      if (ascii) strSize += name.length + 1;
+      else {
+        const b = utf8Bytes(name);
+        wide.set(n, b);
+        strSize += b.length + 1;
+      }
     }
-  }
   const symtab = new Uint8Array(coreSymbols.length * 24);
   const strtab = new Uint8Array(strSize);
   const typetab = new Uint8Array(coreSymbols.length);
   const dv = new DataView(symtab.buffer);
+  // .strtab in the file (the names' bytes), when it is one.
+  const strSec = elf.symtab ? elf.sections[elf.symtab.stringTableIndex] : undefined;
+  const src = elf.bytes;
+  const strStart = strSec && strSec.offset + strSec.size <= src.length ? strSec.offset : -1;
+  const strSize0 = strStart >= 0 && strSec ? strSec.size : 0;
   const types: string[] = new Array<string>(coreSymbols.length);
   let s = 0;
+  // The pending run of names copied straight from .strtab: src[runFrom, +runLen) → strtab[runTo, …).
+  let runFrom = 0;
+  let runTo = 0;
+  let runLen = 0;
+  const flush = (): void => {
+    if (runLen) strtab.set(src.subarray(runFrom, runFrom + runLen), runTo);
+    runLen = 0;
+  };
   for (let n = 0; n < coreSymbols.length; n++) {
     const i = coreSymbols[n];
     const sym = symbols[i];
@@ -85,19 +101,35 @@ export function buildCoreKallsyms(
       dv.setUint32(o + 12, halves.hi[i], true);
     } else dv.setBigUint64(o + 8, finalValue(i), true);
     if (sym.size !== 0n) dv.setBigUint64(o + 16, sym.size, true);
-    const b = wide.get(n);
+    const b = wide.size ? wide.get(n) : undefined;
     if (b) {
+      flush();
       strtab.set(b, s);
       s += b.length + 1;
     } else {
-      const name = sym.name;
-      for (let c = 0; c < name.length; c++) strtab[s + c] = name.charCodeAt(c);
-      s += name.length + 1;
+      // An ASCII name read from .strtab is its bytes there, NUL included: names that follow each other in .strtab
+      // (the linker writes most in symbol order) are copied as one run (charCodeAt on each name was slower).
+      const len = sym.name.length;
+      const from = strStart + sym.nameOffset;
+      if (strStart >= 0 && sym.nameOffset + len < strSize0 && src[from + len] === 0 && (len === 0 || src[from] === sym.name.charCodeAt(0))) {
+        if (runLen === 0 || from !== runFrom + runLen) {
+          flush();
+          runFrom = from;
+          runTo = s;
+        }
+        runLen += len + 1;
+      } else {
+        flush();
+        const name = sym.name;
+        for (let c = 0; c < len; c++) strtab[s + c] = name.charCodeAt(c);
+      }
+      s += len + 1;
     }
     const t = i === 0 ? '?' : elfType(sym, elf, flagsOf, pcpuIndex);
     types[n] = t;
     typetab[n] = t.charCodeAt(0);
   }
+  flush();
   let cache: KallsymEntry[] | null = null;
   const entries = (): KallsymEntry[] => {
     cache ??= coreSymbols.slice(1).map((i, n) => {

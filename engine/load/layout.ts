@@ -82,12 +82,15 @@ export interface SymbolForLayout {
  * @param symtab the .symtab section index and its string table index
  * @param symbols the symbols, for layout_symtab's core symbol count
  * @param pcpuIndex index of .data..percpu, or 0
+ * @param namesAscii every name is ASCII
  */
 export function layoutModule(
   sections: LayoutSection[],
   symtab: { index: number; strIndex: number },
   symbols: SymbolForLayout[],
   pcpuIndex: number,
+  /** Every name is ASCII (ElfSymbolTable.namesAscii): a name's length is its byte count. */
+  namesAscii = false,
 ): ModuleLayoutResult {
   const placements: Placement[] = [];
   const placed = new Map<number, Placement>();
@@ -135,7 +138,7 @@ export function layoutModule(
   for (let i = 0; i < symbols.length; i++) {
     if (i === 0 || isCoreSymbol(symbols[i], byIndex, placed, pcpuIndex)) {
       coreSymbols.push(i);
-      strtabSize += utf8Length(symbols[i].name) + 1;
+      strtabSize += (namesAscii ? symbols[i].name.length : utf8Length(symbols[i].name)) + 1;
     }
   }
   const coreSymOffset = align(core.size, symsect.addralign || 1);

@@ -2,7 +2,7 @@
  * layout_and_allocate() (kernel/module/main.c, 6.1): check_modinfo(), the flag fix-ups, the layout of
  * core and init memory, and move_module() into the modules area.
  */
-import { SHF_ALLOC, SHF_RO_AFTER_INIT, SHN_XINDEX, SHT_NOBITS } from '../elf/constants';
+import { SHF_ALLOC, SHF_RO_AFTER_INIT, SHT_NOBITS } from '../elf/constants';
 import type { PlacedSection } from '../kernel/module-record';
 import type { Effect } from '../trace/types';
 import { hex64 } from '../base/hex';
@@ -55,8 +55,10 @@ export function layoutSections(info: LoadInfo): void {
   const lay = layoutModule(
     elf.sections.map((s) => ({ index: s.index, name: s.name, type: s.type, flags: info.secs[s.index].flags, size: s.size, addralign: s.addralign })),
     { index: info.index.sym, strIndex: info.index.str },
-    symbols.map((s) => ({ nameOffset: s.nameOffset, name: s.name, shndx: s.rawShndx === SHN_XINDEX ? s.shndx : s.rawShndx })),
+    // ElfSymbol.shndx is st_shndx, or the SHN_XINDEX escape resolved when it can be (else SHN_XINDEX): what layout wants.
+    symbols,
     info.index.pcpu,
+    elf.symtab?.namesAscii ?? false,
   );
   info.layout = lay;
   const secPlacements = lay.placements.filter((p) => p.group !== 'symtab' && p.group !== 'strtab');

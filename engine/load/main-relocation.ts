@@ -119,9 +119,11 @@ export function postRelocation(info: LoadInfo): number {
   const ks = buildCoreKallsyms(elf, symbols, lay.coreSymbols, value, (i) => info.secs[i]?.flags ?? 0, info.index.pcpu, exported, block ?? undefined);
   const core = info.core;
   if (core) {
-    k.memory.writeAt(core, lay.kallsyms.coreSymOffset, ks.symtab, rec.pos, 'core kallsyms: symtab');
-    k.memory.writeAt(core, lay.kallsyms.coreStrOffset, ks.strtab, rec.pos, 'core kallsyms: strtab');
-    k.memory.writeAt(core, lay.kallsyms.coreTypeOffset, ks.typetab, rec.pos, 'core kallsyms: typetab');
+    // The room layout_symtab() made after core's data: move_module() memset() all of core to 0 and copied sections
+    // only into their own places (kernel/module/main.c), so these writes replace zero bytes (no copy kept for undo).
+    k.memory.writeAt(core, lay.kallsyms.coreSymOffset, ks.symtab, rec.pos, 'core kallsyms: symtab', true);
+    k.memory.writeAt(core, lay.kallsyms.coreStrOffset, ks.strtab, rec.pos, 'core kallsyms: strtab', true);
+    k.memory.writeAt(core, lay.kallsyms.coreTypeOffset, ks.typetab, rec.pos, 'core kallsyms: typetab', true);
   }
   lazy(mod, 'kallsyms', ks.entries);
   // Exports as other modules will see them: __ksymtab entries resolve to these symbols.

@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CORPUS, ROOT, bootKernel, sample } from '../../scripts/test-support/kernel';
 import { CORPUS_WHAT, missing } from '../../scripts/test-support/prereq';
-import { sha256, useSha256 } from '../asymmetric-keys';
+import { sha256, useRsaPublic, useSha256 } from '../asymmetric-keys';
+import { installNativeRsa } from '../../main/native-rsa';
 import { builtinTrustedKeys } from '../kernel/system-keyring';
 import { BUILTIN_KEYS } from '../kernel/builtin-keys';
 import { splitSignature } from '../kmod/signature';
@@ -108,6 +109,28 @@ describe.skipIf(missing(CORPUS_WHAT, haveCorpus))('module signatures on Debian m
     }
     expect(native).toHaveLength(2);
     expect(Buffer.from(sha256(image.subarray(0, splitSignature(image).signature!.elfLength))).toString('hex')).toBe(native[0]);
+  });
+
+  it("gives the same verdicts with the host's native RSA installed (OpenSSL's s^e mod n, as the CLI and Electron's main use)", () => {
+    const { signature } = splitSignature(image);
+    const end = (signature?.signatureOffset ?? 0) + (signature?.sigLen ?? 0);
+    const badElf = image.slice();
+    badElf[0x100] ^= 0x01;
+    const badSig = image.slice();
+    badSig[end - 5] ^= 0xff;
+    // A signature value of all ones is not below n: rsa_verify() refuses it before any arithmetic.
+    const keyBytes = builtinTrustedKeys()[0].keyBytes;
+    const big = image.slice();
+    big.fill(0xff, end - keyBytes, end);
+    const own = [verify(image), verify(badElf), verify(badSig), verify(big)];
+    expect(own.map((v) => v.err)).toEqual([0, -EKEYREJECTED, -EKEYREJECTED, -EKEYREJECTED]);
+    expect(own[3].why).toMatch(/signature representative not below n/);
+    installNativeRsa();
+    try {
+      expect([verify(image), verify(badElf), verify(badSig), verify(big)]).toEqual(own);
+    } finally {
+      useRsaPublic(null);
+    }
   });
 
   it('one changed byte of the ELF image: -EKEYREJECTED (digest differs), as OpenSSL says too', () => {

@@ -159,7 +159,15 @@ interface Resolution {
   errno: number;
   gplOnly: boolean;
   status: SymStatus;
-  crc: SymbolDetail['crc'];
+  /** The CRCs compared (formatted only when a step shows them: SymbolBlock.describe()). */
+  crc: RawCrc | null;
+}
+
+/** check_version()'s operands: the module's __versions CRC (null: none listed) and the export's. */
+interface RawCrc {
+  module: bigint | null;
+  kernel: number;
+  ok: boolean;
 }
 
 function resolveSymbol(env: ResolveEnv, name: string, item: number, usingGplOnly: boolean): Resolution {
@@ -180,14 +188,7 @@ function resolveSymbol(env: ResolveEnv, name: string, item: number, usingGplOnly
     }
   }
   const v = checkVersion(env, name, found.crc, item);
-  const crc: SymbolDetail['crc'] =
-    found.crc === null
-      ? null
-      : {
-          module: v.moduleCrc === null ? null : (`0x${v.moduleCrc.toString(16).padStart(8, '0')}` as const),
-          kernel: `0x${(found.crc >>> 0).toString(16).padStart(8, '0')}`,
-          ok: v.ok,
-        };
+  const crc: RawCrc | null = found.crc === null ? null : { module: v.moduleCrc, kernel: found.crc, ok: v.ok };
   if (!v.ok) return { found, errno: -EINVAL, gplOnly, status: v.moduleCrc === null ? 'no-version' : 'bad-crc', crc };
   if (found.namespace && !env.importNs.includes(found.namespace)) {
     env.printk(3, `${env.modName}: module uses symbol (${name}) from namespace ${found.namespace}, but does not import it.`, item);
@@ -211,12 +212,21 @@ function resolveSymbol(env: ResolveEnv, name: string, item: number, usingGplOnly
 
 const hex16 = (v: bigint): `0x${string}` => `0x${v.toString(16).padStart(16, '0')}`;
 
+function crcText(c: RawCrc | null): SymbolDetail['crc'] {
+  if (c === null) return null;
+  return {
+    module: c.module === null ? null : (`0x${c.module.toString(16).padStart(8, '0')}` as const),
+    kernel: `0x${(c.kernel >>> 0).toString(16).padStart(8, '0')}`,
+    ok: c.ok,
+  };
+}
+
 export class SymbolBlock implements StepBlock {
   readonly kind = 'symbols';
   readonly count: number;
   readonly status: SymStatus[];
   readonly provider: (string | null)[];
-  readonly crc: SymbolDetail['crc'][];
+  readonly crc: (RawCrc | null)[];
   /** Final values by symbol index (0 unchanged). */
   readonly lo: Uint32Array;
   readonly hi: Uint32Array;
@@ -229,7 +239,7 @@ export class SymbolBlock implements StepBlock {
     this.count = Math.max(0, n - 1);
     this.status = new Array<SymStatus>(this.count).fill('not-reached');
     this.provider = new Array<string | null>(this.count).fill(null);
-    this.crc = new Array<SymbolDetail['crc']>(this.count).fill(null);
+    this.crc = new Array<RawCrc | null>(this.count).fill(null);
     this.lo = new Uint32Array(n);
     this.hi = new Uint32Array(n);
   }
@@ -292,7 +302,7 @@ export class SymbolBlock implements StepBlock {
       after: hex16(after),
       how,
       provider: this.provider[k],
-      crc: this.crc[k],
+      crc: crcText(this.crc[k]),
       status: st,
     };
   }

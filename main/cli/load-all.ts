@@ -36,8 +36,10 @@ export async function loadAllCommand(dir: string, json: boolean, write: Sink): P
   const byName = new Map<string, string>();
   const inputs: DepInput[] = [];
   for (const f of files) {
-    const { elf: bytes } = splitSignature(new Uint8Array(readFileSync(f)));
-    const elf = readElf(bytes);
+    const b = readFileSync(f);
+    const { elf: bytes } = splitSignature(new Uint8Array(b.buffer, b.byteOffset, b.byteLength)); // a view, not a copy
+    // Only the exports' relocations are needed here (readExports()); the load reads the whole file again.
+    const elf = readElf(bytes, { relocsFor: (t) => t.name.startsWith('__ksymtab') || t.name.startsWith('__kcrctab') });
     const name = relative(dir, f).split('/').pop()?.replace(/\.ko$/, '').replace(/-/g, '_') ?? f;
     byName.set(name, f);
     const syms = elf.symtab?.symbols ?? [];

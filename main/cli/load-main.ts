@@ -8,10 +8,12 @@ import { CliError, formatError } from './errors';
 import { loadCommand, parseLoadArgs } from './load';
 import { stdoutSink } from './out';
 import { installNativeSha256 } from '../native-sha256';
+import { installNativeRsa } from '../native-rsa';
 
 /** Run `load …` (argv[0] is "load"); resolves with the exit code, as run() does. Never throws. */
 export async function loadMain(argv: readonly string[]): Promise<number> {
   installNativeSha256();
+  installNativeRsa();
   try {
     return await loadCommand(parseLoadArgs(argv.slice(1)), stdoutSink);
   } catch (e) {

@@ -12,6 +12,7 @@ import { relocsCommand } from './relocs';
 import { loadCommand, parseLoadArgs } from './load';
 import { loadAllCommand } from './load-all';
 import { installNativeSha256 } from '../native-sha256';
+import { installNativeRsa } from '../native-rsa';
 
 declare const __MODSCOPE_VERSION__: string;
 const VERSION = typeof __MODSCOPE_VERSION__ === 'string' ? __MODSCOPE_VERSION__ : 'dev';
@@ -32,6 +33,7 @@ const stdio: Io = {
 /** Run the CLI; resolves with the exit code. Never throws. */
 export async function run(argv: readonly string[], io: Io = stdio): Promise<number> {
   installNativeSha256();
+  installNativeRsa();
   const a = parseArgs(argv);
   try {
     // Commands with valued options parse their own arguments.
