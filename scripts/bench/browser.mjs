@@ -119,6 +119,8 @@ if (DEV) {
     // The web build emits the sample modules but not the kernel profile the Load view boots from
     // (renderer/vite.samples.mjs copies *.ko only): serve samples/kernel/ from the tree.
     if (!existsSync(file) && path.startsWith('samples/kernel/')) file = join(ROOT, path);
+    // …and the binary profile beside it, as `modscope serve` (npm start) does when the CLI's build made it.
+    if (path === 'samples/kernel/debian-6.1.0-50-amd64.bin') file = join(ROOT, 'out', 'cli', 'kernel-profile.bin');
     if (!existsSync(file)) {
       res.writeHead(404).end();
       return;
