@@ -251,20 +251,13 @@ export function parseProfile(json: unknown): KernelProfile {
 }
 
 /** What parseProfile() and the binary profile's decoder (profile-binary.ts) read; the rest is computed from it. */
-export interface ProfileParts {
-  readonly release: string;
-  readonly distro: string;
-  readonly vermagic: string;
-  readonly config: ReadonlyMap<string, string | null>;
-  readonly sections: ReadonlyMap<string, bigint>;
-  readonly moduleLayout: ModuleLayout;
-  readonly percpu: { readonly start: bigint; readonly size: bigint } | null;
+export interface ProfileParts extends Pick<
+  KernelProfile,
+  'release' | 'distro' | 'vermagic' | 'config' | 'sections' | 'moduleLayout' | 'percpu' | 'kallsyms' | 'lookup'
+> {
   /** Called on first use of KernelProfile.vmlinuxExports (the binary form builds the objects then), once. */
   vmlinuxExports(): readonly KernelExport[];
   moduleExports(): readonly KernelExport[];
-  readonly kallsyms: KallsymsTable | null;
-  /** Export by name: vmlinux first (the last vmlinux export of the name), then modules (the first). */
-  lookup(name: string): KernelExport | undefined;
   /** The last vmlinux export of that name and address, when the parts can tell it without a list of them all. */
   readonly exportAt?: (name: string, address: bigint) => KernelExport | undefined;
 }
