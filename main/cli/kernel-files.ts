@@ -29,34 +29,38 @@ export const BINARY_PROFILE = join('out', 'cli', 'kernel-profile.bin');
 export const PROFILE_BINARY_URL = '/samples/kernel/debian-6.1.0-50-amd64.bin';
 
 /**
- * The binary profile to serve to the web app, as [url, path], while it is at least as new as the committed .gz
- * (else null: the page falls back to the .json.gz).
+ * The binary table's path while it is at least as new as the committed .gz (a checkout that changes the profile makes
+ * the .gz newer), else null: no table yet, or a stale one.
  */
-export function servedProfileBinary(root: string): [string, string] | null {
+function freshBinaryProfile(root: string): string | null {
   const binary = join(root, BINARY_PROFILE);
   try {
-    return statSync(binary).mtimeMs >= statSync(join(root, 'samples', 'kernel', PROFILE_NAME)).mtimeMs ? [PROFILE_BINARY_URL, binary] : null;
+    return statSync(binary).mtimeMs >= statSync(join(root, 'samples', 'kernel', PROFILE_NAME)).mtimeMs ? binary : null;
   } catch {
     return null;
   }
 }
 
+/** The binary profile to serve to the web app, as [url, path], when fresh (else null: the page takes the .json.gz). */
+export function servedProfileBinary(root: string): [string, string] | null {
+  const binary = freshBinaryProfile(root);
+  return binary ? [PROFILE_BINARY_URL, binary] : null;
+}
+
 export function loadProfile(): KernelProfile {
   if (process.env.MODSCOPE_PROFILE) return parseProfile(JSON.parse(gunzipSync(readFileSync(process.env.MODSCOPE_PROFILE)).toString('utf8')));
   const root = packageRoot();
-  const path = join(root, 'samples', 'kernel', PROFILE_NAME);
-  const binary = join(root, BINARY_PROFILE);
-  // The table only while it is at least as new as the .gz (a checkout that changes the profile makes the .gz newer).
+  const binary = freshBinaryProfile(root);
   try {
-    if (statSync(binary).mtimeMs >= statSync(path).mtimeMs) {
+    if (binary) {
       const b = readFileSync(binary);
       // Buffer's native Latin-1 decoding for the blobs of names (the engine's own loops per character).
       return decodeProfileBinary(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), (_, start, end) => b.toString('latin1', start, end));
     }
   } catch {
-    // no table (not built yet) or one another version wrote: read the .gz
+    // one another version wrote: read the .gz
   }
-  return parseProfile(JSON.parse(gunzipSync(readFileSync(path)).toString('utf8')));
+  return parseProfile(JSON.parse(gunzipSync(readFileSync(join(root, 'samples', 'kernel', PROFILE_NAME))).toString('utf8')));
 }
 
 /**
