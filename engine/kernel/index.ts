@@ -5,5 +5,5 @@
 export { ModelKernel } from './model';
 export type { LoadedModule } from './module-record';
 export { parseProfile, type KernelProfile } from './profile';
-export { decodeProfileBinary, encodeProfileBinary } from './profile-binary';
+export { decodeProfileBinary, encodeProfileBinary, isProfileBinary } from './profile-binary';
 export { formatTimestamp } from './log';

@@ -1,5 +1,6 @@
 /** What the bundled samples come with: the kernel profile the views boot, and the insmod arguments a sample is shown with. */
 import type { ModuleOverview } from '../../../engine/api-types';
+import { isProfileBinary } from '../../../engine/kernel/index';
 
 /** The Debian 6.1.0-50 kernel profile, served beside the samples. */
 export const PROFILE_URL = 'samples/kernel/debian-6.1.0-50-amd64.json.gz';
@@ -51,7 +52,7 @@ async function fetchBinary(): Promise<Uint8Array | null> {
     const res = await fetch(PROFILE_BINARY_URL);
     if (!res.ok) return null;
     const bytes = new Uint8Array(await res.arrayBuffer());
-    return new TextDecoder('latin1').decode(bytes.subarray(0, 8)) === 'MSKPROF1' ? bytes : null;
+    return isProfileBinary(bytes) ? bytes : null;
   } catch {
     return null;
   }
