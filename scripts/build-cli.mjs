@@ -89,6 +89,14 @@ try {
     entryPoints: [join(root, 'main/cli/load-main.ts')],
     outfile: join(root, 'out/cli/load.cjs'),
   });
+  // load-all's scan worker (main/cli/load-all-scan.ts starts it when this file exists).
+  await build({
+    ...common,
+    format: 'cjs',
+    banner: {},
+    entryPoints: [join(root, 'main/cli/load-all-scan-worker.ts')],
+    outfile: join(root, 'out/cli/scan-worker.cjs'),
+  });
   // The kernel profile as its precomputed binary table (engine/kernel/profile-binary.ts), made once here from the
   // committed JSON: main/cli/kernel-files.ts loadProfile() reads it while it is newer than the .gz.
   const gz = join(root, 'samples/kernel/debian-6.1.0-50-amd64.json.gz');
@@ -103,7 +111,7 @@ try {
   const { encodeProfileBinary } = await import(`data:text/javascript;base64,${Buffer.from(encoder.outputFiles[0].contents).toString('base64')}`);
   writeFileSync(join(root, 'out/cli/kernel-profile.bin'), encodeProfileBinary(JSON.parse(gunzipSync(readFileSync(gz)).toString('utf8'))));
   rmSync(join(root, 'out/cli/kernel-profile.json'), { force: true }); // the decompressed JSON of earlier versions
-  if (!quiet) console.log('modscope: built out/cli/modscope.mjs, out/cli/relocs.cjs, out/cli/load.cjs and out/cli/kernel-profile.bin');
+  if (!quiet) console.log('modscope: built out/cli/modscope.mjs, out/cli/relocs.cjs, out/cli/load.cjs, out/cli/scan-worker.cjs and out/cli/kernel-profile.bin');
 } catch (e) {
   if (lenient) {
     console.warn(`modscope: warning: CLI not built yet (${e instanceof Error ? e.message.split('\n')[0] : e}); it builds on first use.`);

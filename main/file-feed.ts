@@ -1,0 +1,210 @@
+/**
+ * Module files read, and the signed part of each digested with SHA-256, on a second thread (a worker) while the
+ * engine works on the main one: `load-all` reads and hashes hundreds of MB (390 MB for the corpus) that way,
+ * on the machine's other core, a few files ahead of the load that needs them.
+ *
+ * The worker digests a file's bytes before handing them over (the buffer is transferred, not copied), so a digest is
+ * always that of the bytes as read. The engine's sha256() (module_sig_check(), engine/load/signing.ts) gets it when it
+ * asks for exactly the bytes the worker digested: [0, signed length) of a buffer the feed handed out, once; any
+ * other input is hashed on the main thread as before. load-all hands the file's buffer to the
+ * kernel's temporary copy (imageHandedOver), and load_module() checks the signature before anything writes there
+ * (module_sig_check() is its first step, kernel/module/main.c).
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { useSha256 } from '../engine/asymmetric-keys/index';
+
+/** The worker: plain JavaScript (evaluated), Node's fs and crypto only. */
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { openSync, fstatSync, readSync, closeSync } = require('node:fs');
+const { createHash } = require('node:crypto');
+const { port, signal } = workerData;
+const sig = new Int32Array(signal);
+const MARKER = Buffer.from('~Module signature appended~\\n', 'latin1');
+// mod_check_sig() (kernel/module_signature.c): the ELF image is what precedes the PKCS#7 blob, its signer and key id,
+// the 12-byte struct module_signature and the marker. -1: no marker or a trailer that does not fit (the engine reports it).
+function signedLength(u) {
+  const structOffset = u.length - MARKER.length - 12;
+  if (structOffset < 0 || !MARKER.equals(u.subarray(u.length - MARKER.length))) return -1;
+  const dv = new DataView(u.buffer, u.byteOffset, u.byteLength);
+  const blob = dv.getUint32(structOffset + 8, false) + u[structOffset + 3] + u[structOffset + 4];
+  return blob > structOffset ? -1 : structOffset - blob;
+}
+port.on('message', ({ id, path, hash }) => {
+  let msg;
+  let transfer = [];
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      let u = new Uint8Array(new ArrayBuffer(size));
+      let off = 0;
+      for (let n; off < size && (n = readSync(fd, u, off, size - off, off)) > 0; ) off += n;
+      if (off < size) u = u.slice(0, off);
+      const signed = hash ? signedLength(u) : -1;
+      const digest = signed >= 0 ? new Uint8Array(createHash('sha256').update(u.subarray(0, signed)).digest()) : null;
+      msg = { id, buffer: u.buffer, signed, digest };
+      transfer = [u.buffer];
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    msg = { id, error: { code: e.code, message: e.message } };
+  }
+  port.postMessage(msg, transfer);
+  Atomics.add(sig, 0, 1);
+  Atomics.notify(sig, 0);
+});
+`;
+
+interface Fed {
+  id: number;
+  buffer?: ArrayBuffer;
+  signed?: number;
+  digest?: Uint8Array | null;
+  error?: { code?: string; message: string };
+}
+
+/** A read error as readFileSync() throws it (code and message). */
+export class FeedReadError extends Error {
+  constructor(
+    readonly code: string | undefined,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class FileFeed {
+  private readonly worker: Worker;
+  private readonly port: MessagePort;
+  private readonly signal = new Int32Array(new SharedArrayBuffer(4));
+  private nextId = 0;
+  /** Asked of the worker, in order, not yet taken: path → id. */
+  private readonly posted = new Map<string, number[]>();
+  private readonly queue: { path: string; hash: boolean }[] = [];
+  private readonly arrived = new Map<number, Fed>();
+  private readonly digests = new WeakMap<ArrayBuffer, { signed: number; digest: Uint8Array }>();
+  private outstanding = 0;
+  /** The worker gave no answer for STALL_MS: every file is then read here, as without a feed. */
+  private dead = false;
+
+  /** `ahead`: files read before they are taken (bounds the memory the worker fills). */
+  constructor(private readonly ahead = 6) {
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { port: port2, signal: this.signal.buffer },
+      transferList: [port2],
+    });
+    this.worker.unref(); // never keeps the process alive
+    this.port.unref();
+  }
+
+  /** Read these files, in this order, ahead of take(); `hash`: digest their signed part too (module loads). */
+  request(paths: readonly string[], hash: boolean): void {
+    for (const path of paths) this.queue.push({ path: resolve(path), hash });
+    this.pump();
+  }
+
+  /** The bytes of a file (read ahead, or now when it was not requested); throws FeedReadError as readFileSync would. */
+  take(file: string, hash = true): Uint8Array {
+    if (this.dead) return readHere(file);
+    const path = resolve(file);
+    let ids = this.posted.get(path);
+    if (!ids?.length) {
+      const q = this.queue.findIndex((e) => e.path === path);
+      if (q >= 0) this.postNow(this.queue.splice(q, 1)[0]);
+      else this.postNow({ path, hash });
+      ids = this.posted.get(path);
+    }
+    const id = ids?.shift();
+    if (id === undefined) throw new Error(`file feed: ${path} was not posted`);
+    const fed = this.wait(id);
+    if (!fed) {
+      this.dead = true;
+      return readHere(path);
+    }
+    this.outstanding--;
+    this.pump();
+    if (fed.error || !fed.buffer) throw new FeedReadError(fed.error?.code, fed.error?.message ?? `cannot read ${path}`);
+    if (fed.digest && fed.signed !== undefined && fed.signed >= 0) this.digests.set(fed.buffer, { signed: fed.signed, digest: fed.digest });
+    return new Uint8Array(fed.buffer);
+  }
+
+  /** The worker's digest of exactly these bytes ([0, signed length) of a buffer take() returned), once; else null. */
+  digestOf(bytes: Uint8Array): Uint8Array | null {
+    const buffer = bytes.buffer;
+    if (!(buffer instanceof ArrayBuffer) || bytes.byteOffset !== 0) return null;
+    const d = this.digests.get(buffer);
+    if (!d || d.signed !== bytes.length) return null;
+    this.digests.delete(buffer);
+    return d.digest;
+  }
+
+  private pump(): void {
+    while (this.outstanding < this.ahead && this.queue.length) this.postNow(this.queue.shift() as { path: string; hash: boolean });
+  }
+
+  private postNow(e: { path: string; hash: boolean }): void {
+    const id = this.nextId++;
+    const ids = this.posted.get(e.path);
+    if (ids) ids.push(id);
+    else this.posted.set(e.path, [id]);
+    this.outstanding++;
+    this.port.postMessage({ id, path: e.path, hash: e.hash });
+  }
+
+  /**
+   * Block until the worker's answer to `id` has arrived (answers come in order; earlier ones are kept); null when the
+   * worker said nothing for STALL_MS (it died, or never started): the caller reads the file itself.
+   */
+  private wait(id: number): Fed | null {
+    for (;;) {
+      const got = this.arrived.get(id);
+      if (got) {
+        this.arrived.delete(id);
+        return got;
+      }
+      const seen = Atomics.load(this.signal, 0);
+      const m = receiveMessageOnPort(this.port);
+      if (m) {
+        const fed = m.message as Fed;
+        this.arrived.set(fed.id, fed);
+      } else if (Atomics.wait(this.signal, 0, seen, STALL_MS) === 'timed-out') return null;
+    }
+  }
+}
+
+const STALL_MS = 15_000;
+
+function readHere(path: string): Uint8Array {
+  try {
+    const b = readFileSync(path);
+    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new FeedReadError(err.code, err.message);
+  }
+}
+
+let feed: FileFeed | null = null;
+
+/**
+ * The process's feed, made on first use, with the engine's sha256() answered from it where it can (else Node's
+ * native SHA-256, as installNativeSha256()).
+ */
+export function fileFeed(): FileFeed {
+  if (feed) return feed;
+  const f = new FileFeed();
+  feed = f;
+  useSha256((bytes) => {
+    const d = f.digestOf(bytes) ?? createHash('sha256').update(bytes).digest();
+    return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+  });
+  return f;
+}
