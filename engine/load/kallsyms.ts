@@ -78,6 +78,15 @@ export function buildCoreKallsyms(
   const strStart = strSec && strSec.offset + strSec.size <= src.length ? strSec.offset : -1;
   const strSize0 = strStart >= 0 && strSec ? strSec.size : 0;
   const types: string[] = new Array<string>(coreSymbols.length);
+  // What entries() needs, copied out (see kallsymEntries()).
+  const kept: KeptSymbols = {
+    names: new Array<string>(coreSymbols.length),
+    sizes: new Array<bigint>(coreSymbols.length),
+    global: new Uint8Array(coreSymbols.length),
+    lo: new Uint32Array(coreSymbols.length),
+    hi: new Uint32Array(coreSymbols.length),
+    types,
+  };
   let s = 0;
   // The pending run of names copied straight from .strtab: src[runFrom, +runLen) → strtab[runTo, …).
   let runFrom = 0;
@@ -97,9 +106,18 @@ export function buildCoreKallsyms(
     symtab[o + 5] = sym.other;
     dv.setUint16(o + 6, shndx, true);
     if (halves) {
-      dv.setUint32(o + 8, halves.lo[i], true);
-      dv.setUint32(o + 12, halves.hi[i], true);
-    } else dv.setBigUint64(o + 8, finalValue(i), true);
+      kept.lo[n] = halves.lo[i];
+      kept.hi[n] = halves.hi[i];
+    } else {
+      const v = finalValue(i);
+      kept.lo[n] = Number(v & 0xffffffffn);
+      kept.hi[n] = Number(v >> 32n);
+    }
+    dv.setUint32(o + 8, kept.lo[n], true);
+    dv.setUint32(o + 12, kept.hi[n], true);
+    kept.names[n] = sym.name;
+    kept.sizes[n] = sym.size;
+    kept.global[n] = sym.bind === STB_GLOBAL && exported.has(sym.name) ? 1 : 0;
     if (sym.size !== 0n) dv.setBigUint64(o + 16, sym.size, true);
     const b = wide.size ? wide.get(n) : undefined;
     if (b) {
@@ -130,17 +148,34 @@ export function buildCoreKallsyms(
     typetab[n] = t.charCodeAt(0);
   }
   flush();
+  return { symtab, strtab, typetab, entries: kallsymEntries(kept) };
+}
+
+/** The core symbols' names, sizes, exported-global flags, final values (32-bit halves) and elf_type() letters. */
+interface KeptSymbols {
+  names: string[];
+  sizes: bigint[];
+  global: Uint8Array;
+  lo: Uint32Array;
+  hi: Uint32Array;
+  types: string[];
+}
+
+/**
+ * The entries, made on first read from the copied-out columns only: a closure in buildCoreKallsyms() would keep its
+ * whole scope — the file's bytes, every parsed symbol, through flagsOf() the load_info — alive as long as the module.
+ */
+function kallsymEntries(kept: KeptSymbols): () => KallsymEntry[] {
   let cache: KallsymEntry[] | null = null;
-  const entries = (): KallsymEntry[] => {
-    cache ??= coreSymbols.slice(1).map((i, n) => {
-      const sym = symbols[i];
-      const t = types[n + 1];
-      const global = sym.bind === STB_GLOBAL && exported.has(sym.name);
-      return { name: sym.name, address: finalValue(i), type: global ? t.toUpperCase() : t, size: sym.size };
+  return () => {
+    cache ??= kept.names.slice(1).map((name, m) => {
+      const n = m + 1;
+      const t = kept.types[n];
+      const address = (BigInt(kept.hi[n]) << 32n) | BigInt(kept.lo[n]);
+      return { name, address, type: kept.global[n] ? t.toUpperCase() : t, size: kept.sizes[n] };
     });
     return cache;
   };
-  return { symtab, strtab, typetab, entries };
 }
 
 /**

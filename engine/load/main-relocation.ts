@@ -6,7 +6,7 @@
 import { thousands } from '../base/thousands';
 import { STT_FUNC, STT_SECTION } from '../elf/constants';
 import { KERN_WARNING } from '../kernel/log';
-import type { LoadedModule } from '../kernel/module-record';
+import type { FinalSymbol, LoadedModule } from '../kernel/module-record';
 import { hex64 } from '../base/hex';
 import type { Effect } from '../trace/types';
 import { ARCH_MODULE_C, moduleFinalizeSummary } from './arch-module';
@@ -92,7 +92,15 @@ export function applyRelocations(info: LoadInfo): number {
   );
   if (out.error) return -out.error.errno;
   mod.relocationCount = out.applied;
-  lazy(mod, 'symbolTable', () => (elf.symtab?.symbols ?? []).map((s, i) => ({ index: i, name: s.name, value: block.value(i) })));
+  lazy(
+    mod,
+    'symbolTable',
+    finalSymbols(
+      (elf.symtab?.symbols ?? []).map((s) => s.name),
+      block.lo,
+      block.hi,
+    ),
+  );
   return 0;
 }
 
@@ -208,6 +216,14 @@ function functionAt(info: LoadInfo, addr: bigint): string | null {
     else return n;
   }
   return alias;
+}
+
+/**
+ * The symbol table with final values, made on first read from the names and the final values' halves only: a closure
+ * in applyRelocations() would keep the whole load_info (the file's bytes, every parsed symbol) alive with the module.
+ */
+function finalSymbols(names: readonly string[], lo: Uint32Array, hi: Uint32Array): () => FinalSymbol[] {
+  return () => names.map((name, index) => ({ index, name, value: (BigInt(hi[index]) << 32n) | BigInt(lo[index]) }));
 }
 
 /** A field computed on first read (big modules have 100,000 symbols; most loads never list them). */
