@@ -24,10 +24,14 @@ describe('FileFeed on the samples', () => {
   it('hands out each file as readFileSync reads it, in the order asked, also when asked twice or not at all', () => {
     const feed = new FileFeed(2);
     feed.request([...SAMPLES, SAMPLES[0]], false);
-    for (const f of [...SAMPLES, SAMPLES[0]]) expect(hex(feed.take(f, false))).toBe(hex(readFileSync(f)));
-    // Not requested: read now.
+    for (const f of [...SAMPLES, SAMPLES[0]]) expect(hex(feed.take(f))).toBe(hex(readFileSync(f)));
+    // Not requested: read here.
     const unasked = join(ROOT, 'samples', 'bad-crc', 'bad-crc.ko');
     expect(hex(feed.take(unasked))).toBe(hex(readFileSync(unasked)));
+    // Taken out of order, more than `ahead` apart: the answers before it are kept, not lost.
+    feed.request(SAMPLES, false);
+    for (const f of [...SAMPLES].reverse()) expect(hex(feed.take(f))).toBe(hex(readFileSync(f)));
+    void feed.close();
   });
 
   it('reports a missing file as readFileSync does (code and message), and goes on', () => {
@@ -44,13 +48,16 @@ describe('FileFeed on the samples', () => {
     expect((err as FeedReadError).code).toBe('ENOENT');
     expect((err as FeedReadError).message).toBe(`ENOENT: no such file or directory, open '${gone}'`);
     expect(hex(feed.take(SAMPLES[0]))).toBe(hex(readFileSync(SAMPLES[0])));
+    void feed.close();
   });
 
   it('has no digest for an unsigned module (the samples are not signed)', () => {
     const feed = new FileFeed();
+    feed.request([SAMPLES[0]], true);
     const bytes = feed.take(SAMPLES[0]);
     expect(splitSignature(bytes).signature).toBeNull();
     expect(feed.digestOf(bytes)).toBeNull();
+    void feed.close();
   });
 });
 
@@ -73,12 +80,14 @@ describe.skipIf(missing(CORPUS_WHAT, existsSync(CORPUS)))('FileFeed on signed De
       expect(d && hex(d)).toBe(createHash('sha256').update(readFileSync(f).subarray(0, elf.length)).digest('hex'));
       expect(feed.digestOf(elf)).toBeNull(); // once
     }
+    void feed.close();
   });
 
   it("answers the engine's sha256() for module_sig_check(): the Debian signature verifies (a wrong digest is -EKEYREJECTED)", () => {
     const feed = fileFeed();
     const f = join(CORPUS, 'lib/crc-itu-t.ko');
     const k = bootBatchKernel(loadProfile(), { lean: true });
+    feed.request([f], true);
     const image = feed.take(f);
     const r = loadModule(k, { fileName: 'crc-itu-t.ko', image, args: '', syscall: 'finit_module', command: 'insmod crc-itu-t.ko', imageHandedOver: true });
     expect(r.errno).toBe(0);

@@ -37,7 +37,7 @@ export function scanModule(name: string, file: Uint8Array): DepInput {
 /** Where this thread's files come from (main/file-feed.ts: read ahead on another thread). */
 export interface ScanReader {
   request(files: readonly string[], hash: boolean): void;
-  take(file: string, hash: boolean): Uint8Array;
+  take(file: string): Uint8Array;
 }
 
 /**
@@ -58,7 +58,7 @@ export async function scanAll(dir: string, files: readonly string[], reader: Sca
   }
   const step = mine === files ? 1 : 2;
   reader.request(mine, false);
-  mine.forEach((f, i) => (out[i * step] = scanModule(moduleNameOf(dir, f), reader.take(f, false))));
+  mine.forEach((f, i) => (out[i * step] = scanModule(moduleNameOf(dir, f), reader.take(f))));
   if (theirs) (await theirs).forEach((input, i) => (out[i * 2 + 1] = input));
   return out;
 }
