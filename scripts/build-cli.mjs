@@ -37,6 +37,9 @@ const lenient = process.env.npm_lifecycle_event === 'prepare';
 
 const common = {
   bundle: true,
+  // esbuild's default, explicit: strings, regular expressions and identifiers are written with ASCII escapes, so the
+  // only non-ASCII characters left are in the comments it keeps (asciiComments() below replaces them).
+  charset: 'ascii',
   platform: 'node',
   format: 'esm',
   target: 'node20',
@@ -57,6 +60,24 @@ const common = {
     ].join('\n'),
   },
 };
+
+/**
+ * The bundles as pure ASCII: a JavaScript source with any other character is a two-byte string in V8 (twice the memory,
+ * decoded from UTF-8 at each start); an ASCII one bin.cjs reads as Latin-1, which Node hands V8 without a copy
+ * (an external string) — ~20 ms of `modscope load`'s start. With charset 'ascii' the characters left are in comments.
+ */
+function asciiComments(dir) {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const f = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (e.name === 'chunks') asciiComments(f);
+      continue;
+    }
+    if (!/\.(cjs|mjs)$/.test(e.name)) continue;
+    const src = readFileSync(f, 'utf8');
+    if (/[^\x00-\x7f]/.test(src)) writeFileSync(f, src.replace(/[^\x00-\x7f]/g, '?'));
+  }
+}
 
 try {
   rmSync(join(root, 'out/cli/chunks'), { recursive: true, force: true }); // no stale chunks
@@ -97,6 +118,7 @@ try {
     entryPoints: [join(root, 'main/cli/load-all-scan-worker.ts')],
     outfile: join(root, 'out/cli/scan-worker.cjs'),
   });
+  asciiComments(join(root, 'out/cli'));
   // The kernel profile as its precomputed binary table (engine/kernel/profile-binary.ts), made once here from the
   // committed JSON: main/cli/kernel-files.ts loadProfile() reads it while it is newer than the .gz.
   const gz = join(root, 'samples/kernel/debian-6.1.0-50-amd64.json.gz');
