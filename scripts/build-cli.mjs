@@ -6,7 +6,7 @@
 // Also the package's "prepare" script: there a failure only warns (bin.cjs rebuilds on demand),
 // so `npm install` never breaks because the engine is mid-edit.
 import { build } from 'esbuild';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,6 +79,21 @@ function asciiComments(dir) {
   }
 }
 
+/**
+ * iced-x86's JavaScript glue as ASCII, for bin.cjs to read as Latin-1 (its only non-ASCII characters are in comments:
+ * emoji in its API docs). Named by the original's size and mtime: bin.cjs reads the original when they do not match.
+ */
+function asciiIced() {
+  for (const f of readdirSync(join(root, 'out/cli'))) if (/^iced-x86-.*\.ascii\.js$/.test(f)) rmSync(join(root, 'out/cli', f));
+  const src = join(root, 'node_modules', 'iced-x86', 'iced_x86.js');
+  const st = statSync(src);
+  const text = readFileSync(src, 'utf8');
+  const lines = text.split('\n');
+  // Only comment lines may lose characters; anything else would change the program.
+  if (lines.some((l) => /[^\x00-\x7f]/.test(l) && !/^\s*(\*|\/\/)/.test(l))) return;
+  writeFileSync(join(root, 'out/cli', `iced-x86-${st.size}-${Math.floor(st.mtimeMs)}.ascii.js`), text.replace(/[^\x00-\x7f]/g, '?'));
+}
+
 try {
   rmSync(join(root, 'out/cli/chunks'), { recursive: true, force: true }); // no stale chunks
   // Split: a command's own code (quiz's PDF writer, export's web build, the shell) is a chunk imported when it runs,
@@ -119,6 +134,7 @@ try {
     outfile: join(root, 'out/cli/scan-worker.cjs'),
   });
   asciiComments(join(root, 'out/cli'));
+  asciiIced();
   // The kernel profile as its precomputed binary table (engine/kernel/profile-binary.ts), made once here from the
   // committed JSON: main/cli/kernel-files.ts loadProfile() reads it while it is newer than the .gz.
   const gz = join(root, 'samples/kernel/debian-6.1.0-50-amd64.json.gz');
