@@ -4,17 +4,13 @@
  * on the machine's other core, a few files ahead of the load that needs them.
  *
  * The worker digests a file's bytes before handing them over (the buffer is transferred, not copied), so a digest is
- * always that of the bytes as read. The engine's sha256() (module_sig_check(), engine/load/signing.ts) gets it when it
- * asks for exactly the bytes the worker digested: [0, signed length) of a buffer the feed handed out, once; any
- * other input is hashed on the main thread as before. load-all hands the file's buffer to the
- * kernel's temporary copy (imageHandedOver), and load_module() checks the signature before anything writes there
- * (module_sig_check() is its first step, kernel/module/main.c).
+ * always that of the bytes as read; it is remembered for the engine's sha256() (main/native-sha256.ts), which uses it
+ * when module_sig_check() asks for exactly those bytes.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { useSha256 } from '../engine/asymmetric-keys/index';
+import { rememberDigest } from './native-sha256';
 
 /** The shared counters: answers posted by the worker, answers received here, request batches posted here. */
 const POSTED = 0;
@@ -111,7 +107,6 @@ export class FileFeed {
   /** Asked of the worker, not yet taken: path → ids, oldest first. */
   private readonly posted = new Map<string, number[]>();
   private readonly arrived = new Map<number, Fed>();
-  private readonly digests = new WeakMap<ArrayBuffer, { signed: number; digest: Uint8Array }>();
   /** The worker gave no answer for STALL_MS: every file is then read here, as without a feed. */
   private dead = false;
 
@@ -158,18 +153,8 @@ export class FileFeed {
       return readHere(path);
     }
     if (fed.error || !fed.buffer) throw new FeedReadError(fed.error?.code, fed.error?.message ?? `cannot read ${path}`);
-    if (fed.digest && fed.signed !== undefined && fed.signed >= 0) this.digests.set(fed.buffer, { signed: fed.signed, digest: fed.digest });
+    if (fed.digest && fed.signed !== undefined && fed.signed >= 0) rememberDigest(fed.buffer, fed.signed, fed.digest);
     return new Uint8Array(fed.buffer);
-  }
-
-  /** The worker's digest of exactly these bytes ([0, signed length) of a buffer take() returned), once; else null. */
-  digestOf(bytes: Uint8Array): Uint8Array | null {
-    const buffer = bytes.buffer;
-    if (!(buffer instanceof ArrayBuffer) || bytes.byteOffset !== 0) return null;
-    const d = this.digests.get(buffer);
-    if (!d || d.signed !== bytes.length) return null;
-    this.digests.delete(buffer);
-    return d.digest;
   }
 
   /** Stop the worker (it waits for requests otherwise; it never keeps the process alive). */
@@ -215,17 +200,8 @@ function readHere(path: string): Uint8Array {
 
 let feed: FileFeed | null = null;
 
-/**
- * The process's feed, made on first use, with the engine's sha256() answered from it where it can (else Node's
- * native SHA-256, as installNativeSha256()).
- */
+/** The process's feed, made on first use. */
 export function fileFeed(): FileFeed {
-  if (feed) return feed;
-  const f = new FileFeed();
-  feed = f;
-  useSha256((bytes) => {
-    const d = f.digestOf(bytes) ?? createHash('sha256').update(bytes).digest();
-    return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
-  });
-  return f;
+  feed ??= new FileFeed();
+  return feed;
 }
