@@ -142,3 +142,51 @@ describe('Memory.windowAt()/writersAt() through the per-allocation write lists',
     );
   });
 });
+
+describe('Memory.windowAt()/writersAt() through the write buckets of an allocation with many writes', () => {
+  it('answer as the scans of every write did, for windows anywhere in it and across its ends', () => {
+    // Over 64 writes into one allocation (writesNear() reads it by 256-byte bucket): small stores and copies spanning
+    // many buckets, zero-length notes, a second allocation overlapping it, some written after the first window is read.
+    const write = fc.record({
+      // One write in five into the second allocation: the first has over 64 by the middle check.
+      second: fc.integer({ min: 0, max: 4 }).map((x) => x === 0),
+      at: fc.nat(),
+      len: fc.oneof(fc.integer({ min: 0, max: 16 }), fc.integer({ min: 200, max: 3000 })),
+      zero: fc.boolean(),
+      byte: fc.nat(255),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(write, { minLength: 120, maxLength: 200 }),
+        fc.array(fc.integer({ min: -300, max: 9000 }), { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: 1, max: 600 }),
+        (ws, starts, length) => {
+          const m = new Memory();
+          const big = m.allocate(MODULES, 8192, 'module-core', 'big', null, 0);
+          const other = m.allocate(MODULES + 6000n, 4096, 'kmalloc', 'other', null, 1);
+          let pos = 2;
+          const check = () => {
+            for (const s of starts)
+              for (const p of [0, 3, pos >> 1, pos - 1, pos, pos + 1]) {
+                const start = MODULES + BigInt(s);
+                expect(m.windowAt(start, length, p)).toEqual(windowRef(m, start, length, p));
+                expect(m.writersAt(start, length, p)).toEqual(writersRef(m, start, length, p));
+              }
+          };
+          ws.forEach((w, k) => {
+            const a = w.second ? other : big;
+            const off = w.at % a.size;
+            const len = Math.min(w.len, a.size - off);
+            const p = k % 4 === 0 ? pos : pos++;
+            if (len === 0 || k % 7 === 6) m.noteWrite(a, off, len, p, `note ${k}`);
+            else m.writeAt(a, off, new Uint8Array(len).fill(w.byte), p, `w ${k}`, w.zero);
+            // Read once the first allocation is bucketed, then write more: its buckets must take the later writes too.
+            if (k === 100) check();
+          });
+          check();
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});

@@ -51,6 +51,22 @@ export class MemoryError extends Error {
   }
 }
 
+/** Bytes a bucket of writeBuckets covers. */
+const WRITE_BUCKET = 256;
+/** Allocations with fewer writes than this are scanned whole. */
+const BUCKETED_FROM = 64;
+const NO_WRITES: number[] = [];
+
+/** Index i (of write w) in every bucket [offset, offset+length) covers (a zero-length write in its offset's). */
+function addToBuckets(buckets: Map<number, number[]>, w: WriteRecord, i: number): void {
+  const last = Math.floor((w.offset + Math.max(1, w.length) - 1) / WRITE_BUCKET);
+  for (let b = Math.floor(w.offset / WRITE_BUCKET); b <= last; b++) {
+    const l = buckets.get(b);
+    if (l) l.push(i);
+    else buckets.set(b, [i]);
+  }
+}
+
 export class Memory {
   readonly allocations: Allocation[] = [];
   readonly writes: WriteRecord[] = [];
@@ -61,6 +77,12 @@ export class Memory {
   private readonly index = new AllocationIndex<Allocation>();
   /** Indices into `writes` of each allocation's writes, in order: a window at a timeline position reads only its own. */
   private readonly writesOf = new Map<Allocation, number[]>();
+  /**
+   * The same indices by WRITE_BUCKET-byte bucket of the allocation (a write in every bucket it covers), built when a
+   * window first reads an allocation with many writes: amdgpu's core allocation has ~11,000 (section copies, kallsyms,
+   * init's stores) and a seek's memory window is 40 bytes of it (issue #15: seek p99).
+   */
+  private readonly writeBuckets = new Map<Allocation, Map<number, number[]>>();
 
   allocate(base: bigint, size: number, kind: AllocationKind, label: string, owner: string | null, pos: number): Allocation {
     const a: Allocation = { id: this.nextId++, base, size, bytes: new Uint8Array(size), kind, label, owner, allocatedAt: pos, freedAt: null };
@@ -86,15 +108,44 @@ export class Memory {
     const list = this.writesOf.get(w.alloc);
     if (list) list.push(this.writes.length);
     else this.writesOf.set(w.alloc, [this.writes.length]);
+    const buckets = this.writeBuckets.get(w.alloc);
+    if (buckets) addToBuckets(buckets, w, this.writes.length);
     this.writes.push(w);
   }
 
-  /** The writes into allocations that overlap [address, end), in the order they were made. */
+  /**
+   * The writes into allocations that overlap [address, end), in the order they were made: every write that touches
+   * the range, and possibly others of the same allocations (the callers check each write's range).
+   */
   private writesNear(address: bigint, end: bigint): WriteRecord[] {
     const idx: number[] = [];
     for (const a of this.index.overlapping(address, end)) {
       const list = this.writesOf.get(a);
-      if (list) for (const i of list) idx.push(i);
+      if (!list) continue;
+      if (list.length < BUCKETED_FROM) {
+        for (const i of list) idx.push(i);
+        continue;
+      }
+      let buckets = this.writeBuckets.get(a);
+      if (!buckets) {
+        buckets = new Map();
+        for (const i of list) addToBuckets(buckets, this.writes[i], i);
+        this.writeBuckets.set(a, buckets);
+      }
+      const from = address > a.base ? Number(address - a.base) : 0;
+      const to = Math.min(a.size, Number(end - a.base));
+      const b0 = Math.floor(from / WRITE_BUCKET);
+      const b1 = Math.floor(Math.max(from, to - 1) / WRITE_BUCKET);
+      // A write covering several of these buckets is in each: once here.
+      const seen = b1 > b0 ? new Set<number>() : null;
+      for (let b = b0; b <= b1; b++)
+        for (const i of buckets.get(b) ?? NO_WRITES) {
+          if (seen) {
+            if (seen.has(i)) continue;
+            seen.add(i);
+          }
+          idx.push(i);
+        }
     }
     idx.sort((x, y) => x - y);
     return idx.map((i) => this.writes[i]);

@@ -10,6 +10,7 @@
  * that show only those skip the render: moving within a block changes the item and little else.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import { SeekPump } from './seekPump';
 import type { EngineError, OperationInfo, SeekView, StepInfo } from '../../../../engine/api-types';
 import type { Host } from '../../host/host';
@@ -55,13 +56,18 @@ export function useKernelTimeline(host: Host, onError: (e: EngineError) => void)
     () =>
       new SeekPump({
         call: (p) => hostRef.current.call('kernel.seek', { pos: p }),
-        commit: (c) => {
-          setPos(c.pos);
-          if (c.view) {
-            const v = c.view;
-            setView((prev) => keepUnchanged(prev, v));
-          }
-        },
+        // Rendered at once, in the task that brought the answer (flushSync): left to React's scheduler, the render waited
+        // for a task of its own, behind whatever else the main thread had queued (a frame, input) — on a busy core one
+        // more wait before the frame that shows the answer (issue #15: seek p99). The pump calls this only from a
+        // promise or a timer, never while React renders.
+        commit: (c) =>
+          flushSync(() => {
+            setPos(c.pos);
+            if (c.view) {
+              const v = c.view;
+              setView((prev) => keepUnchanged(prev, v));
+            }
+          }),
         onError: (e) => errRef.current(e),
       }),
   );
