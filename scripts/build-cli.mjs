@@ -89,6 +89,16 @@ try {
     entryPoints: [join(root, 'main/cli/load-main.ts')],
     outfile: join(root, 'out/cli/load.cjs'),
   });
+  // `export` and `deck` (main/cli/export-main.ts): the web app's server and Chromium's pipe, without the engine (the
+  // page runs it), which bin.cjs then does not load.
+  await build({
+    ...common,
+    format: 'cjs',
+    banner: { js: "var __modscopeModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+    define: { ...common.define, 'import.meta.url': '__modscopeModuleUrl' },
+    entryPoints: [join(root, 'main/cli/export-main.ts')],
+    outfile: join(root, 'out/cli/export.cjs'),
+  });
   // The kernel profile as its precomputed binary table (engine/kernel/profile-binary.ts), made once here from the
   // committed JSON: main/cli/kernel-files.ts loadProfile() reads it while it is newer than the .gz.
   const gz = join(root, 'samples/kernel/debian-6.1.0-50-amd64.json.gz');
@@ -103,7 +113,7 @@ try {
   const { encodeProfileBinary } = await import(`data:text/javascript;base64,${Buffer.from(encoder.outputFiles[0].contents).toString('base64')}`);
   writeFileSync(join(root, 'out/cli/kernel-profile.bin'), encodeProfileBinary(JSON.parse(gunzipSync(readFileSync(gz)).toString('utf8'))));
   rmSync(join(root, 'out/cli/kernel-profile.json'), { force: true }); // the decompressed JSON of earlier versions
-  if (!quiet) console.log('modscope: built out/cli/modscope.mjs, out/cli/relocs.cjs, out/cli/load.cjs and out/cli/kernel-profile.bin');
+  if (!quiet) console.log('modscope: built out/cli/modscope.mjs, out/cli/relocs.cjs, out/cli/load.cjs, out/cli/export.cjs and out/cli/kernel-profile.bin');
 } catch (e) {
   if (lenient) {
     console.warn(`modscope: warning: CLI not built yet (${e instanceof Error ? e.message.split('\n')[0] : e}); it builds on first use.`);
