@@ -23,5 +23,8 @@ export default defineConfig({
     outDir: paths.outDir,
     emptyOutDir: true,
     target: 'es2022',
+    // One stylesheet, in index.html, as before main.tsx imported the app as a chunk of its own: the same rules in the same
+    // order (the cascade), loaded before anything renders.
+    cssCodeSplit: false,
   },
 });
