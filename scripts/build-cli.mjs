@@ -133,6 +133,16 @@ try {
     entryPoints: [join(root, 'main/cli/load-all-scan-worker.ts')],
     outfile: join(root, 'out/cli/scan-worker.cjs'),
   });
+  // `export` and `deck` (main/cli/export-main.ts): the web app's server and Chromium's pipe, without the engine (the
+  // page runs it), which bin.cjs then does not load.
+  await build({
+    ...common,
+    format: 'cjs',
+    banner: { js: "var __modscopeModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+    define: { ...common.define, 'import.meta.url': '__modscopeModuleUrl' },
+    entryPoints: [join(root, 'main/cli/export-main.ts')],
+    outfile: join(root, 'out/cli/export.cjs'),
+  });
   asciiComments(join(root, 'out/cli'));
   asciiIced();
   // The kernel profile as its precomputed binary table (engine/kernel/profile-binary.ts), made once here from the
@@ -149,7 +159,10 @@ try {
   const { encodeProfileBinary } = await import(`data:text/javascript;base64,${Buffer.from(encoder.outputFiles[0].contents).toString('base64')}`);
   writeFileSync(join(root, 'out/cli/kernel-profile.bin'), encodeProfileBinary(JSON.parse(gunzipSync(readFileSync(gz)).toString('utf8'))));
   rmSync(join(root, 'out/cli/kernel-profile.json'), { force: true }); // the decompressed JSON of earlier versions
-  if (!quiet) console.log('modscope: built out/cli/modscope.mjs, out/cli/relocs.cjs, out/cli/load.cjs, out/cli/scan-worker.cjs and out/cli/kernel-profile.bin');
+  if (!quiet) {
+    const built = ['modscope.mjs', 'relocs.cjs', 'load.cjs', 'scan-worker.cjs', 'export.cjs', 'kernel-profile.bin'].map((f) => `out/cli/${f}`);
+    console.log(`modscope: built ${built.slice(0, -1).join(', ')} and ${built[built.length - 1]}`);
+  }
 } catch (e) {
   if (lenient) {
     console.warn(`modscope: warning: CLI not built yet (${e instanceof Error ? e.message.split('\n')[0] : e}); it builds on first use.`);

@@ -120,33 +120,17 @@ function tuneV8() {
 
 /** What run() in modscope.ts does with `load` (its --help is the full CLI's): argv[0] is "load" and no -h/--help before "--". */
 function isLoad() {
-  if (argv[0] !== 'load') return false;
+  return runs('load');
+}
+
+/** run() in modscope.ts runs `command` (not the full CLI's --help): argv[0] is one of `commands`, no -h/--help before "--". */
+function runs(...commands) {
+  if (!commands.includes(argv[0])) return false;
   for (const a of argv) {
     if (a === '--') break;
     if (a === '--help' || a === '-h') return false;
   }
   return true;
-}
-
-/**
- * playwright-core for `export` and `deck` (headless Chromium): its two bundles are 7 MB of JavaScript, parsed and
- * compiled on every first use (~0.3 s of the export's start); from V8's code cache they are deserialised instead.
- * Loaded in index.js's order (lib/bootstrap first); the bundle's require('playwright-core') then finds them cached.
- * Returns the saves to run once the export is done (the caches then hold the functions the run compiled).
- */
-function preloadPlaywright() {
-  let dir;
-  try {
-    dir = dirname(require.resolve('playwright-core/package.json', { paths: [root] }));
-  } catch {
-    return []; // the export reports it
-  }
-  try {
-    require(join(dir, 'lib', 'bootstrap.js'));
-    return ['utilsBundle', 'coreBundle'].map((b) => requireCached(join(dir, 'lib', `${b}.js`), `playwright-${b}`).save);
-  } catch {
-    return []; // another layout of the package: plain require() in the bundle
-  }
 }
 
 const done = (code) => {
@@ -159,11 +143,13 @@ if (argv.length === 2 && argv[0] === 'relocs' && !argv[1].startsWith('-') && exi
     if (e && e.code === 'EPIPE') process.exit(0);
   });
   tuneV8();
-  const exporting = argv[0] === 'export' || argv[0] === 'deck';
-  const saves = exporting ? preloadPlaywright() : [];
-  if (!exporting) preloadIced();
+  const exportBundle = join(root, 'out', 'cli', 'export.cjs');
+  // export and deck drive Chromium over its DevTools pipe (main/cli/cdp.ts) and decode nothing in this process.
+  if (argv[0] !== 'export' && argv[0] !== 'deck') preloadIced();
   const loadBundle = join(root, 'out', 'cli', 'load.cjs');
-  if (isLoad() && existsSync(loadBundle)) {
+  if (runs('export', 'deck') && existsSync(exportBundle)) {
+    require(exportBundle).exportMain(argv).then(done);
+  } else if (isLoad() && existsSync(loadBundle)) {
     const { exports, save } = requireCached(loadBundle, 'load', true, true);
     exports.loadMain(argv).then((code) => {
       save();
@@ -173,9 +159,6 @@ if (argv.length === 2 && argv[0] === 'relocs' && !argv[1].startsWith('-') && exi
     const { pathToFileURL } = require('node:url');
     import(pathToFileURL(bundle).href)
       .then(({ run }) => run(argv))
-      .then((code) => {
-        for (const save of saves) save();
-        done(code);
-      });
+      .then(done);
   }
 }

@@ -5,13 +5,13 @@
  * (`--kernel 2.4`, or a compare-* view: the comparison, steps counted on that kernel):
  * the app's own views, exported headless. The browser build (renderer/, built into out/cli/web when
  * missing or older than its sources) is served on a free local port and opened in Chromium
- * (playwright-core) with a trace link (#kernel=6.1&insmod=FILE ARGS): the page boots, runs insmod,
+ * (over its DevTools pipe, cdp.ts) with a trace link (#kernel=6.1&insmod=FILE ARGS): the page boots, runs insmod,
  * and window.__modscope (renderer/src/automation.ts, ?automation=1) seeks and captures the view with
  * the Export menu's code. The module is served where the app looks for a sample of that name.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve, sep } from 'node:path';
+import { launch, type CdpPage } from './cdp';
 import { CliError } from './errors';
 import { servedProfileBinary } from './kernel-files';
 import { packageRoot, serve, webApp } from './web-app';
@@ -186,7 +186,7 @@ function bytesHuman(n: number): string {
   return n < 1024 ? `${n} B` : n < 1 << 20 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / (1 << 20)).toFixed(1)} MiB`;
 }
 
-type Page = Awaited<ReturnType<Awaited<ReturnType<typeof import('playwright-core').chromium.launch>>['newPage']>>;
+type Page = CdpPage;
 
 function writeOut(path: string, bytes: Buffer): void {
   mkdirSync(dirname(resolve(path)), { recursive: true });
@@ -205,16 +205,12 @@ async function compareExport(
   const k = o.kernel;
   await page.goto(`${origin}/?automation=1#view=compare&insmod=${encodeURIComponent(command.slice('insmod '.length))}`);
   try {
-    await page.waitForFunction(
-      () => {
-        const m = (globalThis as unknown as { __modscope?: Automation }).__modscope;
-        if (!m) return false;
-        const st = m.compareState();
-        return st.ready || st.error !== null;
-      },
-      undefined,
-      { timeout: READY_MS, polling: 100 },
-    );
+    await page.waitFor(() => {
+      const m = (globalThis as unknown as { __modscope?: Automation }).__modscope;
+      if (!m) return false;
+      const st = m.compareState();
+      return st.ready || st.error !== null;
+    }, READY_MS);
   } catch {
     throw new CliError('PAGE', `the page did not load "${command}" on both kernels within ${READY_MS / 1000} s${pageError()}`);
   }
@@ -278,15 +274,9 @@ export async function exportCommand(o: ExportOptions, io: { out: (s: string) => 
   const name = basename(o.file);
   if (!MODULE_NAME.test(name)) throw new CliError('BAD_NAME', `module file name "${name}" must look like name.ko (letters, digits, _ . -)`);
   if (!existsSync(CHROMIUM)) throw new CliError('NO_CHROMIUM', `export needs Chromium: ${CHROMIUM} not found (set MODSCOPE_CHROMIUM to its path)`);
-  let chromium: typeof import('playwright-core').chromium;
-  try {
-    // require(), not import(): Node would first scan playwright-core's 4 MB CommonJS bundle for its exports (~0.1 s).
-    ({ chromium } = createRequire(import.meta.url)('playwright-core') as typeof import('playwright-core'));
-  } catch {
-    throw new CliError('NO_PLAYWRIGHT', 'export needs the playwright-core package (npm install)');
-  }
-  // Chromium starts while the web app is checked and served (first use: about a second saved).
-  const launching = chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  // Chromium starts while the web app is checked and served (first use: about a second saved), with the page that
+  // export drives: 1400×860, light colours (cdp.ts).
+  const launching = launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 860 }, colorScheme: 'light' });
   launching.catch(() => undefined); // awaited below; a failure while serving is reported there
 
   const root = packageRoot();
@@ -307,10 +297,10 @@ export async function exportCommand(o: ExportOptions, io: { out: (s: string) => 
     server.close();
     throw new CliError('NO_CHROMIUM', `cannot start ${CHROMIUM}: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);
   });
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 860 }, colorScheme: 'light' });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    const page = browser.page;
+    pageErrors = page.errors; // uncaught errors in the page, for the messages below
     const command = ['insmod', name, ...o.args].join(' ');
     const pageError0 = () => (pageErrors.length ? ` (page: ${pageErrors[0]})` : '');
     if (o.kernel === '2.4' || isCompareView(o.view)) return await compareExport(page, origin, o, command, io, pageError0);
@@ -320,16 +310,12 @@ export async function exportCommand(o: ExportOptions, io: { out: (s: string) => 
     // Ready, or an error with nothing to show (the file did not open, the kernel did not boot).
     let s: PageState;
     try {
-      await page.waitForFunction(
-        () => {
-          const m = (globalThis as unknown as { __modscope?: Automation }).__modscope;
-          if (!m) return false;
-          const st = m.state();
-          return st.ready || (st.error !== null && st.steps === 0);
-        },
-        undefined,
-        { timeout: READY_MS, polling: 100 },
-      );
+      await page.waitFor(() => {
+        const m = (globalThis as unknown as { __modscope?: Automation }).__modscope;
+        if (!m) return false;
+        const st = m.state();
+        return st.ready || (st.error !== null && st.steps === 0);
+      }, READY_MS);
       s = await page.evaluate(() => (globalThis as unknown as Win).__modscope.state());
     } catch (e) {
       if (e instanceof CliError) throw e;

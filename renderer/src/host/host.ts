@@ -59,8 +59,18 @@ type WorkerReply =
   | { id: number; type: 'result'; result: Result<unknown> }
   | { id: number; type: 'seek'; delta: SeekDelta };
 
+/**
+ * The engine worker's name: "+cpu" when the page opens on a trace link (#…insmod=…: export, a presenter's link), whose
+ * kernel boots at once: the worker then loads its x86-64 decoder as it starts (engine.worker.ts), not when the boot
+ * arrives (export's first use waited 0.1–0.3 s for it).
+ */
+export function engineWorkerName(hash: string): string {
+  return /[#&]insmod=/.test(hash) ? 'modscope-engine+cpu' : 'modscope-engine';
+}
+
 function workerHost(): Host {
-  const worker = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'modscope-engine' });
+  const name = engineWorkerName(typeof location !== 'undefined' ? location.hash : '');
+  const worker = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name });
   let nextId = 1;
   const pending = new Map<number, { method: EngineMethod; resolve: (r: Result<unknown>) => void; onProgress?: (p: ProgressEvent) => void }>();
   // kernel.seek answers arrive as deltas against the previous one (seekDelta.ts), decoded in arrival order.
