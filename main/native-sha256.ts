@@ -1,12 +1,13 @@
 /**
  * Node's native SHA-256 for the engine's module-signature check (engine/asymmetric-keys/sha256.ts): same digest, native
- * speed. A digest may also be made ahead, off this thread (a worker: main/file-feed.ts; libuv's thread pool:
- * digestAhead()), of bytes as they were read: the engine's sha256() gets it when it asks for exactly those bytes
- * ([0, length) of that buffer), once. The loads that do this hand the file's buffer to the kernel's temporary copy, and
- * load_module() checks the signature before anything writes there (module_sig_check() is its first step,
- * kernel/module/main.c), so the bytes asked for are the bytes digested.
+ * speed. A digest may also be made ahead, off this thread (load-all's file feed: main/file-feed.ts), of bytes as they
+ * were read: the engine's sha256() gets it when it asks for exactly those bytes ([0, length) of that buffer), once.
+ * load-all hands the file's buffer to the kernel's temporary copy, and load_module() checks the signature before
+ * anything writes there (module_sig_check() is its first step, kernel/module/main.c), so the bytes asked for are the
+ * bytes digested. (`load` digesting amdgpu ahead on libuv's thread pool was measured slower: WebCrypto copies the
+ * 19 MB input, +19 MB RSS, and the two cores were busy anyway.)
  */
-import { createHash, webcrypto } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { useSha256 } from '../engine/asymmetric-keys/index';
 
 const known = new WeakMap<ArrayBuffer, { length: number; digest: Uint8Array }>();
@@ -24,16 +25,6 @@ export function knownDigest(bytes: Uint8Array): Uint8Array | null {
   if (!d || d.length !== bytes.length) return null;
   known.delete(buffer);
   return d.digest;
-}
-
-/**
- * Digest [0, length) of `bytes` on libuv's thread pool (WebCrypto copies the input when called, then hashes on another
- * thread) and remember it once made: resolves then. The caller goes on meanwhile; it must yield to the event loop
- * (await this) before the digest is wanted, or the engine hashes on this thread as usual.
- */
-export async function digestAhead(bytes: Uint8Array, length: number): Promise<void> {
-  const d = await webcrypto.subtle.digest('SHA-256', bytes.subarray(0, length));
-  rememberDigest(bytes.buffer as ArrayBuffer, length, new Uint8Array(d));
 }
 
 export function installNativeSha256(): void {

@@ -22,8 +22,6 @@ import { opEnd, outcomeText } from '../../engine/trace/index';
 import { createIcedDecoder } from '../../host-common/iced-decoder';
 import { loadProfile, modulesRoot, readModuleFile } from './kernel-files';
 import { BufferedWriter, type Sink } from './out';
-import { splitSignature } from '../../engine/kmod/index';
-import { digestAhead } from '../native-sha256';
 import { Kernel24 } from '../../engine/linux24/index';
 import { insmod24 } from '../../engine/linux24/index';
 
@@ -98,21 +96,17 @@ export function parseLoadArgs(argv: readonly string[]): LoadOptions {
 
 export async function loadCommand(o: LoadOptions, write: Sink): Promise<number> {
   if (o.kernel === '2.4') return load24Command(o, write);
-  const read = new Map<string, Uint8Array>(); // each file read once: modprobe's plan reads them all
-  const modRoot = o.modprobe === null ? '' : modulesRoot(o.modprobe);
-  const mainKey = join(modRoot, relative(modRoot, o.file));
-  const digested = readAhead(o.file, mainKey, read);
   const k = bootBatchKernel(loadProfile(), { kaslrSeed: o.kaslrSeed, paging: o.paging, decoder: o.noInit ? undefined : createIcedDecoder() });
   const ops: OperationInfo[] = [];
   const deps = [...o.with];
+  const read = new Map<string, Uint8Array>(); // each file read once: modprobe's plan reads them all
   const optionalDeps = new Set<string>(); // soft dependencies: modprobe goes on when they fail
+  const modRoot = o.modprobe === null ? '' : modulesRoot(o.modprobe);
   if (o.modprobe !== null) {
     const dir = modRoot;
     const rel = relative(dir, o.file);
     if (rel.startsWith('..')) throw new CliError('USAGE', `${o.file} is not under --modprobe ${dir}`, undefined, 1);
     const plan = modprobePlan(k.profile, rel, (p) => {
-      const early = read.get(join(dir, p));
-      if (early) return early;
       try {
         const b = readFileSync(join(dir, p));
         const bytes = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
@@ -143,8 +137,7 @@ export async function loadCommand(o: LoadOptions, write: Sink): Promise<number> 
         `${dep} failed to load: ${r.errno === null ? outcomeText(r.op, (e) => modStrerror(e)) : `${modStrerror(r.errno)} (${r.errno})`}`,
       );
   }
-  await digested; // made on the thread pool meanwhile: this yield lets its answer in
-  const r = await insmod(k, o.file, o.params, o.syscall, read.get(mainKey));
+  const r = await insmod(k, o.file, o.params, o.syscall, read.get(join(modRoot, relative(modRoot, o.file))));
   ops.push(r.op);
   const w = new BufferedWriter(write);
   if (o.json) writeJson(k, w);
@@ -173,31 +166,6 @@ async function insmod(
     command: `insmod ${file}${args ? ' ' + args : ''}`,
     imageHandedOver: true, // read for this load only: the temporary copy may keep these bytes
   });
-}
-
-/**
- * The module's file read before the kernel boots, and the signed part of it (a Debian module's ELF image) digested on
- * libuv's thread pool while the kernel boots and the dependencies load: module_sig_check() then finds the digest made
- * (main/native-sha256.ts). A file that cannot be read is left to readModuleFile(), which reports it.
- */
-function readAhead(file: string, key: string, read: Map<string, Uint8Array>): Promise<void> | null {
-  let bytes: Uint8Array;
-  try {
-    const b = readFileSync(file);
-    bytes = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-  } catch {
-    return null;
-  }
-  read.set(key, bytes);
-  let signed: number;
-  try {
-    const { elf, signature } = splitSignature(bytes);
-    if (!signature) return null;
-    signed = elf.length;
-  } catch {
-    return null; // a bad trailer: module_sig_check() reports it
-  }
-  return digestAhead(bytes, signed);
 }
 
 /** --kernel 2.4: modutils' insmod for each --with module, then the module; the steps, the classic ring, insmod's messages. */
