@@ -125,14 +125,6 @@ try {
     entryPoints: [join(root, 'main/cli/load-main.ts')],
     outfile: join(root, 'out/cli/load.cjs'),
   });
-  // load-all's scan worker (main/cli/load-all-scan.ts starts it when this file exists).
-  await build({
-    ...common,
-    format: 'cjs',
-    banner: {},
-    entryPoints: [join(root, 'main/cli/load-all-scan-worker.ts')],
-    outfile: join(root, 'out/cli/scan-worker.cjs'),
-  });
   // `export` and `deck` (main/cli/export-main.ts): the web app's server and Chromium's pipe, without the engine (the
   // page runs it), which bin.cjs then does not load.
   await build({
@@ -160,7 +152,7 @@ try {
   writeFileSync(join(root, 'out/cli/kernel-profile.bin'), encodeProfileBinary(JSON.parse(gunzipSync(readFileSync(gz)).toString('utf8'))));
   rmSync(join(root, 'out/cli/kernel-profile.json'), { force: true }); // the decompressed JSON of earlier versions
   if (!quiet) {
-    const built = ['modscope.mjs', 'relocs.cjs', 'load.cjs', 'scan-worker.cjs', 'export.cjs', 'kernel-profile.bin'].map((f) => `out/cli/${f}`);
+    const built = ['modscope.mjs', 'relocs.cjs', 'load.cjs', 'export.cjs', 'kernel-profile.bin'].map((f) => `out/cli/${f}`);
     console.log(`modscope: built ${built.slice(0, -1).join(', ')} and ${built[built.length - 1]}`);
   }
 } catch (e) {

@@ -10,8 +10,8 @@ import { computeDependencies } from '../../engine/load/index';
 import { errnoName } from '../../engine/load/index';
 import { loadModule } from '../../engine/load/index';
 import { CliError } from './errors';
-import { listModuleFiles, loadProfile, packageRoot } from './kernel-files';
-import { scanAll, scanWorkerFile } from './load-all-scan';
+import { listModuleFiles, loadProfile } from './kernel-files';
+import { scanAll } from './load-all-scan';
 import type { Sink } from './out';
 import { fileFeed } from '../file-feed';
 
@@ -36,7 +36,7 @@ export async function loadAllCommand(dir: string, json: boolean, write: Sink): P
   const byName = new Map<string, string>();
   // Files read on a second thread, a few ahead of the one read here (main/file-feed.ts).
   const feed = fileFeed();
-  const inputs = await scanAll(dir, files, feed, scanWorkerFile(packageRoot()));
+  const inputs = scanAll(dir, files, feed);
   files.forEach((f, i) => byName.set(inputs[i].name, f));
   const deps = computeDependencies(inputs, (n) => profile.lookup(n)?.module === 'vmlinux');
   const t1 = performance.now();
