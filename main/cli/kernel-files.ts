@@ -10,7 +10,7 @@ import { CliError } from './errors';
 export const PROFILE_NAME = 'debian-6.1.0-50-amd64.json.gz';
 
 /** The repository root, from the source tree (main/cli) or the bundle (out/cli). */
-export function packageRoot(): string {
+function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
     if (existsSync(join(dir, 'samples', 'kernel', PROFILE_NAME))) return dir;

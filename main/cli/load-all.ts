@@ -3,17 +3,17 @@
  * dependency order (as modprobe would, from depmod's symbol dependencies). Prints the counts and
  * every failure with the kernel's reason.
  */
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { readElf } from '../../engine/elf/index';
 import { bootBatchKernel } from '../../engine/kernel-session';
-import { computeDependencies } from '../../engine/load/index';
+import { readExports, splitSignature } from '../../engine/kmod/index';
+import { computeDependencies, type DepInput } from '../../engine/load/index';
 import { errnoName } from '../../engine/load/index';
 import { loadModule } from '../../engine/load/index';
 import { CliError } from './errors';
 import { listModuleFiles, loadProfile } from './kernel-files';
-import { scanAll } from './load-all-scan';
 import type { Sink } from './out';
-import { fileFeed } from '../file-feed';
 
 export interface LoadAllReport {
   modules: number;
@@ -34,25 +34,31 @@ export async function loadAllCommand(dir: string, json: boolean, write: Sink): P
   const files = listModuleFiles(dir).map((f) => join(dir, f));
   const profile = loadProfile();
   const byName = new Map<string, string>();
-  // Files read on a second thread, a few ahead of the one read here (main/file-feed.ts).
-  const feed = fileFeed();
-  const inputs = scanAll(dir, files, feed);
-  files.forEach((f, i) => byName.set(inputs[i].name, f));
+  const inputs: DepInput[] = [];
+  for (const f of files) {
+    const b = readFileSync(f);
+    const { elf: bytes } = splitSignature(new Uint8Array(b.buffer, b.byteOffset, b.byteLength)); // a view, not a copy
+    // Only the exports' relocations are needed here (readExports()); the load reads the whole file again.
+    const elf = readElf(bytes, { relocsFor: (t) => t.name.startsWith('__ksymtab') || t.name.startsWith('__kcrctab') });
+    const name = relative(dir, f).split('/').pop()?.replace(/\.ko$/, '').replace(/-/g, '_') ?? f;
+    byName.set(name, f);
+    const syms = elf.symtab?.symbols ?? [];
+    inputs.push({
+      name,
+      exports: readExports(elf).map((e) => e.name),
+      imports: syms.filter((s) => s.rawShndx === 0 && s.name !== '').map((s) => ({ name: s.name, weak: s.bind === 2 })),
+    });
+  }
   const deps = computeDependencies(inputs, (n) => profile.lookup(n)?.module === 'vmlinux');
   const t1 = performance.now();
-  const inOrder = deps.order.flatMap((name) => {
-    const file = byName.get(name);
-    return file === undefined ? [] : [{ name, file }];
-  });
-  feed.request(
-    inOrder.map((m) => m.file),
-    true,
-  ); // read again, now with the signed part's SHA-256 for module_sig_check()
   const k = bootBatchKernel(profile, { lean: true });
   const failed: LoadAllReport['failed'] = [];
   let relocations = 0;
-  for (const { name, file } of inOrder) {
-    const image = feed.take(file);
+  for (const name of deps.order) {
+    const file = byName.get(name);
+    if (!file) continue;
+    const b = readFileSync(file);
+    const image = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
     const logFrom = k.log.records.length;
     const command = `insmod ${relative(dir, file)}`;
     // The file is read for this load only: the temporary copy may keep its bytes (no second copy).
