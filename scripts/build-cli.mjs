@@ -6,7 +6,7 @@
 // Also the package's "prepare" script: there a failure only warns (bin.cjs rebuilds on demand),
 // so `npm install` never breaks because the engine is mid-edit.
 import { build } from 'esbuild';
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,9 +37,6 @@ const lenient = process.env.npm_lifecycle_event === 'prepare';
 
 const common = {
   bundle: true,
-  // esbuild's default, explicit: strings, regular expressions and identifiers are written with ASCII escapes, so the
-  // only non-ASCII characters left are in the comments it keeps (asciiComments() below replaces them).
-  charset: 'ascii',
   platform: 'node',
   format: 'esm',
   target: 'node20',
@@ -60,39 +57,6 @@ const common = {
     ].join('\n'),
   },
 };
-
-/**
- * The bundles as pure ASCII: a JavaScript source with any other character is a two-byte string in V8 (twice the memory,
- * decoded from UTF-8 at each start); an ASCII one bin.cjs reads as Latin-1, which Node hands V8 without a copy
- * (an external string) — ~20 ms of `modscope load`'s start. With charset 'ascii' the characters left are in comments.
- */
-function asciiComments(dir) {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const f = join(dir, e.name);
-    if (e.isDirectory()) {
-      if (e.name === 'chunks') asciiComments(f);
-      continue;
-    }
-    if (!/\.(cjs|mjs)$/.test(e.name)) continue;
-    const src = readFileSync(f, 'utf8');
-    if (/[^\x00-\x7f]/.test(src)) writeFileSync(f, src.replace(/[^\x00-\x7f]/g, '?'));
-  }
-}
-
-/**
- * iced-x86's JavaScript glue as ASCII, for bin.cjs to read as Latin-1 (its only non-ASCII characters are in comments:
- * emoji in its API docs). Named by the original's size and mtime: bin.cjs reads the original when they do not match.
- */
-function asciiIced() {
-  for (const f of readdirSync(join(root, 'out/cli'))) if (/^iced-x86-.*\.ascii\.js$/.test(f)) rmSync(join(root, 'out/cli', f));
-  const src = join(root, 'node_modules', 'iced-x86', 'iced_x86.js');
-  const st = statSync(src);
-  const text = readFileSync(src, 'utf8');
-  const lines = text.split('\n');
-  // Only comment lines may lose characters; anything else would change the program.
-  if (lines.some((l) => /[^\x00-\x7f]/.test(l) && !/^\s*(\*|\/\/)/.test(l))) return;
-  writeFileSync(join(root, 'out/cli', `iced-x86-${st.size}-${Math.floor(st.mtimeMs)}.ascii.js`), text.replace(/[^\x00-\x7f]/g, '?'));
-}
 
 try {
   rmSync(join(root, 'out/cli/chunks'), { recursive: true, force: true }); // no stale chunks
@@ -135,8 +99,6 @@ try {
     entryPoints: [join(root, 'main/cli/export-main.ts')],
     outfile: join(root, 'out/cli/export.cjs'),
   });
-  asciiComments(join(root, 'out/cli'));
-  asciiIced();
   // The kernel profile as its precomputed binary table (engine/kernel/profile-binary.ts), made once here from the
   // committed JSON: main/cli/kernel-files.ts loadProfile() reads it while it is newer than the .gz.
   const gz = join(root, 'samples/kernel/debian-6.1.0-50-amd64.json.gz');

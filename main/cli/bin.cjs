@@ -28,14 +28,11 @@ if (!existsSync(bundle) || !existsSync(lean)) {
  * missing or rejected (another Node, other V8 flags, another source), by `save()` once the run has compiled what it
  * uses; scripts/build-cli.mjs deletes the caches of an earlier build. The file name holds the source's size and
  * mtime: V8 checks only the length of the source it was made from.
- * `ascii`: true when the file is ASCII (scripts/build-cli.mjs makes the bundles so), or the path of an ASCII copy to
- * read instead: read as Latin-1, a large file becomes an external string, handed to V8 without decoding or copying
- * (UTF-8 took ~20 ms for load.cjs).
  * `grow`: the cache holds only the functions its run compiled, so a first run that loads one small module leaves out
  * most of what amdgpu's load runs (each later load compiled those again, ~150 ms of CPU). The user CPU time of the run
  * that wrote it is kept beside it (`.cache.weight`), and a run that took 1.5× more writes it again, with what both ran.
  */
-function requireCached(filename, name, grow = false, ascii = false) {
+function requireCached(filename, name, grow = false) {
   const { readFileSync, renameSync, statSync, writeFileSync } = require('node:fs');
   const Module = require('node:module');
   const vm = require('node:vm');
@@ -47,8 +44,7 @@ function requireCached(filename, name, grow = false, ascii = false) {
   } catch {
     cachedData = undefined;
   }
-  const source = ascii ? readFileSync(ascii === true ? filename : ascii, 'latin1') : readFileSync(filename, 'utf8');
-  const script = new vm.Script(Module.wrap(source), { filename, cachedData });
+  const script = new vm.Script(Module.wrap(readFileSync(filename, 'utf8')), { filename, cachedData });
   const m = new Module(filename, module);
   m.filename = filename;
   m.paths = Module._nodeModulePaths(dirname(filename));
@@ -97,11 +93,7 @@ function preloadIced() {
   } catch {
     return; // the bundle reports it
   }
-  if (require.cache[filename]) return;
-  // build-cli's ASCII copy of this very file (its size and mtime in the name), else the file itself.
-  const st = require('node:fs').statSync(filename);
-  const copy = join(root, 'out', 'cli', `iced-x86-${st.size}-${Math.floor(st.mtimeMs)}.ascii.js`);
-  requireCached(filename, 'iced-x86', false, existsSync(copy) ? copy : false).save();
+  if (!require.cache[filename]) requireCached(filename, 'iced-x86').save();
 }
 
 /**
@@ -150,7 +142,7 @@ if (argv.length === 2 && argv[0] === 'relocs' && !argv[1].startsWith('-') && exi
   if (runs('export', 'deck') && existsSync(exportBundle)) {
     require(exportBundle).exportMain(argv).then(done);
   } else if (isLoad() && existsSync(loadBundle)) {
-    const { exports, save } = requireCached(loadBundle, 'load', true, true);
+    const { exports, save } = requireCached(loadBundle, 'load', true);
     exports.loadMain(argv).then((code) => {
       save();
       done(code);

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fakeOverview } from './fixture.test-support';
@@ -216,18 +216,6 @@ describe.skipIf(missing('the built CLI (npm run build:cli)', real))('built CLI o
       }
     }
     expect(readdirSync(join(root, 'out', 'cli')).some((f) => /^load-\d+-\d+\.cache$/.test(f))).toBe(true);
-  });
-
-  // bin.cjs reads load.cjs as Latin-1 (an external string, no UTF-8 decoding): the bundles must hold ASCII only, and a
-  // step text with typographic characters (escaped by esbuild) must still print them.
-  it('the bundles are ASCII, and the load steps still print their typographic characters', () => {
-    const dir = join(root, 'out', 'cli');
-    const files = [...readdirSync(dir).filter((f) => /\.(cjs|mjs)$/.test(f)), ...readdirSync(join(dir, 'chunks')).map((f) => join('chunks', f))];
-    expect(files).toContain('load.cjs');
-    expect(files.filter((f) => /[^\x00-\x7f]/.test(readFileSync(join(dir, f), 'latin1')))).toEqual([]);
-    const r = spawnSync(process.execPath, [join(root, 'main', 'cli', 'bin.cjs'), 'load', hello], { encoding: 'utf8' });
-    expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/[’→—]/);
   });
 
   it('a corrupt file is a typed error, exit 2, no stack trace', () => {
