@@ -253,8 +253,20 @@ export async function launch(o: LaunchOptions): Promise<Browser> {
     rmSync(profile, { recursive: true, force: true });
   };
   process.once('exit', atExit);
+  // Ctrl+C (SIGINT), a parent's SIGTERM or a closed terminal (SIGHUP) end Node without its 'exit' handlers: the profile
+  // (~2 MB in /dev/shm, which is memory) was left behind each time. Clean up, then die of the same signal (exit 130, 143).
+  const onSignal = (signal: NodeJS.Signals) => {
+    atExit();
+    offSignals();
+    process.kill(process.pid, signal);
+  };
+  const offSignals = () => {
+    for (const s of EXIT_SIGNALS) process.off(s, onSignal);
+  };
+  for (const s of EXIT_SIGNALS) process.on(s, onSignal);
   const cleanup = async () => {
     process.off('exit', atExit);
+    offSignals();
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await exited;
     rmSync(profile, { recursive: true, force: true });
@@ -312,6 +324,7 @@ export function profileRoot(): string {
   }
 }
 const SHM = '/dev/shm';
+const EXIT_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** The session of Chromium's first tab, once it exists. */
 async function attachFirstTab(cdp: Cdp): Promise<string> {
