@@ -15,6 +15,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CORPUS_WHAT, missing } from '../../scripts/test-support/prereq';
 import { createIcedDecoder } from '../../host-common/iced-decoder';
 import { bootKernel, CORPUS } from '../../scripts/test-support/kernel';
 import { loadModule } from '../load/load-module';
@@ -228,7 +229,7 @@ describe('ctx.callModule', () => {
 describe('a corpus module whose init sorts', () => {
   const file = join(CORPUS, 'drivers', 'comedi', 'drivers', 'ni_routing.ko');
   if (process.env.CI && !existsSync(file)) throw new Error(`the Debian corpus is missing (${file}): run scripts/fetch-corpus.sh`);
-  it.skipIf(!existsSync(file))('ni_routing: ni_routes_module_init() sorts every device route table with its own cmp functions', () => {
+  it.skipIf(missing(CORPUS_WHAT, existsSync(file)))('ni_routing: ni_routes_module_init() sorts every device route table with its own cmp functions', () => {
     const k = bootKernel({ quiet: true });
     const runs: RunResult[] = [];
     attachCpu(k, createIcedDecoder(), { onRun: (_m, which, res) => which === 'init' && runs.push(res) });

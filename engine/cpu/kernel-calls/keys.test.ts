@@ -1,5 +1,6 @@
 /** The key service: keyring_alloc() lays out a struct key as Debian's 6.1 does; key types register once (security/keys/key.c). */
 import { describe, expect, it } from 'vitest';
+import { CORPUS_WHAT, missing } from '../../../scripts/test-support/prereq';
 import { KernelCallState } from './state';
 import { modelCaller } from './model-caller';
 import { KEY } from './keys';
@@ -73,7 +74,8 @@ describe('kernel_fpu_begin_mask / kernel_fpu_end', () => {
 
 describe('x509KeyDescription (x509_key_preparse())', () => {
   const file = join(CORPUS, 'net', 'wireless', 'cfg80211.ko');
-  it.skipIf(!existsSync(file))("cfg80211's shipped certificates: '<CN>: <skid or serial>', and a changed signature byte is -EKEYREJECTED", () => {
+  const title = "cfg80211's shipped certificates: '<CN>: <skid or serial>', and a changed signature byte is -EKEYREJECTED";
+  it.skipIf(missing(CORPUS_WHAT, existsSync(file)))(title, () => {
     const b = new Uint8Array(readFileSync(file));
     const found: { at: number; der: Uint8Array; description: string }[] = [];
     for (let i = 0; i + 4 < b.length; i++) {

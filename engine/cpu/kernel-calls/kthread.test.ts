@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CORPUS_WHAT, missing } from '../../../scripts/test-support/prereq';
 import { createIcedDecoder } from '../../../host-common/iced-decoder';
 import { moduleIndex } from '../../../main/cli/shell';
 import { bootKernel, CORPUS } from '../../../scripts/test-support/kernel';
@@ -73,7 +74,7 @@ describe('completions', () => {
 
 const AOE = join(CORPUS, 'drivers', 'block', 'aoe', 'aoe.ko');
 
-describe.skipIf(!existsSync(AOE))('aoe: init waits in wait_for_completion() until its kthread has run', () => {
+describe.skipIf(missing(CORPUS_WHAT, existsSync(AOE)))('aoe: init waits in wait_for_completion() until its kthread has run', () => {
   it('aoe_ktstart(): each thread gets the CPU inside the wait, completes rendez and sleeps in schedule(); init goes on to its line', () => {
     const k = bootKernel({ quiet: true });
     attachCpu(k, createIcedDecoder());

@@ -9,6 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CORPUS_WHAT, missing } from '../../../scripts/test-support/prereq';
 import { createIcedDecoder } from '../../../host-common/iced-decoder';
 import { bootKernel, CORPUS } from '../../../scripts/test-support/kernel';
 import { loadModule } from '../../load/load-module';
@@ -27,7 +28,7 @@ const have = existsSync(CONFIGFS) && USERS.every((f) => existsSync(f));
 if (process.env.CI && !have) throw new Error(`the Debian corpus is missing (${CONFIGFS}): run scripts/fetch-corpus.sh`);
 
 describe('a module mounting its own filesystem (configfs)', () => {
-  it.skipIf(!have)("libcomposite's configfs subsystem: mounted by simple_pin_fs, a real tree in memory, unmounted at rmmod", () => {
+  it.skipIf(missing(CORPUS_WHAT, have))("libcomposite's configfs subsystem: mounted by simple_pin_fs, a real tree in memory, unmounted at rmmod", () => {
     const k = bootKernel({ quiet: true });
     attachCpu(k, createIcedDecoder());
     const load = (file: string) =>
@@ -93,7 +94,7 @@ describe('dlm mounts configfs too; ocfs2_stack_user then registers with ocfs2_st
   const files = ['fs/configfs/configfs.ko', 'fs/dlm/dlm.ko', 'fs/ocfs2/ocfs2_stackglue.ko', 'fs/ocfs2/ocfs2_stack_user.ko'].map(ko);
   // As recorded under QEMU (modprobe ocfs2_stack_user): two lines, configfs held by dlm and its super_block. The
   // spinlock models keep the lock word (spinlock.ts): ocfs2_stack_lookup()'s assert_spin_locked() sees it held.
-  it.skipIf(!files.every((f) => existsSync(f)))('loads as on the real kernel, no oops, and unloads clean', () => {
+  it.skipIf(missing(CORPUS_WHAT, files.every((f) => existsSync(f))))('loads as on the real kernel, no oops, and unloads clean', () => {
     const k = bootKernel({ quiet: true });
     attachCpu(k, createIcedDecoder());
     const from = k.log.records.length;
