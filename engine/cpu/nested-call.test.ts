@@ -65,7 +65,12 @@ const symbolize = (a: bigint): string | null => {
 
 function run(entry: bigint, args: bigint[], callback: KernelFunction | null, data?: Uint8Array, budget = 100_000) {
   const mem = new FlatMemory();
-  mem.map('text', CODE, Uint8Array.from(CODE_HEX.match(/../g) ?? [], (b) => parseInt(b, 16)), { exec: true });
+  mem.map(
+    'text',
+    CODE,
+    Uint8Array.from(CODE_HEX.match(/../g) ?? [], (b) => parseInt(b, 16)),
+    { exec: true },
+  );
   const region = mem.map('data', DATA, data ?? 4096);
   mem.map('stack', STACK.base, STACK.size);
   const steps: Step[] = [];
@@ -229,59 +234,62 @@ describe('ctx.callModule', () => {
 describe('a corpus module whose init sorts', () => {
   const file = join(CORPUS, 'drivers', 'comedi', 'drivers', 'ni_routing.ko');
   if (process.env.CI && !existsSync(file)) throw new Error(`the Debian corpus is missing (${file}): run scripts/fetch-corpus.sh`);
-  it.skipIf(missing(CORPUS_WHAT, existsSync(file)))('ni_routing: ni_routes_module_init() sorts every device route table with its own cmp functions', () => {
-    const k = bootKernel({ quiet: true });
-    const runs: RunResult[] = [];
-    attachCpu(k, createIcedDecoder(), { onRun: (_m, which, res) => which === 'init' && runs.push(res) });
-    const blocks: InstructionBlock[] = [];
-    const runInit = k.runInit;
-    if (!runInit) throw new Error('attachCpu set no runInit');
-    k.runInit = (m, pos) => {
-      const o = runInit(m, pos);
-      if (o.block instanceof InstructionBlock) blocks.push(o.block);
-      return o;
-    };
-    const r = loadModule(k, { fileName: 'ni_routing.ko', image: new Uint8Array(readFileSync(file)), args: '', syscall: 'finit_module' });
-    expect(r.errno).toBe(0);
-    expect(runs[0].kind).toBe('returned');
-    const sorts = runs[0].events.filter((e) => e.kind === 'kernel-call' && e.name === 'sort');
-    expect(sorts.length).toBeGreaterThan(100);
-    expect(runs[0].events.some((e) => e.kind === 'not-modelled')).toBe(false);
-    // The trace: sort()'s line on its call; each _ni_sort_destcmp() call (ending in a jump to the return thunk) a frame in it.
-    const b = blocks[0];
-    const call = Array.from({ length: 1000 }, (_, i) => i).find((i) => b.describe(i).call === 'sort() → 0x0') ?? -1;
-    expect(b.describe(call).text).toMatch(/^call/);
-    const fns = (i: number): string[] => b.stack(i).map((f) => f.function.replace(/\+.*/, ''));
-    expect(fns(call + 1)).toEqual(['_ni_sort_destcmp', 'sort', 'ni_sort_device_routes', 'ni_routes_module_init']);
-    const second = Array.from({ length: 40 }, (_, i) => call + 2 + i).find((i) => b.describe(i).where?.startsWith('_ni_sort_destcmp+0x0/'));
-    expect(second).toBeDefined();
-    expect(b.stack(second ?? 0)[0].entryItem).toBe(second);
-    // struct ni_device_routes { const char *device; int n_route_sets; struct ni_route_set *routes; } and
-    // struct ni_route_set { int dest; int n_src; int *src; }: sorted by dest, each set's sources sorted.
-    const mod = k.findModule('ni_routing');
-    const sym = mod?.symbolTable.find((s) => s.name === 'ni_pci_6602_device_routes');
-    expect(sym).toBeDefined();
-    const u64 = (a: bigint): bigint => new DataView(k.memory.read(a, 8).buffer).getBigUint64(0, true);
-    const i32 = (a: bigint): number => new DataView(k.memory.read(a, 4).buffer).getInt32(0, true);
-    const dev = sym?.value ?? 0n;
-    const nSets = i32(dev + 8n);
-    const routes = u64(dev + 16n);
-    expect(nSets).toBeGreaterThan(10);
-    let prevDest = -Infinity;
-    for (let i = 0; i < nSets; i++) {
-      const set = routes + 16n * BigInt(i);
-      const dest = i32(set);
-      expect(dest).toBeGreaterThan(prevDest);
-      prevDest = dest;
-      const nSrc = i32(set + 4n);
-      const src = u64(set + 8n);
-      let prev = -Infinity;
-      for (let j = 0; j < nSrc; j++) {
-        const v = i32(src + 4n * BigInt(j));
-        expect(v).toBeGreaterThan(prev);
-        prev = v;
+  it.skipIf(missing(CORPUS_WHAT, existsSync(file)))(
+    'ni_routing: ni_routes_module_init() sorts every device route table with its own cmp functions',
+    () => {
+      const k = bootKernel({ quiet: true });
+      const runs: RunResult[] = [];
+      attachCpu(k, createIcedDecoder(), { onRun: (_m, which, res) => which === 'init' && runs.push(res) });
+      const blocks: InstructionBlock[] = [];
+      const runInit = k.runInit;
+      if (!runInit) throw new Error('attachCpu set no runInit');
+      k.runInit = (m, pos) => {
+        const o = runInit(m, pos);
+        if (o.block instanceof InstructionBlock) blocks.push(o.block);
+        return o;
+      };
+      const r = loadModule(k, { fileName: 'ni_routing.ko', image: new Uint8Array(readFileSync(file)), args: '', syscall: 'finit_module' });
+      expect(r.errno).toBe(0);
+      expect(runs[0].kind).toBe('returned');
+      const sorts = runs[0].events.filter((e) => e.kind === 'kernel-call' && e.name === 'sort');
+      expect(sorts.length).toBeGreaterThan(100);
+      expect(runs[0].events.some((e) => e.kind === 'not-modelled')).toBe(false);
+      // The trace: sort()'s line on its call; each _ni_sort_destcmp() call (ending in a jump to the return thunk) a frame in it.
+      const b = blocks[0];
+      const call = Array.from({ length: 1000 }, (_, i) => i).find((i) => b.describe(i).call === 'sort() → 0x0') ?? -1;
+      expect(b.describe(call).text).toMatch(/^call/);
+      const fns = (i: number): string[] => b.stack(i).map((f) => f.function.replace(/\+.*/, ''));
+      expect(fns(call + 1)).toEqual(['_ni_sort_destcmp', 'sort', 'ni_sort_device_routes', 'ni_routes_module_init']);
+      const second = Array.from({ length: 40 }, (_, i) => call + 2 + i).find((i) => b.describe(i).where?.startsWith('_ni_sort_destcmp+0x0/'));
+      expect(second).toBeDefined();
+      expect(b.stack(second ?? 0)[0].entryItem).toBe(second);
+      // struct ni_device_routes { const char *device; int n_route_sets; struct ni_route_set *routes; } and
+      // struct ni_route_set { int dest; int n_src; int *src; }: sorted by dest, each set's sources sorted.
+      const mod = k.findModule('ni_routing');
+      const sym = mod?.symbolTable.find((s) => s.name === 'ni_pci_6602_device_routes');
+      expect(sym).toBeDefined();
+      const u64 = (a: bigint): bigint => new DataView(k.memory.read(a, 8).buffer).getBigUint64(0, true);
+      const i32 = (a: bigint): number => new DataView(k.memory.read(a, 4).buffer).getInt32(0, true);
+      const dev = sym?.value ?? 0n;
+      const nSets = i32(dev + 8n);
+      const routes = u64(dev + 16n);
+      expect(nSets).toBeGreaterThan(10);
+      let prevDest = -Infinity;
+      for (let i = 0; i < nSets; i++) {
+        const set = routes + 16n * BigInt(i);
+        const dest = i32(set);
+        expect(dest).toBeGreaterThan(prevDest);
+        prevDest = dest;
+        const nSrc = i32(set + 4n);
+        const src = u64(set + 8n);
+        let prev = -Infinity;
+        for (let j = 0; j < nSrc; j++) {
+          const v = i32(src + 4n * BigInt(j));
+          expect(v).toBeGreaterThan(prev);
+          prev = v;
+        }
+        expect(i32(src + 4n * BigInt(nSrc))).toBe(0);
       }
-      expect(i32(src + 4n * BigInt(nSrc))).toBe(0);
-    }
-  });
+    },
+  );
 });

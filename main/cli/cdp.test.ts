@@ -59,9 +59,16 @@ describe.skipIf(missing('chromium', existsSync(CHROMIUM)))('cdp: headless Chromi
     // A process that launches the browser and waits: what `modscope export` is while Chromium draws.
     const dir = mkdtempSync(join(tmpdir(), 'modscope-cdp-signal-'));
     const script = join(dir, 'hold.cjs');
-    const entry = `require('./cdp').launch({ executablePath: ${JSON.stringify(CHROMIUM)}, args: ${JSON.stringify(ARGS)}, ` +
+    const entry =
+      `require('./cdp').launch({ executablePath: ${JSON.stringify(CHROMIUM)}, args: ${JSON.stringify(ARGS)}, ` +
       `viewport: { width: 800, height: 600 }, colorScheme: 'light' }).then(() => { console.log('up'); setInterval(() => {}, 1000); });`;
-    buildSync({ stdin: { contents: entry, resolveDir: __dirname, loader: 'js' }, bundle: true, platform: 'node', outfile: script, logLevel: 'error' });
+    buildSync({
+      stdin: { contents: entry, resolveDir: __dirname, loader: 'js' },
+      bundle: true,
+      platform: 'node',
+      outfile: script,
+      logLevel: 'error',
+    });
     const before = new Set(profiles());
     const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {
