@@ -40,8 +40,8 @@ export function bootKernel(profile: KernelProfile, req: BootRequest): ModelKerne
 /**
  * The batch facade: what a host that runs the kernel in-process without a timeline host in between (the CLI's
  * load, load-all, init-all, shell and whatif commands) boots, instead of wiring ModelKernel and the CPU by hand.
- * `decoder` attaches the CPU model (init runs on it); without one init is not run. `lean` keeps no snapshots
- * (corpus sweeps). Hosts with a timeline use createEngine() (engine.ts), which boots through bootKernel().
+ * `decoder` attaches the CPU model (init runs on it); without one init is not run. `lean` keeps no steps and no
+ * write log (corpus sweeps). Hosts with a timeline use createEngine() (engine.ts), which boots through bootKernel().
  */
 export interface BatchKernelOptions extends BootOptions {
   decoder?: Decoder;

@@ -70,15 +70,15 @@ export class ModelKernel {
   readonly once = new Set<string>();
   lastUnloaded: string | null = null;
   /**
-   * Bulk mode (loading a whole corpus): no per-step snapshots, no item data, no undo records.
-   * The load itself is identical; only the ability to look back is dropped.
+   * Bulk mode (loading a whole corpus): no steps kept (with their snapshots and item data), no memory write log, no
+   * undo records. The load itself is identical; only the ability to look back is dropped.
    */
   get lean(): boolean {
     return this.leanMode;
   }
   set lean(v: boolean) {
     this.leanMode = v;
-    this.timeline.keepBlocks = !v;
+    this.timeline.keepSteps = !v;
     this.memory.recordWrites = !v;
   }
   private leanMode = false;

@@ -37,5 +37,9 @@ describe('a module loaded by the batch kernel (load-all)', () => {
     const exit = hello?.kallsyms.find((s) => s.name === 'hello_exit');
     expect(exit?.type).toBe('t');
     expect(exit?.address).toBe(hello?.symbolTable.find((s) => s.name === 'hello_exit')?.value);
+    // Nor the steps of its load: positions advanced, no step (its effects and texts) is kept.
+    expect(k.timeline.position).toBeGreaterThan(3 * 20);
+    expect(k.timeline.stepCount()).toBe(0);
+    expect(k.timeline.ops.map((o) => o.command)).toEqual(['insmod hello.ko', 'insmod params.ko', 'insmod multi.ko']);
   });
 });
