@@ -13,6 +13,7 @@ import { errnoName } from '../../engine/load/index';
 import { loadModule } from '../../engine/load/index';
 import { CliError } from './errors';
 import { listModuleFiles, loadProfile } from './kernel-files';
+import { ScratchReader } from './scratch-read';
 import type { Sink } from './out';
 
 export interface LoadAllReport {
@@ -35,9 +36,9 @@ export async function loadAllCommand(dir: string, json: boolean, write: Sink): P
   const profile = loadProfile();
   const byName = new Map<string, string>();
   const inputs: DepInput[] = [];
+  const scratch = new ScratchReader(); // the scan keeps names (strings), never the bytes
   for (const f of files) {
-    const b = readFileSync(f);
-    const { elf: bytes } = splitSignature(new Uint8Array(b.buffer, b.byteOffset, b.byteLength)); // a view, not a copy
+    const { elf: bytes } = splitSignature(scratch.read(f)); // a view, not a copy
     // Only the exports' relocations are needed here (readExports()); the load reads the whole file again.
     const elf = readElf(bytes, { relocsFor: (t) => t.name.startsWith('__ksymtab') || t.name.startsWith('__kcrctab') });
     const name = relative(dir, f).split('/').pop()?.replace(/\.ko$/, '').replace(/-/g, '_') ?? f;
