@@ -23,6 +23,13 @@ interface Area {
 export class VmallocRange {
   private areas: Area[] = [];
   private readonly length: number;
+  /**
+   * How many of the first areas lie end to end from offset 0 (no gap between them): no allocation can go below the
+   * end of the last of them, so alloc() starts its lowest-fit search there. load-all keeps ~4,000 modules' areas: a
+   * search from the first one was O(n) per module_alloc(), ~2 % of its time. (The kernel's find_vmap_lowest_match()
+   * walks an rbtree augmented with each subtree's largest free gap.)
+   */
+  private packed = 0;
 
   constructor(
     readonly start: bigint,
@@ -34,9 +41,9 @@ export class VmallocRange {
   /** Returns the base address, or null when nothing fits (the kernel's -ENOMEM). */
   alloc(size: number, label: string): bigint | null {
     const need = Math.ceil(size / PAGE_SIZE) * PAGE_SIZE + PAGE_SIZE;
-    let cursor = 0;
+    let cursor = this.packedEnd();
     let at = this.areas.length;
-    for (let i = 0; i < this.areas.length; i++) {
+    for (let i = this.packed; i < this.areas.length; i++) {
       const a = this.areas[i];
       if (a.off - cursor >= need) {
         at = i;
@@ -46,6 +53,7 @@ export class VmallocRange {
     }
     if (cursor + need > this.length) return null;
     this.areas.splice(at, 0, { off: cursor, size: need, label });
+    this.extendPacked();
     return this.start + BigInt(cursor);
   }
 
@@ -58,7 +66,11 @@ export class VmallocRange {
       if (this.areas[mid].off < off) lo = mid + 1;
       else hi = mid;
     }
-    if (lo < this.areas.length && this.areas[lo].off === off) this.areas.splice(lo, 1);
+    if (lo < this.areas.length && this.areas[lo].off === off) {
+      this.areas.splice(lo, 1);
+      this.packed = Math.min(this.packed, lo);
+      this.extendPacked();
+    }
   }
 
   /** An area already there (its size includes the guard page), e.g. one copied from another range. */
@@ -67,11 +79,24 @@ export class VmallocRange {
     let at = 0;
     while (at < this.areas.length && this.areas[at].off < off) at++;
     this.areas.splice(at, 0, { off, size: Number(size), label });
+    this.packed = Math.min(this.packed, at);
+    this.extendPacked();
+  }
+
+  /** The end of the packed prefix (0 when there is none). */
+  private packedEnd(): number {
+    const last = this.areas[this.packed - 1];
+    return last ? last.off + last.size : 0;
+  }
+
+  private extendPacked(): void {
+    while (this.packed < this.areas.length && this.areas[this.packed].off === this.packedEnd()) this.packed++;
   }
 
   clone(): VmallocRange {
     const c = new VmallocRange(this.start, this.end);
     c.areas = this.areas.map((a) => ({ ...a }));
+    c.packed = this.packed;
     return c;
   }
 
