@@ -7,13 +7,12 @@
  * Load view's state through the Export menu's props (export/live.ts), seeks, and captures views
  * with the Export menu's own code (export/deckCapture.ts, raster.ts, pdf.ts).
  */
-import { SETTLE_MS, captureBody, captureView, deckSlides, settle, sleep, svgsToPdf, type ExportView } from './export/deckCapture';
+import { atRest, captureBody, captureView, deckSlides, findSvg, settle, svgsToPdf, type ExportView } from './export/deckCapture';
 import { VIEW_IDS, findView, reveal, viewDef, viewReady } from './export/registry';
 import { compareLive } from './views/compare/compareLink';
 import { slideSvg } from './export/slide';
 import { slideContext } from './export/ExportMenu';
 import { liveExport } from './export/live';
-import { moving } from './export/moving';
 import { PNG_SCALES, svgToPng, type PngScale } from './export/raster';
 import type { SvgImage } from './export/svgExport';
 import { stepIndexAt } from './views/load/loadFormat';
@@ -120,30 +119,22 @@ function stepPos(step: number): number {
   return p.steps[checkInt(step, 'step', 1, p.steps.length) - 1].pos;
 }
 
-const frame = () => new Promise<void>((r) => requestAnimationFrame(() => r()));
-
-/**
- * The view is at the position already (the trace link's replay ended there): no seek, only its transitions to run out.
- * Two frames first (a drawing effect that React has not run yet schedules its transitions then), and at most the
- * seek's own SETTLE_MS (an animation that never ends, a transition started later than that, are waited for no longer
- * than a seek waits). The export of the finished load, the default, saved SETTLE_MS this way (0.56 s).
- */
-async function quiet(): Promise<void> {
-  const t0 = performance.now();
-  await frame();
-  await frame();
-  while (moving() && performance.now() - t0 < SETTLE_MS) await sleep(15);
-}
-
-async function seek(pos: number): Promise<void> {
+/** Go to pos; resolve once the view is there and at rest (`view`: only that view's own transitions are waited for). */
+async function seek(pos: number, view?: ExportView): Promise<void> {
   const p = menu();
   checkInt(pos, 'pos', 0, p.length - 1);
-  if (p.viewPos === pos && p.pos === pos) return quiet();
+  const scope = view && view !== 'caption' ? () => findSvg(menu().root.current, view) : undefined;
+  if (p.viewPos === pos && p.pos === pos) return atRest(scope); // the view is there already: only its transitions to run out
   p.seek(pos);
-  await settle(() => {
-    const q = liveExport();
-    return !!q && q.viewPos === pos && q.pos === pos;
-  }, `position ${pos}`);
+  await settle(
+    () => {
+      const q = liveExport();
+      return !!q && q.viewPos === pos && q.pos === pos;
+    },
+    `position ${pos}`,
+    undefined,
+    scope,
+  );
 }
 
 /** Bring the view on screen: its app tab, then its sub-tab or disclosure (registry.ts). */
@@ -209,7 +200,7 @@ async function exportDeck(from: number, to: number, view: ExportView, format: 'p
   const at: { pos: number; step: number }[] = [];
   for (let k = from; k <= to; k++) {
     const pos = stepPos(k);
-    await seek(pos);
+    await seek(pos, view);
     // A step without the view (no relocation card on a layout step) is a big-text slide.
     const p = menu();
     captured.push({ body: captureBody(p.root.current, view, (opts.theme ?? 'projector') === 'projector'), ctx: slideContext(p) });

@@ -6,13 +6,17 @@
  */
 import { svgBody, type SvgImage } from './svgExport';
 import { SLIDE_W, captionLines, captionSvg, deckFrameOf, slideSvg, type SlideContext, type ViewBody } from './slide';
+import { moving, movingWithin } from './moving';
 import { VIEWS, captureRegistered, findView, type ViewId } from './registry';
 
 export type ExportView = ViewId;
 
 export const VIEW_LABEL = Object.fromEntries(VIEWS.map((v) => [v.id, v.label])) as Record<ExportView, string>;
-/** Longer than the views' D3 transitions (450 ms), so a deck page shows where things ended up. */
-export const SETTLE_MS = 560;
+/**
+ * The longest a page waits for its view to come to rest: longer than the views' D3 transitions, the longest of which
+ * is the memory map's sections flying to their addresses (FLY_MS 520 ms after a stagger of up to 160 ms, MemoryMap.tsx).
+ */
+export const SETTLE_MS = 900;
 /** How long a view may take to reach the position a deck asked for. */
 const REACH_MS = 15_000;
 
@@ -47,14 +51,38 @@ export function captureView(
   return slide ? slideSvg(svgBody(img), ctx) : img;
 }
 
-/** Resolve once shown() holds (the view reached the position asked for) and its transitions have run. */
-export async function settle(shown: () => boolean, what: string, reachMs = REACH_MS): Promise<void> {
+/**
+ * Resolve once shown() holds (the view reached the position asked for) and its transitions have run: those of the
+ * element scope() gives when there is one (the view a deck captures), else of the whole page.
+ */
+export async function settle(shown: () => boolean, what: string, reachMs = REACH_MS, scope?: () => Element | null): Promise<void> {
   const t0 = performance.now();
   while (!shown()) {
     if (performance.now() - t0 > reachMs) throw new Error(`the view did not reach ${what}`);
     await sleep(30);
   }
-  await sleep(SETTLE_MS);
+  await atRest(scope);
+}
+
+/** The next frame, or 100 ms where none comes (a hidden tab draws no frames). */
+const frame = () => Promise.race([new Promise<void>((r) => requestAnimationFrame(() => r())), sleep(100)]);
+
+/**
+ * Until the view is at rest: two frames first (a drawing effect React has not run yet schedules its transitions then),
+ * then while a D3 transition or a CSS animation runs (moving.ts), at most SETTLE_MS (an animation that never ends, or
+ * one that starts later, is waited for no longer). A page whose view does not move waits two frames, not SETTLE_MS
+ * (every page of a deck waited 560 ms).
+ */
+export async function atRest(scope?: () => Element | null): Promise<void> {
+  const t0 = performance.now();
+  await frame();
+  await frame();
+  const still = (): boolean => {
+    if (!scope) return !moving();
+    const el = scope(); // found after the frames: a view may appear at this step (no card on a layout step)
+    return !el || !movingWithin(el);
+  };
+  while (!still() && performance.now() - t0 < SETTLE_MS) await sleep(15);
 }
 
 /** A deck page's view (null: not on screen at this step, or the caption view: a big-text slide). */

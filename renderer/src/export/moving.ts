@@ -11,3 +11,12 @@ export function moving(doc: Animated = document): boolean {
   for (const el of doc.querySelectorAll('*')) if ((el as Element & { __transition?: unknown }).__transition) return true;
   return false;
 }
+
+/**
+ * The same, inside one view: a deck of the relocation card need not wait for the memory map's transitions beside it
+ * (each step moves the map's marker for 300 ms). The element itself and everything under it.
+ */
+export function movingWithin(el: Element): boolean {
+  if ((el as Element & { __transition?: unknown }).__transition) return true;
+  return moving({ querySelectorAll: (q: string) => el.querySelectorAll(q), getAnimations: () => el.getAnimations?.({ subtree: true }) ?? [] });
+}
