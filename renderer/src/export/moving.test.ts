@@ -11,7 +11,14 @@ describe('moving(): a view at rest or not', () => {
     const svg = document.body.appendChild(document.createElementNS(NS, 'svg'));
     const rect = svg.appendChild(document.createElementNS(NS, 'rect'));
     expect(moving()).toBe(false);
-    const ended = new Promise<void>((ok) => d3.select(rect).transition().duration(60).attr('x', 10).on('end', () => ok()));
+    const ended = new Promise<void>((ok) =>
+      d3
+        .select(rect)
+        .transition()
+        .duration(60)
+        .attr('x', 10)
+        .on('end', () => ok()),
+    );
     expect(moving()).toBe(true); // scheduled: not started yet, already pending
     await ended;
     await new Promise((r) => setTimeout(r, 0));
@@ -32,12 +39,26 @@ describe('moving(): a view at rest or not', () => {
     const map = document.body.appendChild(document.createElementNS(NS, 'svg'));
     const inCard = card.appendChild(document.createElementNS(NS, 'rect'));
     const inMap = map.appendChild(document.createElementNS(NS, 'rect'));
-    const mapDone = new Promise<void>((ok) => d3.select(inMap).transition().duration(60).attr('x', 5).on('end', () => ok()));
+    const mapDone = new Promise<void>((ok) =>
+      d3
+        .select(inMap)
+        .transition()
+        .duration(60)
+        .attr('x', 5)
+        .on('end', () => ok()),
+    );
     expect(moving()).toBe(true);
     expect(movingWithin(card)).toBe(false);
     expect(movingWithin(map)).toBe(true);
     await mapDone;
-    const cardDone = new Promise<void>((ok) => d3.select(card).transition().duration(30).attr('width', 50).on('end', () => ok()));
+    const cardDone = new Promise<void>((ok) =>
+      d3
+        .select(card)
+        .transition()
+        .duration(30)
+        .attr('width', 50)
+        .on('end', () => ok()),
+    );
     expect(movingWithin(card)).toBe(true); // the view's element itself
     await cardDone;
     d3.select(inCard).transition().duration(30).attr('x', 1);
