@@ -172,7 +172,7 @@ interface PageResult {
 interface Automation {
   state(): PageState;
   stepPos(step: number): number;
-  seek(pos: number): Promise<void>;
+  seek(pos: number, view?: ExportView): Promise<void>;
   exportView(view: ExportView, format: string, opts: object): Promise<PageResult>;
   exportDeck(from: number, to: number, view: ExportView, format: string, opts: object): Promise<PageResult[]>;
   compareState(): { ready: boolean; error: string | null; steps: Record<'2.4' | '6.1', number> };
@@ -334,7 +334,8 @@ export async function exportCommand(o: ExportOptions, io: { out: (s: string) => 
         pos = o.pos ?? 0;
         if (pos >= s.length) throw new CliError('BAD_POS', `--pos ${pos} is beyond the trace of "${command}" (positions 0–${s.length - 1})`);
       }
-      await page.evaluate((p) => (globalThis as unknown as Win).__modscope.seek(p), pos);
+      // Only the exported view's own transitions are waited for (the memory map's marker moves 300 ms at every step).
+      await page.evaluate((a) => (globalThis as unknown as Win).__modscope.seek(a.pos, a.view), { pos, view: o.view });
       const r = await page.evaluate((a) => (globalThis as unknown as Win).__modscope.exportView(a.view, a.format, a.opts), {
         view: o.view,
         format: o.format,

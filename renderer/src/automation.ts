@@ -52,8 +52,8 @@ export interface AutomationApi {
   state(): AutomationState;
   /** Position of a 1-based step number. */
   stepPos(step: number): number;
-  /** Seek and resolve once the view shows pos and its transitions have run. */
-  seek(pos: number): Promise<void>;
+  /** Seek and resolve once the view shows pos and its transitions have run (those of `view` alone when given). */
+  seek(pos: number, view?: ExportView): Promise<void>;
   exportView(view: ExportView, format: 'svg' | 'png' | 'pdf', opts?: ExportOptions): Promise<ExportResult>;
   /** Steps from..to (1-based, inclusive) as 16:9 slides: one PDF, or one SVG per step. */
   exportDeck(from: number, to: number, view: ExportView, format: 'pdf' | 'svg', opts?: ExportOptions): Promise<ExportResult[]>;
