@@ -45,10 +45,15 @@ export function sameData(a: unknown, b: unknown): boolean {
   }
   const x = a as Record<string, unknown>;
   const y = b as Record<string, unknown>;
-  const kx = Object.keys(x);
-  if (kx.length !== Object.keys(y).length) return false;
-  for (const k of kx) if (!Object.prototype.hasOwnProperty.call(y, k) || !sameData(x[k], y[k])) return false;
-  return true;
+  // Keys counted by for…in, not listed by Object.keys: amdgpu's seek compares ~1,500 rows, and the key arrays were a
+  // tenth of the worker's garbage a seek (issue #15). Engine data are plain objects: no inherited enumerable keys.
+  let n = 0;
+  for (const k in x) {
+    if (!Object.prototype.hasOwnProperty.call(y, k) || !sameData(x[k], y[k])) return false;
+    n++;
+  }
+  for (const k in y) if (Object.prototype.hasOwnProperty.call(y, k)) n--;
+  return n === 0;
 }
 
 /** The worker's side: what the page already has of the last seek answer, as private copies. */
