@@ -108,8 +108,46 @@ function allocationRows(k: ModelKernel, pos: number): AllocationRow[] {
     }));
 }
 
+/**
+ * What layoutRows() reads at pos besides the op's steps up to the step at pos: how many allocations were made and
+ * freed, modules loaded and removed by pos, and the module lists as they are. Two positions of one step with the same
+ * key have the same layout: none of those happened between them.
+ */
+function layoutKey(k: ModelKernel, op: OperationInfo, stepIndex: number, pos: number): string {
+  let made = 0;
+  let freed = 0;
+  for (const a of k.memory.allocations) {
+    if (a.allocatedAt <= pos) made++;
+    if (a.freedAt !== null && a.freedAt <= pos) freed++;
+  }
+  let loaded = 0;
+  for (const m of k.modules) if (m.loadedAt <= pos) loaded++;
+  let gone = 0;
+  for (const f of k.formerModules) {
+    if (f.mod.loadedAt <= pos) loaded++;
+    if (f.removedAt <= pos) gone++;
+  }
+  return `${k.timeline.length} ${op.index} ${stepIndex} ${made} ${freed} ${k.modules.length} ${k.formerModules.length} ${loaded} ${gone}`;
+}
+
+/**
+ * The layout of the last seek per kernel, handed out again (the same array) while the key stays the same: amdgpu's is
+ * ~1,100 rows of 13 modules, rebuilt on every seek and compared again by the browser host's delta encoding (issue #15).
+ * Answers share it: callers treat seek answers as read-only.
+ */
+const layoutMemo = new WeakMap<ModelKernel, { key: string; rows: PlacedRow[] }>();
+
+function layoutAt(k: ModelKernel, op: OperationInfo, stepIndex: number, pos: number): PlacedRow[] {
+  const key = layoutKey(k, op, stepIndex, pos);
+  const hit = layoutMemo.get(k);
+  if (hit?.key === key) return hit.rows;
+  const rows = layoutRows(k, op, pos);
+  layoutMemo.set(k, { key, rows });
+  return rows;
+}
+
 /** The op's layout (from layout_sections/layout_symtab) with addresses once move_module ran. */
-function layoutAt(k: ModelKernel, op: OperationInfo, pos: number): PlacedRow[] {
+export function layoutRows(k: ModelKernel, op: OperationInfo, pos: number): PlacedRow[] {
   const rows: PlacedRow[] = [];
   const addr = new Map<number, string>();
   for (let i = k.timeline.indexAt(op.startPos); i >= 0 && i < k.timeline.stepCount(); i++) {
@@ -199,10 +237,11 @@ export function seek(k: ModelKernel, pos: number, decoder: Decoder | null = null
   const at = k.timeline.at(p);
   if (!at) throw new Error('the timeline is empty');
   const operation = k.timeline.ops[at.step.op];
+  const stepIndex = k.timeline.indexAt(p);
   return {
     pos: p,
     length,
-    stepIndex: k.timeline.indexAt(p),
+    stepIndex,
     step: at.step,
     item: instructionItem(k, at.step, at.item, p, decoder),
     operation,
@@ -212,7 +251,7 @@ export function seek(k: ModelKernel, pos: number, decoder: Decoder | null = null
     // the call instruction that made it, so scrubbing to before the call shows the log without it.
     log: logRows(k, p),
     allocations: allocationRows(k, p),
-    layout: layoutAt(k, operation, p),
+    layout: layoutAt(k, operation, stepIndex, p),
   };
 }
 

@@ -5,7 +5,7 @@
  * the end of the region's text (init_layout/core_layout .text_size, page-aligned under
  * CONFIG_STRICT_MODULE_RWX). So an init function alone in .init.text shows /0x1000.
  */
-import type { LoadedModule } from './module-record';
+import type { FinalSymbol, LoadedModule } from './module-record';
 
 const PAGE = 4096n;
 const pageUp = (v: bigint): bigint => (v + PAGE - 1n) & ~(PAGE - 1n);
@@ -28,8 +28,8 @@ function regionOf(m: LoadedModule, a: bigint): { init: boolean; base: bigint; te
   return { init: sec.init, base, textEnd };
 }
 
-/** v in some section [address, address + size] (ends included): the union of those spans, bisected. */
-function sectionSpans(m: LoadedModule): (v: bigint) => boolean {
+/** The union of the module's section spans [address, address + size] (ends included), sorted. */
+function sectionSpans(m: LoadedModule): [bigint, bigint][] {
   const spans = m.allSections.map((s) => [s.address, s.address + BigInt(s.size)] as const).sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
   const merged: [bigint, bigint][] = [];
   for (const [lo, hi] of spans) {
@@ -38,36 +38,78 @@ function sectionSpans(m: LoadedModule): (v: bigint) => boolean {
       if (hi > last[1]) last[1] = hi;
     } else merged.push([lo, hi]);
   }
-  return (v) => {
-    let lo = 0;
-    let hi = merged.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (merged[mid][0] <= v) lo = mid + 1;
-      else hi = mid;
+  return merged;
+}
+
+/** v in one of the merged spans (bisected). */
+function inSpans(merged: [bigint, bigint][], v: bigint): boolean {
+  let lo = 0;
+  let hi = merged.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (merged[mid][0] <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 && v <= merged[lo - 1][1];
+}
+
+/**
+ * The symbols find_kallsyms_symbol() can name (named, not a section symbol, non-zero, in the module's memory) by
+ * value, one per value: the first in the table's order, which the kernel's scan keeps (it replaces best only by a
+ * greater value).
+ */
+interface Named {
+  table: readonly FinalSymbol[];
+  spans: [bigint, bigint][];
+  values: bigint[];
+  names: string[];
+}
+
+/**
+ * Per module, for as long as its symbol table and section spans stay the same: a seek names the patched instruction
+ * and its target, and a scan of amdgpu's 26,000 symbols each time cost a few hundred KiB of garbage (issue #15).
+ */
+const namedCache = new WeakMap<LoadedModule, Named>();
+
+const sameSpans = (x: [bigint, bigint][], y: [bigint, bigint][]) => x.length === y.length && x.every((s, i) => s[0] === y[i][0] && s[1] === y[i][1]);
+
+function namedSymbols(m: LoadedModule): Named {
+  const spans = sectionSpans(m);
+  const table = m.symbolTable;
+  const hit = namedCache.get(m);
+  if (hit && hit.table === table && sameSpans(hit.spans, spans)) return hit;
+  const ok = table.filter((s) => s.name && !s.name.startsWith('.') && s.value !== 0n && inSpans(spans, s.value));
+  // Stable: equal values stay in table order, and the first of them is kept.
+  ok.sort((x, y) => (x.value < y.value ? -1 : x.value > y.value ? 1 : 0));
+  const values: bigint[] = [];
+  const names: string[] = [];
+  for (const s of ok)
+    if (values.length === 0 || values[values.length - 1] !== s.value) {
+      values.push(s.value);
+      names.push(s.name);
     }
-    return lo > 0 && v <= merged[lo - 1][1];
-  };
+  const named = { table, spans, values, names };
+  namedCache.set(m, named);
+  return named;
 }
 
 export function findKallsymsSymbol(m: LoadedModule, a: bigint): ModuleSymbolHit | null {
   const region = regionOf(m, a);
   if (!region) return null;
-  // "At worse, next value is at end of module"
-  let nextval = region.textEnd;
-  let best: { name: string; value: bigint } | null = null;
-  const inModule = sectionSpans(m);
-  for (const s of m.symbolTable) {
-    // Only a symbol that would become best or nextval needs the (costlier) checks below.
-    const below = s.value <= a && (!best || s.value > best.value);
-    if (!below && !(s.value > a && s.value < nextval)) continue;
-    // Undefined symbols (their values are now vmlinux addresses) and unnamed ones are skipped.
-    if (!s.name || s.name.startsWith('.') || s.value === 0n || !inModule(s.value)) continue;
-    if (below) best = s;
-    else nextval = s.value;
+  const { values, names } = namedSymbols(m);
+  // The first value above a.
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid] <= a) lo = mid + 1;
+    else hi = mid;
   }
-  if (!best) return null;
-  return { name: best.name, offset: a - best.value, size: nextval - best.value };
+  if (lo === 0) return null;
+  const best = values[lo - 1];
+  // "At worse, next value is at end of module"
+  const nextval = lo < values.length && values[lo] < region.textEnd ? values[lo] : region.textEnd;
+  return { name: names[lo - 1], offset: a - best, size: nextval - best };
 }
 
 /** "%s+%#lx/%#lx [%s]" of sprint_symbol() for a module address. */

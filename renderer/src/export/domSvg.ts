@@ -67,8 +67,12 @@ function fontAttrs(cs: CSSStyleDeclaration): string {
   return parts.join(' ');
 }
 
-/** The rendered lines of a text node: each line's text and its box (words grouped by their top). */
-function textLines(node: Text): { text: string; box: DOMRect }[] {
+/**
+ * The rendered lines of a text node: each line's text and its box (words grouped by their top). With perWord, each
+ * word is a line of its own at its own place: text spaced by CSS word-spacing (the relocation card's byte runs,
+ * byteRuns.tsx) would be written with plain spaces otherwise, wider than on screen.
+ */
+function textLines(node: Text, perWord = false): { text: string; box: DOMRect }[] {
   const text = node.data;
   const range = document.createRange();
   const out: { text: string; box: DOMRect; top: number }[] = [];
@@ -92,7 +96,7 @@ function textLines(node: Text): { text: string; box: DOMRect }[] {
     for (let k = 0; k < rects.length; k++) {
       const b = rects[k];
       if (b.width === 0 && b.height === 0) continue;
-      if (line && Math.abs(b.top - line.top) < b.height / 2) {
+      if (line && !perWord && Math.abs(b.top - line.top) < b.height / 2) {
         line.end = m.index + m[0].length;
         line.right = Math.max(line.right, b.right);
         line.bottom = Math.max(line.bottom, b.bottom);
@@ -216,7 +220,8 @@ function walk(el: Element, clip: Box, ox: number, oy: number, theme: ExportTheme
     if (child.nodeType === Node.TEXT_NODE) {
       const t = child as Text;
       if (!t.data.trim()) continue;
-      for (const line of textLines(t)) {
+      const spaced = cs.wordSpacing !== 'normal' && parseFloat(cs.wordSpacing) !== 0;
+      for (const line of textLines(t, spaced)) {
         const kept = clipLine(t, line, inner);
         if (!kept) continue;
         const size = parseFloat(cs.fontSize);

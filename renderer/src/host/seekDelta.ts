@@ -45,15 +45,26 @@ export function sameData(a: unknown, b: unknown): boolean {
   }
   const x = a as Record<string, unknown>;
   const y = b as Record<string, unknown>;
-  const kx = Object.keys(x);
-  if (kx.length !== Object.keys(y).length) return false;
-  for (const k of kx) if (!Object.prototype.hasOwnProperty.call(y, k) || !sameData(x[k], y[k])) return false;
-  return true;
+  // Keys counted by for…in, not listed by Object.keys: amdgpu's seek compares ~1,500 rows, and the key arrays were a
+  // tenth of the worker's garbage a seek (issue #15). Engine data are plain objects: no inherited enumerable keys.
+  let n = 0;
+  for (const k in x) {
+    if (!Object.prototype.hasOwnProperty.call(y, k) || !sameData(x[k], y[k])) return false;
+    n++;
+  }
+  for (const k in y) if (Object.prototype.hasOwnProperty.call(y, k)) n--;
+  return n === 0;
 }
+
+/**
+ * Parts the engine hands out again, the same array, only while their rows are the same (kernel-session.ts layoutAt: the
+ * layout of ~1,100 rows in amdgpu's load): the same object as in the last answer means the same data, with no compare.
+ */
+const SHARED_WHEN_SAME: ReadonlySet<DeltaKey> = new Set<DeltaKey>(['layout']);
 
 /** The worker's side: what the page already has of the last seek answer, as private copies. */
 export class DeltaSender {
-  private last: { id: number; parts: Partial<Record<DeltaKey, unknown>> } | null = null;
+  private last: { id: number; parts: Partial<Record<DeltaKey, unknown>>; refs: Partial<Record<DeltaKey, unknown>> } | null = null;
 
   /**
    * The message for answer `id`. Parts that changed are kept as copies (the engine's objects may change later, e.g.
@@ -64,15 +75,18 @@ export class DeltaSender {
     const same: DeltaKey[] = [];
     const out: Partial<SeekView> = { ...view };
     const parts: Partial<Record<DeltaKey, unknown>> = {};
+    const refs: Partial<Record<DeltaKey, unknown>> = {};
     for (const k of DELTA_KEYS) {
-      if (prev && k in prev.parts && sameData(prev.parts[k], view[k])) {
+      if (SHARED_WHEN_SAME.has(k)) refs[k] = view[k];
+      const shared = prev !== null && SHARED_WHEN_SAME.has(k) && prev.refs[k] === view[k];
+      if (prev && k in prev.parts && (shared || sameData(prev.parts[k], view[k]))) {
         same.push(k);
         parts[k] = prev.parts[k];
         delete out[k];
       } else parts[k] = structuredClone(view[k]);
     }
     const base = prev?.id ?? -1;
-    this.last = { id, parts };
+    this.last = { id, parts, refs };
     return { base, same, view: out };
   }
 

@@ -11,6 +11,7 @@ import { addrAdd, addrDiff, positionText } from './loadFormat';
 import { Check, ItemScrub, ItemStatus, itemOk } from './itemStatus';
 import { hex, relocMath } from './relocMath';
 import { FORMULA_LEGEND, relocTypeLine } from '../find/RelocTypeInfo';
+import { ByteSpans, byteRuns } from './byteRuns';
 import './cards.css';
 
 const LEGEND = Object.fromEntries(FORMULA_LEGEND.map((l) => [l.sym, l.text])) as Record<'S' | 'A' | 'P', string>;
@@ -141,13 +142,11 @@ export function RelocationCard({
 
 /** The instruction's bytes with the field at P highlighted. */
 function InsnBytes({ bytes, from, width, changed }: { bytes: string; from: number; width: number; changed: boolean }) {
+  const hl = (i: number) => i >= from && i < from + width;
+  const runs = byteRuns(bytes.split(' '), (i) => (hl(i) ? ` hl${changed ? ' changed' : ''}` : ''), hl);
   return (
     <span className="insn-bytes">
-      {bytes.split(' ').map((b, i) => (
-        <span key={i} className={`ib${i >= from && i < from + width ? ` hl${changed ? ' changed' : ''}` : ''}`}>
-          {b}
-        </span>
-      ))}
+      <ByteSpans runs={runs} base="ib" />
     </span>
   );
 }
@@ -277,16 +276,16 @@ function PatchWindow({
   const p0 = addrDiff(P, win.start);
   const rows: number[] = [];
   for (let i = 0; i < win.after.length; i += ROW) rows.push(i);
-  const cells = (bytes: (number | null)[], other: (number | null)[], off: number) =>
-    bytes.slice(off, off + ROW).map((b, j) => {
-      const i = off + j;
-      const patched = i >= p0 && i < p0 + width;
-      return (
-        <span key={j} className={`hb${patched ? ' hl' : ''}${b !== other[i] ? ' changed' : ''}${b === null ? ' unmapped' : b === 0 ? ' zero' : ''}`}>
-          {b === null ? '··' : b.toString(16).padStart(2, '0')}
-        </span>
-      );
-    });
+  const cells = (bytes: (number | null)[], other: (number | null)[], off: number) => {
+    const row = bytes.slice(off, off + ROW);
+    const patched = (j: number) => off + j >= p0 && off + j < p0 + width;
+    const look = (j: number) => {
+      const b = row[j];
+      return `${patched(j) ? ' hl' : ''}${b !== other[off + j] ? ' changed' : ''}${b === null ? ' unmapped' : b === 0 ? ' zero' : ''}`;
+    };
+    const text = row.map((b) => (b === null ? '··' : b.toString(16).padStart(2, '0')));
+    return <ByteSpans runs={byteRuns(text, look, patched)} base="hb" />;
+  };
   return (
     <div
       className={`patch-window${win.key !== key ? ' stale' : ''}`}

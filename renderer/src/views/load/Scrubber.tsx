@@ -5,7 +5,7 @@
  */
 import { memo, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Phase, StepInfo } from '../../../../engine/api-types';
-import { PHASE_LABEL, positionText } from './loadFormat';
+import { PHASE_LABEL, countText, positionText } from './loadFormat';
 
 interface Segment {
   phase: Phase;
@@ -55,10 +55,7 @@ const PhaseStrip = memo(function PhaseStrip({
             key={`${g.op}-${g.start}`}
             className={`phase-seg ph-${g.phase}${g === current ? ' current' : ''}`}
             style={{ left: `${pct(g.start)}%`, width: `${w}%` }}
-            title={
-              `${PHASE_LABEL[g.phase]}: positions ${(g.start + 1).toLocaleString('en-US')}–${g.end.toLocaleString('en-US')} ` +
-              '(click: go there · double-click: zoom in)'
-            }
+            title={`${PHASE_LABEL[g.phase]}: positions ${countText(g.start + 1)}–${countText(g.end)} (click: go there · double-click: zoom in)`}
             onClick={() => onSeek(g.start)}
             onDoubleClick={() => onZoom(g)}
           >
@@ -112,8 +109,13 @@ export function Scrubber({
   const current = segs.find((g) => step && g.op === step.op && g.phase === step.phase && pos >= g.start && pos < Math.max(g.end, g.start + 1));
   // The legend: the phases of the operation at the cursor, in order, each with its full name.
   // One entry per phase (a phase met again later, like formation, is one entry that goes to its first band).
-  const legend: Segment[] = [];
-  if (step) for (const g of segs) if (g.op === step.op && !legend.some((x) => x.phase === g.phase)) legend.push(g);
+  // Memoised on the operation: a seek re-renders the scrubber, and amdgpu's load has hundreds of bands.
+  const op = step?.op;
+  const legend = useMemo(() => {
+    const out: Segment[] = [];
+    if (op !== undefined) for (const g of segs) if (g.op === op && !out.some((x) => x.phase === g.phase)) out.push(g);
+    return out;
+  }, [segs, op]);
   const inPhase = (g: Segment) => !!current && current.phase === g.phase;
 
   return (
@@ -257,7 +259,7 @@ export function Scrubber({
           disabled={disabled}
         />
         <span className="muted" data-testid="position-total">
-          / {length.toLocaleString('en-US')}
+          / {countText(length)}
         </span>
       </form>
     </div>

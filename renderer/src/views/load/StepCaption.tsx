@@ -1,7 +1,7 @@
 /** The current step explained, as a lecturer would read it out: what, where in the kernel, with which values. */
 import { useState } from 'react';
 import type { Effect, LogRow, SeekView, StepInfo } from '../../../../engine/api-types';
-import { PHASE_LABEL, effectText, errnoText } from './loadFormat';
+import { PHASE_LABEL, countText, effectText, errnoText } from './loadFormat';
 
 const EFFECTS_SHOWN = 12;
 
@@ -21,7 +21,7 @@ export function StepCaption({ step, pos, view }: { step: StepInfo | undefined; p
         <h2 data-testid="step-title">{step.title}</h2>
         {item !== null && (
           <span className="muted" data-testid="step-item">
-            item {item.toLocaleString('en-US')} of {step.span.toLocaleString('en-US')}
+            item {countText(item)} of {countText(step.span)}
           </span>
         )}
       </div>

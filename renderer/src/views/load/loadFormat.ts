@@ -100,6 +100,11 @@ export function effectText(e: Effect): string {
 /** One formatter for every position: Number.toLocaleString() builds one a call (the scrubber formats a few a render). */
 const EN_US = new Intl.NumberFormat('en-US');
 
+/** n with thousands separators (1,234), by the shared formatter: a pane that renders on every seek calls this. */
+export function countText(n: number): string {
+  return EN_US.format(n);
+}
+
 export function positionText(pos: number, length?: number): string {
   const n = EN_US.format(pos + 1);
   return length === undefined ? `position ${n}` : `position ${n} / ${EN_US.format(length)}`;
